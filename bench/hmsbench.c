@@ -1,0 +1,280 @@
+/*
+ * hmsbench.c: load generator for the HMS Thrift API, modelled on Hive's
+ * hmsbench operations, with the PostgreSQL floor measured the same way.
+ *
+ *   hmsbench --port 9083 [--host H] [--threads N] [--connections M]
+ *            [--count K | --seconds S] [--pg CONNINFO] [OPS...]
+ *
+ * OPS: getDatabase listDatabases createDropDatabase floor (default: all).
+ * Each thread owns connections (round-robin over M/N of them) and runs the
+ * operation in a closed loop; per-call latencies are collected and printed
+ * as median, p99 and throughput. 'floor' runs one indexed SELECT round trip
+ * per call against --pg (the same database the server uses), which no
+ * server on that database can beat.
+ */
+#include <glib.h>
+#include <gio/gio.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <thrift/c_glib/protocol/thrift_binary_protocol.h>
+#include <thrift/c_glib/transport/thrift_buffered_transport.h>
+#include <thrift/c_glib/transport/thrift_socket.h>
+#include "thms_thrift_hive_metastore.h"
+
+typedef struct {
+  const char *host;
+  int port;
+  int threads;
+  int connections;
+  gint64 count;
+  double seconds;
+  const char *pg;
+} Opts;
+
+typedef struct {
+  Opts *o;
+  const char *op;
+  int index;
+  GArray *lat;          /* gdouble microseconds */
+  gint64 errors;
+  char *error_text;
+} Worker;
+
+typedef struct {
+  ThriftSocket *sock;
+  ThriftTransport *tr;
+  ThriftProtocol *proto;
+  ThmsThriftHiveMetastoreIf *client;
+} Conn;
+
+static gboolean
+conn_open (Conn *c, Opts *o, GError **error)
+{
+  c->sock = g_object_new (THRIFT_TYPE_SOCKET, "hostname", o->host, "port", o->port, NULL);
+  c->tr = g_object_new (THRIFT_TYPE_BUFFERED_TRANSPORT, "transport", c->sock, "r_buf_size", 65536,
+                        "w_buf_size", 65536, NULL);
+  c->proto = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", c->tr, NULL);
+  c->client = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_CLIENT, "input_protocol", c->proto,
+                            "output_protocol", c->proto, NULL);
+  return thrift_transport_open (c->tr, error);
+}
+
+static void
+conn_close (Conn *c)
+{
+  if (c->tr)
+    thrift_transport_close (c->tr, NULL);
+  g_clear_object (&c->client);
+  g_clear_object (&c->proto);
+  g_clear_object (&c->tr);
+  g_clear_object (&c->sock);
+}
+
+static gboolean
+one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
+{
+  const char *op = w->op;
+  if (g_str_equal (op, "floor"))
+    {
+      const char *v[] = { "default" };
+      PGresult *r = PQexecPrepared (pg, "floor", 1, v, NULL, NULL, 0);
+      gboolean ok = PQresultStatus (r) == PGRES_TUPLES_OK && PQntuples (r) == 1;
+      if (!ok)
+        g_set_error (error, G_IO_ERROR, 0, "floor: %s", PQerrorMessage (pg));
+      PQclear (r);
+      return ok;
+    }
+  ThmsNoSuchObjectException *nso = NULL;
+  ThmsMetaException *meta = NULL;
+  gboolean ok = FALSE;
+  if (g_str_equal (op, "getDatabase"))
+    {
+      ThmsDatabase *db = g_object_new (THMS_TYPE_DATABASE, NULL);
+      ok = thms_thrift_hive_metastore_if_get_database (c->client, &db, "default", &nso, &meta, error);
+      g_object_unref (db);
+    }
+  else if (g_str_equal (op, "listDatabases"))
+    {
+      GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+      ok = thms_thrift_hive_metastore_if_get_all_databases (c->client, &names, &meta, error);
+      g_ptr_array_unref (names);
+    }
+  else if (g_str_equal (op, "createDropDatabase"))
+    {
+      g_autofree char *name = g_strdup_printf ("bench_%d_%" G_GUINT64_FORMAT, w->index, i);
+      ThmsDatabase *db = g_object_new (THMS_TYPE_DATABASE, "name", name, NULL);
+      ThmsAlreadyExistsException *ae = NULL;
+      ThmsInvalidObjectException *io = NULL;
+      ThmsInvalidOperationException *iop = NULL;
+      ok = thms_thrift_hive_metastore_if_create_database (c->client, db, &ae, &io, &meta, error)
+           && thms_thrift_hive_metastore_if_drop_database (c->client, name, TRUE, TRUE, &nso, &iop,
+                                                           &meta, error);
+      g_object_unref (db);
+      g_clear_object (&ae);
+      g_clear_object (&io);
+      g_clear_object (&iop);
+    }
+  if (!ok && error && *error == NULL)
+    g_set_error (error, G_IO_ERROR, 0, "%s answered an exception", op);
+  g_clear_object (&nso);
+  g_clear_object (&meta);
+  return ok;
+}
+
+static gpointer
+run_worker (gpointer data)
+{
+  Worker *w = data;
+  Opts *o = w->o;
+  int nconn = MAX (1, o->connections / o->threads + (w->index < o->connections % o->threads));
+  Conn *conns = g_new0 (Conn, nconn);
+  PGconn *pg = NULL;
+  GError *err = NULL;
+  if (g_str_equal (w->op, "floor"))
+    {
+      pg = PQconnectdb (o->pg);
+      PGresult *r = PQprepare (pg, "floor",
+                               "SELECT d.name, d.description, d.location_uri, d.params FROM ms_databases d "
+                               "JOIN ms_catalogs c ON c.cat_id = d.cat_id WHERE c.name = 'hive' AND d.name = $1",
+                               1, NULL);
+      if (PQresultStatus (r) != PGRES_COMMAND_OK)
+        w->error_text = g_strdup (PQerrorMessage (pg));
+      PQclear (r);
+    }
+  else
+    for (int i = 0; i < nconn; i++)
+      if (!conn_open (&conns[i], o, &err))
+        {
+          w->error_text = g_strdup (err->message);
+          g_clear_error (&err);
+          break;
+        }
+  gint64 per_thread = o->count > 0 ? (o->count + o->threads - 1) / o->threads : G_MAXINT64;
+  gint64 deadline = o->seconds > 0 ? g_get_monotonic_time () + (gint64) (o->seconds * 1e6) : G_MAXINT64;
+  for (gint64 i = 0; w->error_text == NULL && i < per_thread; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      if (t0 > deadline)
+        break;
+      if (!one_call (w, &conns[i % nconn], pg, (guint64) i, &err))
+        {
+          w->errors++;
+          if (w->errors == 1)
+            w->error_text = g_strdup (err ? err->message : "error");
+          g_clear_error (&err);
+          break;
+        }
+      gdouble us = (gdouble) (g_get_monotonic_time () - t0);
+      g_array_append_val (w->lat, us);
+    }
+  for (int i = 0; i < nconn; i++)
+    conn_close (&conns[i]);
+  g_free (conns);
+  if (pg)
+    PQfinish (pg);
+  return NULL;
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  return (x > y) - (x < y);
+}
+
+static int
+run_op (Opts *o, const char *op, double *median_out)
+{
+  Worker *ws = g_new0 (Worker, o->threads);
+  GThread **ts = g_new0 (GThread *, o->threads);
+  gint64 t0 = g_get_monotonic_time ();
+  for (int i = 0; i < o->threads; i++)
+    {
+      ws[i] = (Worker) { o, op, i, g_array_new (FALSE, FALSE, sizeof (gdouble)), 0, NULL };
+      ts[i] = g_thread_new ("bench", run_worker, &ws[i]);
+    }
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  int rc = 0;
+  for (int i = 0; i < o->threads; i++)
+    {
+      g_thread_join (ts[i]);
+      g_array_append_vals (all, ws[i].lat->data, ws[i].lat->len);
+      if (ws[i].error_text)
+        {
+          fprintf (stderr, "%s: thread %d: %s\n", op, i, ws[i].error_text);
+          rc = 1;
+        }
+      g_array_unref (ws[i].lat);
+      g_free (ws[i].error_text);
+    }
+  double wall = (double) (g_get_monotonic_time () - t0) / 1e6;
+  g_array_sort (all, cmp_double);
+  double med = 0, p99 = 0;
+  if (all->len > 0)
+    {
+      med = g_array_index (all, gdouble, all->len / 2);
+      p99 = g_array_index (all, gdouble, MIN (all->len - 1, (guint) (all->len * 0.99)));
+    }
+  printf ("%-20s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.0f\n", op,
+          o->threads, g_str_equal (op, "floor") ? o->threads : o->connections, all->len, med, p99,
+          all->len / wall);
+  fflush (stdout);
+  if (median_out)
+    *median_out = med;
+  g_array_unref (all);
+  g_free (ws);
+  g_free (ts);
+  return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+  Opts o = { "127.0.0.1", 9083, 1, 0, 0, 0, NULL };
+  g_autofree char *host = NULL;
+  g_autofree char *pg = NULL;
+  GOptionEntry entries[] = {
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, "server host", "H" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &o.port, "server port", "P" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o.threads, "client threads", "N" },
+    { "connections", 'c', 0, G_OPTION_ARG_INT, &o.connections, "connections (default: threads)", "M" },
+    { "count", 'n', 0, G_OPTION_ARG_INT64, &o.count, "calls per operation", "K" },
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds, "duration per operation", "S" },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "libpq conninfo for the floor", "CONNINFO" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[OPS...]");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_autoptr (GError) err = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err))
+    {
+      fprintf (stderr, "hmsbench: %s\n", err->message);
+      return 2;
+    }
+  if (host)
+    o.host = host;
+  o.pg = pg;
+  if (o.threads < 1)
+    o.threads = 1;
+  if (o.connections < o.threads)
+    o.connections = o.threads;
+  if (o.count <= 0 && o.seconds <= 0)
+    o.count = 10000;
+  const char *defaults[] = { "floor", "getDatabase", "listDatabases", "createDropDatabase", NULL };
+  const char **ops = argc > 1 ? (const char **) argv + 1 : defaults;
+  int rc = 0;
+  double floor_med = 0, med = 0;
+  for (const char **op = ops; *op; op++)
+    {
+      if (g_str_equal (*op, "floor") && o.pg == NULL)
+        continue;
+      rc |= run_op (&o, *op, &med);
+      if (g_str_equal (*op, "floor"))
+        floor_med = med;
+      else if (floor_med > 0)
+        printf ("%-20s ratio to floor (median) = %.2f\n", *op, med / floor_med);
+    }
+  return rc;
+}

@@ -1,0 +1,261 @@
+/*
+ * config.c: the table of every configuration key and the three sources that
+ * override the defaults (file, environment, flags). See config.h for the
+ * precedence. Values are validated here so the rest of the server can trust
+ * them.
+ */
+#include "core/config.h"
+#include "core/error.h"
+#include <stddef.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define OFF(f) offsetof (MsConfig, f)
+
+const MsConfKey ms_config_keys[] = {
+  { "server", "bind", MS_CONF_STRING, "0.0.0.0", OFF (bind), 0, 0,
+    "Address the Thrift (and later REST) listeners bind to: an IPv4 or IPv6 literal, '::' for all IPv6+IPv4, or a host name." },
+  { "server", "thrift_port", MS_CONF_INT, "9083", OFF (thrift_port), 0, 65535,
+    "TCP port of the HMS Thrift API (0 picks a free port and logs it)." },
+  { "server", "thrift_transport", MS_CONF_STRING, "buffered", OFF (thrift_transport), 0, 0,
+    "Thrift transport on the wire: 'buffered' (plain binary protocol, what Spark, Trino and Hive clients use) or 'framed'." },
+  { "server", "max_connections", MS_CONF_INT, "1024", OFF (max_connections), 1, 1000000,
+    "Open client connections at most; one more is refused with a TApplicationException and closed." },
+  { "server", "workers", MS_CONF_INT, "32", OFF (workers), 1, 4096,
+    "Worker threads executing calls (connections waiting for their next call hold no worker)." },
+  { "server", "read_timeout_ms", MS_CONF_INT, "30000", OFF (read_timeout_ms), 100, 3600000,
+    "Longest wait for the rest of a call once its first byte arrived." },
+  { "server", "write_timeout_ms", MS_CONF_INT, "30000", OFF (write_timeout_ms), 100, 3600000,
+    "Longest wait for a slow client to accept a reply." },
+  { "server", "idle_timeout_s", MS_CONF_INT, "7200", OFF (idle_timeout_s), 0, 31536000,
+    "Close a connection idle this long between calls (0 = never). Hive and Trino clients reconnect on their own." },
+  { "server", "shutdown_grace_ms", MS_CONF_INT, "10000", OFF (shutdown_grace_ms), 0, 600000,
+    "On SIGTERM/SIGINT, how long calls in flight may take to finish." },
+  { "limits", "max_message_bytes", MS_CONF_INT64, "104857600", OFF (max_message_bytes), 1024, G_MAXINT32,
+    "Largest Thrift message (call) accepted, in bytes." },
+  { "limits", "max_string_bytes", MS_CONF_INT64, "16777216", OFF (max_string_bytes), 64, G_MAXINT32,
+    "Longest string or binary value inside a message." },
+  { "limits", "max_container_items", MS_CONF_INT64, "2000000", OFF (max_container_items), 16, G_MAXINT32,
+    "Most elements in one list, set or map." },
+  { "limits", "max_depth", MS_CONF_INT, "64", OFF (max_depth), 4, 10000,
+    "Deepest nesting of structs and containers in a message." },
+  { "database", "url", MS_CONF_STRING, NULL, OFF (database_url), 0, 0,
+    "PostgreSQL connection (libpq conninfo 'host=... dbname=...' or URI 'postgresql://user@host/db'). Unset: the embedded default." },
+  { "database", "password_file", MS_CONF_STRING, NULL, OFF (database_password_file), 0, 0,
+    "File holding the database password (first line). $METASTORE_DATABASE_PASSWORD wins over it; never logged." },
+  { "database", "pool_size", MS_CONF_INT, "10", OFF (pool_size), 1, 1000,
+    "PostgreSQL connections at most (shared by all workers)." },
+  { "database", "pool_wait_ms", MS_CONF_INT, "10000", OFF (pool_wait_ms), 1, 600000,
+    "How long a call waits for a free PostgreSQL connection before failing with MetaException." },
+  { "database", "connect_timeout_s", MS_CONF_INT, "5", OFF (connect_timeout_s), 1, 600,
+    "libpq connect_timeout for new PostgreSQL connections." },
+  { "database", "auto_upgrade", MS_CONF_INT, "1", OFF (auto_upgrade), 0, 1,
+    "1: `serve` applies pending schema migrations at start (safe with several replicas); 0: refuse to start on an old schema." },
+  { "embedded", "data_dir", MS_CONF_STRING, "./metastore-data", OFF (data_dir), 0, 0,
+    "Data directory of the embedded default: its private PostgreSQL cluster and the default file:// warehouse." },
+  { "embedded", "pg_bindir", MS_CONF_STRING, NULL, OFF (pg_bindir), 0, 0,
+    "Directory of PostgreSQL's initdb/postgres. Unset: `pg_config --bindir`, else the newest /usr/lib/postgresql/<major>/bin." },
+  { "embedded", "pg_user", MS_CONF_STRING, "postgres", OFF (pg_user), 0, 0,
+    "Unprivileged user the embedded PostgreSQL runs as when metastore is started as root." },
+  { "warehouse", "root", MS_CONF_STRING, NULL, OFF (warehouse), 0, 0,
+    "Warehouse root URI where database and table directories are placed (file:///..., s3://bucket/prefix). Unset: file://<data_dir>/warehouse." },
+  { "log", "level", MS_CONF_STRING, "info", OFF (log_level), 0, 0,
+    "Least severe level logged: debug, info, warning, error." },
+  { "log", "format", MS_CONF_STRING, "text", OFF (log_format), 0, 0,
+    "Log line format: 'text' or 'json' (one object per line)." },
+};
+const gsize ms_config_n_keys = G_N_ELEMENTS (ms_config_keys);
+
+static const MsConfKey *
+find_key (const char *group, const char *key)
+{
+  for (gsize i = 0; i < ms_config_n_keys; i++)
+    if (g_str_equal (ms_config_keys[i].group, group)
+        && g_str_equal (ms_config_keys[i].key, key))
+      return &ms_config_keys[i];
+  return NULL;
+}
+
+gboolean
+ms_config_set (MsConfig *cfg, const char *group, const char *key,
+               const char *value, const char *origin, GError **error)
+{
+  const MsConfKey *k = find_key (group, key);
+  char *base = (char *) cfg;
+
+  if (k == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "%s: unknown configuration key '%s.%s'", origin, group, key);
+  if (k->type == MS_CONF_STRING)
+    {
+      char **slot = (char **) (base + k->offset);
+      g_free (*slot);
+      *slot = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+      return TRUE;
+    }
+
+  char *end = NULL;
+  errno = 0;
+  gint64 v = g_ascii_strtoll (value, &end, 10);
+  if (value == NULL || *value == '\0' || errno != 0 || end == NULL || *end != '\0')
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "%s: %s.%s must be a whole number, not '%s'", origin, group, key,
+                    value ? value : "");
+  if (v < k->min || v > k->max)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "%s: %s.%s = %" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT
+                    "..%" G_GINT64_FORMAT, origin, group, key, v, k->min, k->max);
+  if (k->type == MS_CONF_INT)
+    *(int *) (base + k->offset) = (int) v;
+  else
+    *(gint64 *) (base + k->offset) = v;
+  return TRUE;
+}
+
+MsConfig *
+ms_config_new_defaults (void)
+{
+  MsConfig *cfg = g_new0 (MsConfig, 1);
+  for (gsize i = 0; i < ms_config_n_keys; i++)
+    {
+      const MsConfKey *k = &ms_config_keys[i];
+      if (k->def != NULL)
+        {
+          gboolean ok = ms_config_set (cfg, k->group, k->key, k->def, "default", NULL);
+          g_assert (ok);
+        }
+    }
+  return cfg;
+}
+
+void
+ms_config_free (MsConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  for (gsize i = 0; i < ms_config_n_keys; i++)
+    if (ms_config_keys[i].type == MS_CONF_STRING)
+      g_free (*(char **) ((char *) cfg + ms_config_keys[i].offset));
+  g_free (cfg->source);
+  g_free (cfg);
+}
+
+gboolean
+ms_config_load_file (MsConfig *cfg, const char *path, gboolean required, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      if (!required && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      return ms_fail (error, MS_ERROR_INVALID_INPUT, "cannot read configuration %s: %s",
+                      path, local->message);
+    }
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (char **g = groups; *g; g++)
+    {
+      g_auto (GStrv) keys = g_key_file_get_keys (kf, *g, NULL, NULL);
+      for (char **k = keys; keys && *k; k++)
+        {
+          g_autofree char *v = g_key_file_get_string (kf, *g, *k, &local);
+          if (v == NULL)
+            return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s: [%s] %s: %s", path, *g,
+                            *k, local->message);
+          g_autofree char *origin = g_strdup_printf ("%s [%s]", path, *g);
+          if (!ms_config_set (cfg, *g, *k, v, origin, error))
+            return FALSE;
+        }
+    }
+  g_free (cfg->source);
+  cfg->source = g_strdup (path);
+  return TRUE;
+}
+
+gboolean
+ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
+{
+  g_auto (GStrv) own = NULL;
+  if (envp == NULL)
+    envp = own = g_get_environ ();
+
+  for (gsize i = 0; i < ms_config_n_keys; i++)
+    {
+      const MsConfKey *k = &ms_config_keys[i];
+      g_autofree char *name = g_ascii_strup (
+          g_strdup_printf ("METASTORE_%s_%s", k->group, k->key), -1);
+      const char *v = g_environ_getenv (envp, name);
+      if (v != NULL && !ms_config_set (cfg, k->group, k->key, v, name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_config_validate (MsConfig *cfg, GError **error)
+{
+  if (!g_str_equal (cfg->thrift_transport, "buffered")
+      && !g_str_equal (cfg->thrift_transport, "framed"))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "server.thrift_transport must be 'buffered' or 'framed', not '%s'",
+                    cfg->thrift_transport);
+  const char *levels[] = { "debug", "info", "warning", "error", NULL };
+  if (!g_strv_contains (levels, cfg->log_level))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "log.level must be one of debug, info, warning, error, not '%s'",
+                    cfg->log_level);
+  if (!g_str_equal (cfg->log_format, "text") && !g_str_equal (cfg->log_format, "json"))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "log.format must be 'text' or 'json', not '%s'", cfg->log_format);
+  if (cfg->bind == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "server.bind must not be empty");
+  if (cfg->data_dir == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "embedded.data_dir must not be empty");
+  if (cfg->max_string_bytes > cfg->max_message_bytes)
+    cfg->max_string_bytes = cfg->max_message_bytes;
+  return TRUE;
+}
+
+char *
+ms_config_database_password (const MsConfig *cfg, GError **error)
+{
+  const char *env = g_getenv ("METASTORE_DATABASE_PASSWORD");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (cfg->database_password_file == NULL)
+    return NULL;
+
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (cfg->database_password_file, &text, NULL, &local))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "cannot read database.password_file: %s",
+               local->message);
+      return NULL;
+    }
+  char *nl = strpbrk (text, "\r\n");
+  if (nl != NULL)
+    *nl = '\0';
+  return g_steal_pointer (&text);
+}
+
+void
+ms_config_print_reference (FILE *out)
+{
+  const char *group = "";
+  for (gsize i = 0; i < ms_config_n_keys; i++)
+    {
+      const MsConfKey *k = &ms_config_keys[i];
+      if (!g_str_equal (group, k->group))
+        {
+          fprintf (out, "%s[%s]\n", i ? "\n" : "", k->group);
+          group = k->group;
+        }
+      g_autofree char *env = g_ascii_strup (k->group, -1);
+      g_autofree char *envk = g_ascii_strup (k->key, -1);
+      fprintf (out, "# %s\n# env METASTORE_%s_%s\n#%s = %s\n", k->help, env, envk, k->key,
+               k->def ? k->def : "");
+    }
+}

@@ -1,0 +1,90 @@
+/*
+ * config.h: the server's settings, read once at start-up.
+ *
+ * Precedence, lowest to highest: built-in defaults, the configuration file
+ * (GKeyFile: --config, else $METASTORE_CONFIG, else ./conf/metastore.conf or
+ * /etc/metastore/metastore.conf when present), METASTORE_<GROUP>_<KEY>
+ * environment variables, then command-line flags (--set group.key=value and
+ * the named shortcuts). Every key is listed once, in ms_config_keys[]
+ * (config.c), which also feeds --help and the README reference.
+ */
+#pragma once
+#include <glib.h>
+#include <stdio.h>
+
+typedef struct {
+  /* [server] */
+  char *bind;
+  int thrift_port;
+  char *thrift_transport;      /* "buffered" or "framed" */
+  int max_connections;
+  int workers;
+  int read_timeout_ms;
+  int write_timeout_ms;
+  int idle_timeout_s;
+  int shutdown_grace_ms;
+  /* [limits] */
+  gint64 max_message_bytes;
+  gint64 max_string_bytes;
+  gint64 max_container_items;
+  int max_depth;
+  /* [database] */
+  char *database_url;
+  char *database_password_file;
+  int pool_size;
+  int pool_wait_ms;
+  int connect_timeout_s;
+  int auto_upgrade;
+  /* [embedded] */
+  char *data_dir;
+  char *pg_bindir;
+  char *pg_user;
+  /* [warehouse] */
+  char *warehouse;
+  /* [log] */
+  char *log_level;
+  char *log_format;
+  /* derived, not keys */
+  char *source;                /* the file read, or NULL */
+} MsConfig;
+
+typedef enum { MS_CONF_STRING, MS_CONF_INT, MS_CONF_INT64 } MsConfType;
+
+typedef struct {
+  const char *group;
+  const char *key;
+  MsConfType type;
+  const char *def;             /* default, as text; NULL = unset */
+  gsize offset;                /* into MsConfig */
+  gint64 min, max;             /* for integers */
+  const char *help;
+} MsConfKey;
+
+extern const MsConfKey ms_config_keys[];
+extern const gsize ms_config_n_keys;
+
+MsConfig *ms_config_new_defaults (void);
+void ms_config_free (MsConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsConfig, ms_config_free)
+
+/* Set one key from text ("group.key" = value); 'origin' names where it came
+ * from for the error message. */
+gboolean ms_config_set (MsConfig *cfg, const char *group, const char *key,
+                        const char *value, const char *origin, GError **error);
+
+/* Apply a GKeyFile path (must exist when 'required'). */
+gboolean ms_config_load_file (MsConfig *cfg, const char *path, gboolean required,
+                              GError **error);
+
+/* Apply METASTORE_<GROUP>_<KEY> variables from 'envp' (NULL: the process's). */
+gboolean ms_config_load_env (MsConfig *cfg, char **envp, GError **error);
+
+/* Checks that span keys (e.g. transport names). */
+gboolean ms_config_validate (MsConfig *cfg, GError **error);
+
+/* The database password from $METASTORE_DATABASE_PASSWORD or the password
+ * file; NULL when neither is set (libpq may still use PGPASSWORD/.pgpass). */
+char *ms_config_database_password (const MsConfig *cfg, GError **error);
+
+/* Print every key with its default and help, GKeyFile style. */
+void ms_config_print_reference (FILE *out);

@@ -1,0 +1,32 @@
+/*
+ * error.h: the one error domain of the catalog model.
+ *
+ * Every layer below the protocol doors (store, storage, embedded PostgreSQL)
+ * reports failures as GError in MS_ERROR with one of these codes. The doors
+ * turn a code into their own wire form in exactly one place each
+ * (hms/errors.c for HMS exceptions; the Iceberg door for ErrorModel JSON).
+ */
+#pragma once
+#include <glib.h>
+
+#define MS_ERROR (ms_error_quark ())
+GQuark ms_error_quark (void);
+
+typedef enum {
+  MS_ERROR_NOT_FOUND,          /* NoSuchObjectException / 404 */
+  MS_ERROR_ALREADY_EXISTS,     /* AlreadyExistsException / 409 */
+  MS_ERROR_INVALID_OBJECT,     /* InvalidObjectException / 400 */
+  MS_ERROR_INVALID_OPERATION,  /* InvalidOperationException / 400 or 409 */
+  MS_ERROR_INVALID_INPUT,      /* InvalidInputException / 400 */
+  MS_ERROR_CONFIG_SECURITY,    /* ConfigValSecurityException */
+  MS_ERROR_CONFLICT,           /* concurrent modification / 409 */
+  MS_ERROR_NOT_ALLOWED,        /* refused by rule (drop 'default'): MetaException / 400 */
+  MS_ERROR_UNAVAILABLE,        /* database unreachable: MetaException / 503 */
+  MS_ERROR_INTERNAL,           /* anything else: MetaException / 500 */
+} MsErrorCode;
+
+/* Set *error and return FALSE, so a check reads as one line. */
+gboolean ms_fail (GError **error, MsErrorCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* Name of a code, for logs and metrics ("NOT_FOUND", ...). */
+const char *ms_error_code_name (int code);

@@ -1,0 +1,103 @@
+/*
+ * errors.c: the one place where model errors (MS_ERROR codes) become HMS
+ * exceptions. Each method declares which exceptions it may throw; we pick
+ * the best fitting declared one for the code.
+ */
+#include "hms/internal.h"
+#include "core/log.h"
+#include <stdarg.h>
+#include <thrift/c_glib/thrift_application_exception.h>
+
+/* Preferred exception types per code, best first. */
+static void
+preferred (int code, GType out[4])
+{
+  GType meta = THMS_TYPE_META_EXCEPTION;
+  out[0] = out[1] = out[2] = out[3] = G_TYPE_INVALID;
+  switch (code)
+    {
+    case MS_ERROR_NOT_FOUND:
+      out[0] = THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION;
+      out[1] = THMS_TYPE_UNKNOWN_D_B_EXCEPTION;
+      out[2] = meta;
+      break;
+    case MS_ERROR_ALREADY_EXISTS:
+      out[0] = THMS_TYPE_ALREADY_EXISTS_EXCEPTION;
+      out[1] = meta;
+      break;
+    case MS_ERROR_INVALID_OBJECT:
+      out[0] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
+      out[1] = THMS_TYPE_INVALID_INPUT_EXCEPTION;
+      out[2] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
+      out[3] = meta;
+      break;
+    case MS_ERROR_INVALID_OPERATION:
+      out[0] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
+      out[1] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
+      out[2] = meta;
+      break;
+    case MS_ERROR_INVALID_INPUT:
+      out[0] = THMS_TYPE_INVALID_INPUT_EXCEPTION;
+      out[1] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
+      out[2] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
+      out[3] = meta;
+      break;
+    case MS_ERROR_CONFIG_SECURITY:
+      out[0] = THMS_TYPE_CONFIG_VAL_SECURITY_EXCEPTION;
+      out[1] = meta;
+      break;
+    default:
+      out[0] = meta;
+    }
+}
+
+gboolean
+hms_raise (GError *err, GError **error, ...)
+{
+  GType types[8];
+  gpointer *slots[8];
+  int n = 0;
+  va_list ap;
+  va_start (ap, error);
+  for (;;)
+    {
+      GType t = va_arg (ap, GType);
+      if (t == G_TYPE_INVALID)
+        break;
+      gpointer *slot = va_arg (ap, gpointer *);
+      if (n < 8)
+        {
+          types[n] = t;
+          slots[n++] = slot;
+        }
+    }
+  va_end (ap);
+
+  int code = err->domain == MS_ERROR ? err->code : MS_ERROR_INTERNAL;
+  if (code == MS_ERROR_INTERNAL || code == MS_ERROR_UNAVAILABLE)
+    ms_warn ("call failed: %s", err->message);
+  else
+    ms_debug ("call answered with %s: %s", ms_error_code_name (code), err->message);
+
+  GType pref[4];
+  preferred (code, pref);
+  for (int p = 0; p < 4 && pref[p] != G_TYPE_INVALID; p++)
+    for (int i = 0; i < n; i++)
+      if (types[i] == pref[p])
+        {
+          *slots[i] = g_object_new (types[i], "message", err->message, NULL);
+          g_error_free (err);
+          return FALSE;
+        }
+  for (int i = 0; i < n; i++)
+    if (types[i] == THMS_TYPE_META_EXCEPTION)
+      {
+        *slots[i] = g_object_new (types[i], "message", err->message, NULL);
+        g_error_free (err);
+        return FALSE;
+      }
+  g_set_error_literal (error, THRIFT_APPLICATION_EXCEPTION_ERROR,
+                       THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR, err->message);
+  g_error_free (err);
+  return FALSE;
+}

@@ -1,0 +1,111 @@
+/*
+ * handler.c: MsHmsHandler, the generated ThriftHiveMetastore handler type
+ * whose virtual methods the family files install; the processor built on
+ * it; the HMS context and per-connection sessions.
+ */
+#include "hms/internal.h"
+#include "server/thrift_server.h"
+#include "core/log.h"
+#include <thrift/c_glib/processor/thrift_dispatch_processor.h>
+
+G_DEFINE_TYPE (MsHmsHandler, ms_hms_handler, THMS_TYPE_THRIFT_HIVE_METASTORE_HANDLER)
+
+static void
+ms_hms_handler_init (MsHmsHandler *h)
+{
+  (void) h;
+}
+
+static void
+ms_hms_handler_class_init (MsHmsHandlerClass *klass)
+{
+  ThmsThriftHiveMetastoreHandlerClass *k = THMS_THRIFT_HIVE_METASTORE_HANDLER_CLASS (klass);
+  hms_session_install (k);
+  hms_catalog_install (k);
+  hms_database_install (k);
+  hms_function_install (k);
+}
+
+MsHms *
+ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
+{
+  MsHms *h = g_new0 (MsHms, 1);
+  h->store = store;
+  h->cfg = cfg;
+  h->warehouse = g_strdup (warehouse);
+  h->started = g_get_real_time () / G_USEC_PER_SEC;
+  g_mutex_init (&h->lock);
+  h->fb_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return h;
+}
+
+void
+ms_hms_free (MsHms *h)
+{
+  if (h == NULL)
+    return;
+  g_hash_table_unref (h->fb_options);
+  g_mutex_clear (&h->lock);
+  g_free (h->warehouse);
+  g_free (h);
+}
+
+ThriftProcessor *
+ms_hms_processor_new (MsHms *hms)
+{
+  MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);
+  handler->hms = hms;
+  ThriftProcessor *p = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", handler,
+                                     NULL);
+  g_object_unref (handler);
+  return p;
+}
+
+gboolean
+ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname, gint32 seqid,
+                 GError **error)
+{
+  /* The generated dispatchers free a known method's name; the base one,
+   * which answers UNKNOWN_METHOD, does not. */
+  ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
+  ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
+  ThriftDispatchProcessorClass *klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);
+  if (g_hash_table_contains (hp->process_map, fname) || g_hash_table_contains (fp->process_map, fname))
+    return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
+                                 seqid, error);
+  ThriftDispatchProcessorClass *base = g_type_class_peek (THRIFT_TYPE_DISPATCH_PROCESSOR);
+  ms_debug ("unknown method %s", fname);
+  gboolean ok = base->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
+                                     seqid, error);
+  g_free (fname);
+  return ok;
+}
+
+gpointer
+ms_hms_session_new (gpointer hms, guint64 conn_id, const char *peer)
+{
+  (void) hms;
+  MsHmsSession *s = g_new0 (MsHmsSession, 1);
+  s->conn_id = conn_id;
+  s->peer = g_strdup (peer);
+  s->meta_conf = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return s;
+}
+
+void
+ms_hms_session_free (gpointer p)
+{
+  MsHmsSession *s = p;
+  if (s == NULL)
+    return;
+  g_free (s->peer);
+  g_free (s->user);
+  g_hash_table_unref (s->meta_conf);
+  g_free (s);
+}
+
+MsHmsSession *
+ms_hms_session_current (void)
+{
+  return ms_thrift_server_current_session ();
+}

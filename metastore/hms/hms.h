@@ -1,0 +1,49 @@
+/*
+ * hms.h: the HMS Thrift door. It turns generated Thrift structs into model
+ * structs, calls the store, and answers with Thrift structs or the method's
+ * declared exceptions. It never builds SQL.
+ *
+ * Entry points: ms_hms_processor_new() builds the processor the Thrift
+ * server dispatches to; the session hooks keep per-connection state
+ * (set_ugi user, setMetaConf values).
+ */
+#pragma once
+#include <glib.h>
+#include <thrift/c_glib/processor/thrift_processor.h>
+#include <thrift/c_glib/protocol/thrift_protocol.h>
+#include "core/config.h"
+#include "store/store.h"
+
+typedef struct _MsThriftServer MsThriftServer;
+
+/* Shared by all workers; read-only after start except under 'lock'. */
+typedef struct {
+  MsStore *store;
+  const MsConfig *cfg;
+  char *warehouse;            /* root URI of the default catalog */
+  gint64 started;             /* unix seconds, for aliveSince */
+  MsThriftServer *server;     /* for counters; may be NULL */
+  GMutex lock;
+  GHashTable *fb_options;     /* fb303 setOption values */
+} MsHms;
+
+typedef struct {
+  guint64 conn_id;
+  char *peer;
+  char *user;                 /* from set_ugi */
+  GHashTable *meta_conf;      /* setMetaConf overrides */
+} MsHmsSession;
+
+MsHms *ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse);
+void ms_hms_free (MsHms *hms);
+
+ThriftProcessor *ms_hms_processor_new (MsHms *hms);
+
+/* The server's dispatch hook (see MsSessionHooks). */
+gboolean ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname,
+                          gint32 seqid, GError **error);
+
+gpointer ms_hms_session_new (gpointer hms, guint64 conn_id, const char *peer);
+void ms_hms_session_free (gpointer session);
+/* The calling worker's session (NULL outside a call). */
+MsHmsSession *ms_hms_session_current (void);

@@ -1,0 +1,47 @@
+/*
+ * internal.h: what the files of the HMS door share: the handler type, the
+ * error reply helper, name rules and model <-> Thrift conversions.
+ */
+#pragma once
+#include "hms/hms.h"
+#include "core/error.h"
+#include "model/model.h"
+#include "thms_thrift_hive_metastore.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsThriftHiveMetastoreHandler, g_object_unref)
+
+#define MS_TYPE_HMS_HANDLER (ms_hms_handler_get_type ())
+G_DECLARE_FINAL_TYPE (MsHmsHandler, ms_hms_handler, MS, HMS_HANDLER, ThmsThriftHiveMetastoreHandler)
+
+struct _MsHmsHandler {
+  ThmsThriftHiveMetastoreHandler parent;
+  MsHms *hms;
+};
+
+#define HMS(iface) (MS_HMS_HANDLER (iface)->hms)
+
+/* Answer 'err' (consumed) as the first of the method's declared exceptions
+ * that fits its code; the variadic list is (GType, gpointer *slot) pairs
+ * ending with G_TYPE_INVALID. Falls back to MetaException when declared,
+ * else to a TApplicationException through 'error'. Always returns FALSE. */
+gboolean hms_raise (GError *err, GError **error, ...);
+
+/* Split a Hive 3+ "@cat#db" name ("!" = empty db, trailing '#' = none).
+ * Unprefixed names belong to the default catalog. Lower-cases both. */
+gboolean hms_parse_db_name (const char *raw, char **catalog, char **db, GError **error);
+/* HMS object names: letters, digits, '_' only, 1..128 chars. */
+gboolean hms_check_name (const char *kind, const char *name, GError **error);
+
+/* conversions (convert.c) */
+void hms_database_to_thrift (const MsDatabase *db, ThmsDatabase *out);
+MsDatabase *hms_database_from_thrift (const ThmsDatabase *in);
+void hms_catalog_to_thrift (const MsCatalog *cat, ThmsCatalog *out);
+ThmsFunction *hms_function_to_thrift (const MsFunction *f);
+void hms_params_to_thrift (GHashTable *params, GHashTable *out);
+void hms_set_string (gchar **field, const char *value);
+
+/* the family files' vfunc installers (called from handler.c) */
+void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);

@@ -1,0 +1,62 @@
+/*
+ * names.c: Hive's naming rules: catalog-prefixed database names and the
+ * characters an object name may hold.
+ */
+#include "hms/internal.h"
+#include <string.h>
+
+#define CATALOG_MARKER '@'
+#define CATALOG_SEPARATOR '#'
+#define EMPTY_MARKER "!"
+
+gboolean
+hms_parse_db_name (const char *raw, char **catalog, char **db, GError **error)
+{
+  *catalog = NULL;
+  *db = NULL;
+  if (raw == NULL)
+    {
+      *catalog = g_strdup (MS_DEFAULT_CATALOG);
+      return TRUE;
+    }
+  if (raw[0] != CATALOG_MARKER)
+    {
+      *catalog = g_strdup (MS_DEFAULT_CATALOG);
+      *db = g_ascii_strdown (raw, -1);
+      return TRUE;
+    }
+  const char *sep = strchr (raw + 1, CATALOG_SEPARATOR);
+  if (sep == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "%s is prepended with the catalog marker but does not appear to have a "
+                    "catalog separator", raw);
+  *catalog = g_ascii_strdown (raw + 1, sep - raw - 1);
+  const char *rest = sep + 1;
+  if (*rest == '\0')
+    *db = NULL;                       /* "@cat#": no database (all) */
+  else if (g_str_equal (rest, EMPTY_MARKER))
+    *db = g_strdup ("");
+  else
+    *db = g_ascii_strdown (rest, -1);
+  if (**catalog == '\0')
+    {
+      g_free (*catalog);
+      *catalog = g_strdup (MS_DEFAULT_CATALOG);
+    }
+  return TRUE;
+}
+
+gboolean
+hms_check_name (const char *kind, const char *name, GError **error)
+{
+  if (name == NULL || *name == '\0')
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s name is empty", kind);
+  gsize n = strlen (name);
+  if (n > 128)
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s name %.40s... is longer than 128 characters",
+                    kind, name);
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s is not a valid object name", name);
+  return TRUE;
+}

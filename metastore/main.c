@@ -1,0 +1,422 @@
+/*
+ * main.c: the metastore binary and its subcommands:
+ *   serve                      run the HMS Thrift server
+ *   schema init|upgrade|info|validate
+ *   version
+ * Configuration precedence is described in core/config.h.
+ */
+#include "core/config.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "embedded_pg.h"
+#include "hms/hms.h"
+#include "server/thrift_server.h"
+#include "store/store.h"
+#include "storage/storage.h"
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+typedef struct {
+  char *config_path;
+  char **sets;
+  char *database_url;
+  char *data_dir;
+  char *warehouse;
+  char *bind;
+  int port;
+  char *log_level;
+} CliOptions;
+
+static void
+cli_options_clear (CliOptions *o)
+{
+  g_free (o->config_path);
+  g_strfreev (o->sets);
+  g_free (o->database_url);
+  g_free (o->data_dir);
+  g_free (o->warehouse);
+  g_free (o->bind);
+  g_free (o->log_level);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
+
+static GOptionEntry *
+common_entries (CliOptions *o)
+{
+  GOptionEntry e[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config_path,
+      "Configuration file (default: $METASTORE_CONFIG, ./conf/metastore.conf, /etc/metastore/metastore.conf)", "FILE" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->sets, "Set any key: group.key=value (repeatable)", "G.K=V" },
+    { "database-url", 'd', 0, G_OPTION_ARG_STRING, &o->database_url, "PostgreSQL conninfo or URI (database.url)", "URL" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->data_dir, "Embedded default data directory (embedded.data_dir)", "DIR" },
+    { "warehouse", 'w', 0, G_OPTION_ARG_STRING, &o->warehouse, "Warehouse root URI (warehouse.root)", "URI" },
+    { "bind", 'b', 0, G_OPTION_ARG_STRING, &o->bind, "Listen address (server.bind)", "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &o->port, "Thrift port (server.thrift_port)", "PORT" },
+    { "log-level", 0, 0, G_OPTION_ARG_STRING, &o->log_level, "debug, info, warning, error (log.level)", "LEVEL" },
+    { NULL },
+  };
+  return g_memdup2 (e, sizeof e);
+}
+
+static gboolean
+set_flag (MsConfig *cfg, const char *group, const char *key, const char *value, GError **error)
+{
+  return value == NULL || ms_config_set (cfg, group, key, value, "command line", error);
+}
+
+/* defaults < file < environment < flags */
+static MsConfig *
+load_config (CliOptions *o, GError **error)
+{
+  g_autoptr (MsConfig) cfg = ms_config_new_defaults ();
+  const char *path = o->config_path ? o->config_path : g_getenv ("METASTORE_CONFIG");
+  if (path != NULL)
+    {
+      if (!ms_config_load_file (cfg, path, TRUE, error))
+        return NULL;
+    }
+  else if (!ms_config_load_file (cfg, "conf/metastore.conf", FALSE, error)
+           || (cfg->source == NULL
+               && !ms_config_load_file (cfg, "/etc/metastore/metastore.conf", FALSE, error)))
+    return NULL;
+  if (!ms_config_load_env (cfg, NULL, error))
+    return NULL;
+  for (char **s = o->sets; s && *s; s++)
+    {
+      const char *eq = strchr (*s, '=');
+      const char *dot = strchr (*s, '.');
+      if (eq == NULL || dot == NULL || dot > eq)
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "--set %s: expected group.key=value", *s);
+          return NULL;
+        }
+      g_autofree char *group = g_strndup (*s, dot - *s);
+      g_autofree char *key = g_strndup (dot + 1, eq - dot - 1);
+      if (!ms_config_set (cfg, group, key, eq + 1, "--set", error))
+        return NULL;
+    }
+  g_autofree char *port = o->port > 0 ? g_strdup_printf ("%d", o->port) : NULL;
+  if (!set_flag (cfg, "database", "url", o->database_url, error)
+      || !set_flag (cfg, "embedded", "data_dir", o->data_dir, error)
+      || !set_flag (cfg, "warehouse", "root", o->warehouse, error)
+      || !set_flag (cfg, "server", "bind", o->bind, error)
+      || !set_flag (cfg, "server", "thrift_port", port, error)
+      || !set_flag (cfg, "log", "level", o->log_level, error)
+      || !ms_config_validate (cfg, error))
+    return NULL;
+  MsLogLevel level;
+  ms_log_parse_level (cfg->log_level, &level);
+  ms_log_set_level (level);
+  ms_log_set_json (g_str_equal (cfg->log_format, "json"));
+  return g_steal_pointer (&cfg);
+}
+
+static gboolean
+parse_args (const char *name, const char *summary, int *argc, char ***argv, CliOptions *o,
+            GError **error)
+{
+  g_autofree GOptionEntry *entries = common_entries (o);
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_autofree char *title = g_strdup_printf ("metastore %s", name);
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, "Every configuration key is listed by `metastore config`.");
+  (void) title;
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "unexpected argument '%s'", (*argv)[1]);
+  return TRUE;
+}
+
+/* The database to use: the configured URL, or the embedded default
+ * (started here; *embedded is set so the caller stops it). */
+typedef struct {
+  MsEmbeddedPg *embedded;
+  char *conninfo;
+  char *password;
+  char *warehouse;
+} DbTarget;
+
+static void
+db_target_clear (DbTarget *t)
+{
+  ms_embedded_pg_stop (t->embedded);
+  g_free (t->conninfo);
+  if (t->password)
+    memset (t->password, 0, strlen (t->password));
+  g_free (t->password);
+  g_free (t->warehouse);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DbTarget, db_target_clear)
+
+static gboolean
+db_target_open (const MsConfig *cfg, DbTarget *t, GError **error)
+{
+  t->warehouse = cfg->warehouse ? g_strdup (cfg->warehouse) : ms_embedded_default_warehouse (cfg);
+  if (cfg->database_url != NULL)
+    {
+      t->conninfo = g_strdup (cfg->database_url);
+      GError *local = NULL;
+      t->password = ms_config_database_password (cfg, &local);
+      if (local)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  t->embedded = ms_embedded_pg_start (cfg, error);
+  if (t->embedded == NULL)
+    return FALSE;
+  t->conninfo = g_strdup (ms_embedded_pg_conninfo (t->embedded));
+  return TRUE;
+}
+
+static int
+die (GError *error)
+{
+  fprintf (stderr, "metastore: %s\n", error ? error->message : "failed");
+  return 1;
+}
+
+/* ---- serve ---- */
+
+static int
+cmd_serve (int argc, char **argv)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_auto (CliOptions) o = { 0 };
+  g_autoptr (GError) error = NULL;
+  if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", &argc, &argv, &o, &error))
+    return die (error);
+  g_autoptr (MsConfig) cfg = load_config (&o, &error);
+  if (cfg == NULL)
+    return die (error);
+
+  /* signals are taken synchronously by this thread; workers never see them */
+  signal (SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+
+  g_auto (DbTarget) db = { 0 };
+  if (!db_target_open (cfg, &db, &error))
+    return die (error);
+
+  g_auto (MsSchemaInfo) info = { 0 };
+  if (!ms_schema_info (db.conninfo, db.password, &info, &error))
+    return die (error);
+  if (info.current < info.available || info.current == 0)
+    {
+      if (!cfg->auto_upgrade && db.embedded == NULL)
+        {
+          fprintf (stderr, "metastore: the catalog schema is at version %d, this server needs %d: "
+                   "run `metastore schema upgrade`\n", info.current, info.available);
+          return 1;
+        }
+      int applied = 0;
+      if (!ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied, &error))
+        return die (error);
+      ms_info ("schema upgraded to version %d (%d migrations applied)", info.available, applied);
+    }
+  else if (info.current > info.available)
+    {
+      fprintf (stderr, "metastore: the catalog schema (version %d) is newer than this server (%d)\n",
+               info.current, info.available);
+      return 1;
+    }
+
+  MsStore *store = ms_store_new (db.conninfo, db.password, cfg->pool_size, cfg->pool_wait_ms,
+                                 cfg->connect_timeout_s, db.warehouse);
+  if (!ms_store_ping (store, &error))
+    {
+      ms_store_free (store);
+      return die (error);
+    }
+  MsHms *hms = ms_hms_new (store, cfg, db.warehouse);
+  ThriftProcessor *processor = ms_hms_processor_new (hms);
+  MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, hms };
+  MsThriftServer *server = ms_thrift_server_new (cfg, processor, &hooks);
+  g_object_unref (processor);
+  hms->server = server;
+  if (!ms_thrift_server_start (server, &error))
+    {
+      ms_thrift_server_free (server);
+      ms_hms_free (hms);
+      ms_store_free (store);
+      return die (error);
+    }
+  double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
+  ms_info ("HMS Thrift API listening on %s port %d (%s transport, %s database); ready in %.1f ms",
+           cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
+           db.embedded ? "embedded" : "external", ready_ms);
+  printf ("metastore ready: thrift=%s:%d warehouse=%s\n", cfg->bind, ms_thrift_server_port (server),
+          db.warehouse);
+  fflush (stdout);
+
+  for (;;)
+    {
+      int sig = 0;
+      if (sigwait (&set, &sig) != 0)
+        continue;
+      if (sig == SIGHUP)
+        {
+          g_autoptr (GError) rerr = NULL;
+          g_autoptr (MsConfig) fresh = load_config (&o, &rerr);
+          if (fresh == NULL)
+            ms_warn ("SIGHUP: configuration not reloaded: %s", rerr->message);
+          else
+            ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+          continue;
+        }
+      ms_info ("signal %d: shutting down", sig);
+      break;
+    }
+  ms_thrift_server_stop (server);
+  ms_thrift_server_free (server);
+  ms_hms_free (hms);
+  ms_store_free (store);
+  ms_info ("stopped");
+  return 0;
+}
+
+/* ---- schema ---- */
+
+static int
+cmd_schema (int argc, char **argv)
+{
+  const char *usage =
+      "Usage: metastore schema init|upgrade|info|validate [OPTIONS]\n"
+      "  init      create the schema (if missing), the 'hive' catalog and 'default' database\n"
+      "  upgrade   apply pending migrations\n"
+      "  info      print the current and the available schema version\n"
+      "  validate  compare tables, columns, constraints and indexes with the migrations;\n"
+      "            exits 1 and lists every difference on drift\n";
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  const char *action = argv[1];
+  const char *actions[] = { "init", "upgrade", "info", "validate", NULL };
+  if (!g_strv_contains (actions, action))
+    {
+      fprintf (stderr, "metastore schema: unknown action '%s'\n%s", action, usage);
+      return 2;
+    }
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+  g_auto (CliOptions) o = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("schema %s", action);
+  if (!parse_args (title, usage, &argc, &argv, &o, &error))
+    return die (error);
+  g_autoptr (MsConfig) cfg = load_config (&o, &error);
+  if (cfg == NULL)
+    return die (error);
+  g_auto (DbTarget) db = { 0 };
+  if (!db_target_open (cfg, &db, &error))
+    return die (error);
+
+  if (g_str_equal (action, "info"))
+    {
+      g_auto (MsSchemaInfo) info = { 0 };
+      if (!ms_schema_info (db.conninfo, db.password, &info, &error))
+        return die (error);
+      printf ("current version: %d\navailable version: %d\n", info.current, info.available);
+      for (guint i = 0; i < info.pending->len; i++)
+        printf ("pending: %s\n", (char *) g_ptr_array_index (info.pending, i));
+      printf ("status: %s\n", info.current == info.available ? "up to date"
+                              : info.current == 0 ? "no schema (run `metastore schema init`)"
+                              : info.current < info.available ? "upgrade needed"
+                                                              : "newer than this binary");
+      return 0;
+    }
+  if (g_str_equal (action, "validate"))
+    {
+      g_autoptr (GString) report = g_string_new (NULL);
+      if (!ms_schema_validate (db.conninfo, db.password, report, &error))
+        return die (error);
+      if (report->len > 0)
+        {
+          printf ("schema drift found:\n%s", report->str);
+          return 1;
+        }
+      printf ("schema valid: version %d, every table, column, constraint and index as expected\n",
+              ms_schema_available_version ());
+      return 0;
+    }
+  int applied = 0;
+  if (!ms_schema_upgrade (db.conninfo, db.password, db.warehouse, g_str_equal (action, "init"),
+                          &applied, &error))
+    return die (error);
+  printf ("schema at version %d (%d migration%s applied)\n", ms_schema_available_version (),
+          applied, applied == 1 ? "" : "s");
+  return 0;
+}
+
+static int
+cmd_config (int argc, char **argv)
+{
+  (void) argc; (void) argv;
+  ms_config_print_reference (stdout);
+  return 0;
+}
+
+static void
+usage (FILE *out)
+{
+  fputs ("Usage: metastore COMMAND [OPTIONS]\n"
+         "Hive Metastore-compatible catalog server on PostgreSQL.\n\n"
+         "Commands:\n"
+         "  serve                             serve the HMS Thrift API (default port 9083)\n"
+         "  schema init|upgrade|info|validate manage the catalog schema\n"
+         "  config                            print every configuration key with its default\n"
+         "  version                           print the version\n\n"
+         "Run `metastore COMMAND --help` for a command's options. Without database.url the\n"
+         "embedded default is used: a private PostgreSQL under embedded.data_dir.\n",
+         out);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  const char *cmd = argv[1];
+  if (g_str_equal (cmd, "--help") || g_str_equal (cmd, "-h") || g_str_equal (cmd, "help"))
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (cmd, "version") || g_str_equal (cmd, "--version"))
+    {
+      printf ("metastore %s (Hive Metastore API 4.0, schema version %d)\n", PACKAGE_VERSION,
+              ms_schema_available_version ());
+      return 0;
+    }
+  if (g_str_equal (cmd, "serve"))
+    return cmd_serve (argc - 1, argv + 1);
+  if (g_str_equal (cmd, "schema"))
+    return cmd_schema (argc - 1, argv + 1);
+  if (g_str_equal (cmd, "config"))
+    return cmd_config (argc - 1, argv + 1);
+  fprintf (stderr, "metastore: unknown command '%s'\n", cmd);
+  usage (stderr);
+  return 2;
+}

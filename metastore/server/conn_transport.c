@@ -1,0 +1,338 @@
+/*
+ * conn_transport.c: socket I/O for one connection (see conn_transport.h).
+ * EINTR is retried everywhere; SIGPIPE cannot happen (MSG_NOSIGNAL).
+ */
+#include "server/conn_transport.h"
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#define READ_BUF 16384
+#define WRITE_FLUSH_AT 65536
+
+struct _MsConnTransport {
+  ThriftTransport parent;
+  int fd;
+  MsConnLimits limits;
+  guint8 *rbuf;
+  gsize rpos, rlen;
+  guint32 frame_left;         /* framed: payload bytes of this frame not yet buffered */
+  gboolean frame_started;
+  GByteArray *wbuf;
+  gint64 msg_bytes;
+  gboolean clean_eof;
+};
+
+G_DEFINE_TYPE (MsConnTransport, ms_conn_transport, THRIFT_TYPE_TRANSPORT)
+
+static gboolean
+fail (GError **error, int code, const char *msg)
+{
+  g_set_error_literal (error, THRIFT_TRANSPORT_ERROR, code, msg);
+  return FALSE;
+}
+
+/* Wait for 'events' on the socket up to 'timeout_ms'. */
+static gboolean
+wait_fd (MsConnTransport *t, short events, int timeout_ms, GError **error)
+{
+  struct pollfd p = { .fd = t->fd, .events = events };
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  for (;;)
+    {
+      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      if (left < 0)
+        left = 0;
+      int r = poll (&p, 1, left);
+      if (r > 0)
+        return TRUE;
+      if (r == 0)
+        return fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE, "timed out waiting for the client");
+      if (errno != EINTR)
+        return fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE, g_strerror (errno));
+    }
+}
+
+/* Read at least one byte from the socket into dst (up to len). */
+static gssize
+recv_some (MsConnTransport *t, void *dst, gsize len, GError **error)
+{
+  for (;;)
+    {
+      ssize_t n = recv (t->fd, dst, len, 0);
+      if (n > 0)
+        return n;
+      if (n == 0)
+        {
+          fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE, "connection closed by the client");
+          return -1;
+        }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        {
+          if (!wait_fd (t, POLLIN, t->limits.read_timeout_ms, error))
+            return -1;
+          continue;
+        }
+      fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE, g_strerror (errno));
+      return -1;
+    }
+}
+
+static gboolean
+recv_exact (MsConnTransport *t, void *dst, gsize len, GError **error)
+{
+  gsize have = 0;
+  while (have < len)
+    {
+      gssize n = recv_some (t, (guint8 *) dst + have, len - have, error);
+      if (n < 0)
+        return FALSE;
+      have += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Refill the read buffer (it is empty when called). */
+static gboolean
+fill (MsConnTransport *t, GError **error)
+{
+  gboolean at_boundary = t->msg_bytes == 0;
+  t->rpos = t->rlen = 0;
+  gsize want = READ_BUF;
+  if (t->limits.framed)
+    {
+      if (t->frame_left == 0)
+        {
+          guint32 be;
+          if (!recv_exact (t, &be, 4, error))
+            {
+              t->clean_eof = at_boundary;
+              return FALSE;
+            }
+          guint32 size = ntohl (be);
+          if (size == 0 || (gint64) size > t->limits.max_message_bytes || size > G_MAXINT32)
+            {
+              g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
+                           "frame of %u bytes is outside 1..%" G_GINT64_FORMAT, size,
+                           t->limits.max_message_bytes);
+              return FALSE;
+            }
+          t->frame_left = size;
+        }
+      want = MIN (want, t->frame_left);
+    }
+  gssize n = recv_some (t, t->rbuf, want, error);
+  if (n < 0)
+    {
+      t->clean_eof = at_boundary && !t->limits.framed;
+      return FALSE;
+    }
+  t->rlen = (gsize) n;
+  if (t->limits.framed)
+    t->frame_left -= (guint32) n;
+  return TRUE;
+}
+
+static gint32
+conn_read (ThriftTransport *transport, gpointer buf, guint32 len, GError **error)
+{
+  MsConnTransport *t = MS_CONN_TRANSPORT (transport);
+  if (t->rpos == t->rlen && !fill (t, error))
+    return -1;
+  gsize n = MIN ((gsize) len, t->rlen - t->rpos);
+  memcpy (buf, t->rbuf + t->rpos, n);
+  t->rpos += n;
+  t->msg_bytes += (gint64) n;
+  if (t->msg_bytes > t->limits.max_message_bytes)
+    {
+      g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_MAX_MESSAGE_SIZE_REACHED,
+                   "message exceeds %" G_GINT64_FORMAT " bytes", t->limits.max_message_bytes);
+      return -1;
+    }
+  return (gint32) n;
+}
+
+static gint32
+conn_read_all (ThriftTransport *transport, gpointer buf, guint32 len, GError **error)
+{
+  guint32 have = 0;
+  while (have < len)
+    {
+      gint32 n = conn_read (transport, (guint8 *) buf + have, len - have, error);
+      if (n < 0)
+        return -1;
+      have += (guint32) n;
+    }
+  return (gint32) have;
+}
+
+static gboolean
+send_all (MsConnTransport *t, const guint8 *p, gsize len, GError **error)
+{
+  while (len > 0)
+    {
+      ssize_t n = send (t->fd, p, len, MSG_NOSIGNAL);
+      if (n > 0)
+        {
+          p += n;
+          len -= (gsize) n;
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        {
+          if (!wait_fd (t, POLLOUT, t->limits.write_timeout_ms, error))
+            return FALSE;
+          continue;
+        }
+      return fail (error, THRIFT_TRANSPORT_ERROR_SEND, n < 0 ? g_strerror (errno) : "short write");
+    }
+  return TRUE;
+}
+
+static gboolean
+conn_flush (ThriftTransport *transport, GError **error)
+{
+  MsConnTransport *t = MS_CONN_TRANSPORT (transport);
+  if (t->wbuf->len == 0)
+    return TRUE;
+  if (t->limits.framed)
+    {
+      guint32 be = htonl (t->wbuf->len);
+      if (!send_all (t, (const guint8 *) &be, 4, error))
+        return FALSE;
+    }
+  gboolean ok = send_all (t, t->wbuf->data, t->wbuf->len, error);
+  if (t->wbuf->len > WRITE_FLUSH_AT)
+    {
+      /* do not keep a large framed reply's buffer alive between calls */
+      g_byte_array_unref (t->wbuf);
+      t->wbuf = g_byte_array_sized_new (1024);
+    }
+  else
+    g_byte_array_set_size (t->wbuf, 0);
+  return ok;
+}
+
+static gboolean
+conn_write (ThriftTransport *transport, const gpointer buf, const guint32 len, GError **error)
+{
+  MsConnTransport *t = MS_CONN_TRANSPORT (transport);
+  g_byte_array_append (t->wbuf, buf, len);
+  /* buffered mode streams long replies instead of holding them whole */
+  if (!t->limits.framed && t->wbuf->len >= WRITE_FLUSH_AT)
+    {
+      gboolean ok = send_all (t, t->wbuf->data, t->wbuf->len, error);
+      g_byte_array_set_size (t->wbuf, 0);
+      return ok;
+    }
+  return TRUE;
+}
+
+static gboolean conn_true (ThriftTransport *transport, GError **error)
+{ (void) transport; (void) error; return TRUE; }
+static gboolean conn_is_open (ThriftTransport *transport)
+{ return MS_CONN_TRANSPORT (transport)->fd >= 0; }
+static gboolean conn_open (ThriftTransport *transport, GError **error)
+{ (void) transport; return fail (error, THRIFT_TRANSPORT_ERROR_CONNECT, "server connections are opened by accept"); }
+
+static gboolean
+conn_peek (ThriftTransport *transport, GError **error)
+{
+  (void) error;
+  MsConnTransport *t = MS_CONN_TRANSPORT (transport);
+  if (t->rpos < t->rlen)
+    return TRUE;
+  struct pollfd p = { .fd = t->fd, .events = POLLIN };
+  return poll (&p, 1, 0) > 0;
+}
+
+static gboolean
+conn_check_available (ThriftTransport *transport, glong n, GError **error)
+{
+  MsConnTransport *t = MS_CONN_TRANSPORT (transport);
+  if (n < 0 || (gint64) n > t->limits.max_message_bytes - t->msg_bytes)
+    {
+      g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_MAX_MESSAGE_SIZE_REACHED,
+                   "message would exceed %" G_GINT64_FORMAT " bytes", t->limits.max_message_bytes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean conn_size_noop (ThriftTransport *transport, glong n, GError **error)
+{ (void) transport; (void) n; (void) error; return TRUE; }
+
+static void
+ms_conn_transport_finalize (GObject *obj)
+{
+  MsConnTransport *t = MS_CONN_TRANSPORT (obj);
+  g_free (t->rbuf);
+  g_byte_array_unref (t->wbuf);
+  G_OBJECT_CLASS (ms_conn_transport_parent_class)->finalize (obj);
+}
+
+static void
+ms_conn_transport_init (MsConnTransport *t)
+{
+  t->fd = -1;
+  t->rbuf = g_malloc (READ_BUF);
+  t->wbuf = g_byte_array_sized_new (1024);
+}
+
+static void
+ms_conn_transport_class_init (MsConnTransportClass *klass)
+{
+  ThriftTransportClass *tc = THRIFT_TRANSPORT_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = ms_conn_transport_finalize;
+  tc->is_open = conn_is_open;
+  tc->peek = conn_peek;
+  tc->open = conn_open;
+  tc->close = conn_true;
+  tc->read = conn_read;
+  tc->read_all = conn_read_all;
+  tc->read_end = conn_true;
+  tc->write = conn_write;
+  tc->write_end = conn_true;
+  tc->flush = conn_flush;
+  tc->updateKnownMessageSize = conn_size_noop;
+  tc->checkReadBytesAvailable = conn_check_available;
+  tc->resetConsumedMessageSize = conn_size_noop;
+  tc->countConsumedMessageBytes = conn_size_noop;
+}
+
+MsConnTransport *
+ms_conn_transport_new (int fd, const MsConnLimits *limits)
+{
+  MsConnTransport *t = g_object_new (MS_TYPE_CONN_TRANSPORT, NULL);
+  t->fd = fd;
+  t->limits = *limits;
+  return t;
+}
+
+void
+ms_conn_transport_begin_message (MsConnTransport *t)
+{
+  t->msg_bytes = 0;
+  t->clean_eof = FALSE;
+}
+
+gint64 ms_conn_transport_message_bytes (MsConnTransport *t) { return t->msg_bytes; }
+gboolean ms_conn_transport_clean_eof (MsConnTransport *t) { return t->clean_eof; }
+
+gboolean
+ms_conn_transport_has_buffered (MsConnTransport *t)
+{
+  return t->rpos < t->rlen;
+}
+
+gboolean
+ms_conn_transport_send_raw (MsConnTransport *t, const void *buf, gsize len)
+{
+  return send_all (t, buf, len, NULL);
+}

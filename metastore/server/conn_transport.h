@@ -1,0 +1,44 @@
+/*
+ * conn_transport.h: MsConnTransport, the server side of one client
+ * connection as a Thrift transport.
+ *
+ * It reads a non-blocking socket through its own buffer, with a timeout for
+ * the rest of a call once it started, and writes replies with MSG_NOSIGNAL
+ * and a write timeout. In framed mode it reads and writes Thrift frames
+ * (4-byte big-endian length) itself and refuses frames over the message
+ * limit before reading them. It counts the bytes of the current message so
+ * the guarded protocol can enforce limits without trusting claimed sizes.
+ */
+#pragma once
+#include <glib-object.h>
+#include <thrift/c_glib/transport/thrift_transport.h>
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftTransport, g_object_unref)
+
+#define MS_TYPE_CONN_TRANSPORT (ms_conn_transport_get_type ())
+G_DECLARE_FINAL_TYPE (MsConnTransport, ms_conn_transport, MS, CONN_TRANSPORT, ThriftTransport)
+
+typedef struct {
+  gboolean framed;
+  int read_timeout_ms;
+  int write_timeout_ms;
+  gint64 max_message_bytes;
+} MsConnLimits;
+
+/* Takes no ownership of 'fd' (the server closes it). */
+MsConnTransport *ms_conn_transport_new (int fd, const MsConnLimits *limits);
+
+/* Start counting a new message (called by the protocol at message begin). */
+void ms_conn_transport_begin_message (MsConnTransport *t);
+/* Bytes of the current message read so far. */
+gint64 ms_conn_transport_message_bytes (MsConnTransport *t);
+/* Did the last read fail because the peer closed before a new message? */
+gboolean ms_conn_transport_clean_eof (MsConnTransport *t);
+/* Is a further request already buffered (pipelined)? */
+gboolean ms_conn_transport_has_buffered (MsConnTransport *t);
+/* Write raw bytes now, ignoring framing (refusals before any request). */
+gboolean ms_conn_transport_send_raw (MsConnTransport *t, const void *buf, gsize len);
+
+G_END_DECLS

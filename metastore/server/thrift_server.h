@@ -1,0 +1,56 @@
+/*
+ * thrift_server.h: the concurrent Thrift server (c_glib ships only a
+ * one-connection-at-a-time server).
+ *
+ * One event thread accepts connections and watches idle ones with epoll; a
+ * connection with a call arriving is handed to a bounded worker pool, which
+ * serves calls while they keep coming and then hands the connection back.
+ * So waiting connections hold no worker, the accept loop never blocks on a
+ * client, and max_connections bounds memory. Beyond max_connections a new
+ * connection receives a TApplicationException ("too many connections") and
+ * is closed. A malformed message closes only its own connection.
+ *
+ * Per-connection state for the protocol layer (the HMS session) is created
+ * by a hook and reachable from the worker serving it via
+ * ms_thrift_server_current_session().
+ */
+#pragma once
+#include <glib.h>
+#include <thrift/c_glib/processor/thrift_processor.h>
+#include "core/config.h"
+
+typedef struct _MsThriftServer MsThriftServer;
+
+typedef struct {
+  gpointer (*session_new) (gpointer user, guint64 conn_id, const char *peer);
+  void (*session_free) (gpointer session);
+  /* Dispatch one call whose header was read; takes ownership of 'fname'.
+   * FALSE closes the connection. */
+  gboolean (*dispatch) (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname,
+                        gint32 seqid, GError **error);
+  gpointer user;
+} MsSessionHooks;
+
+typedef struct {
+  guint64 accepted;
+  guint64 refused;
+  guint64 calls;
+  guint64 bad_frames;
+  int open;                  /* connections open now */
+  int busy;                  /* connections being served now */
+} MsThriftStats;
+
+MsThriftServer *ms_thrift_server_new (const MsConfig *cfg, ThriftProcessor *processor,
+                                      const MsSessionHooks *hooks);
+/* Bind and listen on server.bind:server.thrift_port, start the threads. */
+gboolean ms_thrift_server_start (MsThriftServer *srv, GError **error);
+/* The port bound (useful with thrift_port = 0). */
+int ms_thrift_server_port (MsThriftServer *srv);
+/* Stop accepting, let calls in flight finish within shutdown_grace_ms,
+ * close every connection, join the threads. Safe to call once. */
+void ms_thrift_server_stop (MsThriftServer *srv);
+void ms_thrift_server_free (MsThriftServer *srv);
+MsThriftStats ms_thrift_server_stats (MsThriftServer *srv);
+
+/* The session of the connection the calling worker thread is serving. */
+gpointer ms_thrift_server_current_session (void);

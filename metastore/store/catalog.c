@@ -1,0 +1,141 @@
+/*
+ * catalog.c: catalogs (Hive 3+). Creating a catalog also creates its
+ * 'default' database, as Apache Hive does; dropping one requires that only
+ * an empty 'default' database is left in it.
+ */
+#include "store/store.h"
+#include "store/pool.h"
+#include "store/json.h"
+
+static const MsSql sql_cat_insert = { "cat_insert",
+  "INSERT INTO ms_catalogs (name, description, location_uri, create_time) "
+  "VALUES ($1, $2, $3, $4) RETURNING cat_id" };
+static const MsSql sql_cat_default_db = { "cat_default_db",
+  "INSERT INTO ms_databases (cat_id, name, description, location_uri, create_time, owner_type) "
+  "VALUES ($1, 'default', 'Default database for catalog ' || $2, $3, $4, 2) "
+  "ON CONFLICT (cat_id, name) DO NOTHING" };
+static const MsSql sql_cat_get = { "cat_get",
+  "SELECT name, description, location_uri, create_time FROM ms_catalogs WHERE name = $1" };
+static const MsSql sql_cat_list = { "cat_list", "SELECT name FROM ms_catalogs ORDER BY name" };
+static const MsSql sql_cat_alter = { "cat_alter",
+  "UPDATE ms_catalogs SET location_uri = COALESCE($2, location_uri), "
+  "description = COALESCE($3, description) WHERE name = $1" };
+static const MsSql sql_cat_lock = { "cat_lock",
+  "SELECT cat_id FROM ms_catalogs WHERE name = $1 FOR UPDATE" };
+static const MsSql sql_cat_contents = { "cat_contents",
+  "SELECT d.name, (SELECT count(*) FROM ms_tables t WHERE t.db_id = d.db_id) "
+  "     + (SELECT count(*) FROM ms_functions f WHERE f.db_id = d.db_id) "
+  "FROM ms_databases d WHERE d.cat_id = $1" };
+static const MsSql sql_cat_delete = { "cat_delete",
+  "WITH d AS (DELETE FROM ms_databases WHERE cat_id = $1) "
+  "DELETE FROM ms_catalogs WHERE cat_id = $1" };
+
+gboolean
+ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+
+  g_autofree char *ct = g_strdup_printf ("%d", cat->create_time);
+  const char *v[] = { cat->name, cat->description, cat->location_uri, ct };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_insert, 4, v, &local);
+  if (r == NULL)
+    {
+      /* the unique index decides; the message names the object */
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Catalog %s already exists", cat->name);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autofree char *dbloc = g_strdup_printf ("%s", cat->location_uri);
+  const char *v2[] = { PQgetvalue (r, 0, 0), cat->name, dbloc, ct };
+  g_autoptr (PGresult) r2 = ms_pg_exec (c, &sql_cat_default_db, 4, v2, error);
+  if (r2 == NULL)
+    return FALSE;
+  return ms_pg_commit (c, error);
+}
+
+MsCatalog *
+ms_store_catalog_get (MsStore *s, const char *name, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  const char *v[] = { name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_get, 1, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "No catalog %s", name);
+      return NULL;
+    }
+  MsCatalog *cat = ms_catalog_new ();
+  cat->name = ms_pg_dup (r, 0, 0);
+  cat->description = ms_pg_dup (r, 0, 1);
+  cat->location_uri = ms_pg_dup (r, 0, 2);
+  cat->create_time = ms_pg_int (r, 0, 3, 0);
+  return cat;
+}
+
+GPtrArray *
+ms_store_catalog_list (MsStore *s, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_list, 0, NULL, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
+  return out;
+}
+
+gboolean
+ms_store_catalog_alter (MsStore *s, const char *name, const MsCatalog *cat, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  const char *v[] = { name, cat->location_uri, cat->description };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_alter, 3, v, error);
+  if (r == NULL)
+    return FALSE;
+  if (g_str_equal (PQcmdTuples (r), "0"))
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "No catalog %s", name);
+  return TRUE;
+}
+
+gboolean
+ms_store_catalog_drop (MsStore *s, const char *name, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *v[] = { name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_lock, 1, v, error);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "No catalog %s", name);
+  const char *id[] = { PQgetvalue (r, 0, 0) };
+  g_autoptr (PGresult) dbs = ms_pg_exec (c, &sql_cat_contents, 1, id, error);
+  if (dbs == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (dbs); i++)
+    {
+      const char *db = PQgetvalue (dbs, i, 0);
+      if (!g_str_equal (db, MS_DEFAULT_DATABASE) || ms_pg_int64 (dbs, i, 1, 0) > 0)
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                        "Cannot drop catalog %s: it contains database %s%s", name, db,
+                        g_str_equal (db, MS_DEFAULT_DATABASE) ? " which is not empty" : "");
+    }
+  g_autoptr (PGresult) d = ms_pg_exec (c, &sql_cat_delete, 1, id, error);
+  if (d == NULL)
+    return FALSE;
+  return ms_pg_commit (c, error);
+}

@@ -1,0 +1,220 @@
+/*
+ * database.c: databases. Reads are one indexed statement joined with the
+ * catalog; changes of several rows (drop with cascade) are one transaction.
+ *
+ * Accepted race: create pre-checks nothing and relies on the unique index
+ * (cat_id, name); SQLSTATE 23505 becomes AlreadyExists with a friendly text.
+ */
+#include "store/store.h"
+#include "store/pool.h"
+#include "store/json.h"
+#include <stdio.h>
+
+#define DB_COLUMNS \
+  "c.name, d.name, d.description, d.location_uri, d.managed_location_uri, d.owner_name, " \
+  "d.owner_type, d.create_time, d.db_type, d.connector_name, d.remote_dbname, d.params"
+
+static const MsSql sql_db_insert = { "db_insert",
+  "INSERT INTO ms_databases (cat_id, name, description, location_uri, managed_location_uri, "
+  "  owner_name, owner_type, create_time, db_type, connector_name, remote_dbname, params) "
+  "SELECT c.cat_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb "
+  "FROM ms_catalogs c WHERE c.name = $1" };
+static const MsSql sql_db_get = { "db_get",
+  "SELECT " DB_COLUMNS " FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2" };
+static const MsSql sql_db_list = { "db_list",
+  "SELECT d.name FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) ORDER BY d.name" };
+static const MsSql sql_cat_exists = { "db_cat_exists",
+  "SELECT 1 FROM ms_catalogs WHERE name = $1" };
+static const MsSql sql_db_alter = { "db_alter",
+  "UPDATE ms_databases d SET "
+  "  description = COALESCE($3, d.description), "
+  "  location_uri = COALESCE($4, d.location_uri), "
+  "  managed_location_uri = COALESCE($5, d.managed_location_uri), "
+  "  owner_name = COALESCE($6, d.owner_name), "
+  "  owner_type = COALESCE($7::smallint, d.owner_type), "
+  "  params = COALESCE($8::jsonb, d.params) "
+  "FROM ms_catalogs c WHERE c.cat_id = d.cat_id AND c.name = $1 AND d.name = $2" };
+static const MsSql sql_db_lock = { "db_lock",
+  "SELECT d.db_id, d.location_uri FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2 FOR UPDATE OF d" };
+static const MsSql sql_db_counts = { "db_counts",
+  "SELECT (SELECT count(*) FROM ms_tables WHERE db_id = $1), "
+  "       (SELECT count(*) FROM ms_functions WHERE db_id = $1)" };
+static const MsSql sql_db_managed_locations = { "db_managed_locations",
+  "SELECT location FROM ms_tables WHERE db_id = $1 AND table_type = 'MANAGED_TABLE' "
+  "AND location IS NOT NULL" };
+static const MsSql sql_db_delete_contents = { "db_delete_contents",
+  "WITH f AS (DELETE FROM ms_functions WHERE db_id = $1) "
+  "DELETE FROM ms_tables WHERE db_id = $1" };
+static const MsSql sql_db_delete = { "db_delete", "DELETE FROM ms_databases WHERE db_id = $1" };
+
+gboolean
+ms_store_database_create (MsStore *s, const MsDatabase *db, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+
+  char owner_type[8], create_time[16], db_type[8];
+  snprintf (owner_type, sizeof owner_type, "%d", (int) db->owner_type);
+  snprintf (create_time, sizeof create_time, "%d", db->create_time);
+  snprintf (db_type, sizeof db_type, "%d", (int) db->type);
+  g_autofree char *params = ms_json_from_params (db->params);
+  const char *v[] = {
+    db->catalog, db->name, db->description, db->location_uri, db->managed_location_uri,
+    db->owner_name, db->owner_type ? owner_type : NULL, create_time, db_type,
+    db->connector_name, db->remote_dbname, params,
+  };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_insert, 12, v, &local);
+  if (r == NULL)
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Database %s already exists", db->name);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (g_str_equal (PQcmdTuples (r), "0"))
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "No such catalog %s", db->catalog);
+  return TRUE;
+}
+
+static MsDatabase *
+database_from_row (const PGresult *r, int i)
+{
+  MsDatabase *d = ms_database_new ();
+  d->catalog = ms_pg_dup (r, i, 0);
+  d->name = ms_pg_dup (r, i, 1);
+  d->description = ms_pg_dup (r, i, 2);
+  d->location_uri = ms_pg_dup (r, i, 3);
+  d->managed_location_uri = ms_pg_dup (r, i, 4);
+  d->owner_name = ms_pg_dup (r, i, 5);
+  d->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
+  d->create_time = ms_pg_int (r, i, 7, 0);
+  d->type = (MsDatabaseType) ms_pg_int (r, i, 8, MS_DB_NATIVE);
+  d->connector_name = ms_pg_dup (r, i, 9);
+  d->remote_dbname = ms_pg_dup (r, i, 10);
+  g_hash_table_unref (d->params);
+  d->params = ms_json_to_params (PQgetisnull (r, i, 11) ? NULL : PQgetvalue (r, i, 11));
+  return d;
+}
+
+MsDatabase *
+ms_store_database_get (MsStore *s, const char *catalog, const char *name, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  const char *v[] = { catalog, name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_get, 2, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+      return NULL;
+    }
+  return database_from_row (r, 0);
+}
+
+GPtrArray *
+ms_store_database_list (MsStore *s, const char *catalog, const char *regex, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  const char *v[] = { catalog, regex };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_list, 2, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      /* an unknown catalog is an error, an empty match is not */
+      g_autoptr (PGresult) e = ms_pg_exec (c, &sql_cat_exists, 1, v, error);
+      if (e == NULL)
+        return NULL;
+      if (PQntuples (e) == 0)
+        {
+          ms_fail (error, MS_ERROR_NOT_FOUND, "No catalog %s", catalog);
+          return NULL;
+        }
+    }
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
+  return out;
+}
+
+gboolean
+ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
+                         const MsDatabase *db, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  char owner_type[8];
+  snprintf (owner_type, sizeof owner_type, "%d", (int) db->owner_type);
+  g_autofree char *params = db->params ? ms_json_from_params (db->params) : NULL;
+  const char *v[] = {
+    catalog, name, db->description, db->location_uri, db->managed_location_uri,
+    db->owner_name, db->owner_type ? owner_type : NULL, params,
+  };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_alter, 8, v, error);
+  if (r == NULL)
+    return FALSE;
+  if (g_str_equal (PQcmdTuples (r), "0"))
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+  return TRUE;
+}
+
+gboolean
+ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gboolean cascade,
+                        GPtrArray **out_locations, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+
+  const char *v[] = { catalog, name };
+  g_autoptr (PGresult) lock = ms_pg_exec (c, &sql_db_lock, 2, v, error);
+  if (lock == NULL)
+    return FALSE;
+  if (PQntuples (lock) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+
+  const char *id[] = { PQgetvalue (lock, 0, 0) };
+  g_autoptr (PGresult) counts = ms_pg_exec (c, &sql_db_counts, 1, id, error);
+  if (counts == NULL)
+    return FALSE;
+  gint64 ntables = ms_pg_int64 (counts, 0, 0, 0), nfuncs = ms_pg_int64 (counts, 0, 1, 0);
+  if (!cascade && (ntables > 0 || nfuncs > 0))
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "Database %s is not empty. One or more %s exist.", name,
+                    ntables > 0 ? "tables" : "functions");
+
+  g_autoptr (GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
+  if (ntables > 0)
+    {
+      g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_db_managed_locations, 1, id, error);
+      if (locs == NULL)
+        return FALSE;
+      for (int i = 0; i < PQntuples (locs); i++)
+        g_ptr_array_add (locations, ms_pg_dup (locs, i, 0));
+    }
+  if (ntables > 0 || nfuncs > 0)
+    {
+      g_autoptr (PGresult) del = ms_pg_exec (c, &sql_db_delete_contents, 1, id, error);
+      if (del == NULL)
+        return FALSE;
+    }
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_db_delete, 1, id, error);
+  if (del == NULL || !ms_pg_commit (c, error))
+    return FALSE;
+
+  g_ptr_array_add (locations, ms_pg_dup (lock, 0, 1));
+  if (out_locations)
+    *out_locations = g_steal_pointer (&locations);
+  return TRUE;
+}

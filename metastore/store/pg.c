@@ -1,0 +1,258 @@
+/*
+ * pg.c: statement execution, transactions and SQLSTATE mapping over libpq.
+ *
+ * Statements are prepared once per PostgreSQL session the first time they
+ * run on it (ms_pg_exec), so a hot read is one Bind/Execute round trip.
+ */
+#include "store/pg.h"
+#include "store/pool.h"
+#include "core/log.h"
+#include <string.h>
+#include <stdlib.h>
+
+MsErrorCode
+ms_pg_sqlstate_code (const char *st)
+{
+  if (st == NULL || strlen (st) != 5)
+    return MS_ERROR_UNAVAILABLE;
+  if (g_str_equal (st, "23505"))
+    return MS_ERROR_ALREADY_EXISTS;
+  if (g_str_has_prefix (st, "23") || g_str_has_prefix (st, "22"))
+    return MS_ERROR_INVALID_OBJECT;
+  if (g_str_equal (st, "40001") || g_str_equal (st, "40P01") || g_str_equal (st, "55P03"))
+    return MS_ERROR_CONFLICT;
+  if (g_str_has_prefix (st, "08") || g_str_has_prefix (st, "53")
+      || g_str_equal (st, "57P01") || g_str_equal (st, "57P02") || g_str_equal (st, "57P03"))
+    return MS_ERROR_UNAVAILABLE;
+  return MS_ERROR_INTERNAL;
+}
+
+void
+ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
+{
+  const char *st = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  const char *msg = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  const char *detail = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+
+  if (PQstatus (c->pg) == CONNECTION_BAD)
+    {
+      c->broken = TRUE;
+      st = NULL;
+    }
+  if (msg == NULL)
+    msg = PQerrorMessage (c->pg);
+  g_autofree char *clean = g_strstrip (g_strdup (msg ? msg : "unknown error"));
+  MsErrorCode code = ms_pg_sqlstate_code (st);
+  if (code == MS_ERROR_UNAVAILABLE)
+    ms_fail (error, code, "the catalog database is unavailable: %s", clean);
+  else if (detail)
+    ms_fail (error, code, "%s (%s)", clean, detail);
+  else
+    ms_fail (error, code, "%s", clean);
+}
+
+static gboolean
+result_ok (const PGresult *r)
+{
+  ExecStatusType s = PQresultStatus (r);
+  return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+/* A statement may be retried after a reconnect only outside a transaction
+ * and only when the connection itself failed (nothing ran). */
+static gboolean
+reconnect (MsPgConn *c)
+{
+  if (c->in_tx || PQstatus (c->pg) != CONNECTION_BAD)
+    return FALSE;
+  ms_info ("PostgreSQL connection lost; reconnecting");
+  g_hash_table_remove_all (c->prepared);
+  PQreset (c->pg);
+  if (PQstatus (c->pg) != CONNECTION_OK)
+    {
+      c->broken = TRUE;
+      return FALSE;
+    }
+  c->broken = FALSE;
+  return TRUE;
+}
+
+static PGresult *
+exec_once (MsPgConn *c, const MsSql *sql, int n, const char *const *values)
+{
+  if (sql->name != NULL && !g_hash_table_contains (c->prepared, sql->name))
+    {
+      PGresult *p = PQprepare (c->pg, sql->name, sql->text, n, NULL);
+      if (!result_ok (p))
+        return p;
+      PQclear (p);
+      g_hash_table_add (c->prepared, (gpointer) sql->name);
+    }
+  if (sql->name != NULL)
+    return PQexecPrepared (c->pg, sql->name, n, values, NULL, NULL, 0);
+  return PQexecParams (c->pg, sql->text, n, NULL, values, NULL, NULL, 0);
+}
+
+PGresult *
+ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GError **error)
+{
+  PGresult *r = exec_once (c, sql, n, values);
+  if (!result_ok (r) && reconnect (c))
+    {
+      PQclear (r);
+      r = exec_once (c, sql, n, values);
+    }
+  if (!result_ok (r))
+    {
+      ms_pg_set_error (c, r, error);
+      PQclear (r);
+      return NULL;
+    }
+  return r;
+}
+
+PGresult *
+ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values, GError **error)
+{
+  MsSql sql = { NULL, text };
+  return ms_pg_exec (c, &sql, n, values, error);
+}
+
+gboolean
+ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
+{
+  g_autoptr (PGresult) r = PQexec (c->pg, script);
+  if (!result_ok (r))
+    {
+      ms_pg_set_error (c, r, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_pg_begin (MsPgConn *c, GError **error)
+{
+  static const MsSql begin = { NULL, "BEGIN" };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &begin, 0, NULL, error);
+  if (r == NULL)
+    return FALSE;
+  c->in_tx = TRUE;
+  return TRUE;
+}
+
+gboolean
+ms_pg_commit (MsPgConn *c, GError **error)
+{
+  g_autoptr (PGresult) r = PQexec (c->pg, "COMMIT");
+  c->in_tx = FALSE;
+  if (!result_ok (r))
+    {
+      ms_pg_set_error (c, r, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ms_pg_rollback (MsPgConn *c)
+{
+  if (!c->in_tx)
+    return;
+  c->in_tx = FALSE;
+  if (PQstatus (c->pg) != CONNECTION_OK)
+    {
+      c->broken = TRUE;
+      return;
+    }
+  g_autoptr (PGresult) r = PQexec (c->pg, "ROLLBACK");
+  if (!result_ok (r))
+    c->broken = TRUE;
+}
+
+static void
+notice_ignore (void *arg, const char *message)
+{
+  (void) arg;
+  ms_debug ("PostgreSQL notice: %s", message);
+}
+
+MsPgConn *
+ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s, GError **error)
+{
+  const char *keys[6];
+  const char *vals[6];
+  int n = 0;
+  g_autofree char *timeout = g_strdup_printf ("%d", connect_timeout_s);
+
+  keys[n] = "dbname"; vals[n++] = conninfo;
+  keys[n] = "fallback_application_name"; vals[n++] = "metastore";
+  keys[n] = "connect_timeout"; vals[n++] = timeout;
+  if (password != NULL)
+    {
+      keys[n] = "password";
+      vals[n++] = password;
+    }
+  keys[n] = NULL;
+  vals[n] = NULL;
+
+  PGconn *pg = PQconnectdbParams (keys, vals, 1);
+  if (pg == NULL || PQstatus (pg) != CONNECTION_OK)
+    {
+      g_autofree char *msg = g_strstrip (g_strdup (pg ? PQerrorMessage (pg) : "out of memory"));
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot connect to the catalog database: %s", msg);
+      PQfinish (pg);
+      return NULL;
+    }
+  PQsetNoticeProcessor (pg, notice_ignore, NULL);
+  MsPgConn *c = g_new0 (MsPgConn, 1);
+  c->pg = pg;
+  c->prepared = g_hash_table_new (g_str_hash, g_str_equal);
+  return c;
+}
+
+void
+ms_pg_conn_close (MsPgConn *c)
+{
+  if (c == NULL)
+    return;
+  PQfinish (c->pg);
+  g_hash_table_unref (c->prepared);
+  g_free (c);
+}
+
+void
+ms_pg_conn_release (MsPgConn *c)
+{
+  if (c == NULL)
+    return;
+  ms_pg_rollback (c);
+  if (c->pool != NULL)
+    ms_pool_put (c->pool, c);
+  else
+    ms_pg_conn_close (c);
+}
+
+char *
+ms_pg_dup (const PGresult *r, int row, int col)
+{
+  return PQgetisnull (r, row, col) ? NULL : g_strdup (PQgetvalue (r, row, col));
+}
+
+int
+ms_pg_int (const PGresult *r, int row, int col, int dflt)
+{
+  return PQgetisnull (r, row, col) ? dflt : atoi (PQgetvalue (r, row, col));
+}
+
+gint64
+ms_pg_int64 (const PGresult *r, int row, int col, gint64 dflt)
+{
+  return PQgetisnull (r, row, col) ? dflt : g_ascii_strtoll (PQgetvalue (r, row, col), NULL, 10);
+}
+
+gboolean
+ms_pg_bool (const PGresult *r, int row, int col)
+{
+  return !PQgetisnull (r, row, col) && PQgetvalue (r, row, col)[0] == 't';
+}

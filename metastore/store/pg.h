@@ -1,0 +1,62 @@
+/*
+ * pg.h: libpq plumbing shared by every store file: the pooled connection,
+ * statement execution with per-connection prepared statements, transactions,
+ * and the one SQLSTATE -> MS_ERROR mapping.
+ *
+ * Only files under store/ include this header.
+ */
+#pragma once
+#include <glib.h>
+#include <libpq-fe.h>
+#include "core/error.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+typedef struct _MsPool MsPool;
+
+typedef struct {
+  PGconn *pg;
+  GHashTable *prepared;      /* statement names prepared on this session */
+  gboolean in_tx;
+  gboolean broken;
+  MsPool *pool;              /* owner; NULL for a standalone connection */
+} MsPgConn;
+
+/* A statement known at compile time; 'name' keys the prepared statement. */
+typedef struct {
+  const char *name;
+  const char *text;
+} MsSql;
+
+/* Open a standalone connection (CLI, schema commands). */
+MsPgConn *ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s,
+                         GError **error);
+/* Close a standalone connection, or hand a pooled one back to its pool. */
+void ms_pg_conn_release (MsPgConn *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsPgConn, ms_pg_conn_release)
+
+/* Run 'sql' with text parameters; returns the result (caller owns) or NULL
+ * with *error set from the SQLSTATE. Outside a transaction, a connection
+ * found dead is re-established and the statement tried once more. */
+PGresult *ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                      GError **error);
+/* The same for a one-off statement text (no prepared statement kept). */
+PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values,
+                           GError **error);
+/* Run a script of several statements without parameters. */
+gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
+
+gboolean ms_pg_begin (MsPgConn *c, GError **error);
+gboolean ms_pg_commit (MsPgConn *c, GError **error);
+void ms_pg_rollback (MsPgConn *c);
+
+/* Map a failed result (or a dead connection when res is NULL). */
+void ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error);
+/* The MS_ERROR code for an SQLSTATE (NULL: connection failure). */
+MsErrorCode ms_pg_sqlstate_code (const char *sqlstate);
+
+/* Small typed readers for result cells. */
+char *ms_pg_dup (const PGresult *r, int row, int col);          /* NULL for SQL NULL */
+int ms_pg_int (const PGresult *r, int row, int col, int dflt);
+gint64 ms_pg_int64 (const PGresult *r, int row, int col, gint64 dflt);
+gboolean ms_pg_bool (const PGresult *r, int row, int col);

@@ -1,0 +1,138 @@
+/*
+ * pool.c: a mutex + condition variable pool of MsPgConn.
+ *
+ * Invariant: open = in_use + idle->len + opening (slots reserved by a caller
+ * that is connecting outside the lock), and open <= size.
+ */
+#include "store/pool.h"
+#include "core/log.h"
+#include <string.h>
+
+struct _MsPool {
+  GMutex lock;
+  GCond freed;
+  GPtrArray *idle;           /* MsPgConn*, ready to use */
+  char *conninfo;
+  char *password;
+  int size, wait_ms, connect_timeout_s;
+  int open, in_use, waiting;
+  guint64 reconnects;
+};
+
+MsPool *
+ms_pool_new (const char *conninfo, const char *password, int size, int wait_ms,
+             int connect_timeout_s)
+{
+  MsPool *p = g_new0 (MsPool, 1);
+  g_mutex_init (&p->lock);
+  g_cond_init (&p->freed);
+  p->idle = g_ptr_array_new ();
+  p->conninfo = g_strdup (conninfo);
+  p->password = g_strdup (password);
+  p->size = size;
+  p->wait_ms = wait_ms;
+  p->connect_timeout_s = connect_timeout_s;
+  return p;
+}
+
+void
+ms_pool_free (MsPool *p)
+{
+  if (p == NULL)
+    return;
+  for (guint i = 0; i < p->idle->len; i++)
+    ms_pg_conn_close (g_ptr_array_index (p->idle, i));
+  g_ptr_array_unref (p->idle);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->freed);
+  g_free (p->conninfo);
+  if (p->password)
+    memset (p->password, 0, strlen (p->password));
+  g_free (p->password);
+  g_free (p);
+}
+
+MsPgConn *
+ms_pool_get (MsPool *p, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) p->wait_ms * 1000;
+
+  g_mutex_lock (&p->lock);
+  for (;;)
+    {
+      if (p->idle->len > 0)
+        {
+          MsPgConn *c = g_ptr_array_steal_index_fast (p->idle, p->idle->len - 1);
+          p->in_use++;
+          g_mutex_unlock (&p->lock);
+          return c;
+        }
+      if (p->open < p->size)
+        break;
+      p->waiting++;
+      gboolean signalled = g_cond_wait_until (&p->freed, &p->lock, deadline);
+      p->waiting--;
+      if (!signalled && p->idle->len == 0 && p->open >= p->size)
+        {
+          g_mutex_unlock (&p->lock);
+          ms_fail (error, MS_ERROR_UNAVAILABLE,
+                   "no catalog database connection free within %d ms (pool of %d)",
+                   p->wait_ms, p->size);
+          return NULL;
+        }
+    }
+  /* reserve a slot, connect outside the lock */
+  p->open++;
+  p->in_use++;
+  g_mutex_unlock (&p->lock);
+
+  MsPgConn *c = ms_pg_connect (p->conninfo, p->password, p->connect_timeout_s, error);
+  if (c == NULL)
+    {
+      g_mutex_lock (&p->lock);
+      p->open--;
+      p->in_use--;
+      g_cond_signal (&p->freed);
+      g_mutex_unlock (&p->lock);
+      return NULL;
+    }
+  c->pool = p;
+  return c;
+}
+
+void
+ms_pool_put (MsPool *p, MsPgConn *c)
+{
+  gboolean broken = c->broken || PQstatus (c->pg) != CONNECTION_OK
+                    || PQtransactionStatus (c->pg) != PQTRANS_IDLE;
+  if (broken)
+    {
+      ms_pg_conn_close (c);
+      c = NULL;
+    }
+  g_mutex_lock (&p->lock);
+  p->in_use--;
+  if (c != NULL)
+    g_ptr_array_add (p->idle, c);
+  else
+    {
+      p->open--;
+      p->reconnects++;
+    }
+  g_cond_signal (&p->freed);
+  g_mutex_unlock (&p->lock);
+}
+
+MsPoolStats
+ms_pool_stats (MsPool *p)
+{
+  MsPoolStats s;
+  g_mutex_lock (&p->lock);
+  s.size = p->size;
+  s.open = p->open;
+  s.in_use = p->in_use;
+  s.waiting = p->waiting;
+  s.reconnects = p->reconnects;
+  g_mutex_unlock (&p->lock);
+  return s;
+}

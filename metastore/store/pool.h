@@ -1,0 +1,31 @@
+/*
+ * pool.h: the bounded PostgreSQL connection pool shared by all workers.
+ *
+ * Connections are opened lazily up to 'size'. A caller that finds none free
+ * waits up to 'wait_ms' and then fails with MS_ERROR_UNAVAILABLE. A
+ * connection that broke is closed on return and its slot reopened on demand,
+ * so the pool recovers by itself after PostgreSQL restarts.
+ */
+#pragma once
+#include "store/pg.h"
+
+typedef struct {
+  int size;       /* configured maximum */
+  int open;       /* connections currently open */
+  int in_use;     /* handed out */
+  int waiting;    /* callers waiting for one */
+  guint64 reconnects;
+} MsPoolStats;
+
+MsPool *ms_pool_new (const char *conninfo, const char *password, int size, int wait_ms,
+                     int connect_timeout_s);
+void ms_pool_free (MsPool *pool);
+
+/* A connection for one call; give it back with ms_pg_conn_release (or let
+ * g_autoptr (MsPgConn) do it). */
+MsPgConn *ms_pool_get (MsPool *pool, GError **error);
+/* Used by ms_pg_conn_release. */
+void ms_pool_put (MsPool *pool, MsPgConn *c);
+void ms_pg_conn_close (MsPgConn *c);
+
+MsPoolStats ms_pool_stats (MsPool *pool);

@@ -1,0 +1,36 @@
+/*
+ * store.c: the MsStore context (pool + warehouse root) and readiness ping.
+ */
+#include "store/store.h"
+#include "store/pool.h"
+
+MsStore *
+ms_store_new (const char *conninfo, const char *password, int pool_size, int pool_wait_ms,
+              int connect_timeout_s, const char *warehouse)
+{
+  MsStore *s = g_new0 (MsStore, 1);
+  s->pool = ms_pool_new (conninfo, password, pool_size, pool_wait_ms, connect_timeout_s);
+  s->warehouse = g_strdup (warehouse);
+  return s;
+}
+
+void
+ms_store_free (MsStore *s)
+{
+  if (s == NULL)
+    return;
+  ms_pool_free (s->pool);
+  g_free (s->warehouse);
+  g_free (s);
+}
+
+gboolean
+ms_store_ping (MsStore *s, GError **error)
+{
+  static const MsSql ping = { "ping", "SELECT 1" };
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &ping, 0, NULL, error);
+  return r != NULL;
+}

@@ -1,0 +1,96 @@
+/* test_config.c: defaults, file < env < --set precedence, validation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/config.h"
+#include "core/error.h"
+
+static void
+test_defaults (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  assert_int_equal (c->thrift_port, 9083);
+  assert_string_equal (c->thrift_transport, "buffered");
+  assert_null (c->database_url);
+  assert_string_equal (c->data_dir, "./metastore-data");
+  assert_true (ms_config_validate (c, NULL));
+}
+
+static void
+test_precedence (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("msconf-XXXXXX", &path, NULL);
+  close (fd);
+  g_file_set_contents (path, "[server]\nthrift_port = 9999\nworkers = 7\n[database]\nurl = host=/x\n", -1, NULL);
+  assert_true (ms_config_load_file (c, path, TRUE, NULL));
+  assert_int_equal (c->thrift_port, 9999);
+  assert_int_equal (c->workers, 7);
+  assert_string_equal (c->database_url, "host=/x");
+  char *env[] = { "METASTORE_SERVER_THRIFT_PORT=1234", "OTHER=1", NULL };
+  assert_true (ms_config_load_env (c, env, NULL));
+  assert_int_equal (c->thrift_port, 1234);
+  assert_int_equal (c->workers, 7);
+  assert_true (ms_config_set (c, "server", "thrift_port", "4321", "flag", NULL));
+  assert_int_equal (c->thrift_port, 4321);
+  g_unlink (path);
+}
+
+static void
+test_bad_values (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
+  assert_false (ms_config_set (c, "server", "thrift_port", "70000", "t", &e1));
+  assert_non_null (strstr (e1->message, "outside"));
+  assert_false (ms_config_set (c, "server", "thrift_port", "12ab", "t", &e2));
+  assert_false (ms_config_set (c, "server", "nope", "1", "t", &e3));
+  assert_non_null (strstr (e3->message, "unknown configuration key"));
+  assert_true (ms_config_set (c, "server", "thrift_transport", "http", "t", NULL));
+  assert_false (ms_config_validate (c, &e4));
+  assert_non_null (strstr (e4->message, "buffered"));
+  assert_false (ms_config_load_file (c, "/nonexistent/x.conf", TRUE, NULL));
+  assert_true (ms_config_load_file (c, "/nonexistent/x.conf", FALSE, NULL));
+}
+
+static void
+test_password_file (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("mspw-XXXXXX", &path, NULL);
+  close (fd);
+  g_file_set_contents (path, "s3cret\n", -1, NULL);
+  g_unsetenv ("METASTORE_DATABASE_PASSWORD");
+  assert_null (ms_config_database_password (c, NULL));
+  assert_true (ms_config_set (c, "database", "password_file", path, "t", NULL));
+  g_autofree char *pw = ms_config_database_password (c, NULL);
+  assert_string_equal (pw, "s3cret");
+  g_setenv ("METASTORE_DATABASE_PASSWORD", "fromenv", TRUE);
+  g_autofree char *pw2 = ms_config_database_password (c, NULL);
+  assert_string_equal (pw2, "fromenv");
+  g_unsetenv ("METASTORE_DATABASE_PASSWORD");
+  g_unlink (path);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_defaults),
+    cmocka_unit_test (test_precedence),
+    cmocka_unit_test (test_bad_values),
+    cmocka_unit_test (test_password_file),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,274 @@
+/*
+ * test_guard.c: every malformed-input case the hardened reader exists for,
+ * through a real socket and MsConnTransport.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include "server/conn_transport.h"
+#include "server/guard_protocol.h"
+
+typedef struct {
+  int fd;
+  MsConnTransport *t;
+  MsGuardProtocol *p;
+} Reader;
+
+static Reader
+reader_new (const void *data, gsize len, gboolean framed)
+{
+  int sv[2];
+  assert_int_equal (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+  assert_int_equal (write (sv[0], data, len), (ssize_t) len);
+  close (sv[0]);
+  MsConnLimits cl = { framed, 500, 500, 1 << 20 };
+  MsGuardLimits gl = { 4096, 1000, 8 };
+  Reader r = { sv[1], NULL, NULL };
+  r.t = ms_conn_transport_new (sv[1], &cl);
+  r.p = ms_guard_protocol_new (THRIFT_TRANSPORT (r.t), &gl);
+  return r;
+}
+
+static void
+reader_free (Reader *r)
+{
+  g_object_unref (r->p);
+  g_object_unref (r->t);
+  close (r->fd);
+}
+
+static void
+put32 (GByteArray *b, guint32 v)
+{
+  guint32 be = htonl (v);
+  g_byte_array_append (b, (guint8 *) &be, 4);
+}
+
+static void
+put_header (GByteArray *b, const char *name)
+{
+  put32 (b, 0x80010001);
+  put32 (b, (guint32) strlen (name));
+  g_byte_array_append (b, (const guint8 *) name, strlen (name));
+  put32 (b, 7);
+}
+
+/* read a message header, then skip its argument struct */
+static gint32
+read_call (Reader *r, GError **err)
+{
+  gchar *name = NULL;
+  ThriftMessageType type;
+  gint32 seq;
+  gint32 rc = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (r->p), &name, &type, &seq, err);
+  g_free (name);
+  if (rc < 0)
+    return rc;
+  return thrift_protocol_skip (THRIFT_PROTOCOL (r->p), T_STRUCT, err);
+}
+
+static void
+test_http_request (void **state)
+{
+  (void) state;
+  const char *http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  Reader r = reader_new (http, strlen (http), FALSE);
+  gchar *name = (gchar *) 0x1;
+  ThriftMessageType type;
+  gint32 seq;
+  g_autoptr (GError) err = NULL;
+  assert_true (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (r.p), &name, &type, &seq, &err) < 0);
+  assert_null (name);
+  assert_non_null (strstr (err->message, "not a Thrift"));
+  reader_free (&r);
+}
+
+static void
+test_huge_string_claim (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "get_database");
+  guint8 f[] = { 11, 0, 1 };                  /* field 1: string */
+  g_byte_array_append (b, f, 3);
+  put32 (b, 0x7fffffff);                     /* claims 2 GiB */
+  Reader r = reader_new (b->data, b->len, FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  assert_non_null (strstr (err->message, "exceeds the limit"));
+  reader_free (&r);
+}
+
+static void
+test_string_claim_under_limit_but_short (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "get_database");
+  guint8 f[] = { 11, 0, 1 };
+  g_byte_array_append (b, f, 3);
+  put32 (b, 4000);                           /* allowed, but only 3 bytes follow */
+  g_byte_array_append (b, (const guint8 *) "abc", 3);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  reader_free (&r);
+}
+
+static void
+test_negative_and_overflowing_containers (void **state)
+{
+  (void) state;
+  guint32 sizes[] = { 0xffffffff, 0x40000001, 1001 };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr (GByteArray) b = g_byte_array_new ();
+      put_header (b, "x");
+      guint8 f[] = { 15, 0, 1, 10 };          /* field 1: list<i64> */
+      g_byte_array_append (b, f, 4);
+      put32 (b, sizes[i]);
+      Reader r = reader_new (b->data, b->len, FALSE);
+      g_autoptr (GError) err = NULL;
+      assert_true (read_call (&r, &err) < 0);
+      assert_non_null (err);
+      reader_free (&r);
+    }
+  /* map whose key*value sizes overflow 32 bits */
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "x");
+  guint8 f[] = { 13, 0, 1, 10, 10 };
+  g_byte_array_append (b, f, 5);
+  put32 (b, 0x10000000);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  reader_free (&r);
+}
+
+static void
+test_deep_nesting (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "x");
+  for (int i = 0; i < 100000; i++)
+    {
+      guint8 f[] = { 12, 0, 1 };              /* field 1: struct, nested */
+      g_byte_array_append (b, f, 3);
+    }
+  Reader r = reader_new (b->data, MIN (b->len, 100000), FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  assert_non_null (strstr (err->message, "nesting"));
+  reader_free (&r);
+}
+
+static void
+test_unknown_type (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "x");
+  guint8 f[] = { 99, 0, 1, 0 };
+  g_byte_array_append (b, f, 4);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  assert_non_null (strstr (err->message, "unknown"));
+  reader_free (&r);
+}
+
+static void
+test_bad_frames (void **state)
+{
+  (void) state;
+  /* frame larger than the message limit: refused before reading it */
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put32 (b, 0x7ffffff0);
+  Reader r = reader_new (b->data, b->len, TRUE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  assert_non_null (strstr (err->message, "frame"));
+  reader_free (&r);
+  /* zero-length frame */
+  g_autoptr (GByteArray) z = g_byte_array_new ();
+  put32 (z, 0);
+  Reader r2 = reader_new (z->data, z->len, TRUE);
+  g_autoptr (GError) err2 = NULL;
+  assert_true (read_call (&r2, &err2) < 0);
+  reader_free (&r2);
+}
+
+static void
+test_valid_call_and_clean_eof (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "get_database");
+  guint8 f[] = { 11, 0, 1 };
+  g_byte_array_append (b, f, 3);
+  put32 (b, 3);
+  g_byte_array_append (b, (const guint8 *) "abc", 3);
+  guint8 stop = 0;
+  g_byte_array_append (b, &stop, 1);
+  for (int framed = 0; framed < 2; framed++)
+    {
+      g_autoptr (GByteArray) w = g_byte_array_new ();
+      if (framed)
+        put32 (w, b->len);
+      g_byte_array_append (w, b->data, b->len);
+      Reader r = reader_new (w->data, w->len, framed);
+      g_autoptr (GError) err = NULL;
+      assert_true (read_call (&r, &err) > 0);
+      g_autoptr (GError) eof = NULL;
+      assert_true (read_call (&r, &eof) < 0);
+      assert_true (ms_conn_transport_clean_eof (r.t));
+      reader_free (&r);
+    }
+}
+
+static void
+test_classic_header (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put32 (b, 12);
+  g_byte_array_append (b, (const guint8 *) "get_database", 12);
+  guint8 t = 1;
+  g_byte_array_append (b, &t, 1);
+  put32 (b, 9);
+  guint8 stop = 0;
+  g_byte_array_append (b, &stop, 1);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  gchar *name = NULL;
+  ThriftMessageType type;
+  gint32 seq;
+  assert_true (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (r.p), &name, &type, &seq, NULL) > 0);
+  assert_string_equal (name, "get_database");
+  assert_int_equal (seq, 9);
+  g_free (name);
+  reader_free (&r);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_http_request),
+    cmocka_unit_test (test_huge_string_claim),
+    cmocka_unit_test (test_string_claim_under_limit_but_short),
+    cmocka_unit_test (test_negative_and_overflowing_containers),
+    cmocka_unit_test (test_deep_nesting),
+    cmocka_unit_test (test_unknown_type),
+    cmocka_unit_test (test_bad_frames),
+    cmocka_unit_test (test_valid_call_and_clean_eof),
+    cmocka_unit_test (test_classic_header),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,71 @@
+/* test_pattern.c: HMS name patterns and Hive's catalog-prefixed names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <glib.h>
+#include "core/pattern.h"
+#include "hms/internal.h"
+
+static void
+test_regex (void **state)
+{
+  (void) state;
+  g_autofree char *a = ms_pattern_to_regex ("sales_*|tmp");
+  assert_string_equal (a, "^(?:sales_.*|tmp)$");
+  assert_null (ms_pattern_to_regex (NULL));
+  assert_null (ms_pattern_to_regex ("  "));
+  g_autofree char *b = ms_pattern_to_regex ("a(b)[c]$^+?{");
+  assert_string_equal (b, "^(?:a\\(b\\)\\[c\\]\\$\\^\\+\\?\\{)$");
+}
+
+static void
+test_match (void **state)
+{
+  (void) state;
+  assert_true (ms_pattern_match ("*", "anything"));
+  assert_true (ms_pattern_match ("Sales*", "sales_2024"));
+  assert_true (ms_pattern_match ("a*|b*", "beta"));
+  assert_false (ms_pattern_match ("a*|b*", "gamma"));
+  assert_true (ms_pattern_match ("d.", "db"));
+  assert_false (ms_pattern_match ("db", "db2"));
+  assert_false (ms_pattern_match ("(x", "x"));
+  assert_true (ms_pattern_match ("(x", "(x"));
+}
+
+static void
+test_db_names (void **state)
+{
+  (void) state;
+  g_autofree char *c1 = NULL, *d1 = NULL, *c2 = NULL, *d2 = NULL, *c3 = NULL, *d3 = NULL,
+                  *c4 = NULL, *d4 = NULL;
+  assert_true (hms_parse_db_name ("Sales", &c1, &d1, NULL));
+  assert_string_equal (c1, "hive");
+  assert_string_equal (d1, "sales");
+  assert_true (hms_parse_db_name ("@Spark#DB1", &c2, &d2, NULL));
+  assert_string_equal (c2, "spark");
+  assert_string_equal (d2, "db1");
+  assert_true (hms_parse_db_name ("@hive#", &c3, &d3, NULL));
+  assert_null (d3);
+  assert_true (hms_parse_db_name ("@hive#!", &c4, &d4, NULL));
+  assert_string_equal (d4, "");
+  g_autofree char *c5 = NULL, *d5 = NULL;
+  g_autoptr (GError) e = NULL;
+  assert_false (hms_parse_db_name ("@nosep", &c5, &d5, &e));
+  assert_true (hms_check_name ("database", "ok_1", NULL));
+  assert_false (hms_check_name ("database", "bad-name", NULL));
+  assert_false (hms_check_name ("database", "", NULL));
+  g_autofree char *longname = g_strnfill (129, 'a');
+  assert_false (hms_check_name ("database", longname, NULL));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_regex),
+    cmocka_unit_test (test_match),
+    cmocka_unit_test (test_db_names),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,633 @@
+# metastore: our Thrift IDL, wire-compatible subset of the Hive Metastore (Hive 4 / Hive 2.3 clients) plus fb303.
+
+namespace c_glib Thms
+namespace py hive_metastore
+
+# ---------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------
+
+const string DDL_TIME = "transient_lastDdlTime"
+const i8 ACCESSTYPE_NONE      = 1
+const i8 ACCESSTYPE_READONLY  = 2
+const i8 ACCESSTYPE_WRITEONLY = 4
+const i8 ACCESSTYPE_READWRITE = 8
+
+const string HIVE_FILTER_FIELD_OWNER = "hive_filter_field_owner__"
+const string HIVE_FILTER_FIELD_PARAMS = "hive_filter_field_params__"
+const string HIVE_FILTER_FIELD_LAST_ACCESS = "hive_filter_field_last_access__"
+const string HIVE_FILTER_FIELD_TABLE_NAME = "hive_filter_field_tableName__"
+const string HIVE_FILTER_FIELD_TABLE_TYPE = "hive_filter_field_tableType__"
+
+const string IS_ARCHIVED = "is_archived"
+const string ORIGINAL_LOCATION = "original_location"
+const string IS_IMMUTABLE = "immutable"
+const string META_TABLE_COLUMNS = "columns"
+const string META_TABLE_COLUMN_TYPES = "columns.types"
+const string BUCKET_FIELD_NAME = "bucket_field_name"
+const string BUCKET_COUNT = "bucket_count"
+const string FIELD_TO_DIMENSION = "field_to_dimension"
+const string IF_PURGE = "ifPurge"
+const string META_TABLE_NAME = "name"
+const string META_TABLE_DB = "db"
+const string META_TABLE_LOCATION = "location"
+const string META_TABLE_SERDE = "serde"
+const string META_TABLE_PARTITION_COLUMNS = "partition_columns"
+const string META_TABLE_PARTITION_COLUMN_TYPES = "partition_columns.types"
+const string FILE_INPUT_FORMAT = "file.inputformat"
+const string FILE_OUTPUT_FORMAT = "file.outputformat"
+const string META_TABLE_STORAGE = "storage_handler"
+const string TABLE_IS_TRANSACTIONAL = "transactional"
+const string NO_AUTO_COMPACT = "no_auto_compaction"
+const string TABLE_TRANSACTIONAL_PROPERTIES = "transactional_properties"
+const string TABLE_BUCKETING_VERSION = "bucketing_version"
+const string DRUID_CONFIG_PREFIX = "druid."
+const string JDBC_CONFIG_PREFIX = "hive.sql."
+const string TABLE_IS_CTAS = "created_with_ctas"
+const string TABLE_IS_CTLT = "created_with_ctlt"
+const string PARTITION_TRANSFORM_SPEC = "partition_transform_spec"
+const string NO_CLEANUP = "no_cleanup"
+const string CTAS_LEGACY_CONFIG = "create_table_as_external"
+const string DEFAULT_TABLE_TYPE = "defaultTableType"
+const string TXN_ID = "txnId"
+const string WRITE_ID = "writeId"
+const string EXPECTED_PARAMETER_KEY = "expected_parameter_key"
+const string EXPECTED_PARAMETER_VALUE = "expected_parameter_value"
+
+# ---------------------------------------------------------------------------
+# Enums
+# ---------------------------------------------------------------------------
+
+enum PrincipalType {
+  USER = 1,
+  ROLE = 2,
+  GROUP = 3,
+}
+
+enum SerdeType {
+  HIVE = 1,
+  SCHEMA_REGISTRY = 2,
+}
+
+enum DatabaseType {
+  NATIVE = 1,
+  REMOTE = 2
+}
+
+enum FunctionType {
+  JAVA = 1,
+}
+
+enum ResourceType {
+  JAR     = 1,
+  FILE    = 2,
+  ARCHIVE = 3,
+}
+
+# ---------------------------------------------------------------------------
+# Basic structs and privileges
+# ---------------------------------------------------------------------------
+
+struct FieldSchema {
+  1: string name,
+  2: string type,
+  3: string comment
+}
+
+struct EnvironmentContext {
+  1: map<string, string> properties
+}
+
+struct PrivilegeGrantInfo {
+  1: string privilege,
+  2: i32 createTime,
+  3: string grantor,
+  4: PrincipalType grantorType,
+  5: bool grantOption,
+}
+
+struct PrincipalPrivilegeSet {
+  1: map<string, list<PrivilegeGrantInfo>> userPrivileges,
+  2: map<string, list<PrivilegeGrantInfo>> groupPrivileges,
+  3: map<string, list<PrivilegeGrantInfo>> rolePrivileges,
+}
+
+# ---------------------------------------------------------------------------
+# Catalogs
+# ---------------------------------------------------------------------------
+
+struct Catalog {
+  1: string name,
+  2: optional string description,
+  3: string locationUri,
+  4: optional i32 createTime
+}
+
+struct CreateCatalogRequest {
+  1: Catalog catalog
+}
+
+struct AlterCatalogRequest {
+  1: string name,
+  2: Catalog newCat
+}
+
+struct GetCatalogRequest {
+  1: string name
+}
+
+struct GetCatalogResponse {
+  1: Catalog catalog
+}
+
+struct GetCatalogsResponse {
+  1: list<string> names
+}
+
+struct DropCatalogRequest {
+  1: string name
+}
+
+# ---------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------
+
+struct Database {
+  1: string name,
+  2: string description,
+  3: string locationUri,
+  4: map<string, string> parameters,
+  5: optional PrincipalPrivilegeSet privileges,
+  6: optional string ownerName,
+  7: optional PrincipalType ownerType,
+  8: optional string catalogName,
+  9: optional i32 createTime,
+  10: optional string managedLocationUri,
+  11: optional DatabaseType type,
+  12: optional string connector_name,
+  13: optional string remote_dbname
+}
+
+struct GetDatabaseRequest {
+  1: optional string name,
+  2: optional string catalogName,
+  3: optional list<string> processorCapabilities,
+  4: optional string processorIdentifier
+}
+
+struct AlterDatabaseRequest {
+  1: required string oldDbName,
+  2: required Database newDb
+}
+
+struct DropDatabaseRequest {
+  1: required string name,
+  2: optional string catalogName,
+  3: required bool ignoreUnknownDb,
+  4: required bool deleteData,
+  5: required bool cascade,
+  6: optional bool softDelete=false,
+  7: optional i64 txnId=0,
+  8: optional bool deleteManagedDir=true
+}
+
+struct CreateDatabaseRequest {
+  1: required string databaseName,
+  2: optional string description,
+  3: optional string locationUri,
+  4: optional map<string, string> parameters,
+  5: optional PrincipalPrivilegeSet privileges,
+  6: optional string ownerName,
+  7: optional PrincipalType ownerType,
+  8: optional string catalogName,
+  9: optional i32 createTime,
+  10: optional string managedLocationUri,
+  11: optional DatabaseType type,
+  12: optional string dataConnectorName,
+  13: optional string remote_dbname
+}
+
+# ---------------------------------------------------------------------------
+# Storage
+# ---------------------------------------------------------------------------
+
+struct SerDeInfo {
+  1: string name,
+  2: string serializationLib,
+  3: map<string, string> parameters,
+  4: optional string description,
+  5: optional string serializerClass,
+  6: optional string deserializerClass,
+  7: optional SerdeType serdeType
+}
+
+struct Order {
+  1: string col,
+  2: i32    order
+}
+
+struct SkewedInfo {
+  1: list<string> skewedColNames,
+  2: list<list<string>> skewedColValues,
+  3: map<list<string>, string> skewedColValueLocationMaps,
+}
+
+struct StorageDescriptor {
+  1: list<FieldSchema> cols,
+  2: string location,
+  3: string inputFormat,
+  4: string outputFormat,
+  5: bool   compressed,
+  6: i32    numBuckets,
+  7: SerDeInfo    serdeInfo,
+  8: list<string> bucketCols,
+  9: list<Order>  sortCols,
+  10: map<string, string> parameters,
+  11: optional SkewedInfo skewedInfo,
+  12: optional bool   storedAsSubDirectories
+}
+
+# Materialized-view metadata (SourceTable is declared after Table).
+struct CreationMetadata {
+  1: required string catName,
+  2: required string dbName,
+  3: required string tblName,
+  4: required set<string> tablesUsed,
+  5: optional string validTxnList,
+  6: optional i64 materializationTime,
+  7: optional list<SourceTable> sourceTables
+}
+
+# ---------------------------------------------------------------------------
+# Column statistics (referenced by Table / Partition)
+# ---------------------------------------------------------------------------
+
+struct BooleanColumnStatsData {
+  1: required i64 numTrues,
+  2: required i64 numFalses,
+  3: required i64 numNulls,
+  4: optional binary bitVectors
+}
+
+struct DoubleColumnStatsData {
+  1: optional double lowValue,
+  2: optional double highValue,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors,
+  6: optional binary histogram
+}
+
+struct LongColumnStatsData {
+  1: optional i64 lowValue,
+  2: optional i64 highValue,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors,
+  6: optional binary histogram
+}
+
+struct StringColumnStatsData {
+  1: required i64 maxColLen,
+  2: required double avgColLen,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors
+}
+
+struct BinaryColumnStatsData {
+  1: required i64 maxColLen,
+  2: required double avgColLen,
+  3: required i64 numNulls,
+  4: optional binary bitVectors
+}
+
+# Field 3 is declared before field 1, as upstream does.
+struct Decimal {
+  3: required i16 scale,
+  1: required binary unscaled
+}
+
+struct DecimalColumnStatsData {
+  1: optional Decimal lowValue,
+  2: optional Decimal highValue,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors,
+  6: optional binary histogram
+}
+
+struct Date {
+  1: required i64 daysSinceEpoch
+}
+
+struct DateColumnStatsData {
+  1: optional Date lowValue,
+  2: optional Date highValue,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors,
+  6: optional binary histogram
+}
+
+struct Timestamp {
+  1: required i64 secondsSinceEpoch
+}
+
+struct TimestampColumnStatsData {
+  1: optional Timestamp lowValue,
+  2: optional Timestamp highValue,
+  3: required i64 numNulls,
+  4: required i64 numDVs,
+  5: optional binary bitVectors,
+  6: optional binary histogram
+}
+
+union ColumnStatisticsData {
+  1: BooleanColumnStatsData booleanStats,
+  2: LongColumnStatsData longStats,
+  3: DoubleColumnStatsData doubleStats,
+  4: StringColumnStatsData stringStats,
+  5: BinaryColumnStatsData binaryStats,
+  6: DecimalColumnStatsData decimalStats,
+  7: DateColumnStatsData dateStats,
+  8: TimestampColumnStatsData timestampStats
+}
+
+struct ColumnStatisticsObj {
+  1: required string colName,
+  2: required string colType,
+  3: required ColumnStatisticsData statsData
+}
+
+struct ColumnStatisticsDesc {
+  1: required bool isTblLevel,
+  2: required string dbName,
+  3: required string tableName,
+  4: optional string partName,
+  5: optional i64 lastAnalyzed,
+  6: optional string catName
+}
+
+struct ColumnStatistics {
+  1: required ColumnStatisticsDesc statsDesc,
+  2: required list<ColumnStatisticsObj> statsObj,
+  3: optional bool isStatsCompliant,
+  4: optional string engine = "hive"
+}
+
+# ---------------------------------------------------------------------------
+# Tables and partitions
+# ---------------------------------------------------------------------------
+
+struct FileMetadata {
+  1: i8 type = 1
+  2: i8 version = 1
+  3: list<binary> data
+}
+
+struct ObjectDictionary {
+  1: required map<string, list<binary>> values
+}
+
+struct Table {
+  1: string tableName,
+  2: string dbName,
+  3: string owner,
+  4: i32    createTime,
+  5: i32    lastAccessTime,
+  6: i32    retention,
+  7: StorageDescriptor sd,
+  8: list<FieldSchema> partitionKeys,
+  9: map<string, string> parameters,
+  10: string viewOriginalText,
+  11: string viewExpandedText,
+  12: string tableType,
+  13: optional PrincipalPrivilegeSet privileges,
+  14: optional bool temporary=false,
+  15: optional bool rewriteEnabled,
+  16: optional CreationMetadata creationMetadata,
+  17: optional string catName,
+  18: optional PrincipalType ownerType = PrincipalType.USER,
+  19: optional i64 writeId=-1,
+  20: optional bool isStatsCompliant,
+  21: optional ColumnStatistics colStats,
+  22: optional i8 accessType,
+  23: optional list<string> requiredReadCapabilities,
+  24: optional list<string> requiredWriteCapabilities
+  25: optional i64 id,
+  26: optional FileMetadata fileMetadata,
+  27: optional ObjectDictionary dictionary,
+  28: optional i64 txnId,
+}
+
+struct SourceTable {
+  1: required Table table,
+  2: required i64 insertedCount,
+  3: required i64 updatedCount,
+  4: required i64 deletedCount
+}
+
+struct Partition {
+  1: list<string> values
+  2: string       dbName,
+  3: string       tableName,
+  4: i32          createTime,
+  5: i32          lastAccessTime,
+  6: StorageDescriptor   sd,
+  7: map<string, string> parameters,
+  8: optional PrincipalPrivilegeSet privileges,
+  9: optional string catName,
+  10: optional i64 writeId=-1,
+  11: optional bool isStatsCompliant,
+  12: optional ColumnStatistics colStats,
+  13: optional FileMetadata fileMetadata
+}
+
+struct PartitionWithoutSD {
+  1: list<string> values
+  2: i32          createTime,
+  3: i32          lastAccessTime,
+  4: string       relativePath,
+  5: map<string, string> parameters,
+  6: optional PrincipalPrivilegeSet privileges
+}
+
+struct PartitionSpecWithSharedSD {
+  1: list<PartitionWithoutSD> partitions,
+  2: StorageDescriptor sd,
+}
+
+struct PartitionListComposingSpec {
+  1: list<Partition> partitions
+}
+
+struct PartitionSpec {
+  1: string dbName,
+  2: string tableName,
+  3: string rootPath,
+  4: optional PartitionSpecWithSharedSD sharedSDPartitionSpec,
+  5: optional PartitionListComposingSpec partitionList,
+  6: optional string catName,
+  7: optional i64 writeId=-1,
+  8: optional bool isStatsCompliant
+}
+
+# ---------------------------------------------------------------------------
+# Functions
+# ---------------------------------------------------------------------------
+
+struct ResourceUri {
+  1: ResourceType resourceType,
+  2: string       uri,
+}
+
+struct Function {
+  1: string           functionName,
+  2: string           dbName,
+  3: string           className,
+  4: string           ownerName,
+  5: PrincipalType    ownerType,
+  6: i32              createTime,
+  7: FunctionType     functionType,
+  8: list<ResourceUri> resourceUris,
+  9: optional string  catName
+}
+
+struct GetAllFunctionsResponse {
+  1: optional list<Function> functions
+}
+
+# ---------------------------------------------------------------------------
+# Exceptions
+# ---------------------------------------------------------------------------
+
+exception MetaException {
+  1: string message
+}
+
+exception UnknownTableException {
+  1: string message
+}
+
+exception UnknownDBException {
+  1: string message
+}
+
+exception AlreadyExistsException {
+  1: string message
+}
+
+exception InvalidPartitionException {
+  1: string message
+}
+
+exception UnknownPartitionException {
+  1: string message
+}
+
+exception InvalidObjectException {
+  1: string message
+}
+
+exception NoSuchObjectException {
+  1: string message
+}
+
+exception InvalidOperationException {
+  1: string message
+}
+
+exception ConfigValSecurityException {
+  1: string message
+}
+
+exception InvalidInputException {
+  1: string message
+}
+
+exception NoSuchTxnException {
+  1: string message
+}
+
+exception TxnAbortedException {
+  1: string message
+}
+
+exception TxnOpenException {
+  1: string message
+}
+
+exception NoSuchLockException {
+  1: string message
+}
+
+exception CompactionAbortedException {
+  1: string message
+}
+
+exception NoSuchCompactionException {
+  1: string message
+}
+
+# ---------------------------------------------------------------------------
+# fb303 base service (inlined so that a single IDL file is enough)
+# ---------------------------------------------------------------------------
+
+enum fb_status {
+  DEAD = 0,
+  STARTING = 1,
+  ALIVE = 2,
+  STOPPING = 3,
+  STOPPED = 4,
+  WARNING = 5,
+}
+
+service FacebookService {
+  string getName(),
+  string getVersion(),
+  fb_status getStatus(),
+  string getStatusDetails(),
+  map<string, i64> getCounters(),
+  i64 getCounter(1: string key),
+  void setOption(1: string key, 2: string value),
+  string getOption(1: string key),
+  map<string, string> getOptions(),
+  string getCpuProfile(1: i32 profileDurationInSec),
+  i64 aliveSince(),
+  oneway void reinitialize(),
+  oneway void shutdown(),
+}
+
+# ---------------------------------------------------------------------------
+# Metastore service: only the methods this server implements so far
+# ---------------------------------------------------------------------------
+
+service ThriftHiveMetastore extends FacebookService
+{
+  string getMetaConf(1:string key) throws(1:MetaException o1)
+  void setMetaConf(1:string key, 2:string value) throws(1:MetaException o1)
+
+  void create_catalog(1: CreateCatalogRequest catalog) throws (1:AlreadyExistsException o1, 2:InvalidObjectException o2, 3: MetaException o3)
+  void alter_catalog(1: AlterCatalogRequest rqst) throws (1:NoSuchObjectException o1, 2:InvalidOperationException o2, 3:MetaException o3)
+  GetCatalogResponse get_catalog(1: GetCatalogRequest catName) throws (1:NoSuchObjectException o1, 2:MetaException o2)
+  GetCatalogsResponse get_catalogs() throws (1:MetaException o1)
+  void drop_catalog(1: DropCatalogRequest catName) throws (1:NoSuchObjectException o1, 2:InvalidOperationException o2, 3:MetaException o3)
+
+  void create_database(1:Database database) throws(1:AlreadyExistsException o1, 2:InvalidObjectException o2, 3:MetaException o3)
+  void create_database_req(1:CreateDatabaseRequest createDatabaseRequest) throws(1:AlreadyExistsException o1, 2:InvalidObjectException o2, 3:MetaException o3)
+  Database get_database(1:string name) throws(1:NoSuchObjectException o1, 2:MetaException o2)
+  Database get_database_req(1:GetDatabaseRequest request) throws(1:NoSuchObjectException o1, 2:MetaException o2)
+  void drop_database(1:string name, 2:bool deleteData, 3:bool cascade) throws(1:NoSuchObjectException o1, 2:InvalidOperationException o2, 3:MetaException o3)
+  void drop_database_req(1:DropDatabaseRequest req) throws(1:NoSuchObjectException o1, 2:InvalidOperationException o2, 3:MetaException o3)
+  list<string> get_databases(1:string pattern) throws(1:MetaException o1)
+  list<string> get_all_databases() throws(1:MetaException o1)
+  void alter_database(1:string dbname, 2:Database db) throws(1:MetaException o1, 2:NoSuchObjectException o2)
+  void alter_database_req(1:AlterDatabaseRequest alterDbReq) throws(1:MetaException o1, 2:NoSuchObjectException o2)
+
+  string get_config_value(1:string name, 2:string defaultValue) throws(1:ConfigValSecurityException o1)
+
+  GetAllFunctionsResponse get_all_functions() throws (1:MetaException o1)
+
+  list<string> set_ugi(1:string user_name, 2:list<string> group_names) throws (1:MetaException o1)
+}
