@@ -102,7 +102,7 @@ load_config (CliOptions *o, GError **error)
       if (!ms_config_set (cfg, group, key, eq + 1, "--set", error))
         return NULL;
     }
-  g_autofree char *port = o->port > 0 ? g_strdup_printf ("%d", o->port) : NULL;
+  g_autofree char *port = o->port >= 0 ? g_strdup_printf ("%d", o->port) : NULL;
   if (!set_flag (cfg, "database", "url", o->database_url, error)
       || !set_flag (cfg, "embedded", "data_dir", o->data_dir, error)
       || !set_flag (cfg, "warehouse", "root", o->warehouse, error)
@@ -193,7 +193,7 @@ static int
 cmd_serve (int argc, char **argv)
 {
   gint64 t0 = g_get_monotonic_time ();
-  g_auto (CliOptions) o = { 0 };
+  g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;
   if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", &argc, &argv, &o, &error))
     return die (error);
@@ -261,8 +261,8 @@ cmd_serve (int argc, char **argv)
   ms_info ("HMS Thrift API listening on %s port %d (%s transport, %s database); ready in %.1f ms",
            cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
            db.embedded ? "embedded" : "external", ready_ms);
-  printf ("metastore ready: thrift=%s:%d warehouse=%s\n", cfg->bind, ms_thrift_server_port (server),
-          db.warehouse);
+  printf ("metastore ready: thrift=%s:%d warehouse=%s ready_ms=%.1f\n", cfg->bind,
+          ms_thrift_server_port (server), db.warehouse, ready_ms);
   fflush (stdout);
 
   for (;;)
@@ -318,7 +318,7 @@ cmd_schema (int argc, char **argv)
   argv[1] = argv[0];
   argc--;
   argv++;
-  g_auto (CliOptions) o = { 0 };
+  g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;
   g_autofree char *title = g_strdup_printf ("schema %s", action);
   if (!parse_args (title, usage, &argc, &argv, &o, &error))

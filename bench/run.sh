@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/run.sh: the foundation benchmarks, one run, on this machine.
+# Starts metastore on the embedded default in a temp dir, then:
+#   - hmsbench floor/getDatabase/listDatabases/createDropDatabase (1 thread)
+#   - getDatabase over 64 connections (throughput)
+#   - idle RSS, RSS with 256 open connections
+#   - readiness of a second `serve` against the already running PostgreSQL
+# Prints a summary; numbers go into the README by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=./metastore/metastore
+BENCH=./bench/hmsbench
+N=${BENCH_COUNT:-20000}
+tmp=$(mktemp -d /tmp/metastore-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+
+start_server() { # out-file args...
+  local out=$1; shift
+  "$BIN" serve --bind 127.0.0.1 --port 0 --log-level warning "$@" >"$out" 2>"$out.err" &
+  for _ in $(seq 200); do grep -q 'metastore ready' "$out" 2>/dev/null && break; sleep 0.05; done
+  sed -n 's/.*thrift=127.0.0.1:\([0-9]*\).*/\1/p' "$out"
+}
+
+PORT=$(start_server "$tmp/a.out" --data-dir "$tmp/data")
+SPID=$(pgrep -n -f "metastore serve --bind 127.0.0.1 --port 0 --log-level warning --data-dir $tmp/data")
+pgdir="$tmp/data/pg"
+[ -f "$tmp/data/pg-location" ] && pgdir=$(cat "$tmp/data/pg-location")
+PG="host=$pgdir port=5432 user=metastore dbname=metastore"
+echo "server pid $SPID port $PORT"
+rss() { awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$1/status; }
+sleep 1
+echo "idle RSS: $(rss "$SPID")"
+
+echo "== 1 thread, $N calls each"
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count "$N" floor getDatabase listDatabases
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) createDropDatabase
+echo "== 64 connections, 8 client threads, 5 s"
+$BENCH --port "$PORT" --pg "$PG" --threads 8 --connections 64 --seconds 5 floor getDatabase
+
+echo "== RSS with 256 open connections"
+/usr/bin/python3 - "$PORT" "$SPID" <<'PY'
+import socket, sys, time, struct
+port, pid = int(sys.argv[1]), sys.argv[2]
+def call(s):
+    name = b'get_all_databases'
+    s.sendall(struct.pack('>i', -2147418111) + struct.pack('>i', len(name)) + name + struct.pack('>i', 1) + b'\x00')
+    s.recv(65536)
+socks = []
+for i in range(256):
+    s = socket.create_connection(('127.0.0.1', port)); call(s); socks.append(s)
+time.sleep(1)
+rss = [l for l in open(f'/proc/{pid}/status') if l.startswith('VmRSS')][0].split()[1]
+print(f"RSS with {len(socks)} connections: {int(rss)/1024:.1f} MB")
+PY
+
+echo "== readiness against an already running PostgreSQL (5 starts)"
+for i in 1 2 3 4 5; do
+  start_server "$tmp/b$i.out" --database-url "$PG" --data-dir "$tmp/b$i" >/dev/null
+  grep -o 'ready_ms=[0-9.]*' "$tmp/b$i.out" || true
+  pkill -TERM -f "data-dir $tmp/b$i" || true
+  sleep 0.3
+done
