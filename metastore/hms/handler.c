@@ -65,20 +65,25 @@ gboolean
 ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname, gint32 seqid,
                  GError **error)
 {
-  /* The generated dispatchers free a known method's name; the base one,
-   * which answers UNKNOWN_METHOD, does not. */
+  /* Two c_glib 0.17 traps meet here. Its dispatchers take ownership of the
+   * name on every path (the generated ones free a known method's name, the
+   * base one, answering UNKNOWN_METHOD, frees it too). And the generated
+   * FacebookService dispatcher finds "its parent class" from the instance's
+   * class, which for our derived processor is itself: an unknown name would
+   * recurse forever. So a name neither service knows goes straight to the
+   * base dispatcher. */
   ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
   ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
-  ThriftDispatchProcessorClass *klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);
+  ThriftDispatchProcessorClass *klass;
   if (g_hash_table_contains (hp->process_map, fname) || g_hash_table_contains (fp->process_map, fname))
-    return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
-                                 seqid, error);
-  ThriftDispatchProcessorClass *base = g_type_class_peek (THRIFT_TYPE_DISPATCH_PROCESSOR);
-  ms_debug ("unknown method %s", fname);
-  gboolean ok = base->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
-                                     seqid, error);
-  g_free (fname);
-  return ok;
+    klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);
+  else
+    {
+      ms_debug ("unknown method %s", fname);
+      klass = g_type_class_peek (THRIFT_TYPE_DISPATCH_PROCESSOR);
+    }
+  return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
+                               seqid, error);
 }
 
 gpointer
