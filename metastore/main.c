@@ -124,11 +124,10 @@ parse_args (const char *name, const char *summary, int *argc, char ***argv, CliO
 {
   g_autofree GOptionEntry *entries = common_entries (o);
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-  g_autofree char *title = g_strdup_printf ("metastore %s", name);
   g_option_context_set_summary (ctx, summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx, "Every configuration key is listed by `metastore config`.");
-  (void) title;
+  (void) name;
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
   if (*argc > 1)

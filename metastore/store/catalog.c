@@ -49,8 +49,7 @@ ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  g_autofree char *dbloc = g_strdup_printf ("%s", cat->location_uri);
-  const char *v2[] = { PQgetvalue (r, 0, 0), cat->name, dbloc, ct };
+  const char *v2[] = { PQgetvalue (r, 0, 0), cat->name, cat->location_uri, ct };
   g_autoptr (PGresult) r2 = ms_pg_exec (c, &sql_cat_default_db, 4, v2, error);
   if (r2 == NULL)
     return FALSE;
