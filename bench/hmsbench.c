@@ -23,6 +23,8 @@
 #include <thrift/c_glib/transport/thrift_socket.h>
 #include "thms_thrift_hive_metastore.h"
 
+void thms_register_all_types (void); /* gen-c_glib/thms_types_init.c */
+
 typedef struct {
   const char *host;
   int port;
@@ -232,6 +234,7 @@ run_op (Opts *o, const char *op, double *median_out)
 int
 main (int argc, char **argv)
 {
+  thms_register_all_types (); /* generated get_type()s race across threads */
   Opts o = { "127.0.0.1", 9083, 1, 0, 0, 0, NULL };
   g_autofree char *host = NULL;
   g_autofree char *pg = NULL;

@@ -50,9 +50,16 @@ ms_hms_free (MsHms *h)
   g_free (h);
 }
 
+/* Defined in the build's gen-c_glib/thms_types_init.c. */
+void thms_register_all_types (void);
+
 ThriftProcessor *
 ms_hms_processor_new (MsHms *hms)
 {
+  /* Called once, on the main thread, before any worker runs: register every
+   * generated type now, because their get_type functions are not
+   * thread-safe (see thrift/gen-type-init.sh). */
+  thms_register_all_types ();
   MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);
   handler->hms = hms;
   ThriftProcessor *p = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", handler,

@@ -256,10 +256,25 @@ test_classic_header (void **state)
   reader_free (&r);
 }
 
+void thms_register_all_types (void);
+
+/* Regression: generated get_type()s raced when 200 connections made their
+ * first get_database at once ("cannot register existing type"). The server
+ * now registers every generated type up front; check that it does. */
+static void
+test_all_generated_types_registered_up_front (void **state)
+{
+  assert_int_equal (g_type_from_name ("ThmsThriftHiveMetastoreGetDatabaseArgsType"), 0);
+  thms_register_all_types ();
+  assert_int_not_equal (g_type_from_name ("ThmsThriftHiveMetastoreGetDatabaseArgsType"), 0);
+  assert_int_not_equal (g_type_from_name ("ThmsStorageDescriptorType"), 0);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_all_generated_types_registered_up_front),
     cmocka_unit_test (test_http_request),
     cmocka_unit_test (test_huge_string_claim),
     cmocka_unit_test (test_string_claim_under_limit_but_short),
