@@ -84,6 +84,40 @@ enum ResourceType {
   ARCHIVE = 3,
 }
 
+enum LockLevel {
+  DB = 1,
+  TABLE = 2,
+  PARTITION = 3,
+}
+
+enum LockState {
+  ACQUIRED = 1,
+  WAITING = 2,
+  ABORT = 3,
+  NOT_ACQUIRED = 4,
+}
+
+enum LockType {
+  SHARED_READ = 1,
+  SHARED_WRITE = 2,
+  EXCLUSIVE = 3,
+  EXCL_WRITE = 4,
+}
+
+enum DataOperationType {
+  SELECT = 1,
+  INSERT = 2
+  UPDATE = 3,
+  DELETE = 4,
+  UNSET = 5,
+  NO_TXN = 6,
+}
+
+enum ClientCapability {
+  TEST_CAPABILITY = 1,
+  INSERT_ONLY_TABLES = 2
+}
+
 # ---------------------------------------------------------------------------
 # Basic structs and privileges
 # ---------------------------------------------------------------------------
@@ -499,6 +533,347 @@ struct GetAllFunctionsResponse {
 }
 
 # ---------------------------------------------------------------------------
+# Table requests and responses
+# ---------------------------------------------------------------------------
+
+struct SQLPrimaryKey {
+  1: string table_db,
+  2: string table_name,
+  3: string column_name,
+  4: i32 key_seq,
+  5: string pk_name,
+  6: bool enable_cstr,
+  7: bool validate_cstr,
+  8: bool rely_cstr,
+  9: optional string catName
+}
+
+struct SQLForeignKey {
+  1: string pktable_db,
+  2: string pktable_name,
+  3: string pkcolumn_name,
+  4: string fktable_db,
+  5: string fktable_name,
+  6: string fkcolumn_name,
+  7: i32 key_seq,
+  8: i32 update_rule,
+  9: i32 delete_rule,
+  10: string fk_name,
+  11: string pk_name,
+  12: bool enable_cstr,
+  13: bool validate_cstr,
+  14: bool rely_cstr,
+  15: optional string catName
+}
+
+struct SQLUniqueConstraint {
+  1: string catName,
+  2: string table_db,
+  3: string table_name,
+  4: string column_name,
+  5: i32 key_seq,
+  6: string uk_name,
+  7: bool enable_cstr,
+  8: bool validate_cstr,
+  9: bool rely_cstr,
+}
+
+struct SQLNotNullConstraint {
+  1: string catName,
+  2: string table_db,
+  3: string table_name,
+  4: string column_name,
+  5: string nn_name,
+  6: bool enable_cstr,
+  7: bool validate_cstr,
+  8: bool rely_cstr,
+}
+
+struct SQLDefaultConstraint {
+  1: string catName,
+  2: string table_db,
+  3: string table_name,
+  4: string column_name,
+  5: string default_value,
+  6: string dc_name,
+  7: bool enable_cstr,
+  8: bool validate_cstr,
+  9: bool rely_cstr
+}
+
+struct SQLCheckConstraint {
+  1: string catName,
+  2: string table_db,
+  3: string table_name,
+  4: string column_name,
+  5: string check_expression,
+  6: string dc_name,
+  7: bool enable_cstr,
+  8: bool validate_cstr,
+  9: bool rely_cstr
+}
+
+struct CreateTableRequest {
+  1: required Table table,
+  2: optional EnvironmentContext envContext,
+  3: optional list<SQLPrimaryKey> primaryKeys,
+  4: optional list<SQLForeignKey> foreignKeys,
+  5: optional list<SQLUniqueConstraint> uniqueConstraints,
+  6: optional list<SQLNotNullConstraint> notNullConstraints,
+  7: optional list<SQLDefaultConstraint> defaultConstraints,
+  8: optional list<SQLCheckConstraint> checkConstraints,
+  9: optional list<string> processorCapabilities,
+  10: optional string processorIdentifier
+}
+
+struct ClientCapabilities {
+  1: required list<ClientCapability> values
+}
+
+struct GetProjectionsSpec {
+  1: list<string> fieldList;
+  2: string includeParamKeyPattern;
+  3: string excludeParamKeyPattern;
+}
+
+struct GetTableRequest {
+  1: required string dbName,
+  2: required string tblName,
+  3: optional ClientCapabilities capabilities,
+  4: optional string catName,
+  6: optional string validWriteIdList,
+  7: optional bool getColumnStats,
+  8: optional list<string> processorCapabilities,
+  9: optional string processorIdentifier,
+  10: optional string engine = "hive",
+  11: optional i64 id=-1
+}
+
+struct GetTableResult {
+  1: required Table table,
+  2: optional bool isStatsCompliant
+}
+
+struct GetTablesRequest {
+  1: required string dbName,
+  2: optional list<string> tblNames,
+  3: optional ClientCapabilities capabilities,
+  4: optional string catName,
+  5: optional list<string> processorCapabilities,
+  6: optional string processorIdentifier,
+  7: optional GetProjectionsSpec projectionSpec,
+  8: optional string tablesPattern
+}
+
+struct GetTablesResult {
+  1: required list<Table> tables
+}
+
+struct TableMeta {
+  1: required string dbName;
+  2: required string tableName;
+  3: required string tableType;
+  4: optional string comments;
+  5: optional string catName;
+  6: optional string ownerName;
+  7: optional PrincipalType ownerType;
+}
+
+struct GetFieldsRequest {
+  1: optional string catName,
+  2: required string dbName,
+  3: required string tblName,
+  4: optional EnvironmentContext envContext,
+  5: optional string validWriteIdList,
+  6: optional i64 id=-1
+}
+
+struct GetFieldsResponse {
+  1: required list<FieldSchema> fields
+}
+
+struct GetSchemaRequest {
+  1: optional string catName,
+  2: required string dbName,
+  3: required string tblName,
+  4: optional EnvironmentContext envContext,
+  5: optional string validWriteIdList,
+  6: optional i64 id=-1
+}
+
+struct GetSchemaResponse {
+  1: required list<FieldSchema> fields
+}
+
+struct AlterTableRequest {
+  1: optional string catName,
+  2: required string dbName,
+  3: required string tableName,
+  4: required Table table,
+  5: optional EnvironmentContext environmentContext,
+  6: optional i64 writeId=-1,
+  7: optional string validWriteIdList
+  8: optional list<string> processorCapabilities,
+  9: optional string processorIdentifier,
+  10: optional string expectedParameterKey,
+  11: optional string expectedParameterValue
+}
+
+struct AlterTableResponse {
+}
+
+struct TruncateTableRequest {
+  1: required string dbName,
+  2: required string tableName,
+  3: optional list<string> partNames,
+  4: optional i64 writeId=-1,
+  5: optional string validWriteIdList,
+  6: optional EnvironmentContext environmentContext
+}
+
+struct TruncateTableResponse {
+}
+
+struct DropTableRequest {
+  1: optional string catalogName,
+  2: required string dbName,
+  3: required string tableName,
+  4: optional bool deleteData,
+  5: optional EnvironmentContext envContext,
+  6: optional bool dropPartitions
+}
+
+# ---------------------------------------------------------------------------
+# Column statistics requests and responses
+# ---------------------------------------------------------------------------
+
+struct AggrStats {
+  1: required list<ColumnStatisticsObj> colStats,
+  2: required i64 partsFound,
+  3: optional bool isStatsCompliant
+}
+
+struct SetPartitionsStatsRequest {
+  1: required list<ColumnStatistics> colStats,
+  2: optional bool needMerge,
+  3: optional i64 writeId=-1,
+  4: optional string validWriteIdList,
+  5: optional string engine = "hive"
+}
+
+struct SetPartitionsStatsResponse {
+  1: required bool result;
+}
+
+struct TableStatsResult {
+  1: required list<ColumnStatisticsObj> tableStats,
+  2: optional bool isStatsCompliant
+}
+
+struct PartitionsStatsResult {
+  1: required map<string, list<ColumnStatisticsObj>> partStats,
+  2: optional bool isStatsCompliant
+}
+
+struct TableStatsRequest {
+  1: required string dbName,
+  2: required string tblName,
+  3: required list<string> colNames
+  4: optional string catName,
+  5: optional string validWriteIdList,
+  6: optional string engine = "hive",
+  7: optional i64 id=-1
+}
+
+struct PartitionsStatsRequest {
+  1: required string dbName,
+  2: required string tblName,
+  3: required list<string> colNames,
+  4: required list<string> partNames,
+  5: optional string catName,
+  6: optional string validWriteIdList,
+  7: optional string engine = "hive"
+}
+
+# ---------------------------------------------------------------------------
+# Locks
+# ---------------------------------------------------------------------------
+
+struct LockComponent {
+  1: required LockType type,
+  2: required LockLevel level,
+  3: required string dbname,
+  4: optional string tablename,
+  5: optional string partitionname,
+  6: optional DataOperationType operationType = DataOperationType.UNSET,
+  7: optional bool isTransactional = false,
+  8: optional bool isDynamicPartitionWrite = false
+}
+
+struct LockRequest {
+  1: required list<LockComponent> component,
+  2: optional i64 txnid,
+  3: required string user,
+  4: required string hostname,
+  5: optional string agentInfo = "Unknown",
+  6: optional bool zeroWaitReadEnabled = false,
+  7: optional bool exclusiveCTAS = false,
+  8: optional bool locklessReadsEnabled = false
+}
+
+struct LockResponse {
+  1: required i64 lockid,
+  2: required LockState state,
+  3: optional string errorMessage
+}
+
+struct CheckLockRequest {
+  1: required i64 lockid,
+  2: optional i64 txnid,
+  3: optional i64 elapsed_ms,
+}
+
+struct UnlockRequest {
+  1: required i64 lockid,
+}
+
+struct ShowLocksRequest {
+  1: optional string dbname,
+  2: optional string tablename,
+  3: optional string partname,
+  4: optional bool isExtended=false,
+  5: optional i64 txnid,
+}
+
+struct ShowLocksResponseElement {
+  1: required i64 lockid,
+  2: required string dbname,
+  3: optional string tablename,
+  4: optional string partname,
+  5: required LockState state,
+  6: required LockType type,
+  7: optional i64 txnid,
+  8: required i64 lastheartbeat,
+  9: optional i64 acquiredat,
+  10: required string user,
+  11: required string hostname,
+  12: optional i32 heartbeatCount = 0,
+  13: optional string agentInfo,
+  14: optional i64 blockedByExtId,
+  15: optional i64 blockedByIntId,
+  16: optional i64 lockIdInternal,
+}
+
+struct ShowLocksResponse {
+  1: list<ShowLocksResponseElement> locks,
+}
+
+struct HeartbeatRequest {
+  1: optional i64 lockid,
+  2: optional i64 txnid
+}
+
+# ---------------------------------------------------------------------------
 # Exceptions
 # ---------------------------------------------------------------------------
 
@@ -627,7 +1002,14 @@ service ThriftHiveMetastore extends FacebookService
 
   string get_config_value(1:string name, 2:string defaultValue) throws(1:ConfigValSecurityException o1)
 
+  # ---- tables (hms/table.c) ----
+
+  # ---- column statistics (hms/stats.c) ----
+
+  # ---- functions (hms/function.c) ----
   GetAllFunctionsResponse get_all_functions() throws (1:MetaException o1)
+
+  # ---- locks (hms/lock.c) ----
 
   list<string> set_ugi(1:string user_name, 2:list<string> group_names) throws (1:MetaException o1)
 }

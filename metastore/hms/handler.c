@@ -7,6 +7,7 @@
 #include "server/thrift_server.h"
 #include "core/log.h"
 #include <thrift/c_glib/processor/thrift_dispatch_processor.h>
+#include <string.h>
 
 G_DEFINE_TYPE (MsHmsHandler, ms_hms_handler, THMS_TYPE_THRIFT_HIVE_METASTORE_HANDLER)
 
@@ -24,6 +25,27 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_catalog_install (k);
   hms_database_install (k);
   hms_function_install (k);
+}
+
+/* Every method our IDL declares must have an implementation: the generated
+ * handler calls its vfunc without a NULL check, so a missing one would crash
+ * the worker on the first call. Counts the empty slots of both service
+ * classes (the fb303 base and ThriftHiveMetastore). */
+int
+ms_hms_missing_methods (void)
+{
+  g_autoptr (GTypeClass) klass = g_type_class_ref (MS_TYPE_HMS_HANDLER);
+  const char *base = (const char *) klass;
+  int missing = 0;
+  for (gsize off = sizeof (GObjectClass); off < sizeof (ThmsThriftHiveMetastoreHandlerClass);
+       off += sizeof (gpointer))
+    {
+      gpointer slot;
+      memcpy (&slot, base + off, sizeof slot);
+      if (slot == NULL)
+        missing++;
+    }
+  return missing;
 }
 
 MsHms *
@@ -60,6 +82,8 @@ ms_hms_processor_new (MsHms *hms)
    * generated type now, because their get_type functions are not
    * thread-safe (see thrift/gen-type-init.sh). */
   thms_register_all_types ();
+  if (ms_hms_missing_methods () != 0)
+    g_error ("%d declared HMS methods have no implementation", ms_hms_missing_methods ());
   MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);
   handler->hms = hms;
   ThriftProcessor *p = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", handler,
