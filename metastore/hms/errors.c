@@ -10,16 +10,17 @@
 
 /* Preferred exception types per code, best first. */
 static void
-preferred (int code, GType out[4])
+preferred (int code, GType out[5])
 {
   GType meta = THMS_TYPE_META_EXCEPTION;
-  out[0] = out[1] = out[2] = out[3] = G_TYPE_INVALID;
+  out[0] = out[1] = out[2] = out[3] = out[4] = G_TYPE_INVALID;
   switch (code)
     {
     case MS_ERROR_NOT_FOUND:
       out[0] = THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION;
-      out[1] = THMS_TYPE_UNKNOWN_D_B_EXCEPTION;
-      out[2] = meta;
+      out[1] = THMS_TYPE_UNKNOWN_TABLE_EXCEPTION;
+      out[2] = THMS_TYPE_UNKNOWN_D_B_EXCEPTION;
+      out[3] = meta;
       break;
     case MS_ERROR_ALREADY_EXISTS:
       out[0] = THMS_TYPE_ALREADY_EXISTS_EXCEPTION;
@@ -79,9 +80,9 @@ hms_raise (GError *err, GError **error, ...)
   else
     ms_debug ("call answered with %s: %s", ms_error_code_name (code), err->message);
 
-  GType pref[4];
+  GType pref[5];
   preferred (code, pref);
-  for (int p = 0; p < 4 && pref[p] != G_TYPE_INVALID; p++)
+  for (int p = 0; p < 5 && pref[p] != G_TYPE_INVALID; p++)
     for (int i = 0; i < n; i++)
       if (types[i] == pref[p])
         {

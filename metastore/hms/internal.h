@@ -40,8 +40,18 @@ ThmsFunction *hms_function_to_thrift (const MsFunction *f);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
 void hms_set_string (gchar **field, const char *value);
 
+/* tables, descriptors, columns (table_convert.c) */
+#include "model/table.h"
+GPtrArray *hms_columns_from_thrift (GPtrArray *in);            /* MsColumn* */
+void hms_columns_to_thrift (GPtrArray *cols, GPtrArray *out);  /* appends ThmsFieldSchema* */
+MsStorageDescriptor *hms_sd_from_thrift (const ThmsStorageDescriptor *in);
+void hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out);
+MsTable *hms_table_from_thrift (const ThmsTable *in);
+void hms_table_to_thrift (const MsTable *t, ThmsTable *out);
+
 /* the family files' vfunc installers (called from handler.c) */
 void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);

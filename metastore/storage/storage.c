@@ -70,3 +70,59 @@ ms_storage_remove_tree (const char *uri, GError **error)
     return ms_fail (error, MS_ERROR_INTERNAL, "cannot delete %s: %s", canon, g_strerror (errno));
   return TRUE;
 }
+
+gboolean
+ms_storage_rename (const char *from_uri, const char *to_uri, GError **error)
+{
+  g_autofree char *from = ms_storage_local_path (from_uri);
+  g_autofree char *to = ms_storage_local_path (to_uri);
+  if (from == NULL || to == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION, "cannot move %s to %s: not local", from_uri,
+                    to_uri);
+  g_autofree char *parent = g_path_get_dirname (to);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    return ms_fail (error, MS_ERROR_INTERNAL, "cannot create %s: %s", parent, g_strerror (errno));
+  if (rename (from, to) != 0)
+    return ms_fail (error, MS_ERROR_INTERNAL, "cannot move %s to %s: %s", from, to,
+                    g_strerror (errno));
+  return TRUE;
+}
+
+/* Hive skips "hidden" entries: names starting with '.' or '_'. */
+static void
+dir_stats (const char *path, int depth, gint64 *files, gint64 *bytes)
+{
+  if (depth > 64)
+    return;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  if (dir == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (name[0] == '.' || name[0] == '_')
+        continue;
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      struct stat st;
+      if (lstat (child, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        dir_stats (child, depth + 1, files, bytes);
+      else if (S_ISREG (st.st_mode))
+        {
+          (*files)++;
+          *bytes += st.st_size;
+        }
+    }
+}
+
+gboolean
+ms_storage_dir_stats (const char *uri, gint64 *files, gint64 *bytes)
+{
+  *files = *bytes = 0;
+  g_autofree char *path = uri ? ms_storage_local_path (uri) : NULL;
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    return FALSE;
+  dir_stats (path, 0, files, bytes);
+  return TRUE;
+}

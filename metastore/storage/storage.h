@@ -18,3 +18,11 @@ gboolean ms_storage_mkdirs (const char *uri, GError **error);
 
 /* Delete a directory tree (local only; refuses '/' and empty paths). */
 gboolean ms_storage_remove_tree (const char *uri, GError **error);
+
+/* Move a local directory (creating the target's parent). */
+gboolean ms_storage_rename (const char *from_uri, const char *to_uri, GError **error);
+
+/* Hive's quick stats of a local directory: regular files below it (hidden
+ * '.'/'_' entries skipped) and their total size. FALSE when not local or
+ * not a directory. */
+gboolean ms_storage_dir_stats (const char *uri, gint64 *files, gint64 *bytes);

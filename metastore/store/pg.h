@@ -55,6 +55,9 @@ void ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error);
 /* The MS_ERROR code for an SQLSTATE (NULL: connection failure). */
 MsErrorCode ms_pg_sqlstate_code (const char *sqlstate);
 
+/* A text[] literal for binding 'n' strings (NULL items become NULL). */
+char *ms_pg_text_array (const char *const *items, guint n);
+
 /* Small typed readers for result cells. */
 char *ms_pg_dup (const PGresult *r, int row, int col);          /* NULL for SQL NULL */
 int ms_pg_int (const PGresult *r, int row, int col, int dflt);

@@ -9,6 +9,7 @@
 #pragma once
 #include <glib.h>
 #include "model/model.h"
+#include "model/table.h"
 
 typedef struct _MsPool MsPool;
 
@@ -49,6 +50,54 @@ gboolean ms_store_database_alter (MsStore *store, const char *catalog, const cha
  * delete: the database's own and those of its managed tables. */
 gboolean ms_store_database_drop (MsStore *store, const char *catalog, const char *name,
                                  gboolean cascade, GPtrArray **out_locations, GError **error);
+
+/* ---- tables (table.c) ---- */
+/* Insert 't' (its location already decided); sets t->id. NOT_FOUND when the
+ * database does not exist, ALREADY_EXISTS for a taken name. */
+gboolean ms_store_table_create (MsStore *store, MsTable *t, GError **error);
+/* One round trip. NOT_FOUND: "<db>.<name> table not found". */
+MsTable *ms_store_table_get (MsStore *store, const char *catalog, const char *db,
+                             const char *name, GError **error);
+/* Tables of 'db' named in 'names' (NULL: any) and matching 'regex' (NULL:
+ * any), sorted by name; missing names are skipped. */
+GPtrArray *ms_store_table_get_many (MsStore *store, const char *catalog, const char *db,
+                                    const char *const *names, guint n_names, const char *regex,
+                                    GError **error);                    /* MsTable* */
+/* Names of tables of 'db' matching 'regex' and of 'table_type' (NULL: any). */
+GPtrArray *ms_store_table_names (MsStore *store, const char *catalog, const char *db,
+                                 const char *regex, const char *table_type,
+                                 GError **error);                       /* char* */
+/* get_table_meta: databases and tables matching the regexes (NULL: any),
+ * of one of 'types' (NULL: any). */
+GPtrArray *ms_store_table_meta (MsStore *store, const char *catalog, const char *db_regex,
+                                const char *table_regex, const char *const *types,
+                                guint n_types, GError **error);         /* MsTableMeta* */
+
+typedef struct {
+  const char *expected_key;    /* optimistic commit: the stored value of this */
+  const char *expected_value;  /*   parameter must equal this, else CONFLICT */
+  gboolean cascade;            /* column changes apply to every partition */
+  const char *old_location;    /* the data moved: partition locations under */
+  const char *new_location;    /*   old_location now live under new_location */
+} MsTableAlterOpts;
+
+/* Replace table catalog.db.name by 'newt' (which may carry a new database
+ * and name: a rename) in one transaction with the row locked. */
+gboolean ms_store_table_alter (MsStore *store, const char *catalog, const char *db,
+                               const char *name, const MsTable *newt,
+                               const MsTableAlterOpts *opts, GError **error);
+/* Drop the table with its partitions and statistics; *out_part_locations
+ * (if not NULL) receives the partitions' locations. */
+gboolean ms_store_table_drop (MsStore *store, const char *catalog, const char *db,
+                              const char *name, GPtrArray **out_part_locations, GError **error);
+/* Merge 'params' into a table's parameters. */
+gboolean ms_store_table_set_params (MsStore *store, gint64 table_id, GHashTable *params,
+                                    GError **error);
+
+/* Locations of a table's partitions named in 'names' (NULL: all). */
+GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
+                                         const char *const *names, guint n_names,
+                                         GError **error);                 /* char* */
 
 /* ---- functions (function.c) ---- */
 GPtrArray *ms_store_function_list_all (MsStore *store, const char *catalog, GError **error);

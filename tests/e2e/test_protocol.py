@@ -31,8 +31,8 @@ def test_unknown_method(metastore_factory):
     proto = TBinaryProtocol.TBinaryProtocol(trans)
     trans.open()
     try:
-        proto.writeMessageBegin("get_table_req", TMessageType.CALL, 1)
-        proto.writeStructBegin("get_table_req_args")
+        proto.writeMessageBegin("get_runtime_stats", TMessageType.CALL, 1)
+        proto.writeStructBegin("get_runtime_stats_args")
         proto.writeFieldStop()
         proto.writeStructEnd()
         proto.writeMessageEnd()

@@ -1,0 +1,988 @@
+/*
+ * table.c: the HMS table methods: create (plain, with environment context,
+ * _req), get (plain, _req, by names, listing by pattern/type, table meta),
+ * fields and schema, alter (plain, with environment context, with cascade,
+ * _req, including renames and Iceberg's optimistic commit), truncate and
+ * drop. Names are lower-cased; database names may carry "@cat#".
+ *
+ * Behaviour follows Apache Hive's HMSHandler / HiveAlterHandler: the same
+ * validation, default locations, quick stats on file:// tables, data moves
+ * on rename and deletion rules on drop.
+ */
+#include "hms/internal.h"
+#include "core/hive_types.h"
+#include "core/log.h"
+#include "core/pattern.h"
+#include "storage/storage.h"
+
+typedef ThmsThriftHiveMetastoreIf Iface;
+
+#define META THMS_TYPE_META_EXCEPTION
+#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
+#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
+#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
+#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
+#define UTE THMS_TYPE_UNKNOWN_TABLE_EXCEPTION
+#define UDB THMS_TYPE_UNKNOWN_D_B_EXCEPTION
+
+#define DDL_TIME "transient_lastDdlTime"
+#define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
+#define EXPECTED_KEY "expected_parameter_key"
+#define EXPECTED_VALUE "expected_parameter_value"
+
+static const char *
+env_get (const ThmsEnvironmentContext *env, const char *key)
+{
+  if (env == NULL || env->properties == NULL)
+    return NULL;
+  return g_hash_table_lookup (env->properties, key);
+}
+
+static gboolean
+env_true (const ThmsEnvironmentContext *env, const char *key)
+{
+  const char *v = env_get (env, key);
+  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
+}
+
+static char *
+now_string (void)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/* Split a wire database name into catalog and database; 'cat_override'
+ * (a request's catName) wins over the prefix. */
+static gboolean
+resolve_db (const char *raw, const char *cat_override, char **cat, char **db, GError **error)
+{
+  if (!hms_parse_db_name (raw, cat, db, error))
+    return FALSE;
+  if (cat_override != NULL && *cat_override != '\0')
+    {
+      g_free (*cat);
+      *cat = g_ascii_strdown (cat_override, -1);
+    }
+  if (*db == NULL || **db == '\0')
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Null or empty database name is not allowed");
+  return TRUE;
+}
+
+/* ---- validation ---- */
+
+static gboolean
+check_columns (GPtrArray *cols, const char *what, GError **error)
+{
+  for (guint i = 0; i < cols->len; i++)
+    {
+      const MsColumn *c = g_ptr_array_index (cols, i);
+      if (c->name == NULL || *c->name == '\0')
+        return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Invalid %s name: %s", what,
+                        c->name ? c->name : "null");
+      if (!ms_hive_type_check (c->type))
+        return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Invalid %s type: %s", what,
+                        c->type ? c->type : "null");
+    }
+  return TRUE;
+}
+
+/* Hive's create-time checks (HMSHandler.create_table_core), all answered
+ * as InvalidObjectException. */
+static gboolean
+validate_new_table (const MsTable *t, GError **error)
+{
+  if (t->name == NULL || *t->name == '\0')
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "null is not a valid object name");
+  if (!hms_check_name ("table", t->name, error))
+    return FALSE;
+  if (t->sd == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Table#StorageDescriptor cannot be null");
+  if (!check_columns (t->sd->cols, "column", error)
+      || !check_columns (t->partition_keys, "partition column", error))
+    return FALSE;
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    {
+      const MsColumn *p = g_ptr_array_index (t->partition_keys, i);
+      for (guint j = 0; j < t->sd->cols->len; j++)
+        if (g_str_equal (p->name, ((MsColumn *) g_ptr_array_index (t->sd->cols, j))->name))
+          return ms_fail (error, MS_ERROR_INVALID_OBJECT,
+                          "Partition column name %s conflicts with table columns", p->name);
+    }
+  if (t->sd->skewed)
+    for (guint i = 0; i < t->sd->skewed->names->len; i++)
+      {
+        const char *n = g_ptr_array_index (t->sd->skewed->names, i);
+        gboolean found = FALSE;
+        for (guint j = 0; j < t->sd->cols->len && !found; j++)
+          found = g_str_equal (n, ((MsColumn *) g_ptr_array_index (t->sd->cols, j))->name);
+        if (!found)
+          return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Invalid skew column %s", n);
+      }
+  return TRUE;
+}
+
+/* ---- quick stats (numFiles / totalSize) on file:// tables ---- */
+
+static void
+put_quick_stats (MsTable *t)
+{
+  gint64 files = 0, bytes = 0;
+  if (!ms_storage_dir_stats (t->sd->location, &files, &bytes))
+    return;
+  g_hash_table_insert (t->params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
+  g_hash_table_insert (t->params, g_strdup ("totalSize"),
+                       g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
+}
+
+/* ---- create ---- */
+
+static gboolean
+create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError **error)
+{
+  if (t->db_name == NULL)
+    return ms_fail (error, MS_ERROR_INTERNAL, "Null database name is not allowed");
+  if (t->catalog == NULL)
+    {
+      g_autofree char *cat = NULL, *db = NULL;
+      if (!resolve_db (t->db_name, NULL, &cat, &db, error))
+        return FALSE;
+      t->catalog = g_steal_pointer (&cat);
+      g_free (t->db_name);
+      t->db_name = g_steal_pointer (&db);
+    }
+  if (!validate_new_table (t, error))
+    return FALSE;
+  if (t->table_type == NULL)
+    t->table_type = g_strdup (ms_params_true (t->params, "EXTERNAL") ? MS_TABLE_EXTERNAL
+                                                                     : MS_TABLE_MANAGED);
+
+  g_autoptr (MsDatabase) db = ms_store_database_get (hms->store, t->catalog, t->db_name, NULL);
+  if (db == NULL)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
+
+  gboolean made_dir = FALSE;
+  if (!ms_table_is_view (t))
+    {
+      if (t->sd->location == NULL)
+        {
+          const char *base = db->location_uri;
+          if (db->managed_location_uri && !ms_table_is_external (t))
+            base = db->managed_location_uri;
+          t->sd->location = ms_storage_join (base, t->name);
+        }
+      g_autofree char *path = ms_storage_local_path (t->sd->location);
+      if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr (GError) local = NULL;
+          if (!ms_storage_mkdirs (t->sd->location, &local))
+            return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
+                            t->sd->location);
+          made_dir = TRUE;
+        }
+    }
+
+  t->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
+  if (g_hash_table_lookup (t->params, DDL_TIME) == NULL)
+    g_hash_table_insert (t->params, g_strdup (DDL_TIME), now_string ());
+  /* quick stats as Hive gathers them for unpartitioned tables */
+  gboolean skip_stats = ms_params_true (t->params, DO_NOT_UPDATE_STATS);
+  g_hash_table_remove (t->params, DO_NOT_UPDATE_STATS);
+  if (!skip_stats && !ms_table_is_view (t) && t->partition_keys->len == 0 && !made_dir
+      && (g_hash_table_lookup (t->params, "numFiles") == NULL
+          || g_hash_table_lookup (t->params, "totalSize") == NULL))
+    put_quick_stats (t);
+  (void) env;
+
+  if (!ms_store_table_create (hms->store, t, error))
+    {
+      if (made_dir)
+        ms_storage_remove_tree (t->sd->location, NULL);
+      return FALSE;
+    }
+  ms_info ("created table %s.%s.%s (%s) at %s", t->catalog, t->db_name, t->name, t->table_type,
+           t->sd->location ? t->sd->location : "-");
+  return TRUE;
+}
+
+static gboolean
+h_create_table (Iface *iface, const ThmsTable *tbl, ThmsAlreadyExistsException **o1,
+                ThmsInvalidObjectException **o2, ThmsMetaException **o3,
+                ThmsNoSuchObjectException **o4, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
+  if (!create_table (HMS (iface), t, NULL, &err))
+    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_create_table_env (Iface *iface, const ThmsTable *tbl, const ThmsEnvironmentContext *env,
+                    ThmsAlreadyExistsException **o1, ThmsInvalidObjectException **o2,
+                    ThmsMetaException **o3, ThmsNoSuchObjectException **o4, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
+  if (!create_table (HMS (iface), t, env, &err))
+    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_create_table_req (Iface *iface, const ThmsCreateTableRequest *req,
+                    ThmsAlreadyExistsException **o1, ThmsInvalidObjectException **o2,
+                    ThmsMetaException **o3, ThmsNoSuchObjectException **o4, GError **error)
+{
+  GError *err = NULL;
+  if (req->table == NULL)
+    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_OBJECT, "table cannot be null"), error,
+                      IOB, o2, META, o3, G_TYPE_INVALID);
+  g_autoptr (MsTable) t = hms_table_from_thrift (req->table);
+  if (!create_table (HMS (iface), t, req->__isset_envContext ? req->envContext : NULL, &err))
+    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* ---- read ---- */
+
+static MsTable *
+get_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
+           GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+    return NULL;
+  if (name == NULL || *name == '\0')
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "%s.null table not found", db);
+      return NULL;
+    }
+  g_autofree char *lname = g_ascii_strdown (name, -1);
+  return ms_store_table_get (hms->store, cat, db, lname, error);
+}
+
+static gboolean
+h_get_table (Iface *iface, ThmsTable **_return, const gchar *dbname, const gchar *tbl_name,
+             ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (MsTable) t = get_table (HMS (iface), dbname, NULL, tbl_name, &err);
+  if (t == NULL)
+    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
+  hms_table_to_thrift (t, *_return);
+  return TRUE;
+}
+
+static gboolean
+h_get_table_req (Iface *iface, ThmsGetTableResult **_return, const ThmsGetTableRequest *req,
+                 ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (MsTable) t = get_table (HMS (iface), req->dbName,
+                                     req->__isset_catName ? req->catName : NULL, req->tblName, &err);
+  if (t == NULL)
+    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
+  hms_table_to_thrift (t, (*_return)->table);
+  return TRUE;
+}
+
+/* Tables of one database by names (NULL: all) and pattern, into 'out'
+ * (GPtrArray of ThmsTable*). A missing database gives an empty list. */
+static gboolean
+get_tables_by_names (MsHms *hms, const char *raw_db, const char *cat_override,
+                     const GPtrArray *names, const char *pattern, GPtrArray *out, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (raw_db == NULL || *raw_db == '\0')
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "DB name is null or empty");
+  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+    return FALSE;
+  g_autoptr (GPtrArray) lower = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      if (n != NULL)
+        g_ptr_array_add (lower, g_ascii_strdown (n, -1));
+    }
+  if (names != NULL && lower->len == 0)
+    return TRUE;
+  g_autofree char *regex = ms_pattern_to_regex (pattern);
+  g_autoptr (GPtrArray) tables = ms_store_table_get_many (
+      hms->store, cat, db, names ? (const char *const *) lower->pdata : NULL, lower->len, regex, error);
+  if (tables == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    {
+      ThmsTable *t = g_object_new (THMS_TYPE_TABLE, NULL);
+      hms_table_to_thrift (g_ptr_array_index (tables, i), t);
+      g_ptr_array_add (out, t);
+    }
+  return TRUE;
+}
+
+static gboolean
+h_get_table_objects_by_name (Iface *iface, GPtrArray **_return, const gchar *dbname,
+                             const GPtrArray *tbl_names, GError **error)
+{
+  GError *err = NULL;
+  if (tbl_names == NULL)
+    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_OPERATION, "table names are null"), error,
+                      G_TYPE_INVALID);
+  if (!get_tables_by_names (HMS (iface), dbname, NULL, tbl_names, NULL, *_return, &err))
+    return hms_raise (err, error, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_get_table_objects_by_name_req (Iface *iface, ThmsGetTablesResult **_return,
+                                 const ThmsGetTablesRequest *req, ThmsMetaException **o1,
+                                 ThmsInvalidOperationException **o2, ThmsUnknownDBException **o3,
+                                 GError **error)
+{
+  GError *err = NULL;
+  const GPtrArray *names = req->__isset_tblNames ? req->tblNames : NULL;
+  const char *pattern = req->__isset_tablesPattern ? req->tablesPattern : NULL;
+  if (names == NULL && pattern == NULL)
+    pattern = "*";
+  if (!get_tables_by_names (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                            names, pattern, (*_return)->tables, &err))
+    return hms_raise (err, error, UDB, o3, IOP, o2, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *type,
+            GPtrArray *out, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!resolve_db (raw_db, NULL, &cat, &db, error))
+    return FALSE;
+  g_autofree char *regex = ms_pattern_to_regex (pattern);
+  g_autoptr (GPtrArray) names = ms_store_table_names (hms->store, cat, db, regex, type, error);
+  if (names == NULL)
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  return TRUE;
+}
+
+static gboolean
+h_get_tables (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *pattern,
+              ThmsMetaException **o1, GError **error)
+{
+  GError *err = NULL;
+  if (!list_names (HMS (iface), db_name, pattern, NULL, *_return, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_get_all_tables (Iface *iface, GPtrArray **_return, const gchar *db_name,
+                  ThmsMetaException **o1, GError **error)
+{
+  GError *err = NULL;
+  if (!list_names (HMS (iface), db_name, NULL, NULL, *_return, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_get_tables_by_type (Iface *iface, GPtrArray **_return, const gchar *db_name,
+                      const gchar *pattern, const gchar *tableType, ThmsMetaException **o1,
+                      GError **error)
+{
+  GError *err = NULL;
+  const char *type = (tableType != NULL && *tableType != '\0') ? tableType : NULL;
+  if (!list_names (HMS (iface), db_name, pattern, type, *_return, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_get_table_meta (Iface *iface, GPtrArray **_return, const gchar *db_patterns,
+                  const gchar *tbl_patterns, const GPtrArray *tbl_types, ThmsMetaException **o1,
+                  GError **error)
+{
+  GError *err = NULL;
+  g_autofree char *cat = NULL, *dbpat = NULL;
+  if (!hms_parse_db_name (db_patterns, &cat, &dbpat, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  g_autofree char *db_regex = ms_pattern_to_regex (dbpat);
+  g_autofree char *tbl_regex = ms_pattern_to_regex (tbl_patterns);
+  g_autoptr (GPtrArray) types = g_ptr_array_new ();
+  for (guint i = 0; tbl_types != NULL && i < tbl_types->len; i++)
+    g_ptr_array_add (types, g_ptr_array_index (tbl_types, i));
+  g_autoptr (GPtrArray) metas = ms_store_table_meta (
+      HMS (iface)->store, cat, db_regex, tbl_regex,
+      types->len ? (const char *const *) types->pdata : NULL, types->len, &err);
+  if (metas == NULL)
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  for (guint i = 0; i < metas->len; i++)
+    {
+      const MsTableMeta *m = g_ptr_array_index (metas, i);
+      ThmsTableMeta *tm = g_object_new (THMS_TYPE_TABLE_META, NULL);
+      hms_set_string (&tm->dbName, m->db_name);
+      hms_set_string (&tm->tableName, m->name);
+      hms_set_string (&tm->tableType, m->table_type);
+      if (m->comments)
+        {
+          hms_set_string (&tm->comments, m->comments);
+          tm->__isset_comments = TRUE;
+        }
+      hms_set_string (&tm->catName, m->catalog);
+      tm->__isset_catName = TRUE;
+      if (m->owner_name)
+        {
+          hms_set_string (&tm->ownerName, m->owner_name);
+          tm->__isset_ownerName = TRUE;
+          tm->ownerType = m->owner_type ? (ThmsPrincipalType) m->owner_type
+                                        : THMS_PRINCIPAL_TYPE_USER;
+          tm->__isset_ownerType = TRUE;
+        }
+      g_ptr_array_add (*_return, tm);
+    }
+  return TRUE;
+}
+
+/* ---- fields and schema ---- */
+
+/* get_fields / get_schema answer UnknownTableException / UnknownDBException
+ * for a missing table or database, as Hive does. */
+static gboolean
+table_fields (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
+              gboolean with_partition_keys, GPtrArray *out, GError **error)
+{
+  /* Hive accepts "table.column" names here and uses the table part */
+  g_autofree char *base = g_strdup (name ? name : "");
+  char *dot = strchr (base, '.');
+  if (dot)
+    *dot = '\0';
+  g_autoptr (MsTable) t = get_table (hms, raw_db, cat_override, base, error);
+  if (t == NULL)
+    return FALSE;
+  if (t->sd)
+    hms_columns_to_thrift (t->sd->cols, out);
+  if (with_partition_keys)
+    hms_columns_to_thrift (t->partition_keys, out);
+  return TRUE;
+}
+
+#define FIELDS_RAISE(err) hms_raise (err, error, UTE, o2, UDB, o3, META, o1, G_TYPE_INVALID)
+
+static gboolean
+h_get_fields (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *table_name,
+              ThmsMetaException **o1, ThmsUnknownTableException **o2, ThmsUnknownDBException **o3,
+              GError **error)
+{
+  GError *err = NULL;
+  if (!table_fields (HMS (iface), db_name, NULL, table_name, FALSE, *_return, &err))
+    return FIELDS_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_get_fields_env (Iface *iface, GPtrArray **_return, const gchar *db_name,
+                  const gchar *table_name, const ThmsEnvironmentContext *env,
+                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
+                  ThmsUnknownDBException **o3, GError **error)
+{
+  return h_get_fields (iface, _return, db_name, table_name, o1, o2, o3, error);
+}
+
+static gboolean
+h_get_fields_req (Iface *iface, ThmsGetFieldsResponse **_return, const ThmsGetFieldsRequest *req,
+                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
+                  ThmsUnknownDBException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!table_fields (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                     req->tblName, FALSE, (*_return)->fields, &err))
+    return FIELDS_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_get_schema (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *table_name,
+              ThmsMetaException **o1, ThmsUnknownTableException **o2, ThmsUnknownDBException **o3,
+              GError **error)
+{
+  GError *err = NULL;
+  if (!table_fields (HMS (iface), db_name, NULL, table_name, TRUE, *_return, &err))
+    return FIELDS_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_get_schema_env (Iface *iface, GPtrArray **_return, const gchar *db_name,
+                  const gchar *table_name, const ThmsEnvironmentContext *env,
+                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
+                  ThmsUnknownDBException **o3, GError **error)
+{
+  return h_get_schema (iface, _return, db_name, table_name, o1, o2, o3, error);
+}
+
+static gboolean
+h_get_schema_req (Iface *iface, ThmsGetSchemaResponse **_return, const ThmsGetSchemaRequest *req,
+                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
+                  ThmsUnknownDBException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!table_fields (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                     req->tblName, TRUE, (*_return)->fields, &err))
+    return FIELDS_RAISE (err);
+  return TRUE;
+}
+
+/* ---- alter ---- */
+
+static gboolean
+same_partition_keys (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const MsColumn *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+      if (g_strcmp0 (x->name, y->name) != 0 || g_ascii_strcasecmp (x->type ? x->type : "",
+                                                                   y->type ? y->type : "") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+same_location (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  gsize la = strlen (a), lb = strlen (b);
+  while (la > 1 && a[la - 1] == '/')
+    la--;
+  while (lb > 1 && b[lb - 1] == '/')
+    lb--;
+  return la == lb && strncmp (a, b, la) == 0;
+}
+
+typedef struct {
+  gboolean cascade;
+  const char *expected_key;
+  const char *expected_value;
+  const ThmsEnvironmentContext *env;
+} AlterArgs;
+
+/* HiveAlterHandler.alterTable: validate, decide whether a rename moves the
+ * data, move it on file://, then change the row (and partitions) in one
+ * transaction; the move is undone if that fails. */
+static gboolean
+alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
+             const ThmsTable *new_tbl, const AlterArgs *args, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+    return FALSE;
+  if (new_tbl == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION, "New table is invalid: null");
+  g_autofree char *lname = g_ascii_strdown (name ? name : "", -1);
+  g_autoptr (MsTable) newt = hms_table_from_thrift (new_tbl);
+  if (newt->name == NULL || !hms_check_name ("table", newt->name, NULL))
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION, "%s is not a valid object name",
+                    newt->name ? newt->name : "null");
+  if (newt->sd == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION, "New table is invalid: no storage descriptor");
+  {
+    g_autoptr (GError) invalid = NULL;
+    if (!check_columns (newt->sd->cols, "column", &invalid))
+      return ms_fail (error, MS_ERROR_INVALID_OPERATION, "%s", invalid->message);
+  }
+  /* the new table's database: its catName, its dbName (maybe prefixed) */
+  {
+    g_autofree char *ncat = NULL, *ndb = NULL;
+    if (!resolve_db (newt->db_name ? newt->db_name : db, newt->catalog ? newt->catalog : cat, &ncat,
+                     &ndb, error))
+      return FALSE;
+    if (!g_str_equal (ncat, cat))
+      return ms_fail (error, MS_ERROR_INVALID_OPERATION, "Cannot change the catalog of a table");
+    g_free (newt->db_name);
+    newt->db_name = g_steal_pointer (&ndb);
+    g_free (newt->catalog);
+    newt->catalog = g_strdup (cat);
+  }
+
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) oldt = ms_store_table_get (hms->store, cat, db, lname, &missing);
+  if (oldt == NULL)
+    {
+      if (g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "table %s.%s doesn't exist", db, lname);
+      g_propagate_error (error, g_steal_pointer (&missing));
+      return FALSE;
+    }
+  gboolean rename = !g_str_equal (newt->name, oldt->name) || !g_str_equal (newt->db_name, oldt->db_name);
+  if (rename)
+    {
+      g_autoptr (MsTable) clash = ms_store_table_get (hms->store, cat, newt->db_name, newt->name, NULL);
+      if (clash != NULL)
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "new table %s.%s already exists",
+                        newt->db_name, newt->name);
+    }
+
+  if (!ms_table_is_view (oldt))
+    {
+      if (!same_partition_keys (oldt->partition_keys, newt->partition_keys))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "partition keys can not be changed.");
+      GPtrArray *oc = oldt->sd ? oldt->sd->cols : NULL;
+      g_autoptr (GString) bad = g_string_new (NULL);
+      for (guint i = 0; oc != NULL && i < MIN (oc->len, newt->sd->cols->len); i++)
+        {
+          const MsColumn *o = g_ptr_array_index (oc, i), *n = g_ptr_array_index (newt->sd->cols, i);
+          if (!ms_hive_type_convertible (o->type, n->type))
+            g_string_append_printf (bad, "%s%s", bad->len ? "," : "", n->name);
+        }
+      if (bad->len)
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                        "The following columns have types incompatible with the existing columns "
+                        "in their respective positions :\n%s", bad->str);
+    }
+
+  /* what Hive keeps from the old table */
+  newt->create_time = oldt->create_time;
+  if (newt->table_type == NULL)
+    newt->table_type = g_strdup (oldt->table_type);
+  if (g_hash_table_lookup (newt->params, DDL_TIME) == NULL)
+    g_hash_table_insert (newt->params, g_strdup (DDL_TIME), now_string ());
+
+  /* a rename moves a managed table's data when it sat at its default place */
+  g_autofree char *src = NULL, *dest = NULL;
+  gboolean moved = FALSE;
+  const char *old_loc = oldt->sd ? oldt->sd->location : NULL;
+  if (rename && !ms_table_is_view (oldt) && !ms_table_is_external (oldt) && old_loc != NULL
+      && (newt->sd->location == NULL || same_location (newt->sd->location, old_loc)))
+    {
+      g_autoptr (MsDatabase) olddb = ms_store_database_get (hms->store, cat, oldt->db_name, error);
+      if (olddb == NULL)
+        return FALSE;
+      g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
+      g_autofree char *src_path = ms_storage_local_path (old_loc);
+      if (same_location (default_loc, old_loc) && src_path != NULL)
+        {
+          g_autoptr (MsDatabase) newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
+          if (newdb == NULL)
+            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                            "Unable to change partition or table. Database %s does not exist",
+                            newt->db_name);
+          dest = ms_storage_join (newdb->location_uri, newt->name);
+          g_autofree char *dest_path = ms_storage_local_path (dest);
+          if (dest_path == NULL)
+            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                            "table new location %s is on a different file system than the old "
+                            "location %s. This operation is not supported", dest, old_loc);
+          if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
+            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                            "New location for this table %s.%s already exists : %s",
+                            newt->db_name, newt->name, dest);
+          src = g_strdup (old_loc);
+          if (g_file_test (src_path, G_FILE_TEST_EXISTS))
+            {
+              g_autoptr (GError) merr = NULL;
+              if (!ms_storage_rename (src, dest, &merr))
+                return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                                "Alter Table operation for %s.%s failed to move data due to: '%s'",
+                                db, lname, merr->message);
+              moved = TRUE;
+            }
+          g_free (newt->sd->location);
+          newt->sd->location = g_strdup (dest);
+        }
+      else if (newt->sd->location == NULL)
+        newt->sd->location = g_strdup (old_loc);
+    }
+  else if (newt->sd->location == NULL && !ms_table_is_view (oldt))
+    newt->sd->location = g_strdup (old_loc);
+
+  /* quick stats, unless the client asked not to (Iceberg does) */
+  if (!moved && !env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
+      && newt->partition_keys->len == 0 && newt->sd->location != NULL)
+    put_quick_stats (newt);
+  g_hash_table_remove (newt->params, DO_NOT_UPDATE_STATS);
+
+  MsTableAlterOpts opts = {
+    .expected_key = args->expected_key,
+    .expected_value = args->expected_value,
+    .cascade = args->cascade,
+    .old_location = src,
+    .new_location = src ? dest : NULL,
+  };
+  if (!ms_store_table_alter (hms->store, cat, db, lname, newt, &opts, error))
+    {
+      if (moved)
+        {
+          g_autoptr (GError) back = NULL;
+          if (!ms_storage_rename (dest, src, &back))
+            ms_warn ("failed to restore data from %s to %s after a failed rename: %s; manual "
+                     "restore is needed", dest, src, back->message);
+        }
+      return FALSE;
+    }
+  if (rename)
+    ms_info ("renamed table %s.%s.%s to %s.%s%s%s", cat, db, lname, newt->db_name, newt->name,
+             moved ? ", data moved to " : "", moved ? dest : "");
+  return TRUE;
+}
+
+static void
+alter_args_from_env (AlterArgs *a, const ThmsEnvironmentContext *env)
+{
+  a->env = env;
+  a->cascade = a->cascade || env_true (env, "CASCADE");
+  if (a->expected_key == NULL)
+    {
+      a->expected_key = env_get (env, EXPECTED_KEY);
+      a->expected_value = env_get (env, EXPECTED_VALUE);
+    }
+}
+
+#define ALTER_RAISE(err) hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID)
+
+static gboolean
+h_alter_table (Iface *iface, const gchar *dbname, const gchar *tbl_name, const ThmsTable *new_tbl,
+               ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  AlterArgs a = { 0 };
+  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
+    return ALTER_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_alter_table_env (Iface *iface, const gchar *dbname, const gchar *tbl_name,
+                   const ThmsTable *new_tbl, const ThmsEnvironmentContext *env,
+                   ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  AlterArgs a = { 0 };
+  alter_args_from_env (&a, env);
+  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
+    return ALTER_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_alter_table_cascade (Iface *iface, const gchar *dbname, const gchar *tbl_name,
+                       const ThmsTable *new_tbl, const gboolean cascade,
+                       ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  AlterArgs a = { .cascade = cascade };
+  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
+    return ALTER_RAISE (err);
+  return TRUE;
+}
+
+static gboolean
+h_alter_table_req (Iface *iface, ThmsAlterTableResponse **_return, const ThmsAlterTableRequest *req,
+                   ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  AlterArgs a = { 0 };
+  if (req->__isset_expectedParameterKey && req->__isset_expectedParameterValue)
+    {
+      a.expected_key = req->expectedParameterKey;
+      a.expected_value = req->expectedParameterValue;
+    }
+  alter_args_from_env (&a, req->__isset_environmentContext ? req->environmentContext : NULL);
+  if (!alter_table (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                    req->tableName, req->table, &a, &err))
+    return ALTER_RAISE (err);
+  return TRUE;
+}
+
+/* ---- drop ---- */
+
+/* Delete a table's (or partition's) data on file://. Refuses '/' and any
+ * directory holding the catalog's warehouse root. */
+static void
+delete_data (MsHms *hms, const char *catalog, const char *location)
+{
+  g_autofree char *path = ms_storage_local_path (location);
+  if (path == NULL)
+    return;
+  g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, catalog, NULL);
+  g_autofree char *root = ms_storage_local_path (cat ? cat->location_uri : hms->warehouse);
+  g_autofree char *canon = g_canonicalize_filename (path, "/");
+  g_autofree char *canon_root = root ? g_canonicalize_filename (root, "/") : NULL;
+  g_autofree char *prefix = g_strconcat (canon, "/", NULL);
+  if (g_str_equal (canon, "/") || (canon_root != NULL && (g_str_equal (canon_root, canon)
+                                                          || g_str_has_prefix (canon_root, prefix))))
+    {
+      ms_warn ("not deleting %s: it holds the warehouse %s", canon, canon_root);
+      return;
+    }
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_remove_tree (location, &err))
+    ms_warn ("deleting %s: %s", location, err->message);
+}
+
+static gboolean
+drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
+            gboolean delete_data_flag, const ThmsEnvironmentContext *env, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+    return FALSE;
+  g_autofree char *lname = g_ascii_strdown (name ? name : "", -1);
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, lname, &missing);
+  if (t == NULL)
+    {
+      if (g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "%s doesn't exist", lname);
+      g_propagate_error (error, g_steal_pointer (&missing));
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) part_locations = NULL;
+  if (!ms_store_table_drop (hms->store, cat, db, lname, &part_locations, error))
+    return FALSE;
+  gboolean purge_external = ms_params_true (t->params, "external.table.purge");
+  gboolean delete = delete_data_flag && !ms_table_is_view (t)
+                    && (!ms_table_is_external (t) || purge_external);
+  ms_info ("dropped table %s.%s.%s%s", cat, db, lname, delete ? " with its data" : "");
+  (void) env;
+  if (delete)
+    {
+      for (guint i = 0; part_locations && i < part_locations->len; i++)
+        delete_data (hms, cat, g_ptr_array_index (part_locations, i));
+      if (t->sd && t->sd->location)
+        delete_data (hms, cat, t->sd->location);
+    }
+  return TRUE;
+}
+
+static gboolean
+h_drop_table (Iface *iface, const gchar *dbname, const gchar *name, const gboolean deleteData,
+              ThmsNoSuchObjectException **o1, ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!drop_table (HMS (iface), dbname, NULL, name, deleteData, NULL, &err))
+    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_drop_table_env (Iface *iface, const gchar *dbname, const gchar *name, const gboolean deleteData,
+                  const ThmsEnvironmentContext *env, ThmsNoSuchObjectException **o1,
+                  ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!drop_table (HMS (iface), dbname, NULL, name, deleteData, env, &err))
+    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_drop_table_req (Iface *iface, const ThmsDropTableRequest *req, ThmsNoSuchObjectException **o1,
+                  ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  gboolean del = req->__isset_deleteData ? req->deleteData : TRUE;
+  if (!drop_table (HMS (iface), req->dbName, req->__isset_catalogName ? req->catalogName : NULL,
+                   req->tableName, del, req->__isset_envContext ? req->envContext : NULL, &err))
+    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* ---- truncate ---- */
+
+static void
+empty_directory (const char *location)
+{
+  g_autofree char *path = ms_storage_local_path (location);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    return;
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_remove_tree (location, &err) || !ms_storage_mkdirs (location, &err))
+    ms_warn ("truncating %s: %s", location, err ? err->message : "?");
+}
+
+static gboolean
+truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArray *part_names,
+                GError **error)
+{
+  g_autoptr (MsTable) t = get_table (hms, raw_db, NULL, name, error);
+  if (t == NULL)
+    return FALSE;
+  if (t->partition_keys->len > 0)
+    {
+      g_autoptr (GPtrArray) locations = ms_store_partition_locations (
+          hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
+          part_names ? part_names->len : 0, error);
+      if (locations == NULL)
+        return FALSE;
+      for (guint i = 0; i < locations->len; i++)
+        empty_directory (g_ptr_array_index (locations, i));
+      return TRUE;
+    }
+  if (t->sd && t->sd->location)
+    empty_directory (t->sd->location);
+  /* Hive resets the basic stats it knows to 0 and marks them accurate */
+  g_autoptr (GHashTable) params = ms_params_new ();
+  static const char *const stats[] = { "numFiles", "numRows", "totalSize", "rawDataSize", NULL };
+  for (int i = 0; stats[i]; i++)
+    if (g_hash_table_contains (t->params, stats[i]))
+      g_hash_table_insert (params, g_strdup (stats[i]), g_strdup ("0"));
+  g_hash_table_insert (params, g_strdup ("COLUMN_STATS_ACCURATE"), g_strdup ("{\"BASIC_STATS\":\"true\"}"));
+  g_hash_table_insert (params, g_strdup (DDL_TIME), now_string ());
+  return ms_store_table_set_params (hms->store, t->id, params, error);
+}
+
+static gboolean
+h_truncate_table (Iface *iface, const gchar *dbName, const gchar *tableName,
+                  const GPtrArray *partNames, ThmsMetaException **o1, GError **error)
+{
+  GError *err = NULL;
+  if (!truncate_table (HMS (iface), dbName, tableName, partNames, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_truncate_table_req (Iface *iface, ThmsTruncateTableResponse **_return,
+                      const ThmsTruncateTableRequest *req, ThmsMetaException **o1, GError **error)
+{
+  GError *err = NULL;
+  if (!truncate_table (HMS (iface), req->dbName, req->tableName,
+                       req->__isset_partNames ? req->partNames : NULL, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  return TRUE;
+}
+
+void
+hms_table_install (ThmsThriftHiveMetastoreHandlerClass *k)
+{
+  k->create_table = h_create_table;
+  k->create_table_with_environment_context = h_create_table_env;
+  k->create_table_req = h_create_table_req;
+  k->get_table = h_get_table;
+  k->get_table_req = h_get_table_req;
+  k->get_table_objects_by_name = h_get_table_objects_by_name;
+  k->get_table_objects_by_name_req = h_get_table_objects_by_name_req;
+  k->get_tables = h_get_tables;
+  k->get_all_tables = h_get_all_tables;
+  k->get_tables_by_type = h_get_tables_by_type;
+  k->get_table_meta = h_get_table_meta;
+  k->get_fields = h_get_fields;
+  k->get_fields_with_environment_context = h_get_fields_env;
+  k->get_fields_req = h_get_fields_req;
+  k->get_schema = h_get_schema;
+  k->get_schema_with_environment_context = h_get_schema_env;
+  k->get_schema_req = h_get_schema_req;
+  k->alter_table = h_alter_table;
+  k->alter_table_with_environment_context = h_alter_table_env;
+  k->alter_table_with_cascade = h_alter_table_cascade;
+  k->alter_table_req = h_alter_table_req;
+  k->drop_table = h_drop_table;
+  k->drop_table_with_environment_context = h_drop_table_env;
+  k->drop_table_req = h_drop_table_req;
+  k->truncate_table = h_truncate_table;
+  k->truncate_table_req = h_truncate_table_req;
+}

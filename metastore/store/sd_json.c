@@ -1,0 +1,411 @@
+/*
+ * sd_json.c: storage-descriptor parts <-> jsonb text with json-glib. Each
+ * part has a node builder and a node reader; the string forms wrap them and
+ * the whole-descriptor form (partitions) composes them.
+ */
+#include "store/sd_json.h"
+#include <json-glib/json-glib.h>
+
+/* ---- helpers ---- */
+
+static char *
+node_to_string (JsonNode *node)
+{
+  char *s = json_to_string (node, FALSE);
+  json_node_unref (node);
+  return s;
+}
+
+static JsonNode *
+parse (const char *json, JsonParser **keep)
+{
+  if (json == NULL || *json == '\0')
+    return NULL;
+  JsonParser *p = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (p, json, -1, NULL))
+    {
+      g_object_unref (p);
+      return NULL;
+    }
+  *keep = p;
+  return json_parser_get_root (p);
+}
+
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static void
+set_string (JsonObject *o, const char *name, const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (o, name, value);
+}
+
+static JsonNode *
+object_node (JsonObject *o)
+{
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  return n;
+}
+
+static JsonNode *
+array_node (JsonArray *a)
+{
+  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (n, a);
+  return n;
+}
+
+static JsonNode *
+params_node (GHashTable *params)
+{
+  JsonObject *o = json_object_new ();
+  if (params != NULL)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      g_hash_table_iter_init (&it, params);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        json_object_set_string_member (o, k, v ? v : "");
+    }
+  return object_node (o);
+}
+
+static GHashTable *
+params_from_node (JsonNode *n)
+{
+  GHashTable *out = ms_params_new ();
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return out;
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *val;
+  json_object_iter_init (&it, json_node_get_object (n));
+  while (json_object_iter_next (&it, &name, &val))
+    if (JSON_NODE_HOLDS_VALUE (val) && json_node_get_value_type (val) == G_TYPE_STRING)
+      g_hash_table_insert (out, g_strdup (name), g_strdup (json_node_get_string (val)));
+  return out;
+}
+
+/* ---- columns ---- */
+
+static JsonNode *
+columns_node (GPtrArray *cols)
+{
+  JsonArray *a = json_array_sized_new (cols ? cols->len : 0);
+  for (guint i = 0; cols != NULL && i < cols->len; i++)
+    {
+      const MsColumn *c = g_ptr_array_index (cols, i);
+      JsonObject *o = json_object_new ();
+      set_string (o, "name", c->name);
+      set_string (o, "type", c->type);
+      set_string (o, "comment", c->comment);
+      json_array_add_object_element (a, o);
+    }
+  return array_node (a);
+}
+
+static GPtrArray *
+columns_from_node (JsonNode *n)
+{
+  GPtrArray *out = ms_columns_new ();
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return out;
+  JsonArray *a = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_OBJECT (e))
+        continue;
+      JsonObject *o = json_node_get_object (e);
+      g_ptr_array_add (out, ms_column_new (member_string (o, "name"), member_string (o, "type"),
+                                           member_string (o, "comment")));
+    }
+  return out;
+}
+
+char *
+ms_json_from_columns (GPtrArray *cols)
+{
+  return node_to_string (columns_node (cols));
+}
+
+GPtrArray *
+ms_json_to_columns (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  return columns_from_node (parse (json, &p));
+}
+
+/* ---- strings ---- */
+
+static JsonNode *
+strings_node (GPtrArray *strings)
+{
+  JsonArray *a = json_array_sized_new (strings ? strings->len : 0);
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    {
+      const char *s = g_ptr_array_index (strings, i);
+      json_array_add_string_element (a, s ? s : "");
+    }
+  return array_node (a);
+}
+
+static GPtrArray *
+strings_from_node (JsonNode *n)
+{
+  GPtrArray *out = ms_strings_new ();
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return out;
+  JsonArray *a = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        g_ptr_array_add (out, g_strdup (json_node_get_string (e)));
+    }
+  return out;
+}
+
+char *
+ms_json_from_strings (GPtrArray *strings)
+{
+  return node_to_string (strings_node (strings));
+}
+
+GPtrArray *
+ms_json_to_strings (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  return strings_from_node (parse (json, &p));
+}
+
+/* ---- sort columns ---- */
+
+static JsonNode *
+sort_cols_node (GPtrArray *sort_cols)
+{
+  JsonArray *a = json_array_new ();
+  for (guint i = 0; sort_cols != NULL && i < sort_cols->len; i++)
+    {
+      const MsSortCol *s = g_ptr_array_index (sort_cols, i);
+      JsonObject *o = json_object_new ();
+      set_string (o, "col", s->col);
+      json_object_set_int_member (o, "order", s->order);
+      json_array_add_object_element (a, o);
+    }
+  return array_node (a);
+}
+
+static GPtrArray *
+sort_cols_from_node (JsonNode *n)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return out;
+  JsonArray *a = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_OBJECT (e))
+        continue;
+      JsonObject *o = json_node_get_object (e);
+      g_ptr_array_add (out, ms_sort_col_new (member_string (o, "col"),
+                                             (int) json_object_get_int_member_with_default (o, "order", 1)));
+    }
+  return out;
+}
+
+char *
+ms_json_from_sort_cols (GPtrArray *sort_cols)
+{
+  return node_to_string (sort_cols_node (sort_cols));
+}
+
+GPtrArray *
+ms_json_to_sort_cols (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  return sort_cols_from_node (parse (json, &p));
+}
+
+/* ---- SerDe ---- */
+
+static JsonNode *
+serde_node (const MsSerDe *s)
+{
+  if (s == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  JsonObject *o = json_object_new ();
+  set_string (o, "name", s->name);
+  set_string (o, "lib", s->serialization_lib);
+  set_string (o, "description", s->description);
+  set_string (o, "serializer", s->serializer_class);
+  set_string (o, "deserializer", s->deserializer_class);
+  if (s->serde_type)
+    json_object_set_int_member (o, "type", s->serde_type);
+  json_object_set_member (o, "params", params_node (s->params));
+  return object_node (o);
+}
+
+static MsSerDe *
+serde_from_node (JsonNode *n)
+{
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return NULL;
+  JsonObject *o = json_node_get_object (n);
+  MsSerDe *s = ms_serde_new ();
+  s->name = g_strdup (member_string (o, "name"));
+  s->serialization_lib = g_strdup (member_string (o, "lib"));
+  s->description = g_strdup (member_string (o, "description"));
+  s->serializer_class = g_strdup (member_string (o, "serializer"));
+  s->deserializer_class = g_strdup (member_string (o, "deserializer"));
+  s->serde_type = (int) json_object_get_int_member_with_default (o, "type", 0);
+  g_hash_table_unref (s->params);
+  s->params = params_from_node (json_object_get_member (o, "params"));
+  return s;
+}
+
+char *
+ms_json_from_serde (const MsSerDe *serde)
+{
+  return serde ? node_to_string (serde_node (serde)) : NULL;
+}
+
+MsSerDe *
+ms_json_to_serde (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  return serde_from_node (parse (json, &p));
+}
+
+/* ---- skew ---- */
+
+static JsonNode *
+skewed_node (const MsSkewed *s)
+{
+  if (s == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  JsonObject *o = json_object_new ();
+  json_object_set_member (o, "names", strings_node (s->names));
+  JsonArray *values = json_array_new ();
+  for (guint i = 0; i < s->values->len; i++)
+    json_array_add_element (values, strings_node (g_ptr_array_index (s->values, i)));
+  json_object_set_array_member (o, "values", values);
+  JsonArray *locs = json_array_new ();
+  for (guint i = 0; i < s->locations->len; i++)
+    {
+      const MsSkewedLocation *l = g_ptr_array_index (s->locations, i);
+      JsonObject *lo = json_object_new ();
+      json_object_set_member (lo, "values", strings_node (l->values));
+      set_string (lo, "location", l->location);
+      json_array_add_object_element (locs, lo);
+    }
+  json_object_set_array_member (o, "locations", locs);
+  return object_node (o);
+}
+
+static MsSkewed *
+skewed_from_node (JsonNode *n)
+{
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return NULL;
+  JsonObject *o = json_node_get_object (n);
+  MsSkewed *s = ms_skewed_new ();
+  g_ptr_array_unref (s->names);
+  s->names = strings_from_node (json_object_get_member (o, "names"));
+  JsonNode *values = json_object_get_member (o, "values");
+  if (values != NULL && JSON_NODE_HOLDS_ARRAY (values))
+    {
+      JsonArray *a = json_node_get_array (values);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        g_ptr_array_add (s->values, strings_from_node (json_array_get_element (a, i)));
+    }
+  JsonNode *locs = json_object_get_member (o, "locations");
+  if (locs != NULL && JSON_NODE_HOLDS_ARRAY (locs))
+    {
+      JsonArray *a = json_node_get_array (locs);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+          if (!JSON_NODE_HOLDS_OBJECT (e))
+            continue;
+          JsonObject *lo = json_node_get_object (e);
+          MsSkewedLocation *l = ms_skewed_location_new ();
+          g_ptr_array_unref (l->values);
+          l->values = strings_from_node (json_object_get_member (lo, "values"));
+          l->location = g_strdup (member_string (lo, "location"));
+          g_ptr_array_add (s->locations, l);
+        }
+    }
+  return s;
+}
+
+char *
+ms_json_from_skewed (const MsSkewed *skewed)
+{
+  return skewed ? node_to_string (skewed_node (skewed)) : NULL;
+}
+
+MsSkewed *
+ms_json_to_skewed (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  return skewed_from_node (parse (json, &p));
+}
+
+/* ---- whole descriptor ---- */
+
+char *
+ms_json_from_sd (const MsStorageDescriptor *sd)
+{
+  JsonObject *o = json_object_new ();
+  set_string (o, "location", sd->location);
+  set_string (o, "input_format", sd->input_format);
+  set_string (o, "output_format", sd->output_format);
+  json_object_set_boolean_member (o, "compressed", sd->compressed);
+  json_object_set_int_member (o, "num_buckets", sd->num_buckets);
+  json_object_set_member (o, "serde", serde_node (sd->serde));
+  json_object_set_member (o, "cols", columns_node (sd->cols));
+  json_object_set_member (o, "bucket_cols", strings_node (sd->bucket_cols));
+  json_object_set_member (o, "sort_cols", sort_cols_node (sd->sort_cols));
+  json_object_set_member (o, "skewed", skewed_node (sd->skewed));
+  json_object_set_boolean_member (o, "stored_as_subdirs", sd->stored_as_subdirs);
+  json_object_set_member (o, "params", params_node (sd->params));
+  return node_to_string (object_node (o));
+}
+
+MsStorageDescriptor *
+ms_json_to_sd (const char *json)
+{
+  g_autoptr (JsonParser) p = NULL;
+  JsonNode *root = parse (json, &p);
+  MsStorageDescriptor *sd = ms_sd_new ();
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return sd;
+  JsonObject *o = json_node_get_object (root);
+  sd->location = g_strdup (member_string (o, "location"));
+  sd->input_format = g_strdup (member_string (o, "input_format"));
+  sd->output_format = g_strdup (member_string (o, "output_format"));
+  sd->compressed = json_object_get_boolean_member_with_default (o, "compressed", FALSE);
+  sd->num_buckets = (int) json_object_get_int_member_with_default (o, "num_buckets", -1);
+  sd->serde = serde_from_node (json_object_get_member (o, "serde"));
+  g_ptr_array_unref (sd->cols);
+  sd->cols = columns_from_node (json_object_get_member (o, "cols"));
+  g_ptr_array_unref (sd->bucket_cols);
+  sd->bucket_cols = strings_from_node (json_object_get_member (o, "bucket_cols"));
+  g_ptr_array_unref (sd->sort_cols);
+  sd->sort_cols = sort_cols_from_node (json_object_get_member (o, "sort_cols"));
+  sd->skewed = skewed_from_node (json_object_get_member (o, "skewed"));
+  sd->stored_as_subdirs = json_object_get_boolean_member_with_default (o, "stored_as_subdirs", FALSE);
+  g_hash_table_unref (sd->params);
+  sd->params = params_from_node (json_object_get_member (o, "params"));
+  return sd;
+}

@@ -1,0 +1,493 @@
+/*
+ * table.c: tables. A table is one ms_tables row (the storage descriptor
+ * flattened, its nested parts as jsonb), so every read is one indexed
+ * statement joined with its database and catalog: get_table is one round
+ * trip. Changes touching partitions or statistics too (alter with cascade,
+ * rename, drop) run in one transaction with the table row locked.
+ *
+ * The optimistic commit Iceberg uses (expected parameter value) compares
+ * under that row lock, so of many concurrent writers from one base value
+ * exactly one wins.
+ */
+#include "store/store.h"
+#include "store/pool.h"
+#include "store/json.h"
+#include "store/sd_json.h"
+#include <stdio.h>
+
+#define TABLE_COLUMNS \
+  "t.table_id, c.name, d.name, t.name, t.table_type, t.owner_name, t.owner_type, " \
+  "t.create_time, t.last_access_time, t.retention, t.location, t.input_format, " \
+  "t.output_format, t.compressed, t.num_buckets, t.serde, t.cols, t.partition_keys, " \
+  "t.bucket_cols, t.sort_cols, t.skewed, t.stored_as_subdirs, t.sd_params, t.params, " \
+  "t.view_original_text, t.view_expanded_text, t.rewrite_enabled, t.extra"
+#define TABLE_FROM \
+  " FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id " \
+  "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+
+/* $1..$3 catalog, database, name; $4.. the table's values (see table_values). */
+#define TABLE_VALUE_COLUMNS \
+  "table_type, owner_name, owner_type, create_time, last_access_time, retention, location, " \
+  "input_format, output_format, compressed, num_buckets, serde, cols, partition_keys, " \
+  "bucket_cols, sort_cols, skewed, stored_as_subdirs, sd_params, params, " \
+  "view_original_text, view_expanded_text, rewrite_enabled, extra"
+#define N_TABLE_VALUES 24
+
+static const MsSql sql_table_insert = { "table_insert",
+  "INSERT INTO ms_tables (db_id, name, " TABLE_VALUE_COLUMNS ") "
+  "SELECT d.db_id, $3, $4, $5, $6::smallint, $7::int, $8::int, $9::int, $10, $11, $12, "
+  "  $13::boolean, $14::int, $15::jsonb, $16::jsonb, $17::jsonb, $18::jsonb, $19::jsonb, "
+  "  $20::jsonb, $21::boolean, $22::jsonb, $23::jsonb, $24, $25, $26::boolean, $27::jsonb "
+  "FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2 RETURNING table_id" };
+static const MsSql sql_table_get = { "table_get",
+  "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+static const MsSql sql_table_get_many = { "table_get_many",
+  "SELECT " TABLE_COLUMNS TABLE_FROM
+  "WHERE c.name = $1 AND d.name = $2 AND ($3::text[] IS NULL OR t.name = ANY ($3::text[])) "
+  "AND ($4::text IS NULL OR t.name ~* $4) ORDER BY t.name" };
+static const MsSql sql_table_names = { "table_names",
+  "SELECT t.name" TABLE_FROM
+  "WHERE c.name = $1 AND d.name = $2 AND ($3::text IS NULL OR t.name ~* $3) "
+  "AND ($4::text IS NULL OR t.table_type = $4) ORDER BY t.name" };
+static const MsSql sql_table_meta = { "table_meta",
+  "SELECT c.name, d.name, t.name, t.table_type, t.params->>'comment', t.owner_name, t.owner_type"
+  TABLE_FROM
+  "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) AND ($3::text IS NULL OR t.name ~* $3) "
+  "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name" };
+static const MsSql sql_table_lock = { "table_lock",
+  "SELECT t.table_id, t.cols, t.params, t.location, t.table_type" TABLE_FROM
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
+static const MsSql sql_table_target_db = { "table_target_db",
+  "SELECT d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2" };
+static const MsSql sql_table_update = { "table_update",
+  "UPDATE ms_tables SET db_id = $2, name = $3, table_type = $4, owner_name = $5, "
+  "  owner_type = $6::smallint, create_time = $7::int, last_access_time = $8::int, "
+  "  retention = $9::int, location = $10, input_format = $11, output_format = $12, "
+  "  compressed = $13::boolean, num_buckets = $14::int, serde = $15::jsonb, cols = $16::jsonb, "
+  "  partition_keys = $17::jsonb, bucket_cols = $18::jsonb, sort_cols = $19::jsonb, "
+  "  skewed = $20::jsonb, stored_as_subdirs = $21::boolean, sd_params = $22::jsonb, "
+  "  params = $23::jsonb, view_original_text = $24, view_expanded_text = $25, "
+  "  rewrite_enabled = $26::boolean, extra = $27::jsonb "
+  "WHERE table_id = $1" };
+/* Without cascade, partitions that shared the table's columns keep the old ones. */
+static const MsSql sql_parts_keep_cols = { "table_parts_keep_cols",
+  "UPDATE ms_partitions SET cols = $2::jsonb WHERE table_id = $1 AND cols IS NULL" };
+/* With cascade, every partition takes the table's columns again. */
+static const MsSql sql_parts_cascade_cols = { "table_parts_cascade_cols",
+  "UPDATE ms_partitions SET cols = NULL WHERE table_id = $1 AND cols IS NOT NULL" };
+static const MsSql sql_parts_move = { "table_parts_move",
+  "UPDATE ms_partitions SET location = $3 || substr(location, length($2) + 1) "
+  "WHERE table_id = $1 AND starts_with(location, $2)" };
+static const MsSql sql_parts_locations = { "table_parts_locations",
+  "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL" };
+static const MsSql sql_table_delete = { "table_delete",
+  "DELETE FROM ms_tables WHERE table_id = $1" };
+static const MsSql sql_table_truncate_params = { "table_truncate_params",
+  "UPDATE ms_tables SET params = params || $2::jsonb WHERE table_id = $1" };
+
+/* ---- rows <-> model ---- */
+
+static const char *
+cell (const PGresult *r, int i, int col)
+{
+  return PQgetisnull (r, i, col) ? NULL : PQgetvalue (r, i, col);
+}
+
+static MsTable *
+table_from_row (const PGresult *r, int i)
+{
+  MsTable *t = ms_table_new ();
+  t->id = ms_pg_int64 (r, i, 0, 0);
+  t->catalog = ms_pg_dup (r, i, 1);
+  t->db_name = ms_pg_dup (r, i, 2);
+  t->name = ms_pg_dup (r, i, 3);
+  t->table_type = ms_pg_dup (r, i, 4);
+  t->owner_name = ms_pg_dup (r, i, 5);
+  t->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
+  t->create_time = ms_pg_int (r, i, 7, 0);
+  t->last_access_time = ms_pg_int (r, i, 8, 0);
+  t->retention = ms_pg_int (r, i, 9, 0);
+
+  MsStorageDescriptor *sd = t->sd = ms_sd_new ();
+  sd->location = ms_pg_dup (r, i, 10);
+  sd->input_format = ms_pg_dup (r, i, 11);
+  sd->output_format = ms_pg_dup (r, i, 12);
+  sd->compressed = ms_pg_bool (r, i, 13);
+  sd->num_buckets = ms_pg_int (r, i, 14, -1);
+  sd->serde = ms_json_to_serde (cell (r, i, 15));
+  g_ptr_array_unref (sd->cols);
+  sd->cols = ms_json_to_columns (cell (r, i, 16));
+  g_ptr_array_unref (t->partition_keys);
+  t->partition_keys = ms_json_to_columns (cell (r, i, 17));
+  g_ptr_array_unref (sd->bucket_cols);
+  sd->bucket_cols = ms_json_to_strings (cell (r, i, 18));
+  g_ptr_array_unref (sd->sort_cols);
+  sd->sort_cols = ms_json_to_sort_cols (cell (r, i, 19));
+  sd->skewed = ms_json_to_skewed (cell (r, i, 20));
+  sd->stored_as_subdirs = ms_pg_bool (r, i, 21);
+  g_hash_table_unref (sd->params);
+  sd->params = ms_json_to_params (cell (r, i, 22));
+  g_hash_table_unref (t->params);
+  t->params = ms_json_to_params (cell (r, i, 23));
+  t->view_original_text = ms_pg_dup (r, i, 24);
+  t->view_expanded_text = ms_pg_dup (r, i, 25);
+  t->rewrite_enabled = ms_pg_bool (r, i, 26);
+  g_autoptr (GHashTable) extra = ms_json_to_params (cell (r, i, 27));
+  const char *w = g_hash_table_lookup (extra, "write_id");
+  t->write_id = w ? g_ascii_strtoll (w, NULL, 10) : -1;
+  return t;
+}
+
+/* The text values of a table's columns, in TABLE_VALUE_COLUMNS order;
+ * 'buf' keeps the formatted numbers and serialised parts alive. */
+typedef struct {
+  char owner_type[8], create_time[16], last_access[16], retention[16], buckets[16];
+  char *serde, *cols, *pkeys, *bucket_cols, *sort_cols, *skewed, *sd_params, *params, *extra;
+} TableValueBuf;
+
+static void
+table_value_buf_clear (TableValueBuf *b)
+{
+  g_free (b->serde);
+  g_free (b->cols);
+  g_free (b->pkeys);
+  g_free (b->bucket_cols);
+  g_free (b->sort_cols);
+  g_free (b->skewed);
+  g_free (b->sd_params);
+  g_free (b->params);
+  g_free (b->extra);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TableValueBuf, table_value_buf_clear)
+
+static void
+table_values (const MsTable *t, TableValueBuf *b, const char *v[N_TABLE_VALUES])
+{
+  const MsStorageDescriptor *sd = t->sd;
+  snprintf (b->owner_type, sizeof b->owner_type, "%d", (int) t->owner_type);
+  snprintf (b->create_time, sizeof b->create_time, "%d", t->create_time);
+  snprintf (b->last_access, sizeof b->last_access, "%d", t->last_access_time);
+  snprintf (b->retention, sizeof b->retention, "%d", t->retention);
+  snprintf (b->buckets, sizeof b->buckets, "%d", sd ? sd->num_buckets : -1);
+  b->serde = sd ? ms_json_from_serde (sd->serde) : NULL;
+  b->cols = ms_json_from_columns (sd ? sd->cols : NULL);
+  b->pkeys = ms_json_from_columns (t->partition_keys);
+  b->bucket_cols = ms_json_from_strings (sd ? sd->bucket_cols : NULL);
+  b->sort_cols = ms_json_from_sort_cols (sd ? sd->sort_cols : NULL);
+  b->skewed = sd ? ms_json_from_skewed (sd->skewed) : NULL;
+  b->sd_params = ms_json_from_params (sd ? sd->params : NULL);
+  b->params = ms_json_from_params (t->params);
+  g_autoptr (GHashTable) extra = ms_params_new ();
+  if (t->write_id >= 0)
+    g_hash_table_insert (extra, g_strdup ("write_id"), g_strdup_printf ("%" G_GINT64_FORMAT, t->write_id));
+  b->extra = ms_json_from_params (extra);
+
+  v[0] = t->table_type;
+  v[1] = t->owner_name;
+  v[2] = t->owner_type ? b->owner_type : NULL;
+  v[3] = b->create_time;
+  v[4] = b->last_access;
+  v[5] = b->retention;
+  v[6] = sd ? sd->location : NULL;
+  v[7] = sd ? sd->input_format : NULL;
+  v[8] = sd ? sd->output_format : NULL;
+  v[9] = sd && sd->compressed ? "true" : "false";
+  v[10] = b->buckets;
+  v[11] = b->serde;
+  v[12] = b->cols;
+  v[13] = b->pkeys;
+  v[14] = b->bucket_cols;
+  v[15] = b->sort_cols;
+  v[16] = b->skewed;
+  v[17] = sd && sd->stored_as_subdirs ? "true" : "false";
+  v[18] = b->sd_params;
+  v[19] = b->params;
+  v[20] = t->view_original_text;
+  v[21] = t->view_expanded_text;
+  v[22] = t->rewrite_enabled ? "true" : "false";
+  v[23] = b->extra;
+}
+
+/* ---- create and read ---- */
+
+gboolean
+ms_store_table_create (MsStore *s, MsTable *t, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  g_auto (TableValueBuf) b = { 0 };
+  const char *v[3 + N_TABLE_VALUES] = { t->catalog, t->db_name, t->name };
+  table_values (t, &b, v + 3);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_insert, 3 + N_TABLE_VALUES, v, &local);
+  if (r == NULL)
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Table %s.%s already exists", t->db_name,
+                        t->name);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (PQntuples (r) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
+  t->id = ms_pg_int64 (r, 0, 0, 0);
+  return TRUE;
+}
+
+MsTable *
+ms_store_table_get (MsStore *s, const char *catalog, const char *db, const char *name,
+                    GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  const char *v[] = { catalog, db, name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get, 3, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "%s.%s table not found", db, name);
+      return NULL;
+    }
+  return table_from_row (r, 0);
+}
+
+GPtrArray *
+ms_store_table_get_many (MsStore *s, const char *catalog, const char *db,
+                         const char *const *names, guint n_names, const char *regex,
+                         GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autofree char *arr = names ? ms_pg_text_array (names, n_names) : NULL;
+  const char *v[] = { catalog, db, arr, regex };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get_many, 4, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, table_from_row (r, i));
+  return out;
+}
+
+GPtrArray *
+ms_store_table_names (MsStore *s, const char *catalog, const char *db, const char *regex,
+                      const char *table_type, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  const char *v[] = { catalog, db, regex, table_type };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_names, 4, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
+  return out;
+}
+
+GPtrArray *
+ms_store_table_meta (MsStore *s, const char *catalog, const char *db_regex,
+                     const char *table_regex, const char *const *types, guint n_types,
+                     GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autofree char *arr = types ? ms_pg_text_array (types, n_types) : NULL;
+  const char *v[] = { catalog, db_regex, table_regex, arr };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_meta, 4, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_meta_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      MsTableMeta *m = ms_table_meta_new ();
+      m->catalog = ms_pg_dup (r, i, 0);
+      m->db_name = ms_pg_dup (r, i, 1);
+      m->name = ms_pg_dup (r, i, 2);
+      m->table_type = ms_pg_dup (r, i, 3);
+      m->comments = ms_pg_dup (r, i, 4);
+      m->owner_name = ms_pg_dup (r, i, 5);
+      m->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
+      g_ptr_array_add (out, m);
+    }
+  return out;
+}
+
+/* ---- change ---- */
+
+/* Whether two column lists differ in names, types or order (comments do
+ * not count: Hive keeps stats and partitions on a comment change). */
+static gboolean
+columns_differ (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return TRUE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const MsColumn *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+      if (g_ascii_strcasecmp (x->name ? x->name : "", y->name ? y->name : "") != 0
+          || g_ascii_strcasecmp (x->type ? x->type : "", y->type ? y->type : "") != 0
+          || g_strcmp0 (x->comment, y->comment) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const char *name,
+                      const MsTable *newt, const MsTableAlterOpts *opts, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+
+  const char *key[] = { catalog, db, name };
+  g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_lock, 3, key, error);
+  if (old == NULL)
+    return FALSE;
+  if (PQntuples (old) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "table %s.%s doesn't exist", db, name);
+  const char *table_id = PQgetvalue (old, 0, 0);
+
+  if (opts && opts->expected_key && opts->expected_value)
+    {
+      if (g_hash_table_lookup (newt->params, opts->expected_key) == NULL)
+        return ms_fail (error, MS_ERROR_INTERNAL, "New value for expected key %s is not set",
+                        opts->expected_key);
+      g_autoptr (GHashTable) old_params = ms_json_to_params (cell (old, 0, 2));
+      const char *current = g_hash_table_lookup (old_params, opts->expected_key);
+      if (g_strcmp0 (current, opts->expected_value) != 0)
+        return ms_fail (error, MS_ERROR_CONFLICT,
+                        "The table has been modified. The parameter value for key '%s' is '%s'. "
+                        "The expected was value was '%s'",
+                        opts->expected_key, current ? current : "null", opts->expected_value);
+    }
+
+  /* the target database (may be the same) */
+  const char *tdb[] = { catalog, newt->db_name };
+  g_autoptr (PGresult) target = ms_pg_exec (c, &sql_table_target_db, 2, tdb, error);
+  if (target == NULL)
+    return FALSE;
+  if (PQntuples (target) == 0)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "Unable to change partition or table. Database %s does not exist",
+                    newt->db_name);
+
+  g_autoptr (GPtrArray) old_cols = ms_json_to_columns (cell (old, 0, 1));
+  gboolean cols_changed = columns_differ (old_cols, newt->sd ? newt->sd->cols : old_cols);
+  if (cols_changed)
+    {
+      if (opts && opts->cascade)
+        {
+          const char *v[] = { table_id };
+          g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_cascade_cols, 1, v, error);
+          if (r == NULL)
+            return FALSE;
+        }
+      else
+        {
+          const char *v[] = { table_id, cell (old, 0, 1) };
+          g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_keep_cols, 2, v, error);
+          if (r == NULL)
+            return FALSE;
+        }
+    }
+  if (opts && opts->old_location && opts->new_location)
+    {
+      const char *v[] = { table_id, opts->old_location, opts->new_location };
+      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_move, 3, v, error);
+      if (r == NULL)
+        return FALSE;
+    }
+
+  g_auto (TableValueBuf) b = { 0 };
+  const char *v[3 + N_TABLE_VALUES] = { table_id, PQgetvalue (target, 0, 0), newt->name };
+  table_values (newt, &b, v + 3);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_update, 3 + N_TABLE_VALUES, v, &local);
+  if (r == NULL)
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "new table %s.%s already exists",
+                        newt->db_name, newt->name);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return ms_pg_commit (c, error);
+}
+
+gboolean
+ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char *name,
+                     GPtrArray **out_part_locations, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *key[] = { catalog, db, name };
+  g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_lock, 3, key, error);
+  if (old == NULL)
+    return FALSE;
+  if (PQntuples (old) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "%s doesn't exist", name);
+  const char *id[] = { PQgetvalue (old, 0, 0) };
+  if (out_part_locations)
+    {
+      g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_parts_locations, 1, id, error);
+      if (locs == NULL)
+        return FALSE;
+      *out_part_locations = g_ptr_array_new_full (PQntuples (locs), g_free);
+      for (int i = 0; i < PQntuples (locs); i++)
+        g_ptr_array_add (*out_part_locations, ms_pg_dup (locs, i, 0));
+    }
+  /* partitions, their values and statistics go by ON DELETE CASCADE */
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 1, id, error);
+  if (del == NULL)
+    return FALSE;
+  return ms_pg_commit (c, error);
+}
+
+gboolean
+ms_store_table_set_params (MsStore *s, gint64 table_id, GHashTable *params, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  char id[24];
+  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
+  g_autofree char *json = ms_json_from_params (params);
+  const char *v[] = { id, json };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_truncate_params, 2, v, error);
+  return r != NULL;
+}
+
+static const MsSql sql_parts_locations_named = { "table_parts_locations_named",
+  "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL "
+  "AND ($2::text[] IS NULL OR part_name = ANY ($2::text[])) ORDER BY part_name" };
+
+GPtrArray *
+ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *names, guint n_names,
+                              GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  char id[24];
+  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
+  g_autofree char *arr = names ? ms_pg_text_array (names, n_names) : NULL;
+  const char *v[] = { id, arr };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_locations_named, 2, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
+  return out;
+}
