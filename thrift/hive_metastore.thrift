@@ -1033,6 +1033,23 @@ service ThriftHiveMetastore extends FacebookService
   # ---- column statistics (hms/stats.c) ----
 
   # ---- functions (hms/function.c) ----
+  void create_function(1:Function func)
+      throws (1:AlreadyExistsException o1,
+              2:InvalidObjectException o2,
+              3:MetaException o3,
+              4:NoSuchObjectException o4)
+
+  void drop_function(1:string dbName, 2:string funcName)
+      throws (1:NoSuchObjectException o1, 2:MetaException o3)
+
+  void alter_function(1:string dbName, 2:string funcName, 3:Function newFunc)
+      throws (1:InvalidOperationException o1, 2:MetaException o2)
+
+  list<string> get_functions(1:string dbName, 2:string pattern)
+      throws (1:MetaException o1)
+  Function get_function(1:string dbName, 2:string funcName)
+      throws (1:MetaException o1, 2:NoSuchObjectException o2)
+
   GetAllFunctionsResponse get_all_functions() throws (1:MetaException o1)
 
   # ---- locks (hms/lock.c) ----

@@ -121,10 +121,9 @@ hms_catalog_to_thrift (const MsCatalog *cat, ThmsCatalog *out)
   out->__isset_createTime = TRUE;
 }
 
-ThmsFunction *
-hms_function_to_thrift (const MsFunction *f)
+void
+hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out)
 {
-  ThmsFunction *out = g_object_new (THMS_TYPE_FUNCTION, NULL);
   hms_set_string (&out->functionName, f->name);
   out->__isset_functionName = TRUE;
   hms_set_string (&out->dbName, f->db_name);
@@ -139,6 +138,7 @@ hms_function_to_thrift (const MsFunction *f)
   out->__isset_createTime = TRUE;
   out->functionType = (ThmsFunctionType) f->function_type;
   out->__isset_functionType = TRUE;
+  g_ptr_array_set_size (out->resourceUris, 0);
   for (guint i = 0; i < f->resources->len; i++)
     {
       const MsResourceUri *r = &g_array_index (f->resources, MsResourceUri, i);
@@ -152,5 +152,39 @@ hms_function_to_thrift (const MsFunction *f)
   out->__isset_resourceUris = TRUE;
   hms_set_string (&out->catName, f->catalog);
   out->__isset_catName = TRUE;
+}
+
+ThmsFunction *
+hms_function_to_thrift (const MsFunction *f)
+{
+  ThmsFunction *out = g_object_new (THMS_TYPE_FUNCTION, NULL);
+  hms_function_fill_thrift (f, out);
   return out;
+}
+
+MsFunction *
+hms_function_from_thrift (const ThmsFunction *in)
+{
+  MsFunction *f = ms_function_new ();
+  if (in->functionName)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (in->functionName));
+      f->name = g_ascii_strdown (trimmed, -1);
+    }
+  f->class_name = g_strdup (in->className);
+  if (in->__isset_ownerName)
+    f->owner_name = g_strdup (in->ownerName);
+  if (in->__isset_ownerType)
+    f->owner_type = (MsPrincipalType) in->ownerType;
+  if (in->__isset_createTime)
+    f->create_time = in->createTime;
+  if (in->__isset_functionType)
+    f->function_type = (int) in->functionType;
+  for (guint i = 0; in->resourceUris && i < in->resourceUris->len; i++)
+    {
+      const ThmsResourceUri *ru = g_ptr_array_index (in->resourceUris, i);
+      MsResourceUri r = { (int) ru->resourceType, g_strdup (ru->uri) };
+      g_array_append_val (f->resources, r);
+    }
+  return f;
 }

@@ -37,6 +37,10 @@ void hms_database_to_thrift (const MsDatabase *db, ThmsDatabase *out);
 MsDatabase *hms_database_from_thrift (const ThmsDatabase *in);
 void hms_catalog_to_thrift (const MsCatalog *cat, ThmsCatalog *out);
 ThmsFunction *hms_function_to_thrift (const MsFunction *f);
+void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
+/* Name trimmed and lower-cased, class, owner, types, create time and
+ * resources; db_name and catalog are left to the caller. */
+MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
 void hms_set_string (gchar **field, const char *value);
 

@@ -100,7 +100,28 @@ GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
                                          GError **error);                 /* char* */
 
 /* ---- functions (function.c) ---- */
+/* Every function of 'catalog' (MsFunction*), sorted by database and name. */
 GPtrArray *ms_store_function_list_all (MsStore *store, const char *catalog, GError **error);
+/* Store 'fn' in fn->catalog.fn->db_name as given (names already lower-cased).
+ * MS_ERROR_NOT_FOUND: no such database; MS_ERROR_NOT_ALLOWED: the database is
+ * REMOTE; MS_ERROR_ALREADY_EXISTS: the name is taken. */
+gboolean ms_store_function_create (MsStore *store, const MsFunction *fn, GError **error);
+/* One function (caller owns) or MS_ERROR_NOT_FOUND. */
+MsFunction *ms_store_function_get (MsStore *store, const char *catalog, const char *db,
+                                   const char *name, GError **error);
+/* Names of db's functions matching the POSIX expression 'regex' (NULL: all),
+ * sorted (char*). An unknown database or catalog has none. */
+GPtrArray *ms_store_function_list (MsStore *store, const char *catalog, const char *db,
+                                   const char *regex, GError **error);
+/* Give function catalog.db.name the name, database (fn->db_name, same
+ * catalog), class, owner and type of 'fn'; create time and resources stay.
+ * MS_ERROR_INVALID_OBJECT: no target database; MS_ERROR_NOT_FOUND: no such
+ * function; MS_ERROR_ALREADY_EXISTS: the new name is taken there. */
+gboolean ms_store_function_alter (MsStore *store, const char *catalog, const char *db,
+                                  const char *name, const MsFunction *fn, GError **error);
+/* MS_ERROR_NOT_FOUND when there is no such function (or database). */
+gboolean ms_store_function_drop (MsStore *store, const char *catalog, const char *db,
+                                 const char *name, GError **error);
 
 /* ---- schema (schema.c) ---- */
 typedef struct {
