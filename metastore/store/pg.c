@@ -234,6 +234,32 @@ ms_pg_conn_release (MsPgConn *c)
 }
 
 char *
+ms_pg_array_literal (const char *const *items, guint n)
+{
+  GString *out = g_string_new ("{");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (items[i] == NULL)
+        {
+          g_string_append (out, "NULL");
+          continue;
+        }
+      g_string_append_c (out, '"');
+      for (const char *p = items[i]; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+char *
 ms_pg_dup (const PGresult *r, int row, int col)
 {
   return PQgetisnull (r, row, col) ? NULL : g_strdup (PQgetvalue (r, row, col));
