@@ -5,7 +5,9 @@
  *   hmsbench --port 9083 [--host H] [--threads N] [--connections M]
  *            [--count K | --seconds S] [--pg CONNINFO] [OPS...]
  *
- * OPS: getDatabase listDatabases createDropDatabase floor (default: all).
+ * OPS: getDatabase listDatabases createDropDatabase lockUnlock floor
+ * (default: all). lockUnlock takes an EXCLUSIVE table lock and releases it;
+ * each thread locks its own table, so calls never wait for each other.
  * Each thread owns connections (round-robin over M/N of them) and runs the
  * operation in a closed loop; per-call latencies are collected and printed
  * as median, p99 and throughput. 'floor' runs one indexed SELECT round trip
@@ -117,6 +119,42 @@ one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
       g_clear_object (&ae);
       g_clear_object (&io);
       g_clear_object (&iop);
+    }
+  else if (g_str_equal (op, "lockUnlock"))
+    {
+      g_autofree char *table = g_strdup_printf ("bench_lock_%d", w->index);
+      ThmsLockComponent *lc = g_object_new (THMS_TYPE_LOCK_COMPONENT,
+                                            "type", THMS_LOCK_TYPE_EXCLUSIVE,
+                                            "level", THMS_LOCK_LEVEL_TABLE, "dbname", "default",
+                                            "tablename", table, NULL);
+      ThmsLockRequest *rq = g_object_new (THMS_TYPE_LOCK_REQUEST, "user", "hmsbench",
+                                          "hostname", "localhost", NULL);
+      g_ptr_array_add (rq->component, lc);
+      ThmsLockResponse *resp = g_object_new (THMS_TYPE_LOCK_RESPONSE, NULL);
+      ThmsNoSuchTxnException *nst = NULL;
+      ThmsTxnAbortedException *abt = NULL;
+      ThmsNoSuchLockException *nsl = NULL;
+      ThmsTxnOpenException *top = NULL;
+      ok = thms_thrift_hive_metastore_if_lock (c->client, &resp, rq, &nst, &abt, error);
+      if (ok && resp->state != THMS_LOCK_STATE_ACQUIRED)
+        {
+          g_set_error (error, G_IO_ERROR, 0, "lockUnlock: lock %" G_GINT64_FORMAT " is waiting",
+                       resp->lockid);
+          ok = FALSE;
+        }
+      if (ok)
+        {
+          ThmsUnlockRequest *ur = g_object_new (THMS_TYPE_UNLOCK_REQUEST, "lockid", resp->lockid,
+                                                NULL);
+          ok = thms_thrift_hive_metastore_if_unlock (c->client, ur, &nsl, &top, error);
+          g_object_unref (ur);
+        }
+      g_object_unref (rq);
+      g_object_unref (resp);
+      g_clear_object (&nst);
+      g_clear_object (&abt);
+      g_clear_object (&nsl);
+      g_clear_object (&top);
     }
   if (!ok && error && *error == NULL)
     g_set_error (error, G_IO_ERROR, 0, "%s answered an exception", op);
@@ -265,7 +303,8 @@ main (int argc, char **argv)
     o.connections = o.threads;
   if (o.count <= 0 && o.seconds <= 0)
     o.count = 10000;
-  const char *defaults[] = { "floor", "getDatabase", "listDatabases", "createDropDatabase", NULL };
+  const char *defaults[] = { "floor", "getDatabase", "listDatabases", "createDropDatabase",
+                             "lockUnlock", NULL };
   const char **ops = argc > 1 ? (const char **) argv + 1 : defaults;
   int rc = 0;
   double floor_med = 0, med = 0;

@@ -1053,6 +1053,12 @@ service ThriftHiveMetastore extends FacebookService
   GetAllFunctionsResponse get_all_functions() throws (1:MetaException o1)
 
   # ---- locks (hms/lock.c) ----
+  LockResponse lock(1:LockRequest rqst) throws (1:NoSuchTxnException o1, 2:TxnAbortedException o2)
+  LockResponse check_lock(1:CheckLockRequest rqst)
+    throws (1:NoSuchTxnException o1, 2:TxnAbortedException o2, 3:NoSuchLockException o3)
+  void unlock(1:UnlockRequest rqst) throws (1:NoSuchLockException o1, 2:TxnOpenException o2)
+  ShowLocksResponse show_locks(1:ShowLocksRequest rqst)
+  void heartbeat(1:HeartbeatRequest ids) throws (1:NoSuchLockException o1, 2:NoSuchTxnException o2, 3:TxnAbortedException o3)
 
   list<string> set_ugi(1:string user_name, 2:list<string> group_names) throws (1:MetaException o1)
 }

@@ -60,6 +60,8 @@ const MsConfKey ms_config_keys[] = {
     "Unprivileged user the embedded PostgreSQL runs as when metastore is started as root." },
   { "warehouse", "root", MS_CONF_STRING, NULL, OFF (warehouse), 0, 0,
     "Warehouse root URI where database and table directories are placed (file:///..., s3://bucket/prefix). Unset: file://<data_dir>/warehouse." },
+  { "locks", "timeout", MS_CONF_INT, "300", OFF (locks_timeout_s), 1, 31536000,
+    "Seconds an HMS lock lives without a heartbeat (lock, check_lock and heartbeat refresh it); an expired lock is removed so a dead client cannot block a table forever. Hive's hive.txn.timeout." },
   { "log", "level", MS_CONF_STRING, "info", OFF (log_level), 0, 0,
     "Least severe level logged: debug, info, warning, error." },
   { "log", "format", MS_CONF_STRING, "text", OFF (log_format), 0, 0,

@@ -41,6 +41,8 @@ typedef struct {
   char *pg_user;
   /* [warehouse] */
   char *warehouse;
+  /* [locks] */
+  int locks_timeout_s;
   /* [log] */
   char *log_level;
   char *log_format;

@@ -23,6 +23,9 @@ typedef enum {
   MS_ERROR_NOT_ALLOWED,        /* refused by rule (drop 'default'): MetaException / 400 */
   MS_ERROR_UNAVAILABLE,        /* database unreachable: MetaException / 503 */
   MS_ERROR_INTERNAL,           /* anything else: MetaException / 500 */
+  MS_ERROR_NO_SUCH_LOCK,       /* NoSuchLockException */
+  MS_ERROR_NO_SUCH_TXN,        /* NoSuchTxnException */
+  MS_ERROR_TXN_OPEN,           /* TxnOpenException (the lock belongs to a transaction) */
 } MsErrorCode;
 
 /* Set *error and return FALSE, so a check reads as one line. */

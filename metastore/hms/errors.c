@@ -47,6 +47,18 @@ preferred (int code, GType out[5])
       out[0] = THMS_TYPE_CONFIG_VAL_SECURITY_EXCEPTION;
       out[1] = meta;
       break;
+    case MS_ERROR_NO_SUCH_LOCK:
+      out[0] = THMS_TYPE_NO_SUCH_LOCK_EXCEPTION;
+      out[1] = meta;
+      break;
+    case MS_ERROR_NO_SUCH_TXN:
+      out[0] = THMS_TYPE_NO_SUCH_TXN_EXCEPTION;
+      out[1] = meta;
+      break;
+    case MS_ERROR_TXN_OPEN:
+      out[0] = THMS_TYPE_TXN_OPEN_EXCEPTION;
+      out[1] = meta;
+      break;
     default:
       out[0] = meta;
     }

@@ -26,6 +26,7 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_database_install (k);
   hms_function_install (k);
   hms_table_install (k);
+  hms_lock_install (k);
 }
 
 /* Every method our IDL declares must have an implementation: the generated

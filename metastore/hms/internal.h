@@ -32,6 +32,10 @@ gboolean hms_parse_db_name (const char *raw, char **catalog, char **db, GError *
 /* HMS object names: letters, digits, '_' only, 1..128 chars. */
 gboolean hms_check_name (const char *kind, const char *name, GError **error);
 
+/* A partition name as Hive stores it in a lock: column names lower-cased,
+ * values kept ("Year=2024/M=1" -> "year=2024/m=1"); NULL for NULL or "". */
+char *hms_lock_part_name (const char *raw);
+
 /* conversions (convert.c) */
 void hms_database_to_thrift (const MsDatabase *db, ThmsDatabase *out);
 MsDatabase *hms_database_from_thrift (const ThmsDatabase *in);
@@ -59,3 +63,4 @@ void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);

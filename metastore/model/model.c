@@ -96,3 +96,60 @@ ms_function_free (MsFunction *f)
   g_array_unref (f->resources);
   g_free (f);
 }
+
+MsLockComponent *
+ms_lock_component_new (void)
+{
+  return g_new0 (MsLockComponent, 1);
+}
+
+void
+ms_lock_component_free (MsLockComponent *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->db_name);
+  g_free (c->table_name);
+  g_free (c->part_name);
+  g_free (c);
+}
+
+MsLockRequest *
+ms_lock_request_new (void)
+{
+  MsLockRequest *r = g_new0 (MsLockRequest, 1);
+  r->components = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_lock_component_free);
+  return r;
+}
+
+void
+ms_lock_request_free (MsLockRequest *r)
+{
+  if (r == NULL)
+    return;
+  g_ptr_array_unref (r->components);
+  g_free (r->user);
+  g_free (r->host);
+  g_free (r->agent_info);
+  g_free (r);
+}
+
+MsLockInfo *
+ms_lock_info_new (void)
+{
+  return g_new0 (MsLockInfo, 1);
+}
+
+void
+ms_lock_info_free (MsLockInfo *l)
+{
+  if (l == NULL)
+    return;
+  g_free (l->db_name);
+  g_free (l->table_name);
+  g_free (l->part_name);
+  g_free (l->user);
+  g_free (l->host);
+  g_free (l->agent_info);
+  g_free (l);
+}

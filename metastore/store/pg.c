@@ -234,6 +234,32 @@ ms_pg_conn_release (MsPgConn *c)
 }
 
 char *
+ms_pg_array_literal (const char *const *items, guint n)
+{
+  GString *out = g_string_new ("{");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (items[i] == NULL)
+        {
+          g_string_append (out, "NULL");
+          continue;
+        }
+      g_string_append_c (out, '"');
+      for (const char *p = items[i]; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+char *
 ms_pg_dup (const PGresult *r, int row, int col)
 {
   return PQgetisnull (r, row, col) ? NULL : g_strdup (PQgetvalue (r, row, col));
@@ -255,30 +281,4 @@ gboolean
 ms_pg_bool (const PGresult *r, int row, int col)
 {
   return !PQgetisnull (r, row, col) && PQgetvalue (r, row, col)[0] == 't';
-}
-
-char *
-ms_pg_text_array (const char *const *items, guint n)
-{
-  GString *s = g_string_new ("{");
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (s, ',');
-      if (items[i] == NULL)
-        {
-          g_string_append (s, "NULL");
-          continue;
-        }
-      g_string_append_c (s, '"');
-      for (const char *p = items[i]; *p; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (s, '\\');
-          g_string_append_c (s, *p);
-        }
-      g_string_append_c (s, '"');
-    }
-  g_string_append_c (s, '}');
-  return g_string_free (s, FALSE);
 }

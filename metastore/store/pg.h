@@ -55,8 +55,9 @@ void ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error);
 /* The MS_ERROR code for an SQLSTATE (NULL: connection failure). */
 MsErrorCode ms_pg_sqlstate_code (const char *sqlstate);
 
-/* A text[] literal for binding 'n' strings (NULL items become NULL). */
-char *ms_pg_text_array (const char *const *items, guint n);
+/* A PostgreSQL array literal ("{...}") of 'n' text items for a text[]
+ * parameter; NULL items become NULL elements, the rest are quoted. */
+char *ms_pg_array_literal (const char *const *items, guint n);
 
 /* Small typed readers for result cells. */
 char *ms_pg_dup (const PGresult *r, int row, int col);          /* NULL for SQL NULL */

@@ -123,6 +123,26 @@ gboolean ms_store_function_alter (MsStore *store, const char *catalog, const cha
 gboolean ms_store_function_drop (MsStore *store, const char *catalog, const char *db,
                                  const char *name, GError **error);
 
+/* ---- locks (lock.c) ---- */
+/* Locks older than 'timeout_ms' since their last heartbeat are removed at
+ * the start of request, check and list (see lock.c). Unknown locks are
+ * MS_ERROR_NO_SUCH_LOCK, locks of a transaction MS_ERROR_NO_SUCH_TXN (we
+ * serve no transactions) or, for release, MS_ERROR_TXN_OPEN. */
+/* Enqueue 'req' and try to grant it; returns its lock id (0 on error) and
+ * sets *state to ACQUIRED or WAITING. */
+gint64 ms_store_lock_request (MsStore *store, const MsLockRequest *req, gint64 timeout_ms,
+                              MsLockState *state, GError **error);
+/* Heartbeat lock 'lock_id' and grant it if nothing earlier conflicts. */
+gboolean ms_store_lock_check (MsStore *store, gint64 lock_id, gint64 timeout_ms,
+                              MsLockState *state, GError **error);
+gboolean ms_store_lock_release (MsStore *store, gint64 lock_id, GError **error);
+gboolean ms_store_lock_heartbeat (MsStore *store, gint64 lock_id, GError **error);
+/* Every component of every lock matching the filters (NULL: any), in
+ * Hive's SHOW LOCKS order. */
+GPtrArray *ms_store_lock_list (MsStore *store, const char *db, const char *table,
+                               const char *part, gboolean by_txn, gint64 txn_id,
+                               gint64 timeout_ms, GError **error);     /* MsLockInfo* */
+
 /* ---- schema (schema.c) ---- */
 typedef struct {
   int current;               /* 0 = no schema yet */

@@ -264,7 +264,7 @@ ms_store_table_get_many (MsStore *s, const char *catalog, const char *db,
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return NULL;
-  g_autofree char *arr = names ? ms_pg_text_array (names, n_names) : NULL;
+  g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { catalog, db, arr, regex };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get_many, 4, v, error);
   if (r == NULL)
@@ -300,7 +300,7 @@ ms_store_table_meta (MsStore *s, const char *catalog, const char *db_regex,
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return NULL;
-  g_autofree char *arr = types ? ms_pg_text_array (types, n_types) : NULL;
+  g_autofree char *arr = types ? ms_pg_array_literal (types, n_types) : NULL;
   const char *v[] = { catalog, db_regex, table_regex, arr };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_meta, 4, v, error);
   if (r == NULL)
@@ -481,7 +481,7 @@ ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *na
     return NULL;
   char id[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
-  g_autofree char *arr = names ? ms_pg_text_array (names, n_names) : NULL;
+  g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { id, arr };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_locations_named, 2, v, error);
   if (r == NULL)

@@ -1,0 +1,223 @@
+/*
+ * lock.c: the HMS lock methods: lock, check_lock, unlock, heartbeat,
+ * show_locks, with the semantics of Hive's TxnHandler (see store/lock.c for
+ * the conflict rules, ordering and expiry).
+ *
+ * We serve no transactions (open_txns is not implemented), so a request
+ * naming a transaction is answered as Hive answers an unknown one:
+ * NoSuchTxnException "No such transaction txnid:<n>". Database and table
+ * names are lower-cased and partition names get lower-cased column names,
+ * as Hive stores them. Locks do not require the objects to exist (Hive
+ * does not check either). The lock timeout is the locks.timeout key.
+ */
+#include "hms/internal.h"
+#include <string.h>
+
+typedef ThmsThriftHiveMetastoreIf Iface;
+
+#define NO_TXN THMS_TYPE_NO_SUCH_TXN_EXCEPTION
+#define ABORTED THMS_TYPE_TXN_ABORTED_EXCEPTION
+#define NO_LOCK THMS_TYPE_NO_SUCH_LOCK_EXCEPTION
+#define TXN_OPEN THMS_TYPE_TXN_OPEN_EXCEPTION
+
+static gint64
+timeout_ms (MsHms *hms)
+{
+  return (gint64) (hms->cfg ? hms->cfg->locks_timeout_s : 300) * 1000;
+}
+
+static gboolean
+no_such_txn (GError **error, gint64 txn_id)
+{
+  return ms_fail (error, MS_ERROR_NO_SUCH_TXN, "No such transaction txnid:%" G_GINT64_FORMAT,
+                  txn_id);
+}
+
+char *
+hms_lock_part_name (const char *raw)
+{
+  if (raw == NULL || *raw == '\0')
+    return NULL;
+  g_auto (GStrv) parts = g_strsplit (raw, "/", -1);
+  for (char **p = parts; *p; p++)
+    {
+      char *eq = strchr (*p, '=');
+      for (char *c = *p; *c && c != eq; c++)
+        *c = g_ascii_tolower (*c);
+    }
+  return g_strjoinv ("/", parts);
+}
+
+/* NULL for an unset or empty name, else the name lower-cased. */
+static char *
+lower_or_null (const char *s)
+{
+  return s && *s ? g_ascii_strdown (s, -1) : NULL;
+}
+
+static MsLockRequest *
+lock_request_from_thrift (const ThmsLockRequest *in, GError **error)
+{
+  if (in->txnid != 0)
+    {
+      no_such_txn (error, in->txnid);
+      return NULL;
+    }
+  g_autoptr (MsLockRequest) req = ms_lock_request_new ();
+  req->user = g_strdup (in->user ? in->user : "");
+  req->host = g_strdup (in->hostname ? in->hostname : "");
+  req->agent_info = g_strdup (in->agentInfo);
+  for (guint i = 0; in->component && i < in->component->len; i++)
+    {
+      const ThmsLockComponent *lc = g_ptr_array_index (in->component, i);
+      if (lc->type < THMS_LOCK_TYPE_SHARED_READ || lc->type > THMS_LOCK_TYPE_EXCL_WRITE)
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "Unknown lock type %d", (int) lc->type);
+          return NULL;
+        }
+      if (lc->dbname == NULL || *lc->dbname == '\0')
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "A lock component needs a database name");
+          return NULL;
+        }
+      g_autoptr (MsLockComponent) c = ms_lock_component_new ();
+      c->type = (MsLockType) lc->type;
+      c->db_name = g_ascii_strdown (lc->dbname, -1);
+      c->table_name = lc->__isset_tablename ? lower_or_null (lc->tablename) : NULL;
+      c->part_name = lc->__isset_partitionname ? hms_lock_part_name (lc->partitionname) : NULL;
+      if (c->part_name != NULL && c->table_name == NULL)
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT,
+                   "A partition lock component needs a table name (partition %s)", c->part_name);
+          return NULL;
+        }
+      g_ptr_array_add (req->components, g_steal_pointer (&c));
+    }
+  if (req->components->len == 0)
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "A lock request needs at least one component");
+      return NULL;
+    }
+  return g_steal_pointer (&req);
+}
+
+static gboolean
+h_lock (Iface *iface, ThmsLockResponse **_return, const ThmsLockRequest *rqst,
+        ThmsNoSuchTxnException **o1, ThmsTxnAbortedException **o2, GError **error)
+{
+  GError *err = NULL;
+  MsHms *hms = HMS (iface);
+  g_autoptr (MsLockRequest) req = lock_request_from_thrift (rqst, &err);
+  MsLockState state = MS_LOCK_WAITING;
+  gint64 id = req ? ms_store_lock_request (hms->store, req, timeout_ms (hms), &state, &err) : 0;
+  if (id == 0)
+    return hms_raise (err, error, NO_TXN, o1, ABORTED, o2, G_TYPE_INVALID);
+  (*_return)->lockid = id;
+  (*_return)->state = (ThmsLockState) state;
+  return TRUE;
+}
+
+static gboolean
+h_check_lock (Iface *iface, ThmsLockResponse **_return, const ThmsCheckLockRequest *rqst,
+              ThmsNoSuchTxnException **o1, ThmsTxnAbortedException **o2,
+              ThmsNoSuchLockException **o3, GError **error)
+{
+  GError *err = NULL;
+  MsHms *hms = HMS (iface);
+  /* like Hive, the request's txnid is not used: the lock knows its own */
+  MsLockState state = MS_LOCK_WAITING;
+  if (!ms_store_lock_check (hms->store, rqst->lockid, timeout_ms (hms), &state, &err))
+    return hms_raise (err, error, NO_TXN, o1, ABORTED, o2, NO_LOCK, o3, G_TYPE_INVALID);
+  (*_return)->lockid = rqst->lockid;
+  (*_return)->state = (ThmsLockState) state;
+  return TRUE;
+}
+
+static gboolean
+h_unlock (Iface *iface, const ThmsUnlockRequest *rqst, ThmsNoSuchLockException **o1,
+          ThmsTxnOpenException **o2, GError **error)
+{
+  GError *err = NULL;
+  if (!ms_store_lock_release (HMS (iface)->store, rqst->lockid, &err))
+    return hms_raise (err, error, NO_LOCK, o1, TXN_OPEN, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_heartbeat (Iface *iface, const ThmsHeartbeatRequest *ids, ThmsNoSuchLockException **o1,
+             ThmsNoSuchTxnException **o2, ThmsTxnAbortedException **o3, GError **error)
+{
+  GError *err = NULL;
+  /* Hive heartbeats the transaction, then the lock; an id of 0 (or unset)
+   * is skipped, so a request with neither does nothing. */
+  if (ids->txnid != 0)
+    no_such_txn (&err, ids->txnid);
+  else if (ids->lockid != 0)
+    ms_store_lock_heartbeat (HMS (iface)->store, ids->lockid, &err);
+  if (err != NULL)
+    return hms_raise (err, error, NO_LOCK, o1, NO_TXN, o2, ABORTED, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static ThmsShowLocksResponseElement *
+lock_info_to_thrift (const MsLockInfo *l)
+{
+  ThmsShowLocksResponseElement *e = g_object_new (THMS_TYPE_SHOW_LOCKS_RESPONSE_ELEMENT, NULL);
+  e->lockid = l->lock_id;
+  hms_set_string (&e->dbname, l->db_name ? l->db_name : "");
+  hms_set_string (&e->tablename, l->table_name);
+  e->__isset_tablename = l->table_name != NULL;
+  hms_set_string (&e->partname, l->part_name);
+  e->__isset_partname = l->part_name != NULL;
+  e->state = (ThmsLockState) l->state;
+  e->type = (ThmsLockType) l->type;
+  e->txnid = l->txn_id;
+  e->__isset_txnid = TRUE;
+  e->lastheartbeat = l->last_heartbeat;
+  e->acquiredat = l->acquired_at;
+  e->__isset_acquiredat = l->acquired_at != 0;
+  hms_set_string (&e->user, l->user ? l->user : "");
+  hms_set_string (&e->hostname, l->host ? l->host : "");
+  e->heartbeatCount = l->heartbeat_count;
+  e->__isset_heartbeatCount = TRUE;
+  hms_set_string (&e->agentInfo, l->agent_info);
+  e->__isset_agentInfo = l->agent_info != NULL;
+  e->blockedByExtId = l->blocked_by_lock_id;
+  e->__isset_blockedByExtId = l->blocked_by_lock_id != 0;
+  e->blockedByIntId = l->blocked_by_comp_id;
+  e->__isset_blockedByIntId = l->blocked_by_lock_id != 0;
+  e->lockIdInternal = l->comp_id;
+  e->__isset_lockIdInternal = TRUE;
+  return e;
+}
+
+static gboolean
+h_show_locks (Iface *iface, ThmsShowLocksResponse **_return, const ThmsShowLocksRequest *rqst,
+              GError **error)
+{
+  GError *err = NULL;
+  MsHms *hms = HMS (iface);
+  /* like Hive, an empty filter is no filter */
+  g_autofree char *db = rqst->__isset_dbname ? lower_or_null (rqst->dbname) : NULL;
+  g_autofree char *table = rqst->__isset_tablename ? lower_or_null (rqst->tablename) : NULL;
+  g_autofree char *part = rqst->__isset_partname ? hms_lock_part_name (rqst->partname) : NULL;
+  g_autoptr (GPtrArray) locks = ms_store_lock_list (hms->store, db, table, part,
+                                                    rqst->__isset_txnid, rqst->txnid,
+                                                    timeout_ms (hms), &err);
+  if (locks == NULL)
+    return hms_raise (err, error, G_TYPE_INVALID);
+  for (guint i = 0; i < locks->len; i++)
+    g_ptr_array_add ((*_return)->locks, lock_info_to_thrift (g_ptr_array_index (locks, i)));
+  (*_return)->__isset_locks = TRUE;
+  return TRUE;
+}
+
+void
+hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *k)
+{
+  k->lock = h_lock;
+  k->check_lock = h_check_lock;
+  k->unlock = h_unlock;
+  k->heartbeat = h_heartbeat;
+  k->show_locks = h_show_locks;
+}
