@@ -5,9 +5,15 @@
  *   hmsbench --port 9083 [--host H] [--threads N] [--connections M]
  *            [--count K | --seconds S] [--pg CONNINFO] [OPS...]
  *
- * OPS: getDatabase listDatabases createDropDatabase lockUnlock floor
- * (default: all). lockUnlock takes an EXCLUSIVE table lock and releases it;
- * each thread locks its own table, so calls never wait for each other.
+ * OPS: floor getDatabase listDatabases createDropDatabase floorTable getTable
+ * createTable dropTable renameTable listTables.1000 getTableObjectsByName.100
+ * lockUnlock (default: all). lockUnlock takes an EXCLUSIVE table lock and
+ * releases it; each thread locks its own table, so calls never wait for
+ * each other. The table operations work in database 'hmsbench', which is
+ * set up first with 1000 tables (t_0 .. t_999); createTable creates
+ * ct_<thread>_<i> and dropTable drops the same names, so run them in that
+ * order with the same --count; renameTable renames a table of its own back
+ * and forth.
  * Each thread owns connections (round-robin over M/N of them) and runs the
  * operation in a closed loop; per-call latencies are collected and printed
  * as median, p99 and throughput. 'floor' runs one indexed SELECT round trip
@@ -24,6 +30,14 @@
 #include <thrift/c_glib/transport/thrift_buffered_transport.h>
 #include <thrift/c_glib/transport/thrift_socket.h>
 #include "thms_thrift_hive_metastore.h"
+#include "server/conn_transport.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 void thms_register_all_types (void); /* gen-c_glib/thms_types_init.c */
 
@@ -46,8 +60,12 @@ typedef struct {
   char *error_text;
 } Worker;
 
+/* c_glib's own buffered transport issues one recv() per field it reads,
+ * so a client built on it measures its own syscalls more than the server.
+ * We use the server's connection transport instead (one read per buffer),
+ * over a socket we connect ourselves. */
 typedef struct {
-  ThriftSocket *sock;
+  int fd;
   ThriftTransport *tr;
   ThriftProtocol *proto;
   ThmsThriftHiveMetastoreIf *client;
@@ -56,40 +74,222 @@ typedef struct {
 static gboolean
 conn_open (Conn *c, Opts *o, GError **error)
 {
-  c->sock = g_object_new (THRIFT_TYPE_SOCKET, "hostname", o->host, "port", o->port, NULL);
-  c->tr = g_object_new (THRIFT_TYPE_BUFFERED_TRANSPORT, "transport", c->sock, "r_buf_size", 65536,
-                        "w_buf_size", 65536, NULL);
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai = NULL;
+  g_autofree char *port = g_strdup_printf ("%d", o->port);
+  c->fd = -1;
+  if (getaddrinfo (o->host, port, &hints, &ai) != 0 || ai == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, 0, "cannot resolve %s", o->host);
+      return FALSE;
+    }
+  c->fd = socket (ai->ai_family, SOCK_STREAM, 0);
+  if (c->fd < 0 || connect (c->fd, ai->ai_addr, ai->ai_addrlen) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, 0, "cannot connect to %s:%d: %s", o->host, o->port,
+                   g_strerror (errno));
+      freeaddrinfo (ai);
+      return FALSE;
+    }
+  freeaddrinfo (ai);
+  int one = 1;
+  setsockopt (c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fcntl (c->fd, F_SETFL, fcntl (c->fd, F_GETFL) | O_NONBLOCK);
+  MsConnLimits limits = { FALSE, 60000, 60000, G_GINT64_CONSTANT (1) << 40 };
+  c->tr = THRIFT_TRANSPORT (ms_conn_transport_new (c->fd, &limits));
   c->proto = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", c->tr, NULL);
   c->client = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_CLIENT, "input_protocol", c->proto,
                             "output_protocol", c->proto, NULL);
-  return thrift_transport_open (c->tr, error);
+  return TRUE;
 }
 
 static void
 conn_close (Conn *c)
 {
-  if (c->tr)
-    thrift_transport_close (c->tr, NULL);
   g_clear_object (&c->client);
   g_clear_object (&c->proto);
   g_clear_object (&c->tr);
-  g_clear_object (&c->sock);
+  if (c->fd >= 0)
+    close (c->fd);
+  c->fd = -1;
+}
+
+#define BENCH_DB "hmsbench"
+#define BENCH_TABLES 1000
+
+/* A Parquet table as Spark would create it: 5 columns, one SerDe. */
+static ThmsTable *
+bench_table_new (const char *db, const char *name)
+{
+  ThmsTable *t = g_object_new (THMS_TYPE_TABLE, "tableName", name, "dbName", db, "owner",
+                               "hmsbench", "tableType", "MANAGED_TABLE", NULL);
+  static const char *const cols[][2] = { { "id", "bigint" }, { "name", "string" },
+                                         { "price", "decimal(10,2)" }, { "ts", "timestamp" },
+                                         { "tags", "array<string>" } };
+  for (guint i = 0; i < G_N_ELEMENTS (cols); i++)
+    g_ptr_array_add (t->sd->cols, g_object_new (THMS_TYPE_FIELD_SCHEMA, "name", cols[i][0],
+                                                "type", cols[i][1], "comment", "a column", NULL));
+  t->sd->__isset_cols = TRUE;
+  g_object_set (t->sd, "inputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "outputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat", NULL);
+  g_object_set (t->sd->serdeInfo, "serializationLib",
+                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", NULL);
+  t->sd->__isset_serdeInfo = TRUE;
+  t->__isset_sd = TRUE;
+  g_hash_table_insert (t->parameters, g_strdup ("spark.sql.sources.provider"), g_strdup ("parquet"));
+  t->__isset_parameters = TRUE;
+  return t;
+}
+
+static gboolean
+bench_create_table (Conn *c, const char *db, const char *name, GError **error)
+{
+  ThmsTable *t = bench_table_new (db, name);
+  ThmsAlreadyExistsException *ae = NULL;
+  ThmsInvalidObjectException *io = NULL;
+  ThmsMetaException *meta = NULL;
+  ThmsNoSuchObjectException *nso = NULL;
+  gboolean ok = thms_thrift_hive_metastore_if_create_table (c->client, t, &ae, &io, &meta, &nso, error);
+  if (!ok && error && *error == NULL)
+    g_set_error (error, G_IO_ERROR, 0, "create_table %s: %s", name,
+                 ae ? "exists" : io ? io->message : meta ? meta->message : nso ? nso->message : "?");
+  g_object_unref (t);
+  g_clear_object (&ae);
+  g_clear_object (&io);
+  g_clear_object (&meta);
+  g_clear_object (&nso);
+  return ok;
+}
+
+/* The 'hmsbench' database with BENCH_TABLES tables and one table per
+ * thread for renames and locks; idempotent. */
+static gboolean
+bench_setup (Opts *o, GError **error)
+{
+  Conn c = { 0 };
+  if (!conn_open (&c, o, error))
+    return FALSE;
+  ThmsDatabase *db = g_object_new (THMS_TYPE_DATABASE, "name", BENCH_DB, NULL);
+  ThmsAlreadyExistsException *ae = NULL;
+  ThmsInvalidObjectException *io = NULL;
+  ThmsMetaException *meta = NULL;
+  thms_thrift_hive_metastore_if_create_database (c.client, db, &ae, &io, &meta, NULL);
+  gboolean fresh = ae == NULL;
+  g_object_unref (db);
+  g_clear_object (&ae);
+  g_clear_object (&io);
+  g_clear_object (&meta);
+  gboolean ok = TRUE;
+  for (int i = 0; fresh && ok && i < BENCH_TABLES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t_%d", i);
+      ok = bench_create_table (&c, BENCH_DB, name, error);
+    }
+  for (int i = 0; fresh && ok && i < 256; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("rn_%d_a", i);
+      ok = bench_create_table (&c, BENCH_DB, name, error);
+    }
+  conn_close (&c);
+  return ok;
+}
+
+static gboolean
+one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
+{
+  const char *op = w->op;
+  ThmsNoSuchObjectException *nso = NULL;
+  ThmsMetaException *meta = NULL;
+  ThmsInvalidOperationException *iop = NULL;
+  gboolean ok = FALSE;
+  if (g_str_equal (op, "getTable"))
+    {
+      g_autofree char *name = g_strdup_printf ("t_%" G_GUINT64_FORMAT, i % BENCH_TABLES);
+      ThmsTable *t = g_object_new (THMS_TYPE_TABLE, NULL);
+      ok = thms_thrift_hive_metastore_if_get_table (c->client, &t, BENCH_DB, name, &meta, &nso, error);
+      g_object_unref (t);
+    }
+  else if (g_str_equal (op, "createTable"))
+    {
+      g_autofree char *name = g_strdup_printf ("ct_%d_%" G_GUINT64_FORMAT, w->index, i);
+      ok = bench_create_table (c, BENCH_DB, name, error);
+    }
+  else if (g_str_equal (op, "dropTable"))
+    {
+      g_autofree char *name = g_strdup_printf ("ct_%d_%" G_GUINT64_FORMAT, w->index, i);
+      ok = thms_thrift_hive_metastore_if_drop_table (c->client, BENCH_DB, name, TRUE, &nso, &meta,
+                                                     error);
+    }
+  else if (g_str_equal (op, "renameTable"))
+    {
+      g_autofree char *a = g_strdup_printf ("rn_%d_a", w->index);
+      g_autofree char *b = g_strdup_printf ("rn_%d_b", w->index);
+      const char *from = (i % 2) ? b : a, *to = (i % 2) ? a : b;
+      ThmsTable *t = bench_table_new (BENCH_DB, to);
+      ok = thms_thrift_hive_metastore_if_alter_table (c->client, BENCH_DB, from, t, &iop, &meta, error);
+      g_object_unref (t);
+    }
+  else if (g_str_equal (op, "listTables.1000"))
+    {
+      GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+      ok = thms_thrift_hive_metastore_if_get_all_tables (c->client, &names, BENCH_DB, &meta, error);
+      if (ok && names->len < BENCH_TABLES)
+        {
+          g_set_error (error, G_IO_ERROR, 0, "listTables: only %u tables", names->len);
+          ok = FALSE;
+        }
+      g_ptr_array_unref (names);
+    }
+  else if (g_str_equal (op, "getTableObjectsByName.100"))
+    {
+      GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+      for (int k = 0; k < 100; k++)
+        g_ptr_array_add (names, g_strdup_printf ("t_%" G_GUINT64_FORMAT, (i * 100 + k) % BENCH_TABLES));
+      GPtrArray *tables = g_ptr_array_new_with_free_func (g_object_unref);
+      ok = thms_thrift_hive_metastore_if_get_table_objects_by_name (c->client, &tables, BENCH_DB,
+                                                                   names, error);
+      if (ok && tables->len != 100)
+        {
+          g_set_error (error, G_IO_ERROR, 0, "getTableObjectsByName: %u tables", tables->len);
+          ok = FALSE;
+        }
+      g_ptr_array_unref (tables);
+      g_ptr_array_unref (names);
+    }
+  else
+    g_set_error (error, G_IO_ERROR, 0, "unknown operation %s", op);
+  if (!ok && error && *error == NULL)
+    g_set_error (error, G_IO_ERROR, 0, "%s answered an exception%s%s", op, meta ? ": " : "",
+                 meta ? meta->message : iop ? iop->message : "");
+  g_clear_object (&nso);
+  g_clear_object (&meta);
+  g_clear_object (&iop);
+  return ok;
+}
+
+static gboolean
+is_floor (const char *op)
+{
+  return g_str_equal (op, "floor") || g_str_equal (op, "floorTable");
 }
 
 static gboolean
 one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
 {
   const char *op = w->op;
-  if (g_str_equal (op, "floor"))
+  if (is_floor (op))
     {
-      const char *v[] = { "default" };
-      PGresult *r = PQexecPrepared (pg, "floor", 1, v, NULL, NULL, 0);
+      g_autofree char *tname = g_strdup_printf ("t_%" G_GUINT64_FORMAT, i % BENCH_TABLES);
+      const char *v[] = { g_str_equal (op, "floor") ? "default" : tname };
+      PGresult *r = PQexecPrepared (pg, op, 1, v, NULL, NULL, 0);
       gboolean ok = PQresultStatus (r) == PGRES_TUPLES_OK && PQntuples (r) == 1;
       if (!ok)
         g_set_error (error, G_IO_ERROR, 0, "floor: %s", PQerrorMessage (pg));
       PQclear (r);
       return ok;
     }
+  if (!g_str_equal (op, "getDatabase") && !g_str_equal (op, "listDatabases")
+      && !g_str_equal (op, "createDropDatabase") && !g_str_equal (op, "lockUnlock"))
+    return one_table_call (w, c, i, error);
   ThmsNoSuchObjectException *nso = NULL;
   ThmsMetaException *meta = NULL;
   gboolean ok = FALSE;
@@ -172,12 +372,17 @@ run_worker (gpointer data)
   Conn *conns = g_new0 (Conn, nconn);
   PGconn *pg = NULL;
   GError *err = NULL;
-  if (g_str_equal (w->op, "floor"))
+  if (is_floor (w->op))
     {
+      /* the one indexed SELECT each get_* needs: the database row, or the
+       * whole table row joined with its database and catalog */
       pg = PQconnectdb (o->pg);
-      PGresult *r = PQprepare (pg, "floor",
+      PGresult *r = PQprepare (pg, w->op, g_str_equal (w->op, "floor") ?
                                "SELECT d.name, d.description, d.location_uri, d.params FROM ms_databases d "
-                               "JOIN ms_catalogs c ON c.cat_id = d.cat_id WHERE c.name = 'hive' AND d.name = $1",
+                               "JOIN ms_catalogs c ON c.cat_id = d.cat_id WHERE c.name = 'hive' AND d.name = $1"
+                               : "SELECT t.* FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id "
+                               "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+                               "WHERE c.name = 'hive' AND d.name = '" BENCH_DB "' AND t.name = $1",
                                1, NULL);
       if (PQresultStatus (r) != PGRES_COMMAND_OK)
         w->error_text = g_strdup (PQerrorMessage (pg));
@@ -258,7 +463,7 @@ run_op (Opts *o, const char *op, double *median_out)
       p99 = g_array_index (all, gdouble, MIN (all->len - 1, (guint) (all->len * 0.99)));
     }
   printf ("%-20s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.0f\n", op,
-          o->threads, g_str_equal (op, "floor") ? o->threads : o->connections, all->len, med, p99,
+          o->threads, is_floor (op) ? o->threads : o->connections, all->len, med, p99,
           all->len / wall);
   fflush (stdout);
   if (median_out)
@@ -304,16 +509,22 @@ main (int argc, char **argv)
   if (o.count <= 0 && o.seconds <= 0)
     o.count = 10000;
   const char *defaults[] = { "floor", "getDatabase", "listDatabases", "createDropDatabase",
-                             "lockUnlock", NULL };
+                             "floorTable", "getTable", "createTable", "dropTable", "renameTable",
+                             "listTables.1000", "getTableObjectsByName.100", "lockUnlock", NULL };
   const char **ops = argc > 1 ? (const char **) argv + 1 : defaults;
+  if (!bench_setup (&o, &err))
+    {
+      fprintf (stderr, "hmsbench: setup: %s\n", err->message);
+      return 1;
+    }
   int rc = 0;
   double floor_med = 0, med = 0;
   for (const char **op = ops; *op; op++)
     {
-      if (g_str_equal (*op, "floor") && o.pg == NULL)
+      if (is_floor (*op) && o.pg == NULL)
         continue;
       rc |= run_op (&o, *op, &med);
-      if (g_str_equal (*op, "floor"))
+      if (is_floor (*op))
         floor_med = med;
       else if (floor_med > 0)
         printf ("%-20s ratio to floor (median) = %.2f\n", *op, med / floor_med);

@@ -2,6 +2,8 @@
 # bench/run.sh: the foundation benchmarks, one run, on this machine.
 # Starts metastore on the embedded default in a temp dir, then:
 #   - hmsbench floor/getDatabase/listDatabases/createDropDatabase (1 thread)
+#   - tables: floorTable/getTable/createTable/dropTable/renameTable/
+#     listTables.1000/getTableObjectsByName.100/lockUnlock (1 thread)
 #   - getDatabase over 64 connections (throughput)
 #   - idle RSS, RSS with 256 open connections
 #   - readiness of a second `serve` against the already running PostgreSQL
@@ -34,6 +36,10 @@ echo "idle RSS: $(rss "$SPID")"
 echo "== 1 thread, $N calls each"
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count "$N" floor getDatabase listDatabases
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) createDropDatabase
+echo "== tables (issue 3), 1 thread"
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count "$N" floorTable getTable
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable createTable dropTable renameTable
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable listTables.1000 getTableObjectsByName.100 lockUnlock
 echo "== 64 connections, 8 client threads, 5 s"
 $BENCH --port "$PORT" --pg "$PG" --threads 8 --connections 64 --seconds 5 floor getDatabase
 
