@@ -5,7 +5,7 @@
  *   hmsbench --port 9083 [--host H] [--threads N] [--connections M]
  *            [--count K | --seconds S] [--pg CONNINFO] [OPS...]
  *
- * OPS: floor getDatabase listDatabases createDropDatabase floorTable getTable
+ * OPS: floor ping getDatabase listDatabases createDropDatabase floorTable getTable
  * createTable dropTable renameTable listTables.1000 getTableObjectsByName.100
  * lockUnlock (default: all). lockUnlock takes an EXCLUSIVE table lock and
  * releases it; each thread locks its own table, so calls never wait for
@@ -287,6 +287,15 @@ one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
       PQclear (r);
       return ok;
     }
+  if (g_str_equal (op, "ping"))
+    {
+      /* fb303 getVersion: the Thrift round trip without PostgreSQL */
+      gchar *v = NULL;
+      gboolean ok = thms_facebook_service_if_get_version (THMS_FACEBOOK_SERVICE_IF (c->client), &v,
+                                                          error);
+      g_free (v);
+      return ok;
+    }
   if (!g_str_equal (op, "getDatabase") && !g_str_equal (op, "listDatabases")
       && !g_str_equal (op, "createDropDatabase") && !g_str_equal (op, "lockUnlock"))
     return one_table_call (w, c, i, error);
@@ -508,7 +517,7 @@ main (int argc, char **argv)
     o.connections = o.threads;
   if (o.count <= 0 && o.seconds <= 0)
     o.count = 10000;
-  const char *defaults[] = { "floor", "getDatabase", "listDatabases", "createDropDatabase",
+  const char *defaults[] = { "floor", "ping", "getDatabase", "listDatabases", "createDropDatabase",
                              "floorTable", "getTable", "createTable", "dropTable", "renameTable",
                              "listTables.1000", "getTableObjectsByName.100", "lockUnlock", NULL };
   const char **ops = argc > 1 ? (const char **) argv + 1 : defaults;

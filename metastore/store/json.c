@@ -30,7 +30,7 @@ GHashTable *
 ms_json_to_params (const char *json)
 {
   GHashTable *out = ms_params_new ();
-  if (json == NULL || *json == '\0')
+  if (json == NULL || *json == '\0' || g_str_equal (json, "{}"))
     return out;
   g_autoptr (JsonParser) p = json_parser_new_immutable ();
   if (!json_parser_load_from_data (p, json, -1, NULL))
