@@ -186,8 +186,8 @@ ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
   for (gsize i = 0; i < ms_config_n_keys; i++)
     {
       const MsConfKey *k = &ms_config_keys[i];
-      g_autofree char *name = g_ascii_strup (
-          g_strdup_printf ("METASTORE_%s_%s", k->group, k->key), -1);
+      g_autofree char *raw = g_strdup_printf ("METASTORE_%s_%s", k->group, k->key);
+      g_autofree char *name = g_ascii_strup (raw, -1);
       const char *v = g_environ_getenv (envp, name);
       if (v != NULL && !ms_config_set (cfg, k->group, k->key, v, name, error))
         return FALSE;
