@@ -27,6 +27,7 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_function_install (k);
   hms_table_install (k);
   hms_lock_install (k);
+  hms_stats_install (k);
 }
 
 /* Every method our IDL declares must have an implementation: the generated

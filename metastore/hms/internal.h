@@ -57,6 +57,19 @@ void hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out
 MsTable *hms_table_from_thrift (const ThmsTable *in);
 void hms_table_to_thrift (const MsTable *t, ThmsTable *out);
 
+/* column statistics (stats_convert.c) */
+#include "model/stats.h"
+/* FALSE when no member of the union is set. */
+gboolean hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *out);
+void hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out);
+ThmsColumnStatisticsObj *hms_col_stats_to_thrift (const MsColStats *c);
+void hms_column_statistics_to_thrift (const MsColumnStatistics *s, ThmsColumnStatistics *out);
+/* The columns (names and types lower-cased) and engine ("hive" when
+ * unset); names of the descriptor are left to the caller.
+ * MS_ERROR_INVALID_OBJECT for a column without statistics data. */
+MsColumnStatistics *hms_column_statistics_from_thrift (const ThmsColumnStatistics *in,
+                                                       GError **error);
+
 /* the family files' vfunc installers (called from handler.c) */
 void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
@@ -64,3 +77,4 @@ void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_stats_install (ThmsThriftHiveMetastoreHandlerClass *klass);

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "model/model.h"
 #include "model/table.h"
+#include "model/stats.h"
 
 typedef struct _MsPool MsPool;
 
@@ -98,6 +99,51 @@ gboolean ms_store_table_set_params (MsStore *store, gint64 table_id, GHashTable 
 GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
                                          const char *const *names, guint n_names,
                                          GError **error);                 /* char* */
+
+/* ---- column statistics (stats.c) ---- */
+/* Write 'stats' (MsColumnStatistics*, all of catalog.db.table) in one
+ * transaction and mark their columns in the table's or partitions'
+ * COLUMN_STATS_ACCURATE parameter. Table level ('table_level', one entry):
+ * a column the table lacks is MS_ERROR_NOT_ALLOWED "Column <c> doesn't
+ * exist in table <t> in database <d>". Partition level: each entry's
+ * part_name is the partition's stored name; a missing one is
+ * MS_ERROR_NOT_FOUND "Partition for which stats is gathered doesn't
+ * exist."; entries must name distinct partitions. Without 'merge' the
+ * stored optional members a column's new data leaves out are kept (as
+ * Hive writes over stored statistics); with 'merge' (needMerge) only the
+ * columns marked accurate are written, merged with those stored for
+ * 'merge_engine' (ms_stats_merge). A missing table is MS_ERROR_NOT_FOUND
+ * "Specified catalog.database.table does not exist : <c>.<d>.<t>". */
+gboolean ms_store_stats_write (MsStore *store, const char *catalog, const char *db,
+                               const char *table, gboolean table_level, GPtrArray *stats,
+                               gboolean merge, const char *merge_engine, GError **error);
+/* Table-level statistics of 'cols' for 'engine', in 'cols' order; columns
+ * without statistics are left out. MS_ERROR_NOT_FOUND for a missing table
+ * as above. */
+MsColumnStatistics *ms_store_stats_get_table (MsStore *store, const char *catalog, const char *db,
+                                              const char *table, const char *engine,
+                                              const char *const *cols, guint n_cols,
+                                              GError **error);
+/* Partition-level statistics of 'cols' for the partitions named 'parts'
+ * (stored names), one MsColumnStatistics per partition that has any,
+ * sorted by partition name. MS_ERROR_NOT_FOUND for a missing table. */
+GPtrArray *ms_store_stats_get_partitions (MsStore *store, const char *catalog, const char *db,
+                                          const char *table, const char *engine,
+                                          const char *const *parts, guint n_parts,
+                                          const char *const *cols, guint n_cols,
+                                          GError **error);       /* MsColumnStatistics* */
+/* Delete a table's statistics of 'col' (NULL: all columns) for 'engine'
+ * (NULL: any) and unmark them in COLUMN_STATS_ACCURATE. MS_ERROR_NOT_FOUND
+ * for a missing table or, with 'col', no such statistics;
+ * MS_ERROR_NOT_ALLOWED for a transactional table. */
+gboolean ms_store_stats_delete_table (MsStore *store, const char *catalog, const char *db,
+                                      const char *table, const char *col, const char *engine,
+                                      GError **error);
+/* The same for the partition stored as 'part_name'; MS_ERROR_NOT_FOUND
+ * also for a missing partition. */
+gboolean ms_store_stats_delete_partition (MsStore *store, const char *catalog, const char *db,
+                                          const char *table, const char *part_name,
+                                          const char *col, const char *engine, GError **error);
 
 /* ---- functions (function.c) ---- */
 /* Every function of 'catalog' (MsFunction*), sorted by database and name. */

@@ -13,6 +13,7 @@
 #include "store/pool.h"
 #include "store/json.h"
 #include "store/sd_json.h"
+#include "store/stats_internal.h"
 #include <stdio.h>
 
 #define TABLE_COLUMNS \
@@ -421,6 +422,10 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  /* statistics of dropped or retyped columns go (a rename keeps the rest:
+   * they are keyed by table_id) */
+  if (cols_changed && !ms_store_stats_drop_stale (c, table_id, b.cols, error))
+    return FALSE;
   return ms_pg_commit (c, error);
 }
 

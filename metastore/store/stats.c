@@ -1,0 +1,742 @@
+/*
+ * stats.c: column statistics. Table-level rows live in ms_table_col_stats,
+ * partition-level ones in ms_part_col_stats (sql/003), one row per engine
+ * and column with the ColumnStatisticsData union as jsonb (stats_json.h).
+ *
+ * Every write runs in one transaction with the table row locked (FOR
+ * UPDATE for table-level writes, which also change the table's
+ * COLUMN_STATS_ACCURATE parameter; FOR SHARE plus the partition rows FOR
+ * UPDATE for partition-level ones), so it serialises with alter_table's
+ * removal of stale statistics (ms_store_stats_drop_stale). Reads are one
+ * statement each, joined with the table so a missing table is told apart
+ * from missing statistics.
+ */
+#include "store/store.h"
+#include "store/pool.h"
+#include "store/json.h"
+#include "store/sd_json.h"
+#include "store/stats_internal.h"
+#include "store/stats_json.h"
+#include <stdio.h>
+
+#define TABLE_JOIN \
+  " FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id " \
+  "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+
+static const MsSql sql_table_lock = { "stats_table_lock",
+  "SELECT t.table_id, t.cols, t.params" TABLE_JOIN
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
+static const MsSql sql_table_share = { "stats_table_share",
+  "SELECT t.table_id, t.cols, t.params" TABLE_JOIN
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR SHARE OF t" };
+static const MsSql sql_parts_lock = { "stats_parts_lock",
+  "SELECT part_id, part_name, params FROM ms_partitions "
+  "WHERE table_id = $1 AND part_name = ANY ($2::text[]) ORDER BY part_id FOR UPDATE" };
+
+static const MsSql sql_table_read = { "stats_table_read",
+  "SELECT col_name, data FROM ms_table_col_stats "
+  "WHERE table_id = $1 AND engine = $2 AND col_name = ANY ($3::text[])" };
+static const MsSql sql_parts_read = { "stats_parts_read",
+  "SELECT part_id, col_name, data FROM ms_part_col_stats "
+  "WHERE table_id = $1 AND engine = $2 AND part_id = ANY ($3::bigint[]) "
+  "AND col_name = ANY ($4::text[])" };
+
+/* $7 true: replace the stored data; false: keep stored optional members
+ * the new data leaves out when both are of one type (Hive writes only the
+ * fields that are set over the stored ones). */
+#define KEEP_OR_REPLACE \
+  "data = CASE WHEN NOT $7::boolean AND s.data->>'type' = EXCLUDED.data->>'type' " \
+  "THEN s.data || EXCLUDED.data ELSE EXCLUDED.data END, " \
+  "col_type = EXCLUDED.col_type, last_analyzed = EXCLUDED.last_analyzed"
+static const MsSql sql_table_upsert = { "stats_table_upsert",
+  "INSERT INTO ms_table_col_stats AS s (table_id, engine, col_name, col_type, data, last_analyzed) "
+  "SELECT $1::bigint, u.e, u.n, u.t, u.d::jsonb, $2::bigint "
+  "FROM unnest ($3::text[], $4::text[], $5::text[], $6::text[]) AS u (e, n, t, d) "
+  "ON CONFLICT (table_id, engine, col_name) DO UPDATE SET " KEEP_OR_REPLACE };
+static const MsSql sql_parts_upsert = { "stats_parts_upsert",
+  "INSERT INTO ms_part_col_stats AS s "
+  "  (table_id, part_id, engine, col_name, col_type, data, last_analyzed) "
+  "SELECT $1::bigint, u.p, u.e, u.n, u.t, u.d::jsonb, $2::bigint "
+  "FROM unnest ($8::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u (p, e, n, t, d) "
+  "ON CONFLICT (table_id, part_id, engine, col_name) DO UPDATE SET " KEEP_OR_REPLACE };
+
+static const MsSql sql_table_accurate = { "stats_table_accurate",
+  "UPDATE ms_tables SET params = params || jsonb_build_object ('" MS_COLUMN_STATS_ACCURATE "', $2::text) "
+  "WHERE table_id = $1" };
+static const MsSql sql_parts_accurate = { "stats_parts_accurate",
+  "UPDATE ms_partitions p SET params = p.params || jsonb_build_object ('" MS_COLUMN_STATS_ACCURATE "', u.v) "
+  "FROM unnest ($2::bigint[], $3::text[]) AS u (id, v) WHERE p.table_id = $1 AND p.part_id = u.id" };
+static const MsSql sql_parts_params = { "stats_parts_params",
+  "SELECT part_id, params->>'" MS_COLUMN_STATS_ACCURATE "' FROM ms_partitions "
+  "WHERE table_id = $1 AND part_id = ANY ($2::bigint[]) ORDER BY part_id FOR UPDATE" };
+
+static const MsSql sql_table_get = { "stats_table_get",
+  "SELECT t.table_id, s.col_name, s.col_type, s.data, s.last_analyzed" TABLE_JOIN
+  "LEFT JOIN ms_table_col_stats s ON s.table_id = t.table_id AND s.engine = $4 "
+  "  AND s.col_name = ANY ($5::text[]) "
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
+  "ORDER BY array_position ($5::text[], s.col_name)" };
+static const MsSql sql_parts_get = { "stats_parts_get",
+  "SELECT t.table_id, p.part_name, s.col_name, s.col_type, s.data, s.last_analyzed" TABLE_JOIN
+  "LEFT JOIN (ms_partitions p JOIN ms_part_col_stats s ON s.table_id = p.table_id "
+  "  AND s.part_id = p.part_id AND s.engine = $4 AND s.col_name = ANY ($6::text[])) "
+  "  ON p.table_id = t.table_id AND p.part_name = ANY ($5::text[]) "
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
+  "ORDER BY p.part_name COLLATE \"C\", array_position ($6::text[], s.col_name)" };
+
+static const MsSql sql_table_delete = { "stats_table_delete",
+  "DELETE FROM ms_table_col_stats WHERE table_id = $1 AND ($2::text IS NULL OR engine = $2) "
+  "AND ($3::text IS NULL OR col_name = $3)" };
+static const MsSql sql_part_lock = { "stats_part_lock",
+  "SELECT part_id, params FROM ms_partitions WHERE table_id = $1 AND part_name = $2 FOR UPDATE" };
+static const MsSql sql_part_delete = { "stats_part_delete",
+  "DELETE FROM ms_part_col_stats WHERE table_id = $1 AND part_id = $2 "
+  "AND ($3::text IS NULL OR engine = $3) AND ($4::text IS NULL OR col_name = $4)" };
+
+/* Stale statistics after a column change: a column matches when name and
+ * type are equal ignoring case, as Hive compares them. */
+#define COLUMN_MATCHES(cols) \
+  "EXISTS (SELECT 1 FROM jsonb_array_elements (" cols ") AS c " \
+  "WHERE lower (c->>'name') = lower (s.col_name) AND lower (c->>'type') = lower (s.col_type))"
+static const MsSql sql_drop_stale = { "stats_drop_stale",
+  "WITH dt AS (DELETE FROM ms_table_col_stats s WHERE s.table_id = $1 "
+  "    AND NOT " COLUMN_MATCHES ("$2::jsonb") " RETURNING NULL::bigint AS part_id, s.col_name), "
+  "  dp AS (DELETE FROM ms_part_col_stats s USING ms_partitions p "
+  "    WHERE s.table_id = $1 AND p.table_id = s.table_id AND p.part_id = s.part_id "
+  "    AND NOT " COLUMN_MATCHES ("COALESCE (p.cols, $2::jsonb)") " RETURNING s.part_id, s.col_name) "
+  "SELECT DISTINCT part_id, col_name FROM dt UNION SELECT DISTINCT part_id, col_name FROM dp "
+  "ORDER BY 1 NULLS FIRST, 2" };
+static const MsSql sql_table_accurate_get = { "stats_table_accurate_get",
+  "SELECT params->>'" MS_COLUMN_STATS_ACCURATE "' FROM ms_tables WHERE table_id = $1" };
+
+/* ---- helpers ---- */
+
+static const char *
+cell (const PGresult *r, int i, int col)
+{
+  return PQgetisnull (r, i, col) ? NULL : PQgetvalue (r, i, col);
+}
+
+static char *
+qualified (const char *catalog, const char *db, const char *table)
+{
+  return g_strdup_printf ("%s.%s.%s", catalog, db, table);
+}
+
+static gboolean
+table_missing (GError **error, const char *catalog, const char *db, const char *table)
+{
+  g_autofree char *q = qualified (catalog, db, table);
+  return ms_fail (error, MS_ERROR_NOT_FOUND, "Specified catalog.database.table does not exist : %s", q);
+}
+
+static const char *
+param (GHashTable *params, const char *key)
+{
+  return params ? g_hash_table_lookup (params, key) : NULL;
+}
+
+static gboolean
+is_transactional (const char *params_json)
+{
+  g_autoptr (GHashTable) params = ms_json_to_params (params_json);
+  const char *v = param (params, "transactional");
+  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
+}
+
+static char *
+array_of (GPtrArray *strings)
+{
+  return ms_pg_array_literal ((const char *const *) strings->pdata, strings->len);
+}
+
+static MsColStats *
+col_stats_from_row (const PGresult *r, int i, int name_col)
+{
+  MsColStats *cs = ms_col_stats_new (cell (r, i, name_col), cell (r, i, name_col + 1));
+  if (!ms_json_to_stats_data (cell (r, i, name_col + 2), &cs->data))
+    {
+      ms_col_stats_free (cs);
+      return NULL;
+    }
+  return cs;
+}
+
+/* Rows of one write: flat arrays for the upsert statements. */
+typedef struct {
+  GPtrArray *part_ids, *engines, *names, *types, *datas;
+} Rows;
+
+static void
+rows_init (Rows *w)
+{
+  w->part_ids = g_ptr_array_new_with_free_func (g_free);
+  w->engines = g_ptr_array_new_with_free_func (g_free);
+  w->names = g_ptr_array_new_with_free_func (g_free);
+  w->types = g_ptr_array_new_with_free_func (g_free);
+  w->datas = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+rows_clear (Rows *w)
+{
+  g_ptr_array_unref (w->part_ids);
+  g_ptr_array_unref (w->engines);
+  g_ptr_array_unref (w->names);
+  g_ptr_array_unref (w->types);
+  g_ptr_array_unref (w->datas);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Rows, rows_clear)
+
+static void
+rows_add (Rows *w, const char *part_id, const char *engine, const MsColStats *cs)
+{
+  g_ptr_array_add (w->part_ids, g_strdup (part_id));
+  g_ptr_array_add (w->engines, g_strdup (engine));
+  g_ptr_array_add (w->names, g_strdup (cs->name));
+  g_ptr_array_add (w->types, g_strdup (cs->type));
+  g_ptr_array_add (w->datas, ms_json_from_stats_data (&cs->data));
+}
+
+/* The columns of 'st' to write: the last of repeated names, in order of
+ * their last appearance; with 'accurate_only', only those listed in the
+ * COLUMN_STATS_ACCURATE value 'accurate' (Hive's getMergableCols). */
+static GPtrArray *
+columns_to_write (const MsColumnStatistics *st, gboolean accurate_only, const char *accurate)
+{
+  GPtrArray *out = g_ptr_array_new ();     /* borrowed MsColStats* */
+  for (guint i = 0; i < st->cols->len; i++)
+    {
+      MsColStats *cs = g_ptr_array_index (st->cols, i);
+      gboolean later = FALSE;
+      for (guint j = i + 1; j < st->cols->len && !later; j++)
+        later = g_str_equal (((MsColStats *) g_ptr_array_index (st->cols, j))->name, cs->name);
+      if (later || (accurate_only && !ms_stats_accurate_has_column (accurate, cs->name)))
+        continue;
+      g_ptr_array_add (out, cs);
+    }
+  return out;
+}
+
+static GPtrArray *
+names_of (GPtrArray *cols)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < cols->len; i++)
+    g_ptr_array_add (out, ((MsColStats *) g_ptr_array_index (cols, i))->name);
+  return out;
+}
+
+/* ---- write ---- */
+
+static gboolean
+check_table_columns (const char *cols_json, GPtrArray *cols, const char *db, const char *table,
+                     GError **error)
+{
+  g_autoptr (GPtrArray) table_cols = ms_json_to_columns (cols_json);
+  for (guint i = 0; i < cols->len; i++)
+    {
+      const MsColStats *cs = g_ptr_array_index (cols, i);
+      gboolean found = FALSE;
+      for (guint j = 0; j < table_cols->len && !found; j++)
+        found = g_strcmp0 (((MsColumn *) g_ptr_array_index (table_cols, j))->name, cs->name) == 0;
+      if (!found)
+        return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Column %s doesn't exist in table %s in database %s",
+                        cs->name, table, db);
+    }
+  return TRUE;
+}
+
+static gboolean
+upsert (MsPgConn *c, const MsSql *sql, const char *table_id, gint64 last_analyzed, Rows *w,
+        gboolean replace, GError **error)
+{
+  if (w->names->len == 0)
+    return TRUE;
+  char analyzed[24];
+  snprintf (analyzed, sizeof analyzed, "%" G_GINT64_FORMAT, last_analyzed);
+  g_autofree char *e = array_of (w->engines), *n = array_of (w->names), *t = array_of (w->types),
+                  *d = array_of (w->datas), *p = array_of (w->part_ids);
+  const char *v[] = { table_id, analyzed, e, n, t, d, replace ? "true" : "false", p };
+  g_autoptr (PGresult) r = ms_pg_exec (c, sql, sql == &sql_parts_upsert ? 8 : 7, v, error);
+  return r != NULL;
+}
+
+static gboolean
+write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char *table,
+                   const MsColumnStatistics *st, gboolean merge, const char *merge_engine,
+                   GError **error)
+{
+  const char *table_id = PQgetvalue (tbl, 0, 0);
+  if (!check_table_columns (cell (tbl, 0, 1), st->cols, db, table, error))
+    return FALSE;
+  g_autoptr (GHashTable) params = ms_json_to_params (cell (tbl, 0, 2));
+  const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
+  g_autoptr (GPtrArray) cols = columns_to_write (st, merge, accurate);
+  g_autoptr (GPtrArray) names = names_of (cols);
+  if (merge && cols->len == 0)
+    return TRUE;     /* nothing accurate to merge with: Hive writes nothing */
+
+  g_autoptr (GPtrArray) merged = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_col_stats_free);
+  if (merge)
+    {
+      g_autofree char *arr = array_of (names);
+      const char *v[] = { table_id, merge_engine, arr };
+      g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_read, 3, v, error);
+      if (old == NULL)
+        return FALSE;
+      for (guint i = 0; i < cols->len; i++)
+        {
+          MsColStats *cs = ms_col_stats_copy (g_ptr_array_index (cols, i));
+          for (int r = 0; r < PQntuples (old); r++)
+            if (g_str_equal (PQgetvalue (old, r, 0), cs->name))
+              {
+                MsStatsData od;
+                if (ms_json_to_stats_data (cell (old, r, 1), &od))
+                  ms_stats_merge (&cs->data, &od);
+                ms_stats_data_clear (&od);
+              }
+          g_ptr_array_add (merged, cs);
+        }
+    }
+  g_auto (Rows) w;
+  rows_init (&w);
+  GPtrArray *src = merge ? merged : cols;
+  for (guint i = 0; i < src->len; i++)
+    rows_add (&w, NULL, st->engine, g_ptr_array_index (src, i));
+  if (!upsert (c, &sql_table_upsert, table_id, st->last_analyzed, &w, merge, error))
+    return FALSE;
+
+  g_autofree char *acc = ms_stats_accurate_set_columns (accurate, (const char *const *) names->pdata,
+                                                        names->len);
+  const char *v[] = { table_id, acc };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_accurate, 2, v, error);
+  return r != NULL;
+}
+
+static void
+free_stats_data (gpointer p)
+{
+  ms_stats_data_clear (p);
+  g_free (p);
+}
+
+/* Stored statistics of the partitions and columns about to be merged,
+ * keyed "part_id/column". */
+static GHashTable *
+read_partition_stats (MsPgConn *c, const char *table_id, const char *engine, GPtrArray *part_ids,
+                      GPtrArray *names, GError **error)
+{
+  g_autofree char *ids = array_of (part_ids), *cols = array_of (names);
+  const char *v[] = { table_id, engine, ids, cols };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_read, 4, v, error);
+  if (r == NULL)
+    return NULL;
+  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_stats_data);
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      MsStatsData *d = g_new0 (MsStatsData, 1);
+      if (!ms_json_to_stats_data (cell (r, i, 2), d))
+        {
+          free_stats_data (d);
+          continue;
+        }
+      g_hash_table_insert (out, g_strdup_printf ("%s/%s", PQgetvalue (r, i, 0), PQgetvalue (r, i, 1)), d);
+    }
+  return out;
+}
+
+static gboolean
+write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboolean merge,
+                       const char *merge_engine, gint64 last_analyzed, GError **error)
+{
+  g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
+  for (guint i = 0; i < stats->len; i++)
+    g_ptr_array_add (wanted, ((MsColumnStatistics *) g_ptr_array_index (stats, i))->part_name);
+  g_autofree char *arr = array_of (wanted);
+  const char *lv[] = { table_id, arr };
+  g_autoptr (PGresult) parts = ms_pg_exec (c, &sql_parts_lock, 2, lv, error);
+  if (parts == NULL)
+    return FALSE;
+
+  /* each entry's partition row, its columns to write */
+  guint n = stats->len;
+  g_autofree int *row = g_new (int, n);
+  g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) all_names = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      const MsColumnStatistics *st = g_ptr_array_index (stats, i);
+      row[i] = -1;
+      for (int r = 0; r < PQntuples (parts) && row[i] < 0; r++)
+        if (g_strcmp0 (PQgetvalue (parts, r, 1), st->part_name) == 0)
+          row[i] = r;
+      if (row[i] < 0)
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition for which stats is gathered doesn't exist.");
+      g_autoptr (GHashTable) params = ms_json_to_params (cell (parts, row[i], 2));
+      GPtrArray *cols = columns_to_write (st, merge, param (params, MS_COLUMN_STATS_ACCURATE));
+      g_ptr_array_add (chosen, cols);
+      g_ptr_array_add (ids, PQgetvalue (parts, row[i], 0));
+      for (guint k = 0; k < cols->len; k++)
+        g_ptr_array_add (all_names, ((MsColStats *) g_ptr_array_index (cols, k))->name);
+    }
+
+  g_autoptr (GHashTable) old = NULL;
+  if (merge && all_names->len > 0)
+    {
+      old = read_partition_stats (c, table_id, merge_engine, ids, all_names, error);
+      if (old == NULL)
+        return FALSE;
+    }
+
+  g_auto (Rows) w;
+  rows_init (&w);
+  g_autoptr (GPtrArray) acc_ids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) acc_values = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      const MsColumnStatistics *st = g_ptr_array_index (stats, i);
+      GPtrArray *cols = g_ptr_array_index (chosen, i);
+      const char *part_id = g_ptr_array_index (ids, i);
+      if (merge && cols->len == 0)
+        continue;      /* nothing accurate to merge with in this partition */
+      for (guint k = 0; k < cols->len; k++)
+        {
+          g_autoptr (MsColStats) cs = ms_col_stats_copy (g_ptr_array_index (cols, k));
+          if (old != NULL)
+            {
+              g_autofree char *key = g_strdup_printf ("%s/%s", part_id, cs->name);
+              const MsStatsData *od = g_hash_table_lookup (old, key);
+              if (od != NULL)
+                ms_stats_merge (&cs->data, od);
+            }
+          rows_add (&w, part_id, st->engine, cs);
+        }
+      /* the partition's accurate flags, built on what earlier entries for
+       * the same partition already set */
+      const char *current = NULL;
+      for (guint j = 0; j < acc_ids->len; j++)
+        if (g_str_equal (g_ptr_array_index (acc_ids, j), part_id))
+          current = g_ptr_array_index (acc_values, j);
+      g_autoptr (GHashTable) params = ms_json_to_params (cell (parts, row[i], 2));
+      if (current == NULL)
+        current = param (params, MS_COLUMN_STATS_ACCURATE);
+      g_autoptr (GPtrArray) names = names_of (cols);
+      g_ptr_array_add (acc_values, ms_stats_accurate_set_columns (current, (const char *const *) names->pdata,
+                                                                 names->len));
+      g_ptr_array_add (acc_ids, (gpointer) part_id);
+    }
+  if (!upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge, error))
+    return FALSE;
+  if (acc_ids->len == 0)
+    return TRUE;
+  /* one value per partition: the last built */
+  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) uvals = g_ptr_array_new ();
+  for (guint j = acc_ids->len; j-- > 0;)
+    {
+      gboolean seen = FALSE;
+      for (guint k = 0; k < uids->len && !seen; k++)
+        seen = g_str_equal (g_ptr_array_index (uids, k), g_ptr_array_index (acc_ids, j));
+      if (!seen)
+        {
+          g_ptr_array_add (uids, g_ptr_array_index (acc_ids, j));
+          g_ptr_array_add (uvals, g_ptr_array_index (acc_values, j));
+        }
+    }
+  g_autofree char *ia = array_of (uids), *va = array_of (uvals);
+  const char *v[] = { table_id, ia, va };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, v, error);
+  return r != NULL;
+}
+
+gboolean
+ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const char *table,
+                      gboolean table_level, GPtrArray *stats, gboolean merge,
+                      const char *merge_engine, GError **error)
+{
+  if (stats->len == 0)
+    return TRUE;
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *key[] = { catalog, db, table };
+  g_autoptr (PGresult) tbl = ms_pg_exec (c, table_level ? &sql_table_lock : &sql_table_share, 3, key,
+                                         error);
+  if (tbl == NULL)
+    return FALSE;
+  if (PQntuples (tbl) == 0)
+    return table_missing (error, catalog, db, table);
+  const char *engine = merge_engine ? merge_engine : MS_STATS_ENGINE_DEFAULT;
+  gboolean ok;
+  if (table_level)
+    ok = write_table_level (c, tbl, db, table, g_ptr_array_index (stats, 0), merge, engine, error);
+  else
+    ok = write_partition_level (c, PQgetvalue (tbl, 0, 0), stats, merge, engine,
+                                ((MsColumnStatistics *) g_ptr_array_index (stats, 0))->last_analyzed,
+                                error);
+  return ok && ms_pg_commit (c, error);
+}
+
+/* ---- read ---- */
+
+MsColumnStatistics *
+ms_store_stats_get_table (MsStore *s, const char *catalog, const char *db, const char *table,
+                          const char *engine, const char *const *cols, guint n_cols, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autofree char *arr = ms_pg_array_literal (cols, n_cols);
+  const char *v[] = { catalog, db, table, engine, arr };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get, 5, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      table_missing (error, catalog, db, table);
+      return NULL;
+    }
+  MsColumnStatistics *out = ms_column_statistics_new ();
+  out->catalog = g_strdup (catalog);
+  out->db_name = g_strdup (db);
+  out->table_name = g_strdup (table);
+  out->is_tbl_level = TRUE;
+  out->engine = g_strdup (engine);
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      if (PQgetisnull (r, i, 1))
+        continue;
+      MsColStats *cs = col_stats_from_row (r, i, 1);
+      if (cs == NULL)
+        continue;
+      /* one lastAnalyzed for several columns: Hive reports the earliest */
+      gint64 la = ms_pg_int64 (r, i, 4, 0);
+      if (out->cols->len == 0 || la < out->last_analyzed)
+        out->last_analyzed = la;
+      g_ptr_array_add (out->cols, cs);
+    }
+  return out;
+}
+
+GPtrArray *
+ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, const char *table,
+                               const char *engine, const char *const *parts, guint n_parts,
+                               const char *const *cols, guint n_cols, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autofree char *pa = ms_pg_array_literal (parts, n_parts);
+  g_autofree char *ca = ms_pg_array_literal (cols, n_cols);
+  const char *v[] = { catalog, db, table, engine, pa, ca };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_get, 6, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      table_missing (error, catalog, db, table);
+      return NULL;
+    }
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
+  MsColumnStatistics *cur = NULL;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      if (PQgetisnull (r, i, 1) || PQgetisnull (r, i, 2))
+        continue;
+      const char *part = PQgetvalue (r, i, 1);
+      if (cur == NULL || !g_str_equal (cur->part_name, part))
+        {
+          cur = ms_column_statistics_new ();
+          cur->catalog = g_strdup (catalog);
+          cur->db_name = g_strdup (db);
+          cur->table_name = g_strdup (table);
+          cur->part_name = g_strdup (part);
+          cur->engine = g_strdup (engine);
+          g_ptr_array_add (out, cur);
+        }
+      MsColStats *cs = col_stats_from_row (r, i, 2);
+      if (cs == NULL)
+        continue;
+      gint64 la = ms_pg_int64 (r, i, 5, 0);
+      if (cur->cols->len == 0 || la < cur->last_analyzed)
+        cur->last_analyzed = la;
+      g_ptr_array_add (cur->cols, cs);
+    }
+  return out;
+}
+
+/* ---- delete ---- */
+
+static gboolean
+set_table_accurate (MsPgConn *c, const char *table_id, const char *params_json, const char *col,
+                    GError **error)
+{
+  g_autoptr (GHashTable) params = ms_json_to_params (params_json);
+  const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
+  if (accurate == NULL)
+    return TRUE;
+  g_autofree char *acc = ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
+  const char *v[] = { table_id, acc };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_accurate, 2, v, error);
+  return r != NULL;
+}
+
+gboolean
+ms_store_stats_delete_table (MsStore *s, const char *catalog, const char *db, const char *table,
+                             const char *col, const char *engine, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *key[] = { catalog, db, table };
+  g_autoptr (PGresult) tbl = ms_pg_exec (c, &sql_table_lock, 3, key, error);
+  if (tbl == NULL)
+    return FALSE;
+  if (PQntuples (tbl) == 0)
+    {
+      g_autofree char *q = qualified (catalog, db, table);
+      return ms_fail (error, MS_ERROR_NOT_FOUND,
+                      "Table %s  for which stats deletion is requested doesn't exist", q);
+    }
+  if (is_transactional (cell (tbl, 0, 2)))
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "Cannot delete stats via this API for a transactional table");
+  const char *table_id = PQgetvalue (tbl, 0, 0);
+  const char *v[] = { table_id, engine, col };
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 3, v, error);
+  if (del == NULL)
+    return FALSE;
+  if (col != NULL && g_ascii_strtoll (PQcmdTuples (del), NULL, 10) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s col=%s",
+                    db, table, col);
+  if (!set_table_accurate (c, table_id, cell (tbl, 0, 2), col, error))
+    return FALSE;
+  return ms_pg_commit (c, error);
+}
+
+gboolean
+ms_store_stats_delete_partition (MsStore *s, const char *catalog, const char *db,
+                                 const char *table, const char *part_name, const char *col,
+                                 const char *engine, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *key[] = { catalog, db, table };
+  g_autoptr (PGresult) tbl = ms_pg_exec (c, &sql_table_share, 3, key, error);
+  if (tbl == NULL)
+    return FALSE;
+  if (PQntuples (tbl) == 0)
+    {
+      g_autofree char *q = qualified (catalog, db, table);
+      return ms_fail (error, MS_ERROR_NOT_FOUND,
+                      "Table %s  for which stats deletion is requested doesn't exist", q);
+    }
+  if (is_transactional (cell (tbl, 0, 2)))
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "Cannot delete stats via this API for a transactional table");
+  const char *table_id = PQgetvalue (tbl, 0, 0);
+  const char *pv[] = { table_id, part_name };
+  g_autoptr (PGresult) part = ms_pg_exec (c, &sql_part_lock, 2, pv, error);
+  if (part == NULL)
+    return FALSE;
+  if (PQntuples (part) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND,
+                    "Partition %s for which stats deletion is requested doesn't exist", part_name);
+  const char *part_id = PQgetvalue (part, 0, 0);
+  const char *v[] = { table_id, part_id, engine, col };
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_part_delete, 4, v, error);
+  if (del == NULL)
+    return FALSE;
+  if (col != NULL && g_ascii_strtoll (PQcmdTuples (del), NULL, 10) == 0)
+    {
+      g_autofree char *q = qualified (catalog, db, table);
+      return ms_fail (error, MS_ERROR_NOT_FOUND,
+                      "Column stats doesn't exist for table=%s partition=%s col=%s", q, part_name, col);
+    }
+  g_autoptr (GHashTable) params = ms_json_to_params (cell (part, 0, 1));
+  const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
+  if (accurate != NULL)
+    {
+      g_autofree char *acc = ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
+      g_autofree char *ids = ms_pg_array_literal (&part_id, 1);
+      g_autofree char *vals = ms_pg_array_literal ((const char *const *) &acc, 1);
+      const char *av[] = { table_id, ids, vals };
+      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, av, error);
+      if (r == NULL)
+        return FALSE;
+    }
+  return ms_pg_commit (c, error);
+}
+
+/* ---- alter_table ---- */
+
+gboolean
+ms_store_stats_drop_stale (MsPgConn *c, const char *table_id, const char *cols_json, GError **error)
+{
+  const char *v[] = { table_id, cols_json };
+  g_autoptr (PGresult) gone = ms_pg_exec (c, &sql_drop_stale, 2, v, error);
+  if (gone == NULL)
+    return FALSE;
+  int n = PQntuples (gone);
+  if (n == 0)
+    return TRUE;
+
+  /* the table's flags: rows with no partition come first */
+  g_autoptr (GPtrArray) cols = g_ptr_array_new ();
+  int i = 0;
+  for (; i < n && PQgetisnull (gone, i, 0); i++)
+    g_ptr_array_add (cols, PQgetvalue (gone, i, 1));
+  if (cols->len > 0)
+    {
+      const char *tv[] = { table_id };
+      g_autoptr (PGresult) cur = ms_pg_exec (c, &sql_table_accurate_get, 1, tv, error);
+      if (cur == NULL)
+        return FALSE;
+      if (PQntuples (cur) > 0 && !PQgetisnull (cur, 0, 0))
+        {
+          g_autofree char *acc = ms_stats_accurate_remove_columns (
+              PQgetvalue (cur, 0, 0), (const char *const *) cols->pdata, cols->len);
+          const char *uv[] = { table_id, acc };
+          g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_accurate, 2, uv, error);
+          if (r == NULL)
+            return FALSE;
+        }
+    }
+  if (i == n)
+    return TRUE;
+
+  /* the partitions' flags, one value per partition */
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  for (int k = i; k < n; k++)
+    if (ids->len == 0 || !g_str_equal (g_ptr_array_index (ids, ids->len - 1), PQgetvalue (gone, k, 0)))
+      g_ptr_array_add (ids, PQgetvalue (gone, k, 0));
+  g_autofree char *id_arr = array_of (ids);
+  const char *pv[] = { table_id, id_arr };
+  g_autoptr (PGresult) cur = ms_pg_exec (c, &sql_parts_params, 2, pv, error);
+  if (cur == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) uvals = g_ptr_array_new_with_free_func (g_free);
+  for (int p = 0; p < PQntuples (cur); p++)
+    {
+      if (PQgetisnull (cur, p, 1))
+        continue;
+      g_autoptr (GPtrArray) pcols = g_ptr_array_new ();
+      for (int k = i; k < n; k++)
+        if (g_str_equal (PQgetvalue (gone, k, 0), PQgetvalue (cur, p, 0)))
+          g_ptr_array_add (pcols, PQgetvalue (gone, k, 1));
+      g_ptr_array_add (uids, PQgetvalue (cur, p, 0));
+      g_ptr_array_add (uvals, ms_stats_accurate_remove_columns (PQgetvalue (cur, p, 1),
+                                                              (const char *const *) pcols->pdata,
+                                                              pcols->len));
+    }
+  if (uids->len == 0)
+    return TRUE;
+  g_autofree char *ia = array_of (uids), *va = array_of (uvals);
+  const char *uv[] = { table_id, ia, va };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, uv, error);
+  return r != NULL;
+}
