@@ -46,16 +46,16 @@ static const MsSql sql_table_get = { "table_get",
 static const MsSql sql_table_get_many = { "table_get_many",
   "SELECT " TABLE_COLUMNS TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND ($3::text[] IS NULL OR t.name = ANY ($3::text[])) "
-  "AND ($4::text IS NULL OR t.name ~* $4) ORDER BY t.name COLLATE \"C\"" };
+  "AND ($4::text IS NULL OR t.name ~* $4) ORDER BY t.name" };
 static const MsSql sql_table_names = { "table_names",
   "SELECT t.name" TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND ($3::text IS NULL OR t.name ~* $3) "
-  "AND ($4::text IS NULL OR t.table_type = $4) ORDER BY t.name COLLATE \"C\"" };
+  "AND ($4::text IS NULL OR t.table_type = $4) ORDER BY t.name" };
 static const MsSql sql_table_meta = { "table_meta",
   "SELECT c.name, d.name, t.name, t.table_type, t.params->>'comment', t.owner_name, t.owner_type"
   TABLE_FROM
   "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) AND ($3::text IS NULL OR t.name ~* $3) "
-  "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name COLLATE \"C\", t.name COLLATE \"C\"" };
+  "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name" };
 static const MsSql sql_table_lock = { "table_lock",
   "SELECT t.table_id, t.cols, t.params, t.location, t.table_type" TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
