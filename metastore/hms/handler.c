@@ -108,6 +108,15 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
    * base dispatcher. */
   ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
   ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
+  /* the hot table reads skip the generated object model (table_wire.c) */
+  gboolean handled = FALSE;
+  gboolean ok = hms_wire_dispatch (MS_HMS_HANDLER (hp->handler)->hms, protocol, fname, seqid,
+                                   &handled, error);
+  if (handled)
+    {
+      g_free (fname);
+      return ok;
+    }
   ThriftDispatchProcessorClass *klass;
   if (g_hash_table_contains (hp->process_map, fname) || g_hash_table_contains (fp->process_map, fname))
     klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);

@@ -70,6 +70,20 @@ void hms_column_statistics_to_thrift (const MsColumnStatistics *s, ThmsColumnSta
 MsColumnStatistics *hms_column_statistics_from_thrift (const ThmsColumnStatistics *in,
                                                        GError **error);
 
+/* table reads shared by table.c and the wire fast path (table_wire.c) */
+MsTable *hms_table_lookup (MsHms *hms, const char *raw_db, const char *cat_override,
+                           const char *name, GError **error);
+GPtrArray *hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_override,
+                              const GPtrArray *names, const char *pattern,
+                              GError **error);                          /* MsTable* */
+/* Write one Table struct for 't' exactly as the generated writer would for
+ * hms_table_to_thrift (t). */
+gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GError **error);
+/* Serve get_table, get_table_req, get_table_objects_by_name(_req) without
+ * building Thrift objects; *handled is FALSE for any other method. */
+gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
+                            gboolean *handled, GError **error);
+
 /* the family files' vfunc installers (called from handler.c) */
 void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);

@@ -245,9 +245,9 @@ h_create_table_req (Iface *iface, const ThmsCreateTableRequest *req,
 
 /* ---- read ---- */
 
-static MsTable *
-get_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
-           GError **error)
+MsTable *
+hms_table_lookup (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
+                  GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
   if (!resolve_db (raw_db, cat_override, &cat, &db, error))
@@ -266,7 +266,7 @@ h_get_table (Iface *iface, ThmsTable **_return, const gchar *dbname, const gchar
              ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_autoptr (MsTable) t = get_table (HMS (iface), dbname, NULL, tbl_name, &err);
+  g_autoptr (MsTable) t = hms_table_lookup (HMS (iface), dbname, NULL, tbl_name, &err);
   if (t == NULL)
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
   hms_table_to_thrift (t, *_return);
@@ -278,7 +278,7 @@ h_get_table_req (Iface *iface, ThmsGetTableResult **_return, const ThmsGetTableR
                  ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_autoptr (MsTable) t = get_table (HMS (iface), req->dbName,
+  g_autoptr (MsTable) t = hms_table_lookup (HMS (iface), req->dbName,
                                      req->__isset_catName ? req->catName : NULL, req->tblName, &err);
   if (t == NULL)
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
@@ -286,17 +286,25 @@ h_get_table_req (Iface *iface, ThmsGetTableResult **_return, const ThmsGetTableR
   return TRUE;
 }
 
-/* Tables of one database by names (NULL: all) and pattern, into 'out'
- * (GPtrArray of ThmsTable*). A missing database gives an empty list. */
-static gboolean
-get_tables_by_names (MsHms *hms, const char *raw_db, const char *cat_override,
-                     const GPtrArray *names, const char *pattern, GPtrArray *out, GError **error)
+/* Tables of one database by names (NULL: all) and pattern, as MsTable*.
+ * A missing database gives an empty list. */
+GPtrArray *
+hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_override,
+                   const GPtrArray *names, const char *pattern, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
   if (raw_db == NULL || *raw_db == '\0')
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "DB name is null or empty");
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "DB name is null or empty");
+      return NULL;
+    }
+  if (names == NULL && pattern == NULL)
+    {
+      ms_fail (error, MS_ERROR_INVALID_OPERATION, "table names are null");
+      return NULL;
+    }
   if (!resolve_db (raw_db, cat_override, &cat, &db, error))
-    return FALSE;
+    return NULL;
   g_autoptr (GPtrArray) lower = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; names != NULL && i < names->len; i++)
     {
@@ -305,10 +313,18 @@ get_tables_by_names (MsHms *hms, const char *raw_db, const char *cat_override,
         g_ptr_array_add (lower, g_ascii_strdown (n, -1));
     }
   if (names != NULL && lower->len == 0)
-    return TRUE;
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_table_free);
   g_autofree char *regex = ms_pattern_to_regex (pattern);
-  g_autoptr (GPtrArray) tables = ms_store_table_get_many (
-      hms->store, cat, db, names ? (const char *const *) lower->pdata : NULL, lower->len, regex, error);
+  return ms_store_table_get_many (hms->store, cat, db,
+                                  names ? (const char *const *) lower->pdata : NULL, lower->len,
+                                  regex, error);
+}
+
+static gboolean
+get_tables_by_names (MsHms *hms, const char *raw_db, const char *cat_override,
+                     const GPtrArray *names, const char *pattern, GPtrArray *out, GError **error)
+{
+  g_autoptr (GPtrArray) tables = hms_tables_lookup (hms, raw_db, cat_override, names, pattern, error);
   if (tables == NULL)
     return FALSE;
   for (guint i = 0; i < tables->len; i++)
@@ -325,9 +341,6 @@ h_get_table_objects_by_name (Iface *iface, GPtrArray **_return, const gchar *dbn
                              const GPtrArray *tbl_names, GError **error)
 {
   GError *err = NULL;
-  if (tbl_names == NULL)
-    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_OPERATION, "table names are null"), error,
-                      G_TYPE_INVALID);
   if (!get_tables_by_names (HMS (iface), dbname, NULL, tbl_names, NULL, *_return, &err))
     return hms_raise (err, error, G_TYPE_INVALID);
   return TRUE;
@@ -457,7 +470,7 @@ table_fields (MsHms *hms, const char *raw_db, const char *cat_override, const ch
   char *dot = strchr (base, '.');
   if (dot)
     *dot = '\0';
-  g_autoptr (MsTable) t = get_table (hms, raw_db, cat_override, base, error);
+  g_autoptr (MsTable) t = hms_table_lookup (hms, raw_db, cat_override, base, error);
   if (t == NULL)
     return FALSE;
   if (t->sd)
@@ -908,7 +921,7 @@ static gboolean
 truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArray *part_names,
                 GError **error)
 {
-  g_autoptr (MsTable) t = get_table (hms, raw_db, NULL, name, error);
+  g_autoptr (MsTable) t = hms_table_lookup (hms, raw_db, NULL, name, error);
   if (t == NULL)
     return FALSE;
   if (t->partition_keys->len > 0)
