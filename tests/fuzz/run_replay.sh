@@ -1,3 +1,5 @@
 #!/bin/sh
-# Replays the committed fuzz corpus through the fuzz target (make check).
-exec "${top_builddir:-.}/tests/fuzz/fuzz_guard_replay" "${top_srcdir:-.}/tests/fuzz/corpus/guard"
+# Replays the committed fuzz corpora through the fuzz targets (make check).
+b="${top_builddir:-.}/tests/fuzz"
+c="${top_srcdir:-.}/tests/fuzz/corpus"
+"$b/fuzz_guard_replay" "$c/guard" && "$b/fuzz_filter_replay" "$c/filter"
