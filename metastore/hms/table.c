@@ -457,6 +457,40 @@ h_get_table_meta (Iface *iface, GPtrArray **_return, const gchar *db_patterns,
   return TRUE;
 }
 
+static gboolean
+h_get_table_names_by_filter (Iface *iface, GPtrArray **_return, const gchar *dbname,
+                             const gchar *filter, const gint16 max_tables, ThmsMetaException **o1,
+                             ThmsInvalidOperationException **o2, ThmsUnknownDBException **o3,
+                             GError **error)
+{
+  GError *err = NULL;
+  if (dbname == NULL || *dbname == '\0')
+    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_NOT_FOUND, "DB name is null or empty"),
+                      error, UDB, o3, G_TYPE_INVALID);
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!resolve_db (dbname, NULL, &cat, &db, &err))
+    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  /* Hive: a NULL or empty filter matches every table */
+  g_autoptr (MsFilterNode) tree = NULL;
+  if (filter != NULL && *filter != '\0')
+    {
+      tree = ms_filter_parse (filter, &err);
+      if (tree == NULL)
+        return hms_raise (err, error, META, o1, G_TYPE_INVALID);   /* Hive: MetaException */
+    }
+  g_autoptr (GPtrArray) names = ms_store_table_names_by_filter (HMS (iface)->store, cat, db, tree,
+                                                                max_tables, &err);
+  if (names == NULL)
+    {
+      if (err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_INPUT)
+        return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+      return hms_raise (err, error, UDB, o3, IOP, o2, META, o1, G_TYPE_INVALID);
+    }
+  for (guint i = 0; i < names->len; i++)
+    g_ptr_array_add (*_return, g_strdup (g_ptr_array_index (names, i)));
+  return TRUE;
+}
+
 /* ---- fields and schema ---- */
 
 /* get_fields / get_schema answer UnknownTableException / UnknownDBException
@@ -983,6 +1017,7 @@ hms_table_install (ThmsThriftHiveMetastoreHandlerClass *k)
   k->get_all_tables = h_get_all_tables;
   k->get_tables_by_type = h_get_tables_by_type;
   k->get_table_meta = h_get_table_meta;
+  k->get_table_names_by_filter = h_get_table_names_by_filter;
   k->get_fields = h_get_fields;
   k->get_fields_with_environment_context = h_get_fields_env;
   k->get_fields_req = h_get_fields_req;

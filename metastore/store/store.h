@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "model/model.h"
 #include "model/table.h"
+#include "core/filter.h"
 #include "model/stats.h"
 
 typedef struct _MsPool MsPool;
@@ -95,6 +96,12 @@ gboolean ms_store_table_drop (MsStore *store, const char *catalog, const char *d
 gboolean ms_store_table_set_params (MsStore *store, gint64 table_id, GHashTable *params,
                                     GError **error);
 
+/* get_table_names_by_filter: names of tables of 'db' matching 'filter'
+ * (NULL: all), at most 'max_tables' (-1: all), sorted. Filter errors are
+ * MS_ERROR_INVALID_INPUT with the position. */
+GPtrArray *ms_store_table_names_by_filter (MsStore *store, const char *catalog, const char *db,
+                                           const MsFilterNode *filter, int max_tables,
+                                           GError **error);                /* char* */
 /* Locations of a table's partitions named in 'names' (NULL: all). */
 GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
                                          const char *const *names, guint n_names,

@@ -557,3 +557,62 @@ def test_quick_stats_and_truncate(server, client):
     client.truncate_table_req(TruncateTableRequest(dbName=db, tableName="s"))
     with pytest.raises(ttypes.MetaException):
         client.truncate_table(db, "missing", None)
+
+
+# ---------------------------------------------------------------------------
+# get_table_names_by_filter
+# ---------------------------------------------------------------------------
+
+def test_table_names_by_filter(client):
+    db = make_db(client)
+    client.create_table(iceberg_table(db, "ice1", "m"))
+    client.create_table(iceberg_table(db, "ice2", "m"))
+    t = make_table(db, "plain", params={"retention": "30", "table_type": "hive"})
+    t.owner = "bob"
+    client.create_table(t)
+    t = make_table(db, "other", params={"retention": "90"})
+    t.owner = "carol"
+    client.create_table(t)
+
+    f = client.get_table_names_by_filter
+    # Iceberg's HiveCatalog listing
+    assert f(db, 'hive_filter_field_params__table_type like "ICEBERG"', -1) == ["ice1", "ice2"]
+    assert f(db, 'hive_filter_field_params__table_type like "iceberg"', -1) == ["ice1", "ice2"]
+    assert f(db, 'hive_filter_field_params__table_type = "ICEBERG"', -1) == ["ice1", "ice2"]
+    # = and <> only see tables that have the parameter
+    assert f(db, 'hive_filter_field_params__retention = "30"', -1) == ["plain"]
+    assert f(db, 'hive_filter_field_params__retention <> "30"', -1) == ["other"]
+    assert f(db, 'hive_filter_field_params__retention = "30" or '
+                 'hive_filter_field_params__retention = "90"', -1) == ["other", "plain"]
+    assert f(db, 'hive_filter_field_params__retention = 30', -1) == ["plain"]
+    # owner: every operator, LIKE is a whole-value regex
+    assert f(db, 'hive_filter_field_owner__ = "bob"', -1) == ["plain"]
+    assert f(db, 'hive_filter_field_owner__ like "c.*"', -1) == ["other"]
+    assert f(db, 'hive_filter_field_owner__ like ".*o.*" and '
+                 'hive_filter_field_params__retention = "90"', -1) == ["other"]
+    assert f(db, 'hive_filter_field_owner__ > "bob"', -1) == ["other"]
+    assert f(db, 'hive_filter_field_last_access__ = 0', -1) == ["ice1", "ice2", "other", "plain"]
+    assert f(db, '0 < hive_filter_field_last_access__', -1) == []
+    # no filter, max_tables
+    assert f(db, "", -1) == ["ice1", "ice2", "other", "plain"]
+    assert f(db, "", 2) == ["ice1", "ice2"]
+    assert f(db, 'hive_filter_field_params__table_type like "ICEBERG"', 1) == ["ice1"]
+    assert f(unique("e2e_nodb"), 'hive_filter_field_owner__ = "bob"', -1) == []
+
+
+def test_table_names_by_filter_errors(client):
+    db = make_db(client)
+    f = client.get_table_names_by_filter
+    for bad, text in [
+            ('hive_filter_field_owner__ = ', "position"),
+            ('name = "x"', "Invalid key name in filter"),
+            ('hive_filter_field_last_access__ like "1"', "Like is not supported"),
+            ('hive_filter_field_params__a > "1"', "Only [=, <>, !=, LIKE] are supported"),
+            ('"x" like hive_filter_field_owner__', "Value should be on the RHS"),
+            ('hive_filter_field_owner__ like "(unclosed"', "invalid LIKE pattern"),
+            ('(hive_filter_field_owner__ = "a"', "position")]:
+        with pytest.raises(ttypes.MetaException) as e:
+            f(db, bad, -1)
+        assert text in e.value.message, (bad, e.value.message)
+    with pytest.raises(ttypes.UnknownDBException):
+        f("", 'hive_filter_field_owner__ = "a"', -1)
