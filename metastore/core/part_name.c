@@ -4,6 +4,7 @@
  * Hive clients send and store.
  */
 #include "core/part_name.h"
+#include "core/pattern.h"
 #include "core/error.h"
 #include <string.h>
 
@@ -117,7 +118,7 @@ ms_part_name_lower_keys (const char *name, GError **error)
   GString *s = g_string_new (NULL);
   for (guint i = 0; i + 1 < spec->len; i += 2)
     {
-      g_autofree char *k = g_utf8_strdown (g_ptr_array_index (spec, i), -1);
+      g_autofree char *k = ms_str_lower (g_ptr_array_index (spec, i));
       g_string_append_printf (s, "%s%s=%s", i ? "/" : "", k, (char *) g_ptr_array_index (spec, i + 1));
     }
   return g_string_free (s, FALSE);
@@ -152,7 +153,7 @@ ms_part_name_make (const char *const *keys, const char *const *values, guint n)
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *lk = g_utf8_strdown (keys[i], -1);
+      g_autofree char *lk = ms_str_lower (keys[i]);
       g_autofree char *k = ms_part_name_escape (lk);
       g_autofree char *v = ms_part_name_escape (values[i]);
       g_string_append_printf (s, "%s%s=%s", i ? "/" : "", k, v);

@@ -40,3 +40,12 @@ ms_pattern_match (const char *pattern, const char *name)
   g_autoptr (GRegex) rx = g_regex_new (re, G_REGEX_CASELESS | G_REGEX_DOTALL, 0, NULL);
   return rx != NULL && g_regex_match (rx, name, 0, NULL);
 }
+
+char *
+ms_str_lower (const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  /* GLib's UTF-8 functions read past the end of invalid input */
+  return g_utf8_validate (s, -1, NULL) ? g_utf8_strdown (s, -1) : g_ascii_strdown (s, -1);
+}

@@ -17,3 +17,7 @@ char *ms_pattern_to_regex (const char *pattern);
 
 /* In-memory match with the same semantics (used for short fixed lists). */
 gboolean ms_pattern_match (const char *pattern, const char *name);
+
+/* Lower-case a name: Unicode-aware when it is valid UTF-8, ASCII-only
+ * otherwise (clients can send any bytes). NULL for NULL. */
+char *ms_str_lower (const char *s);

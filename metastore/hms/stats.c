@@ -13,6 +13,7 @@
  * documents. Database names may carry "@cat#"; a catName field wins.
  */
 #include "hms/internal.h"
+#include "core/pattern.h"
 #include "core/part_name.h"
 
 typedef ThmsThriftHiveMetastoreIf Iface;
@@ -44,7 +45,7 @@ resolve_db (const char *raw, const char *cat_override, char **cat, char **db, GE
 static char *
 lower (const char *s)
 {
-  return g_utf8_strdown (s ? s : "", -1);
+  return ms_str_lower (s ? s : "");
 }
 
 /* Lower-cased copies of 'in' (char*), for the store. */

@@ -5,6 +5,7 @@
  * their nested members, so the writers fill those in place.
  */
 #include "hms/internal.h"
+#include "core/pattern.h"
 #include <string.h>
 
 static GBytes *
@@ -306,8 +307,8 @@ hms_column_statistics_from_thrift (const ThmsColumnStatistics *in, GError **erro
   for (guint i = 0; in->statsObj != NULL && i < in->statsObj->len; i++)
     {
       const ThmsColumnStatisticsObj *o = g_ptr_array_index (in->statsObj, i);
-      g_autofree char *name = g_utf8_strdown (o->colName ? o->colName : "", -1);
-      g_autofree char *type = g_utf8_strdown (o->colType ? o->colType : "", -1);
+      g_autofree char *name = ms_str_lower (o->colName ? o->colName : "");
+      g_autofree char *type = ms_str_lower (o->colType ? o->colType : "");
       g_autoptr (MsColStats) cs = ms_col_stats_new (name, type);
       if (!hms_stats_data_from_thrift (o->statsData, &cs->data))
         {

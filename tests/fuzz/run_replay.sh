@@ -2,4 +2,5 @@
 # Replays the committed fuzz corpora through the fuzz targets (make check).
 b="${top_builddir:-.}/tests/fuzz"
 c="${top_srcdir:-.}/tests/fuzz/corpus"
-"$b/fuzz_guard_replay" "$c/guard" && "$b/fuzz_filter_replay" "$c/filter"
+"$b/fuzz_guard_replay" "$c/guard" && "$b/fuzz_filter_replay" "$c/filter" &&
+  "$b/fuzz_part_name_replay" "$c/part_name"

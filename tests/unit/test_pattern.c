@@ -59,10 +59,23 @@ test_db_names (void **state)
   assert_false (hms_check_name ("database", longname, NULL));
 }
 
+/* Regression (fuzz_part_name): g_utf8_strdown read past the end of a
+ * partition key holding invalid UTF-8. */
+static void
+test_lower_invalid_utf8 (void **state)
+{
+  g_autofree char *a = ms_str_lower ("A\xff\xfe=B");
+  assert_string_equal (a, "a\xff\xfe=b");
+  g_autofree char *b = ms_str_lower ("\xc3\x89T\xc3\x89");   /* valid UTF-8: ÉTÉ */
+  assert_string_equal (b, "\xc3\xa9t\xc3\xa9");
+  assert_null (ms_str_lower (NULL));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_lower_invalid_utf8),
     cmocka_unit_test (test_regex),
     cmocka_unit_test (test_match),
     cmocka_unit_test (test_db_names),
