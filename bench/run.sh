@@ -14,7 +14,14 @@ BIN=./metastore/metastore
 BENCH=./bench/hmsbench
 N=${BENCH_COUNT:-20000}
 tmp=$(mktemp -d /tmp/metastore-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+# servers are started inside $(...), so they are not jobs of this shell:
+# stop every serve whose data dir is under $tmp (each stops its PostgreSQL)
+cleanup() {
+  pkill -TERM -f "metastore serve .*--data-dir $tmp/" 2>/dev/null || true
+  for _ in $(seq 100); do pgrep -f "metastore serve .*--data-dir $tmp/" >/dev/null || break; sleep 0.1; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 start_server() { # out-file args...
   local out=$1; shift
