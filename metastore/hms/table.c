@@ -967,7 +967,9 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
         return FALSE;
       for (guint i = 0; i < locations->len; i++)
         empty_directory (g_ptr_array_index (locations, i));
-      return TRUE;
+      return ms_store_partitions_truncated (
+          hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
+          part_names ? part_names->len : 0, error);
     }
   if (t->sd && t->sd->location)
     empty_directory (t->sd->location);

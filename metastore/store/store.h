@@ -152,6 +152,12 @@ gboolean ms_store_stats_delete_partition (MsStore *store, const char *catalog, c
                                           const char *table, const char *part_name,
                                           const char *col, const char *engine, GError **error);
 
+/* After truncate_table: reset the basic stats of the partitions named in
+ * 'names' (NULL: all), as Hive does, in one statement. */
+gboolean ms_store_partitions_truncated (MsStore *store, gint64 table_id,
+                                        const char *const *names, guint n_names,
+                                        GError **error);
+
 /* ---- functions (function.c) ---- */
 /* Every function of 'catalog' (MsFunction*), sorted by database and name. */
 GPtrArray *ms_store_function_list_all (MsStore *store, const char *catalog, GError **error);

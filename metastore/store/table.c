@@ -496,3 +496,30 @@ ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *na
     g_ptr_array_add (out, ms_pg_dup (r, i, 0));
   return out;
 }
+
+/* Hive's truncate on partitions: the basic stats a partition has become 0,
+ * basic stats are marked accurate (column stats no longer are), and the
+ * DDL time is now. */
+static const MsSql sql_parts_truncate_params = { "table_parts_truncate_params",
+  "UPDATE ms_partitions p SET params = p.params "
+  "  || COALESCE ((SELECT jsonb_object_agg (k, '0') FROM jsonb_object_keys (p.params) k "
+  "                WHERE k IN ('numFiles', 'numRows', 'totalSize', 'rawDataSize')), '{}') "
+  "  || jsonb_build_object ('COLUMN_STATS_ACCURATE', '{\"BASIC_STATS\":\"true\"}', "
+  "                         'transient_lastDdlTime', $3::text) "
+  "WHERE p.table_id = $1 AND ($2::text[] IS NULL OR p.part_name = ANY ($2::text[]))" };
+
+gboolean
+ms_store_partitions_truncated (MsStore *s, gint64 table_id, const char *const *names,
+                               guint n_names, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  char id[24], now[24];
+  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
+  snprintf (now, sizeof now, "%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
+  const char *v[] = { id, arr, now };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_truncate_params, 3, v, error);
+  return r != NULL;
+}

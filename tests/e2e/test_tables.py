@@ -616,3 +616,29 @@ def test_table_names_by_filter_errors(client):
         assert text in e.value.message, (bad, e.value.message)
     with pytest.raises(ttypes.UnknownDBException):
         f("", 'hive_filter_field_owner__ = "a"', -1)
+
+
+def test_truncate_partitioned_table(server, client):
+    db = make_db(client)
+    client.create_table(make_table(db, "pt", parts=[FieldSchema("ds", "string", None)]))
+    loc = client.get_table(db, "pt").sd.location.rstrip("/")
+    for ds in ("1", "2"):
+        os.makedirs(local_path(loc + "/ds=" + ds))
+        with open(os.path.join(local_path(loc + "/ds=" + ds), "f"), "w") as f:
+            f.write("data")
+        psql(server, "INSERT INTO ms_partitions (table_id, part_name, vals, create_time, location, "
+                     "params) SELECT t.table_id, 'ds=%s', ARRAY['%s'], 0, '%s/ds=%s', "
+                     "'{\"numFiles\": \"1\", \"totalSize\": \"4\", \"other\": \"x\"}' "
+                     "FROM ms_tables t JOIN ms_databases d USING (db_id) "
+                     "WHERE d.name = '%s' AND t.name = 'pt'" % (ds, ds, loc, ds, db))
+    client.truncate_table(db, "pt", ["ds=1"])
+    assert os.listdir(local_path(loc + "/ds=1")) == []
+    assert os.listdir(local_path(loc + "/ds=2")) == ["f"]
+    out = psql(server, "SELECT p.part_name || ' ' || (p.params->>'numFiles') || ' ' || "
+                       "(p.params->>'totalSize') || ' ' || (p.params->>'other') || ' ' || "
+                       "coalesce(p.params->>'COLUMN_STATS_ACCURATE', '-') FROM ms_partitions p "
+                       "JOIN ms_tables t USING (table_id) JOIN ms_databases d USING (db_id) "
+                       "WHERE d.name = '%s' ORDER BY 1" % db)
+    assert out.splitlines() == ['ds=1 0 0 x {"BASIC_STATS":"true"}', "ds=2 1 4 x -"]
+    client.truncate_table(db, "pt", None)
+    assert os.listdir(local_path(loc + "/ds=2")) == []
