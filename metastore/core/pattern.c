@@ -49,3 +49,14 @@ ms_str_lower (const char *s)
   /* GLib's UTF-8 functions read past the end of invalid input */
   return g_utf8_validate (s, -1, NULL) ? g_utf8_strdown (s, -1) : g_ascii_strdown (s, -1);
 }
+
+gboolean
+ms_pattern_matches_nothing (const char *pattern)
+{
+  if (pattern == NULL)
+    return FALSE;
+  for (const char *p = pattern; *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}

@@ -21,3 +21,7 @@ gboolean ms_pattern_match (const char *pattern, const char *name);
 /* Lower-case a name: Unicode-aware when it is valid UTF-8, ASCII-only
  * otherwise (clients can send any bytes). NULL for NULL. */
 char *ms_str_lower (const char *s);
+
+/* Hive: a given but blank pattern ("" or spaces) matches no name at all
+ * (NULL, "no pattern", matches every name). */
+gboolean ms_pattern_matches_nothing (const char *pattern);

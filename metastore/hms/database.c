@@ -170,6 +170,8 @@ list_databases (MsHms *hms, const char *raw_pattern, GPtrArray *out, GError **er
   g_autofree char *cat = NULL, *pattern = NULL;
   if (!hms_parse_db_name (raw_pattern, &cat, &pattern, error))
     return FALSE;
+  if (ms_pattern_matches_nothing (pattern))
+    return TRUE;
   g_autofree char *regex = ms_pattern_to_regex (pattern);
   g_autoptr (GPtrArray) names = ms_store_database_list (hms->store, cat, regex, error);
   if (names == NULL)

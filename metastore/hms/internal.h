@@ -29,6 +29,11 @@ gboolean hms_raise (GError *err, GError **error, ...);
 /* Split a Hive 3+ "@cat#db" name ("!" = empty db, trailing '#' = none).
  * Unprefixed names belong to the default catalog. Lower-cases both. */
 gboolean hms_parse_db_name (const char *raw, char **catalog, char **db, GError **error);
+/* The same for a name that must name one database: 'cat_override' (a
+ * request's catName) wins over the prefix; a missing or empty database is
+ * MS_ERROR_INVALID_INPUT. */
+gboolean hms_resolve_db (const char *raw, const char *cat_override, char **catalog, char **db,
+                         GError **error);
 /* HMS object names: letters, digits, '_' only, 1..128 chars. */
 gboolean hms_check_name (const char *kind, const char *name, GError **error);
 

@@ -47,6 +47,22 @@ hms_parse_db_name (const char *raw, char **catalog, char **db, GError **error)
 }
 
 gboolean
+hms_resolve_db (const char *raw, const char *cat_override, char **catalog, char **db,
+                GError **error)
+{
+  if (!hms_parse_db_name (raw, catalog, db, error))
+    return FALSE;
+  if (cat_override != NULL && *cat_override != '\0')
+    {
+      g_free (*catalog);
+      *catalog = g_ascii_strdown (cat_override, -1);
+    }
+  if (*db == NULL || **db == '\0')
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Null or empty database name is not allowed");
+  return TRUE;
+}
+
+gboolean
 hms_check_name (const char *kind, const char *name, GError **error)
 {
   if (name == NULL || *name == '\0')

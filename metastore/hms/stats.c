@@ -25,23 +25,6 @@ typedef ThmsThriftHiveMetastoreIf Iface;
 
 /* ---- names ---- */
 
-/* Catalog and database of a wire name; 'cat_override' (a catName field)
- * wins over an "@cat#" prefix. */
-static gboolean
-resolve_db (const char *raw, const char *cat_override, char **cat, char **db, GError **error)
-{
-  if (!hms_parse_db_name (raw, cat, db, error))
-    return FALSE;
-  if (cat_override != NULL && *cat_override != '\0')
-    {
-      g_free (*cat);
-      *cat = g_ascii_strdown (cat_override, -1);
-    }
-  if (*db == NULL || **db == '\0')
-    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Null or empty database name is not allowed");
-  return TRUE;
-}
-
 static char *
 lower (const char *s)
 {
@@ -141,7 +124,7 @@ stats_from_request (const ThmsColumnStatistics *in, GError **error)
   g_autoptr (MsColumnStatistics) s = hms_column_statistics_from_thrift (in, error);
   if (s == NULL)
     return NULL;
-  if (!resolve_db (desc->dbName, desc->__isset_catName ? desc->catName : NULL, &s->catalog,
+  if (!hms_resolve_db (desc->dbName, desc->__isset_catName ? desc->catName : NULL, &s->catalog,
                    &s->db_name, error))
     return NULL;
   s->table_name = lower (desc->tableName);
@@ -392,7 +375,7 @@ h_get_table_column_statistics (Iface *iface, ThmsColumnStatistics **_return, con
   g_autofree char *cat = NULL, *db = NULL;
   g_autofree char *table = lower (tbl_name), *col = lower (col_name);
   g_autoptr (MsColumnStatistics) st = NULL;
-  if (resolve_db (db_name, NULL, &cat, &db, &err))
+  if (hms_resolve_db (db_name, NULL, &cat, &db, &err))
     st = ms_store_stats_get_table (HMS (iface)->store, cat, db, table, MS_STATS_ENGINE_DEFAULT,
                                    (const char *const *) &col, 1, &err);
   if (st != NULL && st->cols->len == 0)
@@ -418,7 +401,7 @@ h_get_partition_column_statistics (Iface *iface, ThmsColumnStatistics **_return,
   g_autofree char *cat = NULL, *db = NULL, *part = NULL;
   g_autofree char *table = lower (tbl_name), *col = lower (col_name);
   g_autoptr (GPtrArray) found = NULL;
-  if (resolve_db (db_name, NULL, &cat, &db, &err)
+  if (hms_resolve_db (db_name, NULL, &cat, &db, &err)
       && (part_name == NULL || (part = ms_part_name_lower_keys (part_name, &err)) != NULL))
     found = ms_store_stats_get_partitions (HMS (iface)->store, cat, db, table,
                                            MS_STATS_ENGINE_DEFAULT, (const char *const *) &part,
@@ -446,7 +429,7 @@ h_get_table_statistics_req (Iface *iface, ThmsTableStatsResult **_return,
   g_autoptr (GPtrArray) cols = lower_all (req->colNames);
   const char *engine = req->engine && *req->engine ? req->engine : MS_STATS_ENGINE_DEFAULT;
   g_autoptr (MsColumnStatistics) st = NULL;
-  if (resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, &err))
+  if (hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, &err))
     st = ms_store_stats_get_table (HMS (iface)->store, cat, db, table, engine,
                                    (const char *const *) cols->pdata, cols->len, &err);
   if (st == NULL)
@@ -462,7 +445,7 @@ static GPtrArray *
 partition_stats (MsHms *hms, const ThmsPartitionsStatsRequest *req, char **cat, char **db,
                  GPtrArray **part_names, GPtrArray **col_names, GError **error)
 {
-  if (!resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, cat, db, error))
+  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, cat, db, error))
     return NULL;
   *col_names = lower_all (req->colNames);
   *part_names = lower_part_names (req->partNames, error);
@@ -549,7 +532,7 @@ h_delete_table_column_statistics (Iface *iface, gboolean *_return, const gchar *
     return DELETE_RAISE (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_INPUT, "Table name is null."));
   g_autofree char *table = lower (tbl_name);
   g_autofree char *col = col_name ? lower (col_name) : NULL;
-  if (!resolve_db (db_name, NULL, &cat, &db, &err)
+  if (!hms_resolve_db (db_name, NULL, &cat, &db, &err)
       || !ms_store_stats_delete_table (HMS (iface)->store, cat, db, table, col,
                                        engine_or_any (engine), &err))
     return DELETE_RAISE (err);
@@ -571,7 +554,7 @@ h_delete_partition_column_statistics (Iface *iface, gboolean *_return, const gch
     return DELETE_RAISE (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_INPUT, "Table name is null."));
   g_autofree char *table = lower (tbl_name);
   g_autofree char *col = col_name ? lower (col_name) : NULL;
-  if (!resolve_db (db_name, NULL, &cat, &db, &err))
+  if (!hms_resolve_db (db_name, NULL, &cat, &db, &err))
     return DELETE_RAISE (err);
   g_autoptr (MsTable) t = table_for_partitions (HMS (iface), cat, db, table, &err);
   g_autofree char *stored = t ? stored_part_name (t, part_name, &err) : NULL;

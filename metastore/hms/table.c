@@ -51,23 +51,6 @@ now_string (void)
   return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
 }
 
-/* Split a wire database name into catalog and database; 'cat_override'
- * (a request's catName) wins over the prefix. */
-static gboolean
-resolve_db (const char *raw, const char *cat_override, char **cat, char **db, GError **error)
-{
-  if (!hms_parse_db_name (raw, cat, db, error))
-    return FALSE;
-  if (cat_override != NULL && *cat_override != '\0')
-    {
-      g_free (*cat);
-      *cat = g_ascii_strdown (cat_override, -1);
-    }
-  if (*db == NULL || **db == '\0')
-    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Null or empty database name is not allowed");
-  return TRUE;
-}
-
 /* ---- validation ---- */
 
 static gboolean
@@ -144,7 +127,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
   if (t->catalog == NULL)
     {
       g_autofree char *cat = NULL, *db = NULL;
-      if (!resolve_db (t->db_name, NULL, &cat, &db, error))
+      if (!hms_resolve_db (t->db_name, NULL, &cat, &db, error))
         return FALSE;
       t->catalog = g_steal_pointer (&cat);
       g_free (t->db_name);
@@ -250,7 +233,7 @@ hms_table_lookup (MsHms *hms, const char *raw_db, const char *cat_override, cons
                   GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return NULL;
   if (name == NULL || *name == '\0')
     {
@@ -303,7 +286,7 @@ hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_override,
       ms_fail (error, MS_ERROR_INVALID_OPERATION, "table names are null");
       return NULL;
     }
-  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return NULL;
   g_autoptr (GPtrArray) lower = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; names != NULL && i < names->len; i++)
@@ -368,8 +351,10 @@ list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *typ
             GPtrArray *out, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!resolve_db (raw_db, NULL, &cat, &db, error))
+  if (!hms_resolve_db (raw_db, NULL, &cat, &db, error))
     return FALSE;
+  if (ms_pattern_matches_nothing (pattern))
+    return TRUE;
   g_autofree char *regex = ms_pattern_to_regex (pattern);
   g_autoptr (GPtrArray) names = ms_store_table_names (hms->store, cat, db, regex, type, error);
   if (names == NULL)
@@ -420,6 +405,8 @@ h_get_table_meta (Iface *iface, GPtrArray **_return, const gchar *db_patterns,
   g_autofree char *cat = NULL, *dbpat = NULL;
   if (!hms_parse_db_name (db_patterns, &cat, &dbpat, &err))
     return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  if (ms_pattern_matches_nothing (dbpat) || ms_pattern_matches_nothing (tbl_patterns))
+    return TRUE;
   g_autofree char *db_regex = ms_pattern_to_regex (dbpat);
   g_autofree char *tbl_regex = ms_pattern_to_regex (tbl_patterns);
   g_autoptr (GPtrArray) types = g_ptr_array_new ();
@@ -468,7 +455,7 @@ h_get_table_names_by_filter (Iface *iface, GPtrArray **_return, const gchar *dbn
     return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_NOT_FOUND, "DB name is null or empty"),
                       error, UDB, o3, G_TYPE_INVALID);
   g_autofree char *cat = NULL, *db = NULL;
-  if (!resolve_db (dbname, NULL, &cat, &db, &err))
+  if (!hms_resolve_db (dbname, NULL, &cat, &db, &err))
     return hms_raise (err, error, META, o1, G_TYPE_INVALID);
   /* Hive: a NULL or empty filter matches every table */
   g_autoptr (MsFilterNode) tree = NULL;
@@ -625,7 +612,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
              const ThmsTable *new_tbl, const AlterArgs *args, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return FALSE;
   if (new_tbl == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OPERATION, "New table is invalid: null");
@@ -644,7 +631,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   /* the new table's database: its catName, its dbName (maybe prefixed) */
   {
     g_autofree char *ncat = NULL, *ndb = NULL;
-    if (!resolve_db (newt->db_name ? newt->db_name : db, newt->catalog ? newt->catalog : cat, &ncat,
+    if (!hms_resolve_db (newt->db_name ? newt->db_name : db, newt->catalog ? newt->catalog : cat, &ncat,
                      &ndb, error))
       return FALSE;
     if (!g_str_equal (ncat, cat))
@@ -875,7 +862,7 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
             gboolean delete_data_flag, const ThmsEnvironmentContext *env, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!resolve_db (raw_db, cat_override, &cat, &db, error))
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return FALSE;
   g_autofree char *lname = g_ascii_strdown (name ? name : "", -1);
   g_autoptr (GError) missing = NULL;

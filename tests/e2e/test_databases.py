@@ -38,6 +38,12 @@ def test_name_is_lower_cased(client):
     assert client.get_database(name).name == name.lower()
 
 
+def test_blank_pattern_matches_nothing(client):
+    # Hive's ObjectStore: "" is a pattern that no name matches
+    assert client.get_databases("") == []
+    assert "default" in client.get_databases("*")
+
+
 def test_errors(client):
     name = unique("e2e_dup")
     client.create_database(Database(name=name, parameters={}))

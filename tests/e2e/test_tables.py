@@ -141,6 +141,10 @@ def test_listing(client):
     assert client.get_tables_by_type(db, "*", "VIRTUAL_VIEW") == ["v1"]
     assert client.get_tables_by_type(db, "s*", "MANAGED_TABLE") == ["sales_a", "sales_b"]
     assert client.get_all_tables(unique("e2e_nodb")) == []
+    # Hive: a blank pattern matches nothing (no pattern matches everything)
+    assert client.get_tables(db, "") == [] and client.get_tables(db, "  ") == []
+    assert client.get_tables_by_type(db, "", "EXTERNAL_TABLE") == []
+    assert client.get_table_meta(db, "", []) == []
 
     metas = client.get_table_meta(db, "*", [])
     assert [(m.dbName, m.tableName, m.tableType) for m in metas] == [
