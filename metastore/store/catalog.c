@@ -88,10 +88,7 @@ ms_store_catalog_list (MsStore *s, GError **error)
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_list, 0, NULL, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
 
 gboolean

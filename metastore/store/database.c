@@ -141,10 +141,7 @@ ms_store_database_list (MsStore *s, const char *catalog, const char *regex, GErr
           return NULL;
         }
     }
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
 
 gboolean

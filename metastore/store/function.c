@@ -198,10 +198,7 @@ ms_store_function_list (MsStore *s, const char *catalog, const char *db, const c
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_list, 3, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
 
 gboolean

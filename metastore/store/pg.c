@@ -282,3 +282,12 @@ ms_pg_bool (const PGresult *r, int row, int col)
 {
   return !PQgetisnull (r, row, col) && PQgetvalue (r, row, col)[0] == 't';
 }
+
+GPtrArray *
+ms_pg_column_strings (const PGresult *r, int col)
+{
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_pg_dup (r, i, col));
+  return out;
+}

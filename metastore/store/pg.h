@@ -59,6 +59,9 @@ MsErrorCode ms_pg_sqlstate_code (const char *sqlstate);
  * parameter; NULL items become NULL elements, the rest are quoted. */
 char *ms_pg_array_literal (const char *const *items, guint n);
 
+/* One column of every row, as char* (NULL for SQL NULL). */
+GPtrArray *ms_pg_column_strings (const PGresult *r, int col);
+
 /* Small typed readers for result cells. */
 char *ms_pg_dup (const PGresult *r, int row, int col);          /* NULL for SQL NULL */
 int ms_pg_int (const PGresult *r, int row, int col, int dflt);

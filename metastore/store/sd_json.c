@@ -4,6 +4,7 @@
  * the whole-descriptor form (partitions) composes them.
  */
 #include "store/sd_json.h"
+#include "store/json.h"
 #include <json-glib/json-glib.h>
 
 /* ---- helpers ---- */
@@ -63,37 +64,6 @@ array_node (JsonArray *a)
   JsonNode *n = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (n, a);
   return n;
-}
-
-static JsonNode *
-params_node (GHashTable *params)
-{
-  JsonObject *o = json_object_new ();
-  if (params != NULL)
-    {
-      GHashTableIter it;
-      gpointer k, v;
-      g_hash_table_iter_init (&it, params);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        json_object_set_string_member (o, k, v ? v : "");
-    }
-  return object_node (o);
-}
-
-static GHashTable *
-params_from_node (JsonNode *n)
-{
-  GHashTable *out = ms_params_new ();
-  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-    return out;
-  JsonObjectIter it;
-  const char *name;
-  JsonNode *val;
-  json_object_iter_init (&it, json_node_get_object (n));
-  while (json_object_iter_next (&it, &name, &val))
-    if (JSON_NODE_HOLDS_VALUE (val) && json_node_get_value_type (val) == G_TYPE_STRING)
-      g_hash_table_insert (out, g_strdup (name), g_strdup (json_node_get_string (val)));
-  return out;
 }
 
 /* ---- columns ---- */
@@ -253,7 +223,7 @@ serde_node (const MsSerDe *s)
   set_string (o, "deserializer", s->deserializer_class);
   if (s->serde_type)
     json_object_set_int_member (o, "type", s->serde_type);
-  json_object_set_member (o, "params", params_node (s->params));
+  json_object_set_member (o, "params", ms_json_params_node (s->params));
   return object_node (o);
 }
 
@@ -271,7 +241,7 @@ serde_from_node (JsonNode *n)
   s->deserializer_class = g_strdup (member_string (o, "deserializer"));
   s->serde_type = (int) json_object_get_int_member_with_default (o, "type", 0);
   g_hash_table_unref (s->params);
-  s->params = params_from_node (json_object_get_member (o, "params"));
+  s->params = ms_json_params_from_node (json_object_get_member (o, "params"));
   return s;
 }
 
@@ -380,7 +350,7 @@ ms_json_from_sd (const MsStorageDescriptor *sd)
   json_object_set_member (o, "sort_cols", sort_cols_node (sd->sort_cols));
   json_object_set_member (o, "skewed", skewed_node (sd->skewed));
   json_object_set_boolean_member (o, "stored_as_subdirs", sd->stored_as_subdirs);
-  json_object_set_member (o, "params", params_node (sd->params));
+  json_object_set_member (o, "params", ms_json_params_node (sd->params));
   return node_to_string (object_node (o));
 }
 
@@ -408,6 +378,6 @@ ms_json_to_sd (const char *json)
   sd->skewed = skewed_from_node (json_object_get_member (o, "skewed"));
   sd->stored_as_subdirs = json_object_get_boolean_member_with_default (o, "stored_as_subdirs", FALSE);
   g_hash_table_unref (sd->params);
-  sd->params = params_from_node (json_object_get_member (o, "params"));
+  sd->params = ms_json_params_from_node (json_object_get_member (o, "params"));
   return sd;
 }

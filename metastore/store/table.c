@@ -287,10 +287,7 @@ ms_store_table_names (MsStore *s, const char *catalog, const char *db, const cha
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_names, 4, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
 
 GPtrArray *
@@ -448,9 +445,7 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
       g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_parts_locations, 1, id, error);
       if (locs == NULL)
         return FALSE;
-      *out_part_locations = g_ptr_array_new_full (PQntuples (locs), g_free);
-      for (int i = 0; i < PQntuples (locs); i++)
-        g_ptr_array_add (*out_part_locations, ms_pg_dup (locs, i, 0));
+      *out_part_locations = ms_pg_column_strings (locs, 0);
     }
   /* partitions, their values and statistics go by ON DELETE CASCADE */
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 1, id, error);
@@ -491,10 +486,7 @@ ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *na
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_locations_named, 2, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
 
 /* Hive's truncate on partitions: the basic stats a partition has become 0,

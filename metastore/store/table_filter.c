@@ -201,8 +201,5 @@ ms_store_table_names_by_filter (MsStore *s, const char *catalog, const char *db,
                                             (const char *const *) params->pdata, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_pg_dup (r, i, 0));
-  return out;
+  return ms_pg_column_strings (r, 0);
 }
