@@ -8,6 +8,7 @@ TestAddPartitionsFromPartSpec and TestAppendPartitions.
 """
 import copy
 import os
+import threading
 
 import pytest
 
@@ -566,3 +567,52 @@ def test_append_partition_by_name_errors(client):
     with pytest.raises(ttypes.MetaException):
         client.append_partition_by_name(db, "flat", "ds=y")
     assert client.get_partition_names(db, "t", -1) == ["ds=x/hr=1"]
+
+
+# ---------------------------------------------------------------------------
+# concurrent adds
+# ---------------------------------------------------------------------------
+
+def test_concurrent_adds_of_the_same_partitions(server, client):
+    """Writers racing on the same partitions: with ifNotExists every request
+    succeeds; without it each partition has exactly one winner and the
+    losers get AlreadyExistsException, never another error."""
+    db = make_db(client)
+    t = make_table(client, db)
+    writers = 8
+    results, errors = {}, []
+    barrier = None
+
+    def writer(i, if_not_exists):
+        try:
+            with server.client(timeout=30) as c:
+                parts = [new_part(t, ["d%d" % ((i + k) % 4), "1"]) for k in range(2)]
+                barrier.wait()
+                try:
+                    res = c.add_partitions_req(req(t, parts, if_not_exists=if_not_exists))
+                    results[i] = [p.values[0] for p in res.partitions]
+                except ttypes.AlreadyExistsException:
+                    results[i] = "exists"
+        except Exception as e:  # noqa: BLE001
+            errors.append(repr(e))
+
+    for if_not_exists in (True, False):
+        results.clear()
+        barrier = threading.Barrier(writers, timeout=30)
+        if not if_not_exists:
+            t = make_table(client, db, "u")
+        threads = [threading.Thread(target=writer, args=(i, if_not_exists))
+                   for i in range(writers)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert not errors, errors
+        assert len(results) == writers
+        added = [v for r in results.values() if r != "exists" for v in r]
+        # every partition was added exactly once
+        assert sorted(added) == ["d0", "d1", "d2", "d3"], results
+        assert client.get_partition_names(db, t.tableName, -1) == [
+            "ds=d0/hr=1", "ds=d1/hr=1", "ds=d2/hr=1", "ds=d3/hr=1"]
+        if if_not_exists:
+            assert "exists" not in results.values()

@@ -285,10 +285,39 @@ def test_dropping_a_partition_drops_its_statistics(client):
     client.drop_partition(db, "t", ["a", "1"], True)
     client.drop_partition_by_name(db, "t", "ds=a/hr=2", False)
     client.drop_partitions_req(by_names(db, ["ds=b/hr=1"]))
-    client.drop_partitions_req(by_exprs(db, ["hr = 3"]))
-    assert part_stats(client, db, NAMES) == {}
+    assert sorted(part_stats(client, db, NAMES)) == ["ds=c/hr=3"]
     # a partition added again under the same name starts without statistics
     add(client, t, ["a", "1"])
     assert part_stats(client, db, ["ds=a/hr=1"]) == {}
     with pytest.raises(ttypes.NoSuchObjectException):
         client.get_partition_column_statistics(db, "t", "ds=a/hr=1", "id")
+    client.drop_partitions_req(by_exprs(db, ["hr = 3"]))
+    assert part_stats(client, db, NAMES) == {}
+
+
+def test_drop_table_takes_its_partitions_and_their_data(server, client):
+    """drop_table of a managed table drops its partitions, their statistics
+    and, with deleteData, the directories of partitions outside the table's
+    directory too (HMSHandler.dropPartitionsAndGetLocations)."""
+    db, t = filled(client)
+    outside = server.warehouse + "/outside/" + unique("p")
+    client.add_partition(new_part(t, ["z", "9"], location=outside))
+    assert client.update_partition_column_statistics(stats(db, "ds=a/hr=1", 5))
+    client.drop_table(db, "t", True)
+    assert not os.path.exists(table_dir(t))
+    assert not os.path.exists(local_path(outside))
+    with pytest.raises(ttypes.NoSuchObjectException):
+        client.get_partitions(db, "t", -1)
+    t = make_table(client, db)
+    assert client.get_partition_names(db, "t", -1) == []
+    assert part_stats(client, db, ["ds=a/hr=1"]) == {}
+
+    # an external table keeps every directory
+    ext = server.warehouse + "/ext/" + unique("e")
+    e = make_table(client, db, "e", location=ext, ttype="EXTERNAL_TABLE")
+    add(client, e, ["a", "1"])
+    outside = server.warehouse + "/outside/" + unique("p")
+    client.add_partition(new_part(e, ["z", "9"], location=outside))
+    client.drop_table(db, "e", True)
+    assert os.path.isdir(local_path(ext) + "/ds=a/hr=1")
+    assert os.path.isdir(local_path(outside))

@@ -15,7 +15,8 @@ import pytest
 
 from conftest import unique
 from hive_metastore import ttypes
-from hive_metastore.ttypes import FieldSchema
+from hive_metastore.ttypes import (DropPartitionsExpr, DropPartitionsRequest, FieldSchema,
+                                   RequestPartsSpec)
 from partlib import flatten_specs, make_db, make_table, new_part, p_name, psql
 
 KEYS = ("s", "i", "d")
@@ -253,7 +254,7 @@ def sql_literal(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def test_hostile_values_names_and_filters(server, client):
+def test_hostile_values_and_names(server, client):
     db = make_db(client, "e2e_pinj")
     t = make_table(client, db, parts=[FieldSchema("p", "string", None),
                                       FieldSchema("n", "int", None)])
@@ -267,6 +268,28 @@ def test_hostile_values_names_and_filters(server, client):
         assert client.get_partition_by_name(db, "t", name).values == [v, str(k)]
         assert [q.values for q in client.get_partitions_by_names(db, "t", [name])] == [[v, str(k)]]
         assert [q.values for q in client.get_partitions_ps(db, "t", [v], -1)] == [[v, str(k)]]
+    # drop one by its hostile name
+    v0 = HOSTILE[0]
+    assert client.drop_partition_by_name(db, "t", p_name(client.get_partition(
+        db, "t", [v0, "0"]), ("p", "n")), False)
+    # everything else is still there
+    after = int(psql(server, "SELECT count(*) FROM ms_partitions").strip())
+    assert after == before - 1
+    assert psql(server, "SELECT count(*) FROM ms_tables WHERE name = 't' AND db_id = "
+                        "(SELECT db_id FROM ms_databases WHERE name = %s)"
+                % sql_literal(db)).strip() == "1"
+    assert len(client.get_partitions(db, "t", -1)) == len(HOSTILE) - 1
+    assert client.get_table(db, "t").tableName == "t"
+
+
+def test_hostile_filters(server, client):
+    db = make_db(client, "e2e_pinjf")
+    t = make_table(client, db, parts=[FieldSchema("p", "string", None),
+                                      FieldSchema("n", "int", None)])
+    for k, v in enumerate(HOSTILE):
+        client.add_partition(new_part(t, [v, str(k)]))
+    before = int(psql(server, "SELECT count(*) FROM ms_partitions").strip())
+    for k, v in enumerate(HOSTILE):
         # the value in a filter, in whichever quotes it does not contain (Hive
         # keeps a backslash and the character after it as they are, so a value
         # ending in a backslash cannot be written)
@@ -288,15 +311,10 @@ def test_hostile_values_names_and_filters(server, client):
         except ttypes.MetaException:
             continue
         assert len(got) <= 1, f
-    # drop one by its hostile name
-    v0 = HOSTILE[0]
-    assert client.drop_partition_by_name(db, "t", p_name(client.get_partition(
-        db, "t", [v0, "0"]), ("p", "n")), False)
-    # everything still there
-    after = int(psql(server, "SELECT count(*) FROM ms_partitions").strip())
-    assert after == before - 1
-    assert psql(server, "SELECT count(*) FROM ms_tables WHERE name = 't' AND db_id = "
-                        "(SELECT db_id FROM ms_databases WHERE name = %s)"
-                % sql_literal(db)).strip() == "1"
+    # the same through drop_partitions_req expressions
+    res = client.drop_partitions_req(DropPartitionsRequest(
+        dbName=db, tblName="t", parts=RequestPartsSpec(exprs=[DropPartitionsExpr(
+            expr='p = "x\'); drop table ms_partitions; --"'.encode("utf-8"))])))
+    assert [q.values for q in res.partitions] == [[HOSTILE[0], "0"]]
+    assert int(psql(server, "SELECT count(*) FROM ms_partitions").strip()) == before - 1
     assert len(client.get_partitions(db, "t", -1)) == len(HOSTILE) - 1
-    assert client.get_table(db, "t").tableName == "t"
