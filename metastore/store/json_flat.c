@@ -55,14 +55,15 @@ skip_ws (const guchar *p, const guchar *end)
 static const guchar *
 scan_string (const guchar *p, const guchar *end, gboolean *escaped)
 {
-  while (p < end)
+  for (;;)
     {
+      while (p < end && byte_class[*p] == B_PLAIN)
+        p++;
+      if (p == end)
+        return NULL;
       guchar lo = 0x80, hi = 0xbf;
       switch (byte_class[*p])
         {
-        case B_PLAIN:
-          p++;
-          break;
         case B_QUOTE:
           return p;
         case B_BACKSLASH:
@@ -98,7 +99,6 @@ scan_string (const guchar *p, const guchar *end, gboolean *escaped)
           return NULL;
         }
     }
-  return NULL;
 }
 
 /* Reads four hex digits at 'p' (before 'end') into *out. */
