@@ -154,15 +154,10 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
         }
       if (p->sd == NULL)
         {
-          p->sd = ms_sd_copy (t->sd);
-          if (p->sd)
-            {
-              g_free (p->sd->location);
-              p->sd->location = NULL;
-            }
+          g_autofree char *d = describe (p);
+          return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                          "Partition has no storage descriptor: %s", d);
         }
-      if (p->sd == NULL)
-        p->sd = ms_sd_new ();
       gboolean is_view = t->sd == NULL || t->sd->location == NULL;
       if (p->sd->location == NULL || p->sd->location[0] == '\0')
         {
@@ -484,6 +479,9 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
       g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (values, i)));
   p->db_name = g_strdup (t->db_name);
   p->table_name = g_strdup (t->name);
+  p->sd = ms_sd_copy (t->sd);
+  g_free (p->sd->location);
+  p->sd->location = NULL;
   g_autoptr (GPtrArray) parts = ms_partitions_new ();
   g_ptr_array_add (parts, g_steal_pointer (&p));
   g_autoptr (GPtrArray) added = NULL;
@@ -601,13 +599,19 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
   g_autoptr (GPtrArray) vals = NULL;
   if (name != NULL)
     {
+      if (*name == '\0')
+        return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Partition name is invalid. %s", name);
       g_autofree const char **keys = key_names (t);
-      vals = ms_part_name_values (name, keys, t->partition_keys->len, error);
+      g_autoptr (GError) bad = NULL;
+      vals = ms_part_name_values (name, keys, t->partition_keys->len, &bad);
       if (vals == NULL)
-        return FALSE;
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition doesn't exist. %s (%s)", name,
+                        bad->message);
     }
   else
     vals = g_ptr_array_ref (values);
+  if (!check_values (t, vals, error))
+    return FALSE;
   MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .by_values = TRUE,
                          .values = (const char *const *) vals->pdata, .n_values = vals->len,
                          .max_parts = -1 };
@@ -615,8 +619,7 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
   g_autoptr (GPtrArray) dropped = ms_store_partition_drop (hms->store, &q, 1, &local);
   if (dropped == NULL)
     {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
-          || g_error_matches (local, MS_ERROR, MS_ERROR_NOT_ALLOWED))
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
         {
           g_autofree char *v = join_values (vals);
           return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition doesn't exist. [%s]",
@@ -753,7 +756,8 @@ h_drop_partitions_req (Iface *iface, ThmsDropPartitionsResult **_return,
       if (filter == NULL)
         return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
       q.filter = filter;
-      must = if_exists ? 0 : 1;
+      /* Hive's minCount: one partition per expression, over the request */
+      must = if_exists ? 0 : spec->exprs->len;
     }
   else
     {
@@ -808,8 +812,8 @@ alter_parts (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
-      if (p->values->len != t->partition_keys->len)
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "alter is not possible");
+      if (!check_values (t, p->values, error))
+        return FALSE;
       if (p->sd == NULL)
         {
           /* keep the stored descriptor */
@@ -1014,12 +1018,15 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
     return NULL;
   g_autofree char *lsrc = g_ascii_strdown (src_table ? src_table : "", -1);
   g_autofree char *ldst = g_ascii_strdown (dst_table ? dst_table : "", -1);
-  g_autoptr (MsTable) src = ms_store_table_get (hms->store, scat, sdb, lsrc, error);
+  /* Hive answers missing tables here with a MetaException */
+  g_autoptr (MsTable) src = ms_store_table_get (hms->store, scat, sdb, lsrc, NULL);
   if (src == NULL)
-    return NULL;
-  g_autoptr (MsTable) dst = ms_store_table_get (hms->store, dcat, ddb, ldst, error);
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The source table %s.%s not found", sdb, lsrc),
+           NULL;
+  g_autoptr (MsTable) dst = ms_store_table_get (hms->store, dcat, ddb, ldst, NULL);
   if (dst == NULL)
-    return NULL;
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The destination table %s.%s not found", ddb,
+                    ldst), NULL;
   if (spec == NULL || g_hash_table_size ((GHashTable *) spec) == 0)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The partition spec is empty"), NULL;
   if (!ms_columns_equal (src->sd ? src->sd->cols : NULL, dst->sd ? dst->sd->cols : NULL)
@@ -1027,11 +1034,13 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
     return ms_fail (error, MS_ERROR_NOT_ALLOWED,
                     "The tables have different schemas. Their partitions cannot be exchanged."),
            NULL;
-  /* the spec's values in key order; unnamed keys are "" (any) */
+  /* the spec's values in key order (MetaStoreUtils.getPvals): keys the
+   * table lacks are ignored, unnamed or "" keys match any value, and the
+   * values given must be for a prefix of the keys */
   g_autoptr (GPtrArray) vals = ms_strings_new ();
   g_autoptr (GPtrArray) present_keys = ms_strings_new ();
   g_autoptr (GPtrArray) present_vals = ms_strings_new ();
-  guint matched = 0;
+  gboolean gap = FALSE;
   for (guint i = 0; i < src->partition_keys->len; i++)
     {
       const char *key = ((MsColumn *) g_ptr_array_index (src->partition_keys, i))->name;
@@ -1045,14 +1054,19 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
       g_ptr_array_add (vals, g_strdup (v ? v : ""));
       if (v && *v)
         {
+          if (gap)
+            return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                            "The partition spec must give values for a prefix of the partition "
+                            "keys of %s", lsrc), NULL;
           g_ptr_array_add (present_keys, g_strdup (key));
           g_ptr_array_add (present_vals, g_strdup (v));
-          matched++;
         }
+      else
+        gap = TRUE;
     }
-  if (matched != g_hash_table_size ((GHashTable *) spec))
+  if (present_keys->len == 0)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED,
-                    "The partition spec names keys the table %s does not have", lsrc), NULL;
+                    "The partition spec gives no value for a partition key of %s", lsrc), NULL;
   g_autoptr (GPtrArray) moved = ms_store_partition_exchange (
       hms->store, src, dst, (const char *const *) vals->pdata, vals->len, error);
   if (moved == NULL)

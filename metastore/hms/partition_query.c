@@ -33,6 +33,8 @@ hms_part_read_init (HmsPartRead *r, const char *raw_db, const char *cat_override
 void
 hms_part_read_values (HmsPartRead *r, const GPtrArray *values, gboolean partial)
 {
+  if (values == NULL && partial)
+    return;   /* the _req forms without values: every partition */
   r->q.by_values = !partial;
   r->q.partial = partial;
   r->q.values = values ? (const char *const *) values->pdata : NULL;
@@ -45,8 +47,8 @@ hms_part_read_names (HmsPartRead *r, const GPtrArray *names)
   r->names = ms_strings_new ();
   for (guint i = 0; names != NULL && i < names->len; i++)
     {
-      char *n = ms_part_name_lower_keys (g_ptr_array_index (names, i), NULL);
-      g_ptr_array_add (r->names, n ? n : g_strdup (""));
+      const char *n = g_ptr_array_index (names, i);
+      g_ptr_array_add (r->names, g_strdup (n ? n : ""));
     }
   r->q.by_names = TRUE;
   r->q.names = (const char *const *) r->names->pdata;

@@ -20,9 +20,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HmsPartRead, hms_part_read_clear)
 /* Resolve "@cat#db" / catalog override and the table; max_parts < 0: all. */
 gboolean hms_part_read_init (HmsPartRead *r, const char *raw_db, const char *cat_override,
                              const char *table, int max_parts, GError **error);
-/* Select by exact values or, with 'partial', by a partial spec ("" = any). */
+/* Select by exact values or, with 'partial', by a partial spec ("" = any;
+ * an empty one is an error, none (NULL) selects everything). */
 void hms_part_read_values (HmsPartRead *r, const GPtrArray *values, gboolean partial);
-/* Select by partition names (keys lower-cased as Hive stores them). */
+/* Select by partition names, matched exactly as Hive does (a name with
+ * upper-case keys names no partition). */
 void hms_part_read_names (HmsPartRead *r, const GPtrArray *names);
 /* Select by a filter string (NULL or blank: none); a parse error is a
  * MetaException with the position. */

@@ -82,23 +82,31 @@ h_get_partition_by_name (Iface *iface, ThmsPartition **_return, const gchar *db_
                          const gchar *tbl_name, const gchar *part_name, ThmsMetaException **o1,
                          ThmsNoSuchObjectException **o2, GError **error)
 {
+  /* Hive looks the name's values up per key (keys in any order, matched
+   * exactly), then the partition by its values */
   GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  g_autoptr (GPtrArray) one = g_ptr_array_new ();
-  g_ptr_array_add (one, (gpointer) (part_name ? part_name : ""));
   if (!hms_part_read_init (&r, db_name, NULL, tbl_name, 1, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_part_read_names (&r, one);
-  g_autoptr (GPtrArray) parts = ms_store_partition_list (HMS (iface)->store, &r.q, &err);
-  if (parts == NULL)
+  g_autoptr (MsTable) t = ms_store_table_get (HMS (iface)->store, r.catalog, r.db, r.table, &err);
+  if (t == NULL)
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  if (parts->len == 0)
+  g_autofree const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    keys[i] = ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
+  g_autoptr (GPtrArray) vals = ms_part_name_values (part_name ? part_name : "", keys,
+                                                    t->partition_keys->len, &err);
+  if (vals == NULL)
     {
-      err = g_error_new (MS_ERROR, MS_ERROR_NOT_FOUND, "partition name=%s",
-                         part_name ? part_name : "");
+      if (err->code == MS_ERROR_INVALID_OBJECT)
+        err->code = MS_ERROR_NOT_FOUND;
       return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
     }
-  hms_partition_to_thrift (g_ptr_array_index (parts, 0), *_return);
+  hms_part_read_values (&r, vals, FALSE);
+  g_autoptr (MsPartition) p = ms_store_partition_get (HMS (iface)->store, &r.q, &err);
+  if (p == NULL)
+    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
+  hms_partition_to_thrift (p, *_return);
   return TRUE;
 }
 
@@ -188,7 +196,15 @@ h_get_partition_names (Iface *iface, GPtrArray **_return, const gchar *db_name,
   g_auto (HmsPartRead) r = { 0 };
   if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
       || !names_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    {
+      /* Hive lists no names for a missing table or database */
+      if (err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND)
+        {
+          g_error_free (err);
+          return TRUE;
+        }
+      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    }
   return TRUE;
 }
 
@@ -430,7 +446,12 @@ h_get_partition_values (Iface *iface, ThmsPartitionValuesResponse **_return,
       !req->__isset_applyDistinct || req->applyDistinct, (const char *const *) order->pdata,
       order->len, !req->__isset_ascending || req->ascending, &err);
   if (rows == NULL)
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    {
+      /* Hive answers a missing table here with a MetaException */
+      if (err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND)
+        err->code = MS_ERROR_NOT_ALLOWED;
+      return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    }
   for (guint i = 0; i < rows->len; i++)
     {
       GPtrArray *row = g_ptr_array_index (rows, i);

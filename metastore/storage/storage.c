@@ -22,10 +22,12 @@ ms_storage_local_path (const char *uri)
       const char *p = uri + 7;
       if (g_str_has_prefix (p, "localhost/"))
         p += 9;
-      return *p == '/' ? g_uri_unescape_string (p, NULL) : NULL;
+      return *p == '/' ? g_strdup (p) : NULL;
     }
+  /* as Hadoop's Path reads them: '%' is a literal character, so a
+   * partition directory "k=a%2Fb" is named just so on disk */
   if (g_str_has_prefix (uri, "file:/"))
-    return g_uri_unescape_string (uri + 5, NULL);
+    return g_strdup (uri + 5);
   return NULL;
 }
 

@@ -7,7 +7,8 @@
 #pragma once
 #include <glib.h>
 
-/* The local path of a file URI, or NULL when 'uri' is not local. */
+/* The local path of a file URI, or NULL when 'uri' is not local. As in
+ * Hadoop's Path, the path is taken literally: no percent-decoding. */
 char *ms_storage_local_path (const char *uri);
 
 /* Join a location and a child name with exactly one '/'. */

@@ -267,7 +267,8 @@ ms_partition_value_number (const char *type, const char *value)
 typedef enum {
   KEY_STRING,     /* string varchar char: text, LIKE allowed */
   KEY_TEXT,       /* boolean and any other type: text, no LIKE */
-  KEY_NUMBER,     /* integral, decimal, float, double: val_num */
+  KEY_INTEGER,    /* integral: val_num, integer literals only */
+  KEY_NUMBER,     /* decimal, float, double: val_num */
   KEY_DATE,       /* val_num in days */
   KEY_TIMESTAMP,  /* val_num in seconds */
 } KeyClass;
@@ -278,7 +279,7 @@ key_class (const char *type)
   g_autofree char *base = type_base (type);
   switch (num_kind (base))
     {
-    case NUM_INTEGER:
+    case NUM_INTEGER: return KEY_INTEGER;
     case NUM_DECIMAL: return KEY_NUMBER;
     case NUM_DATE: return KEY_DATE;
     case NUM_TIMESTAMP: return KEY_TIMESTAMP;
@@ -352,6 +353,12 @@ bind_value (KeyClass cls, const MsFilterValue *v, Bound *out)
   gboolean is_string = v->kind == MS_FILTER_VAL_STRING;
   out->numeric = TRUE;
   out->text = NULL;
+  /* as Hive's direct SQL: no integer literal for a string key, no string
+   * literal for an integral key (but the default partition's name); a
+   * decimal key takes numbers written as strings, its only way to get a
+   * fraction */
+  if (cls == KEY_STRING && v->kind == MS_FILTER_VAL_INT)
+    return FALSE;
   if (cls == KEY_STRING || cls == KEY_TEXT
       || (is_string && g_str_equal (v->str, MS_DEFAULT_PARTITION_NAME)))
     {
@@ -361,6 +368,10 @@ bind_value (KeyClass cls, const MsFilterValue *v, Bound *out)
     }
   switch (cls)
     {
+    case KEY_INTEGER:
+      if (v->kind == MS_FILTER_VAL_INT)
+        out->text = decimal_text (v->str, FALSE);
+      break;
     case KEY_NUMBER:
       if (v->kind == MS_FILTER_VAL_INT || is_string)
         out->text = decimal_text (v->str, FALSE);

@@ -40,11 +40,13 @@ char *ms_partition_value_number (const char *type, const char *value);
  * after those already there: $<params->len>); only fixed SQL text and key
  * positions are spliced in.
  *
- * Typing (per key type; Hive's direct-SQL rules, extended):
- *   string varchar char: text, byte order (COLLATE "C"); any literal as its
- *     text; LIKE = Java regex matching the whole value
- *   integral decimal float double: numeric on val_num; an integer literal or
- *     a string that parses as a number
+ * Typing (per key type; Hive's direct-SQL rules):
+ *   string varchar char: text, byte order (COLLATE "C"); string, date and
+ *     timestamp literals as their text (no integer literal); LIKE = Java
+ *     regex matching the whole value
+ *   integral: numeric on val_num; integer literals only
+ *   decimal float double: numeric on val_num; an integer literal or a string
+ *     that parses as a number
  *   date: on val_num (days); a date literal or a string that is a date
  *   timestamp: on val_num (seconds); a timestamp or date literal, or a
  *     string that is a timestamp

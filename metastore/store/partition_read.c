@@ -179,6 +179,9 @@ selection (const MsPartitionQuery *q, const MsTable *t, GString *sql, GPtrArray 
     }
   if (q->partial)
     {
+      if (q->n_values == 0)
+        return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                        "The partial partition specification has no values");
       if (q->n_values > nkeys)
         {
           g_autofree char *vals = join_values (q->values, q->n_values);
