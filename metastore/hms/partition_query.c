@@ -17,8 +17,8 @@ hms_part_read_clear (HmsPartRead *r)
 }
 
 gboolean
-hms_part_read_init (HmsPartRead *r, const char *raw_db, const char *cat_override, const char *table, int max_parts,
-           GError **error)
+hms_part_read_init (HmsPartRead *r, const char *raw_db, const char *cat_override,
+                    const char *table, int max_parts, GError **error)
 {
   if (!hms_resolve_db (raw_db, cat_override, &r->catalog, &r->db, error))
     return FALSE;

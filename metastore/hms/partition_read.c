@@ -327,7 +327,8 @@ h_get_partitions_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_n
 {
   GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !hms_part_read_filter (&r, filter, &err)
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
+      || !hms_part_read_filter (&r, filter, &err)
       || !list_into (HMS (iface), &r, *_return, &err))
     return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
@@ -340,7 +341,8 @@ h_get_part_specs_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_n
 {
   GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !hms_part_read_filter (&r, filter, &err)
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
+      || !hms_part_read_filter (&r, filter, &err)
       || !specs_into (HMS (iface), &r, *_return, &err))
     return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
@@ -385,7 +387,8 @@ h_get_num_partitions_by_filter (Iface *iface, gint32 *_return, const gchar *db_n
 {
   GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err) || !hms_part_read_filter (&r, filter, &err))
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err)
+      || !hms_part_read_filter (&r, filter, &err))
     return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   gint64 n = ms_store_partition_count (HMS (iface)->store, &r.q, &err);
   if (n < 0)

@@ -23,6 +23,8 @@ typedef struct {
     }                                                                                              \
   while (0)
 
+/* Field, struct and container primitives; they do nothing once a write
+ * failed. */
 void hms_wire_field_begin (Wire *w, const char *name, ThriftType type, gint16 id);
 void hms_wire_field_end (Wire *w);
 void hms_wire_string_field (Wire *w, const char *name, gint16 id, const char *value);
@@ -33,13 +35,24 @@ void hms_wire_struct_begin (Wire *w, const char *name);
 void hms_wire_struct_end (Wire *w);
 void hms_wire_string_map (Wire *w, GHashTable *map);
 void hms_wire_string_list (Wire *w, GPtrArray *list);
+/* Model structs as the generated writers write their Thrift forms. */
 void hms_wire_field_schema (Wire *w, const MsColumn *c);
 void hms_wire_columns (Wire *w, GPtrArray *cols);
 void hms_wire_serde (Wire *w, const MsSerDe *s);
 void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
+/* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
-gboolean hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *result_name, gint16 id, const char *field, const char *type, const char *message, GError **error);
-gboolean hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *message, GError **error);
+/* A declared exception: the result struct with only field 'id' set to an
+ * exception struct of 'type' holding 'message'; the reply is finished. */
+gboolean hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid,
+                                   const char *result_name, gint16 id, const char *field,
+                                   const char *type, const char *message, GError **error);
+/* An undeclared failure: a TApplicationException, as the generated
+ * processor sends. */
+gboolean hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid,
+                                       const char *message, GError **error);
+/* Read a call's arguments with the generated reader and end the message. */
 gboolean hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error);
+/* Log a failed call as hms_raise does. */
 void hms_wire_log_answer (const GError *err);
