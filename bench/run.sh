@@ -33,6 +33,11 @@ tmp=$(mktemp -d /tmp/metastore-bench.XXXXXX)
 cleanup() {
   pkill -TERM -f "metastore serve .*--data-dir $tmp/" 2>/dev/null || true
   for _ in $(seq 100); do pgrep -f "metastore serve .*--data-dir $tmp/" >/dev/null || break; sleep 0.1; done
+  # as root the embedded cluster may live outside $tmp; with the partition
+  # tables it holds gigabytes
+  local loc
+  loc=$(cat "$tmp/data/pg-location" 2>/dev/null || true)
+  case $loc in /var/lib/metastore/embedded/?*) rm -rf "$loc" ;; esac
   rm -rf "$tmp"
 }
 trap cleanup EXIT
