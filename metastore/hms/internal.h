@@ -89,6 +89,25 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
 gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
                             gboolean *handled, GError **error);
 
+/* data on file:// (table.c) */
+/* numFiles / totalSize of the directory at 'location' into 'params'. */
+void hms_put_quick_stats (const char *location, GHashTable *params);
+/* Delete a table's or partition's data on file://; refuses '/' and any
+ * directory holding the catalog's warehouse root. */
+void hms_delete_data (MsHms *hms, const char *catalog, const char *location);
+
+/* partitions (partition_convert.c) */
+#include "model/partition.h"
+MsPartition *hms_partition_from_thrift (const ThmsPartition *in);
+void hms_partition_to_thrift (const MsPartition *p, ThmsPartition *out);
+ThmsPartition *hms_partition_new_thrift (const MsPartition *p);
+void hms_partitions_to_thrift (GPtrArray *parts, GPtrArray *out);   /* appends ThmsPartition* */
+GPtrArray *hms_partitions_from_specs (GPtrArray *specs, GError **error);  /* MsPartition* */
+void hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out);
+/* partition lists straight onto the wire (partition_wire.c) */
+gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname,
+                                      gint32 seqid, gboolean *handled, GError **error);
+
 /* the family files' vfunc installers (called from handler.c) */
 void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
@@ -97,3 +116,5 @@ void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_stats_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *klass);
+void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);

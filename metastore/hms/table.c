@@ -106,15 +106,20 @@ validate_new_table (const MsTable *t, GError **error)
 
 /* ---- quick stats (numFiles / totalSize) on file:// tables ---- */
 
+void
+hms_put_quick_stats (const char *location, GHashTable *params)
+{
+  gint64 files = 0, bytes = 0;
+  if (location == NULL || !ms_storage_dir_stats (location, &files, &bytes))
+    return;
+  g_hash_table_insert (params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
+  g_hash_table_insert (params, g_strdup ("totalSize"), g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
+}
+
 static void
 put_quick_stats (MsTable *t)
 {
-  gint64 files = 0, bytes = 0;
-  if (!ms_storage_dir_stats (t->sd->location, &files, &bytes))
-    return;
-  g_hash_table_insert (t->params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
-  g_hash_table_insert (t->params, g_strdup ("totalSize"),
-                       g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
+  hms_put_quick_stats (t->sd->location, t->params);
 }
 
 /* ---- create ---- */
@@ -835,8 +840,8 @@ h_alter_table_req (Iface *iface, ThmsAlterTableResponse **_return, const ThmsAlt
 
 /* Delete a table's (or partition's) data on file://. Refuses '/' and any
  * directory holding the catalog's warehouse root. */
-static void
-delete_data (MsHms *hms, const char *catalog, const char *location)
+void
+hms_delete_data (MsHms *hms, const char *catalog, const char *location)
 {
   g_autofree char *path = ms_storage_local_path (location);
   if (path == NULL)
@@ -885,9 +890,9 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   if (delete)
     {
       for (guint i = 0; part_locations && i < part_locations->len; i++)
-        delete_data (hms, cat, g_ptr_array_index (part_locations, i));
+        hms_delete_data (hms, cat, g_ptr_array_index (part_locations, i));
       if (t->sd && t->sd->location)
-        delete_data (hms, cat, t->sd->location);
+        hms_delete_data (hms, cat, t->sd->location);
     }
   return TRUE;
 }

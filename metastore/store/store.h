@@ -107,6 +107,89 @@ GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
                                          const char *const *names, guint n_names,
                                          GError **error);                 /* char* */
 
+/* ---- partitions (partition.c: changes, partition_read.c: reads) ---- */
+#include "model/partition.h"
+
+/* Which partitions of catalog.db.table a read selects; the selections
+ * combine (AND). Partitions come ordered by name, at most max_parts of
+ * them (< 0: all). A missing table is MS_ERROR_NOT_FOUND
+ * "<db>.<table> table not found". */
+typedef struct {
+  const char *catalog, *db, *table;
+  gboolean by_names;               /* stored names in 'names' */
+  const char *const *names;
+  guint n_names;
+  gboolean by_values;              /* exactly these values ('values', one per key; a count
+                                      mismatch is MS_ERROR_NOT_ALLOWED) */
+  gboolean partial;                /* a partial spec: 'values' for the leading keys,
+                                      "" = any value */
+  const char *const *values;
+  guint n_values;
+  const MsFilterNode *filter;      /* Hive's filter language (NULL: none); errors are
+                                      MS_ERROR_INVALID_INPUT with the position */
+  int max_parts;
+} MsPartitionQuery;
+
+/* A consumer of a partition scan: 'begin' once with the table and the
+ * number of rows to come, then 'row' for each. The partition passed to
+ * 'row' is borrowed for the call only. */
+typedef struct {
+  gboolean (*begin) (gpointer user, const MsTable *table, guint n, GError **error);
+  gboolean (*row) (gpointer user, const MsPartition *p, GError **error);
+} MsPartitionSink;
+
+/* Stream the partitions 'q' selects into 'sink' (bounded memory: one
+ * batch of rows at a time). */
+gboolean ms_store_partition_scan (MsStore *store, const MsPartitionQuery *q,
+                                  const MsPartitionSink *sink, gpointer user, GError **error);
+/* The same collected (MsPartition*). */
+GPtrArray *ms_store_partition_list (MsStore *store, const MsPartitionQuery *q, GError **error);
+/* The first partition 'q' selects, or MS_ERROR_NOT_FOUND. */
+MsPartition *ms_store_partition_get (MsStore *store, const MsPartitionQuery *q, GError **error);
+GPtrArray *ms_store_partition_names (MsStore *store, const MsPartitionQuery *q,
+                                     GError **error);                     /* char* */
+gint64 ms_store_partition_count (MsStore *store, const MsPartitionQuery *q, GError **error);
+/* get_partition_values: the values of 'keys' (names of partition keys) of
+ * each selected partition (or each distinct tuple), ordered by 'order'
+ * keys, then the tuple (or the partition name). Rows are GPtrArray of
+ * char*. */
+GPtrArray *ms_store_partition_values (MsStore *store, const MsPartitionQuery *q,
+                                      const char *const *keys, guint n_keys, gboolean distinct,
+                                      const char *const *order, guint n_order,
+                                      gboolean ascending, GError **error);
+
+/* Add 'parts' (values, location and descriptor decided by the caller) to
+ * table 't' (as read by the caller) in one transaction. Without
+ * 'if_not_exists' an existing partition is MS_ERROR_ALREADY_EXISTS and
+ * nothing is added; with it existing ones are skipped. Returns the names
+ * of the partitions added (char*), in input order. */
+GPtrArray *ms_store_partition_add (MsStore *store, const MsTable *t, GPtrArray *parts,
+                                   gboolean if_not_exists, GError **error);
+
+/* Replace partitions of catalog.db.table, each identified by its values,
+ * with 'parts' (same values) in one transaction; a missing one is
+ * MS_ERROR_NOT_FOUND and nothing changes. */
+gboolean ms_store_partition_alter (MsStore *store, const char *catalog, const char *db,
+                                   const char *table, GPtrArray *parts, GError **error);
+/* Give partition 'old_values' the values, location and the rest of 'newp'.
+ * MS_ERROR_NOT_FOUND: no such partition; MS_ERROR_ALREADY_EXISTS: the new
+ * values are taken. 'drop_stats' deletes its column statistics. */
+gboolean ms_store_partition_rename (MsStore *store, const char *catalog, const char *db,
+                                    const char *table, const char *const *old_values,
+                                    guint n_values, const MsPartition *newp,
+                                    gboolean drop_stats, GError **error);
+/* Drop the partitions 'q' selects in one transaction, returning them
+ * (MsPartition*) as they were. With 'must_match' (> 0) fewer matches than
+ * that is MS_ERROR_NOT_FOUND and nothing is dropped. */
+GPtrArray *ms_store_partition_drop (MsStore *store, const MsPartitionQuery *q, guint must_match,
+                                    GError **error);
+/* Move the partitions of 'src' matching the partial spec 'values' to
+ * 'dst' (same schema, checked by the caller) with locations under
+ * 'dst_location', in one transaction; returns them as added to 'dst'. */
+GPtrArray *ms_store_partition_exchange (MsStore *store, const MsTable *src, const MsTable *dst,
+                                        const char *const *values, guint n_values,
+                                        GError **error);
+
 /* ---- column statistics (stats.c) ---- */
 /* Write 'stats' (MsColumnStatistics*, all of catalog.db.table) in one
  * transaction and mark their columns in the table's or partitions'

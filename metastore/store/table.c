@@ -14,6 +14,8 @@
 #include "store/json.h"
 #include "store/sd_json.h"
 #include "store/stats_internal.h"
+#include "store/table_internal.h"
+#include "model/partition.h"
 #include <stdio.h>
 
 #define TABLE_COLUMNS \
@@ -43,6 +45,9 @@ static const MsSql sql_table_insert = { "table_insert",
   "WHERE c.name = $1 AND d.name = $2 RETURNING table_id" };
 static const MsSql sql_table_get = { "table_get",
   "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+static const MsSql sql_table_get_locked = { "table_get_locked",
+  "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
+  "FOR UPDATE OF t" };
 static const MsSql sql_table_get_many = { "table_get_many",
   "SELECT " TABLE_COLUMNS TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND ($3::text[] IS NULL OR t.name = ANY ($3::text[])) "
@@ -78,6 +83,10 @@ static const MsSql sql_parts_keep_cols = { "table_parts_keep_cols",
 /* With cascade, every partition takes the table's columns again. */
 static const MsSql sql_parts_cascade_cols = { "table_parts_cascade_cols",
   "UPDATE ms_partitions SET cols = NULL WHERE table_id = $1 AND cols IS NOT NULL" };
+/* Partitions that shared the table's descriptor keep the old one when the
+ * table's changes (formats, SerDe, ...). */
+static const MsSql sql_parts_keep_sd = { "table_parts_keep_sd",
+  "UPDATE ms_partitions SET sd = $2::jsonb WHERE table_id = $1 AND sd IS NULL" };
 static const MsSql sql_parts_move = { "table_parts_move",
   "UPDATE ms_partitions SET location = $3 || substr(location, length($2) + 1) "
   "WHERE table_id = $1 AND starts_with(location, $2)" };
@@ -239,14 +248,12 @@ ms_store_table_create (MsStore *s, MsTable *t, GError **error)
 }
 
 MsTable *
-ms_store_table_get (MsStore *s, const char *catalog, const char *db, const char *name,
-                    GError **error)
+ms_store_table_get_on (MsPgConn *c, const char *catalog, const char *db, const char *name,
+                       gboolean for_update, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get, 3, v, error);
+  g_autoptr (PGresult) r = ms_pg_exec (c, for_update ? &sql_table_get_locked : &sql_table_get,
+                                       3, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -255,6 +262,16 @@ ms_store_table_get (MsStore *s, const char *catalog, const char *db, const char 
       return NULL;
     }
   return table_from_row (r, 0);
+}
+
+MsTable *
+ms_store_table_get (MsStore *s, const char *catalog, const char *db, const char *name,
+                    GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  return ms_store_table_get_on (c, catalog, db, name, FALSE, error);
 }
 
 GPtrArray *
@@ -347,21 +364,26 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
   if (c == NULL || !ms_pg_begin (c, error))
     return FALSE;
 
-  const char *key[] = { catalog, db, name };
-  g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_lock, 3, key, error);
-  if (old == NULL)
-    return FALSE;
-  if (PQntuples (old) == 0)
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "table %s.%s doesn't exist", db, name);
-  const char *table_id = PQgetvalue (old, 0, 0);
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) oldt = ms_store_table_get_on (c, catalog, db, name, TRUE, &missing);
+  if (oldt == NULL)
+    {
+      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&missing));
+          return FALSE;
+        }
+      return ms_fail (error, MS_ERROR_NOT_FOUND, "table %s.%s doesn't exist", db, name);
+    }
+  char table_id[24];
+  snprintf (table_id, sizeof table_id, "%" G_GINT64_FORMAT, oldt->id);
 
   if (opts && opts->expected_key && opts->expected_value)
     {
       if (g_hash_table_lookup (newt->params, opts->expected_key) == NULL)
         return ms_fail (error, MS_ERROR_INTERNAL, "New value for expected key %s is not set",
                         opts->expected_key);
-      g_autoptr (GHashTable) old_params = ms_json_to_params (cell (old, 0, 2));
-      const char *current = g_hash_table_lookup (old_params, opts->expected_key);
+      const char *current = g_hash_table_lookup (oldt->params, opts->expected_key);
       if (g_strcmp0 (current, opts->expected_value) != 0)
         return ms_fail (error, MS_ERROR_CONFLICT,
                         "The table has been modified. The parameter value for key '%s' is '%s'. "
@@ -379,7 +401,7 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
                     "Unable to change partition or table. Database %s does not exist",
                     newt->db_name);
 
-  g_autoptr (GPtrArray) old_cols = ms_json_to_columns (cell (old, 0, 1));
+  GPtrArray *old_cols = oldt->sd->cols;
   gboolean cols_changed = columns_differ (old_cols, newt->sd ? newt->sd->cols : old_cols);
   if (cols_changed)
     {
@@ -392,11 +414,21 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
         }
       else
         {
-          const char *v[] = { table_id, cell (old, 0, 1) };
+          g_autofree char *cols_json = ms_json_from_columns (old_cols);
+          const char *v[] = { table_id, cols_json };
           g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_keep_cols, 2, v, error);
           if (r == NULL)
             return FALSE;
         }
+    }
+  if (oldt->partition_keys->len > 0 && newt->sd != NULL
+      && !ms_sd_same_shape (oldt->sd, newt->sd))
+    {
+      g_autofree char *sd_json = ms_json_from_sd (oldt->sd);
+      const char *v[] = { table_id, sd_json };
+      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_keep_sd, 2, v, error);
+      if (r == NULL)
+        return FALSE;
     }
   if (opts && opts->old_location && opts->new_location)
     {

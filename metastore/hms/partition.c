@@ -1,0 +1,1128 @@
+/*
+ * partition.c: the HMS door for partition changes: add (and append),
+ * alter, rename, exchange and drop. It validates against the table's
+ * partition keys, decides default locations (<table location>/k1=v1/...,
+ * Hive's path escaping), creates and deletes directories on file:// and
+ * hands the rows to the store, which applies each call in one
+ * transaction.
+ */
+#include "hms/internal.h"
+#include "store/store.h"
+#include "storage/storage.h"
+#include "core/part_name.h"
+#include "core/log.h"
+#include <string.h>
+#include <glib/gstdio.h>
+
+typedef ThmsThriftHiveMetastoreIf Iface;
+
+#define META THMS_TYPE_META_EXCEPTION
+#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
+#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
+#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
+#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
+#define IIN THMS_TYPE_INVALID_INPUT_EXCEPTION
+
+#define DDL_TIME "transient_lastDdlTime"
+#define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
+
+static char *
+now_string (void)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static gboolean
+env_true (const ThmsEnvironmentContext *env, const char *key)
+{
+  const char *v = env && env->properties ? g_hash_table_lookup (env->properties, key) : NULL;
+  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
+}
+
+/* Hive's Partition.toString, shortened to what identifies it. */
+static char *
+describe (const MsPartition *p)
+{
+  g_autofree char *vals = g_strjoinv (", ", (char **) p->values->pdata);
+  return g_strdup_printf ("Partition(values:[%s], dbName:%s, tableName:%s)",
+                          p->values->len ? vals : "", p->db_name ? p->db_name : "null",
+                          p->table_name ? p->table_name : "null");
+}
+
+static GPtrArray *
+strings_of (const GPtrArray *in)
+{
+  GPtrArray *out = ms_strings_new ();
+  for (guint i = 0; in != NULL && i < in->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  g_ptr_array_add (out, NULL);
+  g_ptr_array_set_size (out, out->len - 1);
+  return out;
+}
+
+static const char **
+key_names (const MsTable *t)
+{
+  const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    keys[i] = ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
+  return keys;
+}
+
+static gboolean
+check_values (const MsTable *t, GPtrArray *values, GError **error)
+{
+  if (values->len == t->partition_keys->len && values->len > 0)
+    {
+      for (guint i = 0; i < values->len; i++)
+        if (g_ptr_array_index (values, i) == NULL)
+          return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Partition value %u is null", i);
+      return TRUE;
+    }
+  g_autoptr (GString) msg = g_string_new ("Invalid partition key & values; keys [");
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    g_string_append_printf (msg, "%s, ",
+                            ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name);
+  g_string_append (msg, "], values [");
+  for (guint i = 0; i < values->len; i++)
+    g_string_append_printf (msg, "%s, ", (char *) g_ptr_array_index (values, i));
+  g_string_append (msg, "]");
+  return ms_fail (error, MS_ERROR_NOT_ALLOWED, "%s", msg->str);
+}
+
+static char *
+part_name (const MsTable *t, GPtrArray *values)
+{
+  g_autofree const char **keys = key_names (t);
+  return ms_part_name_make (keys, (const char *const *) values->pdata, values->len);
+}
+
+/* ---- add ---- */
+
+typedef struct {
+  GPtrArray *made;      /* char*: directories this call created */
+} AddState;
+
+/* Validate 'parts' for table 't' and complete them (location, descriptor,
+ * create time, parameters, quick stats); create missing directories. */
+static gboolean
+prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
+               gboolean skip_stats, GError **error)
+{
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int now = (int) (g_get_real_time () / G_USEC_PER_SEC);
+  (void) hms;
+  for (guint i = 0; i < parts->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (parts, i);
+      if ((p->db_name && g_strcmp0 (p->db_name, t->db_name) != 0)
+          || (p->table_name && g_strcmp0 (p->table_name, t->name) != 0)
+          || (p->catalog && g_strcmp0 (p->catalog, t->catalog) != 0))
+        {
+          g_autofree char *d = describe (p);
+          return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                          "Partition does not belong to target table %s.%s: %s", t->db_name,
+                          t->name, d);
+        }
+      g_free (p->catalog);
+      p->catalog = g_strdup (t->catalog);
+      g_free (p->db_name);
+      p->db_name = g_strdup (t->db_name);
+      g_free (p->table_name);
+      p->table_name = g_strdup (t->name);
+      if (!check_values (t, p->values, error))
+        return FALSE;
+      char *name = part_name (t, p->values);
+      if (!g_hash_table_add (names, name))
+        {
+          g_autofree char *d = describe (p);
+          return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Duplicate partitions in the list: %s", d);
+        }
+      if (p->sd == NULL)
+        {
+          p->sd = ms_sd_copy (t->sd);
+          if (p->sd)
+            {
+              g_free (p->sd->location);
+              p->sd->location = NULL;
+            }
+        }
+      if (p->sd == NULL)
+        p->sd = ms_sd_new ();
+      gboolean is_view = t->sd == NULL || t->sd->location == NULL;
+      if (p->sd->location == NULL || p->sd->location[0] == '\0')
+        {
+          g_free (p->sd->location);
+          p->sd->location = is_view ? NULL : ms_storage_join (t->sd->location, name);
+        }
+      else if (is_view)
+        return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
+      gboolean made = FALSE;
+      g_autofree char *path = p->sd->location ? ms_storage_local_path (p->sd->location) : NULL;
+      if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr (GError) local = NULL;
+          if (!ms_storage_mkdirs (p->sd->location, &local))
+            return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
+                            p->sd->location);
+          g_ptr_array_add (st->made, g_strdup (p->sd->location));
+          made = TRUE;
+        }
+      p->create_time = now;
+      if (g_hash_table_lookup (p->params, DDL_TIME) == NULL)
+        g_hash_table_insert (p->params, g_strdup (DDL_TIME), g_strdup_printf ("%d", now));
+      gboolean no_stats = skip_stats || ms_params_true (p->params, DO_NOT_UPDATE_STATS);
+      g_hash_table_remove (p->params, DO_NOT_UPDATE_STATS);
+      if (!no_stats && !is_view && !made
+          && (g_hash_table_lookup (p->params, "numFiles") == NULL
+              || g_hash_table_lookup (p->params, "totalSize") == NULL))
+        hms_put_quick_stats (p->sd->location, p->params);
+    }
+  return TRUE;
+}
+
+static void
+undo_dirs (AddState *st, GHashTable *keep)
+{
+  for (guint i = 0; i < st->made->len; i++)
+    {
+      const char *loc = g_ptr_array_index (st->made, i);
+      if (keep == NULL || !g_hash_table_contains (keep, loc))
+        ms_storage_remove_tree (loc, NULL);
+    }
+}
+
+/* Add 'parts' (MsPartition*) to catalog.db.table; *out (if not NULL)
+ * receives those added, completed as stored. */
+static gboolean
+add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, GPtrArray *parts,
+           gboolean if_not_exists, gboolean skip_stats, GPtrArray **out, GError **error)
+{
+  g_autoptr (GError) missing = NULL;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, catalog, db, ltable, &missing);
+  if (t == NULL)
+    {
+      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&missing));
+          return FALSE;
+        }
+      return ms_fail (error, MS_ERROR_INVALID_OBJECT,
+                      "Unable to add partitions because database or table %s.%s does not exist",
+                      db, ltable);
+    }
+  AddState st = { ms_strings_new () };
+  if (!prepare_parts (hms, t, parts, &st, skip_stats, error))
+    {
+      undo_dirs (&st, NULL);
+      g_ptr_array_unref (st.made);
+      return FALSE;
+    }
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GPtrArray) added = parts->len ? ms_store_partition_add (hms->store, t, parts,
+                                                                     if_not_exists, &local)
+                                           : ms_strings_new ();
+  if (added == NULL)
+    {
+      undo_dirs (&st, NULL);
+      g_ptr_array_unref (st.made);
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        {
+          /* name the first partition that exists */
+          g_autoptr (GPtrArray) names = ms_strings_new ();
+          for (guint i = 0; i < parts->len; i++)
+            g_ptr_array_add (names, part_name (t, ((MsPartition *) g_ptr_array_index (parts, i))->values));
+          MsPartitionQuery q = { .catalog = catalog, .db = db, .table = ltable, .by_names = TRUE,
+                                 .names = (const char *const *) names->pdata,
+                                 .n_names = names->len, .max_parts = 1 };
+          g_autoptr (GPtrArray) found = ms_store_partition_list (hms->store, &q, NULL);
+          g_autofree char *d = found && found->len ? describe (g_ptr_array_index (found, 0)) : NULL;
+          return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Partition already exists: %s",
+                          d ? d : "");
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_autoptr (GHashTable) added_set = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < added->len; i++)
+    g_hash_table_add (added_set, g_ptr_array_index (added, i));
+  /* directories made for partitions that already existed go again */
+  g_autoptr (GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (out)
+    *out = ms_partitions_new ();
+  for (guint i = 0; i < parts->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (parts, i);
+      g_autofree char *name = part_name (t, p->values);
+      if (!g_hash_table_contains (added_set, name))
+        continue;
+      if (p->sd && p->sd->location)
+        g_hash_table_add (keep, g_strdup (p->sd->location));
+      if (out)
+        g_ptr_array_add (*out, g_steal_pointer (&parts->pdata[i]));
+    }
+  undo_dirs (&st, keep);
+  g_ptr_array_unref (st.made);
+  ms_info ("added %u partition(s) to %s.%s.%s", added->len, catalog, db, ltable);
+  return TRUE;
+}
+
+/* The catalog and database of a partition's own names. */
+static gboolean
+part_db (const MsPartition *p, const char *raw_db, char **cat, char **db, GError **error)
+{
+  return hms_resolve_db (raw_db ? raw_db : p->db_name, p->catalog, cat, db, error);
+}
+
+static gboolean
+add_one (MsHms *hms, const ThmsPartition *in, const ThmsEnvironmentContext *env,
+         ThmsPartition *out, GError **error)
+{
+  g_autoptr (MsPartition) p = hms_partition_from_thrift (in);
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!part_db (p, in->dbName, &cat, &db, error))
+    return FALSE;
+  g_free (p->db_name);
+  p->db_name = g_strdup (db);
+  g_free (p->catalog);
+  p->catalog = NULL;
+  g_autoptr (GPtrArray) parts = ms_partitions_new ();
+  g_ptr_array_add (parts, g_steal_pointer (&p));
+  g_autoptr (GPtrArray) added = NULL;
+  if (!add_parts (hms, cat, db, in->tableName, parts, FALSE,
+                  env_true (env, DO_NOT_UPDATE_STATS), &added, error))
+    return FALSE;
+  hms_partition_to_thrift (g_ptr_array_index (added, 0), out);
+  return TRUE;
+}
+
+static gboolean
+h_add_partition (Iface *iface, ThmsPartition **_return, const ThmsPartition *new_part,
+                 ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                 ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!add_one (HMS (iface), new_part, NULL, *_return, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_add_partition_env (Iface *iface, ThmsPartition **_return, const ThmsPartition *new_part,
+                     const ThmsEnvironmentContext *env, ThmsInvalidObjectException **o1,
+                     ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!add_one (HMS (iface), new_part, env, *_return, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* add_partitions and add_partitions_req: all partitions of one table,
+ * named by the first. */
+static gboolean
+add_many (MsHms *hms, GPtrArray *parts, const char *raw_db, const char *cat_override,
+          const char *table, gboolean if_not_exists, GPtrArray **out, GError **error)
+{
+  if (parts->len == 0)
+    {
+      if (out)
+        *out = ms_partitions_new ();
+      return TRUE;
+    }
+  const MsPartition *first = g_ptr_array_index (parts, 0);
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!hms_resolve_db (raw_db ? raw_db : first->db_name, cat_override ? cat_override : first->catalog,
+                       &cat, &db, error))
+    return FALSE;
+  for (guint i = 0; i < parts->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (parts, i);
+      g_autofree char *pcat = NULL, *pdb = NULL;
+      if (p->db_name && hms_parse_db_name (p->db_name, &pcat, &pdb, NULL))
+        {
+          g_free (p->db_name);
+          p->db_name = g_steal_pointer (&pdb);
+        }
+      if (p->catalog == NULL || cat_override)
+        {
+          g_free (p->catalog);
+          p->catalog = NULL;
+        }
+    }
+  return add_parts (hms, cat, db, table ? table : first->table_name, parts, if_not_exists, FALSE,
+                    out, error);
+}
+
+static GPtrArray *
+parts_from_thrift (const GPtrArray *in)
+{
+  GPtrArray *out = ms_partitions_new ();
+  for (guint i = 0; in != NULL && i < in->len; i++)
+    g_ptr_array_add (out, hms_partition_from_thrift (g_ptr_array_index (in, i)));
+  return out;
+}
+
+static gboolean
+h_add_partitions (Iface *iface, gint32 *_return, const GPtrArray *new_parts,
+                  ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                  ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) parts = parts_from_thrift (new_parts);
+  g_autoptr (GPtrArray) added = NULL;
+  if (!add_many (HMS (iface), parts, NULL, NULL, NULL, FALSE, &added, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  *_return = (gint32) added->len;
+  return TRUE;
+}
+
+static gboolean
+h_add_partitions_pspec (Iface *iface, gint32 *_return, const GPtrArray *new_parts,
+                        ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                        ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) parts = hms_partitions_from_specs ((GPtrArray *) new_parts, &err);
+  g_autoptr (GPtrArray) added = NULL;
+  if (parts == NULL || !add_many (HMS (iface), parts, NULL, NULL, NULL, FALSE, &added, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  *_return = (gint32) added->len;
+  return TRUE;
+}
+
+static gboolean
+h_add_partitions_req (Iface *iface, ThmsAddPartitionsResult **_return,
+                      const ThmsAddPartitionsRequest *req, ThmsInvalidObjectException **o1,
+                      ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) parts = parts_from_thrift (req->parts);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (parts, i);
+      g_autofree char *pcat = NULL, *pdb = NULL, *rcat = NULL, *rdb = NULL;
+      /* Hive: every partition must name the request's table */
+      if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &rcat, &rdb,
+                           &err))
+        return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+      if (p->db_name == NULL || p->table_name == NULL)
+        continue;
+      if (!hms_parse_db_name (p->db_name, &pcat, &pdb, NULL) || g_strcmp0 (pdb, rdb) != 0
+          || g_ascii_strcasecmp (p->table_name, req->tblName ? req->tblName : "") != 0)
+        {
+          g_autofree char *d = describe (p);
+          err = g_error_new (MS_ERROR, MS_ERROR_NOT_ALLOWED,
+                             "Partition does not belong to target table %s.%s: %s", rdb,
+                             req->tblName, d);
+          return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+        }
+    }
+  g_autoptr (GPtrArray) added = NULL;
+  if (!add_many (HMS (iface), parts, req->dbName, req->__isset_catName ? req->catName : NULL,
+                 req->tblName, req->ifNotExists, &added, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  if (!req->__isset_needResult || req->needResult)
+    {
+      hms_partitions_to_thrift (added, (*_return)->partitions);
+      (*_return)->__isset_partitions = TRUE;
+    }
+  return TRUE;
+}
+
+/* append_partition*: a partition with the table's descriptor at the
+ * default location. */
+static gboolean
+append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
+        const char *name, const ThmsEnvironmentContext *env, ThmsPartition *out, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!hms_resolve_db (raw_db, NULL, &cat, &db, error))
+    return FALSE;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  if (t == NULL)
+    {
+      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&missing));
+          return FALSE;
+        }
+      return ms_fail (error, MS_ERROR_INVALID_OBJECT,
+                      "Unable to add partition because table or database do not exist");
+    }
+  if (t->sd == NULL || t->sd->location == NULL)
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot append a partition to a view");
+  g_autoptr (MsPartition) p = ms_partition_new ();
+  if (name != NULL)
+    {
+      g_autofree const char **keys = key_names (t);
+      g_autoptr (GPtrArray) vals = ms_part_name_values (name, keys, t->partition_keys->len, error);
+      if (vals == NULL)
+        return FALSE;
+      for (guint i = 0; i < vals->len; i++)
+        g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (vals, i)));
+    }
+  else
+    for (guint i = 0; i < values->len; i++)
+      g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (values, i)));
+  p->db_name = g_strdup (t->db_name);
+  p->table_name = g_strdup (t->name);
+  g_autoptr (GPtrArray) parts = ms_partitions_new ();
+  g_ptr_array_add (parts, g_steal_pointer (&p));
+  g_autoptr (GPtrArray) added = NULL;
+  if (!add_parts (hms, cat, db, ltable, parts, FALSE, env_true (env, DO_NOT_UPDATE_STATS), &added,
+                  error))
+    return FALSE;
+  hms_partition_to_thrift (g_ptr_array_index (added, 0), out);
+  return TRUE;
+}
+
+static gboolean
+h_append_partition (Iface *iface, ThmsPartition **_return, const gchar *db_name,
+                    const gchar *tbl_name, const GPtrArray *part_vals,
+                    ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                    ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) vals = strings_of (part_vals);
+  if (!append (HMS (iface), db_name, tbl_name, vals, NULL, NULL, *_return, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_append_partition_env (Iface *iface, ThmsPartition **_return, const gchar *db_name,
+                        const gchar *tbl_name, const GPtrArray *part_vals,
+                        const ThmsEnvironmentContext *env, ThmsInvalidObjectException **o1,
+                        ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) vals = strings_of (part_vals);
+  if (!append (HMS (iface), db_name, tbl_name, vals, NULL, env, *_return, &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_append_partition_by_name (Iface *iface, ThmsPartition **_return, const gchar *db_name,
+                            const gchar *tbl_name, const gchar *part_name,
+                            ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                            ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!append (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", NULL, *_return,
+               &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_append_partition_by_name_env (Iface *iface, ThmsPartition **_return, const gchar *db_name,
+                                const gchar *tbl_name, const gchar *part_name,
+                                const ThmsEnvironmentContext *env,
+                                ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
+                                ThmsMetaException **o3, GError **error)
+{
+  GError *err = NULL;
+  if (!append (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", env, *_return,
+               &err))
+    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* ---- drop ---- */
+
+/* Delete the data of dropped partitions of a managed table, then their
+ * parent directories left empty, up to the table's directory. */
+static void
+delete_parts_data (MsHms *hms, const MsTable *t, GPtrArray *dropped)
+{
+  if (ms_table_is_external (t) || t->sd == NULL || t->sd->location == NULL)
+    return;
+  g_autofree char *root = ms_storage_local_path (t->sd->location);
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      const MsPartition *p = g_ptr_array_index (dropped, i);
+      if (p->sd == NULL || p->sd->location == NULL)
+        continue;
+      hms_delete_data (hms, t->catalog, p->sd->location);
+      g_autofree char *path = ms_storage_local_path (p->sd->location);
+      if (path == NULL || root == NULL)
+        continue;
+      g_autofree char *dir = g_path_get_dirname (path);
+      for (guint depth = 1; depth < t->partition_keys->len; depth++)
+        {
+          if (!g_str_has_prefix (dir, root) || strlen (dir) <= strlen (root))
+            break;
+          if (g_rmdir (dir) != 0)
+            break;
+          char *up = g_path_get_dirname (dir);
+          g_free (dir);
+          dir = up;
+        }
+    }
+}
+
+static MsTable *
+drop_table_of (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+               char **cat, char **db, GError **error)
+{
+  if (!hms_resolve_db (raw_db, cat_override, cat, db, error))
+    return NULL;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  return ms_store_table_get (hms->store, *cat, *db, ltable, error);
+}
+
+static gboolean
+drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, const char *name,
+          gboolean delete_data, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  g_autoptr (MsTable) t = drop_table_of (hms, raw_db, NULL, table, &cat, &db, error);
+  if (t == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) vals = NULL;
+  if (name != NULL)
+    {
+      g_autofree const char **keys = key_names (t);
+      vals = ms_part_name_values (name, keys, t->partition_keys->len, error);
+      if (vals == NULL)
+        return FALSE;
+    }
+  else
+    vals = g_ptr_array_ref (values);
+  MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .by_values = TRUE,
+                         .values = (const char *const *) vals->pdata, .n_values = vals->len,
+                         .max_parts = -1 };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GPtrArray) dropped = ms_store_partition_drop (hms->store, &q, 1, &local);
+  if (dropped == NULL)
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
+          || g_error_matches (local, MS_ERROR, MS_ERROR_NOT_ALLOWED))
+        {
+          g_autofree char *v = g_strjoinv (", ", (char **) vals->pdata);
+          return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition doesn't exist. [%s]",
+                          vals->len ? v : "");
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (delete_data)
+    delete_parts_data (hms, t, dropped);
+  ms_info ("dropped partition %s of %s.%s.%s", name ? name : "(by values)", cat, db, t->name);
+  return TRUE;
+}
+
+static gboolean
+h_drop_partition (Iface *iface, gboolean *_return, const gchar *db_name, const gchar *tbl_name,
+                  const GPtrArray *part_vals, const gboolean deleteData,
+                  ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) vals = strings_of (part_vals);
+  if (!drop_one (HMS (iface), db_name, tbl_name, vals, NULL, deleteData, &err))
+    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+  *_return = TRUE;
+  return TRUE;
+}
+
+static gboolean
+h_drop_partition_env (Iface *iface, gboolean *_return, const gchar *db_name, const gchar *tbl_name,
+                      const GPtrArray *part_vals, const gboolean deleteData,
+                      const ThmsEnvironmentContext *env, ThmsNoSuchObjectException **o1,
+                      ThmsMetaException **o2, GError **error)
+{
+  (void) env;
+  return h_drop_partition (iface, _return, db_name, tbl_name, part_vals, deleteData, o1, o2, error);
+}
+
+static gboolean
+h_drop_partition_by_name (Iface *iface, gboolean *_return, const gchar *db_name,
+                          const gchar *tbl_name, const gchar *part_name, const gboolean deleteData,
+                          ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  if (!drop_one (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", deleteData,
+                 &err))
+    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+  *_return = TRUE;
+  return TRUE;
+}
+
+static gboolean
+h_drop_partition_by_name_env (Iface *iface, gboolean *_return, const gchar *db_name,
+                              const gchar *tbl_name, const gchar *part_name,
+                              const gboolean deleteData, const ThmsEnvironmentContext *env,
+                              ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
+                              GError **error)
+{
+  (void) env;
+  return h_drop_partition_by_name (iface, _return, db_name, tbl_name, part_name, deleteData, o1,
+                                   o2, error);
+}
+
+/* The OR of the filters carried (as UTF-8 text, our extension: Hive's own
+ * expressions are serialized Java) by 'exprs'. */
+static MsFilterNode *
+exprs_filter (const GPtrArray *exprs, GError **error)
+{
+  MsFilterNode *all = NULL;
+  for (guint i = 0; exprs != NULL && i < exprs->len; i++)
+    {
+      ThmsDropPartitionsExpr *e = g_ptr_array_index (exprs, i);
+      GByteArray *b = e->expr;
+      g_autofree char *text = b ? g_strndup ((const char *) b->data, b->len) : g_strdup ("");
+      if (b == NULL || b->len == 0 || strlen (text) != b->len || !g_utf8_validate (text, -1, NULL))
+        {
+          ms_filter_node_free (all);
+          ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                   "Partition expressions are taken as filter strings in UTF-8 (Hive's serialized "
+                   "expressions are not supported); expression %u is not one", i);
+          return NULL;
+        }
+      MsFilterNode *f = ms_filter_parse (text, error);
+      if (f == NULL)
+        {
+          ms_filter_node_free (all);
+          return NULL;
+        }
+      if (all == NULL)
+        all = f;
+      else
+        {
+          MsFilterNode *or = g_new0 (MsFilterNode, 1);
+          or->kind = MS_FILTER_NODE_OR;
+          or->left = all;
+          or->right = f;
+          all = or;
+        }
+    }
+  if (all == NULL)
+    ms_fail (error, MS_ERROR_NOT_ALLOWED, "Partition spec is not set");
+  return all;
+}
+
+static gboolean
+h_drop_partitions_req (Iface *iface, ThmsDropPartitionsResult **_return,
+                       const ThmsDropPartitionsRequest *req, ThmsNoSuchObjectException **o1,
+                       ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  MsHms *hms = HMS (iface);
+  g_autofree char *cat = NULL, *db = NULL;
+  g_autoptr (MsTable) t = drop_table_of (hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                                         req->tblName, &cat, &db, &err);
+  if (t == NULL)
+    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+  gboolean if_exists = !req->__isset_ifExists || req->ifExists;
+  MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .max_parts = -1 };
+  g_autoptr (MsFilterNode) filter = NULL;
+  guint must = 0;
+  ThmsRequestPartsSpec *spec = req->parts;
+  if (spec != NULL && spec->__isset_names)
+    {
+      q.by_names = TRUE;
+      q.names = (const char *const *) spec->names->pdata;
+      q.n_names = spec->names->len;
+      g_autoptr (GHashTable) distinct = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < spec->names->len; i++)
+        g_hash_table_add (distinct, g_ptr_array_index (spec->names, i));
+      must = if_exists ? 0 : g_hash_table_size (distinct);
+    }
+  else if (spec != NULL && spec->__isset_exprs)
+    {
+      filter = exprs_filter (spec->exprs, &err);
+      if (filter == NULL)
+        return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+      q.filter = filter;
+      must = if_exists ? 0 : 1;
+    }
+  else
+    {
+      err = g_error_new (MS_ERROR, MS_ERROR_NOT_ALLOWED, "Partition spec is not set");
+      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    }
+  g_autoptr (GPtrArray) dropped = (q.by_names && q.n_names == 0)
+                                    ? ms_partitions_new ()
+                                    : ms_store_partition_drop (hms->store, &q, must, &err);
+  if (dropped == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT))
+        err->code = MS_ERROR_NOT_ALLOWED;   /* a bad filter is a MetaException */
+      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    }
+  if (req->__isset_deleteData && req->deleteData)
+    delete_parts_data (hms, t, dropped);
+  if (!req->__isset_needResult || req->needResult)
+    {
+      hms_partitions_to_thrift (dropped, (*_return)->partitions);
+      (*_return)->__isset_partitions = TRUE;
+    }
+  ms_info ("dropped %u partition(s) of %s.%s.%s", dropped->len, cat, db, t->name);
+  return TRUE;
+}
+
+/* ---- alter ---- */
+
+/* Replace partitions with 'in' (Partition*), each identified by its values. */
+static gboolean
+alter_parts (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+             const GPtrArray *in, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
+    return FALSE;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  if (t == NULL)
+    {
+      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&missing));
+          return FALSE;
+        }
+      return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                      "Unable to alter partition because table or database does not exist.");
+    }
+  g_autoptr (GPtrArray) parts = parts_from_thrift (in);
+  g_autofree char *now = now_string ();
+  for (guint i = 0; i < parts->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (parts, i);
+      if (p->values->len != t->partition_keys->len)
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "alter is not possible");
+      if (p->sd == NULL)
+        {
+          /* keep the stored descriptor */
+          MsPartitionQuery q = { .catalog = cat, .db = db, .table = ltable, .by_values = TRUE,
+                                 .values = (const char *const *) p->values->pdata,
+                                 .n_values = p->values->len, .max_parts = 1 };
+          g_autoptr (GError) local = NULL;
+          g_autoptr (MsPartition) old = ms_store_partition_get (hms->store, &q, &local);
+          if (old == NULL)
+            return ms_fail (error, MS_ERROR_INVALID_OPERATION, "alter is not possible");
+          p->sd = g_steal_pointer (&old->sd);
+        }
+      const char *ddl = g_hash_table_lookup (p->params, DDL_TIME);
+      if (ddl == NULL || g_strcmp0 (ddl, "0") == 0)
+        g_hash_table_insert (p->params, g_strdup (DDL_TIME), g_strdup (now));
+    }
+  g_autoptr (GError) local = NULL;
+  if (!ms_store_partition_alter (hms->store, cat, db, ltable, parts, &local))
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "alter is not possible");
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+h_alter_partition (Iface *iface, const gchar *db_name, const gchar *tbl_name,
+                   const ThmsPartition *new_part, ThmsInvalidOperationException **o1,
+                   ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+  g_ptr_array_add (one, (gpointer) new_part);
+  if (!alter_parts (HMS (iface), db_name, NULL, tbl_name, one, &err))
+    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_alter_partition_env (Iface *iface, const gchar *db_name, const gchar *tbl_name,
+                       const ThmsPartition *new_part, const ThmsEnvironmentContext *env,
+                       ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  (void) env;
+  return h_alter_partition (iface, db_name, tbl_name, new_part, o1, o2, error);
+}
+
+static gboolean
+h_alter_partitions (Iface *iface, const gchar *db_name, const gchar *tbl_name,
+                    const GPtrArray *new_parts, ThmsInvalidOperationException **o1,
+                    ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  if (!alter_parts (HMS (iface), db_name, NULL, tbl_name, new_parts, &err))
+    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_alter_partitions_env (Iface *iface, const gchar *db_name, const gchar *tbl_name,
+                        const GPtrArray *new_parts, const ThmsEnvironmentContext *env,
+                        ThmsInvalidOperationException **o1, ThmsMetaException **o2,
+                        GError **error)
+{
+  (void) env;
+  return h_alter_partitions (iface, db_name, tbl_name, new_parts, o1, o2, error);
+}
+
+static gboolean
+h_alter_partitions_req (Iface *iface, ThmsAlterPartitionsResponse **_return,
+                        const ThmsAlterPartitionsRequest *req, ThmsInvalidOperationException **o1,
+                        ThmsMetaException **o2, GError **error)
+{
+  (void) _return;
+  GError *err = NULL;
+  if (!alter_parts (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                    req->tableName, req->partitions, &err))
+    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* ---- rename ---- */
+
+static gboolean
+rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+             const GPtrArray *part_vals, const ThmsPartition *new_part, GError **error)
+{
+  if (part_vals == NULL || part_vals->len == 0)
+    {
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, (gpointer) new_part);
+      return alter_parts (hms, raw_db, cat_override, table, one, error);
+    }
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
+    return FALSE;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  if (t == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "Unable to alter partition because table or database does not exist.");
+  g_autoptr (MsPartition) newp = hms_partition_from_thrift (new_part);
+  if (!check_values (t, newp->values, error))
+    return FALSE;
+  MsPartitionQuery q = { .catalog = cat, .db = db, .table = ltable, .by_values = TRUE,
+                         .values = (const char *const *) part_vals->pdata,
+                         .n_values = part_vals->len, .max_parts = 1 };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (MsPartition) old = ms_store_partition_get (hms->store, &q, &local);
+  if (old == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "Unable to rename partition because old partition does not exist");
+  if (newp->sd == NULL)
+    newp->sd = ms_sd_copy (old->sd);
+  gboolean external = ms_table_is_external (t);
+  g_autofree char *new_name = part_name (t, newp->values);
+  const char *old_loc = old->sd ? old->sd->location : NULL;
+  g_autofree char *dest = NULL;
+  if (external || t->sd == NULL || t->sd->location == NULL)
+    {
+      g_free (newp->sd->location);
+      newp->sd->location = g_strdup (old_loc);
+    }
+  else
+    {
+      dest = ms_storage_join (t->sd->location, new_name);
+      g_free (newp->sd->location);
+      newp->sd->location = g_strdup (dest);
+    }
+  g_autofree char *now = now_string ();
+  g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
+  /* move the data first (file://), back again if the catalog refuses */
+  gboolean moved = FALSE;
+  g_autofree char *src_path = old_loc ? ms_storage_local_path (old_loc) : NULL;
+  if (dest && old_loc && g_strcmp0 (dest, old_loc) != 0 && src_path
+      && g_file_test (src_path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *dest_path = ms_storage_local_path (dest);
+      if (dest_path && g_file_test (dest_path, G_FILE_TEST_EXISTS))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                        "New location for this partition %s already exists", dest);
+      g_autoptr (GError) merr = NULL;
+      if (!ms_storage_rename (old_loc, dest, &merr))
+        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                        "Unable to rename partition data from %s to %s: %s", old_loc, dest,
+                        merr->message);
+      moved = TRUE;
+    }
+  g_autoptr (GError) serr = NULL;
+  if (!ms_store_partition_rename (hms->store, cat, db, ltable,
+                                  (const char *const *) part_vals->pdata, part_vals->len, newp,
+                                  external, &serr))
+    {
+      if (moved)
+        ms_storage_rename (dest, old_loc, NULL);
+      if (g_error_matches (serr, MS_ERROR, MS_ERROR_ALREADY_EXISTS)
+          || g_error_matches (serr, MS_ERROR, MS_ERROR_NOT_FOUND))
+        serr->code = MS_ERROR_INVALID_OPERATION;
+      g_propagate_error (error, g_steal_pointer (&serr));
+      return FALSE;
+    }
+  ms_info ("renamed a partition of %s.%s.%s to %s", cat, db, ltable, new_name);
+  return TRUE;
+}
+
+static gboolean
+h_rename_partition (Iface *iface, const gchar *db_name, const gchar *tbl_name,
+                    const GPtrArray *part_vals, const ThmsPartition *new_part,
+                    ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+{
+  GError *err = NULL;
+  if (!rename_part (HMS (iface), db_name, NULL, tbl_name, part_vals, new_part, &err))
+    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+static gboolean
+h_rename_partition_req (Iface *iface, ThmsRenamePartitionResponse **_return,
+                        const ThmsRenamePartitionRequest *req, ThmsInvalidOperationException **o1,
+                        ThmsMetaException **o2, GError **error)
+{
+  (void) _return;
+  GError *err = NULL;
+  if (!rename_part (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
+                    req->tableName, req->partVals, req->newPart, &err))
+    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
+  return TRUE;
+}
+
+/* ---- exchange ---- */
+
+static GPtrArray *
+exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *src_table,
+          const char *dst_db, const char *dst_table, GError **error)
+{
+  g_autofree char *scat = NULL, *sdb = NULL, *dcat = NULL, *ddb = NULL;
+  if (!hms_resolve_db (src_db, NULL, &scat, &sdb, error)
+      || !hms_resolve_db (dst_db, NULL, &dcat, &ddb, error))
+    return NULL;
+  g_autofree char *lsrc = g_ascii_strdown (src_table ? src_table : "", -1);
+  g_autofree char *ldst = g_ascii_strdown (dst_table ? dst_table : "", -1);
+  g_autoptr (MsTable) src = ms_store_table_get (hms->store, scat, sdb, lsrc, error);
+  if (src == NULL)
+    return NULL;
+  g_autoptr (MsTable) dst = ms_store_table_get (hms->store, dcat, ddb, ldst, error);
+  if (dst == NULL)
+    return NULL;
+  if (spec == NULL || g_hash_table_size ((GHashTable *) spec) == 0)
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The partition spec is empty"), NULL;
+  if (!ms_columns_equal (src->sd ? src->sd->cols : NULL, dst->sd ? dst->sd->cols : NULL)
+      || !ms_columns_equal (src->partition_keys, dst->partition_keys))
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "The tables have different schemas. Their partitions cannot be exchanged."),
+           NULL;
+  /* the spec's values in key order; unnamed keys are "" (any) */
+  g_autoptr (GPtrArray) vals = ms_strings_new ();
+  g_autoptr (GPtrArray) present_keys = ms_strings_new ();
+  g_autoptr (GPtrArray) present_vals = ms_strings_new ();
+  guint matched = 0;
+  for (guint i = 0; i < src->partition_keys->len; i++)
+    {
+      const char *key = ((MsColumn *) g_ptr_array_index (src->partition_keys, i))->name;
+      const char *v = NULL;
+      GHashTableIter it;
+      gpointer k, val;
+      g_hash_table_iter_init (&it, (GHashTable *) spec);
+      while (g_hash_table_iter_next (&it, &k, &val))
+        if (g_ascii_strcasecmp (k, key) == 0)
+          v = val;
+      g_ptr_array_add (vals, g_strdup (v ? v : ""));
+      if (v && *v)
+        {
+          g_ptr_array_add (present_keys, g_strdup (key));
+          g_ptr_array_add (present_vals, g_strdup (v));
+          matched++;
+        }
+    }
+  if (matched != g_hash_table_size ((GHashTable *) spec))
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "The partition spec names keys the table %s does not have", lsrc), NULL;
+  g_autoptr (GPtrArray) moved = ms_store_partition_exchange (
+      hms->store, src, dst, (const char *const *) vals->pdata, vals->len, error);
+  if (moved == NULL)
+    return NULL;
+  /* data: <src>/<spec path> -> <dst>/<spec path> on file:// */
+  g_autofree char *rel = ms_part_name_make ((const char *const *) present_keys->pdata,
+                                            (const char *const *) present_vals->pdata,
+                                            present_keys->len);
+  if (src->sd && src->sd->location && dst->sd && dst->sd->location)
+    {
+      g_autofree char *from = ms_storage_join (src->sd->location, rel);
+      g_autofree char *to = ms_storage_join (dst->sd->location, rel);
+      g_autofree char *from_path = ms_storage_local_path (from);
+      if (from_path && g_file_test (from_path, G_FILE_TEST_IS_DIR))
+        {
+          g_autofree char *parent = g_path_get_dirname (to);
+          ms_storage_mkdirs (parent, NULL);
+          g_autoptr (GError) merr = NULL;
+          if (!ms_storage_rename (from, to, &merr))
+            ms_warn ("exchange_partition: moving %s to %s: %s", from, to, merr->message);
+        }
+    }
+  ms_info ("exchanged %u partition(s) from %s.%s.%s to %s.%s.%s", moved->len, scat, sdb, lsrc,
+           dcat, ddb, ldst);
+  return g_steal_pointer (&moved);
+}
+
+static gboolean
+h_exchange_partition (Iface *iface, ThmsPartition **_return, const GHashTable *spec,
+                      const gchar *source_db, const gchar *source_table_name, const gchar *dest_db,
+                      const gchar *dest_table_name, ThmsMetaException **o1,
+                      ThmsNoSuchObjectException **o2, ThmsInvalidObjectException **o3,
+                      ThmsInvalidInputException **o4, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) moved = exchange (HMS (iface), spec, source_db, source_table_name, dest_db,
+                                          dest_table_name, &err);
+  if (moved == NULL)
+    return hms_raise (err, error, NSO, o2, IOB, o3, IIN, o4, META, o1, G_TYPE_INVALID);
+  if (moved->len > 0)
+    hms_partition_to_thrift (g_ptr_array_index (moved, 0), *_return);
+  return TRUE;
+}
+
+static gboolean
+h_exchange_partitions (Iface *iface, GPtrArray **_return, const GHashTable *spec,
+                       const gchar *source_db, const gchar *source_table_name,
+                       const gchar *dest_db, const gchar *dest_table_name, ThmsMetaException **o1,
+                       ThmsNoSuchObjectException **o2, ThmsInvalidObjectException **o3,
+                       ThmsInvalidInputException **o4, GError **error)
+{
+  GError *err = NULL;
+  g_autoptr (GPtrArray) moved = exchange (HMS (iface), spec, source_db, source_table_name, dest_db,
+                                          dest_table_name, &err);
+  if (moved == NULL)
+    return hms_raise (err, error, NSO, o2, IOB, o3, IIN, o4, META, o1, G_TYPE_INVALID);
+  hms_partitions_to_thrift (moved, *_return);
+  return TRUE;
+}
+
+void
+hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *k)
+{
+  k->add_partition = h_add_partition;
+  k->add_partition_with_environment_context = h_add_partition_env;
+  k->add_partitions = h_add_partitions;
+  k->add_partitions_pspec = h_add_partitions_pspec;
+  k->add_partitions_req = h_add_partitions_req;
+  k->append_partition = h_append_partition;
+  k->append_partition_with_environment_context = h_append_partition_env;
+  k->append_partition_by_name = h_append_partition_by_name;
+  k->append_partition_by_name_with_environment_context = h_append_partition_by_name_env;
+  k->drop_partition = h_drop_partition;
+  k->drop_partition_with_environment_context = h_drop_partition_env;
+  k->drop_partition_by_name = h_drop_partition_by_name;
+  k->drop_partition_by_name_with_environment_context = h_drop_partition_by_name_env;
+  k->drop_partitions_req = h_drop_partitions_req;
+  k->alter_partition = h_alter_partition;
+  k->alter_partition_with_environment_context = h_alter_partition_env;
+  k->alter_partitions = h_alter_partitions;
+  k->alter_partitions_with_environment_context = h_alter_partitions_env;
+  k->alter_partitions_req = h_alter_partitions_req;
+  k->rename_partition = h_rename_partition;
+  k->rename_partition_req = h_rename_partition_req;
+  k->exchange_partition = h_exchange_partition;
+  k->exchange_partitions = h_exchange_partitions;
+}

@@ -1,0 +1,209 @@
+/*
+ * partition_convert.c: Thrift Partition / PartitionSpec <-> the partition
+ * model.
+ */
+#include "hms/internal.h"
+#include "model/partition.h"
+
+MsPartition *
+hms_partition_from_thrift (const ThmsPartition *in)
+{
+  MsPartition *p = ms_partition_new ();
+  p->db_name = in->dbName ? g_ascii_strdown (in->dbName, -1) : NULL;
+  p->table_name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
+  if (in->__isset_catName && in->catName && *in->catName)
+    p->catalog = g_ascii_strdown (in->catName, -1);
+  for (guint i = 0; in->values != NULL && i < in->values->len; i++)
+    g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (in->values, i)));
+  p->create_time = in->createTime;
+  p->last_access_time = in->lastAccessTime;
+  if (in->__isset_sd && in->sd)
+    p->sd = hms_sd_from_thrift (in->sd);
+  if (in->parameters != NULL)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      g_hash_table_iter_init (&it, in->parameters);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
+    }
+  return p;
+}
+
+void
+hms_partition_to_thrift (const MsPartition *p, ThmsPartition *out)
+{
+  g_ptr_array_set_size (out->values, 0);
+  for (guint i = 0; i < p->values->len; i++)
+    g_ptr_array_add (out->values, g_strdup (g_ptr_array_index (p->values, i)));
+  out->__isset_values = TRUE;
+  hms_set_string (&out->dbName, p->db_name);
+  out->__isset_dbName = TRUE;
+  hms_set_string (&out->tableName, p->table_name);
+  out->__isset_tableName = TRUE;
+  out->createTime = p->create_time;
+  out->__isset_createTime = TRUE;
+  out->lastAccessTime = p->last_access_time;
+  out->__isset_lastAccessTime = TRUE;
+  if (p->sd)
+    {
+      hms_sd_to_thrift (p->sd, out->sd);
+      out->__isset_sd = TRUE;
+    }
+  g_hash_table_remove_all (out->parameters);
+  hms_params_to_thrift (p->params, out->parameters);
+  out->__isset_parameters = TRUE;
+  hms_set_string (&out->catName, p->catalog);
+  out->__isset_catName = p->catalog != NULL;
+}
+
+ThmsPartition *
+hms_partition_new_thrift (const MsPartition *p)
+{
+  ThmsPartition *out = g_object_new (THMS_TYPE_PARTITION, NULL);
+  hms_partition_to_thrift (p, out);
+  return out;
+}
+
+void
+hms_partitions_to_thrift (GPtrArray *parts, GPtrArray *out)
+{
+  for (guint i = 0; i < parts->len; i++)
+    g_ptr_array_add (out, hms_partition_new_thrift (g_ptr_array_index (parts, i)));
+}
+
+/* ---- partition specs ---- */
+
+/* Flattens 'specs' (PartitionSpec*) into MsPartition*; a spec with a
+ * shared descriptor gives each partition a copy located at the spec's
+ * root path joined with its relative path. */
+GPtrArray *
+hms_partitions_from_specs (GPtrArray *specs, GError **error)
+{
+  g_autoptr (GPtrArray) out = ms_partitions_new ();
+  for (guint i = 0; specs != NULL && i < specs->len; i++)
+    {
+      ThmsPartitionSpec *spec = g_ptr_array_index (specs, i);
+      if (spec->__isset_partitionList && spec->partitionList)
+        {
+          GPtrArray *parts = spec->partitionList->partitions;
+          for (guint j = 0; parts != NULL && j < parts->len; j++)
+            {
+              MsPartition *p = hms_partition_from_thrift (g_ptr_array_index (parts, j));
+              if (p->db_name == NULL && spec->dbName)
+                p->db_name = g_ascii_strdown (spec->dbName, -1);
+              if (p->table_name == NULL && spec->tableName)
+                p->table_name = g_ascii_strdown (spec->tableName, -1);
+              g_ptr_array_add (out, p);
+            }
+        }
+      else if (spec->__isset_sharedSDPartitionSpec && spec->sharedSDPartitionSpec)
+        {
+          ThmsPartitionSpecWithSharedSD *shared = spec->sharedSDPartitionSpec;
+          g_autoptr (MsStorageDescriptor) sd = shared->__isset_sd && shared->sd
+                                                   ? hms_sd_from_thrift (shared->sd)
+                                                   : ms_sd_new ();
+          GPtrArray *parts = shared->partitions;
+          for (guint j = 0; parts != NULL && j < parts->len; j++)
+            {
+              ThmsPartitionWithoutSD *w = g_ptr_array_index (parts, j);
+              MsPartition *p = ms_partition_new ();
+              p->db_name = spec->dbName ? g_ascii_strdown (spec->dbName, -1) : NULL;
+              p->table_name = spec->tableName ? g_ascii_strdown (spec->tableName, -1) : NULL;
+              if (spec->__isset_catName && spec->catName && *spec->catName)
+                p->catalog = g_ascii_strdown (spec->catName, -1);
+              for (guint k = 0; w->values != NULL && k < w->values->len; k++)
+                g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (w->values, k)));
+              p->create_time = w->createTime;
+              p->last_access_time = w->lastAccessTime;
+              p->sd = ms_sd_copy (sd);
+              g_free (p->sd->location);
+              p->sd->location = NULL;
+              if (spec->rootPath && *spec->rootPath)
+                p->sd->location = g_strconcat (spec->rootPath, w->relativePath ? w->relativePath : "",
+                                               NULL);
+              if (w->parameters)
+                {
+                  GHashTableIter it;
+                  gpointer k, v;
+                  g_hash_table_iter_init (&it, w->parameters);
+                  while (g_hash_table_iter_next (&it, &k, &v))
+                    g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
+                }
+              g_ptr_array_add (out, p);
+            }
+        }
+      else
+        return ms_fail (error, MS_ERROR_INVALID_OBJECT, "A partition spec has no partitions"), NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* One PartitionSpec of 'parts' (all of table 't') as Hive's
+ * get_partitions_pspec builds it: partitions under the table's location
+ * share its descriptor with relative paths, the others are listed whole. */
+void
+hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
+{
+  const char *root = t->sd ? t->sd->location : NULL;
+  g_autofree char *prefix = root ? g_strconcat (root, NULL) : NULL;
+  ThmsPartitionSpec *shared_spec = NULL, *list_spec = NULL;
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const MsPartition *p = g_ptr_array_index (parts, i);
+      const char *loc = p->sd ? p->sd->location : NULL;
+      gboolean under = prefix && loc && g_str_has_prefix (loc, prefix)
+                       && p->sd && t->sd && ms_sd_same_shape (p->sd, t->sd)
+                       && ms_columns_equal (p->sd->cols, t->sd->cols);
+      if (under)
+        {
+          if (shared_spec == NULL)
+            {
+              shared_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
+              hms_set_string (&shared_spec->dbName, t->db_name);
+              hms_set_string (&shared_spec->tableName, t->name);
+              hms_set_string (&shared_spec->rootPath, root);
+              hms_set_string (&shared_spec->catName, t->catalog);
+              shared_spec->__isset_dbName = shared_spec->__isset_tableName = TRUE;
+              shared_spec->__isset_rootPath = shared_spec->__isset_catName = TRUE;
+              shared_spec->__isset_sharedSDPartitionSpec = TRUE;
+              g_autoptr (MsStorageDescriptor) sd = ms_sd_copy (t->sd);
+              hms_sd_to_thrift (sd, shared_spec->sharedSDPartitionSpec->sd);
+              shared_spec->sharedSDPartitionSpec->__isset_sd = TRUE;
+              shared_spec->sharedSDPartitionSpec->__isset_partitions = TRUE;
+            }
+          ThmsPartitionWithoutSD *w = g_object_new (THMS_TYPE_PARTITION_WITHOUT_S_D, NULL);
+          for (guint k = 0; k < p->values->len; k++)
+            g_ptr_array_add (w->values, g_strdup (g_ptr_array_index (p->values, k)));
+          w->__isset_values = TRUE;
+          w->createTime = p->create_time;
+          w->lastAccessTime = p->last_access_time;
+          w->__isset_createTime = w->__isset_lastAccessTime = TRUE;
+          hms_set_string (&w->relativePath, loc + strlen (prefix));
+          w->__isset_relativePath = TRUE;
+          hms_params_to_thrift (p->params, w->parameters);
+          w->__isset_parameters = TRUE;
+          g_ptr_array_add (shared_spec->sharedSDPartitionSpec->partitions, w);
+        }
+      else
+        {
+          if (list_spec == NULL)
+            {
+              list_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
+              hms_set_string (&list_spec->dbName, t->db_name);
+              hms_set_string (&list_spec->tableName, t->name);
+              hms_set_string (&list_spec->rootPath, root);
+              hms_set_string (&list_spec->catName, t->catalog);
+              list_spec->__isset_dbName = list_spec->__isset_tableName = TRUE;
+              list_spec->__isset_rootPath = list_spec->__isset_catName = TRUE;
+              list_spec->__isset_partitionList = TRUE;
+              list_spec->partitionList->__isset_partitions = TRUE;
+            }
+          g_ptr_array_add (list_spec->partitionList->partitions, hms_partition_new_thrift (p));
+        }
+    }
+  if (shared_spec)
+    g_ptr_array_add (out, shared_spec);
+  if (list_spec)
+    g_ptr_array_add (out, list_spec);
+}

@@ -1,0 +1,236 @@
+/*
+ * partition.c: constructors, destructors, deep copies and comparisons of
+ * the partition model (see partition.h).
+ */
+#include "model/partition.h"
+#include <string.h>
+
+MsPartition *
+ms_partition_new (void)
+{
+  MsPartition *p = g_new0 (MsPartition, 1);
+  p->values = ms_strings_new ();
+  p->params = ms_params_new ();
+  return p;
+}
+
+void
+ms_partition_free (MsPartition *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->catalog);
+  g_free (p->db_name);
+  g_free (p->table_name);
+  g_ptr_array_unref (p->values);
+  ms_sd_free (p->sd);
+  g_hash_table_unref (p->params);
+  g_free (p);
+}
+
+GPtrArray *
+ms_partitions_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_partition_free);
+}
+
+GPtrArray *
+ms_columns_copy (GPtrArray *cols)
+{
+  GPtrArray *out = ms_columns_new ();
+  for (guint i = 0; cols != NULL && i < cols->len; i++)
+    {
+      const MsColumn *c = g_ptr_array_index (cols, i);
+      g_ptr_array_add (out, ms_column_new (c->name, c->type, c->comment));
+    }
+  return out;
+}
+
+static GPtrArray *
+strings_copy (GPtrArray *in)
+{
+  GPtrArray *out = ms_strings_new ();
+  for (guint i = 0; in != NULL && i < in->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  return out;
+}
+
+static MsSerDe *
+serde_copy (const MsSerDe *s)
+{
+  if (s == NULL)
+    return NULL;
+  MsSerDe *o = ms_serde_new ();
+  o->name = g_strdup (s->name);
+  o->serialization_lib = g_strdup (s->serialization_lib);
+  o->description = g_strdup (s->description);
+  o->serializer_class = g_strdup (s->serializer_class);
+  o->deserializer_class = g_strdup (s->deserializer_class);
+  o->serde_type = s->serde_type;
+  g_hash_table_unref (o->params);
+  o->params = ms_params_copy (s->params);
+  return o;
+}
+
+static MsSkewed *
+skewed_copy (const MsSkewed *s)
+{
+  if (s == NULL)
+    return NULL;
+  MsSkewed *o = ms_skewed_new ();
+  g_ptr_array_unref (o->names);
+  o->names = strings_copy (s->names);
+  for (guint i = 0; i < s->values->len; i++)
+    g_ptr_array_add (o->values, strings_copy (g_ptr_array_index (s->values, i)));
+  for (guint i = 0; i < s->locations->len; i++)
+    {
+      const MsSkewedLocation *l = g_ptr_array_index (s->locations, i);
+      MsSkewedLocation *c = ms_skewed_location_new ();
+      g_ptr_array_unref (c->values);
+      c->values = strings_copy (l->values);
+      c->location = g_strdup (l->location);
+      g_ptr_array_add (o->locations, c);
+    }
+  return o;
+}
+
+MsStorageDescriptor *
+ms_sd_copy (const MsStorageDescriptor *sd)
+{
+  if (sd == NULL)
+    return NULL;
+  MsStorageDescriptor *o = ms_sd_new ();
+  o->location = g_strdup (sd->location);
+  o->input_format = g_strdup (sd->input_format);
+  o->output_format = g_strdup (sd->output_format);
+  o->compressed = sd->compressed;
+  o->num_buckets = sd->num_buckets;
+  o->serde = serde_copy (sd->serde);
+  g_ptr_array_unref (o->cols);
+  o->cols = ms_columns_copy (sd->cols);
+  g_ptr_array_unref (o->bucket_cols);
+  o->bucket_cols = strings_copy (sd->bucket_cols);
+  for (guint i = 0; i < sd->sort_cols->len; i++)
+    {
+      const MsSortCol *s = g_ptr_array_index (sd->sort_cols, i);
+      g_ptr_array_add (o->sort_cols, ms_sort_col_new (s->col, s->order));
+    }
+  o->skewed = skewed_copy (sd->skewed);
+  o->stored_as_subdirs = sd->stored_as_subdirs;
+  g_hash_table_unref (o->params);
+  o->params = ms_params_copy (sd->params);
+  return o;
+}
+
+/* ---- comparisons ---- */
+
+static gboolean
+str_eq (const char *a, const char *b)
+{
+  return g_strcmp0 (a, b) == 0;
+}
+
+static gboolean
+strings_equal (GPtrArray *a, GPtrArray *b)
+{
+  guint na = a ? a->len : 0, nb = b ? b->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (!str_eq (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+ms_columns_equal (GPtrArray *a, GPtrArray *b)
+{
+  guint na = a ? a->len : 0, nb = b ? b->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    {
+      const MsColumn *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+      if (!str_eq (x->name, y->name) || !str_eq (x->type, y->type)
+          || !str_eq (x->comment, y->comment))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_params_equal (GHashTable *a, GHashTable *b)
+{
+  guint na = a ? g_hash_table_size (a) : 0, nb = b ? g_hash_table_size (b) : 0;
+  if (na != nb)
+    return FALSE;
+  if (na == 0)
+    return TRUE;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, a);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      gpointer other;
+      if (!g_hash_table_lookup_extended (b, k, NULL, &other) || !str_eq (v, other))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+serde_equal (const MsSerDe *a, const MsSerDe *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return str_eq (a->name, b->name) && str_eq (a->serialization_lib, b->serialization_lib)
+         && str_eq (a->description, b->description)
+         && str_eq (a->serializer_class, b->serializer_class)
+         && str_eq (a->deserializer_class, b->deserializer_class)
+         && a->serde_type == b->serde_type && ms_params_equal (a->params, b->params);
+}
+
+static gboolean
+skewed_equal (const MsSkewed *a, const MsSkewed *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (!strings_equal (a->names, b->names) || a->values->len != b->values->len
+      || a->locations->len != b->locations->len)
+    return FALSE;
+  for (guint i = 0; i < a->values->len; i++)
+    if (!strings_equal (g_ptr_array_index (a->values, i), g_ptr_array_index (b->values, i)))
+      return FALSE;
+  for (guint i = 0; i < a->locations->len; i++)
+    {
+      const MsSkewedLocation *x = g_ptr_array_index (a->locations, i);
+      const MsSkewedLocation *y = g_ptr_array_index (b->locations, i);
+      if (!strings_equal (x->values, y->values) || !str_eq (x->location, y->location))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_sd_same_shape (const MsStorageDescriptor *a, const MsStorageDescriptor *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (!str_eq (a->input_format, b->input_format) || !str_eq (a->output_format, b->output_format)
+      || a->compressed != b->compressed || a->num_buckets != b->num_buckets
+      || a->stored_as_subdirs != b->stored_as_subdirs)
+    return FALSE;
+  if (!serde_equal (a->serde, b->serde) || !strings_equal (a->bucket_cols, b->bucket_cols)
+      || !skewed_equal (a->skewed, b->skewed) || !ms_params_equal (a->params, b->params))
+    return FALSE;
+  if (a->sort_cols->len != b->sort_cols->len)
+    return FALSE;
+  for (guint i = 0; i < a->sort_cols->len; i++)
+    {
+      const MsSortCol *x = g_ptr_array_index (a->sort_cols, i);
+      const MsSortCol *y = g_ptr_array_index (b->sort_cols, i);
+      if (!str_eq (x->col, y->col) || x->order != y->order)
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,38 @@
+/*
+ * partition.h: partitions in the plain C model, shared by the HMS door and
+ * the store, and the descriptor comparisons the store uses to keep a
+ * partition's storage descriptor only where it differs from its table's.
+ *
+ * Every struct owns what it points to and is freed with its _free function.
+ */
+#pragma once
+#include "model/table.h"
+
+typedef struct {
+  gint64 id;                   /* store's partition id; 0 before creation */
+  char *catalog;
+  char *db_name;
+  char *table_name;
+  GPtrArray *values;           /* char*, one per partition key, in key order */
+  int create_time;
+  int last_access_time;
+  MsStorageDescriptor *sd;     /* NULL only for input that sent none */
+  GHashTable *params;
+} MsPartition;
+
+MsPartition *ms_partition_new (void);
+void ms_partition_free (MsPartition *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsPartition, ms_partition_free)
+
+/* A new array of MsPartition* that frees them. */
+GPtrArray *ms_partitions_new (void);
+
+/* Deep copies (NULL for NULL). */
+MsStorageDescriptor *ms_sd_copy (const MsStorageDescriptor *sd);
+GPtrArray *ms_columns_copy (GPtrArray *cols);
+
+gboolean ms_columns_equal (GPtrArray *a, GPtrArray *b);
+gboolean ms_params_equal (GHashTable *a, GHashTable *b);
+/* Whether two descriptors agree in everything but location and columns
+ * (formats, compression, buckets, SerDe, sort, skew, parameters). */
+gboolean ms_sd_same_shape (const MsStorageDescriptor *a, const MsStorageDescriptor *b);
