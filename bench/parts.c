@@ -401,27 +401,23 @@ ensure_loaded (Conn *c, Opts *o, const char *name, int batches, gboolean *loaded
 gboolean
 parts_setup (Opts *o, const char *const *ops, GError **error)
 {
-  const PartOp *need[G_N_ELEMENTS (part_ops)] = { NULL };
-  gboolean any = FALSE;
+  /* the shared tables the operations read, each loaded once */
+  g_autoptr (GHashTable) need = g_hash_table_new (g_str_hash, g_str_equal);
   for (const char *const *op = ops; *op; op++)
     {
       const PartOp *p = part_op_find (*op, NULL);
-      if (p == NULL || p->table == NULL || (o->no_1m && parts_needs_1m (*op)))
-        continue;
-      need[p - part_ops] = p;
-      any = TRUE;
+      if (p != NULL && p->table != NULL && !(o->no_1m && parts_needs_1m (*op)))
+        g_hash_table_add (need, (gpointer) p->table);
     }
-  if (!any)
+  if (g_hash_table_size (need) == 0)
     return TRUE;
   Conn c = { 0 };
   if (!conn_open (&c, o, error))
     return FALSE;
   gboolean ok = TRUE, loaded = FALSE;
-  GHashTable *done = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; ok && i < G_N_ELEMENTS (part_ops); i++)
-    if (need[i] && g_hash_table_add (done, (gpointer) need[i]->table))
-      ok = ensure_loaded (&c, o, need[i]->table, need[i]->batches, &loaded, error);
-  g_hash_table_unref (done);
+    if (part_ops[i].table != NULL && g_hash_table_remove (need, part_ops[i].table))
+      ok = ensure_loaded (&c, o, part_ops[i].table, part_ops[i].batches, &loaded, error);
   conn_close (&c);
   /* fresh planner statistics, as autovacuum would have after the load */
   if (ok && loaded && o->pg != NULL)
