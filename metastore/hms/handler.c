@@ -110,10 +110,13 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
    * base dispatcher. */
   ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
   ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
-  /* the hot table reads skip the generated object model (table_wire.c) */
+  /* the hot table reads and partition listings skip the generated object
+   * model (table_wire.c, partition_wire.c) */
+  MsHms *hms = MS_HMS_HANDLER (hp->handler)->hms;
   gboolean handled = FALSE;
-  gboolean ok = hms_wire_dispatch (MS_HMS_HANDLER (hp->handler)->hms, protocol, fname, seqid,
-                                   &handled, error);
+  gboolean ok = hms_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
+  if (!handled)
+    ok = hms_partition_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
   if (handled)
     {
       g_free (fname);

@@ -105,6 +105,9 @@ void hms_partitions_to_thrift (GPtrArray *parts, GPtrArray *out);   /* appends T
 GPtrArray *hms_partitions_from_specs (GPtrArray *specs, GError **error);  /* MsPartition* */
 void hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out);
 /* partition lists straight onto the wire (partition_wire.c) */
+/* Write one Partition struct exactly as the generated writer would for
+ * hms_partition_to_thrift (p). */
+gboolean hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p, GError **error);
 gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname,
                                       gint32 seqid, gboolean *handled, GError **error);
 

@@ -8,6 +8,7 @@
 #include "hms/internal.h"
 #include "store/store.h"
 #include "core/part_name.h"
+#include "hms/partition_query.h"
 #include <string.h>
 
 typedef ThmsThriftHiveMetastoreIf Iface;
@@ -15,92 +16,8 @@ typedef ThmsThriftHiveMetastoreIf Iface;
 #define META THMS_TYPE_META_EXCEPTION
 #define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
 
-/* A read request after name resolution; owns its strings. */
-typedef struct {
-  char *catalog, *db, *table;
-  GPtrArray *names;         /* normalized names (by names) */
-  MsFilterNode *filter;
-  MsPartitionQuery q;
-} Read;
-
-static void
-read_clear (Read *r)
-{
-  g_free (r->catalog);
-  g_free (r->db);
-  g_free (r->table);
-  if (r->names)
-    g_ptr_array_unref (r->names);
-  ms_filter_node_free (r->filter);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Read, read_clear)
-
 static gboolean
-read_init (Read *r, const char *raw_db, const char *cat_override, const char *table, int max_parts,
-           GError **error)
-{
-  if (!hms_resolve_db (raw_db, cat_override, &r->catalog, &r->db, error))
-    return FALSE;
-  r->table = g_ascii_strdown (table ? table : "", -1);
-  r->q.catalog = r->catalog;
-  r->q.db = r->db;
-  r->q.table = r->table;
-  r->q.max_parts = max_parts < 0 ? -1 : max_parts;
-  return TRUE;
-}
-
-static void
-read_values (Read *r, const GPtrArray *values, gboolean partial)
-{
-  r->q.by_values = !partial;
-  r->q.partial = partial;
-  r->q.values = values ? (const char *const *) values->pdata : NULL;
-  r->q.n_values = values ? values->len : 0;
-}
-
-static void
-read_names (Read *r, const GPtrArray *names)
-{
-  r->names = ms_strings_new ();
-  for (guint i = 0; names != NULL && i < names->len; i++)
-    {
-      char *n = ms_part_name_lower_keys (g_ptr_array_index (names, i), NULL);
-      g_ptr_array_add (r->names, n ? n : g_strdup (""));
-    }
-  r->q.by_names = TRUE;
-  r->q.names = (const char *const *) r->names->pdata;
-  r->q.n_names = r->names->len;
-}
-
-/* A filter string (NULL or blank: none); parse errors are MetaExceptions
- * with the position. */
-static gboolean
-read_filter (Read *r, const char *filter, GError **error)
-{
-  g_autofree char *blank = g_strstrip (g_strdup (filter ? filter : ""));
-  if (*blank == '\0')
-    return TRUE;
-  r->filter = ms_filter_parse (filter, error);
-  if (r->filter == NULL)
-    {
-      (*error)->code = MS_ERROR_NOT_ALLOWED;
-      return FALSE;
-    }
-  r->q.filter = r->filter;
-  return TRUE;
-}
-
-/* Store errors of reads: filter problems are MetaExceptions. */
-static GError *
-meta_filter (GError *err)
-{
-  if (err && err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_INPUT)
-    err->code = MS_ERROR_NOT_ALLOWED;
-  return err;
-}
-
-static gboolean
-list_into (MsHms *hms, Read *r, GPtrArray *out, GError **error)
+list_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
 {
   g_autoptr (GPtrArray) parts = ms_store_partition_list (hms->store, &r->q, error);
   if (parts == NULL)
@@ -115,10 +32,10 @@ static gboolean
 get_one (MsHms *hms, const char *raw_db, const char *cat, const char *table,
          const GPtrArray *values, ThmsPartition *out, GError **error)
 {
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, raw_db, cat, table, 1, error))
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, raw_db, cat, table, 1, error))
     return FALSE;
-  read_values (&r, values, FALSE);
+  hms_part_read_values (&r, values, FALSE);
   g_autoptr (MsPartition) p = ms_store_partition_get (hms->store, &r.q, error);
   if (p == NULL)
     return FALSE;
@@ -166,12 +83,12 @@ h_get_partition_by_name (Iface *iface, ThmsPartition **_return, const gchar *db_
                          ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
+  g_auto (HmsPartRead) r = { 0 };
   g_autoptr (GPtrArray) one = g_ptr_array_new ();
   g_ptr_array_add (one, (gpointer) (part_name ? part_name : ""));
-  if (!read_init (&r, db_name, NULL, tbl_name, 1, &err))
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, 1, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  read_names (&r, one);
+  hms_part_read_names (&r, one);
   g_autoptr (GPtrArray) parts = ms_store_partition_list (HMS (iface)->store, &r.q, &err);
   if (parts == NULL)
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
@@ -193,8 +110,8 @@ h_get_partitions (Iface *iface, GPtrArray **_return, const gchar *db_name, const
                   GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
       || !list_into (HMS (iface), &r, *_return, &err))
     return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
   return TRUE;
@@ -206,8 +123,8 @@ h_get_partitions_req (Iface *iface, ThmsPartitionsResponse **_return,
                       ThmsMetaException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
                   req->__isset_maxParts ? req->maxParts : -1, &err)
       || !list_into (HMS (iface), &r, (*_return)->partitions, &err))
     return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
@@ -226,7 +143,7 @@ h_get_partitions_with_auth (Iface *iface, GPtrArray **_return, const gchar *db_n
 }
 
 static gboolean
-specs_into (MsHms *hms, Read *r, GPtrArray *out, GError **error)
+specs_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
 {
   g_autoptr (MsTable) t = ms_store_table_get (hms->store, r->catalog, r->db, r->table, error);
   if (t == NULL)
@@ -244,15 +161,15 @@ h_get_partitions_pspec (Iface *iface, GPtrArray **_return, const gchar *db_name,
                         ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
       || !specs_into (HMS (iface), &r, *_return, &err))
     return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
   return TRUE;
 }
 
 static gboolean
-names_into (MsHms *hms, Read *r, GPtrArray *out, GError **error)
+names_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
 {
   g_autoptr (GPtrArray) names = ms_store_partition_names (hms->store, &r->q, error);
   if (names == NULL)
@@ -268,8 +185,8 @@ h_get_partition_names (Iface *iface, GPtrArray **_return, const gchar *db_name,
                        ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
       || !names_into (HMS (iface), &r, *_return, &err))
     return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
   return TRUE;
@@ -279,10 +196,10 @@ static gboolean
 ps_list (MsHms *hms, const char *db, const char *cat, const char *table, const GPtrArray *vals,
          int max_parts, GPtrArray *out, gboolean names, GError **error)
 {
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db, cat, table, max_parts, error))
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db, cat, table, max_parts, error))
     return FALSE;
-  read_values (&r, vals, TRUE);
+  hms_part_read_values (&r, vals, TRUE);
   return names ? names_into (hms, &r, out, error) : list_into (hms, &r, out, error);
 }
 
@@ -354,7 +271,7 @@ h_get_partition_names_ps_req (Iface *iface, ThmsGetPartitionNamesPsResponse **_r
 /* Hive's expressions are serialized Java objects; we take the bytes as a
  * filter string when they are one, and refuse anything else clearly. */
 static gboolean
-expr_filter (Read *r, const GByteArray *expr, GError **error)
+expr_filter (HmsPartRead *r, const GByteArray *expr, GError **error)
 {
   if (expr == NULL || expr->len == 0)
     return TRUE;
@@ -379,11 +296,11 @@ h_get_partition_names_req (Iface *iface, GPtrArray **_return, const ThmsPartitio
                            ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
                   req->__isset_maxParts ? req->maxParts : -1, &err)
       || !expr_filter (&r, req->expr, &err) || !names_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
 }
 
@@ -393,10 +310,10 @@ h_get_partitions_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_n
                             ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !read_filter (&r, filter, &err)
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !hms_part_read_filter (&r, filter, &err)
       || !list_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
 }
 
@@ -406,10 +323,10 @@ h_get_part_specs_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_n
                             ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !read_filter (&r, filter, &err)
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err) || !hms_part_read_filter (&r, filter, &err)
       || !specs_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
 }
 
@@ -419,12 +336,12 @@ h_get_partitions_by_expr (Iface *iface, ThmsPartitionsByExprResult **_return,
                           ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
                   req->__isset_maxParts ? req->maxParts : -1, &err)
       || !expr_filter (&r, req->expr, &err)
       || !list_into (HMS (iface), &r, (*_return)->partitions, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   (*_return)->hasUnknownPartitions = FALSE;
   return TRUE;
 }
@@ -435,12 +352,12 @@ h_get_partitions_spec_by_expr (Iface *iface, ThmsPartitionsSpecByExprResult **_r
                                ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
                   req->__isset_maxParts ? req->maxParts : -1, &err)
       || !expr_filter (&r, req->expr, &err)
       || !specs_into (HMS (iface), &r, (*_return)->partitionsSpec, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   (*_return)->hasUnknownPartitions = FALSE;
   return TRUE;
 }
@@ -451,12 +368,12 @@ h_get_num_partitions_by_filter (Iface *iface, gint32 *_return, const gchar *db_n
                                 ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, -1, &err) || !read_filter (&r, filter, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err) || !hms_part_read_filter (&r, filter, &err))
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   gint64 n = ms_store_partition_count (HMS (iface)->store, &r.q, &err);
   if (n < 0)
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   *_return = (gint32) n;
   return TRUE;
 }
@@ -467,10 +384,10 @@ h_get_partitions_by_names (Iface *iface, GPtrArray **_return, const gchar *db_na
                            ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, db_name, NULL, tbl_name, -1, &err))
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  read_names (&r, names);
+  hms_part_read_names (&r, names);
   if (!list_into (HMS (iface), &r, *_return, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
@@ -482,10 +399,10 @@ h_get_partitions_by_names_req (Iface *iface, ThmsGetPartitionsByNamesResult **_r
                                ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->db_name, NULL, req->tbl_name, -1, &err))
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->db_name, NULL, req->tbl_name, -1, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  read_names (&r, req->__isset_names ? req->names : NULL);
+  hms_part_read_names (&r, req->__isset_names ? req->names : NULL);
   if (!list_into (HMS (iface), &r, (*_return)->partitions, &err))
     return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
   return TRUE;
@@ -497,11 +414,11 @@ h_get_partition_values (Iface *iface, ThmsPartitionValuesResponse **_return,
                         ThmsNoSuchObjectException **o2, GError **error)
 {
   GError *err = NULL;
-  g_auto (Read) r = { 0 };
-  if (!read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
                   req->__isset_maxParts ? (int) CLAMP (req->maxParts, -1, G_MAXINT) : -1, &err)
-      || !read_filter (&r, req->__isset_filter ? req->filter : NULL, &err))
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+      || !hms_part_read_filter (&r, req->__isset_filter ? req->filter : NULL, &err))
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
   for (guint i = 0; req->partitionKeys && i < req->partitionKeys->len; i++)
     g_ptr_array_add (keys, ((ThmsFieldSchema *) g_ptr_array_index (req->partitionKeys, i))->name);
@@ -513,7 +430,7 @@ h_get_partition_values (Iface *iface, ThmsPartitionValuesResponse **_return,
       !req->__isset_applyDistinct || req->applyDistinct, (const char *const *) order->pdata,
       order->len, !req->__isset_ascending || req->ascending, &err);
   if (rows == NULL)
-    return hms_raise (meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
+    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
   for (guint i = 0; i < rows->len; i++)
     {
       GPtrArray *row = g_ptr_array_index (rows, i);

@@ -1,0 +1,280 @@
+/*
+ * wire.c: writing Thrift replies field by field from the model (see
+ * wire.h), shared by the fast table and partition reads.
+ */
+#include "hms/wire.h"
+#include "core/log.h"
+#include <thrift/c_glib/thrift_application_exception.h>
+
+void
+hms_wire_field_begin (Wire *w, const char *name, ThriftType type, gint16 id)
+{
+  W_DO (thrift_protocol_write_field_begin (w->p, name, type, id, w->error));
+}
+
+void
+hms_wire_field_end (Wire *w)
+{
+  W_DO (thrift_protocol_write_field_end (w->p, w->error));
+}
+
+void
+hms_wire_string_field (Wire *w, const char *name, gint16 id, const char *value)
+{
+  if (value == NULL)
+    return;
+  hms_wire_field_begin (w, name, T_STRING, id);
+  W_DO (thrift_protocol_write_string (w->p, value, w->error));
+  hms_wire_field_end (w);
+}
+
+void
+hms_wire_i32_field (Wire *w, const char *name, gint16 id, gint32 value)
+{
+  hms_wire_field_begin (w, name, T_I32, id);
+  W_DO (thrift_protocol_write_i32 (w->p, value, w->error));
+  hms_wire_field_end (w);
+}
+
+void
+hms_wire_i64_field (Wire *w, const char *name, gint16 id, gint64 value)
+{
+  hms_wire_field_begin (w, name, T_I64, id);
+  W_DO (thrift_protocol_write_i64 (w->p, value, w->error));
+  hms_wire_field_end (w);
+}
+
+void
+hms_wire_bool_field (Wire *w, const char *name, gint16 id, gboolean value)
+{
+  hms_wire_field_begin (w, name, T_BOOL, id);
+  W_DO (thrift_protocol_write_bool (w->p, value, w->error));
+  hms_wire_field_end (w);
+}
+
+void
+hms_wire_struct_begin (Wire *w, const char *name)
+{
+  W_DO (thrift_protocol_write_struct_begin (w->p, name, w->error));
+}
+
+void
+hms_wire_struct_end (Wire *w)
+{
+  W_DO (thrift_protocol_write_field_stop (w->p, w->error));
+  W_DO (thrift_protocol_write_struct_end (w->p, w->error));
+}
+
+void
+hms_wire_string_map (Wire *w, GHashTable *map)
+{
+  guint n = map ? g_hash_table_size (map) : 0;
+  W_DO (thrift_protocol_write_map_begin (w->p, T_STRING, T_STRING, (gint32) n, w->error));
+  if (n > 0)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      g_hash_table_iter_init (&it, map);
+      while (w->ok && g_hash_table_iter_next (&it, &k, &v))
+        {
+          W_DO (thrift_protocol_write_string (w->p, k, w->error));
+          W_DO (thrift_protocol_write_string (w->p, v ? v : "", w->error));
+        }
+    }
+  W_DO (thrift_protocol_write_map_end (w->p, w->error));
+}
+
+void
+hms_wire_string_list (Wire *w, GPtrArray *list)
+{
+  guint n = list ? list->len : 0;
+  W_DO (thrift_protocol_write_list_begin (w->p, T_STRING, (gint32) n, w->error));
+  for (guint i = 0; w->ok && i < n; i++)
+    {
+      const char *s = g_ptr_array_index (list, i);
+      W_DO (thrift_protocol_write_string (w->p, s ? s : "", w->error));
+    }
+  W_DO (thrift_protocol_write_list_end (w->p, w->error));
+}
+
+/* ---- structs ---- */
+
+void
+hms_wire_field_schema (Wire *w, const MsColumn *c)
+{
+  hms_wire_struct_begin (w, "FieldSchema");
+  hms_wire_string_field (w, "name", 1, c->name);
+  hms_wire_string_field (w, "type", 2, c->type);
+  hms_wire_string_field (w, "comment", 3, c->comment);
+  hms_wire_struct_end (w);
+}
+
+void
+hms_wire_columns (Wire *w, GPtrArray *cols)
+{
+  guint n = cols ? cols->len : 0;
+  W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) n, w->error));
+  for (guint i = 0; w->ok && i < n; i++)
+    hms_wire_field_schema (w, g_ptr_array_index (cols, i));
+  W_DO (thrift_protocol_write_list_end (w->p, w->error));
+}
+
+void
+hms_wire_serde (Wire *w, const MsSerDe *s)
+{
+  hms_wire_struct_begin (w, "SerDeInfo");
+  if (s != NULL)
+    {
+      hms_wire_string_field (w, "name", 1, s->name);
+      hms_wire_string_field (w, "serializationLib", 2, s->serialization_lib);
+    }
+  hms_wire_field_begin (w, "parameters", T_MAP, 3);
+  hms_wire_string_map (w, s ? s->params : NULL);
+  hms_wire_field_end (w);
+  if (s != NULL)
+    {
+      hms_wire_string_field (w, "description", 4, s->description);
+      hms_wire_string_field (w, "serializerClass", 5, s->serializer_class);
+      hms_wire_string_field (w, "deserializerClass", 6, s->deserializer_class);
+      if (s->serde_type)
+        hms_wire_i32_field (w, "serdeType", 7, s->serde_type);
+    }
+  hms_wire_struct_end (w);
+}
+
+void
+hms_wire_skewed (Wire *w, const MsSkewed *s)
+{
+  hms_wire_struct_begin (w, "SkewedInfo");
+  hms_wire_field_begin (w, "skewedColNames", T_LIST, 1);
+  hms_wire_string_list (w, s ? s->names : NULL);
+  hms_wire_field_end (w);
+  hms_wire_field_begin (w, "skewedColValues", T_LIST, 2);
+  guint n = s ? s->values->len : 0;
+  W_DO (thrift_protocol_write_list_begin (w->p, T_LIST, (gint32) n, w->error));
+  for (guint i = 0; w->ok && i < n; i++)
+    hms_wire_string_list (w, g_ptr_array_index (s->values, i));
+  W_DO (thrift_protocol_write_list_end (w->p, w->error));
+  hms_wire_field_end (w);
+  hms_wire_field_begin (w, "skewedColValueLocationMaps", T_MAP, 3);
+  n = s ? s->locations->len : 0;
+  W_DO (thrift_protocol_write_map_begin (w->p, T_LIST, T_STRING, (gint32) n, w->error));
+  for (guint i = 0; w->ok && i < n; i++)
+    {
+      const MsSkewedLocation *l = g_ptr_array_index (s->locations, i);
+      hms_wire_string_list (w, l->values);
+      W_DO (thrift_protocol_write_string (w->p, l->location ? l->location : "", w->error));
+    }
+  W_DO (thrift_protocol_write_map_end (w->p, w->error));
+  hms_wire_field_end (w);
+  hms_wire_struct_end (w);
+}
+
+void
+hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd)
+{
+  hms_wire_struct_begin (w, "StorageDescriptor");
+  hms_wire_field_begin (w, "cols", T_LIST, 1);
+  hms_wire_columns (w, sd ? sd->cols : NULL);
+  hms_wire_field_end (w);
+  if (sd != NULL)
+    {
+      hms_wire_string_field (w, "location", 2, sd->location);
+      hms_wire_string_field (w, "inputFormat", 3, sd->input_format);
+      hms_wire_string_field (w, "outputFormat", 4, sd->output_format);
+    }
+  hms_wire_bool_field (w, "compressed", 5, sd ? sd->compressed : FALSE);
+  hms_wire_i32_field (w, "numBuckets", 6, sd ? sd->num_buckets : 0);
+  hms_wire_field_begin (w, "serdeInfo", T_STRUCT, 7);
+  hms_wire_serde (w, sd ? sd->serde : NULL);
+  hms_wire_field_end (w);
+  hms_wire_field_begin (w, "bucketCols", T_LIST, 8);
+  hms_wire_string_list (w, sd ? sd->bucket_cols : NULL);
+  hms_wire_field_end (w);
+  hms_wire_field_begin (w, "sortCols", T_LIST, 9);
+  guint n = sd ? sd->sort_cols->len : 0;
+  W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) n, w->error));
+  for (guint i = 0; w->ok && i < n; i++)
+    {
+      const MsSortCol *s = g_ptr_array_index (sd->sort_cols, i);
+      hms_wire_struct_begin (w, "Order");
+      hms_wire_string_field (w, "col", 1, s->col);
+      hms_wire_i32_field (w, "order", 2, s->order);
+      hms_wire_struct_end (w);
+    }
+  W_DO (thrift_protocol_write_list_end (w->p, w->error));
+  hms_wire_field_end (w);
+  hms_wire_field_begin (w, "parameters", T_MAP, 10);
+  hms_wire_string_map (w, sd ? sd->params : NULL);
+  hms_wire_field_end (w);
+  if (sd != NULL)
+    {
+      hms_wire_field_begin (w, "skewedInfo", T_STRUCT, 11);
+      hms_wire_skewed (w, sd->skewed);
+      hms_wire_field_end (w);
+      hms_wire_bool_field (w, "storedAsSubDirectories", 12, sd->stored_as_subdirs);
+    }
+  hms_wire_struct_end (w);
+}
+
+/* ---- replies ---- */
+
+gboolean
+hms_wire_reply_end (ThriftProtocol *p, GError **error)
+{
+  ThriftTransport *transport = p->transport;
+  return thrift_protocol_write_message_end (p, error) >= 0
+         && thrift_transport_write_end (transport, error) && thrift_transport_flush (transport, error);
+}
+
+/* A declared exception: the result struct with only field 'id' set to an
+ * exception struct holding 'message'. */
+gboolean
+hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *result_name,
+                 gint16 id, const char *field, const char *type, const char *message,
+                 GError **error)
+{
+  Wire wire = { p, error, TRUE }, *w = &wire;
+  W_DO (thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error));
+  hms_wire_struct_begin (w, result_name);
+  hms_wire_field_begin (w, field, T_STRUCT, id);
+  hms_wire_struct_begin (w, type);
+  hms_wire_string_field (w, "message", 1, message);
+  hms_wire_struct_end (w);
+  hms_wire_field_end (w);
+  hms_wire_struct_end (w);
+  return w->ok && hms_wire_reply_end (p, error);
+}
+
+/* An undeclared failure: a TApplicationException, as the generated
+ * processor sends when a handler fails without a declared exception. */
+gboolean
+hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *message,
+                     GError **error)
+{
+  if (thrift_protocol_write_message_begin (p, method, T_EXCEPTION, seqid, error) < 0)
+    return FALSE;
+  ThriftApplicationException *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
+                                                THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR,
+                                                "message", message, NULL);
+  gboolean ok = thrift_struct_write (THRIFT_STRUCT (x), p, error) >= 0;
+  g_object_unref (x);
+  return ok && hms_wire_reply_end (p, error);
+}
+
+gboolean
+hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error)
+{
+  return thrift_struct_read (args, p, error) >= 0 && thrift_protocol_read_message_end (p, error) >= 0
+         && thrift_transport_read_end (p->transport, error);
+}
+
+void
+hms_wire_log_answer (const GError *err)
+{
+  if (err->domain == MS_ERROR && (err->code == MS_ERROR_INTERNAL || err->code == MS_ERROR_UNAVAILABLE))
+    ms_warn ("call failed: %s", err->message);
+  else
+    ms_debug ("call answered with %s: %s", ms_error_code_name (err->code), err->message);
+}
+

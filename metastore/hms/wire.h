@@ -1,0 +1,45 @@
+/*
+ * wire.h: writing Thrift replies straight from the model with the
+ * protocol's primitives, in the field order and with the presence rules of
+ * the generated c_glib writers, so hot reads skip building GObjects.
+ * Used by table_wire.c and partition_wire.c.
+ */
+#pragma once
+#include "hms/internal.h"
+#include "model/table.h"
+
+/* A writer that stops at the first error. */
+typedef struct {
+  ThriftProtocol *p;
+  GError **error;
+  gboolean ok;
+} Wire;
+
+#define W_DO(call)                                                                                 \
+  do                                                                                               \
+    {                                                                                              \
+      if (w->ok && (call) < 0)                                                                     \
+        w->ok = FALSE;                                                                             \
+    }                                                                                              \
+  while (0)
+
+void hms_wire_field_begin (Wire *w, const char *name, ThriftType type, gint16 id);
+void hms_wire_field_end (Wire *w);
+void hms_wire_string_field (Wire *w, const char *name, gint16 id, const char *value);
+void hms_wire_i32_field (Wire *w, const char *name, gint16 id, gint32 value);
+void hms_wire_i64_field (Wire *w, const char *name, gint16 id, gint64 value);
+void hms_wire_bool_field (Wire *w, const char *name, gint16 id, gboolean value);
+void hms_wire_struct_begin (Wire *w, const char *name);
+void hms_wire_struct_end (Wire *w);
+void hms_wire_string_map (Wire *w, GHashTable *map);
+void hms_wire_string_list (Wire *w, GPtrArray *list);
+void hms_wire_field_schema (Wire *w, const MsColumn *c);
+void hms_wire_columns (Wire *w, GPtrArray *cols);
+void hms_wire_serde (Wire *w, const MsSerDe *s);
+void hms_wire_skewed (Wire *w, const MsSkewed *s);
+void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
+gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
+gboolean hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *result_name, gint16 id, const char *field, const char *type, const char *message, GError **error);
+gboolean hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *message, GError **error);
+gboolean hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error);
+void hms_wire_log_answer (const GError *err);
