@@ -23,6 +23,7 @@ typedef struct {
   const char *pg;        /* libpq conninfo for the floors, or NULL */
   const char *part_root; /* where partitioned bench tables live */
   gboolean no_1m;        /* skip the 1,000,000-partition table */
+  gboolean full_decode;  /* build partition replies as c_glib objects */
   int server_pid;        /* report this process's memory around each call, or 0 */
 } Opts;
 
