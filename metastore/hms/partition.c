@@ -39,11 +39,25 @@ env_true (const ThmsEnvironmentContext *env, const char *key)
   return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
 }
 
+/* "a, b, c": the values joined (value arrays are not NULL-terminated, so
+ * g_strjoinv cannot be used on them). */
+static char *
+join_values (const GPtrArray *v)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; v != NULL && i < v->len; i++)
+    {
+      const char *x = g_ptr_array_index (v, i);
+      g_string_append_printf (s, "%s%s", i ? ", " : "", x ? x : "null");
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* Hive's Partition.toString, shortened to what identifies it. */
 static char *
 describe (const MsPartition *p)
 {
-  g_autofree char *vals = g_strjoinv (", ", (char **) p->values->pdata);
+  g_autofree char *vals = join_values (p->values);
   return g_strdup_printf ("Partition(values:[%s], dbName:%s, tableName:%s)",
                           p->values->len ? vals : "", p->db_name ? p->db_name : "null",
                           p->table_name ? p->table_name : "null");
@@ -604,7 +618,7 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
       if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
           || g_error_matches (local, MS_ERROR, MS_ERROR_NOT_ALLOWED))
         {
-          g_autofree char *v = g_strjoinv (", ", (char **) vals->pdata);
+          g_autofree char *v = join_values (vals);
           return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition doesn't exist. [%s]",
                           vals->len ? v : "");
         }

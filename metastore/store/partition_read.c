@@ -25,6 +25,16 @@
 
 #define SCAN_BATCH 1000
 
+/* "a, b, c" of n values (the query's values are not NULL-terminated). */
+static char *
+join_values (const char *const *v, guint n)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", v[i] ? v[i] : "null");
+  return g_string_free (s, FALSE);
+}
+
 static const char *
 cell (const PGresult *r, int i, int col)
 {
@@ -171,7 +181,7 @@ selection (const MsPartitionQuery *q, const MsTable *t, GString *sql, GPtrArray 
     {
       if (q->n_values > nkeys)
         {
-          g_autofree char *vals = g_strjoinv (", ", (char **) q->values);
+          g_autofree char *vals = join_values (q->values, q->n_values);
           return ms_fail (error, MS_ERROR_NOT_ALLOWED,
                           "Incorrect number of partition values. numPartKeys=%u, part_val=[%s]",
                           nkeys, q->n_values ? vals : "");
@@ -350,7 +360,7 @@ ms_store_partition_get (MsStore *s, const MsPartitionQuery *q, GError **error)
     {
       if (q->by_values)
         {
-          g_autofree char *vals = g_strjoinv (", ", (char **) q->values);
+          g_autofree char *vals = join_values (q->values, q->n_values);
           ms_fail (error, MS_ERROR_NOT_FOUND, "partition values=[%s]", vals);
         }
       else
