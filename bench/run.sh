@@ -4,12 +4,13 @@
 #   - hmsbench floor/getDatabase/listDatabases/createDropDatabase (1 thread)
 #   - tables: floorTable/getTable/createTable/dropTable/renameTable/
 #     listTables.1000/getTableObjectsByName.100/lockUnlock (1 thread)
+#   - getDatabase over 64 connections (throughput)
+#   - idle RSS, RSS with 256 open connections
 #   - partitions, each with its floor: addPartitions.1000/dropPartitions.1000/
 #     getPartitions.1000/getPartitionNames.1000/getPartitionsByNames.1000/
 #     getPartitionsByFilter.1000 (1,000 of the 1,000,000 of hmsbench.parts1m,
-#     whose setup takes minutes; `bench/run.sh --no-1m` skips it) (1 thread)
-#   - getDatabase over 64 connections (throughput)
-#   - idle RSS, RSS with 256 open connections
+#     whose setup takes minutes; `bench/run.sh --no-1m` skips it) (1 thread),
+#     with the server's RSS around each
 #   - streaming: get_partitions of 100,000 partitions in one reply; hmsbench
 #     --server-pid prints the server's RSS and peak RSS (VmHWM) before, resets
 #     the peak, and prints the peak during the calls
@@ -66,18 +67,6 @@ echo "== tables (issue 3), 1 thread"
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count "$N" floorTable getTable
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable createTable dropTable renameTable
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable listTables.1000 getTableObjectsByName.100 lockUnlock
-echo "== partitions (issue 4), 1 thread"
-$BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 200)) \
-  floorAddPartitions.1000 addPartitions.1000 floorDropPartitions.1000 dropPartitions.1000
-$BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 100)) \
-  floorGetPartitions.1000 getPartitions.1000 floorGetPartitionNames.1000 getPartitionNames.1000 \
-  floorGetPartitionsByNames.1000 getPartitionsByNames.1000
-if [ -z "$NO1M" ]; then
-  t0=$(date +%s)
-  $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 100)) \
-    floorGetPartitionsByFilter.1000 getPartitionsByFilter.1000
-  echo "(with setup of hmsbench.parts1m: $(( $(date +%s) - t0 )) s)"
-fi
 echo "== 64 connections, 8 client threads, 5 s"
 $BENCH --port "$PORT" --pg "$PG" --threads 8 --connections 64 --seconds 5 floor getDatabase
 
@@ -97,6 +86,18 @@ rss = [l for l in open(f'/proc/{pid}/status') if l.startswith('VmRSS')][0].split
 print(f"RSS with {len(socks)} connections: {int(rss)/1024:.1f} MB")
 PY
 
+echo "== partitions (issue 4), 1 thread"
+$BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 200)) \
+  floorAddPartitions.1000 addPartitions.1000 floorDropPartitions.1000 dropPartitions.1000
+$BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 100)) \
+  floorGetPartitions.1000 getPartitions.1000 floorGetPartitionNames.1000 getPartitionNames.1000 \
+  floorGetPartitionsByNames.1000 getPartitionsByNames.1000
+if [ -z "$NO1M" ]; then
+  t0=$(date +%s)
+  $BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 100)) \
+    floorGetPartitionsByFilter.1000 getPartitionsByFilter.1000
+  echo "(with setup of hmsbench.parts1m: $(( $(date +%s) - t0 )) s)"
+fi
 echo "== streaming: get_partitions of 100,000 partitions in one reply, 1 thread"
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count 10 --server-pid "$SPID" \
   floorGetPartitions.100000 getPartitions.100000
