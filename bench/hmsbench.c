@@ -3,11 +3,14 @@
  * hmsbench operations, with the PostgreSQL floor measured the same way.
  *
  *   hmsbench --port 9083 [--host H] [--threads N] [--connections M]
- *            [--count K | --seconds S] [--pg CONNINFO] [OPS...]
+ *            [--count K | --seconds S] [--pg CONNINFO]
+ *            [--part-root URI] [--no-1m] [--full-decode] [--server-pid PID] [OPS...]
  *
  * OPS: floor ping getDatabase listDatabases createDropDatabase floorTable getTable
  * createTable dropTable renameTable listTables.1000 getTableObjectsByName.100
- * lockUnlock (default: all). lockUnlock takes an EXCLUSIVE table lock and
+ * lockUnlock (default: these), and the partition operations of parts.c
+ * (addPartitions.1000 ... getPartitions.100000) with their floors, which
+ * run when named since they set up large tables. lockUnlock takes an EXCLUSIVE table lock and
  * releases it; each thread locks its own table, so calls never wait for
  * each other. The table operations work in database 'hmsbench', which is
  * set up first with 1000 tables (t_0 .. t_999); createTable creates
@@ -18,18 +21,19 @@
  * operation in a closed loop; per-call latencies are collected and printed
  * as median, p99 and throughput. 'floor' runs one indexed SELECT round trip
  * per call against --pg (the same database the server uses), which no
- * server on that database can beat.
+ * server on that database can beat; an operation's ratio is to its own
+ * floor ('floor' + its capitalised name) when that ran, else to the last
+ * of 'floor' and 'floorTable'. Work an operation needs between calls
+ * (undoing an add, preparing a drop) runs outside the timed region.
  */
-#include <glib.h>
+#include "hmsbench.h"
 #include <gio/gio.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_buffered_transport.h>
 #include <thrift/c_glib/transport/thrift_socket.h>
-#include "thms_thrift_hive_metastore.h"
 #include "server/conn_transport.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -41,37 +45,11 @@
 
 void thms_register_all_types (void); /* gen-c_glib/thms_types_init.c */
 
-typedef struct {
-  const char *host;
-  int port;
-  int threads;
-  int connections;
-  gint64 count;
-  double seconds;
-  const char *pg;
-} Opts;
-
-typedef struct {
-  Opts *o;
-  const char *op;
-  int index;
-  GArray *lat;          /* gdouble microseconds */
-  gint64 errors;
-  char *error_text;
-} Worker;
-
 /* c_glib's own buffered transport issues one recv() per field it reads,
  * so a client built on it measures its own syscalls more than the server.
  * We use the server's connection transport instead (one read per buffer),
  * over a socket we connect ourselves. */
-typedef struct {
-  int fd;
-  ThriftTransport *tr;
-  ThriftProtocol *proto;
-  ThmsThriftHiveMetastoreIf *client;
-} Conn;
-
-static gboolean
+gboolean
 conn_open (Conn *c, Opts *o, GError **error)
 {
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai = NULL;
@@ -102,7 +80,7 @@ conn_open (Conn *c, Opts *o, GError **error)
   return TRUE;
 }
 
-static void
+void
 conn_close (Conn *c)
 {
   g_clear_object (&c->client);
@@ -113,50 +91,69 @@ conn_close (Conn *c)
   c->fd = -1;
 }
 
-#define BENCH_DB "hmsbench"
 #define BENCH_TABLES 1000
 
-/* A Parquet table as Spark would create it: 5 columns, one SerDe. */
-static ThmsTable *
-bench_table_new (const char *db, const char *name)
+void
+bench_sd_fill (ThmsStorageDescriptor *sd, const char *location)
 {
-  ThmsTable *t = g_object_new (THMS_TYPE_TABLE, "tableName", name, "dbName", db, "owner",
-                               "hmsbench", "tableType", "MANAGED_TABLE", NULL);
   static const char *const cols[][2] = { { "id", "bigint" }, { "name", "string" },
                                          { "price", "decimal(10,2)" }, { "ts", "timestamp" },
                                          { "tags", "array<string>" } };
   for (guint i = 0; i < G_N_ELEMENTS (cols); i++)
-    g_ptr_array_add (t->sd->cols, g_object_new (THMS_TYPE_FIELD_SCHEMA, "name", cols[i][0],
-                                                "type", cols[i][1], "comment", "a column", NULL));
-  t->sd->__isset_cols = TRUE;
-  g_object_set (t->sd, "inputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+    g_ptr_array_add (sd->cols, g_object_new (THMS_TYPE_FIELD_SCHEMA, "name", cols[i][0],
+                                             "type", cols[i][1], "comment", "a column", NULL));
+  sd->__isset_cols = TRUE;
+  g_object_set (sd, "inputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
                 "outputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat", NULL);
-  g_object_set (t->sd->serdeInfo, "serializationLib",
+  if (location)
+    g_object_set (sd, "location", location, NULL);
+  g_object_set (sd->serdeInfo, "serializationLib",
                 "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", NULL);
-  t->sd->__isset_serdeInfo = TRUE;
+  sd->__isset_serdeInfo = TRUE;
+}
+
+/* A Parquet table as Spark would create it: 5 columns, one SerDe. */
+ThmsTable *
+bench_table_new (const char *db, const char *name)
+{
+  ThmsTable *t = g_object_new (THMS_TYPE_TABLE, "tableName", name, "dbName", db, "owner",
+                               "hmsbench", "tableType", "MANAGED_TABLE", NULL);
+  bench_sd_fill (t->sd, NULL);
   t->__isset_sd = TRUE;
   g_hash_table_insert (t->parameters, g_strdup ("spark.sql.sources.provider"), g_strdup ("parquet"));
   t->__isset_parameters = TRUE;
   return t;
 }
 
-static gboolean
-bench_create_table (Conn *c, const char *db, const char *name, GError **error)
+gboolean
+bench_create_table (Conn *c, ThmsTable *t, GError **error)
 {
-  ThmsTable *t = bench_table_new (db, name);
   ThmsAlreadyExistsException *ae = NULL;
   ThmsInvalidObjectException *io = NULL;
   ThmsMetaException *meta = NULL;
   ThmsNoSuchObjectException *nso = NULL;
   gboolean ok = thms_thrift_hive_metastore_if_create_table (c->client, t, &ae, &io, &meta, &nso, error);
-  if (!ok && error && *error == NULL)
-    g_set_error (error, G_IO_ERROR, 0, "create_table %s: %s", name,
-                 ae ? "exists" : io ? io->message : meta ? meta->message : nso ? nso->message : "?");
-  g_object_unref (t);
+  if (!ok && (ae || io || meta || nso))
+    {
+      /* the generated client's error names only the exception's type */
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, 0, "create_table %s: %s", t->tableName,
+                   ae ? "exists" : io ? io->message : meta ? meta->message : nso->message);
+    }
   g_clear_object (&ae);
   g_clear_object (&io);
   g_clear_object (&meta);
   g_clear_object (&nso);
+  return ok;
+}
+
+/* create_table of a Spark-like table 'name' in 'db'. */
+static gboolean
+create_named_table (Conn *c, const char *db, const char *name, GError **error)
+{
+  ThmsTable *t = bench_table_new (db, name);
+  gboolean ok = bench_create_table (c, t, error);
+  g_object_unref (t);
   return ok;
 }
 
@@ -182,12 +179,12 @@ bench_setup (Opts *o, GError **error)
   for (int i = 0; fresh && ok && i < BENCH_TABLES; i++)
     {
       g_autofree char *name = g_strdup_printf ("t_%d", i);
-      ok = bench_create_table (&c, BENCH_DB, name, error);
+      ok = create_named_table (&c, BENCH_DB, name, error);
     }
   for (int i = 0; fresh && ok && i < 256; i++)
     {
       g_autofree char *name = g_strdup_printf ("rn_%d_a", i);
-      ok = bench_create_table (&c, BENCH_DB, name, error);
+      ok = create_named_table (&c, BENCH_DB, name, error);
     }
   conn_close (&c);
   /* what autovacuum does within a minute of the inserts: fresh planner
@@ -219,7 +216,7 @@ one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
   else if (g_str_equal (op, "createTable"))
     {
       g_autofree char *name = g_strdup_printf ("ct_%d_%" G_GUINT64_FORMAT, w->index, i);
-      ok = bench_create_table (c, BENCH_DB, name, error);
+      ok = create_named_table (c, BENCH_DB, name, error);
     }
   else if (g_str_equal (op, "dropTable"))
     {
@@ -274,16 +271,19 @@ one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
   return ok;
 }
 
+/* 'floor', 'floorTable' and the partition floors ('floorGetPartitions.1000') */
 static gboolean
 is_floor (const char *op)
 {
-  return g_str_equal (op, "floor") || g_str_equal (op, "floorTable");
+  return g_str_has_prefix (op, "floor") && (op[5] == '\0' || g_ascii_isupper (op[5]));
 }
 
 static gboolean
 one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
 {
   const char *op = w->op;
+  if (w->state != NULL)
+    return parts_call (w, c, pg, i, error);
   if (is_floor (op))
     {
       g_autofree char *tname = g_strdup_printf ("t_%" G_GUINT64_FORMAT, i % BENCH_TABLES);
@@ -391,9 +391,30 @@ run_worker (gpointer data)
   GError *err = NULL;
   if (is_floor (w->op))
     {
+      pg = PQconnectdb (o->pg);
+      if (PQstatus (pg) != CONNECTION_OK)
+        w->error_text = g_strdup (PQerrorMessage (pg));
+    }
+  else
+    for (int i = 0; i < nconn; i++)
+      if (!conn_open (&conns[i], o, &err))
+        {
+          w->error_text = g_strdup (err->message);
+          g_clear_error (&err);
+          break;
+        }
+  if (w->error_text == NULL && parts_is_op (w->op))
+    {
+      if (!parts_worker_init (w, pg, &err))
+        {
+          w->error_text = g_strdup (err->message);
+          g_clear_error (&err);
+        }
+    }
+  else if (w->error_text == NULL && is_floor (w->op))
+    {
       /* the one indexed SELECT each get_* needs: the database row, or the
        * whole table row joined with its database and catalog */
-      pg = PQconnectdb (o->pg);
       PGresult *r = PQprepare (pg, w->op, g_str_equal (w->op, "floor") ?
                                "SELECT d.name, d.description, d.location_uri, d.params FROM ms_databases d "
                                "JOIN ms_catalogs c ON c.cat_id = d.cat_id WHERE c.name = 'hive' AND d.name = $1"
@@ -405,22 +426,23 @@ run_worker (gpointer data)
         w->error_text = g_strdup (PQerrorMessage (pg));
       PQclear (r);
     }
-  else
-    for (int i = 0; i < nconn; i++)
-      if (!conn_open (&conns[i], o, &err))
-        {
-          w->error_text = g_strdup (err->message);
-          g_clear_error (&err);
-          break;
-        }
   gint64 per_thread = o->count > 0 ? (o->count + o->threads - 1) / o->threads : G_MAXINT64;
   gint64 deadline = o->seconds > 0 ? g_get_monotonic_time () + (gint64) (o->seconds * 1e6) : G_MAXINT64;
   for (gint64 i = 0; w->error_text == NULL && i < per_thread; i++)
     {
-      gint64 t0 = g_get_monotonic_time ();
-      if (t0 > deadline)
+      if (g_get_monotonic_time () > deadline)
         break;
-      if (!one_call (w, &conns[i % nconn], pg, (guint64) i, &err))
+      Conn *c = &conns[i % nconn];
+      /* untimed: what the call needs beforehand, and undoing it after */
+      gint64 u0 = g_get_monotonic_time ();
+      gboolean ok = w->state == NULL || parts_before (w, c, pg, (guint64) i, &err);
+      gint64 t0 = g_get_monotonic_time ();
+      ok = ok && one_call (w, c, pg, (guint64) i, &err);
+      gint64 t1 = g_get_monotonic_time ();
+      ok = ok && (w->state == NULL || parts_after (w, c, pg, (guint64) i, &err));
+      gdouble us = (gdouble) (t1 - t0);
+      w->untimed_us += (t0 - u0) + (g_get_monotonic_time () - t1);
+      if (!ok)
         {
           w->errors++;
           if (w->errors == 1)
@@ -428,9 +450,9 @@ run_worker (gpointer data)
           g_clear_error (&err);
           break;
         }
-      gdouble us = (gdouble) (g_get_monotonic_time () - t0);
       g_array_append_val (w->lat, us);
     }
+  parts_worker_free (w);
   for (int i = 0; i < nconn; i++)
     conn_close (&conns[i]);
   g_free (conns);
@@ -454,15 +476,17 @@ run_op (Opts *o, const char *op, double *median_out)
   gint64 t0 = g_get_monotonic_time ();
   for (int i = 0; i < o->threads; i++)
     {
-      ws[i] = (Worker) { o, op, i, g_array_new (FALSE, FALSE, sizeof (gdouble)), 0, NULL };
+      ws[i] = (Worker) { .o = o, .op = op, .index = i, .lat = g_array_new (FALSE, FALSE, sizeof (gdouble)) };
       ts[i] = g_thread_new ("bench", run_worker, &ws[i]);
     }
   GArray *all = g_array_new (FALSE, FALSE, sizeof (gdouble));
   int rc = 0;
+  gint64 untimed = 0;
   for (int i = 0; i < o->threads; i++)
     {
       g_thread_join (ts[i]);
       g_array_append_vals (all, ws[i].lat->data, ws[i].lat->len);
+      untimed += ws[i].untimed_us;
       if (ws[i].error_text)
         {
           fprintf (stderr, "%s: thread %d: %s\n", op, i, ws[i].error_text);
@@ -471,7 +495,8 @@ run_op (Opts *o, const char *op, double *median_out)
       g_array_unref (ws[i].lat);
       g_free (ws[i].error_text);
     }
-  double wall = (double) (g_get_monotonic_time () - t0) / 1e6;
+  /* throughput of the timed calls: without the untimed work between them */
+  double wall = (double) (g_get_monotonic_time () - t0 - untimed / o->threads) / 1e6;
   g_array_sort (all, cmp_double);
   double med = 0, p99 = 0;
   if (all->len > 0)
@@ -479,7 +504,7 @@ run_op (Opts *o, const char *op, double *median_out)
       med = g_array_index (all, gdouble, all->len / 2);
       p99 = g_array_index (all, gdouble, MIN (all->len - 1, (guint) (all->len * 0.99)));
     }
-  printf ("%-20s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.0f\n", op,
+  printf ("%-31s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.0f\n", op,
           o->threads, is_floor (op) ? o->threads : o->connections, all->len, med, p99,
           all->len / wall);
   fflush (stdout);
@@ -491,13 +516,58 @@ run_op (Opts *o, const char *op, double *median_out)
   return rc;
 }
 
+/* VmRSS and VmHWM (peak RSS) of process 'pid' in kB; FALSE if unreadable. */
+static gboolean
+proc_memory (int pid, gint64 *rss, gint64 *hwm)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  const char *r = strstr (text, "\nVmRSS:"), *h = strstr (text, "\nVmHWM:");
+  if (r == NULL || h == NULL)
+    return FALSE;
+  *rss = g_ascii_strtoll (r + 7, NULL, 10);
+  *hwm = g_ascii_strtoll (h + 7, NULL, 10);
+  return TRUE;
+}
+
+/* Reset the peak RSS of 'pid' to its current RSS (Linux clear_refs 5). */
+static gboolean
+proc_reset_peak (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/clear_refs", pid);
+  FILE *f = fopen (path, "w"); /* not g_file_set_contents: /proc takes no renames */
+  if (f == NULL)
+    return FALSE;
+  gboolean ok = fputs ("5", f) >= 0;
+  return fclose (f) == 0 && ok;
+}
+
+/* run_op, reporting the server's memory around it when --server-pid is set. */
+static int
+run_op_watched (Opts *o, const char *op, double *median_out)
+{
+  gint64 rss0 = 0, hwm0 = 0, rss1 = 0, hwm1 = 0;
+  if (o->server_pid <= 0 || is_floor (op) || !proc_memory (o->server_pid, &rss0, &hwm0))
+    return run_op (o, op, median_out);
+  gboolean reset = proc_reset_peak (o->server_pid);
+  int rc = run_op (o, op, median_out);
+  if (proc_memory (o->server_pid, &rss1, &hwm1))
+    printf ("%-31s server RSS before %.1f MB (peak so far %.1f MB); %s %.1f MB; RSS after %.1f MB\n",
+            op, rss0 / 1024.0, hwm0 / 1024.0, reset ? "peak during the calls" : "peak after",
+            hwm1 / 1024.0, rss1 / 1024.0);
+  return rc;
+}
+
 int
 main (int argc, char **argv)
 {
   thms_register_all_types (); /* generated get_type()s race across threads */
-  Opts o = { "127.0.0.1", 9083, 1, 0, 0, 0, NULL };
+  Opts o = { "127.0.0.1", 9083, 1, 0, 0, 0, NULL, "s3a://hmsbench/warehouse", FALSE, FALSE, 0 };
   g_autofree char *host = NULL;
   g_autofree char *pg = NULL;
+  g_autofree char *part_root = NULL;
   GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, "server host", "H" },
     { "port", 0, 0, G_OPTION_ARG_INT, &o.port, "server port", "P" },
@@ -506,6 +576,14 @@ main (int argc, char **argv)
     { "count", 'n', 0, G_OPTION_ARG_INT64, &o.count, "calls per operation", "K" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds, "duration per operation", "S" },
     { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "libpq conninfo for the floor", "CONNINFO" },
+    { "part-root", 0, 0, G_OPTION_ARG_STRING, &part_root,
+      "root of partitioned tables' locations (default s3a://hmsbench/warehouse)", "URI" },
+    { "no-1m", 0, 0, G_OPTION_ARG_NONE, &o.no_1m,
+      "skip the operations on the 1,000,000-partition table (and its slow setup)", NULL },
+    { "full-decode", 0, 0, G_OPTION_ARG_NONE, &o.full_decode,
+      "build 1,000-partition replies as c_glib objects instead of counting and skipping them", NULL },
+    { "server-pid", 0, 0, G_OPTION_ARG_INT, &o.server_pid,
+      "report this (local) server process's RSS and peak RSS around each operation", "PID" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[OPS...]");
@@ -519,6 +597,8 @@ main (int argc, char **argv)
   if (host)
     o.host = host;
   o.pg = pg;
+  if (part_root)
+    o.part_root = part_root;
   if (o.threads < 1)
     o.threads = 1;
   if (o.connections < o.threads)
@@ -529,22 +609,41 @@ main (int argc, char **argv)
                              "floorTable", "getTable", "createTable", "dropTable", "renameTable",
                              "listTables.1000", "getTableObjectsByName.100", "lockUnlock", NULL };
   const char **ops = argc > 1 ? (const char **) argv + 1 : defaults;
-  if (!bench_setup (&o, &err))
+  if (!bench_setup (&o, &err) || !parts_setup (&o, ops, &err))
     {
       fprintf (stderr, "hmsbench: setup: %s\n", err->message);
       return 1;
     }
   int rc = 0;
   double floor_med = 0, med = 0;
+  /* medians of the operation-specific floors, by floor name */
+  g_autoptr (GHashTable) floors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (const char **op = ops; *op; op++)
     {
       if (is_floor (*op) && o.pg == NULL)
         continue;
-      rc |= run_op (&o, *op, &med);
-      if (is_floor (*op))
+      if (o.no_1m && parts_needs_1m (*op))
+        continue;
+      if (!parts_prepare_op (&o, *op, &err))
+        {
+          fprintf (stderr, "%s: setup: %s\n", *op, err->message);
+          g_clear_error (&err);
+          rc = 1;
+          continue;
+        }
+      rc |= run_op_watched (&o, *op, &med);
+      if (parts_is_op (*op) && is_floor (*op))
+        g_hash_table_insert (floors, g_strdup (*op), g_memdup2 (&med, sizeof med));
+      else if (is_floor (*op))
         floor_med = med;
-      else if (floor_med > 0)
-        printf ("%-20s ratio to floor (median) = %.2f\n", *op, med / floor_med);
+      else
+        {
+          g_autofree char *own = g_strdup_printf ("floor%c%s", g_ascii_toupper ((*op)[0]), *op + 1);
+          double *f = g_hash_table_lookup (floors, own);
+          double base = f ? *f : floor_med;
+          if (base > 0)
+            printf ("%-31s ratio to %s (median) = %.2f\n", *op, f ? own : "floor", med / base);
+        }
     }
   return rc;
 }

@@ -6,6 +6,14 @@
 #     listTables.1000/getTableObjectsByName.100/lockUnlock (1 thread)
 #   - getDatabase over 64 connections (throughput)
 #   - idle RSS, RSS with 256 open connections
+#   - partitions, each with its floor: addPartitions.1000/dropPartitions.1000/
+#     getPartitions.1000/getPartitionNames.1000/getPartitionsByNames.1000/
+#     getPartitionsByFilter.1000 (1,000 of the 1,000,000 of hmsbench.parts1m,
+#     whose setup takes minutes; `bench/run.sh --no-1m` skips it) (1 thread),
+#     with the server's RSS around each
+#   - streaming: get_partitions of 100,000 partitions in one reply; hmsbench
+#     --server-pid prints the server's RSS and peak RSS (VmHWM) before, resets
+#     the peak, and prints the peak during the calls
 #   - readiness of a second `serve` against the already running PostgreSQL
 # Prints a summary; numbers go into the README by hand.
 set -euo pipefail
@@ -13,12 +21,24 @@ cd "$(dirname "$0")/.."
 BIN=./metastore/metastore
 BENCH=./bench/hmsbench
 N=${BENCH_COUNT:-20000}
+NO1M=
+for arg in "$@"; do
+  case $arg in
+    --no-1m) NO1M=--no-1m ;;
+    *) echo "usage: $0 [--no-1m]" >&2; exit 2 ;;
+  esac
+done
 tmp=$(mktemp -d /tmp/metastore-bench.XXXXXX)
 # servers are started inside $(...), so they are not jobs of this shell:
 # stop every serve whose data dir is under $tmp (each stops its PostgreSQL)
 cleanup() {
   pkill -TERM -f "metastore serve .*--data-dir $tmp/" 2>/dev/null || true
   for _ in $(seq 100); do pgrep -f "metastore serve .*--data-dir $tmp/" >/dev/null || break; sleep 0.1; done
+  # as root the embedded cluster may live outside $tmp; with the partition
+  # tables it holds gigabytes
+  local loc
+  loc=$(cat "$tmp/data/pg-location" 2>/dev/null || true)
+  case $loc in /var/lib/metastore/embedded/?*) rm -rf "$loc" ;; esac
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -65,6 +85,22 @@ time.sleep(1)
 rss = [l for l in open(f'/proc/{pid}/status') if l.startswith('VmRSS')][0].split()[1]
 print(f"RSS with {len(socks)} connections: {int(rss)/1024:.1f} MB")
 PY
+
+echo "== partitions (issue 4), 1 thread"
+$BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 200)) \
+  floorAddPartitions.1000 addPartitions.1000 floorDropPartitions.1000 dropPartitions.1000
+$BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 100)) \
+  floorGetPartitions.1000 getPartitions.1000 floorGetPartitionNames.1000 getPartitionNames.1000 \
+  floorGetPartitionsByNames.1000 getPartitionsByNames.1000
+if [ -z "$NO1M" ]; then
+  t0=$(date +%s)
+  $BENCH --port "$PORT" --pg "$PG" --server-pid "$SPID" --threads 1 --count $((N / 100)) \
+    floorGetPartitionsByFilter.1000 getPartitionsByFilter.1000
+  echo "(with setup of hmsbench.parts1m: $(( $(date +%s) - t0 )) s)"
+fi
+echo "== streaming: get_partitions of 100,000 partitions in one reply, 1 thread"
+$BENCH --port "$PORT" --pg "$PG" --threads 1 --count 10 --server-pid "$SPID" \
+  floorGetPartitions.100000 getPartitions.100000
 
 echo "== readiness against an already running PostgreSQL (5 starts)"
 for i in 1 2 3 4 5; do
