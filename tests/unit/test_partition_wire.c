@@ -101,6 +101,31 @@ test_full_partition (void **state)
   assert_same_bytes (p);
 }
 
+/* Regression: the generated finalizers must chain up to GObject's (see
+ * thrift/patch-finalize-chain.sh), or every freed Thrift struct leaks its
+ * qdata; data set on the object is released only by GObject's finalize. */
+static void
+count_release (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+static void
+test_generated_finalize_chains_up (void **state)
+{
+  (void) state;
+  int released = 0;
+  GType types[] = { THMS_TYPE_PARTITION, THMS_TYPE_STORAGE_DESCRIPTOR, THMS_TYPE_FIELD_SCHEMA,
+                    THMS_TYPE_META_EXCEPTION };
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      GObject *o = g_object_new (types[i], NULL);
+      g_object_set_data_full (o, "probe", &released, count_release);
+      g_object_unref (o);
+    }
+  assert_int_equal (released, G_N_ELEMENTS (types));
+}
+
 int
 main (void)
 {
@@ -108,6 +133,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_minimal_and_without_sd),
     cmocka_unit_test (test_full_partition),
+    cmocka_unit_test (test_generated_finalize_chains_up),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
