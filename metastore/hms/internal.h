@@ -106,8 +106,10 @@ GPtrArray *hms_partitions_from_specs (GPtrArray *specs, GError **error);  /* MsP
 void hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out);
 /* partition lists straight onto the wire (partition_wire.c) */
 /* Write one Partition struct exactly as the generated writer would for
- * hms_partition_to_thrift (p). */
-gboolean hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p, GError **error);
+ * hms_partition_to_thrift (p); with 'shared_sd', p's descriptor must be it
+ * but for the location (the fast path of listings). */
+gboolean hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p,
+                                   const MsStorageDescriptor *shared_sd, GError **error);
 gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname,
                                       gint32 seqid, gboolean *handled, GError **error);
 

@@ -17,36 +17,197 @@
  */
 #include "hms/wire.h"
 #include "hms/partition_query.h"
+#include <string.h>
+#include <thrift/c_glib/protocol/thrift_binary_protocol.h>
+#include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
-/* ---- one Partition ---- */
+/* ---- one Partition, encoded into bytes ---- */
+
+/* Thrift's binary protocol, for the few shapes a Partition needs: field
+ * headers (type byte, big-endian id), strings (length, bytes), 32-bit
+ * integers, and list and map headers. Everything else (the storage
+ * descriptor) comes from the shared writers in wire.c, encoded once per
+ * reply when the partitions share their table's descriptor. */
+static void
+put_u8 (GByteArray *b, guint8 v)
+{
+  g_byte_array_append (b, &v, 1);
+}
 
 static void
-partition (Wire *w, const MsPartition *p)
+put_i32 (GByteArray *b, gint32 v)
 {
-  hms_wire_struct_begin (w, "Partition");
-  hms_wire_field_begin (w, "values", T_LIST, 1);
-  hms_wire_string_list (w, p->values);
-  hms_wire_field_end (w);
-  hms_wire_string_field (w, "dbName", 2, p->db_name);
-  hms_wire_string_field (w, "tableName", 3, p->table_name);
-  hms_wire_i32_field (w, "createTime", 4, p->create_time);
-  hms_wire_i32_field (w, "lastAccessTime", 5, p->last_access_time);
-  hms_wire_field_begin (w, "sd", T_STRUCT, 6);
-  hms_wire_storage_descriptor (w, p->sd);
-  hms_wire_field_end (w);
-  hms_wire_field_begin (w, "parameters", T_MAP, 7);
-  hms_wire_string_map (w, p->params);
-  hms_wire_field_end (w);
-  hms_wire_string_field (w, "catName", 9, p->catalog);
-  hms_wire_struct_end (w);
+  guint32 be = GUINT32_TO_BE ((guint32) v);
+  g_byte_array_append (b, (const guint8 *) &be, 4);
+}
+
+static void
+put_field (GByteArray *b, guint8 type, gint16 id)
+{
+  guint8 h[3] = { type, (guint8) ((guint16) id >> 8), (guint8) id };
+  g_byte_array_append (b, h, 3);
+}
+
+static void
+put_string (GByteArray *b, const char *s)
+{
+  gsize n = strlen (s);
+  put_i32 (b, (gint32) n);
+  g_byte_array_append (b, (const guint8 *) s, (guint) n);
+}
+
+/* A storage descriptor's encoding split around its location field (id 2),
+ * which is all that differs between partitions sharing their table's. */
+typedef struct {
+  GByteArray *before;   /* from the struct's start to the location field */
+  GByteArray *after;    /* from after the location to the struct's end */
+} SdBytes;
+
+static void
+sd_bytes_clear (SdBytes *c)
+{
+  if (c->before)
+    g_byte_array_unref (c->before);
+  if (c->after)
+    g_byte_array_unref (c->after);
+  c->before = c->after = NULL;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdBytes, sd_bytes_clear)
+
+/* The bytes the shared writer produces for 'sd' (its location ignored). */
+static GByteArray *
+encode_sd (const MsStorageDescriptor *sd, const char *location, GError **error)
+{
+  ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 1 << 30, NULL);
+  ThriftProtocol *proto = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
+  MsStorageDescriptor copy = { 0 };
+  if (sd != NULL)
+    {
+      copy = *sd;
+      copy.location = (char *) location;
+    }
+  Wire wire = { proto, error, TRUE };
+  hms_wire_storage_descriptor (&wire, sd ? &copy : NULL);
+  GByteArray *out = NULL;
+  if (wire.ok)
+    out = g_byte_array_ref (buf->buf);
+  g_object_unref (proto);
+  g_object_unref (buf);
+  return out;
+}
+
+/* Split the encoding of 'sd' around its location. */
+static gboolean
+sd_bytes_init (SdBytes *c, const MsStorageDescriptor *sd, GError **error)
+{
+  static const char mark[] = "\x01ms-location\x01";
+  g_autoptr (GByteArray) with = encode_sd (sd, mark, error);
+  if (with == NULL)
+    return FALSE;
+  /* the location field: type, id 2, length, the mark */
+  g_autoptr (GByteArray) field = g_byte_array_new ();
+  put_field (field, T_STRING, 2);
+  put_string (field, mark);
+  for (guint i = 0; i + field->len <= with->len; i++)
+    if (memcmp (with->data + i, field->data, field->len) == 0)
+      {
+        c->before = g_byte_array_sized_new (i);
+        g_byte_array_append (c->before, with->data, i);
+        c->after = g_byte_array_sized_new (with->len - i - field->len);
+        g_byte_array_append (c->after, with->data + i + field->len, with->len - i - field->len);
+        return TRUE;
+      }
+  return ms_fail (error, MS_ERROR_INTERNAL, "storage descriptor encoding without its location");
+}
+
+/* Partition 'p' onto 'b', exactly as the generated writer encodes
+ * hms_partition_to_thrift (p). With 'shared' its descriptor is the
+ * table's but for the location. */
+static gboolean
+encode_partition (GByteArray *b, const MsPartition *p, const SdBytes *shared, GError **error)
+{
+  put_field (b, T_LIST, 1);
+  put_u8 (b, T_STRING);
+  put_i32 (b, (gint32) p->values->len);
+  for (guint i = 0; i < p->values->len; i++)
+    {
+      const char *v = g_ptr_array_index (p->values, i);
+      put_string (b, v ? v : "");
+    }
+  if (p->db_name)
+    {
+      put_field (b, T_STRING, 2);
+      put_string (b, p->db_name);
+    }
+  if (p->table_name)
+    {
+      put_field (b, T_STRING, 3);
+      put_string (b, p->table_name);
+    }
+  put_field (b, T_I32, 4);
+  put_i32 (b, p->create_time);
+  put_field (b, T_I32, 5);
+  put_i32 (b, p->last_access_time);
+  put_field (b, T_STRUCT, 6);
+  const char *location = p->sd ? p->sd->location : NULL;
+  if (shared != NULL)
+    {
+      g_byte_array_append (b, shared->before->data, shared->before->len);
+      if (location)
+        {
+          put_field (b, T_STRING, 2);
+          put_string (b, location);
+        }
+      g_byte_array_append (b, shared->after->data, shared->after->len);
+    }
+  else
+    {
+      g_autoptr (GByteArray) sd = encode_sd (p->sd, location, error);
+      if (sd == NULL)
+        return FALSE;
+      g_byte_array_append (b, sd->data, sd->len);
+    }
+  put_field (b, T_MAP, 7);
+  put_u8 (b, T_STRING);
+  put_u8 (b, T_STRING);
+  guint n = p->params ? g_hash_table_size (p->params) : 0;
+  put_i32 (b, (gint32) n);
+  if (n > 0)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      g_hash_table_iter_init (&it, p->params);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        {
+          put_string (b, k);
+          put_string (b, v ? v : "");
+        }
+    }
+  if (p->catalog)
+    {
+      put_field (b, T_STRING, 9);
+      put_string (b, p->catalog);
+    }
+  put_u8 (b, T_STOP);
+  return TRUE;
+}
+
+static gboolean
+write_bytes (ThriftProtocol *protocol, GByteArray *b, GError **error)
+{
+  return thrift_transport_write (protocol->transport, b->data, b->len, error);
 }
 
 gboolean
-hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p, GError **error)
+hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p,
+                          const MsStorageDescriptor *shared_sd, GError **error)
 {
-  Wire wire = { protocol, error, TRUE };
-  partition (&wire, p);
-  return wire.ok;
+  g_auto (SdBytes) shared = { 0 };
+  if (shared_sd != NULL && !sd_bytes_init (&shared, shared_sd, error))
+    return FALSE;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  return encode_partition (b, p, shared_sd ? &shared : NULL, error)
+         && write_bytes (protocol, b, error);
 }
 
 /* ---- the methods ---- */
@@ -169,15 +330,24 @@ typedef struct {
   Wire *w;
   gint32 seqid;
   gboolean started;
+  SdBytes shared;          /* the table's descriptor, encoded once */
+  gboolean have_shared;
+  GByteArray *rows;        /* encoded rows not yet handed to the transport */
 } Reply;
+
+#define ROWS_FLUSH_AT (64 * 1024)
 
 static gboolean
 reply_begin (gpointer user, const MsTable *t, guint n, GError **error)
 {
-  (void) t;
-  (void) error;
   Reply *rp = user;
   Wire *w = rp->w;
+  if (t->sd != NULL)
+    {
+      if (!sd_bytes_init (&rp->shared, t->sd, error))
+        return FALSE;
+      rp->have_shared = TRUE;
+    }
   g_autofree char *result = g_strconcat (rp->m->method, "_result", NULL);
   rp->started = TRUE;
   W_DO (thrift_protocol_write_message_begin (w->p, rp->m->method, T_REPLY, rp->seqid, w->error));
@@ -193,12 +363,19 @@ reply_begin (gpointer user, const MsTable *t, guint n, GError **error)
 }
 
 static gboolean
-reply_row (gpointer user, const MsPartition *p, GError **error)
+reply_row (gpointer user, const MsPartition *p, gboolean shares_table_sd, GError **error)
 {
-  (void) error;
   Reply *rp = user;
-  partition (rp->w, p);
-  return rp->w->ok;
+  if (!encode_partition (rp->rows, p, shares_table_sd && rp->have_shared ? &rp->shared : NULL,
+                         error))
+    return FALSE;
+  if (rp->rows->len >= ROWS_FLUSH_AT)
+    {
+      if (!write_bytes (rp->w->p, rp->rows, error))
+        return FALSE;
+      g_byte_array_set_size (rp->rows, 0);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -210,10 +387,14 @@ serve (MsHms *hms, ThriftProtocol *p, gint32 seqid, const Method *m, GError **er
   g_autoptr (GError) err = NULL;
   g_auto (HmsPartRead) r = { 0 };
   Wire wire = { p, error, TRUE }, *w = &wire;
-  Reply rp = { m, w, seqid, FALSE };
+  Reply rp = { m, w, seqid, FALSE, { 0 }, FALSE, g_byte_array_sized_new (ROWS_FLUSH_AT) };
   static const MsPartitionSink sink = { reply_begin, reply_row };
-  if (read_from_args (m, args, &r, &err)
-      && ms_store_partition_scan (hms->store, &r.q, &sink, &rp, &err))
+  gboolean ok = read_from_args (m, args, &r, &err)
+                && ms_store_partition_scan (hms->store, &r.q, &sink, &rp, &err)
+                && (rp.rows->len == 0 || write_bytes (p, rp.rows, &err));
+  sd_bytes_clear (&rp.shared);
+  g_byte_array_unref (rp.rows);
+  if (ok)
     {
       W_DO (thrift_protocol_write_list_end (p, error));
       if (m->wrapper)

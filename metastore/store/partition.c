@@ -13,6 +13,7 @@
 #include "store/partition_internal.h"
 #include "store/partition_filter.h"
 #include "store/table_internal.h"
+#include "store/stats_internal.h"
 #include "core/part_name.h"
 #include <stdio.h>
 #include <string.h>
@@ -276,6 +277,13 @@ ms_store_partition_alter (MsStore *s, const char *catalog, const char *db, const
         ok = FALSE;
       else if ((guint) PQntuples (r) < g_hash_table_size (seen))
         ok = ms_fail (error, MS_ERROR_NOT_FOUND, "alter is not possible: partition not found");
+      if (ok)
+        {
+          /* statistics of columns a partition no longer has (or retyped) go,
+           * as Hive's updatePartColumnStats drops them */
+          g_autofree char *table_cols = ms_json_from_columns (t->sd ? t->sd->cols : NULL);
+          ok = ms_store_stats_drop_stale (c, id, table_cols, error);
+        }
     }
   for (int i = 0; i < 7; i++)
     g_ptr_array_unref (cols[i]);

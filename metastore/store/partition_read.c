@@ -25,6 +25,10 @@
 
 #define SCAN_BATCH 1000
 
+static const MsSql sql_scan_all = { "partition_scan_all",
+  "SELECT " PARTITION_COLUMNS " FROM ms_partitions p WHERE p.table_id = $1::bigint "
+  "ORDER BY p.part_name LIMIT $2::int" };
+
 /* "a, b, c" of n values (the query's values are not NULL-terminated). */
 static char *
 join_values (const char *const *v, guint n)
@@ -67,7 +71,8 @@ ms_partition_json_params (const char *json)
 
 /* ---- the transient view of a row ---- */
 
-typedef gboolean (*RowFn) (gpointer user, const MsPartition *p, GError **error);
+typedef gboolean (*RowFn) (gpointer user, const MsPartition *p, gboolean shares_table_sd,
+                           GError **error);
 
 /* Calls 'fn' with partition 'i' of 'r' whose storage descriptor borrows
  * from the table's ('t') where the row shares it. */
@@ -103,7 +108,7 @@ with_row (const PGresult *r, int i, const MsTable *t, RowFn fn, gpointer user, G
     sd->cols = t->sd ? t->sd->cols : saved_cols;
   p.sd = sd;
 
-  gboolean ok = fn (user, &p, error);
+  gboolean ok = fn (user, &p, own == NULL && own_cols == NULL, error);
 
   sd->location = saved_location;
   sd->cols = saved_cols;
@@ -116,9 +121,10 @@ with_row (const PGresult *r, int i, const MsTable *t, RowFn fn, gpointer user, G
 }
 
 static gboolean
-copy_row (gpointer user, const MsPartition *p, GError **error)
+copy_row (gpointer user, const MsPartition *p, gboolean shares_table_sd, GError **error)
 {
   (void) error;
+  (void) shares_table_sd;
   MsPartition **out = user;
   MsPartition *c = ms_partition_new ();
   c->id = p->id;
@@ -235,10 +241,10 @@ typedef struct {
 } SinkCall;
 
 static gboolean
-sink_row (gpointer user, const MsPartition *p, GError **error)
+sink_row (gpointer user, const MsPartition *p, gboolean shares_table_sd, GError **error)
 {
   SinkCall *sc = user;
-  return sc->sink->row (sc->user, p, error);
+  return sc->sink->row (sc->user, p, shares_table_sd, error);
 }
 
 static gboolean
@@ -270,7 +276,20 @@ ms_store_partition_scan (MsStore *s, const MsPartitionQuery *q, const MsPartitio
   g_autofree char *first = g_strdup_printf ("SELECT " PARTITION_COLUMNS "%s ORDER BY p.part_name "
                                             "LIMIT %d", from->str, want);
   {
-    g_autoptr (PGresult) r = ms_pg_exec_text (c, first, (int) params->len, pv, error);
+    /* the plain listing as a prepared statement; the others are planned
+     * with their values (a generic plan of "= ANY (names)" or of a filter
+     * misjudges how many rows they select) */
+    g_autoptr (PGresult) r = NULL;
+    gboolean plain = q->filter == NULL && !q->partial && !q->by_values;
+    char want_text[16];
+    snprintf (want_text, sizeof want_text, "%d", want);
+    if (plain && !q->by_names)
+      {
+        const char *v[] = { pv[0], want_text };
+        r = ms_pg_exec (c, &sql_scan_all, 2, v, error);
+      }
+    else
+      r = ms_pg_exec_text (c, first, (int) params->len, pv, error);
     if (r == NULL)
       return FALSE;
     if (PQntuples (r) < want || want == q->max_parts)
@@ -333,11 +352,11 @@ collect_begin (gpointer user, const MsTable *t, guint n, GError **error)
 }
 
 static gboolean
-collect_row (gpointer user, const MsPartition *p, GError **error)
+collect_row (gpointer user, const MsPartition *p, gboolean shares_table_sd, GError **error)
 {
   Collect *col = user;
   MsPartition *copy = NULL;
-  copy_row (&copy, p, error);
+  copy_row (&copy, p, shares_table_sd, error);
   g_ptr_array_add (col->out, copy);
   return TRUE;
 }

@@ -132,10 +132,13 @@ typedef struct {
 
 /* A consumer of a partition scan: 'begin' once with the table and the
  * number of rows to come, then 'row' for each. The partition passed to
- * 'row' is borrowed for the call only. */
+ * 'row' is borrowed for the call only; 'shares_table_sd' says its
+ * descriptor is the table's but for the location (writers may reuse the
+ * table's encoding). */
 typedef struct {
   gboolean (*begin) (gpointer user, const MsTable *table, guint n, GError **error);
-  gboolean (*row) (gpointer user, const MsPartition *p, GError **error);
+  gboolean (*row) (gpointer user, const MsPartition *p, gboolean shares_table_sd,
+                   GError **error);
 } MsPartitionSink;
 
 /* Stream the partitions 'q' selects into 'sink' (bounded memory: one

@@ -362,3 +362,62 @@ def test_exchange_partition_schema_mismatch(client):
         assert client.get_partition_names(db, "src", -1) == [
             "ds=2017/hr=1", "ds=2017/hr=2", "ds=2018/hr=1"], kw
         assert client.get_partition_names(db, "dst", -1) == [], kw
+
+
+# ---------------------------------------------------------------------------
+# alter and the table's descriptor, columns and statistics
+# ---------------------------------------------------------------------------
+
+def test_alter_partition_drops_statistics_of_removed_columns(client):
+    from hive_metastore.ttypes import (ColumnStatistics, ColumnStatisticsData,
+                                       ColumnStatisticsDesc, ColumnStatisticsObj,
+                                       LongColumnStatsData, PartitionsStatsRequest,
+                                       StringColumnStatsData)
+    db = make_db(client)
+    t = make_table(client, db)
+    add(client, t, ["a", "1"])
+    objs = [ColumnStatisticsObj(colName="id", colType="bigint", statsData=ColumnStatisticsData(
+                longStats=LongColumnStatsData(numNulls=0, numDVs=3))),
+            ColumnStatisticsObj(colName="name", colType="string", statsData=ColumnStatisticsData(
+                stringStats=StringColumnStatsData(maxColLen=3, avgColLen=2.0, numNulls=0,
+                                                  numDVs=2)))]
+    assert client.update_partition_column_statistics(ColumnStatistics(
+        statsDesc=ColumnStatisticsDesc(isTblLevel=False, dbName=db, tableName="t",
+                                       partName="ds=a/hr=1"), statsObj=objs))
+
+    def cols_with_stats():
+        got = client.get_partitions_statistics_req(PartitionsStatsRequest(
+            dbName=db, tblName="t", colNames=["id", "name"], partNames=["ds=a/hr=1"])).partStats
+        return sorted(o.colName for o in got.get("ds=a/hr=1", []))
+    assert cols_with_stats() == ["id", "name"]
+    # the partition keeps only "id": the statistics of "name" go
+    p = client.get_partition(db, "t", ["a", "1"])
+    p.sd.cols = [FieldSchema("id", "bigint", "the id")]
+    client.alter_partition(db, "t", p)
+    assert [c.name for c in client.get_partition(db, "t", ["a", "1"]).sd.cols] == ["id"]
+    assert cols_with_stats() == ["id"]
+    # the table's columns are untouched
+    assert [c.name for c in client.get_table(db, "t").sd.cols] == ["id", "name"]
+
+
+def test_alter_table_format_leaves_existing_partitions_alone(client):
+    """ALTER TABLE ... SET FILEFORMAT changes the table, not the partitions
+    it already has (Hive's alter_table without cascade); new partitions
+    take the new format."""
+    db = make_db(client)
+    t = make_table(client, db)
+    add(client, t, ["a", "1"])
+    old_in = t.sd.inputFormat
+    t.sd.inputFormat = "org.apache.hadoop.mapred.TextInputFormat"
+    t.sd.serdeInfo.serializationLib = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+    client.alter_table(db, "t", t)
+    p = client.get_partition(db, "t", ["a", "1"])
+    assert p.sd.inputFormat == old_in
+    assert p.sd.serdeInfo.serializationLib != t.sd.serdeInfo.serializationLib
+    t2 = client.get_table(db, "t")
+    add(client, t2, ["b", "2"])
+    q = client.get_partition(db, "t", ["b", "2"])
+    assert q.sd.inputFormat == "org.apache.hadoop.mapred.TextInputFormat"
+    # listings agree with single reads
+    assert [x.sd.inputFormat for x in client.get_partitions(db, "t", -1)] == [
+        old_in, "org.apache.hadoop.mapred.TextInputFormat"]

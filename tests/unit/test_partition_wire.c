@@ -17,13 +17,13 @@
 void thms_register_all_types (void);
 
 static GByteArray *
-encode (const MsPartition *p, gboolean fast)
+encode (const MsPartition *p, gboolean fast, const MsStorageDescriptor *shared)
 {
   ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 1 << 20, NULL);
   ThriftProtocol *proto = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
   GError *err = NULL;
   if (fast)
-    assert_true (hms_wire_write_partition (proto, p, &err));
+    assert_true (hms_wire_write_partition (proto, p, shared, &err));
   else
     {
       ThmsPartition *tp = g_object_new (THMS_TYPE_PARTITION, NULL);
@@ -40,12 +40,18 @@ encode (const MsPartition *p, gboolean fast)
 }
 
 static void
-assert_same_bytes (const MsPartition *p)
+assert_same_bytes_shared (const MsPartition *p, const MsStorageDescriptor *shared)
 {
-  g_autoptr (GByteArray) a = encode (p, TRUE);
-  g_autoptr (GByteArray) b = encode (p, FALSE);
+  g_autoptr (GByteArray) a = encode (p, TRUE, shared);
+  g_autoptr (GByteArray) b = encode (p, FALSE, NULL);
   assert_int_equal (a->len, b->len);
   assert_memory_equal (a->data, b->data, a->len);
+}
+
+static void
+assert_same_bytes (const MsPartition *p)
+{
+  assert_same_bytes_shared (p, NULL);
 }
 
 static MsPartition *
@@ -99,6 +105,22 @@ test_full_partition (void **state)
   g_ptr_array_add (sd->skewed->names, g_strdup ("name"));
   sd->stored_as_subdirs = TRUE;
   assert_same_bytes (p);
+
+  /* the listing fast path: the table's descriptor encoded once, the
+   * partition's location spliced in (also none, and one that looks like
+   * the splice mark's neighbours) */
+  g_autoptr (MsStorageDescriptor) table_sd = ms_sd_copy (sd);
+  g_free (table_sd->location);
+  table_sd->location = g_strdup ("file:///wh/db.db/t");
+  assert_same_bytes_shared (p, table_sd);
+  g_free (sd->location);
+  sd->location = NULL;
+  assert_same_bytes_shared (p, table_sd);
+  sd->location = g_strdup ("");
+  assert_same_bytes_shared (p, table_sd);
+  g_ptr_array_set_size (table_sd->cols, 0);
+  g_ptr_array_set_size (sd->cols, 0);
+  assert_same_bytes_shared (p, table_sd);
 }
 
 /* Regression: the generated finalizers must chain up to GObject's (see
