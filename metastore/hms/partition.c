@@ -253,8 +253,9 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  gboolean all_added = added->len == parts->len;   /* names are distinct */
   g_autoptr (GHashTable) added_set = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < added->len; i++)
+  for (guint i = 0; !all_added && i < added->len; i++)
     g_hash_table_add (added_set, g_ptr_array_index (added, i));
   /* directories made for partitions that already existed go again */
   g_autoptr (GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -263,9 +264,12 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
-      g_autofree char *name = part_name (t, p->values);
-      if (!g_hash_table_contains (added_set, name))
-        continue;
+      if (!all_added)
+        {
+          g_autofree char *name = part_name (t, p->values);
+          if (!g_hash_table_contains (added_set, name))
+            continue;
+        }
       if (p->sd && p->sd->location)
         g_hash_table_add (keep, g_strdup (p->sd->location));
       if (out)

@@ -268,3 +268,68 @@ ms_json_flat_object (const char *text, gsize len, GPtrArray *out)
 {
   return flat_decode (text, len, out, TRUE);
 }
+
+/* ---- encoders ---- */
+
+static void
+put_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+ms_json_flat_write_strings (const char *const *items, guint n)
+{
+  GString *out = g_string_sized_new (16 * (n + 1));
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      put_json_string (out, items[i] ? items[i] : "");
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
+}
+
+char *
+ms_json_flat_write_object (GHashTable *map)
+{
+  GString *out = g_string_sized_new (128);
+  g_string_append_c (out, '{');
+  if (map != NULL)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      gboolean first = TRUE;
+      g_hash_table_iter_init (&it, map);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        {
+          if (!first)
+            g_string_append_c (out, ',');
+          first = FALSE;
+          put_json_string (out, k);
+          g_string_append_c (out, ':');
+          put_json_string (out, v ? v : "");
+        }
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}

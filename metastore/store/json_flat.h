@@ -28,3 +28,11 @@ gboolean ms_json_flat_strings (const char *text, gsize len, GPtrArray *out);
  * order; a caller inserting into a hash table gets the last value, as with
  * json-glib. */
 gboolean ms_json_flat_object (const char *text, gsize len, GPtrArray *out);
+
+/* The encoders of the same two shapes, for the rows adding partitions
+ * writes: a JSON array of the 'n' strings 'items', and a JSON object of
+ * the string map 'map' (NULL: {}). Quotes, backslashes and control
+ * characters are escaped (\uXXXX below 0x20); other bytes are copied, so
+ * the strings must be UTF-8. Caller frees. */
+char *ms_json_flat_write_strings (const char *const *items, guint n);
+char *ms_json_flat_write_object (GHashTable *map);

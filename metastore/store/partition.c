@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "store/pool.h"
 #include "store/json.h"
+#include "store/json_flat.h"
 #include "store/sd_json.h"
 #include "store/partition_internal.h"
 #include "store/partition_filter.h"
@@ -93,13 +94,7 @@ ms_store_partition_name (const MsTable *t, GPtrArray *values)
 static char *
 values_json (GPtrArray *values)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_array (b);
-  for (guint i = 0; i < values->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (values, i));
-  json_builder_end_array (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return ms_json_flat_write_strings ((const char *const *) values->pdata, values->len);
 }
 
 /* The stored form of one partition of 't'. */
@@ -135,7 +130,7 @@ row_fill (Row *r, const MsTable *t, const MsPartition *p)
   GPtrArray *cols = sd ? sd->cols : NULL;
   r->cols = (cols == NULL || ms_columns_equal (cols, t->sd ? t->sd->cols : NULL))
               ? NULL : ms_json_from_columns (cols);
-  r->params = ms_json_from_params (p->params);
+  r->params = ms_json_flat_write_object (p->params);
 }
 
 /* Parallel arrays of the typed values rows of 'parts'. */

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <string.h>
 #include "store/json_flat.h"
+#include <json-glib/json-glib.h>
 
 typedef gboolean (*FlatFn) (const char *, gsize, GPtrArray *);
 
@@ -322,6 +323,44 @@ test_untouched (void **state)
   assert_string_equal (g_ptr_array_index (out, 2), "c");
 }
 
+/* The encoders: json-glib reads back exactly what was written, and so
+ * does the flat decoder. */
+static void
+test_encoders (void **state)
+{
+  (void) state;
+  const char *items[] = { "", "plain", "q\"uote", "back\\slash", "nl\n tab\t cr\r",
+                          "\x01\x1f ctl", "é 日本 😀", "x'); drop table t; --", "a/b=c%d" };
+  guint n = G_N_ELEMENTS (items);
+  g_autofree char *arr = ms_json_flat_write_strings (items, n);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  assert_true (json_parser_load_from_data (p, arr, -1, NULL));
+  JsonArray *a = json_node_get_array (json_parser_get_root (p));
+  assert_int_equal (json_array_get_length (a), n);
+  for (guint i = 0; i < n; i++)
+    assert_string_equal (json_array_get_string_element (a, i), items[i]);
+  g_autoptr (GPtrArray) back = g_ptr_array_new_with_free_func (g_free);
+  assert_true (ms_json_flat_strings (arr, strlen (arr), back));
+  assert_int_equal (back->len, n);
+  for (guint i = 0; i < n; i++)
+    assert_string_equal (g_ptr_array_index (back, i), items[i]);
+
+  g_autoptr (GHashTable) map = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (map, (gpointer) items[(i + 1) % n], (gpointer) items[i]);
+  g_autofree char *obj = ms_json_flat_write_object (map);
+  g_autoptr (JsonParser) q = json_parser_new ();
+  assert_true (json_parser_load_from_data (q, obj, -1, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (q));
+  assert_int_equal (json_object_get_size (o), n);
+  for (guint i = 0; i < n; i++)
+    assert_string_equal (json_object_get_string_member (o, items[(i + 1) % n]), items[i]);
+  g_autofree char *empty = ms_json_flat_write_object (NULL);
+  assert_string_equal (empty, "{}");
+  g_autofree char *none = ms_json_flat_write_strings (NULL, 0);
+  assert_string_equal (none, "[]");
+}
+
 int
 main (void)
 {
@@ -337,6 +376,7 @@ main (void)
     cmocka_unit_test (test_syntax),
     cmocka_unit_test (test_bad_strings),
     cmocka_unit_test (test_untouched),
+    cmocka_unit_test (test_encoders),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
