@@ -45,13 +45,13 @@ trap cleanup EXIT
 
 start_server() { # out-file args...
   local out=$1; shift
-  "$BIN" serve --bind 127.0.0.1 --port 0 --log-level warning "$@" >"$out" 2>"$out.err" &
+  "$BIN" serve --bind 127.0.0.1 --port 0 --log-level warning --set rest.port=0 "$@" >"$out" 2>"$out.err" &
   for _ in $(seq 200); do grep -q 'metastore ready' "$out" 2>/dev/null && break; sleep 0.05; done
   sed -n 's/.*thrift=127.0.0.1:\([0-9]*\).*/\1/p' "$out"
 }
 
 PORT=$(start_server "$tmp/a.out" --data-dir "$tmp/data")
-SPID=$(pgrep -n -f "metastore serve --bind 127.0.0.1 --port 0 --log-level warning --data-dir $tmp/data")
+SPID=$(pgrep -n -f "metastore serve --bind 127.0.0.1 --port 0 --log-level warning --set rest.port=0 --data-dir $tmp/data")
 pgdir="$tmp/data/pg"
 [ -f "$tmp/data/pg-location" ] && pgdir=$(cat "$tmp/data/pg-location")
 PG="host=$pgdir port=5432 user=metastore dbname=metastore"

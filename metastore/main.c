@@ -11,6 +11,8 @@
 #include "embedded_pg.h"
 #include "hms/hms.h"
 #include "server/thrift_server.h"
+#include "server/http_server.h"
+#include "iceberg/iceberg.h"
 #include "store/store.h"
 #include "storage/storage.h"
 #include <glib-unix.h>
@@ -256,12 +258,36 @@ cmd_serve (int argc, char **argv)
       ms_store_free (store);
       return die (error);
     }
+  MsIceberg *iceberg = NULL;
+  MsHttpServer *rest = NULL;
+  if (cfg->rest_port >= 0)
+    {
+      iceberg = ms_iceberg_new (store, cfg->rest_prefix, db.warehouse);
+      MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
+                              cfg->rest_max_connections, cfg->rest_max_body_bytes,
+                              cfg->rest_timeout_s };
+      rest = ms_http_server_start (&limits, ms_iceberg_handle, iceberg, &error);
+      if (rest == NULL)
+        {
+          ms_thrift_server_stop (server);
+          ms_thrift_server_free (server);
+          ms_iceberg_free (iceberg);
+          ms_hms_free (hms);
+          ms_store_free (store);
+          return die (error);
+        }
+      ms_info ("Iceberg REST catalog listening on %s port %d", cfg->bind,
+               ms_http_server_port (rest));
+    }
+  g_autofree char *rest_text = rest ? g_strdup_printf (" rest=%s:%d", cfg->bind,
+                                                       ms_http_server_port (rest))
+                                    : g_strdup ("");
   double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
   ms_info ("HMS Thrift API listening on %s port %d (%s transport, %s database); ready in %.1f ms",
            cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
            db.embedded ? "embedded" : "external", ready_ms);
-  printf ("metastore ready: thrift=%s:%d warehouse=%s ready_ms=%.1f\n", cfg->bind,
-          ms_thrift_server_port (server), db.warehouse, ready_ms);
+  printf ("metastore ready: thrift=%s:%d warehouse=%s%s ready_ms=%.1f\n", cfg->bind,
+          ms_thrift_server_port (server), db.warehouse, rest_text, ready_ms);
   fflush (stdout);
 
   for (;;)
@@ -282,8 +308,10 @@ cmd_serve (int argc, char **argv)
       ms_info ("signal %d: shutting down", sig);
       break;
     }
+  ms_http_server_stop (rest);
   ms_thrift_server_stop (server);
   ms_thrift_server_free (server);
+  ms_iceberg_free (iceberg);
   ms_hms_free (hms);
   ms_store_free (store);
   ms_info ("stopped");

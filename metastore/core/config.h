@@ -23,6 +23,13 @@ typedef struct {
   int write_timeout_ms;
   int idle_timeout_s;
   int shutdown_grace_ms;
+  /* [rest] */
+  int rest_port;               /* -1: off */
+  char *rest_prefix;
+  int rest_threads;
+  int rest_max_connections;
+  gint64 rest_max_body_bytes;
+  int rest_timeout_s;
   /* [limits] */
   gint64 max_message_bytes;
   gint64 max_string_bytes;

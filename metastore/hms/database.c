@@ -5,6 +5,7 @@
  * catalog prefix; the 'default' database of 'hive' cannot be dropped.
  */
 #include "hms/internal.h"
+#include "service/database.h"
 #include "core/log.h"
 #include "core/pattern.h"
 #include "storage/storage.h"
@@ -29,37 +30,7 @@ session_user (void)
 static gboolean
 create_database (MsHms *hms, MsDatabase *db, GError **error)
 {
-  if (db->catalog == NULL)
-    db->catalog = g_strdup (MS_DEFAULT_CATALOG);
-  if (!hms_check_name ("database", db->name, error))
-    return FALSE;
-  if (db->location_uri == NULL)
-    {
-      g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, db->catalog, error);
-      if (cat == NULL)
-        return FALSE;
-      g_autofree char *leaf = g_strdup_printf ("%s.db", db->name);
-      db->location_uri = ms_storage_join (cat->location_uri, leaf);
-    }
-  if (db->owner_name == NULL && session_user () != NULL)
-    {
-      db->owner_name = g_strdup (session_user ());
-      db->owner_type = MS_PRINCIPAL_USER;
-    }
-  if (db->create_time == 0)
-    db->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  if (!ms_store_database_create (hms->store, db, error))
-    return FALSE;
-  g_autoptr (GError) local = NULL;
-  if (!ms_storage_mkdirs (db->location_uri, &local))
-    {
-      /* undo the row: a database whose directory cannot exist is useless */
-      ms_store_database_drop (hms->store, db->catalog, db->name, FALSE, NULL, NULL);
-      return ms_fail (error, MS_ERROR_INTERNAL, "Unable to create database path %s: %s",
-                      db->location_uri, local->message);
-    }
-  ms_info ("created database %s.%s at %s", db->catalog, db->name, db->location_uri);
-  return TRUE;
+  return ms_service_database_create (hms->store, db, session_user (), error);
 }
 
 static gboolean

@@ -3,6 +3,7 @@
  * characters an object name may hold.
  */
 #include "hms/internal.h"
+#include "service/database.h"
 #include <string.h>
 
 #define CATALOG_MARKER '@'
@@ -65,14 +66,5 @@ hms_resolve_db (const char *raw, const char *cat_override, char **catalog, char 
 gboolean
 hms_check_name (const char *kind, const char *name, GError **error)
 {
-  if (name == NULL || *name == '\0')
-    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s name is empty", kind);
-  gsize n = strlen (name);
-  if (n > 128)
-    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s name %.40s... is longer than 128 characters",
-                    kind, name);
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_')
-      return ms_fail (error, MS_ERROR_INVALID_OBJECT, "%s is not a valid object name", name);
-  return TRUE;
+  return ms_service_check_name (kind, name, error);
 }

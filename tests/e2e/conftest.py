@@ -48,6 +48,8 @@ def clean_env(extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("METASTORE_")}
     env.pop("PGHOST", None)
     env.pop("PGPORT", None)
+    # every test server's REST door on a free port (its default is 8181)
+    env["METASTORE_REST_PORT"] = "0"
     if extra:
         env.update(extra)
     return env
@@ -189,6 +191,7 @@ class Server:
         self.warehouse = "file://" + self.warehouse_dir
         self.log_path = os.path.join(tmpdir, "metastore.log")
         self.port = None
+        self.rest_port = None
         self.exit_code = None
         args = [METASTORE_BIN, "serve", "--bind", "127.0.0.1", "--port", "0",
                 "--database-url", pg.conninfo(db),
@@ -209,6 +212,8 @@ class Server:
             for line in self.proc.stdout:
                 lines.append(line)
                 m = re.search(r"metastore ready: thrift=127\.0\.0\.1:(\d+) warehouse=", line)
+                r = re.search(r" rest=127\.0\.0\.1:(\d+) ", line)
+                self.rest_port = int(r.group(1)) if r else None
                 if m:
                     found.append(int(m.group(1)))
                     break

@@ -1,0 +1,230 @@
+/*
+ * http_server.c: the REST door's HTTP listener on libmicrohttpd (see
+ * http_server.h). A request's body is gathered across libmicrohttpd's
+ * upload callbacks up to the configured limit, then the handler runs once
+ * with the whole request and its response is queued.
+ */
+#include "server/http_server.h"
+#include "core/error.h"
+#include "core/log.h"
+#include <microhttpd.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+struct _MsHttpServer {
+  struct MHD_Daemon *daemon;
+  MsHttpHandler handler;
+  gpointer user;
+  gint64 max_body_bytes;
+  int port;
+};
+
+/* Per-request state across the upload callbacks. */
+typedef struct {
+  GByteArray *body;
+  gboolean too_large;
+} Pending;
+
+/* Keep the path as sent: segments are split on '/' first and decoded one by
+ * one, so an encoded "%2F" or "%1F" inside a name stays inside it. */
+static size_t
+keep_escaped (void *cls, struct MHD_Connection *c, char *s)
+{
+  (void) cls;
+  (void) c;
+  return strlen (s);
+}
+
+static enum MHD_Result
+collect_query (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  (void) kind;
+  GHashTable *q = cls;
+  /* query values arrive still escaped (see keep_escaped) */
+  char *k = g_uri_unescape_string (key, NULL);
+  char *v = value ? g_uri_unescape_string (value, NULL) : g_strdup ("");
+  if (k == NULL || v == NULL || g_hash_table_contains (q, k))
+    {
+      g_free (k);
+      g_free (v);
+      return MHD_YES;
+    }
+  /* '+' is a space in a query string */
+  g_strdelimit (v, "+", ' ');
+  g_hash_table_insert (q, k, v);
+  return MHD_YES;
+}
+
+static char **
+split_path (const char *url, gboolean *ok)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  *ok = TRUE;
+  g_auto (GStrv) parts = g_strsplit (url, "/", -1);
+  for (char **p = parts; *p; p++)
+    {
+      if (**p == '\0')
+        continue;
+      char *d = g_uri_unescape_string (*p, NULL);
+      if (d == NULL)
+        {
+          *ok = FALSE;
+          d = g_strdup ("");
+        }
+      g_ptr_array_add (out, d);
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+static enum MHD_Result
+queue (struct MHD_Connection *c, MsHttpResponse *r)
+{
+  gsize len = r->body ? strlen (r->body) : 0;
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer (len, r->body ? r->body : (char *) "", MHD_RESPMEM_MUST_COPY);
+  if (r->body != NULL)
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                             r->content_type ? r->content_type : "application/json");
+  enum MHD_Result ret = MHD_queue_response (c, (unsigned int) r->status, resp);
+  MHD_destroy_response (resp);
+  g_free (r->body);
+  r->body = NULL;
+  return ret;
+}
+
+static enum MHD_Result
+on_request (void *cls, struct MHD_Connection *c, const char *url, const char *method,
+            const char *version, const char *upload_data, size_t *upload_data_size, void **state)
+{
+  (void) version;
+  MsHttpServer *s = cls;
+  Pending *p = *state;
+  if (p == NULL)
+    {
+      p = g_new0 (Pending, 1);
+      p->body = g_byte_array_new ();
+      *state = p;
+      return MHD_YES;
+    }
+  if (*upload_data_size > 0)
+    {
+      if (!p->too_large && (gint64) (p->body->len + *upload_data_size) > s->max_body_bytes)
+        {
+          p->too_large = TRUE;
+          g_byte_array_set_size (p->body, 0);
+        }
+      if (!p->too_large)
+        g_byte_array_append (p->body, (const guint8 *) upload_data, (guint) *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+
+  gboolean path_ok = TRUE;
+  g_auto (GStrv) segments = split_path (url, &path_ok);
+  g_autoptr (GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  MHD_get_connection_values (c, MHD_GET_ARGUMENT_KIND, collect_query, query);
+  guint8 nul = 0;
+  g_byte_array_append (p->body, &nul, 1);
+  MsHttpRequest req = {
+    .method = method,
+    .segments = segments,
+    .query = query,
+    .body = (p->too_large || p->body->len <= 1) ? NULL : (const char *) p->body->data,
+    .body_len = p->too_large ? 0 : p->body->len - 1,
+    .body_too_large = p->too_large,
+    .authorization = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+  };
+  MsHttpResponse resp = { 500, NULL, NULL };
+  if (!path_ok)
+    {
+      resp.status = 400;
+      resp.body = g_strdup ("{\"error\":{\"message\":\"Malformed percent-encoding in the path\","
+                            "\"type\":\"BadRequestException\",\"code\":400}}");
+    }
+  else
+    s->handler (s->user, &req, &resp);
+  return queue (c, &resp);
+}
+
+static void
+on_completed (void *cls, struct MHD_Connection *c, void **state,
+              enum MHD_RequestTerminationCode code)
+{
+  (void) cls;
+  (void) c;
+  (void) code;
+  Pending *p = *state;
+  if (p == NULL)
+    return;
+  g_byte_array_unref (p->body);
+  g_free (p);
+  *state = NULL;
+}
+
+static void
+on_panic (void *cls, const char *file, unsigned int line, const char *reason)
+{
+  (void) cls;
+  ms_error ("libmicrohttpd: %s (%s:%u)", reason ? reason : "fatal error", file, line);
+  abort ();
+}
+
+MsHttpServer *
+ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer user, GError **error)
+{
+  struct addrinfo hints = { 0 }, *res = NULL;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  char port[16];
+  g_snprintf (port, sizeof port, "%d", l->port);
+  int rc = getaddrinfo (l->bind, port, &hints, &res);
+  if (rc != 0)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "REST listener: cannot resolve %s: %s", l->bind,
+                    gai_strerror (rc)), NULL;
+  MsHttpServer *s = g_new0 (MsHttpServer, 1);
+  s->handler = handler;
+  s->user = user;
+  s->max_body_bytes = l->max_body_bytes;
+  MHD_set_panic_func (on_panic, NULL);
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+  if (res->ai_family == AF_INET6)
+    flags |= MHD_USE_IPv6;
+  s->daemon = MHD_start_daemon (
+      flags, (uint16_t) l->port, NULL, NULL, on_request, s,
+      MHD_OPTION_SOCK_ADDR, res->ai_addr,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) l->threads,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned int) l->max_connections,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) l->timeout_s,
+      MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_END);
+  freeaddrinfo (res);
+  if (s->daemon == NULL)
+    {
+      g_free (s);
+      return ms_fail (error, MS_ERROR_INTERNAL, "REST listener: cannot listen on %s port %d",
+                      l->bind, l->port), NULL;
+    }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = info ? info->port : l->port;
+  return s;
+}
+
+int
+ms_http_server_port (MsHttpServer *s)
+{
+  return s->port;
+}
+
+void
+ms_http_server_stop (MsHttpServer *s)
+{
+  if (s == NULL)
+    return;
+  MHD_stop_daemon (s->daemon);
+  g_free (s);
+}

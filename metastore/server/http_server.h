@@ -1,0 +1,44 @@
+/*
+ * http_server.h: the HTTP listener of the REST door, on libmicrohttpd in
+ * thread-pool mode. It owns sockets, limits (connections, body size,
+ * timeouts) and the request/response plumbing; what a request means is the
+ * handler's business (iceberg/routes.c). No HTTP is parsed here by hand.
+ */
+#pragma once
+#include <glib.h>
+
+typedef struct {
+  const char *method;          /* "GET", "POST", ... */
+  char **segments;             /* the path split on '/', each percent-decoded;
+                                  NULL-terminated, no empty leading segment */
+  GHashTable *query;           /* decoded query parameters (first value wins) */
+  const char *body;            /* the request body, NUL-terminated, or NULL */
+  gsize body_len;
+  gboolean body_too_large;     /* over the limit: body is NULL, answer 413 */
+  const char *authorization;   /* the Authorization header, or NULL */
+} MsHttpRequest;
+
+typedef struct {
+  int status;
+  char *body;                  /* owned; NULL: no body */
+  const char *content_type;    /* default application/json when there is a body */
+} MsHttpResponse;
+
+typedef void (*MsHttpHandler) (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp);
+
+typedef struct {
+  const char *bind;            /* address to bind, as server.bind */
+  int port;                    /* 0: a free port */
+  int threads;
+  int max_connections;
+  gint64 max_body_bytes;
+  int timeout_s;               /* idle/slow connection timeout */
+} MsHttpLimits;
+
+typedef struct _MsHttpServer MsHttpServer;
+
+MsHttpServer *ms_http_server_start (const MsHttpLimits *limits, MsHttpHandler handler,
+                                    gpointer user, GError **error);
+int ms_http_server_port (MsHttpServer *s);
+/* Stop accepting, finish requests in flight, free. */
+void ms_http_server_stop (MsHttpServer *s);
