@@ -15,7 +15,7 @@
 
 const MsConfKey ms_config_keys[] = {
   { "server", "bind", MS_CONF_STRING, "0.0.0.0", OFF (bind), 0, 0,
-    "Address the Thrift (and later REST) listeners bind to: an IPv4 or IPv6 literal, '::' for all IPv6+IPv4, or a host name." },
+    "Address the Thrift and REST listeners bind to: an IPv4 or IPv6 literal, '::' for all IPv6+IPv4, or a host name." },
   { "server", "thrift_port", MS_CONF_INT, "9083", OFF (thrift_port), 0, 65535,
     "TCP port of the HMS Thrift API (0 picks a free port and logs it)." },
   { "server", "thrift_transport", MS_CONF_STRING, "buffered", OFF (thrift_transport), 0, 0,
