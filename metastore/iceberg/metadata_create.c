@@ -239,8 +239,8 @@ ms_iceberg_metadata_create (JsonObject *request, const char *default_location, G
   if (props == NULL)
     return NULL;
 
-  FreshIds f = { 0, g_hash_table_new (NULL, NULL) };
-  g_autoptr (GHashTable) ids = f.ids;
+  g_autoptr (GHashTable) ids = g_hash_table_new (NULL, NULL);
+  FreshIds f = { 0, ids };
   JsonObject *schema = ice_obj_dup (req_schema);
   json_object_set_string_member (schema, "type", "struct");
   json_object_set_int_member (schema, "schema-id", 0);
