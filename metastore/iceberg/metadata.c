@@ -7,6 +7,7 @@
  */
 #include "iceberg/metadata_internal.h"
 #include "model/table.h"
+#include <math.h>
 #include <string.h>
 
 /* ---- checked getters ---- */
@@ -512,9 +513,60 @@ ice_metadata_validate (JsonObject *root, GError **error)
   return TRUE;
 }
 
+/* Whether json-glib 1.6 writes 'd' back as JSON: it prints g_ascii_dtostr's
+ * text and appends ".0" when that has no '.', so infinities ("inf.0", from
+ * 1e999) and exponents without a fraction ("1e+20.0") come out invalid. */
+static gboolean
+double_writable (double d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isfinite (d))
+    return FALSE;
+  g_ascii_dtostr (buf, sizeof buf, d);
+  return strchr (buf, '.') != NULL || strchr (buf, 'e') == NULL;
+}
+
+/* Every number must be one json-glib can write back (see double_writable)
+ * and nesting is bounded. */
+static gboolean
+tree_check (JsonNode *n, int depth, GError **error)
+{
+  if (depth > ICE_MAX_JSON_DEPTH)
+    return invalid (error, "nested deeper than %d", ICE_MAX_JSON_DEPTH);
+  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_DOUBLE
+      && !double_writable (json_node_get_double (n)))
+    return invalid (error, "number out of range");
+  if (JSON_NODE_HOLDS_ARRAY (n))
+    {
+      JsonArray *a = json_node_get_array (n);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (!tree_check (json_array_get_element (a, i), depth + 1, error))
+          return FALSE;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (n))
+    {
+      JsonObject *o = json_node_get_object (n);
+      g_autoptr (GList) members = json_object_get_members (o);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!tree_check (json_object_get_member (o, l->data), depth + 1, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ice_tree_check (JsonObject *root, GError **error)
+{
+  g_autoptr (JsonNode) n = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (n, root);
+  return tree_check (n, 0, error);
+}
+
 MsIcebergMetadata *
 ms_iceberg_metadata_from_object (JsonObject *obj, GError **error)
 {
+  if (!ice_tree_check (obj, error))
+    return NULL;
   g_autoptr (JsonObject) root = ice_obj_dup (obj);
   if (!normalise (root, error) || !ice_metadata_validate (root, error))
     return NULL;

@@ -217,7 +217,7 @@ ms_iceberg_metadata_create (JsonObject *request, const char *default_location, G
       ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid create table request: name and schema are required");
       return NULL;
     }
-  if (!ice_schema_check (req_schema, error))
+  if (!ice_tree_check (request, error) || !ice_schema_check (req_schema, error))
     return NULL;
   const char *loc = ice_get_str (request, "location");
   if (loc == NULL || *loc == '\0')

@@ -17,6 +17,9 @@ struct _MsIcebergMetadata {
 /* Deepest nesting of types walked (struct in list in map ...). */
 #define ICE_MAX_TYPE_DEPTH 64
 
+/* Deepest nesting of any JSON accepted in a metadata document. */
+#define ICE_MAX_JSON_DEPTH 256
+
 /* Member getters: FALSE / NULL when absent or of another JSON type. */
 gboolean ice_get_int (JsonObject *o, const char *name, gint64 *out);
 const char *ice_get_str (JsonObject *o, const char *name);
@@ -44,6 +47,8 @@ MsIcebergMetadata *ice_metadata_wrap (JsonObject *root);
 /* Checks a normalised tree (see ms_iceberg_metadata_parse). */
 gboolean ice_metadata_validate (JsonObject *root, GError **error);
 
+/* Checks the whole tree: finite numbers, nesting within ICE_MAX_JSON_DEPTH. */
+gboolean ice_tree_check (JsonObject *root, GError **error);
 /* Checks one schema object (fields with int ids, names, valid types). */
 gboolean ice_schema_check (JsonObject *schema, GError **error);
 /* The highest field id in a schema, including nested ones (0 for none). */

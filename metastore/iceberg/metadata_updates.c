@@ -838,7 +838,7 @@ ms_iceberg_metadata_commit (const MsIcebergMetadata *base, JsonArray *requiremen
       g_autofree char *uuid = g_uuid_string_random ();
       json_object_set_string_member (md->root, "table-uuid", uuid);
     }
-  if (!ice_metadata_validate (md->root, error))
+  if (!ice_metadata_validate (md->root, error) || !ice_tree_check (md->root, error))
     return NULL;
   return g_steal_pointer (&md);
 }
