@@ -4,4 +4,5 @@ b="${top_builddir:-.}/tests/fuzz"
 c="${top_srcdir:-.}/tests/fuzz/corpus"
 "$b/fuzz_guard_replay" "$c/guard" && "$b/fuzz_filter_replay" "$c/filter" &&
   "$b/fuzz_part_name_replay" "$c/part_name" &&
-  "$b/fuzz_json_flat_replay" "$c/json_flat"
+  "$b/fuzz_json_flat_replay" "$c/json_flat" &&
+  "$b/fuzz_iceberg_metadata_replay" "$c/iceberg_metadata"
