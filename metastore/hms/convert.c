@@ -188,3 +188,24 @@ hms_function_from_thrift (const ThmsFunction *in)
     }
   return f;
 }
+
+const char *
+hms_env_get (const ThmsEnvironmentContext *env, const char *key)
+{
+  if (env == NULL || env->properties == NULL)
+    return NULL;
+  return g_hash_table_lookup (env->properties, key);
+}
+
+gboolean
+hms_env_true (const ThmsEnvironmentContext *env, const char *key)
+{
+  const char *v = hms_env_get (env, key);
+  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
+}
+
+char *
+hms_now_string (void)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+}

@@ -52,6 +52,12 @@ void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
 MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
 void hms_set_string (gchar **field, const char *value);
+/* An EnvironmentContext property (NULL when absent), and whether it is
+ * "true" in any case. */
+const char *hms_env_get (const ThmsEnvironmentContext *env, const char *key);
+gboolean hms_env_true (const ThmsEnvironmentContext *env, const char *key);
+/* The current time in seconds as text (transient_lastDdlTime). */
+char *hms_now_string (void);
 
 /* tables, descriptors, columns (table_convert.c) */
 #include "model/table.h"

@@ -25,19 +25,7 @@ typedef ThmsThriftHiveMetastoreIf Iface;
 
 #define DDL_TIME "transient_lastDdlTime"
 #define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
-
-static char *
-now_string (void)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-}
-
-static gboolean
-env_true (const ThmsEnvironmentContext *env, const char *key)
-{
-  const char *v = env && env->properties ? g_hash_table_lookup (env->properties, key) : NULL;
-  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
-}
+#define ALTER_MISSING "Unable to alter partition because table or database does not exist."
 
 /* "a, b, c": the values joined (value arrays are not NULL-terminated, so
  * g_strjoinv cannot be used on them). */
@@ -109,6 +97,23 @@ part_name (const MsTable *t, GPtrArray *values)
 {
   g_autofree const char **keys = key_names (t);
   return ms_part_name_make (keys, (const char *const *) values->pdata, values->len);
+}
+
+/* Table catalog.db.table; a missing one is 'code' with 'message' (NULL:
+ * the store's NOT_FOUND as it is). */
+static MsTable *
+table_or (MsHms *hms, const char *catalog, const char *db, const char *table, MsErrorCode code,
+          const char *message, GError **error)
+{
+  g_autoptr (GError) missing = NULL;
+  MsTable *t = ms_store_table_get (hms->store, catalog, db, table, &missing);
+  if (t != NULL)
+    return t;
+  if (message == NULL || !g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&missing));
+  else
+    ms_fail (error, code, "%s", message);
+  return NULL;
 }
 
 /* ---- add ---- */
@@ -207,20 +212,13 @@ static gboolean
 add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, GPtrArray *parts,
            gboolean if_not_exists, gboolean skip_stats, GPtrArray **out, GError **error)
 {
-  g_autoptr (GError) missing = NULL;
   g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (MsTable) t = ms_store_table_get (hms->store, catalog, db, ltable, &missing);
+  g_autofree char *missing = g_strdup_printf (
+      "Unable to add partitions because database or table %s.%s does not exist", db, ltable);
+  g_autoptr (MsTable) t = table_or (hms, catalog, db, ltable, MS_ERROR_INVALID_OBJECT, missing,
+                                    error);
   if (t == NULL)
-    {
-      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&missing));
-          return FALSE;
-        }
-      return ms_fail (error, MS_ERROR_INVALID_OBJECT,
-                      "Unable to add partitions because database or table %s.%s does not exist",
-                      db, ltable);
-    }
+    return FALSE;
   AddState st = { ms_strings_new () };
   if (!prepare_parts (hms, t, parts, &st, skip_stats, error))
     {
@@ -304,7 +302,7 @@ add_one (MsHms *hms, const ThmsPartition *in, const ThmsEnvironmentContext *env,
   g_ptr_array_add (parts, g_steal_pointer (&p));
   g_autoptr (GPtrArray) added = NULL;
   if (!add_parts (hms, cat, db, in->tableName, parts, FALSE,
-                  env_true (env, DO_NOT_UPDATE_STATS), &added, error))
+                  hms_env_true (env, DO_NOT_UPDATE_STATS), &added, error))
     return FALSE;
   hms_partition_to_thrift (g_ptr_array_index (added, 0), out);
   return TRUE;
@@ -454,18 +452,11 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
   if (!hms_resolve_db (raw_db, NULL, &cat, &db, error))
     return FALSE;
   g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (GError) missing = NULL;
-  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OBJECT,
+                                    "Unable to add partition because table or database do not "
+                                    "exist", error);
   if (t == NULL)
-    {
-      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&missing));
-          return FALSE;
-        }
-      return ms_fail (error, MS_ERROR_INVALID_OBJECT,
-                      "Unable to add partition because table or database do not exist");
-    }
+    return FALSE;
   if (t->sd == NULL || t->sd->location == NULL)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot append a partition to a view");
   g_autoptr (MsPartition) p = ms_partition_new ();
@@ -489,8 +480,8 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
   g_autoptr (GPtrArray) parts = ms_partitions_new ();
   g_ptr_array_add (parts, g_steal_pointer (&p));
   g_autoptr (GPtrArray) added = NULL;
-  if (!add_parts (hms, cat, db, ltable, parts, FALSE, env_true (env, DO_NOT_UPDATE_STATS), &added,
-                  error))
+  if (!add_parts (hms, cat, db, ltable, parts, FALSE, hms_env_true (env, DO_NOT_UPDATE_STATS),
+                  &added, error))
     return FALSE;
   hms_partition_to_thrift (g_ptr_array_index (added, 0), out);
   return TRUE;
@@ -799,20 +790,12 @@ alter_parts (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return FALSE;
   g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (GError) missing = NULL;
-  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OPERATION,
+                                    ALTER_MISSING, error);
   if (t == NULL)
-    {
-      if (!g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&missing));
-          return FALSE;
-        }
-      return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                      "Unable to alter partition because table or database does not exist.");
-    }
+    return FALSE;
   g_autoptr (GPtrArray) parts = parts_from_thrift (in);
-  g_autofree char *now = now_string ();
+  g_autofree char *now = hms_now_string ();
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
@@ -917,11 +900,10 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return FALSE;
   g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (GError) missing = NULL;
-  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, ltable, &missing);
+  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OPERATION,
+                                    ALTER_MISSING, error);
   if (t == NULL)
-    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                    "Unable to alter partition because table or database does not exist.");
+    return FALSE;
   g_autoptr (MsPartition) newp = hms_partition_from_thrift (new_part);
   if (!check_values (t, newp->values, error))
     return FALSE;
@@ -950,7 +932,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
       g_free (newp->sd->location);
       newp->sd->location = g_strdup (dest);
     }
-  g_autofree char *now = now_string ();
+  g_autofree char *now = hms_now_string ();
   g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
   /* move the data first (file://), back again if the catalog refuses */
   gboolean moved = FALSE;

@@ -30,27 +30,6 @@ typedef ThmsThriftHiveMetastoreIf Iface;
 #define EXPECTED_KEY "expected_parameter_key"
 #define EXPECTED_VALUE "expected_parameter_value"
 
-static const char *
-env_get (const ThmsEnvironmentContext *env, const char *key)
-{
-  if (env == NULL || env->properties == NULL)
-    return NULL;
-  return g_hash_table_lookup (env->properties, key);
-}
-
-static gboolean
-env_true (const ThmsEnvironmentContext *env, const char *key)
-{
-  const char *v = env_get (env, key);
-  return v != NULL && g_ascii_strcasecmp (v, "true") == 0;
-}
-
-static char *
-now_string (void)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-}
-
 /* ---- validation ---- */
 
 static gboolean
@@ -171,7 +150,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
 
   t->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
   if (g_hash_table_lookup (t->params, DDL_TIME) == NULL)
-    g_hash_table_insert (t->params, g_strdup (DDL_TIME), now_string ());
+    g_hash_table_insert (t->params, g_strdup (DDL_TIME), hms_now_string ());
   /* quick stats as Hive gathers them for unpartitioned tables */
   gboolean skip_stats = ms_params_true (t->params, DO_NOT_UPDATE_STATS);
   g_hash_table_remove (t->params, DO_NOT_UPDATE_STATS);
@@ -688,7 +667,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   if (newt->table_type == NULL)
     newt->table_type = g_strdup (oldt->table_type);
   if (g_hash_table_lookup (newt->params, DDL_TIME) == NULL)
-    g_hash_table_insert (newt->params, g_strdup (DDL_TIME), now_string ());
+    g_hash_table_insert (newt->params, g_strdup (DDL_TIME), hms_now_string ());
 
   /* a rename moves a managed table's data when it sat at its default place */
   g_autofree char *src = NULL, *dest = NULL;
@@ -739,7 +718,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     newt->sd->location = g_strdup (old_loc);
 
   /* quick stats, unless the client asked not to (Iceberg does) */
-  if (!moved && !env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
+  if (!moved && !hms_env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
       && newt->partition_keys->len == 0 && newt->sd->location != NULL)
     put_quick_stats (newt);
   g_hash_table_remove (newt->params, DO_NOT_UPDATE_STATS);
@@ -772,11 +751,11 @@ static void
 alter_args_from_env (AlterArgs *a, const ThmsEnvironmentContext *env)
 {
   a->env = env;
-  a->cascade = a->cascade || env_true (env, "CASCADE");
+  a->cascade = a->cascade || hms_env_true (env, "CASCADE");
   if (a->expected_key == NULL)
     {
-      a->expected_key = env_get (env, EXPECTED_KEY);
-      a->expected_value = env_get (env, EXPECTED_VALUE);
+      a->expected_key = hms_env_get (env, EXPECTED_KEY);
+      a->expected_value = hms_env_get (env, EXPECTED_VALUE);
     }
 }
 
@@ -972,7 +951,7 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
     if (g_hash_table_contains (t->params, stats[i]))
       g_hash_table_insert (params, g_strdup (stats[i]), g_strdup ("0"));
   g_hash_table_insert (params, g_strdup ("COLUMN_STATS_ACCURATE"), g_strdup ("{\"BASIC_STATS\":\"true\"}"));
-  g_hash_table_insert (params, g_strdup (DDL_TIME), now_string ());
+  g_hash_table_insert (params, g_strdup (DDL_TIME), hms_now_string ());
   return ms_store_table_set_params (hms->store, t->id, params, error);
 }
 
