@@ -27,3 +27,43 @@ gboolean ms_storage_rename (const char *from_uri, const char *to_uri, GError **e
  * '.'/'_' entries skipped) and their total size. FALSE when not local or
  * not a directory. */
 gboolean ms_storage_dir_stats (const char *uri, gint64 *files, gint64 *bytes);
+
+/* ---- objects: whole-file reads and writes (storage_object.c) ----
+ *
+ * Metadata files and purges go through an MsStorage context, which knows
+ * the object-store settings. file:// (and plain absolute paths) are local
+ * files; s3:// and s3a:// are objects reached with libcurl and its AWS
+ * SigV4 signing (storage_s3.c). Keys and secrets are never logged. */
+
+typedef struct {
+  char *endpoint;              /* "http://127.0.0.1:9000"; NULL: AWS for the region */
+  char *region;                /* "us-east-1" when NULL */
+  gboolean path_style;         /* http://endpoint/bucket/key rather than bucket.endpoint */
+  char *access_key;            /* NULL: AWS_ACCESS_KEY_ID */
+  char *secret_key;            /* NULL: AWS_SECRET_ACCESS_KEY */
+  char *session_token;         /* NULL: AWS_SESSION_TOKEN (optional) */
+  int timeout_s;               /* per request; 0: 30 */
+} MsS3Options;
+
+typedef struct _MsStorage MsStorage;
+
+/* 's3' may be NULL (defaults and the environment). The options are copied. */
+MsStorage *ms_storage_new (const MsS3Options *s3);
+void ms_storage_free (MsStorage *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsStorage, ms_storage_free)
+
+/* The whole object at 'uri'. MS_ERROR_NOT_FOUND when it does not exist;
+ * MS_ERROR_INVALID_INPUT for a scheme we cannot read; MS_ERROR_INTERNAL
+ * ("storage: ...") for I/O and remote failures. */
+GBytes *ms_storage_get (MsStorage *st, const char *uri, GError **error);
+/* Write 'len' bytes as the object at 'uri' (replacing it; local files are
+ * written to a temporary name in the same directory, fsync'd and renamed,
+ * parents created). */
+gboolean ms_storage_put (MsStorage *st, const char *uri, const void *data, gsize len,
+                         GError **error);
+/* Whether an object exists at 'uri'. */
+gboolean ms_storage_exists (MsStorage *st, const char *uri, GError **error);
+/* Delete every object under the prefix 'uri' (a directory tree locally;
+ * all keys starting with "<key>/" and the key itself in S3). Refuses a
+ * bucket root or '/'. A missing prefix is not an error. */
+gboolean ms_storage_delete_all (MsStorage *st, const char *uri, GError **error);

@@ -1,0 +1,155 @@
+/*
+ * storage_object.c: the MsStorage context and whole-object reads and
+ * writes, dispatched by scheme: local files here, S3 in storage_s3.c.
+ */
+#include "storage/storage.h"
+#include "storage/storage_internal.h"
+#include "core/error.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+MsStorage *
+ms_storage_new (const MsS3Options *s3)
+{
+  MsStorage *st = g_new0 (MsStorage, 1);
+  if (s3)
+    {
+      st->s3.endpoint = g_strdup (s3->endpoint);
+      st->s3.region = g_strdup (s3->region);
+      st->s3.path_style = s3->path_style;
+      st->s3.access_key = g_strdup (s3->access_key);
+      st->s3.secret_key = g_strdup (s3->secret_key);
+      st->s3.session_token = g_strdup (s3->session_token);
+      st->s3.timeout_s = s3->timeout_s;
+    }
+  return st;
+}
+
+void
+ms_storage_free (MsStorage *st)
+{
+  if (st == NULL)
+    return;
+  g_free (st->s3.endpoint);
+  g_free (st->s3.region);
+  g_free (st->s3.access_key);
+  if (st->s3.secret_key)
+    memset (st->s3.secret_key, 0, strlen (st->s3.secret_key));
+  g_free (st->s3.secret_key);
+  g_free (st->s3.session_token);
+  g_free (st);
+}
+
+gboolean
+ms_storage_is_s3 (const char *uri)
+{
+  return uri && (g_str_has_prefix (uri, "s3://") || g_str_has_prefix (uri, "s3a://")
+                 || g_str_has_prefix (uri, "s3n://"));
+}
+
+static gboolean
+unsupported (const char *uri, GError **error)
+{
+  return ms_fail (error, MS_ERROR_INVALID_INPUT, "storage: unsupported location %s", uri);
+}
+
+GBytes *
+ms_storage_get (MsStorage *st, const char *uri, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_get (st, uri, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    {
+      unsupported (uri, error);
+      return NULL;
+    }
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) e = NULL;
+  if (!g_file_get_contents (path, &data, &len, &e))
+    {
+      ms_fail (error, g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+               ? MS_ERROR_NOT_FOUND : MS_ERROR_INTERNAL, "storage: cannot read %s: %s", uri,
+               e->message);
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
+}
+
+gboolean
+ms_storage_put (MsStorage *st, const char *uri, const void *data, gsize len, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_put (st, uri, data, len, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    return unsupported (uri, error);
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot create %s: %s", dir,
+                    g_strerror (errno));
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
+  int fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
+  if (fd < 0)
+    return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot create %s: %s", tmp,
+                    g_strerror (errno));
+  const char *p = data;
+  gsize left = len;
+  while (left > 0)
+    {
+      ssize_t w = write (fd, p, left);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        {
+          int err = errno;
+          close (fd);
+          unlink (tmp);
+          return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot write %s: %s", path,
+                          g_strerror (err));
+        }
+      p += w;
+      left -= (gsize) w;
+    }
+  if (fdatasync (fd) != 0 || close (fd) != 0)
+    {
+      int err = errno;
+      unlink (tmp);
+      return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot write %s: %s", path,
+                      g_strerror (err));
+    }
+  if (rename (tmp, path) != 0)
+    {
+      int err = errno;
+      unlink (tmp);
+      return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot write %s: %s", path,
+                      g_strerror (err));
+    }
+  return TRUE;
+}
+
+gboolean
+ms_storage_exists (MsStorage *st, const char *uri, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_exists (st, uri, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    return unsupported (uri, error);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+gboolean
+ms_storage_delete_all (MsStorage *st, const char *uri, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_delete_all (st, uri, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    return unsupported (uri, error);
+  return ms_storage_remove_tree (uri, error);
+}
