@@ -1,47 +1,21 @@
 """Iceberg REST catalog, first slice: the HTTP listener, GET /v1/config and
 namespaces, against a real server and PostgreSQL, with plain HTTP requests
 (urllib). Namespaces are the catalog's databases: checked through Thrift."""
-import http.client
+
 import json
 import urllib.parse
 
 import pytest
 
 from conftest import unique
+from icelib import Rest, assert_error, ns_path
 from hive_metastore.ttypes import Database, NoSuchObjectException
-
-
-class Rest:
-    def __init__(self, port):
-        self.port = port
-
-    def call(self, method, path, body=None, raw=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        h = {"Content-Type": "application/json"} if data is not None else {}
-        h.update(headers or {})
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        text = r.read()
-        c.close()
-        doc = json.loads(text) if text else None
-        return r.status, doc
 
 
 @pytest.fixture
 def rest(server):
     assert server.rest_port, "the server announced no REST port"
     return Rest(server.rest_port)
-
-
-def ns_path(*levels):
-    return "/v1/namespaces/" + urllib.parse.quote("\x1f".join(levels), safe="")
-
-
-def assert_error(status, doc, code, etype):
-    assert status == code, (status, doc)
-    assert doc["error"]["code"] == code and doc["error"]["type"] == etype, doc
-    assert doc["error"]["message"], doc
 
 
 def test_config_lists_the_endpoints(rest):
