@@ -16,13 +16,21 @@ typedef struct {
   gsize body_len;
   gboolean body_too_large;     /* over the limit: body is NULL, answer 413 */
   const char *authorization;   /* the Authorization header, or NULL */
+  void *conn;                  /* the library's connection (ms_http_request_header) */
 } MsHttpRequest;
 
 typedef struct {
   int status;
   char *body;                  /* owned; NULL: no body */
   const char *content_type;    /* default application/json when there is a body */
+  GPtrArray *headers;          /* extra headers: name, value, name, value ... (owned
+                                  char*; NULL: none); see ms_http_response_header */
 } MsHttpResponse;
+
+/* A request header by name (case-insensitive), or NULL. */
+const char *ms_http_request_header (const MsHttpRequest *req, const char *name);
+/* Add a header to the reply (copied). */
+void ms_http_response_header (MsHttpResponse *resp, const char *name, const char *value);
 
 typedef void (*MsHttpHandler) (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp);
 
