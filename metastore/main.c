@@ -260,9 +260,11 @@ cmd_serve (int argc, char **argv)
     }
   MsIceberg *iceberg = NULL;
   MsHttpServer *rest = NULL;
+  /* metadata files and purges of the REST door */
+  g_autoptr (MsStorage) storage = ms_storage_new (NULL);
   if (cfg->rest_port >= 0)
     {
-      iceberg = ms_iceberg_new (store, cfg->rest_prefix, db.warehouse);
+      iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
                               cfg->rest_timeout_s };

@@ -6,14 +6,19 @@
 #pragma once
 #include "server/http_server.h"
 #include "store/store.h"
+#include "storage/storage.h"
 
 typedef struct {
   MsStore *store;
   char *prefix;                /* rest.prefix, or NULL for none */
   char *warehouse;             /* the default catalog's warehouse root */
+  MsStorage *storage;          /* metadata files and purges (borrowed) */
+  GHashTable *table_config;    /* "config" of every LoadTableResult: the
+                                  storage settings clients need (no secrets) */
 } MsIceberg;
 
-MsIceberg *ms_iceberg_new (MsStore *store, const char *prefix, const char *warehouse);
+MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,
+                           const char *warehouse);
 void ms_iceberg_free (MsIceberg *ice);
 
 /* The HTTP handler; 'user' is the MsIceberg. */

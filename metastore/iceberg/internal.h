@@ -14,6 +14,7 @@ typedef struct {
   MsIceberg *ice;
   const MsHttpRequest *req;
   char **ns;                   /* namespace levels, NULL-terminated */
+  const char *name;            /* the {table} or {view} segment, or NULL */
 } IceCall;
 
 /* ---- replies (errors.c) ---- */
@@ -31,6 +32,13 @@ void ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what);
 /* The request body parsed as a JSON object, or NULL after answering 400. */
 JsonObject *ice_body_object (const IceCall *call, MsHttpResponse *resp, JsonParser **parser);
 
+/* Typed members of a JSON object: NULL / 'dflt' when absent or of another
+ * type (never a json-glib critical). */
+const char *ice_member_string (JsonObject *o, const char *name);
+gboolean ice_member_bool (JsonObject *o, const char *name, gboolean dflt);
+JsonArray *ice_member_array (JsonObject *o, const char *name);
+JsonObject *ice_member_object (JsonObject *o, const char *name);
+
 /* ---- namespaces (namespaces.c) ---- */
 /* The catalog and database a namespace names, or FALSE after answering
  * (400 for names the catalog cannot hold). */
@@ -42,3 +50,56 @@ void ice_namespace_load (const IceCall *call, MsHttpResponse *resp);
 void ice_namespace_exists (const IceCall *call, MsHttpResponse *resp);
 void ice_namespace_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_namespace_properties (const IceCall *call, MsHttpResponse *resp);
+
+/* ---- tables: shared state (table_state.c) ---- */
+#include "iceberg/metadata.h"
+
+/* The database and (lower-cased, checked) object name of a namespace and a
+ * name, or FALSE after answering 400. */
+gboolean ice_object_ident (const IceCall *call, char **const ns, const char *name, char **db,
+                           char **object, MsHttpResponse *resp);
+/* Answer 404 for a missing object: NoSuchNamespaceException when the
+ * namespace is missing too, else 'type' ("NoSuchTableException",
+ * "NoSuchViewException"). */
+void ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db,
+                        const char *name, const char *type);
+/* The text of metadata file 'location': the stored copy when it is one of
+ * that file, else read from storage (*from_storage TRUE). Caller frees. */
+char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
+                         const char *cached_text, gboolean *from_storage, GError **error);
+/* Write 'md' as the file after 'previous' (NULL: the first) and return its
+ * location; *text gets what was written. */
+char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
+                          char **text, GError **error);
+/* Make 'row' the HMS mirror of table metadata 'md' at 'location'
+ * ('previous': the file before it, NULL for none; 'base': the metadata
+ * before, whose properties that 'md' no longer has are removed). */
+gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
+                           const char *location, const char *previous, GError **error);
+/* A LoadTableResult / CommitTableResponse: 'text' is the metadata document
+ * (spliced as it is); 'location' NULL leaves metadata-location out;
+ * 'with_config' adds the table config. */
+void ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location,
+                      const char *text, gboolean with_config);
+/* Append 's' as a JSON string literal. */
+void ice_json_string (GString *out, const char *s);
+/* A paged list of identifiers {"identifiers":[...],"next-page-token"}
+ * of objects of 'kind' in 'db'. */
+void ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,
+                            const char *kind);
+
+/* ---- tables (tables.c) ---- */
+void ice_tables_list (const IceCall *call, MsHttpResponse *resp);
+void ice_table_create (const IceCall *call, MsHttpResponse *resp);
+void ice_table_load (const IceCall *call, MsHttpResponse *resp);
+void ice_table_exists (const IceCall *call, MsHttpResponse *resp);
+void ice_table_drop (const IceCall *call, MsHttpResponse *resp);
+void ice_table_rename (const IceCall *call, MsHttpResponse *resp);
+void ice_table_register (const IceCall *call, MsHttpResponse *resp);
+void ice_table_metrics (const IceCall *call, MsHttpResponse *resp);
+/* POST .../rename for objects of 'kind' (MS_ICEBERG_KIND_TABLE / _VIEW). */
+void ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind);
+
+/* ---- commits (commit.c) ---- */
+void ice_table_commit (const IceCall *call, MsHttpResponse *resp);
+void ice_transaction_commit (const IceCall *call, MsHttpResponse *resp);

@@ -25,13 +25,25 @@ static const Route routes[] = {
   { "HEAD", "namespaces/{namespace}", ice_namespace_exists },
   { "DELETE", "namespaces/{namespace}", ice_namespace_drop },
   { "POST", "namespaces/{namespace}/properties", ice_namespace_properties },
+  { "GET", "namespaces/{namespace}/tables", ice_tables_list },
+  { "POST", "namespaces/{namespace}/tables", ice_table_create },
+  { "GET", "namespaces/{namespace}/tables/{table}", ice_table_load },
+  { "POST", "namespaces/{namespace}/tables/{table}", ice_table_commit },
+  { "DELETE", "namespaces/{namespace}/tables/{table}", ice_table_drop },
+  { "HEAD", "namespaces/{namespace}/tables/{table}", ice_table_exists },
+  { "POST", "namespaces/{namespace}/register", ice_table_register },
+  { "POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics },
+  { "POST", "tables/rename", ice_table_rename },
+  { "POST", "transactions/commit", ice_transaction_commit },
 };
 
 MsIceberg *
-ms_iceberg_new (MsStore *store, const char *prefix, const char *warehouse)
+ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const char *warehouse)
 {
   MsIceberg *ice = g_new0 (MsIceberg, 1);
   ice->store = store;
+  ice->storage = storage;
+  ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
   return ice;
@@ -44,6 +56,7 @@ ms_iceberg_free (MsIceberg *ice)
     return;
   g_free (ice->prefix);
   g_free (ice->warehouse);
+  g_hash_table_unref (ice->table_config);
   g_free (ice);
 }
 
@@ -76,9 +89,9 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
 
 /* ---- matching ---- */
 
-/* Does 'segments' match 'pattern'? Captures the namespace. */
+/* Does 'segments' match 'pattern'? Captures the namespace and the name. */
 static gboolean
-match (const char *pattern, char **segments, char ***ns)
+match (const char *pattern, char **segments, char ***ns, const char **name)
 {
   g_auto (GStrv) parts = g_strsplit (pattern, "/", -1);
   guint n = g_strv_length (parts);
@@ -88,6 +101,8 @@ match (const char *pattern, char **segments, char ***ns)
     {
       if (g_str_equal (parts[i], "{namespace}"))
         *ns = g_strsplit (segments[i], "\x1f", -1);
+      else if (g_str_equal (parts[i], "{table}") || g_str_equal (parts[i], "{view}"))
+        *name = segments[i];
       else if (!g_str_equal (parts[i], segments[i]))
         {
           g_clear_pointer (ns, g_strfreev);
@@ -101,7 +116,7 @@ void
 ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   MsIceberg *ice = user;
-  IceCall call = { ice, req, NULL };
+  IceCall call = { ice, req, NULL, NULL };
   char **seg = req->segments;
   if (req->body_too_large)
     return ice_reply_error (resp, 413, "BadRequestException", "The request body is too large");
@@ -122,7 +137,8 @@ ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
       char **ns = NULL;
-      if (!match (routes[i].pattern, seg, &ns))
+      const char *name = NULL;
+      if (!match (routes[i].pattern, seg, &ns, &name))
         continue;
       path_known = TRUE;
       if (!g_str_equal (routes[i].method, req->method))
@@ -131,6 +147,7 @@ ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp
           continue;
         }
       call.ns = ns;
+      call.name = name;
       routes[i].handler (&call, resp);
       g_strfreev (ns);
       return;

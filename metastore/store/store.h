@@ -313,3 +313,84 @@ gboolean ms_schema_validate (const char *conninfo, const char *password, GString
 /* Current version via the pool (readiness). */
 int ms_store_schema_version (MsStore *store, GError **error);
 int ms_schema_available_version (void);
+
+/* ---- Iceberg tables and views (iceberg.c) ----
+ *
+ * An Iceberg table or view is an ms_tables row (what Thrift clients see)
+ * whose parameter table_type is ICEBERG or ICEBERG-VIEW and whose parameter
+ * metadata_location names its current metadata file; beside it the store
+ * keeps a copy of that file's text, tagged with the location it is a copy
+ * of (sql/006_iceberg_metadata.sql). */
+#define MS_ICEBERG_KIND_TABLE "ICEBERG"
+#define MS_ICEBERG_KIND_VIEW "ICEBERG-VIEW"
+
+typedef struct {
+  gint64 table_id;
+  char *kind;                  /* table_type parameter, upper-cased; NULL: not Iceberg */
+  char *metadata_location;     /* metadata_location parameter (NULL: none) */
+  char *cached_location;       /* the file 'metadata' is a copy of (NULL: no copy) */
+  char *metadata;              /* the copy (NULL: none) */
+} MsIcebergEntry;
+
+void ms_iceberg_entry_free (MsIcebergEntry *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsIcebergEntry, ms_iceberg_entry_free)
+
+/* One indexed read: the entry of catalog.db.name (any table: check
+ * 'kind'), or MS_ERROR_NOT_FOUND. */
+MsIcebergEntry *ms_store_iceberg_get (MsStore *store, const char *catalog, const char *db,
+                                      const char *name, GError **error);
+/* Keep 'metadata' as the copy of 'location' for table 'table_id', if that
+ * is still its metadata_location. */
+gboolean ms_store_iceberg_cache_put (MsStore *store, gint64 table_id, const char *location,
+                                     const char *metadata, GError **error);
+/* Names of the Iceberg objects of 'kind' in catalog.db after 'after'
+ * (NULL: from the first), sorted, at most 'limit' (< 0: all). */
+GPtrArray *ms_store_iceberg_names (MsStore *store, const char *catalog, const char *db,
+                                   const char *kind, const char *after, int limit,
+                                   GError **error);                       /* char* */
+
+/* A commit: the tables it touches are locked (in name order, so two commits
+ * never deadlock), then the callback runs once per reference in request
+ * order and decides each table's next state; everything it decided is
+ * written in the same transaction, or nothing is. A table named twice is
+ * locked once; its second step sees the first step's result. */
+typedef struct {
+  const char *catalog, *db, *name;
+} MsIcebergRef;
+
+typedef struct {
+  guint index;                 /* the reference's position */
+  const MsIcebergRef *ref;
+  /* in: the current state. 'row' is NULL when no table of that name exists;
+   * the callback may then create it by setting 'row' (owned by the store
+   * afterwards). Otherwise it may change 'row' in place. */
+  MsTable *row;
+  const char *kind;
+  const char *metadata_location;
+  const char *cached_location;
+  const char *cached_metadata;
+  /* out: set both to commit a new metadata file (owned by the store);
+   * leave NULL for no change. */
+  char *next_location;
+  char *next_metadata;
+} MsIcebergStep;
+
+typedef gboolean (*MsIcebergStepFn) (gpointer user, MsIcebergStep *step, GError **error);
+
+/* Runs the commit described above. MS_ERROR_ALREADY_EXISTS when a created
+ * name was taken concurrently; the callback's errors as they are. */
+gboolean ms_store_iceberg_commit (MsStore *store, const MsIcebergRef *refs, guint n,
+                                  MsIcebergStepFn fn, gpointer user, GError **error);
+
+/* Drop an Iceberg object of 'kind' (MS_ERROR_NOT_FOUND when there is none
+ * of that kind); *out_location gets its location for a purge. */
+gboolean ms_store_iceberg_drop (MsStore *store, const char *catalog, const char *db,
+                                const char *name, const char *kind, char **out_location,
+                                GError **error);
+/* Rename (and move to another database) an Iceberg object of 'kind'; files
+ * stay where they are. MS_ERROR_NOT_FOUND for a missing source,
+ * MS_ERROR_INVALID_OBJECT for a missing target database,
+ * MS_ERROR_ALREADY_EXISTS for a taken target. */
+gboolean ms_store_iceberg_rename (MsStore *store, const char *catalog, const char *db,
+                                  const char *name, const char *to_db, const char *to_name,
+                                  const char *kind, GError **error);

@@ -223,11 +223,8 @@ table_values (const MsTable *t, TableValueBuf *b, const char *v[N_TABLE_VALUES])
 /* ---- create and read ---- */
 
 gboolean
-ms_store_table_create (MsStore *s, MsTable *t, GError **error)
+ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   g_auto (TableValueBuf) b = { 0 };
   const char *v[3 + N_TABLE_VALUES] = { t->catalog, t->db_name, t->name };
   table_values (t, &b, v + 3);
@@ -244,6 +241,42 @@ ms_store_table_create (MsStore *s, MsTable *t, GError **error)
   if (PQntuples (r) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
   t->id = ms_pg_int64 (r, 0, 0, 0);
+  return TRUE;
+}
+
+gboolean
+ms_store_table_create (MsStore *s, MsTable *t, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  return ms_store_table_insert_on (c, t, error);
+}
+
+gboolean
+ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *t, GError **error)
+{
+  char id[24];
+  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
+  const char *tdb[] = { t->catalog, t->db_name };
+  g_autoptr (PGresult) target = ms_pg_exec (c, &sql_table_target_db, 2, tdb, error);
+  if (target == NULL)
+    return FALSE;
+  if (PQntuples (target) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
+  g_auto (TableValueBuf) b = { 0 };
+  const char *v[3 + N_TABLE_VALUES] = { id, PQgetvalue (target, 0, 0), t->name };
+  table_values (t, &b, v + 3);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_update, 3 + N_TABLE_VALUES, v, &local);
+  if (r == NULL)
+    {
+      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Table %s.%s already exists", t->db_name,
+                        t->name);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -11,3 +11,10 @@
  * "<db>.<name> table not found"; 'for_update' locks its row. */
 MsTable *ms_store_table_get_on (MsPgConn *c, const char *catalog, const char *db,
                                 const char *name, gboolean for_update, GError **error);
+
+/* Insert 't' (catalog, db_name, name set); sets t->id. MS_ERROR_NOT_FOUND
+ * for a missing database, MS_ERROR_ALREADY_EXISTS for a taken name. */
+gboolean ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error);
+/* Overwrite row 'table_id' with 't' (which may name another database and
+ * name). No partition bookkeeping: for tables without partitions. */
+gboolean ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *t, GError **error);

@@ -1,0 +1,347 @@
+/*
+ * commit.c: table commits. POST .../tables/{table} commits one table;
+ * POST /v1/{prefix}/transactions/commit commits several in one PostgreSQL
+ * transaction: every table's row is locked, every requirement checked
+ * against its current metadata and every update applied, a new metadata
+ * file written per changed table, and the rows swapped, or nothing is.
+ *
+ * A body without "requirements" and "updates" but with "schema",
+ * "partition-spec" or "properties" (what the legacy iceberg-js 0.8 client
+ * sends to update a table) is read as the updates it means.
+ */
+#include "iceberg/internal.h"
+#include "core/log.h"
+#include <string.h>
+
+typedef struct {
+  JsonArray *requirements;     /* borrowed from the body (or 'owned') */
+  JsonArray *updates;
+  JsonNode *owned;             /* a translated legacy body's arrays */
+  gboolean creates;            /* has an assert-create requirement */
+} Change;
+
+typedef struct {
+  MsIceberg *ice;
+  Change *changes;
+  GPtrArray *written;          /* files written by this commit */
+  char *out_location;          /* the last step's result */
+  char *out_text;
+} CommitCtx;
+
+static gboolean
+has_assert_create (JsonArray *requirements)
+{
+  for (guint i = 0; requirements && i < json_array_get_length (requirements); i++)
+    {
+      JsonNode *n = json_array_get_element (requirements, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      if (g_strcmp0 (ice_member_string (o, "type"), "assert-create") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_result (CommitCtx *cx, const char *location, const char *text)
+{
+  g_free (cx->out_location);
+  g_free (cx->out_text);
+  cx->out_location = g_strdup (location);
+  cx->out_text = g_strdup (text);
+}
+
+static gboolean
+commit_step (gpointer user, MsIcebergStep *st, GError **error)
+{
+  CommitCtx *cx = user;
+  Change *ch = &cx->changes[st->index];
+  const MsIcebergRef *ref = st->ref;
+  if (st->row != NULL && g_strcmp0 (st->kind, MS_ICEBERG_KIND_TABLE) != 0)
+    {
+      if (ch->creates)
+        return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: table already exists");
+      return ms_fail (error, MS_ERROR_NOT_FOUND, "Table does not exist: %s.%s", ref->db, ref->name);
+    }
+  if (st->row == NULL && !ch->creates)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "Table does not exist: %s.%s", ref->db, ref->name);
+
+  g_autoptr (MsIcebergMetadata) base = NULL;
+  g_autofree char *base_text = NULL;
+  if (st->row != NULL)
+    {
+      base_text = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
+                                     st->cached_metadata, NULL, error);
+      if (base_text == NULL)
+        return FALSE;
+      base = ms_iceberg_metadata_parse (base_text, -1, error);
+      if (base == NULL)
+        return FALSE;
+    }
+  g_autoptr (MsIcebergMetadata) next = ms_iceberg_metadata_commit (base, ch->requirements,
+                                                                   ch->updates, error);
+  if (next == NULL)
+    return FALSE;
+  if (base != NULL && !ms_iceberg_metadata_changed (next))
+    {
+      /* nothing changed: no new file, the same location */
+      set_result (cx, st->metadata_location, base_text);
+      return TRUE;
+    }
+  g_autofree char *text = NULL;
+  const char *previous = base ? st->metadata_location : NULL;
+  g_autofree char *location = ice_metadata_write (cx->ice, next, previous, &text, error);
+  if (location == NULL)
+    return FALSE;
+  g_ptr_array_add (cx->written, g_strdup (location));
+  if (st->row == NULL)
+    st->row = ms_table_new ();
+  if (!ice_mirror_table (st->row, next, base, location, previous, error))
+    return FALSE;
+  set_result (cx, location, text);
+  st->next_location = g_steal_pointer (&location);
+  st->next_metadata = g_steal_pointer (&text);
+  return TRUE;
+}
+
+/* Run the commit of 'refs' (their changes in cx->changes). On a failure
+ * whose outcome is certain, the files written go again. */
+static gboolean
+run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
+{
+  cx->written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) err = NULL;
+  gboolean ok = ms_store_iceberg_commit (cx->ice->store, refs, n, commit_step, cx, &err);
+  if (!ok)
+    {
+      /* a create that lost a race is a failed assert-create */
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        {
+          g_clear_error (&err);
+          ms_fail (&err, MS_ERROR_CONFLICT, "Requirement failed: table already exists");
+        }
+      /* unavailable and internal errors may come from COMMIT itself: then
+       * the files may be referenced and stay */
+      if (err->code != MS_ERROR_UNAVAILABLE && err->code != MS_ERROR_INTERNAL)
+        for (guint i = 0; i < cx->written->len; i++)
+          ms_storage_delete_all (cx->ice->storage, g_ptr_array_index (cx->written, i), NULL);
+      g_propagate_error (error, g_steal_pointer (&err));
+    }
+  g_clear_pointer (&cx->written, g_ptr_array_unref);
+  return ok;
+}
+
+static void
+ctx_clear (CommitCtx *cx)
+{
+  g_free (cx->out_location);
+  g_free (cx->out_text);
+}
+
+/* The reply for a failed commit: 409 for failed requirements, 404 for a
+ * missing table, 400 for bad updates; storage trouble is 503 (nothing was
+ * committed), and only a failure at COMMIT leaves the outcome unknown. */
+static void
+reply_commit_error (MsHttpResponse *resp, GError *err)
+{
+  if (err->domain == MS_ERROR && err->code == MS_ERROR_INTERNAL)
+    {
+      ms_warn ("commit failed: %s", err->message);
+      ice_reply_error (resp, 500, "CommitStateUnknownException", "%s", err->message);
+      g_error_free (err);
+      return;
+    }
+  ice_reply_gerror (resp, err, "table");
+}
+
+/* ---- parsing a change ---- */
+
+/* Fill 'ch' from a CommitTableRequest / TableUpdate body, or answer 400. */
+static gboolean
+parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
+{
+  JsonNode *reqs = json_object_get_member (o, "requirements");
+  JsonNode *upds = json_object_get_member (o, "updates");
+  if (reqs == NULL && upds == NULL
+      && (json_object_has_member (o, "properties") || json_object_has_member (o, "schema")
+          || json_object_has_member (o, "partition-spec")))
+    {
+      /* the legacy iceberg-js body: say what it means */
+      JsonArray *u = json_array_new ();
+      JsonObject *props = ice_member_object (o, "properties");
+      if (json_object_has_member (o, "properties") && props == NULL)
+        {
+          json_array_unref (u);
+          ice_reply_error (resp, 400, "BadRequestException", "properties must be an object");
+          return FALSE;
+        }
+      if (props)
+        {
+          JsonObject *a = json_object_new ();
+          json_object_set_string_member (a, "action", "set-properties");
+          json_object_set_member (a, "updates", json_node_copy (json_object_get_member (o, "properties")));
+          json_array_add_object_element (u, a);
+        }
+      if (json_object_has_member (o, "schema"))
+        {
+          JsonObject *a = json_object_new ();
+          json_object_set_string_member (a, "action", "add-schema");
+          json_object_set_member (a, "schema", json_node_copy (json_object_get_member (o, "schema")));
+          json_array_add_object_element (u, a);
+          JsonObject *c = json_object_new ();
+          json_object_set_string_member (c, "action", "set-current-schema");
+          json_object_set_int_member (c, "schema-id", -1);
+          json_array_add_object_element (u, c);
+        }
+      if (json_object_has_member (o, "partition-spec"))
+        {
+          JsonObject *a = json_object_new ();
+          json_object_set_string_member (a, "action", "add-spec");
+          json_object_set_member (a, "spec",
+                                  json_node_copy (json_object_get_member (o, "partition-spec")));
+          json_array_add_object_element (u, a);
+          JsonObject *c = json_object_new ();
+          json_object_set_string_member (c, "action", "set-default-spec");
+          json_object_set_int_member (c, "spec-id", -1);
+          json_array_add_object_element (u, c);
+        }
+      JsonObject *holder = json_object_new ();
+      json_object_set_array_member (holder, "requirements", json_array_new ());
+      json_object_set_array_member (holder, "updates", u);
+      ch->owned = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (ch->owned, holder);
+      ch->requirements = json_object_get_array_member (holder, "requirements");
+      ch->updates = u;
+      return TRUE;
+    }
+  if ((reqs != NULL && !JSON_NODE_HOLDS_ARRAY (reqs)) || upds == NULL
+      || !JSON_NODE_HOLDS_ARRAY (upds))
+    {
+      ice_reply_error (resp, 400, "BadRequestException",
+                       "%s needs \"requirements\" and \"updates\" arrays", what);
+      return FALSE;
+    }
+  ch->requirements = reqs ? json_node_get_array (reqs) : NULL;
+  ch->updates = json_node_get_array (upds);
+  g_autoptr (GError) err = NULL;
+  if (!ms_iceberg_updates_check_actions (ch->updates, &err))
+    {
+      ice_reply_error (resp, 400, "BadRequestException", "%s", err->message);
+      return FALSE;
+    }
+  ch->creates = has_assert_create (ch->requirements);
+  return TRUE;
+}
+
+static void
+change_clear (Change *ch)
+{
+  if (ch->owned)
+    json_node_unref (ch->owned);
+}
+
+/* ---- POST .../tables/{table} ---- */
+
+void
+ice_table_commit (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  Change ch = { 0 };
+  if (!parse_change (body, &ch, "CommitTableRequest", resp))
+    return;
+  CommitCtx cx = { .ice = call->ice, .changes = &ch };
+  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  GError *err = NULL;
+  if (!run_commit (&cx, &ref, 1, &err))
+    reply_commit_error (resp, err);
+  else
+    ice_reply_table (call, resp, cx.out_location, cx.out_text, FALSE);
+  ctx_clear (&cx);
+  change_clear (&ch);
+}
+
+/* ---- POST /v1/{prefix}/transactions/commit ---- */
+
+typedef struct {
+  char *db, *name;
+} Ident;
+
+void
+ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  JsonArray *list = ice_member_array (body, "table-changes");
+  if (list == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "A transaction needs a \"table-changes\" array");
+  guint n = json_array_get_length (list);
+  if (n == 0)
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "A transaction needs at least one table change");
+  g_autofree Change *changes = g_new0 (Change, n);
+  g_autofree Ident *ids = g_new0 (Ident, n);
+  g_autofree MsIcebergRef *refs = g_new0 (MsIcebergRef, n);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (list, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      JsonObject *ident = ice_member_object (o, "identifier");
+      JsonArray *ns = ice_member_array (ident, "namespace");
+      const char *tname = ice_member_string (ident, "name");
+      if (o == NULL || ns == NULL || tname == NULL)
+        {
+          ice_reply_error (resp, 400, "BadRequestException",
+                           "table-changes[%u] needs an identifier {namespace, name}", i);
+          ok = FALSE;
+          break;
+        }
+      g_autoptr (GPtrArray) levels = g_ptr_array_new ();
+      for (guint l = 0; l < json_array_get_length (ns); l++)
+        {
+          JsonNode *ln = json_array_get_element (ns, l);
+          if (!JSON_NODE_HOLDS_VALUE (ln) || json_node_get_value_type (ln) != G_TYPE_STRING)
+            break;
+          g_ptr_array_add (levels, (gpointer) json_node_get_string (ln));
+        }
+      if (levels->len != json_array_get_length (ns))
+        {
+          ice_reply_error (resp, 400, "BadRequestException",
+                           "table-changes[%u]: the namespace must be an array of strings", i);
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_add (levels, NULL);
+      if (!ice_object_ident (call, (char **) levels->pdata, tname, &ids[i].db, &ids[i].name, resp)
+          || !parse_change (o, &changes[i], "A table change", resp))
+        {
+          ok = FALSE;
+          break;
+        }
+      refs[i] = (MsIcebergRef) { MS_DEFAULT_CATALOG, ids[i].db, ids[i].name };
+    }
+  if (ok)
+    {
+      CommitCtx cx = { .ice = call->ice, .changes = changes };
+      GError *err = NULL;
+      if (!run_commit (&cx, refs, n, &err))
+        reply_commit_error (resp, err);
+      else
+        ice_reply_empty (resp, 204);
+      ctx_clear (&cx);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      change_clear (&changes[i]);
+      g_free (ids[i].db);
+      g_free (ids[i].name);
+    }
+}

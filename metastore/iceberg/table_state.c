@@ -1,0 +1,285 @@
+/*
+ * table_state.c: what the table and view handlers share: object names,
+ * the current metadata text (the stored copy or the file), writing a new
+ * metadata file, the HMS mirror of a table, and the LoadTableResult reply
+ * spliced around a stored document without parsing it.
+ */
+#include "iceberg/internal.h"
+#include "service/database.h"
+#include "storage/storage.h"
+#include "model/table.h"
+#include "core/log.h"
+#include <string.h>
+
+#define HIVE_INPUT_FORMAT "org.apache.hadoop.mapred.FileInputFormat"
+#define HIVE_OUTPUT_FORMAT "org.apache.hadoop.mapred.FileOutputFormat"
+#define HIVE_SERDE "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+
+gboolean
+ice_object_ident (const IceCall *call, char **const ns, const char *name, char **db,
+                  char **object, MsHttpResponse *resp)
+{
+  if (!ice_namespace_db (call, ns, db, resp))
+    return FALSE;
+  g_autoptr (GError) err = NULL;
+  if (name == NULL || !ms_service_check_name ("name", name, &err))
+    {
+      g_free (*db);
+      *db = NULL;
+      ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
+                       err ? err->message : "missing");
+      return FALSE;
+    }
+  *object = g_ascii_strdown (name, -1);
+  return TRUE;
+}
+
+void
+ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
+                   const char *type)
+{
+  /* as Iceberg's reference handlers: a table or view in a missing
+   * namespace is simply a missing table or view */
+  (void) call;
+  gboolean view = g_str_equal (type, "NoSuchViewException");
+  ice_reply_error (resp, 404, type, "%s does not exist: %s.%s", view ? "View" : "Table", db, name);
+}
+
+char *
+ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
+                   const char *cached_text, gboolean *from_storage, GError **error)
+{
+  if (from_storage)
+    *from_storage = FALSE;
+  if (location == NULL)
+    {
+      ms_fail (error, MS_ERROR_INVALID_OBJECT, "The table has no metadata_location");
+      return NULL;
+    }
+  if (cached_text != NULL && g_strcmp0 (location, cached_location) == 0)
+    return g_strdup (cached_text);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GBytes) bytes = ms_storage_get (ice->storage, location, &err);
+  if (bytes == NULL)
+    {
+      /* a missing file is the table's problem; anything else the storage's */
+      ms_fail (error, g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND)
+               ? MS_ERROR_NOT_FOUND : MS_ERROR_UNAVAILABLE,
+               "Cannot read metadata file %s: %s", location, err->message);
+      return NULL;
+    }
+  if (from_storage)
+    *from_storage = TRUE;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL))
+    {
+      ms_fail (error, MS_ERROR_INVALID_OBJECT, "Metadata file %s is not UTF-8 JSON", location);
+      return NULL;
+    }
+  return g_strndup (data, len);
+}
+
+char *
+ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous, char **text,
+                    GError **error)
+{
+  g_autofree char *location = ms_iceberg_metadata_next_file (md, previous);
+  gsize len = 0;
+  g_autofree char *json = ms_iceberg_metadata_to_json (md, FALSE, &len);
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_put (ice->storage, location, json, len, &err))
+    {
+      /* nothing is committed yet: the storage is unavailable, say so */
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write metadata file: %s", err->message);
+      return NULL;
+    }
+  *text = g_steal_pointer (&json);
+  return g_steal_pointer (&location);
+}
+
+static void
+set_param (GHashTable *params, const char *key, const char *value)
+{
+  g_hash_table_replace (params, g_strdup (key), g_strdup (value));
+}
+
+gboolean
+ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
+                  const char *location, const char *previous, GError **error)
+{
+  g_autoptr (GPtrArray) cols = ms_iceberg_metadata_hive_columns (md, error);
+  if (cols == NULL)
+    return FALSE;
+  g_free (row->table_type);
+  row->table_type = g_strdup (MS_TABLE_EXTERNAL);
+  if (row->create_time == 0)
+    row->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
+  if (row->sd == NULL)
+    row->sd = ms_sd_new ();
+  MsStorageDescriptor *sd = row->sd;
+  g_free (sd->location);
+  sd->location = g_strdup (ms_iceberg_metadata_location (md));
+  if (sd->input_format == NULL)
+    sd->input_format = g_strdup (HIVE_INPUT_FORMAT);
+  if (sd->output_format == NULL)
+    sd->output_format = g_strdup (HIVE_OUTPUT_FORMAT);
+  if (sd->serde == NULL)
+    {
+      sd->serde = ms_serde_new ();
+      sd->serde->serialization_lib = g_strdup (HIVE_SERDE);
+    }
+  g_ptr_array_unref (sd->cols);
+  sd->cols = g_steal_pointer (&cols);
+
+  /* parameters: Iceberg's properties (those 'base' had and 'md' has not
+   * go), then the markers Iceberg's HiveCatalog reads */
+  GHashTable *params = row->params;
+  JsonObject *props = ms_iceberg_metadata_properties (md);
+  if (base != NULL)
+    {
+      JsonObject *old = ms_iceberg_metadata_properties (base);
+      g_autoptr (GList) keys = json_object_get_members (old);
+      for (GList *k = keys; k; k = k->next)
+        if (!json_object_has_member (props, k->data))
+          g_hash_table_remove (params, k->data);
+    }
+  g_autoptr (GList) keys = json_object_get_members (props);
+  for (GList *k = keys; k; k = k->next)
+    {
+      JsonNode *v = json_object_get_member (props, k->data);
+      if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+        set_param (params, k->data, json_node_get_string (v));
+    }
+  set_param (params, "EXTERNAL", "TRUE");
+  set_param (params, "table_type", MS_ICEBERG_KIND_TABLE);
+  set_param (params, "metadata_location", location);
+  if (previous != NULL)
+    set_param (params, "previous_metadata_location", previous);
+  else
+    g_hash_table_remove (params, "previous_metadata_location");
+  set_param (params, "uuid", ms_iceberg_metadata_uuid (md));
+  return TRUE;
+}
+
+void
+ice_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location,
+                 const char *text, gboolean with_config)
+{
+  GString *out = g_string_sized_new (strlen (text) + 256);
+  g_string_append_c (out, '{');
+  if (location != NULL)
+    {
+      g_string_append (out, "\"metadata-location\":");
+      ice_json_string (out, location);
+      g_string_append_c (out, ',');
+    }
+  g_string_append (out, "\"metadata\":");
+  g_string_append (out, text);
+  if (with_config)
+    {
+      g_string_append (out, ",\"config\":{");
+      GHashTableIter it;
+      gpointer k, v;
+      gboolean first = TRUE;
+      g_hash_table_iter_init (&it, call->ice->table_config);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        {
+          if (!first)
+            g_string_append_c (out, ',');
+          first = FALSE;
+          ice_json_string (out, k);
+          g_string_append_c (out, ':');
+          ice_json_string (out, v);
+        }
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, '}');
+  resp->status = 200;
+  g_free (resp->body);
+  resp->body = g_string_free (out, FALSE);
+  resp->content_type = "application/json";
+}
+
+void
+ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,
+                       const char *kind)
+{
+  GHashTable *q = call->req->query;
+  const char *token = g_hash_table_lookup (q, "pageToken");
+  const char *size_text = g_hash_table_lookup (q, "pageSize");
+  gint64 page_size = -1;
+  if (size_text != NULL && *size_text != '\0')
+    {
+      char *end = NULL;
+      page_size = g_ascii_strtoll (size_text, &end, 10);
+      if (end == size_text || *end != '\0' || page_size < 1 || page_size > G_MAXINT - 1)
+        return ice_reply_error (resp, 400, "BadRequestException",
+                                "pageSize must be a positive integer, not %s", size_text);
+    }
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  if (d == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+  /* one more than a page tells whether another page follows */
+  g_autoptr (GPtrArray) names = ms_store_iceberg_names (call->ice->store, MS_DEFAULT_CATALOG, db,
+                                                        kind, token && *token ? token : NULL,
+                                                        page_size > 0 ? (int) page_size + 1 : -1,
+                                                        &err);
+  if (names == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+  guint n = names->len;
+  gboolean more = page_size > 0 && n > (guint) page_size;
+  if (more)
+    n = (guint) page_size;
+  g_auto (GStrv) levels = g_strsplit (db, ".", -1);
+  GString *out = g_string_new ("{\"identifiers\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"namespace\":[");
+      for (guint l = 0; levels[l]; l++)
+        {
+          if (l > 0)
+            g_string_append_c (out, ',');
+          ice_json_string (out, levels[l]);
+        }
+      g_string_append (out, "],\"name\":");
+      ice_json_string (out, g_ptr_array_index (names, i));
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+  if (more)
+    {
+      g_string_append (out, ",\"next-page-token\":");
+      ice_json_string (out, g_ptr_array_index (names, n - 1));
+    }
+  g_string_append_c (out, '}');
+  resp->status = 200;
+  g_free (resp->body);
+  resp->body = g_string_free (out, FALSE);
+}

@@ -1,0 +1,464 @@
+/*
+ * tables.c: Iceberg REST tables other than commits (commit.c): list,
+ * create (and stage-create), load, exists, drop (with purge), rename,
+ * register and metrics. A table is an HMS table of its namespace's
+ * database, mirrored as Iceberg's HiveCatalog does (table_state.c), so
+ * Spark and Trino see it through Thrift.
+ */
+#include "iceberg/internal.h"
+#include "core/log.h"
+#include <string.h>
+
+void
+ice_tables_list (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL;
+  if (!ice_namespace_db (call, call->ns, &db, resp))
+    return;
+  ice_reply_identifiers (call, resp, db, MS_ICEBERG_KIND_TABLE);
+}
+
+/* ---- create and register: one new table (or, for register with
+ * overwrite, a replaced one) in one commit ---- */
+
+typedef struct {
+  MsIceberg *ice;
+  MsIcebergMetadata *md;       /* the new table's metadata */
+  const char *location;        /* register: the adopted file; NULL: write one */
+  const char *text;            /* register: that file's text */
+  gboolean overwrite;
+  char *written;               /* a file this call wrote */
+  char *out_location;
+  char *out_text;
+} CreateCtx;
+
+static gboolean
+create_step (gpointer user, MsIcebergStep *st, GError **error)
+{
+  CreateCtx *cx = user;
+  g_autoptr (MsIcebergMetadata) base = NULL;
+  if (st->row != NULL)
+    {
+      if (!cx->overwrite || g_strcmp0 (st->kind, MS_ICEBERG_KIND_TABLE) != 0)
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s already exists: %s.%s",
+                        g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0 ? "View with same name"
+                        : "Table", st->ref->db, st->ref->name);
+      /* the replaced metadata, for the properties it had (best effort) */
+      g_autofree char *old = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
+                                                st->cached_metadata, NULL, NULL);
+      if (old != NULL)
+        base = ms_iceberg_metadata_parse (old, -1, NULL);
+    }
+  g_autofree char *location = NULL, *text = NULL;
+  if (cx->location != NULL)
+    {
+      location = g_strdup (cx->location);
+      text = g_strdup (cx->text);
+    }
+  else
+    {
+      location = ice_metadata_write (cx->ice, cx->md, NULL, &text, error);
+      if (location == NULL)
+        return FALSE;
+      cx->written = g_strdup (location);
+    }
+  if (st->row == NULL)
+    st->row = ms_table_new ();
+  const char *previous = base ? st->metadata_location : NULL;
+  if (!ice_mirror_table (st->row, cx->md, base, location, previous, error))
+    return FALSE;
+  cx->out_location = g_strdup (location);
+  cx->out_text = g_strdup (text);
+  st->next_location = g_steal_pointer (&location);
+  st->next_metadata = g_steal_pointer (&text);
+  return TRUE;
+}
+
+/* Run a create; on failure the file it wrote goes (nothing refers to it). */
+static void
+run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
+            CreateCtx *cx)
+{
+  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  g_autoptr (GError) err = NULL;
+  gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, create_step, cx, &err);
+  if (!ok && cx->written != NULL && err->code != MS_ERROR_UNAVAILABLE
+      && err->code != MS_ERROR_INTERNAL)
+    ms_storage_delete_all (call->ice->storage, cx->written, NULL);
+  g_free (cx->written);
+  if (!ok)
+    {
+      g_free (cx->out_location);
+      g_free (cx->out_text);
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
+                                "Namespace does not exist: %s", db);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    }
+  ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE);
+  g_free (cx->out_location);
+  g_free (cx->out_text);
+}
+
+/* The database of a create, or NULL after answering 404. */
+static MsDatabase *
+namespace_for_create (const IceCall *call, MsHttpResponse *resp, const char *db)
+{
+  g_autoptr (GError) err = NULL;
+  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  if (d == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
+      else
+        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    }
+  return d;
+}
+
+void
+ice_table_create (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  JsonNode *name_node = json_object_get_member (body, "name");
+  if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node)
+      || json_node_get_value_type (name_node) != G_TYPE_STRING)
+    return ice_reply_error (resp, 400, "BadRequestException", "Missing table name");
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), &db, &name, resp))
+    return;
+  g_autoptr (MsDatabase) d = namespace_for_create (call, resp, db);
+  if (d == NULL)
+    return;
+  g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
+                                                      : NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_create (body, default_location, &err);
+  if (md == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+
+  if (ice_member_bool (body, "stage-create", FALSE))
+    {
+      /* nothing is stored: the table appears with the commit that carries
+       * assert-create */
+      g_autoptr (MsIcebergEntry) e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
+                                                           db, name, NULL);
+      if (e != NULL)
+        return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s.%s",
+                                db, name);
+      g_autofree char *text = ms_iceberg_metadata_to_json (md, FALSE, NULL);
+      return ice_reply_table (call, resp, NULL, text, TRUE);
+    }
+  CreateCtx cx = { .ice = call->ice, .md = md };
+  run_create (call, resp, db, name, &cx);
+}
+
+void
+ice_table_register (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  const char *name_in = ice_member_string (body, "name");
+  const char *location = ice_member_string (body, "metadata-location");
+  if (name_in == NULL || location == NULL || *location == '\0')
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "A register request needs a name and a metadata-location");
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
+    return;
+  g_autoptr (MsDatabase) d = namespace_for_create (call, resp, db);
+  if (d == NULL)
+    return;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
+  if (text == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    }
+  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
+  if (md == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
+  CreateCtx cx = {
+    .ice = call->ice,
+    .md = md,
+    .location = location,
+    .text = text,
+    .overwrite = ice_member_bool (body, "overwrite", FALSE),
+  };
+  run_create (call, resp, db, name, &cx);
+}
+
+/* ---- load and exists ---- */
+
+/* The entry of a table named by the path, or NULL after answering. */
+static MsIcebergEntry *
+table_entry (const IceCall *call, MsHttpResponse *resp, char **db_out, char **name_out)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return NULL;
+  g_autoptr (GError) err = NULL;
+  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
+  if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+      return NULL;
+    }
+  if (e == NULL || g_strcmp0 (e->kind, MS_ICEBERG_KIND_TABLE) != 0)
+    {
+      ms_iceberg_entry_free (e);
+      ice_reply_missing (call, resp, db, name, "NoSuchTableException");
+      return NULL;
+    }
+  if (db_out)
+    *db_out = g_steal_pointer (&db);
+  if (name_out)
+    *name_out = g_steal_pointer (&name);
+  return e;
+}
+
+/* The metadata document with only the snapshots some ref points at. */
+static char *
+only_ref_snapshots (const char *text, GError **error)
+{
+  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, error);
+  if (md == NULL)
+    return NULL;
+  JsonObject *o = ms_iceberg_metadata_to_object (md);
+  JsonObject *refs = ice_member_object (o, "refs");
+  g_autoptr (GHashTable) keep = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (refs)
+    {
+      g_autoptr (GList) names = json_object_get_members (refs);
+      for (GList *l = names; l; l = l->next)
+        {
+          JsonObject *r = ice_member_object (refs, l->data);
+          gint64 id = r ? json_object_get_int_member_with_default (r, "snapshot-id", -1) : -1;
+          g_array_append_val (ids, id);
+        }
+    }
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (keep, &g_array_index (ids, gint64, i));
+  JsonNode *snaps = json_object_get_member (o, "snapshots");
+  if (snaps && JSON_NODE_HOLDS_ARRAY (snaps))
+    {
+      JsonArray *in = json_node_get_array (snaps);
+      JsonArray *out = json_array_new ();
+      for (guint i = 0; i < json_array_get_length (in); i++)
+        {
+          JsonObject *s = json_array_get_object_element (in, i);
+          gint64 id = s ? json_object_get_int_member_with_default (s, "snapshot-id", -1) : -1;
+          if (g_hash_table_contains (keep, &id))
+            json_array_add_element (out, json_node_copy (json_array_get_element (in, i)));
+        }
+      json_object_set_array_member (o, "snapshots", out);
+    }
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  char *textout = json_to_string (n, FALSE);
+  json_node_unref (n);
+  return textout;
+}
+
+void
+ice_table_load (const IceCall *call, MsHttpResponse *resp)
+{
+  const char *mode = g_hash_table_lookup (call->req->query, "snapshots");
+  if (mode != NULL && !g_str_equal (mode, "all") && !g_str_equal (mode, "refs"))
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "snapshots must be 'all' or 'refs', not '%s'", mode);
+  gboolean refs_only = mode != NULL && g_str_equal (mode, "refs");
+  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  if (e == NULL)
+    return;
+  /* the ETag names the metadata file and the snapshot mode */
+  g_autofree char *tag_src = g_strdup_printf ("%s\n%s", e->metadata_location ? e->metadata_location
+                                              : "", refs_only ? "refs" : "all");
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, tag_src, -1);
+  g_autofree char *etag = g_strdup_printf ("\"%s\"", sum);
+  const char *inm = ms_http_request_header (call->req, "If-None-Match");
+  if (inm != NULL && g_str_equal (inm, etag))
+    {
+      ms_http_response_header (resp, "ETag", etag);
+      return ice_reply_empty (resp, 304);
+    }
+  gboolean from_storage = FALSE;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
+                                             e->metadata, &from_storage, &err);
+  if (text == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+  if (from_storage)
+    {
+      /* written by someone else (Iceberg's HiveCatalog through Thrift):
+       * check it before serving and keeping it */
+      g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
+      if (md == NULL)
+        return ice_reply_error (resp, 500, "InternalServerError", "Metadata file %s: %s",
+                                e->metadata_location, err->message);
+      if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,
+                                       &err))
+        {
+          ms_warn ("cannot keep a copy of %s: %s", e->metadata_location, err->message);
+          g_clear_error (&err);
+        }
+    }
+  if (refs_only)
+    {
+      g_autofree char *filtered = only_ref_snapshots (text, &err);
+      if (filtered == NULL)
+        return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+      g_free (text);
+      text = g_steal_pointer (&filtered);
+    }
+  ice_reply_table (call, resp, e->metadata_location, text, TRUE);
+  ms_http_response_header (resp, "ETag", etag);
+}
+
+void
+ice_table_exists (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  ice_reply_empty (resp, e ? 204 : resp->status);
+}
+
+/* ---- drop, rename, metrics ---- */
+
+/* Whether purging 'location' could delete more than one table: the
+ * warehouse root itself, or a parent of it. */
+static gboolean
+purge_too_wide (const IceCall *call, const char *location)
+{
+  g_autofree char *loc = g_strdup (location);
+  gsize n = strlen (loc);
+  while (n > 0 && loc[n - 1] == '/')
+    loc[--n] = '\0';
+  const char *wh = call->ice->warehouse;
+  return n == 0 || (wh != NULL && g_str_has_prefix (wh, loc)
+                    && (wh[n] == '\0' || wh[n] == '/'));
+}
+
+void
+ice_table_drop (const IceCall *call, MsHttpResponse *resp)
+{
+  const char *purge_text = g_hash_table_lookup (call->req->query, "purgeRequested");
+  gboolean purge = purge_text != NULL && g_ascii_strcasecmp (purge_text, "true") == 0;
+  if (purge_text != NULL && !purge && g_ascii_strcasecmp (purge_text, "false") != 0)
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "purgeRequested must be true or false, not '%s'", purge_text);
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *location = NULL;
+  if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_TABLE,
+                              &location, &err))
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_missing (call, resp, db, name, "NoSuchTableException");
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    }
+  if (purge && location != NULL)
+    {
+      if (purge_too_wide (call, location))
+        ms_warn ("drop %s.%s: not purging %s, it holds the warehouse", db, name, location);
+      else if (!ms_storage_delete_all (call->ice->storage, location, &err))
+        ms_warn ("drop %s.%s: purge of %s failed: %s", db, name, location, err->message);
+      else
+        ms_info ("drop %s.%s: purged %s", db, name, location);
+    }
+  ice_reply_empty (resp, 204);
+}
+
+/* A TableIdentifier member {namespace: [...], name} of 'body'. */
+static gboolean
+identifier_member (const IceCall *call, JsonObject *body, const char *member, char **db,
+                   char **name, MsHttpResponse *resp)
+{
+  JsonNode *n = json_object_get_member (body, member);
+  JsonObject *o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+  JsonNode *nsn = o ? json_object_get_member (o, "namespace") : NULL;
+  JsonNode *nn = o ? json_object_get_member (o, "name") : NULL;
+  if (nsn == NULL || !JSON_NODE_HOLDS_ARRAY (nsn) || nn == NULL || !JSON_NODE_HOLDS_VALUE (nn)
+      || json_node_get_value_type (nn) != G_TYPE_STRING)
+    {
+      ice_reply_error (resp, 400, "BadRequestException",
+                       "%s must be a table identifier {namespace, name}", member);
+      return FALSE;
+    }
+  JsonArray *a = json_node_get_array (nsn);
+  g_autoptr (GPtrArray) levels = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *l = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_VALUE (l) || json_node_get_value_type (l) != G_TYPE_STRING)
+        {
+          ice_reply_error (resp, 400, "BadRequestException",
+                           "%s.namespace must be an array of strings", member);
+          return FALSE;
+        }
+      g_ptr_array_add (levels, (gpointer) json_node_get_string (l));
+    }
+  g_ptr_array_add (levels, NULL);
+  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), db, name,
+                           resp);
+}
+
+/* Rename for tables and views (views.c calls it with its kind). */
+void
+ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
+{
+  gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  g_autofree char *db = NULL, *name = NULL, *to_db = NULL, *to_name = NULL;
+  if (!identifier_member (call, body, "source", &db, &name, resp)
+      || !identifier_member (call, body, "destination", &to_db, &to_name, resp))
+    return;
+  g_autoptr (GError) err = NULL;
+  if (!ms_store_iceberg_rename (call->ice->store, MS_DEFAULT_CATALOG, db, name, to_db, to_name,
+                                kind, &err))
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_missing (call, resp, db, name,
+                                  view ? "NoSuchViewException" : "NoSuchTableException");
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OBJECT))
+        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
+                                "Namespace does not exist: %s", to_db);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
+    }
+  ice_reply_empty (resp, 204);
+}
+
+void
+ice_table_rename (const IceCall *call, MsHttpResponse *resp)
+{
+  ice_object_rename (call, resp, MS_ICEBERG_KIND_TABLE);
+}
+
+void
+ice_table_metrics (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  if (ice_member_string (body, "report-type") == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "A metrics report needs a report-type");
+  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  if (e == NULL)
+    return;
+  /* accepted and not kept */
+  ice_reply_empty (resp, 204);
+}

@@ -1,0 +1,94 @@
+"""Iceberg REST tables, the core path end to end: create, load (from the
+stored copy and after a Thrift-side swap), commit, list, drop. The
+exhaustive suites are test_iceberg_tables.py, test_iceberg_commit.py and
+test_iceberg_transactions.py; this one stays small and fast."""
+import json
+import os
+
+import pytest
+
+from conftest import unique
+from icelib import Rest, assert_error, simple_schema, table_path
+from iceberg_spec import spec_validator
+
+
+@pytest.fixture
+def rest(server):
+    return Rest(server.rest_port)
+
+
+@pytest.fixture
+def ns(rest):
+    name = unique("icebasic")
+    status, doc = rest.call("POST", "/v1/namespaces", body={"namespace": [name]})
+    assert status == 200, doc
+    return name
+
+
+def local(path):
+    return path[len("file:"):] if path.startswith("file:") else path
+
+
+def test_create_load_commit_drop(rest, ns, client):
+    v = spec_validator()
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t1", "schema": simple_schema()})
+    assert status == 200, doc
+    v.check_response("/v1/namespaces/{namespace}/tables", "post", 200, doc)
+    loc0 = doc["metadata-location"]
+    assert "/metadata/00000-" in loc0 and os.path.exists(local(loc0))
+    assert json.load(open(local(loc0))) == doc["metadata"]
+
+    status, doc, hdrs = rest.call_full("GET", table_path(ns, "t1"))
+    assert status == 200 and doc["metadata-location"] == loc0
+    v.check_response("/v1/namespaces/{namespace}/tables/{table}", "get", 200, doc)
+    etag = hdrs["etag"]
+    status, _, _ = rest.call_full("GET", table_path(ns, "t1"), headers={"If-None-Match": etag})
+    assert status == 304
+
+    uuid = doc["metadata"]["table-uuid"]
+    status, doc = rest.call("POST", table_path(ns, "t1"), body={
+        "requirements": [{"type": "assert-table-uuid", "uuid": uuid}],
+        "updates": [{"action": "set-properties", "updates": {"k": "v"}}]})
+    assert status == 200, doc
+    v.check_response("/v1/namespaces/{namespace}/tables/{table}", "post", 200, doc)
+    loc1 = doc["metadata-location"]
+    assert "/metadata/00001-" in loc1
+    assert doc["metadata"]["metadata-log"][-1]["metadata-file"] == loc0
+
+    t = client.get_table(ns, "t1")
+    assert t.tableType == "EXTERNAL_TABLE"
+    assert t.parameters["table_type"] == "ICEBERG"
+    assert t.parameters["metadata_location"] == loc1
+    assert t.parameters["previous_metadata_location"] == loc0
+    assert t.parameters["k"] == "v"
+    assert [(c.name, c.type) for c in t.sd.cols] == [("id", "bigint"), ("data", "string"),
+                                                      ("ts", "timestamp")]
+
+    assert_error(*rest.call("POST", table_path(ns, "t1"), body={
+        "requirements": [{"type": "assert-table-uuid", "uuid": "00000000-0000-0000-0000-000000000000"}],
+        "updates": []}), 409, "CommitFailedException")
+
+    status, doc = rest.call("GET", table_path(ns))
+    assert status == 200 and doc["identifiers"] == [{"namespace": [ns], "name": "t1"}]
+    assert rest.call("DELETE", table_path(ns, "t1") + "?purgeRequested=true")[0] == 204
+    assert not os.path.exists(local(loc1))
+    assert_error(*rest.call("GET", table_path(ns, "t1")), 404, "NoSuchTableException")
+
+
+def test_thrift_swap_is_what_rest_loads(rest, ns, client):
+    status, doc = rest.call("POST", table_path(ns, None), body={"name": "t2", "schema": simple_schema()})
+    assert status == 200, doc
+    loc0 = doc["metadata-location"]
+    md = doc["metadata"]
+    md["properties"] = dict(md.get("properties", {}), written_by="hivecatalog")
+    md["metadata-log"] = [{"timestamp-ms": md["last-updated-ms"], "metadata-file": loc0}]
+    loc1 = loc0.replace("/00000-", "/00001-")
+    with open(local(loc1), "w") as f:
+        json.dump(md, f)
+    t = client.get_table(ns, "t2")
+    t.parameters["metadata_location"] = loc1
+    t.parameters["previous_metadata_location"] = loc0
+    client.alter_table(ns, "t2", t)
+    status, doc = rest.call("GET", table_path(ns, "t2"))
+    assert status == 200 and doc["metadata-location"] == loc1
+    assert doc["metadata"]["properties"]["written_by"] == "hivecatalog"
