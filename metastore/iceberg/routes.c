@@ -89,6 +89,17 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
 
 /* ---- matching ---- */
 
+/* The first segments of routes (after the prefix). */
+static gboolean
+is_resource (const char *segment)
+{
+  static const char *const first[] = { "namespaces", "tables", "views", "transactions", "oauth" };
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    if (g_str_equal (segment, first[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Does 'segments' match 'pattern'? Captures the namespace and the name. */
 static gboolean
 match (const char *pattern, char **segments, char ***ns, const char **name)
@@ -133,6 +144,8 @@ ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp
   /* the configured prefix, as clients learn it from /v1/config */
   if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
     seg++;
+  else if (ice->prefix == NULL && seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
+    seg++;   /* a client's own catalog or warehouse name as prefix: there is one catalog */
   gboolean path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
