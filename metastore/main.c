@@ -267,7 +267,7 @@ cmd_serve (int argc, char **argv)
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
-                              cfg->rest_timeout_s };
+                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };
       rest = ms_http_server_start (&limits, ms_iceberg_handle, iceberg, &error);
       if (rest == NULL)
         {

@@ -30,6 +30,8 @@ typedef struct {
   int rest_max_connections;
   gint64 rest_max_body_bytes;
   int rest_timeout_s;
+  char *rest_tls_cert;
+  char *rest_tls_key;
   /* [limits] */
   gint64 max_message_bytes;
   gint64 max_string_bytes;

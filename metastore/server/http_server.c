@@ -207,6 +207,29 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   if (rc != 0)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "REST listener: cannot resolve %s: %s", l->bind,
                     gai_strerror (rc)), NULL;
+  g_autofree char *cert = NULL, *key = NULL;
+  if ((l->tls_cert != NULL) != (l->tls_key != NULL))
+    {
+      freeaddrinfo (res);
+      return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                      "REST listener: rest.tls_cert and rest.tls_key go together"), NULL;
+    }
+  if (l->tls_cert != NULL)
+    {
+      g_autoptr (GError) e = NULL;
+      if (!g_file_get_contents (l->tls_cert, &cert, NULL, &e)
+          || !g_file_get_contents (l->tls_key, &key, NULL, &e))
+        {
+          freeaddrinfo (res);
+          return ms_fail (error, MS_ERROR_INVALID_INPUT, "REST listener: %s", e->message), NULL;
+        }
+      if (MHD_is_feature_supported (MHD_FEATURE_TLS) != MHD_YES)
+        {
+          freeaddrinfo (res);
+          return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                          "REST listener: this libmicrohttpd has no TLS support"), NULL;
+        }
+    }
   MsHttpServer *s = g_new0 (MsHttpServer, 1);
   s->handler = handler;
   s->user = user;
@@ -215,6 +238,13 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
   if (res->ai_family == AF_INET6)
     flags |= MHD_USE_IPv6;
+  struct MHD_OptionItem tls[] = {
+    { cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+    { MHD_OPTION_END, 0, NULL },
+  };
+  if (cert != NULL)
+    flags |= MHD_USE_TLS;
   s->daemon = MHD_start_daemon (
       flags, (uint16_t) l->port, NULL, NULL, on_request, s,
       MHD_OPTION_SOCK_ADDR, res->ai_addr,
@@ -223,13 +253,15 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) l->timeout_s,
       MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_ARRAY, tls,
       MHD_OPTION_END);
   freeaddrinfo (res);
   if (s->daemon == NULL)
     {
       g_free (s);
-      return ms_fail (error, MS_ERROR_INTERNAL, "REST listener: cannot listen on %s port %d",
-                      l->bind, l->port), NULL;
+      return ms_fail (error, MS_ERROR_INTERNAL, "REST listener: cannot listen on %s port %d%s",
+                      l->bind, l->port, cert ? " (or the TLS certificate and key were refused)"
+                      : ""), NULL;
     }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   s->port = info ? info->port : l->port;

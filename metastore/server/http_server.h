@@ -41,6 +41,8 @@ typedef struct {
   int max_connections;
   gint64 max_body_bytes;
   int timeout_s;               /* idle/slow connection timeout */
+  const char *tls_cert;        /* PEM files; both set: HTTPS only */
+  const char *tls_key;
 } MsHttpLimits;
 
 typedef struct _MsHttpServer MsHttpServer;
