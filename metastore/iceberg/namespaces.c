@@ -2,9 +2,12 @@
  * namespaces.c: Iceberg REST namespaces over the catalog's databases. A
  * first-level namespace is an HMS database of the default catalog, so a
  * namespace made here is a database to Spark and Trino through Thrift and
- * the other way round. Properties map as Iceberg's HiveCatalog maps them:
- * "location" is the database location, "comment" its description, the
- * owner its owner, everything else its parameters.
+ * the other way round. A nested namespace [a, b] is the database "a.b"
+ * (service/database.h: naming, parent rule, default location); listings
+ * show the direct children of a parent, or the first-level namespaces.
+ * Properties map as Iceberg's HiveCatalog maps them: "location" is the
+ * database location, "comment" its description, the owner its owner,
+ * everything else its parameters; an update is one store transaction.
  */
 #include "iceberg/internal.h"
 #include "service/database.h"
@@ -37,26 +40,22 @@ gboolean
 ice_namespace_db (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp)
 {
   (void) call;
-  guint n = ns ? g_strv_length ((char **) ns) : 0;
-  if (n == 0)
-    {
-      ice_reply_error (resp, 400, "BadRequestException", "The namespace is empty");
-      return FALSE;
-    }
-  if (n > 1)
-    {
-      ice_reply_error (resp, 400, "BadRequestException",
-                       "Nested namespaces are not supported yet: %s has %u levels", ns[0], n);
-      return FALSE;
-    }
   g_autoptr (GError) err = NULL;
-  if (!ms_service_check_name ("namespace", ns[0], &err))
+  *db = ms_service_namespace_name (ns, &err);
+  if (*db == NULL)
     {
       ice_reply_error (resp, 400, "BadRequestException", "Invalid namespace: %s", err->message);
       return FALSE;
     }
-  *db = g_ascii_strdown (ns[0], -1);
   return TRUE;
+}
+
+/* The namespace of database 'name' as its JSON array of levels. */
+static JsonNode *
+db_namespace_node (const char *name)
+{
+  g_auto (GStrv) levels = ms_service_namespace_levels (name);
+  return ice_namespace_node (levels);
 }
 
 static JsonNode *
@@ -86,10 +85,10 @@ properties_node (const MsDatabase *db)
 }
 
 static void
-reply_namespace (MsHttpResponse *resp, char **const levels, const MsDatabase *db)
+reply_namespace (MsHttpResponse *resp, const MsDatabase *db)
 {
   JsonObject *o = json_object_new ();
-  json_object_set_member (o, "namespace", ice_namespace_node (levels));
+  json_object_set_member (o, "namespace", db_namespace_node (db->name));
   json_object_set_member (o, "properties", properties_node (db));
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
@@ -98,6 +97,10 @@ reply_namespace (MsHttpResponse *resp, char **const levels, const MsDatabase *db
 
 /* ---- list ---- */
 
+/* GET namespaces[?parent=a%1Fb][&pageSize=n][&pageToken=t]: the direct
+ * children of the parent (404 when it does not exist), or the first-level
+ * namespaces; sorted by database name. A page token is the database name
+ * the previous page ended with. */
 void
 ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
 {
@@ -113,47 +116,44 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
       if (end == size_text || *end != '\0' || page_size < 1)
         return ice_reply_error (resp, 400, "BadRequestException",
                                 "pageSize must be a positive integer, not %s", size_text);
+      page_size = MIN (page_size, G_MAXINT32);
     }
+  if (token != NULL && *token == '\0')
+    token = NULL;
   g_autoptr (GError) err = NULL;
-  g_autoptr (GPtrArray) names = NULL;
+  g_autofree char *parent_db = NULL;
+  /* "For backward compatibility, empty string is treated as absent" */
   if (parent != NULL && *parent != '\0')
     {
       /* levels are separated by the unit separator (0x1F) */
       g_auto (GStrv) levels = g_strsplit (parent, "\x1f", -1);
-      g_autofree char *db = NULL;
-      if (!ice_namespace_db (call, levels, &db, resp))
+      if (!ice_namespace_db (call, levels, &parent_db, resp))
         return;
-      g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db,
-                                                        &err);
+      g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG,
+                                                        parent_db, &err);
       if (d == NULL)
-        return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-      names = g_ptr_array_new ();   /* databases have no child namespaces */
+        {
+          if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+            return ice_reply_error (resp, 404, "NoSuchNamespaceException",
+                                    "Namespace does not exist: %s", parent_db);
+          return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+        }
     }
-  else
-    {
-      names = ms_store_database_list (call->ice->store, MS_DEFAULT_CATALOG, NULL, &err);
-      if (names == NULL)
-        return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
-  /* the page after 'token' (the last name of the previous page, names are
-   * sorted) */
-  guint start = 0;
-  if (token != NULL && *token != '\0')
-    while (start < names->len && g_strcmp0 (g_ptr_array_index (names, start), token) <= 0)
-      start++;
-  guint end = names->len;
-  if (page_size > 0 && (gint64) (end - start) > page_size)
-    end = start + (guint) page_size;
+  /* one more than a page tells whether another page follows */
+  g_autoptr (GPtrArray) names = ms_store_database_children (
+      call->ice->store, MS_DEFAULT_CATALOG, parent_db, token, page_size > 0 ? page_size + 1 : -1,
+      &err);
+  if (names == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+  gboolean more = page_size > 0 && (gint64) names->len > page_size;
+  guint count = more ? (guint) page_size : names->len;
   JsonArray *list = json_array_new ();
-  for (guint i = start; i < end; i++)
-    {
-      char *levels[] = { g_ptr_array_index (names, i), NULL };
-      json_array_add_element (list, ice_namespace_node (levels));
-    }
+  for (guint i = 0; i < count; i++)
+    json_array_add_element (list, db_namespace_node (g_ptr_array_index (names, i)));
   JsonObject *o = json_object_new ();
   json_object_set_array_member (o, "namespaces", list);
-  if (end < names->len)
-    json_object_set_string_member (o, "next-page-token", g_ptr_array_index (names, end - 1));
+  if (more)
+    json_object_set_string_member (o, "next-page-token", g_ptr_array_index (names, count - 1));
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
   ice_reply_json (resp, 200, n);
@@ -265,23 +265,32 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
     return;
   apply_special (db, db->params);
   g_autoptr (GError) err = NULL;
-  if (!ms_service_database_create (call->ice->store, db, NULL, &err))
+  if (!ms_service_namespace_create (call->ice->store, db, NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         return ice_reply_error (resp, 409, "AlreadyExistsException",
                                 "Namespace already exists: %s", name);
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        {
+          /* only a nested namespace has a parent to miss */
+          g_autofree char *parent = ms_service_namespace_parent (name);
+          return ice_reply_error (resp, 404, "NoSuchNamespaceException",
+                                  "Cannot create namespace %s: parent namespace %s does not exist",
+                                  name, parent ? parent : "?");
+        }
       return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
     }
   g_autoptr (MsDatabase) stored = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG,
                                                          name, &err);
   if (stored == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-  char *out_levels[] = { name, NULL };
-  reply_namespace (resp, out_levels, stored);
+  reply_namespace (resp, stored);
 }
 
+/* The database of the call's namespace, or NULL after answering (400 for
+ * an invalid name, 404 NoSuchNamespaceException). */
 static MsDatabase *
-load (const IceCall *call, MsHttpResponse *resp, char **name_out)
+load (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *name = NULL;
   if (!ice_namespace_db (call, call->ns, &name, resp))
@@ -297,26 +306,22 @@ load (const IceCall *call, MsHttpResponse *resp, char **name_out)
         ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
       return NULL;
     }
-  if (name_out)
-    *name_out = g_steal_pointer (&name);
   return db;
 }
 
 void
 ice_namespace_load (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autofree char *name = NULL;
-  g_autoptr (MsDatabase) db = load (call, resp, &name);
+  g_autoptr (MsDatabase) db = load (call, resp);
   if (db == NULL)
     return;
-  char *levels[] = { name, NULL };
-  reply_namespace (resp, levels, db);
+  reply_namespace (resp, db);
 }
 
 void
 ice_namespace_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsDatabase) db = load (call, resp, NULL);
+  g_autoptr (MsDatabase) db = load (call, resp);
   /* HEAD answers carry no body */
   ice_reply_empty (resp, db ? 204 : resp->status);
 }
@@ -348,6 +353,54 @@ ice_namespace_drop (const IceCall *call, MsHttpResponse *resp)
 
 /* ---- properties ---- */
 
+typedef struct {
+  GHashTable *updates;         /* key -> value */
+  GPtrArray *removals;         /* keys */
+  JsonArray *removed, *missing;
+} PropsEdit;
+
+/* Inside the store's transaction, the row locked: as Iceberg's
+ * CatalogHandlers.updateNamespaceProperties, the removals missing from the
+ * properties as they were are "missing", the others "removed"; the updates
+ * are applied, then the removals. */
+static gboolean
+edit_properties (MsDatabase *db, gpointer user, GError **error)
+{
+  (void) error;
+  PropsEdit *e = user;
+  g_autoptr (JsonNode) before = properties_node (db);
+  JsonObject *had = json_node_get_object (before);
+  for (guint i = 0; i < e->removals->len; i++)
+    {
+      const char *key = g_ptr_array_index (e->removals, i);
+      json_array_add_string_element (json_object_has_member (had, key) ? e->removed : e->missing,
+                                     key);
+    }
+  g_autoptr (GHashTable) updates = ms_params_copy (e->updates);
+  apply_special (db, updates);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, updates);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_hash_table_replace (db->params, g_strdup (k), g_strdup (v));
+  for (guint i = 0; i < e->removals->len; i++)
+    {
+      const char *key = g_ptr_array_index (e->removals, i);
+      if (g_str_equal (key, PROP_COMMENT))
+        g_clear_pointer (&db->description, g_free);
+      else if (g_str_equal (key, PROP_OWNER))
+        {
+          g_clear_pointer (&db->owner_name, g_free);
+          db->owner_type = MS_PRINCIPAL_NONE;
+        }
+      else if (g_str_equal (key, PROP_OWNER_TYPE))
+        db->owner_type = db->owner_name ? MS_PRINCIPAL_USER : MS_PRINCIPAL_NONE;
+      else
+        g_hash_table_remove (db->params, key);
+    }
+  return TRUE;
+}
+
 void
 ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
 {
@@ -360,6 +413,13 @@ ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
   if (!string_map (json_object_get_member (body, "updates"), updates, "updates", resp)
       || !string_list (json_object_get_member (body, "removals"), removals, "removals", resp))
     return;
+  /* removals are a set */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < removals->len;)
+    if (g_hash_table_contains (seen, g_ptr_array_index (removals, i)))
+      g_ptr_array_remove_index (removals, i);
+    else
+      g_hash_table_add (seen, g_ptr_array_index (removals, i++));
   for (guint i = 0; i < removals->len; i++)
     if (g_hash_table_contains (updates, g_ptr_array_index (removals, i)))
       return ice_reply_error (resp, 422, "UnprocessableEntityException",
@@ -370,47 +430,31 @@ ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
       return ice_reply_error (resp, 400, "BadRequestException",
                               "The location of a namespace cannot be removed");
   g_autofree char *name = NULL;
-  g_autoptr (MsDatabase) db = load (call, resp, &name);
-  if (db == NULL)
+  if (!ice_namespace_db (call, call->ns, &name, resp))
     return;
 
-  JsonArray *updated = json_array_new (), *removed = json_array_new (), *missing = json_array_new ();
+  g_autoptr (JsonArray) removed = json_array_new ();
+  g_autoptr (JsonArray) missing = json_array_new ();
+  PropsEdit e = { updates, removals, removed, missing };
+  g_autoptr (GError) err = NULL;
+  if (!ms_store_database_edit (call->ice->store, MS_DEFAULT_CATALOG, name, edit_properties, &e,
+                               &err))
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
+                                "Namespace does not exist: %s", name);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    }
+  JsonArray *updated = json_array_new ();
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init (&it, updates);
   while (g_hash_table_iter_next (&it, &k, &v))
     json_array_add_string_element (updated, k);
-  g_autoptr (MsDatabase) change = ms_database_new ();
-  g_hash_table_unref (change->params);
-  change->params = ms_params_copy (db->params);
-  for (guint i = 0; i < removals->len; i++)
-    {
-      const char *key = g_ptr_array_index (removals, i);
-      gboolean had = g_hash_table_remove (change->params, key);
-      if (g_str_equal (key, PROP_COMMENT) && db->description)
-        {
-          change->description = g_strdup ("");
-          had = TRUE;
-        }
-      json_array_add_string_element (had ? removed : missing, key);
-    }
-  g_autoptr (GHashTable) special = ms_params_copy (updates);
-  apply_special (change, special);
-  g_hash_table_iter_init (&it, special);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    g_hash_table_replace (change->params, g_strdup (k), g_strdup (v));
-  g_autoptr (GError) err = NULL;
-  if (!ms_store_database_alter (call->ice->store, MS_DEFAULT_CATALOG, name, change, &err))
-    {
-      json_array_unref (updated);
-      json_array_unref (removed);
-      json_array_unref (missing);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
   JsonObject *o = json_object_new ();
   json_object_set_array_member (o, "updated", updated);
-  json_object_set_array_member (o, "removed", removed);
-  json_object_set_array_member (o, "missing", missing);
+  json_object_set_array_member (o, "removed", json_array_ref (removed));
+  json_object_set_array_member (o, "missing", json_array_ref (missing));
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
   ice_reply_json (resp, 200, n);

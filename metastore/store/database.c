@@ -4,11 +4,18 @@
  *
  * Accepted race: create pre-checks nothing and relies on the unique index
  * (cat_id, name); SQLSTATE 23505 becomes AlreadyExists with a friendly text.
+ *
+ * Nested namespaces are databases named "a.b": children are found with a
+ * LIKE on the parent name, its wildcards escaped, plus ".%" (names have
+ * collation "C": bytewise order and prefix). A child's insert share-locks
+ * its parent's row and a drop locks the row for update before counting the
+ * children, so no child outlives its parent.
  */
 #include "store/store.h"
 #include "store/pool.h"
 #include "store/json.h"
 #include <stdio.h>
+#include <string.h>
 
 #define DB_COLUMNS \
   "c.name, d.name, d.description, d.location_uri, d.managed_location_uri, d.owner_name, " \
@@ -37,8 +44,28 @@ static const MsSql sql_db_alter = { "db_alter",
   "  params = COALESCE($8::jsonb, d.params) "
   "FROM ms_catalogs c WHERE c.cat_id = d.cat_id AND c.name = $1 AND d.name = $2" };
 static const MsSql sql_db_lock = { "db_lock",
-  "SELECT d.db_id, d.location_uri FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "SELECT d.db_id, d.location_uri, d.cat_id FROM ms_databases d "
+  "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "WHERE c.name = $1 AND d.name = $2 FOR UPDATE OF d" };
+static const MsSql sql_db_child_count = { "db_child_count",
+  "SELECT count(*), min(name) FROM ms_databases WHERE cat_id = $1 AND name LIKE $2 ESCAPE '\\'" };
+static const MsSql sql_db_insert_child = { "db_insert_child",
+  "INSERT INTO ms_databases (cat_id, name, description, location_uri, managed_location_uri, "
+  "  owner_name, owner_type, create_time, db_type, connector_name, remote_dbname, params) "
+  "SELECT c.cat_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb "
+  "FROM ms_catalogs c JOIN ms_databases p ON p.cat_id = c.cat_id "
+  "WHERE c.name = $1 AND p.name = $13 FOR KEY SHARE OF p" };
+static const MsSql sql_db_children = { "db_children",
+  "SELECT d.name FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name LIKE $2 ESCAPE '\\' "
+  "AND strpos(substr(d.name, COALESCE(length($3::text) + 2, 1)), '.') = 0 "
+  "AND ($4::text IS NULL OR d.name > $4) ORDER BY d.name LIMIT $5::bigint" };
+static const MsSql sql_db_get_for_edit = { "db_get_for_edit",
+  "SELECT " DB_COLUMNS ", d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2 FOR NO KEY UPDATE OF d" };
+static const MsSql sql_db_write = { "db_write",
+  "UPDATE ms_databases SET description = $2, location_uri = $3, managed_location_uri = $4, "
+  "  owner_name = $5, owner_type = $6::smallint, params = $7::jsonb WHERE db_id = $1" };
 static const MsSql sql_db_counts = { "db_counts",
   "SELECT (SELECT count(*) FROM ms_tables WHERE db_id = $1), "
   "       (SELECT count(*) FROM ms_functions WHERE db_id = $1)" };
@@ -50,8 +77,27 @@ static const MsSql sql_db_delete_contents = { "db_delete_contents",
   "DELETE FROM ms_tables WHERE db_id = $1" };
 static const MsSql sql_db_delete = { "db_delete", "DELETE FROM ms_databases WHERE db_id = $1" };
 
-gboolean
-ms_store_database_create (MsStore *s, const MsDatabase *db, GError **error)
+/* The LIKE pattern of the children of 'parent': its name with '\\', '%'
+ * and '_' escaped, then ".%". */
+static char *
+children_pattern (const char *parent)
+{
+  GString *p = g_string_sized_new (strlen (parent) + 4);
+  for (const char *c = parent; *c; c++)
+    {
+      if (*c == '\\' || *c == '%' || *c == '_')
+        g_string_append_c (p, '\\');
+      g_string_append_c (p, *c);
+    }
+  g_string_append (p, ".%");
+  return g_string_free (p, FALSE);
+}
+
+/* Insert 'db' with 'sql' (sql_db_insert, or sql_db_insert_child with
+ * 'parent' as $13); *inserted tells whether a row was made. */
+static gboolean
+insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char *parent,
+                 gboolean *inserted, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
@@ -65,10 +111,10 @@ ms_store_database_create (MsStore *s, const MsDatabase *db, GError **error)
   const char *v[] = {
     db->catalog, db->name, db->description, db->location_uri, db->managed_location_uri,
     db->owner_name, db->owner_type ? owner_type : NULL, create_time, db_type,
-    db->connector_name, db->remote_dbname, params,
+    db->connector_name, db->remote_dbname, params, parent,
   };
   g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_insert, 12, v, &local);
+  g_autoptr (PGresult) r = ms_pg_exec (c, sql, parent ? 13 : 12, v, &local);
   if (r == NULL)
     {
       if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
@@ -76,9 +122,50 @@ ms_store_database_create (MsStore *s, const MsDatabase *db, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  if (g_str_equal (PQcmdTuples (r), "0"))
+  *inserted = !g_str_equal (PQcmdTuples (r), "0");
+  return TRUE;
+}
+
+gboolean
+ms_store_database_create (MsStore *s, const MsDatabase *db, GError **error)
+{
+  gboolean inserted = FALSE;
+  if (!insert_database (s, &sql_db_insert, db, NULL, &inserted, error))
+    return FALSE;
+  if (!inserted)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "No such catalog %s", db->catalog);
   return TRUE;
+}
+
+gboolean
+ms_store_database_create_child (MsStore *s, const MsDatabase *db, const char *parent,
+                                GError **error)
+{
+  g_return_val_if_fail (parent != NULL, FALSE);
+  gboolean inserted = FALSE;
+  if (!insert_database (s, &sql_db_insert_child, db, parent, &inserted, error))
+    return FALSE;
+  if (!inserted)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", db->catalog, parent);
+  return TRUE;
+}
+
+GPtrArray *
+ms_store_database_children (MsStore *s, const char *catalog, const char *parent,
+                            const char *after, gint64 limit, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  g_autofree char *pattern = parent ? children_pattern (parent) : g_strdup ("%");
+  /* the part after "<parent>." ($3) holds no '.' */
+  char lim[24];
+  snprintf (lim, sizeof lim, "%" G_GINT64_FORMAT, limit);
+  const char *v[] = { catalog, pattern, parent, after, limit >= 0 ? lim : NULL };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_children, 5, v, error);
+  if (r == NULL)
+    return NULL;
+  return ms_pg_column_strings (r, 0);
 }
 
 static MsDatabase *
@@ -167,6 +254,35 @@ ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
 }
 
 gboolean
+ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
+                        MsDatabaseEditFunc edit, gpointer user, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  /* leaving without ms_pg_commit rolls back (ms_pg_conn_release) */
+  const char *v[] = { catalog, name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_get_for_edit, 2, v, error);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+  g_autoptr (MsDatabase) db = database_from_row (r, 0);
+  if (!edit (db, user, error))
+    return FALSE;
+
+  char owner_type[8];
+  snprintf (owner_type, sizeof owner_type, "%d", (int) db->owner_type);
+  g_autofree char *params = ms_json_from_params (db->params);
+  const char *w[] = {
+    PQgetvalue (r, 0, 12), db->description, db->location_uri, db->managed_location_uri,
+    db->owner_name, db->owner_name && db->owner_type ? owner_type : NULL, params,
+  };
+  g_autoptr (PGresult) u = ms_pg_exec (c, &sql_db_write, 7, w, error);
+  return u != NULL && ms_pg_commit (c, error);
+}
+
+gboolean
 ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gboolean cascade,
                         GPtrArray **out_locations, GError **error)
 {
@@ -190,6 +306,18 @@ ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gbool
     return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                     "Database %s is not empty. One or more %s exist.", name,
                     ntables > 0 ? "tables" : "functions");
+  /* nested namespaces are not dropped with their parent, even by cascade:
+   * each has its own tables and data */
+  g_autofree char *pattern = children_pattern (name);
+  const char *cv[] = { PQgetvalue (lock, 0, 2), pattern };
+  g_autoptr (PGresult) children = ms_pg_exec (c, &sql_db_child_count, 2, cv, error);
+  if (children == NULL)
+    return FALSE;
+  gint64 nchildren = ms_pg_int64 (children, 0, 0, 0);
+  if (nchildren > 0)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "Database %s is not empty. One or more nested namespaces exist (%s%s).",
+                    name, PQgetvalue (children, 0, 1), nchildren > 1 ? ", ..." : "");
 
   g_autoptr (GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
   if (ntables > 0)

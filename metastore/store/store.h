@@ -47,11 +47,41 @@ GPtrArray *ms_store_database_list (MsStore *store, const char *catalog, const ch
 gboolean ms_store_database_alter (MsStore *store, const char *catalog, const char *name,
                                   const MsDatabase *db, GError **error);
 /* Drop a database; with 'cascade' its tables and functions go with it, else
- * a non-empty database is MS_ERROR_INVALID_OPERATION. On success
- * *out_locations (if not NULL) receives the data locations the caller may
- * delete: the database's own and those of its managed tables. */
+ * a non-empty database is MS_ERROR_INVALID_OPERATION. A database with nested
+ * namespaces ("<name>.x", made through Iceberg REST) is never dropped, cascade
+ * or not: MS_ERROR_INVALID_OPERATION. On success *out_locations (if not NULL)
+ * receives the data locations the caller may delete: the database's own and
+ * those of its managed tables. */
 gboolean ms_store_database_drop (MsStore *store, const char *catalog, const char *name,
                                  gboolean cascade, GPtrArray **out_locations, GError **error);
+
+/* Nested namespaces: database "a.b.c" is namespace [a, b, c] (levels joined
+ * by '.'; only the Iceberg REST door makes such names). */
+
+/* As ms_store_database_create for nested namespace db->name, whose parent
+ * database 'parent' (same catalog) must exist: the insert share-locks the
+ * parent's row, so a concurrent drop of the parent either waits for it (and
+ * then sees the child) or wins (and the insert stores nothing).
+ * MS_ERROR_NOT_FOUND when the parent does not exist, MS_ERROR_ALREADY_EXISTS
+ * for a taken name. */
+gboolean ms_store_database_create_child (MsStore *store, const MsDatabase *db, const char *parent,
+                                         GError **error);
+/* Names (char*) of the direct children of database 'parent' in 'catalog'
+ * ("a" -> "a.b", not "a.b.c"), or with 'parent' NULL the names holding no
+ * '.' (the first-level namespaces); sorted (bytewise), only those after
+ * 'after' (NULL: from the first), at most 'limit' (< 0: all). */
+GPtrArray *ms_store_database_children (MsStore *store, const char *catalog, const char *parent,
+                                       const char *after, gint64 limit, GError **error);
+/* Read-modify-write of one database in ONE transaction with its row locked
+ * (FOR NO KEY UPDATE): 'edit' gets the stored database, changes it in place
+ * (no I/O: a lock is held) and returns TRUE, or FALSE with an error to change
+ * nothing. Then description, location, managed location, owner and
+ * parameters are written back as 'edit' left them. Concurrent edits are
+ * serialised: none is lost. MS_ERROR_NOT_FOUND when there is no such
+ * database. */
+typedef gboolean (*MsDatabaseEditFunc) (MsDatabase *db, gpointer user, GError **error);
+gboolean ms_store_database_edit (MsStore *store, const char *catalog, const char *name,
+                                 MsDatabaseEditFunc edit, gpointer user, GError **error);
 
 /* ---- tables (table.c) ---- */
 /* Insert 't' (its location already decided); sets t->id. NOT_FOUND when the

@@ -148,7 +148,8 @@ def test_bad_requests(rest, server):
                      "BadRequestException")
     assert_error(*rest.call("GET", "/v1/namespaces/" + urllib.parse.quote("../../etc", safe="")),
                  400, "BadRequestException")
-    assert_error(*rest.call("GET", ns_path("a", "b")), 400, "BadRequestException")
+    assert_error(*rest.call("GET", ns_path("a", "b")), 404, "NoSuchNamespaceException")
+    assert_error(*rest.call("GET", ns_path("a.b")), 400, "BadRequestException")
     assert_error(*rest.call("GET", "/v1/nothing/here"), 404, "NotFoundException")
     assert_error(*rest.call("GET", "/v2/config"), 404, "NotFoundException")
     assert_error(*rest.call("PUT", "/v1/namespaces"), 405, "MethodNotAllowedException")
