@@ -7,37 +7,14 @@
 #include "core/log.h"
 #include <stdarg.h>
 #include <string.h>
-
-/* json-glib (1.6) writes control characters other than \b \f \n \r \t
- * raw inside strings, which is not JSON (RFC 8259, 7). Outside strings the
- * compact generator writes none, so every such byte is escaped as \u00XX. */
-static char *
-escape_controls (char *json)
-{
-  gsize extra = 0;
-  for (const char *p = json; *p; p++)
-    if ((guchar) *p < 0x20)
-      extra++;
-  if (extra == 0)
-    return json;
-  GString *out = g_string_sized_new (strlen (json) + extra * 5);
-  for (const char *p = json; *p; p++)
-    if ((guchar) *p < 0x20)
-      g_string_append_printf (out, "\\u%04x", (guchar) *p);
-    else
-      g_string_append_c (out, *p);
-  g_free (json);
-  return g_string_free (out, FALSE);
-}
+#include "core/json_text.h"
 
 void
 ice_reply_json (MsHttpResponse *resp, int status, JsonNode *root)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_root (gen, root);
   resp->status = status;
   g_free (resp->body);
-  resp->body = escape_controls (json_generator_to_data (gen, NULL));
+  resp->body = ms_json_text (root, FALSE, NULL);
   resp->content_type = "application/json";
   json_node_unref (root);
 }

@@ -9,6 +9,7 @@
 #include "model/table.h"
 #include <math.h>
 #include <string.h>
+#include "core/json_text.h"
 
 /* ---- checked getters ---- */
 
@@ -660,11 +661,7 @@ ms_iceberg_metadata_to_json (const MsIcebergMetadata *md, gboolean pretty, gsize
 {
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, ms_iceberg_metadata_to_object (md));
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_indent (gen, 2);
-  return json_generator_to_data (gen, len);
+  return ms_json_text (node, pretty, len);
 }
 
 /* ---- accessors ---- */

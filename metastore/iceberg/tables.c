@@ -8,6 +8,7 @@
 #include "iceberg/internal.h"
 #include "core/log.h"
 #include <string.h>
+#include "core/json_text.h"
 
 void
 ice_tables_list (const IceCall *call, MsHttpResponse *resp)
@@ -263,7 +264,7 @@ only_ref_snapshots (const char *text, GError **error)
     }
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
-  char *textout = json_to_string (n, FALSE);
+  char *textout = ms_json_text (n, FALSE, NULL);
   json_node_unref (n);
   return textout;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/json_text.h"
 
 static const char *const kind_names[] = {
   [MS_STATS_NONE] = NULL,          [MS_STATS_BOOLEAN] = "boolean", [MS_STATS_LONG] = "long",
@@ -229,7 +230,7 @@ accurate_write (gboolean basic, GHashTable *cols)
     }
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return ms_json_text (root, FALSE, NULL);
 }
 
 static GHashTable *

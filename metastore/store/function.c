@@ -16,6 +16,7 @@
 #include "store/pool.h"
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include "core/json_text.h"
 
 #define FN_COLUMNS \
   "c.name, d.name, f.name, f.class_name, f.owner_name, f.owner_type, f.create_time, " \
@@ -96,7 +97,7 @@ resources_to_json (const MsFunction *f)
     }
   json_builder_end_array (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return ms_json_text (root, FALSE, NULL);
 }
 
 static MsFunction *

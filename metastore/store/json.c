@@ -4,6 +4,7 @@
  */
 #include "store/json.h"
 #include "model/model.h"
+#include "core/json_text.h"
 
 JsonNode *
 ms_json_params_node (GHashTable *params)
@@ -42,7 +43,7 @@ char *
 ms_json_from_params (GHashTable *params)
 {
   g_autoptr (JsonNode) root = ms_json_params_node (params);
-  return json_to_string (root, FALSE);
+  return ms_json_text (root, FALSE, NULL);
 }
 
 GHashTable *

@@ -6,13 +6,14 @@
 #include "store/sd_json.h"
 #include "store/json.h"
 #include <json-glib/json-glib.h>
+#include "core/json_text.h"
 
 /* ---- helpers ---- */
 
 static char *
 node_to_string (JsonNode *node)
 {
-  char *s = json_to_string (node, FALSE);
+  char *s = ms_json_text (node, FALSE, NULL);
   json_node_unref (node);
   return s;
 }

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include "core/json_text.h"
 
 static void
 add_int (JsonBuilder *b, const char *name, gint64 v)
@@ -106,7 +107,7 @@ ms_json_from_stats_data (const MsStatsData *d)
   add_bytes (b, "histogram", d->histogram);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return ms_json_text (root, FALSE, NULL);
 }
 
 /* ---- reading ---- */

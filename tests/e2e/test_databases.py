@@ -130,3 +130,13 @@ def test_create_and_drop_req(client):
     with pytest.raises(ttypes.NoSuchObjectException):
         client.drop_database_req(DropDatabaseRequest(name=missing, ignoreUnknownDb=False,
                                                      deleteData=False, cascade=False))
+
+
+def test_control_characters_in_parameters_round_trip(client):
+    # regression: json-glib wrote 0x01..0x1f raw into the jsonb text, which
+    # PostgreSQL refused ("Character with value 0x1f must be escaped")
+    name = unique("e2e_ctl")
+    params = {"k\x1f": "a\x1fb\x01c\x7f", "tab": "x\ty", "nl": "1\n2"}
+    client.create_database(Database(name=name, parameters=params))
+    assert client.get_database(name).parameters == params
+    client.drop_database(name, True, True)

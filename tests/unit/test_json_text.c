@@ -1,0 +1,78 @@
+/* test_json_text.c: JSON text from json-glib trees with control characters
+ * inside strings escaped (core/json_text.c), compact and pretty. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <string.h>
+#include "core/json_text.h"
+
+static JsonNode *
+object_with (const char *key, const char *value)
+{
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, key, value);
+  JsonObject *inner = json_object_new ();
+  json_object_set_string_member (inner, "n", "line\nbreak");
+  json_object_set_object_member (o, "inner", inner);
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  return n;
+}
+
+/* Parses back and finds the same strings. */
+static void
+round_trip (gboolean pretty)
+{
+  const char value[] = "a\x1f" "b\x01" "c\x7f" "d\"e\\f\t";
+  g_autoptr (JsonNode) n = object_with ("k\x02", value);
+  gsize len = 0;
+  g_autofree char *text = ms_json_text (n, pretty, &len);
+  assert_int_equal (len, strlen (text));
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p < 0x20)
+      assert_true (pretty && (*p == '\n'));
+  assert_non_null (strstr (text, "\\u001f"));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  assert_string_equal (json_object_get_string_member (o, "k\x02"), value);
+  assert_string_equal (json_object_get_string_member (json_object_get_object_member (o, "inner"),
+                                                      "n"), "line\nbreak");
+}
+
+static void
+test_compact (void **state)
+{
+  (void) state;
+  round_trip (FALSE);
+}
+
+static void
+test_pretty (void **state)
+{
+  (void) state;
+  round_trip (TRUE);
+}
+
+static void
+test_plain_text_unchanged (void **state)
+{
+  (void) state;
+  char *in = g_strdup ("{\n  \"a\" : \"b\"\n}");
+  char *out = ms_json_text_escape_controls (in, NULL);
+  assert_ptr_equal (in, out);
+  g_free (out);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_compact),
+    cmocka_unit_test (test_pretty),
+    cmocka_unit_test (test_plain_text_unchanged),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
