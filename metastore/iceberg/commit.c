@@ -260,7 +260,7 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
   if (!run_commit (&cx, &ref, 1, &err))
     reply_commit_error (resp, err);
   else
-    ice_reply_table (call, resp, cx.out_location, cx.out_text, FALSE);
+    ice_reply_table (call, resp, cx.out_location, cx.out_text, FALSE, "all");
   ctx_clear (&cx);
   change_clear (&ch);
 }

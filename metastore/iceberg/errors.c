@@ -102,6 +102,31 @@ ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what)
   g_error_free (err);
 }
 
+/* Whether JSON text holds a NUL byte or a \u0000 escape inside a string
+ * (json-glib would cut the string there, so "x\u0000y" would become "x"). */
+static gboolean
+json_has_nul (const char *text, gsize len)
+{
+  if (memchr (text, '\0', len) != NULL)
+    return TRUE;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (!in_string)
+        in_string = c == '"';
+      else if (c == '"')
+        in_string = FALSE;
+      else if (c == '\\' && i + 1 < len)
+        {
+          if (text[i + 1] == 'u' && i + 5 < len && strncmp (text + i + 2, "0000", 4) == 0)
+            return TRUE;
+          i++;   /* the escaped character */
+        }
+    }
+  return FALSE;
+}
+
 JsonObject *
 ice_body_object (const IceCall *call, MsHttpResponse *resp, JsonParser **parser)
 {
@@ -109,6 +134,12 @@ ice_body_object (const IceCall *call, MsHttpResponse *resp, JsonParser **parser)
   if (req->body == NULL)
     {
       ice_reply_error (resp, 400, "BadRequestException", "A JSON request body is required");
+      return NULL;
+    }
+  if (json_has_nul (req->body, req->body_len))
+    {
+      ice_reply_error (resp, 400, "BadRequestException",
+                       "NUL characters are not allowed in a request body");
       return NULL;
     }
   *parser = json_parser_new_immutable ();

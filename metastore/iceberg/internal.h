@@ -78,9 +78,13 @@ gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIc
                            const char *location, const char *previous, GError **error);
 /* A LoadTableResult / CommitTableResponse: 'text' is the metadata document
  * (spliced as it is); 'location' NULL leaves metadata-location out;
- * 'with_config' adds the table config. */
+ * 'with_config' adds the table config; 'etag_mode' ("all", "refs" or NULL
+ * for none) adds the ETag of that location and snapshot mode. */
 void ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location,
-                      const char *text, gboolean with_config);
+                      const char *text, gboolean with_config, const char *etag_mode);
+/* The ETag of a table's metadata file as loaded with 'mode' ("all" or
+ * "refs"): quoted, caller frees. */
+char *ice_table_etag (const char *location, const char *mode);
 /* Append 's' as a JSON string literal. */
 void ice_json_string (GString *out, const char *s);
 /* A paged list of identifiers {"identifiers":[...],"next-page-token"}

@@ -185,9 +185,17 @@ ice_json_string (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+char *
+ice_table_etag (const char *location, const char *mode)
+{
+  g_autofree char *src = g_strdup_printf ("%s\n%s", location ? location : "", mode);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, src, -1);
+  return g_strdup_printf ("\"%s\"", sum);
+}
+
 void
 ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location,
-                 const char *text, gboolean with_config)
+                 const char *text, gboolean with_config, const char *etag_mode)
 {
   GString *out = g_string_sized_new (strlen (text) + 256);
   g_string_append_c (out, '{');
@@ -222,6 +230,11 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   g_free (resp->body);
   resp->body = g_string_free (out, FALSE);
   resp->content_type = "application/json";
+  if (etag_mode != NULL && location != NULL)
+    {
+      g_autofree char *etag = ice_table_etag (location, etag_mode);
+      ms_http_response_header (resp, "ETag", etag);
+    }
 }
 
 void

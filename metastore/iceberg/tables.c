@@ -96,7 +96,7 @@ run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const cha
                                 "Namespace does not exist: %s", db);
       return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
     }
-  ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE);
+  ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE, "all");
   g_free (cx->out_location);
   g_free (cx->out_text);
 }
@@ -151,7 +151,7 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
         return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s.%s",
                                 db, name);
       g_autofree char *text = ms_iceberg_metadata_to_json (md, FALSE, NULL);
-      return ice_reply_table (call, resp, NULL, text, TRUE);
+      return ice_reply_table (call, resp, NULL, text, TRUE, NULL);
     }
   CreateCtx cx = { .ice = call->ice, .md = md };
   run_create (call, resp, db, name, &cx);
@@ -281,10 +281,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
   if (e == NULL)
     return;
   /* the ETag names the metadata file and the snapshot mode */
-  g_autofree char *tag_src = g_strdup_printf ("%s\n%s", e->metadata_location ? e->metadata_location
-                                              : "", refs_only ? "refs" : "all");
-  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, tag_src, -1);
-  g_autofree char *etag = g_strdup_printf ("\"%s\"", sum);
+  g_autofree char *etag = ice_table_etag (e->metadata_location, refs_only ? "refs" : "all");
   const char *inm = ms_http_request_header (call->req, "If-None-Match");
   if (inm != NULL && g_str_equal (inm, etag))
     {
@@ -320,8 +317,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
       g_free (text);
       text = g_steal_pointer (&filtered);
     }
-  ice_reply_table (call, resp, e->metadata_location, text, TRUE);
-  ms_http_response_header (resp, "ETag", etag);
+  ice_reply_table (call, resp, e->metadata_location, text, TRUE, refs_only ? "refs" : "all");
 }
 
 void

@@ -42,17 +42,18 @@ collect_query (void *cls, enum MHD_ValueKind kind, const char *key, const char *
 {
   (void) kind;
   GHashTable *q = cls;
-  /* query values arrive still escaped (see keep_escaped) */
-  char *k = g_uri_unescape_string (key, NULL);
-  char *v = value ? g_uri_unescape_string (value, NULL) : g_strdup ("");
+  /* query values arrive still escaped (see keep_escaped); '+' is a space
+   * in a query string, and "%2B" a plus, so '+' goes first */
+  g_autofree char *k_raw = g_strdelimit (g_strdup (key), "+", ' ');
+  g_autofree char *v_raw = value ? g_strdelimit (g_strdup (value), "+", ' ') : g_strdup ("");
+  char *k = g_uri_unescape_string (k_raw, NULL);
+  char *v = g_uri_unescape_string (v_raw, NULL);
   if (k == NULL || v == NULL || g_hash_table_contains (q, k))
     {
       g_free (k);
       g_free (v);
       return MHD_YES;
     }
-  /* '+' is a space in a query string */
-  g_strdelimit (v, "+", ' ');
   g_hash_table_insert (q, k, v);
   return MHD_YES;
 }

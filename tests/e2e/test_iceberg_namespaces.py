@@ -158,3 +158,12 @@ def test_bad_requests(rest, server):
     status, doc = rest.call("POST", "/v1/namespaces", raw=big)
     assert status == 413, status
     assert rest.call("GET", "/v1/config")[0] == 200
+
+
+def test_query_plus_and_escaped_plus(rest):
+    # '+' in a query is a space; "%2B" is a plus (it was turned into a space)
+    status, doc = rest.call("GET", "/v1/namespaces?pageSize=1%2B2")
+    assert_error(status, doc, 400, "BadRequestException")
+    assert "1+2" in doc["error"]["message"], doc
+    status, doc = rest.call("GET", "/v1/namespaces?pageSize=1+2")
+    assert "1 2" in doc["error"]["message"], doc
