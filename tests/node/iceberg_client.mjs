@@ -16,6 +16,11 @@
 // Options: --base-url URL (required), --warehouse W (1.0.0 asks GET
 // /v1/config?warehouse=W and uses overrides.prefix; 0.8.1 uses
 // catalogName as the prefix), --token T (bearer auth).
+//
+// Both clients fetch through a recorder: {"op": "takeRequests"} answers
+// every HTTP request sent since the last takeRequests, oldest first, as
+// {method, url, headers (lower-case names), body (parsed JSON or null),
+// status}, and forgets them.
 import readline from 'node:readline';
 import { IcebergRestCatalog } from 'iceberg-js';
 import { IcebergRestCatalog as LegacyCatalog } from 'iceberg-js-legacy';
@@ -46,8 +51,22 @@ if (!baseUrl) {
 const warehouse = opt('warehouse');
 const token = opt('token');
 const auth = token ? { type: 'bearer', token } : undefined;
-const current = new IcebergRestCatalog({ baseUrl, warehouse, auth });
-const legacy = new LegacyCatalog({ baseUrl, catalogName: warehouse, auth });
+let requests = [];
+async function recordingFetch(url, init = {}) {
+  const headers = {};
+  for (const [k, v] of Object.entries(init.headers || {})) headers[k.toLowerCase()] = v;
+  let body = null;
+  if (typeof init.body === 'string') {
+    try { body = JSON.parse(init.body); } catch { body = init.body; }
+  }
+  const entry = { method: init.method || 'GET', url: String(url), headers, body, status: null };
+  requests.push(entry);
+  const res = await globalThis.fetch(url, init);
+  entry.status = res.status;
+  return res;
+}
+const current = new IcebergRestCatalog({ baseUrl, warehouse, auth, fetch: recordingFetch });
+const legacy = new LegacyCatalog({ baseUrl, catalogName: warehouse, auth, fetch: recordingFetch });
 
 function errorJson(e) {
   return {
@@ -61,6 +80,11 @@ function errorJson(e) {
 }
 
 async function run(cmd) {
+  if (cmd.op === 'takeRequests') {
+    const taken = requests;
+    requests = [];
+    return taken;
+  }
   const ops = cmd.legacy ? LEGACY_OPS : OPS;
   if (!ops.includes(cmd.op)) throw new Error(`unknown op ${cmd.op}; one of ${ops.join(', ')}`);
   const catalog = cmd.legacy ? legacy : current;
