@@ -76,6 +76,9 @@ char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *pre
  * before, whose properties that 'md' no longer has are removed). */
 gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                            const char *location, const char *previous, GError **error);
+/* The formats and SerDe Iceberg's HiveCatalog gives its tables and views
+ * (when not set already). */
+void ice_mirror_formats (MsStorageDescriptor *sd);
 /* A LoadTableResult / CommitTableResponse: 'text' is the metadata document
  * (spliced as it is); 'location' NULL leaves metadata-location out;
  * 'with_config' adds the table config; 'etag_mode' ("all", "refs" or NULL
@@ -107,3 +110,13 @@ void ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *k
 /* ---- commits (commit.c) ---- */
 void ice_table_commit (const IceCall *call, MsHttpResponse *resp);
 void ice_transaction_commit (const IceCall *call, MsHttpResponse *resp);
+
+/* ---- views (views.c) ---- */
+void ice_views_list (const IceCall *call, MsHttpResponse *resp);
+void ice_view_create (const IceCall *call, MsHttpResponse *resp);
+void ice_view_load (const IceCall *call, MsHttpResponse *resp);
+void ice_view_exists (const IceCall *call, MsHttpResponse *resp);
+void ice_view_replace (const IceCall *call, MsHttpResponse *resp);
+void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
+void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
+void ice_view_register (const IceCall *call, MsHttpResponse *resp);

@@ -35,6 +35,14 @@ static const Route routes[] = {
   { "POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics },
   { "POST", "tables/rename", ice_table_rename },
   { "POST", "transactions/commit", ice_transaction_commit },
+  { "GET", "namespaces/{namespace}/views", ice_views_list },
+  { "POST", "namespaces/{namespace}/views", ice_view_create },
+  { "GET", "namespaces/{namespace}/views/{view}", ice_view_load },
+  { "POST", "namespaces/{namespace}/views/{view}", ice_view_replace },
+  { "DELETE", "namespaces/{namespace}/views/{view}", ice_view_drop },
+  { "HEAD", "namespaces/{namespace}/views/{view}", ice_view_exists },
+  { "POST", "views/rename", ice_view_rename },
+  { "POST", "namespaces/{namespace}/register-view", ice_view_register },
 };
 
 MsIceberg *

@@ -104,6 +104,20 @@ set_param (GHashTable *params, const char *key, const char *value)
   g_hash_table_replace (params, g_strdup (key), g_strdup (value));
 }
 
+void
+ice_mirror_formats (MsStorageDescriptor *sd)
+{
+  if (sd->input_format == NULL)
+    sd->input_format = g_strdup (HIVE_INPUT_FORMAT);
+  if (sd->output_format == NULL)
+    sd->output_format = g_strdup (HIVE_OUTPUT_FORMAT);
+  if (sd->serde == NULL)
+    {
+      sd->serde = ms_serde_new ();
+      sd->serde->serialization_lib = g_strdup (HIVE_SERDE);
+    }
+}
+
 gboolean
 ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                   const char *location, const char *previous, GError **error)
@@ -120,15 +134,7 @@ ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMeta
   MsStorageDescriptor *sd = row->sd;
   g_free (sd->location);
   sd->location = g_strdup (ms_iceberg_metadata_location (md));
-  if (sd->input_format == NULL)
-    sd->input_format = g_strdup (HIVE_INPUT_FORMAT);
-  if (sd->output_format == NULL)
-    sd->output_format = g_strdup (HIVE_OUTPUT_FORMAT);
-  if (sd->serde == NULL)
-    {
-      sd->serde = ms_serde_new ();
-      sd->serde->serialization_lib = g_strdup (HIVE_SERDE);
-    }
+  ice_mirror_formats (sd);
   g_ptr_array_unref (sd->cols);
   sd->cols = g_steal_pointer (&cols);
 

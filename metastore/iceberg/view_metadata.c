@@ -1,0 +1,667 @@
+/*
+ * view_metadata.c: the MsIcebergViewMetadata model: reading a view
+ * metadata.json into the normalised tree (as Iceberg's ViewMetadataParser,
+ * ViewVersionParser and ViewRepresentationParser read it), checking it,
+ * writing it back in Iceberg's member order, the accessors (the HMS
+ * mirror's columns and view text among them), the view requirement
+ * (assert-view-uuid, with UpdateRequirement's message) and metadata file
+ * names.
+ */
+#include "iceberg/view_metadata_internal.h"
+#include "model/table.h"
+#include <string.h>
+
+/* ---- helpers ---- */
+
+static gboolean
+bad (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+bad (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot parse view metadata: %s", msg);
+}
+
+/* An integer member that fits Java's int (JsonUtil.getInt). */
+static gboolean
+get_i32 (JsonObject *o, const char *name, gint64 *out)
+{
+  return ice_get_int (o, name, out) && *out >= G_MININT32 && *out <= G_MAXINT32;
+}
+
+static gboolean
+is_string_map (JsonObject *m, const char **bad_key)
+{
+  g_autoptr (GList) keys = json_object_get_members (m);
+  for (GList *l = keys; l != NULL; l = l->next)
+    if (ice_get_str (m, l->data) == NULL)
+      {
+        *bad_key = l->data;
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+is_string_array (JsonArray *a)
+{
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ice_view_id_list (JsonArray *a, const char *key)
+{
+  GString *s = g_string_new ("[");
+  for (guint i = 0; a != NULL && i < json_array_get_length (a); i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", ice_int_or (ice_elem_obj (a, i), key, 0));
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+ice_view_tree_check (JsonObject *root, const char *prefix, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (ice_tree_check (root, &local))
+    return TRUE;
+  /* the table model's wording names a table */
+  const char *msg = local->message, *colon = strstr (msg, ": ");
+  return ms_fail (error, local->domain == MS_ERROR ? local->code : MS_ERROR_INVALID_INPUT, "%s: %s", prefix,
+                  colon != NULL ? colon + 2 : msg);
+}
+
+/* ---- model ---- */
+
+MsIcebergViewMetadata *
+ice_view_wrap (JsonObject *root)
+{
+  MsIcebergViewMetadata *vm = g_new0 (MsIcebergViewMetadata, 1);
+  vm->root = root;
+  return vm;
+}
+
+void
+ms_iceberg_view_metadata_free (MsIcebergViewMetadata *vm)
+{
+  if (vm == NULL)
+    return;
+  if (vm->root != NULL)
+    json_object_unref (vm->root);
+  g_free (vm);
+}
+
+MsIcebergViewMetadata *
+ms_iceberg_view_metadata_copy (const MsIcebergViewMetadata *vm)
+{
+  MsIcebergViewMetadata *c = ice_view_wrap (ice_obj_dup (vm->root));
+  c->changed = vm->changed;
+  return c;
+}
+
+/* ---- view versions ---- */
+
+static const char *const version_members[] = {
+  "version-id", "timestamp-ms", "schema-id", "summary", "default-catalog", "default-namespace",
+  "representations", NULL,
+};
+
+static gboolean
+in_list (const char *const *list, const char *name)
+{
+  for (const char *const *k = list; *k != NULL; k++)
+    if (strcmp (*k, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+version_fail (GError **error, const char *prefix, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+version_fail (GError **error, const char *prefix, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s: %s", prefix, msg);
+}
+
+/* A representation rebuilt: SQL ones as {type "sql", sql, dialect}, others
+ * copied; NULL when malformed. */
+static JsonObject *
+representation_normalise (JsonObject *r, const char *prefix, GError **error)
+{
+  const char *type = ice_get_str (r, "type");
+  if (r == NULL || type == NULL)
+    {
+      version_fail (error, prefix, "a view representation is an object with a string type");
+      return NULL;
+    }
+  if (g_ascii_strcasecmp (type, "sql") != 0)
+    return ice_obj_dup (r);
+  const char *sql = ice_get_str (r, "sql"), *dialect = ice_get_str (r, "dialect");
+  if (sql == NULL || dialect == NULL)
+    {
+      version_fail (error, prefix, "a SQL view representation needs string sql and dialect");
+      return NULL;
+    }
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, "type", "sql");
+  json_object_set_string_member (o, "sql", sql);
+  json_object_set_string_member (o, "dialect", dialect);
+  return o;
+}
+
+JsonObject *
+ice_view_version_normalise (JsonObject *v, const char *prefix, GError **error)
+{
+  gint64 vid, sid, ts;
+  const char *key = NULL;
+  if (v == NULL)
+    return version_fail (error, prefix, "a view version is an object"), NULL;
+  if (!get_i32 (v, "version-id", &vid))
+    return version_fail (error, prefix, "view version: missing or non-integer version-id"), NULL;
+  if (!get_i32 (v, "schema-id", &sid))
+    return version_fail (error, prefix, "view version: missing or non-integer schema-id"), NULL;
+  if (!ice_get_int (v, "timestamp-ms", &ts))
+    return version_fail (error, prefix, "view version: missing or non-integer timestamp-ms"), NULL;
+  JsonObject *summary = ice_get_obj (v, "summary");
+  if (summary == NULL)
+    return version_fail (error, prefix, "view version: missing or non-object summary"), NULL;
+  if (!is_string_map (summary, &key))
+    return version_fail (error, prefix, "view version: summary value of '%s' is not a string", key), NULL;
+  JsonArray *reps = ice_get_arr (v, "representations");
+  if (reps == NULL)
+    return version_fail (error, prefix, "view version: missing or non-array representations"), NULL;
+  if (!ice_absent (v, "default-catalog") && ice_get_str (v, "default-catalog") == NULL)
+    return version_fail (error, prefix, "view version: default-catalog is not a string"), NULL;
+  JsonArray *ns = ice_get_arr (v, "default-namespace");
+  if (ns == NULL || !is_string_array (ns))
+    return version_fail (error, prefix, "view version: missing or invalid default-namespace"), NULL;
+
+  g_autoptr (JsonArray) out_reps = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (reps); i++)
+    {
+      JsonObject *r = representation_normalise (ice_elem_obj (reps, i), prefix, error);
+      if (r == NULL)
+        return NULL;
+      json_array_add_object_element (out_reps, r);
+    }
+  JsonObject *o = json_object_new ();
+  json_object_set_int_member (o, "version-id", vid);
+  json_object_set_int_member (o, "timestamp-ms", ts);
+  json_object_set_int_member (o, "schema-id", sid);
+  json_object_set_object_member (o, "summary", ice_obj_dup (summary));
+  if (ice_get_str (v, "default-catalog") != NULL)
+    json_object_set_string_member (o, "default-catalog", ice_get_str (v, "default-catalog"));
+  json_object_set_array_member (o, "default-namespace", ice_arr_dup (ns));
+  json_object_set_array_member (o, "representations", g_steal_pointer (&out_reps));
+  g_autoptr (GList) members = json_object_get_members (v);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!in_list (version_members, l->data))
+      json_object_set_member (o, l->data, ice_node_dup (json_object_get_member (v, l->data)));
+  return o;
+}
+
+static int
+compare_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+char **
+ice_view_version_dialects (JsonObject *version)
+{
+  JsonArray *reps = ice_get_arr (version, "representations");
+  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+  for (guint i = 0; reps != NULL && i < json_array_get_length (reps); i++)
+    {
+      JsonObject *r = ice_elem_obj (reps, i);
+      const char *d = ice_get_str (r, "dialect");
+      if (g_strcmp0 (ice_get_str (r, "type"), "sql") != 0 || d == NULL)
+        continue;
+      char *lower = g_ascii_strdown (d, -1);
+      gboolean seen = FALSE;
+      for (guint j = 0; j < out->len && !seen; j++)
+        seen = strcmp (g_ptr_array_index (out, j), lower) == 0;
+      if (seen)
+        g_free (lower);
+      else
+        g_ptr_array_add (out, lower);
+    }
+  g_ptr_array_sort (out, compare_str);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+ice_view_version_duplicate_dialect (JsonObject *version)
+{
+  JsonArray *reps = ice_get_arr (version, "representations");
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; reps != NULL && i < json_array_get_length (reps); i++)
+    {
+      JsonObject *r = ice_elem_obj (reps, i);
+      const char *d = ice_get_str (r, "dialect");
+      if (g_strcmp0 (ice_get_str (r, "type"), "sql") != 0 || d == NULL)
+        continue;
+      char *lower = g_ascii_strdown (d, -1);
+      if (g_hash_table_contains (seen, lower))
+        return lower;
+      g_hash_table_add (seen, lower);
+    }
+  return NULL;
+}
+
+/* ---- parsing ---- */
+
+/* Checks 'in' and builds the normalised tree in Iceberg's order. */
+static JsonObject *
+normalise (JsonObject *in, GError **error)
+{
+  gint64 v;
+  const char *key = NULL;
+  const char *uuid = ice_get_str (in, "view-uuid"), *location = ice_get_str (in, "location");
+  if (uuid == NULL)
+    return bad (error, "missing or non-string view-uuid"), NULL;
+  if (!get_i32 (in, "format-version", &v))
+    return bad (error, "missing or non-integer format-version"), NULL;
+  if (v < 1 || v > MS_ICEBERG_VIEW_FORMAT_VERSION)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Unsupported format version: %" G_GINT64_FORMAT, v), NULL;
+  if (location == NULL)
+    return bad (error, "missing or non-string location"), NULL;
+  JsonObject *props = ice_get_obj (in, "properties");
+  if (!ice_absent (in, "properties") && props == NULL)
+    return bad (error, "properties is not an object"), NULL;
+  if (props != NULL && !is_string_map (props, &key))
+    return bad (error, "property value of '%s' is not a string", key), NULL;
+
+  g_autoptr (JsonObject) root = json_object_new ();
+  json_object_set_string_member (root, "view-uuid", uuid);
+  json_object_set_int_member (root, "format-version", v);
+  json_object_set_string_member (root, "location", location);
+  json_object_set_object_member (root, "properties", props != NULL ? ice_obj_dup (props) : json_object_new ());
+
+  /* schemas: schema-id 0 when absent (SchemaParser), ids unique */
+  JsonArray *schemas = ice_get_arr (in, "schemas");
+  if (schemas == NULL)
+    return bad (error, "missing or non-array schemas"), NULL;
+  JsonArray *out_schemas = json_array_new ();
+  json_object_set_array_member (root, "schemas", out_schemas);
+  /* ids fit an int (checked), so they key a direct hash */
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < json_array_get_length (schemas); i++)
+    {
+      JsonObject *s = ice_elem_obj (schemas, i);
+      if (s == NULL)
+        return bad (error, "schema is not an object"), NULL;
+      if (!ice_absent (s, "schema-id") && !get_i32 (s, "schema-id", &v))
+        return bad (error, "non-integer schema-id"), NULL;
+      if (!ice_schema_check (s, error))
+        return NULL;
+      JsonObject *c = ice_obj_dup (s);
+      if (ice_absent (c, "schema-id"))
+        json_object_set_int_member (c, "schema-id", 0);
+      v = ice_int_or (c, "schema-id", 0);
+      if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
+        {
+          json_object_unref (c);
+          return bad (error, "duplicate schema id %" G_GINT64_FORMAT, v), NULL;
+        }
+      json_array_add_object_element (out_schemas, c);
+    }
+
+  if (!get_i32 (in, "current-version-id", &v))
+    return bad (error, "missing or non-integer current-version-id"), NULL;
+  json_object_set_int_member (root, "current-version-id", v);
+
+  JsonArray *versions = ice_get_arr (in, "versions");
+  if (versions == NULL)
+    return bad (error, "missing or non-array versions"), NULL;
+  JsonArray *out_versions = json_array_new ();
+  json_object_set_array_member (root, "versions", out_versions);
+  g_hash_table_remove_all (seen);
+  for (guint i = 0; i < json_array_get_length (versions); i++)
+    {
+      JsonObject *ver = ice_view_version_normalise (ice_elem_obj (versions, i), "Cannot parse view metadata", error);
+      if (ver == NULL)
+        return NULL;
+      v = ice_int_or (ver, "version-id", 0);
+      if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
+        {
+          json_object_unref (ver);
+          return bad (error, "duplicate version id %" G_GINT64_FORMAT, v), NULL;
+        }
+      json_array_add_object_element (out_versions, ver);
+    }
+
+  JsonArray *log = ice_get_arr (in, "version-log");
+  if (log == NULL)
+    return bad (error, "missing or non-array version-log"), NULL;
+  JsonArray *out_log = json_array_new ();
+  json_object_set_array_member (root, "version-log", out_log);
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *e = ice_elem_obj (log, i);
+      gint64 ts;
+      if (e == NULL || !get_i32 (e, "version-id", &v) || !ice_get_int (e, "timestamp-ms", &ts))
+        return bad (error, "version-log entries need integer version-id and timestamp-ms"), NULL;
+      JsonObject *c = json_object_new ();
+      json_object_set_int_member (c, "timestamp-ms", ts);
+      json_object_set_int_member (c, "version-id", v);
+      json_array_add_object_element (out_log, c);
+    }
+
+  /* members the model does not know */
+  g_autoptr (GList) members = json_object_get_members (in);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!json_object_has_member (root, l->data))
+      json_object_set_member (root, l->data, ice_node_dup (json_object_get_member (in, l->data)));
+  return g_steal_pointer (&root);
+}
+
+gboolean
+ice_view_validate (JsonObject *root, GError **error)
+{
+  const char *location = ice_get_str (root, "location");
+  if (location == NULL || *location == '\0')
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid view metadata: no location");
+  gint64 id = ice_int_or (root, "current-version-id", -1);
+  JsonArray *versions = ice_get_arr (root, "versions");
+  JsonObject *current = ice_find_by_id (versions, "version-id", id, NULL);
+  if (current == NULL)
+    {
+      g_autofree char *ids = ice_view_id_list (versions, "version-id");
+      return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot find current version %" G_GINT64_FORMAT
+                      " in view versions: %s", id, ids);
+    }
+  id = ice_int_or (current, "schema-id", -1);
+  JsonArray *schemas = ice_get_arr (root, "schemas");
+  if (ice_find_by_id (schemas, "schema-id", id, NULL) == NULL)
+    {
+      g_autofree char *ids = ice_view_id_list (schemas, "schema-id");
+      return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot find current schema with id %" G_GINT64_FORMAT
+                      " in schemas: %s", id, ids);
+    }
+  return TRUE;
+}
+
+MsIcebergViewMetadata *
+ms_iceberg_view_metadata_from_object (JsonObject *obj, GError **error)
+{
+  if (!ice_view_tree_check (obj, "Cannot parse view metadata", error))
+    return NULL;
+  g_autoptr (JsonObject) root = normalise (obj, error);
+  if (root == NULL || !ice_view_validate (root, error))
+    return NULL;
+  return ice_view_wrap (g_steal_pointer (&root));
+}
+
+MsIcebergViewMetadata *
+ms_iceberg_view_metadata_parse (const char *text, gssize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local = NULL;
+  if (len < 0)
+    len = (gssize) strlen (text);
+  if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
+    {
+      bad (error, "%s", local != NULL ? local->message : "empty document");
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      bad (error, "not a JSON object");
+      return NULL;
+    }
+  return ms_iceberg_view_metadata_from_object (json_node_get_object (root), error);
+}
+
+/* ---- writing ---- */
+
+/* ViewMetadataParser.toJson's order; "properties" only when not empty. */
+static const char *const known_members[] = {
+  "view-uuid", "format-version", "location", "properties", "schemas", "current-version-id", "versions",
+  "version-log", NULL,
+};
+
+JsonObject *
+ms_iceberg_view_metadata_to_object (const MsIcebergViewMetadata *vm)
+{
+  JsonObject *out = json_object_new ();
+  for (const char *const *k = known_members; *k != NULL; k++)
+    {
+      JsonNode *n = json_object_get_member (vm->root, *k);
+      if (n == NULL)
+        continue;
+      if (strcmp (*k, "properties") == 0 && JSON_NODE_HOLDS_OBJECT (n)
+          && json_object_get_size (json_node_get_object (n)) == 0)
+        continue;
+      json_object_set_member (out, *k, ice_node_dup (n));
+    }
+  g_autoptr (GList) members = json_object_get_members (vm->root);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!in_list (known_members, l->data))
+      json_object_set_member (out, l->data, ice_node_dup (json_object_get_member (vm->root, l->data)));
+  return out;
+}
+
+char *
+ms_iceberg_view_metadata_to_json (const MsIcebergViewMetadata *vm, gboolean pretty, gsize *len)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, ms_iceberg_view_metadata_to_object (vm));
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_indent (gen, 2);
+  return json_generator_to_data (gen, len);
+}
+
+/* ---- accessors ---- */
+
+int
+ms_iceberg_view_metadata_format_version (const MsIcebergViewMetadata *vm)
+{
+  return (int) ice_int_or (vm->root, "format-version", MS_ICEBERG_VIEW_FORMAT_VERSION);
+}
+
+const char *
+ms_iceberg_view_metadata_uuid (const MsIcebergViewMetadata *vm)
+{
+  return ice_get_str (vm->root, "view-uuid");
+}
+
+const char *
+ms_iceberg_view_metadata_location (const MsIcebergViewMetadata *vm)
+{
+  return ice_get_str (vm->root, "location");
+}
+
+int
+ms_iceberg_view_metadata_current_version_id (const MsIcebergViewMetadata *vm)
+{
+  return (int) ice_int_or (vm->root, "current-version-id", -1);
+}
+
+JsonObject *
+ms_iceberg_view_metadata_current_version (const MsIcebergViewMetadata *vm)
+{
+  return ice_find_by_id (ice_get_arr (vm->root, "versions"), "version-id",
+                         ice_int_or (vm->root, "current-version-id", -1), NULL);
+}
+
+JsonObject *
+ms_iceberg_view_metadata_current_schema (const MsIcebergViewMetadata *vm)
+{
+  JsonObject *version = ms_iceberg_view_metadata_current_version (vm);
+  if (version == NULL)
+    return NULL;
+  return ice_find_by_id (ice_get_arr (vm->root, "schemas"), "schema-id", ice_int_or (version, "schema-id", -1),
+                         NULL);
+}
+
+JsonObject *
+ms_iceberg_view_metadata_properties (const MsIcebergViewMetadata *vm)
+{
+  return ice_get_obj (vm->root, "properties");
+}
+
+const char *
+ms_iceberg_view_metadata_property (const MsIcebergViewMetadata *vm, const char *key)
+{
+  return ice_get_str (ice_get_obj (vm->root, "properties"), key);
+}
+
+JsonArray *
+ms_iceberg_view_metadata_versions (const MsIcebergViewMetadata *vm)
+{
+  return ice_get_arr (vm->root, "versions");
+}
+
+JsonArray *
+ms_iceberg_view_metadata_version_log (const MsIcebergViewMetadata *vm)
+{
+  return ice_get_arr (vm->root, "version-log");
+}
+
+JsonObject *
+ms_iceberg_view_metadata_tree (const MsIcebergViewMetadata *vm)
+{
+  return vm->root;
+}
+
+gboolean
+ms_iceberg_view_metadata_changed (const MsIcebergViewMetadata *vm)
+{
+  return vm->changed;
+}
+
+const char *
+ms_iceberg_view_metadata_sql (const MsIcebergViewMetadata *vm, const char *dialect)
+{
+  JsonArray *reps = ice_get_arr (ms_iceberg_view_metadata_current_version (vm), "representations");
+  const char *first = NULL;
+  for (guint i = 0; reps != NULL && i < json_array_get_length (reps); i++)
+    {
+      JsonObject *r = ice_elem_obj (reps, i);
+      const char *sql = ice_get_str (r, "sql"), *d = ice_get_str (r, "dialect");
+      if (g_strcmp0 (ice_get_str (r, "type"), "sql") != 0 || sql == NULL || d == NULL)
+        continue;
+      if (dialect != NULL && g_ascii_strcasecmp (d, dialect) == 0)
+        return sql;
+      if (first == NULL)
+        first = sql;
+    }
+  return first;
+}
+
+GPtrArray *
+ms_iceberg_view_metadata_hive_columns (const MsIcebergViewMetadata *vm, GError **error)
+{
+  g_autoptr (GPtrArray) cols = ms_columns_new ();
+  JsonArray *fields = ice_get_arr (ms_iceberg_view_metadata_current_schema (vm), "fields");
+  if (fields == NULL)
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "View metadata has no current schema");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonObject *f = ice_elem_obj (fields, i);
+      const char *name = ice_get_str (f, "name");
+      g_autofree char *type = ms_iceberg_type_to_hive (f != NULL ? json_object_get_member (f, "type") : NULL,
+                                                        error);
+      if (name == NULL || type == NULL)
+        {
+          if (type != NULL)
+            ms_fail (error, MS_ERROR_INVALID_INPUT, "Schema field without a name");
+          return NULL;
+        }
+      g_ptr_array_add (cols, ms_column_new (name, type, ice_get_str (f, "doc")));
+    }
+  return g_steal_pointer (&cols);
+}
+
+/* ---- requirements ---- */
+
+/* The table requirements, by Iceberg's class names. */
+static const struct {
+  const char *type, *java;
+} table_requirements[] = {
+  { "assert-create", "AssertTableDoesNotExist" },
+  { "assert-table-uuid", "AssertTableUUID" },
+  { "assert-ref-snapshot-id", "AssertRefSnapshotID" },
+  { "assert-last-assigned-field-id", "AssertLastAssignedFieldId" },
+  { "assert-current-schema-id", "AssertCurrentSchemaID" },
+  { "assert-last-assigned-partition-id", "AssertLastAssignedPartitionId" },
+  { "assert-default-spec-id", "AssertDefaultSpecID" },
+  { "assert-default-sort-order-id", "AssertDefaultSortOrderID" },
+};
+
+static gboolean
+requirement_shape (JsonObject *r, GError **error)
+{
+  const char *type = ice_get_str (r, "type");
+  if (r == NULL || type == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid requirement: an object with a string type");
+  if (g_ascii_strcasecmp (type, "assert-view-uuid") == 0)
+    return ice_get_str (r, "uuid") != NULL
+           || ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid requirement assert-view-uuid: missing or invalid uuid");
+  for (guint i = 0; i < G_N_ELEMENTS (table_requirements); i++)
+    if (g_ascii_strcasecmp (type, table_requirements[i].type) == 0)
+      return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot validate %s against a view", table_requirements[i].java);
+  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Unknown requirement type: %s", type);
+}
+
+gboolean
+ms_iceberg_view_requirements_check (const MsIcebergViewMetadata *current, JsonArray *requirements,
+                                    GError **error)
+{
+  guint n = requirements != NULL ? json_array_get_length (requirements) : 0;
+  for (guint i = 0; i < n; i++)
+    if (!requirement_shape (ice_elem_obj (requirements, i), error))
+      return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *want = ice_get_str (ice_elem_obj (requirements, i), "uuid");
+      const char *have = current != NULL ? ms_iceberg_view_metadata_uuid (current) : NULL;
+      if (current == NULL)
+        return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: view does not exist");
+      if (have == NULL || g_ascii_strcasecmp (want, have) != 0)
+        return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: view UUID does not match: expected %s != %s",
+                        have != NULL ? have : "null", want);
+    }
+  return TRUE;
+}
+
+/* ---- metadata files ---- */
+
+char *
+ms_iceberg_view_metadata_next_file (const MsIcebergViewMetadata *vm, const char *previous_location)
+{
+  int version = previous_location != NULL ? ms_iceberg_metadata_file_version (previous_location) + 1 : 0;
+  const char *dir = ms_iceberg_view_metadata_property (vm, "write.metadata.path");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *trimmed = NULL;
+  gboolean own_dir = dir == NULL || *dir == '\0';
+  if (own_dir)
+    dir = ms_iceberg_view_metadata_location (vm);
+  trimmed = g_strdup (dir != NULL ? dir : "");
+  gsize n = strlen (trimmed);
+  while (n > 0 && trimmed[n - 1] == '/')
+    trimmed[--n] = '\0';
+  return g_strdup_printf ("%s%s/%05d-%s.metadata.json", trimmed, own_dir ? "/metadata" : "", version, uuid);
+}

@@ -1,0 +1,393 @@
+/*
+ * views.c: Iceberg REST views: list, create, load, exists, replace
+ * (POST .../views/{view}: assert-view-uuid and the view updates), drop,
+ * rename and register-view. A view is an HMS VIRTUAL_VIEW of its
+ * namespace's database (parameter table_type=ICEBERG-VIEW, as Iceberg's
+ * HiveViewOperations writes it), stored and committed like a table
+ * (store/iceberg.c), with its own metadata model (view_metadata.c).
+ */
+#include "iceberg/internal.h"
+#include "iceberg/view_metadata.h"
+#include "core/log.h"
+#include <string.h>
+
+void
+ice_views_list (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL;
+  if (!ice_namespace_db (call, call->ns, &db, resp))
+    return;
+  ice_reply_identifiers (call, resp, db, MS_ICEBERG_KIND_VIEW);
+}
+
+/* Write 'vm' as the file after 'previous' (NULL: the first). */
+static char *
+view_write (MsIceberg *ice, const MsIcebergViewMetadata *vm, const char *previous, char **text,
+            GError **error)
+{
+  g_autofree char *location = ms_iceberg_view_metadata_next_file (vm, previous);
+  gsize len = 0;
+  g_autofree char *json = ms_iceberg_view_metadata_to_json (vm, FALSE, &len);
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_put (ice->storage, location, json, len, &err))
+    {
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write view metadata file: %s", err->message);
+      return NULL;
+    }
+  *text = g_steal_pointer (&json);
+  return g_steal_pointer (&location);
+}
+
+static void
+set_param (GHashTable *params, const char *key, const char *value)
+{
+  g_hash_table_replace (params, g_strdup (key), g_strdup (value));
+}
+
+/* Make 'row' the HMS mirror of view metadata 'vm' at 'location'. */
+static gboolean
+mirror_view (MsTable *row, const MsIcebergViewMetadata *vm, const MsIcebergViewMetadata *base,
+             const char *location, const char *previous, GError **error)
+{
+  g_autoptr (GPtrArray) cols = ms_iceberg_view_metadata_hive_columns (vm, error);
+  if (cols == NULL)
+    return FALSE;
+  g_free (row->table_type);
+  row->table_type = g_strdup (MS_TABLE_VIEW);
+  if (row->create_time == 0)
+    row->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
+  if (row->sd == NULL)
+    row->sd = ms_sd_new ();
+  g_free (row->sd->location);
+  row->sd->location = g_strdup (ms_iceberg_view_metadata_location (vm));
+  ice_mirror_formats (row->sd);
+  g_ptr_array_unref (row->sd->cols);
+  row->sd->cols = g_steal_pointer (&cols);
+  /* as Iceberg's HiveViewOperations: the "hive" dialect, else the first */
+  const char *sql = ms_iceberg_view_metadata_sql (vm, "hive");
+  g_free (row->view_original_text);
+  g_free (row->view_expanded_text);
+  row->view_original_text = g_strdup (sql);
+  row->view_expanded_text = g_strdup (sql);
+
+  GHashTable *params = row->params;
+  JsonObject *props = ms_iceberg_view_metadata_properties (vm);
+  if (base != NULL)
+    {
+      JsonObject *old = ms_iceberg_view_metadata_properties (base);
+      g_autoptr (GList) keys = json_object_get_members (old);
+      for (GList *k = keys; k; k = k->next)
+        if (!json_object_has_member (props, k->data))
+          g_hash_table_remove (params, k->data);
+    }
+  g_autoptr (GList) keys = json_object_get_members (props);
+  for (GList *k = keys; k; k = k->next)
+    {
+      const char *v = ice_member_string (props, k->data);
+      if (v == NULL)
+        continue;
+      if (g_str_equal (k->data, "hive.metastore.table.owner"))
+        {
+          /* the view's owner, not a parameter */
+          g_free (row->owner_name);
+          row->owner_name = g_strdup (v);
+          row->owner_type = MS_PRINCIPAL_USER;
+        }
+      else
+        set_param (params, k->data, v);
+    }
+  set_param (params, "table_type", MS_ICEBERG_KIND_VIEW);
+  set_param (params, "metadata_location", location);
+  if (previous != NULL)
+    set_param (params, "previous_metadata_location", previous);
+  else
+    g_hash_table_remove (params, "previous_metadata_location");
+  set_param (params, "uuid", ms_iceberg_view_metadata_uuid (vm));
+  return TRUE;
+}
+
+/* ---- create, register, replace: one commit step each ---- */
+
+typedef enum { VIEW_CREATE, VIEW_REGISTER, VIEW_REPLACE } ViewOp;
+
+typedef struct {
+  MsIceberg *ice;
+  ViewOp op;
+  MsIcebergViewMetadata *vm;   /* create, register: the new view */
+  const char *location;        /* register: the adopted file and its text */
+  const char *text;
+  JsonArray *requirements;     /* replace */
+  JsonArray *updates;
+  char *written;
+  char *out_location;
+  char *out_text;
+} ViewCtx;
+
+static gboolean
+view_step (gpointer user, MsIcebergStep *st, GError **error)
+{
+  ViewCtx *cx = user;
+  const MsIcebergRef *ref = st->ref;
+  g_autoptr (MsIcebergViewMetadata) base = NULL;
+  g_autoptr (MsIcebergViewMetadata) next = NULL;
+  g_autofree char *base_text = NULL;
+  if (cx->op != VIEW_REPLACE)
+    {
+      if (st->row != NULL)
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s with same name already exists: %s.%s",
+                        g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0 ? "View" : "Table",
+                        ref->db, ref->name);
+      next = ms_iceberg_view_metadata_copy (cx->vm);
+    }
+  else
+    {
+      if (st->row == NULL || g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) != 0)
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "View does not exist: %s.%s", ref->db,
+                        ref->name);
+      base_text = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
+                                     st->cached_metadata, NULL, error);
+      if (base_text == NULL)
+        return FALSE;
+      base = ms_iceberg_view_metadata_parse (base_text, -1, error);
+      if (base == NULL)
+        return FALSE;
+      next = ms_iceberg_view_metadata_commit (base, cx->requirements, cx->updates, error);
+      if (next == NULL)
+        return FALSE;
+      if (!ms_iceberg_view_metadata_changed (next))
+        {
+          cx->out_location = g_strdup (st->metadata_location);
+          cx->out_text = g_steal_pointer (&base_text);
+          return TRUE;
+        }
+    }
+  g_autofree char *location = NULL, *text = NULL;
+  const char *previous = base ? st->metadata_location : NULL;
+  if (cx->op == VIEW_REGISTER)
+    {
+      location = g_strdup (cx->location);
+      text = g_strdup (cx->text);
+    }
+  else
+    {
+      location = view_write (cx->ice, next, previous, &text, error);
+      if (location == NULL)
+        return FALSE;
+      cx->written = g_strdup (location);
+    }
+  if (st->row == NULL)
+    st->row = ms_table_new ();
+  if (!mirror_view (st->row, next, base, location, previous, error))
+    return FALSE;
+  cx->out_location = g_strdup (location);
+  cx->out_text = g_strdup (text);
+  st->next_location = g_steal_pointer (&location);
+  st->next_metadata = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static void
+run_view (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
+          ViewCtx *cx)
+{
+  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  g_autoptr (GError) err = NULL;
+  gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, view_step, cx, &err);
+  if (!ok && cx->written != NULL && err->code != MS_ERROR_UNAVAILABLE
+      && err->code != MS_ERROR_INTERNAL)
+    ms_storage_delete_all (call->ice->storage, cx->written, NULL);
+  g_free (cx->written);
+  if (ok)
+    ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE, NULL);
+  else if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND) && cx->op != VIEW_REPLACE)
+    ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
+  else if (g_error_matches (err, MS_ERROR, MS_ERROR_INTERNAL) && cx->op == VIEW_REPLACE)
+    {
+      ms_warn ("view commit failed: %s", err->message);
+      ice_reply_error (resp, 500, "CommitStateUnknownException", "%s", err->message);
+    }
+  else
+    ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+  g_free (cx->out_location);
+  g_free (cx->out_text);
+}
+
+static MsDatabase *
+namespace_of (const IceCall *call, MsHttpResponse *resp, const char *db)
+{
+  g_autoptr (GError) err = NULL;
+  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  if (d == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
+      else
+        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    }
+  return d;
+}
+
+void
+ice_view_create (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  const char *name_in = ice_member_string (body, "name");
+  if (name_in == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException", "Missing view name");
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
+    return;
+  g_autoptr (MsDatabase) d = namespace_of (call, resp, db);
+  if (d == NULL)
+    return;
+  g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
+                                                      : NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_create (body, default_location,
+                                                                          &err);
+  if (vm == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+  ViewCtx cx = { .ice = call->ice, .op = VIEW_CREATE, .vm = vm };
+  run_view (call, resp, db, name, &cx);
+}
+
+void
+ice_view_register (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  const char *name_in = ice_member_string (body, "name");
+  const char *location = ice_member_string (body, "metadata-location");
+  if (name_in == NULL || location == NULL || *location == '\0')
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "A register request needs a name and a metadata-location");
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
+    return;
+  g_autoptr (MsDatabase) d = namespace_of (call, resp, db);
+  if (d == NULL)
+    return;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
+  if (text == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+    }
+  g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, &err);
+  if (vm == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
+  ViewCtx cx = { .ice = call->ice, .op = VIEW_REGISTER, .vm = vm, .location = location,
+                 .text = text };
+  run_view (call, resp, db, name, &cx);
+}
+
+void
+ice_view_replace (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *body = ice_body_object (call, resp, &parser);
+  if (body == NULL)
+    return;
+  JsonNode *reqs = json_object_get_member (body, "requirements");
+  JsonArray *updates = ice_member_array (body, "updates");
+  if ((reqs != NULL && !JSON_NODE_HOLDS_ARRAY (reqs)) || updates == NULL)
+    return ice_reply_error (resp, 400, "BadRequestException",
+                            "CommitViewRequest needs an \"updates\" array");
+  g_autoptr (GError) err = NULL;
+  if (!ms_iceberg_view_updates_check_actions (updates, &err))
+    return ice_reply_error (resp, 400, "BadRequestException", "%s", err->message);
+  ViewCtx cx = { .ice = call->ice, .op = VIEW_REPLACE, .updates = updates,
+                 .requirements = reqs ? json_node_get_array (reqs) : NULL };
+  run_view (call, resp, db, name, &cx);
+}
+
+/* The entry of a view named by the path, or NULL after answering. */
+static MsIcebergEntry *
+view_entry (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return NULL;
+  g_autoptr (GError) err = NULL;
+  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
+  if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+      return NULL;
+    }
+  if (e == NULL || g_strcmp0 (e->kind, MS_ICEBERG_KIND_VIEW) != 0)
+    {
+      ms_iceberg_entry_free (e);
+      ice_reply_missing (call, resp, db, name, "NoSuchViewException");
+      return NULL;
+    }
+  return e;
+}
+
+void
+ice_view_load (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (MsIcebergEntry) e = view_entry (call, resp);
+  if (e == NULL)
+    return;
+  gboolean from_storage = FALSE;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
+                                             e->metadata, &from_storage, &err);
+  if (text == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+  if (from_storage)
+    {
+      g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, &err);
+      if (vm == NULL)
+        return ice_reply_error (resp, 500, "InternalServerError", "View metadata file %s: %s",
+                                e->metadata_location, err->message);
+      if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,
+                                       &err))
+        {
+          ms_warn ("cannot keep a copy of %s: %s", e->metadata_location, err->message);
+          g_clear_error (&err);
+        }
+    }
+  ice_reply_table (call, resp, e->metadata_location, text, TRUE, NULL);
+}
+
+void
+ice_view_exists (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (MsIcebergEntry) e = view_entry (call, resp);
+  ice_reply_empty (resp, e ? 204 : resp->status);
+}
+
+void
+ice_view_drop (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return;
+  g_autoptr (GError) err = NULL;
+  if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_VIEW,
+                              NULL, &err))
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        return ice_reply_missing (call, resp, db, name, "NoSuchViewException");
+      return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+    }
+  ice_reply_empty (resp, 204);
+}
+
+void
+ice_view_rename (const IceCall *call, MsHttpResponse *resp)
+{
+  ice_object_rename (call, resp, MS_ICEBERG_KIND_VIEW);
+}
