@@ -3,6 +3,7 @@
  * strings escaped (see json_text.h).
  */
 #include "core/json_text.h"
+#include "core/error.h"
 #include <string.h>
 
 char *
@@ -73,4 +74,60 @@ ms_json_text (JsonNode *node, gboolean pretty, gsize *len)
   json_generator_set_root (gen, node);
   json_generator_set_pretty (gen, pretty);
   return ms_json_text_escape_controls (json_generator_to_data (gen, NULL), len);
+}
+
+gboolean
+ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) text[i];
+      if (c == 0)
+        return ms_fail (error, MS_ERROR_INVALID_INPUT, "NUL byte at offset %" G_GSIZE_FORMAT, i);
+      if (in_string)
+        {
+          if (c == '"')
+            in_string = FALSE;
+          else if (c < 0x20)
+            return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                            "unescaped control character in a string at offset %" G_GSIZE_FORMAT,
+                            i);
+          else if (c == '\\' && i + 1 < len)
+            {
+              if (text[i + 1] == 'u' && i + 5 < len && strncmp (text + i + 2, "0000", 4) == 0)
+                return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                                "\\u0000 in a string at offset %" G_GSIZE_FORMAT, i);
+              i++;
+            }
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '{': case '[':
+          if (++depth > max_depth)
+            return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                            "JSON nested deeper than %d levels at offset %" G_GSIZE_FORMAT,
+                            max_depth, i);
+          break;
+        case '}': case ']':
+          depth--;
+          break;
+        case ' ': case '\t': case '\n': case '\r': case ',': case ':':
+        case '-': case '+': case '.':
+          break;
+        default:
+          /* numbers and the literals true, false, null */
+          if (g_ascii_isdigit (c) || strchr ("truefalsnE", c) != NULL)
+            break;
+          return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                          "unexpected character '%c' at offset %" G_GSIZE_FORMAT,
+                          g_ascii_isprint (c) ? c : '?', i);
+        }
+    }
+  return TRUE;
 }

@@ -14,3 +14,15 @@ char *ms_json_text (JsonNode *node, gboolean pretty, gsize *len);
 /* Escape raw control characters inside the strings of JSON text 'json'
  * (consumed), as \u00XX; whitespace between tokens is left alone. */
 char *ms_json_text_escape_controls (char *json, gsize *len);
+
+/* The nesting depth a JSON document read from outside may reach. */
+#define MS_JSON_MAX_DEPTH 256
+
+/* Checks 'len' bytes of JSON text from outside before json-glib sees it:
+ * no NUL byte and no \u0000 (json-glib would cut a string there), no raw
+ * control character in a string, nothing outside strings that JSON does
+ * not have (json-glib accepts comments and single quotes), and nesting at
+ * most 'max_depth' deep (json-glib recurses per level). FALSE with
+ * MS_ERROR_INVALID_INPUT naming the offset otherwise. The grammar itself
+ * is left to the parser. */
+gboolean ms_json_precheck (const char *text, gsize len, int max_depth, GError **error);

@@ -102,29 +102,16 @@ ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what)
   g_error_free (err);
 }
 
-/* Whether JSON text holds a NUL byte or a \u0000 escape inside a string
- * (json-glib would cut the string there, so "x\u0000y" would become "x"). */
+/* application/json, or another JSON type ("+json"), with any parameters. */
 static gboolean
-json_has_nul (const char *text, gsize len)
+is_json_type (const char *ctype)
 {
-  if (memchr (text, '\0', len) != NULL)
-    return TRUE;
-  gboolean in_string = FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (!in_string)
-        in_string = c == '"';
-      else if (c == '"')
-        in_string = FALSE;
-      else if (c == '\\' && i + 1 < len)
-        {
-          if (text[i + 1] == 'u' && i + 5 < len && strncmp (text + i + 2, "0000", 4) == 0)
-            return TRUE;
-          i++;   /* the escaped character */
-        }
-    }
-  return FALSE;
+  g_autofree char *t = g_ascii_strdown (ctype, -1);
+  char *semi = strchr (t, ';');
+  if (semi)
+    *semi = '\0';
+  g_strstrip (t);
+  return g_str_equal (t, "application/json") || g_str_has_suffix (t, "+json") || *t == '\0';
 }
 
 JsonObject *
@@ -136,10 +123,17 @@ ice_body_object (const IceCall *call, MsHttpResponse *resp, JsonParser **parser)
       ice_reply_error (resp, 400, "BadRequestException", "A JSON request body is required");
       return NULL;
     }
-  if (json_has_nul (req->body, req->body_len))
+  const char *ctype = ms_http_request_header (req, "Content-Type");
+  if (ctype != NULL && !is_json_type (ctype))
     {
       ice_reply_error (resp, 400, "BadRequestException",
-                       "NUL characters are not allowed in a request body");
+                       "The request body must be application/json, not %s", ctype);
+      return NULL;
+    }
+  g_autoptr (GError) pre = NULL;
+  if (!ms_json_precheck (req->body, req->body_len, MS_JSON_MAX_DEPTH, &pre))
+    {
+      ice_reply_error (resp, 400, "BadRequestException", "Malformed JSON body: %s", pre->message);
       return NULL;
     }
   *parser = json_parser_new_immutable ();

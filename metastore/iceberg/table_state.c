@@ -7,6 +7,7 @@
 #include "iceberg/internal.h"
 #include "service/database.h"
 #include "storage/storage.h"
+#include "core/json_text.h"
 #include "model/table.h"
 #include "core/log.h"
 #include <string.h>
@@ -63,8 +64,9 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
   if (bytes == NULL)
     {
       /* a missing file is the table's problem; anything else the storage's */
-      ms_fail (error, g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND)
-               ? MS_ERROR_NOT_FOUND : MS_ERROR_UNAVAILABLE,
+      gboolean clients = g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND)
+                         || g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT);
+      ms_fail (error, clients ? err->code : MS_ERROR_UNAVAILABLE,
                "Cannot read metadata file %s: %s", location, err->message);
       return NULL;
     }
@@ -72,9 +74,12 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
     *from_storage = TRUE;
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
-  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, (gssize) len, NULL))
+  g_autoptr (GError) bad = NULL;
+  if (!g_utf8_validate (data, (gssize) len, NULL)
+      || !ms_json_precheck (data, len, MS_JSON_MAX_DEPTH, &bad))
     {
-      ms_fail (error, MS_ERROR_INVALID_OBJECT, "Metadata file %s is not UTF-8 JSON", location);
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is not JSON we read: %s", location,
+               bad ? bad->message : "not UTF-8");
       return NULL;
     }
   return g_strndup (data, len);

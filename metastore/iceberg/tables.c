@@ -128,6 +128,14 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
   if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node)
       || json_node_get_value_type (name_node) != G_TYPE_STRING)
     return ice_reply_error (resp, 400, "BadRequestException", "Missing table name");
+  JsonNode *stage = json_object_get_member (body, "stage-create");
+  if (stage != NULL && !JSON_NODE_HOLDS_NULL (stage)
+      && (!JSON_NODE_HOLDS_VALUE (stage) || json_node_get_value_type (stage) != G_TYPE_BOOLEAN))
+    return ice_reply_error (resp, 400, "BadRequestException", "stage-create must be a boolean");
+  JsonNode *loc = json_object_get_member (body, "location");
+  if (loc != NULL && !JSON_NODE_HOLDS_NULL (loc)
+      && (!JSON_NODE_HOLDS_VALUE (loc) || json_node_get_value_type (loc) != G_TYPE_STRING))
+    return ice_reply_error (resp, 400, "BadRequestException", "location must be a string");
   g_autofree char *db = NULL, *name = NULL;
   if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), &db, &name, resp))
     return;

@@ -48,6 +48,11 @@ collect_query (void *cls, enum MHD_ValueKind kind, const char *key, const char *
   g_autofree char *v_raw = value ? g_strdelimit (g_strdup (value), "+", ' ') : g_strdup ("");
   char *k = g_uri_unescape_string (k_raw, NULL);
   char *v = g_uri_unescape_string (v_raw, NULL);
+  if ((k && !g_utf8_validate (k, -1, NULL)) || (v && !g_utf8_validate (v, -1, NULL)))
+    {
+      g_clear_pointer (&k, g_free);   /* dropped: query values are UTF-8 text */
+      g_clear_pointer (&v, g_free);
+    }
   if (k == NULL || v == NULL || g_hash_table_contains (q, k))
     {
       g_free (k);
@@ -69,6 +74,8 @@ split_path (const char *url, gboolean *ok)
       if (**p == '\0')
         continue;
       char *d = g_uri_unescape_string (*p, NULL);
+      if (d != NULL && !g_utf8_validate (d, -1, NULL))
+        g_clear_pointer (&d, g_free);   /* names are UTF-8 text */
       if (d == NULL)
         {
           *ok = FALSE;
@@ -164,7 +171,7 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
   if (!path_ok)
     {
       resp.status = 400;
-      resp.body = g_strdup ("{\"error\":{\"message\":\"Malformed percent-encoding in the path\","
+      resp.body = g_strdup ("{\"error\":{\"message\":\"Malformed percent-encoding (or not UTF-8) in the path\","
                             "\"type\":\"BadRequestException\",\"code\":400}}");
     }
   else

@@ -52,6 +52,9 @@ MsStorage *ms_storage_new (const MsS3Options *s3);
 void ms_storage_free (MsStorage *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsStorage, ms_storage_free)
 
+/* The largest object ms_storage_get reads. */
+#define MS_STORAGE_MAX_OBJECT_BYTES (256 << 20)
+
 /* The whole object at 'uri'. MS_ERROR_NOT_FOUND when it does not exist;
  * MS_ERROR_INVALID_INPUT for a scheme we cannot read; MS_ERROR_INTERNAL
  * ("storage: ...") for I/O and remote failures. */

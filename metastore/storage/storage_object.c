@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 MsStorage *
 ms_storage_new (const MsS3Options *s3)
@@ -65,6 +66,20 @@ ms_storage_get (MsStorage *st, const char *uri, GError **error)
   if (path == NULL)
     {
       unsupported (uri, error);
+      return NULL;
+    }
+  /* only regular files, and not without bound (a device or a directory
+   * named by a client must not hang or exhaust the server) */
+  struct stat sb;
+  if (stat (path, &sb) == 0 && !S_ISREG (sb.st_mode))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "storage: %s is not a regular file", uri);
+      return NULL;
+    }
+  if (stat (path, &sb) == 0 && sb.st_size > MS_STORAGE_MAX_OBJECT_BYTES)
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "storage: %s is larger than %d MiB", uri,
+               MS_STORAGE_MAX_OBJECT_BYTES >> 20);
       return NULL;
     }
   char *data = NULL;

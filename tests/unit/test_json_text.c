@@ -66,6 +66,31 @@ test_plain_text_unchanged (void **state)
   g_free (out);
 }
 
+static gboolean
+pre (const char *text)
+{
+  g_autoptr (GError) e = NULL;
+  return ms_json_precheck (text, strlen (text), 4, &e);
+}
+
+static void
+test_precheck (void **state)
+{
+  (void) state;
+  assert_true (pre ("{\"a\": [1, -2.5e+3, true, false, null, \"x\\\"y\\\\\"]}"));
+  assert_true (pre ("[[[[1]]]]"));
+  assert_false (pre ("[[[[[1]]]]]"));              /* deeper than 4 */
+  assert_true (pre ("[\"[[[[[[\"]"));            /* brackets in strings do not count */
+  assert_false (pre ("{'a': 1}"));                 /* single quotes */
+  assert_false (pre ("{\"a\": 1 /* c */}"));      /* comments */
+  assert_false (pre ("[\"a\\u0000b\"]"));       /* \u0000 */
+  assert_true (pre ("[\"a\\\\u0000b\"]"));    /* an escaped backslash, then text */
+  assert_false (pre ("[\"a\tb\"]"));              /* raw tab in a string */
+  g_autoptr (GError) e = NULL;
+  assert_false (ms_json_precheck ("[1,\0 2]", 6, 8, &e));
+  assert_non_null (strstr (e->message, "NUL"));
+}
+
 int
 main (void)
 {
@@ -73,6 +98,7 @@ main (void)
     cmocka_unit_test (test_compact),
     cmocka_unit_test (test_pretty),
     cmocka_unit_test (test_plain_text_unchanged),
+    cmocka_unit_test (test_precheck),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
