@@ -265,6 +265,7 @@ cmd_serve (int argc, char **argv)
   if (cfg->rest_port >= 0)
     {
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
+      ms_iceberg_set_allowed_locations (iceberg, cfg->rest_allowed_locations);
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
                               cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };

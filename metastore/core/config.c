@@ -44,6 +44,8 @@ const MsConfKey ms_config_keys[] = {
     "Largest REST request body accepted; a larger one is answered 413." },
   { "rest", "timeout_s", MS_CONF_INT, "60", OFF (rest_timeout_s), 1, 3600,
     "A REST connection idle or sending this long is closed." },
+  { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
+    "Comma-separated location prefixes (file:///data/wh,s3://bucket/) where REST clients may place tables and views, their metadata files and registered files; '*' allows any. Unset: the warehouse only." },
   { "rest", "tls_cert", MS_CONF_STRING, NULL, OFF (rest_tls_cert), 0, 0,
     "PEM certificate (chain) file: with rest.tls_key set, the REST door speaks HTTPS only (libmicrohttpd's TLS). Unset: plain HTTP." },
   { "rest", "tls_key", MS_CONF_STRING, NULL, OFF (rest_tls_key), 0, 0,

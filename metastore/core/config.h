@@ -30,6 +30,7 @@ typedef struct {
   int rest_max_connections;
   gint64 rest_max_body_bytes;
   int rest_timeout_s;
+  char *rest_allowed_locations;
   char *rest_tls_cert;
   char *rest_tls_key;
   /* [limits] */

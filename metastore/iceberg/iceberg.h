@@ -13,12 +13,16 @@ typedef struct {
   char *prefix;                /* rest.prefix, or NULL for none */
   char *warehouse;             /* the default catalog's warehouse root */
   MsStorage *storage;          /* metadata files and purges (borrowed) */
+  char **allowed_locations;    /* location prefixes clients may use; NULL: any */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,
                            const char *warehouse);
+/* rest.allowed_locations: comma-separated prefixes, "*" for any, NULL or
+ * empty for the warehouse alone. */
+void ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list);
 void ms_iceberg_free (MsIceberg *ice);
 
 /* The HTTP handler; 'user' is the MsIceberg. */

@@ -76,6 +76,10 @@ char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *pre
  * before, whose properties that 'md' no longer has are removed). */
 gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                            const char *location, const char *previous, GError **error);
+/* Whether 'uri' lies under one of rest.allowed_locations (local paths are
+ * compared after resolving "." and ".."; S3 keys may hold neither).
+ * MS_ERROR_INVALID_INPUT naming 'what' otherwise. */
+gboolean ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error);
 /* The formats and SerDe Iceberg's HiveCatalog gives its tables and views
  * (when not set already). */
 void ice_mirror_formats (MsStorageDescriptor *sd);

@@ -46,6 +46,72 @@ ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db, co
   ice_reply_error (resp, 404, type, "%s does not exist: %s.%s", view ? "View" : "Table", db, name);
 }
 
+void
+ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list)
+{
+  g_clear_pointer (&ice->allowed_locations, g_strfreev);
+  g_autofree char *trimmed = list ? g_strstrip (g_strdup (list)) : NULL;
+  if (trimmed != NULL && g_str_equal (trimmed, "*"))
+    return;
+  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+  if (list != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (list, ",", -1);
+      for (char **p = parts; *p; p++)
+        {
+          g_strstrip (*p);
+          if (**p != '\0')
+            g_ptr_array_add (out, g_strdup (*p));
+        }
+    }
+  if (out->len == 0 && ice->warehouse != NULL)
+    g_ptr_array_add (out, g_strdup (ice->warehouse));
+  g_ptr_array_add (out, NULL);
+  ice->allowed_locations = (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+/* 'uri' in a form prefixes compare on: local paths resolved and as
+ * "file://<path>/", others with a trailing '/'. NULL when 'uri' climbs
+ * with "..". */
+static char *
+location_key (const char *uri)
+{
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path != NULL)
+    {
+      g_autofree char *canon = g_canonicalize_filename (path, "/");
+      return g_str_has_suffix (canon, "/") ? g_strconcat ("file://", canon, NULL)
+                                            : g_strconcat ("file://", canon, "/", NULL);
+    }
+  g_auto (GStrv) segs = g_strsplit (uri, "/", -1);
+  for (char **s = segs; *s; s++)
+    if (g_str_equal (*s, "..") || g_str_equal (*s, "."))
+      return NULL;
+  /* s3a:// and s3n:// name the same objects as s3:// */
+  const char *rest = g_str_has_prefix (uri, "s3a://") || g_str_has_prefix (uri, "s3n://")
+                     ? uri + 6 : g_str_has_prefix (uri, "s3://") ? uri + 5 : NULL;
+  g_autofree char *norm = rest ? g_strconcat ("s3://", rest, NULL) : g_strdup (uri);
+  return g_str_has_suffix (norm, "/") ? g_steal_pointer (&norm) : g_strconcat (norm, "/", NULL);
+}
+
+gboolean
+ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error)
+{
+  if (ice->allowed_locations == NULL)
+    return TRUE;
+  g_autofree char *key = uri ? location_key (uri) : NULL;
+  if (key != NULL)
+    for (char **p = ice->allowed_locations; *p; p++)
+      {
+        g_autofree char *allowed = location_key (*p);
+        if (allowed != NULL && g_str_has_prefix (key, allowed))
+          return TRUE;
+      }
+  return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                  "The %s %s is outside the allowed locations (rest.allowed_locations)", what,
+                  uri ? uri : "(none)");
+}
+
 char *
 ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
                    const char *cached_text, gboolean *from_storage, GError **error)
@@ -90,6 +156,9 @@ ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                     GError **error)
 {
   g_autofree char *location = ms_iceberg_metadata_next_file (md, previous);
+  if (!ice_location_allowed (ice, ms_iceberg_metadata_location (md), "table location", error)
+      || !ice_location_allowed (ice, location, "metadata file", error))
+    return NULL;
   gsize len = 0;
   g_autofree char *json = ms_iceberg_metadata_to_json (md, FALSE, &len);
   g_autoptr (GError) err = NULL;

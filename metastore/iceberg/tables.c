@@ -184,6 +184,8 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
   if (d == NULL)
     return;
   g_autoptr (GError) err = NULL;
+  if (!ice_location_allowed (call->ice, location, "metadata file", &err))
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
   if (text == NULL)
     {
@@ -194,6 +196,8 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
   if (md == NULL)
     return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
+  if (!ice_location_allowed (call->ice, ms_iceberg_metadata_location (md), "table location", &err))
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   CreateCtx cx = {
     .ice = call->ice,
     .md = md,
@@ -373,8 +377,11 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
     }
   if (purge && location != NULL)
     {
+      g_autoptr (GError) where = NULL;
       if (purge_too_wide (call, location))
         ms_warn ("drop %s.%s: not purging %s, it holds the warehouse", db, name, location);
+      else if (!ice_location_allowed (call->ice, location, "table location", &where))
+        ms_warn ("drop %s.%s: not purging: %s", db, name, where->message);
       else if (!ms_storage_delete_all (call->ice->storage, location, &err))
         ms_warn ("drop %s.%s: purge of %s failed: %s", db, name, location, err->message);
       else

@@ -26,6 +26,9 @@ view_write (MsIceberg *ice, const MsIcebergViewMetadata *vm, const char *previou
             GError **error)
 {
   g_autofree char *location = ms_iceberg_view_metadata_next_file (vm, previous);
+  if (!ice_location_allowed (ice, ms_iceberg_view_metadata_location (vm), "view location", error)
+      || !ice_location_allowed (ice, location, "metadata file", error))
+    return NULL;
   gsize len = 0;
   g_autofree char *json = ms_iceberg_view_metadata_to_json (vm, FALSE, &len);
   g_autoptr (GError) err = NULL;
@@ -273,6 +276,8 @@ ice_view_register (const IceCall *call, MsHttpResponse *resp)
   if (d == NULL)
     return;
   g_autoptr (GError) err = NULL;
+  if (!ice_location_allowed (call->ice, location, "metadata file", &err))
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
   g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
   if (text == NULL)
     {

@@ -92,3 +92,32 @@ def test_thrift_swap_is_what_rest_loads(rest, ns, client):
     status, doc = rest.call("GET", table_path(ns, "t2"))
     assert status == 200 and doc["metadata-location"] == loc1
     assert doc["metadata"]["properties"]["written_by"] == "hivecatalog"
+
+
+def test_locations_stay_inside_the_allowed_ones(metastore_factory, tmp_path):
+    srv = metastore_factory()
+    r = Rest(srv.rest_port)
+    ns = unique("iceloc")
+    assert r.call("POST", "/v1/namespaces", body={"namespace": [ns]})[0] == 200
+    outside = "file://" + str(tmp_path / "outside")
+    for loc in (outside, srv.warehouse.rstrip("/") + "/../escape"):
+        assert_error(*r.call("POST", table_path(ns), body={
+            "name": "t", "location": loc, "schema": simple_schema()}), 400, "BadRequestException")
+    assert not (tmp_path / "outside").exists()
+    # a registered file outside is not even read
+    assert_error(*r.call("POST", "/v1/namespaces/%s/register" % ns, body={
+        "name": "r", "metadata-location": "file:///etc/hostname"}), 400, "BadRequestException")
+    # set-location out of the warehouse is refused too
+    status, doc = r.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    assert_error(*r.call("POST", table_path(ns, "t"), body={
+        "requirements": [], "updates": [{"action": "set-location", "location": outside}]}),
+        400, "BadRequestException")
+    # widened by configuration
+    srv2 = metastore_factory(sets=["rest.allowed_locations=*"])
+    r2 = Rest(srv2.rest_port)
+    assert r2.call("POST", "/v1/namespaces", body={"namespace": [ns]})[0] == 200
+    status, doc = r2.call("POST", table_path(ns), body={
+        "name": "t", "location": outside, "schema": simple_schema()})
+    assert status == 200, doc
+    assert (tmp_path / "outside" / "metadata").is_dir()
