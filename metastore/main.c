@@ -2,6 +2,8 @@
  * main.c: the metastore binary and its subcommands:
  *   serve                      run the HMS Thrift server
  *   schema init|upgrade|info|validate
+ *   storage get|put|exists|rm-all   objects in the warehouse (file://, s3://)
+ *   config
  *   version
  * Configuration precedence is described in core/config.h.
  */
@@ -16,6 +18,7 @@
 #include "store/store.h"
 #include "storage/storage.h"
 #include <glib-unix.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,9 +123,11 @@ load_config (CliOptions *o, GError **error)
   return g_steal_pointer (&cfg);
 }
 
+/* Parse the common options; at most 'max_args' positional arguments may
+ * remain in *argv after the program name. */
 static gboolean
-parse_args (const char *name, const char *summary, int *argc, char ***argv, CliOptions *o,
-            GError **error)
+parse_args (const char *name, const char *summary, int max_args, int *argc, char ***argv,
+            CliOptions *o, GError **error)
 {
   g_autofree GOptionEntry *entries = common_entries (o);
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
@@ -132,8 +137,9 @@ parse_args (const char *name, const char *summary, int *argc, char ***argv, CliO
   (void) name;
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
-  if (*argc > 1)
-    return ms_fail (error, MS_ERROR_INVALID_INPUT, "unexpected argument '%s'", (*argv)[1]);
+  if (*argc > 1 + max_args)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "unexpected argument '%s'",
+                    (*argv)[1 + max_args]);
   return TRUE;
 }
 
@@ -196,7 +202,7 @@ cmd_serve (int argc, char **argv)
   gint64 t0 = g_get_monotonic_time ();
   g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;
-  if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", &argc, &argv, &o, &error))
+  if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", 0, &argc, &argv, &o, &error))
     return die (error);
   g_autoptr (MsConfig) cfg = load_config (&o, &error);
   if (cfg == NULL)
@@ -261,11 +267,13 @@ cmd_serve (int argc, char **argv)
   MsIceberg *iceberg = NULL;
   MsHttpServer *rest = NULL;
   /* metadata files and purges of the REST door */
-  g_autoptr (MsStorage) storage = ms_storage_new (NULL);
+  MsS3Options s3 = ms_storage_s3_options (cfg);
+  g_autoptr (MsStorage) storage = ms_storage_new (&s3);
   if (cfg->rest_port >= 0)
     {
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
       ms_iceberg_set_allowed_locations (iceberg, cfg->rest_allowed_locations);
+      ms_iceberg_set_storage_config (iceberg, &s3);
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
                               cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };
@@ -351,7 +359,7 @@ cmd_schema (int argc, char **argv)
   g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;
   g_autofree char *title = g_strdup_printf ("schema %s", action);
-  if (!parse_args (title, usage, &argc, &argv, &o, &error))
+  if (!parse_args (title, usage, 0, &argc, &argv, &o, &error))
     return die (error);
   g_autoptr (MsConfig) cfg = load_config (&o, &error);
   if (cfg == NULL)
@@ -397,6 +405,133 @@ cmd_schema (int argc, char **argv)
   return 0;
 }
 
+/* ---- storage ---- */
+
+#define STORAGE_MAX_INPUT ((gsize) 1 << 30)
+
+/* All of 'path' ("-" or NULL: standard input), at most STORAGE_MAX_INPUT. */
+static GBytes *
+read_input (const char *path, GError **error)
+{
+  if (path != NULL && !g_str_equal (path, "-"))
+    {
+      char *data = NULL;
+      gsize len = 0;
+      g_autoptr (GError) e = NULL;
+      if (!g_file_get_contents (path, &data, &len, &e))
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", e->message);
+          return NULL;
+        }
+      return g_bytes_new_take (data, len);
+    }
+  g_autoptr (GByteArray) buf = g_byte_array_new ();
+  guint8 chunk[65536];
+  for (;;)
+    {
+      size_t n = fread (chunk, 1, sizeof chunk, stdin);
+      if (n > 0)
+        {
+          if (buf->len + n > STORAGE_MAX_INPUT)
+            {
+              ms_fail (error, MS_ERROR_INVALID_INPUT, "standard input is larger than %"
+                       G_GSIZE_FORMAT " bytes", STORAGE_MAX_INPUT);
+              return NULL;
+            }
+          g_byte_array_append (buf, chunk, (guint) n);
+        }
+      if (n < sizeof chunk)
+        {
+          if (ferror (stdin))
+            {
+              ms_fail (error, MS_ERROR_INVALID_INPUT, "cannot read standard input");
+              return NULL;
+            }
+          break;
+        }
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+}
+
+static int
+cmd_storage (int argc, char **argv)
+{
+  const char *usage =
+      "Usage: metastore storage get|put|exists|rm-all URI [FILE] [OPTIONS]\n"
+      "  get URI          write the object at URI to standard output\n"
+      "  put URI [FILE]   store FILE (default or '-': standard input) as the object at URI\n"
+      "  exists URI       print 'true' or 'false'\n"
+      "  rm-all URI       delete URI and everything under URI/ (refuses a bucket root or '/')\n"
+      "URI: file:///path (or /path) or s3://bucket/key (s3a://, s3n://). S3 requests use the\n"
+      "[s3] configuration keys (endpoint, region, path_style, access_key, secret_key,\n"
+      "session_token, timeout_s), else the AWS_* environment variables.\n";
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  const char *action = argv[1];
+  const char *actions[] = { "get", "put", "exists", "rm-all", NULL };
+  if (!g_strv_contains (actions, action))
+    {
+      fprintf (stderr, "metastore storage: unknown action '%s'\n%s", action, usage);
+      return 2;
+    }
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+  gboolean put = g_str_equal (action, "put");
+  g_auto (CliOptions) o = { .port = -1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("storage %s", action);
+  if (!parse_args (title, usage, put ? 2 : 1, &argc, &argv, &o, &error))
+    return die (error);
+  if (argc < 2)
+    {
+      fprintf (stderr, "metastore storage %s: missing URI\n%s", action, usage);
+      return 2;
+    }
+  const char *uri = argv[1];
+  g_autoptr (MsConfig) cfg = load_config (&o, &error);
+  if (cfg == NULL)
+    return die (error);
+  MsS3Options s3 = ms_storage_s3_options (cfg);
+  g_autoptr (MsStorage) st = ms_storage_new (&s3);
+
+  if (g_str_equal (action, "get"))
+    {
+      g_autoptr (GBytes) data = ms_storage_get (st, uri, &error);
+      if (data == NULL)
+        return die (error);
+      gsize len = 0;
+      const char *p = g_bytes_get_data (data, &len);
+      if ((len > 0 && fwrite (p, 1, len, stdout) != len) || fflush (stdout) != 0)
+        {
+          fprintf (stderr, "metastore: cannot write standard output: %s\n", g_strerror (errno));
+          return 1;
+        }
+      return 0;
+    }
+  if (put)
+    {
+      g_autoptr (GBytes) data = read_input (argc > 2 ? argv[2] : NULL, &error);
+      if (data == NULL)
+        return die (error);
+      gsize len = 0;
+      const char *p = g_bytes_get_data (data, &len);
+      return ms_storage_put (st, uri, p, len, &error) ? 0 : die (error);
+    }
+  if (g_str_equal (action, "exists"))
+    {
+      gboolean found = ms_storage_exists (st, uri, &error);
+      if (error != NULL)
+        return die (error);
+      printf ("%s\n", found ? "true" : "false");
+      return 0;
+    }
+  return ms_storage_delete_all (st, uri, &error) ? 0 : die (error);
+}
+
 static int
 cmd_config (int argc, char **argv)
 {
@@ -413,6 +548,7 @@ usage (FILE *out)
          "Commands:\n"
          "  serve                             serve the HMS Thrift API (default port 9083)\n"
          "  schema init|upgrade|info|validate manage the catalog schema\n"
+         "  storage get|put|exists|rm-all URI read and write warehouse objects (file://, s3://)\n"
          "  config                            print every configuration key with its default\n"
          "  version                           print the version\n\n"
          "Run `metastore COMMAND --help` for a command's options. Without database.url the\n"
@@ -423,6 +559,8 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* libcurl's global state, before any thread exists */
+  ms_storage_global_init ();
   if (argc < 2)
     {
       usage (stderr);
@@ -446,6 +584,8 @@ main (int argc, char **argv)
     return cmd_schema (argc - 1, argv + 1);
   if (g_str_equal (cmd, "config"))
     return cmd_config (argc - 1, argv + 1);
+  if (g_str_equal (cmd, "storage"))
+    return cmd_storage (argc - 1, argv + 1);
   fprintf (stderr, "metastore: unknown command '%s'\n", cmd);
   usage (stderr);
   return 2;

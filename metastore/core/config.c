@@ -78,6 +78,20 @@ const MsConfKey ms_config_keys[] = {
     "Unprivileged user the embedded PostgreSQL runs as when metastore is started as root." },
   { "warehouse", "root", MS_CONF_STRING, NULL, OFF (warehouse), 0, 0,
     "Warehouse root URI where database and table directories are placed (file:///..., s3://bucket/prefix). Unset: file://<data_dir>/warehouse." },
+  { "s3", "endpoint", MS_CONF_STRING, NULL, OFF (s3_endpoint), 0, 0,
+    "S3 endpoint for s3://, s3a:// and s3n:// locations, e.g. http://127.0.0.1:9000 for MinIO (no scheme: https). Unset: AWS, https://s3.<region>.amazonaws.com." },
+  { "s3", "region", MS_CONF_STRING, NULL, OFF (s3_region), 0, 0,
+    "Region requests are signed for (AWS SigV4). Unset: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1." },
+  { "s3", "path_style", MS_CONF_BOOL, "false", OFF (s3_path_style), 0, 1,
+    "true: path-style URLs (endpoint/bucket/key, what MinIO and most S3-compatible stores want); false: virtual-host style (bucket.endpoint/key), used only when the endpoint is a host name (not an IP address or localhost) and the bucket a DNS-safe name (otherwise path style)." },
+  { "s3", "access_key", MS_CONF_STRING, NULL, OFF (s3_access_key), 0, 0,
+    "Access key id. Unset: $AWS_ACCESS_KEY_ID (with $AWS_SECRET_ACCESS_KEY and $AWS_SESSION_TOKEN). Never logged.", TRUE },
+  { "s3", "secret_key", MS_CONF_STRING, NULL, OFF (s3_secret_key), 0, 0,
+    "Secret access key belonging to s3.access_key (prefer METASTORE_S3_SECRET_KEY to a file entry). Never logged.", TRUE },
+  { "s3", "session_token", MS_CONF_STRING, NULL, OFF (s3_session_token), 0, 0,
+    "Session token of temporary credentials (sent as x-amz-security-token); only used with s3.access_key. Never logged.", TRUE },
+  { "s3", "timeout_s", MS_CONF_INT, "30", OFF (s3_timeout_s), 1, 3600,
+    "Longest time one S3 request (connect, send, receive) may take." },
   { "locks", "timeout", MS_CONF_INT, "300", OFF (locks_timeout_s), 1, 31536000,
     "Seconds an HMS lock lives without a heartbeat (lock, check_lock and heartbeat refresh it); an expired lock is removed so a dead client cannot block a table forever. Hive's hive.txn.timeout." },
   { "log", "level", MS_CONF_STRING, "info", OFF (log_level), 0, 0,
@@ -110,8 +124,26 @@ ms_config_set (MsConfig *cfg, const char *group, const char *key,
   if (k->type == MS_CONF_STRING)
     {
       char **slot = (char **) (base + k->offset);
+      if (k->secret && *slot != NULL)
+        memset (*slot, 0, strlen (*slot));
       g_free (*slot);
       *slot = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+      return TRUE;
+    }
+  if (k->type == MS_CONF_BOOL)
+    {
+      static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+      static const char *const no[] = { "false", "no", "off", "0", NULL };
+      g_autofree char *v = g_ascii_strdown (value ? value : "", -1);
+      g_strstrip (v);
+      if (g_strv_contains (yes, v))
+        *(int *) (base + k->offset) = 1;
+      else if (g_strv_contains (no, v))
+        *(int *) (base + k->offset) = 0;
+      else
+        return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                        "%s: %s.%s must be true or false, not '%s'", origin, group, key,
+                        value ? value : "");
       return TRUE;
     }
 
@@ -156,7 +188,12 @@ ms_config_free (MsConfig *cfg)
     return;
   for (gsize i = 0; i < ms_config_n_keys; i++)
     if (ms_config_keys[i].type == MS_CONF_STRING)
-      g_free (*(char **) ((char *) cfg + ms_config_keys[i].offset));
+      {
+        char *v = *(char **) ((char *) cfg + ms_config_keys[i].offset);
+        if (ms_config_keys[i].secret && v != NULL)
+          memset (v, 0, strlen (v));
+        g_free (v);
+      }
   g_free (cfg->source);
   g_free (cfg);
 }
@@ -233,6 +270,19 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "server.bind must not be empty");
   if (cfg->data_dir == NULL)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "embedded.data_dir must not be empty");
+  if ((cfg->s3_access_key == NULL) != (cfg->s3_secret_key == NULL))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "s3.access_key and s3.secret_key must be set together (%s is missing)",
+                    cfg->s3_access_key == NULL ? "s3.access_key" : "s3.secret_key");
+  if (cfg->s3_session_token != NULL && cfg->s3_access_key == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "s3.session_token needs s3.access_key and s3.secret_key");
+  if (cfg->s3_endpoint != NULL && strstr (cfg->s3_endpoint, "://") != NULL
+      && !g_str_has_prefix (cfg->s3_endpoint, "http://")
+      && !g_str_has_prefix (cfg->s3_endpoint, "https://"))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "s3.endpoint must be an http:// or https:// URL, not '%s'",
+                    strchr (cfg->s3_endpoint, '@') ? "(a URL with credentials)" : cfg->s3_endpoint);
   if (cfg->max_string_bytes > cfg->max_message_bytes)
     cfg->max_string_bytes = cfg->max_message_bytes;
   return TRUE;

@@ -51,6 +51,14 @@ typedef struct {
   char *pg_user;
   /* [warehouse] */
   char *warehouse;
+  /* [s3] */
+  char *s3_endpoint;
+  char *s3_region;
+  int s3_path_style;           /* boolean */
+  char *s3_access_key;         /* secret-bearing keys: never logged */
+  char *s3_secret_key;
+  char *s3_session_token;
+  int s3_timeout_s;
   /* [locks] */
   int locks_timeout_s;
   /* [log] */
@@ -60,7 +68,7 @@ typedef struct {
   char *source;                /* the file read, or NULL */
 } MsConfig;
 
-typedef enum { MS_CONF_STRING, MS_CONF_INT, MS_CONF_INT64 } MsConfType;
+typedef enum { MS_CONF_STRING, MS_CONF_INT, MS_CONF_INT64, MS_CONF_BOOL } MsConfType;
 
 typedef struct {
   const char *group;
@@ -70,6 +78,7 @@ typedef struct {
   gsize offset;                /* into MsConfig */
   gint64 min, max;             /* for integers */
   const char *help;
+  gboolean secret;             /* a credential: wiped on free, never echoed */
 } MsConfKey;
 
 extern const MsConfKey ms_config_keys[];
@@ -80,7 +89,8 @@ void ms_config_free (MsConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsConfig, ms_config_free)
 
 /* Set one key from text ("group.key" = value); 'origin' names where it came
- * from for the error message. */
+ * from for the error message. Booleans (MS_CONF_BOOL, stored as int) accept
+ * true/false, yes/no, on/off and 1/0 in any case. */
 gboolean ms_config_set (MsConfig *cfg, const char *group, const char *key,
                         const char *value, const char *origin, GError **error);
 

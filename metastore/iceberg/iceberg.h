@@ -23,6 +23,9 @@ MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefi
 /* rest.allowed_locations: comma-separated prefixes, "*" for any, NULL or
  * empty for the warehouse alone. */
 void ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list);
+/* The non-secret S3 settings clients need to read the files, as Iceberg's
+ * S3FileIO names them, in every LoadTableResult's "config". */
+void ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3);
 void ms_iceberg_free (MsIceberg *ice);
 
 /* The HTTP handler; 'user' is the MsIceberg. */

@@ -70,6 +70,19 @@ ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list)
   ice->allowed_locations = (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
+void
+ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3)
+{
+  GHashTable *c = ice->table_config;
+  if (s3->endpoint)
+    g_hash_table_replace (c, g_strdup ("s3.endpoint"), g_strdup (s3->endpoint));
+  if (s3->endpoint || s3->path_style)
+    g_hash_table_replace (c, g_strdup ("s3.path-style-access"),
+                          g_strdup (s3->path_style ? "true" : "false"));
+  if (s3->region)
+    g_hash_table_replace (c, g_strdup ("client.region"), g_strdup (s3->region));
+}
+
 /* 'uri' in a form prefixes compare on: local paths resolved and as
  * "file://<path>/", others with a trailing '/'. NULL when 'uri' climbs
  * with "..". */

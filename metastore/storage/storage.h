@@ -6,6 +6,7 @@
  */
 #pragma once
 #include <glib.h>
+#include "core/config.h"
 
 /* The local path of a file URI, or NULL when 'uri' is not local. As in
  * Hadoop's Path, the path is taken literally: no percent-decoding. */
@@ -32,8 +33,12 @@ gboolean ms_storage_dir_stats (const char *uri, gint64 *files, gint64 *bytes);
  *
  * Metadata files and purges go through an MsStorage context, which knows
  * the object-store settings. file:// (and plain absolute paths) are local
- * files; s3:// and s3a:// are objects reached with libcurl and its AWS
- * SigV4 signing (storage_s3.c). Keys and secrets are never logged. */
+ * files; s3://, s3a:// and s3n:// are objects reached with libcurl and its
+ * AWS SigV4 signing (storage_s3.c). Access keys, secrets and session tokens
+ * never appear in a message or a log line.
+ *
+ * Call ms_storage_global_init() once at process start, before threads
+ * (it initialises libcurl); the S3 calls then may run on any thread. */
 
 typedef struct {
   char *endpoint;              /* "http://127.0.0.1:9000"; NULL: AWS for the region */
@@ -47,7 +52,19 @@ typedef struct {
 
 typedef struct _MsStorage MsStorage;
 
-/* 's3' may be NULL (defaults and the environment). The options are copied. */
+/* libcurl's global initialisation; idempotent and thread-safe. Aborts when
+ * libcurl cannot initialise (nothing else could work). */
+void ms_storage_global_init (void);
+
+/* The s3.* settings of 'cfg' as options. The strings are borrowed from
+ * 'cfg' (ms_storage_new copies them). */
+MsS3Options ms_storage_s3_options (const MsConfig *cfg);
+
+/* 's3' may be NULL (defaults and the environment). The options are copied.
+ * Credentials: s3->access_key/secret_key/session_token when the access key
+ * is set, else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN; the region: s3->region, else AWS_REGION, else
+ * AWS_DEFAULT_REGION, else us-east-1 (the environment is read per call). */
 MsStorage *ms_storage_new (const MsS3Options *s3);
 void ms_storage_free (MsStorage *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsStorage, ms_storage_free)
@@ -67,6 +84,7 @@ gboolean ms_storage_put (MsStorage *st, const char *uri, const void *data, gsize
 /* Whether an object exists at 'uri'. */
 gboolean ms_storage_exists (MsStorage *st, const char *uri, GError **error);
 /* Delete every object under the prefix 'uri' (a directory tree locally;
- * all keys starting with "<key>/" and the key itself in S3). Refuses a
- * bucket root or '/'. A missing prefix is not an error. */
+ * all keys starting with "<key>/" and the key itself in S3, listed with
+ * ListObjectsV2 and removed with DeleteObjects in batches of 1000). Refuses
+ * a bucket root or '/'. A missing prefix is not an error. */
 gboolean ms_storage_delete_all (MsStorage *st, const char *uri, GError **error);

@@ -1,6 +1,7 @@
 /*
  * storage_object.c: the MsStorage context and whole-object reads and
- * writes, dispatched by scheme: local files here, S3 in storage_s3.c.
+ * writes, dispatched by scheme: local files here, S3 in storage_s3.c;
+ * and the MsS3Options of a configuration.
  */
 #include "storage/storage.h"
 #include "storage/storage_internal.h"
@@ -11,6 +12,21 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+
+MsS3Options
+ms_storage_s3_options (const MsConfig *cfg)
+{
+  MsS3Options o = {
+    .endpoint = cfg->s3_endpoint,
+    .region = cfg->s3_region,
+    .path_style = cfg->s3_path_style != 0,
+    .access_key = cfg->s3_access_key,
+    .secret_key = cfg->s3_secret_key,
+    .session_token = cfg->s3_session_token,
+    .timeout_s = cfg->s3_timeout_s,
+  };
+  return o;
+}
 
 MsStorage *
 ms_storage_new (const MsS3Options *s3)
@@ -40,6 +56,8 @@ ms_storage_free (MsStorage *st)
   if (st->s3.secret_key)
     memset (st->s3.secret_key, 0, strlen (st->s3.secret_key));
   g_free (st->s3.secret_key);
+  if (st->s3.session_token)
+    memset (st->s3.session_token, 0, strlen (st->s3.session_token));
   g_free (st->s3.session_token);
   g_free (st);
 }

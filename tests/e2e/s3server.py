@@ -4,6 +4,11 @@ verified). Use as a context manager:
 
     with S3Server(buckets=["warehouse"]) as s3:
         s3.endpoint, s3.access_key, s3.secret_key, s3.region, s3.dir
+
+s3.endpoint is path-style (http://127.0.0.1:<port>/<bucket>/<key>);
+s3.vhost_endpoint (http://s3.localhost:<port>) serves virtual-host style
+requests to http://<bucket>.s3.localhost:<port>/<key> (libcurl resolves
+*.localhost to the loopback address by itself).
 """
 import json
 import os
@@ -38,6 +43,7 @@ class S3Server:
         self.secret_key = info["secretAccessKey"]
         self.region = info["region"]
         self.dir = info["dir"]
+        self.vhost_endpoint = info["vhostEndpoint"]
         return self
 
     def stop(self):

@@ -2,8 +2,14 @@
 // tests/node/s3.mjs: an S3 server for the e2e tests. Runs s3rver on 127.0.0.1
 // (a free port unless --port), storing objects in a temp directory (or --dir),
 // with one fixed access key pair (s3rver's built-in S3RVER key is revoked).
-// Prints one JSON line {"port","accessKeyId","secretAccessKey","region","dir"}
-// when ready; stops on SIGTERM/SIGINT or when stdin closes.
+// Prints one JSON line {"port","accessKeyId","secretAccessKey","region","dir",
+// "vhostEndpoint"} when ready; stops on SIGTERM/SIGINT or when stdin closes.
+//
+// Virtual-host style: s3rver takes the bucket from a Host of the form
+// <bucket>.s3.<service endpoint>; the service endpoint is "localhost" here
+// (--service-endpoint), and libcurl resolves every *.localhost name to the
+// loopback address, so http://<bucket>.s3.localhost:<port>/<key> reaches
+// this server with no DNS set-up ("vhostEndpoint": http://s3.localhost:<port>).
 //
 // s3rver 3.7.1 verifies only V2 signatures: for AWS SigV4 it checks the header
 // shape, the x-amz-content-sha256 header, the access key id and the clock skew,
@@ -14,6 +20,7 @@
 // SignatureDoesNotMatch on any difference. Anonymous requests get 403
 // AccessDenied. Presigned (query) SigV4 URLs and payload hashes are not
 // verified (the payload hash header is trusted as signed).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +44,23 @@ const port = Number(opt('port', '0'));
 const dir = opt('dir', null) || fs.mkdtempSync(path.join(os.tmpdir(), 'metastore-s3-'));
 const ownsDir = !opt('dir', null);
 const buckets = (opt('buckets', '') || '').split(',').filter(Boolean);
+const serviceEndpoint = opt('service-endpoint', 'localhost');
+
+// s3rver 3.7.1 encrypts its ListObjectsV2 continuation tokens with single
+// DES ('des', i.e. DES-CBC), which OpenSSL 3 (Node 17+) keeps in its legacy
+// provider only: every truncated listing would fail with 500 InternalError.
+// DES-CBC with key k is 3DES-CBC with key k|k|k, which the default provider
+// has, so s3rver's calls are redirected to that.
+for (const name of ['createCipheriv', 'createDecipheriv']) {
+  const original = crypto[name];
+  crypto[name] = function (algorithm, key, iv, ...rest) {
+    if (String(algorithm).toLowerCase() === 'des') {
+      const k = Buffer.from(key);
+      return original.call(this, 'des-ede3-cbc', Buffer.concat([k, k, k]), iv, ...rest);
+    }
+    return original.call(this, algorithm, key, iv, ...rest);
+  };
+}
 
 const AUTH_RE = /^AWS4-HMAC-SHA256 (.*)$/;
 
@@ -121,6 +145,7 @@ const server = new S3rver({
   silent: true,
   directory: dir,
   allowMismatchedSignatures: false,
+  serviceEndpoint,
   configureBuckets: buckets.map((name) => ({ name })),
 });
 AWSAccount.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
@@ -144,4 +169,5 @@ process.stdin.resume();
 const addr = await server.run();
 process.stdout.write(JSON.stringify({
   port: addr.port, accessKeyId, secretAccessKey, region: 'us-east-1', dir,
+  vhostEndpoint: `http://s3.${serviceEndpoint}:${addr.port}`,
 }) + '\n');
