@@ -6,11 +6,13 @@
 #pragma once
 #include "server/http_server.h"
 #include "store/store.h"
+#include "auth/auth.h"
 
 typedef struct {
   MsStore *store;
   char *prefix;                /* rest.prefix, or NULL for none */
   char *warehouse;             /* the default catalog's warehouse root */
+  MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, const char *prefix, const char *warehouse);

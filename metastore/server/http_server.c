@@ -79,6 +79,23 @@ split_path (const char *url, gboolean *ok)
   return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
+const char *
+ms_http_request_header (const MsHttpRequest *req, const char *name)
+{
+  if (req->conn == NULL)
+    return NULL;
+  return MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, name);
+}
+
+void
+ms_http_response_add_header (MsHttpResponse *resp, const char *name, const char *value)
+{
+  if (resp->headers == NULL)
+    resp->headers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (resp->headers, g_strdup (name));
+  g_ptr_array_add (resp->headers, g_strdup (value));
+}
+
 static enum MHD_Result
 queue (struct MHD_Connection *c, MsHttpResponse *r)
 {
@@ -88,10 +105,14 @@ queue (struct MHD_Connection *c, MsHttpResponse *r)
   if (r->body != NULL)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                              r->content_type ? r->content_type : "application/json");
+  for (guint i = 0; r->headers != NULL && i + 1 < r->headers->len; i += 2)
+    MHD_add_response_header (resp, g_ptr_array_index (r->headers, i),
+                             g_ptr_array_index (r->headers, i + 1));
   enum MHD_Result ret = MHD_queue_response (c, (unsigned int) r->status, resp);
   MHD_destroy_response (resp);
   g_free (r->body);
   r->body = NULL;
+  g_clear_pointer (&r->headers, g_ptr_array_unref);
   return ret;
 }
 
@@ -136,8 +157,9 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
     .body_len = p->too_large ? 0 : p->body->len - 1,
     .body_too_large = p->too_large,
     .authorization = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+    .conn = c,
   };
-  MsHttpResponse resp = { 500, NULL, NULL };
+  MsHttpResponse resp = { 500, NULL, NULL, NULL };
   if (!path_ok)
     {
       resp.status = 400;

@@ -16,13 +16,21 @@ typedef struct {
   gsize body_len;
   gboolean body_too_large;     /* over the limit: body is NULL, answer 413 */
   const char *authorization;   /* the Authorization header, or NULL */
+  gpointer conn;               /* the listener's connection (ms_http_request_header) */
 } MsHttpRequest;
+
+/* A request header by name (case-insensitive), or NULL. */
+const char *ms_http_request_header (const MsHttpRequest *req, const char *name);
 
 typedef struct {
   int status;
   char *body;                  /* owned; NULL: no body */
   const char *content_type;    /* default application/json when there is a body */
+  GPtrArray *headers;          /* owned: extra headers as name, value, ...; or NULL */
 } MsHttpResponse;
+
+/* Add a header to the response (both strings copied). */
+void ms_http_response_add_header (MsHttpResponse *resp, const char *name, const char *value);
 
 typedef void (*MsHttpHandler) (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp);
 

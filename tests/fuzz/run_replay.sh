@@ -5,4 +5,5 @@ c="${top_srcdir:-.}/tests/fuzz/corpus"
 "$b/fuzz_guard_replay" "$c/guard" && "$b/fuzz_filter_replay" "$c/filter" &&
   "$b/fuzz_part_name_replay" "$c/part_name" &&
   "$b/fuzz_json_flat_replay" "$c/json_flat" &&
-  "$b/fuzz_iceberg_metadata_replay" "$c/iceberg_metadata"
+  "$b/fuzz_iceberg_metadata_replay" "$c/iceberg_metadata" &&
+  "$b/fuzz_jwt_replay" "$c/jwt"
