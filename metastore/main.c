@@ -15,6 +15,7 @@
 #include "server/thrift_server.h"
 #include "server/http_server.h"
 #include "iceberg/iceberg.h"
+#include "auth/auth.h"
 #include "store/store.h"
 #include "storage/storage.h"
 #include <glib-unix.h>
@@ -220,6 +221,10 @@ cmd_serve (int argc, char **argv)
   g_auto (DbTarget) db = { 0 };
   if (!db_target_open (cfg, &db, &error))
     return die (error);
+  /* REST authentication: rest.auth=auto is off only on the embedded default */
+  g_autoptr (MsAuth) auth = NULL;
+  if (cfg->rest_port >= 0 && (auth = ms_auth_new (cfg, db.embedded != NULL, &error)) == NULL)
+    return die (error);
 
   g_auto (MsSchemaInfo) info = { 0 };
   if (!ms_schema_info (db.conninfo, db.password, &info, &error))
@@ -274,6 +279,7 @@ cmd_serve (int argc, char **argv)
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
       ms_iceberg_set_allowed_locations (iceberg, cfg->rest_allowed_locations);
       ms_iceberg_set_storage_config (iceberg, &s3);
+      iceberg->auth = auth;
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
                               cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };

@@ -50,6 +50,26 @@ const MsConfKey ms_config_keys[] = {
     "PEM certificate (chain) file: with rest.tls_key set, the REST door speaks HTTPS only (libmicrohttpd's TLS). Unset: plain HTTP." },
   { "rest", "tls_key", MS_CONF_STRING, NULL, OFF (rest_tls_key), 0, 0,
     "PEM private key file of rest.tls_cert." },
+  { "rest", "auth", MS_CONF_STRING, "auto", OFF (rest_auth), 0, 0,
+    "Authentication of the REST door: 'oauth' (every route but POST /v1/oauth/tokens needs a Bearer token: one issued by /v1/oauth/tokens to a client of rest.oauth.clients, or a JWT of the identity provider of rest.auth.jwks_url), 'none', or 'auto': none on the embedded default database, oauth on any configured database.url." },
+  { "rest", "oauth.clients", MS_CONF_STRING, NULL, OFF (rest_oauth_clients), 0, 0,
+    "Clients allowed to get tokens from POST /v1/oauth/tokens (client_credentials): 'id:secret,id2:secret2'; a secret may be given as 'sha256:<64 hex digits>' of the secret. Never logged." },
+  { "rest", "oauth.token_secret", MS_CONF_STRING, NULL, OFF (rest_oauth_token_secret), 0, 0,
+    "HMAC-SHA256 key (at least 32 bytes) signing the tokens /v1/oauth/tokens issues; every replica needs the same one. Unset: a random key per process, so tokens do not survive a restart nor work on another replica. Never logged." },
+  { "rest", "oauth.token_ttl_s", MS_CONF_INT, "3600", OFF (rest_oauth_token_ttl_s), 60, 604800,
+    "Lifetime of an issued token, in seconds (clients refresh before it ends)." },
+  { "rest", "oauth.issuer", MS_CONF_STRING, "metastore", OFF (rest_oauth_issuer), 0, 0,
+    "The 'iss' claim of issued tokens; a token of this server must carry it." },
+  { "rest", "auth.jwks_url", MS_CONF_STRING, NULL, OFF (rest_auth_jwks_url), 0, 0,
+    "JWKS URL (https://...) of an OpenID Connect provider whose RS256/384/512, PS256/384/512 or ES256/384/512 JWTs are accepted as Bearer tokens. Fetched on first use, cached, fetched again for an unknown key id. Unset: only tokens of this server." },
+  { "rest", "auth.jwt_issuer", MS_CONF_STRING, NULL, OFF (rest_auth_jwt_issuer), 0, 0,
+    "The 'iss' claim a JWT of the identity provider must carry. Unset: not checked." },
+  { "rest", "auth.jwt_audience", MS_CONF_STRING, NULL, OFF (rest_auth_jwt_audience), 0, 0,
+    "A value the 'aud' claim of a JWT of the identity provider must hold. Unset: not checked." },
+  { "rest", "auth.jwks_refetch_s", MS_CONF_INT, "30", OFF (rest_auth_jwks_refetch_s), 0, 86400,
+    "Shortest time between two fetches of the JWKS (a token with an unknown key id makes one)." },
+  { "rest", "auth.jwks_ttl_s", MS_CONF_INT, "3600", OFF (rest_auth_jwks_ttl_s), 1, 31536000,
+    "Age after which the cached JWKS is fetched again on its next use (removed keys stop working)." },
   { "limits", "max_message_bytes", MS_CONF_INT64, "104857600", OFF (max_message_bytes), 1024, G_MAXINT32,
     "Largest Thrift message (call) accepted, in bytes." },
   { "limits", "max_string_bytes", MS_CONF_INT64, "16777216", OFF (max_string_bytes), 64, G_MAXINT32,
@@ -231,6 +251,15 @@ ms_config_load_file (MsConfig *cfg, const char *path, gboolean required, GError 
   return TRUE;
 }
 
+/* METASTORE_<GROUP>_<KEY>, '.' inside the key as '_'. */
+static char *
+env_name (const MsConfKey *k)
+{
+  g_autofree char *raw = g_strdup_printf ("METASTORE_%s_%s", k->group, k->key);
+  g_strdelimit (raw, ".", '_');
+  return g_ascii_strup (raw, -1);
+}
+
 gboolean
 ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
 {
@@ -241,8 +270,7 @@ ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
   for (gsize i = 0; i < ms_config_n_keys; i++)
     {
       const MsConfKey *k = &ms_config_keys[i];
-      g_autofree char *raw = g_strdup_printf ("METASTORE_%s_%s", k->group, k->key);
-      g_autofree char *name = g_ascii_strup (raw, -1);
+      g_autofree char *name = env_name (k);
       const char *v = g_environ_getenv (envp, name);
       if (v != NULL && !ms_config_set (cfg, k->group, k->key, v, name, error))
         return FALSE;
@@ -283,6 +311,11 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "s3.endpoint must be an http:// or https:// URL, not '%s'",
                     strchr (cfg->s3_endpoint, '@') ? "(a URL with credentials)" : cfg->s3_endpoint);
+  const char *auth_modes[] = { "none", "oauth", "auto", NULL };
+  if (cfg->rest_auth == NULL || !g_strv_contains (auth_modes, cfg->rest_auth))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "rest.auth must be one of none, oauth, auto, not '%s'",
+                    cfg->rest_auth ? cfg->rest_auth : "");
   if (cfg->max_string_bytes > cfg->max_message_bytes)
     cfg->max_string_bytes = cfg->max_message_bytes;
   return TRUE;
@@ -323,9 +356,7 @@ ms_config_print_reference (FILE *out)
           fprintf (out, "%s[%s]\n", i ? "\n" : "", k->group);
           group = k->group;
         }
-      g_autofree char *env = g_ascii_strup (k->group, -1);
-      g_autofree char *envk = g_ascii_strup (k->key, -1);
-      fprintf (out, "# %s\n# env METASTORE_%s_%s\n#%s = %s\n", k->help, env, envk, k->key,
-               k->def ? k->def : "");
+      g_autofree char *env = env_name (k);
+      fprintf (out, "# %s\n# env %s\n#%s = %s\n", k->help, env, k->key, k->def ? k->def : "");
     }
 }

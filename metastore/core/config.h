@@ -4,9 +4,11 @@
  * Precedence, lowest to highest: built-in defaults, the configuration file
  * (GKeyFile: --config, else $METASTORE_CONFIG, else ./conf/metastore.conf or
  * /etc/metastore/metastore.conf when present), METASTORE_<GROUP>_<KEY>
- * environment variables, then command-line flags (--set group.key=value and
- * the named shortcuts). Every key is listed once, in ms_config_keys[]
- * (config.c), which also feeds --help and the README reference.
+ * environment variables ('.' inside a key becomes '_': rest.oauth.clients is
+ * METASTORE_REST_OAUTH_CLIENTS), then command-line flags (--set
+ * group.key=value and the named shortcuts). Every key is listed once, in
+ * ms_config_keys[] (config.c), which also feeds --help and the README
+ * reference.
  */
 #pragma once
 #include <glib.h>
@@ -33,6 +35,16 @@ typedef struct {
   char *rest_allowed_locations;
   char *rest_tls_cert;
   char *rest_tls_key;
+  char *rest_auth;             /* "none", "oauth" or "auto" */
+  char *rest_oauth_clients;    /* "id:secret,id2:sha256:<hex>"; a secret */
+  char *rest_oauth_token_secret; /* HMAC key of issued tokens; a secret */
+  int rest_oauth_token_ttl_s;
+  char *rest_oauth_issuer;
+  char *rest_auth_jwks_url;
+  char *rest_auth_jwt_issuer;
+  char *rest_auth_jwt_audience;
+  int rest_auth_jwks_refetch_s;
+  int rest_auth_jwks_ttl_s;
   /* [limits] */
   gint64 max_message_bytes;
   gint64 max_string_bytes;

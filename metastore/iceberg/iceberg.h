@@ -7,6 +7,7 @@
 #include "server/http_server.h"
 #include "store/store.h"
 #include "storage/storage.h"
+#include "auth/auth.h"
 
 typedef struct {
   MsStore *store;
@@ -16,6 +17,7 @@ typedef struct {
   char **allowed_locations;    /* location prefixes clients may use; NULL: any */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
+  MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

@@ -3,6 +3,8 @@
  * segment by segment ("{prefix}" optional when a prefix is configured,
  * "{namespace}" captures a namespace, its levels separated by 0x1F), then
  * the method picks the handler. GET /v1/config lists every route served.
+ * POST /v1/oauth/tokens (oauth.c) is served before anything else; with
+ * authentication on, every other request needs a Bearer token first.
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -144,6 +146,11 @@ ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp
   if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
     return ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
   seg++;
+  /* authentication (oauth.c): the token endpoint is open, the rest needs a token */
+  if (ice_oauth_is_token_path (seg))
+    return ice_oauth_tokens (&call, resp);
+  if (!ice_auth_check (&call, resp))
+    return;
   if (seg[0] != NULL && g_str_equal (seg[0], "config") && seg[1] == NULL)
     {
       if (!g_str_equal (req->method, "GET"))

@@ -87,6 +87,23 @@ split_path (const char *url, gboolean *ok)
   return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
+const char *
+ms_http_request_header (const MsHttpRequest *req, const char *name)
+{
+  if (req->conn == NULL)
+    return NULL;
+  return MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, name);
+}
+
+void
+ms_http_response_header (MsHttpResponse *resp, const char *name, const char *value)
+{
+  if (resp->headers == NULL)
+    resp->headers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (resp->headers, g_strdup (name));
+  g_ptr_array_add (resp->headers, g_strdup (value));
+}
+
 static enum MHD_Result
 queue (struct MHD_Connection *c, MsHttpResponse *r)
 {
@@ -105,23 +122,6 @@ queue (struct MHD_Connection *c, MsHttpResponse *r)
   r->body = NULL;
   g_clear_pointer (&r->headers, g_ptr_array_unref);
   return ret;
-}
-
-const char *
-ms_http_request_header (const MsHttpRequest *req, const char *name)
-{
-  if (req->conn == NULL)
-    return NULL;
-  return MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, name);
-}
-
-void
-ms_http_response_header (MsHttpResponse *resp, const char *name, const char *value)
-{
-  if (resp->headers == NULL)
-    resp->headers = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (resp->headers, g_strdup (name));
-  g_ptr_array_add (resp->headers, g_strdup (value));
 }
 
 static enum MHD_Result

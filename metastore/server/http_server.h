@@ -19,6 +19,9 @@ typedef struct {
   void *conn;                  /* the library's connection (ms_http_request_header) */
 } MsHttpRequest;
 
+/* A request header by name (case-insensitive), or NULL. */
+const char *ms_http_request_header (const MsHttpRequest *req, const char *name);
+
 typedef struct {
   int status;
   char *body;                  /* owned; NULL: no body */

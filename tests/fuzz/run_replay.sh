@@ -7,4 +7,5 @@ c="${top_srcdir:-.}/tests/fuzz/corpus"
   "$b/fuzz_json_flat_replay" "$c/json_flat" &&
   "$b/fuzz_iceberg_metadata_replay" "$c/iceberg_metadata" &&
   "$b/fuzz_iceberg_view_metadata_replay" "$c/iceberg_view_metadata" &&
-  "$b/fuzz_s3_listing_replay" "$c/s3_listing"
+  "$b/fuzz_s3_listing_replay" "$c/s3_listing" &&
+  "$b/fuzz_jwt_replay" "$c/jwt"

@@ -83,6 +83,35 @@ test_password_file (void **state)
   g_unlink (path);
 }
 
+/* Keys with a dot (rest.oauth.clients): in a file as written, in the
+ * environment with '_' for the dot. */
+static void
+test_dotted_keys (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  assert_string_equal (c->rest_auth, "auto");
+  assert_int_equal (c->rest_oauth_token_ttl_s, 3600);
+  assert_string_equal (c->rest_oauth_issuer, "metastore");
+  assert_int_equal (c->rest_auth_jwks_refetch_s, 30);
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("msconf-XXXXXX", &path, NULL);
+  close (fd);
+  g_file_set_contents (path, "[rest]\nauth = oauth\noauth.clients = a:b\nauth.jwt_audience = ms\n", -1, NULL);
+  assert_true (ms_config_load_file (c, path, TRUE, NULL));
+  assert_string_equal (c->rest_auth, "oauth");
+  assert_string_equal (c->rest_oauth_clients, "a:b");
+  assert_string_equal (c->rest_auth_jwt_audience, "ms");
+  char *env[] = { "METASTORE_REST_OAUTH_CLIENTS=c:d", "METASTORE_REST_AUTH_JWKS_TTL_S=60", NULL };
+  assert_true (ms_config_load_env (c, env, NULL));
+  assert_string_equal (c->rest_oauth_clients, "c:d");
+  assert_int_equal (c->rest_auth_jwks_ttl_s, 60);
+  assert_true (ms_config_validate (c, NULL));
+  assert_true (ms_config_set (c, "rest", "auth", "", "test", NULL));
+  assert_false (ms_config_validate (c, NULL));
+  g_unlink (path);
+}
+
 int
 main (void)
 {
@@ -91,6 +120,7 @@ main (void)
     cmocka_unit_test (test_precedence),
     cmocka_unit_test (test_bad_values),
     cmocka_unit_test (test_password_file),
+    cmocka_unit_test (test_dotted_keys),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,0 +1,319 @@
+/*
+ * oauth.c: authentication on the Iceberg REST door.
+ *
+ * POST /v1/oauth/tokens is the spec's (deprecated, still what Iceberg's
+ * Java client, Spark, Trino and PyIceberg call by default) OAuth2 token
+ * endpoint: a form-encoded OAuthTokenRequest in, an OAuthTokenResponse or
+ * an OAuthError out (RFC 6749 section 5, RFC 8693).
+ *  - grant_type=client_credentials: the client authenticates with
+ *    client_id/client_secret in the body (what Iceberg's clients send) or
+ *    HTTP Basic (not both); it gets an HS256 access token of this server
+ *    with the "catalog" scope (the only scope granted).
+ *  - grant_type=urn:ietf:params:oauth:grant-type:token-exchange: how
+ *    Iceberg's Java client refreshes. With client credentials (Basic, as
+ *    it sends them for an expired token) the client gets a new token; else
+ *    the subject_token must be a valid token of this server whose client is
+ *    still configured, and the same client gets a fresh one.
+ * The endpoint answers whatever rest.auth says: with no clients configured
+ * it refuses every request with unauthorized_client.
+ *
+ * ice_auth_check guards every other route when rest.auth resolves to oauth:
+ * a missing or refused Bearer token is 401 NotAuthorizedException with
+ * WWW-Authenticate: Bearer (RFC 6750), a valid token without the catalog
+ * scope 403 ForbiddenException. Tokens are never logged.
+ */
+#include "iceberg/internal.h"
+#include "core/log.h"
+#include <string.h>
+
+#define REALM "Bearer realm=\"metastore\""
+#define GRANT_CLIENT_CREDENTIALS "client_credentials"
+#define GRANT_TOKEN_EXCHANGE "urn:ietf:params:oauth:grant-type:token-exchange"
+#define TOKEN_TYPE_ACCESS "urn:ietf:params:oauth:token-type:access_token"
+#define TOKEN_TYPE_JWT "urn:ietf:params:oauth:token-type:jwt"
+
+gboolean
+ice_oauth_is_token_path (char **seg)
+{
+  return seg[0] != NULL && g_str_equal (seg[0], "oauth") && seg[1] != NULL
+         && g_str_equal (seg[1], "tokens") && seg[2] == NULL;
+}
+
+/* ---- replies ---- */
+
+static void
+no_store (MsHttpResponse *resp)
+{
+  ms_http_response_header (resp, "Cache-Control", "no-store");
+  ms_http_response_header (resp, "Pragma", "no-cache");
+}
+
+/* The spec's OAuthError {error, error_description}. */
+static void
+oauth_error (MsHttpResponse *resp, int status, const char *code, const char *description)
+{
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, "error", code);
+  json_object_set_string_member (o, "error_description", description);
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  ice_reply_json (resp, status, n);
+  no_store (resp);
+  ms_debug ("REST: token request refused: %s: %s", code, description);
+}
+
+static void
+token_reply (const IceCall *call, MsHttpResponse *resp, const char *client)
+{
+  gint64 expires_in = 0;
+  g_autofree char *token = ms_auth_issue_token (call->ice->auth, client, &expires_in);
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, "access_token", token);
+  json_object_set_string_member (o, "token_type", "bearer");
+  json_object_set_int_member (o, "expires_in", expires_in);
+  json_object_set_string_member (o, "issued_token_type", TOKEN_TYPE_ACCESS);
+  json_object_set_string_member (o, "scope", MS_AUTH_SCOPE);
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, o);
+  ice_reply_json (resp, 200, n);
+  no_store (resp);
+  ms_info ("REST: access token issued to client '%s' (%" G_GINT64_FORMAT " s)", client,
+           expires_in);
+}
+
+/* ---- the request ---- */
+
+/* The form body as a table; FALSE (with a reason) when it is malformed or
+ * repeats a parameter (RFC 6749 section 3.2). */
+static GHashTable *
+parse_form (const MsHttpRequest *req, const char **reason)
+{
+  g_autoptr (GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *ct = ms_http_request_header (req, "Content-Type");
+  if (ct != NULL && g_ascii_strncasecmp (ct, "application/x-www-form-urlencoded", 33) != 0)
+    {
+      *reason = "the request body must be application/x-www-form-urlencoded";
+      return NULL;
+    }
+  if (req->body == NULL)
+    return g_steal_pointer (&params);
+  GUriParamsIter it;
+  g_uri_params_iter_init (&it, req->body, (gssize) req->body_len, "&", G_URI_PARAMS_WWW_FORM);
+  char *k = NULL, *v = NULL;
+  g_autoptr (GError) err = NULL;
+  while (g_uri_params_iter_next (&it, &k, &v, &err))
+    {
+      if (k == NULL)
+        break;
+      if (g_hash_table_contains (params, k))
+        {
+          g_free (k);
+          g_free (v);
+          *reason = "a parameter is repeated";
+          return NULL;
+        }
+      g_hash_table_insert (params, k, v);
+    }
+  if (err != NULL)
+    {
+      *reason = "the form body is malformed";
+      return NULL;
+    }
+  return g_steal_pointer (&params);
+}
+
+/* Client credentials from "Authorization: Basic base64(id:secret)" (taken
+ * as sent, as Iceberg's clients and curl -u send them). FALSE when the
+ * header is not Basic; *malformed when it is but cannot be read. */
+static gboolean
+basic_credentials (const char *header, char **id, char **secret, gboolean *malformed)
+{
+  *malformed = FALSE;
+  if (header == NULL || g_ascii_strncasecmp (header, "Basic ", 6) != 0)
+    return FALSE;
+  const char *b64 = header + 6;
+  while (*b64 == ' ')
+    b64++;
+  *malformed = TRUE;
+  if (*b64 == '\0' || strlen (b64) > 4096)
+    return TRUE;
+  gsize n = 0;
+  g_autofree guchar *raw = g_base64_decode (b64, &n);
+  if (raw == NULL || n == 0 || memchr (raw, 0, n) != NULL)
+    return TRUE;
+  g_autofree char *text = g_strndup ((const char *) raw, n);
+  char *colon = strchr (text, ':');
+  if (colon == NULL || !g_utf8_validate (text, -1, NULL))
+    return TRUE;
+  *colon = '\0';
+  *id = g_strdup (text);
+  *secret = g_strdup (colon + 1);
+  memset (text, 0, n);
+  *malformed = FALSE;
+  return TRUE;
+}
+
+/* Every scope token requested is the one granted. */
+static gboolean
+scope_ok (const char *scope)
+{
+  g_auto (GStrv) parts = g_strsplit (scope ? scope : "", " ", -1);
+  for (char **p = parts; *p; p++)
+    if (**p != '\0' && !g_str_equal (*p, MS_AUTH_SCOPE))
+      return FALSE;
+  return TRUE;
+}
+
+void
+ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
+{
+  const MsHttpRequest *req = call->req;
+  MsAuth *auth = call->ice->auth;
+  if (!g_str_equal (req->method, "POST"))
+    return ice_reply_error (resp, 405, "MethodNotAllowedException",
+                            "%s is not allowed on /v1/oauth/tokens", req->method);
+  const char *reason = NULL;
+  g_autoptr (GHashTable) form = parse_form (req, &reason);
+  if (form == NULL)
+    return oauth_error (resp, 400, "invalid_request", reason);
+  const char *grant = g_hash_table_lookup (form, "grant_type");
+  if (grant == NULL)
+    return oauth_error (resp, 400, "invalid_request", "grant_type is required");
+  gboolean exchange = g_str_equal (grant, GRANT_TOKEN_EXCHANGE);
+  if (!exchange && !g_str_equal (grant, GRANT_CLIENT_CREDENTIALS))
+    return oauth_error (resp, 400, "unsupported_grant_type",
+                        "grant_type must be client_credentials or "
+                        "urn:ietf:params:oauth:grant-type:token-exchange");
+  if (auth == NULL || g_hash_table_size (auth->clients) == 0)
+    return oauth_error (resp, 400, "unauthorized_client",
+                        "this server issues no tokens: no client is configured "
+                        "(rest.oauth.clients)");
+
+  /* client authentication: Basic or the body, not both */
+  g_autofree char *basic_id = NULL;
+  g_autofree char *basic_secret = NULL;
+  gboolean malformed = FALSE;
+  gboolean basic = basic_credentials (req->authorization, &basic_id, &basic_secret, &malformed);
+  const char *body_id = g_hash_table_lookup (form, "client_id");
+  const char *body_secret = g_hash_table_lookup (form, "client_secret");
+  if (malformed)
+    {
+      ms_http_response_header (resp, "WWW-Authenticate", "Basic realm=\"metastore\"");
+      return oauth_error (resp, 401, "invalid_client",
+                          "the Authorization: Basic header cannot be read");
+    }
+  if (basic && (body_secret != NULL || (body_id != NULL && !g_str_equal (body_id, basic_id))))
+    return oauth_error (resp, 400, "invalid_request",
+                        "client credentials must be sent once: in the Authorization header "
+                        "or in the body");
+  const char *id = basic ? basic_id : body_id;
+  const char *secret = basic ? basic_secret : body_secret;
+  gboolean authenticated = FALSE;
+  if (secret != NULL || basic)
+    {
+      if (id == NULL || !ms_auth_client_check (auth, id, secret))
+        {
+          if (basic)
+            ms_http_response_header (resp, "WWW-Authenticate", "Basic realm=\"metastore\"");
+          return oauth_error (resp, 401, "invalid_client",
+                              id == NULL ? "client authentication failed: client_id is required"
+                                         : "client authentication failed");
+        }
+      authenticated = TRUE;
+    }
+  if (!scope_ok (g_hash_table_lookup (form, "scope")))
+    return oauth_error (resp, 400, "invalid_scope",
+                        "the only scope this server grants is '" MS_AUTH_SCOPE "'");
+
+  if (!exchange)
+    {
+      if (!authenticated)
+        return oauth_error (resp, 401, "invalid_client",
+                            "client authentication failed: client_id and client_secret are "
+                            "required");
+      return token_reply (call, resp, id);
+    }
+
+  const char *subject = g_hash_table_lookup (form, "subject_token");
+  const char *subject_type = g_hash_table_lookup (form, "subject_token_type");
+  if (subject == NULL || subject_type == NULL)
+    return oauth_error (resp, 400, "invalid_request",
+                        "subject_token and subject_token_type are required");
+  if (!g_str_equal (subject_type, TOKEN_TYPE_ACCESS) && !g_str_equal (subject_type, TOKEN_TYPE_JWT))
+    return oauth_error (resp, 400, "invalid_request",
+                        "subject_token_type must be an access token or a JWT");
+  if (authenticated)           /* a client renewing with its credentials */
+    return token_reply (call, resp, id);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsAuthIdentity) who = ms_auth_verify_own (auth, subject, &err);
+  if (who == NULL)
+    {
+      g_autofree char *d = g_strdup_printf ("the subject token is not valid: %s", err->message);
+      return oauth_error (resp, 400, "invalid_grant", d);
+    }
+  if (!g_hash_table_contains (auth->clients, who->subject))
+    return oauth_error (resp, 400, "invalid_grant",
+                        "the subject token's client is no longer configured");
+  token_reply (call, resp, who->subject);
+}
+
+/* ---- Bearer tokens on every other route ---- */
+
+/* The token of "Authorization: Bearer <token>", or NULL. */
+static char *
+bearer_token (const char *header)
+{
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  char *t = g_strstrip (g_strdup (header + 7));
+  if (*t == '\0')
+    {
+      g_free (t);
+      return NULL;
+    }
+  return t;
+}
+
+gboolean
+ice_auth_check (const IceCall *call, MsHttpResponse *resp)
+{
+  MsAuth *auth = call->ice->auth;
+  if (!ms_auth_required (auth))
+    return TRUE;
+  g_autofree char *token = bearer_token (call->req->authorization);
+  if (token == NULL)
+    {
+      ice_reply_error (resp, 401, "NotAuthorizedException",
+                       "Authentication required: send Authorization: Bearer <token>, a token "
+                       "from POST /v1/oauth/tokens or from the identity provider");
+      ms_http_response_header (resp, "WWW-Authenticate", REALM);
+      return FALSE;
+    }
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsAuthIdentity) who = ms_auth_verify (auth, token, &err);
+  if (who != NULL)
+    {
+      ms_debug ("REST: %s request authenticated as '%s'", call->req->method,
+                who->subject ? who->subject : "(no subject)");
+      return TRUE;
+    }
+  int code = err->domain == MS_AUTH_ERROR ? err->code : MS_AUTH_ERROR_INVALID;
+  ms_debug ("REST: Bearer token refused: %s", err->message);
+  if (code == MS_AUTH_ERROR_FORBIDDEN)
+    {
+      ice_reply_error (resp, 403, "ForbiddenException", "Forbidden: %s", err->message);
+      ms_http_response_header (resp, "WWW-Authenticate",
+                                   REALM ", error=\"insufficient_scope\", scope=\"" MS_AUTH_SCOPE
+                                   "\"");
+    }
+  else if (code == MS_AUTH_ERROR_UNAVAILABLE)
+    ice_reply_error (resp, 503, "ServiceUnavailableException",
+                     "Cannot check the token now: %s", err->message);
+  else
+    {
+      ice_reply_error (resp, 401, "NotAuthorizedException", "Invalid bearer token: %s",
+                       err->message);
+      ms_http_response_header (resp, "WWW-Authenticate", REALM ", error=\"invalid_token\"");
+    }
+  return FALSE;
+}
