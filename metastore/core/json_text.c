@@ -4,6 +4,7 @@
  */
 #include "core/json_text.h"
 #include "core/error.h"
+#include <errno.h>
 #include <string.h>
 
 char *
@@ -118,7 +119,30 @@ ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
           depth--;
           break;
         case ' ': case '\t': case '\n': case '\r': case ',': case ':':
-        case '-': case '+': case '.':
+        case '+': case '.':
+          break;
+        case '-': case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          {
+            /* an integer json-glib would wrap (it reads them as 64-bit) */
+            gsize start = i, end = i + (c == '-');
+            while (end < len && g_ascii_isdigit (text[end]))
+              end++;
+            gboolean integer = end == len || strchr (".eE", text[end]) == NULL;
+            gsize digits = end - start - (c == '-');
+            if (integer && digits >= 19)
+              {
+                g_autofree char *lit = g_strndup (text + start, end - start);
+                char *stop = NULL;
+                errno = 0;
+                g_ascii_strtoll (lit, &stop, 10);
+                if (errno == ERANGE)
+                  return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                                  "integer out of the 64-bit range at offset %" G_GSIZE_FORMAT,
+                                  start);
+              }
+            i = end - 1;
+          }
           break;
         default:
           /* numbers and the literals true, false, null */

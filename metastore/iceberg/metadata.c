@@ -296,7 +296,8 @@ normalise (JsonObject *root, GError **error)
     return bad (error, "missing or non-string location");
   if (fv > 1 && !need_int (root, "last-sequence-number", error))
     return FALSE;
-  if (fv == 1 && !ice_get_int (root, "last-sequence-number", &v))
+  /* v1 has no sequence numbers: Iceberg's parser reads none (0) */
+  if (fv == 1)
     json_object_set_int_member (root, "last-sequence-number", 0);
   if (!need_int (root, "last-updated-ms", error) || !need_int (root, "last-column-id", error))
     return FALSE;
@@ -511,6 +512,18 @@ ice_metadata_validate (JsonObject *root, GError **error)
   id = ice_int_or (root, "current-snapshot-id", -1);
   if (id != -1 && ice_find_by_id (ice_get_arr (root, "snapshots"), "snapshot-id", id, NULL) == NULL)
     return invalid (error, "cannot find current snapshot %" G_GINT64_FORMAT, id);
+  /* Iceberg's indexAndValidateSnapshots */
+  gint64 last_seq = ice_int_or (root, "last-sequence-number", 0);
+  if (ice_int_or (root, "format-version", 1) == 1 && last_seq != 0)
+    return invalid (error, "Sequence number must be 0 in v1: %" G_GINT64_FORMAT, last_seq);
+  JsonArray *snapshots = ice_get_arr (root, "snapshots");
+  for (guint i = 0; snapshots != NULL && i < json_array_get_length (snapshots); i++)
+    {
+      gint64 seq = ice_int_or (ice_elem_obj (snapshots, i), "sequence-number", 0);
+      if (seq > last_seq)
+        return invalid (error, "Invalid snapshot with sequence number %" G_GINT64_FORMAT
+                        " greater than last sequence number %" G_GINT64_FORMAT, seq, last_seq);
+    }
   return TRUE;
 }
 

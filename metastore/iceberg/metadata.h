@@ -28,12 +28,15 @@
  * malformed documents, unknown requirement types or update actions and
  * updates that cannot apply (400 in the REST door); MS_ERROR_CONFLICT for a
  * failed requirement (CommitFailedException, 409), with Iceberg's message
- * ("Requirement failed: ...").
+ * ("Requirement failed: ..."), and for updates Iceberg finds stale and
+ * worth a retry with fresh metadata ("Validation failed, please retry: ...":
+ * a snapshot's sequence number or first-row-id behind the table's).
  *
  * Implementation files: metadata.c (model, parse, write, accessors, file
  * names), metadata_create.c (new tables, fresh ids), metadata_types.c
- * (schema types, Hive type strings), metadata_requirements.c,
- * metadata_updates.c (updates and commit).
+ * (schema types, Hive type strings), metadata_bind.c (partition and sort
+ * fields bound to a schema: transforms and the types they take),
+ * metadata_requirements.c, metadata_updates.c (updates and commit).
  */
 #pragma once
 #include <glib.h>
@@ -70,9 +73,11 @@ MsIcebergMetadata *ms_iceberg_metadata_from_object (JsonObject *obj, GError **er
  * and partition/sort source ids remapped, spec id 0 with partition field
  * ids from 1000, sort order id 1 (0 when unsorted), format version from
  * properties["format-version"] (default 2; the reserved properties are not
- * stored), a random table-uuid and last-updated-ms now. The location is the
- * request's (trailing '/' removed) or else 'default_location'; neither is
- * MS_ERROR_INVALID_INPUT. "stage-create" does not change the metadata (the
+ * stored), a random table-uuid and last-updated-ms now. The spec and write
+ * order are first bound to the request's schema as Iceberg binds them
+ * (existing primitive source columns whose types suit the transforms, see
+ * metadata_bind.c). The location is the request's (a string; trailing '/'
+ * removed) or else 'default_location'; neither is MS_ERROR_INVALID_INPUT. "stage-create" does not change the metadata (the
  * caller decides whether to store it). Caller frees. */
 MsIcebergMetadata *ms_iceberg_metadata_create (JsonObject *request, const char *default_location,
                                                GError **error);
@@ -111,7 +116,10 @@ JsonObject *ms_iceberg_metadata_current_schema (const MsIcebergMetadata *md);
 /* The whole tree, for members without an accessor. Do not change it. */
 JsonObject *ms_iceberg_metadata_tree (const MsIcebergMetadata *md);
 /* Whether the commit that produced 'md' changed anything (FALSE for
- * parsed and created models). A commit without changes needs no new file. */
+ * parsed and created models): FALSE when no update recorded a change as
+ * Iceberg's TableMetadata.Builder records them (see metadata_updates.c);
+ * 'md' is then the base unchanged. A commit without changes needs no new
+ * file. */
 gboolean ms_iceberg_metadata_changed (const MsIcebergMetadata *md);
 
 /* The current schema's top-level columns for the HMS mirror: a GPtrArray of
@@ -147,12 +155,13 @@ gboolean ms_iceberg_requirements_check (const MsIcebergMetadata *current, JsonAr
  * actions add-view-version/set-current-view-version are refused for tables). */
 gboolean ms_iceberg_updates_check_actions (JsonArray *updates, GError **error);
 
-/* Applies the TableUpdate list to 'md' in place, in order, as Iceberg's
- * TableMetadata.Builder does (see metadata_updates.c for each action).
- * "-1" in set-current-schema/set-default-spec/set-default-sort-order means
- * the one added earlier in the same list. Maintains last-updated-ms,
- * last-sequence-number, next-row-id (v3), current-snapshot-id and the
- * snapshot-log. On FALSE 'md' is left half-changed: use _commit for
+/* Applies the TableUpdate list to 'md' in place, in order, as Iceberg
+ * 1.11's TableMetadata.Builder does (see metadata_updates.c for each
+ * action). "-1" in set-current-schema/set-default-spec/set-default-sort-order
+ * means the one added earlier in the same list. Maintains
+ * last-sequence-number, next-row-id (v3), current-snapshot-id, the
+ * snapshot-log and, when anything changed, last-updated-ms (the commit
+ * time). On FALSE 'md' is left half-changed: use _commit for
  * all-or-nothing. */
 gboolean ms_iceberg_metadata_apply_updates (MsIcebergMetadata *md, JsonArray *updates, GError **error);
 

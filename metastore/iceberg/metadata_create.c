@@ -78,9 +78,30 @@ remap (FreshIds *f, gint64 old, gint64 *out)
   return TRUE;
 }
 
-/* The spec (id 0) with source ids remapped and field ids from 1000. */
+/* Binds partition (or sort) fields to the request's schema as Iceberg's
+ * CreateTableRequest does, then moves their sources to the new ids. */
+static gboolean
+remap_sources (JsonArray *fields, JsonObject *req_schema, FreshIds *f, gboolean partition, GError **error)
+{
+  if (partition ? !ice_bind_partition_fields (req_schema, fields, error)
+                : !ice_bind_sort_fields (req_schema, fields, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonObject *nf = ice_elem_obj (fields, i);
+      gint64 src = ice_int_or (nf, "source-id", -1), id;
+      if (!remap (f, src, &id))
+        return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot find source column for %s field: %" G_GINT64_FORMAT,
+                        partition ? "partition" : "sort", src);
+      json_object_set_int_member (nf, "source-id", id);
+    }
+  return TRUE;
+}
+
+/* The spec (id 0) bound to the request's schema, then with source ids
+ * remapped and field ids from 1000. */
 static JsonObject *
-fresh_spec (JsonObject *req_spec, FreshIds *f, gint64 *last_partition_id, GError **error)
+fresh_spec (JsonObject *req_spec, JsonObject *req_schema, FreshIds *f, gint64 *last_partition_id, GError **error)
 {
   g_autoptr (JsonObject) spec = json_object_new ();
   JsonArray *fields = json_array_new ();
@@ -99,30 +120,26 @@ fresh_spec (JsonObject *req_spec, FreshIds *f, gint64 *last_partition_id, GError
     {
       JsonObject *rf = ice_elem_obj (req, i);
       const char *name = ice_get_str (rf, "name"), *transform = ice_get_str (rf, "transform");
-      gint64 src, id;
+      gint64 src;
       if (name == NULL || transform == NULL || !ice_get_int (rf, "source-id", &src))
         {
           ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid partition field: needs source-id, transform and name");
           return NULL;
         }
-      if (!remap (f, src, &id))
-        {
-          ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot find source column for partition field: %" G_GINT64_FORMAT, src);
-          return NULL;
-        }
       JsonObject *nf = json_object_new ();
       json_object_set_string_member (nf, "name", name);
       json_object_set_string_member (nf, "transform", transform);
-      json_object_set_int_member (nf, "source-id", id);
+      json_object_set_int_member (nf, "source-id", src);
       json_object_set_int_member (nf, "field-id", ++*last_partition_id);
       json_array_add_object_element (fields, nf);
     }
-  return g_steal_pointer (&spec);
+  return remap_sources (fields, req_schema, f, TRUE, error) ? g_steal_pointer (&spec) : NULL;
 }
 
-/* The sort order (id 1, or 0 when unsorted) with source ids remapped. */
+/* The sort order (id 1, or 0 when unsorted) bound to the request's
+ * schema, then with source ids remapped. */
 static JsonObject *
-fresh_order (JsonObject *req_order, FreshIds *f, GError **error)
+fresh_order (JsonObject *req_order, JsonObject *req_schema, FreshIds *f, GError **error)
 {
   g_autoptr (JsonObject) order = json_object_new ();
   JsonArray *fields = json_array_new ();
@@ -134,13 +151,15 @@ fresh_order (JsonObject *req_order, FreshIds *f, GError **error)
       return NULL;
     }
   guint n = req != NULL ? json_array_get_length (req) : 0;
+  if (!ice_sort_order_id_check (req_order, n, error))
+    return NULL;
   json_object_set_int_member (order, "order-id", n > 0 ? 1 : 0);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *rf = ice_elem_obj (req, i);
       const char *transform = ice_get_str (rf, "transform");
       const char *dir = ice_get_str (rf, "direction"), *nulls = ice_get_str (rf, "null-order");
-      gint64 src, id;
+      gint64 src;
       if (transform == NULL || dir == NULL || nulls == NULL || !ice_get_int (rf, "source-id", &src)
           || (strcmp (dir, "asc") != 0 && strcmp (dir, "desc") != 0)
           || (strcmp (nulls, "nulls-first") != 0 && strcmp (nulls, "nulls-last") != 0))
@@ -149,19 +168,14 @@ fresh_order (JsonObject *req_order, FreshIds *f, GError **error)
                    "Invalid sort field: needs source-id, transform, direction (asc/desc) and null-order");
           return NULL;
         }
-      if (!remap (f, src, &id))
-        {
-          ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot find source column for sort field: %" G_GINT64_FORMAT, src);
-          return NULL;
-        }
       JsonObject *nf = json_object_new ();
       json_object_set_string_member (nf, "transform", transform);
-      json_object_set_int_member (nf, "source-id", id);
+      json_object_set_int_member (nf, "source-id", src);
       json_object_set_string_member (nf, "direction", dir);
       json_object_set_string_member (nf, "null-order", nulls);
       json_array_add_object_element (fields, nf);
     }
-  return g_steal_pointer (&order);
+  return remap_sources (fields, req_schema, f, FALSE, error) ? g_steal_pointer (&order) : NULL;
 }
 
 static gboolean
@@ -220,6 +234,11 @@ ms_iceberg_metadata_create (JsonObject *request, const char *default_location, G
   if (!ice_tree_check (request, error) || !ice_schema_check (req_schema, error))
     return NULL;
   const char *loc = ice_get_str (request, "location");
+  if (loc == NULL && !ice_absent (request, "location"))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid create table request: location is not a string");
+      return NULL;
+    }
   if (loc == NULL || *loc == '\0')
     loc = default_location;
   if (loc == NULL || *loc == '\0')
@@ -266,8 +285,10 @@ ms_iceberg_metadata_create (JsonObject *request, const char *default_location, G
     }
 
   gint64 last_partition_id;
-  g_autoptr (JsonObject) spec = fresh_spec (ice_get_obj (request, "partition-spec"), &f, &last_partition_id, error);
-  g_autoptr (JsonObject) order = spec != NULL ? fresh_order (ice_get_obj (request, "write-order"), &f, error) : NULL;
+  g_autoptr (JsonObject) spec = fresh_spec (ice_get_obj (request, "partition-spec"), req_schema, &f,
+                                            &last_partition_id, error);
+  g_autoptr (JsonObject) order = spec != NULL ? fresh_order (ice_get_obj (request, "write-order"), req_schema, &f, error)
+                                              : NULL;
   if (order == NULL)
     {
       json_object_unref (schema);

@@ -20,6 +20,9 @@ struct _MsIcebergMetadata {
 /* Deepest nesting of any JSON accepted in a metadata document. */
 #define ICE_MAX_JSON_DEPTH 256
 
+/* Clock skew Iceberg tolerates between log timestamps (TableMetadata's ONE_MINUTE). */
+#define ICE_CLOCK_SKEW_MS 60000
+
 /* Member getters: FALSE / NULL when absent or of another JSON type. */
 gboolean ice_get_int (JsonObject *o, const char *name, gint64 *out);
 const char *ice_get_str (JsonObject *o, const char *name);
@@ -53,6 +56,46 @@ gboolean ice_tree_check (JsonObject *root, GError **error);
 gboolean ice_schema_check (JsonObject *schema, GError **error);
 /* The highest field id in a schema, including nested ones (0 for none). */
 gint64 ice_schema_max_id (JsonObject *schema);
+
+/* ---- partition and sort fields bound to a schema (metadata_bind.c) ---- */
+
+/* Iceberg's transforms (Transforms.fromString); anything else is UNKNOWN. */
+typedef enum {
+  ICE_TRANSFORM_IDENTITY, ICE_TRANSFORM_BUCKET, ICE_TRANSFORM_TRUNCATE, ICE_TRANSFORM_YEAR,
+  ICE_TRANSFORM_MONTH, ICE_TRANSFORM_DAY, ICE_TRANSFORM_HOUR, ICE_TRANSFORM_VOID, ICE_TRANSFORM_UNKNOWN,
+} IceTransform;
+
+/* The canonical text of a transform ("Bucket[08]" -> "bucket[8]"; an
+ * unknown transform is kept as written) and its kind; NULL and
+ * MS_ERROR_INVALID_INPUT for a bucket count or truncate width that is 0 or
+ * does not fit an int. Caller frees. */
+char *ice_transform_parse (const char *text, IceTransform *kind, GError **error);
+
+/* The type of the field with id 'id' in 'schema' (struct fields, list
+ * elements, map keys and values at any depth), NULL when there is none;
+ * '*in_collection' tells whether a list or map lies on the way. */
+JsonNode *ice_schema_field_type (JsonObject *schema, gint64 id, gboolean *in_collection);
+/* The id of the field with the full name 'name' ("a.b", "l.element",
+ * "m.key", "m.value"), -1 when there is none. */
+gint64 ice_schema_field_id (JsonObject *schema, const char *name);
+
+/* Checks partition fields (objects with int source-id, string transform
+ * and name) against 'schema' as Iceberg's PartitionSpec.Builder and
+ * checkCompatibility do: names non-empty, unique and not another column's;
+ * the source column exists, is primitive, not inside a list or map, and
+ * its type suits the transform (void takes anything). Transforms are
+ * rewritten in their canonical form. MS_ERROR_INVALID_INPUT otherwise. */
+gboolean ice_bind_partition_fields (JsonObject *schema, JsonArray *fields, GError **error);
+/* The same for sort fields (SortOrder.checkCompatibility: the source
+ * exists, is primitive and suits the transform). */
+gboolean ice_bind_sort_fields (JsonObject *schema, JsonArray *fields, GError **error);
+/* Partition fields alike but for field ids (PartitionSpec.compatibleWith). */
+gboolean ice_same_partition_fields (JsonArray *a, JsonArray *b);
+/* Sort fields alike (SortOrder.sameOrder). */
+gboolean ice_same_sort_fields (JsonArray *a, JsonArray *b);
+/* A sort order's "order-id", when given, as SortOrder.Builder wants it:
+ * 0 exactly when the order has no fields. */
+gboolean ice_sort_order_id_check (JsonObject *order, guint n_fields, GError **error);
 
 /* Now, in milliseconds since the epoch. */
 gint64 ice_now_ms (void);

@@ -113,8 +113,9 @@ check_one (const MsIcebergMetadata *md, JsonObject *r, ReqKind k, GError **error
     case REQ_UUID:
       {
         const char *want = ice_get_str (r, "uuid"), *have = ms_iceberg_metadata_uuid (md);
+        /* Java's AssertTableUUID: the table's uuid first, then the requirement's */
         if (have == NULL || g_ascii_strcasecmp (want, have) != 0)
-          return failed (error, "UUID does not match: expected %s != %s", want, have != NULL ? have : "null");
+          return failed (error, "UUID does not match: expected %s != %s", have != NULL ? have : "null", want);
         return TRUE;
       }
     case REQ_LAST_FIELD:

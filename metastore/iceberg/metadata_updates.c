@@ -1,21 +1,33 @@
 /*
  * metadata_updates.c: the TableUpdate actions of a commit
  * (ms_iceberg_metadata_apply_updates) and the all-or-nothing commit
- * (ms_iceberg_metadata_commit), following Iceberg's TableMetadata.Builder:
+ * (ms_iceberg_metadata_commit), following Iceberg 1.11's
+ * TableMetadata.Builder:
+ *  - every action records a change only when it changes something (the
+ *    same uuid, format version, location, current schema, default spec or
+ *    sort order, an identical schema/spec/sort order, empty property maps,
+ *    removals of absent statistics, refs or keys, an unchanged ref: none);
+ *    a commit without changes leaves the metadata as it was (no new file);
  *  - add-schema / add-spec / add-sort-order reuse the id of an identical
- *    existing one, else take the highest id + 1; "-1" in the matching set-
- *    action means the one added earlier in the same commit;
+ *    existing one (no change, no new ids), else take the highest id + 1;
+ *    "-1" in the matching set-action means the one added earlier in the
+ *    same commit; specs and sort orders are bound to the current schema
+ *    (metadata_bind.c);
  *  - add-snapshot moves last-sequence-number (v2+: a snapshot with a parent
- *    must have a newer sequence number) and last-updated-ms to the
- *    snapshot's, and on v3 assigns row ids (first-row-id >= next-row-id,
- *    next-row-id += added-rows);
- *  - set-snapshot-ref on "main" moves current-snapshot-id and appends to the
- *    snapshot-log; removing snapshots drops their refs and statistics, and
- *    the snapshot-log loses every entry up to the last one that names a
- *    removed snapshot; snapshots made current and replaced within one
- *    commit are left out of the log;
- *  - last-updated-ms ends as the last added snapshot's timestamp, or now.
- * Refusals are MS_ERROR_INVALID_INPUT with Iceberg's message where it has one.
+ *    must have a newer sequence number) and on v3 assigns row ids
+ *    (first-row-id >= next-row-id, next-row-id += added-rows); a stale
+ *    sequence number or first-row-id is a retryable conflict;
+ *  - set-snapshot-ref on "main" (a branch, never a tag) moves
+ *    current-snapshot-id and appends to the snapshot-log at the snapshot's
+ *    own timestamp when it was added in this commit, else at the commit
+ *    time; removing snapshots drops their refs and statistics, and the
+ *    snapshot-log loses every entry up to the last one that names a removed
+ *    snapshot; snapshots made current and replaced within one commit are
+ *    left out of the log;
+ *  - last-updated-ms is the commit time when anything changed.
+ * Refusals are MS_ERROR_INVALID_INPUT with Iceberg's message where it has
+ * one; Iceberg's RetryableValidationException is MS_ERROR_CONFLICT
+ * "Validation failed, please retry: ..." as its REST CatalogHandlers sends it.
  */
 #include "iceberg/metadata_internal.h"
 #include <string.h>
@@ -23,11 +35,14 @@
 typedef struct {
   MsIcebergMetadata *md;
   JsonObject *root;
-  gint64 added_schema, added_spec, added_order; /* -1: none added yet */
-  gint64 last_updated_ms;      /* 0: no snapshot added */
+  gint64 now;                  /* the commit time */
+  /* Java's lastAdded{Schema,Spec,Order}Id: what "-1" means; -1: none */
+  gint64 added_schema, added_spec, added_order;
+  GArray *new_schemas, *new_specs, *new_orders; /* gint64 ids added in this commit */
   GArray *added_snapshots;     /* gint64 ids added in this commit */
   GArray *main_added;          /* added snapshots made current (main) */
-  gboolean removed_snapshots;
+  gboolean removed_snapshots;  /* a snapshot was removed */
+  guint changes;               /* changes recorded (Java's builder "changes") */
 } Ctx;
 
 typedef gboolean (*UpdateFn) (Ctx *c, JsonObject *u, const char *action, GError **error);
@@ -43,6 +58,20 @@ refuse (GError **error, const char *fmt, ...)
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
+}
+
+/* Iceberg's RetryableValidationException as its REST handler reports it. */
+static gboolean
+retry_later (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+retry_later (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return ms_fail (error, MS_ERROR_CONFLICT, "Validation failed, please retry: %s", msg);
 }
 
 static gboolean
@@ -93,6 +122,29 @@ contains_id (GArray *ids, gint64 id)
   return FALSE;
 }
 
+static void
+add_id (GArray *ids, gint64 id)
+{
+  g_array_append_val (ids, id);
+}
+
+/* The table's current schema, NULL while it has none (create transactions). */
+static JsonObject *
+current_schema (Ctx *c)
+{
+  return ice_find_by_id (ice_get_arr (c->root, "schemas"), "schema-id",
+                         ice_int_or (c->root, "current-schema-id", -1), NULL);
+}
+
+/* Java's bookkeeping when an add- action finds an existing one with id
+ * 'found': it stays "the last added" only when 'last' (what -1 meant so
+ * far) was added in this commit. */
+static gint64
+reused (GArray *new_ids, gint64 last, gint64 found)
+{
+  return last >= 0 && contains_id (new_ids, last) ? found : -1;
+}
+
 /* The highest integer 'key' of the objects in 'a', or 'floor'. */
 static gint64
 max_id (JsonArray *a, const char *key, gint64 floor)
@@ -121,11 +173,11 @@ assign_uuid (Ctx *c, JsonObject *u, const char *action, GError **error)
   const char *have = ice_get_str (c->root, "table-uuid");
   if (uuid == NULL)
     return FALSE;
-  if (have != NULL && g_ascii_strcasecmp (have, uuid) == 0)
+  /* Java's assignUUID takes any new uuid (compared case-sensitively) */
+  if (g_strcmp0 (have, uuid) == 0)
     return TRUE;
-  if (have != NULL)
-    return refuse (error, "Cannot reassign uuid");
   json_object_set_string_member (c->root, "table-uuid", uuid);
+  c->changes++;
   return TRUE;
 }
 
@@ -140,6 +192,9 @@ upgrade_format_version (Ctx *c, JsonObject *u, const char *action, GError **erro
                    v, MS_ICEBERG_MAX_FORMAT_VERSION);
   if (v < fv (c))
     return refuse (error, "Cannot downgrade v%d table to v%" G_GINT64_FORMAT, fv (c), v);
+  if (v == fv (c))
+    return TRUE;
+  c->changes++;
   if (v >= 3 && ice_absent (c->root, "next-row-id"))
     json_object_set_int_member (c->root, "next-row-id", 0);
   json_object_set_int_member (c->root, "format-version", v);
@@ -152,11 +207,44 @@ set_location (Ctx *c, JsonObject *u, const char *action, GError **error)
   const char *loc = need_str (u, "location", action, error);
   if (loc == NULL)
     return FALSE;
-  json_object_set_string_member (c->root, "location", loc);
+  if (g_strcmp0 (ice_get_str (c->root, "location"), loc) == 0)
+    return TRUE;
+  if (*loc == '\0')
+    return refuse (error, "Invalid %s update: path must not be null or empty", action);
+  /* stored without trailing '/' (Iceberg's LocationUtil.stripTrailingSlash) */
+  g_autofree char *stripped = g_strdup (loc);
+  gsize n = strlen (stripped);
+  while (n > 0 && stripped[n - 1] == '/' && !g_str_has_suffix (stripped, "://"))
+    stripped[--n] = '\0';
+  json_object_set_string_member (c->root, "location", stripped);
+  c->changes++;
   return TRUE;
 }
 
 /* ---- schemas ---- */
+
+/* identifier-field-ids of two schemas hold the same ids (absent: none). */
+static gboolean
+same_identifier_ids (JsonObject *a, JsonObject *b)
+{
+  JsonArray *x = ice_get_arr (a, "identifier-field-ids"), *y = ice_get_arr (b, "identifier-field-ids");
+  guint nx = x != NULL ? json_array_get_length (x) : 0, ny = y != NULL ? json_array_get_length (y) : 0;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      JsonArray *from = pass == 0 ? x : y, *to = pass == 0 ? y : x;
+      for (guint i = 0; i < (pass == 0 ? nx : ny); i++)
+        {
+          gint64 v = G_MININT64, w;
+          gboolean found = FALSE;
+          ice_elem_int (from, i, &v);
+          for (guint j = 0; !found && j < (pass == 0 ? ny : nx); j++)
+            found = ice_elem_int (to, j, &w) && w == v;
+          if (!found)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
 
 static gboolean
 add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
@@ -165,6 +253,7 @@ add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (schema == NULL || !ice_schema_check (schema, error))
     return FALSE;
   gint64 last = ice_int_or (c->root, "last-column-id", 0), new_last;
+  /* "last-column-id" is deprecated in the REST spec; honoured when given */
   if (ice_absent (u, "last-column-id"))
     new_last = MAX (last, ice_schema_max_id (schema));
   else if (!need_int (u, "last-column-id", action, &new_last, error))
@@ -172,25 +261,38 @@ add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (new_last < last)
     return refuse (error, "Invalid last column ID: %" G_GINT64_FORMAT " < %" G_GINT64_FORMAT " (previous last column ID)",
                    new_last, last);
-  json_object_set_int_member (c->root, "last-column-id", new_last);
 
   JsonArray *schemas = ice_get_arr (c->root, "schemas");
   gint64 id = MAX (ice_int_or (c->root, "current-schema-id", 0), 0);
-  for (guint i = 0; i < json_array_get_length (schemas); i++)
+  gboolean found = FALSE;
+  for (guint i = 0; i < json_array_get_length (schemas) && !found; i++)
     {
       JsonObject *s = ice_elem_obj (schemas, i);
-      if (same_member (s, schema, "fields") && same_member (s, schema, "identifier-field-ids"))
+      if (same_member (s, schema, "fields") && same_identifier_ids (s, schema))
         {
-          c->added_schema = ice_int_or (s, "schema-id", 0);
-          return TRUE;
+          id = ice_int_or (s, "schema-id", 0);
+          found = TRUE;
         }
-      id = MAX (id, ice_int_or (s, "schema-id", 0) + 1);
+      else
+        id = MAX (id, ice_int_or (s, "schema-id", 0) + 1);
     }
-  JsonObject *copy = ice_obj_dup (schema);
-  json_object_set_string_member (copy, "type", "struct");
-  json_object_set_int_member (copy, "schema-id", id);
-  json_array_add_object_element (schemas, copy);
+  if (found && new_last == last)
+    {
+      /* already there: no change (Java's addSchemaInternal) */
+      c->added_schema = contains_id (c->new_schemas, id) && c->added_schema >= 0 ? id : -1;
+      return TRUE;
+    }
+  json_object_set_int_member (c->root, "last-column-id", new_last);
+  if (!found)
+    {
+      JsonObject *copy = ice_obj_dup (schema);
+      json_object_set_string_member (copy, "type", "struct");
+      json_object_set_int_member (copy, "schema-id", id);
+      json_array_add_object_element (schemas, copy);
+    }
+  add_id (c->new_schemas, id);
   c->added_schema = id;
+  c->changes++;
   return TRUE;
 }
 
@@ -212,30 +314,16 @@ set_current_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   gint64 id;
   if (!need_int (u, "schema-id", action, &id, error) || !resolve_last (&id, c->added_schema, "schema", error))
     return FALSE;
+  if (id == ice_int_or (c->root, "current-schema-id", -1))
+    return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "schemas"), "schema-id", id, NULL) == NULL)
     return refuse (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "current-schema-id", id);
+  c->changes++;
   return TRUE;
 }
 
 /* ---- partition specs ---- */
-
-/* Same partition fields, field ids aside (Iceberg's compatibleWith). */
-static gboolean
-same_spec_fields (JsonArray *a, JsonArray *b)
-{
-  if (json_array_get_length (a) != json_array_get_length (b))
-    return FALSE;
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonObject *x = ice_elem_obj (a, i), *y = ice_elem_obj (b, i);
-      if (x == NULL || y == NULL || ice_int_or (x, "source-id", -1) != ice_int_or (y, "source-id", -2)
-          || g_strcmp0 (ice_get_str (x, "transform"), ice_get_str (y, "transform")) != 0
-          || g_strcmp0 (ice_get_str (x, "name"), ice_get_str (y, "name")) != 0)
-        return FALSE;
-    }
-  return TRUE;
-}
 
 static gboolean
 add_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
@@ -244,43 +332,58 @@ add_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
   JsonArray *fields = spec != NULL ? need_arr (spec, "fields", action, error) : NULL;
   if (fields == NULL)
     return FALSE;
-  gint64 last = ice_int_or (c->root, "last-partition-id", 999);
-  JsonArray *nf = json_array_new ();
+  g_autoptr (JsonArray) nf = json_array_new ();
   for (guint i = 0; i < json_array_get_length (fields); i++)
     {
       JsonObject *f = ice_elem_obj (fields, i);
       gint64 src, fid;
       if (f == NULL || !ice_get_int (f, "source-id", &src) || ice_get_str (f, "transform") == NULL
           || ice_get_str (f, "name") == NULL || (!ice_absent (f, "field-id") && !ice_get_int (f, "field-id", &fid)))
-        {
-          json_array_unref (nf);
-          return refuse (error, "Invalid %s update: partition fields need source-id, transform and name", action);
-        }
-      JsonObject *copy = ice_obj_dup (f);
-      if (ice_absent (f, "field-id"))
-        json_object_set_int_member (copy, "field-id", ++last);
-      json_array_add_object_element (nf, copy);
+        return refuse (error, "Invalid %s update: partition fields need source-id, transform and name", action);
+      json_array_add_object_element (nf, ice_obj_dup (f));
     }
-  json_object_set_int_member (c->root, "last-partition-id", MAX (last, max_id (nf, "field-id", last)));
+  /* bound to the current schema (Java's addPartitionSpec(UnboundPartitionSpec)) */
+  JsonObject *schema = current_schema (c);
+  if (schema == NULL && json_array_get_length (nf) > 0)
+    return refuse (error, "Cannot add a partition spec: the table has no current schema");
+  if (schema != NULL && !ice_bind_partition_fields (schema, nf, error))
+    return FALSE;
 
+  /* an existing spec with the same fields (ids aside) is reused as it is */
   JsonArray *specs = ice_get_arr (c->root, "partition-specs");
   gint64 id = 0;
   for (guint i = 0; i < json_array_get_length (specs); i++)
     {
       JsonObject *s = ice_elem_obj (specs, i);
-      if (same_spec_fields (ice_get_arr (s, "fields"), nf))
+      if (ice_same_partition_fields (ice_get_arr (s, "fields"), nf))
         {
-          json_array_unref (nf);
-          c->added_spec = ice_int_or (s, "spec-id", 0);
+          c->added_spec = reused (c->new_specs, c->added_spec, ice_int_or (s, "spec-id", 0));
           return TRUE;
         }
       id = MAX (id, ice_int_or (s, "spec-id", 0) + 1);
     }
+
+  /* new: field ids where missing (v1: 1000, 1001 ... as v1 requires;
+   * later versions: after last-partition-id) */
+  gint64 last = ice_int_or (c->root, "last-partition-id", 999);
+  for (guint i = 0; i < json_array_get_length (nf); i++)
+    {
+      JsonObject *f = ice_elem_obj (nf, i);
+      if (ice_absent (f, "field-id"))
+        json_object_set_int_member (f, "field-id", fv (c) == 1 ? 1000 + (gint64) i : ++last);
+      if (fv (c) == 1 && ice_int_or (f, "field-id", 0) != 1000 + (gint64) i)
+        return refuse (error, "Spec does not use sequential IDs that are required in v1: field %s has id %"
+                       G_GINT64_FORMAT, ice_get_str (f, "name"), ice_int_or (f, "field-id", 0));
+    }
+  json_object_set_int_member (c->root, "last-partition-id",
+                              MAX (ice_int_or (c->root, "last-partition-id", 999), max_id (nf, "field-id", 999)));
   JsonObject *ns = json_object_new ();
   json_object_set_int_member (ns, "spec-id", id);
-  json_object_set_array_member (ns, "fields", nf);
+  json_object_set_array_member (ns, "fields", g_steal_pointer (&nf));
   json_array_add_object_element (specs, ns);
+  add_id (c->new_specs, id);
   c->added_spec = id;
+  c->changes++;
   return TRUE;
 }
 
@@ -290,52 +393,58 @@ set_default_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
   gint64 id;
   if (!need_int (u, "spec-id", action, &id, error) || !resolve_last (&id, c->added_spec, "spec", error))
     return FALSE;
+  if (id == ice_int_or (c->root, "default-spec-id", -1))
+    return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "partition-specs"), "spec-id", id, NULL) == NULL)
     return refuse (error, "Cannot set default partition spec to unknown spec: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "default-spec-id", id);
+  c->changes++;
+  return TRUE;
+}
+
+/* remove-partition-specs / remove-schemas: Java records the change for any
+ * non-empty list, known ids or not. */
+static gboolean
+remove_by_ids (Ctx *c, JsonObject *u, const char *action, const char *list, const char *array,
+               const char *key, const char *current, const char *refusal, GError **error)
+{
+  JsonArray *ids = need_arr (u, list, action, error);
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      gint64 id;
+      if (!ice_elem_int (ids, i, &id))
+        return refuse (error, "Invalid %s update: %s holds a non-integer", action, list);
+      if (id == ice_int_or (c->root, current, -1))
+        return refuse (error, "%s", refusal);
+    }
+  JsonArray *items = ice_get_arr (c->root, array);
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      gint64 id = 0;
+      guint at;
+      ice_elem_int (ids, i, &id);
+      if (ice_find_by_id (items, key, id, &at) != NULL)
+        json_array_remove_element (items, at);
+    }
+  if (json_array_get_length (ids) > 0)
+    c->changes++;
   return TRUE;
 }
 
 static gboolean
 remove_specs (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
-  JsonArray *ids = need_arr (u, "spec-ids", action, error);
-  if (ids == NULL)
-    return FALSE;
-  JsonArray *specs = ice_get_arr (c->root, "partition-specs");
-  for (guint i = 0; i < json_array_get_length (ids); i++)
-    {
-      gint64 id;
-      guint at;
-      if (!ice_elem_int (ids, i, &id))
-        return refuse (error, "Invalid %s update: spec-ids holds a non-integer", action);
-      if (id == ice_int_or (c->root, "default-spec-id", 0))
-        return refuse (error, "Cannot remove the default partition spec");
-      if (ice_find_by_id (specs, "spec-id", id, &at) != NULL)
-        json_array_remove_element (specs, at);
-    }
-  return TRUE;
+  return remove_by_ids (c, u, action, "spec-ids", "partition-specs", "spec-id", "default-spec-id",
+                        "Cannot remove the default partition spec", error);
 }
 
 static gboolean
 remove_schemas (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
-  JsonArray *ids = need_arr (u, "schema-ids", action, error);
-  if (ids == NULL)
-    return FALSE;
-  JsonArray *schemas = ice_get_arr (c->root, "schemas");
-  for (guint i = 0; i < json_array_get_length (ids); i++)
-    {
-      gint64 id;
-      guint at;
-      if (!ice_elem_int (ids, i, &id))
-        return refuse (error, "Invalid %s update: schema-ids holds a non-integer", action);
-      if (id == ice_int_or (c->root, "current-schema-id", 0))
-        return refuse (error, "Cannot remove current schema: %" G_GINT64_FORMAT, id);
-      if (ice_find_by_id (schemas, "schema-id", id, &at) != NULL)
-        json_array_remove_element (schemas, at);
-    }
-  return TRUE;
+  return remove_by_ids (c, u, action, "schema-ids", "schemas", "schema-id", "current-schema-id",
+                        "Cannot remove the current schema", error);
 }
 
 /* ---- sort orders ---- */
@@ -358,25 +467,39 @@ add_sort_order (Ctx *c, JsonObject *u, const char *action, GError **error)
         return refuse (error, "Invalid %s update: sort fields need source-id, transform, direction and null-order",
                        action);
     }
+  guint n = json_array_get_length (fields);
+  if (!ice_sort_order_id_check (order, n, error))
+    return FALSE;
+  /* bound to the current schema (Java's addSortOrder(UnboundSortOrder)) */
+  g_autoptr (JsonArray) nf = ice_arr_dup (fields);
+  JsonObject *schema = current_schema (c);
+  if (schema == NULL && n > 0)
+    return refuse (error, "Cannot add a sort order: the table has no current schema");
+  if (schema != NULL && !ice_bind_sort_fields (schema, nf, error))
+    return FALSE;
+
+  /* unsorted is always order 0; an existing one with the same fields is reused */
   JsonArray *orders = ice_get_arr (c->root, "sort-orders");
-  gboolean unsorted = json_array_get_length (fields) == 0;
-  gint64 id = unsorted ? 0 : 1;
+  gint64 id = n == 0 ? 0 : 1;
   for (guint i = 0; i < json_array_get_length (orders); i++)
     {
       JsonObject *o = ice_elem_obj (orders, i);
-      if (same_member (o, order, "fields"))
+      gint64 oid = ice_int_or (o, "order-id", 0);
+      if (n == 0 ? oid == 0 : ice_same_sort_fields (ice_get_arr (o, "fields"), nf))
         {
-          c->added_order = ice_int_or (o, "order-id", 0);
+          c->added_order = reused (c->new_orders, c->added_order, oid);
           return TRUE;
         }
-      if (!unsorted)
-        id = MAX (id, ice_int_or (o, "order-id", 0) + 1);
+      if (n > 0)
+        id = MAX (id, oid + 1);
     }
   JsonObject *copy = json_object_new ();
   json_object_set_int_member (copy, "order-id", id);
-  json_object_set_array_member (copy, "fields", ice_arr_dup (fields));
+  json_object_set_array_member (copy, "fields", g_steal_pointer (&nf));
   json_array_add_object_element (orders, copy);
+  add_id (c->new_orders, id);
   c->added_order = id;
+  c->changes++;
   return TRUE;
 }
 
@@ -386,9 +509,12 @@ set_default_sort_order (Ctx *c, JsonObject *u, const char *action, GError **erro
   gint64 id;
   if (!need_int (u, "sort-order-id", action, &id, error) || !resolve_last (&id, c->added_order, "sort order", error))
     return FALSE;
+  if (id == ice_int_or (c->root, "default-sort-order-id", -1))
+    return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "sort-orders"), "order-id", id, NULL) == NULL)
     return refuse (error, "Cannot set default sort order to unknown order: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "default-sort-order-id", id);
+  c->changes++;
   return TRUE;
 }
 
@@ -408,32 +534,38 @@ add_snapshot (Ctx *c, JsonObject *u, const char *action, GError **error)
     return refuse (error, "Invalid %s update: summary must be an object with an operation", action);
   if (!ice_absent (snap, "sequence-number") && !need_int (snap, "sequence-number", action, &seq, error))
     return FALSE;
+  if (json_array_get_length (ice_get_arr (c->root, "schemas")) == 0)
+    return refuse (error, "Attempting to add a snapshot before a schema is added");
+  if (json_array_get_length (ice_get_arr (c->root, "partition-specs")) == 0)
+    return refuse (error, "Attempting to add a snapshot before a partition spec is added");
+  if (json_array_get_length (ice_get_arr (c->root, "sort-orders")) == 0)
+    return refuse (error, "Attempting to add a snapshot before a sort order is added");
   JsonArray *snapshots = ice_get_arr (c->root, "snapshots");
   if (ice_find_by_id (snapshots, "snapshot-id", id, NULL) != NULL)
     return refuse (error, "Snapshot already exists for id: %" G_GINT64_FORMAT, id);
   gint64 last_seq = ice_int_or (c->root, "last-sequence-number", 0);
   gboolean has_parent = ice_get_int (snap, "parent-snapshot-id", &parent);
   if (fv (c) > 1 && has_parent && seq <= last_seq)
-    return refuse (error, "Cannot add snapshot with sequence number %" G_GINT64_FORMAT
-                   " older than last sequence number %" G_GINT64_FORMAT, seq, last_seq);
+    return retry_later (error, "Cannot add snapshot with sequence number %" G_GINT64_FORMAT
+                        " older than last sequence number %" G_GINT64_FORMAT, seq, last_seq);
   if (fv (c) >= 3)
     {
       gint64 first, added, next = ice_int_or (c->root, "next-row-id", 0);
       if (!ice_get_int (snap, "first-row-id", &first))
         return refuse (error, "Cannot add a snapshot: first-row-id is null");
+      if (first < next)
+        return retry_later (error, "Cannot add a snapshot, first-row-id is behind table next-row-id: %"
+                            G_GINT64_FORMAT " < %" G_GINT64_FORMAT, first, next);
       if (!ice_get_int (snap, "added-rows", &added) || added < 0)
         return refuse (error, "Cannot add a snapshot: added-rows is null");
-      if (first < next)
-        return refuse (error, "Cannot add a snapshot, first-row-id is behind table next-row-id: %"
-                       G_GINT64_FORMAT " < %" G_GINT64_FORMAT, first, next);
       if (next > G_MAXINT64 - added)
         return refuse (error, "Cannot add a snapshot: next-row-id overflows");
       json_object_set_int_member (c->root, "next-row-id", next + added);
     }
   json_array_add_object_element (snapshots, ice_obj_dup (snap));
   json_object_set_int_member (c->root, "last-sequence-number", seq);
-  c->last_updated_ms = ts;
-  g_array_append_val (c->added_snapshots, id);
+  add_id (c->added_snapshots, id);
+  c->changes++;
   return TRUE;
 }
 
@@ -448,9 +580,6 @@ set_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
   gboolean branch = strcmp (type, "branch") == 0;
   if (!branch && strcmp (type, "tag") != 0)
     return refuse (error, "Invalid %s update: type must be branch or tag", action);
-  JsonObject *snap = ice_find_by_id (ice_get_arr (c->root, "snapshots"), "snapshot-id", id, NULL);
-  if (snap == NULL)
-    return refuse (error, "Cannot set %s to unknown snapshot: %" G_GINT64_FORMAT, name, id);
   g_autoptr (JsonObject) ref = json_object_new ();
   json_object_set_int_member (ref, "snapshot-id", id);
   json_object_set_string_member (ref, "type", type);
@@ -474,21 +603,26 @@ set_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
       if (json_node_equal (a, b))
         return TRUE;
     }
+  JsonObject *snap = ice_find_by_id (ice_get_arr (c->root, "snapshots"), "snapshot-id", id, NULL);
+  if (snap == NULL)
+    return refuse (error, "Cannot set %s to unknown snapshot: %" G_GINT64_FORMAT, name, id);
+  gboolean main = strcmp (name, "main") == 0;
+  if (main && !branch)
+    return refuse (error, "Cannot set main to a tag, it must be a branch");
   json_object_set_object_member (refs, name, g_steal_pointer (&ref));
-  if (contains_id (c->added_snapshots, id))
-    c->last_updated_ms = ice_int_or (snap, "timestamp-ms", 0);
-  if (strcmp (name, "main") == 0)
+  if (main)
     {
+      /* logged at the snapshot's time when this commit added it, else now */
+      gboolean added = contains_id (c->added_snapshots, id);
       json_object_set_int_member (c->root, "current-snapshot-id", id);
-      if (c->last_updated_ms == 0)
-        c->last_updated_ms = ice_now_ms ();
       JsonObject *e = json_object_new ();
-      json_object_set_int_member (e, "timestamp-ms", c->last_updated_ms);
+      json_object_set_int_member (e, "timestamp-ms", added ? ice_int_or (snap, "timestamp-ms", 0) : c->now);
       json_object_set_int_member (e, "snapshot-id", id);
       json_array_add_object_element (ice_get_arr (c->root, "snapshot-log"), e);
-      if (contains_id (c->added_snapshots, id))
-        g_array_append_val (c->main_added, id);
+      if (added)
+        add_id (c->main_added, id);
     }
+  c->changes++;
   return TRUE;
 }
 
@@ -501,6 +635,7 @@ remove_ref (Ctx *c, const char *name)
   if (strcmp (name, "main") == 0)
     json_object_set_int_member (c->root, "current-snapshot-id", -1);
   json_object_remove_member (refs, name);
+  c->changes++;
 }
 
 static gboolean
@@ -513,14 +648,20 @@ remove_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
   return TRUE;
 }
 
-/* Removes the objects of array member 'name' whose snapshot-id is 'id'. */
-static void
+/* Removes the objects of array member 'name' whose snapshot-id is 'id';
+ * whether there were any. */
+static gboolean
 remove_by_snapshot (Ctx *c, const char *name, gint64 id)
 {
   JsonArray *a = ice_get_arr (c->root, name);
   guint at;
+  gboolean removed = FALSE;
   while (a != NULL && ice_find_by_id (a, "snapshot-id", id, &at) != NULL)
-    json_array_remove_element (a, at);
+    {
+      json_array_remove_element (a, at);
+      removed = TRUE;
+    }
+  return removed;
 }
 
 static gboolean
@@ -534,9 +675,17 @@ remove_snapshots (Ctx *c, JsonObject *u, const char *action, GError **error)
       gint64 id;
       if (!ice_elem_int (ids, i, &id))
         return refuse (error, "Invalid %s update: snapshot-ids holds a non-integer", action);
-      remove_by_snapshot (c, "snapshots", id);
-      remove_by_snapshot (c, "statistics", id);
-      remove_by_snapshot (c, "partition-statistics", id);
+    }
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      gint64 id = 0;
+      ice_elem_int (ids, i, &id);
+      if (!remove_by_snapshot (c, "snapshots", id))
+        continue;
+      c->removed_snapshots = TRUE;
+      c->changes++;
+      c->changes += remove_by_snapshot (c, "statistics", id);
+      c->changes += remove_by_snapshot (c, "partition-statistics", id);
     }
   /* refs left pointing at nothing go too */
   JsonObject *refs = ice_get_obj (c->root, "refs");
@@ -545,7 +694,6 @@ remove_snapshots (Ctx *c, JsonObject *u, const char *action, GError **error)
     if (ice_find_by_id (ice_get_arr (c->root, "snapshots"), "snapshot-id",
                         ice_int_or (ice_get_obj (refs, l->data), "snapshot-id", -1), NULL) == NULL)
       remove_ref (c, l->data);
-  c->removed_snapshots = TRUE;
   return TRUE;
 }
 
@@ -562,8 +710,11 @@ set_properties (Ctx *c, JsonObject *u, const char *action, GError **error)
   for (GList *l = keys; l != NULL; l = l->next)
     if (ice_get_str (updates, l->data) == NULL)
       return refuse (error, "Invalid %s update: the value of '%s' is not a string", action, (char *) l->data);
+  /* Java records the change for any non-empty map, values new or not */
   for (GList *l = keys; l != NULL; l = l->next)
     json_object_set_string_member (props, l->data, ice_get_str (updates, l->data));
+  if (keys != NULL)
+    c->changes++;
   return TRUE;
 }
 
@@ -579,9 +730,16 @@ remove_properties (Ctx *c, JsonObject *u, const char *action, GError **error)
       JsonNode *n = json_array_get_element (removals, i);
       if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
         return refuse (error, "Invalid %s update: removals holds a non-string", action);
-      if (json_object_has_member (props, json_node_get_string (n)))
-        json_object_remove_member (props, json_node_get_string (n));
     }
+  /* Java records the change for any non-empty list, keys present or not */
+  for (guint i = 0; i < json_array_get_length (removals); i++)
+    {
+      const char *key = json_node_get_string (json_array_get_element (removals, i));
+      if (json_object_has_member (props, key))
+        json_object_remove_member (props, key);
+    }
+  if (json_array_get_length (removals) > 0)
+    c->changes++;
   return TRUE;
 }
 
@@ -616,6 +774,7 @@ set_statistics (Ctx *c, JsonObject *u, const char *action, GError **error)
       || need_arr (st, "blob-metadata", action, error) == NULL)
     return FALSE;
   put_keyed (c, "statistics", "snapshot-id", st);
+  c->changes++;
   return TRUE;
 }
 
@@ -629,6 +788,7 @@ set_partition_statistics (Ctx *c, JsonObject *u, const char *action, GError **er
       || !need_int (st, "file-size-in-bytes", action, &v, error))
     return FALSE;
   put_keyed (c, "partition-statistics", "snapshot-id", st);
+  c->changes++;
   return TRUE;
 }
 
@@ -638,7 +798,8 @@ remove_statistics (Ctx *c, JsonObject *u, const char *action, GError **error)
   gint64 id;
   if (!need_int (u, "snapshot-id", action, &id, error))
     return FALSE;
-  remove_by_snapshot (c, strcmp (action, "remove-statistics") == 0 ? "statistics" : "partition-statistics", id);
+  c->changes += remove_by_snapshot (c, strcmp (action, "remove-statistics") == 0 ? "statistics"
+                                                                                : "partition-statistics", id);
   return TRUE;
 }
 
@@ -646,10 +807,16 @@ static gboolean
 add_encryption_key (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
   JsonObject *key = need_obj (u, "encryption-key", action, error);
-  if (key == NULL || need_str (key, "key-id", action, error) == NULL
-      || need_str (key, "encrypted-key-metadata", action, error) == NULL)
+  const char *id = key != NULL ? need_str (key, "key-id", action, error) : NULL;
+  if (id == NULL || need_str (key, "encrypted-key-metadata", action, error) == NULL)
     return FALSE;
+  /* a key id already there keeps its key (Java's addEncryptionKey) */
+  JsonArray *a = ice_get_arr (c->root, "encryption-keys");
+  for (guint i = 0; a != NULL && i < json_array_get_length (a); i++)
+    if (g_strcmp0 (ice_get_str (ice_elem_obj (a, i), "key-id"), id) == 0)
+      return TRUE;
   put_keyed (c, "encryption-keys", "key-id", key);
+  c->changes++;
   return TRUE;
 }
 
@@ -664,6 +831,7 @@ remove_encryption_key (Ctx *c, JsonObject *u, const char *action, GError **error
     if (g_strcmp0 (ice_get_str (ice_elem_obj (a, i), "key-id"), id) == 0)
       {
         json_array_remove_element (a, i);
+        c->changes++;
         break;
       }
   return TRUE;
@@ -729,18 +897,20 @@ ms_iceberg_updates_check_actions (JsonArray *updates, GError **error)
   return TRUE;
 }
 
-/* Drops snapshot-log entries of snapshots that are gone (and everything
- * before them: the history would have a gap) or that were current only
- * in passing within this commit. */
-static void
-rebuild_snapshot_log (Ctx *c)
+/* Java's updateSnapshotLog: when snapshots were removed or made current
+ * only in passing within this commit, the log keeps the entries of
+ * snapshots still there that were not passing; an entry of a removed
+ * snapshot drops everything before it too (the history would have a gap).
+ * The last entry must then be the current snapshot. */
+static gboolean
+rebuild_snapshot_log (Ctx *c, GError **error)
 {
   gint64 current = ice_int_or (c->root, "current-snapshot-id", -1);
   gboolean intermediate = FALSE;
   for (guint i = 0; i < c->main_added->len; i++)
     intermediate |= g_array_index (c->main_added, gint64, i) != current;
   if (!intermediate && !c->removed_snapshots)
-    return;
+    return TRUE;
   JsonArray *log = ice_get_arr (c->root, "snapshot-log"), *kept = json_array_new ();
   JsonArray *snapshots = ice_get_arr (c->root, "snapshots");
   for (guint i = 0; i < json_array_get_length (log); i++)
@@ -749,21 +919,36 @@ rebuild_snapshot_log (Ctx *c)
       gint64 id = ice_int_or (e, "snapshot-id", -1);
       if (ice_find_by_id (snapshots, "snapshot-id", id, NULL) == NULL)
         {
-          json_array_unref (kept);
-          kept = json_array_new ();
+          if (c->removed_snapshots)
+            {
+              json_array_unref (kept);
+              kept = json_array_new ();
+            }
         }
       else if (id == current || !contains_id (c->main_added, id))
         json_array_add_element (kept, ice_node_dup (json_array_get_element (log, i)));
     }
   json_object_set_array_member (c->root, "snapshot-log", kept);
+  guint n = json_array_get_length (kept);
+  if (ice_find_by_id (snapshots, "snapshot-id", current, NULL) != NULL
+      && (n == 0 || ice_int_or (ice_elem_obj (kept, n - 1), "snapshot-id", -1) != current))
+    return refuse (error, "Cannot set invalid snapshot log: latest entry is not the current snapshot");
+  return TRUE;
 }
 
 gboolean
 ms_iceberg_metadata_apply_updates (MsIcebergMetadata *md, JsonArray *updates, GError **error)
 {
+  g_autoptr (GArray) schemas = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) specs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) orders = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) added = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) main_added = g_array_new (FALSE, FALSE, sizeof (gint64));
-  Ctx c = { md, md->root, -1, -1, -1, 0, added, main_added, FALSE };
+  Ctx c = {
+    .md = md, .root = md->root, .now = ice_now_ms (), .added_schema = -1, .added_spec = -1, .added_order = -1,
+    .new_schemas = schemas, .new_specs = specs, .new_orders = orders, .added_snapshots = added,
+    .main_added = main_added,
+  };
   guint n = updates != NULL ? json_array_get_length (updates) : 0;
   if (!ms_iceberg_updates_check_actions (updates, error))
     return FALSE;
@@ -775,10 +960,19 @@ ms_iceberg_metadata_apply_updates (MsIcebergMetadata *md, JsonArray *updates, GE
       if (fn == NULL || !fn (&c, u, action, error))
         return FALSE;
     }
-  if (n == 0)
+  /* nothing changed: the metadata stays as it was (Java's build() returns its base) */
+  if (c.changes == 0)
     return TRUE;
-  rebuild_snapshot_log (&c);
-  json_object_set_int_member (md->root, "last-updated-ms", c.last_updated_ms != 0 ? c.last_updated_ms : ice_now_ms ());
+  if (!rebuild_snapshot_log (&c, error))
+    return FALSE;
+  /* Iceberg 1.11: last-updated-ms is the commit's time, snapshots keep their own */
+  json_object_set_int_member (md->root, "last-updated-ms", c.now);
+  JsonArray *log = ice_get_arr (md->root, "snapshot-log");
+  guint len = log != NULL ? json_array_get_length (log) : 0;
+  gint64 last_logged = len > 0 ? ice_int_or (ice_elem_obj (log, len - 1), "timestamp-ms", 0) : 0;
+  if (len > 0 && c.now - last_logged < -ICE_CLOCK_SKEW_MS)
+    return refuse (error, "Invalid update timestamp %" G_GINT64_FORMAT ": before last snapshot log entry at %"
+                   G_GINT64_FORMAT, c.now, last_logged);
   md->changed = TRUE;
   return TRUE;
 }
@@ -803,12 +997,14 @@ empty_metadata (JsonArray *updates)
   json_object_set_int_member (root, "last-sequence-number", 0);
   json_object_set_int_member (root, "last-updated-ms", 0);
   json_object_set_int_member (root, "last-column-id", 0);
-  json_object_set_int_member (root, "current-schema-id", -1);
+  /* ids 0 as in Java's empty builder: the first schema, spec and order
+   * added are current without being set so */
+  json_object_set_int_member (root, "current-schema-id", 0);
   json_object_set_array_member (root, "schemas", json_array_new ());
-  json_object_set_int_member (root, "default-spec-id", -1);
+  json_object_set_int_member (root, "default-spec-id", 0);
   json_object_set_array_member (root, "partition-specs", json_array_new ());
   json_object_set_int_member (root, "last-partition-id", 999);
-  json_object_set_int_member (root, "default-sort-order-id", -1);
+  json_object_set_int_member (root, "default-sort-order-id", 0);
   json_object_set_array_member (root, "sort-orders", json_array_new ());
   json_object_set_object_member (root, "properties", json_object_new ());
   json_object_set_int_member (root, "current-snapshot-id", -1);

@@ -255,6 +255,142 @@ test_create_errors (void **state)
                 "\"required\": false, \"type\": \"int128\"}]}}", "x", "unknown type 'int128'");
 }
 
+/* Iceberg binds the request's spec and write order to its schema
+ * (PartitionSpec.Builder, checkCompatibility, Transforms' canTransform). */
+#define BIND_SCHEMA \
+  "\"schema\": {\"type\": \"struct\", \"fields\": [" \
+  " {\"id\": 1, \"name\": \"id\", \"required\": true, \"type\": \"long\"}," \
+  " {\"id\": 2, \"name\": \"data\", \"required\": false, \"type\": \"string\"}," \
+  " {\"id\": 3, \"name\": \"d\", \"required\": false, \"type\": \"date\"}," \
+  " {\"id\": 4, \"name\": \"ts\", \"required\": false, \"type\": \"timestamp_ns\"}," \
+  " {\"id\": 5, \"name\": \"f\", \"required\": false, \"type\": \"double\"}," \
+  " {\"id\": 6, \"name\": \"p\", \"required\": false, \"type\": {\"type\": \"struct\", \"fields\": [" \
+  "   {\"id\": 7, \"name\": \"x\", \"required\": true, \"type\": \"int\"}]}}," \
+  " {\"id\": 8, \"name\": \"l\", \"required\": false, \"type\": {\"type\": \"list\", \"element-id\": 9," \
+  "   \"element\": \"int\", \"element-required\": true}}," \
+  " {\"id\": 10, \"name\": \"g\", \"required\": false, \"type\": \"geometry\"}," \
+  " {\"id\": 11, \"name\": \"v\", \"required\": false, \"type\": \"variant\"}," \
+  " {\"id\": 12, \"name\": \"u\", \"required\": false, \"type\": \"uuid\"}]}"
+
+static MsIcebergMetadata *
+create_with (const char *members, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("{\"name\": \"t\", " BIND_SCHEMA "%s%s}", *members ? ", " : "", members);
+  g_autoptr (JsonNode) req = json (text);
+  return ms_iceberg_metadata_create (json_node_get_object (req), "file:///wh/t", error);
+}
+
+static void
+spec_ok (const char *transform, int source)
+{
+  g_autofree char *m = g_strdup_printf ("\"partition-spec\": {\"fields\": [{\"source-id\": %d, \"transform\": \"%s\","
+                                        " \"name\": \"part\"}]}", source, transform);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (MsIcebergMetadata) md = create_with (m, &e);
+  if (md == NULL)
+    fail_msg ("%s on %d refused: %s", transform, source, e->message);
+}
+
+static void
+spec_refused (const char *transform, int source, const char *name, const char *message)
+{
+  g_autofree char *m = g_strdup_printf ("\"partition-spec\": {\"fields\": [{\"source-id\": %d, \"transform\": \"%s\","
+                                        " \"name\": \"%s\"}]}", source, transform, name);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (MsIcebergMetadata) md = create_with (m, &e);
+  if (md != NULL)
+    fail_msg ("%s on %d accepted", transform, source);
+  assert_int_equal (e->code, MS_ERROR_INVALID_INPUT);
+  if (strstr (e->message, message) == NULL)
+    fail_msg ("%s on %d: got '%s', want '%s'", transform, source, e->message, message);
+}
+
+static void
+test_create_binds_spec_and_order (void **state)
+{
+  /* what each transform takes */
+  spec_ok ("identity", 2);
+  spec_ok ("identity", 7);            /* inside a struct */
+  spec_ok ("bucket[16]", 1);
+  spec_ok ("bucket[4]", 12);
+  spec_ok ("truncate[3]", 2);
+  spec_ok ("year", 3);
+  spec_ok ("day", 4);
+  spec_ok ("hour", 4);
+  spec_ok ("void", 6);                /* void takes anything */
+  spec_ok ("zorder", 1);              /* unknown transforms are kept */
+  spec_refused ("day", 2, "part", "Invalid source type string for transform: day");
+  spec_refused ("hour", 3, "part", "Invalid source type date for transform: hour");
+  spec_refused ("bucket[8]", 5, "part", "Invalid source type double for transform: bucket[8]");
+  spec_refused ("truncate[2]", 5, "part", "Invalid source type double for transform: truncate[2]");
+  spec_refused ("identity", 10, "part", "Invalid source type geometry for transform: identity");
+  spec_refused ("identity", 6, "part",
+                "Cannot partition by non-primitive source field: struct<7: x: required int>");
+  spec_refused ("identity", 11, "part", "Cannot partition by non-primitive source field: variant");
+  spec_refused ("identity", 9, "part", "Invalid partition field parent");
+  spec_refused ("bucket[0]", 1, "part", "Invalid number of buckets: 0 (must be > 0)");
+  spec_refused ("truncate[0]", 2, "part", "Invalid truncate width: 0 (must be > 0)");
+  spec_refused ("bucket[99999999999]", 1, "part", "Invalid transform: bucket[99999999999]");
+  /* partition names: not another column's, not empty */
+  spec_refused ("bucket[2]", 1, "data", "Cannot create identity partition sourced from different field in schema: data");
+  spec_refused ("bucket[2]", 1, "p.x", "sourced from different field in schema: p.x");
+  spec_ok ("bucket[2]", 1);
+  spec_refused ("identity", 1, "", "Cannot use empty partition name");
+  g_autoptr (GError) e = NULL;
+  g_autoptr (MsIcebergMetadata) dup = create_with (
+      "\"partition-spec\": {\"fields\": [{\"source-id\": 1, \"transform\": \"bucket[2]\", \"name\": \"b\"},"
+      " {\"source-id\": 2, \"transform\": \"identity\", \"name\": \"b\"}]}", &e);
+  assert_null (dup);
+  assert_non_null (strstr (e->message, "Cannot use partition name more than once: b"));
+  g_clear_error (&e);
+
+  /* transforms are written as Iceberg writes them */
+  g_autoptr (MsIcebergMetadata) md = create_with (
+      "\"partition-spec\": {\"fields\": [{\"source-id\": 1, \"transform\": \"Bucket[08]\", \"name\": \"b\"}]},"
+      " \"write-order\": {\"order-id\": 1, \"fields\": [{\"source-id\": 3, \"transform\": \"YEAR\", \"direction\": \"asc\","
+      "   \"null-order\": \"nulls-first\"}]}", &e);
+  assert_non_null (md);
+  JsonObject *spec = json_array_get_object_element (arr_member (md, "partition-specs"), 0);
+  JsonObject *pf = json_array_get_object_element (json_object_get_array_member (spec, "fields"), 0);
+  assert_string_equal (json_object_get_string_member (pf, "transform"), "bucket[8]");
+  JsonObject *order = json_array_get_object_element (arr_member (md, "sort-orders"), 0);
+  JsonObject *of = json_array_get_object_element (json_object_get_array_member (order, "fields"), 0);
+  assert_string_equal (json_object_get_string_member (of, "transform"), "year");
+
+  /* sort orders: a primitive source that suits the transform; no void exemption */
+  static const char *const bad_orders[][3] = {
+    { "6", "identity", "Cannot sort by non-primitive source field: struct<7: x: required int>" },
+    { "2", "day", "Invalid source type string for transform: day" },
+    { "99", "void", "Cannot find source column for sort field" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad_orders); i++)
+    {
+      g_autofree char *m = g_strdup_printf ("\"write-order\": {\"order-id\": 1, \"fields\": [{\"source-id\": %s,"
+                                            " \"transform\": \"%s\", \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}",
+                                            bad_orders[i][0], bad_orders[i][1]);
+      g_autoptr (GError) oe = NULL;
+      g_autoptr (MsIcebergMetadata) o = create_with (m, &oe);
+      assert_null (o);
+      if (strstr (oe->message, bad_orders[i][2]) == NULL)
+        fail_msg ("got '%s', want '%s'", oe->message, bad_orders[i][2]);
+    }
+  g_autoptr (MsIcebergMetadata) zero = create_with (
+      "\"write-order\": {\"order-id\": 0, \"fields\": [{\"source-id\": 1, \"transform\": \"identity\","
+      " \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}", &e);
+  assert_null (zero);
+  assert_non_null (strstr (e->message, "Sort order ID 0 is reserved for unsorted order"));
+  g_clear_error (&e);
+
+  /* "location" must be a string when given */
+  g_autoptr (MsIcebergMetadata) loc = create_with ("\"location\": 7", &e);
+  assert_null (loc);
+  assert_non_null (strstr (e->message, "location is not a string"));
+  g_clear_error (&e);
+  g_autoptr (MsIcebergMetadata) null_loc = create_with ("\"location\": null", &e);
+  assert_non_null (null_loc);
+  assert_string_equal (ms_iceberg_metadata_location (null_loc), "file:///wh/t");
+}
+
 /* ---- parse and write ---- */
 
 /* Parses a sample, writes it, reads that back and writes again: same text. */
@@ -418,7 +554,7 @@ test_requirements (void **state)
 
   req_pass (md, "[{\"type\": \"assert-table-uuid\", \"uuid\": \"9C12D441-03FE-4693-9A96-A0705DDF69C1\"}]");
   req_fail (md, "[{\"type\": \"assert-table-uuid\", \"uuid\": \"x\"}]", C,
-            "Requirement failed: UUID does not match: expected x != 9c12d441-03fe-4693-9a96-a0705ddf69c1");
+            "Requirement failed: UUID does not match: expected 9c12d441-03fe-4693-9a96-a0705ddf69c1 != x");
 
   req_pass (md, "[{\"type\": \"assert-ref-snapshot-id\", \"ref\": \"main\", \"snapshot-id\": 3055729675574597004}]");
   req_fail (md, "[{\"type\": \"assert-ref-snapshot-id\", \"ref\": \"main\", \"snapshot-id\": 1}]", C,
@@ -485,8 +621,20 @@ test_assign_uuid_location_properties (void **state)
   g_autoptr (MsIcebergMetadata) md = sample ("v2.metadata.json");
   g_autoptr (MsIcebergMetadata) same = commit_ok (md, NULL,
       "[{\"action\": \"assign-uuid\", \"uuid\": \"9c12d441-03fe-4693-9a96-a0705ddf69c1\"}]");
-  commit_fails (md, NULL, "[{\"action\": \"assign-uuid\", \"uuid\": \"other\"}]", MS_ERROR_INVALID_INPUT,
-                "Cannot reassign uuid");
+  assert_false (ms_iceberg_metadata_changed (same));
+  /* Java's Builder.assignUUID takes another uuid (compared case-sensitively) */
+  g_autoptr (MsIcebergMetadata) other = commit_ok (md, NULL, "[{\"action\": \"assign-uuid\", \"uuid\": \"other\"}]");
+  assert_string_equal (ms_iceberg_metadata_uuid (other), "other");
+  assert_true (ms_iceberg_metadata_changed (other));
+  g_autoptr (MsIcebergMetadata) upper = commit_ok (md, NULL,
+      "[{\"action\": \"assign-uuid\", \"uuid\": \"9C12D441-03FE-4693-9A96-A0705DDF69C1\"}]");
+  assert_true (ms_iceberg_metadata_changed (upper));
+  /* set-location stores the location without trailing '/' */
+  g_autoptr (MsIcebergMetadata) slash = commit_ok (md, NULL,
+      "[{\"action\": \"set-location\", \"location\": \"s3://new/place//\"}]");
+  assert_string_equal (ms_iceberg_metadata_location (slash), "s3://new/place");
+  commit_fails (md, NULL, "[{\"action\": \"set-location\", \"location\": \"\"}]", MS_ERROR_INVALID_INPUT,
+                "path must not be null or empty");
   g_autoptr (MsIcebergMetadata) m2 = commit_ok (md, NULL,
       "[{\"action\": \"set-location\", \"location\": \"s3://new/place\"},"
       " {\"action\": \"set-properties\", \"updates\": {\"a\": \"1\", \"b\": \"2\"}},"
@@ -518,9 +666,15 @@ test_schemas (void **state)
   g_autoptr (GPtrArray) cols = ms_iceberg_metadata_hive_columns (m2, NULL);
   assert_int_equal (cols->len, 2);
   assert_string_equal (((MsColumn *) g_ptr_array_index (cols, 1))->name, "w");
-  /* the same schema again reuses its id */
-  g_autoptr (MsIcebergMetadata) m3 = commit_ok (m2, NULL, add);
+  /* the same schema again reuses its id: no change, and it is not "the last
+   * added" (Java's addSchemaInternal), so -1 does not name it */
+  commit_fails (m2, NULL, add, MS_ERROR_INVALID_INPUT, "Cannot set last added schema: no schema has been added");
+  g_autoptr (JsonNode) add_node = json (add);
+  g_autofree char *first = json_to_string (json_array_get_element (json_node_get_array (add_node), 0), FALSE);
+  g_autofree char *add_only = g_strdup_printf ("[%s]", first);
+  g_autoptr (MsIcebergMetadata) m3 = commit_ok (m2, NULL, add_only);
   assert_int_equal (json_array_get_length (arr_member (m3, "schemas")), 3);
+  assert_false (ms_iceberg_metadata_changed (m3));
   /* explicit last-column-id, going back refused */
   g_autoptr (MsIcebergMetadata) m4 = commit_ok (md, NULL,
       "[{\"action\": \"add-schema\", \"last-column-id\": 10, \"schema\": {\"type\": \"struct\", \"fields\": []}}]");
@@ -537,7 +691,7 @@ test_schemas (void **state)
   g_autoptr (MsIcebergMetadata) m6 = commit_ok (md, NULL, "[{\"action\": \"remove-schemas\", \"schema-ids\": [0, 42]}]");
   assert_int_equal (json_array_get_length (arr_member (m6, "schemas")), 1);
   commit_fails (md, NULL, "[{\"action\": \"remove-schemas\", \"schema-ids\": [1]}]", MS_ERROR_INVALID_INPUT,
-                "Cannot remove current schema: 1");
+                "Cannot remove the current schema");
 }
 
 static void
@@ -549,12 +703,13 @@ test_specs (void **state)
       " {\"action\": \"set-default-spec\", \"spec-id\": -1}]");
   assert_int_equal (ms_iceberg_metadata_default_spec_id (m2), 1);
   assert_int_equal (ms_iceberg_metadata_last_partition_id (m2), 1001);
-  /* identical spec: same id, nothing added */
+  /* identical spec: same id, nothing added, no partition field id spent */
   g_autoptr (MsIcebergMetadata) m3 = commit_ok (m2, NULL,
-      "[{\"action\": \"add-spec\", \"spec\": {\"spec-id\": 5, \"fields\": [{\"source-id\": 1, \"transform\": \"identity\", \"name\": \"x\", \"field-id\": 1000}]}},"
-      " {\"action\": \"set-default-spec\", \"spec-id\": -1}]");
+      "[{\"action\": \"add-spec\", \"spec\": {\"spec-id\": 5, \"fields\": [{\"source-id\": 1, \"transform\": \"identity\", \"name\": \"x\"}]}},"
+      " {\"action\": \"set-default-spec\", \"spec-id\": 0}]");
   assert_int_equal (ms_iceberg_metadata_default_spec_id (m3), 0);
   assert_int_equal (json_array_get_length (arr_member (m3, "partition-specs")), 2);
+  assert_int_equal (ms_iceberg_metadata_last_partition_id (m3), 1001);
   commit_fails (md, NULL, "[{\"action\": \"set-default-spec\", \"spec-id\": -1}]", MS_ERROR_INVALID_INPUT,
                 "Cannot set last added spec: no spec has been added");
   commit_fails (md, NULL, "[{\"action\": \"set-default-spec\", \"spec-id\": 3}]", MS_ERROR_INVALID_INPUT,
@@ -577,9 +732,20 @@ test_sort_orders (void **state)
       " {\"action\": \"set-default-sort-order\", \"sort-order-id\": -1}]");
   assert_int_equal (ms_iceberg_metadata_default_sort_order_id (m2), 4);
   g_autoptr (MsIcebergMetadata) m3 = commit_ok (md, NULL,
-      "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 9, \"fields\": []}},"
+      "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 0, \"fields\": []}},"
       " {\"action\": \"set-default-sort-order\", \"sort-order-id\": -1}]");
   assert_int_equal (ms_iceberg_metadata_default_sort_order_id (m3), 0);
+  /* the same order again: reused, no change */
+  g_autoptr (MsIcebergMetadata) m4 = commit_ok (m2, NULL,
+      "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 5, \"fields\": [{\"source-id\": 1, \"transform\": \"Identity\","
+      "  \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}}]");
+  assert_false (ms_iceberg_metadata_changed (m4));
+  /* SortOrder.Builder: order id 0 is the unsorted order's alone */
+  commit_fails (md, NULL, "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 9, \"fields\": []}}]",
+                MS_ERROR_INVALID_INPUT, "Unsorted order ID must be 0");
+  commit_fails (md, NULL, "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 0, \"fields\": [{\"source-id\": 1, "
+                "\"transform\": \"identity\", \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}}]",
+                MS_ERROR_INVALID_INPUT, "Sort order ID 0 is reserved for unsorted order");
   commit_fails (md, NULL, "[{\"action\": \"set-default-sort-order\", \"sort-order-id\": -1}]", MS_ERROR_INVALID_INPUT,
                 "Cannot set last added sort order: no sort order has been added");
   commit_fails (md, NULL, "[{\"action\": \"set-default-sort-order\", \"sort-order-id\": 8}]", MS_ERROR_INVALID_INPUT,
@@ -605,7 +771,8 @@ test_snapshots (void **state)
       "[" SNAP (11, 3055729675574597004, 35, 1700000000000) "," MAIN (11) "]");
   assert_int_equal (ms_iceberg_metadata_current_snapshot_id (m2), 11);
   assert_int_equal (ms_iceberg_metadata_last_sequence_number (m2), 35);
-  assert_int_equal (ms_iceberg_metadata_last_updated_ms (m2), G_GINT64_CONSTANT (1700000000000));
+  /* Iceberg 1.11: last-updated-ms is the commit time; the log keeps the snapshot's */
+  assert_true (ms_iceberg_metadata_last_updated_ms (m2) > G_GINT64_CONSTANT (1700000000000));
   JsonArray *slog = ms_iceberg_metadata_snapshot_log (m2);
   assert_int_equal (json_array_get_length (slog), 3);
   JsonObject *last = json_array_get_object_element (slog, 2);
@@ -614,8 +781,9 @@ test_snapshots (void **state)
 
   commit_fails (m2, NULL, "[" SNAP (11, 3055729675574597004, 36, 1) "]", MS_ERROR_INVALID_INPUT,
                 "Snapshot already exists for id: 11");
-  commit_fails (m2, NULL, "[" SNAP (12, 11, 35, 1) "]", MS_ERROR_INVALID_INPUT,
-                "Cannot add snapshot with sequence number 35 older than last sequence number 35");
+  /* a stale sequence number is a retryable conflict (Java's RetryableValidationException) */
+  commit_fails (m2, NULL, "[" SNAP (12, 11, 35, 1) "]", MS_ERROR_CONFLICT,
+                "Validation failed, please retry: Cannot add snapshot with sequence number 35 older than last sequence number 35");
   commit_fails (m2, NULL, "[" MAIN (99) "]", MS_ERROR_INVALID_INPUT, "Cannot set main to unknown snapshot: 99");
   /* a conflicting committer: main moved meanwhile */
   commit_fails (m2, "[{\"type\": \"assert-ref-snapshot-id\", \"ref\": \"main\", \"snapshot-id\": 3055729675574597004}]",
@@ -661,6 +829,168 @@ test_snapshots (void **state)
   assert_int_equal (json_object_get_int_member (json_array_get_object_element (slog, 0), "snapshot-id"), 13);
 }
 
+/* add-spec / add-sort-order are bound to the current schema, not any schema */
+static void
+test_updates_bind_to_the_current_schema (void **state)
+{
+  g_autoptr (MsIcebergMetadata) md = sample ("v2.metadata.json");
+  /* column w (4) added but not made current */
+  g_autoptr (MsIcebergMetadata) m2 = commit_ok (md, NULL,
+      "[{\"action\": \"add-schema\", \"schema\": {\"type\": \"struct\", \"fields\": ["
+      "  {\"id\": 1, \"name\": \"x\", \"required\": true, \"type\": \"long\"},"
+      "  {\"id\": 4, \"name\": \"w\", \"required\": false, \"type\": \"string\"}]}}]");
+  assert_int_equal (ms_iceberg_metadata_current_schema_id (m2), 1);
+  commit_fails (m2, NULL, "[{\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 4, \"transform\": \"identity\", \"name\": \"w\"}]}}]",
+                MS_ERROR_INVALID_INPUT, "Cannot find source column for partition field: 1000: w: identity(4)");
+  commit_fails (m2, NULL, "[{\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 1, \"fields\": [{\"source-id\": 4,"
+                " \"transform\": \"identity\", \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}}]",
+                MS_ERROR_INVALID_INPUT, "Cannot find source column for sort field: identity(4) ASC NULLS FIRST");
+  commit_fails (m2, NULL, "[{\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 2, \"transform\": \"month\", \"name\": \"m\"}]}}]",
+                MS_ERROR_INVALID_INPUT, "Invalid source type long for transform: month");
+  commit_fails (m2, NULL, "[{\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 2, \"transform\": \"bucket[4]\", \"name\": \"z\"}]}}]",
+                MS_ERROR_INVALID_INPUT, "Cannot create identity partition sourced from different field in schema: z");
+  /* once current, w can be used; within one commit the schema made current counts */
+  g_autoptr (MsIcebergMetadata) m3 = commit_ok (m2, NULL,
+      "[{\"action\": \"set-current-schema\", \"schema-id\": 2},"
+      " {\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 4, \"transform\": \"truncate[2]\", \"name\": \"w_t\"}]}},"
+      " {\"action\": \"set-default-spec\", \"spec-id\": -1},"
+      " {\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 1, \"fields\": [{\"source-id\": 4,"
+      "   \"transform\": \"identity\", \"direction\": \"asc\", \"null-order\": \"nulls-first\"}]}}]");
+  assert_int_equal (ms_iceberg_metadata_default_spec_id (m3), 1);
+  assert_int_equal (ms_iceberg_metadata_last_partition_id (m3), 1001);
+  /* v1 specs need field ids 1000, 1001 ... */
+  g_autoptr (MsIcebergMetadata) v1 = sample ("v1.metadata.json");
+  g_autoptr (MsIcebergMetadata) v1b = commit_ok (v1, NULL,
+      "[{\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 1, \"transform\": \"bucket[2]\", \"name\": \"xb\"}]}}]");
+  JsonObject *spec = json_array_get_object_element (arr_member (v1b, "partition-specs"), 1);
+  assert_int_equal (json_object_get_int_member (json_array_get_object_element (json_object_get_array_member (spec, "fields"), 0),
+                                                "field-id"), 1000);
+  commit_fails (v1, NULL, "[{\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 1, \"transform\": \"bucket[2]\","
+                " \"name\": \"xb\", \"field-id\": 1005}]}}]", MS_ERROR_INVALID_INPUT,
+                "Spec does not use sequential IDs that are required in v1");
+}
+
+/* Java's builder records a change only when an update changes something;
+ * a commit without changes keeps the metadata (and needs no new file). */
+static void
+test_no_op_updates (void **state)
+{
+  g_autoptr (MsIcebergMetadata) md = sample ("v2.metadata.json");
+  g_autofree char *before = ms_iceberg_metadata_to_json (md, FALSE, NULL);
+  g_autoptr (MsIcebergMetadata) same = commit_ok (md, NULL,
+      "[{\"action\": \"assign-uuid\", \"uuid\": \"9c12d441-03fe-4693-9a96-a0705ddf69c1\"},"
+      " {\"action\": \"upgrade-format-version\", \"format-version\": 2},"
+      " {\"action\": \"set-current-schema\", \"schema-id\": 1},"
+      " {\"action\": \"set-default-spec\", \"spec-id\": 0},"
+      " {\"action\": \"set-default-sort-order\", \"sort-order-id\": 3},"
+      " {\"action\": \"set-location\", \"location\": \"s3://bucket/test/location\"},"
+      " {\"action\": \"set-properties\", \"updates\": {}},"
+      " {\"action\": \"remove-properties\", \"removals\": []},"
+      " {\"action\": \"remove-partition-specs\", \"spec-ids\": []},"
+      " {\"action\": \"remove-schemas\", \"schema-ids\": []},"
+      " {\"action\": \"remove-snapshots\", \"snapshot-ids\": [12345]},"
+      " {\"action\": \"remove-statistics\", \"snapshot-id\": 1},"
+      " {\"action\": \"remove-partition-statistics\", \"snapshot-id\": 1},"
+      " {\"action\": \"remove-snapshot-ref\", \"ref-name\": \"nothing\"},"
+      " {\"action\": \"remove-encryption-key\", \"key-id\": \"nothing\"},"
+      " {\"action\": \"add-encryption-key\", \"encryption-key\": {\"key-id\": \"k9\", \"encrypted-key-metadata\": \"AA==\"}},"
+      " {\"action\": \"remove-encryption-key\", \"key-id\": \"k9\"},"
+      " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 3055729675574597004},"
+      " {\"action\": \"add-schema\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+      "   {\"id\": 1, \"name\": \"x\", \"required\": true, \"type\": \"long\"}]}},"
+      " {\"action\": \"add-spec\", \"spec\": {\"spec-id\": 0, \"fields\": [{\"name\": \"x\", \"transform\": \"identity\", \"source-id\": 1, \"field-id\": 1000}]}},"
+      " {\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 3, \"fields\": ["
+      "   {\"transform\": \"identity\", \"source-id\": 2, \"direction\": \"asc\", \"null-order\": \"nulls-first\"},"
+      "   {\"transform\": \"bucket[4]\", \"source-id\": 3, \"direction\": \"desc\", \"null-order\": \"nulls-last\"}]}}]");
+  /* (add-encryption-key then remove-encryption-key of k9 are two changes) */
+  assert_true (ms_iceberg_metadata_changed (same));
+  g_autoptr (MsIcebergMetadata) none = commit_ok (md, NULL,
+      "[{\"action\": \"assign-uuid\", \"uuid\": \"9c12d441-03fe-4693-9a96-a0705ddf69c1\"},"
+      " {\"action\": \"upgrade-format-version\", \"format-version\": 2},"
+      " {\"action\": \"set-current-schema\", \"schema-id\": 1},"
+      " {\"action\": \"set-default-spec\", \"spec-id\": 0},"
+      " {\"action\": \"set-default-sort-order\", \"sort-order-id\": 3},"
+      " {\"action\": \"set-location\", \"location\": \"s3://bucket/test/location\"},"
+      " {\"action\": \"set-properties\", \"updates\": {}},"
+      " {\"action\": \"remove-properties\", \"removals\": []},"
+      " {\"action\": \"remove-partition-specs\", \"spec-ids\": []},"
+      " {\"action\": \"remove-schemas\", \"schema-ids\": []},"
+      " {\"action\": \"remove-snapshots\", \"snapshot-ids\": [12345]},"
+      " {\"action\": \"remove-statistics\", \"snapshot-id\": 1},"
+      " {\"action\": \"remove-partition-statistics\", \"snapshot-id\": 1},"
+      " {\"action\": \"remove-snapshot-ref\", \"ref-name\": \"nothing\"},"
+      " {\"action\": \"remove-encryption-key\", \"key-id\": \"nothing\"},"
+      " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 3055729675574597004},"
+      " {\"action\": \"add-schema\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+      "   {\"id\": 1, \"name\": \"x\", \"required\": true, \"type\": \"long\"}]}},"
+      " {\"action\": \"add-spec\", \"spec\": {\"spec-id\": 0, \"fields\": [{\"name\": \"x\", \"transform\": \"identity\", \"source-id\": 1, \"field-id\": 1000}]}},"
+      " {\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 3, \"fields\": ["
+      "   {\"transform\": \"identity\", \"source-id\": 2, \"direction\": \"asc\", \"null-order\": \"nulls-first\"},"
+      "   {\"transform\": \"bucket[4]\", \"source-id\": 3, \"direction\": \"desc\", \"null-order\": \"nulls-last\"}]}}]");
+  assert_false (ms_iceberg_metadata_changed (none));
+  g_autofree char *after = ms_iceberg_metadata_to_json (none, FALSE, NULL);
+  assert_string_equal (before, after);
+  /* these Java records as changes although the values are the same */
+  static const char *const recorded[] = {
+    "[{\"action\": \"set-properties\", \"updates\": {\"read.split.target-size\": \"134217728\"}}]",
+    "[{\"action\": \"remove-properties\", \"removals\": [\"absent\"]}]",
+    "[{\"action\": \"remove-schemas\", \"schema-ids\": [42]}]",
+    "[{\"action\": \"remove-partition-specs\", \"spec-ids\": [42]}]",
+    "[{\"action\": \"set-location\", \"location\": \"s3://bucket/test/location/\"}]",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (recorded); i++)
+    {
+      g_autoptr (MsIcebergMetadata) m = commit_ok (md, NULL, recorded[i]);
+      if (!ms_iceberg_metadata_changed (m))
+        fail_msg ("%s recorded no change", recorded[i]);
+    }
+  /* an existing encryption key id keeps its key */
+  g_autoptr (MsIcebergMetadata) v3 = sample ("v3.metadata.json");
+  g_autoptr (MsIcebergMetadata) k = commit_ok (v3, NULL,
+      "[{\"action\": \"add-encryption-key\", \"encryption-key\": {\"key-id\": \"k1\", \"encrypted-key-metadata\": \"BBBB\"}}]");
+  assert_false (ms_iceberg_metadata_changed (k));
+  JsonObject *key = json_array_get_object_element (arr_member (k, "encryption-keys"), 0);
+  assert_string_equal (json_object_get_string_member (key, "encrypted-key-metadata"), "AAEC");
+}
+
+/* Iceberg 1.11: last-updated-ms is the commit time; the snapshot-log keeps
+ * each added snapshot's own time; main is a branch; sequence numbers. */
+static void
+test_snapshot_rules_of_1_11 (void **state)
+{
+  g_autoptr (MsIcebergMetadata) md = sample ("v2.metadata.json");
+  gint64 now = g_get_real_time () / 1000, hour_ago = now - 3600 * 1000;
+  g_autofree char *updates = g_strdup_printf (
+      "[{\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 21, \"parent-snapshot-id\": 3055729675574597004,"
+      "  \"sequence-number\": 35, \"timestamp-ms\": %" G_GINT64_FORMAT ", \"manifest-list\": \"m\"}}," MAIN (21) "]",
+      hour_ago);
+  g_autoptr (MsIcebergMetadata) m2 = commit_ok (md, NULL, updates);
+  assert_true (ms_iceberg_metadata_last_updated_ms (m2) >= now);
+  JsonArray *slog = ms_iceberg_metadata_snapshot_log (m2);
+  JsonObject *last = json_array_get_object_element (slog, json_array_get_length (slog) - 1);
+  assert_int_equal (json_object_get_int_member (last, "timestamp-ms"), hour_ago);
+  /* a rollback to an older snapshot is logged at the commit time */
+  g_autoptr (MsIcebergMetadata) m3 = commit_ok (m2, NULL, "[" MAIN (3055729675574597004) "]");
+  slog = ms_iceberg_metadata_snapshot_log (m3);
+  last = json_array_get_object_element (slog, json_array_get_length (slog) - 1);
+  assert_int_equal (json_object_get_int_member (last, "timestamp-ms"), ms_iceberg_metadata_last_updated_ms (m3));
+  /* a snapshot more than a minute in the future cannot become current */
+  g_autofree char *future_fmt = g_strdup_printf (
+      "[{\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 22, \"parent-snapshot-id\": 21,"
+      "  \"sequence-number\": 36, \"timestamp-ms\": %" G_GINT64_FORMAT ", \"manifest-list\": \"m\"}}," MAIN (22) "]",
+      now + 3600 * 1000);
+  commit_fails (m2, NULL, future_fmt, MS_ERROR_INVALID_INPUT, "before last snapshot log entry");
+  /* main is a branch */
+  commit_fails (m2, NULL, "[{\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"tag\", \"snapshot-id\": 21}]",
+                MS_ERROR_INVALID_INPUT, "Cannot set main to a tag, it must be a branch");
+  /* without a parent, the sequence number may not fall below a stored snapshot's */
+  commit_fails (m2, NULL, "[" SNAP (23, null, 1, 1) "]", MS_ERROR_INVALID_INPUT,
+                "Invalid snapshot with sequence number 35 greater than last sequence number 1");
+  /* nothing can be added to a table without schema, spec and sort order */
+  commit_fails (NULL, NULL, "[" SNAP (1, null, 1, 1) "]", MS_ERROR_INVALID_INPUT,
+                "Attempting to add a snapshot before a schema is added");
+}
+
 static void
 test_snapshots_v3_row_ids (void **state)
 {
@@ -674,7 +1004,8 @@ test_snapshots_v3_row_ids (void **state)
   commit_fails (m2, NULL,
                 "[{\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 9, \"parent-snapshot-id\": 8, \"sequence-number\": 3,"
                 " \"timestamp-ms\": 1, \"manifest-list\": \"m\", \"first-row-id\": 120, \"added-rows\": 1}}]",
-                MS_ERROR_INVALID_INPUT, "first-row-id is behind table next-row-id: 120 < 150");
+                MS_ERROR_CONFLICT,
+                "Validation failed, please retry: Cannot add a snapshot, first-row-id is behind table next-row-id: 120 < 150");
   commit_fails (m2, NULL,
                 "[{\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 9, \"sequence-number\": 3,"
                 " \"timestamp-ms\": 1, \"manifest-list\": \"m\"}}]", MS_ERROR_INVALID_INPUT, "first-row-id is null");
@@ -772,6 +1103,17 @@ test_create_transaction (void **state)
   assert_int_equal (ms_iceberg_metadata_current_schema_id (md), 0);
   assert_int_equal (ms_iceberg_metadata_default_spec_id (md), 0);
   assert_int_equal (ms_iceberg_metadata_last_partition_id (md), 999);
+  /* as in Java's empty builder, the first schema, spec and order are
+   * current without set- actions */
+  g_autoptr (MsIcebergMetadata) bare = commit_ok (NULL, "[{\"type\": \"assert-create\"}]",
+      "[{\"action\": \"add-schema\", \"schema\": {\"type\": \"struct\", \"fields\": ["
+      "   {\"id\": 1, \"name\": \"a\", \"required\": false, \"type\": \"int\"}]}},"
+      " {\"action\": \"add-spec\", \"spec\": {\"fields\": [{\"source-id\": 1, \"transform\": \"identity\", \"name\": \"a\"}]}},"
+      " {\"action\": \"add-sort-order\", \"sort-order\": {\"order-id\": 0, \"fields\": []}},"
+      " {\"action\": \"set-location\", \"location\": \"file:///wh/ns/t\"}]");
+  assert_int_equal (ms_iceberg_metadata_current_schema_id (bare), 0);
+  assert_int_equal (ms_iceberg_metadata_default_spec_id (bare), 0);
+  assert_int_equal (ms_iceberg_metadata_last_partition_id (bare), 1000);
   /* without a location or schema the result is not a table */
   commit_fails (NULL, NULL, "[{\"action\": \"set-location\", \"location\": \"x\"}]", MS_ERROR_INVALID_INPUT,
                 "Invalid table metadata: cannot find schema");
@@ -877,6 +1219,7 @@ main (void)
     cmocka_unit_test (test_create),
     cmocka_unit_test (test_create_defaults),
     cmocka_unit_test (test_create_errors),
+    cmocka_unit_test (test_create_binds_spec_and_order),
     cmocka_unit_test (test_round_trip_v1),
     cmocka_unit_test (test_round_trip_v2),
     cmocka_unit_test (test_round_trip_v3),
@@ -889,6 +1232,9 @@ main (void)
     cmocka_unit_test (test_sort_orders),
     cmocka_unit_test (test_snapshots),
     cmocka_unit_test (test_snapshots_v3_row_ids),
+    cmocka_unit_test (test_updates_bind_to_the_current_schema),
+    cmocka_unit_test (test_no_op_updates),
+    cmocka_unit_test (test_snapshot_rules_of_1_11),
     cmocka_unit_test (test_statistics_and_keys),
     cmocka_unit_test (test_unknown_and_view_actions),
     cmocka_unit_test (test_commit_all_or_nothing),

@@ -86,6 +86,9 @@ test_precheck (void **state)
   assert_false (pre ("[\"a\\u0000b\"]"));       /* \u0000 */
   assert_true (pre ("[\"a\\\\u0000b\"]"));    /* an escaped backslash, then text */
   assert_false (pre ("[\"a\tb\"]"));              /* raw tab in a string */
+  assert_true (pre ("[9223372036854775807, -9223372036854775808, 1e400, 123456789012345678901.5]"));
+  assert_false (pre ("[9223372036854775808]"));
+  assert_false (pre ("[-99999999999999999999999999999999]"));
   g_autoptr (GError) e = NULL;
   assert_false (ms_json_precheck ("[1,\0 2]", 6, 8, &e));
   assert_non_null (strstr (e->message, "NUL"));
