@@ -18,6 +18,8 @@ typedef struct {
   JsonArray *updates;
   JsonNode *owned;             /* a translated legacy body's arrays */
   gboolean creates;            /* has an assert-create requirement */
+  JsonObject *legacy_current_schema;  /* legacy body: the set-current-schema -1 */
+  JsonObject *legacy_default_spec;    /* ... and the set-default-spec -1 */
 } Change;
 
 typedef struct {
@@ -50,6 +52,53 @@ set_result (CommitCtx *cx, const char *location, const char *text)
   cx->out_text = g_strdup (text);
 }
 
+/* The id of the element of 'list' (of 'base') whose "fields" equal those of
+ * 'like', or -1. */
+static gint64
+same_fields_id (const MsIcebergMetadata *base, const char *list, const char *id_key,
+                JsonObject *like)
+{
+  JsonArray *a = ice_member_array (ms_iceberg_metadata_tree (base), list);
+  JsonNode *want = like ? json_object_get_member (like, "fields") : NULL;
+  for (guint i = 0; want && a && i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      JsonNode *have = o ? json_object_get_member (o, "fields") : NULL;
+      JsonNode *id = o ? json_object_get_member (o, id_key) : NULL;
+      if (have && id && JSON_NODE_HOLDS_VALUE (id) && json_node_equal (have, want))
+        return json_node_get_int (id);
+    }
+  return -1;
+}
+
+/* A legacy body that re-sends a schema or spec the table already has means
+ * "make that one current": Iceberg's builder reuses the existing one, and
+ * then "-1" (the one added last) names nothing, so name it. */
+static void
+legacy_resolve (Change *ch, const MsIcebergMetadata *base)
+{
+  if (base == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (ch->updates); i++)
+    {
+      JsonObject *u = json_array_get_object_element (ch->updates, i);
+      const char *action = ice_member_string (u, "action");
+      if (g_strcmp0 (action, "add-schema") == 0 && ch->legacy_current_schema)
+        {
+          gint64 id = same_fields_id (base, "schemas", "schema-id", ice_member_object (u, "schema"));
+          if (id >= 0)
+            json_object_set_int_member (ch->legacy_current_schema, "schema-id", id);
+        }
+      else if (g_strcmp0 (action, "add-spec") == 0 && ch->legacy_default_spec)
+        {
+          gint64 id = same_fields_id (base, "partition-specs", "spec-id", ice_member_object (u, "spec"));
+          if (id >= 0)
+            json_object_set_int_member (ch->legacy_default_spec, "spec-id", id);
+        }
+    }
+}
+
 static gboolean
 commit_step (gpointer user, MsIcebergStep *st, GError **error)
 {
@@ -77,6 +126,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
       if (base == NULL)
         return FALSE;
     }
+  legacy_resolve (ch, base);
   g_autoptr (MsIcebergMetadata) next = ms_iceberg_metadata_commit (base, ch->requirements,
                                                                    ch->updates, error);
   if (next == NULL)
@@ -191,6 +241,7 @@ parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
           json_object_set_string_member (c, "action", "set-current-schema");
           json_object_set_int_member (c, "schema-id", -1);
           json_array_add_object_element (u, c);
+          ch->legacy_current_schema = c;
         }
       if (json_object_has_member (o, "partition-spec"))
         {
@@ -203,6 +254,7 @@ parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
           json_object_set_string_member (c, "action", "set-default-spec");
           json_object_set_int_member (c, "spec-id", -1);
           json_array_add_object_element (u, c);
+          ch->legacy_default_spec = c;
         }
       JsonObject *holder = json_object_new ();
       json_object_set_array_member (holder, "requirements", json_array_new ());

@@ -121,3 +121,24 @@ def test_locations_stay_inside_the_allowed_ones(metastore_factory, tmp_path):
         "name": "t", "location": outside, "schema": simple_schema()})
     assert status == 200, doc
     assert (tmp_path / "outside" / "metadata").is_dir()
+
+
+def test_legacy_body_resending_the_current_schema(rest, ns):
+    # iceberg-js 0.8 sends {schema, partition-spec, properties}; re-sending the
+    # table's own schema and spec must not fail on "-1" (Iceberg's builder
+    # reuses them, so nothing is "last added")
+    status, doc = rest.call("POST", table_path(ns), body={
+        "name": "legacy", "schema": simple_schema(),
+        "partition-spec": {"spec-id": 0, "fields": [
+            {"source-id": 1, "field-id": 1000, "name": "id_b", "transform": "bucket[4]"}]}})
+    assert status == 200, doc
+    md = doc["metadata"]
+    schema = md["schemas"][0]
+    spec = md["partition-specs"][0]
+    status, doc = rest.call("POST", table_path(ns, "legacy"), body={
+        "schema": schema, "partition-spec": spec, "properties": {"touched": "yes"}})
+    assert status == 200, doc
+    assert doc["metadata"]["current-schema-id"] == md["current-schema-id"]
+    assert doc["metadata"]["default-spec-id"] == md["default-spec-id"]
+    assert len(doc["metadata"]["schemas"]) == 1
+    assert doc["metadata"]["properties"]["touched"] == "yes"
