@@ -5,6 +5,13 @@
 #   - tables: floorTable/getTable/createTable/dropTable/renameTable/
 #     listTables.1000/getTableObjectsByName.100/lockUnlock (1 thread)
 #   - getDatabase over 64 connections (throughput)
+#   - the Iceberg REST door (bench/icebench, file:// warehouse): floors
+#     (SELECT 1, the load's SELECT, one durable UPDATE per table or all on
+#     one row, one fsync'ed file),
+#     GET /v1/config, loadTable (1 and 100 snapshots), createTable, commit
+#     (1 thread; then 8 and 16 threads over 64 tables), and 8 threads
+#     contending on one table (409s retried, no other failure, no lost
+#     update)
 #   - idle RSS, RSS with 256 open connections
 #   - partitions, each with its floor: addPartitions.1000/dropPartitions.1000/
 #     getPartitions.1000/getPartitionNames.1000/getPartitionsByNames.1000/
@@ -20,6 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=./metastore/metastore
 BENCH=./bench/hmsbench
+ICE=./bench/icebench
 N=${BENCH_COUNT:-20000}
 NO1M=
 for arg in "$@"; do
@@ -55,7 +63,8 @@ SPID=$(pgrep -n -f "metastore serve --bind 127.0.0.1 --port 0 --log-level warnin
 pgdir="$tmp/data/pg"
 [ -f "$tmp/data/pg-location" ] && pgdir=$(cat "$tmp/data/pg-location")
 PG="host=$pgdir port=5432 user=metastore dbname=metastore"
-echo "server pid $SPID port $PORT"
+REST=$(sed -n 's/.* rest=127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/a.out")
+echo "server pid $SPID port $PORT rest port $REST"
 rss() { awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$1/status; }
 sleep 1
 echo "idle RSS: $(rss "$SPID")"
@@ -69,6 +78,20 @@ $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable crea
 $BENCH --port "$PORT" --pg "$PG" --threads 1 --count $((N / 10)) floorTable listTables.1000 getTableObjectsByName.100 lockUnlock
 echo "== 64 connections, 8 client threads, 5 s"
 $BENCH --port "$PORT" --pg "$PG" --threads 8 --connections 64 --seconds 5 floor getDatabase
+
+echo "== Iceberg REST (issue 5), file:// warehouse, 1 thread"
+$ICE --rest-port "$REST" --pg "$PG" --threads 1 --count $((N / 10)) \
+  floorSelect1 config floorLoadTable loadTable floorLoadTable.100 loadTable.100
+$ICE --rest-port "$REST" --pg "$PG" --threads 1 --count $((N / 40)) \
+  floorSelect1 floorCommit floorFile createTable commit commit.100
+echo "== Iceberg commits over 64 tables (no conflicts), 5 s each"
+# (--per-table 100: no table is replaced within 5 s, they grow from empty)
+$ICE --rest-port "$REST" --pg "$PG" --threads 8 --tables 64 --per-table 100 --seconds 5 \
+  floorCommit floorFile commit
+$ICE --rest-port "$REST" --pg "$PG" --threads 16 --tables 64 --per-table 100 --seconds 5 \
+  floorCommit floorFile commit
+echo "== Iceberg commit contention: 8 threads on one table, 200 commits"
+$ICE --rest-port "$REST" --pg "$PG" --threads 8 --count 200 floorCommitHot contention
 
 echo "== RSS with 256 open connections"
 /usr/bin/python3 - "$PORT" "$SPID" <<'PY'

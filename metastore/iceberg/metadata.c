@@ -395,8 +395,10 @@ normalise (JsonObject *root, GError **error)
   for (guint i = 0; i < json_array_get_length (orders); i++)
     {
       JsonObject *o = ice_elem_obj (orders, i);
-      if (o == NULL || ice_get_arr (o, "fields") == NULL || !need_int (o, "order-id", error))
+      if (o == NULL || ice_get_arr (o, "fields") == NULL)
         return bad (error, "sort order without order-id or fields");
+      if (!need_int (o, "order-id", error))
+        return FALSE;
       static const char *const ints[] = { "source-id", NULL };
       static const char *const strs[] = { "transform", "direction", "null-order", NULL };
       if (!check_elems (o, "fields", ints, strs, error))
@@ -629,8 +631,19 @@ is_known (const char *name)
   return FALSE;
 }
 
-JsonObject *
-ms_iceberg_metadata_to_object (const MsIcebergMetadata *md)
+/* A member of the written document: the model's own node when 'share'
+ * (the document is written at once and dropped), else a copy. */
+static JsonNode *
+member_node (JsonNode *n, gboolean share)
+{
+  return share ? json_node_ref (n) : ice_node_dup (n);
+}
+
+/* The document in Iceberg's member order; with 'share' its members are the
+ * model's nodes (nothing is copied; the result must not be changed and
+ * must go before the model does). */
+static JsonObject *
+ordered_object (const MsIcebergMetadata *md, gboolean share)
 {
   JsonObject *root = md->root, *out = json_object_new ();
   int fv = ms_iceberg_metadata_format_version (md);
@@ -640,7 +653,10 @@ ms_iceberg_metadata_to_object (const MsIcebergMetadata *md)
       if (strcmp (name, "schema") == 0)
         {
           if (fv == 1)
-            json_object_set_object_member (out, name, ice_obj_dup (ms_iceberg_metadata_current_schema (md)));
+            {
+              JsonObject *schema = ms_iceberg_metadata_current_schema (md);
+              json_object_set_object_member (out, name, share ? json_object_ref (schema) : ice_obj_dup (schema));
+            }
           continue;
         }
       if (strcmp (name, "partition-spec") == 0)
@@ -649,7 +665,8 @@ ms_iceberg_metadata_to_object (const MsIcebergMetadata *md)
                                              ms_iceberg_metadata_default_spec_id (md), NULL);
           JsonArray *fields = ice_get_arr (spec, "fields");
           if (fv == 1)
-            json_object_set_array_member (out, name, fields != NULL ? ice_arr_dup (fields) : json_array_new ());
+            json_object_set_array_member (out, name, fields == NULL ? json_array_new ()
+                                                     : share ? json_array_ref (fields) : ice_arr_dup (fields));
           continue;
         }
       if ((strcmp (name, "last-sequence-number") == 0 && fv == 1)
@@ -660,20 +677,26 @@ ms_iceberg_metadata_to_object (const MsIcebergMetadata *md)
         continue;
       JsonNode *n = json_object_get_member (root, name);
       if (n != NULL)
-        json_object_set_member (out, name, ice_node_dup (n));
+        json_object_set_member (out, name, member_node (n, share));
     }
   g_autoptr (GList) members = json_object_get_members (root);
   for (GList *l = members; l != NULL; l = l->next)
     if (!is_known (l->data))
-      json_object_set_member (out, l->data, ice_node_dup (json_object_get_member (root, l->data)));
+      json_object_set_member (out, l->data, member_node (json_object_get_member (root, l->data), share));
   return out;
+}
+
+JsonObject *
+ms_iceberg_metadata_to_object (const MsIcebergMetadata *md)
+{
+  return ordered_object (md, FALSE);
 }
 
 char *
 ms_iceberg_metadata_to_json (const MsIcebergMetadata *md, gboolean pretty, gsize *len)
 {
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, ms_iceberg_metadata_to_object (md));
+  json_node_take_object (node, ordered_object (md, TRUE));
   return ms_json_text (node, pretty, len);
 }
 

@@ -504,6 +504,18 @@ test_parse_errors (void **state)
   json_object_set_int_member (o, "current-snapshot-id", 5);
   g_autofree char *t4 = json_to_string (n, FALSE);
   parse_fails (t4, "cannot find current snapshot 5");
+  /* a sort order without order-id: one error, not one set over another
+   * (GLib warns and leaks then; warnings are fatal here) */
+  {
+    g_autoptr (JsonNode) n2 = json (v2);
+    JsonObject *o2 = json_node_get_object (n2);
+    JsonArray *orders = json_object_get_array_member (o2, "sort-orders");
+    json_object_remove_member (json_array_get_object_element (orders, 0), "order-id");
+    g_autofree char *t = json_to_string (n2, FALSE);
+    GLogLevelFlags old = g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+    parse_fails (t, "order-id");
+    g_log_set_always_fatal (old);
+  }
   /* current-snapshot-id null means none */
   json_object_set_null_member (o, "current-snapshot-id");
   g_autofree char *t5 = json_to_string (n, FALSE);
