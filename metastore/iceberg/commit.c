@@ -114,28 +114,45 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
   if (st->row == NULL && !ch->creates)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "Table does not exist: %s.%s", ref->db, ref->name);
 
+  /* the base: parsed by an earlier commit, else from its text */
   g_autoptr (MsIcebergMetadata) base = NULL;
-  g_autofree char *base_text = NULL;
+  gsize base_bytes = 0;
   if (st->row != NULL)
     {
-      base_text = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
-                                     st->cached_metadata, NULL, error);
-      if (base_text == NULL)
-        return FALSE;
-      base = ms_iceberg_metadata_parse (base_text, -1, error);
+      IceMdCache *cache = cx->ice->md_cache;
+      base = ice_md_cache_take (cache, st->metadata_location, &base_bytes);
       if (base == NULL)
-        return FALSE;
+        {
+          g_autofree char *base_text = ice_metadata_text (cx->ice, st->metadata_location,
+                                                          st->cached_location,
+                                                          st->cached_metadata, NULL, error);
+          if (base_text == NULL)
+            return FALSE;
+          base = ms_iceberg_metadata_parse (base_text, -1, error);
+          if (base == NULL)
+            return FALSE;
+          base_bytes = strlen (base_text);
+        }
     }
   legacy_resolve (ch, base);
   g_autoptr (MsIcebergMetadata) next = ms_iceberg_metadata_commit (base, ch->requirements,
                                                                    ch->updates, error);
-  if (next == NULL)
-    return FALSE;
-  if (base != NULL && !ms_iceberg_metadata_changed (next))
+  if (next == NULL || (base != NULL && !ms_iceberg_metadata_changed (next)))
     {
-      /* nothing changed: no new file, the same location */
-      set_result (cx, st->metadata_location, base_text);
-      return TRUE;
+      if (next != NULL)
+        {
+          /* nothing changed: no new file, the same location */
+          g_autofree char *same = ice_metadata_text (cx->ice, st->metadata_location,
+                                                     st->cached_location, st->cached_metadata,
+                                                     NULL, error);
+          if (same == NULL)
+            return FALSE;
+          set_result (cx, st->metadata_location, same);
+        }
+      if (base != NULL)
+        ice_md_cache_put (cx->ice->md_cache, st->metadata_location, g_steal_pointer (&base),
+                          base_bytes);
+      return next != NULL;
     }
   g_autofree char *text = NULL;
   const char *previous = base ? st->metadata_location : NULL;
@@ -147,6 +164,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
     st->row = ms_table_new ();
   if (!ice_mirror_table (st->row, next, base, location, previous, error))
     return FALSE;
+  ice_md_cache_put (cx->ice->md_cache, location, g_steal_pointer (&next), strlen (text));
   set_result (cx, location, text);
   st->next_location = g_steal_pointer (&location);
   st->next_metadata = g_steal_pointer (&text);

@@ -9,12 +9,15 @@
 #include "storage/storage.h"
 #include "auth/auth.h"
 
+typedef struct _IceMdCache IceMdCache;
+
 typedef struct {
   MsStore *store;
   char *prefix;                /* rest.prefix, or NULL for none */
   char *warehouse;             /* the default catalog's warehouse root */
   MsStorage *storage;          /* metadata files and purges (borrowed) */
   char **allowed_locations;    /* location prefixes clients may use; NULL: any */
+  IceMdCache *md_cache;        /* parsed metadata between commits (md_cache.c) */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
   MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */

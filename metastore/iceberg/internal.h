@@ -99,6 +99,17 @@ void ice_json_string (GString *out, const char *s);
 void ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,
                             const char *kind);
 
+/* ---- parsed metadata between commits (md_cache.c) ---- */
+/* The cache of at most about 'max_bytes' of documents. */
+IceMdCache *ice_md_cache_new (gsize max_bytes);
+void ice_md_cache_free (IceMdCache *c);
+/* The metadata of file 'location' taken out of the cache (caller owns it;
+ * *bytes gets its size as put), or NULL. */
+MsIcebergMetadata *ice_md_cache_take (IceMdCache *c, const char *location, gsize *bytes);
+/* Keep 'md' (consumed) as the metadata of file 'location', 'bytes' its
+ * text's size. */
+void ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes);
+
 /* ---- tables (tables.c) ---- */
 void ice_tables_list (const IceCall *call, MsHttpResponse *resp);
 void ice_table_create (const IceCall *call, MsHttpResponse *resp);

@@ -53,6 +53,7 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   MsIceberg *ice = g_new0 (MsIceberg, 1);
   ice->store = store;
   ice->storage = storage;
+  ice->md_cache = ice_md_cache_new (64 << 20);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
@@ -69,6 +70,7 @@ ms_iceberg_free (MsIceberg *ice)
   g_free (ice->warehouse);
   g_strfreev (ice->allowed_locations);
   g_hash_table_unref (ice->table_config);
+  ice_md_cache_free (ice->md_cache);
   g_free (ice);
 }
 
