@@ -279,6 +279,7 @@ cmd_serve (int argc, char **argv)
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
       ms_iceberg_set_allowed_locations (iceberg, cfg->rest_allowed_locations);
       ms_iceberg_set_storage_config (iceberg, &s3);
+      ms_iceberg_set_metadata_cache (iceberg, cfg->rest_metadata_cache_mb);
       iceberg->auth = auth;
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,

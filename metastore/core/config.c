@@ -44,6 +44,8 @@ const MsConfKey ms_config_keys[] = {
     "Largest REST request body accepted; a larger one is answered 413." },
   { "rest", "timeout_s", MS_CONF_INT, "60", OFF (rest_timeout_s), 1, 3600,
     "A REST connection idle or sending this long is closed." },
+  { "rest", "metadata_cache_mb", MS_CONF_INT, "16", OFF (rest_metadata_cache_mb), 0, 65536,
+    "Memory for parsed Iceberg metadata kept between commits (a hot table's next commit then skips parsing it); 0 turns it off." },
   { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
     "Comma-separated location prefixes (file:///data/wh,s3://bucket/) where REST clients may place tables and views, their metadata files and registered files; '*' allows any. Unset: the warehouse only." },
   { "rest", "tls_cert", MS_CONF_STRING, NULL, OFF (rest_tls_cert), 0, 0,

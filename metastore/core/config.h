@@ -32,6 +32,7 @@ typedef struct {
   int rest_max_connections;
   gint64 rest_max_body_bytes;
   int rest_timeout_s;
+  int rest_metadata_cache_mb;
   char *rest_allowed_locations;
   char *rest_tls_cert;
   char *rest_tls_key;

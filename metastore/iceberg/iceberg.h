@@ -31,6 +31,8 @@ void ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list);
 /* The non-secret S3 settings clients need to read the files, as Iceberg's
  * S3FileIO names them, in every LoadTableResult's "config". */
 void ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3);
+/* rest.metadata_cache_mb: memory for parsed metadata between commits. */
+void ms_iceberg_set_metadata_cache (MsIceberg *ice, int megabytes);
 void ms_iceberg_free (MsIceberg *ice);
 
 /* The HTTP handler; 'user' is the MsIceberg. */

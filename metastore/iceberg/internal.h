@@ -100,14 +100,14 @@ void ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const cha
                             const char *kind);
 
 /* ---- parsed metadata between commits (md_cache.c) ---- */
-/* The cache of at most about 'max_bytes' of documents. */
+/* The cache of at most about 'max_bytes' of trees (0: keeps nothing). */
 IceMdCache *ice_md_cache_new (gsize max_bytes);
 void ice_md_cache_free (IceMdCache *c);
 /* The metadata of file 'location' taken out of the cache (caller owns it;
  * *bytes gets its size as put), or NULL. */
 MsIcebergMetadata *ice_md_cache_take (IceMdCache *c, const char *location, gsize *bytes);
 /* Keep 'md' (consumed) as the metadata of file 'location', 'bytes' its
- * text's size. */
+ * text's size (the tree's is estimated from it). */
 void ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes);
 
 /* ---- tables (tables.c) ---- */

@@ -5,10 +5,14 @@
  * ever share one tree) and puts the result back under its new location;
  * parsing and freeing a large document was most of a commit's CPU.
  *
- * Bounded by the documents' text size; the oldest entries go first.
+ * Bounded by an estimate of the trees' memory (json-glib spends about ten
+ * times a document's text size on its tree); the oldest entries go first.
  */
 #include "iceberg/internal.h"
 #include <string.h>
+
+/* Tree memory per byte of text, as measured on Iceberg metadata. */
+#define TREE_BYTES_PER_TEXT_BYTE 10
 
 typedef struct {
   char *location;
@@ -67,7 +71,7 @@ ice_md_cache_take (IceMdCache *c, const char *location, gsize *bytes)
       g_hash_table_remove (c->by_location, location);
       g_queue_delete_link (&c->order, link);
       c->bytes -= e->bytes;
-      *bytes = e->bytes;
+      *bytes = e->bytes / TREE_BYTES_PER_TEXT_BYTE;
       md = g_steal_pointer (&e->md);
       entry_free (e);
     }
@@ -78,6 +82,7 @@ ice_md_cache_take (IceMdCache *c, const char *location, gsize *bytes)
 void
 ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes)
 {
+  bytes *= TREE_BYTES_PER_TEXT_BYTE;
   if (c == NULL || location == NULL || md == NULL || bytes > c->max_bytes / 4)
     {
       ms_iceberg_metadata_free (md);

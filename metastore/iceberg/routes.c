@@ -53,12 +53,19 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   MsIceberg *ice = g_new0 (MsIceberg, 1);
   ice->store = store;
   ice->storage = storage;
-  ice->md_cache = ice_md_cache_new (64 << 20);
+  ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
   ms_iceberg_set_allowed_locations (ice, NULL);
   return ice;
+}
+
+void
+ms_iceberg_set_metadata_cache (MsIceberg *ice, int megabytes)
+{
+  ice_md_cache_free (ice->md_cache);
+  ice->md_cache = ice_md_cache_new ((gsize) MAX (megabytes, 0) << 20);
 }
 
 void
