@@ -7,15 +7,23 @@
 #include <errno.h>
 #include <string.h>
 
-char *
-ms_json_text_escape_controls (char *json, gsize *len)
+/* One pass over 'json' tracking strings: the offset of the first raw
+ * control character inside a string (or -1); with 'out', every such
+ * character is written escaped and the rest as it is. */
+static gssize
+scan_controls (const char *json, GString *out)
 {
-  /* pretty output has newlines and spaces between tokens: only bytes
-   * inside strings are looked at */
-  gboolean in_string = FALSE, escaped = FALSE, any = FALSE;
+  gboolean in_string = FALSE, escaped = FALSE;
   for (const char *p = json; *p; p++)
     {
       guchar c = (guchar) *p;
+      if (in_string && !escaped && c < 0x20)
+        {
+          if (out == NULL)
+            return p - json;
+          g_string_append_printf (out, "\\u%04x", c);
+          continue;
+        }
       if (in_string)
         {
           if (escaped)
@@ -24,48 +32,55 @@ ms_json_text_escape_controls (char *json, gsize *len)
             escaped = TRUE;
           else if (c == '"')
             in_string = FALSE;
-          else if (c < 0x20)
-            {
-              any = TRUE;
-              break;
-            }
         }
       else if (c == '"')
         in_string = TRUE;
+      if (out != NULL)
+        g_string_append_c (out, (char) c);
     }
-  if (!any)
+  return -1;
+}
+
+char *
+ms_json_text_escape_controls (char *json, gsize *len)
+{
+  /* pretty output has newlines and spaces between tokens: only bytes
+   * inside strings are looked at */
+  if (scan_controls (json, NULL) < 0)
     {
       if (len)
         *len = strlen (json);
       return json;
     }
   GString *out = g_string_sized_new (strlen (json) + 64);
-  in_string = escaped = FALSE;
-  for (const char *p = json; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          else if (c < 0x20)
-            {
-              g_string_append_printf (out, "\\u%04x", c);
-              continue;
-            }
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      g_string_append_c (out, (char) c);
-    }
+  scan_controls (json, out);
   g_free (json);
   if (len)
     *len = out->len;
   return g_string_free (out, FALSE);
+}
+
+void
+ms_json_text_append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
 }
 
 char *

@@ -15,6 +15,9 @@ char *ms_json_text (JsonNode *node, gboolean pretty, gsize *len);
  * (consumed), as \u00XX; whitespace between tokens is left alone. */
 char *ms_json_text_escape_controls (char *json, gsize *len);
 
+/* Append 's' (UTF-8) to 'out' as a JSON string literal. */
+void ms_json_text_append_string (GString *out, const char *s);
+
 /* The nesting depth a JSON document read from outside may reach. */
 #define MS_JSON_MAX_DEPTH 256
 

@@ -71,6 +71,23 @@ char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cache
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
+/* Write document 'json' (consumed, 'len' bytes) of a table or view ('what')
+ * at 'object_location' as metadata file 'file', both inside the allowed
+ * locations; returns a copy of 'file' and *text the document. Storage
+ * failures are MS_ERROR_UNAVAILABLE (nothing is committed yet). */
+char *ice_write_document (MsIceberg *ice, const char *object_location, const char *file,
+                          const char *what, char *json, gsize len, char **text, GError **error);
+/* The namespace's database, or NULL after answering (404
+ * NoSuchNamespaceException). */
+MsDatabase *ice_namespace_get (const IceCall *call, MsHttpResponse *resp, const char *db);
+/* The entry of the table or view ('kind') the path names, or NULL after
+ * answering (404 NoSuchTableException / NoSuchViewException). */
+MsIcebergEntry *ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind);
+/* The common part of register and register-view: the body's name and
+ * metadata-location checked, the namespace found, the file (allowed, and
+ * read) in *text. FALSE after answering. */
+gboolean ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *body,
+                               char **db, char **name, char **text);
 /* Make 'row' the HMS mirror of table metadata 'md' at 'location'
  * ('previous': the file before it, NULL for none; 'base': the metadata
  * before, whose properties that 'md' no longer has are removed). */
@@ -92,8 +109,6 @@ void ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *loc
 /* The ETag of a table's metadata file as loaded with 'mode' ("all" or
  * "refs"): quoted, caller frees. */
 char *ice_table_etag (const char *location, const char *mode);
-/* Append 's' as a JSON string literal. */
-void ice_json_string (GString *out, const char *s);
 /* A paged list of identifiers {"identifiers":[...],"next-page-token"}
  * of objects of 'kind' in 'db'. */
 void ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,

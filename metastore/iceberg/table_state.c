@@ -165,24 +165,106 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
 }
 
 char *
+ice_write_document (MsIceberg *ice, const char *object_location, const char *file,
+                    const char *what, char *json, gsize len, char **text, GError **error)
+{
+  g_autofree char *owned = json;
+  g_autofree char *where = g_strdup_printf ("%s location", what);
+  if (!ice_location_allowed (ice, object_location, where, error)
+      || !ice_location_allowed (ice, file, "metadata file", error))
+    return NULL;
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_put (ice->storage, file, owned, len, &err))
+    {
+      /* nothing is committed yet: the storage is unavailable, say so */
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write %s metadata file: %s", what,
+               err->message);
+      return NULL;
+    }
+  *text = g_steal_pointer (&owned);
+  return g_strdup (file);
+}
+
+char *
 ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous, char **text,
                     GError **error)
 {
-  g_autofree char *location = ms_iceberg_metadata_next_file (md, previous);
-  if (!ice_location_allowed (ice, ms_iceberg_metadata_location (md), "table location", error)
-      || !ice_location_allowed (ice, location, "metadata file", error))
-    return NULL;
+  g_autofree char *file = ms_iceberg_metadata_next_file (md, previous);
   gsize len = 0;
-  g_autofree char *json = ms_iceberg_metadata_to_json (md, FALSE, &len);
+  char *json = ms_iceberg_metadata_to_json (md, FALSE, &len);
+  return ice_write_document (ice, ms_iceberg_metadata_location (md), file, "table", json, len,
+                             text, error);
+}
+
+MsDatabase *
+ice_namespace_get (const IceCall *call, MsHttpResponse *resp, const char *db)
+{
   g_autoptr (GError) err = NULL;
-  if (!ms_storage_put (ice->storage, location, json, len, &err))
+  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  if (d == NULL)
     {
-      /* nothing is committed yet: the storage is unavailable, say so */
-      ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write metadata file: %s", err->message);
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
+      else
+        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    }
+  return d;
+}
+
+MsIcebergEntry *
+ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind)
+{
+  gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+    return NULL;
+  g_autoptr (GError) err = NULL;
+  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
+  if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
       return NULL;
     }
-  *text = g_steal_pointer (&json);
-  return g_steal_pointer (&location);
+  if (e == NULL || g_strcmp0 (e->kind, kind) != 0)
+    {
+      ms_iceberg_entry_free (e);
+      ice_reply_missing (call, resp, db, name, view ? "NoSuchViewException" : "NoSuchTableException");
+      return NULL;
+    }
+  return e;
+}
+
+gboolean
+ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *body, char **db,
+                      char **name, char **text)
+{
+  const char *name_in = ice_member_string (body, "name");
+  const char *location = ice_member_string (body, "metadata-location");
+  if (name_in == NULL || location == NULL || *location == '\0')
+    {
+      ice_reply_error (resp, 400, "BadRequestException",
+                       "A register request needs a name and a metadata-location");
+      return FALSE;
+    }
+  if (!ice_object_ident (call, call->ns, name_in, db, name, resp))
+    return FALSE;
+  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, *db);
+  g_autoptr (GError) err = NULL;
+  if (d != NULL && !ice_location_allowed (call->ice, location, "metadata file", &err))
+    ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+  else if (d != NULL
+           && (*text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err)) == NULL)
+    {
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+        ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
+      else
+        ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    }
+  if (*text != NULL)
+    return TRUE;
+  g_clear_pointer (db, g_free);
+  g_clear_pointer (name, g_free);
+  return FALSE;
 }
 
 static void
@@ -255,29 +337,6 @@ ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMeta
   return TRUE;
 }
 
-void
-ice_json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 char *
 ice_table_etag (const char *location, const char *mode)
 {
@@ -295,7 +354,7 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   if (location != NULL)
     {
       g_string_append (out, "\"metadata-location\":");
-      ice_json_string (out, location);
+      ms_json_text_append_string (out, location);
       g_string_append_c (out, ',');
     }
   g_string_append (out, "\"metadata\":");
@@ -312,9 +371,9 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
           if (!first)
             g_string_append_c (out, ',');
           first = FALSE;
-          ice_json_string (out, k);
+          ms_json_text_append_string (out, k);
           g_string_append_c (out, ':');
-          ice_json_string (out, v);
+          ms_json_text_append_string (out, v);
         }
       g_string_append_c (out, '}');
     }
@@ -372,17 +431,17 @@ ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db
         {
           if (l > 0)
             g_string_append_c (out, ',');
-          ice_json_string (out, levels[l]);
+          ms_json_text_append_string (out, levels[l]);
         }
       g_string_append (out, "],\"name\":");
-      ice_json_string (out, g_ptr_array_index (names, i));
+      ms_json_text_append_string (out, g_ptr_array_index (names, i));
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
   if (more)
     {
       g_string_append (out, ",\"next-page-token\":");
-      ice_json_string (out, g_ptr_array_index (names, n - 1));
+      ms_json_text_append_string (out, g_ptr_array_index (names, n - 1));
     }
   g_string_append_c (out, '}');
   resp->status = 200;

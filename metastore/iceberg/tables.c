@@ -101,22 +101,6 @@ run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const cha
   g_free (cx->out_text);
 }
 
-/* The database of a create, or NULL after answering 404. */
-static MsDatabase *
-namespace_for_create (const IceCall *call, MsHttpResponse *resp, const char *db)
-{
-  g_autoptr (GError) err = NULL;
-  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
-  if (d == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
-      else
-        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
-  return d;
-}
-
 void
 ice_table_create (const IceCall *call, MsHttpResponse *resp)
 {
@@ -139,7 +123,7 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
   g_autofree char *db = NULL, *name = NULL;
   if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), &db, &name, resp))
     return;
-  g_autoptr (MsDatabase) d = namespace_for_create (call, resp, db);
+  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
     return;
   g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
@@ -172,27 +156,11 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
   JsonObject *body = ice_body_object (call, resp, &parser);
   if (body == NULL)
     return;
-  const char *name_in = ice_member_string (body, "name");
+  g_autofree char *db = NULL, *name = NULL, *text = NULL;
+  if (!ice_register_request (call, resp, body, &db, &name, &text))
+    return;
   const char *location = ice_member_string (body, "metadata-location");
-  if (name_in == NULL || location == NULL || *location == '\0')
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "A register request needs a name and a metadata-location");
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
-    return;
-  g_autoptr (MsDatabase) d = namespace_for_create (call, resp, db);
-  if (d == NULL)
-    return;
   g_autoptr (GError) err = NULL;
-  if (!ice_location_allowed (call->ice, location, "metadata file", &err))
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
-  g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
-  if (text == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
-    }
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
   if (md == NULL)
     return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
@@ -209,33 +177,6 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
 }
 
 /* ---- load and exists ---- */
-
-/* The entry of a table named by the path, or NULL after answering. */
-static MsIcebergEntry *
-table_entry (const IceCall *call, MsHttpResponse *resp, char **db_out, char **name_out)
-{
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
-    return NULL;
-  g_autoptr (GError) err = NULL;
-  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
-  if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-    {
-      ice_reply_gerror (resp, g_steal_pointer (&err), "table");
-      return NULL;
-    }
-  if (e == NULL || g_strcmp0 (e->kind, MS_ICEBERG_KIND_TABLE) != 0)
-    {
-      ms_iceberg_entry_free (e);
-      ice_reply_missing (call, resp, db, name, "NoSuchTableException");
-      return NULL;
-    }
-  if (db_out)
-    *db_out = g_steal_pointer (&db);
-  if (name_out)
-    *name_out = g_steal_pointer (&name);
-  return e;
-}
 
 /* The metadata document with only the snapshots some ref points at. */
 static char *
@@ -289,7 +230,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
     return ice_reply_error (resp, 400, "BadRequestException",
                             "snapshots must be 'all' or 'refs', not '%s'", mode);
   gboolean refs_only = mode != NULL && g_str_equal (mode, "refs");
-  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
   if (e == NULL)
     return;
   /* the ETag names the metadata file and the snapshot mode */
@@ -335,7 +276,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
 void
 ice_table_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
   ice_reply_empty (resp, e ? 204 : resp->status);
 }
 
@@ -468,7 +409,7 @@ ice_table_metrics (const IceCall *call, MsHttpResponse *resp)
   if (ice_member_string (body, "report-type") == NULL)
     return ice_reply_error (resp, 400, "BadRequestException",
                             "A metrics report needs a report-type");
-  g_autoptr (MsIcebergEntry) e = table_entry (call, resp, NULL, NULL);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
   if (e == NULL)
     return;
   /* accepted and not kept */

@@ -25,20 +25,11 @@ static char *
 view_write (MsIceberg *ice, const MsIcebergViewMetadata *vm, const char *previous, char **text,
             GError **error)
 {
-  g_autofree char *location = ms_iceberg_view_metadata_next_file (vm, previous);
-  if (!ice_location_allowed (ice, ms_iceberg_view_metadata_location (vm), "view location", error)
-      || !ice_location_allowed (ice, location, "metadata file", error))
-    return NULL;
+  g_autofree char *file = ms_iceberg_view_metadata_next_file (vm, previous);
   gsize len = 0;
-  g_autofree char *json = ms_iceberg_view_metadata_to_json (vm, FALSE, &len);
-  g_autoptr (GError) err = NULL;
-  if (!ms_storage_put (ice->storage, location, json, len, &err))
-    {
-      ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write view metadata file: %s", err->message);
-      return NULL;
-    }
-  *text = g_steal_pointer (&json);
-  return g_steal_pointer (&location);
+  char *json = ms_iceberg_view_metadata_to_json (vm, FALSE, &len);
+  return ice_write_document (ice, ms_iceberg_view_metadata_location (vm), file, "view", json, len,
+                             text, error);
 }
 
 static void
@@ -215,21 +206,6 @@ run_view (const IceCall *call, MsHttpResponse *resp, const char *db, const char 
   g_free (cx->out_text);
 }
 
-static MsDatabase *
-namespace_of (const IceCall *call, MsHttpResponse *resp, const char *db)
-{
-  g_autoptr (GError) err = NULL;
-  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
-  if (d == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
-      else
-        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
-  return d;
-}
-
 void
 ice_view_create (const IceCall *call, MsHttpResponse *resp)
 {
@@ -243,7 +219,7 @@ ice_view_create (const IceCall *call, MsHttpResponse *resp)
   g_autofree char *db = NULL, *name = NULL;
   if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
     return;
-  g_autoptr (MsDatabase) d = namespace_of (call, resp, db);
+  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
     return;
   g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
@@ -264,27 +240,11 @@ ice_view_register (const IceCall *call, MsHttpResponse *resp)
   JsonObject *body = ice_body_object (call, resp, &parser);
   if (body == NULL)
     return;
-  const char *name_in = ice_member_string (body, "name");
+  g_autofree char *db = NULL, *name = NULL, *text = NULL;
+  if (!ice_register_request (call, resp, body, &db, &name, &text))
+    return;
   const char *location = ice_member_string (body, "metadata-location");
-  if (name_in == NULL || location == NULL || *location == '\0')
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "A register request needs a name and a metadata-location");
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
-    return;
-  g_autoptr (MsDatabase) d = namespace_of (call, resp, db);
-  if (d == NULL)
-    return;
   g_autoptr (GError) err = NULL;
-  if (!ice_location_allowed (call->ice, location, "metadata file", &err))
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
-  g_autofree char *text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err);
-  if (text == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
-    }
   g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, &err);
   if (vm == NULL)
     return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
@@ -316,33 +276,10 @@ ice_view_replace (const IceCall *call, MsHttpResponse *resp)
   run_view (call, resp, db, name, &cx);
 }
 
-/* The entry of a view named by the path, or NULL after answering. */
-static MsIcebergEntry *
-view_entry (const IceCall *call, MsHttpResponse *resp)
-{
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
-    return NULL;
-  g_autoptr (GError) err = NULL;
-  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
-  if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-    {
-      ice_reply_gerror (resp, g_steal_pointer (&err), "view");
-      return NULL;
-    }
-  if (e == NULL || g_strcmp0 (e->kind, MS_ICEBERG_KIND_VIEW) != 0)
-    {
-      ms_iceberg_entry_free (e);
-      ice_reply_missing (call, resp, db, name, "NoSuchViewException");
-      return NULL;
-    }
-  return e;
-}
-
 void
 ice_view_load (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = view_entry (call, resp);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
   if (e == NULL)
     return;
   gboolean from_storage = FALSE;
@@ -370,7 +307,7 @@ ice_view_load (const IceCall *call, MsHttpResponse *resp)
 void
 ice_view_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = view_entry (call, resp);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
   ice_reply_empty (resp, e ? 204 : resp->status);
 }
 

@@ -12,6 +12,7 @@
  */
 #include "store/json_flat.h"
 #include <string.h>
+#include "core/json_text.h"
 
 /* What a byte means inside a JSON string. */
 enum
@@ -271,29 +272,6 @@ ms_json_flat_object (const char *text, gsize len, GPtrArray *out)
 
 /* ---- encoders ---- */
 
-static void
-put_json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) s; *p; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 char *
 ms_json_flat_write_strings (const char *const *items, guint n)
 {
@@ -303,7 +281,7 @@ ms_json_flat_write_strings (const char *const *items, guint n)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      put_json_string (out, items[i] ? items[i] : "");
+      ms_json_text_append_string (out, items[i] ? items[i] : "");
     }
   g_string_append_c (out, ']');
   return g_string_free (out, FALSE);
@@ -325,9 +303,9 @@ ms_json_flat_write_object (GHashTable *map)
           if (!first)
             g_string_append_c (out, ',');
           first = FALSE;
-          put_json_string (out, k);
+          ms_json_text_append_string (out, k);
           g_string_append_c (out, ':');
-          put_json_string (out, v ? v : "");
+          ms_json_text_append_string (out, v ? v : "");
         }
     }
   g_string_append_c (out, '}');
