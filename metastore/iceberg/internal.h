@@ -88,6 +88,26 @@ MsIcebergEntry *ice_object_entry (const IceCall *call, MsHttpResponse *resp, con
  * read) in *text. FALSE after answering. */
 gboolean ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *body,
                                char **db, char **name, char **text);
+/* One store commit of catalog.db.name through 'fn'; on a failure whose
+ * outcome is certain, the file named by *written (set by 'fn') is deleted.
+ * *written is freed either way. */
+gboolean ice_commit_one (const IceCall *call, const char *db, const char *name,
+                         MsIcebergStepFn fn, gpointer user, char **written, GError **error);
+/* What makes an HMS row the mirror of an Iceberg table or view. */
+typedef struct {
+  const char *table_type;      /* EXTERNAL_TABLE, VIRTUAL_VIEW */
+  const char *kind;            /* parameter table_type: ICEBERG, ICEBERG-VIEW */
+  gboolean external;           /* parameter EXTERNAL=TRUE */
+  const char *object_location; /* the table's or view's location */
+  GPtrArray *cols;             /* MsColumn*, consumed */
+  JsonObject *props;           /* Iceberg properties (string values kept) */
+  JsonObject *old_props;       /* the previous version's, NULL for none */
+  const char *location;        /* its metadata file, and the one before */
+  const char *previous;
+  const char *uuid;
+} IceMirror;
+/* Apply 'm' to 'row' ("hive.metastore.table.owner" becomes the owner). */
+void ice_mirror_object (MsTable *row, const IceMirror *m);
 /* Make 'row' the HMS mirror of table metadata 'md' at 'location'
  * ('previous': the file before it, NULL for none; 'base': the metadata
  * before, whose properties that 'md' no longer has are removed). */

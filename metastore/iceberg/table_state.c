@@ -287,53 +287,74 @@ ice_mirror_formats (MsStorageDescriptor *sd)
     }
 }
 
-gboolean
-ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
-                  const char *location, const char *previous, GError **error)
+void
+ice_mirror_object (MsTable *row, const IceMirror *m)
 {
-  g_autoptr (GPtrArray) cols = ms_iceberg_metadata_hive_columns (md, error);
-  if (cols == NULL)
-    return FALSE;
   g_free (row->table_type);
-  row->table_type = g_strdup (MS_TABLE_EXTERNAL);
+  row->table_type = g_strdup (m->table_type);
   if (row->create_time == 0)
     row->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
   if (row->sd == NULL)
     row->sd = ms_sd_new ();
   MsStorageDescriptor *sd = row->sd;
   g_free (sd->location);
-  sd->location = g_strdup (ms_iceberg_metadata_location (md));
+  sd->location = g_strdup (m->object_location);
   ice_mirror_formats (sd);
   g_ptr_array_unref (sd->cols);
-  sd->cols = g_steal_pointer (&cols);
+  sd->cols = m->cols;
 
-  /* parameters: Iceberg's properties (those 'base' had and 'md' has not
-   * go), then the markers Iceberg's HiveCatalog reads */
+  /* parameters: Iceberg's properties (those the base had and this version
+   * has not go), then the markers Iceberg's HiveCatalog reads */
   GHashTable *params = row->params;
-  JsonObject *props = ms_iceberg_metadata_properties (md);
-  if (base != NULL)
+  if (m->old_props != NULL)
     {
-      JsonObject *old = ms_iceberg_metadata_properties (base);
-      g_autoptr (GList) keys = json_object_get_members (old);
+      g_autoptr (GList) keys = json_object_get_members (m->old_props);
       for (GList *k = keys; k; k = k->next)
-        if (!json_object_has_member (props, k->data))
+        if (!json_object_has_member (m->props, k->data))
           g_hash_table_remove (params, k->data);
     }
-  g_autoptr (GList) keys = json_object_get_members (props);
+  g_autoptr (GList) keys = json_object_get_members (m->props);
   for (GList *k = keys; k; k = k->next)
     {
-      JsonNode *v = json_object_get_member (props, k->data);
-      if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
-        set_param (params, k->data, json_node_get_string (v));
+      const char *v = ice_member_string (m->props, k->data);
+      if (v == NULL)
+        continue;
+      if (g_str_equal (k->data, "hive.metastore.table.owner"))
+        {
+          /* the owner, not a parameter (Iceberg's HiveCatalog) */
+          g_free (row->owner_name);
+          row->owner_name = g_strdup (v);
+          row->owner_type = MS_PRINCIPAL_USER;
+        }
+      else
+        set_param (params, k->data, v);
     }
-  set_param (params, "EXTERNAL", "TRUE");
-  set_param (params, "table_type", MS_ICEBERG_KIND_TABLE);
-  set_param (params, "metadata_location", location);
-  if (previous != NULL)
-    set_param (params, "previous_metadata_location", previous);
+  if (m->external)
+    set_param (params, "EXTERNAL", "TRUE");
+  set_param (params, "table_type", m->kind);
+  set_param (params, "metadata_location", m->location);
+  if (m->previous != NULL)
+    set_param (params, "previous_metadata_location", m->previous);
   else
     g_hash_table_remove (params, "previous_metadata_location");
-  set_param (params, "uuid", ms_iceberg_metadata_uuid (md));
+  set_param (params, "uuid", m->uuid);
+}
+
+gboolean
+ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
+                  const char *location, const char *previous, GError **error)
+{
+  GPtrArray *cols = ms_iceberg_metadata_hive_columns (md, error);
+  if (cols == NULL)
+    return FALSE;
+  IceMirror m = {
+    .table_type = MS_TABLE_EXTERNAL, .kind = MS_ICEBERG_KIND_TABLE, .external = TRUE,
+    .object_location = ms_iceberg_metadata_location (md), .cols = cols,
+    .props = ms_iceberg_metadata_properties (md),
+    .old_props = base ? ms_iceberg_metadata_properties (base) : NULL,
+    .location = location, .previous = previous, .uuid = ms_iceberg_metadata_uuid (md),
+  };
+  ice_mirror_object (row, &m);
   return TRUE;
 }
 
@@ -447,4 +468,18 @@ ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db
   resp->status = 200;
   g_free (resp->body);
   resp->body = g_string_free (out, FALSE);
+}
+
+gboolean
+ice_commit_one (const IceCall *call, const char *db, const char *name, MsIcebergStepFn fn,
+                gpointer user, char **written, GError **error)
+{
+  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, fn, user, error);
+  /* a file nothing refers to goes, unless COMMIT itself may have succeeded */
+  if (!ok && *written != NULL && (*error)->code != MS_ERROR_UNAVAILABLE
+      && (*error)->code != MS_ERROR_INTERNAL)
+    ms_storage_delete_all (call->ice->storage, *written, NULL);
+  g_clear_pointer (written, g_free);
+  return ok;
 }

@@ -80,13 +80,8 @@ static void
 run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
             CreateCtx *cx)
 {
-  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
   g_autoptr (GError) err = NULL;
-  gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, create_step, cx, &err);
-  if (!ok && cx->written != NULL && err->code != MS_ERROR_UNAVAILABLE
-      && err->code != MS_ERROR_INTERNAL)
-    ms_storage_delete_all (call->ice->storage, cx->written, NULL);
-  g_free (cx->written);
+  gboolean ok = ice_commit_one (call, db, name, create_step, cx, &cx->written, &err);
   if (!ok)
     {
       g_free (cx->out_location);

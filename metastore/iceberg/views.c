@@ -32,71 +32,30 @@ view_write (MsIceberg *ice, const MsIcebergViewMetadata *vm, const char *previou
                              text, error);
 }
 
-static void
-set_param (GHashTable *params, const char *key, const char *value)
-{
-  g_hash_table_replace (params, g_strdup (key), g_strdup (value));
-}
 
-/* Make 'row' the HMS mirror of view metadata 'vm' at 'location'. */
+/* Make 'row' the HMS mirror of view metadata 'vm' at 'location', with its
+ * SQL as the view text (the "hive" dialect, else the first, as Iceberg's
+ * HiveViewOperations). */
 static gboolean
 mirror_view (MsTable *row, const MsIcebergViewMetadata *vm, const MsIcebergViewMetadata *base,
              const char *location, const char *previous, GError **error)
 {
-  g_autoptr (GPtrArray) cols = ms_iceberg_view_metadata_hive_columns (vm, error);
+  GPtrArray *cols = ms_iceberg_view_metadata_hive_columns (vm, error);
   if (cols == NULL)
     return FALSE;
-  g_free (row->table_type);
-  row->table_type = g_strdup (MS_TABLE_VIEW);
-  if (row->create_time == 0)
-    row->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  if (row->sd == NULL)
-    row->sd = ms_sd_new ();
-  g_free (row->sd->location);
-  row->sd->location = g_strdup (ms_iceberg_view_metadata_location (vm));
-  ice_mirror_formats (row->sd);
-  g_ptr_array_unref (row->sd->cols);
-  row->sd->cols = g_steal_pointer (&cols);
-  /* as Iceberg's HiveViewOperations: the "hive" dialect, else the first */
+  IceMirror m = {
+    .table_type = MS_TABLE_VIEW, .kind = MS_ICEBERG_KIND_VIEW,
+    .object_location = ms_iceberg_view_metadata_location (vm), .cols = cols,
+    .props = ms_iceberg_view_metadata_properties (vm),
+    .old_props = base ? ms_iceberg_view_metadata_properties (base) : NULL,
+    .location = location, .previous = previous, .uuid = ms_iceberg_view_metadata_uuid (vm),
+  };
+  ice_mirror_object (row, &m);
   const char *sql = ms_iceberg_view_metadata_sql (vm, "hive");
   g_free (row->view_original_text);
   g_free (row->view_expanded_text);
   row->view_original_text = g_strdup (sql);
   row->view_expanded_text = g_strdup (sql);
-
-  GHashTable *params = row->params;
-  JsonObject *props = ms_iceberg_view_metadata_properties (vm);
-  if (base != NULL)
-    {
-      JsonObject *old = ms_iceberg_view_metadata_properties (base);
-      g_autoptr (GList) keys = json_object_get_members (old);
-      for (GList *k = keys; k; k = k->next)
-        if (!json_object_has_member (props, k->data))
-          g_hash_table_remove (params, k->data);
-    }
-  g_autoptr (GList) keys = json_object_get_members (props);
-  for (GList *k = keys; k; k = k->next)
-    {
-      const char *v = ice_member_string (props, k->data);
-      if (v == NULL)
-        continue;
-      if (g_str_equal (k->data, "hive.metastore.table.owner"))
-        {
-          /* the view's owner, not a parameter */
-          g_free (row->owner_name);
-          row->owner_name = g_strdup (v);
-          row->owner_type = MS_PRINCIPAL_USER;
-        }
-      else
-        set_param (params, k->data, v);
-    }
-  set_param (params, "table_type", MS_ICEBERG_KIND_VIEW);
-  set_param (params, "metadata_location", location);
-  if (previous != NULL)
-    set_param (params, "previous_metadata_location", previous);
-  else
-    g_hash_table_remove (params, "previous_metadata_location");
-  set_param (params, "uuid", ms_iceberg_view_metadata_uuid (vm));
   return TRUE;
 }
 
@@ -184,13 +143,8 @@ static void
 run_view (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
           ViewCtx *cx)
 {
-  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
   g_autoptr (GError) err = NULL;
-  gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, view_step, cx, &err);
-  if (!ok && cx->written != NULL && err->code != MS_ERROR_UNAVAILABLE
-      && err->code != MS_ERROR_INTERNAL)
-    ms_storage_delete_all (call->ice->storage, cx->written, NULL);
-  g_free (cx->written);
+  gboolean ok = ice_commit_one (call, db, name, view_step, cx, &cx->written, &err);
   if (ok)
     ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE, NULL);
   else if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND) && cx->op != VIEW_REPLACE)
