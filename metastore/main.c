@@ -14,6 +14,8 @@
 #include "hms/hms.h"
 #include "server/thrift_server.h"
 #include "server/http_server.h"
+#include "server/metrics.h"
+#include "server/ops.h"
 #include "iceberg/iceberg.h"
 #include "auth/auth.h"
 #include "store/store.h"
@@ -256,7 +258,9 @@ cmd_serve (int argc, char **argv)
       ms_store_free (store);
       return die (error);
     }
+  MsMetrics *metrics = ms_metrics_new (PACKAGE_VERSION);
   MsHms *hms = ms_hms_new (store, cfg, db.warehouse);
+  hms->metrics = metrics;
   ThriftProcessor *processor = ms_hms_processor_new (hms);
   MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, hms };
   MsThriftServer *server = ms_thrift_server_new (cfg, processor, &hooks);
@@ -266,9 +270,11 @@ cmd_serve (int argc, char **argv)
     {
       ms_thrift_server_free (server);
       ms_hms_free (hms);
+      ms_metrics_free (metrics);
       ms_store_free (store);
       return die (error);
     }
+  MsOps ops = { store, metrics, server, NULL, ms_schema_available_version () };
   MsIceberg *iceberg = NULL;
   MsHttpServer *rest = NULL;
   /* metadata files and purges of the REST door */
@@ -281,6 +287,8 @@ cmd_serve (int argc, char **argv)
       ms_iceberg_set_storage_config (iceberg, &s3);
       ms_iceberg_set_metadata_cache (iceberg, cfg->rest_metadata_cache_mb);
       iceberg->auth = auth;
+      iceberg->metrics = metrics;
+      iceberg->ops = &ops;
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
                               cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };
@@ -291,12 +299,37 @@ cmd_serve (int argc, char **argv)
           ms_thrift_server_free (server);
           ms_iceberg_free (iceberg);
           ms_hms_free (hms);
+          ms_metrics_free (metrics);
           ms_store_free (store);
           return die (error);
         }
+      g_atomic_pointer_set (&ops.rest, rest);
       ms_info ("Iceberg REST catalog listening on %s port %d", cfg->bind,
                ms_http_server_port (rest));
     }
+  /* the admin listener: health and metrics without authentication */
+  MsHttpServer *admin = NULL;
+  if (cfg->admin_port >= 0)
+    {
+      MsHttpLimits limits = { cfg->bind, cfg->admin_port, 2, 64, 65536, 10, NULL, NULL };
+      admin = ms_http_server_start (&limits, ms_ops_handle, &ops, &error);
+      if (admin == NULL)
+        {
+          ms_http_server_stop (rest);
+          ms_thrift_server_stop (server);
+          ms_thrift_server_free (server);
+          ms_iceberg_free (iceberg);
+          ms_hms_free (hms);
+          ms_metrics_free (metrics);
+          ms_store_free (store);
+          return die (error);
+        }
+      ms_info ("admin endpoints (/healthz, /readyz, /metrics) listening on %s port %d", cfg->bind,
+               ms_http_server_port (admin));
+    }
+  g_autofree char *admin_text = admin ? g_strdup_printf (" admin=%s:%d", cfg->bind,
+                                                         ms_http_server_port (admin))
+                                      : g_strdup ("");
   g_autofree char *rest_text = rest ? g_strdup_printf (" rest=%s:%d", cfg->bind,
                                                        ms_http_server_port (rest))
                                     : g_strdup ("");
@@ -304,8 +337,8 @@ cmd_serve (int argc, char **argv)
   ms_info ("HMS Thrift API listening on %s port %d (%s transport, %s database); ready in %.1f ms",
            cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
            db.embedded ? "embedded" : "external", ready_ms);
-  printf ("metastore ready: thrift=%s:%d warehouse=%s%s ready_ms=%.1f\n", cfg->bind,
-          ms_thrift_server_port (server), db.warehouse, rest_text, ready_ms);
+  printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s ready_ms=%.1f\n", cfg->bind,
+          ms_thrift_server_port (server), db.warehouse, rest_text, admin_text, ready_ms);
   fflush (stdout);
 
   for (;;)
@@ -326,11 +359,13 @@ cmd_serve (int argc, char **argv)
       ms_info ("signal %d: shutting down", sig);
       break;
     }
+  ms_http_server_stop (admin);
   ms_http_server_stop (rest);
   ms_thrift_server_stop (server);
   ms_thrift_server_free (server);
   ms_iceberg_free (iceberg);
   ms_hms_free (hms);
+  ms_metrics_free (metrics);
   ms_store_free (store);
   ms_info ("stopped");
   return 0;

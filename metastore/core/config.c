@@ -72,6 +72,8 @@ const MsConfKey ms_config_keys[] = {
     "Shortest time between two fetches of the JWKS (a token with an unknown key id makes one)." },
   { "rest", "auth.jwks_ttl_s", MS_CONF_INT, "3600", OFF (rest_auth_jwks_ttl_s), 1, 31536000,
     "Age after which the cached JWKS is fetched again on its next use (removed keys stop working)." },
+  { "admin", "port", MS_CONF_INT, "-1", OFF (admin_port), -1, 65535,
+    "TCP port on server.bind of the admin listener: GET /healthz, /readyz and /metrics without authentication, for probes and scrapers (0 picks a free port, announced in the ready line as admin=ADDR:PORT; -1 turns it off). The REST port answers the same paths too, /metrics there behind REST authentication." },
   { "limits", "max_message_bytes", MS_CONF_INT64, "104857600", OFF (max_message_bytes), 1024, G_MAXINT32,
     "Largest Thrift message (call) accepted, in bytes." },
   { "limits", "max_string_bytes", MS_CONF_INT64, "16777216", OFF (max_string_bytes), 64, G_MAXINT32,

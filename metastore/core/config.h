@@ -27,6 +27,7 @@ typedef struct {
   int shutdown_grace_ms;
   /* [rest] */
   int rest_port;               /* -1: off */
+  int admin_port;              /* -1: off */
   char *rest_prefix;
   int rest_threads;
   int rest_max_connections;

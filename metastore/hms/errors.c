@@ -6,6 +6,7 @@
 #include "hms/internal.h"
 #include "core/log.h"
 #include <stdarg.h>
+#include <string.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
 /* Preferred exception types per code, best first. */
@@ -64,6 +65,22 @@ preferred (int code, GType out[5])
     }
 }
 
+/* The exception class for the metrics: the generated type's name
+ * ("ThmsNoSuchObjectExceptionType") without the prefix and the suffix, as
+ * an interned (static) string. */
+static void
+note (GType t)
+{
+  const char *name = g_type_name (t);
+  if (g_str_has_prefix (name, "Thms"))
+    name += 4;
+  gsize n = strlen (name);
+  if (n > 4 && g_str_has_suffix (name, "Type"))
+    n -= 4;
+  g_autofree char *bare = g_strndup (name, n);
+  ms_hms_note_exception (g_intern_string (bare));
+}
+
 gboolean
 hms_raise (GError *err, GError **error, ...)
 {
@@ -99,6 +116,7 @@ hms_raise (GError *err, GError **error, ...)
       if (types[i] == pref[p])
         {
           *slots[i] = g_object_new (types[i], "message", err->message, NULL);
+          note (types[i]);
           g_error_free (err);
           return FALSE;
         }
@@ -106,9 +124,11 @@ hms_raise (GError *err, GError **error, ...)
     if (types[i] == THMS_TYPE_META_EXCEPTION)
       {
         *slots[i] = g_object_new (types[i], "message", err->message, NULL);
+        note (types[i]);
         g_error_free (err);
         return FALSE;
       }
+  ms_hms_note_exception ("TApplicationException");
   g_set_error_literal (error, THRIFT_APPLICATION_EXCEPTION_ERROR,
                        THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR, err->message);
   g_error_free (err);

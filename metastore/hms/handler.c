@@ -97,9 +97,19 @@ ms_hms_processor_new (MsHms *hms)
   return p;
 }
 
-gboolean
-ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname, gint32 seqid,
-                 GError **error)
+/* The method names the processor knows ('fname' may be anything a client sent). */
+static gboolean
+known_method (ThriftProcessor *processor, const char *fname)
+{
+  ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
+  ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
+  return g_hash_table_contains (hp->process_map, fname)
+         || g_hash_table_contains (fp->process_map, fname);
+}
+
+static gboolean
+dispatch (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gchar *fname,
+          gint32 seqid, GError **error)
 {
   /* Two c_glib 0.17 traps meet here. Its dispatchers take ownership of the
    * name on every path (the generated ones free a known method's name, the
@@ -108,11 +118,8 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
    * class, which for our derived processor is itself: an unknown name would
    * recurse forever. So a name neither service knows goes straight to the
    * base dispatcher. */
-  ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
-  ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
   /* the hot table reads and partition listings skip the generated object
    * model (table_wire.c, partition_wire.c) */
-  MsHms *hms = MS_HMS_HANDLER (hp->handler)->hms;
   gboolean handled = FALSE;
   gboolean ok = hms_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
   if (!handled)
@@ -123,7 +130,7 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
       return ok;
     }
   ThriftDispatchProcessorClass *klass;
-  if (g_hash_table_contains (hp->process_map, fname) || g_hash_table_contains (fp->process_map, fname))
+  if (known_method (processor, fname))
     klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);
   else
     {
@@ -132,6 +139,39 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
     }
   return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
                                seqid, error);
+}
+
+gboolean
+ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname, gint32 seqid,
+                 GError **error)
+{
+  ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
+  MsHms *hms = MS_HMS_HANDLER (hp->handler)->hms;
+  /* the metrics label: a known method's name, "unknown" for anything else
+   * (a client must not be able to create series at will) */
+  char method[128];
+  g_strlcpy (method, known_method (processor, fname) ? fname : "unknown", sizeof method);
+  MsHmsSession *session = ms_hms_session_current ();
+  if (session)
+    session->exception = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = dispatch (processor, hms, protocol, fname, seqid, error);
+  gint64 took = g_get_monotonic_time () - t0;
+  const char *exception = session ? session->exception : NULL;
+  if (exception == NULL && g_str_equal (method, "unknown"))
+    exception = "TApplicationException";
+  ms_metrics_thrift_call (hms->metrics, method, took, exception);
+  ms_debug ("%s took %.3f ms%s%s", method, (double) took / 1000.0, exception ? ": " : "",
+            exception ? exception : "");
+  return ok;
+}
+
+void
+ms_hms_note_exception (const char *type)
+{
+  MsHmsSession *s = ms_hms_session_current ();
+  if (s != NULL)
+    s->exception = type;
 }
 
 gpointer

@@ -13,6 +13,7 @@
 #include <thrift/c_glib/protocol/thrift_protocol.h>
 #include "core/config.h"
 #include "store/store.h"
+#include "server/metrics.h"
 
 typedef struct _MsThriftServer MsThriftServer;
 
@@ -23,6 +24,7 @@ typedef struct {
   char *warehouse;            /* root URI of the default catalog */
   gint64 started;             /* unix seconds, for aliveSince */
   MsThriftServer *server;     /* for counters; may be NULL */
+  MsMetrics *metrics;         /* per-method requests and errors; may be NULL */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
 } MsHms;
@@ -32,6 +34,8 @@ typedef struct {
   char *peer;
   char *user;                 /* from set_ugi */
   GHashTable *meta_conf;      /* setMetaConf overrides */
+  const char *exception;      /* class of the exception the current call
+                                 answered with (static), or NULL */
 } MsHmsSession;
 
 MsHms *ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse);
@@ -49,3 +53,6 @@ gpointer ms_hms_session_new (gpointer hms, guint64 conn_id, const char *peer);
 void ms_hms_session_free (gpointer session);
 /* The calling worker's session (NULL outside a call). */
 MsHmsSession *ms_hms_session_current (void);
+/* Note that the current call answers with exception class 'type' (a static
+ * string such as "NoSuchObjectException"), for the error metrics. */
+void ms_hms_note_exception (const char *type);

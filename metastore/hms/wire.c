@@ -234,6 +234,7 @@ hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid, c
                  gint16 id, const char *field, const char *type, const char *message,
                  GError **error)
 {
+  ms_hms_note_exception (g_intern_string (type));
   Wire wire = { p, error, TRUE }, *w = &wire;
   W_DO (thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error));
   hms_wire_struct_begin (w, result_name);
@@ -252,6 +253,7 @@ gboolean
 hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *message,
                      GError **error)
 {
+  ms_hms_note_exception ("TApplicationException");
   if (thrift_protocol_write_message_begin (p, method, T_EXCEPTION, seqid, error) < 0)
     return FALSE;
   ThriftApplicationException *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type",

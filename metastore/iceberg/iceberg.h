@@ -8,6 +8,8 @@
 #include "store/store.h"
 #include "storage/storage.h"
 #include "auth/auth.h"
+#include "server/metrics.h"
+#include "server/ops.h"
 
 typedef struct _IceMdCache IceMdCache;
 
@@ -21,6 +23,8 @@ typedef struct {
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
   MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */
+  MsMetrics *metrics;          /* not owned; NULL: no metrics */
+  MsOps *ops;                  /* not owned; NULL: no /healthz, /readyz, /metrics */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

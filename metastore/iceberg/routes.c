@@ -144,10 +144,43 @@ match (const char *pattern, char **segments, char ***ns, const char **name)
   return TRUE;
 }
 
-void
-ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
+/* The metrics label of a request: its route pattern, never the raw path.
+ * Caller frees. */
+static char *
+route_label (MsIceberg *ice, char **seg, const char *method, gboolean *is_commit)
 {
-  MsIceberg *ice = user;
+  *is_commit = FALSE;
+  if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
+    return g_strdup ("unmatched");
+  seg++;
+  if (ice_oauth_is_token_path (seg))
+    return g_strdup ("/v1/oauth/tokens");
+  if (seg[0] != NULL && g_str_equal (seg[0], "config") && seg[1] == NULL)
+    return g_strdup ("/v1/config");
+  if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
+    seg++;
+  else if (ice->prefix == NULL && seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
+    seg++;
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      char **ns = NULL;
+      const char *name = NULL;
+      if (!match (routes[i].pattern, seg, &ns, &name))
+        continue;
+      g_strfreev (ns);
+      if (!g_str_equal (routes[i].method, method))
+        continue;
+      *is_commit = routes[i].handler == ice_table_commit
+                   || routes[i].handler == ice_transaction_commit;
+      return g_strconcat ("/v1/{prefix}/", routes[i].pattern, NULL);
+    }
+  return g_strdup ("unmatched");
+}
+
+/* Route a request (after the operations endpoints). */
+static void
+dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
+{
   IceCall call = { ice, req, NULL, NULL };
   char **seg = req->segments;
   if (req->body_too_large)
@@ -195,4 +228,66 @@ ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp
     return ice_reply_error (resp, 405, "MethodNotAllowedException", "%s is not allowed here",
                             req->method);
   ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
+}
+
+/* A client's X-Request-Id is kept when it is short and plain (it goes into
+ * log lines and a reply header); otherwise a new one is made. */
+static gboolean
+usable_request_id (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 128)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && !strchr ("-_.:/+=@", *p))
+      return FALSE;
+  return TRUE;
+}
+
+/* The operations endpoints on the REST port: /healthz and /readyz before
+ * authentication, /metrics after it. TRUE when 'req' was one of them. */
+static gboolean
+ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp, char **label)
+{
+  if (ice->ops == NULL)
+    return FALSE;
+  MsOpsEndpoint which = ms_ops_endpoint (req);
+  if (which == MS_OPS_NONE)
+    return FALSE;
+  *label = g_strdup (which == MS_OPS_HEALTH ? "/healthz"
+                     : which == MS_OPS_READY ? "/readyz" : "/metrics");
+  IceCall call = { ice, req, NULL, NULL };
+  if (which == MS_OPS_METRICS && !ice_auth_check (&call, resp))
+    return TRUE;
+  ms_ops_answer (ice->ops, which, req, resp);
+  return TRUE;
+}
+
+void
+ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
+{
+  MsIceberg *ice = user;
+  gint64 t0 = g_get_monotonic_time ();
+  const char *sent = ms_http_request_header (req, "X-Request-Id");
+  g_autofree char *rid = usable_request_id (sent) ? g_strdup (sent)
+                         : ice->metrics ? ms_metrics_next_request_id (ice->metrics)
+                                        : g_uuid_string_random ();
+  ms_log_set_request_id (rid);
+  g_autofree char *label = NULL;
+  gboolean is_commit = FALSE;
+  if (!ops_endpoint (ice, req, resp, &label))
+    {
+      label = route_label (ice, req->segments, req->method, &is_commit);
+      dispatch (ice, req, resp);
+    }
+  ms_http_response_header (resp, "X-Request-Id", rid);
+  gint64 took = g_get_monotonic_time () - t0;
+  ms_metrics_rest_request (ice->metrics, req->method, label, resp->status, took);
+  if (is_commit && (resp->status == 200 || resp->status == 204))
+    ms_metrics_iceberg_commit (ice->metrics, FALSE);
+  else if (is_commit && resp->status == 409 && resp->body
+           && strstr (resp->body, "\"CommitFailedException\"") != NULL)
+    ms_metrics_iceberg_commit (ice->metrics, TRUE);
+  /* the route pattern, not the path: no names, no query string, no tokens */
+  ms_debug ("%s %s -> %d in %.3f ms", req->method, label, resp->status, (double) took / 1000.0);
+  ms_log_set_request_id (NULL);
 }

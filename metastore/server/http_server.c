@@ -282,6 +282,14 @@ ms_http_server_port (MsHttpServer *s)
   return s->port;
 }
 
+int
+ms_http_server_connections (MsHttpServer *s)
+{
+  const union MHD_DaemonInfo *info =
+      MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+  return info ? (int) info->num_connections : -1;
+}
+
 void
 ms_http_server_stop (MsHttpServer *s)
 {

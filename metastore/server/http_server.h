@@ -53,5 +53,7 @@ typedef struct _MsHttpServer MsHttpServer;
 MsHttpServer *ms_http_server_start (const MsHttpLimits *limits, MsHttpHandler handler,
                                     gpointer user, GError **error);
 int ms_http_server_port (MsHttpServer *s);
+/* Connections open now. */
+int ms_http_server_connections (MsHttpServer *s);
 /* Stop accepting, finish requests in flight, free. */
 void ms_http_server_stop (MsHttpServer *s);

@@ -34,3 +34,17 @@ ms_store_ping (MsStore *s, GError **error)
   g_autoptr (PGresult) r = ms_pg_exec (c, &ping, 0, NULL, error);
   return r != NULL;
 }
+
+int
+ms_store_ready_version (MsStore *s, GError **error)
+{
+  static const MsSql q = { "ready_version",
+                           "SELECT coalesce(max(version), 0) FROM ms_schema_version" };
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return -1;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &q, 0, NULL, error);
+  if (r == NULL)
+    return -1;
+  return atoi (PQgetvalue (r, 0, 0));
+}

@@ -26,6 +26,9 @@ void ms_store_free (MsStore *store);
 
 /* One round trip to PostgreSQL (readiness). */
 gboolean ms_store_ping (MsStore *store, GError **error);
+/* The schema version in one round trip (readiness): -1 with 'error' set
+ * when PostgreSQL or the version table cannot be read. */
+int ms_store_ready_version (MsStore *store, GError **error);
 
 /* ---- catalogs (catalog.c) ---- */
 gboolean ms_store_catalog_create (MsStore *store, const MsCatalog *cat, GError **error);
