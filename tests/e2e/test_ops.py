@@ -254,7 +254,14 @@ def test_metrics_unknown_thrift_method(metastore_factory):
         c._oprot.writeMessageEnd()
         c._oprot.trans.flush()
         c._iprot.readMessageBegin()
-    _, s = scrape(port)
+    # the call is counted once its reply is written: the client may read the
+    # reply first, so look again for a bounded while
+    for _ in range(100):
+        _, s = scrape(port)
+        if value(s, "metastore_thrift_errors_total", method="unknown",
+                 exception="TApplicationException") == 1:
+            break
+        time.sleep(0.02)
     assert value(s, "metastore_thrift_errors_total", method="unknown",
                  exception="TApplicationException") == 1
     assert not [l for n, l, _ in s if l.get("method", "").startswith("no_such_method_")]
