@@ -312,6 +312,41 @@ def test_values_match_the_schema():
         assert errs, bad[i]
 
 
+def k8s_validate(docs):
+    """kubernetes-models' API schemas (tests/node/k8s_validate.mjs) on each object."""
+    require_node()
+    r = subprocess.run(["node", os.path.join(NODE_DIR, "k8s_validate.mjs")], input=json.dumps(docs),
+                       cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_SETS))
+def test_rendered_manifests_match_kubernetes_schemas(case):
+    docs = objects(VALUE_SETS[case])
+    res = k8s_validate(docs)
+    assert len(res) == len(docs)
+    for d, r in zip(docs, res):
+        if d["kind"] in ("ServiceMonitor", "Cluster"):  # CRDs: no schema bundled
+            assert r.get("skipped"), r
+        else:
+            assert r.get("ok") is True, r
+
+
+def test_kubernetes_schema_check_rejects_bad_objects():
+    dep = one(objects(), "Deployment")
+    bad_port = json.loads(json.dumps(dep))
+    bad_port["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = "9083"
+    no_selector = json.loads(json.dumps(dep))
+    del no_selector["spec"]["selector"]
+    svc = one(objects(), "Service")
+    bad_svc = json.loads(json.dumps(svc))
+    bad_svc["spec"]["ports"][0]["port"] = "thrift"
+    res = k8s_validate([bad_port, no_selector, bad_svc])
+    assert [r["ok"] for r in res] == [False, False, False], res
+    assert "containerPort" in res[0]["errors"] and "selector" in res[1]["errors"]
+
+
 # ---- the chart: what it renders -------------------------------------------------
 
 def test_default_render_objects():
