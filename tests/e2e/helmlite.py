@@ -8,6 +8,7 @@ Anything else is an error, so a template that strays outside the subset
 fails the tests instead of rendering wrongly."""
 import base64
 import copy
+import decimal
 import hashlib
 import json
 import os
@@ -185,15 +186,59 @@ def truthy(v):
                 or (isinstance(v, (str, list, dict, tuple)) and len(v) == 0))
 
 
+def go_float(f):
+    """A number as Go prints a float64 with %v (Helm reads every number of
+    the values as float64): strconv's 'g' with the shortest precision, which
+    switches to the exponent form below 1e-4 and from 1e6 on (1e+06,
+    1.6777216e+07)."""
+    if f == 0:
+        return "0"
+    sign, digits, exp = decimal.Decimal(repr(float(f))).normalize().as_tuple()
+    digits = "".join(map(str, digits))  # normalized: no trailing zeros
+    x = len(digits) + exp - 1
+    neg = "-" if sign else ""
+    if x < -4 or x >= 6:
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return "%s%se%s%02d" % (neg, mant, "-" if x < 0 else "+", abs(x))
+    if exp >= 0:
+        return neg + digits + "0" * exp
+    point = len(digits) + exp
+    if point > 0:
+        return neg + digits[:point] + "." + digits[point:]
+    return neg + "0." + "0" * (-point) + digits
+
+
+class GoInt(int):
+    """An int64 (from int64): printed as an integer, unlike values' float64."""
+
+
+def go_kind(v):
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, GoInt):
+        return "int64"
+    if isinstance(v, (int, float)):
+        return "float64"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map"
+    if isinstance(v, list):
+        return "slice"
+    return "invalid"
+
+
 def gostr(v):
+    if isinstance(v, GoInt):
+        return str(int(v))
     if v is None:
         return ""
     if v is True:
         return "true"
     if v is False:
         return "false"
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-        return str(int(v))
+    if isinstance(v, (int, float)):
+        return go_float(v)
     if isinstance(v, dict):
         return "map[" + " ".join("%s:%s" % (k, gostr(v[k])) for k in sorted(v)) + "]"
     if isinstance(v, (list, tuple)):
@@ -264,6 +309,8 @@ FUNCS = {
     "required": _required,
     "fail": _fail,
     "int": lambda v: int(v or 0),
+    "int64": lambda v: GoInt(int(v or 0)),
+    "kindIs": lambda kind, v: kind == go_kind(v),
     "toString": gostr,
     "trim": lambda s: s.strip(),
     "upper": lambda s: s.upper(),

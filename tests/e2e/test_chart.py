@@ -36,7 +36,7 @@ FULL = {
     "database": {"url": "host=pg.db.svc dbname=hms user=hms sslmode=require", "password": "PGPWVALUE"},
     "s3": {"accessKey": "AKIAEXAMPLE", "secretKey": "S3SECRETVALUE"},
     "restAuth": {"oauthClients": "spark:s3cret", "tokenSecret": "x" * 40},
-    "config": {"rest": {"auth": "oauth", "oauth.token_ttl_s": 600},
+    "config": {"rest": {"auth": "oauth", "oauth.token_ttl_s": 600, "max_body_bytes": 33554432},
                "server": {"workers": 16}, "log": {"level": "debug"}},
     "autoscaling": {"enabled": True},
     "serviceMonitor": {"enabled": True, "labels": {"release": "prom"}},
@@ -214,7 +214,8 @@ def test_dockerfile_stages_and_runtime():
     hc = [r for w, r in runtime if w == "HEALTHCHECK"]
     assert len(hc) == 1 and "CMD curl -fsS" in hc[0]
     env = " ".join(r for w, r in runtime if w == "ENV")
-    assert "/healthz" in env
+    # the admin port's /healthz: no REST authentication in the way
+    assert "METASTORE_ADMIN_PORT=9090" in env and "http://127.0.0.1:9090/healthz" in env
     labels = " ".join(r for w, r in runtime if w == "LABEL")
     assert "org.opencontainers.image.title" in labels
     assert "WITH_POSTGRESQL" in run_rt and ("ARG", "WITH_POSTGRESQL=0") in runtime
@@ -415,6 +416,7 @@ def test_configmap_renders_config_groups():
     assert conf["server"]["thrift_port"] == "9083" and conf["server"]["workers"] == "16"
     assert conf["rest"]["port"] == "8181" and conf["rest"]["auth"] == "oauth"
     assert conf["rest"]["oauth.token_ttl_s"] == "600"
+    assert conf["rest"]["max_body_bytes"] == "33554432"  # not Go's 3.3554432e+07
     assert conf["admin"]["port"] == "9090"
     assert conf["database"]["url"] == "host=pg.db.svc dbname=hms user=hms sslmode=require"
     assert conf["s3"]["path_style"] == "true" and conf["warehouse"]["root"] == "s3://warehouse/"
@@ -600,6 +602,9 @@ def test_helmlite_subset():
     assert r("{{ with .Values.m }}{{ toYaml . | nindent 2 }}{{ end }}", {"m": {"k": [1]}}) == "\n  k:\n  - 1"
     assert r('{{ printf "%s-%v" "a" 3 | trunc 3 }}') == "a-3"
     assert r('{{ default "d" .Values.none }}{{ has "a" (list "a" "b") }}') == "dtrue"
+    # values' numbers are float64 in Helm, printed as Go prints them
+    assert r("{{ .Values.n }} {{ .Values.m }} {{ .Values.m | int64 }} {{ kindIs \"float64\" .Values.n }}",
+             {"n": 9083, "m": 16777216}) == "9083 1.6777216e+07 16777216 true"
     with pytest.raises(helmlite.TemplateError):
         r("{{ .Values.a.b }}")
     with pytest.raises(helmlite.TemplateError):

@@ -65,6 +65,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/* A value of metastore.conf. Helm reads numbers in values as float64, which Go prints as 1.6777216e+07 from 1e6 on: whole numbers are written as integers. */}}
+{{- define "metastore.confValue" -}}
+{{- if kindIs "float64" . }}
+{{- int64 . }}
+{{- else }}
+{{- . }}
+{{- end }}
+{{- end }}
+
 {{/* metastore.conf: the chart's keys, then every group and key of .Values.config (a GKeyFile). */}}
 {{- define "metastore.conf" -}}
 # metastore.conf rendered by the metastore Helm chart
@@ -72,28 +81,28 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 bind = 0.0.0.0
 thrift_port = {{ .Values.ports.thrift }}
 {{- range $k, $v := .Values.config.server }}
-{{ $k }} = {{ $v }}
+{{ $k }} = {{ include "metastore.confValue" $v }}
 {{- end }}
 [rest]
 port = {{ .Values.ports.rest }}
 {{- range $k, $v := .Values.config.rest }}
-{{ $k }} = {{ $v }}
+{{ $k }} = {{ include "metastore.confValue" $v }}
 {{- end }}
 [admin]
 port = {{ .Values.ports.admin }}
 {{- range $k, $v := .Values.config.admin }}
-{{ $k }} = {{ $v }}
+{{ $k }} = {{ include "metastore.confValue" $v }}
 {{- end }}
 [database]
 url = {{ include "metastore.databaseUrl" . }}
 {{- range $k, $v := .Values.config.database }}
-{{ $k }} = {{ $v }}
+{{ $k }} = {{ include "metastore.confValue" $v }}
 {{- end }}
 {{- range $group, $keys := .Values.config }}
 {{- if not (has $group (list "server" "rest" "admin" "database")) }}
 [{{ $group }}]
 {{- range $k, $v := $keys }}
-{{ $k }} = {{ $v }}
+{{ $k }} = {{ include "metastore.confValue" $v }}
 {{- end }}
 {{- end }}
 {{- end }}
