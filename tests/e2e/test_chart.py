@@ -29,7 +29,7 @@ BIN = os.environ.get("METASTORE_BIN") or os.path.join(TOP, "metastore", "metasto
 
 # admin.port comes with the health/metrics work (issue 6); until the binary
 # knows it, the chart's [admin] group is the one group it may not know.
-PENDING_KEYS = {"admin.port"}
+PENDING_KEYS = set()
 
 FULL = {
     "replicaCount": 3,
