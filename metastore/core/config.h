@@ -25,6 +25,10 @@ typedef struct {
   int write_timeout_ms;
   int idle_timeout_s;
   int shutdown_grace_ms;
+  char *tls_cert;              /* Thrift TLS; NULL: plain TCP */
+  char *tls_key;
+  char *tls_client_ca;         /* NULL: no client certificates */
+  char *tls_min_version;       /* "1.2" or "1.3" */
   /* [rest] */
   int rest_port;               /* -1: off */
   char *rest_prefix;
