@@ -283,7 +283,8 @@ cmd_serve (int argc, char **argv)
       iceberg->auth = auth;
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
-                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };
+                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key,
+                              cfg->rest_tls_client_ca };
       rest = ms_http_server_start (&limits, ms_iceberg_handle, iceberg, &error);
       if (rest == NULL)
         {

@@ -60,6 +60,8 @@ const MsConfKey ms_config_keys[] = {
     "PEM certificate (chain) file: with rest.tls_key set, the REST door speaks HTTPS only (libmicrohttpd's TLS). Unset: plain HTTP." },
   { "rest", "tls_key", MS_CONF_STRING, NULL, OFF (rest_tls_key), 0, 0,
     "PEM private key file of rest.tls_cert." },
+  { "rest", "tls_client_ca", MS_CONF_STRING, NULL, OFF (rest_tls_client_ca), 0, 0,
+    "PEM file of CA certificates: when set (with rest.tls_cert), every REST request must come over a connection whose client certificate one of them signed; others are answered 403. Unset: client certificates are not asked for." },
   { "rest", "auth", MS_CONF_STRING, "auto", OFF (rest_auth), 0, 0,
     "Authentication of the REST door: 'oauth' (every route but POST /v1/oauth/tokens needs a Bearer token: one issued by /v1/oauth/tokens to a client of rest.oauth.clients, or a JWT of the identity provider of rest.auth.jwks_url), 'none', or 'auto': none on the embedded default database, oauth on any configured database.url." },
   { "rest", "oauth.clients", MS_CONF_STRING, NULL, OFF (rest_oauth_clients), 0, 0,

@@ -40,6 +40,7 @@ typedef struct {
   char *rest_allowed_locations;
   char *rest_tls_cert;
   char *rest_tls_key;
+  char *rest_tls_client_ca;    /* NULL: no client certificates */
   char *rest_auth;             /* "none", "oauth" or "auto" */
   char *rest_oauth_clients;    /* "id:secret,id2:sha256:<hex>"; a secret */
   char *rest_oauth_token_secret; /* HMAC key of issued tokens; a secret */
