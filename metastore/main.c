@@ -291,7 +291,8 @@ cmd_serve (int argc, char **argv)
       iceberg->ops = &ops;
       MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
                               cfg->rest_max_connections, cfg->rest_max_body_bytes,
-                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key };
+                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key,
+                              cfg->rest_tls_client_ca };
       rest = ms_http_server_start (&limits, ms_iceberg_handle, iceberg, &error);
       if (rest == NULL)
         {
@@ -334,8 +335,10 @@ cmd_serve (int argc, char **argv)
                                                        ms_http_server_port (rest))
                                     : g_strdup ("");
   double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
-  ms_info ("HMS Thrift API listening on %s port %d (%s transport, %s database); ready in %.1f ms",
+  ms_info ("HMS Thrift API listening on %s port %d (%s transport%s, %s database); ready in %.1f ms",
            cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
+           !ms_thrift_server_tls (server) ? ""
+           : cfg->tls_client_ca ? " over TLS, client certificates required" : " over TLS",
            db.embedded ? "embedded" : "external", ready_ms);
   printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s ready_ms=%.1f\n", cfg->bind,
           ms_thrift_server_port (server), db.warehouse, rest_text, admin_text, ready_ms);
@@ -353,7 +356,13 @@ cmd_serve (int argc, char **argv)
           if (fresh == NULL)
             ms_warn ("SIGHUP: configuration not reloaded: %s", rerr->message);
           else
-            ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+            {
+              ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+              if (!ms_thrift_server_reload_tls (server, fresh, &rerr))
+                ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
+              else if (ms_thrift_server_tls (server))
+                ms_info ("SIGHUP: Thrift TLS certificate reloaded from %s", fresh->tls_cert);
+            }
           continue;
         }
       ms_info ("signal %d: shutting down", sig);

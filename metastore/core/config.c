@@ -32,6 +32,14 @@ const MsConfKey ms_config_keys[] = {
     "Close a connection idle this long between calls (0 = never). Hive and Trino clients reconnect on their own." },
   { "server", "shutdown_grace_ms", MS_CONF_INT, "10000", OFF (shutdown_grace_ms), 0, 600000,
     "On SIGTERM/SIGINT, how long calls in flight may take to finish." },
+  { "server", "tls_cert", MS_CONF_STRING, NULL, OFF (tls_cert), 0, 0,
+    "PEM certificate (chain) file: with server.tls_key set, the Thrift port speaks TLS only (OpenSSL). SIGHUP re-reads it for new connections. Unset: plain TCP." },
+  { "server", "tls_key", MS_CONF_STRING, NULL, OFF (tls_key), 0, 0,
+    "PEM private key file of server.tls_cert (re-read on SIGHUP)." },
+  { "server", "tls_client_ca", MS_CONF_STRING, NULL, OFF (tls_client_ca), 0, 0,
+    "PEM file of CA certificates: when set, Thrift clients must present a certificate signed by one of them (mutual TLS). Unset: client certificates are not asked for." },
+  { "server", "tls_min_version", MS_CONF_STRING, "1.2", OFF (tls_min_version), 0, 0,
+    "Oldest TLS version the Thrift port accepts: '1.2' or '1.3'." },
   { "rest", "port", MS_CONF_INT, "8181", OFF (rest_port), -1, 65535,
     "TCP port of the Iceberg REST catalog on server.bind (0 picks a free port and logs it; -1 turns the REST door off)." },
   { "rest", "prefix", MS_CONF_STRING, NULL, OFF (rest_prefix), 0, 0,
@@ -52,6 +60,8 @@ const MsConfKey ms_config_keys[] = {
     "PEM certificate (chain) file: with rest.tls_key set, the REST door speaks HTTPS only (libmicrohttpd's TLS). Unset: plain HTTP." },
   { "rest", "tls_key", MS_CONF_STRING, NULL, OFF (rest_tls_key), 0, 0,
     "PEM private key file of rest.tls_cert." },
+  { "rest", "tls_client_ca", MS_CONF_STRING, NULL, OFF (rest_tls_client_ca), 0, 0,
+    "PEM file of CA certificates: when set (with rest.tls_cert), every REST request must come over a connection whose client certificate one of them signed; others are answered 403. Unset: client certificates are not asked for." },
   { "rest", "auth", MS_CONF_STRING, "auto", OFF (rest_auth), 0, 0,
     "Authentication of the REST door: 'oauth' (every route but POST /v1/oauth/tokens needs a Bearer token: one issued by /v1/oauth/tokens to a client of rest.oauth.clients, or a JWT of the identity provider of rest.auth.jwks_url), 'none', or 'auto': none on the embedded default database, oauth on any configured database.url." },
   { "rest", "oauth.clients", MS_CONF_STRING, NULL, OFF (rest_oauth_clients), 0, 0,
@@ -300,6 +310,18 @@ ms_config_validate (MsConfig *cfg, GError **error)
                     "log.format must be 'text' or 'json', not '%s'", cfg->log_format);
   if (cfg->bind == NULL)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "server.bind must not be empty");
+  if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "server.tls_cert and server.tls_key must be set together (%s is missing)",
+                    cfg->tls_cert == NULL ? "server.tls_cert" : "server.tls_key");
+  if (cfg->tls_client_ca != NULL && cfg->tls_cert == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "server.tls_client_ca needs server.tls_cert and server.tls_key");
+  if (cfg->tls_min_version == NULL
+      || (!g_str_equal (cfg->tls_min_version, "1.2") && !g_str_equal (cfg->tls_min_version, "1.3")))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "server.tls_min_version must be '1.2' or '1.3', not '%s'",
+                    cfg->tls_min_version ? cfg->tls_min_version : "");
   if (cfg->data_dir == NULL)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "embedded.data_dir must not be empty");
   if ((cfg->s3_access_key == NULL) != (cfg->s3_secret_key == NULL))

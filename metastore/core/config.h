@@ -25,6 +25,10 @@ typedef struct {
   int write_timeout_ms;
   int idle_timeout_s;
   int shutdown_grace_ms;
+  char *tls_cert;              /* Thrift TLS; NULL: plain TCP */
+  char *tls_key;
+  char *tls_client_ca;         /* NULL: no client certificates */
+  char *tls_min_version;       /* "1.2" or "1.3" */
   /* [rest] */
   int rest_port;               /* -1: off */
   int admin_port;              /* -1: off */
@@ -37,6 +41,7 @@ typedef struct {
   char *rest_allowed_locations;
   char *rest_tls_cert;
   char *rest_tls_key;
+  char *rest_tls_client_ca;    /* NULL: no client certificates */
   char *rest_auth;             /* "none", "oauth" or "auto" */
   char *rest_oauth_clients;    /* "id:secret,id2:sha256:<hex>"; a secret */
   char *rest_oauth_token_secret; /* HMAC key of issued tokens; a secret */

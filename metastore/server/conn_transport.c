@@ -1,13 +1,22 @@
 /*
  * conn_transport.c: socket I/O for one connection (see conn_transport.h).
- * EINTR is retried everywhere; SIGPIPE cannot happen (MSG_NOSIGNAL).
+ * EINTR is retried everywhere; SIGPIPE cannot happen (MSG_NOSIGNAL; the
+ * TLS socket BIO writes with write(), so `serve` ignores SIGPIPE).
+ *
+ * With TLS every byte goes through SSL_read/SSL_write on the same
+ * non-blocking socket: WANT_READ/WANT_WRITE wait with the same poll and
+ * timeouts as plain reads and writes, and OpenSSL's own buffered record
+ * bytes count as "buffered" for ms_conn_transport_has_buffered().
  */
 #include "server/conn_transport.h"
+#include "server/tls.h"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <limits.h>
+#include <openssl/err.h>
 
 #define READ_BUF 16384
 #define WRITE_FLUSH_AT 65536
@@ -23,6 +32,9 @@ struct _MsConnTransport {
   GByteArray *wbuf;
   gint64 msg_bytes;
   gboolean clean_eof;
+  SSL *ssl;                   /* NULL: plain TCP */
+  gboolean tls_ready;         /* handshake done */
+  gboolean tls_broken;        /* a fatal TLS error happened: no close_notify */
 };
 
 G_DEFINE_TYPE (MsConnTransport, ms_conn_transport, THRIFT_TYPE_TRANSPORT)
@@ -34,12 +46,11 @@ fail (GError **error, int code, const char *msg)
   return FALSE;
 }
 
-/* Wait for 'events' on the socket up to 'timeout_ms'. */
+/* Wait for 'events' on the socket until the monotonic time 'deadline'. */
 static gboolean
-wait_fd (MsConnTransport *t, short events, int timeout_ms, GError **error)
+wait_until (MsConnTransport *t, short events, gint64 deadline, GError **error)
 {
   struct pollfd p = { .fd = t->fd, .events = events };
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   for (;;)
     {
       int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
@@ -55,10 +66,93 @@ wait_fd (MsConnTransport *t, short events, int timeout_ms, GError **error)
     }
 }
 
+/* Wait for 'events' on the socket up to 'timeout_ms'. */
+static gboolean
+wait_fd (MsConnTransport *t, short events, int timeout_ms, GError **error)
+{
+  return wait_until (t, events, g_get_monotonic_time () + (gint64) timeout_ms * 1000, error);
+}
+
+/* After SSL_read/SSL_write/SSL_do_handshake returned r <= 0: wait for the
+ * socket as OpenSSL asks (TRUE: retry) or set 'error' (FALSE). 'code' is
+ * the Thrift transport error code to use; *closed tells a clean close. */
+static gboolean
+tls_wait (MsConnTransport *t, int r, gint64 deadline, int code, gboolean *closed, GError **error)
+{
+  int e = SSL_get_error (t->ssl, r);
+  int saved = errno;
+  char why[256];
+  switch (e)
+    {
+    case SSL_ERROR_WANT_READ:
+      return wait_until (t, POLLIN, deadline, error);
+    case SSL_ERROR_WANT_WRITE:
+      return wait_until (t, POLLOUT, deadline, error);
+    case SSL_ERROR_ZERO_RETURN:
+      *closed = TRUE;
+      return fail (error, code, "connection closed by the client");
+    case SSL_ERROR_SYSCALL:
+      t->tls_broken = TRUE;
+      if (ERR_peek_error () == 0)
+        {
+          ERR_clear_error ();
+          if (saved == 0 || saved == ECONNRESET || saved == EPIPE)
+            {
+              *closed = TRUE;
+              return fail (error, code, "connection closed by the client");
+            }
+          return fail (error, code, g_strerror (saved));
+        }
+      return fail (error, code, ms_tls_error_text (why, sizeof why, "TLS error"));
+    default:
+      t->tls_broken = TRUE;
+      return fail (error, code, ms_tls_error_text (why, sizeof why, "TLS error"));
+    }
+}
+
+static gssize
+tls_recv_some (MsConnTransport *t, void *dst, gsize len, GError **error)
+{
+  for (;;)
+    {
+      ERR_clear_error ();
+      int n = SSL_read (t->ssl, dst, (int) MIN (len, (gsize) INT_MAX));
+      if (n > 0)
+        return n;
+      gboolean closed = FALSE;
+      gint64 deadline = g_get_monotonic_time () + (gint64) t->limits.read_timeout_ms * 1000;
+      if (!tls_wait (t, n, deadline, THRIFT_TRANSPORT_ERROR_RECEIVE, &closed, error))
+        return -1;
+    }
+}
+
+static gboolean
+tls_send_all (MsConnTransport *t, const guint8 *p, gsize len, GError **error)
+{
+  while (len > 0)
+    {
+      ERR_clear_error ();
+      int n = SSL_write (t->ssl, p, (int) MIN (len, (gsize) INT_MAX));
+      if (n > 0)
+        {
+          p += n;
+          len -= (gsize) n;
+          continue;
+        }
+      gboolean closed = FALSE;
+      gint64 deadline = g_get_monotonic_time () + (gint64) t->limits.write_timeout_ms * 1000;
+      if (!tls_wait (t, n, deadline, THRIFT_TRANSPORT_ERROR_SEND, &closed, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Read at least one byte from the socket into dst (up to len). */
 static gssize
 recv_some (MsConnTransport *t, void *dst, gsize len, GError **error)
 {
+  if (t->ssl != NULL)
+    return tls_recv_some (t, dst, len, error);
   for (;;)
     {
       ssize_t n = recv (t->fd, dst, len, 0);
@@ -173,6 +267,8 @@ conn_read_all (ThriftTransport *transport, gpointer buf, guint32 len, GError **e
 static gboolean
 send_all (MsConnTransport *t, const guint8 *p, gsize len, GError **error)
 {
+  if (t->ssl != NULL)
+    return tls_send_all (t, p, len, error);
   while (len > 0)
     {
       ssize_t n = send (t->fd, p, len, MSG_NOSIGNAL);
@@ -246,7 +342,7 @@ conn_peek (ThriftTransport *transport, GError **error)
 {
   (void) error;
   MsConnTransport *t = MS_CONN_TRANSPORT (transport);
-  if (t->rpos < t->rlen)
+  if (t->rpos < t->rlen || (t->ssl != NULL && SSL_has_pending (t->ssl)))
     return TRUE;
   struct pollfd p = { .fd = t->fd, .events = POLLIN };
   return poll (&p, 1, 0) > 0;
@@ -274,6 +370,8 @@ ms_conn_transport_finalize (GObject *obj)
   MsConnTransport *t = MS_CONN_TRANSPORT (obj);
   g_free (t->rbuf);
   g_byte_array_unref (t->wbuf);
+  if (t->ssl != NULL)
+    SSL_free (t->ssl);        /* the socket is closed by the server, not here */
   G_OBJECT_CLASS (ms_conn_transport_parent_class)->finalize (obj);
 }
 
@@ -328,7 +426,63 @@ gboolean ms_conn_transport_clean_eof (MsConnTransport *t) { return t->clean_eof;
 gboolean
 ms_conn_transport_has_buffered (MsConnTransport *t)
 {
-  return t->rpos < t->rlen;
+  return t->rpos < t->rlen || (t->ssl != NULL && SSL_has_pending (t->ssl));
+}
+
+gboolean
+ms_conn_transport_readable (MsConnTransport *t)
+{
+  return conn_peek (THRIFT_TRANSPORT (t), NULL);
+}
+
+void
+ms_conn_transport_set_tls (MsConnTransport *t, SSL *ssl)
+{
+  g_return_if_fail (t->ssl == NULL);
+  t->ssl = ssl;
+  t->tls_ready = FALSE;
+}
+
+gboolean
+ms_conn_transport_needs_handshake (MsConnTransport *t)
+{
+  return t->ssl != NULL && !t->tls_ready;
+}
+
+gboolean
+ms_conn_transport_handshake (MsConnTransport *t, GError **error)
+{
+  if (t->ssl == NULL || t->tls_ready)
+    return TRUE;
+  gint64 deadline = g_get_monotonic_time () + (gint64) t->limits.read_timeout_ms * 1000;
+  for (;;)
+    {
+      ERR_clear_error ();
+      int r = SSL_do_handshake (t->ssl);
+      if (r == 1)
+        {
+          t->tls_ready = TRUE;
+          return TRUE;
+        }
+      gboolean closed = FALSE;
+      if (!tls_wait (t, r, deadline, THRIFT_TRANSPORT_ERROR_RECEIVE, &closed, error))
+        {
+          t->tls_broken = TRUE;
+          return FALSE;
+        }
+    }
+}
+
+void
+ms_conn_transport_tls_goodbye (MsConnTransport *t)
+{
+  if (t->ssl == NULL || !t->tls_ready || t->tls_broken)
+    return;
+  /* one attempt, never waits: the socket is non-blocking */
+  ERR_clear_error ();
+  SSL_shutdown (t->ssl);
+  ERR_clear_error ();
+  t->tls_broken = TRUE;
 }
 
 gboolean

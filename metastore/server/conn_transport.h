@@ -8,10 +8,15 @@
  * (4-byte big-endian length) itself and refuses frames over the message
  * limit before reading them. It counts the bytes of the current message so
  * the guarded protocol can enforce limits without trusting claimed sizes.
+ *
+ * With an SSL attached (ms_conn_transport_set_tls) the same happens over
+ * TLS: the handshake runs on the worker (ms_conn_transport_handshake, bounded
+ * by the read timeout), then reads and writes go through OpenSSL.
  */
 #pragma once
 #include <glib-object.h>
 #include <thrift/c_glib/transport/thrift_transport.h>
+#include <openssl/ssl.h>
 
 G_BEGIN_DECLS
 
@@ -40,5 +45,20 @@ gboolean ms_conn_transport_clean_eof (MsConnTransport *t);
 gboolean ms_conn_transport_has_buffered (MsConnTransport *t);
 /* Write raw bytes now, ignoring framing (refusals before any request). */
 gboolean ms_conn_transport_send_raw (MsConnTransport *t, const void *buf, gsize len);
+
+/* Is a byte (or TLS record data) ready now, buffered or on the socket? */
+gboolean ms_conn_transport_readable (MsConnTransport *t);
+
+/* Speak TLS through 'ssl' (server side, on this transport's socket); takes
+ * ownership of 'ssl'. Call before any I/O. */
+void ms_conn_transport_set_tls (MsConnTransport *t, SSL *ssl);
+/* Is TLS on and the handshake not done yet? */
+gboolean ms_conn_transport_needs_handshake (MsConnTransport *t);
+/* Complete the server handshake, waiting at most read_timeout_ms in all.
+ * TRUE at once without TLS or when done already. On FALSE 'error' says why
+ * in one line (OpenSSL's reason, no secrets) and the connection must close. */
+gboolean ms_conn_transport_handshake (MsConnTransport *t, GError **error);
+/* Send close_notify once, without waiting (before the socket is closed). */
+void ms_conn_transport_tls_goodbye (MsConnTransport *t);
 
 G_END_DECLS

@@ -3,11 +3,17 @@
  * http_server.h). A request's body is gathered across libmicrohttpd's
  * upload callbacks up to the configured limit, then the handler runs once
  * with the whole request and its response is queued.
+ *
+ * With rest.tls_client_ca, libmicrohttpd asks every TLS client for a
+ * certificate (MHD_OPTION_HTTPS_MEM_TRUST) but cannot require one in the
+ * handshake; so each request's connection is checked here (GnuTLS verifies
+ * the peer's chain against those CAs) and refused with 403 before routing.
  */
 #include "server/http_server.h"
 #include "core/error.h"
 #include "core/log.h"
 #include <microhttpd.h>
+#include <gnutls/gnutls.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,7 +25,65 @@ struct _MsHttpServer {
   gpointer user;
   gint64 max_body_bytes;
   int port;
+  gboolean client_certs;     /* rest.tls_client_ca set: verify each peer */
 };
+
+/* Did the TLS peer of 'c' present a certificate our trusted CAs signed?
+ * FALSE with the reason in 'why'. */
+static gboolean
+peer_verified (struct MHD_Connection *c, char *why, gsize len)
+{
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info (c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+  if (ci == NULL || ci->tls_session == NULL)
+    {
+      g_strlcpy (why, "not a TLS connection", len);
+      return FALSE;
+    }
+  gnutls_session_t session = (gnutls_session_t) ci->tls_session;
+  unsigned int n_certs = 0;
+  if (gnutls_certificate_type_get (session) != GNUTLS_CRT_X509
+      || gnutls_certificate_get_peers (session, &n_certs) == NULL || n_certs == 0)
+    {
+      g_strlcpy (why, "no client certificate", len);
+      return FALSE;
+    }
+  unsigned int status = 0;
+  int rc = gnutls_certificate_verify_peers2 (session, &status);
+  if (rc != GNUTLS_E_SUCCESS)
+    {
+      g_strlcpy (why, gnutls_strerror (rc), len);
+      return FALSE;
+    }
+  if (status != 0)
+    {
+      gnutls_datum_t out = { NULL, 0 };
+      if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
+        {
+          g_strlcpy (why, (const char *) out.data, len);
+          gnutls_free (out.data);
+        }
+      else
+        g_strlcpy (why, "client certificate not trusted", len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+peer_text (struct MHD_Connection *c, char *buf, gsize len)
+{
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  g_strlcpy (buf, "?", len);
+  if (ci == NULL || ci->client_addr == NULL)
+    return buf;
+  char host[NI_MAXHOST], serv[NI_MAXSERV];
+  socklen_t sl = ci->client_addr->sa_family == AF_INET6 ? sizeof (struct sockaddr_in6)
+                                                         : sizeof (struct sockaddr_in);
+  if (getnameinfo (ci->client_addr, sl, host, sizeof host, serv, sizeof serv,
+                   NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+    g_snprintf (buf, len, "%s:%s", host, serv);
+  return buf;
+}
 
 /* Per-request state across the upload callbacks. */
 typedef struct {
@@ -168,7 +232,16 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
     .conn = c,
   };
   MsHttpResponse resp = { 500, NULL, NULL, NULL };
-  if (!path_ok)
+  char why[256];
+  if (s->client_certs && !peer_verified (c, why, sizeof why))
+    {
+      char peer[NI_MAXHOST + NI_MAXSERV + 2];
+      ms_info ("REST request from %s refused: %s", peer_text (c, peer, sizeof peer), why);
+      resp.status = 403;
+      resp.body = g_strdup ("{\"error\":{\"message\":\"Forbidden: a client certificate signed by a CA of "
+                            "rest.tls_client_ca is required\",\"type\":\"ForbiddenException\",\"code\":403}}");
+    }
+  else if (!path_ok)
     {
       resp.status = 400;
       resp.body = g_strdup ("{\"error\":{\"message\":\"Malformed percent-encoding (or not UTF-8) in the path\","
@@ -215,16 +288,27 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   if (rc != 0)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "REST listener: cannot resolve %s: %s", l->bind,
                     gai_strerror (rc)), NULL;
-  g_autofree char *cert = NULL, *key = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *trust = NULL;
   if ((l->tls_cert != NULL) != (l->tls_key != NULL))
     {
       freeaddrinfo (res);
       return ms_fail (error, MS_ERROR_INVALID_INPUT,
                       "REST listener: rest.tls_cert and rest.tls_key go together"), NULL;
     }
+  if (l->tls_client_ca != NULL && l->tls_cert == NULL)
+    {
+      freeaddrinfo (res);
+      return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                      "REST listener: rest.tls_client_ca needs rest.tls_cert and rest.tls_key"), NULL;
+    }
   if (l->tls_cert != NULL)
     {
       g_autoptr (GError) e = NULL;
+      if (l->tls_client_ca != NULL && !g_file_get_contents (l->tls_client_ca, &trust, NULL, &e))
+        {
+          freeaddrinfo (res);
+          return ms_fail (error, MS_ERROR_INVALID_INPUT, "REST listener: %s", e->message), NULL;
+        }
       if (!g_file_get_contents (l->tls_cert, &cert, NULL, &e)
           || !g_file_get_contents (l->tls_key, &key, NULL, &e))
         {
@@ -242,6 +326,7 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   s->handler = handler;
   s->user = user;
   s->max_body_bytes = l->max_body_bytes;
+  s->client_certs = trust != NULL;
   MHD_set_panic_func (on_panic, NULL);
   unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
   if (res->ai_family == AF_INET6)
@@ -249,6 +334,7 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   struct MHD_OptionItem tls[] = {
     { cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
     { MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+    { trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, trust },
     { MHD_OPTION_END, 0, NULL },
   };
   if (cert != NULL)
@@ -268,7 +354,7 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
     {
       g_free (s);
       return ms_fail (error, MS_ERROR_INTERNAL, "REST listener: cannot listen on %s port %d%s",
-                      l->bind, l->port, cert ? " (or the TLS certificate and key were refused)"
+                      l->bind, l->port, cert ? " (or the TLS certificate, key or client CAs were refused)"
                       : ""), NULL;
     }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -46,6 +46,7 @@ typedef struct {
   int timeout_s;               /* idle/slow connection timeout */
   const char *tls_cert;        /* PEM files; both set: HTTPS only */
   const char *tls_key;
+  const char *tls_client_ca;   /* PEM CAs: client certificates required */
 } MsHttpLimits;
 
 typedef struct _MsHttpServer MsHttpServer;

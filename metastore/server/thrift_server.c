@@ -10,6 +10,7 @@
 #include "server/thrift_server.h"
 #include "server/conn_transport.h"
 #include "server/guard_protocol.h"
+#include "server/tls.h"
 #include "core/log.h"
 #include "core/error.h"
 #include <thrift/c_glib/thrift_application_exception.h>
@@ -65,6 +66,7 @@ struct _MsThriftServer {
   gboolean framed;
   MsConnLimits climits;
   MsGuardLimits glimits;
+  MsTlsFiles tls_files;      /* strings owned here; cert NULL: plain TCP */
   ThriftProcessor *processor;
   MsSessionHooks hooks;
   /* runtime */
@@ -83,6 +85,7 @@ struct _MsThriftServer {
   gboolean stopped;
   guint64 next_id;
   GByteArray *refusal;       /* the bytes sent to a refused connection */
+  MsTlsContext *tls;         /* NULL: plain TCP */
   /* counters (atomic) */
   guint64 accepted, refused, calls, bad_frames;
 };
@@ -109,6 +112,9 @@ ms_thrift_server_new (const MsConfig *cfg, ThriftProcessor *processor, const MsS
   s->climits = (MsConnLimits) { s->framed, cfg->read_timeout_ms, cfg->write_timeout_ms,
                                 cfg->max_message_bytes };
   s->glimits = (MsGuardLimits) { cfg->max_string_bytes, cfg->max_container_items, cfg->max_depth };
+  if (cfg->tls_cert != NULL && cfg->tls_key != NULL)
+    s->tls_files = (MsTlsFiles) { g_strdup (cfg->tls_cert), g_strdup (cfg->tls_key),
+                                  g_strdup (cfg->tls_client_ca), g_strdup (cfg->tls_min_version) };
   s->processor = g_object_ref (processor);
   if (hooks)
     s->hooks = *hooks;
@@ -158,6 +164,8 @@ conn_close_locked (MsThriftServer *s, Conn *c)
   if (c->state == CONN_REJECT)
     s->n_reject--;
   epoll_ctl (s->epfd, EPOLL_CTL_DEL, c->tag.fd, NULL);
+  if (c->transport != NULL)
+    ms_conn_transport_tls_goodbye (c->transport);
   close (c->tag.fd);
   if (c->session && s->hooks.session_free)
     s->hooks.session_free (c->session);
@@ -184,7 +192,21 @@ serve_conn (gpointer data, gpointer user)
   gboolean keep = TRUE;
 
   g_private_set (&current_session, c->session);
-  do
+  gboolean serve = TRUE;
+  if (ms_conn_transport_needs_handshake (c->transport))
+    {
+      /* on this worker, never the event thread; bounded by read_timeout_ms */
+      g_autoptr (GError) err = NULL;
+      if (!ms_conn_transport_handshake (c->transport, &err))
+        {
+          ms_info ("TLS handshake with %s failed: %s", c->peer, err ? err->message : "unknown");
+          keep = FALSE;
+          serve = FALSE;
+        }
+      else
+        serve = ms_conn_transport_readable (c->transport);   /* else: back to idle */
+    }
+  while (serve)
     {
       g_autoptr (GError) err = NULL;
       gchar *fname = NULL;
@@ -228,8 +250,9 @@ serve_conn (gpointer data, gpointer user)
           keep = FALSE;
           break;
         }
+      /* pipelined calls, including TLS records OpenSSL already holds */
+      serve = ms_conn_transport_has_buffered (c->transport);
     }
-  while (ms_conn_transport_has_buffered (c->transport));
   ms_log_set_request_id (NULL);
   g_private_set (&current_session, NULL);
 
@@ -305,10 +328,14 @@ accept_ready (MsThriftServer *s, int lfd)
       if (open_now >= s->max_connections)
         {
           COUNT (s->refused);
-          ssize_t n = send (fd, s->refusal->data, s->refusal->len, MSG_NOSIGNAL);
-          (void) n;
+          /* a TLS client could not read a plain refusal: it is just closed */
+          if (s->tls == NULL)
+            {
+              ssize_t n = send (fd, s->refusal->data, s->refusal->len, MSG_NOSIGNAL);
+              (void) n;
+            }
           shutdown (fd, SHUT_WR);
-          if (s->n_reject >= MAX_REJECTING)
+          if (s->n_reject >= MAX_REJECTING || s->tls != NULL)
             {
               close (fd);
               g_free (c);
@@ -328,8 +355,24 @@ accept_ready (MsThriftServer *s, int lfd)
                    open_now);
           continue;
         }
+      SSL *ssl = NULL;
+      if (s->tls != NULL)
+        {
+          g_autoptr (GError) terr = NULL;
+          ssl = ms_tls_context_new_ssl (s->tls, fd, &terr);
+          if (ssl == NULL)
+            {
+              g_mutex_unlock (&s->lock);
+              ms_warn ("closing connection from %s: %s", c->peer, terr->message);
+              close (fd);
+              g_free (c);
+              continue;
+            }
+        }
       COUNT (s->accepted);
       c->transport = ms_conn_transport_new (fd, &s->climits);
+      if (ssl != NULL)
+        ms_conn_transport_set_tls (c->transport, ssl);
       c->proto = ms_guard_protocol_new (THRIFT_TRANSPORT (c->transport), &s->glimits);
       if (s->hooks.session_new)
         c->session = s->hooks.session_new (s->hooks.user, c->id, c->peer);
@@ -505,6 +548,9 @@ listen_on (MsThriftServer *s, GError **error)
 gboolean
 ms_thrift_server_start (MsThriftServer *s, GError **error)
 {
+  if (s->tls_files.cert != NULL && s->tls == NULL
+      && (s->tls = ms_tls_context_new (&s->tls_files, error)) == NULL)
+    return FALSE;
   s->refusal = build_refusal (s->framed, s->max_connections);
   s->epfd = epoll_create1 (EPOLL_CLOEXEC);
   s->wake.fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -600,6 +646,11 @@ ms_thrift_server_free (MsThriftServer *s)
     close (s->wake.fd);
   g_hash_table_unref (s->conns);
   g_clear_pointer (&s->refusal, g_byte_array_unref);
+  g_clear_pointer (&s->tls, ms_tls_context_free);
+  g_free ((char *) s->tls_files.cert);
+  g_free ((char *) s->tls_files.key);
+  g_free ((char *) s->tls_files.client_ca);
+  g_free ((char *) s->tls_files.min_version);
   g_object_unref (s->processor);
   g_mutex_clear (&s->lock);
   g_cond_clear (&s->idle_cond);
@@ -620,4 +671,30 @@ ms_thrift_server_stats (MsThriftServer *s)
   st.busy = s->busy;
   g_mutex_unlock (&s->lock);
   return st;
+}
+
+gboolean
+ms_thrift_server_tls (MsThriftServer *s)
+{
+  return s->tls != NULL;
+}
+
+gboolean
+ms_thrift_server_reload_tls (MsThriftServer *s, const MsConfig *cfg, GError **error)
+{
+  gboolean want = cfg->tls_cert != NULL && cfg->tls_key != NULL;
+  if (s->tls == NULL)
+    {
+      if (want)
+        return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                        "server.tls_cert is set but the Thrift port started without TLS; "
+                        "restart to turn TLS on");
+      return TRUE;
+    }
+  if (!want)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "server.tls_cert/tls_key are unset but the Thrift port speaks TLS; "
+                    "restart to turn TLS off");
+  MsTlsFiles files = { cfg->tls_cert, cfg->tls_key, cfg->tls_client_ca, cfg->tls_min_version };
+  return ms_tls_context_reload (s->tls, &files, error);
 }

@@ -10,6 +10,10 @@
  * connection receives a TApplicationException ("too many connections") and
  * is closed. A malformed message closes only its own connection.
  *
+ * With server.tls_cert/tls_key the port speaks TLS only (OpenSSL, see
+ * tls.h): the handshake runs on a worker when the connection's first bytes
+ * arrive, bounded by read_timeout_ms; a failed one logs one line and closes.
+ *
  * Per-connection state for the protocol layer (the HMS session) is created
  * by a hook and reachable from the worker serving it via
  * ms_thrift_server_current_session().
@@ -51,6 +55,13 @@ int ms_thrift_server_port (MsThriftServer *srv);
 void ms_thrift_server_stop (MsThriftServer *srv);
 void ms_thrift_server_free (MsThriftServer *srv);
 MsThriftStats ms_thrift_server_stats (MsThriftServer *srv);
+
+/* Does the Thrift port speak TLS (server.tls_cert and tls_key set)? */
+gboolean ms_thrift_server_tls (MsThriftServer *srv);
+/* SIGHUP: rebuild the TLS context from cfg's server.tls_* files for new
+ * connections (open ones keep theirs). TLS cannot be switched on or off
+ * without a restart; on any error the running context stays. */
+gboolean ms_thrift_server_reload_tls (MsThriftServer *srv, const MsConfig *cfg, GError **error);
 
 /* The session of the connection the calling worker thread is serving. */
 gpointer ms_thrift_server_current_session (void);
