@@ -362,6 +362,15 @@ cmd_serve (int argc, char **argv)
                 ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
               else if (ms_thrift_server_tls (server))
                 ms_info ("SIGHUP: Thrift TLS certificate reloaded from %s", fresh->tls_cert);
+              g_clear_error (&rerr);
+              if (rest != NULL && fresh->rest_tls_cert != NULL && fresh->rest_tls_key != NULL)
+                {
+                  if (!ms_http_server_reload_tls (rest, fresh->rest_tls_cert, fresh->rest_tls_key,
+                                                  &rerr))
+                    ms_warn ("SIGHUP: REST TLS certificate not reloaded: %s", rerr->message);
+                  else
+                    ms_info ("SIGHUP: REST TLS certificate reloaded from %s", fresh->rest_tls_cert);
+                }
             }
           continue;
         }

@@ -20,12 +20,15 @@
 #include <netinet/in.h>
 
 struct _MsHttpServer {
-  struct MHD_Daemon *daemon;
+  struct MHD_Daemon *daemon; /* the current one (swapped by a TLS reload) */
   MsHttpHandler handler;
   gpointer user;
   gint64 max_body_bytes;
   int port;
   gboolean client_certs;     /* rest.tls_client_ca set: verify each peer */
+  /* what a new daemon is started with */
+  int threads, max_connections, timeout_s;
+  char *cert, *key, *trust;  /* PEM texts; NULL without TLS */
 };
 
 /* Did the TLS peer of 'c' present a certificate our trusted CAs signed?
@@ -275,6 +278,52 @@ on_panic (void *cls, const char *file, unsigned int line, const char *reason)
   abort ();
 }
 
+static void
+server_free (MsHttpServer *s)
+{
+  g_free (s->cert);
+  if (s->key != NULL)
+    memset (s->key, 0, strlen (s->key));
+  g_free (s->key);
+  g_free (s->trust);
+  g_free (s);
+}
+
+/* A daemon serving 's': bound to 'addr', or on the listening socket 'fd'
+ * (>= 0) handed over by a previous daemon. */
+static struct MHD_Daemon *
+start_daemon (MsHttpServer *s, const struct addrinfo *addr, int fd)
+{
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG
+                       | MHD_USE_ITC;
+  if (addr != NULL && addr->ai_family == AF_INET6)
+    flags |= MHD_USE_IPv6;
+  if (s->cert != NULL)
+    flags |= MHD_USE_TLS;
+  struct MHD_OptionItem opts[] = {
+    { addr ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_LISTEN_SOCKET, addr ? 0 : fd,
+      addr ? (void *) addr->ai_addr : NULL },
+    { s->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },
+    { s->trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, s->trust },
+    { MHD_OPTION_END, 0, NULL },
+  };
+  /* an END item ends the array: drop the TLS items when there is no TLS */
+  if (s->cert == NULL)
+    opts[1].option = MHD_OPTION_END;
+  else if (s->trust == NULL)
+    opts[3].option = MHD_OPTION_END;
+  return MHD_start_daemon (
+      flags, 0, NULL, NULL, on_request, s,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) s->threads,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned int) s->max_connections,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) s->timeout_s,
+      MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_ARRAY, opts,
+      MHD_OPTION_END);
+}
+
 MsHttpServer *
 ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer user, GError **error)
 {
@@ -327,39 +376,80 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   s->user = user;
   s->max_body_bytes = l->max_body_bytes;
   s->client_certs = trust != NULL;
+  s->threads = l->threads;
+  s->max_connections = l->max_connections;
+  s->timeout_s = l->timeout_s;
+  s->cert = g_steal_pointer (&cert);
+  s->key = g_steal_pointer (&key);
+  s->trust = g_steal_pointer (&trust);
   MHD_set_panic_func (on_panic, NULL);
-  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-  if (res->ai_family == AF_INET6)
-    flags |= MHD_USE_IPv6;
-  struct MHD_OptionItem tls[] = {
-    { cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
-    { MHD_OPTION_HTTPS_MEM_KEY, 0, key },
-    { trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, trust },
-    { MHD_OPTION_END, 0, NULL },
-  };
-  if (cert != NULL)
-    flags |= MHD_USE_TLS;
-  s->daemon = MHD_start_daemon (
-      flags, (uint16_t) l->port, NULL, NULL, on_request, s,
-      MHD_OPTION_SOCK_ADDR, res->ai_addr,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) l->threads,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int) l->max_connections,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) l->timeout_s,
-      MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-      MHD_OPTION_ARRAY, tls,
-      MHD_OPTION_END);
+  s->daemon = start_daemon (s, res, -1);
   freeaddrinfo (res);
   if (s->daemon == NULL)
     {
-      g_free (s);
+      gboolean tls = s->cert != NULL;
+      server_free (s);
       return ms_fail (error, MS_ERROR_INTERNAL, "REST listener: cannot listen on %s port %d%s",
-                      l->bind, l->port, cert ? " (or the TLS certificate, key or client CAs were refused)"
+                      l->bind, l->port, tls ? " (or the TLS certificate, key or client CAs were refused)"
                       : ""), NULL;
     }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   s->port = info ? info->port : l->port;
   return s;
+}
+
+gboolean
+ms_http_server_reload_tls (MsHttpServer *s, const char *cert_file, const char *key_file,
+                           GError **error)
+{
+  if (s->cert == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "the REST listener does not use TLS");
+  g_autofree char *cert = NULL, *key = NULL;
+  g_autoptr (GError) e = NULL;
+  if (!g_file_get_contents (cert_file, &cert, NULL, &e)
+      || !g_file_get_contents (key_file, &key, NULL, &e))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", e->message);
+  /* check the pair before the running listener is touched */
+  gnutls_certificate_credentials_t creds = NULL;
+  gnutls_datum_t cd = { (unsigned char *) cert, (unsigned int) strlen (cert) };
+  gnutls_datum_t kd = { (unsigned char *) key, (unsigned int) strlen (key) };
+  int rc = gnutls_certificate_allocate_credentials (&creds);
+  if (rc == GNUTLS_E_SUCCESS)
+    rc = gnutls_certificate_set_x509_key_mem (creds, &cd, &kd, GNUTLS_X509_FMT_PEM);
+  if (creds != NULL)
+    gnutls_certificate_free_credentials (creds);
+  if (rc < 0)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s and %s: %s", cert_file, key_file,
+                    gnutls_strerror (rc));
+  /* the listening socket passes from the old daemon to a new one: no
+   * connection attempt is refused meanwhile; the old daemon finishes its
+   * connections and stops */
+  struct MHD_Daemon *old = s->daemon;
+  MHD_socket fd = MHD_quiesce_daemon (old);
+  if (fd == MHD_INVALID_SOCKET)
+    return ms_fail (error, MS_ERROR_INTERNAL, "cannot hand the REST socket over");
+  char *old_cert = s->cert, *old_key = s->key;
+  s->cert = g_steal_pointer (&cert);
+  s->key = g_steal_pointer (&key);
+  struct MHD_Daemon *fresh = start_daemon (s, NULL, fd);
+  gboolean ok = fresh != NULL;
+  if (!ok)
+    {
+      /* keep serving with what worked */
+      g_free (s->cert);
+      g_free (s->key);
+      s->cert = old_cert;
+      s->key = old_key;
+      fresh = start_daemon (s, NULL, fd);
+      old_cert = old_key = NULL;
+    }
+  g_free (old_cert);
+  g_free (old_key);
+  g_atomic_pointer_set (&s->daemon, fresh);
+  MHD_stop_daemon (old);
+  if (!ok)
+    return ms_fail (error, MS_ERROR_INTERNAL, "the new REST certificate was refused");
+  return TRUE;
 }
 
 int
@@ -372,7 +462,8 @@ int
 ms_http_server_connections (MsHttpServer *s)
 {
   const union MHD_DaemonInfo *info =
-      MHD_get_daemon_info (s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+      MHD_get_daemon_info (g_atomic_pointer_get (&s->daemon),
+                           MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
   return info ? (int) info->num_connections : -1;
 }
 
@@ -382,5 +473,5 @@ ms_http_server_stop (MsHttpServer *s)
   if (s == NULL)
     return;
   MHD_stop_daemon (s->daemon);
-  g_free (s);
+  server_free (s);
 }

@@ -58,3 +58,8 @@ int ms_http_server_port (MsHttpServer *s);
 int ms_http_server_connections (MsHttpServer *s);
 /* Stop accepting, finish requests in flight, free. */
 void ms_http_server_stop (MsHttpServer *s);
+/* SIGHUP: serve new TLS connections with the certificate and key in these
+ * files; the listening socket passes to a new daemon, the old one finishes
+ * its connections. On any error the current certificate stays. */
+gboolean ms_http_server_reload_tls (MsHttpServer *s, const char *cert_file, const char *key_file,
+                                    GError **error);

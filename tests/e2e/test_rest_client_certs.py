@@ -56,3 +56,59 @@ def test_rest_client_ca_needs_tls(metastore_factory, pki):
     with pytest.raises(Exception) as e:
         metastore_factory(sets=["rest.tls_client_ca=" + pki["ca"][0]])
     assert "rest.tls_client_ca" in str(e.value)
+
+
+def _rest_fingerprint(port, cafile):
+    import hashlib
+    ctx = ssl.create_default_context(cafile=cafile)
+    c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
+    c.request("GET", "/v1/config")
+    r = c.getresponse()
+    r.read()
+    der = c.sock.getpeercert(binary_form=True)
+    return r.status, hashlib.sha256(der).hexdigest(), c
+
+
+def _fingerprint(path):
+    import hashlib
+    with open(path) as f:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
+
+
+def _wait_log(srv, text, count):
+    import time
+    for _ in range(200):
+        if srv.log_text().count(text) >= count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sighup_reloads_the_rest_certificate(metastore_factory, pki, tmp_path):
+    import os
+    import shutil
+    import signal
+    os.chmod(str(tmp_path), 0o755)
+    crt, key = str(tmp_path / "rest.crt"), str(tmp_path / "rest.key")
+    shutil.copy(pki["server"][0], crt)
+    shutil.copy(pki["server"][1], key)
+    os.chmod(key, 0o644)
+    srv = metastore_factory(sets=["rest.tls_cert=" + crt, "rest.tls_key=" + key])
+    status, fp, old = _rest_fingerprint(srv.rest_port, pki["ca"][0])
+    assert status == 200 and fp == _fingerprint(pki["server"][0])
+    old.close()
+    shutil.copy(pki["server2"][0], crt)
+    shutil.copy(pki["server2"][1], key)
+    srv.proc.send_signal(signal.SIGHUP)
+    assert _wait_log(srv, "REST TLS certificate reloaded", 1), srv.log_tail()
+    status, fp, c = _rest_fingerprint(srv.rest_port, pki["ca"][0])
+    c.close()
+    assert status == 200 and fp == _fingerprint(pki["server2"][0])
+    # a broken key keeps the running certificate, and the door keeps serving
+    with open(key, "w") as f:
+        f.write("not a key\n")
+    srv.proc.send_signal(signal.SIGHUP)
+    assert _wait_log(srv, "REST TLS certificate not reloaded", 1), srv.log_tail()
+    status, fp, c = _rest_fingerprint(srv.rest_port, pki["ca"][0])
+    c.close()
+    assert status == 200 and fp == _fingerprint(pki["server2"][0])
