@@ -391,6 +391,32 @@ cmd_serve (int argc, char **argv)
 
 /* ---- schema ---- */
 
+/* The action word of "metastore CMD ACTION [OPTIONS]": *action set and
+ * argv shifted past it (argv[0] kept), or *action NULL and the exit code
+ * (usage on --help, 2 for a missing or unknown action). */
+static int
+take_action (const char *cmd, const char *usage, const char *const *actions, int *argc,
+             char ***argv, const char **action)
+{
+  char **v = *argv;
+  *action = NULL;
+  if (*argc < 2 || g_str_equal (v[1], "--help") || g_str_equal (v[1], "-h"))
+    {
+      fputs (usage, *argc < 2 ? stderr : stdout);
+      return *argc < 2 ? 2 : 0;
+    }
+  if (!g_strv_contains (actions, v[1]))
+    {
+      fprintf (stderr, "metastore %s: unknown action '%s'\n%s", cmd, v[1], usage);
+      return 2;
+    }
+  *action = v[1];
+  v[1] = v[0];
+  (*argc)--;
+  (*argv)++;
+  return 0;
+}
+
 static int
 cmd_schema (int argc, char **argv)
 {
@@ -401,21 +427,11 @@ cmd_schema (int argc, char **argv)
       "  info      print the current and the available schema version\n"
       "  validate  compare tables, columns, constraints and indexes with the migrations;\n"
       "            exits 1 and lists every difference on drift\n";
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      fputs (usage, argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
-    }
-  const char *action = argv[1];
   const char *actions[] = { "init", "upgrade", "info", "validate", NULL };
-  if (!g_strv_contains (actions, action))
-    {
-      fprintf (stderr, "metastore schema: unknown action '%s'\n%s", action, usage);
-      return 2;
-    }
-  argv[1] = argv[0];
-  argc--;
-  argv++;
+  const char *action = NULL;
+  int rc = take_action ("schema", usage, actions, &argc, &argv, &action);
+  if (action == NULL)
+    return rc;
   g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;
   g_autofree char *title = g_strdup_printf ("schema %s", action);
@@ -525,21 +541,11 @@ cmd_storage (int argc, char **argv)
       "URI: file:///path (or /path) or s3://bucket/key (s3a://, s3n://). S3 requests use the\n"
       "[s3] configuration keys (endpoint, region, path_style, access_key, secret_key,\n"
       "session_token, timeout_s), else the AWS_* environment variables.\n";
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      fputs (usage, argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
-    }
-  const char *action = argv[1];
   const char *actions[] = { "get", "put", "exists", "rm-all", NULL };
-  if (!g_strv_contains (actions, action))
-    {
-      fprintf (stderr, "metastore storage: unknown action '%s'\n%s", action, usage);
-      return 2;
-    }
-  argv[1] = argv[0];
-  argc--;
-  argv++;
+  const char *action = NULL;
+  int rc = take_action ("storage", usage, actions, &argc, &argv, &action);
+  if (action == NULL)
+    return rc;
   gboolean put = g_str_equal (action, "put");
   g_auto (CliOptions) o = { .port = -1 };
   g_autoptr (GError) error = NULL;

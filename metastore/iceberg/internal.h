@@ -71,6 +71,9 @@ char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cache
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
+/* The current metadata text of table or view 'e' (the stored copy, else
+ * the file, checked and kept), or NULL after answering. */
+char *ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e);
 /* Write document 'json' (consumed, 'len' bytes) of a table or view ('what')
  * at 'object_location' as metadata file 'file', both inside the allowed
  * locations; returns a copy of 'file' and *text the document. Storage

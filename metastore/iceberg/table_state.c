@@ -5,6 +5,7 @@
  * spliced around a stored document without parsing it.
  */
 #include "iceberg/internal.h"
+#include "iceberg/view_metadata.h"
 #include "service/database.h"
 #include "storage/storage.h"
 #include "core/json_text.h"
@@ -482,4 +483,47 @@ ice_commit_one (const IceCall *call, const char *db, const char *name, MsIceberg
     ms_storage_delete_all (call->ice->storage, *written, NULL);
   g_clear_pointer (written, g_free);
   return ok;
+}
+
+/* A document read from storage is checked before it is served and kept. */
+static gboolean
+document_ok (const char *kind, const char *text, GError **error)
+{
+  if (g_str_equal (kind, MS_ICEBERG_KIND_VIEW))
+    {
+      g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, error);
+      return vm != NULL;
+    }
+  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, error);
+  return md != NULL;
+}
+
+char *
+ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
+{
+  gboolean view = g_strcmp0 (e->kind, MS_ICEBERG_KIND_VIEW) == 0;
+  gboolean from_storage = FALSE;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
+                                             e->metadata, &from_storage, &err);
+  if (text == NULL)
+    {
+      ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
+      return NULL;
+    }
+  if (from_storage)
+    {
+      /* written by someone else (Iceberg's HiveCatalog through Thrift):
+       * checked before it is served and kept */
+      if (!document_ok (e->kind, text, &err))
+        {
+          ice_reply_error (resp, 500, "InternalServerError", "Metadata file %s: %s",
+                           e->metadata_location, err->message);
+          return NULL;
+        }
+      if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,
+                                       &err))
+        ms_warn ("cannot keep a copy of %s: %s", e->metadata_location, err->message);
+    }
+  return g_steal_pointer (&text);
 }

@@ -236,27 +236,10 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
       ms_http_response_header (resp, "ETag", etag);
       return ice_reply_empty (resp, 304);
     }
-  gboolean from_storage = FALSE;
-  g_autoptr (GError) err = NULL;
-  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
-                                             e->metadata, &from_storage, &err);
+  g_autofree char *text = ice_current_text (call, resp, e);
   if (text == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
-  if (from_storage)
-    {
-      /* written by someone else (Iceberg's HiveCatalog through Thrift):
-       * check it before serving and keeping it */
-      g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
-      if (md == NULL)
-        return ice_reply_error (resp, 500, "InternalServerError", "Metadata file %s: %s",
-                                e->metadata_location, err->message);
-      if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,
-                                       &err))
-        {
-          ms_warn ("cannot keep a copy of %s: %s", e->metadata_location, err->message);
-          g_clear_error (&err);
-        }
-    }
+    return;
+  g_autoptr (GError) err = NULL;
   if (refs_only)
     {
       g_autofree char *filtered = only_ref_snapshots (text, &err);

@@ -236,25 +236,9 @@ ice_view_load (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
   if (e == NULL)
     return;
-  gboolean from_storage = FALSE;
-  g_autoptr (GError) err = NULL;
-  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
-                                             e->metadata, &from_storage, &err);
+  g_autofree char *text = ice_current_text (call, resp, e);
   if (text == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
-  if (from_storage)
-    {
-      g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, &err);
-      if (vm == NULL)
-        return ice_reply_error (resp, 500, "InternalServerError", "View metadata file %s: %s",
-                                e->metadata_location, err->message);
-      if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,
-                                       &err))
-        {
-          ms_warn ("cannot keep a copy of %s: %s", e->metadata_location, err->message);
-          g_clear_error (&err);
-        }
-    }
+    return;
   ice_reply_table (call, resp, e->metadata_location, text, TRUE, NULL);
 }
 
