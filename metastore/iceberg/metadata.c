@@ -103,6 +103,27 @@ ice_arr_dup (JsonArray *a)
 }
 
 JsonObject *
+ice_text_object (const char *text, gssize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local = NULL;
+  if (len < 0)
+    len = (gssize) strlen (text);
+  if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", local != NULL ? local->message : "empty document");
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+JsonObject *
 ice_obj_dup (JsonObject *o)
 {
   JsonObject *c = json_object_new ();
@@ -592,22 +613,14 @@ ms_iceberg_metadata_from_object (JsonObject *obj, GError **error)
 MsIcebergMetadata *
 ms_iceberg_metadata_parse (const char *text, gssize len, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local = NULL;
-  if (len < 0)
-    len = (gssize) strlen (text);
-  if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
+  g_autoptr (JsonObject) obj = ice_text_object (text, len, &local);
+  if (obj == NULL)
     {
-      bad (error, "%s", local != NULL ? local->message : "empty document");
+      bad (error, "%s", local->message);
       return NULL;
     }
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad (error, "not a JSON object");
-      return NULL;
-    }
-  return ms_iceberg_metadata_from_object (json_node_get_object (root), error);
+  return ms_iceberg_metadata_from_object (obj, error);
 }
 
 /* ---- writing ---- */

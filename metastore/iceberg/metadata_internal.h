@@ -40,6 +40,10 @@ gint64 ice_int_or (JsonObject *o, const char *name, gint64 dflt);
 /* A deep copy of a node (json_node_copy shares containers). */
 JsonNode *ice_node_dup (JsonNode *n);
 JsonObject *ice_obj_dup (JsonObject *o);
+/* The JSON object 'len' bytes of 'text' hold (-1: NUL-terminated), a new
+ * reference; NULL with a plain MS_ERROR_INVALID_INPUT message ("empty
+ * document", the parser's, "not a JSON object") for the caller to prefix. */
+JsonObject *ice_text_object (const char *text, gssize len, GError **error);
 JsonArray *ice_arr_dup (JsonArray *a);
 
 /* The object of 'array' whose integer member 'key' is 'id', and its index. */

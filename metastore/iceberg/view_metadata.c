@@ -411,22 +411,14 @@ ms_iceberg_view_metadata_from_object (JsonObject *obj, GError **error)
 MsIcebergViewMetadata *
 ms_iceberg_view_metadata_parse (const char *text, gssize len, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local = NULL;
-  if (len < 0)
-    len = (gssize) strlen (text);
-  if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
+  g_autoptr (JsonObject) obj = ice_text_object (text, len, &local);
+  if (obj == NULL)
     {
-      bad (error, "%s", local != NULL ? local->message : "empty document");
+      bad (error, "%s", local->message);
       return NULL;
     }
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad (error, "not a JSON object");
-      return NULL;
-    }
-  return ms_iceberg_view_metadata_from_object (json_node_get_object (root), error);
+  return ms_iceberg_view_metadata_from_object (obj, error);
 }
 
 /* ---- writing ---- */
