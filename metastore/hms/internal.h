@@ -108,12 +108,14 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
 gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
                             gboolean *handled, GError **error);
 
-/* data on file:// (table.c) */
-/* numFiles / totalSize of the directory at 'location' into 'params'. */
-void hms_put_quick_stats (const char *location, GHashTable *params);
-/* Delete a table's or partition's data on file://; refuses '/' and any
- * directory holding the catalog's warehouse root. */
-void hms_delete_data (MsHms *hms, const char *catalog, const char *location);
+/* data on file:// (table.c), through the storage guard (service/data.h) */
+/* numFiles / totalSize of the directory at 'location' into 'params' (only
+ * inside the allowed locations). */
+void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
+/* Delete a table's or partition's ('what') data on file://: only inside the
+ * allowed locations, never '/', the warehouse root, the catalog's root or
+ * what holds one of them. */
+void hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what);
 
 /* partitions (partition_convert.c) */
 #include "model/partition.h"
