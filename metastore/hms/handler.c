@@ -6,6 +6,7 @@
 #include "hms/internal.h"
 #include "server/thrift_server.h"
 #include "server/guard_protocol.h"
+#include "server/thrift_fixes.h"
 #include "core/log.h"
 #include <thrift/c_glib/processor/thrift_dispatch_processor.h>
 #include <string.h>
@@ -88,6 +89,8 @@ ms_hms_processor_new (MsHms *hms)
    * generated type now, because their get_type functions are not
    * thread-safe (see thrift/gen-type-init.sh). */
   thms_register_all_types ();
+  /* and make c_glib's own objects free what GLib keeps on them */
+  ms_thrift_fix_finalizers ();
   if (ms_hms_missing_methods () != 0)
     g_error ("%d declared HMS methods have no implementation", ms_hms_missing_methods ());
   MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);

@@ -19,7 +19,7 @@
 #include "hms/partition_query.h"
 #include <string.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
-#include "server/bytes_transport.h"
+#include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
 /* ---- one Partition, encoded into bytes ---- */
 
@@ -78,8 +78,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdBytes, sd_bytes_clear)
 static GByteArray *
 encode_sd (const MsStorageDescriptor *sd, const char *location, GError **error)
 {
-  /* not c_glib's ThriftMemoryBuffer: it leaks (server/bytes_transport.h) */
-  ThriftProtocol *proto = ms_bytes_protocol_new ();
+  ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 1 << 30, NULL);
+  ThriftProtocol *proto = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
   MsStorageDescriptor copy = { 0 };
   if (sd != NULL)
     {
@@ -90,8 +90,9 @@ encode_sd (const MsStorageDescriptor *sd, const char *location, GError **error)
   hms_wire_storage_descriptor (&wire, sd ? &copy : NULL);
   GByteArray *out = NULL;
   if (wire.ok)
-    out = ms_bytes_transport_steal (MS_BYTES_TRANSPORT (proto->transport));
+    out = g_byte_array_ref (buf->buf);
   g_object_unref (proto);
+  g_object_unref (buf);
   return out;
 }
 

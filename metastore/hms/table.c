@@ -678,10 +678,9 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
         return FALSE;
       g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
       g_autofree char *src_path = ms_storage_local_path (old_loc);
-      g_autoptr (MsDatabase) newdb = NULL;
       if (same_location (default_loc, old_loc) && src_path != NULL)
         {
-          newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
+          g_autoptr (MsDatabase) newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
           if (newdb == NULL)
             return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                             "Unable to change partition or table. Database %s does not exist",

@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include <thrift/c_glib/thrift_application_exception.h>
 #include <thrift/c_glib/processor/thrift_dispatch_processor.h>
-#include "server/bytes_transport.h"
+#include <thrift/c_glib/transport/thrift_memory_buffer.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
@@ -130,7 +130,8 @@ ms_thrift_server_new (const MsConfig *cfg, ThriftProcessor *processor, const MsS
 static GByteArray *
 build_refusal (gboolean framed, int max)
 {
-  ThriftProtocol *p = ms_bytes_protocol_new ();   /* not ThriftMemoryBuffer: it leaks */
+  ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 512, NULL);
+  ThriftProtocol *p = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
   g_autofree char *msg = g_strdup_printf (
       "metastore: too many connections (max_connections = %d); try again later", max);
   ThriftApplicationException *x = g_object_new (
@@ -139,16 +140,19 @@ build_refusal (gboolean framed, int max)
   thrift_protocol_write_message_begin (p, "", T_EXCEPTION, 0, NULL);
   thrift_struct_write (THRIFT_STRUCT (x), p, NULL);
   thrift_protocol_write_message_end (p, NULL);
-  GByteArray *msg_bytes = ms_bytes_transport_bytes (MS_BYTES_TRANSPORT (p->transport));
+  guint8 tmp[512];
+  gint32 n = thrift_transport_read (THRIFT_TRANSPORT (buf), tmp, sizeof tmp, NULL);
   GByteArray *out = g_byte_array_new ();
   if (framed)
     {
-      guint32 be = htonl (msg_bytes->len);
+      guint32 be = htonl ((guint32) MAX (n, 0));
       g_byte_array_append (out, (guint8 *) &be, 4);
     }
-  g_byte_array_append (out, msg_bytes->data, msg_bytes->len);
+  if (n > 0)
+    g_byte_array_append (out, tmp, (guint) n);
   g_object_unref (x);
   g_object_unref (p);
+  g_object_unref (buf);
   return out;
 }
 

@@ -11,7 +11,8 @@
 #include <cmocka.h>
 #include <string.h>
 #include "hms/internal.h"
-#include "server/bytes_transport.h"
+#include "server/thrift_fixes.h"
+#include <thrift/c_glib/thrift_application_exception.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
@@ -149,33 +150,33 @@ test_generated_finalize_chains_up (void **state)
   assert_int_equal (released, G_N_ELEMENTS (types));
 }
 
-/* Issue 12, defect 11: the fast partition writer encoded descriptors
- * through c_glib's ThriftMemoryBuffer, whose finalizer does not chain up:
- * the notify queue g_object_unref attaches now and then leaked with it
- * (2 x 32 bytes per get_partitions reply, hidden by a broad LSan
- * suppression). Its replacement releases object data, and so does every
- * object the encoding creates. */
+/* Issue 12, defect 11: c_glib's own ThriftMemoryBuffer (the fast partition
+ * writer encodes each storage descriptor through one) and
+ * ThriftApplicationException (every TApplicationException reply) did not
+ * chain their finalizers up, so the notify queue g_object_unref attaches
+ * leaked with each (2 x 32 bytes per get_partitions reply, hidden by a broad
+ * LSan suppression). Repaired at start; repairing twice changes nothing. */
 static void
-test_bytes_transport_chains_up (void **state)
+test_library_finalizers_repaired (void **state)
 {
   (void) state;
+  ms_thrift_fix_finalizers ();
+  ms_thrift_fix_finalizers ();
   int released = 0;
-  ThriftProtocol *p = ms_bytes_protocol_new ();
-  g_object_set_data_full (G_OBJECT (p), "probe", &released, count_release);
-  g_object_set_data_full (G_OBJECT (p->transport), "probe", &released, count_release);
-  assert_true (thrift_protocol_write_i32 (p, 0x01020304, NULL) > 0);
-  assert_true (thrift_protocol_write_string (p, "ab", NULL) > 0);
-  MsBytesTransport *t = MS_BYTES_TRANSPORT (p->transport);
-  static const guint8 want[] = { 1, 2, 3, 4, 0, 0, 0, 2, 'a', 'b' };
-  GByteArray *got = ms_bytes_transport_steal (t);
-  assert_int_equal (got->len, sizeof want);
-  assert_memory_equal (got->data, want, sizeof want);
-  g_byte_array_unref (got);
-  assert_int_equal (ms_bytes_transport_bytes (t)->len, 0);
-  gint8 b;
-  assert_true (thrift_transport_read (p->transport, &b, 1, NULL) < 0);
-  g_object_unref (p);
-  assert_int_equal (released, 2);
+  for (int round = 0; round < 2; round++)
+    {
+      ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 64, NULL);
+      ThriftProtocol *p = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
+      assert_true (thrift_protocol_write_string (p, "x", NULL) > 0);
+      GObject *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type", 6, "message", "m",
+                                 NULL);
+      g_object_set_data_full (G_OBJECT (buf), "probe", &released, count_release);
+      g_object_set_data_full (x, "probe", &released, count_release);
+      g_object_unref (p);
+      g_object_unref (buf);
+      g_object_unref (x);
+    }
+  assert_int_equal (released, 4);
 }
 
 int
@@ -186,7 +187,7 @@ main (void)
     cmocka_unit_test (test_minimal_and_without_sd),
     cmocka_unit_test (test_full_partition),
     cmocka_unit_test (test_generated_finalize_chains_up),
-    cmocka_unit_test (test_bytes_transport_chains_up),
+    cmocka_unit_test (test_library_finalizers_repaired),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
