@@ -15,8 +15,8 @@
 #pragma once
 #include <glib-object.h>
 
-/* Make each of those classes whose finalizer does not reach GObject's
- * (checked by finalizing a probe instance, so a fixed library is left
- * alone) run GObject's finalizer after its own. Call once, on the main
- * thread, before any other thread uses Thrift objects; idempotent. */
+/* Make ThriftApplicationException and ThriftMemoryBuffer run GObject's
+ * finalizer after their own when that did not (a fixed library is left
+ * alone). Call on the main thread before any other thread uses Thrift
+ * objects; idempotent. */
 void ms_thrift_fix_finalizers (void);

@@ -183,6 +183,7 @@ int
 main (void)
 {
   thms_register_all_types ();
+  ms_thrift_fix_finalizers ();   /* as the server does (this test encodes in memory) */
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_minimal_and_without_sd),
     cmocka_unit_test (test_full_partition),
