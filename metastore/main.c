@@ -20,6 +20,7 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "storage/storage.h"
+#include "service/storage_guard.h"
 #include <glib-unix.h>
 #include <errno.h>
 #include <signal.h>
@@ -251,6 +252,17 @@ cmd_serve (int argc, char **argv)
       return 1;
     }
 
+  /* the storage guard both doors share: where data may be touched */
+  const char *alias_note = NULL;
+  const char *allowed = ms_config_allowed_locations (cfg, &alias_note);
+  if (alias_note != NULL)
+    ms_warn ("%s", alias_note);
+  g_autoptr (MsStorageGuard) guard = ms_storage_guard_new (db.warehouse, allowed, &error);
+  if (guard == NULL)
+    return die (error);
+  g_autofree char *guarded = ms_storage_guard_describe (guard);
+  ms_info ("data is created, read, moved and deleted for clients only under %s", guarded);
+
   MsStore *store = ms_store_new (db.conninfo, db.password, cfg->pool_size, cfg->pool_wait_ms,
                                  cfg->connect_timeout_s, db.warehouse);
   if (!ms_store_ping (store, &error))
@@ -261,6 +273,7 @@ cmd_serve (int argc, char **argv)
   MsMetrics *metrics = ms_metrics_new (PACKAGE_VERSION);
   MsHms *hms = ms_hms_new (store, cfg, db.warehouse);
   hms->metrics = metrics;
+  hms->guard = guard;
   ThriftProcessor *processor = ms_hms_processor_new (hms);
   MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, hms };
   MsThriftServer *server = ms_thrift_server_new (cfg, processor, &hooks);
@@ -283,7 +296,7 @@ cmd_serve (int argc, char **argv)
   if (cfg->rest_port >= 0)
     {
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
-      ms_iceberg_set_allowed_locations (iceberg, cfg->rest_allowed_locations);
+      iceberg->guard = guard;
       ms_iceberg_set_storage_config (iceberg, &s3);
       ms_iceberg_set_metadata_cache (iceberg, cfg->rest_metadata_cache_mb);
       iceberg->auth = auth;

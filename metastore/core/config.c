@@ -55,7 +55,7 @@ const MsConfKey ms_config_keys[] = {
   { "rest", "metadata_cache_mb", MS_CONF_INT, "16", OFF (rest_metadata_cache_mb), 0, 65536,
     "Memory for parsed Iceberg metadata kept between commits (a hot table's next commit then skips parsing it); 0 turns it off." },
   { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
-    "Comma-separated location prefixes (file:///data/wh,s3://bucket/) where REST clients may place tables and views, their metadata files and registered files; '*' allows any. Unset: the warehouse only." },
+    "Deprecated alias of storage.allowed_locations (which now covers both doors), used when that is unset." },
   { "rest", "tls_cert", MS_CONF_STRING, NULL, OFF (rest_tls_cert), 0, 0,
     "PEM certificate (chain) file: with rest.tls_key set, the REST door speaks HTTPS only (libmicrohttpd's TLS). Unset: plain HTTP." },
   { "rest", "tls_key", MS_CONF_STRING, NULL, OFF (rest_tls_key), 0, 0,
@@ -112,6 +112,8 @@ const MsConfKey ms_config_keys[] = {
     "Unprivileged user the embedded PostgreSQL runs as when metastore is started as root." },
   { "warehouse", "root", MS_CONF_STRING, NULL, OFF (warehouse), 0, 0,
     "Warehouse root URI where database and table directories are placed (file:///..., s3://bucket/prefix). Unset: file://<data_dir>/warehouse." },
+  { "storage", "allowed_locations", MS_CONF_STRING, NULL, OFF (storage_allowed_locations), 0, 0,
+    "Comma-separated location prefixes (file:///data/wh,s3://bucket/) under which the server creates, reads, writes, moves and deletes data for a client of either door: table, partition and database directories, Iceberg metadata files, registered files, purges; '*' allows any. Outside them metadata changes go ahead and the data is left alone (a log line says so); Iceberg metadata outside them is neither read nor written. '/', the warehouse root, each listed root and anything holding one are never deleted or moved. Unset: the warehouse only." },
   { "s3", "endpoint", MS_CONF_STRING, NULL, OFF (s3_endpoint), 0, 0,
     "S3 endpoint for s3://, s3a:// and s3n:// locations, e.g. http://127.0.0.1:9000 for MinIO (no scheme: https). Unset: AWS, https://s3.<region>.amazonaws.com." },
   { "s3", "region", MS_CONF_STRING, NULL, OFF (s3_region), 0, 0,
@@ -368,6 +370,23 @@ ms_config_database_password (const MsConfig *cfg, GError **error)
   if (nl != NULL)
     *nl = '\0';
   return g_steal_pointer (&text);
+}
+
+const char *
+ms_config_allowed_locations (const MsConfig *cfg, const char **note)
+{
+  if (note)
+    *note = NULL;
+  if (cfg->storage_allowed_locations != NULL)
+    {
+      if (note && cfg->rest_allowed_locations != NULL)
+        *note = "rest.allowed_locations is ignored: storage.allowed_locations is set";
+      return cfg->storage_allowed_locations;
+    }
+  if (note && cfg->rest_allowed_locations != NULL)
+    *note = "rest.allowed_locations is deprecated: it now sets storage.allowed_locations, "
+            "which covers the Thrift door too; rename it";
+  return cfg->rest_allowed_locations;
 }
 
 void

@@ -38,7 +38,7 @@ typedef struct {
   gint64 rest_max_body_bytes;
   int rest_timeout_s;
   int rest_metadata_cache_mb;
-  char *rest_allowed_locations;
+  char *rest_allowed_locations; /* deprecated alias of storage.allowed_locations */
   char *rest_tls_cert;
   char *rest_tls_key;
   char *rest_tls_client_ca;    /* NULL: no client certificates */
@@ -70,6 +70,8 @@ typedef struct {
   char *pg_user;
   /* [warehouse] */
   char *warehouse;
+  /* [storage] */
+  char *storage_allowed_locations;
   /* [s3] */
   char *s3_endpoint;
   char *s3_region;
@@ -126,6 +128,12 @@ gboolean ms_config_validate (MsConfig *cfg, GError **error);
 /* The database password from $METASTORE_DATABASE_PASSWORD or the password
  * file; NULL when neither is set (libpq may still use PGPASSWORD/.pgpass). */
 char *ms_config_database_password (const MsConfig *cfg, GError **error);
+
+/* storage.allowed_locations, or its deprecated alias rest.allowed_locations
+ * when only that is set; NULL when neither is (the warehouse alone).
+ * *note (may be NULL) receives a line for the log when the alias is used or
+ * ignored, else NULL. */
+const char *ms_config_allowed_locations (const MsConfig *cfg, const char **note);
 
 /* Print every key with its default and help, GKeyFile style. */
 void ms_config_print_reference (FILE *out);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/pattern.h"
 #include "storage/storage.h"
+#include "service/data.h"
 
 typedef ThmsThriftHiveMetastoreIf Iface;
 
@@ -30,7 +31,7 @@ session_user (void)
 static gboolean
 create_database (MsHms *hms, MsDatabase *db, GError **error)
 {
-  return ms_service_database_create (hms->store, db, session_user (), error);
+  return ms_service_database_create (hms->store, hms->guard, db, session_user (), error);
 }
 
 static gboolean
@@ -189,7 +190,7 @@ alter_database (MsHms *hms, const char *raw_name, const ThmsDatabase *newdb, GEr
   if (!ms_store_database_alter (hms->store, cat, name, db, error))
     return FALSE;
   if (db->location_uri)
-    ms_storage_mkdirs (db->location_uri, NULL);
+    ms_service_data_mkdirs (hms->guard, db->location_uri, "database location", NULL, NULL);
   return TRUE;
 }
 
@@ -219,31 +220,14 @@ h_alter_database_req (Iface *iface, const ThmsAlterDatabaseRequest *req, ThmsMet
   return TRUE;
 }
 
-/* Delete data locations that lie inside the catalog's warehouse; anything
- * outside it is left alone (a root-run daemon must not follow a location
- * to /etc). */
+/* Delete the data locations of a dropped database and its tables: only
+ * inside the allowed locations (a root-run daemon must not follow a
+ * location to /etc), never the catalog's root or what holds it. */
 static void
 delete_locations (MsHms *hms, const char *catalog, GPtrArray *locations)
 {
-  g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, catalog, NULL);
-  g_autofree char *root = ms_storage_local_path (cat ? cat->location_uri : hms->warehouse);
   for (guint i = 0; i < locations->len; i++)
-    {
-      const char *loc = g_ptr_array_index (locations, i);
-      g_autofree char *path = ms_storage_local_path (loc);
-      if (path == NULL)
-        continue;
-      g_autofree char *canon = g_canonicalize_filename (path, "/");
-      g_autofree char *prefix = root ? g_strconcat (root, "/", NULL) : NULL;
-      if (prefix == NULL || !g_str_has_prefix (canon, prefix))
-        {
-          ms_info ("not deleting %s: outside the warehouse %s", canon, root ? root : "?");
-          continue;
-        }
-      g_autoptr (GError) err = NULL;
-      if (!ms_storage_remove_tree (loc, &err))
-        ms_warn ("deleting %s: %s", loc, err->message);
-    }
+    hms_delete_data (hms, catalog, g_ptr_array_index (locations, i), "location");
 }
 
 static gboolean

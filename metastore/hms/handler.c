@@ -5,6 +5,8 @@
  */
 #include "hms/internal.h"
 #include "server/thrift_server.h"
+#include "server/guard_protocol.h"
+#include "server/thrift_fixes.h"
 #include "core/log.h"
 #include <thrift/c_glib/processor/thrift_dispatch_processor.h>
 #include <string.h>
@@ -87,6 +89,8 @@ ms_hms_processor_new (MsHms *hms)
    * generated type now, because their get_type functions are not
    * thread-safe (see thrift/gen-type-init.sh). */
   thms_register_all_types ();
+  /* and make c_glib's own objects free what GLib keeps on them */
+  ms_thrift_fix_finalizers ();
   if (ms_hms_missing_methods () != 0)
     g_error ("%d declared HMS methods have no implementation", ms_hms_missing_methods ());
   MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);
@@ -108,8 +112,8 @@ known_method (ThriftProcessor *processor, const char *fname)
 }
 
 static gboolean
-dispatch (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gchar *fname,
-          gint32 seqid, GError **error)
+dispatch_call (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gchar *fname,
+               gint32 seqid, GError **error)
 {
   /* Two c_glib 0.17 traps meet here. Its dispatchers take ownership of the
    * name on every path (the generated ones free a known method's name, the
@@ -139,6 +143,25 @@ dispatch (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gcha
     }
   return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
                                seqid, error);
+}
+
+/* Every path reads its arguments through the guarded protocol, which
+ * fails a call holding a string that is not text only once the call is
+ * read whole and before its handler runs: that call is answered here,
+ * with the exception the method declares, and the connection goes on. */
+static gboolean
+dispatch (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gchar *fname,
+          gint32 seqid, GError **error)
+{
+  g_autofree char *name = g_strdup (fname);   /* the dispatchers take 'fname' */
+  gboolean known = known_method (processor, fname);
+  GError *local = NULL;
+  if (dispatch_call (processor, hms, protocol, fname, seqid, &local))
+    return TRUE;
+  if (g_error_matches (local, MS_GUARD_ERROR, MS_GUARD_ERROR_NOT_TEXT))
+    return hms_reply_refused_args (protocol, name, seqid, known, local, error);
+  g_propagate_error (error, local);
+  return FALSE;
 }
 
 gboolean

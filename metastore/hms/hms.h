@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "store/store.h"
 #include "server/metrics.h"
+#include "service/storage_guard.h"
 
 typedef struct _MsThriftServer MsThriftServer;
 
@@ -25,6 +26,8 @@ typedef struct {
   gint64 started;             /* unix seconds, for aliveSince */
   MsThriftServer *server;     /* for counters; may be NULL */
   MsMetrics *metrics;         /* per-method requests and errors; may be NULL */
+  const MsStorageGuard *guard; /* where data may be touched (not owned);
+                                  NULL: nowhere */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
 } MsHms;

@@ -25,6 +25,19 @@ struct _MsHmsHandler {
  * ending with G_TYPE_INVALID. Falls back to MetaException when declared,
  * else to a TApplicationException through 'error'. Always returns FALSE. */
 gboolean hms_raise (GError *err, GError **error, ...);
+/* Answer call 'method' ('known': one of the IDL's) whose arguments were
+ * read whole but refused before any handler ran, 'err' (consumed) saying
+ * why (the guarded reader's MS_GUARD_ERROR_NOT_TEXT, answered as
+ * MS_ERROR_INVALID_TEXT; or an MS_ERROR): with the declared exception that
+ * fits, found in the method's generated result struct; a
+ * TApplicationException when none does (UNKNOWN_METHOD for an unknown
+ * method); nothing for a oneway call. FALSE only when the reply could not
+ * be written. */
+gboolean hms_reply_refused_args (ThriftProtocol *p, const char *method, gint32 seqid,
+                                 gboolean known, GError *err, GError **error);
+/* The generated result struct type of 'method' (G_TYPE_INVALID for a
+ * oneway or unknown method). */
+GType hms_result_type (const char *method);
 
 /* Split a Hive 3+ "@cat#db" name ("!" = empty db, trailing '#' = none).
  * Unprefixed names belong to the default catalog. Lower-cases both. */
@@ -95,12 +108,14 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
 gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
                             gboolean *handled, GError **error);
 
-/* data on file:// (table.c) */
-/* numFiles / totalSize of the directory at 'location' into 'params'. */
-void hms_put_quick_stats (const char *location, GHashTable *params);
-/* Delete a table's or partition's data on file://; refuses '/' and any
- * directory holding the catalog's warehouse root. */
-void hms_delete_data (MsHms *hms, const char *catalog, const char *location);
+/* data on file:// (table.c), through the storage guard (service/data.h) */
+/* numFiles / totalSize of the directory at 'location' into 'params' (only
+ * inside the allowed locations). */
+void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
+/* Delete a table's or partition's ('what') data on file://: only inside the
+ * allowed locations, never '/', the warehouse root, the catalog's root or
+ * what holds one of them. */
+void hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what);
 
 /* partitions (partition_convert.c) */
 #include "model/partition.h"

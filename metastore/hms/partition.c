@@ -9,6 +9,7 @@
 #include "hms/internal.h"
 #include "store/store.h"
 #include "storage/storage.h"
+#include "service/data.h"
 #include "core/part_name.h"
 #include "core/log.h"
 #include <string.h>
@@ -130,7 +131,6 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
 {
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int now = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  (void) hms;
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
@@ -172,16 +172,14 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       else if (is_view)
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
       gboolean made = FALSE;
-      g_autofree char *path = p->sd->location ? ms_storage_local_path (p->sd->location) : NULL;
-      if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_autoptr (GError) local = NULL;
-          if (!ms_storage_mkdirs (p->sd->location, &local))
-            return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
-                            p->sd->location);
-          g_ptr_array_add (st->made, g_strdup (p->sd->location));
-          made = TRUE;
-        }
+      g_autoptr (GError) local = NULL;
+      if (p->sd->location != NULL
+          && !ms_service_data_mkdirs (hms->guard, p->sd->location, "partition location", &made,
+                                      &local))
+        return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
+                        p->sd->location);
+      if (made)
+        g_ptr_array_add (st->made, g_strdup (p->sd->location));
       p->create_time = now;
       if (g_hash_table_lookup (p->params, DDL_TIME) == NULL)
         g_hash_table_insert (p->params, g_strdup (DDL_TIME), g_strdup_printf ("%d", now));
@@ -190,19 +188,19 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       if (!no_stats && !is_view && !made
           && (g_hash_table_lookup (p->params, "numFiles") == NULL
               || g_hash_table_lookup (p->params, "totalSize") == NULL))
-        hms_put_quick_stats (p->sd->location, p->params);
+        hms_put_quick_stats (hms, p->sd->location, p->params);
     }
   return TRUE;
 }
 
 static void
-undo_dirs (AddState *st, GHashTable *keep)
+undo_dirs (MsHms *hms, AddState *st, GHashTable *keep)
 {
   for (guint i = 0; i < st->made->len; i++)
     {
       const char *loc = g_ptr_array_index (st->made, i);
       if (keep == NULL || !g_hash_table_contains (keep, loc))
-        ms_storage_remove_tree (loc, NULL);
+        ms_service_data_delete (hms->guard, NULL, loc, NULL, "partition location");
     }
 }
 
@@ -222,7 +220,7 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
   AddState st = { ms_strings_new () };
   if (!prepare_parts (hms, t, parts, &st, skip_stats, error))
     {
-      undo_dirs (&st, NULL);
+      undo_dirs (hms, &st, NULL);
       g_ptr_array_unref (st.made);
       return FALSE;
     }
@@ -232,7 +230,7 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
                                            : ms_strings_new ();
   if (added == NULL)
     {
-      undo_dirs (&st, NULL);
+      undo_dirs (hms, &st, NULL);
       g_ptr_array_unref (st.made);
       if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         {
@@ -273,7 +271,7 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
       if (out)
         g_ptr_array_add (*out, g_steal_pointer (&parts->pdata[i]));
     }
-  undo_dirs (&st, keep);
+  undo_dirs (hms, &st, keep);
   g_ptr_array_unref (st.made);
   ms_info ("added %u partition(s) to %s.%s.%s", added->len, catalog, db, ltable);
   return TRUE;
@@ -555,14 +553,15 @@ delete_parts_data (MsHms *hms, const MsTable *t, GPtrArray *dropped)
       const MsPartition *p = g_ptr_array_index (dropped, i);
       if (p->sd == NULL || p->sd->location == NULL)
         continue;
-      hms_delete_data (hms, t->catalog, p->sd->location);
+      hms_delete_data (hms, t->catalog, p->sd->location, "partition location");
       g_autofree char *path = ms_storage_local_path (p->sd->location);
       if (path == NULL || root == NULL)
         continue;
       g_autofree char *dir = g_path_get_dirname (path);
       for (guint depth = 1; depth < t->partition_keys->len; depth++)
         {
-          if (!g_str_has_prefix (dir, root) || strlen (dir) <= strlen (root))
+          if (!g_str_has_prefix (dir, root) || strlen (dir) <= strlen (root)
+              || !ms_storage_guard_check (hms->guard, MS_ACCESS_REMOVE, dir, "directory", NULL))
             break;
           if (g_rmdir (dir) != 0)
             break;
@@ -934,9 +933,18 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     }
   g_autofree char *now = hms_now_string ();
   g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
-  /* move the data first (file://), back again if the catalog refuses */
+  /* move the data first (file://), back again if the catalog refuses;
+   * outside the allowed locations the data and its location stay */
   gboolean moved = FALSE;
   g_autofree char *src_path = old_loc ? ms_storage_local_path (old_loc) : NULL;
+  if (dest && old_loc && g_strcmp0 (dest, old_loc) != 0 && src_path
+      && g_file_test (src_path, G_FILE_TEST_IS_DIR)
+      && !ms_service_data_may_move (hms->guard, old_loc, dest, "partition location"))
+    {
+      g_free (newp->sd->location);
+      newp->sd->location = g_strdup (old_loc);
+      g_clear_pointer (&dest, g_free);
+    }
   if (dest && old_loc && g_strcmp0 (dest, old_loc) != 0 && src_path
       && g_file_test (src_path, G_FILE_TEST_IS_DIR))
     {
@@ -945,7 +953,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
         return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                         "New location for this partition %s already exists", dest);
       g_autoptr (GError) merr = NULL;
-      if (!ms_storage_rename (old_loc, dest, &merr))
+      if (!ms_service_data_move (hms->guard, old_loc, dest, "partition location", &merr))
         return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                         "Unable to rename partition data from %s to %s: %s", old_loc, dest,
                         merr->message);
@@ -957,7 +965,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
                                   external, &serr))
     {
       if (moved)
-        ms_storage_rename (dest, old_loc, NULL);
+        ms_service_data_move (hms->guard, dest, old_loc, "partition location", NULL);
       if (g_error_matches (serr, MS_ERROR, MS_ERROR_ALREADY_EXISTS)
           || g_error_matches (serr, MS_ERROR, MS_ERROR_NOT_FOUND))
         serr->code = MS_ERROR_INVALID_OPERATION;
@@ -1066,14 +1074,11 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
       g_autofree char *from = ms_storage_join (src->sd->location, rel);
       g_autofree char *to = ms_storage_join (dst->sd->location, rel);
       g_autofree char *from_path = ms_storage_local_path (from);
-      if (from_path && g_file_test (from_path, G_FILE_TEST_IS_DIR))
-        {
-          g_autofree char *parent = g_path_get_dirname (to);
-          ms_storage_mkdirs (parent, NULL);
-          g_autoptr (GError) merr = NULL;
-          if (!ms_storage_rename (from, to, &merr))
-            ms_warn ("exchange_partition: moving %s to %s: %s", from, to, merr->message);
-        }
+      g_autoptr (GError) merr = NULL;
+      if (from_path && g_file_test (from_path, G_FILE_TEST_IS_DIR)
+          && ms_service_data_may_move (hms->guard, from, to, "partition location")
+          && !ms_service_data_move (hms->guard, from, to, "partition location", &merr))
+        ms_warn ("exchange_partition: moving %s to %s: %s", from, to, merr->message);
     }
   ms_info ("exchanged %u partition(s) from %s.%s.%s to %s.%s.%s", moved->len, scat, sdb, lsrc,
            dcat, ddb, ldst);

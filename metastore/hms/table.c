@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/pattern.h"
 #include "storage/storage.h"
+#include "service/data.h"
 
 typedef ThmsThriftHiveMetastoreIf Iface;
 
@@ -86,19 +87,19 @@ validate_new_table (const MsTable *t, GError **error)
 /* ---- quick stats (numFiles / totalSize) on file:// tables ---- */
 
 void
-hms_put_quick_stats (const char *location, GHashTable *params)
+hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params)
 {
   gint64 files = 0, bytes = 0;
-  if (location == NULL || !ms_storage_dir_stats (location, &files, &bytes))
+  if (location == NULL || !ms_service_data_stats (hms->guard, location, &files, &bytes))
     return;
   g_hash_table_insert (params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
   g_hash_table_insert (params, g_strdup ("totalSize"), g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
 }
 
 static void
-put_quick_stats (MsTable *t)
+put_quick_stats (MsHms *hms, MsTable *t)
 {
-  hms_put_quick_stats (t->sd->location, t->params);
+  hms_put_quick_stats (hms, t->sd->location, t->params);
 }
 
 /* ---- create ---- */
@@ -137,15 +138,11 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
             base = db->managed_location_uri;
           t->sd->location = ms_storage_join (base, t->name);
         }
-      g_autofree char *path = ms_storage_local_path (t->sd->location);
-      if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_autoptr (GError) local = NULL;
-          if (!ms_storage_mkdirs (t->sd->location, &local))
-            return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
-                            t->sd->location);
-          made_dir = TRUE;
-        }
+      g_autoptr (GError) local = NULL;
+      if (!ms_service_data_mkdirs (hms->guard, t->sd->location, "table location", &made_dir,
+                                   &local))
+        return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
+                        t->sd->location);
     }
 
   t->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
@@ -157,13 +154,13 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
   if (!skip_stats && !ms_table_is_view (t) && t->partition_keys->len == 0 && !made_dir
       && (g_hash_table_lookup (t->params, "numFiles") == NULL
           || g_hash_table_lookup (t->params, "totalSize") == NULL))
-    put_quick_stats (t);
+    put_quick_stats (hms, t);
   (void) env;
 
   if (!ms_store_table_create (hms->store, t, error))
     {
       if (made_dir)
-        ms_storage_remove_tree (t->sd->location, NULL);
+        ms_service_data_delete (hms->guard, NULL, t->sd->location, NULL, "table location");
       return FALSE;
     }
   ms_info ("created table %s.%s.%s (%s) at %s", t->catalog, t->db_name, t->name, t->table_type,
@@ -689,6 +686,13 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
                             "Unable to change partition or table. Database %s does not exist",
                             newt->db_name);
           dest = ms_storage_join (newdb->location_uri, newt->name);
+          /* outside the allowed locations the data stays, and so does the
+           * location (as for a table on an object store) */
+          if (!ms_service_data_may_move (hms->guard, old_loc, dest, "table location"))
+            g_clear_pointer (&dest, g_free);
+        }
+      if (dest != NULL)
+        {
           g_autofree char *dest_path = ms_storage_local_path (dest);
           if (dest_path == NULL)
             return ms_fail (error, MS_ERROR_INVALID_OPERATION,
@@ -702,7 +706,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
           if (g_file_test (src_path, G_FILE_TEST_EXISTS))
             {
               g_autoptr (GError) merr = NULL;
-              if (!ms_storage_rename (src, dest, &merr))
+              if (!ms_service_data_move (hms->guard, src, dest, "table location", &merr))
                 return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                                 "Alter Table operation for %s.%s failed to move data due to: '%s'",
                                 db, lname, merr->message);
@@ -720,7 +724,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   /* quick stats, unless the client asked not to (Iceberg does) */
   if (!moved && !hms_env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
       && newt->partition_keys->len == 0 && newt->sd->location != NULL)
-    put_quick_stats (newt);
+    put_quick_stats (hms, newt);
   g_hash_table_remove (newt->params, DO_NOT_UPDATE_STATS);
 
   MsTableAlterOpts opts = {
@@ -735,7 +739,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
       if (moved)
         {
           g_autoptr (GError) back = NULL;
-          if (!ms_storage_rename (dest, src, &back))
+          if (!ms_service_data_move (hms->guard, dest, src, "table location", &back))
             ms_warn ("failed to restore data from %s to %s after a failed rename: %s; manual "
                      "restore is needed", dest, src, back->message);
         }
@@ -817,28 +821,17 @@ h_alter_table_req (Iface *iface, ThmsAlterTableResponse **_return, const ThmsAlt
 
 /* ---- drop ---- */
 
-/* Delete a table's (or partition's) data on file://. Refuses '/' and any
- * directory holding the catalog's warehouse root. */
+/* Delete a table's (or partition's) data on file://, through the storage
+ * guard (only inside the allowed locations, never '/', the warehouse root or
+ * what holds them), and never the catalog's root or what holds it. */
 void
-hms_delete_data (MsHms *hms, const char *catalog, const char *location)
+hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what)
 {
   g_autofree char *path = ms_storage_local_path (location);
   if (path == NULL)
     return;
   g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, catalog, NULL);
-  g_autofree char *root = ms_storage_local_path (cat ? cat->location_uri : hms->warehouse);
-  g_autofree char *canon = g_canonicalize_filename (path, "/");
-  g_autofree char *canon_root = root ? g_canonicalize_filename (root, "/") : NULL;
-  g_autofree char *prefix = g_strconcat (canon, "/", NULL);
-  if (g_str_equal (canon, "/") || (canon_root != NULL && (g_str_equal (canon_root, canon)
-                                                          || g_str_has_prefix (canon_root, prefix))))
-    {
-      ms_warn ("not deleting %s: it holds the warehouse %s", canon, canon_root);
-      return;
-    }
-  g_autoptr (GError) err = NULL;
-  if (!ms_storage_remove_tree (location, &err))
-    ms_warn ("deleting %s: %s", location, err->message);
+  ms_service_data_delete (hms->guard, NULL, location, cat ? cat->location_uri : NULL, what);
 }
 
 static gboolean
@@ -869,9 +862,10 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   if (delete)
     {
       for (guint i = 0; part_locations && i < part_locations->len; i++)
-        hms_delete_data (hms, cat, g_ptr_array_index (part_locations, i));
+        hms_delete_data (hms, cat, g_ptr_array_index (part_locations, i),
+                         "partition location");
       if (t->sd && t->sd->location)
-        hms_delete_data (hms, cat, t->sd->location);
+        hms_delete_data (hms, cat, t->sd->location, "table location");
     }
   return TRUE;
 }
@@ -911,17 +905,6 @@ h_drop_table_req (Iface *iface, const ThmsDropTableRequest *req, ThmsNoSuchObjec
 
 /* ---- truncate ---- */
 
-static void
-empty_directory (const char *location)
-{
-  g_autofree char *path = ms_storage_local_path (location);
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
-    return;
-  g_autoptr (GError) err = NULL;
-  if (!ms_storage_remove_tree (location, &err) || !ms_storage_mkdirs (location, &err))
-    ms_warn ("truncating %s: %s", location, err ? err->message : "?");
-}
-
 static gboolean
 truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArray *part_names,
                 GError **error)
@@ -937,13 +920,14 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
       if (locations == NULL)
         return FALSE;
       for (guint i = 0; i < locations->len; i++)
-        empty_directory (g_ptr_array_index (locations, i));
+        ms_service_data_empty (hms->guard, g_ptr_array_index (locations, i),
+                               "partition location");
       return ms_store_partitions_truncated (
           hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
           part_names ? part_names->len : 0, error);
     }
   if (t->sd && t->sd->location)
-    empty_directory (t->sd->location);
+    ms_service_data_empty (hms->guard, t->sd->location, "table location");
   /* Hive resets the basic stats it knows to 0 and marks them accurate */
   g_autoptr (GHashTable) params = ms_params_new ();
   static const char *const stats[] = { "numFiles", "numRows", "totalSize", "rawDataSize", NULL };

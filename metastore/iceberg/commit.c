@@ -128,7 +128,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
                                                           st->cached_metadata, NULL, error);
           if (base_text == NULL)
             return FALSE;
-          base = ms_iceberg_metadata_parse (base_text, -1, error);
+          base = ice_metadata_from_text (st->metadata_location, base_text, error);
           if (base == NULL)
             return FALSE;
           base_bytes = strlen (base_text);
@@ -191,7 +191,8 @@ run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
        * the files may be referenced and stay */
       if (err->code != MS_ERROR_UNAVAILABLE && err->code != MS_ERROR_INTERNAL)
         for (guint i = 0; i < cx->written->len; i++)
-          ms_storage_delete_all (cx->ice->storage, g_ptr_array_index (cx->written, i), NULL);
+          ms_service_data_delete (cx->ice->guard, cx->ice->storage,
+                                  g_ptr_array_index (cx->written, i), NULL, "metadata file");
       g_propagate_error (error, g_steal_pointer (&err));
     }
   g_clear_pointer (&cx->written, g_ptr_array_unref);

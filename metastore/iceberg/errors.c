@@ -85,6 +85,7 @@ ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what)
       break;
     case MS_ERROR_INVALID_OBJECT:
     case MS_ERROR_INVALID_INPUT:
+    case MS_ERROR_INVALID_TEXT:
     case MS_ERROR_NOT_ALLOWED:
       status = 400;
       type = "BadRequestException";

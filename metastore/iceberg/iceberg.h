@@ -7,6 +7,7 @@
 #include "server/http_server.h"
 #include "store/store.h"
 #include "storage/storage.h"
+#include "service/storage_guard.h"
 #include "auth/auth.h"
 #include "server/metrics.h"
 #include "server/ops.h"
@@ -18,7 +19,8 @@ typedef struct {
   char *prefix;                /* rest.prefix, or NULL for none */
   char *warehouse;             /* the default catalog's warehouse root */
   MsStorage *storage;          /* metadata files and purges (borrowed) */
-  char **allowed_locations;    /* location prefixes clients may use; NULL: any */
+  const MsStorageGuard *guard; /* where files may be read, written and
+                                  purged (borrowed); NULL: nowhere */
   IceMdCache *md_cache;        /* parsed metadata between commits (md_cache.c) */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
@@ -29,9 +31,6 @@ typedef struct {
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,
                            const char *warehouse);
-/* rest.allowed_locations: comma-separated prefixes, "*" for any, NULL or
- * empty for the warehouse alone. */
-void ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list);
 /* The non-secret S3 settings clients need to read the files, as Iceberg's
  * S3FileIO names them, in every LoadTableResult's "config". */
 void ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3);

@@ -5,6 +5,7 @@
  */
 #pragma once
 #include "iceberg/iceberg.h"
+#include "service/data.h"
 #include "core/error.h"
 #include <json-glib/json-glib.h>
 
@@ -64,9 +65,20 @@ gboolean ice_object_ident (const IceCall *call, char **const ns, const char *nam
 void ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db,
                         const char *name, const char *type);
 /* The text of metadata file 'location': the stored copy when it is one of
- * that file, else read from storage (*from_storage TRUE). Caller frees. */
+ * that file, else read from storage (*from_storage TRUE) when the storage
+ * guard allows reading it. Caller frees. No error message quotes the
+ * file's content. */
 char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
                          const char *cached_text, gboolean *from_storage, GError **error);
+/* Table or view metadata parsed from 'text', the content of metadata file
+ * 'location' (the stored copy or the file). A document that is not one is
+ * MS_ERROR_INVALID_INPUT naming the file only: the parser's message, which
+ * may quote the content, goes to the debug log, never into a reply. */
+MsIcebergMetadata *ice_metadata_from_text (const char *location, const char *text,
+                                           GError **error);
+typedef struct _MsIcebergViewMetadata MsIcebergViewMetadata;
+MsIcebergViewMetadata *ice_view_metadata_from_text (const char *location, const char *text,
+                                                    GError **error);
 /* Write 'md' as the file after 'previous' (NULL: the first) and return its
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
@@ -116,9 +128,9 @@ void ice_mirror_object (MsTable *row, const IceMirror *m);
  * before, whose properties that 'md' no longer has are removed). */
 gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                            const char *location, const char *previous, GError **error);
-/* Whether 'uri' lies under one of rest.allowed_locations (local paths are
- * compared after resolving "." and ".."; S3 keys may hold neither).
- * MS_ERROR_INVALID_INPUT naming 'what' otherwise. */
+/* Whether a table or view may be placed at 'uri': under the allowed
+ * locations (the storage guard, service/storage_guard.h).
+ * MS_ERROR_NOT_ALLOWED naming 'what' otherwise. */
 gboolean ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error);
 /* The formats and SerDe Iceberg's HiveCatalog gives its tables and views
  * (when not set already). */

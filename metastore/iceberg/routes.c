@@ -57,7 +57,6 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
-  ms_iceberg_set_allowed_locations (ice, NULL);
   return ice;
 }
 
@@ -75,7 +74,6 @@ ms_iceberg_free (MsIceberg *ice)
     return;
   g_free (ice->prefix);
   g_free (ice->warehouse);
-  g_strfreev (ice->allowed_locations);
   g_hash_table_unref (ice->table_config);
   ice_md_cache_free (ice->md_cache);
   g_free (ice);

@@ -48,30 +48,6 @@ ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db, co
 }
 
 void
-ms_iceberg_set_allowed_locations (MsIceberg *ice, const char *list)
-{
-  g_clear_pointer (&ice->allowed_locations, g_strfreev);
-  g_autofree char *trimmed = list ? g_strstrip (g_strdup (list)) : NULL;
-  if (trimmed != NULL && g_str_equal (trimmed, "*"))
-    return;
-  g_autoptr (GPtrArray) out = g_ptr_array_new ();
-  if (list != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (list, ",", -1);
-      for (char **p = parts; *p; p++)
-        {
-          g_strstrip (*p);
-          if (**p != '\0')
-            g_ptr_array_add (out, g_strdup (*p));
-        }
-    }
-  if (out->len == 0 && ice->warehouse != NULL)
-    g_ptr_array_add (out, g_strdup (ice->warehouse));
-  g_ptr_array_add (out, NULL);
-  ice->allowed_locations = (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
-}
-
-void
 ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3)
 {
   GHashTable *c = ice->table_config;
@@ -84,46 +60,10 @@ ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3)
     g_hash_table_replace (c, g_strdup ("client.region"), g_strdup (s3->region));
 }
 
-/* 'uri' in a form prefixes compare on: local paths resolved and as
- * "file://<path>/", others with a trailing '/'. NULL when 'uri' climbs
- * with "..". */
-static char *
-location_key (const char *uri)
-{
-  g_autofree char *path = ms_storage_local_path (uri);
-  if (path != NULL)
-    {
-      g_autofree char *canon = g_canonicalize_filename (path, "/");
-      return g_str_has_suffix (canon, "/") ? g_strconcat ("file://", canon, NULL)
-                                            : g_strconcat ("file://", canon, "/", NULL);
-    }
-  g_auto (GStrv) segs = g_strsplit (uri, "/", -1);
-  for (char **s = segs; *s; s++)
-    if (g_str_equal (*s, "..") || g_str_equal (*s, "."))
-      return NULL;
-  /* s3a:// and s3n:// name the same objects as s3:// */
-  const char *rest = g_str_has_prefix (uri, "s3a://") || g_str_has_prefix (uri, "s3n://")
-                     ? uri + 6 : g_str_has_prefix (uri, "s3://") ? uri + 5 : NULL;
-  g_autofree char *norm = rest ? g_strconcat ("s3://", rest, NULL) : g_strdup (uri);
-  return g_str_has_suffix (norm, "/") ? g_steal_pointer (&norm) : g_strconcat (norm, "/", NULL);
-}
-
 gboolean
 ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error)
 {
-  if (ice->allowed_locations == NULL)
-    return TRUE;
-  g_autofree char *key = uri ? location_key (uri) : NULL;
-  if (key != NULL)
-    for (char **p = ice->allowed_locations; *p; p++)
-      {
-        g_autofree char *allowed = location_key (*p);
-        if (allowed != NULL && g_str_has_prefix (key, allowed))
-          return TRUE;
-      }
-  return ms_fail (error, MS_ERROR_INVALID_INPUT,
-                  "The %s %s is outside the allowed locations (rest.allowed_locations)", what,
-                  uri ? uri : "(none)");
+  return ms_storage_guard_check (ice->guard, MS_ACCESS_CREATE, uri, what, error);
 }
 
 char *
@@ -140,10 +80,17 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
   if (cached_text != NULL && g_strcmp0 (location, cached_location) == 0)
     return g_strdup (cached_text);
   g_autoptr (GError) err = NULL;
-  g_autoptr (GBytes) bytes = ms_storage_get (ice->storage, location, &err);
+  g_autoptr (GBytes) bytes = ms_service_file_get (ice->guard, ice->storage, location,
+                                                  "metadata file", &err);
   if (bytes == NULL)
     {
-      /* a missing file is the table's problem; anything else the storage's */
+      /* a missing file (or one not to be read) is the table's problem;
+       * anything else the storage's */
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_ALLOWED))
+        {
+          g_propagate_error (error, g_steal_pointer (&err));
+          return NULL;
+        }
       gboolean clients = g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND)
                          || g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT);
       ms_fail (error, clients ? err->code : MS_ERROR_UNAVAILABLE,
@@ -158,11 +105,42 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
   if (!g_utf8_validate (data, (gssize) len, NULL)
       || !ms_json_precheck (data, len, MS_JSON_MAX_DEPTH, &bad))
     {
-      ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is not JSON we read: %s", location,
-               bad ? bad->message : "not UTF-8");
+      /* the details may quote the file: the log only */
+      ms_debug ("metadata file %s: %s", location, bad ? bad->message : "not UTF-8");
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is not JSON we read", location);
       return NULL;
     }
   return g_strndup (data, len);
+}
+
+/* The reply's error for a document that is not metadata: the file's name,
+ * never the parser's message (it may quote the content). */
+static void
+not_metadata (const char *location, const char *kind, GError *detail, GError **error)
+{
+  ms_debug ("metadata file %s: %s", location ? location : "(stored copy)", detail->message);
+  ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is not valid Iceberg %s metadata",
+           location ? location : "(stored copy)", kind);
+}
+
+MsIcebergMetadata *
+ice_metadata_from_text (const char *location, const char *text, GError **error)
+{
+  g_autoptr (GError) detail = NULL;
+  MsIcebergMetadata *md = ms_iceberg_metadata_parse (text, -1, &detail);
+  if (md == NULL)
+    not_metadata (location, "table", detail, error);
+  return md;
+}
+
+MsIcebergViewMetadata *
+ice_view_metadata_from_text (const char *location, const char *text, GError **error)
+{
+  g_autoptr (GError) detail = NULL;
+  MsIcebergViewMetadata *vm = ms_iceberg_view_metadata_parse (text, -1, &detail);
+  if (vm == NULL)
+    not_metadata (location, "view", detail, error);
+  return vm;
 }
 
 char *
@@ -172,10 +150,10 @@ ice_write_document (MsIceberg *ice, const char *object_location, const char *fil
   g_autofree char *owned = json;
   g_autofree char *where = g_strdup_printf ("%s location", what);
   if (!ice_location_allowed (ice, object_location, where, error)
-      || !ice_location_allowed (ice, file, "metadata file", error))
+      || !ms_storage_guard_check (ice->guard, MS_ACCESS_CREATE, file, "metadata file", error))
     return NULL;
   g_autoptr (GError) err = NULL;
-  if (!ms_storage_put (ice->storage, file, owned, len, &err))
+  if (!ms_service_file_put (ice->guard, ice->storage, file, owned, len, "metadata file", &err))
     {
       /* nothing is committed yet: the storage is unavailable, say so */
       ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write %s metadata file: %s", what,
@@ -251,10 +229,8 @@ ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *bod
     return FALSE;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, *db);
   g_autoptr (GError) err = NULL;
-  if (d != NULL && !ice_location_allowed (call->ice, location, "metadata file", &err))
-    ice_reply_gerror (resp, g_steal_pointer (&err), "table");
-  else if (d != NULL
-           && (*text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err)) == NULL)
+  /* read only inside the allowed locations (ice_metadata_text) */
+  if (d != NULL && (*text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err)) == NULL)
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
         ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
@@ -480,21 +456,22 @@ ice_commit_one (const IceCall *call, const char *db, const char *name, MsIceberg
   /* a file nothing refers to goes, unless COMMIT itself may have succeeded */
   if (!ok && *written != NULL && (*error)->code != MS_ERROR_UNAVAILABLE
       && (*error)->code != MS_ERROR_INTERNAL)
-    ms_storage_delete_all (call->ice->storage, *written, NULL);
+    ms_service_data_delete (call->ice->guard, call->ice->storage, *written, NULL,
+                            "metadata file");
   g_clear_pointer (written, g_free);
   return ok;
 }
 
 /* A document read from storage is checked before it is served and kept. */
 static gboolean
-document_ok (const char *kind, const char *text, GError **error)
+document_ok (const char *kind, const char *location, const char *text, GError **error)
 {
   if (g_str_equal (kind, MS_ICEBERG_KIND_VIEW))
     {
-      g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, error);
+      g_autoptr (MsIcebergViewMetadata) vm = ice_view_metadata_from_text (location, text, error);
       return vm != NULL;
     }
-  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, error);
+  g_autoptr (MsIcebergMetadata) md = ice_metadata_from_text (location, text, error);
   return md != NULL;
 }
 
@@ -515,10 +492,9 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
     {
       /* written by someone else (Iceberg's HiveCatalog through Thrift):
        * checked before it is served and kept */
-      if (!document_ok (e->kind, text, &err))
+      if (!document_ok (e->kind, e->metadata_location, text, &err))
         {
-          ice_reply_error (resp, 500, "InternalServerError", "Metadata file %s: %s",
-                           e->metadata_location, err->message);
+          ice_reply_error (resp, 500, "InternalServerError", "%s", err->message);
           return NULL;
         }
       if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,

@@ -156,9 +156,9 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
     return;
   const char *location = ice_member_string (body, "metadata-location");
   g_autoptr (GError) err = NULL;
-  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, &err);
+  g_autoptr (MsIcebergMetadata) md = ice_metadata_from_text (location, text, &err);
   if (md == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   if (!ice_location_allowed (call->ice, ms_iceberg_metadata_location (md), "table location", &err))
     return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   CreateCtx cx = {
@@ -175,9 +175,9 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
 
 /* The metadata document with only the snapshots some ref points at. */
 static char *
-only_ref_snapshots (const char *text, GError **error)
+only_ref_snapshots (const char *location, const char *text, GError **error)
 {
-  g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_parse (text, -1, error);
+  g_autoptr (MsIcebergMetadata) md = ice_metadata_from_text (location, text, error);
   if (md == NULL)
     return NULL;
   JsonObject *o = ms_iceberg_metadata_to_object (md);
@@ -242,7 +242,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (GError) err = NULL;
   if (refs_only)
     {
-      g_autofree char *filtered = only_ref_snapshots (text, &err);
+      g_autofree char *filtered = only_ref_snapshots (e->metadata_location, text, &err);
       if (filtered == NULL)
         return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
       g_free (text);
@@ -259,20 +259,6 @@ ice_table_exists (const IceCall *call, MsHttpResponse *resp)
 }
 
 /* ---- drop, rename, metrics ---- */
-
-/* Whether purging 'location' could delete more than one table: the
- * warehouse root itself, or a parent of it. */
-static gboolean
-purge_too_wide (const IceCall *call, const char *location)
-{
-  g_autofree char *loc = g_strdup (location);
-  gsize n = strlen (loc);
-  while (n > 0 && loc[n - 1] == '/')
-    loc[--n] = '\0';
-  const char *wh = call->ice->warehouse;
-  return n == 0 || (wh != NULL && g_str_has_prefix (wh, loc)
-                    && (wh[n] == '\0' || wh[n] == '/'));
-}
 
 void
 ice_table_drop (const IceCall *call, MsHttpResponse *resp)
@@ -294,18 +280,12 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
         return ice_reply_missing (call, resp, db, name, "NoSuchTableException");
       return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
     }
-  if (purge && location != NULL)
-    {
-      g_autoptr (GError) where = NULL;
-      if (purge_too_wide (call, location))
-        ms_warn ("drop %s.%s: not purging %s, it holds the warehouse", db, name, location);
-      else if (!ice_location_allowed (call->ice, location, "table location", &where))
-        ms_warn ("drop %s.%s: not purging: %s", db, name, where->message);
-      else if (!ms_storage_delete_all (call->ice->storage, location, &err))
-        ms_warn ("drop %s.%s: purge of %s failed: %s", db, name, location, err->message);
-      else
-        ms_info ("drop %s.%s: purged %s", db, name, location);
-    }
+  /* purged only inside the allowed locations, never the warehouse root
+   * or what holds it (the storage guard); otherwise the data stays */
+  if (purge && location != NULL
+      && ms_service_data_delete (call->ice->guard, call->ice->storage, location, NULL,
+                                 "table location"))
+    ms_info ("drop %s.%s: purged %s", db, name, location);
   ice_reply_empty (resp, 204);
 }
 

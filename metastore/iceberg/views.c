@@ -101,7 +101,7 @@ view_step (gpointer user, MsIcebergStep *st, GError **error)
                                      st->cached_metadata, NULL, error);
       if (base_text == NULL)
         return FALSE;
-      base = ms_iceberg_view_metadata_parse (base_text, -1, error);
+      base = ice_view_metadata_from_text (st->metadata_location, base_text, error);
       if (base == NULL)
         return FALSE;
       next = ms_iceberg_view_metadata_commit (base, cx->requirements, cx->updates, error);
@@ -199,9 +199,9 @@ ice_view_register (const IceCall *call, MsHttpResponse *resp)
     return;
   const char *location = ice_member_string (body, "metadata-location");
   g_autoptr (GError) err = NULL;
-  g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_parse (text, -1, &err);
+  g_autoptr (MsIcebergViewMetadata) vm = ice_view_metadata_from_text (location, text, &err);
   if (vm == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException", "%s: %s", location, err->message);
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
   ViewCtx cx = { .ice = call->ice, .op = VIEW_REGISTER, .vm = vm, .location = location,
                  .text = text };
   run_view (call, resp, db, name, &cx);

@@ -11,9 +11,12 @@ struct _MsGuardProtocol {
   ThriftBinaryProtocol parent;
   MsGuardLimits limits;
   int depth;
+  gint16 arg_id;               /* field id of the argument being read */
+  char *not_text;              /* what the first string that is not text was */
 };
 
 G_DEFINE_TYPE (MsGuardProtocol, ms_guard_protocol, THRIFT_TYPE_BINARY_PROTOCOL)
+G_DEFINE_QUARK (ms-guard-error-quark, ms_guard_error)
 
 static ThriftProtocolClass *binary_class;   /* the parent's vtable, set in class_init */
 
@@ -97,12 +100,45 @@ read_bytes (ThriftProtocol *p, guint8 **out, guint32 *out_len, gint64 limit, GEr
   return 4 + len;
 }
 
+/* Note the first string of the call that is not text: a NUL inside it, or
+ * bytes that are not UTF-8. Reading goes on (see the header). */
+static void
+check_text (MsGuardProtocol *g, const guint8 *buf, guint32 len)
+{
+  if (g->not_text != NULL)
+    return;
+  const char *end = NULL;
+  const guint8 *nul = memchr (buf, '\0', len);
+  if (nul != NULL)
+    g->not_text = g_strdup_printf ("A string in argument %d holds a NUL character (byte %u of "
+                                   "%u); names, patterns, filters and locations must be text",
+                                   g->arg_id, (guint) (nul - buf), len);
+  else if (!g_utf8_validate ((const char *) buf, (gssize) len, &end))
+    g->not_text = g_strdup_printf ("A string in argument %d is not valid UTF-8 (byte %u of %u)",
+                                   g->arg_id, (guint) ((const guint8 *) end - buf), len);
+}
+
+/* The end of the call's argument struct (or of the message): a string that
+ * was not text fails the read now, once every byte of the call is in. */
+static gint32
+refuse_not_text (MsGuardProtocol *g, GError **error)
+{
+  if (g->not_text == NULL)
+    return 0;
+  g_set_error_literal (error, MS_GUARD_ERROR, MS_GUARD_ERROR_NOT_TEXT, g->not_text);
+  g_clear_pointer (&g->not_text, g_free);
+  return -1;
+}
+
 static gint32
 guard_read_string (ThriftProtocol *p, gchar **str, GError **error)
 {
   MsGuardProtocol *g = MS_GUARD_PROTOCOL (p);
   guint8 *buf;
-  gint32 r = read_bytes (p, &buf, NULL, g->limits.max_string_bytes, error);
+  guint32 len = 0;
+  gint32 r = read_bytes (p, &buf, &len, g->limits.max_string_bytes, error);
+  if (r >= 0)
+    check_text (g, buf, len);
   *str = (gchar *) buf;
   return r;
 }
@@ -131,6 +167,8 @@ guard_read_message_begin (ThriftProtocol *p, gchar **name, ThriftMessageType *ty
   gint32 xfer = 0, ret, sz;
   *name = NULL;
   g->depth = 0;
+  g->arg_id = 0;
+  g_clear_pointer (&g->not_text, g_free);
   if (MS_IS_CONN_TRANSPORT (p->transport))
     ms_conn_transport_begin_message (MS_CONN_TRANSPORT (p->transport));
 
@@ -145,10 +183,13 @@ guard_read_message_begin (ThriftProtocol *p, gchar **name, ThriftMessageType *ty
                         "not a Thrift binary message (header %08x)", (guint32) sz);
       *type = (ThriftMessageType) (sz & 0xff);
       guint8 *buf;
-      if ((ret = read_bytes (p, &buf, NULL, MAX_METHOD_NAME, error)) < 0)
+      guint32 len = 0;
+      if ((ret = read_bytes (p, &buf, &len, MAX_METHOD_NAME, error)) < 0)
         return -1;
       *name = (gchar *) buf;
       xfer += ret;
+      if (strlen (*name) != len)
+        return invalid (error, THRIFT_PROTOCOL_ERROR_INVALID_DATA, "method name holds a NUL");
     }
   else
     {
@@ -165,6 +206,8 @@ guard_read_message_begin (ThriftProtocol *p, gchar **name, ThriftMessageType *ty
       buf[sz] = '\0';
       *name = (gchar *) buf;
       xfer += sz;
+      if (strlen (*name) != (gsize) sz)
+        return invalid (error, THRIFT_PROTOCOL_ERROR_INVALID_DATA, "method name holds a NUL");
       gint8 t;
       if ((ret = thrift_protocol_read_byte (p, &t, error)) < 0)
         return -1;
@@ -188,17 +231,27 @@ guard_read_struct_begin (ThriftProtocol *p, gchar **name, GError **error)
 static gint32
 guard_read_struct_end (ThriftProtocol *p, GError **error)
 {
-  (void) error;
-  return leave (MS_GUARD_PROTOCOL (p));
+  MsGuardProtocol *g = MS_GUARD_PROTOCOL (p);
+  leave (g);
+  return g->depth == 0 ? refuse_not_text (g, error) : 0;
+}
+
+static gint32
+guard_read_message_end (ThriftProtocol *p, GError **error)
+{
+  return refuse_not_text (MS_GUARD_PROTOCOL (p), error);
 }
 
 static gint32
 guard_read_field_begin (ThriftProtocol *p, gchar **name, ThriftType *type, gint16 *id,
                         GError **error)
 {
+  MsGuardProtocol *g = MS_GUARD_PROTOCOL (p);
   gint32 r = binary_class->read_field_begin (p, name, type, id, error);
   if (r >= 0 && *type != T_STOP && !valid_type ((gint8) *type))
     return invalid (error, THRIFT_PROTOCOL_ERROR_INVALID_DATA, "unknown field type %d", *type);
+  if (r >= 0 && *type != T_STOP && g->depth == 1)
+    g->arg_id = *id;
   return r;
 }
 
@@ -301,11 +354,20 @@ ms_guard_protocol_init (MsGuardProtocol *g)
 }
 
 static void
+ms_guard_protocol_finalize (GObject *object)
+{
+  g_free (MS_GUARD_PROTOCOL (object)->not_text);
+  G_OBJECT_CLASS (ms_guard_protocol_parent_class)->finalize (object);
+}
+
+static void
 ms_guard_protocol_class_init (MsGuardProtocolClass *klass)
 {
   ThriftProtocolClass *pc = THRIFT_PROTOCOL_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = ms_guard_protocol_finalize;
   binary_class = THRIFT_PROTOCOL_CLASS (ms_guard_protocol_parent_class);
   pc->read_message_begin = guard_read_message_begin;
+  pc->read_message_end = guard_read_message_end;
   pc->read_struct_begin = guard_read_struct_begin;
   pc->read_struct_end = guard_read_struct_end;
   pc->read_field_begin = guard_read_field_begin;

@@ -12,6 +12,14 @@
  * the same virtual methods), and a message header is accepted only in the
  * strict (versioned) or classic (length, name, type, seqid) form with a
  * bounded name. Writers are the binary protocol's own.
+ *
+ * Strings must be text: a string (not a binary) holding a NUL byte or bytes
+ * that are not UTF-8 would reach C code cut short or malformed ("a\0b" read
+ * as "a"). Such a string does not stop the reader, so the whole call is
+ * still consumed and the connection stays in step; the end of the call's
+ * argument struct then fails with MS_GUARD_ERROR_NOT_TEXT, before any
+ * handler can see the arguments. The door answers that error with the
+ * method's declared exception (hms_reply_refused_args).
  */
 #pragma once
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
@@ -22,6 +30,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftBinaryProtocol, g_object_unref)
 
 #define MS_TYPE_GUARD_PROTOCOL (ms_guard_protocol_get_type ())
 G_DECLARE_FINAL_TYPE (MsGuardProtocol, ms_guard_protocol, MS, GUARD_PROTOCOL, ThriftBinaryProtocol)
+
+/* Errors of the reader that are the caller's to answer (the message was
+ * read whole): MS_GUARD_ERROR_NOT_TEXT, a string that is not text. */
+#define MS_GUARD_ERROR (ms_guard_error_quark ())
+GQuark ms_guard_error_quark (void);
+typedef enum {
+  MS_GUARD_ERROR_NOT_TEXT,
+} MsGuardError;
 
 typedef struct {
   gint64 max_string_bytes;

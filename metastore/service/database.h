@@ -9,6 +9,7 @@
  */
 #pragma once
 #include "store/store.h"
+#include "service/storage_guard.h"
 
 /* Names of databases (and first-level namespaces): letters, digits and '_',
  * 1..MS_NAME_MAX characters (Hive's MetaStoreUtils.validateName; its NAME
@@ -18,10 +19,11 @@ gboolean ms_service_check_name (const char *kind, const char *name, GError **err
 
 /* Complete 'db' in place (catalog "hive" when unset, location
  * <catalog location>/<name>.db when unset, create time now, 'owner' when
- * it has none), store it and create its directory; a directory that cannot
- * be made undoes the row. MS_ERROR_ALREADY_EXISTS for a taken name. */
-gboolean ms_service_database_create (MsStore *store, MsDatabase *db, const char *owner,
-                                     GError **error);
+ * it has none), store it and create its directory through 'guard' (none
+ * outside the allowed locations); an allowed directory that cannot be made
+ * undoes the row. MS_ERROR_ALREADY_EXISTS for a taken name. */
+gboolean ms_service_database_create (MsStore *store, const MsStorageGuard *guard, MsDatabase *db,
+                                     const char *owner, GError **error);
 
 /* ---- nested namespaces ----
  * Namespace [a, b, c] of the Iceberg REST door is the database "a.b.c" of
@@ -51,5 +53,5 @@ char *ms_service_namespace_parent (const char *name);
  * default location is <parent location>/<last level>.db, so that a table's
  * default location <namespace location>/<table> never meets a child
  * namespace's directory (table names hold no '.'). */
-gboolean ms_service_namespace_create (MsStore *store, MsDatabase *db, const char *owner,
-                                      GError **error);
+gboolean ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard,
+                                      MsDatabase *db, const char *owner, GError **error);

@@ -112,6 +112,31 @@ test_dotted_keys (void **state)
   g_unlink (path);
 }
 
+/* storage.allowed_locations, with rest.allowed_locations as its
+ * deprecated alias (used only when the new key is unset). */
+static void
+test_allowed_locations_alias (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  const char *note = "x";
+  assert_null (ms_config_allowed_locations (c, &note));
+  assert_null (note);
+  assert_true (ms_config_set (c, "rest", "allowed_locations", "s3://old/", "t", NULL));
+  assert_string_equal (ms_config_allowed_locations (c, &note), "s3://old/");
+  assert_non_null (strstr (note, "deprecated"));
+  assert_true (ms_config_set (c, "storage", "allowed_locations", "file:///data", "t", NULL));
+  assert_string_equal (ms_config_allowed_locations (c, &note), "file:///data");
+  assert_non_null (strstr (note, "ignored"));
+  assert_true (ms_config_set (c, "rest", "allowed_locations", "", "t", NULL));
+  assert_string_equal (ms_config_allowed_locations (c, NULL), "file:///data");
+  /* environment name of the new key */
+  char *envp[] = { "METASTORE_STORAGE_ALLOWED_LOCATIONS=*", NULL };
+  assert_true (ms_config_load_env (c, envp, NULL));
+  assert_string_equal (ms_config_allowed_locations (c, &note), "*");
+  assert_null (note);
+}
+
 int
 main (void)
 {
@@ -121,6 +146,7 @@ main (void)
     cmocka_unit_test (test_bad_values),
     cmocka_unit_test (test_password_file),
     cmocka_unit_test (test_dotted_keys),
+    cmocka_unit_test (test_allowed_locations_alias),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include "server/conn_transport.h"
 #include "server/guard_protocol.h"
+#include "thms_thrift_hive_metastore.h"
 
 typedef struct {
   int fd;
@@ -256,6 +257,150 @@ test_classic_header (void **state)
   reader_free (&r);
 }
 
+/* field 'id' of type string holding 'len' bytes of 's' */
+static void
+put_string_field (GByteArray *b, gint16 id, const char *s, gsize len)
+{
+  guint8 f[] = { 11, 0, (guint8) id };
+  g_byte_array_append (b, f, 3);
+  put32 (b, (guint32) len);
+  g_byte_array_append (b, (const guint8 *) s, (guint) len);
+}
+
+static void
+put_stop (GByteArray *b)
+{
+  guint8 stop = 0;
+  g_byte_array_append (b, &stop, 1);
+}
+
+/* Issue 12, defect 1: "nul\0suffix" was read as "nul". A string that is not
+ * text (NUL inside, not UTF-8), at the top or nested, fails the call's
+ * argument struct with MS_GUARD_ERROR_NOT_TEXT, only once the call is read
+ * whole: the next call on the connection reads normally. */
+static void
+test_strings_must_be_text (void **state)
+{
+  (void) state;
+  static const struct { const char *s; gsize len; } bad[] = {
+    { "nul\0suffix", 10 }, { "\0", 1 }, { "tail\0", 5 }, { "bad\xffutf8", 8 },
+    { "\xc3(", 2 }, { "\xed\xa0\x80x", 4 }, { "\xc0\xaf", 2 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    for (int nested = 0; nested < 2; nested++)
+      {
+        g_autoptr (GByteArray) b = g_byte_array_new ();
+        const char *method = nested ? "create_database" : "drop_table";
+        put_header (b, method);
+        if (nested)
+          {
+            /* create_database (1: Database {1: name, ...}) */
+            guint8 f[] = { 12, 0, 1 };
+            g_byte_array_append (b, f, 3);
+            put_string_field (b, 1, bad[i].s, bad[i].len);
+            put_string_field (b, 2, "fine", 4);
+            put_stop (b);
+          }
+        else
+          {
+            /* drop_table (1: dbname, 2: name, 3: deleteData) */
+            put_string_field (b, 1, "db", 2);
+            put_string_field (b, 2, bad[i].s, bad[i].len);
+            guint8 f[] = { 2, 0, 3, 1 };
+            g_byte_array_append (b, f, 4);
+          }
+        put_stop (b);
+        put_header (b, "get_database");       /* the next call */
+        put_string_field (b, 1, "abc", 3);
+        put_stop (b);
+
+        Reader r = reader_new (b->data, b->len, FALSE);
+        ThriftProtocol *p = THRIFT_PROTOCOL (r.p);
+        gchar *name = NULL;
+        ThriftMessageType type;
+        gint32 seq;
+        assert_true (thrift_protocol_read_message_begin (p, &name, &type, &seq, NULL) > 0);
+        assert_string_equal (name, method);
+        g_free (name);
+        g_autoptr (GObject) args = g_object_new (
+            nested ? THMS_TYPE_THRIFT_HIVE_METASTORE_CREATE_DATABASE_ARGS
+                   : THMS_TYPE_THRIFT_HIVE_METASTORE_DROP_TABLE_ARGS, NULL);
+        g_autoptr (GError) err = NULL;
+        assert_true (thrift_struct_read (THRIFT_STRUCT (args), p, &err) < 0);
+        assert_true (g_error_matches (err, MS_GUARD_ERROR, MS_GUARD_ERROR_NOT_TEXT));
+        assert_non_null (strstr (err->message, nested ? "argument 1" : "argument 2"));
+        assert_non_null (strstr (err->message,
+                                 memchr (bad[i].s, 0, bad[i].len) ? "NUL" : "UTF-8"));
+        /* in step: the next call reads as any other */
+        g_autoptr (GError) next = NULL;
+        assert_true (read_call (&r, &next) > 0);
+        reader_free (&r);
+      }
+}
+
+/* Text that is valid UTF-8 passes, and binaries hold any byte. */
+static void
+test_text_and_binaries_pass (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "x");
+  const char *utf8 = "\xc3\xa9t\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x98\x80";
+  put_string_field (b, 1, utf8, strlen (utf8));
+  const guint8 bin[] = { 'a', 0, 0xff, 'b' };
+  guint8 f[] = { 11, 0, 2 };
+  g_byte_array_append (b, f, 3);
+  put32 (b, sizeof bin);
+  g_byte_array_append (b, bin, sizeof bin);
+  put_stop (b);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  ThriftProtocol *p = THRIFT_PROTOCOL (r.p);
+  gchar *name = NULL, *fname = NULL, *str = NULL;
+  ThriftMessageType type;
+  ThriftType ft;
+  gint32 seq;
+  gint16 id;
+  gpointer data = NULL;
+  guint32 len = 0;
+  g_autoptr (GError) err = NULL;
+  assert_true (thrift_protocol_read_message_begin (p, &name, &type, &seq, &err) > 0);
+  assert_true (thrift_protocol_read_struct_begin (p, &fname, &err) >= 0);
+  assert_true (thrift_protocol_read_field_begin (p, &fname, &ft, &id, &err) >= 0);
+  assert_true (thrift_protocol_read_string (p, &str, &err) >= 0);
+  assert_string_equal (str, utf8);
+  assert_true (thrift_protocol_read_field_begin (p, &fname, &ft, &id, &err) >= 0);
+  assert_true (thrift_protocol_read_binary (p, &data, &len, &err) >= 0);
+  assert_int_equal (len, sizeof bin);
+  assert_memory_equal (data, bin, sizeof bin);
+  assert_true (thrift_protocol_read_field_begin (p, &fname, &ft, &id, &err) >= 0);
+  assert_int_equal (ft, T_STOP);
+  assert_true (thrift_protocol_read_struct_end (p, &err) >= 0);
+  assert_true (thrift_protocol_read_message_end (p, &err) >= 0);
+  g_free (name);
+  g_free (str);
+  g_free (data);
+  reader_free (&r);
+}
+
+/* A method name holding a NUL ("get_table\0x" would run get_table) is no
+ * message. */
+static void
+test_method_name_with_nul (void **state)
+{
+  (void) state;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put32 (b, 0x80010001);
+  put32 (b, 11);
+  g_byte_array_append (b, (const guint8 *) "get_table\0x", 11);
+  put32 (b, 7);
+  put_stop (b);
+  Reader r = reader_new (b->data, b->len, FALSE);
+  g_autoptr (GError) err = NULL;
+  assert_true (read_call (&r, &err) < 0);
+  assert_non_null (strstr (err->message, "NUL"));
+  reader_free (&r);
+}
+
 void thms_register_all_types (void);
 
 /* Regression: generated get_type()s raced when 200 connections made their
@@ -284,6 +429,9 @@ main (void)
     cmocka_unit_test (test_bad_frames),
     cmocka_unit_test (test_valid_call_and_clean_eof),
     cmocka_unit_test (test_classic_header),
+    cmocka_unit_test (test_strings_must_be_text),
+    cmocka_unit_test (test_text_and_binaries_pass),
+    cmocka_unit_test (test_method_name_with_nul),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <string.h>
 #include "hms/internal.h"
+#include "server/thrift_fixes.h"
+#include <thrift/c_glib/thrift_application_exception.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
@@ -148,14 +150,45 @@ test_generated_finalize_chains_up (void **state)
   assert_int_equal (released, G_N_ELEMENTS (types));
 }
 
+/* Issue 12, defect 11: c_glib's own ThriftMemoryBuffer (the fast partition
+ * writer encodes each storage descriptor through one) and
+ * ThriftApplicationException (every TApplicationException reply) did not
+ * chain their finalizers up, so the notify queue g_object_unref attaches
+ * leaked with each (2 x 32 bytes per get_partitions reply, hidden by a broad
+ * LSan suppression). Repaired at start; repairing twice changes nothing. */
+static void
+test_library_finalizers_repaired (void **state)
+{
+  (void) state;
+  ms_thrift_fix_finalizers ();
+  ms_thrift_fix_finalizers ();
+  int released = 0;
+  for (int round = 0; round < 2; round++)
+    {
+      ThriftMemoryBuffer *buf = g_object_new (THRIFT_TYPE_MEMORY_BUFFER, "buf_size", 64, NULL);
+      ThriftProtocol *p = g_object_new (THRIFT_TYPE_BINARY_PROTOCOL, "transport", buf, NULL);
+      assert_true (thrift_protocol_write_string (p, "x", NULL) > 0);
+      GObject *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type", 6, "message", "m",
+                                 NULL);
+      g_object_set_data_full (G_OBJECT (buf), "probe", &released, count_release);
+      g_object_set_data_full (x, "probe", &released, count_release);
+      g_object_unref (p);
+      g_object_unref (buf);
+      g_object_unref (x);
+    }
+  assert_int_equal (released, 4);
+}
+
 int
 main (void)
 {
   thms_register_all_types ();
+  ms_thrift_fix_finalizers ();   /* as the server does (this test encodes in memory) */
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_minimal_and_without_sd),
     cmocka_unit_test (test_full_partition),
     cmocka_unit_test (test_generated_finalize_chains_up),
+    cmocka_unit_test (test_library_finalizers_repaired),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

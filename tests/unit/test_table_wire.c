@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "hms/internal.h"
+#include "server/thrift_fixes.h"
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
@@ -133,6 +134,7 @@ int
 main (void)
 {
   thms_register_all_types ();
+  ms_thrift_fix_finalizers ();   /* as the server does (this test encodes in memory) */
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_minimal_and_without_sd),
     cmocka_unit_test (test_full_table),

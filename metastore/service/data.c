@@ -1,0 +1,120 @@
+/*
+ * service/data.c: data operations on a client's behalf, each checked by
+ * the storage guard first (see data.h). Refusals are logged at info with
+ * the request id: a client can cause them, and they are what an operator
+ * looks for when data "was not deleted".
+ */
+#include "service/data.h"
+#include "core/error.h"
+#include "core/log.h"
+
+gboolean
+ms_service_data_mkdirs (const MsStorageGuard *g, const char *uri, const char *what,
+                        gboolean *made, GError **error)
+{
+  if (made)
+    *made = FALSE;
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL || g_file_test (path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_autoptr (GError) refused = NULL;
+  if (!ms_storage_guard_check (g, MS_ACCESS_CREATE, uri, what, &refused))
+    {
+      ms_info ("no directory created: %s", refused->message);
+      return TRUE;
+    }
+  if (!ms_storage_mkdirs (uri, error))
+    return FALSE;
+  if (made)
+    *made = TRUE;
+  return TRUE;
+}
+
+gboolean
+ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                        const char *keep, const char *what)
+{
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_guard_check (g, MS_ACCESS_REMOVE, uri, what, &err))
+    {
+      ms_info ("data not deleted, it stays: %s", err->message);
+      return FALSE;
+    }
+  if (keep != NULL && ms_storage_guard_within (keep, uri))
+    {
+      ms_info ("data not deleted, it stays: the %s %s holds %s", what, uri, keep);
+      return FALSE;
+    }
+  gboolean ok = st != NULL ? ms_storage_delete_all (st, uri, &err)
+                           : ms_storage_remove_tree (uri, &err);
+  if (!ok)
+    ms_warn ("deleting the data at the %s %s: %s", what, uri, err->message);
+  return ok;
+}
+
+void
+ms_service_data_empty (const MsStorageGuard *g, const char *uri, const char *what)
+{
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    return;
+  g_autoptr (GError) err = NULL;
+  if (ms_service_data_delete (g, NULL, uri, NULL, what)
+      && !ms_service_data_mkdirs (g, uri, what, NULL, &err))
+    ms_warn ("emptying %s: %s", uri, err->message);
+}
+
+gboolean
+ms_service_data_may_move (const MsStorageGuard *g, const char *from, const char *to,
+                          const char *what)
+{
+  g_autoptr (GError) err = NULL;
+  if (ms_storage_guard_check (g, MS_ACCESS_REMOVE, from, what, &err)
+      && ms_storage_guard_check (g, MS_ACCESS_REMOVE, to, what, &err))
+    return TRUE;
+  ms_info ("data not moved to %s, it stays at %s: %s", to, from, err->message);
+  return FALSE;
+}
+
+gboolean
+ms_service_data_move (const MsStorageGuard *g, const char *from, const char *to,
+                      const char *what, GError **error)
+{
+  if (!ms_storage_guard_check (g, MS_ACCESS_REMOVE, from, what, error)
+      || !ms_storage_guard_check (g, MS_ACCESS_REMOVE, to, what, error))
+    return FALSE;
+  return ms_storage_rename (from, to, error);
+}
+
+gboolean
+ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files, gint64 *bytes)
+{
+  *files = *bytes = 0;
+  g_autofree char *path = uri ? ms_storage_local_path (uri) : NULL;
+  if (path == NULL)
+    return FALSE;
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_guard_check (g, MS_ACCESS_READ, uri, "location", &err))
+    {
+      ms_debug ("no quick stats: %s", err->message);
+      return FALSE;
+    }
+  return ms_storage_dir_stats (uri, files, bytes);
+}
+
+GBytes *
+ms_service_file_get (const MsStorageGuard *g, MsStorage *st, const char *uri, const char *what,
+                     GError **error)
+{
+  if (!ms_storage_guard_check (g, MS_ACCESS_READ, uri, what, error))
+    return NULL;
+  return ms_storage_get (st, uri, error);
+}
+
+gboolean
+ms_service_file_put (const MsStorageGuard *g, MsStorage *st, const char *uri, const void *data,
+                     gsize len, const char *what, GError **error)
+{
+  return ms_storage_guard_check (g, MS_ACCESS_CREATE, uri, what, error)
+         && ms_storage_put (st, uri, data, len, error);
+}
