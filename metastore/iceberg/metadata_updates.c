@@ -252,15 +252,12 @@ add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   JsonObject *schema = need_obj (u, "schema", action, error);
   if (schema == NULL || !ice_schema_check (schema, error))
     return FALSE;
-  gint64 last = ice_int_or (c->root, "last-column-id", 0), new_last;
-  /* "last-column-id" is deprecated in the REST spec; honoured when given */
-  if (ice_absent (u, "last-column-id"))
-    new_last = MAX (last, ice_schema_max_id (schema));
-  else if (!need_int (u, "last-column-id", action, &new_last, error))
-    return FALSE;
-  if (new_last < last)
-    return refuse (error, "Invalid last column ID: %" G_GINT64_FORMAT " < %" G_GINT64_FORMAT " (previous last column ID)",
-                   new_last, last);
+  /* "last-column-id" is deprecated in the REST spec and, as in Iceberg
+   * 1.11's AddSchema, not read: Java clients send the schema's highest id,
+   * which is below the table's after dropping its last column. The table's
+   * last id only grows. */
+  gint64 last = ice_int_or (c->root, "last-column-id", 0);
+  gint64 new_last = MAX (last, ice_schema_max_id (schema));
 
   JsonArray *schemas = ice_get_arr (c->root, "schemas");
   gint64 id = MAX (ice_int_or (c->root, "current-schema-id", 0), 0);

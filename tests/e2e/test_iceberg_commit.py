@@ -332,6 +332,32 @@ def test_add_schema_and_set_current_schema(rest, client, ns):
     refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": 42}])
 
 
+def test_drop_of_the_last_column_as_java_sends_it(rest, client, ns):
+    """Iceberg 1.11's Java client sends add-schema with "last-column-id" =
+    the new schema's highest id, below the table's after dropping the
+    column with the highest id; the server (as 1.11's AddSchema) does not
+    read it, and the table's last-column-id stays (RCK
+    testUpdateTableSchemaConflict)."""
+    name, doc = create_table(rest, ns)
+    md = doc["metadata"]
+    assert md["last-column-id"] == 3
+    cur = [s for s in md["schemas"] if s["schema-id"] == md["current-schema-id"]][0]
+    kept = [f for f in cur["fields"] if f["id"] != 3]
+    md = commit_ok(rest, ns, name, [
+        {"action": "add-schema", "schema": {"type": "struct", "schema-id": 1, "fields": kept},
+         "last-column-id": 2},
+        {"action": "set-current-schema", "schema-id": -1}],
+        [req("current-schema-id", current_schema_id=0),
+         req("last-assigned-field-id", last_assigned_field_id=3)])["metadata"]
+    assert md["current-schema-id"] == 1 and md["last-column-id"] == 3
+    assert [c[0] for c in hms_columns(client, ns, name)] == ["id", "data"]
+    # a higher one does not raise it either
+    md = commit_ok(rest, ns, name, [
+        {"action": "add-schema", "schema": add_column_schema(md, 4, "w"), "last-column-id": 9},
+        {"action": "set-current-schema", "schema-id": -1}])["metadata"]
+    assert md["last-column-id"] == 4
+
+
 def test_remove_schemas(rest, ns):
     name, doc = create_table(rest, ns)
     md = commit_ok(rest, ns, name, [
