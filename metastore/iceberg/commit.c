@@ -314,9 +314,6 @@ change_clear (Change *ch)
 void
 ice_table_commit (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
-    return;
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *body = ice_body_object (call, resp, &parser);
   if (body == NULL)
@@ -324,6 +321,13 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
   Change ch = { 0 };
   if (!parse_change (body, &ch, "CommitTableRequest", resp))
     return;
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, ch.creates ? NULL : "NoSuchTableException",
+                         &db, &name, resp))
+    {
+      change_clear (&ch);
+      return;
+    }
   CommitCtx cx = { .ice = call->ice, .changes = &ch };
   MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
   GError *err = NULL;
@@ -390,8 +394,10 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
           break;
         }
       g_ptr_array_add (levels, NULL);
-      if (!ice_object_ident (call, (char **) levels->pdata, tname, &ids[i].db, &ids[i].name, resp)
-          || !parse_change (o, &changes[i], "A table change", resp))
+      if (!parse_change (o, &changes[i], "A table change", resp)
+          || !ice_object_ident (call, (char **) levels->pdata, tname,
+                                changes[i].creates ? NULL : "NoSuchTableException", &ids[i].db,
+                                &ids[i].name, resp))
         {
           ok = FALSE;
           break;

@@ -18,19 +18,35 @@
 #define HIVE_SERDE "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 
 gboolean
-ice_object_ident (const IceCall *call, char **const ns, const char *name, char **db,
-                  char **object, MsHttpResponse *resp)
+ice_object_ident (const IceCall *call, char **const ns, const char *name, const char *missing,
+                  char **db, char **object, MsHttpResponse *resp)
 {
-  if (!ice_namespace_db (call, ns, db, resp))
-    return FALSE;
-  g_autoptr (GError) err = NULL;
-  if (name == NULL || !ms_service_check_name ("name", name, &err))
+  if (missing != NULL)
     {
-      g_free (*db);
-      *db = NULL;
-      ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
-                       err ? err->message : "missing");
-      return FALSE;
+      /* as the Java metastore's get_table: such a name is not found */
+      *db = ms_service_namespace_name (ns, NULL);
+      if (*db == NULL || name == NULL || !ms_service_check_name ("name", name, NULL))
+        {
+          g_clear_pointer (db, g_free);
+          g_autofree char *text = ice_namespace_text (ns);
+          ice_reply_error (resp, 404, missing, "%s does not exist: %s.%s",
+                           g_str_equal (missing, "NoSuchViewException") ? "View" : "Table", text,
+                           name ? name : "");
+          return FALSE;
+        }
+    }
+  else
+    {
+      if (!ice_namespace_db (call, ns, db, resp))
+        return FALSE;
+      g_autoptr (GError) err = NULL;
+      if (name == NULL || !ms_service_check_name ("name", name, &err))
+        {
+          g_clear_pointer (db, g_free);
+          ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
+                           err ? err->message : "missing");
+          return FALSE;
+        }
     }
   *object = g_ascii_strdown (name, -1);
   return TRUE;
@@ -217,7 +233,8 @@ ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name,
+                         view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
   MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
@@ -247,7 +264,7 @@ ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *bod
                        "A register request needs a name and a metadata-location");
       return FALSE;
     }
-  if (!ice_object_ident (call, call->ns, name_in, db, name, resp))
+  if (!ice_object_ident (call, call->ns, name_in, NULL, db, name, resp))
     return FALSE;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, *db);
   g_autoptr (GError) err = NULL;

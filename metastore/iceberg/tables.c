@@ -116,7 +116,8 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
       && (!JSON_NODE_HOLDS_VALUE (loc) || json_node_get_value_type (loc) != G_TYPE_STRING))
     return ice_reply_error (resp, 400, "BadRequestException", "location must be a string");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), NULL, &db, &name,
+                         resp))
     return;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
@@ -283,7 +284,7 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
     return ice_reply_error (resp, 400, "BadRequestException",
                             "purgeRequested must be true or false, not '%s'", purge_text);
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchTableException", &db, &name, resp))
     return;
   g_autoptr (GError) err = NULL;
   g_autofree char *location = NULL;
@@ -309,10 +310,11 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
   ice_reply_empty (resp, 204);
 }
 
-/* A TableIdentifier member {namespace: [...], name} of 'body'. */
+/* A TableIdentifier member {namespace: [...], name} of 'body' ('missing':
+ * as ice_object_ident). */
 static gboolean
-identifier_member (const IceCall *call, JsonObject *body, const char *member, char **db,
-                   char **name, MsHttpResponse *resp)
+identifier_member (const IceCall *call, JsonObject *body, const char *member,
+                   const char *missing, char **db, char **name, MsHttpResponse *resp)
 {
   JsonNode *n = json_object_get_member (body, member);
   JsonObject *o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
@@ -339,8 +341,8 @@ identifier_member (const IceCall *call, JsonObject *body, const char *member, ch
       g_ptr_array_add (levels, (gpointer) json_node_get_string (l));
     }
   g_ptr_array_add (levels, NULL);
-  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), db, name,
-                           resp);
+  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), missing, db,
+                           name, resp);
 }
 
 /* Rename for tables and views (views.c calls it with its kind). */
@@ -353,8 +355,9 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
   if (body == NULL)
     return;
   g_autofree char *db = NULL, *name = NULL, *to_db = NULL, *to_name = NULL;
-  if (!identifier_member (call, body, "source", &db, &name, resp)
-      || !identifier_member (call, body, "destination", &to_db, &to_name, resp))
+  if (!identifier_member (call, body, "source",
+                          view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp)
+      || !identifier_member (call, body, "destination", NULL, &to_db, &to_name, resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_rename (call->ice->store, MS_DEFAULT_CATALOG, db, name, to_db, to_name,

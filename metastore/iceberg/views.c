@@ -171,7 +171,7 @@ ice_view_create (const IceCall *call, MsHttpResponse *resp)
   if (name_in == NULL)
     return ice_reply_error (resp, 400, "BadRequestException", "Missing view name");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, name_in, NULL, &db, &name, resp))
     return;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
@@ -211,7 +211,7 @@ void
 ice_view_replace (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
     return;
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *body = ice_body_object (call, resp, &parser);
@@ -253,7 +253,7 @@ void
 ice_view_drop (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_VIEW,

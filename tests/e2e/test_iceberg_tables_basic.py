@@ -142,3 +142,52 @@ def test_legacy_body_resending_the_current_schema(rest, ns):
     assert doc["metadata"]["default-spec-id"] == md["default-spec-id"]
     assert len(doc["metadata"]["schemas"]) == 1
     assert doc["metadata"]["properties"]["touched"] == "yes"
+
+
+def test_names_no_object_can_have_are_not_found(rest, ns):
+    """A namespace or table name the catalog cannot hold ('-' is not in
+    Hive's names) names nothing: lookups are 404 as for any missing object
+    (the Java metastore's get_database / get_table; Iceberg's CatalogTests
+    and ViewCatalogTests ...WithNonExistingNamespace), only creating one is
+    400."""
+    def missing(method, path, etype, message, body=None):
+        status, doc = rest.call(method, path, body=body)
+        if method == "HEAD":
+            assert status == 404, status
+            return
+        assert_error(status, doc, 404, etype)
+        assert doc["error"]["message"] == message, doc
+
+    bad_ns = "non-existing"
+    for method in ("GET", "HEAD", "DELETE"):
+        missing(method, table_path(bad_ns, "tbl"), "NoSuchTableException",
+                "Table does not exist: non-existing.tbl")
+        missing(method, table_path(ns, "bad-name"), "NoSuchTableException",
+                "Table does not exist: %s.bad-name" % ns)
+        missing(method, "/v1/namespaces/%s/views/v" % bad_ns, "NoSuchViewException",
+                "View does not exist: non-existing.v")
+        missing(method, "/v1/namespaces/" + bad_ns, "NoSuchNamespaceException",
+                "Namespace does not exist: non-existing")
+    missing("GET", "/v1/namespaces?parent=" + bad_ns, "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing")
+    missing("GET", table_path(bad_ns), "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing")
+    # a commit to such a table, a rename of one
+    missing("POST", table_path(bad_ns, "tbl"), "NoSuchTableException",
+            "Table does not exist: non-existing.tbl", body={"requirements": [], "updates": []})
+    missing("POST", "/v1/tables/rename", "NoSuchTableException",
+            "Table does not exist: %s.bad-name" % ns,
+            body={"source": {"namespace": [ns], "name": "bad-name"},
+                  "destination": {"namespace": [ns], "name": "t2"}})
+    # creating in such a namespace: it does not exist
+    missing("POST", table_path(bad_ns), "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing",
+            body={"name": "t", "schema": simple_schema()})
+    # creating such a name is refused
+    assert_error(*rest.call("POST", table_path(ns), body={"name": "bad-name",
+                                                          "schema": simple_schema()}),
+                 400, "BadRequestException")
+    assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": [bad_ns]}),
+                 400, "BadRequestException")
+    assert_error(*rest.call("POST", table_path(ns, "bad-name"), body={
+        "requirements": [{"type": "assert-create"}], "updates": []}), 400, "BadRequestException")
