@@ -28,6 +28,7 @@ typedef struct {
   GPtrArray *written;          /* files written by this commit */
   char *out_location;          /* the last step's result */
   char *out_text;
+  gboolean name_taken;         /* a step refused a create: a view holds the name */
 } CommitCtx;
 
 static gboolean
@@ -107,6 +108,13 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
   const MsIcebergRef *ref = st->ref;
   if (st->row != NULL && g_strcmp0 (st->kind, MS_ICEBERG_KIND_TABLE) != 0)
     {
+      /* a create where a view is: Iceberg's catalogs' AlreadyExistsException */
+      if (ch->creates && g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0)
+        {
+          cx->name_taken = TRUE;
+          return ms_fail (error, MS_ERROR_ALREADY_EXISTS,
+                          "View with same name already exists: %s.%s", ref->db, ref->name);
+        }
       if (ch->creates)
         return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: table already exists");
       return ms_fail (error, MS_ERROR_NOT_FOUND, "Table does not exist: %s.%s", ref->db, ref->name);
@@ -182,7 +190,7 @@ run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
   if (!ok)
     {
       /* a create that lost a race is a failed assert-create */
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS) && !cx->name_taken)
         {
           g_clear_error (&err);
           ms_fail (&err, MS_ERROR_CONFLICT, "Requirement failed: table already exists");

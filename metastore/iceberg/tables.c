@@ -345,6 +345,42 @@ identifier_member (const IceCall *call, JsonObject *body, const char *member,
                            name, resp);
 }
 
+/* A TableIdentifier member of 'body' as the client wrote it, for
+ * messages: its namespace levels and name joined by '.'. */
+static char *
+identifier_text (JsonObject *body, const char *member)
+{
+  JsonObject *o = ice_member_object (body, member);
+  JsonArray *ns = ice_member_array (o, "namespace");
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (guint i = 0; ns && i < json_array_get_length (ns); i++)
+    {
+      JsonNode *l = json_array_get_element (ns, i);
+      if (JSON_NODE_HOLDS_VALUE (l) && json_node_get_value_type (l) == G_TYPE_STRING)
+        g_string_append_printf (s, "%s.", json_node_get_string (l));
+    }
+  const char *name = ice_member_string (o, "name");
+  g_string_append (s, name ? name : "");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* 409 for a rename onto a taken name, with the texts of Iceberg's catalogs
+ * (JdbcCatalog): which kind of object holds the name decides. */
+static void
+reply_rename_taken (const IceCall *call, MsHttpResponse *resp, JsonObject *body, gboolean view,
+                    const char *to_db, const char *to_name)
+{
+  g_autoptr (MsIcebergEntry) there = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
+                                                           to_db, to_name, NULL);
+  gboolean holds_view = there != NULL && g_strcmp0 (there->kind, MS_ICEBERG_KIND_VIEW) == 0;
+  g_autofree char *from = identifier_text (body, "source");
+  g_autofree char *to = identifier_text (body, "destination");
+  if (!view && !holds_view)
+    return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s", to);
+  ice_reply_error (resp, 409, "AlreadyExistsException", "Cannot rename %s to %s. %s already exists",
+                   from, to, holds_view ? "View" : "Table");
+}
+
 /* Rename for tables and views (views.c calls it with its kind). */
 void
 ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
@@ -369,6 +405,8 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OBJECT))
         return ice_reply_error (resp, 404, "NoSuchNamespaceException",
                                 "Namespace does not exist: %s", to_db);
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return reply_rename_taken (call, resp, body, view, to_db, to_name);
       return ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
     }
   ice_reply_empty (resp, 204);

@@ -86,10 +86,13 @@ view_step (gpointer user, MsIcebergStep *st, GError **error)
   g_autofree char *base_text = NULL;
   if (cx->op != VIEW_REPLACE)
     {
+      /* Iceberg's catalogs' texts (JdbcCatalog, ViewCatalogTests) */
+      if (st->row != NULL && g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0)
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "View already exists: %s.%s", ref->db,
+                        ref->name);
       if (st->row != NULL)
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s with same name already exists: %s.%s",
-                        g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0 ? "View" : "Table",
-                        ref->db, ref->name);
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS,
+                        "Table with same name already exists: %s.%s", ref->db, ref->name);
       next = ms_iceberg_view_metadata_copy (cx->vm);
     }
   else

@@ -567,6 +567,48 @@ def test_view_and_table_names_clash(rest, ns, client):
     assert client.get_table(ns, v).tableType == "VIRTUAL_VIEW"
 
 
+def test_name_taken_messages_are_icebergs(rest, ns):
+    """AlreadyExistsException texts as Iceberg's catalogs give them
+    (JdbcCatalog; ViewCatalogTests match on them): which kind of object
+    holds the name, and for renames both names as the client wrote them."""
+    t, v, v2 = "t_" + unique("x"), "v_" + unique("x"), "v2_" + unique("x")
+    create_table(rest, ns, t)
+    create_view(rest, ns, v)
+    create_view(rest, ns, v2)
+
+    def taken(status, doc, message):
+        assert_error(status, doc, 409, "AlreadyExistsException")
+        assert doc["error"]["message"] == message, doc
+
+    taken(*rest.call("POST", view_path(ns), body=view_request(v)),
+          "View already exists: %s.%s" % (ns, v))
+    taken(*rest.call("POST", view_path(ns), body=view_request(t)),
+          "Table with same name already exists: %s.%s" % (ns, t))
+    taken(*rest.call("POST", table_path(ns), body={"name": v, "schema": simple_schema()}),
+          "View with same name already exists: %s.%s" % (ns, v))
+    taken(*rest.call("POST", table_path(ns), body={"name": t, "schema": simple_schema()}),
+          "Table already exists: %s.%s" % (ns, t))
+    # a create transaction (assert-create) where a view is
+    taken(*rest.call("POST", table_path(ns, v), body={
+        "requirements": [{"type": "assert-create"}],
+        "updates": [{"action": "add-schema", "schema": simple_schema()}]}),
+        "View with same name already exists: %s.%s" % (ns, v))
+    # renames: the names as sent (case kept)
+    up = v.upper()
+    taken(*rename(rest, ns, up, ns, v2.upper()),
+          "Cannot rename %s.%s to %s.%s. View already exists" % (ns, up, ns, v2.upper()))
+    taken(*rename(rest, ns, v, ns, t),
+          "Cannot rename %s.%s to %s.%s. Table already exists" % (ns, v, ns, t))
+    taken(*rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": t}, "destination": {"namespace": [ns], "name": v}}),
+        "Cannot rename %s.%s to %s.%s. View already exists" % (ns, t, ns, v))
+    t2 = "t2_" + unique("x")
+    create_table(rest, ns, t2)
+    taken(*rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": t}, "destination": {"namespace": [ns], "name": t2}}),
+        "Table already exists: %s.%s" % (ns, t2))
+
+
 def test_plain_hive_views_are_not_iceberg_views(rest, ns, client):
     name = unique("hv")
     client.create_table(Table(tableName=name, dbName=ns, owner="bob",
