@@ -26,6 +26,8 @@ typedef enum {
   MS_ERROR_NO_SUCH_LOCK,       /* NoSuchLockException */
   MS_ERROR_NO_SUCH_TXN,        /* NoSuchTxnException */
   MS_ERROR_TXN_OPEN,           /* TxnOpenException (the lock belongs to a transaction) */
+  MS_ERROR_INVALID_ARGUMENT,   /* a value an Iceberg metadata builder refuses with Java's
+                                  IllegalArgumentException / 400 (InvalidInputException) */
 } MsErrorCode;
 
 /* Set *error and return FALSE, so a check reads as one line. */

@@ -275,8 +275,11 @@ def test_upgrade_format_version(rest, ns):
     md = commit_ok(rest, ns, name, [{"action": "upgrade-format-version",
                                      "format-version": 2}])["metadata"]
     assert md["format-version"] == 2 and md["last-sequence-number"] == 0
-    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 1}])
-    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 4}])
+    # Java's builder refuses these with checkArgument: IllegalArgumentException
+    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 1}],
+            etype="IllegalArgumentException", message="Cannot downgrade v2 table to v1")
+    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 4}],
+            etype="IllegalArgumentException")
     md = commit_ok(rest, ns, name, [{"action": "upgrade-format-version",
                                      "format-version": 3}])["metadata"]
     assert md["format-version"] == 3 and md["next-row-id"] == 0
@@ -329,7 +332,8 @@ def test_add_schema_and_set_current_schema(rest, client, ns):
     same = commit_ok(rest, ns, name, [{"action": "add-schema", "schema": schema1}])
     assert [s["schema-id"] for s in same["metadata"]["schemas"]] == [0, 1, 2]
     refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": -1}])
-    refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": 42}])
+    refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": 42}],
+            etype="IllegalArgumentException")
 
 
 def test_drop_of_the_last_column_as_java_sends_it(rest, client, ns):
@@ -364,7 +368,8 @@ def test_remove_schemas(rest, ns):
         {"action": "add-schema", "schema": add_column_schema(doc["metadata"])},
         {"action": "set-current-schema", "schema-id": -1}])["metadata"]
     assert md["current-schema-id"] == 1
-    refused(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [1]}])
+    refused(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [1]}],
+            etype="IllegalArgumentException", message="Cannot remove the current schema")
     md = commit_ok(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [0]}])["metadata"]
     assert [s["schema-id"] for s in md["schemas"]] == [1]
     assert md["last-column-id"] == 4
@@ -382,7 +387,8 @@ def test_partition_specs(rest, ns):
     assert [(f["field-id"], f["source-id"], f["name"], f["transform"]) for f in new["fields"]] == [
         (1000, 1, "id_b", "bucket[8]"), (1001, 3, "ts_hour", "hour")]
     # the default cannot go, the others can
-    refused(rest, ns, name, [{"action": "remove-partition-specs", "spec-ids": [1]}])
+    refused(rest, ns, name, [{"action": "remove-partition-specs", "spec-ids": [1]}],
+            etype="IllegalArgumentException")
     md = commit_ok(rest, ns, name, [{"action": "remove-partition-specs",
                                      "spec-ids": [0]}])["metadata"]
     assert [s["spec-id"] for s in md["partition-specs"]] == [1]
