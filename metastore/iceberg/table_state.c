@@ -515,6 +515,20 @@ document_ok (const char *kind, const char *text, GError **error)
   return md != NULL;
 }
 
+/* Whether the metadata file at 'location' is still there. Only a definite
+ * "no such object" says no: when the storage cannot tell, the stored copy
+ * is served (loads do not depend on the object store being up). */
+static gboolean
+metadata_file_present (MsIceberg *ice, const char *location)
+{
+  g_autoptr (GError) err = NULL;
+  if (ms_storage_exists (ice->storage, location, &err))
+    return TRUE;
+  if (err != NULL)
+    ms_debug ("cannot check %s, serving the stored copy: %s", location, err->message);
+  return err != NULL;
+}
+
 char *
 ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
 {
@@ -523,6 +537,16 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
   g_autoptr (GError) err = NULL;
   g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
                                              e->metadata, &from_storage, &err);
+  /* as Iceberg's catalogs, which read the file on every load: a metadata
+   * file deleted behind the catalog's back is NotFoundException, not a
+   * table served from its stored copy (one stat, or one HEAD in S3) */
+  if ((text == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+      || (text != NULL && !from_storage && !metadata_file_present (call->ice, e->metadata_location)))
+    {
+      ice_reply_error (resp, 404, "NotFoundException", "Failed to open input stream for file: %s",
+                       e->metadata_location);
+      return NULL;
+    }
   if (text == NULL)
     {
       ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
