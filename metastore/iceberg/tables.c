@@ -96,6 +96,31 @@ run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const cha
   g_free (cx->out_text);
 }
 
+/* Where a new table 'name' of database 'd' goes when the client names no
+ * location: <database location>/<name>, as Iceberg's HiveCatalog, unless
+ * another table or view of the database is there (one renamed away keeps
+ * its files where they were; a purge of it deletes everything under its
+ * location). Then <name>-<random uuid>, as Iceberg's unique-table-location. */
+static char *
+default_table_location (const IceCall *call, const MsDatabase *d, const char *name,
+                        GError **error)
+{
+  g_autofree char *plain = ms_storage_join (d->location_uri, name);
+  gboolean used = FALSE;
+  if (!ms_store_iceberg_location_used (call->ice->store, MS_DEFAULT_CATALOG, d->name, plain,
+                                       &used, error))
+    return NULL;
+  if (!used)
+    return g_steal_pointer (&plain);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr (GString) unique = g_string_new (name);
+  g_string_append_c (unique, '-');
+  for (const char *p = uuid; *p; p++)
+    if (*p != '-')
+      g_string_append_c (unique, *p);
+  return ms_storage_join (d->location_uri, unique->str);
+}
+
 void
 ice_table_create (const IceCall *call, MsHttpResponse *resp)
 {
@@ -122,9 +147,11 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
     return;
-  g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
-                                                      : NULL;
   g_autoptr (GError) err = NULL;
+  g_autofree char *default_location = NULL;
+  if (d->location_uri != NULL
+      && (default_location = default_table_location (call, d, name, &err)) == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_create (body, default_location, &err);
   if (md == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), "table");

@@ -226,3 +226,41 @@ def test_load_after_the_metadata_file_is_gone(rest, ns):
     status, doc = rest.call("GET", "/v1/namespaces/%s/views/v" % ns)
     assert_error(status, doc, 404, "NotFoundException")
     assert vloc in doc["error"]["message"], doc
+
+
+def test_a_new_table_never_shares_a_renamed_tables_location(rest, ns, client):
+    """A table renamed away keeps its files where they were; a new table of
+    the old name then goes to <name>-<uuid> (Iceberg's unique-table-location
+    form), so purging the renamed one cannot delete the new one's files
+    (RCK CatalogTests.dropAfterRenameDoesntCorruptTable)."""
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    first = doc["metadata"]["location"]
+    assert first.endswith("/%s.db/t" % ns) or first.endswith("/t"), first
+    status, doc = rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": "t"}, "destination": {"namespace": [ns], "name": "t_old"}})
+    assert status == 204, doc
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    second = doc["metadata"]["location"]
+    assert second != first and second.startswith(first + "-"), (first, second)
+    assert len(second) == len(first) + 33
+    assert client.get_table(ns, "t").sd.location == second
+    new_file = doc["metadata-location"]
+    # a table given the old location explicitly keeps it (the client chose)
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t3", "schema": simple_schema(),
+                                                          "location": first})
+    assert status == 200 and doc["metadata"]["location"] == first, doc
+    status, _ = rest.call("DELETE", table_path(ns, "t3"))
+    assert status == 204
+    # purging the renamed table leaves the new one whole
+    status, _ = rest.call("DELETE", table_path(ns, "t_old") + "?purgeRequested=true")
+    assert status == 204
+    assert not os.path.exists(local(first))
+    assert os.path.exists(local(new_file))
+    status, doc = rest.call("GET", table_path(ns, "t"))
+    assert status == 200 and doc["metadata-location"] == new_file, doc
+    # and with the name free of others, the plain location again
+    status, _ = rest.call("POST", table_path(ns), body={"name": "t4", "schema": simple_schema()})
+    status, doc = rest.call("GET", table_path(ns, "t4"))
+    assert doc["metadata"]["location"] == first[:-len("/t")] + "/t4", doc
