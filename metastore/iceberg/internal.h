@@ -83,6 +83,13 @@ char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cache
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
+/* As Iceberg's catalogs, which read the metadata file on every load: is
+ * the file the stored copy of 'e' stands for gone (deleted behind the
+ * catalog's back)? TRUE after answering 404 NotFoundException. One stat,
+ * or one S3 HEAD; when the storage cannot tell, FALSE (the copy is
+ * served: loads do not depend on the object store being up). */
+gboolean ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp,
+                                 const MsIcebergEntry *e);
 /* The current metadata text of table or view 'e' (the stored copy, else
  * the file, checked and kept), or NULL after answering. */
 char *ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e);

@@ -515,18 +515,30 @@ document_ok (const char *kind, const char *text, GError **error)
   return md != NULL;
 }
 
-/* Whether the metadata file at 'location' is still there. Only a definite
- * "no such object" says no: when the storage cannot tell, the stored copy
- * is served (loads do not depend on the object store being up). */
-static gboolean
-metadata_file_present (MsIceberg *ice, const char *location)
+static void
+reply_file_gone (MsHttpResponse *resp, const char *location)
 {
+  ice_reply_error (resp, 404, "NotFoundException", "Failed to open input stream for file: %s",
+                   location);
+}
+
+gboolean
+ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
+{
+  /* only a file a stored copy stands for: else the load reads it anyway */
+  if (e->metadata == NULL || g_strcmp0 (e->cached_location, e->metadata_location) != 0)
+    return FALSE;
   g_autoptr (GError) err = NULL;
-  if (ms_storage_exists (ice->storage, location, &err))
-    return TRUE;
+  if (ms_storage_exists (call->ice->storage, e->metadata_location, &err))
+    return FALSE;
   if (err != NULL)
-    ms_debug ("cannot check %s, serving the stored copy: %s", location, err->message);
-  return err != NULL;
+    {
+      ms_debug ("cannot check %s, serving the stored copy: %s", e->metadata_location,
+                err->message);
+      return FALSE;
+    }
+  reply_file_gone (resp, e->metadata_location);
+  return TRUE;
 }
 
 char *
@@ -537,14 +549,10 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
   g_autoptr (GError) err = NULL;
   g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
                                              e->metadata, &from_storage, &err);
-  /* as Iceberg's catalogs, which read the file on every load: a metadata
-   * file deleted behind the catalog's back is NotFoundException, not a
-   * table served from its stored copy (one stat, or one HEAD in S3) */
-  if ((text == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-      || (text != NULL && !from_storage && !metadata_file_present (call->ice, e->metadata_location)))
+  /* as Iceberg's FileIO: a file that is not there is NotFoundException */
+  if (text == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
-      ice_reply_error (resp, 404, "NotFoundException", "Failed to open input stream for file: %s",
-                       e->metadata_location);
+      reply_file_gone (resp, e->metadata_location);
       return NULL;
     }
   if (text == NULL)

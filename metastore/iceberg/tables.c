@@ -254,7 +254,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
                             "snapshots must be 'all' or 'refs', not '%s'", mode);
   gboolean refs_only = mode != NULL && g_str_equal (mode, "refs");
   g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
-  if (e == NULL)
+  if (e == NULL || ice_metadata_file_gone (call, resp, e))
     return;
   /* the ETag names the metadata file and the snapshot mode */
   g_autofree char *etag = ice_table_etag (e->metadata_location, refs_only ? "refs" : "all");

@@ -237,7 +237,7 @@ void
 ice_view_load (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
-  if (e == NULL)
+  if (e == NULL || ice_metadata_file_gone (call, resp, e))
     return;
   g_autofree char *text = ice_current_text (call, resp, e);
   if (text == NULL)
