@@ -33,10 +33,10 @@ def read_back(catalog, table, row_filter=None):
         "rows": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
                  for r in rows],
         "spec": [[f.source_id, str(f.transform), f.name] for f in tbl.spec().fields],
-        "sort_order": [[f.source_id, str(f.transform), str(f.direction)]
+        "sort_order": [[f.source_id, str(f.transform), f.direction.name, f.null_order.name]
                        for f in tbl.sort_order().fields],
         "snapshots": [{"id": s.snapshot_id, "parent": s.parent_snapshot_id,
-                       "operation": str(s.summary.operation) if s.summary else None}
+                       "operation": s.summary.operation.value if s.summary else None}
                       for s in md.snapshots],
         "current_snapshot": md.current_snapshot_id,
         "data_files": sorted(t.file.file_path for t in tbl.scan().plan_files()),
