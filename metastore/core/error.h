@@ -28,6 +28,8 @@ typedef enum {
   MS_ERROR_TXN_OPEN,           /* TxnOpenException (the lock belongs to a transaction) */
   MS_ERROR_INVALID_TEXT,       /* a string that is not text (a NUL, bytes that are not
                                   UTF-8): InvalidObjectException, else MetaException / 400 */
+  MS_ERROR_INVALID_ARGUMENT,   /* a value an Iceberg metadata builder refuses with Java's
+                                  IllegalArgumentException / 400 (InvalidInputException) */
 } MsErrorCode;
 
 /* Set *error and return FALSE, so a check reads as one line. */

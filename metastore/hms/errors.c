@@ -42,6 +42,7 @@ preferred (int code, GType out[5])
       out[2] = meta;
       break;
     case MS_ERROR_INVALID_INPUT:
+    case MS_ERROR_INVALID_ARGUMENT:
       out[0] = THMS_TYPE_INVALID_INPUT_EXCEPTION;
       out[1] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
       out[2] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;

@@ -28,6 +28,7 @@ typedef struct {
   GPtrArray *written;          /* files written by this commit */
   char *out_location;          /* the last step's result */
   char *out_text;
+  gboolean name_taken;         /* a step refused a create: a view holds the name */
 } CommitCtx;
 
 static gboolean
@@ -107,6 +108,13 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
   const MsIcebergRef *ref = st->ref;
   if (st->row != NULL && g_strcmp0 (st->kind, MS_ICEBERG_KIND_TABLE) != 0)
     {
+      /* a create where a view is: Iceberg's catalogs' AlreadyExistsException */
+      if (ch->creates && g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0)
+        {
+          cx->name_taken = TRUE;
+          return ms_fail (error, MS_ERROR_ALREADY_EXISTS,
+                          "View with same name already exists: %s.%s", ref->db, ref->name);
+        }
       if (ch->creates)
         return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: table already exists");
       return ms_fail (error, MS_ERROR_NOT_FOUND, "Table does not exist: %s.%s", ref->db, ref->name);
@@ -182,7 +190,7 @@ run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
   if (!ok)
     {
       /* a create that lost a race is a failed assert-create */
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS) && !cx->name_taken)
         {
           g_clear_error (&err);
           ms_fail (&err, MS_ERROR_CONFLICT, "Requirement failed: table already exists");
@@ -315,9 +323,6 @@ change_clear (Change *ch)
 void
 ice_table_commit (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
-    return;
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *body = ice_body_object (call, resp, &parser);
   if (body == NULL)
@@ -325,6 +330,13 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
   Change ch = { 0 };
   if (!parse_change (body, &ch, "CommitTableRequest", resp))
     return;
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident (call, call->ns, call->name, ch.creates ? NULL : "NoSuchTableException",
+                         &db, &name, resp))
+    {
+      change_clear (&ch);
+      return;
+    }
   CommitCtx cx = { .ice = call->ice, .changes = &ch };
   MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
   GError *err = NULL;
@@ -391,8 +403,10 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
           break;
         }
       g_ptr_array_add (levels, NULL);
-      if (!ice_object_ident (call, (char **) levels->pdata, tname, &ids[i].db, &ids[i].name, resp)
-          || !parse_change (o, &changes[i], "A table change", resp))
+      if (!parse_change (o, &changes[i], "A table change", resp)
+          || !ice_object_ident (call, (char **) levels->pdata, tname,
+                                changes[i].creates ? NULL : "NoSuchTableException", &ids[i].db,
+                                &ids[i].name, resp))
         {
           ok = FALSE;
           break;

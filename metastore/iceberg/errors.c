@@ -90,6 +90,12 @@ ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what)
       status = 400;
       type = "BadRequestException";
       break;
+    case MS_ERROR_INVALID_ARGUMENT:
+      /* as Iceberg's REST handlers report a builder's checkArgument; Java
+       * clients throw IllegalArgumentException again */
+      status = 400;
+      type = "IllegalArgumentException";
+      break;
     case MS_ERROR_UNAVAILABLE:
       status = 503;
       type = "ServiceUnavailableException";

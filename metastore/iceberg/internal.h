@@ -41,9 +41,17 @@ JsonArray *ice_member_array (JsonObject *o, const char *name);
 JsonObject *ice_member_object (JsonObject *o, const char *name);
 
 /* ---- namespaces (namespaces.c) ---- */
-/* The catalog and database a namespace names, or FALSE after answering
- * (400 for names the catalog cannot hold). */
+/* The database an existing namespace would be, or FALSE after answering
+ * 404 NoSuchNamespaceException: a name the catalog cannot hold names
+ * nothing (as the Java metastore's lookups). */
 gboolean ice_namespace_db (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp);
+/* The same for a namespace to be made: FALSE after answering 400 for a
+ * name the catalog cannot hold. */
+gboolean ice_namespace_db_new (const IceCall *call, char **const ns, char **db,
+                               MsHttpResponse *resp);
+/* A namespace as the client named it, levels joined by '.' (Iceberg's
+ * Namespace.toString), for messages. */
+char *ice_namespace_text (char **const ns);
 JsonNode *ice_namespace_node (char **const levels);
 void ice_namespaces_list (const IceCall *call, MsHttpResponse *resp);
 void ice_namespace_create (const IceCall *call, MsHttpResponse *resp);
@@ -56,9 +64,13 @@ void ice_namespace_properties (const IceCall *call, MsHttpResponse *resp);
 #include "iceberg/metadata.h"
 
 /* The database and (lower-cased, checked) object name of a namespace and a
- * name, or FALSE after answering 400. */
-gboolean ice_object_ident (const IceCall *call, char **const ns, const char *name, char **db,
-                           char **object, MsHttpResponse *resp);
+ * name, or FALSE after answering. 'missing' is the exception of a lookup
+ * ("NoSuchTableException", "NoSuchViewException"): a name the catalog
+ * cannot hold names nothing, 404 "... does not exist". NULL for an object
+ * to be made: 404 NoSuchNamespaceException for such a namespace, 400 for
+ * such a name. */
+gboolean ice_object_ident (const IceCall *call, char **const ns, const char *name,
+                           const char *missing, char **db, char **object, MsHttpResponse *resp);
 /* Answer 404 for a missing object: NoSuchNamespaceException when the
  * namespace is missing too, else 'type' ("NoSuchTableException",
  * "NoSuchViewException"). */
@@ -83,6 +95,13 @@ MsIcebergViewMetadata *ice_view_metadata_from_text (const char *location, const 
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
+/* As Iceberg's catalogs, which read the metadata file on every load: is
+ * the file the stored copy of 'e' stands for gone (deleted behind the
+ * catalog's back)? TRUE after answering 404 NotFoundException. One stat,
+ * or one S3 HEAD; when the storage cannot tell, FALSE (the copy is
+ * served: loads do not depend on the object store being up). */
+gboolean ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp,
+                                 const MsIcebergEntry *e);
 /* The current metadata text of table or view 'e' (the stored copy, else
  * the file, checked and kept), or NULL after answering. */
 char *ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e);

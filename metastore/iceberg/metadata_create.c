@@ -207,7 +207,7 @@ fresh_properties (JsonObject *req, int *format_version, GError **error)
           gint64 fv;
           if (!g_ascii_string_to_signed (v, 10, 1, G_MAXINT32, &fv, NULL) || fv > MS_ICEBERG_MAX_FORMAT_VERSION)
             {
-              ms_fail (error, MS_ERROR_INVALID_INPUT, "Unsupported format version: v%s (supported: v%d)", v,
+              ms_fail (error, MS_ERROR_INVALID_ARGUMENT, "Unsupported format version: v%s (supported: v%d)", v,
                        MS_ICEBERG_MAX_FORMAT_VERSION);
               return NULL;
             }

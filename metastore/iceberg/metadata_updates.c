@@ -60,6 +60,21 @@ refuse (GError **error, const char *fmt, ...)
   return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
 }
 
+/* A refusal Java's TableMetadata.Builder makes with checkArgument
+ * (IllegalArgumentException, not ValidationException). */
+static gboolean
+refuse_arg (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+refuse_arg (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return ms_fail (error, MS_ERROR_INVALID_ARGUMENT, "%s", msg);
+}
+
 /* Iceberg's RetryableValidationException as its REST handler reports it. */
 static gboolean
 retry_later (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
@@ -188,10 +203,10 @@ upgrade_format_version (Ctx *c, JsonObject *u, const char *action, GError **erro
   if (!need_int (u, "format-version", action, &v, error))
     return FALSE;
   if (v > MS_ICEBERG_MAX_FORMAT_VERSION || v < 1)
-    return refuse (error, "Cannot upgrade table to unsupported format version: v%" G_GINT64_FORMAT " (supported: v%d)",
+    return refuse_arg (error, "Cannot upgrade table to unsupported format version: v%" G_GINT64_FORMAT " (supported: v%d)",
                    v, MS_ICEBERG_MAX_FORMAT_VERSION);
   if (v < fv (c))
-    return refuse (error, "Cannot downgrade v%d table to v%" G_GINT64_FORMAT, fv (c), v);
+    return refuse_arg (error, "Cannot downgrade v%d table to v%" G_GINT64_FORMAT, fv (c), v);
   if (v == fv (c))
     return TRUE;
   c->changes++;
@@ -252,15 +267,12 @@ add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   JsonObject *schema = need_obj (u, "schema", action, error);
   if (schema == NULL || !ice_schema_check (schema, error))
     return FALSE;
-  gint64 last = ice_int_or (c->root, "last-column-id", 0), new_last;
-  /* "last-column-id" is deprecated in the REST spec; honoured when given */
-  if (ice_absent (u, "last-column-id"))
-    new_last = MAX (last, ice_schema_max_id (schema));
-  else if (!need_int (u, "last-column-id", action, &new_last, error))
-    return FALSE;
-  if (new_last < last)
-    return refuse (error, "Invalid last column ID: %" G_GINT64_FORMAT " < %" G_GINT64_FORMAT " (previous last column ID)",
-                   new_last, last);
+  /* "last-column-id" is deprecated in the REST spec and, as in Iceberg
+   * 1.11's AddSchema, not read: Java clients send the schema's highest id,
+   * which is below the table's after dropping its last column. The table's
+   * last id only grows. */
+  gint64 last = ice_int_or (c->root, "last-column-id", 0);
+  gint64 new_last = MAX (last, ice_schema_max_id (schema));
 
   JsonArray *schemas = ice_get_arr (c->root, "schemas");
   gint64 id = MAX (ice_int_or (c->root, "current-schema-id", 0), 0);
@@ -317,7 +329,7 @@ set_current_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (id == ice_int_or (c->root, "current-schema-id", -1))
     return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "schemas"), "schema-id", id, NULL) == NULL)
-    return refuse (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
+    return refuse_arg (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "current-schema-id", id);
   c->changes++;
   return TRUE;
@@ -417,7 +429,7 @@ remove_by_ids (Ctx *c, JsonObject *u, const char *action, const char *list, cons
       if (!ice_elem_int (ids, i, &id))
         return refuse (error, "Invalid %s update: %s holds a non-integer", action, list);
       if (id == ice_int_or (c->root, current, -1))
-        return refuse (error, "%s", refusal);
+        return refuse_arg (error, "%s", refusal);
     }
   JsonArray *items = ice_get_arr (c->root, array);
   for (guint i = 0; i < json_array_get_length (ids); i++)

@@ -36,8 +36,29 @@ ice_namespace_node (char **const levels)
   return n;
 }
 
+char *
+ice_namespace_text (char **const ns)
+{
+  return ns ? g_strjoinv (".", (char **) ns) : g_strdup ("");
+}
+
 gboolean
 ice_namespace_db (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp)
+{
+  (void) call;
+  *db = ms_service_namespace_name (ns, NULL);
+  if (*db == NULL)
+    {
+      g_autofree char *text = ice_namespace_text (ns);
+      ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s",
+                       text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ice_namespace_db_new (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp)
 {
   (void) call;
   g_autoptr (GError) err = NULL;
@@ -257,7 +278,7 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
     return;
   g_ptr_array_add (levels, NULL);
   g_autofree char *name = NULL;
-  if (!ice_namespace_db (call, (char **) levels->pdata, &name, resp))
+  if (!ice_namespace_db_new (call, (char **) levels->pdata, &name, resp))
     return;
   g_autoptr (MsDatabase) db = ms_database_new ();
   db->name = g_strdup (name);
@@ -287,8 +308,8 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
   reply_namespace (resp, stored);
 }
 
-/* The database of the call's namespace, or NULL after answering (400 for
- * an invalid name, 404 NoSuchNamespaceException). */
+/* The database of the call's namespace, or NULL after answering (404
+ * NoSuchNamespaceException). */
 static MsDatabase *
 load (const IceCall *call, MsHttpResponse *resp)
 {

@@ -18,19 +18,35 @@
 #define HIVE_SERDE "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 
 gboolean
-ice_object_ident (const IceCall *call, char **const ns, const char *name, char **db,
-                  char **object, MsHttpResponse *resp)
+ice_object_ident (const IceCall *call, char **const ns, const char *name, const char *missing,
+                  char **db, char **object, MsHttpResponse *resp)
 {
-  if (!ice_namespace_db (call, ns, db, resp))
-    return FALSE;
-  g_autoptr (GError) err = NULL;
-  if (name == NULL || !ms_service_check_name ("name", name, &err))
+  if (missing != NULL)
     {
-      g_free (*db);
-      *db = NULL;
-      ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
-                       err ? err->message : "missing");
-      return FALSE;
+      /* as the Java metastore's get_table: such a name is not found */
+      *db = ms_service_namespace_name (ns, NULL);
+      if (*db == NULL || name == NULL || !ms_service_check_name ("name", name, NULL))
+        {
+          g_clear_pointer (db, g_free);
+          g_autofree char *text = ice_namespace_text (ns);
+          ice_reply_error (resp, 404, missing, "%s does not exist: %s.%s",
+                           g_str_equal (missing, "NoSuchViewException") ? "View" : "Table", text,
+                           name ? name : "");
+          return FALSE;
+        }
+    }
+  else
+    {
+      if (!ice_namespace_db (call, ns, db, resp))
+        return FALSE;
+      g_autoptr (GError) err = NULL;
+      if (name == NULL || !ms_service_check_name ("name", name, &err))
+        {
+          g_clear_pointer (db, g_free);
+          ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
+                           err ? err->message : "missing");
+          return FALSE;
+        }
     }
   *object = g_ascii_strdown (name, -1);
   return TRUE;
@@ -195,7 +211,8 @@ ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name,
+                         view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
   MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
@@ -225,7 +242,7 @@ ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *bod
                        "A register request needs a name and a metadata-location");
       return FALSE;
     }
-  if (!ice_object_ident (call, call->ns, name_in, db, name, resp))
+  if (!ice_object_ident (call, call->ns, name_in, NULL, db, name, resp))
     return FALSE;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, *db);
   g_autoptr (GError) err = NULL;
@@ -475,6 +492,32 @@ document_ok (const char *kind, const char *location, const char *text, GError **
   return md != NULL;
 }
 
+static void
+reply_file_gone (MsHttpResponse *resp, const char *location)
+{
+  ice_reply_error (resp, 404, "NotFoundException", "Failed to open input stream for file: %s",
+                   location);
+}
+
+gboolean
+ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
+{
+  /* only a file a stored copy stands for: else the load reads it anyway */
+  if (e->metadata == NULL || g_strcmp0 (e->cached_location, e->metadata_location) != 0)
+    return FALSE;
+  g_autoptr (GError) err = NULL;
+  if (ms_storage_exists (call->ice->storage, e->metadata_location, &err))
+    return FALSE;
+  if (err != NULL)
+    {
+      ms_debug ("cannot check %s, serving the stored copy: %s", e->metadata_location,
+                err->message);
+      return FALSE;
+    }
+  reply_file_gone (resp, e->metadata_location);
+  return TRUE;
+}
+
 char *
 ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
 {
@@ -483,6 +526,12 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
   g_autoptr (GError) err = NULL;
   g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
                                              e->metadata, &from_storage, &err);
+  /* as Iceberg's FileIO: a file that is not there is NotFoundException */
+  if (text == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      reply_file_gone (resp, e->metadata_location);
+      return NULL;
+    }
   if (text == NULL)
     {
       ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");

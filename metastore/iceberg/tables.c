@@ -96,6 +96,31 @@ run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const cha
   g_free (cx->out_text);
 }
 
+/* Where a new table 'name' of database 'd' goes when the client names no
+ * location: <database location>/<name>, as Iceberg's HiveCatalog, unless
+ * another table or view of the database is there (one renamed away keeps
+ * its files where they were; a purge of it deletes everything under its
+ * location). Then <name>-<random uuid>, as Iceberg's unique-table-location. */
+static char *
+default_table_location (const IceCall *call, const MsDatabase *d, const char *name,
+                        GError **error)
+{
+  g_autofree char *plain = ms_storage_join (d->location_uri, name);
+  gboolean used = FALSE;
+  if (!ms_store_iceberg_location_used (call->ice->store, MS_DEFAULT_CATALOG, d->name, plain,
+                                       &used, error))
+    return NULL;
+  if (!used)
+    return g_steal_pointer (&plain);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr (GString) unique = g_string_new (name);
+  g_string_append_c (unique, '-');
+  for (const char *p = uuid; *p; p++)
+    if (*p != '-')
+      g_string_append_c (unique, *p);
+  return ms_storage_join (d->location_uri, unique->str);
+}
+
 void
 ice_table_create (const IceCall *call, MsHttpResponse *resp)
 {
@@ -116,14 +141,17 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
       && (!JSON_NODE_HOLDS_VALUE (loc) || json_node_get_value_type (loc) != G_TYPE_STRING))
     return ice_reply_error (resp, 400, "BadRequestException", "location must be a string");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), NULL, &db, &name,
+                         resp))
     return;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
     return;
-  g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
-                                                      : NULL;
   g_autoptr (GError) err = NULL;
+  g_autofree char *default_location = NULL;
+  if (d->location_uri != NULL
+      && (default_location = default_table_location (call, d, name, &err)) == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_create (body, default_location, &err);
   if (md == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
@@ -226,7 +254,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
                             "snapshots must be 'all' or 'refs', not '%s'", mode);
   gboolean refs_only = mode != NULL && g_str_equal (mode, "refs");
   g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
-  if (e == NULL)
+  if (e == NULL || ice_metadata_file_gone (call, resp, e))
     return;
   /* the ETag names the metadata file and the snapshot mode */
   g_autofree char *etag = ice_table_etag (e->metadata_location, refs_only ? "refs" : "all");
@@ -269,7 +297,7 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
     return ice_reply_error (resp, 400, "BadRequestException",
                             "purgeRequested must be true or false, not '%s'", purge_text);
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchTableException", &db, &name, resp))
     return;
   g_autoptr (GError) err = NULL;
   g_autofree char *location = NULL;
@@ -289,10 +317,11 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
   ice_reply_empty (resp, 204);
 }
 
-/* A TableIdentifier member {namespace: [...], name} of 'body'. */
+/* A TableIdentifier member {namespace: [...], name} of 'body' ('missing':
+ * as ice_object_ident). */
 static gboolean
-identifier_member (const IceCall *call, JsonObject *body, const char *member, char **db,
-                   char **name, MsHttpResponse *resp)
+identifier_member (const IceCall *call, JsonObject *body, const char *member,
+                   const char *missing, char **db, char **name, MsHttpResponse *resp)
 {
   JsonNode *n = json_object_get_member (body, member);
   JsonObject *o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
@@ -319,8 +348,44 @@ identifier_member (const IceCall *call, JsonObject *body, const char *member, ch
       g_ptr_array_add (levels, (gpointer) json_node_get_string (l));
     }
   g_ptr_array_add (levels, NULL);
-  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), db, name,
-                           resp);
+  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), missing, db,
+                           name, resp);
+}
+
+/* A TableIdentifier member of 'body' as the client wrote it, for
+ * messages: its namespace levels and name joined by '.'. */
+static char *
+identifier_text (JsonObject *body, const char *member)
+{
+  JsonObject *o = ice_member_object (body, member);
+  JsonArray *ns = ice_member_array (o, "namespace");
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (guint i = 0; ns && i < json_array_get_length (ns); i++)
+    {
+      JsonNode *l = json_array_get_element (ns, i);
+      if (JSON_NODE_HOLDS_VALUE (l) && json_node_get_value_type (l) == G_TYPE_STRING)
+        g_string_append_printf (s, "%s.", json_node_get_string (l));
+    }
+  const char *name = ice_member_string (o, "name");
+  g_string_append (s, name ? name : "");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* 409 for a rename onto a taken name, with the texts of Iceberg's catalogs
+ * (JdbcCatalog): which kind of object holds the name decides. */
+static void
+reply_rename_taken (const IceCall *call, MsHttpResponse *resp, JsonObject *body, gboolean view,
+                    const char *to_db, const char *to_name)
+{
+  g_autoptr (MsIcebergEntry) there = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
+                                                           to_db, to_name, NULL);
+  gboolean holds_view = there != NULL && g_strcmp0 (there->kind, MS_ICEBERG_KIND_VIEW) == 0;
+  g_autofree char *from = identifier_text (body, "source");
+  g_autofree char *to = identifier_text (body, "destination");
+  if (!view && !holds_view)
+    return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s", to);
+  ice_reply_error (resp, 409, "AlreadyExistsException", "Cannot rename %s to %s. %s already exists",
+                   from, to, holds_view ? "View" : "Table");
 }
 
 /* Rename for tables and views (views.c calls it with its kind). */
@@ -333,8 +398,9 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
   if (body == NULL)
     return;
   g_autofree char *db = NULL, *name = NULL, *to_db = NULL, *to_name = NULL;
-  if (!identifier_member (call, body, "source", &db, &name, resp)
-      || !identifier_member (call, body, "destination", &to_db, &to_name, resp))
+  if (!identifier_member (call, body, "source",
+                          view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp)
+      || !identifier_member (call, body, "destination", NULL, &to_db, &to_name, resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_rename (call->ice->store, MS_DEFAULT_CATALOG, db, name, to_db, to_name,
@@ -346,6 +412,8 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OBJECT))
         return ice_reply_error (resp, 404, "NoSuchNamespaceException",
                                 "Namespace does not exist: %s", to_db);
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+        return reply_rename_taken (call, resp, body, view, to_db, to_name);
       return ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
     }
   ice_reply_empty (resp, 204);

@@ -71,6 +71,21 @@ refuse (GError **error, const char *fmt, ...)
   return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
 }
 
+/* A refusal Java's ViewMetadata.Builder makes with checkArgument
+ * (IllegalArgumentException, not ValidationException). */
+static gboolean
+refuse_arg (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+refuse_arg (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return ms_fail (error, MS_ERROR_INVALID_ARGUMENT, "%s", msg);
+}
+
 static gboolean
 contains_id (GArray *ids, gint64 id)
 {
@@ -181,10 +196,10 @@ add_version (Build *b, JsonObject *version, gint64 *out_id, GError **error)
       sid = b->added_schema;
     }
   if (ice_find_by_id (ice_get_arr (b->root, "schemas"), "schema-id", sid, NULL) == NULL)
-    return refuse (error, "Cannot add version with unknown schema: %" G_GINT64_FORMAT, sid);
+    return refuse_arg (error, "Cannot add version with unknown schema: %" G_GINT64_FORMAT, sid);
   g_autofree char *dup = ice_view_version_duplicate_dialect (version);
   if (dup != NULL)
-    return refuse (error, "Invalid view version: Cannot add multiple queries for dialect %s", dup);
+    return refuse_arg (error, "Invalid view version: Cannot add multiple queries for dialect %s", dup);
   JsonObject *copy = ice_obj_dup (version);
   json_object_set_int_member (copy, "version-id", id);
   json_object_set_int_member (copy, "schema-id", sid);
@@ -211,7 +226,7 @@ set_current (Build *b, gint64 id, GError **error)
     return TRUE;
   JsonObject *version = ice_find_by_id (ice_get_arr (b->root, "versions"), "version-id", id, NULL);
   if (version == NULL)
-    return refuse (error, "Cannot set current version to unknown version: %" G_GINT64_FORMAT, id);
+    return refuse_arg (error, "Cannot set current version to unknown version: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (b->root, "current-version-id", id);
   b->changed = TRUE;
   if (b->history_entry != NULL)
@@ -333,7 +348,7 @@ finish (Build *b, JsonObject *previous, GError **error)
   if (s != NULL && !g_ascii_string_to_signed (s, 10, G_MININT32, G_MAXINT32, &size, NULL))
     return refuse (error, "Invalid %s: '%s' is not an integer", HISTORY_SIZE_PROPERTY, s);
   if (size <= 0)
-    return refuse (error, "%s must be positive but was %" G_GINT64_FORMAT, HISTORY_SIZE_PROPERTY, size);
+    return refuse_arg (error, "%s must be positive but was %" G_GINT64_FORMAT, HISTORY_SIZE_PROPERTY, size);
   gint64 current_id = ice_int_or (b->root, "current-version-id", -1);
   guint needed = b->added_versions->len + (contains_id (b->added_versions, current_id) ? 0 : 1);
   guint keep = MAX (needed, (guint) size);
@@ -465,7 +480,7 @@ assign_uuid (Build *b, JsonObject *u, const char *action, GError **error)
   if (have != NULL && strcmp (have, uuid) == 0)
     return TRUE;
   if (have != NULL)
-    return refuse (error, "Cannot reassign uuid");
+    return refuse_arg (error, "Cannot reassign uuid");
   json_object_set_string_member (b->root, "view-uuid", uuid);
   b->changed = TRUE;
   return TRUE;
@@ -478,11 +493,11 @@ upgrade_format_version (Build *b, JsonObject *u, const char *action, GError **er
   if (!ice_get_int (u, "format-version", &v))
     return missing (error, action, "format-version");
   if (v < have)
-    return refuse (error, "Cannot downgrade v%" G_GINT64_FORMAT " view to v%" G_GINT64_FORMAT, have, v);
+    return refuse_arg (error, "Cannot downgrade v%" G_GINT64_FORMAT " view to v%" G_GINT64_FORMAT, have, v);
   if (v == have)
     return TRUE;
   if (v > MS_ICEBERG_VIEW_FORMAT_VERSION)
-    return refuse (error, "Unsupported format version: %" G_GINT64_FORMAT, v);
+    return refuse_arg (error, "Unsupported format version: %" G_GINT64_FORMAT, v);
   json_object_set_int_member (b->root, "format-version", v);
   b->changed = TRUE;
   return TRUE;

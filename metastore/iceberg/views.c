@@ -86,10 +86,13 @@ view_step (gpointer user, MsIcebergStep *st, GError **error)
   g_autofree char *base_text = NULL;
   if (cx->op != VIEW_REPLACE)
     {
+      /* Iceberg's catalogs' texts (JdbcCatalog, ViewCatalogTests) */
+      if (st->row != NULL && g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0)
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "View already exists: %s.%s", ref->db,
+                        ref->name);
       if (st->row != NULL)
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s with same name already exists: %s.%s",
-                        g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0 ? "View" : "Table",
-                        ref->db, ref->name);
+        return ms_fail (error, MS_ERROR_ALREADY_EXISTS,
+                        "Table with same name already exists: %s.%s", ref->db, ref->name);
       next = ms_iceberg_view_metadata_copy (cx->vm);
     }
   else
@@ -171,7 +174,7 @@ ice_view_create (const IceCall *call, MsHttpResponse *resp)
   if (name_in == NULL)
     return ice_reply_error (resp, 400, "BadRequestException", "Missing view name");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, name_in, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, name_in, NULL, &db, &name, resp))
     return;
   g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
   if (d == NULL)
@@ -211,7 +214,7 @@ void
 ice_view_replace (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
     return;
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *body = ice_body_object (call, resp, &parser);
@@ -234,7 +237,7 @@ void
 ice_view_load (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
-  if (e == NULL)
+  if (e == NULL || ice_metadata_file_gone (call, resp, e))
     return;
   g_autofree char *text = ice_current_text (call, resp, e);
   if (text == NULL)
@@ -253,7 +256,7 @@ void
 ice_view_drop (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, &db, &name, resp))
+  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_VIEW,

@@ -38,6 +38,9 @@ static const MsSql sql_ice_names = { "ice_names",
   "SELECT t.name" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND upper (t.params->>'table_type') = $3 "
   "AND ($4::text IS NULL OR t.name > $4) ORDER BY t.name LIMIT $5::bigint" };
+static const MsSql sql_ice_location_used = { "ice_location_used",
+  "SELECT 1" ICE_FROM
+  "WHERE c.name = $1 AND d.name = $2 AND rtrim (t.location, '/') = rtrim ($3, '/') LIMIT 1" };
 static const MsSql sql_ice_lock = { "ice_lock",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.location" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
@@ -101,6 +104,21 @@ ms_store_iceberg_cache_put (MsStore *s, gint64 table_id, const char *location,
   const char *v[] = { id, location, metadata };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_cache_put, 3, v, error);
   return r != NULL;
+}
+
+gboolean
+ms_store_iceberg_location_used (MsStore *s, const char *catalog, const char *db,
+                                const char *location, gboolean *used, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  const char *v[] = { catalog, db, location };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_location_used, 3, v, error);
+  if (r == NULL)
+    return FALSE;
+  *used = PQntuples (r) > 0;
+  return TRUE;
 }
 
 GPtrArray *

@@ -382,6 +382,11 @@ GPtrArray *ms_store_iceberg_names (MsStore *store, const char *catalog, const ch
                                    const char *kind, const char *after, int limit,
                                    GError **error);                       /* char* */
 
+/* Whether a table or view of catalog.db already has 'location' (trailing
+ * '/' ignored): an object renamed away keeps its files where they were. */
+gboolean ms_store_iceberg_location_used (MsStore *store, const char *catalog, const char *db,
+                                         const char *location, gboolean *used, GError **error);
+
 /* A commit: the tables it touches are locked (in name order, so two commits
  * never deadlock), then the callback runs once per reference in request
  * order and decides each table's next state; everything it decided is

@@ -275,8 +275,11 @@ def test_upgrade_format_version(rest, ns):
     md = commit_ok(rest, ns, name, [{"action": "upgrade-format-version",
                                      "format-version": 2}])["metadata"]
     assert md["format-version"] == 2 and md["last-sequence-number"] == 0
-    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 1}])
-    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 4}])
+    # Java's builder refuses these with checkArgument: IllegalArgumentException
+    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 1}],
+            etype="IllegalArgumentException", message="Cannot downgrade v2 table to v1")
+    refused(rest, ns, name, [{"action": "upgrade-format-version", "format-version": 4}],
+            etype="IllegalArgumentException")
     md = commit_ok(rest, ns, name, [{"action": "upgrade-format-version",
                                      "format-version": 3}])["metadata"]
     assert md["format-version"] == 3 and md["next-row-id"] == 0
@@ -329,7 +332,34 @@ def test_add_schema_and_set_current_schema(rest, client, ns):
     same = commit_ok(rest, ns, name, [{"action": "add-schema", "schema": schema1}])
     assert [s["schema-id"] for s in same["metadata"]["schemas"]] == [0, 1, 2]
     refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": -1}])
-    refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": 42}])
+    refused(rest, ns, name, [{"action": "set-current-schema", "schema-id": 42}],
+            etype="IllegalArgumentException")
+
+
+def test_drop_of_the_last_column_as_java_sends_it(rest, client, ns):
+    """Iceberg 1.11's Java client sends add-schema with "last-column-id" =
+    the new schema's highest id, below the table's after dropping the
+    column with the highest id; the server (as 1.11's AddSchema) does not
+    read it, and the table's last-column-id stays (RCK
+    testUpdateTableSchemaConflict)."""
+    name, doc = create_table(rest, ns)
+    md = doc["metadata"]
+    assert md["last-column-id"] == 3
+    cur = [s for s in md["schemas"] if s["schema-id"] == md["current-schema-id"]][0]
+    kept = [f for f in cur["fields"] if f["id"] != 3]
+    md = commit_ok(rest, ns, name, [
+        {"action": "add-schema", "schema": {"type": "struct", "schema-id": 1, "fields": kept},
+         "last-column-id": 2},
+        {"action": "set-current-schema", "schema-id": -1}],
+        [req("current-schema-id", current_schema_id=0),
+         req("last-assigned-field-id", last_assigned_field_id=3)])["metadata"]
+    assert md["current-schema-id"] == 1 and md["last-column-id"] == 3
+    assert [c[0] for c in hms_columns(client, ns, name)] == ["id", "data"]
+    # a higher one does not raise it either
+    md = commit_ok(rest, ns, name, [
+        {"action": "add-schema", "schema": add_column_schema(md, 4, "w"), "last-column-id": 9},
+        {"action": "set-current-schema", "schema-id": -1}])["metadata"]
+    assert md["last-column-id"] == 4
 
 
 def test_remove_schemas(rest, ns):
@@ -338,7 +368,8 @@ def test_remove_schemas(rest, ns):
         {"action": "add-schema", "schema": add_column_schema(doc["metadata"])},
         {"action": "set-current-schema", "schema-id": -1}])["metadata"]
     assert md["current-schema-id"] == 1
-    refused(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [1]}])
+    refused(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [1]}],
+            etype="IllegalArgumentException", message="Cannot remove the current schema")
     md = commit_ok(rest, ns, name, [{"action": "remove-schemas", "schema-ids": [0]}])["metadata"]
     assert [s["schema-id"] for s in md["schemas"]] == [1]
     assert md["last-column-id"] == 4
@@ -356,7 +387,8 @@ def test_partition_specs(rest, ns):
     assert [(f["field-id"], f["source-id"], f["name"], f["transform"]) for f in new["fields"]] == [
         (1000, 1, "id_b", "bucket[8]"), (1001, 3, "ts_hour", "hour")]
     # the default cannot go, the others can
-    refused(rest, ns, name, [{"action": "remove-partition-specs", "spec-ids": [1]}])
+    refused(rest, ns, name, [{"action": "remove-partition-specs", "spec-ids": [1]}],
+            etype="IllegalArgumentException")
     md = commit_ok(rest, ns, name, [{"action": "remove-partition-specs",
                                      "spec-ids": [0]}])["metadata"]
     assert [s["spec-id"] for s in md["partition-specs"]] == [1]

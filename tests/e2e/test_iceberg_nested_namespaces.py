@@ -197,9 +197,11 @@ def test_list_missing_or_bad_parent(rest, spec):
     create(rest, spec, a)
     assert_error(*rest.call("GET", "/v1/namespaces?parent=" + urllib.parse.quote(a + SEP + "nope")),
                  404, "NoSuchNamespaceException")
+    # names no namespace can have: no such parent (CatalogTests.testListNonExistingNamespace)
     for bad in (a + SEP, SEP + a, a + SEP + SEP + "b", SEP, a + ".b", "a b", "a/b", "a%b"):
-        assert_error(*rest.call("GET", "/v1/namespaces?parent=" + urllib.parse.quote(bad, safe="")),
-                     400, "BadRequestException")
+        status, doc = rest.call("GET", "/v1/namespaces?parent=" + urllib.parse.quote(bad, safe=""))
+        assert_error(status, doc, 404, "NoSuchNamespaceException")
+        assert doc["error"]["message"] == "Namespace does not exist: " + bad.replace(SEP, "."), doc
 
 
 def test_list_pages_at_every_level(rest, spec):
@@ -310,14 +312,16 @@ def test_level_names_are_checked(rest, spec):
     assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": [a, 7]}), 400,
                  "BadRequestException")
     # in the path: a level with '.', empty levels around 0x1F, odd characters
+    # name no namespace (404, as the Java metastore's get_database)
     for segment in (a + ".b", a + SEP, SEP + a, a + SEP + SEP + "b", SEP, a + SEP + "b c",
                     a + SEP + "caf\u00e9", a + SEP + "b/c", a + SEP + "50%"):
         path = "/v1/namespaces/" + urllib.parse.quote(segment, safe="")
-        assert_error(*rest.call("GET", path), 400, "BadRequestException")
-        assert rest.call("HEAD", path)[0] == 400
-        assert_error(*rest.call("DELETE", path), 400, "BadRequestException")
-        assert_error(*rest.call("POST", path + "/properties", body={"updates": {"k": "v"}}), 400,
-                     "BadRequestException")
+        assert_error(*rest.call("GET", path), 404, "NoSuchNamespaceException")
+        assert rest.call("HEAD", path)[0] == 404
+        assert_error(*rest.call("DELETE", path), 404, "NoSuchNamespaceException")
+        assert_error(*rest.call("POST", path + "/properties", body={"updates": {"k": "v"}}), 404,
+                     "NoSuchNamespaceException")
+        assert_error(*rest.call("GET", path + "/tables"), 404, "NoSuchNamespaceException")
     # nothing was made by the refused requests
     assert list_ns(rest, spec, [a])["namespaces"] == []
 
@@ -335,7 +339,7 @@ def test_joined_name_fits_128_characters(rest, spec, client):
     assert "128" in doc["error"]["message"], doc
     assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": [first, fits, "c"]}), 400,
                  "BadRequestException")
-    assert_error(*rest.call("GET", ns_path(first, fits, "c")), 400, "BadRequestException")
+    assert_error(*rest.call("GET", ns_path(first, fits, "c")), 404, "NoSuchNamespaceException")
     # one level alone over 128
     assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": ["x" * 129]}), 400,
                  "BadRequestException")
@@ -389,7 +393,7 @@ def test_control_characters_come_back_as_json(rest, spec):
         assert_error(status, doc, 400, "BadRequestException")
         assert level in doc["error"]["message"], doc
     status, doc = rest.call("GET", ns_path(a, "x\x02y"))
-    assert_error(status, doc, 400, "BadRequestException")
+    assert_error(status, doc, 404, "NoSuchNamespaceException")
     assert "x\x02y" in doc["error"]["message"], doc
 
 

@@ -69,7 +69,9 @@ def alive(rest):
 
 def offence(reply, allowed=(400,)):
     """None when 'reply' is a clean ErrorModel with an allowed status (400s
-    being BadRequestException), else a short description of what came."""
+    being BadRequestException, or IllegalArgumentException for what Iceberg's
+    metadata builders refuse with checkArgument), else a short description
+    of what came."""
     status, doc = reply
     if status not in allowed:
         return "status %s: %.160r" % (status, doc)
@@ -78,7 +80,7 @@ def offence(reply, allowed=(400,)):
     err = doc.get("error") or {}
     if err.get("code") != status or not err.get("message") or not err.get("type"):
         return "not an ErrorModel: %.160r" % (doc,)
-    if status == 400 and err["type"] != "BadRequestException":
+    if status == 400 and err["type"] not in ("BadRequestException", "IllegalArgumentException"):
         return "400 of type %s" % err["type"]
     return None
 

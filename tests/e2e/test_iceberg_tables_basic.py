@@ -142,3 +142,130 @@ def test_legacy_body_resending_the_current_schema(rest, ns):
     assert doc["metadata"]["default-spec-id"] == md["default-spec-id"]
     assert len(doc["metadata"]["schemas"]) == 1
     assert doc["metadata"]["properties"]["touched"] == "yes"
+
+
+def test_names_no_object_can_have_are_not_found(rest, ns):
+    """A namespace or table name the catalog cannot hold ('-' is not in
+    Hive's names) names nothing: lookups are 404 as for any missing object
+    (the Java metastore's get_database / get_table; Iceberg's CatalogTests
+    and ViewCatalogTests ...WithNonExistingNamespace), only creating one is
+    400."""
+    def missing(method, path, etype, message, body=None):
+        status, doc = rest.call(method, path, body=body)
+        if method == "HEAD":
+            assert status == 404, status
+            return
+        assert_error(status, doc, 404, etype)
+        assert doc["error"]["message"] == message, doc
+
+    bad_ns = "non-existing"
+    for method in ("GET", "HEAD", "DELETE"):
+        missing(method, table_path(bad_ns, "tbl"), "NoSuchTableException",
+                "Table does not exist: non-existing.tbl")
+        missing(method, table_path(ns, "bad-name"), "NoSuchTableException",
+                "Table does not exist: %s.bad-name" % ns)
+        missing(method, "/v1/namespaces/%s/views/v" % bad_ns, "NoSuchViewException",
+                "View does not exist: non-existing.v")
+        missing(method, "/v1/namespaces/" + bad_ns, "NoSuchNamespaceException",
+                "Namespace does not exist: non-existing")
+    missing("GET", "/v1/namespaces?parent=" + bad_ns, "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing")
+    missing("GET", table_path(bad_ns), "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing")
+    # a commit to such a table, a rename of one
+    missing("POST", table_path(bad_ns, "tbl"), "NoSuchTableException",
+            "Table does not exist: non-existing.tbl", body={"requirements": [], "updates": []})
+    missing("POST", "/v1/tables/rename", "NoSuchTableException",
+            "Table does not exist: %s.bad-name" % ns,
+            body={"source": {"namespace": [ns], "name": "bad-name"},
+                  "destination": {"namespace": [ns], "name": "t2"}})
+    # creating in such a namespace: it does not exist
+    missing("POST", table_path(bad_ns), "NoSuchNamespaceException",
+            "Namespace does not exist: non-existing",
+            body={"name": "t", "schema": simple_schema()})
+    # creating such a name is refused
+    assert_error(*rest.call("POST", table_path(ns), body={"name": "bad-name",
+                                                          "schema": simple_schema()}),
+                 400, "BadRequestException")
+    assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": [bad_ns]}),
+                 400, "BadRequestException")
+    assert_error(*rest.call("POST", table_path(ns, "bad-name"), body={
+        "requirements": [{"type": "assert-create"}], "updates": []}), 400, "BadRequestException")
+
+
+def test_load_after_the_metadata_file_is_gone(rest, ns):
+    """The stored copy is not served for a table whose metadata file was
+    deleted behind the catalog's back: 404 NotFoundException naming the
+    file, as Iceberg's catalogs (which read the file on every load) answer
+    (RCK CatalogTests.testLoadTableWithMissingMetadataFile). Once the file
+    is back, the table loads again. The same holds for a view."""
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    loc = doc["metadata-location"]
+    status, _, hdrs = rest.call_full("GET", table_path(ns, "t"))
+    assert status == 200
+    aside = local(loc) + ".aside"
+    os.rename(local(loc), aside)
+    try:
+        status, doc = rest.call("GET", table_path(ns, "t"))
+        assert_error(status, doc, 404, "NotFoundException")
+        assert doc["error"]["message"] == "Failed to open input stream for file: " + loc, doc
+        # also for a client revalidating its copy (Java 1.11 sends the ETag)
+        status, doc, _ = rest.call_full("GET", table_path(ns, "t"),
+                                        headers={"If-None-Match": hdrs["etag"]})
+        assert_error(status, doc, 404, "NotFoundException")
+    finally:
+        os.rename(aside, local(loc))
+    status, doc = rest.call("GET", table_path(ns, "t"))
+    assert status == 200 and doc["metadata-location"] == loc, doc
+
+    view = {"name": "v", "schema": simple_schema(), "properties": {},
+            "view-version": {"version-id": 1, "timestamp-ms": 1700000000000, "schema-id": 0,
+                             "summary": {}, "default-namespace": [ns],
+                             "representations": [{"type": "sql", "sql": "select 1",
+                                                  "dialect": "spark"}]}}
+    status, doc = rest.call("POST", "/v1/namespaces/%s/views" % ns, body=view)
+    assert status == 200, doc
+    vloc = doc["metadata-location"]
+    os.unlink(local(vloc))
+    status, doc = rest.call("GET", "/v1/namespaces/%s/views/v" % ns)
+    assert_error(status, doc, 404, "NotFoundException")
+    assert vloc in doc["error"]["message"], doc
+
+
+def test_a_new_table_never_shares_a_renamed_tables_location(rest, ns, client):
+    """A table renamed away keeps its files where they were; a new table of
+    the old name then goes to <name>-<uuid> (Iceberg's unique-table-location
+    form), so purging the renamed one cannot delete the new one's files
+    (RCK CatalogTests.dropAfterRenameDoesntCorruptTable)."""
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    first = doc["metadata"]["location"]
+    assert first.endswith("/%s.db/t" % ns) or first.endswith("/t"), first
+    status, doc = rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": "t"}, "destination": {"namespace": [ns], "name": "t_old"}})
+    assert status == 204, doc
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t", "schema": simple_schema()})
+    assert status == 200, doc
+    second = doc["metadata"]["location"]
+    assert second != first and second.startswith(first + "-"), (first, second)
+    assert len(second) == len(first) + 33
+    assert client.get_table(ns, "t").sd.location == second
+    new_file = doc["metadata-location"]
+    # a table given the old location explicitly keeps it (the client chose)
+    status, doc = rest.call("POST", table_path(ns), body={"name": "t3", "schema": simple_schema(),
+                                                          "location": first})
+    assert status == 200 and doc["metadata"]["location"] == first, doc
+    status, _ = rest.call("DELETE", table_path(ns, "t3"))
+    assert status == 204
+    # purging the renamed table leaves the new one whole
+    status, _ = rest.call("DELETE", table_path(ns, "t_old") + "?purgeRequested=true")
+    assert status == 204
+    assert not os.path.exists(local(first))
+    assert os.path.exists(local(new_file))
+    status, doc = rest.call("GET", table_path(ns, "t"))
+    assert status == 200 and doc["metadata-location"] == new_file, doc
+    # and with the name free of others, the plain location again
+    status, _ = rest.call("POST", table_path(ns), body={"name": "t4", "schema": simple_schema()})
+    status, doc = rest.call("GET", table_path(ns, "t4"))
+    assert doc["metadata"]["location"] == first[:-len("/t")] + "/t4", doc

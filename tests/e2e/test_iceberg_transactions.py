@@ -103,12 +103,13 @@ def test_one_failing_requirement_applies_nothing(rest, client, ns):
 def test_one_bad_update_applies_nothing(rest, client, ns):
     names = [create_table(rest, ns)[0] for _ in range(2)]
     before = state(rest, client, ns, names)
-    for bad in ({"action": "set-current-schema", "schema-id": 42},
-                {"action": "no-such-action"},
-                {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch",
-                 "snapshot-id": 99}):
+    for bad, etype in (({"action": "set-current-schema", "schema-id": 42},
+                        "IllegalArgumentException"),
+                       ({"action": "no-such-action"}, "BadRequestException"),
+                       ({"action": "set-snapshot-ref", "ref-name": "main", "type": "branch",
+                         "snapshot-id": 99}, "BadRequestException")):
         changes = [change(ns, names[0], [set_props(x="1")]), change(ns, names[1], [bad])]
-        assert_error(*transaction(rest, changes), 400, "BadRequestException")
+        assert_error(*transaction(rest, changes), 400, etype)
     changes = [change(ns, names[0], [set_props(x="1")]),
                change(ns, names[1], [set_props(x="2")], [{"type": "assert-nothing"}])]
     assert_error(*transaction(rest, changes), 400, "BadRequestException")

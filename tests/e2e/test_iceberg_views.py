@@ -252,7 +252,6 @@ def test_create_errors(rest, ns):
         {"schema": simple_schema(), "view-version": view_version()},           # no name
         view_request(unique("v"), reps=[]),                                    # no query
         view_request(unique("v"), reps=[{"type": "substrait", "plan": "AAE="}]),
-        view_request(unique("v"), reps=[sql_rep("a", "spark"), sql_rep("b", "Spark")]),
         view_request(unique("v"), reps=[{"type": "sql", "sql": "select 1"}]),  # no dialect
         view_request(unique("v"), properties={"a": 1}),
         view_request(unique("v"), schema={"type": "struct", "fields": [
@@ -260,13 +259,20 @@ def test_create_errors(rest, ns):
     ]
     for body in bad:
         assert_error(*rest.call("POST", view_path(ns), body=body), 400, "BadRequestException")
+    # what Iceberg's ViewMetadata.Builder refuses with checkArgument is an
+    # IllegalArgumentException (ViewCatalogTests.createViewErrorCases)
+    status, doc = rest.call("POST", view_path(ns), body=view_request(
+        unique("v"), reps=[sql_rep("a", "spark"), sql_rep("b", "Spark")]))
+    assert_error(status, doc, 400, "IllegalArgumentException")
+    assert doc["error"]["message"] == \
+        "Invalid view version: Cannot add multiple queries for dialect spark", doc
     body = view_request(unique("v"))
     del body["view-version"]["default-namespace"]
     assert_error(*rest.call("POST", view_path(ns), body=body), 400, "BadRequestException")
     assert_error(*rest.call("POST", view_path(ns), raw="{nope"), 400, "BadRequestException")
     status, doc = rest.call("POST", view_path(ns), body=view_request(
         unique("v"), reps=[sql_rep("a", "trino"), sql_rep("b", "TRINO")]))
-    assert_error(status, doc, 400, "BadRequestException")
+    assert_error(status, doc, 400, "IllegalArgumentException")
     assert "Cannot add multiple queries for dialect trino" in doc["error"]["message"]
     # nothing was made by the failures
     assert [i["name"] for i in list_all(rest, ns)] == [name]
@@ -364,22 +370,25 @@ def test_commit_errors(rest, ns):
     name = unique("v")
     created = create_view(rest, ns, name)
     uuid = created["metadata"]["view-uuid"]
+    # what Java's ViewMetadata.Builder refuses with checkArgument comes back
+    # as IllegalArgumentException, the rest as BadRequestException
+    IAE, BAD = "IllegalArgumentException", "BadRequestException"
     bad_updates = [
-        [{"action": "set-current-schema", "schema-id": 0}],          # a table update
-        [{"action": "add-snapshot", "snapshot": {}}],
-        [{"action": "frobnicate"}],
-        [{"action": "set-current-view-version", "view-version-id": 42}],
-        [{"action": "set-current-view-version", "view-version-id": -1}],
-        [{"action": "add-view-version", "view-version": view_version(schema_id=7)}],
-        [{"action": "add-view-version",
-          "view-version": view_version([sql_rep("a"), sql_rep("b", "SPARK")])}],
-        [{"action": "upgrade-format-version", "format-version": 2}],
-        [{"action": "assign-uuid", "uuid": "11111111-1111-1111-1111-111111111111"}],
-        [{"action": "set-properties", "updates": {"a": 1}}],
+        ([{"action": "set-current-schema", "schema-id": 0}], BAD),          # a table update
+        ([{"action": "add-snapshot", "snapshot": {}}], BAD),
+        ([{"action": "frobnicate"}], BAD),
+        ([{"action": "set-current-view-version", "view-version-id": 42}], IAE),
+        ([{"action": "set-current-view-version", "view-version-id": -1}], BAD),
+        ([{"action": "add-view-version", "view-version": view_version(schema_id=7)}], IAE),
+        ([{"action": "add-view-version",
+           "view-version": view_version([sql_rep("a"), sql_rep("b", "SPARK")])}], IAE),
+        ([{"action": "upgrade-format-version", "format-version": 2}], IAE),
+        ([{"action": "assign-uuid", "uuid": "11111111-1111-1111-1111-111111111111"}], IAE),
+        ([{"action": "set-properties", "updates": {"a": 1}}], BAD),
     ]
-    for updates in bad_updates:
+    for updates, etype in bad_updates:
         status, doc = commit(rest, ns, name, {"requirements": uuid_req(uuid), "updates": updates})
-        assert_error(status, doc, 400, "BadRequestException")
+        assert_error(status, doc, 400, etype)
     # a table requirement is refused for views
     status, doc = commit(rest, ns, name, {"requirements": [
         {"type": "assert-table-uuid", "uuid": uuid}], "updates": []})
@@ -565,6 +574,48 @@ def test_view_and_table_names_clash(rest, ns, client):
     assert_error(*rest.call("DELETE", table_path(ns, v)), 404, "NoSuchTableException")
     assert client.get_table(ns, t).tableType == "EXTERNAL_TABLE"
     assert client.get_table(ns, v).tableType == "VIRTUAL_VIEW"
+
+
+def test_name_taken_messages_are_icebergs(rest, ns):
+    """AlreadyExistsException texts as Iceberg's catalogs give them
+    (JdbcCatalog; ViewCatalogTests match on them): which kind of object
+    holds the name, and for renames both names as the client wrote them."""
+    t, v, v2 = "t_" + unique("x"), "v_" + unique("x"), "v2_" + unique("x")
+    create_table(rest, ns, t)
+    create_view(rest, ns, v)
+    create_view(rest, ns, v2)
+
+    def taken(status, doc, message):
+        assert_error(status, doc, 409, "AlreadyExistsException")
+        assert doc["error"]["message"] == message, doc
+
+    taken(*rest.call("POST", view_path(ns), body=view_request(v)),
+          "View already exists: %s.%s" % (ns, v))
+    taken(*rest.call("POST", view_path(ns), body=view_request(t)),
+          "Table with same name already exists: %s.%s" % (ns, t))
+    taken(*rest.call("POST", table_path(ns), body={"name": v, "schema": simple_schema()}),
+          "View with same name already exists: %s.%s" % (ns, v))
+    taken(*rest.call("POST", table_path(ns), body={"name": t, "schema": simple_schema()}),
+          "Table already exists: %s.%s" % (ns, t))
+    # a create transaction (assert-create) where a view is
+    taken(*rest.call("POST", table_path(ns, v), body={
+        "requirements": [{"type": "assert-create"}],
+        "updates": [{"action": "add-schema", "schema": simple_schema()}]}),
+        "View with same name already exists: %s.%s" % (ns, v))
+    # renames: the names as sent (case kept)
+    up = v.upper()
+    taken(*rename(rest, ns, up, ns, v2.upper()),
+          "Cannot rename %s.%s to %s.%s. View already exists" % (ns, up, ns, v2.upper()))
+    taken(*rename(rest, ns, v, ns, t),
+          "Cannot rename %s.%s to %s.%s. Table already exists" % (ns, v, ns, t))
+    taken(*rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": t}, "destination": {"namespace": [ns], "name": v}}),
+        "Cannot rename %s.%s to %s.%s. View already exists" % (ns, t, ns, v))
+    t2 = "t2_" + unique("x")
+    create_table(rest, ns, t2)
+    taken(*rest.call("POST", "/v1/tables/rename", body={
+        "source": {"namespace": [ns], "name": t}, "destination": {"namespace": [ns], "name": t2}}),
+        "Table already exists: %s.%s" % (ns, t2))
 
 
 def test_plain_hive_views_are_not_iceberg_views(rest, ns, client):

@@ -179,7 +179,9 @@ class MinIO:
 
 class Metastore:
     """Our server (METASTORE_BIN: the sanitizer build) on a PostgreSQL database,
-    its warehouse on MinIO, REST and admin ports open, REST auth off."""
+    its warehouse on MinIO, REST and admin ports open, REST auth off.
+    "{local_root}" in 'warehouse' and in 'sets' is this server's local folder
+    (local_root, inside the allowed locations)."""
 
     def __init__(self, pg, minio, name="metastore", warehouse=None, sets=()):
         self.pg = pg
@@ -188,13 +190,15 @@ class Metastore:
         os.chmod(self.tmp, 0o755)
         self.local_root = os.path.join(self.tmp, "local")   # file:// warehouses of the tests
         os.makedirs(self.local_root)
-        self.warehouse = warehouse or "s3a://warehouse/"
+        # "{local_root}" in 'warehouse' names this server's local folder
+        self.warehouse = (warehouse or "s3a://warehouse/").replace("{local_root}",
+                                                                  self.local_root)
         self.db = pg.createdb()
         sets = ["admin.port=0", "log.level=info",
                 "s3.endpoint=%s" % minio.endpoint, "s3.path_style=true",
                 "s3.region=%s" % minio.region,
                 "rest.allowed_locations=s3a://warehouse/,s3://warehouse/,file://%s/"
-                % self.local_root] + list(sets)
+                % self.local_root] + [x.replace("{local_root}", self.local_root) for x in sets]
         env = {"METASTORE_S3_ACCESS_KEY": minio.access_key,
                "METASTORE_S3_SECRET_KEY": minio.secret_key}
         for k in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
