@@ -183,6 +183,19 @@ def test_save_modes_parquet_and_delta(spark, thrift, minio, tag):
     # overwrite: Delta replaces the rows in place; parquet drops and creates
     r = got["people_delta_ow"]
     assert r["count"] == 6 and r["ids"] == list(range(100, 106))
+    # Delta's replace writes its schema and log version back to the catalog
+    # (alter_table). Spark first tries it Hive-compatibly (the real columns
+    # over the placeholder), which the metastore refuses as the Java one
+    # does (hive.metastore.disallow.incompatible.col.type.changes:
+    # array<string> -> bigint); Spark then keeps the placeholder and the
+    # schema in its own parameters.
+    s = tables["people_delta_ow"]
+    assert s["cols"] == [("col", "array<string>", "from deserializer")]
+    assert [(f["name"], f["type"]) for f in spark_schema(s)["fields"]] == [
+        ("id", "long"), ("name", "string"), ("score", "double"), ("grp", "string")]
+    assert s["parameters"]["delta.lastUpdateVersion"] == "1"
+    assert s["parameters"]["spark.sql.sources.provider"] == "delta"
+    assert s["location"] == s["serdeParams"]["path"] == "%s/people_delta_ow" % loc
     assert wrote[OVERWRITE_EXISTING] == "ok", "known s3a drop defect: " + wrote[OVERWRITE_EXISTING]
     r = got["people_parquet_ow"]
     assert r["count"] == 6 and r["ids"] == list(range(100, 106))
