@@ -1,13 +1,22 @@
-"""The container image and the Helm chart, checked without Docker, helm or a
+"""The container image and the Helm chart, checked without Docker or a
 cluster: script/build-deps (the one set-up both script/bootstrap and
 docker/Dockerfile run) against the built binary's libraries, a static check
-of the Dockerfile, the chart rendered by helmlite (our Go-template subset
-renderer) under several value sets, every YAML linted with yamllint, the
-values validated against values.schema.json with ajv, the rendered
+of the Dockerfile, the chart rendered under several value sets, every YAML
+linted with yamllint, the values validated against values.schema.json with
+ajv, the manifests against the Kubernetes API schemas, the rendered
 metastore.conf loaded by the real binary, and the manifests' wiring
-(selectors, named ports, probes, secrets, environment names)."""
+(selectors, named ports, probes, secrets, environment names).
+
+The renderer is Helm itself when METASTORE_HELM names a helm binary
+(script/test-engines builds one from the Go module proxy with script/helm
+and runs this file with it: `helm template`, the NOTES of `helm install
+--dry-run=client`, and `helm lint --strict`); otherwise, so that `make
+check` builds nothing from the network, helmlite (our Go-template subset
+renderer), which the Helm run proves faithful by comparing the two renders
+of every value set."""
 import base64
 import configparser
+import copy
 import json
 import os
 import re
@@ -26,6 +35,7 @@ CHART = os.path.join(TOP, "charts", "metastore")
 DOCKERFILE = os.path.join(TOP, "docker", "Dockerfile")
 BUILD_DEPS = os.path.join(TOP, "script", "build-deps")
 BIN = os.environ.get("METASTORE_BIN") or os.path.join(TOP, "metastore", "metastore")
+HELM = os.environ.get("METASTORE_HELM")
 
 # admin.port comes with the health/metrics work (issue 6); until the binary
 # knows it, the chart's [admin] group is the one group it may not know.
@@ -53,6 +63,16 @@ NO_SCHEMA_STEP = {"schemaUpgrade": {"enabled": False}, "podDisruptionBudget": {"
 INIT_CONTAINER = {"schemaUpgrade": {"mode": "initContainer", "action": "upgrade"}}
 VALUE_SETS = {"default": {}, "full": FULL, "cnpg": CNPG, "existing": EXISTING,
               "bare": NO_SCHEMA_STEP, "init": INIT_CONTAINER}
+# values.schema.json refuses each of these (ajv, and Helm itself)
+BAD_VALUES = [
+    {"replicaCount": -1},
+    {"replicas": 2},  # a typo of replicaCount
+    {"schemaUpgrade": {"mode": "hook"}},
+    {"ports": {"rest": 70000}},
+    {"config": {"Rest": {"port": 1}}},
+    {"config": {"rest": {"auth": {"nested": 1}}}},
+    {"database": {"password": 12}},
+]
 
 YAMLLINT_CONF = """\
 extends: default
@@ -64,12 +84,61 @@ rules:
 """
 
 
+def helm(*args, values=None, check=True):
+    """Run METASTORE_HELM with ARGS (values, if given, as a -f file)."""
+    with tempfile.TemporaryDirectory() as d:
+        extra = []
+        if values is not None:
+            extra = ["-f", os.path.join(d, "values.json")]
+            with open(extra[1], "w") as f:
+                json.dump(values, f)
+        env = dict(os.environ, HELM_CACHE_HOME=os.path.join(d, "cache"),
+                   HELM_CONFIG_HOME=os.path.join(d, "config"), HELM_DATA_HOME=os.path.join(d, "data"))
+        r = subprocess.run([HELM, *args, *extra], capture_output=True, text=True, env=env, timeout=120)
+    if check:
+        assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def helm_render(values=None, release="metastore", namespace="lake"):
+    """{template path: text} as Helm renders it: `helm template` for the
+    manifests (hooks included, split at its '# Source:' lines) and the
+    release's NOTES from `helm install --dry-run=client`."""
+    out = {}
+    text = helm("template", release, CHART, "--namespace", namespace, values=values).stdout
+    for part in re.split(r"(?m)^---\n", text):
+        m = re.match(r"# Source: [^/]+/(\S+)\n", part)
+        if m:
+            name = m.group(1)
+            out[name] = (out[name] + "---\n" if name in out else "") + part[m.end():]
+        else:
+            assert not part.strip(), part
+    rel = json.loads(helm("install", release, CHART, "--namespace", namespace, "--dry-run=client",
+                          "-o", "json", values=values).stdout)
+    out["templates/NOTES.txt"] = rel["info"]["notes"]
+    return out
+
+
+_renders = {}
+
+
 def render(values=None, release="metastore"):
-    return helmlite.render_chart(CHART, values, release=release, namespace="lake")
+    key = (json.dumps(values, sort_keys=True), release)
+    if key not in _renders:
+        if HELM:
+            _renders[key] = helm_render(values, release)
+        else:
+            _renders[key] = helmlite.render_chart(CHART, values, release=release, namespace="lake")
+    return copy.deepcopy(_renders[key])
 
 
 def objects(values=None, release="metastore"):
     return helmlite.manifests(render(values, release))
+
+
+def require_helm():
+    if not HELM:
+        pytest.skip("METASTORE_HELM is not set (script/test-engines runs this file with Helm)")
 
 
 def one(docs, kind, name=None):
@@ -301,19 +370,43 @@ def test_values_match_the_schema():
     with open(os.path.join(CHART, "values.yaml")) as f:
         base = yaml.safe_load(f)
     good = [base] + [helmlite.merge(base, v) for _, v in sorted(VALUE_SETS.items())]
-    bad = [
-        helmlite.merge(base, {"replicaCount": -1}),
-        helmlite.merge(base, {"replicas": 2}),  # a typo of replicaCount
-        helmlite.merge(base, {"schemaUpgrade": {"mode": "hook"}}),
-        helmlite.merge(base, {"ports": {"rest": 70000}}),
-        helmlite.merge(base, {"config": {"Rest": {"port": 1}}}),
-        helmlite.merge(base, {"config": {"rest": {"auth": {"nested": 1}}}}),
-        helmlite.merge(base, {"database": {"password": 12}}),
-    ]
+    bad = [helmlite.merge(base, v) for v in BAD_VALUES]
     res = ajv_validate(good + bad)
     assert res[:len(good)] == [None] * len(good)
     for i, errs in enumerate(res[len(good):]):
         assert errs, bad[i]
+
+
+def test_helm_lint_strict():
+    require_helm()
+    for case, values in sorted(VALUE_SETS.items()):
+        r = helm("lint", "--strict", "--namespace", "lake", CHART, values=values)
+        assert "1 chart(s) linted, 0 chart(s) failed" in r.stdout, (case, r.stdout)
+        assert "[WARNING]" not in r.stdout and "[ERROR]" not in r.stdout, (case, r.stdout)
+
+
+def test_helm_refuses_values_outside_the_schema():
+    require_helm()
+    for bad in BAD_VALUES:
+        for cmd in (("lint", "--strict", CHART), ("template", "metastore", CHART)):
+            r = helm(*cmd, values=bad, check=False)
+            assert r.returncode != 0, (cmd[0], bad)
+            assert "schema" in (r.stdout + r.stderr).lower(), (cmd[0], bad, r.stdout, r.stderr)
+
+
+def test_helmlite_renders_as_helm_does():
+    """What make check renders without Helm is what Helm renders."""
+    require_helm()
+    key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
+    for case, values in sorted(VALUE_SETS.items()):
+        for release in ("metastore", "lake"):
+            lite = helmlite.render_chart(CHART, values, release=release, namespace="lake")
+            real = render(values, release)
+            assert sorted(helmlite.manifests(lite), key=key) == \
+                sorted(helmlite.manifests(real), key=key), (case, release)
+            assert {n for n, t in lite.items() if t.strip()} == set(real), (case, release)
+            assert lite["templates/NOTES.txt"].strip() == real["templates/NOTES.txt"].strip(), \
+                (case, release)
 
 
 def k8s_validate(docs):
