@@ -70,6 +70,7 @@ typedef struct {
   char *pg_user;
   /* [warehouse] */
   char *warehouse;
+  char *default_fs;            /* fs.defaultFS of the HMS door's locations */
   /* [s3] */
   char *s3_endpoint;
   char *s3_region;

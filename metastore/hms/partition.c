@@ -122,15 +122,15 @@ typedef struct {
   GPtrArray *made;      /* char*: directories this call created */
 } AddState;
 
-/* Validate 'parts' for table 't' and complete them (location, descriptor,
- * create time, parameters, quick stats); create missing directories. */
+/* Validate 'parts' for table 't' and complete them (location: the one given
+ * in its stored form, else the default; descriptor, create time,
+ * parameters, quick stats); create missing directories. */
 static gboolean
 prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
                gboolean skip_stats, GError **error)
 {
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int now = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  (void) hms;
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
@@ -171,6 +171,8 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
         }
       else if (is_view)
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
+      else
+        hms_qualify_location (hms, &p->sd->location);
       gboolean made = FALSE;
       g_autofree char *path = p->sd->location ? ms_storage_local_path (p->sd->location) : NULL;
       if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_DIR))
