@@ -252,6 +252,22 @@ def test_ctas(run, thrift, tag):
     assert thrift.get_table(db, "ctas_ds").parameters["spark.sql.sources.provider"] == "parquet"
 
 
+def test_hive_ctas_empty_table_and_rename_on_file_locations(run, thrift, tag):
+    """What fails on s3a:// below works on a file:// database: CTAS STORED AS
+    ORC, reading an empty Hive table, renaming a managed table with data."""
+    tag("Spark", SPARK_VERSION, CATALOG, "CTAS STORED AS ORC, empty Hive table, RENAME TO on "
+        "file://", log())
+    wide_db, chk = run["wide_db"], run["check"]
+    assert errors(run, "_local") == []
+    assert rows(chk["data"]["ctas_hive_local"]) == rows([[3, "t3"], [2, "t2"], [4, "t4"]])
+    assert chk["data"]["empty_hive_local"] == []
+    assert rows(chk["data"]["json_local_renamed"]) == rows([[1, "j1"], [2, "j2"], [3, "j3"]])
+    t = thrift.get_table(wide_db, "json_local_renamed")
+    assert t.sd.location == run["wide_db_location"] + "/json_local_renamed"
+    assert os.path.isdir(t.sd.location[len("file:"):])
+    assert not os.path.exists(run["wide_db_location"][len("file:"):] + "/json_local")
+
+
 @pytest.mark.xfail(strict=True, reason=S3_MKDIR)
 def test_hive_table_directory_made_on_create(run, thrift, minio, tag):
     """create_table makes the table's directory wherever it is (the Java

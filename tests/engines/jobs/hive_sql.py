@@ -196,6 +196,14 @@ def build(spark, db, dbl, dbl_location, ext, wide_db, wide_db_location, wide_par
     # --- one INSERT, many partitions (dynamic); one file per partition
     r.sql("CREATE DATABASE %s LOCATION '%s'" % (wide_db, wide_db_location))
     r.sql("CREATE TABLE %s.wide (v INT, k INT) USING parquet PARTITIONED BY (k)" % wide_db)
+    # the same CTAS, empty Hive table and rename as on s3a://, on file://
+    r.sql("CREATE TABLE %s.ctas_hive_local STORED AS ORC AS SELECT id, name FROM hive_text"
+          % wide_db)
+    r.sql("CREATE TABLE %s.empty_hive_local (id INT) STORED AS ORC" % wide_db)
+    r.sql("CREATE TABLE %s.json_local (id INT, name STRING) USING json" % wide_db)
+    r.sql("INSERT INTO %s.json_local VALUES (1, 'j1'), (2, 'j2')" % wide_db)
+    r.sql("ALTER TABLE %s.json_local RENAME TO %s.json_local_renamed" % (wide_db, wide_db))
+    r.sql("INSERT INTO %s.json_local_renamed VALUES (3, 'j3')" % wide_db)
     t2 = time.monotonic()
     r.sql("INSERT INTO " + wide_db + ".wide SELECT v, k FROM (SELECT CAST(id * 10 AS INT) AS v, "
           "CAST(id AS INT) AS k FROM range(%d)) DISTRIBUTE BY k" % wide_parts)
@@ -240,6 +248,8 @@ def check_then_drop(spark, db, dbl, wide_db):
               "hive_text", "ctas_ds", "ext_msck", "mixedcase_tbl", "hive_special"):
         out["partitions"][t] = r.rows("SHOW PARTITIONS %s" % t)
     out["wide_partitions"] = len(r.rows("SHOW PARTITIONS %s.wide" % wide_db) or [])
+    for t in ("ctas_hive_local", "empty_hive_local", "json_local_renamed"):
+        out["data"][t] = r.sorted_rows("SELECT * FROM %s.%s" % (wide_db, t))
     out["partial_spec"] = r.rows("SHOW PARTITIONS ml PARTITION (y=2024)")
     out["partial_spec_value"] = r.rows("SHOW PARTITIONS ml PARTITION (m='01')")
     out["describe_partition"] = describe(r, "ds_parquet PARTITION (p='a')")
