@@ -314,6 +314,18 @@ def test_partition_ddl(run, thrift, minio, tag):
     assert desc["Location"] == "s3a://warehouse/%s.db/ds_parquet/p=a" % db
 
 
+def test_table_set_location(run, thrift, minio, tag):
+    tag("Spark", SPARK_VERSION, CATALOG, "ALTER TABLE SET LOCATION (external Hive table)", log())
+    db, ext, chk = run["db"], run["ext"], run["check"]
+    assert errors(run, "set_loc") == []
+    assert chk["data"]["set_loc_tbl"] == [[2], [3]]
+    t = thrift.get_table(db, "set_loc_tbl")
+    assert t.sd.location == ext + "/after" and t.tableType == "EXTERNAL_TABLE"
+    assert chk["describe"]["set_loc_tbl"]["Location"] == ext + "/after"
+    prefix = ext[len("s3a://warehouse/"):]
+    assert any(k.startswith(prefix + "/before/part-") for k in minio.keys("warehouse", prefix))
+
+
 def test_table_properties(run, thrift, tag):
     tag("Spark", SPARK_VERSION, CATALOG,
         "ALTER TABLE SET/UNSET TBLPROPERTIES; SHOW TBLPROPERTIES; SHOW CREATE TABLE; "

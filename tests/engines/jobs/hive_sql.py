@@ -163,6 +163,17 @@ def build(spark, db, dbl, dbl_location, ext, wide_db, wide_db_location, wide_par
     r.sql("MSCK REPAIR TABLE ext_msck SYNC PARTITIONS")
     r.sql("CREATE TABLE ext_keep (id INT) USING parquet LOCATION '%s/keep'" % ext)
     r.sql("INSERT INTO ext_keep VALUES (1), (2), (3)")
+    # SET LOCATION to a directory that holds data (Spark re-reads the table
+    # right after; a missing directory fails it, as with the Java metastore)
+    def write_ids(where, ids):
+        spark.sql("SELECT CAST(id AS INT) AS id FROM VALUES %s AS v(id)"
+                  % ", ".join("(%d)" % i for i in ids)).write.mode("overwrite").parquet(where)
+    r.call("write set_loc before", lambda: write_ids("%s/before" % ext, [1]))
+    r.sql("CREATE EXTERNAL TABLE set_loc_tbl (id INT) STORED AS PARQUET LOCATION '%s/before'"
+          % ext)
+    r.call("write set_loc after", lambda: write_ids("%s/after" % ext, [2]))
+    r.sql("ALTER TABLE set_loc_tbl SET LOCATION '%s/after'" % ext)
+    r.sql("INSERT INTO set_loc_tbl VALUES (3)")
     r.sql("CREATE TABLE managed_drop (id INT, p INT) USING parquet PARTITIONED BY (p)")
     r.sql("INSERT INTO managed_drop VALUES (1, 1), (2, 2)")
     r.sql("CREATE TABLE %s.in_located (id INT) USING parquet" % dbl)
@@ -227,7 +238,7 @@ def describe(r, what):
 
 TABLES = ["ds_parquet", "ds_orc", "ds_json_renamed", "ds_csv", "ds_bucketed", "ml",
           "hive_parquet", "hive_orc", "hive_text", "hive_bucketed", "ctas_ds", "ctas_hive",
-          "ext_msck", "ext_keep", "managed_drop", "mixedcase_tbl", "hive_special"]
+          "ext_msck", "ext_keep", "managed_drop", "set_loc_tbl", "mixedcase_tbl", "hive_special"]
 
 
 def check_then_drop(spark, db, dbl, wide_db):
