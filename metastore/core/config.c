@@ -6,6 +6,7 @@
  */
 #include "core/config.h"
 #include "core/error.h"
+#include "core/location.h"
 #include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
@@ -112,6 +113,8 @@ const MsConfKey ms_config_keys[] = {
     "Unprivileged user the embedded PostgreSQL runs as when metastore is started as root." },
   { "warehouse", "root", MS_CONF_STRING, NULL, OFF (warehouse), 0, 0,
     "Warehouse root URI where database and table directories are placed (file:///..., s3://bucket/prefix). Unset: file://<data_dir>/warehouse." },
+  { "warehouse", "default_fs", MS_CONF_STRING, "file:///", OFF (default_fs), 0, 0,
+    "Hadoop's fs.defaultFS as the Java metastore applies it to the locations Thrift clients give: one without a scheme takes this file system's ('/data/t' -> 'file:/data/t'), 'file:///data/t' is stored as 'file:/data/t', doubled and trailing slashes go (Warehouse.getDnsPath)." },
   { "storage", "allowed_locations", MS_CONF_STRING, NULL, OFF (storage_allowed_locations), 0, 0,
     "Comma-separated location prefixes (file:///data/wh,s3://bucket/) under which the server creates, reads, writes, moves and deletes data for a client of either door: table, partition and database directories, Iceberg metadata files, registered files, purges; '*' allows any. Outside them metadata changes go ahead and the data is left alone (a log line says so); Iceberg metadata outside them is neither read nor written. '/', the warehouse root, each listed root and anything holding one are never deleted or moved. Unset: the warehouse only." },
   { "s3", "endpoint", MS_CONF_STRING, NULL, OFF (s3_endpoint), 0, 0,
@@ -339,6 +342,10 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "s3.endpoint must be an http:// or https:// URL, not '%s'",
                     strchr (cfg->s3_endpoint, '@') ? "(a URL with credentials)" : cfg->s3_endpoint);
+  if (!ms_location_valid_default_fs (cfg->default_fs))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "warehouse.default_fs must be a URI with a scheme (file:///, s3a://bucket), not '%s'",
+                    cfg->default_fs ? cfg->default_fs : "");
   const char *auth_modes[] = { "none", "oauth", "auto", NULL };
   if (cfg->rest_auth == NULL || !g_strv_contains (auth_modes, cfg->rest_auth))
     return ms_fail (error, MS_ERROR_INVALID_INPUT,

@@ -72,6 +72,7 @@ typedef struct {
   char *warehouse;
   /* [storage] */
   char *storage_allowed_locations;
+  char *default_fs;            /* fs.defaultFS of the HMS door's locations */
   /* [s3] */
   char *s3_endpoint;
   char *s3_region;

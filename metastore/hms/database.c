@@ -27,10 +27,13 @@ session_user (void)
 }
 
 /* Validate and complete a database to create, then store it and create its
- * directory. Consumes nothing; 'db' is completed in place. */
+ * directory. Consumes nothing; 'db' is completed in place; the locations
+ * given are stored in the Java metastore's form (hms_qualify_location). */
 static gboolean
 create_database (MsHms *hms, MsDatabase *db, GError **error)
 {
+  hms_qualify_location (hms, &db->location_uri);
+  hms_qualify_location (hms, &db->managed_location_uri);
   return ms_service_database_create (hms->store, hms->guard, db, session_user (), error);
 }
 
@@ -184,7 +187,9 @@ alter_database (MsHms *hms, const char *raw_name, const ThmsDatabase *newdb, GEr
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "the new database is missing");
   g_autoptr (MsDatabase) db = hms_database_from_thrift (newdb);
   /* Like Hive: parameters are replaced as a whole; owner, description and
-   * locations change when given; the name and catalog do not change. */
+   * locations change when given (the location in its stored form, as
+   * create_database); the name and catalog do not change. */
+  hms_qualify_location (hms, &db->location_uri);
   if (!newdb->__isset_parameters && g_hash_table_size (db->params) == 0)
     g_clear_pointer (&db->params, g_hash_table_unref);
   if (!ms_store_database_alter (hms->store, cat, name, db, error))

@@ -50,6 +50,11 @@ gboolean hms_resolve_db (const char *raw, const char *cat_override, char **catal
 /* HMS object names: letters, digits, '_' only, 1..128 chars. */
 gboolean hms_check_name (const char *kind, const char *name, GError **error);
 
+/* A location a client gave, in the form the Java metastore stores it
+ * (Warehouse.getDnsPath with warehouse.default_fs, core/location.h):
+ * *location replaced in place; NULL or "" left alone. */
+void hms_qualify_location (const MsHms *hms, char **location);
+
 /* A partition name as Hive stores it in a lock: column names lower-cased,
  * values kept ("Year=2024/M=1" -> "year=2024/m=1"); NULL for NULL or "". */
 char *hms_lock_part_name (const char *raw);

@@ -1,8 +1,10 @@
 /*
- * names.c: Hive's naming rules: catalog-prefixed database names and the
- * characters an object name may hold.
+ * names.c: Hive's naming rules: catalog-prefixed database names, the
+ * characters an object name may hold, and the stored form of the locations
+ * clients give.
  */
 #include "hms/internal.h"
+#include "core/location.h"
 #include "service/database.h"
 #include <string.h>
 
@@ -67,4 +69,10 @@ gboolean
 hms_check_name (const char *kind, const char *name, GError **error)
 {
   return ms_service_check_name (kind, name, error);
+}
+
+void
+hms_qualify_location (const MsHms *hms, char **location)
+{
+  ms_location_qualify_in_place (location, hms && hms->cfg ? hms->cfg->default_fs : NULL);
 }

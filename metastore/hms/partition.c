@@ -123,8 +123,9 @@ typedef struct {
   GPtrArray *made;      /* char*: directories this call created */
 } AddState;
 
-/* Validate 'parts' for table 't' and complete them (location, descriptor,
- * create time, parameters, quick stats); create missing directories. */
+/* Validate 'parts' for table 't' and complete them (location: the one given
+ * in its stored form, else the default; descriptor, create time,
+ * parameters, quick stats); create missing directories. */
 static gboolean
 prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
                gboolean skip_stats, GError **error)
@@ -171,6 +172,8 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
         }
       else if (is_view)
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
+      else
+        hms_qualify_location (hms, &p->sd->location);
       gboolean made = FALSE;
       g_autoptr (GError) local = NULL;
       if (p->sd->location != NULL

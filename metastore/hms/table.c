@@ -131,7 +131,9 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
   gboolean made_dir = FALSE;
   if (!ms_table_is_view (t))
     {
-      if (t->sd->location == NULL)
+      if (t->sd->location != NULL)
+        hms_qualify_location (hms, &t->sd->location);
+      else
         {
           const char *base = db->location_uri;
           if (db->managed_location_uri && !ms_table_is_external (t))
@@ -565,11 +567,17 @@ same_partition_keys (GPtrArray *a, GPtrArray *b)
   return TRUE;
 }
 
+/* Whether two locations name the same place once both are in the stored
+ * form (a row written before that form, or derived from a file:///
+ * warehouse, still compares equal to what a client sends back). */
 static gboolean
-same_location (const char *a, const char *b)
+same_location (const MsHms *hms, const char *a_raw, const char *b_raw)
 {
-  if (a == NULL || b == NULL)
-    return a == b;
+  if (a_raw == NULL || b_raw == NULL)
+    return a_raw == b_raw;
+  g_autofree char *a = g_strdup (a_raw), *b = g_strdup (b_raw);
+  hms_qualify_location (hms, &a);
+  hms_qualify_location (hms, &b);
   gsize la = strlen (a), lb = strlen (b);
   while (la > 1 && a[la - 1] == '/')
     la--;
@@ -604,6 +612,8 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
                     newt->name ? newt->name : "null");
   if (newt->sd == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OPERATION, "New table is invalid: no storage descriptor");
+  /* the new location in its stored form, as Hive's alter_table normalises it */
+  hms_qualify_location (hms, &newt->sd->location);
   {
     g_autoptr (GError) invalid = NULL;
     if (!check_columns (newt->sd->cols, "column", &invalid))
@@ -671,14 +681,14 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   gboolean moved = FALSE;
   const char *old_loc = oldt->sd ? oldt->sd->location : NULL;
   if (rename && !ms_table_is_view (oldt) && !ms_table_is_external (oldt) && old_loc != NULL
-      && (newt->sd->location == NULL || same_location (newt->sd->location, old_loc)))
+      && (newt->sd->location == NULL || same_location (hms, newt->sd->location, old_loc)))
     {
       g_autoptr (MsDatabase) olddb = ms_store_database_get (hms->store, cat, oldt->db_name, error);
       if (olddb == NULL)
         return FALSE;
       g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
       g_autofree char *src_path = ms_storage_local_path (old_loc);
-      if (same_location (default_loc, old_loc) && src_path != NULL)
+      if (same_location (hms, default_loc, old_loc) && src_path != NULL)
         {
           g_autoptr (MsDatabase) newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
           if (newdb == NULL)

@@ -46,6 +46,12 @@ def local_path(uri):
     return urllib.parse.urlparse(uri).path
 
 
+def stored(uri):
+    """A location a client gave, as the Java metastore stores it
+    (Warehouse.getDnsPath): file:///p -> file:/p (test_locations.py)."""
+    return "file:" + local_path(uri) if uri.startswith("file:") else uri
+
+
 def psql(server, sql):
     return server.pg.psql(server.db, sql).stdout
 

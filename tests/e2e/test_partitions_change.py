@@ -18,7 +18,8 @@ from conftest import unique
 from hive_metastore import ttypes
 from hive_metastore.ttypes import (AlterPartitionsRequest, EnvironmentContext, FieldSchema,
                                    RenamePartitionRequest)
-from partlib import add, exists, local_path, loc, make_db, make_table, names, new_part, table_dir
+from partlib import (add, exists, local_path, loc, make_db, make_table, names, new_part, stored,
+                     table_dir)
 
 
 def put_file(table, name, fname="f", data="data"):
@@ -223,7 +224,7 @@ def test_rename_partition_external_keeps_location(server, client):
     p.values = ["b", "2"]
     client.rename_partition(db, "e", ["a", "1"], p)
     got = client.get_partition(db, "e", ["b", "2"])
-    assert got.sd.location == ext_loc + "/ds=a/hr=1"
+    assert got.sd.location == stored(ext_loc) + "/ds=a/hr=1"
     assert os.path.isfile(local_path(ext_loc) + "/ds=a/hr=1/f")
     assert not os.path.exists(local_path(ext_loc) + "/ds=b/hr=2")
 

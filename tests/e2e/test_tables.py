@@ -288,7 +288,7 @@ def test_alter_params_columns_owner_location(server, client):
     assert got.parameters["new"] == "1"
     assert [c.name for c in got.sd.cols] == ["id", "name", "added"]
     assert got.owner == "carol"
-    assert got.sd.location == newloc
+    assert got.sd.location == "file:" + local_path(newloc)
     assert got.createTime == created
 
 
@@ -373,7 +373,7 @@ def test_rename_keeps_external_and_custom_locations(server, client):
     t = client.get_table(db, "e")
     t.tableName = "e2"
     client.alter_table(db, "e", t)
-    assert client.get_table(db, "e2").sd.location == ext_loc
+    assert client.get_table(db, "e2").sd.location == "file:" + local_path(ext_loc)
     assert os.path.isdir(local_path(ext_loc))
 
 

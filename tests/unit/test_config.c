@@ -137,6 +137,23 @@ test_allowed_locations_alias (void **state)
   assert_null (note);
 }
 
+/* warehouse.default_fs (Hadoop's fs.defaultFS): file:/// unless set, and
+ * it must carry a scheme. */
+static void
+test_default_fs (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  assert_string_equal (c->default_fs, "file:///");
+  assert_true (ms_config_validate (c, NULL));
+  assert_true (ms_config_set (c, "warehouse", "default_fs", "s3a://lake", "t", NULL));
+  assert_true (ms_config_validate (c, NULL));
+  g_autoptr (GError) e = NULL;
+  assert_true (ms_config_set (c, "warehouse", "default_fs", "/data", "t", NULL));
+  assert_false (ms_config_validate (c, &e));
+  assert_non_null (strstr (e->message, "warehouse.default_fs"));
+}
+
 int
 main (void)
 {
@@ -147,6 +164,7 @@ main (void)
     cmocka_unit_test (test_password_file),
     cmocka_unit_test (test_dotted_keys),
     cmocka_unit_test (test_allowed_locations_alias),
+    cmocka_unit_test (test_default_fs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
