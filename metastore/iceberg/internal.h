@@ -64,9 +64,19 @@ gboolean ice_object_ident (const IceCall *call, char **const ns, const char *nam
 void ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db,
                         const char *name, const char *type);
 /* The text of metadata file 'location': the stored copy when it is one of
- * that file, else read from storage (*from_storage TRUE). Caller frees. */
+ * that file, else read from storage (*from_storage TRUE), gunzipped when
+ * its name says gzip. Caller frees. */
 char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
                          const char *cached_text, gboolean *from_storage, GError **error);
+/* ---- metadata file codec (metadata_codec.c) ---- */
+/* Whether Iceberg reads the metadata file 'location' as gzip: its name is
+ * "*.gz.metadata.json" or "*.metadata.json.gz" (Codec.fromFileName). */
+gboolean ice_metadata_codec_is_gzip (const char *location);
+/* The gzip stream 'compressed' decoded (members read in turn, trailing
+ * bytes that are no member ignored); MS_ERROR_INVALID_INPUT for data that
+ * is not gzip, truncated, or longer than 'max_out' decoded. */
+GBytes *ice_gunzip (GBytes *compressed, gsize max_out, GError **error);
+
 /* Write 'md' as the file after 'previous' (NULL: the first) and return its
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,

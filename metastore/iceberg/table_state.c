@@ -150,6 +150,18 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
                "Cannot read metadata file %s: %s", location, err->message);
       return NULL;
     }
+  if (ice_metadata_codec_is_gzip (location))
+    {
+      GBytes *plain = ice_gunzip (bytes, MS_STORAGE_MAX_OBJECT_BYTES, &err);
+      if (plain == NULL)
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is %s", location,
+                   err->message);
+          return NULL;
+        }
+      g_bytes_unref (bytes);
+      bytes = plain;
+    }
   if (from_storage)
     *from_storage = TRUE;
   gsize len = 0;

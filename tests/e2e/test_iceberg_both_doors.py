@@ -3,6 +3,8 @@ dropped over REST are Iceberg tables for HMS clients (Thrift), and Iceberg's
 HiveCatalog working over Thrift (create_table, then lock-free commits with
 expected_parameter_key/value) is seen by REST clients. See iceboth.py for
 the upstream sequence reproduced here."""
+import gzip
+import json
 import os
 import threading
 
@@ -259,6 +261,34 @@ def test_hive_catalog_create_through_thrift_is_seen_by_rest(rest, client, ns, se
     loaded, _ = load_table(rest, ns, "from_hive")
     assert loaded["metadata-location"] == nxt_loc
     assert loaded["metadata"]["properties"]["round"] == "2"
+
+
+def test_hive_catalog_table_with_gzip_metadata_is_seen_by_rest(rest, client, ns):
+    """HiveCatalog with write.metadata.compression-codec=gzip writes
+    NNNNN-<uuid>.gz.metadata.json, gzip: the REST door reads it (Iceberg
+    decides by the file name) and commits on it."""
+    loc = client.get_database(ns).locationUri + "/gz_hive"
+    fields = [{"id": 1, "name": "id", "required": True, "type": "long"}]
+    doc = new_metadata(loc, fields, props={"write.metadata.compression-codec": "gzip"})
+    first = metadata_file(loc, 0).replace(".metadata.json", ".gz.metadata.json")
+    path = local_path(first)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with gzip.open(path, "wt") as f:
+        json.dump(doc, f)
+    client.create_table(hive_iceberg_table(ns, "gz_hive", doc, first, [("id", "bigint", None)]))
+    loaded, _ = load_table(rest, ns, "gz_hive")
+    assert loaded["metadata-location"] == first
+    assert loaded["metadata"]["table-uuid"] == doc["table-uuid"]
+    assert current_fields(loaded["metadata"]) == fields
+    out = commit(rest, ns, "gz_hive", [{"action": "set-properties", "updates": {"via": "rest"}}],
+                 [{"type": "assert-table-uuid", "uuid": doc["table-uuid"]}])
+    assert out["metadata"]["metadata-log"][-1]["metadata-file"] == first
+    assert client.get_table(ns, "gz_hive").parameters[META] == out["metadata-location"]
+    # registering the gzip file under another name reads it too
+    status, reg = rest.call("POST", ns_path(ns) + "/register",
+                            body={"name": "gz_again", "metadata-location": first})
+    assert status == 200, reg
+    assert reg["metadata"]["table-uuid"] == doc["table-uuid"]
 
 
 def test_iceberg_table_type_is_case_insensitive(rest, client, ns):
