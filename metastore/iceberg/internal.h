@@ -126,6 +126,12 @@ void ice_mirror_object (MsTable *row, const IceMirror *m);
  * before, whose properties that 'md' no longer has are removed). */
 gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                            const char *location, const char *previous, GError **error);
+/* The parameters Iceberg's HiveCatalog derives from table metadata 'md' on
+ * a commit (statistics, current snapshot, schema, spec, sort order,
+ * gc.enabled as external.table.purge), set in 'params' (mirror_params.c);
+ * 'base' is the version before, NULL for none. */
+void ice_mirror_table_params (GHashTable *params, const MsIcebergMetadata *md,
+                              const MsIcebergMetadata *base);
 /* Whether 'uri' lies under one of rest.allowed_locations (local paths are
  * compared after resolving "." and ".."; S3 keys may hold neither).
  * MS_ERROR_INVALID_INPUT naming 'what' otherwise. */

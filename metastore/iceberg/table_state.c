@@ -368,6 +368,7 @@ ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMeta
     .location = location, .previous = previous, .uuid = ms_iceberg_metadata_uuid (md),
   };
   ice_mirror_object (row, &m);
+  ice_mirror_table_params (row->params, md, base);
   return TRUE;
 }
 
