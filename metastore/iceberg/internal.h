@@ -78,7 +78,7 @@ void ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *d
                         const char *name, const char *type);
 /* The text of metadata file 'location': the stored copy when it is one of
  * that file, else read from storage (*from_storage TRUE) when the storage
- * guard allows reading it. Caller frees. No error message quotes the
+ * guard allows reading it, gunzipped when its name says gzip. Caller frees. No error message quotes the
  * file's content. */
 char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
                          const char *cached_text, gboolean *from_storage, GError **error);
@@ -91,6 +91,15 @@ MsIcebergMetadata *ice_metadata_from_text (const char *location, const char *tex
 typedef struct _MsIcebergViewMetadata MsIcebergViewMetadata;
 MsIcebergViewMetadata *ice_view_metadata_from_text (const char *location, const char *text,
                                                     GError **error);
+/* ---- metadata file codec (metadata_codec.c) ---- */
+/* Whether Iceberg reads the metadata file 'location' as gzip: its name is
+ * "*.gz.metadata.json" or "*.metadata.json.gz" (Codec.fromFileName). */
+gboolean ice_metadata_codec_is_gzip (const char *location);
+/* The gzip stream 'compressed' decoded (members read in turn, trailing
+ * bytes that are no member ignored); MS_ERROR_INVALID_INPUT for data that
+ * is not gzip, truncated, or longer than 'max_out' decoded. */
+GBytes *ice_gunzip (GBytes *compressed, gsize max_out, GError **error);
+
 /* Write 'md' as the file after 'previous' (NULL: the first) and return its
  * location; *text gets what was written. */
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
@@ -147,6 +156,12 @@ void ice_mirror_object (MsTable *row, const IceMirror *m);
  * before, whose properties that 'md' no longer has are removed). */
 gboolean ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMetadata *base,
                            const char *location, const char *previous, GError **error);
+/* The parameters Iceberg's HiveCatalog derives from table metadata 'md' on
+ * a commit (statistics, current snapshot, schema, spec, sort order,
+ * gc.enabled as external.table.purge), set in 'params' (mirror_params.c);
+ * 'base' is the version before, NULL for none. */
+void ice_mirror_table_params (GHashTable *params, const MsIcebergMetadata *md,
+                              const MsIcebergMetadata *base);
 /* Whether a table or view may be placed at 'uri': under the allowed
  * locations (the storage guard, service/storage_guard.h).
  * MS_ERROR_NOT_ALLOWED naming 'what' otherwise. */

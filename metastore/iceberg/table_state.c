@@ -113,6 +113,18 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
                "Cannot read metadata file %s: %s", location, err->message);
       return NULL;
     }
+  if (ice_metadata_codec_is_gzip (location))
+    {
+      GBytes *plain = ice_gunzip (bytes, MS_STORAGE_MAX_OBJECT_BYTES, &err);
+      if (plain == NULL)
+        {
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "Metadata file %s is %s", location,
+                   err->message);
+          return NULL;
+        }
+      g_bytes_unref (bytes);
+      bytes = plain;
+    }
   if (from_storage)
     *from_storage = TRUE;
   gsize len = 0;
@@ -349,6 +361,7 @@ ice_mirror_table (MsTable *row, const MsIcebergMetadata *md, const MsIcebergMeta
     .location = location, .previous = previous, .uuid = ms_iceberg_metadata_uuid (md),
   };
   ice_mirror_object (row, &m);
+  ice_mirror_table_params (row->params, md, base);
   return TRUE;
 }
 

@@ -323,15 +323,59 @@ def stale_message(current, expected):
             "The expected was value was '%s'" % (META, current, expected))
 
 
-def assert_hms_mirror(client, db, name, load_result, previous=None):
-    """Thrift get_table shows the REST table exactly as the contract says."""
+def hive_catalog_params(md):
+    """The parameters Iceberg's HiveCatalog derives from table metadata on a
+    commit (HMSTablePropertyHelper, Iceberg 1.12), as parsed JSON where
+    they are JSON: statistics and current snapshot, snapshot-count, the
+    current schema, the default spec when partitioned and the default sort
+    order when sorted; gc.enabled under Hive's name."""
+    out = {"snapshot-count": str(len(md.get("snapshots") or []))}
+    props = md.get("properties") or {}
+    if "gc.enabled" in props:
+        out["external.table.purge"] = props["gc.enabled"]
+    cur = md.get("current-snapshot-id")
+    snap = [x for x in md.get("snapshots") or [] if x["snapshot-id"] == cur]
+    if snap:
+        summary = {k: v for k, v in snap[0].get("summary", {}).items() if k != "operation"}
+        out.update({"current-snapshot-id": str(cur),
+                    "current-snapshot-timestamp-ms": str(snap[0]["timestamp-ms"]),
+                    "current-snapshot-summary": summary})
+        for k, hive in (("total-data-files", "numFiles"), ("total-records", "numRows"),
+                        ("total-files-size", "totalSize")):
+            if k in summary:
+                out[hive] = summary[k]
+    out["current-schema"] = [x for x in md["schemas"]
+                             if x["schema-id"] == md["current-schema-id"]][0]
+    spec = [x for x in md["partition-specs"] if x["spec-id"] == md["default-spec-id"]][0]
+    if spec["fields"]:
+        out["default-partition-spec"] = spec
+    order = [x for x in md.get("sort-orders") or []
+             if x["order-id"] == md.get("default-sort-order-id")]
+    if order and order[0]["fields"]:
+        out["default-sort-order"] = order[0]
+    return out
+
+
+JSON_PARAMS = ("current-snapshot-summary", "current-schema", "default-partition-spec",
+               "default-sort-order")
+
+
+def assert_hms_mirror(client, db, name, load_result, previous=None, kept=None):
+    """Thrift get_table shows the REST table exactly as the contract says:
+    Iceberg's properties and the parameters HiveCatalog sets on a commit
+    ('kept': those an earlier commit set that this one leaves standing)."""
     md = load_result["metadata"]
     t = client.get_table(db, name)
     assert t.tableType == "EXTERNAL_TABLE", t.tableType
     params = {k: v for k, v in (t.parameters or {}).items() if k not in HMS_OWN_PARAMS}
-    want = dict(md.get("properties") or {})
+    for k in JSON_PARAMS:
+        if k in params:
+            params[k] = json.loads(params[k])
+    want = {k: v for k, v in (md.get("properties") or {}).items() if k != "gc.enabled"}
     want.update({"EXTERNAL": "TRUE", "table_type": "ICEBERG",
                  META: load_result["metadata-location"], "uuid": md["table-uuid"]})
+    want.update(hive_catalog_params(md))
+    want.update(kept or {})
     if previous is not None:
         want[PREV_META] = previous
     assert params == want, (params, want)

@@ -3,6 +3,8 @@ dropped over REST are Iceberg tables for HMS clients (Thrift), and Iceberg's
 HiveCatalog working over Thrift (create_table, then lock-free commits with
 expected_parameter_key/value) is seen by REST clients. See iceboth.py for
 the upstream sequence reproduced here."""
+import gzip
+import json
 import os
 import threading
 
@@ -262,6 +264,34 @@ def test_hive_catalog_create_through_thrift_is_seen_by_rest(rest, client, ns, se
     assert loaded["metadata"]["properties"]["round"] == "2"
 
 
+def test_hive_catalog_table_with_gzip_metadata_is_seen_by_rest(rest, client, ns):
+    """HiveCatalog with write.metadata.compression-codec=gzip writes
+    NNNNN-<uuid>.gz.metadata.json, gzip: the REST door reads it (Iceberg
+    decides by the file name) and commits on it."""
+    loc = client.get_database(ns).locationUri + "/gz_hive"
+    fields = [{"id": 1, "name": "id", "required": True, "type": "long"}]
+    doc = new_metadata(loc, fields, props={"write.metadata.compression-codec": "gzip"})
+    first = metadata_file(loc, 0).replace(".metadata.json", ".gz.metadata.json")
+    path = local_path(first)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with gzip.open(path, "wt") as f:
+        json.dump(doc, f)
+    client.create_table(hive_iceberg_table(ns, "gz_hive", doc, first, [("id", "bigint", None)]))
+    loaded, _ = load_table(rest, ns, "gz_hive")
+    assert loaded["metadata-location"] == first
+    assert loaded["metadata"]["table-uuid"] == doc["table-uuid"]
+    assert current_fields(loaded["metadata"]) == fields
+    out = commit(rest, ns, "gz_hive", [{"action": "set-properties", "updates": {"via": "rest"}}],
+                 [{"type": "assert-table-uuid", "uuid": doc["table-uuid"]}])
+    assert out["metadata"]["metadata-log"][-1]["metadata-file"] == first
+    assert client.get_table(ns, "gz_hive").parameters[META] == out["metadata-location"]
+    # registering the gzip file under another name reads it too
+    status, reg = rest.call("POST", ns_path(ns) + "/register",
+                            body={"name": "gz_again", "metadata-location": first})
+    assert status == 200, reg
+    assert reg["metadata"]["table-uuid"] == doc["table-uuid"]
+
+
 def test_iceberg_table_type_is_case_insensitive(rest, client, ns):
     """HiveCatalog (HiveOperationsBase.isValidIcebergTable) compares
     table_type ignoring case; older writers stored 'iceberg'."""
@@ -451,6 +481,58 @@ def test_rest_commit_adding_columns_changes_hms_columns(rest, client, ns):
                                        "current-schema-id": 2}])
     assert out3["metadata-location"] == out2["metadata-location"]
     assert client.get_table(ns, "t").parameters[META] == out2["metadata-location"]
+
+
+def test_rest_commits_set_the_parameters_hive_catalog_sets(rest, client, ns):
+    """A REST commit leaves in HMS what Iceberg's HiveCatalog leaves there
+    (HMSTablePropertyHelper): numFiles/numRows/totalSize and the current
+    snapshot from its summary, snapshot-count, the current schema, default
+    spec and sort order; gc.enabled as external.table.purge. Before, a
+    REST commit left HiveCatalog's values of the last Thrift commit
+    standing (found by Spark: numRows 13 after the 14th row came in)."""
+    res = create_table(rest, ns, "t", **{
+        "partition-spec": {"spec-id": 0, "fields": [
+            {"source-id": 1, "field-id": 1000, "name": "id_bucket", "transform": "bucket[4]"}]},
+        "write-order": {"order-id": 1, "fields": [
+            {"source-id": 1, "transform": "identity", "direction": "asc",
+             "null-order": "nulls-first"}]},
+        "properties": {"gc.enabled": "false"}})
+    t = assert_hms_mirror(client, ns, "t", res)
+    assert t.parameters["snapshot-count"] == "0" and "numRows" not in t.parameters
+    assert t.parameters["external.table.purge"] == "false" and "gc.enabled" not in t.parameters
+    md, previous, snaps = res["metadata"], res["metadata-location"], []
+    for i in (1, 2):
+        sid = 1000 + i
+        snap = {"snapshot-id": sid, "sequence-number": i, "timestamp-ms": 1700000000000 + i,
+                "manifest-list": "%s/metadata/snap-%d.avro" % (md["location"], sid),
+                "summary": {"operation": "append", "added-records": "7",
+                            "total-records": str(7 * i), "total-data-files": str(i),
+                            "total-files-size": str(1000 * i)},
+                "schema-id": 0}
+        if snaps:
+            snap["parent-snapshot-id"] = snaps[-1]
+        out = commit(rest, ns, "t", [
+            {"action": "add-snapshot", "snapshot": snap},
+            {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch",
+             "snapshot-id": sid}])
+        t = assert_hms_mirror(client, ns, "t", out, previous=previous)
+        md, previous = out["metadata"], out["metadata-location"]
+        snaps.append(sid)
+    p = t.parameters
+    assert (p["numRows"], p["numFiles"], p["totalSize"]) == ("14", "2", "2000")
+    assert p["current-snapshot-id"] == "1002" and p["snapshot-count"] == "2"
+    assert p["current-snapshot-timestamp-ms"] == "1700000000002"
+    assert json.loads(p["current-snapshot-summary"])["total-records"] == "14"
+    assert json.loads(p["default-sort-order"])["order-id"] == 1
+    # main removed: no current snapshot (the statistics stay, as in Hive)
+    out = commit(rest, ns, "t", [{"action": "remove-snapshot-ref", "ref-name": "main"},
+                                 {"action": "remove-properties", "removals": ["gc.enabled"]}])
+    t = assert_hms_mirror(client, ns, "t", out, previous=previous,
+                          kept={"numRows": "14", "numFiles": "2", "totalSize": "2000"})
+    assert "current-snapshot-id" not in t.parameters
+    assert "current-snapshot-summary" not in t.parameters
+    assert t.parameters["numRows"] == "14" and t.parameters["snapshot-count"] == "2"
+    assert "external.table.purge" not in t.parameters
 
 
 def test_rest_commit_failure_changes_nothing_in_hms(rest, client, ns):

@@ -6,6 +6,7 @@ table_type=ICEBERG-VIEW, metadata_location) checked through Thrift; its
 metadata files are checked on disk under the server's file:// warehouse.
 Every success body is validated against the spec."""
 
+import gzip
 import json
 import os
 import threading
@@ -755,6 +756,64 @@ def test_register_view(rest, ns, server, client):
         {"action": "set-properties", "updates": {"x": "y"}}]})
     assert status == 200, doc
     assert doc["metadata-location"].startswith(view_loc + "/metadata/00004-")
+
+
+def write_gzip_view_metadata(server, rel, view_location):
+    """A view metadata file as Iceberg's BaseViewOperations writes it by
+    default (write.metadata.compression-codec=gzip): gzip, named
+    NNNNN-<uuid>.gz.metadata.json. Returns its file:// location and doc."""
+    loc, md = write_view_metadata(server, rel, view_location)
+    path = local_path(loc)
+    with open(path, "rb") as f:
+        plain = f.read()
+    with gzip.open(path, "wb") as f:
+        f.write(plain)
+    return loc, md
+
+
+def test_view_created_by_hive_catalog_with_gzip_metadata(rest, ns, server, client):
+    """Iceberg's HiveCatalog (HiveViewOperations) creates a view through
+    Thrift with gzip metadata: the REST door loads it, and commits on it."""
+    name = unique("hv")
+    view_loc = server.warehouse + "/external/" + name
+    loc, md = write_gzip_view_metadata(
+        server, "external/%s/metadata/00000-9d1e3c55-2b8e-4d43-a1b4-0f0e6b1c2d3e.gz.metadata.json"
+        % name, view_loc)
+    client.create_table(Table(
+        tableName=name, dbName=ns, owner="iceberg", tableType="VIRTUAL_VIEW",
+        sd=StorageDescriptor(cols=[FieldSchema("n", "bigint", None)], location=view_loc,
+                             parameters={}),
+        partitionKeys=[], viewOriginalText=md["versions"][0]["representations"][0]["sql"],
+        viewExpandedText=md["versions"][0]["representations"][0]["sql"],
+        parameters={"table_type": "ICEBERG-VIEW", "metadata_location": loc,
+                    "uuid": md["view-uuid"], "comment": "registered"}))
+    got = load_view(rest, ns, name)
+    assert got["metadata-location"] == loc
+    assert got["metadata"]["view-uuid"] == md["view-uuid"]
+    assert got["metadata"]["versions"] == md["versions"]
+    assert [v["name"] for v in list_all(rest, ns)] == [name]
+    status, doc = commit(rest, ns, name, {"requirements": uuid_req(md["view-uuid"]), "updates": [
+        {"action": "set-properties", "updates": {"x": "y"}}]})
+    assert status == 200, doc
+    assert doc["metadata-location"].startswith(view_loc + "/metadata/00001-")
+    assert read_metadata_file(doc["metadata-location"])["properties"]["x"] == "y"
+    assert client.get_table(ns, name).parameters["previous_metadata_location"] == loc
+
+
+def test_register_view_with_gzip_metadata(rest, ns, server):
+    name = unique("rv")
+    loc, md = write_gzip_view_metadata(server, "external/%s/metadata/00002-x.gz.metadata.json"
+                                       % name, server.warehouse + "/external/" + name)
+    status, doc = rest.call("POST", ns_path(ns) + "/register-view",
+                            body={"name": name, "metadata-location": loc})
+    assert status == 200, doc
+    assert doc["metadata"]["versions"] == md["versions"]
+    # a gzip name over plain JSON is refused as Iceberg refuses it
+    bad, _ = write_view_metadata(server, "external/%s/metadata/00003-y.gz.metadata.json" % name,
+                                 server.warehouse + "/external/" + name)
+    assert_error(*rest.call("POST", ns_path(ns) + "/register-view",
+                            body={"name": unique("rv"), "metadata-location": bad}),
+                 400, "BadRequestException")
 
 
 def test_register_view_errors(rest, ns, server):
