@@ -262,6 +262,10 @@ cmd_serve (int argc, char **argv)
     return die (error);
   g_autofree char *guarded = ms_storage_guard_describe (guard);
   ms_info ("data is created, read, moved and deleted for clients only under %s", guarded);
+  /* object-store access of both doors: directories and drops of the HMS
+   * door, metadata files and purges of the REST door */
+  MsS3Options s3 = ms_storage_s3_options (cfg);
+  g_autoptr (MsStorage) storage = ms_storage_new (&s3);
 
   MsStore *store = ms_store_new (db.conninfo, db.password, cfg->pool_size, cfg->pool_wait_ms,
                                  cfg->connect_timeout_s, db.warehouse);
@@ -274,6 +278,7 @@ cmd_serve (int argc, char **argv)
   MsHms *hms = ms_hms_new (store, cfg, db.warehouse);
   hms->metrics = metrics;
   hms->guard = guard;
+  hms->storage = storage;
   ThriftProcessor *processor = ms_hms_processor_new (hms);
   MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, hms };
   MsThriftServer *server = ms_thrift_server_new (cfg, processor, &hooks);
@@ -290,9 +295,6 @@ cmd_serve (int argc, char **argv)
   MsOps ops = { store, metrics, server, NULL, ms_schema_available_version () };
   MsIceberg *iceberg = NULL;
   MsHttpServer *rest = NULL;
-  /* metadata files and purges of the REST door */
-  MsS3Options s3 = ms_storage_s3_options (cfg);
-  g_autoptr (MsStorage) storage = ms_storage_new (&s3);
   if (cfg->rest_port >= 0)
     {
       iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);

@@ -28,7 +28,7 @@ create_catalog (MsHms *hms, const ThmsCatalog *in, GError **error)
   cat->location_uri = g_strdup (in->locationUri);
   cat->description = in->__isset_description ? g_strdup (in->description) : NULL;
   cat->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  if (!ms_service_data_mkdirs (hms->guard, cat->location_uri, "catalog location", NULL, error))
+  if (!ms_service_data_mkdirs (hms->guard, hms->storage, cat->location_uri, "catalog location", NULL, error))
     return FALSE;
   if (!ms_store_catalog_create (hms->store, cat, error))
     return FALSE;
@@ -89,7 +89,7 @@ alter_catalog (MsHms *hms, const ThmsAlterCatalogRequest *req, GError **error)
   if (in->__isset_description)
     cat->description = g_strdup (in->description);
   if (cat->location_uri
-      && !ms_service_data_mkdirs (hms->guard, cat->location_uri, "catalog location", NULL, error))
+      && !ms_service_data_mkdirs (hms->guard, hms->storage, cat->location_uri, "catalog location", NULL, error))
     return FALSE;
   return ms_store_catalog_alter (hms->store, name, cat, error);
 }

@@ -34,7 +34,7 @@ create_database (MsHms *hms, MsDatabase *db, GError **error)
 {
   hms_qualify_location (hms, &db->location_uri);
   hms_qualify_location (hms, &db->managed_location_uri);
-  return ms_service_database_create (hms->store, hms->guard, db, session_user (), error);
+  return ms_service_database_create (hms->store, hms->guard, hms->storage, db, session_user (), error);
 }
 
 static gboolean
@@ -195,7 +195,7 @@ alter_database (MsHms *hms, const char *raw_name, const ThmsDatabase *newdb, GEr
   if (!ms_store_database_alter (hms->store, cat, name, db, error))
     return FALSE;
   if (db->location_uri)
-    ms_service_data_mkdirs (hms->guard, db->location_uri, "database location", NULL, NULL);
+    ms_service_data_mkdirs (hms->guard, hms->storage, db->location_uri, "database location", NULL, NULL);
   return TRUE;
 }
 

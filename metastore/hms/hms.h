@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "server/metrics.h"
 #include "service/storage_guard.h"
+#include "storage/storage.h"
 
 typedef struct _MsThriftServer MsThriftServer;
 
@@ -28,6 +29,8 @@ typedef struct {
   MsMetrics *metrics;         /* per-method requests and errors; may be NULL */
   const MsStorageGuard *guard; /* where data may be touched (not owned);
                                   NULL: nowhere */
+  MsStorage *storage;         /* S3 access for directories and drops (not
+                                 owned); NULL: local data only */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
 } MsHms;

@@ -113,13 +113,19 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
 gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
                             gboolean *handled, GError **error);
 
-/* data on file:// (table.c), through the storage guard (service/data.h) */
+/* data, local or on S3 (table.c), through the storage guard (service/data.h) */
 /* numFiles / totalSize of the directory at 'location' into 'params' (only
- * inside the allowed locations). */
+ * inside the allowed locations; local only). */
 void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
-/* Delete a table's or partition's ('what') data on file://: only inside the
- * allowed locations, never '/', the warehouse root, the catalog's root or
- * what holds one of them. */
+/* Whether the server manages the data at 'location' itself: local, or
+ * S3 with an MsStorage. */
+gboolean hms_data_reachable (MsHms *hms, const char *location);
+/* Whether two locations are on one file system we reach (both local, or
+ * both S3), so data can move between them. */
+gboolean hms_same_file_system (const char *a, const char *b);
+/* Delete a table's or partition's ('what') data, local or on S3: only
+ * inside the allowed locations, never '/', the warehouse root, the
+ * catalog's root or what holds one of them. */
 void hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what);
 
 /* partitions (partition_convert.c) */

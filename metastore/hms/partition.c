@@ -177,7 +177,7 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       gboolean made = FALSE;
       g_autoptr (GError) local = NULL;
       if (p->sd->location != NULL
-          && !ms_service_data_mkdirs (hms->guard, p->sd->location, "partition location", &made,
+          && !ms_service_data_mkdirs (hms->guard, hms->storage, p->sd->location, "partition location", &made,
                                       &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         p->sd->location);
@@ -936,27 +936,27 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     }
   g_autofree char *now = hms_now_string ();
   g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
-  /* move the data first (file://), back again if the catalog refuses;
+  /* move the data first (local or S3), back again if the catalog refuses;
    * outside the allowed locations the data and its location stay */
   gboolean moved = FALSE;
-  g_autofree char *src_path = old_loc ? ms_storage_local_path (old_loc) : NULL;
-  if (dest && old_loc && g_strcmp0 (dest, old_loc) != 0 && src_path
-      && g_file_test (src_path, G_FILE_TEST_IS_DIR)
-      && !ms_service_data_may_move (hms->guard, old_loc, dest, "partition location"))
+  gboolean move = dest && old_loc && g_strcmp0 (dest, old_loc) != 0
+                  && hms_data_reachable (hms, old_loc) && hms_same_file_system (old_loc, dest)
+                  && ms_service_data_exists (hms->storage, old_loc);
+  if (move && !ms_service_data_may_move (hms->guard, old_loc, dest, "partition location"))
     {
       g_free (newp->sd->location);
       newp->sd->location = g_strdup (old_loc);
       g_clear_pointer (&dest, g_free);
+      move = FALSE;
     }
-  if (dest && old_loc && g_strcmp0 (dest, old_loc) != 0 && src_path
-      && g_file_test (src_path, G_FILE_TEST_IS_DIR))
+  if (move)
     {
-      g_autofree char *dest_path = ms_storage_local_path (dest);
-      if (dest_path && g_file_test (dest_path, G_FILE_TEST_EXISTS))
+      if (ms_service_data_exists (hms->storage, dest))
         return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                         "New location for this partition %s already exists", dest);
       g_autoptr (GError) merr = NULL;
-      if (!ms_service_data_move (hms->guard, old_loc, dest, "partition location", &merr))
+      if (!ms_service_data_move (hms->guard, hms->storage, old_loc, dest, "partition location",
+                                 &merr))
         return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                         "Unable to rename partition data from %s to %s: %s", old_loc, dest,
                         merr->message);
@@ -968,7 +968,8 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
                                   external, &serr))
     {
       if (moved)
-        ms_service_data_move (hms->guard, dest, old_loc, "partition location", NULL);
+        ms_service_data_move (hms->guard, hms->storage, dest, old_loc, "partition location",
+                              NULL);
       if (g_error_matches (serr, MS_ERROR, MS_ERROR_ALREADY_EXISTS)
           || g_error_matches (serr, MS_ERROR, MS_ERROR_NOT_FOUND))
         serr->code = MS_ERROR_INVALID_OPERATION;
@@ -1068,7 +1069,7 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
       hms->store, src, dst, (const char *const *) vals->pdata, vals->len, error);
   if (moved == NULL)
     return NULL;
-  /* data: <src>/<spec path> -> <dst>/<spec path> on file:// */
+  /* data: <src>/<spec path> -> <dst>/<spec path>, local or on S3 */
   g_autofree char *rel = ms_part_name_make ((const char *const *) present_keys->pdata,
                                             (const char *const *) present_vals->pdata,
                                             present_keys->len);
@@ -1076,11 +1077,12 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
     {
       g_autofree char *from = ms_storage_join (src->sd->location, rel);
       g_autofree char *to = ms_storage_join (dst->sd->location, rel);
-      g_autofree char *from_path = ms_storage_local_path (from);
       g_autoptr (GError) merr = NULL;
-      if (from_path && g_file_test (from_path, G_FILE_TEST_IS_DIR)
+      if (hms_data_reachable (hms, from) && hms_same_file_system (from, to)
+          && ms_service_data_exists (hms->storage, from)
           && ms_service_data_may_move (hms->guard, from, to, "partition location")
-          && !ms_service_data_move (hms->guard, from, to, "partition location", &merr))
+          && !ms_service_data_move (hms->guard, hms->storage, from, to, "partition location",
+                                    &merr))
         ms_warn ("exchange_partition: moving %s to %s: %s", from, to, merr->message);
     }
   ms_info ("exchanged %u partition(s) from %s.%s.%s to %s.%s.%s", moved->len, scat, sdb, lsrc,

@@ -141,7 +141,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
           t->sd->location = ms_storage_join (base, t->name);
         }
       g_autoptr (GError) local = NULL;
-      if (!ms_service_data_mkdirs (hms->guard, t->sd->location, "table location", &made_dir,
+      if (!ms_service_data_mkdirs (hms->guard, hms->storage, t->sd->location, "table location", &made_dir,
                                    &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         t->sd->location);
@@ -687,8 +687,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
       if (olddb == NULL)
         return FALSE;
       g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
-      g_autofree char *src_path = ms_storage_local_path (old_loc);
-      if (same_location (hms, default_loc, old_loc) && src_path != NULL)
+      if (same_location (hms, default_loc, old_loc) && hms_data_reachable (hms, old_loc))
         {
           g_autoptr (MsDatabase) newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
           if (newdb == NULL)
@@ -703,20 +702,20 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
         }
       if (dest != NULL)
         {
-          g_autofree char *dest_path = ms_storage_local_path (dest);
-          if (dest_path == NULL)
+          if (!hms_same_file_system (old_loc, dest))
             return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                             "table new location %s is on a different file system than the old "
                             "location %s. This operation is not supported", dest, old_loc);
-          if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
+          if (ms_service_data_exists (hms->storage, dest))
             return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                             "New location for this table %s.%s already exists : %s",
                             newt->db_name, newt->name, dest);
           src = g_strdup (old_loc);
-          if (g_file_test (src_path, G_FILE_TEST_EXISTS))
+          if (ms_service_data_exists (hms->storage, src))
             {
               g_autoptr (GError) merr = NULL;
-              if (!ms_service_data_move (hms->guard, src, dest, "table location", &merr))
+              if (!ms_service_data_move (hms->guard, hms->storage, src, dest, "table location",
+                                         &merr))
                 return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                                 "Alter Table operation for %s.%s failed to move data due to: '%s'",
                                 db, lname, merr->message);
@@ -749,7 +748,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
       if (moved)
         {
           g_autoptr (GError) back = NULL;
-          if (!ms_service_data_move (hms->guard, dest, src, "table location", &back))
+          if (!ms_service_data_move (hms->guard, hms->storage, dest, src, "table location", &back))
             ms_warn ("failed to restore data from %s to %s after a failed rename: %s; manual "
                      "restore is needed", dest, src, back->message);
         }
@@ -831,17 +830,39 @@ h_alter_table_req (Iface *iface, ThmsAlterTableResponse **_return, const ThmsAlt
 
 /* ---- drop ---- */
 
-/* Delete a table's (or partition's) data on file://, through the storage
- * guard (only inside the allowed locations, never '/', the warehouse root or
- * what holds them), and never the catalog's root or what holds it. */
+gboolean
+hms_data_reachable (MsHms *hms, const char *location)
+{
+  g_autofree char *path = ms_storage_local_path (location);
+  return path != NULL || (hms->storage != NULL && ms_storage_reachable (location));
+}
+
+gboolean
+hms_same_file_system (const char *a, const char *b)
+{
+  g_autofree char *pa = ms_storage_local_path (a);
+  g_autofree char *pb = ms_storage_local_path (b);
+  return ms_storage_reachable (a) && ms_storage_reachable (b) && (pa == NULL) == (pb == NULL);
+}
+
+/* Delete a table's (or partition's) data, locally or on S3 (every object
+ * under the location, as the Java metastore deletes through S3A), through
+ * the storage guard (only inside the allowed locations, never '/', the
+ * warehouse root or what holds them), and never the catalog's root or
+ * what holds it. Data on a file system we do not reach (hdfs://) stays. */
 void
 hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what)
 {
   g_autofree char *path = ms_storage_local_path (location);
-  if (path == NULL)
-    return;
+  if (!hms_data_reachable (hms, location))
+    {
+      ms_info ("data not deleted, it stays: the %s %s is on a file system this server does not "
+               "reach", what, location ? location : "(none)");
+      return;
+    }
   g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, catalog, NULL);
-  ms_service_data_delete (hms->guard, NULL, location, cat ? cat->location_uri : NULL, what);
+  ms_service_data_delete (hms->guard, path ? NULL : hms->storage, location,
+                          cat ? cat->location_uri : NULL, what);
 }
 
 static gboolean
@@ -871,9 +892,14 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   (void) env;
   if (delete)
     {
+      /* partitions inside the table's directory go with it */
+      const char *tloc = t->sd ? t->sd->location : NULL;
       for (guint i = 0; part_locations && i < part_locations->len; i++)
-        hms_delete_data (hms, cat, g_ptr_array_index (part_locations, i),
-                         "partition location");
+        {
+          const char *ploc = g_ptr_array_index (part_locations, i);
+          if (tloc == NULL || !ms_storage_guard_within (ploc, tloc))
+            hms_delete_data (hms, cat, ploc, "partition location");
+        }
       if (t->sd && t->sd->location)
         hms_delete_data (hms, cat, t->sd->location, "table location");
     }
@@ -930,14 +956,14 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
       if (locations == NULL)
         return FALSE;
       for (guint i = 0; i < locations->len; i++)
-        ms_service_data_empty (hms->guard, g_ptr_array_index (locations, i),
+        ms_service_data_empty (hms->guard, hms->storage, g_ptr_array_index (locations, i),
                                "partition location");
       return ms_store_partitions_truncated (
           hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
           part_names ? part_names->len : 0, error);
     }
   if (t->sd && t->sd->location)
-    ms_service_data_empty (hms->guard, t->sd->location, "table location");
+    ms_service_data_empty (hms->guard, hms->storage, t->sd->location, "table location");
   /* Hive resets the basic stats it knows to 0 and marks them accurate */
   g_autoptr (GHashTable) params = ms_params_new ();
   static const char *const stats[] = { "numFiles", "numRows", "totalSize", "rawDataSize", NULL };

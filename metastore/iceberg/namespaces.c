@@ -286,7 +286,8 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
     return;
   apply_special (db, db->params);
   g_autoptr (GError) err = NULL;
-  if (!ms_service_namespace_create (call->ice->store, call->ice->guard, db, NULL, &err))
+  if (!ms_service_namespace_create (call->ice->store, call->ice->guard, call->ice->storage, db,
+                                    NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         return ice_reply_error (resp, 409, "AlreadyExistsException",

@@ -9,13 +9,15 @@
 #include "core/log.h"
 
 gboolean
-ms_service_data_mkdirs (const MsStorageGuard *g, const char *uri, const char *what,
-                        gboolean *made, GError **error)
+ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                        const char *what, gboolean *made, GError **error)
 {
   if (made)
     *made = FALSE;
+  if (!ms_storage_reachable (uri))
+    return TRUE;
   g_autofree char *path = ms_storage_local_path (uri);
-  if (path == NULL || g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (path != NULL ? g_file_test (path, G_FILE_TEST_IS_DIR) : st == NULL)
     return TRUE;
   g_autoptr (GError) refused = NULL;
   if (!ms_storage_guard_check (g, MS_ACCESS_CREATE, uri, what, &refused))
@@ -23,11 +25,31 @@ ms_service_data_mkdirs (const MsStorageGuard *g, const char *uri, const char *wh
       ms_info ("no directory created: %s", refused->message);
       return TRUE;
     }
-  if (!ms_storage_mkdirs (uri, error))
+  if (path == NULL)
+    {
+      g_autoptr (GError) err = NULL;
+      if (!ms_storage_make_dir (st, uri, &err))
+        ms_warn ("no directory marker for the %s %s: %s", what, uri, err->message);
+      return TRUE;
+    }
+  if (!ms_storage_make_dir (st, uri, error))
     return FALSE;
   if (made)
     *made = TRUE;
   return TRUE;
+}
+
+gboolean
+ms_service_data_exists (MsStorage *st, const char *uri)
+{
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (!ms_storage_reachable (uri) || (st == NULL && path == NULL))
+    return FALSE;
+  gboolean exists = FALSE;
+  g_autoptr (GError) err = NULL;
+  if (!ms_storage_dir_exists (st, uri, &exists, &err))
+    ms_warn ("cannot tell whether %s exists: %s", uri, err->message);
+  return exists;
 }
 
 gboolean
@@ -53,14 +75,14 @@ ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
 }
 
 void
-ms_service_data_empty (const MsStorageGuard *g, const char *uri, const char *what)
+ms_service_data_empty (const MsStorageGuard *g, MsStorage *st, const char *uri, const char *what)
 {
   g_autofree char *path = ms_storage_local_path (uri);
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (path != NULL ? !g_file_test (path, G_FILE_TEST_IS_DIR) : !ms_service_data_exists (st, uri))
     return;
   g_autoptr (GError) err = NULL;
-  if (ms_service_data_delete (g, NULL, uri, NULL, what)
-      && !ms_service_data_mkdirs (g, uri, what, NULL, &err))
+  if (ms_service_data_delete (g, st, uri, NULL, what)
+      && !ms_service_data_mkdirs (g, st, uri, what, NULL, &err))
     ms_warn ("emptying %s: %s", uri, err->message);
 }
 
@@ -77,13 +99,13 @@ ms_service_data_may_move (const MsStorageGuard *g, const char *from, const char 
 }
 
 gboolean
-ms_service_data_move (const MsStorageGuard *g, const char *from, const char *to,
+ms_service_data_move (const MsStorageGuard *g, MsStorage *st, const char *from, const char *to,
                       const char *what, GError **error)
 {
   if (!ms_storage_guard_check (g, MS_ACCESS_REMOVE, from, what, error)
       || !ms_storage_guard_check (g, MS_ACCESS_REMOVE, to, what, error))
     return FALSE;
-  return ms_storage_rename (from, to, error);
+  return ms_storage_move_dir (st, from, to, error);
 }
 
 gboolean

@@ -8,20 +8,29 @@
  * locations stays where it is). Reads and writes of whole files (Iceberg
  * metadata) fail instead: there is nothing to go ahead with.
  *
- * Directories (mkdirs, move, stats) exist on file:// only, as in
- * storage/storage.h; deletions reach object stores too when given an
- * MsStorage.
+ * Directories are local ones, or on S3 what Hadoop's S3A takes for one (an
+ * empty "<key>/" marker object; see storage/storage.h): making, emptying,
+ * moving and deleting them reaches S3 when an MsStorage is given, as the
+ * Java metastore reaches it through S3A. Quick stats are local only.
  */
 #pragma once
 #include "service/storage_guard.h"
 #include "storage/storage.h"
 
 /* Create directory 'uri' and its parents for a client's object ('what':
- * "table", "partition", ...). TRUE when it was made, already exists, is not
- * local, or is refused (logged; *made FALSE); FALSE only when making an
- * allowed directory failed. 'made' may be NULL. */
-gboolean ms_service_data_mkdirs (const MsStorageGuard *g, const char *uri, const char *what,
-                                 gboolean *made, GError **error);
+ * "table", "partition", ...): a local directory, or with 'st' the S3
+ * marker. TRUE when it was made, already exists, is on a file system we do
+ * not reach, or is refused (logged; *made FALSE); FALSE only when making an
+ * allowed local directory failed (an S3 marker that cannot be written is
+ * logged: the object's metadata goes ahead). *made is TRUE only for a
+ * local directory this call created (one the caller may remove again); an
+ * S3 marker may sit over data that was already there. 'made' may be NULL. */
+gboolean ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                                 const char *what, gboolean *made, GError **error);
+
+/* Whether anything is at 'uri' (ms_storage_dir_exists): FALSE for a
+ * location we do not reach, or when S3 cannot tell (logged). */
+gboolean ms_service_data_exists (MsStorage *st, const char *uri);
 
 /* Delete the data at 'uri': a local tree, or with 'st' any location it
  * reaches (every object under an S3 prefix). 'keep' (may be NULL) is a
@@ -32,19 +41,21 @@ gboolean ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const c
                                  const char *keep, const char *what);
 
 /* Empty directory 'uri' (truncate): its content deleted, the directory
- * kept, both through the guard. */
-void ms_service_data_empty (const MsStorageGuard *g, const char *uri, const char *what);
+ * kept (made again), both through the guard; with 'st' on S3 too. */
+void ms_service_data_empty (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                            const char *what);
 
 /* Whether data may move from 'from' to 'to' (both ends as deletions); when
  * not, a log line says the data stays. */
 gboolean ms_service_data_may_move (const MsStorageGuard *g, const char *from, const char *to,
                                    const char *what);
 
-/* Move the local directory 'from' to 'to' (creating the parents of 'to').
- * MS_ERROR_NOT_ALLOWED when the guard refuses either end (nothing moved);
- * other failures as ms_storage_rename. */
-gboolean ms_service_data_move (const MsStorageGuard *g, const char *from, const char *to,
-                               const char *what, GError **error);
+/* Move the directory 'from' to 'to' (ms_storage_move_dir: a local rename,
+ * or with 'st' copy-then-delete on S3). MS_ERROR_NOT_ALLOWED when the
+ * guard refuses either end (nothing moved); other failures as
+ * ms_storage_move_dir. */
+gboolean ms_service_data_move (const MsStorageGuard *g, MsStorage *st, const char *from,
+                               const char *to, const char *what, GError **error);
 
 /* Hive's quick stats of the local directory 'uri' (see ms_storage_dir_stats),
  * only when the guard allows reading it. */

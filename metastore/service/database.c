@@ -28,8 +28,8 @@ ms_service_check_name (const char *kind, const char *name, GError **error)
  * database of a nested namespace) as its child, under the parent's
  * location; then make its directory. */
 static gboolean
-create_database (MsStore *store, const MsStorageGuard *guard, MsDatabase *db, const char *owner,
-                 const MsDatabase *parent, GError **error)
+create_database (MsStore *store, const MsStorageGuard *guard, MsStorage *st, MsDatabase *db,
+                 const char *owner, const MsDatabase *parent, GError **error)
 {
   if (db->location_uri == NULL)
     {
@@ -59,7 +59,7 @@ create_database (MsStore *store, const MsStorageGuard *guard, MsDatabase *db, co
                      : !ms_store_database_create (store, db, error))
     return FALSE;
   g_autoptr (GError) local = NULL;
-  if (!ms_service_data_mkdirs (guard, db->location_uri, "database location", NULL, &local))
+  if (!ms_service_data_mkdirs (guard, st, db->location_uri, "database location", NULL, &local))
     {
       /* undo the row: a database whose directory cannot exist is useless */
       ms_store_database_drop (store, db->catalog, db->name, FALSE, NULL, NULL);
@@ -71,14 +71,14 @@ create_database (MsStore *store, const MsStorageGuard *guard, MsDatabase *db, co
 }
 
 gboolean
-ms_service_database_create (MsStore *store, const MsStorageGuard *guard, MsDatabase *db,
-                            const char *owner, GError **error)
+ms_service_database_create (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
+                            MsDatabase *db, const char *owner, GError **error)
 {
   if (db->catalog == NULL)
     db->catalog = g_strdup (MS_DEFAULT_CATALOG);
   if (!ms_service_check_name ("database", db->name, error))
     return FALSE;
-  return create_database (store, guard, db, owner, NULL, error);
+  return create_database (store, guard, st, db, owner, NULL, error);
 }
 
 /* ---- nested namespaces ---- */
@@ -133,8 +133,8 @@ ms_service_namespace_parent (const char *name)
 }
 
 gboolean
-ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard, MsDatabase *db,
-                             const char *owner, GError **error)
+ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
+                             MsDatabase *db, const char *owner, GError **error)
 {
   if (db->catalog == NULL)
     db->catalog = g_strdup (MS_DEFAULT_CATALOG);
@@ -146,9 +146,9 @@ ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard, MsData
   db->name = checked;   /* lower-cased */
   g_autofree char *parent_name = ms_service_namespace_parent (db->name);
   if (parent_name == NULL)
-    return create_database (store, guard, db, owner, NULL, error);
+    return create_database (store, guard, st, db, owner, NULL, error);
   g_autoptr (MsDatabase) parent = ms_store_database_get (store, db->catalog, parent_name, error);
   if (parent == NULL)
     return FALSE;
-  return create_database (store, guard, db, owner, parent, error);
+  return create_database (store, guard, st, db, owner, parent, error);
 }

@@ -10,6 +10,7 @@
 #pragma once
 #include "store/store.h"
 #include "service/storage_guard.h"
+#include "storage/storage.h"
 
 /* Names of databases (and first-level namespaces): letters, digits and '_',
  * 1..MS_NAME_MAX characters (Hive's MetaStoreUtils.validateName; its NAME
@@ -22,8 +23,8 @@ gboolean ms_service_check_name (const char *kind, const char *name, GError **err
  * it has none), store it and create its directory through 'guard' (none
  * outside the allowed locations); an allowed directory that cannot be made
  * undoes the row. MS_ERROR_ALREADY_EXISTS for a taken name. */
-gboolean ms_service_database_create (MsStore *store, const MsStorageGuard *guard, MsDatabase *db,
-                                     const char *owner, GError **error);
+gboolean ms_service_database_create (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
+                                     MsDatabase *db, const char *owner, GError **error);
 
 /* ---- nested namespaces ----
  * Namespace [a, b, c] of the Iceberg REST door is the database "a.b.c" of
@@ -53,5 +54,5 @@ char *ms_service_namespace_parent (const char *name);
  * default location is <parent location>/<last level>.db, so that a table's
  * default location <namespace location>/<table> never meets a child
  * namespace's directory (table names hold no '.'). */
-gboolean ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard,
+gboolean ms_service_namespace_create (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
                                       MsDatabase *db, const char *owner, GError **error);

@@ -88,3 +88,22 @@ gboolean ms_storage_exists (MsStorage *st, const char *uri, GError **error);
  * ListObjectsV2 and removed with DeleteObjects in batches of 1000). Refuses
  * a bucket root or '/'. A missing prefix is not an error. */
 gboolean ms_storage_delete_all (MsStorage *st, const char *uri, GError **error);
+
+/* ---- directories the HMS door manages (tables, partitions, databases):
+ * local directories, or on S3 what Hadoop's S3A takes for one (see
+ * storage_s3_dir.c) ---- */
+
+/* Whether the server reaches 'uri' itself: a local path or an S3 location
+ * (other schemes, hdfs:// say, belong to the engines). */
+gboolean ms_storage_reachable (const char *uri);
+/* Make the directory 'uri': locally with its parents; on S3 the empty
+ * marker object "<key>/", as S3A's mkdirs. */
+gboolean ms_storage_make_dir (MsStorage *st, const char *uri, GError **error);
+/* Whether anything is at 'uri': a local file or directory, or any object
+ * under "<key>/" on S3. */
+gboolean ms_storage_dir_exists (MsStorage *st, const char *uri, gboolean *exists,
+                                GError **error);
+/* Move the directory 'from' and all it holds to 'to' (creating the
+ * parents locally): a rename locally, copy-then-delete on S3. Both ends on
+ * the same file system; MS_ERROR_INVALID_INPUT otherwise. */
+gboolean ms_storage_move_dir (MsStorage *st, const char *from, const char *to, GError **error);

@@ -186,3 +186,48 @@ ms_storage_delete_all (MsStorage *st, const char *uri, GError **error)
     return unsupported (uri, error);
   return ms_storage_remove_tree (uri, error);
 }
+
+gboolean
+ms_storage_reachable (const char *uri)
+{
+  if (uri == NULL)
+    return FALSE;
+  if (ms_storage_is_s3 (uri))
+    return TRUE;
+  g_autofree char *path = ms_storage_local_path (uri);
+  return path != NULL;
+}
+
+gboolean
+ms_storage_make_dir (MsStorage *st, const char *uri, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_make_dir (st, uri, error);
+  return ms_storage_mkdirs (uri, error);
+}
+
+gboolean
+ms_storage_dir_exists (MsStorage *st, const char *uri, gboolean *exists, GError **error)
+{
+  *exists = FALSE;
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_dir_exists (st, uri, exists, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    return unsupported (uri, error);
+  *exists = g_file_test (path, G_FILE_TEST_EXISTS);
+  return TRUE;
+}
+
+gboolean
+ms_storage_move_dir (MsStorage *st, const char *from, const char *to, GError **error)
+{
+  gboolean s3_from = ms_storage_is_s3 (from), s3_to = ms_storage_is_s3 (to);
+  if (s3_from && s3_to)
+    return ms_storage_s3_move_dir (st, from, to, error);
+  if (s3_from || s3_to || !ms_storage_reachable (from) || !ms_storage_reachable (to))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "storage: %s and %s are not on one file system this server reaches", from,
+                    to);
+  return ms_storage_rename (from, to, error);
+}

@@ -33,11 +33,8 @@
  * log line: errors name the method, the location, the HTTP status and S3's
  * Code and Message only.
  */
-#include "storage/storage_s3.h"
 #include "storage/storage_internal.h"
-#include "core/error.h"
 #include "core/log.h"
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -213,19 +210,8 @@ ms_s3_url (const MsS3Options *o, const char *region, const char *bucket, const c
 
 /* ---- the client: credentials, one handle, requests ---- */
 
-typedef struct {
-  const MsS3Options *o;
-  const char *method;          /* of the operation, for messages */
-  const char *uri;             /* the location as given, for messages */
-  char *region;
-  const char *access_key, *secret_key, *session_token;   /* borrowed */
-  char *sigv4;                 /* "aws:amz:<region>:s3" */
-  CURL *h;
-  gboolean no_multi_delete;    /* the store answered DeleteObjects 501 */
-} S3Client;
-
-static void
-s3_client_clear (S3Client *c)
+void
+ms_s3_client_clear (MsS3Client *c)
 {
   if (c->h)
     curl_easy_cleanup (c->h);
@@ -233,7 +219,6 @@ s3_client_clear (S3Client *c)
   g_free (c->sigv4);
   memset (c, 0, sizeof *c);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (S3Client, s3_client_clear)
 
 static const char *
 nonempty (const char *s)
@@ -244,8 +229,8 @@ nonempty (const char *s)
 static const MsS3Options no_options = { 0 };
 
 /* Resolve the effective settings for one call and open its handle. */
-static gboolean
-s3_client_open (S3Client *c, MsStorage *st, const char *method, const char *uri,
+gboolean
+ms_s3_client_open (MsS3Client *c, MsStorage *st, const char *method, const char *uri,
                 GError **error)
 {
   ms_storage_global_init ();
@@ -296,18 +281,6 @@ s3_client_open (S3Client *c, MsStorage *st, const char *method, const char *uri,
                     method, uri);
   return TRUE;
 }
-
-/* One HTTP request of a call. */
-typedef struct {
-  const char *method;          /* GET, HEAD, PUT, POST, DELETE */
-  const char *uri;             /* what the message names */
-  const char *url;
-  const void *body;            /* PUT/POST */
-  gsize body_len;
-  const char *content_type;    /* NULL: none */
-  gboolean content_md5;        /* send Content-MD5 of the body */
-  gsize max_reply;
-} S3Req;
 
 typedef struct {
   GByteArray *buf;
@@ -366,8 +339,8 @@ transient_curl_error (CURLcode rc)
  * MAX_ATTEMPTS times). TRUE with the HTTP status and the reply body (the
  * caller owns it) when a reply arrived, whatever its status; FALSE with
  * 'error' when none did or the reply exceeded r->max_reply. */
-static gboolean
-s3_perform (S3Client *c, const S3Req *r, long *status, GByteArray **reply, GError **error)
+gboolean
+ms_s3_perform (MsS3Client *c, const MsS3Req *r, long *status, GByteArray **reply, GError **error)
 {
   char payload_sha[65] = EMPTY_SHA256;
   if (r->body_len > 0)
@@ -377,6 +350,9 @@ s3_perform (S3Client *c, const S3Req *r, long *status, GByteArray **reply, GErro
   g_autofree char *md5_header = md5 ? g_strdup_printf ("Content-MD5: %s", md5) : NULL;
   g_autofree char *type_header = r->content_type
                                  ? g_strdup_printf ("Content-Type: %s", r->content_type) : NULL;
+  g_autofree char *copy_header = r->copy_source
+                                 ? g_strdup_printf ("x-amz-copy-source: %s", r->copy_source)
+                                 : NULL;
   g_autofree char *token_header = c->session_token
                                   ? g_strdup_printf ("x-amz-security-token: %s", c->session_token)
                                   : NULL;
@@ -385,6 +361,8 @@ s3_perform (S3Client *c, const S3Req *r, long *status, GByteArray **reply, GErro
     headers = curl_slist_append (headers, md5_header);
   if (type_header)
     headers = curl_slist_append (headers, type_header);
+  if (copy_header)
+    headers = curl_slist_append (headers, copy_header);
   if (token_header)
     headers = curl_slist_append (headers, token_header);
 
@@ -508,8 +486,8 @@ tidy (const char *s)
 }
 
 /* The S3 error code of a reply, or NULL. */
-static char *
-reply_code (GByteArray *reply)
+char *
+ms_s3_reply_code (GByteArray *reply)
 {
   g_autofree char *code = NULL, *message = NULL;
   if (reply && reply->len
@@ -519,8 +497,8 @@ reply_code (GByteArray *reply)
 }
 
 /* Fail with "storage: s3 <METHOD> <uri>: <status> <Code>: <Message>". */
-static gboolean
-fail_reply (GError **error, MsErrorCode code, const char *method, const char *uri, long status,
+gboolean
+ms_s3_fail_reply (GError **error, MsErrorCode code, const char *method, const char *uri, long status,
             GByteArray *reply)
 {
   g_autofree char *s3code = NULL, *message = NULL;
@@ -550,23 +528,23 @@ GBytes *
 ms_storage_s3_get (MsStorage *st, const char *uri, GError **error)
 {
   g_auto (MsS3Location) loc = { 0 };
-  g_auto (S3Client) c = { 0 };
-  if (!object_location ("GET", uri, &loc, error) || !s3_client_open (&c, st, "GET", uri, error))
+  g_auto (MsS3Client) c = { 0 };
+  if (!object_location ("GET", uri, &loc, error) || !ms_s3_client_open (&c, st, "GET", uri, error))
     return NULL;
   g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
   if (url == NULL)
     return NULL;
-  S3Req r = { "GET", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_OBJECT_BYTES };
+  MsS3Req r = { "GET", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_OBJECT_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!s3_perform (&c, &r, &status, &reply, error))
+  if (!ms_s3_perform (&c, &r, &status, &reply, error))
     return NULL;
   if (status == 200)
     return g_byte_array_free_to_bytes (g_steal_pointer (&reply));
-  g_autofree char *code = reply_code (reply);
+  g_autofree char *code = ms_s3_reply_code (reply);
   /* a missing key is NOT_FOUND; a missing bucket is a configuration fault */
   gboolean missing = status == 404 && (code == NULL || !g_str_equal (code, "NoSuchBucket"));
-  fail_reply (error, missing ? MS_ERROR_NOT_FOUND : MS_ERROR_INTERNAL, "GET", uri, status, reply);
+  ms_s3_fail_reply (error, missing ? MS_ERROR_NOT_FOUND : MS_ERROR_INTERNAL, "GET", uri, status, reply);
   return NULL;
 }
 
@@ -574,50 +552,50 @@ gboolean
 ms_storage_s3_put (MsStorage *st, const char *uri, const void *data, gsize len, GError **error)
 {
   g_auto (MsS3Location) loc = { 0 };
-  g_auto (S3Client) c = { 0 };
-  if (!object_location ("PUT", uri, &loc, error) || !s3_client_open (&c, st, "PUT", uri, error))
+  g_auto (MsS3Client) c = { 0 };
+  if (!object_location ("PUT", uri, &loc, error) || !ms_s3_client_open (&c, st, "PUT", uri, error))
     return FALSE;
   g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
   if (url == NULL)
     return FALSE;
-  S3Req r = { "PUT", uri, url, data, len, "application/octet-stream", TRUE,
+  MsS3Req r = { "PUT", uri, url, data, len, "application/octet-stream", TRUE,
               MS_S3_MAX_REPLY_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!s3_perform (&c, &r, &status, &reply, error))
+  if (!ms_s3_perform (&c, &r, &status, &reply, error))
     return FALSE;
   if (status == 200 || status == 201 || status == 204)
     return TRUE;
-  return fail_reply (error, MS_ERROR_INTERNAL, "PUT", uri, status, reply);
+  return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "PUT", uri, status, reply);
 }
 
 gboolean
 ms_storage_s3_exists (MsStorage *st, const char *uri, GError **error)
 {
   g_auto (MsS3Location) loc = { 0 };
-  g_auto (S3Client) c = { 0 };
-  if (!object_location ("HEAD", uri, &loc, error) || !s3_client_open (&c, st, "HEAD", uri, error))
+  g_auto (MsS3Client) c = { 0 };
+  if (!object_location ("HEAD", uri, &loc, error) || !ms_s3_client_open (&c, st, "HEAD", uri, error))
     return FALSE;
   g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
   if (url == NULL)
     return FALSE;
-  S3Req r = { "HEAD", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
+  MsS3Req r = { "HEAD", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!s3_perform (&c, &r, &status, &reply, error))
+  if (!ms_s3_perform (&c, &r, &status, &reply, error))
     return FALSE;
   if (status == 200)
     return TRUE;
   if (status == 404)
     return FALSE;
-  return fail_reply (error, MS_ERROR_INTERNAL, "HEAD", uri, status, reply);
+  return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "HEAD", uri, status, reply);
 }
 
 /* ---- delete_all ---- */
 
 /* "<scheme>://<bucket>/<key>" in the scheme 'uri' used, for messages. */
-static char *
-key_uri (const char *uri, const char *bucket, const char *key)
+char *
+ms_s3_key_uri (const char *uri, const char *bucket, const char *key)
 {
   const char *colon = strchr (uri, ':');
   return g_strdup_printf ("%.*s://%s/%s", (int) (colon - uri), uri, bucket, key);
@@ -625,27 +603,27 @@ key_uri (const char *uri, const char *bucket, const char *key)
 
 /* DELETE one object; a missing one is fine. */
 static gboolean
-delete_one (S3Client *c, const MsS3Location *loc, const char *key, GError **error)
+delete_one (MsS3Client *c, const MsS3Location *loc, const char *key, GError **error)
 {
-  g_autofree char *what = key_uri (c->uri, loc->bucket, key);
+  g_autofree char *what = ms_s3_key_uri (c->uri, loc->bucket, key);
   g_autofree char *url = ms_s3_url (c->o, c->region, loc->bucket, key, NULL, error);
   if (url == NULL)
     return FALSE;
-  S3Req r = { "DELETE", what, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
+  MsS3Req r = { "DELETE", what, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!s3_perform (c, &r, &status, &reply, error))
+  if (!ms_s3_perform (c, &r, &status, &reply, error))
     return FALSE;
   if (status == 200 || status == 204 || status == 404)
     return TRUE;
-  return fail_reply (error, MS_ERROR_INTERNAL, "DELETE", what, status, reply);
+  return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "DELETE", what, status, reply);
 }
 
 /* Delete 'keys' with DeleteObjects (MS_S3_BATCH at a time), or one by one
  * for keys an XML body cannot carry and once the store answered that it
  * has no DeleteObjects (501). */
-static gboolean
-delete_keys (S3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **error)
+gboolean
+ms_s3_delete_keys (MsS3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **error)
 {
   g_autoptr (GPtrArray) batch = g_ptr_array_new ();
   g_autoptr (GPtrArray) single = g_ptr_array_new ();
@@ -661,11 +639,11 @@ delete_keys (S3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **err
       g_autofree char *url = ms_s3_url (c->o, c->region, loc->bucket, "", "delete=", error);
       if (url == NULL)
         return FALSE;
-      S3Req r = { "POST", c->uri, url, body, strlen (body), "application/xml", TRUE,
+      MsS3Req r = { "POST", c->uri, url, body, strlen (body), "application/xml", TRUE,
                   MS_S3_MAX_REPLY_BYTES };
       long status = 0;
       g_autoptr (GByteArray) reply = NULL;
-      if (!s3_perform (c, &r, &status, &reply, error))
+      if (!ms_s3_perform (c, &r, &status, &reply, error))
         return FALSE;
       if (status == 501)
         {
@@ -675,7 +653,7 @@ delete_keys (S3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **err
           break;
         }
       if (status != 200)
-        return fail_reply (error, MS_ERROR_INTERNAL, "DELETE", c->uri, status, reply);
+        return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "DELETE", c->uri, status, reply);
       guint n_errors = 0;
       g_autofree char *key = NULL, *code = NULL, *message = NULL;
       g_autoptr (GError) perr = NULL;
@@ -685,7 +663,7 @@ delete_keys (S3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **err
                         perr->message);
       if (n_errors > 0)
         {
-          g_autofree char *what = key_uri (c->uri, loc->bucket, key ? key : "?");
+          g_autofree char *what = ms_s3_key_uri (c->uri, loc->bucket, key ? key : "?");
           g_autofree char *tc = tidy (code ? code : "Error");
           g_autofree char *tm = tidy (message ? message : "(no message)");
           return ms_fail (error, MS_ERROR_INTERNAL,
@@ -703,48 +681,58 @@ delete_keys (S3Client *c, const MsS3Location *loc, GPtrArray *keys, GError **err
   return TRUE;
 }
 
+gboolean
+ms_s3_list_page (MsS3Client *c, const MsS3Location *loc, const char *prefix, const char *token,
+                 guint max_keys, MsS3Listing *page, GError **error)
+{
+  g_autoptr (GString) q = g_string_new (NULL);
+  if (token)
+    {
+      g_string_append (q, "continuation-token=");
+      ms_s3_encode (q, token, FALSE);
+      g_string_append_c (q, '&');
+    }
+  g_string_append (q, "encoding-type=url&list-type=2");
+  if (max_keys > 0)
+    g_string_append_printf (q, "&max-keys=%u", max_keys);
+  g_string_append (q, "&prefix=");
+  ms_s3_encode (q, prefix, FALSE);
+  g_autofree char *url = ms_s3_url (c->o, c->region, loc->bucket, "", q->str, error);
+  if (url == NULL)
+    return FALSE;
+  MsS3Req r = { "GET", c->uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
+  long status = 0;
+  g_autoptr (GByteArray) reply = NULL;
+  if (!ms_s3_perform (c, &r, &status, &reply, error))
+    return FALSE;
+  if (status != 200)
+    return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "LIST", c->uri, status, reply);
+  g_autoptr (GError) perr = NULL;
+  if (!ms_s3_parse_listing ((const char *) reply->data, reply->len, page, &perr))
+    return ms_fail (error, MS_ERROR_INTERNAL, "storage: s3 LIST %s: %s", c->uri, perr->message);
+  for (guint i = 0; i < page->keys->len; i++)
+    if (!g_str_has_prefix (g_ptr_array_index (page->keys, i), prefix))
+      return ms_fail (error, MS_ERROR_INTERNAL,
+                      "storage: s3 LIST %s: the listing holds a key outside the prefix", c->uri);
+  return TRUE;
+}
+
 /* One sweep: every ListObjectsV2 page of 'prefix', each deleted before the
  * next is asked for (the continuation token is a position, so deleting
  * does not disturb it). *found counts the keys seen. */
 static gboolean
-delete_sweep (S3Client *c, const MsS3Location *loc, const char *prefix, guint64 *found,
+delete_sweep (MsS3Client *c, const MsS3Location *loc, const char *prefix, guint64 *found,
               GError **error)
 {
   g_autofree char *token = NULL;
   *found = 0;
   for (;;)
     {
-      g_autoptr (GString) q = g_string_new (NULL);
-      if (token)
-        {
-          g_string_append (q, "continuation-token=");
-          ms_s3_encode (q, token, FALSE);
-          g_string_append_c (q, '&');
-        }
-      g_string_append (q, "encoding-type=url&list-type=2&prefix=");
-      ms_s3_encode (q, prefix, FALSE);
-      g_autofree char *url = ms_s3_url (c->o, c->region, loc->bucket, "", q->str, error);
-      if (url == NULL)
-        return FALSE;
-      S3Req r = { "GET", c->uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
-      long status = 0;
-      g_autoptr (GByteArray) reply = NULL;
-      if (!s3_perform (c, &r, &status, &reply, error))
-        return FALSE;
-      if (status != 200)
-        return fail_reply (error, MS_ERROR_INTERNAL, "LIST", c->uri, status, reply);
       g_auto (MsS3Listing) page = { 0 };
-      g_autoptr (GError) perr = NULL;
-      if (!ms_s3_parse_listing ((const char *) reply->data, reply->len, &page, &perr))
-        return ms_fail (error, MS_ERROR_INTERNAL, "storage: s3 LIST %s: %s", c->uri,
-                        perr->message);
-      for (guint i = 0; i < page.keys->len; i++)
-        if (!g_str_has_prefix (g_ptr_array_index (page.keys, i), prefix))
-          return ms_fail (error, MS_ERROR_INTERNAL,
-                          "storage: s3 LIST %s: the listing holds a key outside the prefix",
-                          c->uri);
+      if (!ms_s3_list_page (c, loc, prefix, token, 0, &page, error))
+        return FALSE;
       *found += page.keys->len;
-      if (!delete_keys (c, loc, page.keys, error))
+      if (!ms_s3_delete_keys (c, loc, page.keys, error))
         return FALSE;
       if (!page.truncated)
         return TRUE;
@@ -768,8 +756,8 @@ ms_storage_s3_delete_all (MsStorage *st, const char *uri, GError **error)
   if (n == 0)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "storage: refusing to delete everything in bucket %s (%s)", loc.bucket, uri);
-  g_auto (S3Client) c = { 0 };
-  if (!s3_client_open (&c, st, "DELETE", uri, error))
+  g_auto (MsS3Client) c = { 0 };
+  if (!ms_s3_client_open (&c, st, "DELETE", uri, error))
     return FALSE;
   g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
   /* Real S3 lists every key in order, so the second sweep finds nothing;

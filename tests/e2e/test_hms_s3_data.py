@@ -1,0 +1,189 @@
+"""The HMS door's data on an s3:// warehouse, as the Java metastore handles
+it through Hadoop's S3A (found by Spark on MinIO, tests/engines):
+
+- creating a database, a table or a partition writes the empty directory
+  marker "<key>/" (S3A's mkdirs), so engines that list the new directory
+  find it (Spark's CTAS STORED AS ORC failed with PATH_NOT_FOUND);
+- drop_table / drop_partition with deleteData delete every object under a
+  managed location (Spark's saveAsTable(mode="overwrite") failed with
+  LOCATION_ALREADY_EXISTS when they did not); external data stays;
+- renaming a managed table at its default location, and rename_partition,
+  move the objects (copy, then delete), as S3A's rename does; the Spark
+  datasource table then reads all its rows at the new place;
+- truncate_table deletes the objects and leaves the marker;
+- outside the allowed locations nothing is created, moved or deleted.
+
+The S3 server is tests/node/s3.mjs (s3rver behind a SigV4-checking proxy).
+"""
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import METASTORE_BIN, clean_env, unique
+from hive_metastore.ttypes import Database, EnvironmentContext
+from iceboth import s3_keys, start_warehouse_server
+from partlib import make_table, new_part
+from s3server import S3Server
+
+BUCKET = "hmswh"
+OTHER = "elsewhere"
+WAREHOUSE = "s3a://%s/wh" % BUCKET
+
+
+@pytest.fixture(scope="module")
+def s3():
+    with S3Server(buckets=[BUCKET, OTHER]) as s:
+        yield s
+
+
+def s3_env(s3):
+    return {"METASTORE_S3_ENDPOINT": s3.endpoint, "METASTORE_S3_REGION": s3.region,
+            "METASTORE_S3_PATH_STYLE": "1", "METASTORE_S3_ACCESS_KEY": s3.access_key,
+            "METASTORE_S3_SECRET_KEY": s3.secret_key}
+
+
+@pytest.fixture(scope="module")
+def srv(pg, s3):
+    s = start_warehouse_server(pg, WAREHOUSE, env=s3_env(s3))
+    yield s
+    try:
+        s.stop_and_check()
+    finally:
+        shutil.rmtree(s.tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def client(srv):
+    c = srv.client()
+    yield c
+    c.close()
+
+
+def put(s3, bucket, key, data=b"x"):
+    """An object, written with `metastore storage put`."""
+    r = subprocess.run([METASTORE_BIN, "storage", "put", "s3://%s/%s" % (bucket, key)],
+                       input=data, capture_output=True, timeout=60, env=clean_env(s3_env(s3)),
+                       cwd=tempfile.gettempdir())
+    assert r.returncode == 0, r.stderr
+
+
+def keys(s3, prefix, bucket=BUCKET):
+    return sorted(s3_keys(s3, bucket, prefix))
+
+
+def key_of(location):
+    assert location.startswith("s3a://%s/" % BUCKET), location
+    return location[len("s3a://%s/" % BUCKET):].rstrip("/")
+
+
+def new_db(client):
+    name = unique("s3db")
+    client.create_database(Database(name=name, parameters={}))
+    return name
+
+
+def test_create_writes_directory_markers(client, s3):
+    db = new_db(client)
+    dloc = client.get_database(db).locationUri
+    assert dloc == "%s/%s.db" % (WAREHOUSE, db)
+    assert keys(s3, key_of(dloc) + "/") == [key_of(dloc) + "/"]
+    t = make_table(client, db, "events")
+    tkey = key_of(t.sd.location)
+    assert tkey == "wh/%s.db/events" % db
+    assert keys(s3, tkey + "/") == [tkey + "/"]
+    client.add_partitions([new_part(t, ["2024-01-01", "1"])])
+    p = client.get_partition(db, "events", ["2024-01-01", "1"])
+    assert keys(s3, key_of(p.sd.location) + "/") == [key_of(p.sd.location) + "/"]
+
+
+def test_drop_table_deletes_managed_data(client, s3):
+    db = new_db(client)
+    t = make_table(client, db, "m", parts=[])
+    tkey = key_of(t.sd.location)
+    for i in range(3):
+        put(s3, BUCKET, "%s/part-%d.parquet" % (tkey, i))
+    put(s3, BUCKET, tkey + "x/neighbour.parquet")     # a table whose name extends ours
+    assert len(keys(s3, tkey + "/")) == 4
+    client.drop_table(db, "m", True)
+    assert keys(s3, tkey + "/") == []
+    assert keys(s3, tkey + "x/") == [tkey + "x/neighbour.parquet"]
+
+
+def test_drop_table_keeps_external_and_unasked_data(client, s3):
+    db = new_db(client)
+    ext = make_table(client, db, "ext", parts=[], ttype="EXTERNAL_TABLE",
+                     location="s3a://%s/data/%s/ext" % (BUCKET, db))
+    put(s3, BUCKET, key_of(ext.sd.location) + "/f.parquet")
+    client.drop_table(db, "ext", True)
+    assert keys(s3, key_of(ext.sd.location) + "/") == [key_of(ext.sd.location) + "/f.parquet"]
+    kept = make_table(client, db, "kept", parts=[])
+    put(s3, BUCKET, key_of(kept.sd.location) + "/f.parquet")
+    client.drop_table(db, "kept", False)
+    assert key_of(kept.sd.location) + "/f.parquet" in keys(s3, key_of(kept.sd.location) + "/")
+
+
+def test_drop_partition_deletes_its_objects_only(client, s3):
+    db = new_db(client)
+    t = make_table(client, db, "p")
+    client.add_partitions([new_part(t, ["d1", "1"]), new_part(t, ["d1", "10"])])
+    p1 = client.get_partition(db, "p", ["d1", "1"])
+    p10 = client.get_partition(db, "p", ["d1", "10"])
+    put(s3, BUCKET, key_of(p1.sd.location) + "/a.parquet")
+    put(s3, BUCKET, key_of(p10.sd.location) + "/b.parquet")
+    assert client.drop_partition(db, "p", ["d1", "1"], True)
+    assert keys(s3, key_of(p1.sd.location) + "/") == []
+    assert key_of(p10.sd.location) + "/b.parquet" in keys(s3, key_of(p10.sd.location) + "/")
+
+
+def test_rename_moves_managed_table_objects(client, s3):
+    db = new_db(client)
+    t = make_table(client, db, "old_name", parts=[])
+    old = key_of(t.sd.location)
+    for i in range(3):
+        put(s3, BUCKET, "%s/part-%d.parquet" % (old, i), data=b"row%d" % i)
+    t.tableName = "new_name"
+    client.alter_table(db, "old_name", t)
+    moved = client.get_table(db, "new_name")
+    assert moved.sd.location == "%s/%s.db/new_name" % (WAREHOUSE, db)
+    new = key_of(moved.sd.location)
+    assert keys(s3, old + "/") == []
+    assert keys(s3, new + "/") == sorted([new + "/"] + ["%s/part-%d.parquet" % (new, i)
+                                                          for i in range(3)])
+
+
+def test_rename_partition_moves_objects(client, s3):
+    db = new_db(client)
+    t = make_table(client, db, "rp")
+    client.add_partitions([new_part(t, ["d1", "1"])])
+    p = client.get_partition(db, "rp", ["d1", "1"])
+    put(s3, BUCKET, key_of(p.sd.location) + "/a.parquet")
+    newp = client.get_partition(db, "rp", ["d1", "1"])
+    newp.values = ["d2", "2"]
+    client.rename_partition(db, "rp", ["d1", "1"], newp)
+    q = client.get_partition(db, "rp", ["d2", "2"])
+    assert q.sd.location.endswith("/rp/ds=d2/hr=2")
+    assert keys(s3, key_of(p.sd.location) + "/") == []
+    assert key_of(q.sd.location) + "/a.parquet" in keys(s3, key_of(q.sd.location) + "/")
+
+
+def test_truncate_deletes_objects_keeps_directory(client, s3):
+    db = new_db(client)
+    t = make_table(client, db, "tr", parts=[])
+    tkey = key_of(t.sd.location)
+    put(s3, BUCKET, tkey + "/a.parquet")
+    client.truncate_table(db, "tr", None)
+    assert keys(s3, tkey + "/") == [tkey + "/"]
+
+
+def test_outside_allowed_locations_nothing_is_touched(client, s3):
+    db = new_db(client)
+    loc = "s3a://%s/foreign/t" % OTHER
+    t = make_table(client, db, "foreign", parts=[], location=loc)
+    assert keys(s3, "foreign/", bucket=OTHER) == []          # no marker written
+    put(s3, OTHER, "foreign/t/f.parquet")
+    t.tableName = "foreign2"
+    client.alter_table_with_environment_context(db, "foreign", t, EnvironmentContext({}))
+    client.drop_table(db, "foreign2", True)
+    assert keys(s3, "foreign/", bucket=OTHER) == ["foreign/t/f.parquet"]
