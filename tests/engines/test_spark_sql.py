@@ -32,15 +32,6 @@ SPECIAL = ["a b", "x/y", "k=v", "50%", "it's", 'quo"te', "h#sh", "c:olon",
            "\u00fcn\u00ef\u00e7\u00f8d\u00e9", "\u65e5\u672c"]
 _ESCAPED = set('"#%\'*/:=?\\{[]^') | {chr(c) for c in range(1, 0x20)} | {"\x7f"}
 
-# Known server defects the tests below show (strict xfails: fixed, they fail
-# as XPASS until the marker goes); see /work/notes/spark-sql.md
-S3_DELETE = ("known defect (lead): drop_table/drop_database with deleteData leave managed "
-             "data on s3a:// (only file:// is deleted)")
-S3_MKDIR = ("defect: create_table/add_partition/create_database make directories on file:// "
-            "only; the Java metastore's mkdirs on s3a:// writes the '<key>/' marker object")
-S3_RENAME = ("defect: alter_table renaming a managed table moves its data on file:// only; on "
-             "s3a:// the location and data stay while Spark points the table at the new path")
-
 # the HMS calls that list every partition of a table
 FULL_LISTINGS = ("get_partitions", "get_partitions_with_auth", "get_partition_names",
                  "get_partitions_ps", "get_partitions_ps_with_auth", "get_partition_names_ps",
@@ -185,7 +176,6 @@ def test_data_source_tables(run, thrift, tag):
     assert csv.parameters["spark.sql.sources.provider"] == "csv"
 
 
-@pytest.mark.xfail(strict=True, reason=S3_RENAME)
 def test_rename_table(run, thrift, minio, tag):
     """ALTER TABLE ... RENAME TO on a managed table moves its data: the Java
     metastore renames the directory (HiveAlterHandler), Spark points the
@@ -268,7 +258,6 @@ def test_hive_ctas_empty_table_and_rename_on_file_locations(run, thrift, tag):
     assert not os.path.exists(run["wide_db_location"][len("file:"):] + "/json_local")
 
 
-@pytest.mark.xfail(strict=True, reason=S3_MKDIR)
 def test_hive_table_directory_made_on_create(run, thrift, minio, tag):
     """create_table makes the table's directory wherever it is (the Java
     metastore's wh.mkdirs; on s3a:// S3AFileSystem writes the directory
@@ -489,7 +478,6 @@ def test_drops(run, thrift, minio, tag):
     assert any(k.startswith(prefix + "part-") for k in minio.keys("warehouse", prefix))
 
 
-@pytest.mark.xfail(strict=True, reason=S3_DELETE)
 def test_drop_managed_table_deletes_its_data(run, minio, tag):
     """DROP TABLE of a managed table deletes its directory; DROP DATABASE
     CASCADE deletes its tables' (the Java metastore's deleteData)."""
