@@ -194,6 +194,11 @@ def test_hive_catalog(trino, thrift, metastore, minio, tag):
     assert view.parameters.get("presto_view") == "true"
     assert "sum(qty)" in presto_view(view)["originalSql"]
     assert q("SHOW TABLES FROM hive.%s" % s) == [["daily"], ["orders"], ["prices"]]
+    assert q("SELECT table_name, table_type FROM hive.information_schema.tables "
+             "WHERE table_schema = '%s' ORDER BY table_name" % s) == [
+        ["daily", "VIEW"], ["orders", "BASE TABLE"], ["prices", "BASE TABLE"]]
+    ddl = q("SHOW CREATE TABLE hive.%s.orders" % s)[0][0]
+    assert "format = 'ORC'" in ddl and "partitioned_by = ARRAY['ds']" in ddl, ddl
 
     # sync_partition_metadata: a directory written behind the metastore's back
     # is added, one whose files are gone is dropped
