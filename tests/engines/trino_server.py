@@ -20,7 +20,8 @@ through Trino's native S3 file system:
     iceberg       connector iceberg, iceberg.catalog.type=hive_metastore
     iceberg_rest  connector iceberg, iceberg.catalog.type=rest
 
-catalog_files() returns these files' text, the same text the README shows.
+catalog_files() returns these files' text (the README's copy-paste
+configuration, with real addresses and keys).
 """
 import json
 import os
@@ -210,9 +211,7 @@ class Trino:
             try:
                 cur = conn.cursor()
                 cur.execute(sql)
-                rows = cur.fetchall()
-                self.columns = [d[0] for d in cur.description or []]
-                return rows
+                return cur.fetchall()
             finally:
                 conn.close()
         except Exception as e:  # noqa: BLE001 (logged, re-raised)
