@@ -8,6 +8,7 @@
  */
 #include "auth/jwt.h"
 #include "core/error.h"
+#include "core/json_text.h"
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -153,7 +154,9 @@ decode_object (const char *part, gsize len, const char *what, GError **error)
   g_autofree guint8 *raw = ms_b64url_decode (part, len, &n);
   if (raw == NULL)
     return bad (error, "the token's %s is not base64url", what), NULL;
-  if (memchr (raw, 0, n) != NULL || !g_utf8_validate ((const char *) raw, (gssize) n, NULL))
+  /* the precheck also keeps json-glib from the inputs it leaks on */
+  if (memchr (raw, 0, n) != NULL || !g_utf8_validate ((const char *) raw, (gssize) n, NULL)
+      || !ms_json_precheck ((const char *) raw, n, MS_JSON_MAX_DEPTH, NULL))
     return bad (error, "the token's %s is not JSON text", what), NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, (const char *) raw, (gssize) n, NULL))

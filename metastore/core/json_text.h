@@ -22,8 +22,10 @@ void ms_json_text_append_string (GString *out, const char *s);
 #define MS_JSON_MAX_DEPTH 256
 
 /* Checks 'len' bytes of JSON text from outside before json-glib sees it:
- * no NUL byte and no \u0000 (json-glib would cut a string there), no raw
- * control character in a string, nothing outside strings that JSON does
+ * no NUL byte and no \u0000 (json-glib would cut a string there), no
+ * \u escape of a UTF-16 surrogate outside a pair (json-glib 1.6 leaks on
+ * some and makes bytes that are not UTF-8 of others), no raw control
+ * character in a string, nothing outside strings that JSON does
  * not have (json-glib accepts comments and single quotes), and nesting at
  * most 'max_depth' deep (json-glib recurses per level). FALSE with
  * MS_ERROR_INVALID_INPUT naming the offset otherwise. The grammar itself

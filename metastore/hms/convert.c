@@ -40,11 +40,9 @@ hms_database_to_thrift (const MsDatabase *db, ThmsDatabase *out)
       hms_set_string (&out->ownerName, db->owner_name);
       out->__isset_ownerName = TRUE;
     }
-  if (db->owner_type)
-    {
-      out->ownerType = (ThmsPrincipalType) db->owner_type;
-      out->__isset_ownerType = TRUE;
-    }
+  /* rows stored without a type read as USER, what Hive would have stored */
+  out->ownerType = db->owner_type ? (ThmsPrincipalType) db->owner_type : THMS_PRINCIPAL_TYPE_USER;
+  out->__isset_ownerType = TRUE;
   hms_set_string (&out->catalogName, db->catalog);
   out->__isset_catalogName = TRUE;
   out->createTime = db->create_time;

@@ -152,7 +152,9 @@ accurate_parse (const char *value, GHashTable *cols)
   g_autoptr (JsonParser) p = json_parser_new_immutable ();
   JsonNode *root = NULL;
   gboolean basic = FALSE, ok = TRUE;
-  if (json_parser_load_from_data (p, value, -1, NULL))
+  /* the precheck also keeps json-glib from the inputs it leaks on */
+  if (ms_json_precheck (value, strlen (value), MS_JSON_MAX_DEPTH, NULL)
+      && json_parser_load_from_data (p, value, -1, NULL))
     root = json_parser_get_root (p);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     ok = FALSE;

@@ -53,6 +53,10 @@ create_database (MsStore *store, const MsStorageGuard *guard, MsStorage *st, MsD
       db->owner_name = g_strdup (owner);
       db->owner_type = MS_PRINCIPAL_USER;
     }
+  /* Hive's ObjectStore.createDatabase: an owner given without a type (Spark's
+   * Hive 2.3 client sends none) is a USER, as is no owner at all */
+  if (db->owner_type == MS_PRINCIPAL_NONE)
+    db->owner_type = MS_PRINCIPAL_USER;
   if (db->create_time == 0)
     db->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
   if (parent != NULL ? !ms_store_database_create_child (store, db, parent->name, error)

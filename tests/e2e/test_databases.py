@@ -140,3 +140,19 @@ def test_control_characters_in_parameters_round_trip(client):
     client.create_database(Database(name=name, parameters=params))
     assert client.get_database(name).parameters == params
     client.drop_database(name, True, True)
+
+
+def test_owner_type_defaults_to_user(client):
+    # Hive's ObjectStore.createDatabase stores USER when the client sends an
+    # owner without a type (Spark's Hive 2.3 client does); Trino refuses a
+    # database whose ownerType is missing ("principalType is null").
+    name = unique("e2e_owner")
+    client.create_database(Database(name=name, parameters={}, ownerName="spark"))
+    db = client.get_database(name)
+    assert (db.ownerName, db.ownerType) == ("spark", PrincipalType.USER)
+    bare = unique("e2e_noowner")
+    client.create_database(Database(name=bare, parameters={}))
+    assert client.get_database(bare).ownerType == PrincipalType.USER
+    req = unique("e2e_req_owner")
+    client.create_database_req(CreateDatabaseRequest(databaseName=req, ownerName="spark"))
+    assert client.get_database(req).ownerType == PrincipalType.USER

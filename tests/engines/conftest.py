@@ -49,6 +49,14 @@ def spark(metastore, minio):
     return components.Spark(metastore, minio)
 
 
+@pytest.fixture(scope="session")
+def trino(metastore, minio):
+    import trino_server
+    t = trino_server.Trino(metastore, minio)
+    yield t
+    t.stop()
+
+
 @pytest.fixture
 def tag(record_property):
     """tag(engine, version, catalog, what, *logs): label this test's row."""

@@ -94,6 +94,28 @@ test_precheck (void **state)
   assert_non_null (strstr (e->message, "NUL"));
 }
 
+/* Regression: json-glib 1.6 leaks 152 bytes parsing a high surrogate
+ * followed by an escape that is not a low one (any REST body could hold
+ * one), and turns lone surrogates into bytes that are not UTF-8. */
+static void
+test_precheck_surrogates (void **state)
+{
+  (void) state;
+  assert_true (pre ("[\"\\ud83d\\ude00\", \"\\u00e9\\u4e2d\\uffff\"]"));  /* a pair, BMP */
+  assert_true (pre ("[\"\\uD83D\\uDE00x\"]"));        /* upper-case hex */
+  assert_false (pre ("[\"\\ud81d\\u15FF\"]"));        /* high, then not low */
+  assert_false (pre ("{\"\\ud83d\\ufd3d\""));           /* the same in a key */
+  assert_false (pre ("[\"\\ud83dx\"]"));                /* high, then text */
+  assert_false (pre ("[\"\\ud83d\"]"));                 /* high at the end */
+  assert_false (pre ("[\"\\ude00\"]"));                 /* a lone low one */
+  assert_false (pre ("[\"\\ud83d\\ud83d\\ude00\"]"));  /* high, high, low */
+  assert_true (pre ("[\"\\\\ud83d\"]"));              /* an escaped backslash, then text */
+  assert_true (pre ("[\"\\u12\"]"));                    /* malformed: left to json-glib */
+  g_autoptr (GError) e = NULL;
+  assert_false (ms_json_precheck ("[\"\\ude00\"]", 10, 8, &e));
+  assert_non_null (strstr (e->message, "surrogate"));
+}
+
 int
 main (void)
 {
@@ -102,6 +124,7 @@ main (void)
     cmocka_unit_test (test_pretty),
     cmocka_unit_test (test_plain_text_unchanged),
     cmocka_unit_test (test_precheck),
+    cmocka_unit_test (test_precheck_surrogates),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
