@@ -283,6 +283,9 @@ class Spark:
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
             "spark.driver.memory": "1g",
+            # test-only: short jobs start in half the CPU with the C1
+            # compiler alone (not a production setting)
+            "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
             "spark.sql.shuffle.partitions": "4",
             "spark.jars": ",".join(jars),
             "spark.sql.catalogImplementation": "hive",

@@ -56,8 +56,6 @@ def catalog_conf(metastore, minio, rest_purge=True):
                 p + ".s3.path-style-access": "true",
                 p + ".client.region": minio.region,
             })
-    # short-lived drivers: C1 compiles enough
-    conf["spark.driver.extraJavaOptions"] = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
     return conf
 
 

@@ -22,8 +22,7 @@ from servers import unique
 CATALOG = "hive (Thrift)"
 WIDE_PARTS = 1000
 WIDE_KEY = 517
-# short jobs: the JIT's C1 tier only (starts faster, uses less CPU)
-CONF = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
+CONF = {}   # components.Spark's base settings are enough
 UDF_CLASS = "org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper"
 
 # partition values with every character Hive escapes in a directory name

@@ -227,27 +227,27 @@ test_data_operations (void **state)
   gboolean made = TRUE;
   g_autofree char *newdir = path_in (d, "outside/new");
   g_autoptr (GError) err = NULL;
-  assert_true (ms_service_data_mkdirs (g, newdir, "table", &made, &err));
+  assert_true (ms_service_data_mkdirs (g, NULL, newdir, "table", &made, &err));
   assert_false (made);
   assert_false (g_file_test (newdir, G_FILE_TEST_EXISTS));
   g_autofree char *inside = g_strdup_printf ("%s/db.db/u", d->wh);
-  assert_true (ms_service_data_mkdirs (g, inside, "table", &made, &err));
+  assert_true (ms_service_data_mkdirs (g, NULL, inside, "table", &made, &err));
   assert_true (made);
 
   /* move: either end outside refused, nothing moves */
   g_autofree char *t = g_strdup_printf ("%s/db.db/t", d->wh);
   g_autofree char *out_t = g_strdup_printf ("%s/t", out_uri);
   assert_false (ms_service_data_may_move (g, t, out_t, "table"));
-  assert_false (ms_service_data_move (g, t, out_t, "table", &err));
+  assert_false (ms_service_data_move (g, NULL, t, out_t, "table", &err));
   assert_true (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_ALLOWED));
   g_clear_error (&err);
-  assert_false (ms_service_data_move (g, out_uri, inside, "table", &err));
+  assert_false (ms_service_data_move (g, NULL, out_uri, inside, "table", &err));
   g_clear_error (&err);
   assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
   assert_true (g_file_test (keep_file, G_FILE_TEST_EXISTS));
   g_autofree char *t2 = g_strdup_printf ("%s/db2.db/t2", d->wh);
   assert_true (ms_service_data_may_move (g, t, t2, "table"));
-  assert_true (ms_service_data_move (g, t, t2, "table", &err));
+  assert_true (ms_service_data_move (g, NULL, t, t2, "table", &err));
   g_autofree char *moved = path_in (d, "wh/db2.db/t2/part");
   assert_true (g_file_test (moved, G_FILE_TEST_EXISTS));
 
