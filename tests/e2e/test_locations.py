@@ -16,7 +16,9 @@ from test_tables import make_table
 
 
 def test_database_locations(server, client):
-    root = os.path.join(server.tmp, "locs")
+    # inside the warehouse: only there does the server make directories
+    # (storage.allowed_locations)
+    root = os.path.join(server.warehouse_dir, "locs")
     a, b, c, d = (unique("e2e_loc") for _ in range(4))
     client.create_database(Database(name=a, locationUri=root + "/a", parameters={}))
     assert client.get_database(a).locationUri == "file:%s/a" % root
@@ -42,7 +44,9 @@ def test_database_locations(server, client):
 
 
 def test_table_and_partition_locations(server, client):
-    root = os.path.join(server.tmp, "locs")
+    # inside the warehouse: only there does the server make directories
+    # (storage.allowed_locations)
+    root = os.path.join(server.warehouse_dir, "locs")
     db = unique("e2e_loc")
     client.create_database(Database(name=db, parameters={}))
     client.create_table(make_table(db, "plain", location=root + "/plain/"))

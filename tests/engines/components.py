@@ -197,7 +197,7 @@ class Metastore:
         sets = ["admin.port=0", "log.level=info",
                 "s3.endpoint=%s" % minio.endpoint, "s3.path_style=true",
                 "s3.region=%s" % minio.region,
-                "rest.allowed_locations=s3a://warehouse/,s3://warehouse/,file://%s/"
+                "storage.allowed_locations=s3a://warehouse/,s3://warehouse/,file://%s/"
                 % self.local_root] + [x.replace("{local_root}", self.local_root) for x in sets]
         env = {"METASTORE_S3_ACCESS_KEY": minio.access_key,
                "METASTORE_S3_SECRET_KEY": minio.secret_key}

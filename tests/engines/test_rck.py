@@ -68,7 +68,7 @@ def rck_run(pg, minio):
     if Outcome.run is None:
         ms = components.Metastore(
             pg, minio, name="rck", warehouse="file://{local_root}/warehouse",
-            sets=["rest.allowed_locations=file://{local_root}/," + rck.ALLOWED_FIXED])
+            sets=["storage.allowed_locations=file://{local_root}/," + rck.ALLOWED_FIXED])
         try:
             Outcome.run = rck.run(ms)
         finally:
