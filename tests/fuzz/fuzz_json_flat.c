@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "store/json_flat.h"
+#include "core/json_text.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -188,6 +189,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size > 4096)
     return 0;
   const char *text = (const char *) data;
+  /* json-glib never sees what the pre-parse check refuses (the server
+   * refuses it first; json-glib 1.6 leaks on some of it, e.g. unpaired
+   * surrogate escapes): such input only goes through the flat decoders,
+   * for memory errors */
+  if (size > 0 && !ms_json_precheck (text, size, MS_JSON_MAX_DEPTH, NULL))
+    {
+      g_autoptr (GPtrArray) a = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) o = g_ptr_array_new_with_free_func (g_free);
+      (void) ms_json_flat_strings (text, size, a);
+      (void) ms_json_flat_object (text, size, o);
+      return 0;
+    }
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root = NULL;
   if (size > 0 && json_parser_load_from_data (parser, text, (gssize) size, NULL))
