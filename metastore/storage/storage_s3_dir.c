@@ -37,22 +37,14 @@ gboolean
 ms_storage_s3_make_dir (MsStorage *st, const char *uri, GError **error)
 {
   g_auto (MsS3Location) loc = { 0 };
-  g_auto (MsS3Client) c = { 0 };
-  if (!dir_location ("PUT", uri, &loc, error) || !ms_s3_client_open (&c, st, "PUT", uri, error))
+  if (!dir_location ("PUT", uri, &loc, error))
     return FALSE;
-  g_autofree char *marker = g_strconcat (loc.key, "/", NULL);
-  g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, marker, NULL, error);
-  if (url == NULL)
-    return FALSE;
-  MsS3Req r = { "PUT", uri, url, NULL, 0, "application/x-directory", TRUE,
-                MS_S3_MAX_REPLY_BYTES };
-  long status = 0;
-  g_autoptr (GByteArray) reply = NULL;
-  if (!ms_s3_perform (&c, &r, &status, &reply, error))
-    return FALSE;
-  if (status == 200 || status == 201 || status == 204)
-    return TRUE;
-  return ms_s3_fail_reply (error, MS_ERROR_INTERNAL, "PUT", uri, status, reply);
+  /* the marker: the location with exactly one trailing '/', empty */
+  gsize n = strlen (uri);
+  while (n > 0 && uri[n - 1] == '/')
+    n--;
+  g_autofree char *marker = g_strdup_printf ("%.*s/", (int) n, uri);
+  return ms_storage_s3_put (st, marker, "", 0, error);
 }
 
 gboolean
