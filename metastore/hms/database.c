@@ -5,19 +5,12 @@
  * catalog prefix; the 'default' database of 'hive' cannot be dropped.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "service/database.h"
 #include "core/log.h"
 #include "core/pattern.h"
 #include "storage/storage.h"
 #include "service/data.h"
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
 
 static const char *
 session_user (void)
@@ -37,63 +30,57 @@ create_database (MsHms *hms, MsDatabase *db, GError **error)
   return ms_service_database_create (hms->store, hms->guard, hms->storage, db, session_user (), error);
 }
 
-static gboolean
-h_create_database (Iface *iface, const ThmsDatabase *database, ThmsAlreadyExistsException **o1,
-                   ThmsInvalidObjectException **o2, ThmsMetaException **o3, GError **error)
+/* A database as create_database_req describes it. */
+static MsDatabase *
+database_from_request (const ThmsCreateDatabaseRequest *req)
 {
-  GError *err = NULL;
-  g_autoptr (MsDatabase) db = hms_database_from_thrift (database);
-  if (db->catalog == NULL && database->name && database->name[0] == '@')
-    {
-      /* a prefixed name in Database.name (rare, but Hive accepts it) */
-      g_autofree char *cat = NULL, *name = NULL;
-      if (!hms_parse_db_name (database->name, &cat, &name, &err))
-        return hms_raise (err, error, AEX, o1, IOB, o2, META, o3, G_TYPE_INVALID);
-      g_free (db->name);
-      db->name = g_steal_pointer (&name);
-      db->catalog = g_steal_pointer (&cat);
-    }
-  if (!create_database (HMS (iface), db, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_create_database_req (Iface *iface, const ThmsCreateDatabaseRequest *req,
-                       ThmsAlreadyExistsException **o1, ThmsInvalidObjectException **o2,
-                       ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (MsDatabase) db = ms_database_new ();
+  MsDatabase *db = ms_database_new ();
   db->name = req->databaseName ? g_ascii_strdown (req->databaseName, -1) : NULL;
-  if (req->__isset_description && req->description && *req->description)
-    db->description = g_strdup (req->description);
-  if (req->__isset_locationUri && req->locationUri && *req->locationUri)
-    db->location_uri = g_strdup (req->locationUri);
+  db->description = g_strdup (HMS_OPT (req, description));
+  db->location_uri = g_strdup (HMS_OPT (req, locationUri));
   if (req->__isset_parameters && req->parameters)
     {
       g_hash_table_unref (db->params);
       db->params = ms_params_copy (req->parameters);
     }
-  if (req->__isset_ownerName && req->ownerName && *req->ownerName)
-    db->owner_name = g_strdup (req->ownerName);
+  db->owner_name = g_strdup (HMS_OPT (req, ownerName));
   if (req->__isset_ownerType)
     db->owner_type = (MsPrincipalType) req->ownerType;
-  if (req->__isset_catalogName && req->catalogName && *req->catalogName)
+  if (HMS_OPT (req, catalogName))
     db->catalog = g_ascii_strdown (req->catalogName, -1);
   if (req->__isset_createTime)
     db->create_time = req->createTime;
-  if (req->__isset_managedLocationUri && req->managedLocationUri && *req->managedLocationUri)
-    db->managed_location_uri = g_strdup (req->managedLocationUri);
+  db->managed_location_uri = g_strdup (HMS_OPT (req, managedLocationUri));
   if (req->__isset_type)
     db->type = (MsDatabaseType) req->type;
-  if (req->__isset_dataConnectorName && req->dataConnectorName && *req->dataConnectorName)
-    db->connector_name = g_strdup (req->dataConnectorName);
-  if (req->__isset_remote_dbname && req->remote_dbname && *req->remote_dbname)
-    db->remote_dbname = g_strdup (req->remote_dbname);
-  if (!create_database (HMS (iface), db, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  db->connector_name = g_strdup (HMS_OPT (req, dataConnectorName));
+  db->remote_dbname = g_strdup (HMS_OPT (req, remote_dbname));
+  return db;
+}
+
+/* create_database, create_database_req */
+gboolean
+hms_database_create (HmsCall *call, GError **error)
+{
+  ThmsCreateDatabaseRequest *req = hms_arg_obj (call, "createDatabaseRequest");
+  if (req != NULL)
+    {
+      g_autoptr (MsDatabase) db = database_from_request (req);
+      return create_database (call->hms, db, error);
+    }
+  ThmsDatabase *database = hms_arg_obj (call, "database");
+  g_autoptr (MsDatabase) db = hms_database_from_thrift (database);
+  if (db->catalog == NULL && database->name && database->name[0] == '@')
+    {
+      /* a prefixed name in Database.name (rare, but Hive accepts it) */
+      g_autofree char *cat = NULL, *name = NULL;
+      if (!hms_parse_db_name (database->name, &cat, &name, error))
+        return FALSE;
+      g_free (db->name);
+      db->name = g_steal_pointer (&name);
+      db->catalog = g_steal_pointer (&cat);
+    }
+  return create_database (call->hms, db, error);
 }
 
 static gboolean
@@ -109,34 +96,21 @@ get_database (MsHms *hms, const char *catalog, const char *name, ThmsDatabase *o
   return TRUE;
 }
 
-static gboolean
-h_get_database (Iface *iface, ThmsDatabase **_return, const gchar *name,
-                ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* get_database, get_database_req */
+gboolean
+hms_database_get (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_parse_db_name (name, &cat, &db, &err)
-      || !get_database (HMS (iface), cat, db, *_return, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_database_req (Iface *iface, ThmsDatabase **_return, const ThmsGetDatabaseRequest *req,
-                    ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_parse_db_name (req->__isset_name ? req->name : NULL, &cat, &db, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  if (req->__isset_catalogName && req->catalogName && *req->catalogName)
+  ThmsGetDatabaseRequest *req = hms_arg_obj (call, "request");
+  const char *raw = req ? (req->__isset_name ? req->name : NULL) : hms_arg_str (call, "name");
+  if (!hms_parse_db_name (raw, &cat, &db, error))
+    return FALSE;
+  if (req && HMS_OPT (req, catalogName))
     {
       g_free (cat);
       cat = g_ascii_strdown (req->catalogName, -1);
     }
-  if (!get_database (HMS (iface), cat, db, *_return, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
+  return get_database (call->hms, cat, db, hms_result_obj (call), error);
 }
 
 static gboolean
@@ -156,23 +130,11 @@ list_databases (MsHms *hms, const char *raw_pattern, GPtrArray *out, GError **er
   return TRUE;
 }
 
-static gboolean
-h_get_databases (Iface *iface, GPtrArray **_return, const gchar *pattern, ThmsMetaException **o1,
-                 GError **error)
+/* get_databases, get_all_databases */
+gboolean
+hms_database_list (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!list_databases (HMS (iface), pattern, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_all_databases (Iface *iface, GPtrArray **_return, ThmsMetaException **o1, GError **error)
-{
-  GError *err = NULL;
-  if (!list_databases (HMS (iface), NULL, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  return list_databases (call->hms, hms_arg_str (call, "pattern"), hms_result_obj (call), error);
 }
 
 static gboolean
@@ -199,30 +161,20 @@ alter_database (MsHms *hms, const char *raw_name, const ThmsDatabase *newdb, GEr
   return TRUE;
 }
 
-static gboolean
-h_alter_database (Iface *iface, const gchar *dbname, const ThmsDatabase *db,
-                  ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+/* alter_database, alter_database_req */
+gboolean
+hms_database_alter (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!alter_database (HMS (iface), dbname, db, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_alter_database_req (Iface *iface, const ThmsAlterDatabaseRequest *req, ThmsMetaException **o1,
-                      ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
+  ThmsAlterDatabaseRequest *req = hms_arg_obj (call, "alterDbReq");
+  if (req == NULL)
+    return alter_database (call->hms, hms_arg_str (call, "dbname"), hms_arg_obj (call, "db"), error);
   g_autofree char *raw = NULL;
-  if (req->newDb && req->newDb->__isset_catalogName && req->newDb->catalogName
-      && *req->newDb->catalogName && req->oldDbName && req->oldDbName[0] != '@')
+  if (req->newDb && HMS_OPT (req->newDb, catalogName) && req->oldDbName
+      && req->oldDbName[0] != '@')
     raw = g_strdup_printf ("@%s#%s", req->newDb->catalogName, req->oldDbName);
   else
     raw = g_strdup (req->oldDbName);
-  if (!alter_database (HMS (iface), raw, req->newDb, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  return alter_database (call->hms, raw, req->newDb, error);
 }
 
 /* Delete the data locations of a dropped database and its tables: only
@@ -261,49 +213,23 @@ drop_database (MsHms *hms, const char *catalog, const char *name, gboolean delet
   return TRUE;
 }
 
-static gboolean
-h_drop_database (Iface *iface, const gchar *name, const gboolean deleteData, const gboolean cascade,
-                 ThmsNoSuchObjectException **o1, ThmsInvalidOperationException **o2,
-                 ThmsMetaException **o3, GError **error)
+/* drop_database, drop_database_req */
+gboolean
+hms_database_drop (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_parse_db_name (name, &cat, &db, &err)
-      || !drop_database (HMS (iface), cat, db, deleteData, cascade, FALSE, &err))
-    return hms_raise (err, error, NSO, o1, IOP, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_drop_database_req (Iface *iface, const ThmsDropDatabaseRequest *req,
-                     ThmsNoSuchObjectException **o1, ThmsInvalidOperationException **o2,
-                     ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_parse_db_name (req->name, &cat, &db, &err))
-    return hms_raise (err, error, NSO, o1, IOP, o2, META, o3, G_TYPE_INVALID);
-  if (req->__isset_catalogName && req->catalogName && *req->catalogName)
+  ThmsDropDatabaseRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return hms_parse_db_name (hms_arg_str (call, "name"), &cat, &db, error)
+           && drop_database (call->hms, cat, db, hms_arg_bool (call, "deleteData"),
+                             hms_arg_bool (call, "cascade"), FALSE, error);
+  if (!hms_parse_db_name (req->name, &cat, &db, error))
+    return FALSE;
+  if (HMS_OPT (req, catalogName))
     {
       g_free (cat);
       cat = g_ascii_strdown (req->catalogName, -1);
     }
-  if (!drop_database (HMS (iface), cat, db, req->deleteData, req->cascade, req->ignoreUnknownDb, &err))
-    return hms_raise (err, error, NSO, o1, IOP, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-void
-hms_database_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->create_database = h_create_database;
-  k->create_database_req = h_create_database_req;
-  k->get_database = h_get_database;
-  k->get_database_req = h_get_database_req;
-  k->get_databases = h_get_databases;
-  k->get_all_databases = h_get_all_databases;
-  k->alter_database = h_alter_database;
-  k->alter_database_req = h_alter_database_req;
-  k->drop_database = h_drop_database;
-  k->drop_database_req = h_drop_database_req;
+  return drop_database (call->hms, cat, db, req->deleteData, req->cascade, req->ignoreUnknownDb,
+                        error);
 }

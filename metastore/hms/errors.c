@@ -1,77 +1,62 @@
 /*
- * errors.c: the one place where model errors (MS_ERROR codes) become HMS
- * exceptions. Each method declares which exceptions it may throw; we pick
- * the best fitting declared one for the code: in a handler (hms_raise,
- * which lists them), or for a call refused before its handler ran
- * (hms_reply_refused_args, which finds them in the method's generated
- * result struct).
+ * errors.c: the HMS door's error table, the one place where model errors
+ * (MS_ERROR codes) become HMS exceptions. Each method declares which
+ * exceptions it may throw (its row of the method table, method.h); the
+ * best fitting declared one answers the code: for a failed call (hms_fail)
+ * and for a call refused before it ran (hms_reply_refused_args).
  */
 #include "hms/internal.h"
+#include "hms/method.h"
 #include "core/log.h"
 #include <stdarg.h>
 #include <string.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
-/* Preferred exception types per code, best first. */
+/* The HMS error table: for each model error code, the exceptions that
+ * answer it, best first. A method answers with the first of these it
+ * declares, else MetaException when declared, else a
+ * TApplicationException. Errors of other domains are internal errors. */
+typedef GType (*TypeFn) (void);
+static const struct {
+  int code;
+  TypeFn types[4];
+} error_table[] = {
+  { MS_ERROR_NOT_FOUND, { thms_no_such_object_exception_get_type,
+                          thms_unknown_table_exception_get_type,
+                          thms_unknown_d_b_exception_get_type } },
+  { MS_ERROR_ALREADY_EXISTS, { thms_already_exists_exception_get_type } },
+  { MS_ERROR_INVALID_OBJECT, { thms_invalid_object_exception_get_type,
+                               thms_invalid_input_exception_get_type,
+                               thms_invalid_operation_exception_get_type } },
+  { MS_ERROR_INVALID_OPERATION, { thms_invalid_operation_exception_get_type,
+                                  thms_invalid_object_exception_get_type } },
+  { MS_ERROR_INVALID_INPUT, { thms_invalid_input_exception_get_type,
+                              thms_invalid_object_exception_get_type,
+                              thms_invalid_operation_exception_get_type } },
+  { MS_ERROR_INVALID_ARGUMENT, { thms_invalid_input_exception_get_type,
+                                 thms_invalid_object_exception_get_type,
+                                 thms_invalid_operation_exception_get_type } },
+  { MS_ERROR_CONFIG_SECURITY, { thms_config_val_security_exception_get_type } },
+  { MS_ERROR_NO_SUCH_LOCK, { thms_no_such_lock_exception_get_type } },
+  { MS_ERROR_NO_SUCH_TXN, { thms_no_such_txn_exception_get_type } },
+  { MS_ERROR_TXN_OPEN, { thms_txn_open_exception_get_type } },
+  /* text refused by the guarded reader: create and alter shaped calls
+   * declare InvalidObjectException */
+  { MS_ERROR_INVALID_TEXT, { thms_invalid_object_exception_get_type } },
+};
+
+/* Preferred exception types for 'code', best first, MetaException last. */
 static void
 preferred (int code, GType out[5])
 {
-  GType meta = THMS_TYPE_META_EXCEPTION;
-  out[0] = out[1] = out[2] = out[3] = out[4] = G_TYPE_INVALID;
-  switch (code)
-    {
-    case MS_ERROR_NOT_FOUND:
-      out[0] = THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION;
-      out[1] = THMS_TYPE_UNKNOWN_TABLE_EXCEPTION;
-      out[2] = THMS_TYPE_UNKNOWN_D_B_EXCEPTION;
-      out[3] = meta;
-      break;
-    case MS_ERROR_ALREADY_EXISTS:
-      out[0] = THMS_TYPE_ALREADY_EXISTS_EXCEPTION;
-      out[1] = meta;
-      break;
-    case MS_ERROR_INVALID_OBJECT:
-      out[0] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
-      out[1] = THMS_TYPE_INVALID_INPUT_EXCEPTION;
-      out[2] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
-      out[3] = meta;
-      break;
-    case MS_ERROR_INVALID_OPERATION:
-      out[0] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
-      out[1] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
-      out[2] = meta;
-      break;
-    case MS_ERROR_INVALID_INPUT:
-    case MS_ERROR_INVALID_ARGUMENT:
-      out[0] = THMS_TYPE_INVALID_INPUT_EXCEPTION;
-      out[1] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
-      out[2] = THMS_TYPE_INVALID_OPERATION_EXCEPTION;
-      out[3] = meta;
-      break;
-    case MS_ERROR_CONFIG_SECURITY:
-      out[0] = THMS_TYPE_CONFIG_VAL_SECURITY_EXCEPTION;
-      out[1] = meta;
-      break;
-    case MS_ERROR_NO_SUCH_LOCK:
-      out[0] = THMS_TYPE_NO_SUCH_LOCK_EXCEPTION;
-      out[1] = meta;
-      break;
-    case MS_ERROR_NO_SUCH_TXN:
-      out[0] = THMS_TYPE_NO_SUCH_TXN_EXCEPTION;
-      out[1] = meta;
-      break;
-    case MS_ERROR_TXN_OPEN:
-      out[0] = THMS_TYPE_TXN_OPEN_EXCEPTION;
-      out[1] = meta;
-      break;
-    case MS_ERROR_INVALID_TEXT:
-      /* create and alter shaped calls declare InvalidObjectException */
-      out[0] = THMS_TYPE_INVALID_OBJECT_EXCEPTION;
-      out[1] = meta;
-      break;
-    default:
-      out[0] = meta;
-    }
+  for (int i = 0; i < 5; i++)
+    out[i] = G_TYPE_INVALID;
+  int n = 0;
+  for (gsize e = 0; e < G_N_ELEMENTS (error_table); e++)
+    if (error_table[e].code == code)
+      for (int t = 0; t < 4 && error_table[e].types[t] != NULL; t++)
+        out[n++] = error_table[e].types[t] ();
+  out[n] = THMS_TYPE_META_EXCEPTION;
 }
 
 /* The exception class for the metrics: the generated type's name
@@ -108,6 +93,45 @@ choose (int code, const GType *types, int n)
   return -1;
 }
 
+/* Log a failed call; its code, other domains counting as internal. */
+static int
+log_failure (const GError *err)
+{
+  int code = err->domain == MS_ERROR ? err->code : MS_ERROR_INTERNAL;
+  if (code == MS_ERROR_INTERNAL || code == MS_ERROR_UNAVAILABLE)
+    ms_warn ("call failed: %s", err->message);
+  else
+    ms_debug ("call answered with %s: %s", ms_error_code_name (code), err->message);
+  return code;
+}
+
+int
+hms_method_choose (const HmsMethod *m, const GError *err)
+{
+  int code = log_failure (err);
+  GType types[16];
+  guint n = MIN (m->n_throws, G_N_ELEMENTS (types));
+  for (guint i = 0; i < n; i++)
+    types[i] = m->throws[i].type ();
+  int i = choose (code, types, (int) n);
+  if (i >= 0)
+    note (types[i]);
+  else
+    ms_hms_note_exception ("TApplicationException");
+  return i;
+}
+
+gboolean
+hms_fail (const HmsMethod *m, GObject *result, const GError *err)
+{
+  int i = hms_method_choose (m, err);
+  if (i < 0)
+    return FALSE;
+  g_autoptr (GObject) x = g_object_new (m->throws[i].type (), "message", err->message, NULL);
+  g_object_set (result, m->throws[i].field, x, NULL);
+  return TRUE;
+}
+
 gboolean
 hms_raise (GError *err, GError **error, ...)
 {
@@ -130,12 +154,7 @@ hms_raise (GError *err, GError **error, ...)
     }
   va_end (ap);
 
-  int code = err->domain == MS_ERROR ? err->code : MS_ERROR_INTERNAL;
-  if (code == MS_ERROR_INTERNAL || code == MS_ERROR_UNAVAILABLE)
-    ms_warn ("call failed: %s", err->message);
-  else
-    ms_debug ("call answered with %s: %s", ms_error_code_name (code), err->message);
-
+  int code = log_failure (err);
   int i = choose (code, types, n);
   if (i >= 0)
     {
@@ -156,31 +175,8 @@ hms_raise (GError *err, GError **error, ...)
 GType
 hms_result_type (const char *method)
 {
-  /* the c_glib generator's names: "get_table_req" ->
-   * ThmsThriftHiveMetastoreGetTableReqResultType, "getMetaConf" ->
-   * ThmsThriftHiveMetastoreGetMetaConfResultType; fb303's methods belong
-   * to ThmsFacebookService */
-  g_autoptr (GString) camel = g_string_new (NULL);
-  gboolean up = TRUE;
-  for (const char *c = method; *c; c++)
-    {
-      if (*c == '_')
-        up = TRUE;
-      else
-        {
-          g_string_append_c (camel, up ? g_ascii_toupper (*c) : *c);
-          up = FALSE;
-        }
-    }
-  static const char *const services[] = { "ThmsThriftHiveMetastore", "ThmsFacebookService" };
-  for (gsize s = 0; s < G_N_ELEMENTS (services); s++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s%sResultType", services[s], camel->str);
-      GType t = g_type_from_name (name);
-      if (t != G_TYPE_INVALID)
-        return t;
-    }
-  return G_TYPE_INVALID;
+  const HmsMethod *m = hms_method_find (method);
+  return m && m->result_type ? m->result_type () : G_TYPE_INVALID;
 }
 
 static gboolean
@@ -201,39 +197,25 @@ gboolean
 hms_reply_refused_args (ThriftProtocol *p, const char *method, gint32 seqid, gboolean known,
                         GError *err, GError **error)
 {
-  g_autoptr (GError) owned = err;
+  /* the guarded reader's refusal counts as MS_ERROR_INVALID_TEXT */
+  g_autoptr (GError) owned = err->domain == MS_ERROR
+                                 ? err
+                                 : g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_TEXT, err->message);
+  if (owned != err)
+    g_error_free (g_steal_pointer (&err));
+  err = owned;
   thrift_transport_read_end (p->transport, NULL);
-  int code = err->domain == MS_ERROR ? err->code : MS_ERROR_INVALID_TEXT;
   ms_debug ("%s refused before it ran: %s", method, err->message);
   if (!known)
     return reply_app_exception (p, method, seqid, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD,
                                 err->message, error);
-  GType rtype = hms_result_type (method);
-  if (rtype == G_TYPE_INVALID)
+  const HmsMethod *m = hms_method_find (method);
+  if (m == NULL || m->result_type == NULL)
     return TRUE;   /* a oneway call: nothing is answered */
-
-  /* the declared exceptions are the result struct's fields but "success" */
-  g_autoptr (GObject) result = g_object_new (rtype, NULL);
-  guint n_props = 0;
-  g_autofree GParamSpec **props = g_object_class_list_properties (G_OBJECT_GET_CLASS (result),
-                                                                  &n_props);
-  GType types[16];
-  const char *names[16];
-  int n = 0;
-  for (guint i = 0; i < n_props && n < 16; i++)
-    if (G_IS_PARAM_SPEC_OBJECT (props[i]) && !g_str_equal (props[i]->name, "success")
-        && g_type_is_a (props[i]->value_type, THRIFT_TYPE_STRUCT))
-      {
-        types[n] = props[i]->value_type;
-        names[n++] = props[i]->name;
-      }
-  int i = choose (code, types, n);
-  if (i < 0)
+  g_autoptr (GObject) result = g_object_new (m->result_type (), NULL);
+  if (!hms_fail (m, result, err))
     return reply_app_exception (p, method, seqid, THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR,
                                 err->message, error);
-  g_autoptr (GObject) x = g_object_new (types[i], "message", err->message, NULL);
-  g_object_set (result, names[i], x, NULL);
-  note (types[i]);
   return thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error) >= 0
          && thrift_struct_write (THRIFT_STRUCT (result), p, error) >= 0
          && thrift_protocol_write_message_end (p, error) >= 0

@@ -20,6 +20,11 @@ struct _MsHmsHandler {
 
 #define HMS(iface) (MS_HMS_HANDLER (iface)->hms)
 
+/* An optional text field of a generated struct: its value when set and
+ * not empty, else NULL. */
+#define HMS_OPT(obj, field)                                                                        \
+  ((obj)->__isset_##field && (obj)->field != NULL && *(obj)->field != '\0' ? (obj)->field : NULL)
+
 /* Answer 'err' (consumed) as the first of the method's declared exceptions
  * that fits its code; the variadic list is (GType, gpointer *slot) pairs
  * ending with G_TYPE_INVALID. Falls back to MetaException when declared,
@@ -146,7 +151,6 @@ gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, cons
                                       gint32 seqid, gboolean *handled, GError **error);
 
 /* the family files' vfunc installers (called from handler.c) */
-void hms_database_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
