@@ -1,7 +1,8 @@
 /*
- * stats.c: the HMS column statistics methods: update (table, partition,
- * their Hive 4 _req forms and set_aggr_stats_for with or without merge),
- * get (one column, get_table_statistics_req, get_partitions_statistics_req,
+ * stats.c: the HMS column statistics methods, served through the method
+ * table (hms/methods.list): update (table, partition, their Hive 4 _req
+ * forms and set_aggr_stats_for with or without merge), get (one column,
+ * get_table_statistics_req, get_partitions_statistics_req,
  * get_aggr_stats_for) and delete (table, partition).
  *
  * Behaviour follows Apache Hive 4's HMSHandler and ObjectStore: names and
@@ -13,15 +14,9 @@
  * documents. Database names may carry "@cat#"; a catName field wins.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "core/pattern.h"
 #include "core/part_name.h"
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-#define IIN THMS_TYPE_INVALID_INPUT_EXCEPTION
 
 /* ---- names ---- */
 
@@ -61,6 +56,13 @@ static char *
 qualified (const char *cat, const char *db, const char *table)
 {
   return g_strdup_printf ("%s.%s.%s", cat, db, table);
+}
+
+/* A request's engine: "hive" when it names none. */
+static const char *
+engine_or_default (const char *engine)
+{
+  return engine && *engine ? engine : MS_STATS_ENGINE_DEFAULT;
 }
 
 /* The table a partition-level call names, as HMSHandler.getTable answers
@@ -108,6 +110,18 @@ stored_part_name (const MsTable *t, const char *name, GError **error)
                             (const char *const *) vals->pdata, keys->len);
 }
 
+/* Replace the partition name of 's' by its stored form for 't'. */
+static gboolean
+store_part_name (const MsTable *t, MsColumnStatistics *s, GError **error)
+{
+  char *stored = stored_part_name (t, s->part_name, error);
+  if (stored == NULL)
+    return FALSE;
+  g_free (s->part_name);
+  s->part_name = stored;
+  return TRUE;
+}
+
 /* ---- writes ---- */
 
 /* A request's ColumnStatistics in the model, normalised as Hive's
@@ -134,16 +148,21 @@ stats_from_request (const ThmsColumnStatistics *in, GError **error)
   return g_steal_pointer (&s);
 }
 
+/* Write the one statistics entry 's' (its own table) without merging. */
+static gboolean
+write_one (MsHms *hms, MsColumnStatistics *s, gboolean table_level, GError **error)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  g_ptr_array_add (all, s);
+  return ms_store_stats_write (hms->store, s->catalog, s->db_name, s->table_name, table_level, all,
+                               FALSE, NULL, error);
+}
+
 static gboolean
 update_table (MsHms *hms, const ThmsColumnStatistics *in, GError **error)
 {
   g_autoptr (MsColumnStatistics) s = stats_from_request (in, error);
-  if (s == NULL)
-    return FALSE;
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-  g_ptr_array_add (all, s);
-  return ms_store_stats_write (hms->store, s->catalog, s->db_name, s->table_name, TRUE, all, FALSE,
-                               NULL, error);
+  return s != NULL && write_one (hms, s, TRUE, error);
 }
 
 static gboolean
@@ -157,44 +176,7 @@ update_partition (MsHms *hms, const ThmsColumnStatistics *in, GError **error)
   if (s->part_name != NULL && form == NULL)
     return FALSE;
   g_autoptr (MsTable) t = table_for_partitions (hms, s->catalog, s->db_name, s->table_name, error);
-  if (t == NULL)
-    return FALSE;
-  char *stored = stored_part_name (t, s->part_name, error);
-  if (stored == NULL)
-    return FALSE;
-  g_free (s->part_name);
-  s->part_name = stored;
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-  g_ptr_array_add (all, s);
-  return ms_store_stats_write (hms->store, s->catalog, s->db_name, s->table_name, FALSE, all, FALSE,
-                               NULL, error);
-}
-
-#define UPDATE_RAISE(err) \
-  hms_raise (err, error, NSO, o1, IOB, o2, IIN, o4, META, o3, G_TYPE_INVALID)
-
-static gboolean
-h_update_table (Iface *iface, gboolean *_return, const ThmsColumnStatistics *stats_obj,
-                ThmsNoSuchObjectException **o1, ThmsInvalidObjectException **o2,
-                ThmsMetaException **o3, ThmsInvalidInputException **o4, GError **error)
-{
-  GError *err = NULL;
-  if (!update_table (HMS (iface), stats_obj, &err))
-    return UPDATE_RAISE (err);
-  *_return = TRUE;
-  return TRUE;
-}
-
-static gboolean
-h_update_partition (Iface *iface, gboolean *_return, const ThmsColumnStatistics *stats_obj,
-                    ThmsNoSuchObjectException **o1, ThmsInvalidObjectException **o2,
-                    ThmsMetaException **o3, ThmsInvalidInputException **o4, GError **error)
-{
-  GError *err = NULL;
-  if (!update_partition (HMS (iface), stats_obj, &err))
-    return UPDATE_RAISE (err);
-  *_return = TRUE;
-  return TRUE;
+  return t != NULL && store_part_name (t, s, error) && write_one (hms, s, FALSE, error);
 }
 
 /* The Hive 4 _req forms take exactly one ColumnStatistics and no merge. */
@@ -214,32 +196,39 @@ single_stats (const ThmsSetPartitionsStatsRequest *req, GError **error)
   return g_ptr_array_index (req->colStats, 0);
 }
 
+typedef gboolean (*UpdateFn) (MsHms *hms, const ThmsColumnStatistics *in, GError **error);
+
+/* Serve an update of one ColumnStatistics: 'stats_obj', or the single one
+ * of a _req form's 'req'; the answer is TRUE, as a bool or in a
+ * SetPartitionsStatsResponse. */
 static gboolean
-h_update_table_req (Iface *iface, ThmsSetPartitionsStatsResponse **_return,
-                    const ThmsSetPartitionsStatsRequest *req, ThmsNoSuchObjectException **o1,
-                    ThmsInvalidObjectException **o2, ThmsMetaException **o3,
-                    ThmsInvalidInputException **o4, GError **error)
+serve_update (HmsCall *call, UpdateFn update, GError **error)
 {
-  GError *err = NULL;
-  const ThmsColumnStatistics *cs = single_stats (req, &err);
-  if (cs == NULL || !update_table (HMS (iface), cs, &err))
-    return UPDATE_RAISE (err);
-  (*_return)->result = TRUE;
+  const ThmsSetPartitionsStatsRequest *req = hms_arg_obj (call, "req");
+  const ThmsColumnStatistics *cs = hms_arg_obj (call, "stats_obj");
+  if (req != NULL && (cs = single_stats (req, error)) == NULL)
+    return FALSE;
+  if (!update (call->hms, cs, error))
+    return FALSE;
+  if (req != NULL)
+    ((ThmsSetPartitionsStatsResponse *) hms_result_obj (call))->result = TRUE;
+  else
+    hms_result_set_bool (call, TRUE);
   return TRUE;
 }
 
-static gboolean
-h_update_partition_req (Iface *iface, ThmsSetPartitionsStatsResponse **_return,
-                        const ThmsSetPartitionsStatsRequest *req, ThmsNoSuchObjectException **o1,
-                        ThmsInvalidObjectException **o2, ThmsMetaException **o3,
-                        ThmsInvalidInputException **o4, GError **error)
+/* update_table_column_statistics, update_table_column_statistics_req */
+gboolean
+hms_stats_update_table (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  const ThmsColumnStatistics *cs = single_stats (req, &err);
-  if (cs == NULL || !update_partition (HMS (iface), cs, &err))
-    return UPDATE_RAISE (err);
-  (*_return)->result = TRUE;
-  return TRUE;
+  return serve_update (call, update_table, error);
+}
+
+/* update_partition_column_statistics, update_partition_column_statistics_req */
+gboolean
+hms_stats_update_partition (HmsCall *call, GError **error)
+{
+  return serve_update (call, update_partition, error);
 }
 
 /* Merge 'older' into 'newer' as Hive's MetaStoreServerUtils.mergeColStats:
@@ -260,6 +249,89 @@ merge_entries (MsColumnStatistics *newer, const MsColumnStatistics *older)
     }
 }
 
+/* Add 's' (consumed) to 'entries': an entry already naming its partition
+ * is merged into it, the later with the earlier, and replaced by it. */
+static void
+add_entry (GPtrArray *entries, MsColumnStatistics *s)
+{
+  for (guint j = 0; j < entries->len; j++)
+    {
+      MsColumnStatistics *e = g_ptr_array_index (entries, j);
+      if (g_str_equal (e->part_name, s->part_name))
+        {
+          merge_entries (s, e);
+          g_ptr_array_index (entries, j) = s;
+          ms_column_statistics_free (e);
+          return;
+        }
+    }
+  g_ptr_array_add (entries, s);
+}
+
+/* The table set_aggr_stats_for writes partition statistics to. With merge
+ * Hive reads the stored statistics first: a missing table is
+ * NoSuchObjectException there, InvalidObjectException otherwise. */
+static MsTable *
+table_for_aggr (MsHms *hms, const MsColumnStatistics *head, gboolean merge, GError **error)
+{
+  if (!merge)
+    return table_for_partitions (hms, head->catalog, head->db_name, head->table_name, error);
+  g_autoptr (GError) local = NULL;
+  MsTable *t = ms_store_table_get (hms->store, head->catalog, head->db_name, head->table_name,
+                                   &local);
+  if (t != NULL)
+    return t;
+  if (!g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  g_autofree char *q = qualified (head->catalog, head->db_name, head->table_name);
+  ms_fail (error, MS_ERROR_NOT_FOUND, "Specified catalog.database.table does not exist : %s", q);
+  return NULL;
+}
+
+/* Point 's' at the table 't' (every entry is written to the first one's
+ * table) and at its stored partition name. */
+static gboolean
+retarget (const MsTable *t, MsColumnStatistics *s, GError **error)
+{
+  if (!store_part_name (t, s, error))
+    return FALSE;
+  g_free (s->catalog);
+  g_free (s->db_name);
+  g_free (s->table_name);
+  s->catalog = g_strdup (t->catalog);
+  s->db_name = g_strdup (t->db_name);
+  s->table_name = g_strdup (t->name);
+  return TRUE;
+}
+
+/* set_aggr_stats_for at partition level: 'head' (consumed) is the first
+ * entry of 'req', already read. */
+static gboolean
+set_aggr_partitions (MsHms *hms, const ThmsSetPartitionsStatsRequest *req,
+                     MsColumnStatistics *head, gboolean merge, const char *engine, GError **error)
+{
+  g_autoptr (MsColumnStatistics) first = head;
+  g_autoptr (MsTable) t = table_for_aggr (hms, first, merge, error);
+  if (t == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
+  for (guint i = 0; i < req->colStats->len; i++)
+    {
+      const ThmsColumnStatistics *in = g_ptr_array_index (req->colStats, i);
+      g_autoptr (MsColumnStatistics) s = i == 0 ? g_steal_pointer (&first)
+                                                : stats_from_request (in, error);
+      if (s == NULL || !retarget (t, s, error))
+        return FALSE;
+      add_entry (entries, g_steal_pointer (&s));
+    }
+  return ms_store_stats_write (hms->store, t->catalog, t->db_name, t->name, FALSE, entries, merge,
+                               engine, error);
+}
+
 /* set_aggr_stats_for: the first entry decides table or partition level;
  * table level takes exactly one entry; partition entries naming one
  * partition twice are merged first, the later with the earlier. */
@@ -268,249 +340,176 @@ set_aggr_stats (MsHms *hms, const ThmsSetPartitionsStatsRequest *req, GError **e
 {
   if (req->colStats == NULL || req->colStats->len == 0)
     return TRUE;
-  const ThmsColumnStatistics *first = g_ptr_array_index (req->colStats, 0);
   gboolean merge = req->__isset_needMerge && req->needMerge;
-  const char *engine = req->engine && *req->engine ? req->engine : MS_STATS_ENGINE_DEFAULT;
-  g_autoptr (MsColumnStatistics) head = stats_from_request (first, error);
+  const char *engine = engine_or_default (req->engine);
+  g_autoptr (MsColumnStatistics) head = stats_from_request (g_ptr_array_index (req->colStats, 0),
+                                                            error);
   if (head == NULL)
     return FALSE;
-  if (head->is_tbl_level)
-    {
-      if (req->colStats->len != 1)
-        return ms_fail (error, MS_ERROR_NOT_ALLOWED,
-                        "Expecting only 1 ColumnStatistics for table's column stats, but find %u",
-                        req->colStats->len);
-      g_autoptr (GPtrArray) all = g_ptr_array_new ();
-      g_ptr_array_add (all, head);
-      return ms_store_stats_write (hms->store, head->catalog, head->db_name, head->table_name, TRUE,
-                                   all, merge, engine, error);
-    }
-
-  g_autoptr (MsTable) t = NULL;
-  if (merge)
-    {
-      /* Hive reads the stored statistics first: a missing table is
-       * NoSuchObjectException there, InvalidObjectException otherwise */
-      g_autoptr (GError) local = NULL;
-      t = ms_store_table_get (hms->store, head->catalog, head->db_name, head->table_name, &local);
-      if (t == NULL)
-        {
-          if (!g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return FALSE;
-            }
-          g_autofree char *q = qualified (head->catalog, head->db_name, head->table_name);
-          return ms_fail (error, MS_ERROR_NOT_FOUND,
-                          "Specified catalog.database.table does not exist : %s", q);
-        }
-    }
-  else if ((t = table_for_partitions (hms, head->catalog, head->db_name, head->table_name, error))
-           == NULL)
-    return FALSE;
-
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
-  for (guint i = 0; i < req->colStats->len; i++)
-    {
-      MsColumnStatistics *s = i == 0 ? g_steal_pointer (&head)
-                                     : stats_from_request (g_ptr_array_index (req->colStats, i), error);
-      if (s == NULL)
-        return FALSE;
-      char *stored = stored_part_name (t, s->part_name, error);
-      if (stored == NULL)
-        {
-          ms_column_statistics_free (s);
-          return FALSE;
-        }
-      g_free (s->part_name);
-      s->part_name = stored;
-      /* every entry is written to the first one's table */
-      g_free (s->catalog);
-      g_free (s->db_name);
-      g_free (s->table_name);
-      s->catalog = g_strdup (t->catalog);
-      s->db_name = g_strdup (t->db_name);
-      s->table_name = g_strdup (t->name);
-      gboolean combined = FALSE;
-      for (guint j = 0; j < entries->len && !combined; j++)
-        {
-          MsColumnStatistics *e = g_ptr_array_index (entries, j);
-          if (g_str_equal (e->part_name, s->part_name))
-            {
-              merge_entries (s, e);
-              g_ptr_array_index (entries, j) = s;
-              ms_column_statistics_free (e);
-              combined = TRUE;
-            }
-        }
-      if (!combined)
-        g_ptr_array_add (entries, s);
-    }
-  return ms_store_stats_write (hms->store, t->catalog, t->db_name, t->name, FALSE, entries, merge,
-                               engine, error);
+  if (!head->is_tbl_level)
+    return set_aggr_partitions (hms, req, g_steal_pointer (&head), merge, engine, error);
+  if (req->colStats->len != 1)
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "Expecting only 1 ColumnStatistics for table's column stats, but find %u",
+                    req->colStats->len);
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  g_ptr_array_add (all, head);
+  return ms_store_stats_write (hms->store, head->catalog, head->db_name, head->table_name, TRUE,
+                               all, merge, engine, error);
 }
 
-static gboolean
-h_set_aggr_stats_for (Iface *iface, gboolean *_return, const ThmsSetPartitionsStatsRequest *request,
-                      ThmsNoSuchObjectException **o1, ThmsInvalidObjectException **o2,
-                      ThmsMetaException **o3, ThmsInvalidInputException **o4, GError **error)
+/* set_aggr_stats_for */
+gboolean
+hms_stats_set_aggr (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!set_aggr_stats (HMS (iface), request, &err))
-    return UPDATE_RAISE (err);
-  *_return = TRUE;
+  if (!set_aggr_stats (call->hms, hms_arg_obj (call, "request"), error))
+    return FALSE;
+  hms_result_set_bool (call, TRUE);
   return TRUE;
 }
 
 /* ---- reads ---- */
 
-static gboolean
-h_get_table_column_statistics (Iface *iface, ThmsColumnStatistics **_return, const gchar *db_name,
-                               const gchar *tbl_name, const gchar *col_name,
-                               ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                               ThmsInvalidInputException **o3, ThmsInvalidObjectException **o4,
-                               GError **error)
+/* get_table_column_statistics */
+gboolean
+hms_stats_get_table_column (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_autofree char *cat = NULL, *db = NULL;
-  g_autofree char *table = lower (tbl_name), *col = lower (col_name);
-  g_autoptr (MsColumnStatistics) st = NULL;
-  if (hms_resolve_db (db_name, NULL, &cat, &db, &err))
-    st = ms_store_stats_get_table (HMS (iface)->store, cat, db, table, MS_STATS_ENGINE_DEFAULT,
-                                   (const char *const *) &col, 1, &err);
-  if (st != NULL && st->cols->len == 0)
+  g_autofree char *table = lower (hms_arg_str (call, "tbl_name"));
+  g_autofree char *col = lower (hms_arg_str (call, "col_name"));
+  if (!hms_resolve_db (hms_arg_str (call, "db_name"), NULL, &cat, &db, error))
+    return FALSE;
+  g_autoptr (MsColumnStatistics) st
+      = ms_store_stats_get_table (call->hms->store, cat, db, table, MS_STATS_ENGINE_DEFAULT,
+                                  (const char *const *) &col, 1, error);
+  if (st == NULL)
+    return FALSE;
+  if (st->cols->len == 0)
     {
       g_autofree char *q = qualified (cat, db, table);
-      ms_fail (&err, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for table=%s col=%s", q, col);
+      return ms_fail (error, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for table=%s col=%s",
+                      q, col);
     }
-  if (err != NULL)
-    return hms_raise (err, error, NSO, o1, IIN, o3, IOB, o4, META, o2, G_TYPE_INVALID);
-  hms_column_statistics_to_thrift (st, *_return);
+  hms_column_statistics_to_thrift (st, hms_result_obj (call));
   return TRUE;
 }
 
-static gboolean
-h_get_partition_column_statistics (Iface *iface, ThmsColumnStatistics **_return,
-                                   const gchar *db_name, const gchar *tbl_name,
-                                   const gchar *part_name, const gchar *col_name,
-                                   ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                                   ThmsInvalidInputException **o3,
-                                   ThmsInvalidObjectException **o4, GError **error)
+/* get_partition_column_statistics */
+gboolean
+hms_stats_get_partition_column (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_autofree char *cat = NULL, *db = NULL, *part = NULL;
-  g_autofree char *table = lower (tbl_name), *col = lower (col_name);
-  g_autoptr (GPtrArray) found = NULL;
-  if (hms_resolve_db (db_name, NULL, &cat, &db, &err)
-      && (part_name == NULL || (part = ms_part_name_lower_keys (part_name, &err)) != NULL))
-    found = ms_store_stats_get_partitions (HMS (iface)->store, cat, db, table,
-                                           MS_STATS_ENGINE_DEFAULT, (const char *const *) &part,
-                                           part ? 1 : 0, (const char *const *) &col, 1, &err);
-  if (found != NULL && found->len == 0)
+  g_autofree char *table = lower (hms_arg_str (call, "tbl_name"));
+  g_autofree char *col = lower (hms_arg_str (call, "col_name"));
+  const char *part_name = hms_arg_str (call, "part_name");
+  if (!hms_resolve_db (hms_arg_str (call, "db_name"), NULL, &cat, &db, error)
+      || (part_name != NULL && (part = ms_part_name_lower_keys (part_name, error)) == NULL))
+    return FALSE;
+  g_autoptr (GPtrArray) found = ms_store_stats_get_partitions (
+      call->hms->store, cat, db, table, MS_STATS_ENGINE_DEFAULT, (const char *const *) &part,
+      part ? 1 : 0, (const char *const *) &col, 1, error);
+  if (found == NULL)
+    return FALSE;
+  if (found->len == 0)
     {
       g_autofree char *q = qualified (cat, db, table);
-      ms_fail (&err, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for table=%s partition=%s col=%s",
-               q, part ? part : "null", col);
+      return ms_fail (error, MS_ERROR_NOT_FOUND,
+                      "Column stats doesn't exist for table=%s partition=%s col=%s", q,
+                      part ? part : "null", col);
     }
-  if (err != NULL)
-    return hms_raise (err, error, NSO, o1, IIN, o3, IOB, o4, META, o2, G_TYPE_INVALID);
-  hms_column_statistics_to_thrift (g_ptr_array_index (found, 0), *_return);
+  hms_column_statistics_to_thrift (g_ptr_array_index (found, 0), hms_result_obj (call));
   return TRUE;
 }
 
-static gboolean
-h_get_table_statistics_req (Iface *iface, ThmsTableStatsResult **_return,
-                            const ThmsTableStatsRequest *req, ThmsNoSuchObjectException **o1,
-                            ThmsMetaException **o2, GError **error)
+/* get_table_statistics_req */
+gboolean
+hms_stats_get_table (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
+  const ThmsTableStatsRequest *req = hms_arg_obj (call, "request");
   g_autofree char *cat = NULL, *db = NULL;
   g_autofree char *table = lower (req->tblName);
   g_autoptr (GPtrArray) cols = lower_all (req->colNames);
-  const char *engine = req->engine && *req->engine ? req->engine : MS_STATS_ENGINE_DEFAULT;
-  g_autoptr (MsColumnStatistics) st = NULL;
-  if (hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, &err))
-    st = ms_store_stats_get_table (HMS (iface)->store, cat, db, table, engine,
-                                   (const char *const *) cols->pdata, cols->len, &err);
+  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, error))
+    return FALSE;
+  g_autoptr (MsColumnStatistics) st = ms_store_stats_get_table (
+      call->hms->store, cat, db, table, engine_or_default (req->engine),
+      (const char *const *) cols->pdata, cols->len, error);
   if (st == NULL)
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    return FALSE;
+  ThmsTableStatsResult *out = hms_result_obj (call);
   for (guint i = 0; i < st->cols->len; i++)
-    g_ptr_array_add ((*_return)->tableStats, hms_col_stats_to_thrift (g_ptr_array_index (st->cols, i)));
+    g_ptr_array_add (out->tableStats, hms_col_stats_to_thrift (g_ptr_array_index (st->cols, i)));
   return TRUE;
 }
 
 /* The partition statistics a PartitionsStatsRequest names (NULL on error);
- * 'part_names' receives the lower-cased partition names. */
+ * 'part_names' and 'col_names' receive the lower-cased partition and
+ * column names. */
 static GPtrArray *
-partition_stats (MsHms *hms, const ThmsPartitionsStatsRequest *req, char **cat, char **db,
-                 GPtrArray **part_names, GPtrArray **col_names, GError **error)
+partition_stats (MsHms *hms, const ThmsPartitionsStatsRequest *req, GPtrArray **part_names,
+                 GPtrArray **col_names, GError **error)
 {
-  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, cat, db, error))
+  g_autofree char *cat = NULL, *db = NULL;
+  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, error))
     return NULL;
   *col_names = lower_all (req->colNames);
   *part_names = lower_part_names (req->partNames, error);
   if (*part_names == NULL)
     return NULL;
   g_autofree char *table = lower (req->tblName);
-  const char *engine = req->engine && *req->engine ? req->engine : MS_STATS_ENGINE_DEFAULT;
-  return ms_store_stats_get_partitions (hms->store, *cat, *db, table, engine,
+  return ms_store_stats_get_partitions (hms->store, cat, db, table, engine_or_default (req->engine),
                                         (const char *const *) (*part_names)->pdata,
                                         (*part_names)->len,
                                         (const char *const *) (*col_names)->pdata,
                                         (*col_names)->len, error);
 }
 
-static gboolean
-h_get_partitions_statistics_req (Iface *iface, ThmsPartitionsStatsResult **_return,
-                                 const ThmsPartitionsStatsRequest *req,
-                                 ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                                 GError **error)
+/* get_partitions_statistics_req */
+gboolean
+hms_stats_get_partitions (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
+  const ThmsPartitionsStatsRequest *req = hms_arg_obj (call, "request");
   /* Hive answers an empty request before looking at the table */
   if (req->colNames == NULL || req->colNames->len == 0 || req->partNames == NULL
       || req->partNames->len == 0)
     return TRUE;
-  g_autofree char *cat = NULL, *db = NULL;
   g_autoptr (GPtrArray) parts = NULL, cols = NULL;
-  g_autoptr (GPtrArray) found = partition_stats (HMS (iface), req, &cat, &db, &parts, &cols, &err);
+  g_autoptr (GPtrArray) found = partition_stats (call->hms, req, &parts, &cols, error);
   if (found == NULL)
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    return FALSE;
+  ThmsPartitionsStatsResult *out = hms_result_obj (call);
   for (guint i = 0; i < found->len; i++)
     {
       const MsColumnStatistics *st = g_ptr_array_index (found, i);
       GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint k = 0; k < st->cols->len; k++)
         g_ptr_array_add (list, hms_col_stats_to_thrift (g_ptr_array_index (st->cols, k)));
-      g_hash_table_insert ((*_return)->partStats, g_strdup (st->part_name), list);
+      g_hash_table_insert (out->partStats, g_strdup (st->part_name), list);
     }
   return TRUE;
 }
 
-static gboolean
-h_get_aggr_stats_for (Iface *iface, ThmsAggrStats **_return, const ThmsPartitionsStatsRequest *req,
-                      ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* get_aggr_stats_for */
+gboolean
+hms_stats_get_aggr (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autofree char *cat = NULL, *db = NULL;
   g_autoptr (GPtrArray) parts = NULL, cols = NULL;
-  g_autoptr (GPtrArray) found = partition_stats (HMS (iface), req, &cat, &db, &parts, &cols, &err);
+  g_autoptr (GPtrArray) found = partition_stats (call->hms, hms_arg_obj (call, "request"), &parts,
+                                                 &cols, error);
   if (found == NULL)
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+    return FALSE;
   gint64 parts_found = 0;
   g_autoptr (GPtrArray) aggr = ms_stats_aggregate (found, (const char *const *) parts->pdata,
                                                    parts->len, (const char *const *) cols->pdata,
                                                    cols->len, &parts_found);
+  ThmsAggrStats *out = hms_result_obj (call);
   for (guint i = 0; i < aggr->len; i++)
-    g_ptr_array_add ((*_return)->colStats, hms_col_stats_to_thrift (g_ptr_array_index (aggr, i)));
-  (*_return)->partsFound = parts_found;
+    g_ptr_array_add (out->colStats, hms_col_stats_to_thrift (g_ptr_array_index (aggr, i)));
+  out->partsFound = parts_found;
   return TRUE;
 }
 
 /* ---- deletes ---- */
-
-#define DELETE_RAISE(err) \
-  hms_raise (err, error, NSO, o1, IOB, o3, IIN, o4, META, o2, G_TYPE_INVALID)
 
 /* NULL or "": every engine (Hive 2 and 3 clients send none). */
 static const char *
@@ -519,66 +518,46 @@ engine_or_any (const char *engine)
   return engine && *engine ? engine : NULL;
 }
 
+/* The names a delete's arguments give: the database resolved, the table
+ * and the column lower-cased (column NULL: every column). */
 static gboolean
-h_delete_table_column_statistics (Iface *iface, gboolean *_return, const gchar *db_name,
-                                  const gchar *tbl_name, const gchar *col_name,
-                                  const gchar *engine, ThmsNoSuchObjectException **o1,
-                                  ThmsMetaException **o2, ThmsInvalidObjectException **o3,
-                                  ThmsInvalidInputException **o4, GError **error)
+delete_names (HmsCall *call, char **cat, char **db, char **table, char **col, GError **error)
 {
-  GError *err = NULL;
-  g_autofree char *cat = NULL, *db = NULL;
+  const char *tbl_name = hms_arg_str (call, "tbl_name");
+  const char *col_name = hms_arg_str (call, "col_name");
   if (tbl_name == NULL)
-    return DELETE_RAISE (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_INPUT, "Table name is null."));
-  g_autofree char *table = lower (tbl_name);
-  g_autofree char *col = col_name ? lower (col_name) : NULL;
-  if (!hms_resolve_db (db_name, NULL, &cat, &db, &err)
-      || !ms_store_stats_delete_table (HMS (iface)->store, cat, db, table, col,
-                                       engine_or_any (engine), &err))
-    return DELETE_RAISE (err);
-  *_return = TRUE;
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Table name is null.");
+  *table = lower (tbl_name);
+  *col = col_name ? lower (col_name) : NULL;
+  return hms_resolve_db (hms_arg_str (call, "db_name"), NULL, cat, db, error);
+}
+
+/* delete_table_column_statistics */
+gboolean
+hms_stats_delete_table (HmsCall *call, GError **error)
+{
+  g_autofree char *cat = NULL, *db = NULL, *table = NULL, *col = NULL;
+  if (!delete_names (call, &cat, &db, &table, &col, error)
+      || !ms_store_stats_delete_table (call->hms->store, cat, db, table, col,
+                                       engine_or_any (hms_arg_str (call, "engine")), error))
+    return FALSE;
+  hms_result_set_bool (call, TRUE);
   return TRUE;
 }
 
-static gboolean
-h_delete_partition_column_statistics (Iface *iface, gboolean *_return, const gchar *db_name,
-                                      const gchar *tbl_name, const gchar *part_name,
-                                      const gchar *col_name, const gchar *engine,
-                                      ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                                      ThmsInvalidObjectException **o3,
-                                      ThmsInvalidInputException **o4, GError **error)
+/* delete_partition_column_statistics */
+gboolean
+hms_stats_delete_partition (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autofree char *cat = NULL, *db = NULL;
-  if (tbl_name == NULL)
-    return DELETE_RAISE (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_INPUT, "Table name is null."));
-  g_autofree char *table = lower (tbl_name);
-  g_autofree char *col = col_name ? lower (col_name) : NULL;
-  if (!hms_resolve_db (db_name, NULL, &cat, &db, &err))
-    return DELETE_RAISE (err);
-  g_autoptr (MsTable) t = table_for_partitions (HMS (iface), cat, db, table, &err);
-  g_autofree char *stored = t ? stored_part_name (t, part_name, &err) : NULL;
+  g_autofree char *cat = NULL, *db = NULL, *table = NULL, *col = NULL;
+  if (!delete_names (call, &cat, &db, &table, &col, error))
+    return FALSE;
+  g_autoptr (MsTable) t = table_for_partitions (call->hms, cat, db, table, error);
+  g_autofree char *stored = t ? stored_part_name (t, hms_arg_str (call, "part_name"), error) : NULL;
   if (stored == NULL
-      || !ms_store_stats_delete_partition (HMS (iface)->store, cat, db, table, stored, col,
-                                           engine_or_any (engine), &err))
-    return DELETE_RAISE (err);
-  *_return = TRUE;
+      || !ms_store_stats_delete_partition (call->hms->store, cat, db, table, stored, col,
+                                           engine_or_any (hms_arg_str (call, "engine")), error))
+    return FALSE;
+  hms_result_set_bool (call, TRUE);
   return TRUE;
-}
-
-void
-hms_stats_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->update_table_column_statistics = h_update_table;
-  k->update_partition_column_statistics = h_update_partition;
-  k->update_table_column_statistics_req = h_update_table_req;
-  k->update_partition_column_statistics_req = h_update_partition_req;
-  k->get_table_column_statistics = h_get_table_column_statistics;
-  k->get_partition_column_statistics = h_get_partition_column_statistics;
-  k->get_table_statistics_req = h_get_table_statistics_req;
-  k->get_partitions_statistics_req = h_get_partitions_statistics_req;
-  k->get_aggr_stats_for = h_get_aggr_stats_for;
-  k->set_aggr_stats_for = h_set_aggr_stats_for;
-  k->delete_table_column_statistics = h_delete_table_column_statistics;
-  k->delete_partition_column_statistics = h_delete_partition_column_statistics;
 }
