@@ -27,7 +27,6 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_session_install (k);
   hms_catalog_install (k);
   hms_function_install (k);
-  hms_table_install (k);
   hms_lock_install (k);
   hms_partition_install (k);
   hms_partition_read_install (k);
@@ -136,9 +135,7 @@ dispatch_call (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol,
       return ok;
     }
   gboolean handled = FALSE;
-  gboolean ok = hms_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
-  if (!handled)
-    ok = hms_partition_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
+  gboolean ok = hms_partition_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
   if (handled)
     {
       g_free (fname);

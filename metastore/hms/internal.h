@@ -113,10 +113,6 @@ GPtrArray *hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_ov
 /* Write one Table struct for 't' exactly as the generated writer would for
  * hms_table_to_thrift (t). */
 gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GError **error);
-/* Serve get_table, get_table_req, get_table_objects_by_name(_req) without
- * building Thrift objects; *handled is FALSE for any other method. */
-gboolean hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
-                            gboolean *handled, GError **error);
 
 /* data, local or on S3 (table.c), through the storage guard (service/data.h) */
 /* numFiles / totalSize of the directory at 'location' into 'params' (only
@@ -154,7 +150,6 @@ gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, cons
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);

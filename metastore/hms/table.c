@@ -1,30 +1,24 @@
 /*
- * table.c: the HMS table methods: create (plain, with environment context,
- * _req), get (plain, _req, by names, listing by pattern/type, table meta),
- * fields and schema, alter (plain, with environment context, with cascade,
- * _req, including renames and Iceberg's optimistic commit), truncate and
- * drop. Names are lower-cased; database names may carry "@cat#".
+ * table.c: the HMS table methods, served through the method table
+ * (hms/methods.list) by the family functions hms_table_*: create (plain,
+ * with environment context, _req), listing by pattern/type, table meta and
+ * names by filter, fields and schema, alter (plain, with environment
+ * context, with cascade, _req, including renames and Iceberg's optimistic
+ * commit), truncate and drop; the table lookups the fast path of the hot
+ * reads (table_wire.c: get_table, get_table_objects_by_name and their _req
+ * forms) shares. Names are lower-cased; database names may carry "@cat#".
  *
  * Behaviour follows Apache Hive's HMSHandler / HiveAlterHandler: the same
  * validation, default locations, quick stats on file:// tables, data moves
  * on rename and deletion rules on drop.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "core/hive_types.h"
 #include "core/log.h"
 #include "core/pattern.h"
 #include "storage/storage.h"
 #include "service/data.h"
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
-#define UTE THMS_TYPE_UNKNOWN_TABLE_EXCEPTION
-#define UDB THMS_TYPE_UNKNOWN_D_B_EXCEPTION
 
 #define DDL_TIME "transient_lastDdlTime"
 #define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
@@ -170,43 +164,18 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
   return TRUE;
 }
 
-static gboolean
-h_create_table (Iface *iface, const ThmsTable *tbl, ThmsAlreadyExistsException **o1,
-                ThmsInvalidObjectException **o2, ThmsMetaException **o3,
-                ThmsNoSuchObjectException **o4, GError **error)
+/* create_table, create_table_with_environment_context, create_table_req */
+gboolean
+hms_table_create (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
+  ThmsCreateTableRequest *req = hms_arg_obj (call, "request");
+  const ThmsTable *tbl = req ? req->table : hms_arg_obj (call, "tbl");
+  const ThmsEnvironmentContext *env = req ? (req->__isset_envContext ? req->envContext : NULL)
+                                          : hms_arg_obj (call, "environment_context");
+  if (tbl == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "table cannot be null");
   g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
-  if (!create_table (HMS (iface), t, NULL, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_create_table_env (Iface *iface, const ThmsTable *tbl, const ThmsEnvironmentContext *env,
-                    ThmsAlreadyExistsException **o1, ThmsInvalidObjectException **o2,
-                    ThmsMetaException **o3, ThmsNoSuchObjectException **o4, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
-  if (!create_table (HMS (iface), t, env, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_create_table_req (Iface *iface, const ThmsCreateTableRequest *req,
-                    ThmsAlreadyExistsException **o1, ThmsInvalidObjectException **o2,
-                    ThmsMetaException **o3, ThmsNoSuchObjectException **o4, GError **error)
-{
-  GError *err = NULL;
-  if (req->table == NULL)
-    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_INVALID_OBJECT, "table cannot be null"), error,
-                      IOB, o2, META, o3, G_TYPE_INVALID);
-  g_autoptr (MsTable) t = hms_table_from_thrift (req->table);
-  if (!create_table (HMS (iface), t, req->__isset_envContext ? req->envContext : NULL, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, NSO, o4, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  return create_table (call->hms, t, env, error);
 }
 
 /* ---- read ---- */
@@ -225,31 +194,6 @@ hms_table_lookup (MsHms *hms, const char *raw_db, const char *cat_override, cons
     }
   g_autofree char *lname = g_ascii_strdown (name, -1);
   return ms_store_table_get (hms->store, cat, db, lname, error);
-}
-
-static gboolean
-h_get_table (Iface *iface, ThmsTable **_return, const gchar *dbname, const gchar *tbl_name,
-             ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (MsTable) t = hms_table_lookup (HMS (iface), dbname, NULL, tbl_name, &err);
-  if (t == NULL)
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_table_to_thrift (t, *_return);
-  return TRUE;
-}
-
-static gboolean
-h_get_table_req (Iface *iface, ThmsGetTableResult **_return, const ThmsGetTableRequest *req,
-                 ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (MsTable) t = hms_table_lookup (HMS (iface), req->dbName,
-                                     req->__isset_catName ? req->catName : NULL, req->tblName, &err);
-  if (t == NULL)
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_table_to_thrift (t, (*_return)->table);
-  return TRUE;
 }
 
 /* Tables of one database by names (NULL: all) and pattern, as MsTable*.
@@ -287,49 +231,6 @@ hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_override,
 }
 
 static gboolean
-get_tables_by_names (MsHms *hms, const char *raw_db, const char *cat_override,
-                     const GPtrArray *names, const char *pattern, GPtrArray *out, GError **error)
-{
-  g_autoptr (GPtrArray) tables = hms_tables_lookup (hms, raw_db, cat_override, names, pattern, error);
-  if (tables == NULL)
-    return FALSE;
-  for (guint i = 0; i < tables->len; i++)
-    {
-      ThmsTable *t = g_object_new (THMS_TYPE_TABLE, NULL);
-      hms_table_to_thrift (g_ptr_array_index (tables, i), t);
-      g_ptr_array_add (out, t);
-    }
-  return TRUE;
-}
-
-static gboolean
-h_get_table_objects_by_name (Iface *iface, GPtrArray **_return, const gchar *dbname,
-                             const GPtrArray *tbl_names, GError **error)
-{
-  GError *err = NULL;
-  if (!get_tables_by_names (HMS (iface), dbname, NULL, tbl_names, NULL, *_return, &err))
-    return hms_raise (err, error, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_table_objects_by_name_req (Iface *iface, ThmsGetTablesResult **_return,
-                                 const ThmsGetTablesRequest *req, ThmsMetaException **o1,
-                                 ThmsInvalidOperationException **o2, ThmsUnknownDBException **o3,
-                                 GError **error)
-{
-  GError *err = NULL;
-  const GPtrArray *names = req->__isset_tblNames ? req->tblNames : NULL;
-  const char *pattern = req->__isset_tablesPattern ? req->tablesPattern : NULL;
-  if (names == NULL && pattern == NULL)
-    pattern = "*";
-  if (!get_tables_by_names (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                            names, pattern, (*_return)->tables, &err))
-    return hms_raise (err, error, UDB, o3, IOP, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
 list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *type,
             GPtrArray *out, GError **error)
 {
@@ -347,47 +248,48 @@ list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *typ
   return TRUE;
 }
 
-static gboolean
-h_get_tables (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *pattern,
-              ThmsMetaException **o1, GError **error)
+/* get_tables, get_tables_by_type, get_all_tables */
+gboolean
+hms_table_list (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!list_names (HMS (iface), db_name, pattern, NULL, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  const char *type = hms_arg_str (call, "tableType");
+  return list_names (call->hms, hms_arg_str (call, "db_name"), hms_arg_str (call, "pattern"),
+                     type != NULL && *type != '\0' ? type : NULL, hms_result_obj (call), error);
 }
 
-static gboolean
-h_get_all_tables (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                  ThmsMetaException **o1, GError **error)
+static ThmsTableMeta *
+table_meta_to_thrift (const MsTableMeta *m)
 {
-  GError *err = NULL;
-  if (!list_names (HMS (iface), db_name, NULL, NULL, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  ThmsTableMeta *tm = g_object_new (THMS_TYPE_TABLE_META, NULL);
+  hms_set_string (&tm->dbName, m->db_name);
+  hms_set_string (&tm->tableName, m->name);
+  hms_set_string (&tm->tableType, m->table_type);
+  if (m->comments)
+    {
+      hms_set_string (&tm->comments, m->comments);
+      tm->__isset_comments = TRUE;
+    }
+  hms_set_string (&tm->catName, m->catalog);
+  tm->__isset_catName = TRUE;
+  if (m->owner_name)
+    {
+      hms_set_string (&tm->ownerName, m->owner_name);
+      tm->__isset_ownerName = TRUE;
+      tm->ownerType = m->owner_type ? (ThmsPrincipalType) m->owner_type : THMS_PRINCIPAL_TYPE_USER;
+      tm->__isset_ownerType = TRUE;
+    }
+  return tm;
 }
 
-static gboolean
-h_get_tables_by_type (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                      const gchar *pattern, const gchar *tableType, ThmsMetaException **o1,
-                      GError **error)
+/* get_table_meta */
+gboolean
+hms_table_meta (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  const char *type = (tableType != NULL && *tableType != '\0') ? tableType : NULL;
-  if (!list_names (HMS (iface), db_name, pattern, type, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_table_meta (Iface *iface, GPtrArray **_return, const gchar *db_patterns,
-                  const gchar *tbl_patterns, const GPtrArray *tbl_types, ThmsMetaException **o1,
-                  GError **error)
-{
-  GError *err = NULL;
+  const char *tbl_patterns = hms_arg_str (call, "tbl_patterns");
+  const GPtrArray *tbl_types = hms_arg_obj (call, "tbl_types");
   g_autofree char *cat = NULL, *dbpat = NULL;
-  if (!hms_parse_db_name (db_patterns, &cat, &dbpat, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  if (!hms_parse_db_name (hms_arg_str (call, "db_patterns"), &cat, &dbpat, error))
+    return FALSE;
   if (ms_pattern_matches_nothing (dbpat) || ms_pattern_matches_nothing (tbl_patterns))
     return TRUE;
   g_autofree char *db_regex = ms_pattern_to_regex (dbpat);
@@ -396,69 +298,64 @@ h_get_table_meta (Iface *iface, GPtrArray **_return, const gchar *db_patterns,
   for (guint i = 0; tbl_types != NULL && i < tbl_types->len; i++)
     g_ptr_array_add (types, g_ptr_array_index (tbl_types, i));
   g_autoptr (GPtrArray) metas = ms_store_table_meta (
-      HMS (iface)->store, cat, db_regex, tbl_regex,
-      types->len ? (const char *const *) types->pdata : NULL, types->len, &err);
+      call->hms->store, cat, db_regex, tbl_regex,
+      types->len ? (const char *const *) types->pdata : NULL, types->len, error);
   if (metas == NULL)
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+    return FALSE;
+  GPtrArray *out = hms_result_obj (call);
   for (guint i = 0; i < metas->len; i++)
-    {
-      const MsTableMeta *m = g_ptr_array_index (metas, i);
-      ThmsTableMeta *tm = g_object_new (THMS_TYPE_TABLE_META, NULL);
-      hms_set_string (&tm->dbName, m->db_name);
-      hms_set_string (&tm->tableName, m->name);
-      hms_set_string (&tm->tableType, m->table_type);
-      if (m->comments)
-        {
-          hms_set_string (&tm->comments, m->comments);
-          tm->__isset_comments = TRUE;
-        }
-      hms_set_string (&tm->catName, m->catalog);
-      tm->__isset_catName = TRUE;
-      if (m->owner_name)
-        {
-          hms_set_string (&tm->ownerName, m->owner_name);
-          tm->__isset_ownerName = TRUE;
-          tm->ownerType = m->owner_type ? (ThmsPrincipalType) m->owner_type
-                                        : THMS_PRINCIPAL_TYPE_USER;
-          tm->__isset_ownerType = TRUE;
-        }
-      g_ptr_array_add (*_return, tm);
-    }
+    g_ptr_array_add (out, table_meta_to_thrift (g_ptr_array_index (metas, i)));
   return TRUE;
 }
 
 static gboolean
-h_get_table_names_by_filter (Iface *iface, GPtrArray **_return, const gchar *dbname,
-                             const gchar *filter, const gint16 max_tables, ThmsMetaException **o1,
-                             ThmsInvalidOperationException **o2, ThmsUnknownDBException **o3,
-                             GError **error)
+names_by_filter (MsHms *hms, const char *dbname, const char *filter, int max_tables,
+                 GPtrArray *out, GError **error)
 {
-  GError *err = NULL;
   if (dbname == NULL || *dbname == '\0')
-    return hms_raise (g_error_new_literal (MS_ERROR, MS_ERROR_NOT_FOUND, "DB name is null or empty"),
-                      error, UDB, o3, G_TYPE_INVALID);
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "DB name is null or empty");
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_resolve_db (dbname, NULL, &cat, &db, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+  if (!hms_resolve_db (dbname, NULL, &cat, &db, error))
+    return FALSE;
   /* Hive: a NULL or empty filter matches every table */
   g_autoptr (MsFilterNode) tree = NULL;
   if (filter != NULL && *filter != '\0')
     {
-      tree = ms_filter_parse (filter, &err);
+      tree = ms_filter_parse (filter, error);
       if (tree == NULL)
-        return hms_raise (err, error, META, o1, G_TYPE_INVALID);   /* Hive: MetaException */
+        return FALSE;
     }
-  g_autoptr (GPtrArray) names = ms_store_table_names_by_filter (HMS (iface)->store, cat, db, tree,
-                                                                max_tables, &err);
+  g_autoptr (GPtrArray) names = ms_store_table_names_by_filter (hms->store, cat, db, tree,
+                                                                max_tables, error);
   if (names == NULL)
-    {
-      if (err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_INPUT)
-        return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-      return hms_raise (err, error, UDB, o3, IOP, o2, META, o1, G_TYPE_INVALID);
-    }
+    return FALSE;
   for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (*_return, g_strdup (g_ptr_array_index (names, i)));
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
   return TRUE;
+}
+
+/* Like Hive, get_table_names_by_filter answers a database name or a
+ * filter it cannot read (MS_ERROR_INVALID_INPUT) with MetaException, not
+ * with the InvalidOperationException the HMS error table would choose
+ * among the declared ones: that code becomes MS_ERROR_NOT_ALLOWED. */
+static GError *
+unreadable_as_meta (GError *err)
+{
+  if (err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_INPUT)
+    err->code = MS_ERROR_NOT_ALLOWED;
+  return err;
+}
+
+/* get_table_names_by_filter */
+gboolean
+hms_table_list_by_filter (HmsCall *call, GError **error)
+{
+  GError *err = NULL;
+  if (names_by_filter (call->hms, hms_arg_str (call, "dbname"), hms_arg_str (call, "filter"),
+                       (int) hms_arg_int (call, "max_tables"), hms_result_obj (call), &err))
+    return TRUE;
+  g_propagate_error (error, unreadable_as_meta (err));
+  return FALSE;
 }
 
 /* ---- fields and schema ---- */
@@ -484,70 +381,38 @@ table_fields (MsHms *hms, const char *raw_db, const char *cat_override, const ch
   return TRUE;
 }
 
-#define FIELDS_RAISE(err) hms_raise (err, error, UTE, o2, UDB, o3, META, o1, G_TYPE_INVALID)
-
+/* The columns of the table the arguments of get_fields or get_schema (and
+ * their _with_environment_context forms) name. */
 static gboolean
-h_get_fields (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *table_name,
-              ThmsMetaException **o1, ThmsUnknownTableException **o2, ThmsUnknownDBException **o3,
-              GError **error)
+fields_of_args (HmsCall *call, gboolean with_partition_keys, GError **error)
 {
-  GError *err = NULL;
-  if (!table_fields (HMS (iface), db_name, NULL, table_name, FALSE, *_return, &err))
-    return FIELDS_RAISE (err);
-  return TRUE;
+  return table_fields (call->hms, hms_arg_str (call, "db_name"), NULL,
+                       hms_arg_str (call, "table_name"), with_partition_keys,
+                       hms_result_obj (call), error);
 }
 
-static gboolean
-h_get_fields_env (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                  const gchar *table_name, const ThmsEnvironmentContext *env,
-                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
-                  ThmsUnknownDBException **o3, GError **error)
+/* get_fields, get_fields_with_environment_context, get_fields_req */
+gboolean
+hms_table_fields (HmsCall *call, GError **error)
 {
-  return h_get_fields (iface, _return, db_name, table_name, o1, o2, o3, error);
+  ThmsGetFieldsRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return fields_of_args (call, FALSE, error);
+  ThmsGetFieldsResponse *res = hms_result_obj (call);
+  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                       req->tblName, FALSE, res->fields, error);
 }
 
-static gboolean
-h_get_fields_req (Iface *iface, ThmsGetFieldsResponse **_return, const ThmsGetFieldsRequest *req,
-                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
-                  ThmsUnknownDBException **o3, GError **error)
+/* get_schema, get_schema_with_environment_context, get_schema_req */
+gboolean
+hms_table_schema (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!table_fields (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                     req->tblName, FALSE, (*_return)->fields, &err))
-    return FIELDS_RAISE (err);
-  return TRUE;
-}
-
-static gboolean
-h_get_schema (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *table_name,
-              ThmsMetaException **o1, ThmsUnknownTableException **o2, ThmsUnknownDBException **o3,
-              GError **error)
-{
-  GError *err = NULL;
-  if (!table_fields (HMS (iface), db_name, NULL, table_name, TRUE, *_return, &err))
-    return FIELDS_RAISE (err);
-  return TRUE;
-}
-
-static gboolean
-h_get_schema_env (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                  const gchar *table_name, const ThmsEnvironmentContext *env,
-                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
-                  ThmsUnknownDBException **o3, GError **error)
-{
-  return h_get_schema (iface, _return, db_name, table_name, o1, o2, o3, error);
-}
-
-static gboolean
-h_get_schema_req (Iface *iface, ThmsGetSchemaResponse **_return, const ThmsGetSchemaRequest *req,
-                  ThmsMetaException **o1, ThmsUnknownTableException **o2,
-                  ThmsUnknownDBException **o3, GError **error)
-{
-  GError *err = NULL;
-  if (!table_fields (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                     req->tblName, TRUE, (*_return)->fields, &err))
-    return FIELDS_RAISE (err);
-  return TRUE;
+  ThmsGetSchemaRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return fields_of_args (call, TRUE, error);
+  ThmsGetSchemaResponse *res = hms_result_obj (call);
+  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                       req->tblName, TRUE, res->fields, error);
 }
 
 /* ---- alter ---- */
@@ -772,60 +637,27 @@ alter_args_from_env (AlterArgs *a, const ThmsEnvironmentContext *env)
     }
 }
 
-#define ALTER_RAISE(err) hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID)
-
-static gboolean
-h_alter_table (Iface *iface, const gchar *dbname, const gchar *tbl_name, const ThmsTable *new_tbl,
-               ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+/* alter_table, alter_table_with_environment_context, alter_table_with_cascade,
+ * alter_table_req */
+gboolean
+hms_table_alter (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  AlterArgs a = { 0 };
-  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
-    return ALTER_RAISE (err);
-  return TRUE;
-}
-
-static gboolean
-h_alter_table_env (Iface *iface, const gchar *dbname, const gchar *tbl_name,
-                   const ThmsTable *new_tbl, const ThmsEnvironmentContext *env,
-                   ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  AlterArgs a = { 0 };
-  alter_args_from_env (&a, env);
-  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
-    return ALTER_RAISE (err);
-  return TRUE;
-}
-
-static gboolean
-h_alter_table_cascade (Iface *iface, const gchar *dbname, const gchar *tbl_name,
-                       const ThmsTable *new_tbl, const gboolean cascade,
-                       ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  AlterArgs a = { .cascade = cascade };
-  if (!alter_table (HMS (iface), dbname, NULL, tbl_name, new_tbl, &a, &err))
-    return ALTER_RAISE (err);
-  return TRUE;
-}
-
-static gboolean
-h_alter_table_req (Iface *iface, ThmsAlterTableResponse **_return, const ThmsAlterTableRequest *req,
-                   ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  AlterArgs a = { 0 };
+  ThmsAlterTableRequest *req = hms_arg_obj (call, "req");
+  AlterArgs a = { .cascade = hms_arg_bool (call, "cascade") };
+  if (req == NULL)
+    {
+      alter_args_from_env (&a, hms_arg_obj (call, "environment_context"));
+      return alter_table (call->hms, hms_arg_str (call, "dbname"), NULL,
+                          hms_arg_str (call, "tbl_name"), hms_arg_obj (call, "new_tbl"), &a, error);
+    }
   if (req->__isset_expectedParameterKey && req->__isset_expectedParameterValue)
     {
       a.expected_key = req->expectedParameterKey;
       a.expected_value = req->expectedParameterValue;
     }
   alter_args_from_env (&a, req->__isset_environmentContext ? req->environmentContext : NULL);
-  if (!alter_table (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                    req->tableName, req->table, &a, &err))
-    return ALTER_RAISE (err);
-  return TRUE;
+  return alter_table (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                      req->tableName, req->table, &a, error);
 }
 
 /* ---- drop ---- */
@@ -906,37 +738,18 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   return TRUE;
 }
 
-static gboolean
-h_drop_table (Iface *iface, const gchar *dbname, const gchar *name, const gboolean deleteData,
-              ThmsNoSuchObjectException **o1, ThmsMetaException **o3, GError **error)
+/* drop_table, drop_table_with_environment_context, drop_table_req */
+gboolean
+hms_table_drop (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!drop_table (HMS (iface), dbname, NULL, name, deleteData, NULL, &err))
-    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_drop_table_env (Iface *iface, const gchar *dbname, const gchar *name, const gboolean deleteData,
-                  const ThmsEnvironmentContext *env, ThmsNoSuchObjectException **o1,
-                  ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  if (!drop_table (HMS (iface), dbname, NULL, name, deleteData, env, &err))
-    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_drop_table_req (Iface *iface, const ThmsDropTableRequest *req, ThmsNoSuchObjectException **o1,
-                  ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
+  ThmsDropTableRequest *req = hms_arg_obj (call, "dropTableReq");
+  if (req == NULL)
+    return drop_table (call->hms, hms_arg_str (call, "dbname"), NULL, hms_arg_str (call, "name"),
+                       hms_arg_bool (call, "deleteData"), hms_arg_obj (call, "environment_context"),
+                       error);
   gboolean del = req->__isset_deleteData ? req->deleteData : TRUE;
-  if (!drop_table (HMS (iface), req->dbName, req->__isset_catalogName ? req->catalogName : NULL,
-                   req->tableName, del, req->__isset_envContext ? req->envContext : NULL, &err))
-    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  return drop_table (call->hms, req->dbName, req->__isset_catalogName ? req->catalogName : NULL,
+                     req->tableName, del, req->__isset_envContext ? req->envContext : NULL, error);
 }
 
 /* ---- truncate ---- */
@@ -975,55 +788,14 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
   return ms_store_table_set_params (hms->store, t->id, params, error);
 }
 
-static gboolean
-h_truncate_table (Iface *iface, const gchar *dbName, const gchar *tableName,
-                  const GPtrArray *partNames, ThmsMetaException **o1, GError **error)
+/* truncate_table, truncate_table_req */
+gboolean
+hms_table_truncate (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!truncate_table (HMS (iface), dbName, tableName, partNames, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_truncate_table_req (Iface *iface, ThmsTruncateTableResponse **_return,
-                      const ThmsTruncateTableRequest *req, ThmsMetaException **o1, GError **error)
-{
-  GError *err = NULL;
-  if (!truncate_table (HMS (iface), req->dbName, req->tableName,
-                       req->__isset_partNames ? req->partNames : NULL, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-void
-hms_table_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->create_table = h_create_table;
-  k->create_table_with_environment_context = h_create_table_env;
-  k->create_table_req = h_create_table_req;
-  k->get_table = h_get_table;
-  k->get_table_req = h_get_table_req;
-  k->get_table_objects_by_name = h_get_table_objects_by_name;
-  k->get_table_objects_by_name_req = h_get_table_objects_by_name_req;
-  k->get_tables = h_get_tables;
-  k->get_all_tables = h_get_all_tables;
-  k->get_tables_by_type = h_get_tables_by_type;
-  k->get_table_meta = h_get_table_meta;
-  k->get_table_names_by_filter = h_get_table_names_by_filter;
-  k->get_fields = h_get_fields;
-  k->get_fields_with_environment_context = h_get_fields_env;
-  k->get_fields_req = h_get_fields_req;
-  k->get_schema = h_get_schema;
-  k->get_schema_with_environment_context = h_get_schema_env;
-  k->get_schema_req = h_get_schema_req;
-  k->alter_table = h_alter_table;
-  k->alter_table_with_environment_context = h_alter_table_env;
-  k->alter_table_with_cascade = h_alter_table_cascade;
-  k->alter_table_req = h_alter_table_req;
-  k->drop_table = h_drop_table;
-  k->drop_table_with_environment_context = h_drop_table_env;
-  k->drop_table_req = h_drop_table_req;
-  k->truncate_table = h_truncate_table;
-  k->truncate_table_req = h_truncate_table_req;
+  ThmsTruncateTableRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return truncate_table (call->hms, hms_arg_str (call, "dbName"), hms_arg_str (call, "tableName"),
+                           hms_arg_obj (call, "partNames"), error);
+  return truncate_table (call->hms, req->dbName, req->tableName,
+                         req->__isset_partNames ? req->partNames : NULL, error);
 }

@@ -1,7 +1,9 @@
 /*
- * table_wire.c: the hot table reads (get_table, get_table_req,
- * get_table_objects_by_name and its _req form) answered straight from the
- * model onto the wire.
+ * table_wire.c: the hot table reads, served through the method table as
+ * fast paths ("wire" rows of hms/methods.list): get_table and
+ * get_table_req (hms_table_get), get_table_objects_by_name and its _req
+ * form (hms_table_get_by_names) answered straight from the model onto
+ * the wire.
  *
  * The generated c_glib path builds a GObject per Thrift struct, and a Table
  * drags in some thirty (privileges, statistics, creation metadata, file
@@ -12,12 +14,12 @@
  * presence rules of the generated writers for what hms_table_to_thrift()
  * fills in; tests/unit/test_table_wire.c checks the bytes are identical.
  *
- * Arguments are still read with the generated readers (they are small),
- * and errors are answered as the generated processor would.
+ * The door reads the arguments (they are small) with the generated
+ * readers; a failure before the reply begins is answered by the door with
+ * the declared exception that fits (hms_fail), like any method's.
  */
 #include "hms/wire.h"
-#include "core/log.h"
-#include <thrift/c_glib/thrift_application_exception.h>
+#include "hms_method_table.h"
 
 static void
 table (Wire *w, const MsTable *t)
@@ -59,45 +61,46 @@ hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GError **error
   return wire.ok;
 }
 
-static gboolean
-fast_get_table (MsHms *hms, ThriftProtocol *p, gint32 seqid, gboolean req, GError **error)
+/* Begin the reply to 'call': the message, its result struct and the
+ * success field of 'type'. From here on the call has replied: a failure
+ * is the connection's. */
+static void
+reply_begin (HmsCall *call, Wire *w, ThriftType type)
 {
-  const char *method = req ? "get_table_req" : "get_table";
-  const char *result_name = req ? "get_table_req_result" : "get_table_result";
-  g_autoptr (GObject) args = NULL;
-  const char *db, *name, *cat = NULL;
-  if (req)
-    {
-      args = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_GET_TABLE_REQ_ARGS, NULL);
-      if (!hms_wire_read_args (p, THRIFT_STRUCT (args), error))
-        return FALSE;
-      ThmsGetTableRequest *r = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_REQ_ARGS (args)->req;
-      db = r->dbName;
-      name = r->tblName;
-      cat = r->__isset_catName ? r->catName : NULL;
-    }
+  call->replied = TRUE;
+  W_DO (thrift_protocol_write_message_begin (w->p, call->method->name, T_REPLY, call->seqid,
+                                             w->error));
+  g_autofree char *result = g_strconcat (call->method->name, "_result", NULL);
+  hms_wire_struct_begin (w, result);
+  hms_wire_field_begin (w, "success", type, 0);
+}
+
+/* End the success field, the result struct and the message; flush. */
+static gboolean
+reply_end (Wire *w)
+{
+  hms_wire_field_end (w);
+  hms_wire_struct_end (w);
+  return w->ok && hms_wire_reply_end (w->p, w->error);
+}
+
+/* get_table, get_table_req */
+gboolean
+hms_table_get (HmsCall *call, GError **error)
+{
+  ThmsGetTableRequest *req = hms_arg_obj (call, "req");
+  g_autoptr (MsTable) t = NULL;
+  if (req != NULL)
+    t = hms_table_lookup (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                          req->tblName, error);
   else
-    {
-      args = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_GET_TABLE_ARGS, NULL);
-      if (!hms_wire_read_args (p, THRIFT_STRUCT (args), error))
-        return FALSE;
-      db = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_ARGS (args)->dbname;
-      name = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_ARGS (args)->tbl_name;
-    }
-  g_autoptr (GError) err = NULL;
-  g_autoptr (MsTable) t = hms_table_lookup (hms, db, cat, name, &err);
+    t = hms_table_lookup (call->hms, hms_arg_str (call, "dbname"), NULL,
+                          hms_arg_str (call, "tbl_name"), error);
   if (t == NULL)
-    {
-      hms_wire_log_answer (err);
-      gboolean nso = err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND;
-      return hms_wire_reply_exception (p, method, seqid, result_name, nso ? 2 : 1, nso ? "o2" : "o1",
-                              nso ? "NoSuchObjectException" : "MetaException", err->message, error);
-    }
-  Wire wire = { p, error, TRUE }, *w = &wire;
-  W_DO (thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error));
-  hms_wire_struct_begin (w, result_name);
-  hms_wire_field_begin (w, "success", T_STRUCT, 0);
-  if (req)
+    return FALSE;
+  Wire wire = { call->protocol, error, TRUE }, *w = &wire;
+  reply_begin (call, w, T_STRUCT);
+  if (req != NULL)
     {
       hms_wire_struct_begin (w, "GetTableResult");
       hms_wire_field_begin (w, "table", T_STRUCT, 1);
@@ -107,92 +110,70 @@ fast_get_table (MsHms *hms, ThriftProtocol *p, gint32 seqid, gboolean req, GErro
     }
   else
     table (w, t);
-  hms_wire_field_end (w);
-  hms_wire_struct_end (w);
-  return w->ok && hms_wire_reply_end (p, error);
+  return reply_end (w);
 }
 
-static gboolean
-fast_get_tables (MsHms *hms, ThriftProtocol *p, gint32 seqid, gboolean req, GError **error)
+/* Like Hive, get_table_objects_by_name_req answers UnknownDBException for
+ * an unknown database, InvalidOperationException for an invalid operation
+ * and MetaException for anything else: the codes for which the HMS error
+ * table would choose InvalidOperationException too (invalid input, object
+ * or argument: a database name it cannot read, a refused pattern) become
+ * MS_ERROR_NOT_ALLOWED, answered as MetaException. */
+static GError *
+meta_unless_unknown_db (GError *err)
 {
-  const char *method = req ? "get_table_objects_by_name_req" : "get_table_objects_by_name";
-  const char *result_name = req ? "get_table_objects_by_name_req_result"
-                                : "get_table_objects_by_name_result";
-  g_autoptr (GObject) args = NULL;
-  const char *db, *cat = NULL, *pattern = NULL;
-  const GPtrArray *names;
-  if (req)
-    {
-      args = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_GET_TABLE_OBJECTS_BY_NAME_REQ_ARGS, NULL);
-      if (!hms_wire_read_args (p, THRIFT_STRUCT (args), error))
-        return FALSE;
-      ThmsGetTablesRequest *r = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_OBJECTS_BY_NAME_REQ_ARGS (args)->req;
-      db = r->dbName;
-      cat = r->__isset_catName ? r->catName : NULL;
-      names = r->__isset_tblNames ? r->tblNames : NULL;
-      pattern = r->__isset_tablesPattern ? r->tablesPattern : NULL;
-      if (names == NULL && pattern == NULL)
-        pattern = "*";
-    }
-  else
-    {
-      args = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_GET_TABLE_OBJECTS_BY_NAME_ARGS, NULL);
-      if (!hms_wire_read_args (p, THRIFT_STRUCT (args), error))
-        return FALSE;
-      db = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_OBJECTS_BY_NAME_ARGS (args)->dbname;
-      names = THMS_THRIFT_HIVE_METASTORE_GET_TABLE_OBJECTS_BY_NAME_ARGS (args)->tbl_names;
-    }
-  g_autoptr (GError) err = NULL;
-  g_autoptr (GPtrArray) tables = hms_tables_lookup (hms, db, cat, names, pattern, &err);
+  if (err->domain == MS_ERROR
+      && (err->code == MS_ERROR_INVALID_INPUT || err->code == MS_ERROR_INVALID_OBJECT
+          || err->code == MS_ERROR_INVALID_ARGUMENT))
+    err->code = MS_ERROR_NOT_ALLOWED;
+  return err;
+}
+
+/* The tables (MsTable*) a GetTablesRequest names, or those its pattern
+ * matches ("*" when it gives neither). */
+static GPtrArray *
+tables_of_request (MsHms *hms, const ThmsGetTablesRequest *req, GError **error)
+{
+  const GPtrArray *names = req->__isset_tblNames ? req->tblNames : NULL;
+  const char *pattern = req->__isset_tablesPattern ? req->tablesPattern : NULL;
+  if (names == NULL && pattern == NULL)
+    pattern = "*";
+  GError *err = NULL;
+  GPtrArray *tables = hms_tables_lookup (hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                                         names, pattern, &err);
   if (tables == NULL)
-    {
-      hms_wire_log_answer (err);
-      if (!req)
-        return hms_wire_reply_app_exception (p, method, seqid, err->message, error);
-      gboolean udb = err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND;
-      gboolean iop = err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_OPERATION;
-      return hms_wire_reply_exception (p, method, seqid, result_name, udb ? 3 : iop ? 2 : 1,
-                              udb ? "o3" : iop ? "o2" : "o1",
-                              udb ? "UnknownDBException"
-                                  : iop ? "InvalidOperationException" : "MetaException",
-                              err->message, error);
-    }
-  Wire wire = { p, error, TRUE }, *w = &wire;
-  W_DO (thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error));
-  hms_wire_struct_begin (w, result_name);
-  hms_wire_field_begin (w, "success", req ? T_STRUCT : T_LIST, 0);
-  if (req)
+    g_propagate_error (error, meta_unless_unknown_db (err));
+  return tables;
+}
+
+/* get_table_objects_by_name, get_table_objects_by_name_req */
+gboolean
+hms_table_get_by_names (HmsCall *call, GError **error)
+{
+  ThmsGetTablesRequest *req = hms_arg_obj (call, "req");
+  g_autoptr (GPtrArray) tables = NULL;
+  if (req != NULL)
+    tables = tables_of_request (call->hms, req, error);
+  else
+    tables = hms_tables_lookup (call->hms, hms_arg_str (call, "dbname"), NULL,
+                                hms_arg_obj (call, "tbl_names"), NULL, error);
+  if (tables == NULL)
+    return FALSE;
+  Wire wire = { call->protocol, error, TRUE }, *w = &wire;
+  reply_begin (call, w, req != NULL ? T_STRUCT : T_LIST);
+  if (req != NULL)
     {
       hms_wire_struct_begin (w, "GetTablesResult");
       hms_wire_field_begin (w, "tables", T_LIST, 1);
     }
-  W_DO (thrift_protocol_write_list_begin (p, T_STRUCT, (gint32) tables->len, error));
+  W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) tables->len, error));
   for (guint i = 0; w->ok && i < tables->len; i++)
     table (w, g_ptr_array_index (tables, i));
-  W_DO (thrift_protocol_write_list_end (p, error));
-  if (req)
+  W_DO (thrift_protocol_write_list_end (w->p, error));
+  if (req != NULL)
     {
       hms_wire_field_end (w);
       hms_wire_struct_end (w);
     }
-  hms_wire_field_end (w);
-  hms_wire_struct_end (w);
-  return w->ok && hms_wire_reply_end (p, error);
-}
-
-gboolean
-hms_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname, gint32 seqid,
-                   gboolean *handled, GError **error)
-{
-  *handled = TRUE;
-  if (g_str_equal (fname, "get_table"))
-    return fast_get_table (hms, protocol, seqid, FALSE, error);
-  if (g_str_equal (fname, "get_table_req"))
-    return fast_get_table (hms, protocol, seqid, TRUE, error);
-  if (g_str_equal (fname, "get_table_objects_by_name"))
-    return fast_get_tables (hms, protocol, seqid, FALSE, error);
-  if (g_str_equal (fname, "get_table_objects_by_name_req"))
-    return fast_get_tables (hms, protocol, seqid, TRUE, error);
-  *handled = FALSE;
-  return TRUE;
+  return reply_end (w);
 }
