@@ -30,7 +30,6 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_table_install (k);
   hms_lock_install (k);
   hms_stats_install (k);
-  hms_partition_install (k);
   hms_partition_read_install (k);
 }
 

@@ -157,5 +157,4 @@ void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_stats_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);
