@@ -28,7 +28,6 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_catalog_install (k);
   hms_function_install (k);
   hms_lock_install (k);
-  hms_partition_install (k);
   hms_partition_read_install (k);
 }
 

@@ -151,5 +151,4 @@ void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);

@@ -1,12 +1,15 @@
 /*
  * partition.c: the HMS door for partition changes: add (and append),
- * alter, rename, exchange and drop. It validates against the table's
- * partition keys, decides default locations (<table location>/k1=v1/...,
- * Hive's path escaping), creates and deletes directories on file:// and
- * hands the rows to the store, which applies each call in one
- * transaction.
+ * alter, rename, exchange and drop, served through the method table
+ * (hms/methods.list): hms_partition_add, _add_many, _append, _drop,
+ * _drop_many, _alter, _rename and _exchange, each for all the forms of its
+ * method. It validates against the table's partition keys, decides default
+ * locations (<table location>/k1=v1/..., Hive's path escaping), creates
+ * and deletes directories on file:// and hands the rows to the store,
+ * which applies each call in one transaction.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "store/store.h"
 #include "storage/storage.h"
 #include "service/data.h"
@@ -14,15 +17,6 @@
 #include "core/log.h"
 #include <string.h>
 #include <glib/gstdio.h>
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
-#define IIN THMS_TYPE_INVALID_INPUT_EXCEPTION
 
 #define DDL_TIME "transient_lastDdlTime"
 #define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
@@ -309,30 +303,16 @@ add_one (MsHms *hms, const ThmsPartition *in, const ThmsEnvironmentContext *env,
   return TRUE;
 }
 
-static gboolean
-h_add_partition (Iface *iface, ThmsPartition **_return, const ThmsPartition *new_part,
-                 ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                 ThmsMetaException **o3, GError **error)
+/* add_partition, add_partition_with_environment_context */
+gboolean
+hms_partition_add (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!add_one (HMS (iface), new_part, NULL, *_return, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  return add_one (call->hms, hms_arg_obj (call, "new_part"),
+                  hms_arg_obj (call, "environment_context"), hms_result_obj (call), error);
 }
 
-static gboolean
-h_add_partition_env (Iface *iface, ThmsPartition **_return, const ThmsPartition *new_part,
-                     const ThmsEnvironmentContext *env, ThmsInvalidObjectException **o1,
-                     ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  if (!add_one (HMS (iface), new_part, env, *_return, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-/* add_partitions and add_partitions_req: all partitions of one table,
- * named by the first. */
+/* add_partitions, add_partitions_pspec and add_partitions_req: all
+ * partitions of one table, named by the first. */
 static gboolean
 add_many (MsHms *hms, GPtrArray *parts, const char *raw_db, const char *cat_override,
           const char *table, gboolean if_not_exists, GPtrArray **out, GError **error)
@@ -376,70 +356,75 @@ parts_from_thrift (const GPtrArray *in)
   return out;
 }
 
-static gboolean
-h_add_partitions (Iface *iface, gint32 *_return, const GPtrArray *new_parts,
-                  ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                  ThmsMetaException **o3, GError **error)
+/* The partitions of 'in', a list of Partition, or of PartitionSpec
+ * (add_partitions_pspec). */
+static GPtrArray *
+parts_of_list (GPtrArray *in, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) parts = parts_from_thrift (new_parts);
-  g_autoptr (GPtrArray) added = NULL;
-  if (!add_many (HMS (iface), parts, NULL, NULL, NULL, FALSE, &added, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  *_return = (gint32) added->len;
-  return TRUE;
+  if (in != NULL && in->len > 0 && THMS_IS_PARTITION_SPEC (g_ptr_array_index (in, 0)))
+    return hms_partitions_from_specs (in, error);
+  return parts_from_thrift (in);
 }
 
+/* Hive: each partition of add_partitions_req that names its table must
+ * name the request's. */
 static gboolean
-h_add_partitions_pspec (Iface *iface, gint32 *_return, const GPtrArray *new_parts,
-                        ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                        ThmsMetaException **o3, GError **error)
+check_request_parts (const ThmsAddPartitionsRequest *req, GPtrArray *parts, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) parts = hms_partitions_from_specs ((GPtrArray *) new_parts, &err);
-  g_autoptr (GPtrArray) added = NULL;
-  if (parts == NULL || !add_many (HMS (iface), parts, NULL, NULL, NULL, FALSE, &added, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  *_return = (gint32) added->len;
-  return TRUE;
-}
-
-static gboolean
-h_add_partitions_req (Iface *iface, ThmsAddPartitionsResult **_return,
-                      const ThmsAddPartitionsRequest *req, ThmsInvalidObjectException **o1,
-                      ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (GPtrArray) parts = parts_from_thrift (req->parts);
+  if (parts->len == 0)
+    return TRUE;
+  g_autofree char *rcat = NULL, *rdb = NULL;
+  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &rcat, &rdb,
+                       error))
+    return FALSE;
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
-      g_autofree char *pcat = NULL, *pdb = NULL, *rcat = NULL, *rdb = NULL;
-      /* Hive: every partition must name the request's table */
-      if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &rcat, &rdb,
-                           &err))
-        return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+      g_autofree char *pcat = NULL, *pdb = NULL;
       if (p->db_name == NULL || p->table_name == NULL)
         continue;
       if (!hms_parse_db_name (p->db_name, &pcat, &pdb, NULL) || g_strcmp0 (pdb, rdb) != 0
           || g_ascii_strcasecmp (p->table_name, req->tblName ? req->tblName : "") != 0)
         {
           g_autofree char *d = describe (p);
-          err = g_error_new (MS_ERROR, MS_ERROR_NOT_ALLOWED,
-                             "Partition does not belong to target table %s.%s: %s", rdb,
-                             req->tblName, d);
-          return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+          return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                          "Partition does not belong to target table %s.%s: %s", rdb,
+                          req->tblName, d);
         }
     }
+  return TRUE;
+}
+
+static gboolean
+add_request (MsHms *hms, const ThmsAddPartitionsRequest *req, ThmsAddPartitionsResult *out,
+             GError **error)
+{
+  g_autoptr (GPtrArray) parts = parts_from_thrift (req->parts);
   g_autoptr (GPtrArray) added = NULL;
-  if (!add_many (HMS (iface), parts, req->dbName, req->__isset_catName ? req->catName : NULL,
-                 req->tblName, req->ifNotExists, &added, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
+  if (!check_request_parts (req, parts, error)
+      || !add_many (hms, parts, req->dbName, req->__isset_catName ? req->catName : NULL,
+                    req->tblName, req->ifNotExists, &added, error))
+    return FALSE;
   if (!req->__isset_needResult || req->needResult)
     {
-      hms_partitions_to_thrift (added, (*_return)->partitions);
-      (*_return)->__isset_partitions = TRUE;
+      hms_partitions_to_thrift (added, out->partitions);
+      out->__isset_partitions = TRUE;
     }
+  return TRUE;
+}
+
+/* add_partitions, add_partitions_pspec, add_partitions_req */
+gboolean
+hms_partition_add_many (HmsCall *call, GError **error)
+{
+  ThmsAddPartitionsRequest *req = hms_arg_obj (call, "request");
+  if (req != NULL)
+    return add_request (call->hms, req, hms_result_obj (call), error);
+  g_autoptr (GPtrArray) parts = parts_of_list (hms_arg_obj (call, "new_parts"), error);
+  g_autoptr (GPtrArray) added = NULL;
+  if (parts == NULL || !add_many (call->hms, parts, NULL, NULL, NULL, FALSE, &added, error))
+    return FALSE;
+  hms_result_set_int (call, added->len);
   return TRUE;
 }
 
@@ -488,57 +473,25 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
   return TRUE;
 }
 
-static gboolean
-h_append_partition (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                    const gchar *tbl_name, const GPtrArray *part_vals,
-                    ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                    ThmsMetaException **o3, GError **error)
+/* The part_name argument ("" when unset), NULL for the forms by values. */
+static const char *
+part_name_arg (HmsCall *call)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) vals = strings_of (part_vals);
-  if (!append (HMS (iface), db_name, tbl_name, vals, NULL, NULL, *_return, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  if (!hms_arg_has (call, "part_name"))
+    return NULL;
+  const char *name = hms_arg_str (call, "part_name");
+  return name ? name : "";
 }
 
-static gboolean
-h_append_partition_env (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                        const gchar *tbl_name, const GPtrArray *part_vals,
-                        const ThmsEnvironmentContext *env, ThmsInvalidObjectException **o1,
-                        ThmsAlreadyExistsException **o2, ThmsMetaException **o3, GError **error)
+/* append_partition, append_partition_by_name and their
+ * _with_environment_context forms */
+gboolean
+hms_partition_append (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) vals = strings_of (part_vals);
-  if (!append (HMS (iface), db_name, tbl_name, vals, NULL, env, *_return, &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_append_partition_by_name (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                            const gchar *tbl_name, const gchar *part_name,
-                            ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                            ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  if (!append (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", NULL, *_return,
-               &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_append_partition_by_name_env (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                                const gchar *tbl_name, const gchar *part_name,
-                                const ThmsEnvironmentContext *env,
-                                ThmsInvalidObjectException **o1, ThmsAlreadyExistsException **o2,
-                                ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  if (!append (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", env, *_return,
-               &err))
-    return hms_raise (err, error, IOB, o1, AEX, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  const char *name = part_name_arg (call);
+  g_autoptr (GPtrArray) vals = name ? NULL : strings_of (hms_arg_obj (call, "part_vals"));
+  return append (call->hms, hms_arg_str (call, "db_name"), hms_arg_str (call, "tbl_name"), vals,
+                 name, hms_arg_obj (call, "environment_context"), hms_result_obj (call), error);
 }
 
 /* ---- drop ---- */
@@ -631,52 +584,18 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
   return TRUE;
 }
 
-static gboolean
-h_drop_partition (Iface *iface, gboolean *_return, const gchar *db_name, const gchar *tbl_name,
-                  const GPtrArray *part_vals, const gboolean deleteData,
-                  ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* drop_partition, drop_partition_by_name and their
+ * _with_environment_context forms */
+gboolean
+hms_partition_drop (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) vals = strings_of (part_vals);
-  if (!drop_one (HMS (iface), db_name, tbl_name, vals, NULL, deleteData, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  *_return = TRUE;
+  const char *name = part_name_arg (call);
+  g_autoptr (GPtrArray) vals = name ? NULL : strings_of (hms_arg_obj (call, "part_vals"));
+  if (!drop_one (call->hms, hms_arg_str (call, "db_name"), hms_arg_str (call, "tbl_name"), vals,
+                 name, hms_arg_bool (call, "deleteData"), error))
+    return FALSE;
+  hms_result_set_bool (call, TRUE);
   return TRUE;
-}
-
-static gboolean
-h_drop_partition_env (Iface *iface, gboolean *_return, const gchar *db_name, const gchar *tbl_name,
-                      const GPtrArray *part_vals, const gboolean deleteData,
-                      const ThmsEnvironmentContext *env, ThmsNoSuchObjectException **o1,
-                      ThmsMetaException **o2, GError **error)
-{
-  (void) env;
-  return h_drop_partition (iface, _return, db_name, tbl_name, part_vals, deleteData, o1, o2, error);
-}
-
-static gboolean
-h_drop_partition_by_name (Iface *iface, gboolean *_return, const gchar *db_name,
-                          const gchar *tbl_name, const gchar *part_name, const gboolean deleteData,
-                          ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!drop_one (HMS (iface), db_name, tbl_name, NULL, part_name ? part_name : "", deleteData,
-                 &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  *_return = TRUE;
-  return TRUE;
-}
-
-static gboolean
-h_drop_partition_by_name_env (Iface *iface, gboolean *_return, const gchar *db_name,
-                              const gchar *tbl_name, const gchar *part_name,
-                              const gboolean deleteData, const ThmsEnvironmentContext *env,
-                              ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                              GError **error)
-{
-  (void) env;
-  return h_drop_partition_by_name (iface, _return, db_name, tbl_name, part_name, deleteData, o1,
-                                   o2, error);
 }
 
 /* The OR of the filters carried (as UTF-8 text, our extension: Hive's own
@@ -720,62 +639,67 @@ exprs_filter (const GPtrArray *exprs, GError **error)
   return all;
 }
 
+/* The partitions drop_partitions_req's 'spec' selects, into 'q' (which
+ * borrows the names, and the filter kept in *filter), and how many must
+ * exist (Hive's minCount; none with ifExists). */
 static gboolean
-h_drop_partitions_req (Iface *iface, ThmsDropPartitionsResult **_return,
-                       const ThmsDropPartitionsRequest *req, ThmsNoSuchObjectException **o1,
-                       ThmsMetaException **o2, GError **error)
+drop_selection (const ThmsRequestPartsSpec *spec, gboolean if_exists, MsPartitionQuery *q,
+                MsFilterNode **filter, guint *must, GError **error)
 {
-  GError *err = NULL;
-  MsHms *hms = HMS (iface);
-  g_autofree char *cat = NULL, *db = NULL;
-  g_autoptr (MsTable) t = drop_table_of (hms, req->dbName, req->__isset_catName ? req->catName : NULL,
-                                         req->tblName, &cat, &db, &err);
-  if (t == NULL)
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  gboolean if_exists = !req->__isset_ifExists || req->ifExists;
-  MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .max_parts = -1 };
-  g_autoptr (MsFilterNode) filter = NULL;
-  guint must = 0;
-  ThmsRequestPartsSpec *spec = req->parts;
   if (spec != NULL && spec->__isset_names)
     {
-      q.by_names = TRUE;
-      q.names = (const char *const *) spec->names->pdata;
-      q.n_names = spec->names->len;
+      q->by_names = TRUE;
+      q->names = (const char *const *) spec->names->pdata;
+      q->n_names = spec->names->len;
       g_autoptr (GHashTable) distinct = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i < spec->names->len; i++)
         g_hash_table_add (distinct, g_ptr_array_index (spec->names, i));
-      must = if_exists ? 0 : g_hash_table_size (distinct);
+      *must = if_exists ? 0 : g_hash_table_size (distinct);
+      return TRUE;
     }
-  else if (spec != NULL && spec->__isset_exprs)
+  if (spec != NULL && spec->__isset_exprs)
     {
-      filter = exprs_filter (spec->exprs, &err);
-      if (filter == NULL)
-        return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-      q.filter = filter;
+      *filter = exprs_filter (spec->exprs, error);
+      if (*filter == NULL)
+        return FALSE;
+      q->filter = *filter;
       /* Hive's minCount: one partition per expression, over the request */
-      must = if_exists ? 0 : spec->exprs->len;
+      *must = if_exists ? 0 : spec->exprs->len;
+      return TRUE;
     }
-  else
-    {
-      err = g_error_new (MS_ERROR, MS_ERROR_NOT_ALLOWED, "Partition spec is not set");
-      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-    }
+  return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Partition spec is not set");
+}
+
+/* drop_partitions_req */
+gboolean
+hms_partition_drop_many (HmsCall *call, GError **error)
+{
+  ThmsDropPartitionsRequest *req = hms_arg_obj (call, "req");
+  MsHms *hms = call->hms;
+  g_autofree char *cat = NULL, *db = NULL;
+  g_autoptr (MsTable) t = drop_table_of (hms, req->dbName,
+                                         req->__isset_catName ? req->catName : NULL, req->tblName,
+                                         &cat, &db, error);
+  if (t == NULL)
+    return FALSE;
+  MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .max_parts = -1 };
+  g_autoptr (MsFilterNode) filter = NULL;
+  guint must = 0;
+  if (!drop_selection (req->parts, !req->__isset_ifExists || req->ifExists, &q, &filter, &must,
+                       error))
+    return FALSE;
   g_autoptr (GPtrArray) dropped = (q.by_names && q.n_names == 0)
                                     ? ms_partitions_new ()
-                                    : ms_store_partition_drop (hms->store, &q, must, &err);
+                                    : ms_store_partition_drop (hms->store, &q, must, error);
   if (dropped == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT))
-        err->code = MS_ERROR_NOT_ALLOWED;   /* a bad filter is a MetaException */
-      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-    }
+    return FALSE;
   if (req->__isset_deleteData && req->deleteData)
     delete_parts_data (hms, t, dropped);
   if (!req->__isset_needResult || req->needResult)
     {
-      hms_partitions_to_thrift (dropped, (*_return)->partitions);
-      (*_return)->__isset_partitions = TRUE;
+      ThmsDropPartitionsResult *out = hms_result_obj (call);
+      hms_partitions_to_thrift (dropped, out->partitions);
+      out->__isset_partitions = TRUE;
     }
   ms_info ("dropped %u partition(s) of %s.%s.%s", dropped->len, cat, db, t->name);
   return TRUE;
@@ -830,60 +754,29 @@ alter_parts (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   return TRUE;
 }
 
+/* alter_parts for the one partition 'new_part'. */
 static gboolean
-h_alter_partition (Iface *iface, const gchar *db_name, const gchar *tbl_name,
-                   const ThmsPartition *new_part, ThmsInvalidOperationException **o1,
-                   ThmsMetaException **o2, GError **error)
+alter_one (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+           const ThmsPartition *new_part, GError **error)
 {
-  GError *err = NULL;
   g_autoptr (GPtrArray) one = g_ptr_array_new ();
   g_ptr_array_add (one, (gpointer) new_part);
-  if (!alter_parts (HMS (iface), db_name, NULL, tbl_name, one, &err))
-    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
+  return alter_parts (hms, raw_db, cat_override, table, one, error);
 }
 
-static gboolean
-h_alter_partition_env (Iface *iface, const gchar *db_name, const gchar *tbl_name,
-                       const ThmsPartition *new_part, const ThmsEnvironmentContext *env,
-                       ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+/* alter_partition, alter_partitions, their _with_environment_context
+ * forms, alter_partitions_req */
+gboolean
+hms_partition_alter (HmsCall *call, GError **error)
 {
-  (void) env;
-  return h_alter_partition (iface, db_name, tbl_name, new_part, o1, o2, error);
-}
-
-static gboolean
-h_alter_partitions (Iface *iface, const gchar *db_name, const gchar *tbl_name,
-                    const GPtrArray *new_parts, ThmsInvalidOperationException **o1,
-                    ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!alter_parts (HMS (iface), db_name, NULL, tbl_name, new_parts, &err))
-    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_alter_partitions_env (Iface *iface, const gchar *db_name, const gchar *tbl_name,
-                        const GPtrArray *new_parts, const ThmsEnvironmentContext *env,
-                        ThmsInvalidOperationException **o1, ThmsMetaException **o2,
-                        GError **error)
-{
-  (void) env;
-  return h_alter_partitions (iface, db_name, tbl_name, new_parts, o1, o2, error);
-}
-
-static gboolean
-h_alter_partitions_req (Iface *iface, ThmsAlterPartitionsResponse **_return,
-                        const ThmsAlterPartitionsRequest *req, ThmsInvalidOperationException **o1,
-                        ThmsMetaException **o2, GError **error)
-{
-  (void) _return;
-  GError *err = NULL;
-  if (!alter_parts (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                    req->tableName, req->partitions, &err))
-    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
+  ThmsAlterPartitionsRequest *req = hms_arg_obj (call, "req");
+  if (req != NULL)
+    return alter_parts (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                        req->tableName, req->partitions, error);
+  const char *db = hms_arg_str (call, "db_name"), *table = hms_arg_str (call, "tbl_name");
+  if (hms_arg_has (call, "new_part"))
+    return alter_one (call->hms, db, NULL, table, hms_arg_obj (call, "new_part"), error);
+  return alter_parts (call->hms, db, NULL, table, hms_arg_obj (call, "new_parts"), error);
 }
 
 /* ---- rename ---- */
@@ -893,11 +786,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
              const GPtrArray *part_vals, const ThmsPartition *new_part, GError **error)
 {
   if (part_vals == NULL || part_vals->len == 0)
-    {
-      g_autoptr (GPtrArray) one = g_ptr_array_new ();
-      g_ptr_array_add (one, (gpointer) new_part);
-      return alter_parts (hms, raw_db, cat_override, table, one, error);
-    }
+    return alter_one (hms, raw_db, cat_override, table, new_part, error);
   g_autofree char *cat = NULL, *db = NULL;
   if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
     return FALSE;
@@ -980,28 +869,17 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   return TRUE;
 }
 
-static gboolean
-h_rename_partition (Iface *iface, const gchar *db_name, const gchar *tbl_name,
-                    const GPtrArray *part_vals, const ThmsPartition *new_part,
-                    ThmsInvalidOperationException **o1, ThmsMetaException **o2, GError **error)
+/* rename_partition, rename_partition_req */
+gboolean
+hms_partition_rename (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!rename_part (HMS (iface), db_name, NULL, tbl_name, part_vals, new_part, &err))
-    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_rename_partition_req (Iface *iface, ThmsRenamePartitionResponse **_return,
-                        const ThmsRenamePartitionRequest *req, ThmsInvalidOperationException **o1,
-                        ThmsMetaException **o2, GError **error)
-{
-  (void) _return;
-  GError *err = NULL;
-  if (!rename_part (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL,
-                    req->tableName, req->partVals, req->newPart, &err))
-    return hms_raise (err, error, IOP, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
+  ThmsRenamePartitionRequest *req = hms_arg_obj (call, "req");
+  if (req != NULL)
+    return rename_part (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+                        req->tableName, req->partVals, req->newPart, error);
+  return rename_part (call->hms, hms_arg_str (call, "db_name"), NULL,
+                      hms_arg_str (call, "tbl_name"), hms_arg_obj (call, "part_vals"),
+                      hms_arg_obj (call, "new_part"), error);
 }
 
 /* ---- exchange ---- */
@@ -1090,63 +968,20 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
   return g_steal_pointer (&moved);
 }
 
-static gboolean
-h_exchange_partition (Iface *iface, ThmsPartition **_return, const GHashTable *spec,
-                      const gchar *source_db, const gchar *source_table_name, const gchar *dest_db,
-                      const gchar *dest_table_name, ThmsMetaException **o1,
-                      ThmsNoSuchObjectException **o2, ThmsInvalidObjectException **o3,
-                      ThmsInvalidInputException **o4, GError **error)
+/* exchange_partition (the first partition moved), exchange_partitions */
+gboolean
+hms_partition_exchange (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) moved = exchange (HMS (iface), spec, source_db, source_table_name, dest_db,
-                                          dest_table_name, &err);
+  g_autoptr (GPtrArray) moved = exchange (call->hms, hms_arg_obj (call, "partitionSpecs"),
+                                          hms_arg_str (call, "source_db"),
+                                          hms_arg_str (call, "source_table_name"),
+                                          hms_arg_str (call, "dest_db"),
+                                          hms_arg_str (call, "dest_table_name"), error);
   if (moved == NULL)
-    return hms_raise (err, error, NSO, o2, IOB, o3, IIN, o4, META, o1, G_TYPE_INVALID);
-  if (moved->len > 0)
-    hms_partition_to_thrift (g_ptr_array_index (moved, 0), *_return);
+    return FALSE;
+  if (hms_result_success_type (call) != THMS_TYPE_PARTITION)
+    hms_partitions_to_thrift (moved, hms_result_obj (call));
+  else if (moved->len > 0)
+    hms_partition_to_thrift (g_ptr_array_index (moved, 0), hms_result_obj (call));
   return TRUE;
-}
-
-static gboolean
-h_exchange_partitions (Iface *iface, GPtrArray **_return, const GHashTable *spec,
-                       const gchar *source_db, const gchar *source_table_name,
-                       const gchar *dest_db, const gchar *dest_table_name, ThmsMetaException **o1,
-                       ThmsNoSuchObjectException **o2, ThmsInvalidObjectException **o3,
-                       ThmsInvalidInputException **o4, GError **error)
-{
-  GError *err = NULL;
-  g_autoptr (GPtrArray) moved = exchange (HMS (iface), spec, source_db, source_table_name, dest_db,
-                                          dest_table_name, &err);
-  if (moved == NULL)
-    return hms_raise (err, error, NSO, o2, IOB, o3, IIN, o4, META, o1, G_TYPE_INVALID);
-  hms_partitions_to_thrift (moved, *_return);
-  return TRUE;
-}
-
-void
-hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->add_partition = h_add_partition;
-  k->add_partition_with_environment_context = h_add_partition_env;
-  k->add_partitions = h_add_partitions;
-  k->add_partitions_pspec = h_add_partitions_pspec;
-  k->add_partitions_req = h_add_partitions_req;
-  k->append_partition = h_append_partition;
-  k->append_partition_with_environment_context = h_append_partition_env;
-  k->append_partition_by_name = h_append_partition_by_name;
-  k->append_partition_by_name_with_environment_context = h_append_partition_by_name_env;
-  k->drop_partition = h_drop_partition;
-  k->drop_partition_with_environment_context = h_drop_partition_env;
-  k->drop_partition_by_name = h_drop_partition_by_name;
-  k->drop_partition_by_name_with_environment_context = h_drop_partition_by_name_env;
-  k->drop_partitions_req = h_drop_partitions_req;
-  k->alter_partition = h_alter_partition;
-  k->alter_partition_with_environment_context = h_alter_partition_env;
-  k->alter_partitions = h_alter_partitions;
-  k->alter_partitions_with_environment_context = h_alter_partitions_env;
-  k->alter_partitions_req = h_alter_partitions_req;
-  k->rename_partition = h_rename_partition;
-  k->rename_partition_req = h_rename_partition_req;
-  k->exchange_partition = h_exchange_partition;
-  k->exchange_partitions = h_exchange_partitions;
 }
