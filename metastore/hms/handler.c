@@ -31,7 +31,6 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_lock_install (k);
   hms_stats_install (k);
   hms_partition_install (k);
-  hms_partition_read_install (k);
 }
 
 /* Every method of the IDL has a row in the method table (the build checks
@@ -138,8 +137,6 @@ dispatch_call (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol,
     }
   gboolean handled = FALSE;
   gboolean ok = hms_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
-  if (!handled)
-    ok = hms_partition_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
   if (handled)
     {
       g_free (fname);
