@@ -28,7 +28,6 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   hms_catalog_install (k);
   hms_function_install (k);
   hms_lock_install (k);
-  hms_partition_read_install (k);
 }
 
 /* Every method of the IDL has a row in the method table (the build checks
@@ -130,13 +129,6 @@ dispatch_call (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol,
   if (m != NULL && m->serve != NULL)
     {
       gboolean ok = hms_method_dispatch (hms, m, protocol, seqid, error);
-      g_free (fname);
-      return ok;
-    }
-  gboolean handled = FALSE;
-  gboolean ok = hms_partition_wire_dispatch (hms, protocol, fname, seqid, &handled, error);
-  if (handled)
-    {
       g_free (fname);
       return ok;
     }

@@ -143,12 +143,9 @@ void hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out
  * but for the location (the fast path of listings). */
 gboolean hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p,
                                    const MsStorageDescriptor *shared_sd, GError **error);
-gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname,
-                                      gint32 seqid, gboolean *handled, GError **error);
 
 /* the family files' vfunc installers (called from handler.c) */
 void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);

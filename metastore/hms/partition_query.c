@@ -30,6 +30,18 @@ hms_part_read_init (HmsPartRead *r, const char *raw_db, const char *cat_override
   return TRUE;
 }
 
+gboolean
+hms_part_read_init_args (HmsPartRead *r, HmsCall *call, GError **error)
+{
+  int max_parts = hms_arg_has (call, "max_parts") ? (int) hms_arg_int (call, "max_parts") : -1;
+  if (!hms_part_read_init (r, hms_arg_str (call, "db_name"), NULL, hms_arg_str (call, "tbl_name"),
+                           max_parts, error))
+    return FALSE;
+  if (hms_arg_has (call, "part_vals"))
+    hms_part_read_values (r, hms_arg_obj (call, "part_vals"), TRUE);
+  return TRUE;
+}
+
 void
 hms_part_read_values (HmsPartRead *r, const GPtrArray *values, gboolean partial)
 {
@@ -55,8 +67,6 @@ hms_part_read_names (HmsPartRead *r, const GPtrArray *names)
   r->q.n_names = r->names->len;
 }
 
-/* A filter string (NULL or blank: none); parse errors are MetaExceptions
- * with the position. */
 gboolean
 hms_part_read_filter (HmsPartRead *r, const char *filter, GError **error)
 {
@@ -65,20 +75,7 @@ hms_part_read_filter (HmsPartRead *r, const char *filter, GError **error)
     return TRUE;
   r->filter = ms_filter_parse (filter, error);
   if (r->filter == NULL)
-    {
-      (*error)->code = MS_ERROR_NOT_ALLOWED;
-      return FALSE;
-    }
+    return FALSE;
   r->q.filter = r->filter;
   return TRUE;
 }
-
-/* Store errors of reads: filter problems are MetaExceptions. */
-GError *
-hms_part_meta_filter (GError *err)
-{
-  if (err && err->domain == MS_ERROR && err->code == MS_ERROR_INVALID_INPUT)
-    err->code = MS_ERROR_NOT_ALLOWED;
-  return err;
-}
-

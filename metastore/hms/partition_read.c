@@ -1,20 +1,23 @@
 /*
- * partition_read.c: the HMS door for partition reads: single partitions,
- * listings (all, partial spec, names, filter), counts, names, specs,
- * value tuples and the name <-> values helpers. The hot listings are also
- * served straight onto the wire by partition_wire.c; these handlers are
- * the generated-path forms of the same reads.
+ * partition_read.c: the HMS partition reads the method table serves here
+ * (hms/methods.list): single partitions (get_partition(_req,_with_auth),
+ * get_partition_by_name), specs (get_partitions_pspec,
+ * get_part_specs_by_filter), names (get_partition_names(_ps)(_ps_req)),
+ * reads by expression (get_partitions_by_expr, get_partitions_spec_by_expr,
+ * get_partition_names_req), counts, value tuples and the name <-> values
+ * helpers. The listings of whole partitions are streamed onto the wire by
+ * partition_wire.c.
+ *
+ * Every read declares MetaException and NoSuchObjectException: a missing
+ * database, table or partition (MS_ERROR_NOT_FOUND) is the latter, any
+ * other failure (a bad filter, an empty database name) the former.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "store/store.h"
 #include "core/part_name.h"
 #include "hms/partition_query.h"
 #include <string.h>
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
 
 static gboolean
 list_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
@@ -23,6 +26,30 @@ list_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
   if (parts == NULL)
     return FALSE;
   hms_partitions_to_thrift (parts, out);
+  return TRUE;
+}
+
+static gboolean
+specs_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
+{
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, r->catalog, r->db, r->table, error);
+  if (t == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) parts = ms_store_partition_list (hms->store, &r->q, error);
+  if (parts == NULL)
+    return FALSE;
+  hms_partitions_to_specs (t, parts, out);
+  return TRUE;
+}
+
+static gboolean
+names_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
+{
+  g_autoptr (GPtrArray) names = ms_store_partition_names (hms->store, &r->q, error);
+  if (names == NULL)
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    g_ptr_array_add (out, g_steal_pointer (&names->pdata[i]));
   return TRUE;
 }
 
@@ -43,246 +70,108 @@ get_one (MsHms *hms, const char *raw_db, const char *cat, const char *table,
   return TRUE;
 }
 
-static gboolean
-h_get_partition (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                 const gchar *tbl_name, const GPtrArray *part_vals, ThmsMetaException **o1,
-                 ThmsNoSuchObjectException **o2, GError **error)
+/* get_partition, get_partition_req, get_partition_with_auth */
+gboolean
+hms_partition_read_get (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!get_one (HMS (iface), db_name, NULL, tbl_name, part_vals, *_return, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  ThmsGetPartitionRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return get_one (call->hms, hms_arg_str (call, "db_name"), NULL, hms_arg_str (call, "tbl_name"),
+                    hms_arg_obj (call, "part_vals"), hms_result_obj (call), error);
+  ThmsGetPartitionResponse *res = hms_result_obj (call);
+  return get_one (call->hms, req->dbName, HMS_OPT (req, catName), req->tblName, req->partVals,
+                  res->partition, error);
 }
 
-static gboolean
-h_get_partition_req (Iface *iface, ThmsGetPartitionResponse **_return,
-                     const ThmsGetPartitionRequest *req, ThmsMetaException **o1,
-                     ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!get_one (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                req->partVals, (*_return)->partition, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partition_with_auth (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                           const gchar *tbl_name, const GPtrArray *part_vals,
-                           const gchar *user_name, const GPtrArray *group_names,
-                           ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
-{
-  (void) user_name;
-  (void) group_names;
-  return h_get_partition (iface, _return, db_name, tbl_name, part_vals, o1, o2, error);
-}
-
-static gboolean
-h_get_partition_by_name (Iface *iface, ThmsPartition **_return, const gchar *db_name,
-                         const gchar *tbl_name, const gchar *part_name, ThmsMetaException **o1,
-                         ThmsNoSuchObjectException **o2, GError **error)
-{
-  /* Hive looks the name's values up per key (keys in any order, matched
-   * exactly), then the partition by its values */
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, 1, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  g_autoptr (MsTable) t = ms_store_table_get (HMS (iface)->store, r.catalog, r.db, r.table, &err);
-  if (t == NULL)
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  g_autofree const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
-  for (guint i = 0; i < t->partition_keys->len; i++)
-    keys[i] = ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
-  g_autoptr (GPtrArray) vals = ms_part_name_values (part_name ? part_name : "", keys,
-                                                    t->partition_keys->len, &err);
-  if (vals == NULL)
-    {
-      if (err->code == MS_ERROR_INVALID_OBJECT)
-        err->code = MS_ERROR_NOT_FOUND;
-      return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-    }
-  hms_part_read_values (&r, vals, FALSE);
-  g_autoptr (MsPartition) p = ms_store_partition_get (HMS (iface)->store, &r.q, &err);
-  if (p == NULL)
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_partition_to_thrift (p, *_return);
-  return TRUE;
-}
-
-/* ---- listings ---- */
-
-static gboolean
-h_get_partitions (Iface *iface, GPtrArray **_return, const gchar *db_name, const gchar *tbl_name,
-                  const gint16 max_parts, ThmsNoSuchObjectException **o1, ThmsMetaException **o2,
-                  GError **error)
-{
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
-      || !list_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partitions_req (Iface *iface, ThmsPartitionsResponse **_return,
-                      const ThmsPartitionsRequest *req, ThmsNoSuchObjectException **o1,
-                      ThmsMetaException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                  req->__isset_maxParts ? req->maxParts : -1, &err)
-      || !list_into (HMS (iface), &r, (*_return)->partitions, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partitions_with_auth (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                            const gchar *tbl_name, const gint16 max_parts, const gchar *user_name,
-                            const GPtrArray *group_names, ThmsNoSuchObjectException **o1,
-                            ThmsMetaException **o2, GError **error)
-{
-  (void) user_name;
-  (void) group_names;
-  return h_get_partitions (iface, _return, db_name, tbl_name, max_parts, o1, o2, error);
-}
-
-static gboolean
-specs_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
+/* The values partition name 'name' gives for the keys of the table 'r'
+ * reads, looked up per key as Hive does (keys in any order, matched
+ * exactly). A name that lacks a key names no partition:
+ * MS_ERROR_NOT_FOUND (NoSuchObjectException, as Hive answers). */
+static GPtrArray *
+name_values (MsHms *hms, const HmsPartRead *r, const char *name, GError **error)
 {
   g_autoptr (MsTable) t = ms_store_table_get (hms->store, r->catalog, r->db, r->table, error);
   if (t == NULL)
-    return FALSE;
-  g_autoptr (GPtrArray) parts = ms_store_partition_list (hms->store, &r->q, error);
-  if (parts == NULL)
-    return FALSE;
-  hms_partitions_to_specs (t, parts, out);
-  return TRUE;
+    return NULL;
+  g_autofree const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    keys[i] = ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
+  GError *local = NULL;
+  GPtrArray *vals = ms_part_name_values (name ? name : "", keys, t->partition_keys->len, &local);
+  if (vals == NULL && local->domain == MS_ERROR && local->code == MS_ERROR_INVALID_OBJECT)
+    local->code = MS_ERROR_NOT_FOUND;
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return vals;
 }
 
-static gboolean
-h_get_partitions_pspec (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                        const gchar *tbl_name, const gint32 max_parts,
-                        ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* get_partition_by_name */
+gboolean
+hms_partition_read_get_by_name (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
-      || !specs_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-names_into (MsHms *hms, HmsPartRead *r, GPtrArray *out, GError **error)
-{
-  g_autoptr (GPtrArray) names = ms_store_partition_names (hms->store, &r->q, error);
-  if (names == NULL)
+  if (!hms_part_read_init (&r, hms_arg_str (call, "db_name"), NULL, hms_arg_str (call, "tbl_name"),
+                           1, error))
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_steal_pointer (&names->pdata[i]));
+  g_autoptr (GPtrArray) vals = name_values (call->hms, &r, hms_arg_str (call, "part_name"), error);
+  if (vals == NULL)
+    return FALSE;
+  hms_part_read_values (&r, vals, FALSE);
+  g_autoptr (MsPartition) p = ms_store_partition_get (call->hms->store, &r.q, error);
+  if (p == NULL)
+    return FALSE;
+  hms_partition_to_thrift (p, hms_result_obj (call));
   return TRUE;
 }
 
-static gboolean
-h_get_partition_names (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                       const gchar *tbl_name, const gint16 max_parts,
-                       ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* ---- specs and names ---- */
+
+/* get_partitions_pspec, get_part_specs_by_filter */
+gboolean
+hms_partition_read_specs (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
-      || !names_into (HMS (iface), &r, *_return, &err))
+  return hms_part_read_init_args (&r, call, error)
+         && hms_part_read_filter (&r, hms_arg_str (call, "filter"), error)
+         && specs_into (call->hms, &r, hms_result_obj (call), error);
+}
+
+/* get_partition_names */
+gboolean
+hms_partition_read_names (HmsCall *call, GError **error)
+{
+  g_auto (HmsPartRead) r = { 0 };
+  GError *local = NULL;
+  if (hms_part_read_init_args (&r, call, &local)
+      && names_into (call->hms, &r, hms_result_obj (call), &local))
+    return TRUE;
+  /* Hive lists no names for a missing table or database */
+  if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
-      /* Hive lists no names for a missing table or database */
-      if (err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND)
-        {
-          g_error_free (err);
-          return TRUE;
-        }
-      return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
+      g_error_free (local);
+      return TRUE;
     }
-  return TRUE;
+  g_propagate_error (error, local);
+  return FALSE;
 }
 
-static gboolean
-ps_list (MsHms *hms, const char *db, const char *cat, const char *table, const GPtrArray *vals,
-         int max_parts, GPtrArray *out, gboolean names, GError **error)
+/* get_partition_names_ps, get_partition_names_ps_req */
+gboolean
+hms_partition_read_names_ps (HmsCall *call, GError **error)
 {
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db, cat, table, max_parts, error))
+  ThmsGetPartitionNamesPsRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return hms_part_read_init_args (&r, call, error)
+           && names_into (call->hms, &r, hms_result_obj (call), error);
+  if (!HMS_PART_READ_INIT_REQ (&r, req, error))
     return FALSE;
-  hms_part_read_values (&r, vals, TRUE);
-  return names ? names_into (hms, &r, out, error) : list_into (hms, &r, out, error);
+  hms_part_read_values (&r, req->__isset_partValues ? req->partValues : NULL, TRUE);
+  ThmsGetPartitionNamesPsResponse *res = hms_result_obj (call);
+  return names_into (call->hms, &r, res->names, error);
 }
 
-static gboolean
-h_get_partitions_ps (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                     const gchar *tbl_name, const GPtrArray *part_vals, const gint16 max_parts,
-                     ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!ps_list (HMS (iface), db_name, NULL, tbl_name, part_vals, max_parts, *_return, FALSE, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partitions_ps_with_auth (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                               const gchar *tbl_name, const GPtrArray *part_vals,
-                               const gint16 max_parts, const gchar *user_name,
-                               const GPtrArray *group_names, ThmsNoSuchObjectException **o1,
-                               ThmsMetaException **o2, GError **error)
-{
-  (void) user_name;
-  (void) group_names;
-  GError *err = NULL;
-  if (!ps_list (HMS (iface), db_name, NULL, tbl_name, part_vals, max_parts, *_return, FALSE, &err))
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partitions_ps_with_auth_req (Iface *iface, ThmsGetPartitionsPsWithAuthResponse **_return,
-                                   const ThmsGetPartitionsPsWithAuthRequest *req,
-                                   ThmsMetaException **o1, ThmsNoSuchObjectException **o2,
-                                   GError **error)
-{
-  GError *err = NULL;
-  if (!ps_list (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                req->__isset_partVals ? req->partVals : NULL,
-                req->__isset_maxParts ? req->maxParts : -1, (*_return)->partitions, FALSE, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partition_names_ps (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                          const gchar *tbl_name, const GPtrArray *part_vals,
-                          const gint16 max_parts, ThmsMetaException **o1,
-                          ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!ps_list (HMS (iface), db_name, NULL, tbl_name, part_vals, max_parts, *_return, TRUE, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partition_names_ps_req (Iface *iface, ThmsGetPartitionNamesPsResponse **_return,
-                              const ThmsGetPartitionNamesPsRequest *req, ThmsMetaException **o1,
-                              ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  if (!ps_list (HMS (iface), req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                req->__isset_partValues ? req->partValues : NULL,
-                req->__isset_maxParts ? req->maxParts : -1, (*_return)->names, TRUE, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
+/* ---- by expression ---- */
 
 /* Hive's expressions are serialized Java objects; we take the bytes as a
  * filter string when they are one, and refuse anything else clearly. */
@@ -307,246 +196,174 @@ expr_filter (HmsPartRead *r, const GByteArray *expr, GError **error)
                   "metastore; use get_partitions_by_filter with a filter string");
 }
 
+/* The read a PartitionsByExprRequest (the call's "req") describes. */
 static gboolean
-h_get_partition_names_req (Iface *iface, GPtrArray **_return, const ThmsPartitionsByExprRequest *req,
-                           ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+expr_read_init (HmsPartRead *r, HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                  req->__isset_maxParts ? req->maxParts : -1, &err)
-      || !expr_filter (&r, req->expr, &err) || !names_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  ThmsPartitionsByExprRequest *req = hms_arg_obj (call, "req");
+  return HMS_PART_READ_INIT_REQ (r, req, error) && expr_filter (r, req->expr, error);
 }
 
-static gboolean
-h_get_partitions_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                            const gchar *tbl_name, const gchar *filter, const gint16 max_parts,
-                            ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+/* get_partition_names_req */
+gboolean
+hms_partition_read_names_by_expr (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
-      || !hms_part_read_filter (&r, filter, &err)
-      || !list_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  return expr_read_init (&r, call, error)
+         && names_into (call->hms, &r, hms_result_obj (call), error);
 }
 
-static gboolean
-h_get_part_specs_by_filter (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                            const gchar *tbl_name, const gchar *filter, const gint32 max_parts,
-                            ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+/* get_partitions_by_expr */
+gboolean
+hms_partition_read_by_expr (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, max_parts, &err)
-      || !hms_part_read_filter (&r, filter, &err)
-      || !specs_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  ThmsPartitionsByExprResult *res = hms_result_obj (call);
+  res->hasUnknownPartitions = FALSE;
+  return expr_read_init (&r, call, error) && list_into (call->hms, &r, res->partitions, error);
 }
 
-static gboolean
-h_get_partitions_by_expr (Iface *iface, ThmsPartitionsByExprResult **_return,
-                          const ThmsPartitionsByExprRequest *req, ThmsMetaException **o1,
-                          ThmsNoSuchObjectException **o2, GError **error)
+/* get_partitions_spec_by_expr */
+gboolean
+hms_partition_read_specs_by_expr (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                  req->__isset_maxParts ? req->maxParts : -1, &err)
-      || !expr_filter (&r, req->expr, &err)
-      || !list_into (HMS (iface), &r, (*_return)->partitions, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  (*_return)->hasUnknownPartitions = FALSE;
-  return TRUE;
+  ThmsPartitionsSpecByExprResult *res = hms_result_obj (call);
+  res->hasUnknownPartitions = FALSE;
+  return expr_read_init (&r, call, error) && specs_into (call->hms, &r, res->partitionsSpec, error);
 }
 
-static gboolean
-h_get_partitions_spec_by_expr (Iface *iface, ThmsPartitionsSpecByExprResult **_return,
-                               const ThmsPartitionsByExprRequest *req, ThmsMetaException **o1,
-                               ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                  req->__isset_maxParts ? req->maxParts : -1, &err)
-      || !expr_filter (&r, req->expr, &err)
-      || !specs_into (HMS (iface), &r, (*_return)->partitionsSpec, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  (*_return)->hasUnknownPartitions = FALSE;
-  return TRUE;
-}
+/* ---- counts and values ---- */
 
-static gboolean
-h_get_num_partitions_by_filter (Iface *iface, gint32 *_return, const gchar *db_name,
-                                const gchar *tbl_name, const gchar *filter, ThmsMetaException **o1,
-                                ThmsNoSuchObjectException **o2, GError **error)
+/* get_num_partitions_by_filter */
+gboolean
+hms_partition_read_count (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
   g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err)
-      || !hms_part_read_filter (&r, filter, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  gint64 n = ms_store_partition_count (HMS (iface)->store, &r.q, &err);
+  if (!hms_part_read_init_args (&r, call, error)
+      || !hms_part_read_filter (&r, hms_arg_str (call, "filter"), error))
+    return FALSE;
+  gint64 n = ms_store_partition_count (call->hms->store, &r.q, error);
   if (n < 0)
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  *_return = (gint32) n;
+    return FALSE;
+  hms_result_set_int (call, n);
   return TRUE;
 }
 
-static gboolean
-h_get_partitions_by_names (Iface *iface, GPtrArray **_return, const gchar *db_name,
-                           const gchar *tbl_name, const GPtrArray *names, ThmsMetaException **o1,
-                           ThmsNoSuchObjectException **o2, GError **error)
+/* The names of a list of FieldSchema (borrowed). */
+static GPtrArray *
+field_names (const GPtrArray *fields)
 {
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, db_name, NULL, tbl_name, -1, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_part_read_names (&r, names);
-  if (!list_into (HMS (iface), &r, *_return, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
+  GPtrArray *names = g_ptr_array_new ();
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    g_ptr_array_add (names, ((ThmsFieldSchema *) g_ptr_array_index (fields, i))->name);
+  return names;
 }
 
-static gboolean
-h_get_partitions_by_names_req (Iface *iface, ThmsGetPartitionsByNamesResult **_return,
-                               const ThmsGetPartitionsByNamesRequest *req, ThmsMetaException **o1,
-                               ThmsNoSuchObjectException **o2, GError **error)
+static void
+rows_to_thrift (GPtrArray *rows, GPtrArray *out)
 {
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->db_name, NULL, req->tbl_name, -1, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  hms_part_read_names (&r, req->__isset_names ? req->names : NULL);
-  if (!list_into (HMS (iface), &r, (*_return)->partitions, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_partition_values (Iface *iface, ThmsPartitionValuesResponse **_return,
-                        const ThmsPartitionValuesRequest *req, ThmsMetaException **o1,
-                        ThmsNoSuchObjectException **o2, GError **error)
-{
-  GError *err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  if (!hms_part_read_init (&r, req->dbName, req->__isset_catName ? req->catName : NULL, req->tblName,
-                  req->__isset_maxParts ? (int) CLAMP (req->maxParts, -1, G_MAXINT) : -1, &err)
-      || !hms_part_read_filter (&r, req->__isset_filter ? req->filter : NULL, &err))
-    return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
-  for (guint i = 0; req->partitionKeys && i < req->partitionKeys->len; i++)
-    g_ptr_array_add (keys, ((ThmsFieldSchema *) g_ptr_array_index (req->partitionKeys, i))->name);
-  g_autoptr (GPtrArray) order = g_ptr_array_new ();
-  for (guint i = 0; req->__isset_partitionOrder && i < req->partitionOrder->len; i++)
-    g_ptr_array_add (order, ((ThmsFieldSchema *) g_ptr_array_index (req->partitionOrder, i))->name);
-  g_autoptr (GPtrArray) rows = ms_store_partition_values (
-      HMS (iface)->store, &r.q, (const char *const *) keys->pdata, keys->len,
-      !req->__isset_applyDistinct || req->applyDistinct, (const char *const *) order->pdata,
-      order->len, !req->__isset_ascending || req->ascending, &err);
-  if (rows == NULL)
-    {
-      /* Hive answers a missing table here with a MetaException */
-      if (err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND)
-        err->code = MS_ERROR_NOT_ALLOWED;
-      return hms_raise (hms_part_meta_filter (err), error, NSO, o2, META, o1, G_TYPE_INVALID);
-    }
   for (guint i = 0; i < rows->len; i++)
     {
       GPtrArray *row = g_ptr_array_index (rows, i);
-      ThmsPartitionValuesRow *out = g_object_new (THMS_TYPE_PARTITION_VALUES_ROW, NULL);
+      ThmsPartitionValuesRow *o = g_object_new (THMS_TYPE_PARTITION_VALUES_ROW, NULL);
       for (guint j = 0; j < row->len; j++)
         {
           const char *v = g_ptr_array_index (row, j);
-          g_ptr_array_add (out->row, g_strdup (v ? v : ""));
+          g_ptr_array_add (o->row, g_strdup (v ? v : ""));
         }
-      g_ptr_array_add ((*_return)->partitionValues, out);
+      g_ptr_array_add (out, o);
     }
+}
+
+/* The value tuples 'req' asks of the partitions 'r' selects. A missing
+ * table is MS_ERROR_NOT_ALLOWED here: Hive answers it with a
+ * MetaException. */
+static GPtrArray *
+partition_values (MsHms *hms, HmsPartRead *r, const ThmsPartitionValuesRequest *req,
+                  GError **error)
+{
+  g_autoptr (GPtrArray) keys = field_names (req->partitionKeys);
+  g_autoptr (GPtrArray) order
+      = field_names (req->__isset_partitionOrder ? req->partitionOrder : NULL);
+  GError *local = NULL;
+  GPtrArray *rows = ms_store_partition_values (
+      hms->store, &r->q, (const char *const *) keys->pdata, keys->len,
+      !req->__isset_applyDistinct || req->applyDistinct, (const char *const *) order->pdata,
+      order->len, !req->__isset_ascending || req->ascending, &local);
+  if (rows == NULL && local->domain == MS_ERROR && local->code == MS_ERROR_NOT_FOUND)
+    local->code = MS_ERROR_NOT_ALLOWED;
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return rows;
+}
+
+/* get_partition_values */
+gboolean
+hms_partition_read_values (HmsCall *call, GError **error)
+{
+  ThmsPartitionValuesRequest *req = hms_arg_obj (call, "request");
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, HMS_OPT (req, catName), req->tblName,
+                           req->__isset_maxParts ? (int) CLAMP (req->maxParts, -1, G_MAXINT) : -1,
+                           error)
+      || !hms_part_read_filter (&r, req->__isset_filter ? req->filter : NULL, error))
+    return FALSE;
+  g_autoptr (GPtrArray) rows = partition_values (call->hms, &r, req, error);
+  if (rows == NULL)
+    return FALSE;
+  ThmsPartitionValuesResponse *res = hms_result_obj (call);
+  rows_to_thrift (rows, res->partitionValues);
   return TRUE;
 }
 
 /* ---- names and values ---- */
 
-static gboolean
-h_partition_name_has_valid_characters (Iface *iface, gboolean *_return, const GPtrArray *part_vals,
-                                       const gboolean throw_exception, ThmsMetaException **o1,
-                                       GError **error)
+/* partition_name_has_valid_characters */
+gboolean
+hms_partition_read_name_valid (HmsCall *call, GError **error)
 {
   /* no hive.metastore.partition.name.whitelist.pattern is configured:
    * every value is valid, as in Hive's default configuration */
-  (void) iface;
-  (void) part_vals;
-  (void) throw_exception;
-  (void) o1;
   (void) error;
-  *_return = TRUE;
+  hms_result_set_bool (call, TRUE);
   return TRUE;
 }
 
-static gboolean
-h_partition_name_to_vals (Iface *iface, GPtrArray **_return, const gchar *part_name,
-                          ThmsMetaException **o1, GError **error)
+/* The call's part_name as key, value, key, value, ... (values unescaped);
+ * an empty array for NULL or "". */
+static GPtrArray *
+name_spec (HmsCall *call, GError **error)
 {
-  (void) iface;
-  if (part_name == NULL || *part_name == '\0')
-    return TRUE;
-  GError *err = NULL;
-  g_autoptr (GPtrArray) spec = ms_part_name_spec (part_name, TRUE, &err);
+  const char *name = hms_arg_str (call, "part_name");
+  if (name == NULL || *name == '\0')
+    return g_ptr_array_new ();
+  return ms_part_name_spec (name, TRUE, error);
+}
+
+/* partition_name_to_vals */
+gboolean
+hms_partition_read_name_to_vals (HmsCall *call, GError **error)
+{
+  g_autoptr (GPtrArray) spec = name_spec (call, error);
   if (spec == NULL)
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+    return FALSE;
+  GPtrArray *out = hms_result_obj (call);
   for (guint i = 1; i < spec->len; i += 2)
-    g_ptr_array_add (*_return, g_strdup (g_ptr_array_index (spec, i)));
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (spec, i)));
   return TRUE;
 }
 
-static gboolean
-h_partition_name_to_spec (Iface *iface, GHashTable **_return, const gchar *part_name,
-                          ThmsMetaException **o1, GError **error)
+/* partition_name_to_spec */
+gboolean
+hms_partition_read_name_to_spec (HmsCall *call, GError **error)
 {
-  (void) iface;
-  if (part_name == NULL || *part_name == '\0')
-    return TRUE;
-  GError *err = NULL;
-  g_autoptr (GPtrArray) spec = ms_part_name_spec (part_name, TRUE, &err);
+  g_autoptr (GPtrArray) spec = name_spec (call, error);
   if (spec == NULL)
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+    return FALSE;
+  GHashTable *out = hms_result_obj (call);
   for (guint i = 0; i + 1 < spec->len; i += 2)
-    g_hash_table_insert (*_return, g_strdup (g_ptr_array_index (spec, i)),
+    g_hash_table_insert (out, g_strdup (g_ptr_array_index (spec, i)),
                          g_strdup (g_ptr_array_index (spec, i + 1)));
   return TRUE;
-}
-
-void
-hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->get_partition = h_get_partition;
-  k->get_partition_req = h_get_partition_req;
-  k->get_partition_with_auth = h_get_partition_with_auth;
-  k->get_partition_by_name = h_get_partition_by_name;
-  k->get_partitions = h_get_partitions;
-  k->get_partitions_req = h_get_partitions_req;
-  k->get_partitions_with_auth = h_get_partitions_with_auth;
-  k->get_partitions_pspec = h_get_partitions_pspec;
-  k->get_partition_names = h_get_partition_names;
-  k->get_partition_values = h_get_partition_values;
-  k->get_partitions_ps = h_get_partitions_ps;
-  k->get_partitions_ps_with_auth = h_get_partitions_ps_with_auth;
-  k->get_partitions_ps_with_auth_req = h_get_partitions_ps_with_auth_req;
-  k->get_partition_names_ps = h_get_partition_names_ps;
-  k->get_partition_names_ps_req = h_get_partition_names_ps_req;
-  k->get_partition_names_req = h_get_partition_names_req;
-  k->get_partitions_by_filter = h_get_partitions_by_filter;
-  k->get_part_specs_by_filter = h_get_part_specs_by_filter;
-  k->get_partitions_by_expr = h_get_partitions_by_expr;
-  k->get_partitions_spec_by_expr = h_get_partitions_spec_by_expr;
-  k->get_num_partitions_by_filter = h_get_num_partitions_by_filter;
-  k->get_partitions_by_names = h_get_partitions_by_names;
-  k->get_partitions_by_names_req = h_get_partitions_by_names_req;
-  k->partition_name_has_valid_characters = h_partition_name_has_valid_characters;
-  k->partition_name_to_vals = h_partition_name_to_vals;
-  k->partition_name_to_spec = h_partition_name_to_spec;
 }

@@ -1,7 +1,9 @@
 /*
  * partition_wire.c: the partition listings (get_partitions, by names, by
  * filter, by partial spec, with their _with_auth and _req forms) written
- * onto the wire as the store streams them.
+ * onto the wire as the store streams them: the method table serves them
+ * here (their rows in hms/methods.list end in "wire"), the door having
+ * read the arguments.
  *
  * A Partition through the generated c_glib path costs some twenty
  * GObjects; a listing of a thousand would spend most of its time there.
@@ -11,11 +13,14 @@
  * nothing is kept: a reply of 100,000 partitions holds one batch of rows
  * at a time (the reply itself is streamed by the buffered transport).
  *
- * A store failure after the first row was written cannot become an
- * exception any more: the call fails and the connection is closed, which
- * clients treat as a transport error and retry.
+ * A failure before the store found the table (a bad name or filter, a
+ * missing table) is answered by the door like any method's (hms_fail).
+ * A store failure after the reply began cannot become an exception any
+ * more: the call fails and the connection is closed, which clients treat
+ * as a transport error and retry.
  */
 #include "hms/wire.h"
+#include "hms_method_table.h"
 #include "hms/partition_query.h"
 #include <string.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
@@ -210,126 +215,12 @@ hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p,
          && write_bytes (protocol, b, error);
 }
 
-/* ---- the methods ---- */
-
-typedef enum { ARGS_ALL, ARGS_ALL_REQ, ARGS_NAMES, ARGS_NAMES_REQ, ARGS_FILTER, ARGS_PS,
-               ARGS_PS_REQ } ArgsKind;
+/* ---- the listings ---- */
 
 typedef struct {
-  const char *method;
-  ArgsKind kind;
-  GType (*args_type) (void);
-  gboolean nso_first;        /* o1 is NoSuchObjectException, o2 MetaException */
-  gboolean with_auth;        /* user and group arguments follow (ignored) */
-  const char *wrapper;       /* _req forms: the response struct ... */
-  const char *wrapper_field; /* ... and its list field (id 1) */
-} Method;
-
-static const Method methods[] = {
-  { "get_partitions", ARGS_ALL, thms_thrift_hive_metastore_get_partitions_args_get_type, TRUE,
-    FALSE, NULL, NULL },
-  { "get_partitions_with_auth", ARGS_ALL,
-    thms_thrift_hive_metastore_get_partitions_with_auth_args_get_type, TRUE, TRUE, NULL, NULL },
-  { "get_partitions_req", ARGS_ALL_REQ, thms_thrift_hive_metastore_get_partitions_req_args_get_type,
-    TRUE, FALSE, "PartitionsResponse", "partitions" },
-  { "get_partitions_by_names", ARGS_NAMES,
-    thms_thrift_hive_metastore_get_partitions_by_names_args_get_type, FALSE, FALSE, NULL, NULL },
-  { "get_partitions_by_names_req", ARGS_NAMES_REQ,
-    thms_thrift_hive_metastore_get_partitions_by_names_req_args_get_type, FALSE, FALSE,
-    "GetPartitionsByNamesResult", "partitions" },
-  { "get_partitions_by_filter", ARGS_FILTER,
-    thms_thrift_hive_metastore_get_partitions_by_filter_args_get_type, FALSE, FALSE, NULL, NULL },
-  { "get_partitions_ps", ARGS_PS, thms_thrift_hive_metastore_get_partitions_ps_args_get_type,
-    FALSE, FALSE, NULL, NULL },
-  { "get_partitions_ps_with_auth", ARGS_PS,
-    thms_thrift_hive_metastore_get_partitions_ps_with_auth_args_get_type, TRUE, TRUE, NULL,
-    NULL },
-  { "get_partitions_ps_with_auth_req", ARGS_PS_REQ,
-    thms_thrift_hive_metastore_get_partitions_ps_with_auth_req_args_get_type, FALSE, FALSE,
-    "GetPartitionsPsWithAuthResponse", "partitions" },
-};
-
-/* The request of 'args' as a partition read. */
-static gboolean
-read_from_args (const Method *m, GObject *args, HmsPartRead *r, GError **error)
-{
-  switch (m->kind)
-    {
-    case ARGS_ALL:
-      if (m->with_auth)
-        {
-          ThmsThriftHiveMetastoreGetPartitionsWithAuthArgs *a = (gpointer) args;
-          return hms_part_read_init (r, a->db_name, NULL, a->tbl_name, a->max_parts, error);
-        }
-      else
-        {
-          ThmsThriftHiveMetastoreGetPartitionsArgs *a = (gpointer) args;
-          return hms_part_read_init (r, a->db_name, NULL, a->tbl_name, a->max_parts, error);
-        }
-    case ARGS_ALL_REQ:
-      {
-        ThmsPartitionsRequest *q = ((ThmsThriftHiveMetastoreGetPartitionsReqArgs *) args)->req;
-        return hms_part_read_init (r, q->dbName, q->__isset_catName ? q->catName : NULL,
-                                   q->tblName, q->__isset_maxParts ? q->maxParts : -1, error);
-      }
-    case ARGS_NAMES:
-      {
-        ThmsThriftHiveMetastoreGetPartitionsByNamesArgs *a = (gpointer) args;
-        if (!hms_part_read_init (r, a->db_name, NULL, a->tbl_name, -1, error))
-          return FALSE;
-        hms_part_read_names (r, a->names);
-        return TRUE;
-      }
-    case ARGS_NAMES_REQ:
-      {
-        ThmsGetPartitionsByNamesRequest *q
-            = ((ThmsThriftHiveMetastoreGetPartitionsByNamesReqArgs *) args)->req;
-        if (!hms_part_read_init (r, q->db_name, NULL, q->tbl_name, -1, error))
-          return FALSE;
-        hms_part_read_names (r, q->__isset_names ? q->names : NULL);
-        return TRUE;
-      }
-    case ARGS_FILTER:
-      {
-        ThmsThriftHiveMetastoreGetPartitionsByFilterArgs *a = (gpointer) args;
-        return hms_part_read_init (r, a->db_name, NULL, a->tbl_name, a->max_parts, error)
-               && hms_part_read_filter (r, a->filter, error);
-      }
-    case ARGS_PS:
-      if (m->with_auth)
-        {
-          ThmsThriftHiveMetastoreGetPartitionsPsWithAuthArgs *a = (gpointer) args;
-          if (!hms_part_read_init (r, a->db_name, NULL, a->tbl_name, a->max_parts, error))
-            return FALSE;
-          hms_part_read_values (r, a->part_vals, TRUE);
-        }
-      else
-        {
-          ThmsThriftHiveMetastoreGetPartitionsPsArgs *a = (gpointer) args;
-          if (!hms_part_read_init (r, a->db_name, NULL, a->tbl_name, a->max_parts, error))
-            return FALSE;
-          hms_part_read_values (r, a->part_vals, TRUE);
-        }
-      return TRUE;
-    case ARGS_PS_REQ:
-      {
-        ThmsGetPartitionsPsWithAuthRequest *q
-            = ((ThmsThriftHiveMetastoreGetPartitionsPsWithAuthReqArgs *) args)->req;
-        if (!hms_part_read_init (r, q->dbName, q->__isset_catName ? q->catName : NULL, q->tblName,
-                                 q->__isset_maxParts ? q->maxParts : -1, error))
-          return FALSE;
-        hms_part_read_values (r, q->__isset_partVals ? q->partVals : NULL, TRUE);
-        return TRUE;
-      }
-    }
-  return ms_fail (error, MS_ERROR_INTERNAL, "unknown partition listing");
-}
-
-typedef struct {
-  const Method *m;
+  HmsCall *call;
   Wire *w;
-  gint32 seqid;
-  gboolean started;
+  const char *wrapper;     /* _req forms: the response struct holding the list */
   SdBytes shared;          /* the table's descriptor, encoded once */
   gboolean have_shared;
   GByteArray *rows;        /* encoded rows not yet handed to the transport */
@@ -337,6 +228,8 @@ typedef struct {
 
 #define ROWS_FLUSH_AT (64 * 1024)
 
+/* The reply's start, once the store found the table: from here on a
+ * failure can only close the connection. */
 static gboolean
 reply_begin (gpointer user, const MsTable *t, guint n, GError **error)
 {
@@ -348,15 +241,16 @@ reply_begin (gpointer user, const MsTable *t, guint n, GError **error)
         return FALSE;
       rp->have_shared = TRUE;
     }
-  g_autofree char *result = g_strconcat (rp->m->method, "_result", NULL);
-  rp->started = TRUE;
-  W_DO (thrift_protocol_write_message_begin (w->p, rp->m->method, T_REPLY, rp->seqid, w->error));
+  const char *method = rp->call->method->name;
+  g_autofree char *result = g_strconcat (method, "_result", NULL);
+  rp->call->replied = TRUE;
+  W_DO (thrift_protocol_write_message_begin (w->p, method, T_REPLY, rp->call->seqid, w->error));
   hms_wire_struct_begin (w, result);
-  hms_wire_field_begin (w, "success", rp->m->wrapper ? T_STRUCT : T_LIST, 0);
-  if (rp->m->wrapper)
+  hms_wire_field_begin (w, "success", rp->wrapper ? T_STRUCT : T_LIST, 0);
+  if (rp->wrapper)
     {
-      hms_wire_struct_begin (w, rp->m->wrapper);
-      hms_wire_field_begin (w, rp->m->wrapper_field, T_LIST, 1);
+      hms_wire_struct_begin (w, rp->wrapper);
+      hms_wire_field_begin (w, "partitions", T_LIST, 1);
     }
   W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) n, w->error));
   return w->ok;
@@ -379,60 +273,87 @@ reply_row (gpointer user, const MsPartition *p, gboolean shares_table_sd, GError
 }
 
 static gboolean
-serve (MsHms *hms, ThriftProtocol *p, gint32 seqid, const Method *m, GError **error)
+reply_end (Wire *w, const char *wrapper)
 {
-  g_autoptr (GObject) args = g_object_new (m->args_type (), NULL);
-  if (!hms_wire_read_args (p, THRIFT_STRUCT (args), error))
-    return FALSE;
-  g_autoptr (GError) err = NULL;
-  g_auto (HmsPartRead) r = { 0 };
-  Wire wire = { p, error, TRUE }, *w = &wire;
-  Reply rp = { m, w, seqid, FALSE, { 0 }, FALSE, g_byte_array_sized_new (ROWS_FLUSH_AT) };
-  static const MsPartitionSink sink = { reply_begin, reply_row };
-  gboolean ok = read_from_args (m, args, &r, &err)
-                && ms_store_partition_scan (hms->store, &r.q, &sink, &rp, &err)
-                && (rp.rows->len == 0 || write_bytes (p, rp.rows, &err));
-  sd_bytes_clear (&rp.shared);
-  g_byte_array_unref (rp.rows);
-  if (ok)
+  W_DO (thrift_protocol_write_list_end (w->p, w->error));
+  if (wrapper)
     {
-      W_DO (thrift_protocol_write_list_end (p, error));
-      if (m->wrapper)
-        {
-          hms_wire_field_end (w);
-          hms_wire_struct_end (w);
-        }
       hms_wire_field_end (w);
       hms_wire_struct_end (w);
-      return w->ok && hms_wire_reply_end (p, error);
     }
-  if (rp.started)
-    {
-      /* part of the reply is out: only closing the connection is left */
-      if (err != NULL && (error == NULL || *error == NULL))
-        g_propagate_error (error, g_steal_pointer (&err));
-      return FALSE;
-    }
-  err = hms_part_meta_filter (g_steal_pointer (&err));
-  hms_wire_log_answer (err);
-  gboolean nso = err->domain == MS_ERROR && err->code == MS_ERROR_NOT_FOUND;
-  g_autofree char *result = g_strconcat (m->method, "_result", NULL);
-  gint16 id = (nso == m->nso_first) ? 1 : 2;
-  return hms_wire_reply_exception (p, m->method, seqid, result, id, id == 1 ? "o1" : "o2",
-                                   nso ? "NoSuchObjectException" : "MetaException", err->message,
-                                   error);
+  hms_wire_field_end (w);
+  hms_wire_struct_end (w);
+  return w->ok && hms_wire_reply_end (w->p, w->error);
 }
 
-gboolean
-hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, const char *fname,
-                             gint32 seqid, gboolean *handled, GError **error)
+/* Stream the partitions 'r' selects as the call's reply: the list itself
+ * or, with 'wrapper', the response struct of that name holding it in its
+ * field 1 "partitions". A failure before the table was found leaves the
+ * reply to the door (call->replied stays FALSE). */
+static gboolean
+reply_listing (HmsCall *call, HmsPartRead *r, const char *wrapper, GError **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
-    if (g_str_equal (fname, methods[i].method))
-      {
-        *handled = TRUE;
-        return serve (hms, protocol, seqid, &methods[i], error);
-      }
-  *handled = FALSE;
-  return TRUE;
+  Wire wire = { call->protocol, error, TRUE };
+  Reply rp = { call, &wire, wrapper, { 0 }, FALSE, g_byte_array_sized_new (ROWS_FLUSH_AT) };
+  static const MsPartitionSink sink = { reply_begin, reply_row };
+  gboolean ok = ms_store_partition_scan (call->hms->store, &r->q, &sink, &rp, error)
+                && (rp.rows->len == 0 || write_bytes (call->protocol, rp.rows, error));
+  sd_bytes_clear (&rp.shared);
+  g_byte_array_unref (rp.rows);
+  return ok && reply_end (&wire, wrapper);
+}
+
+/* get_partitions, get_partitions_with_auth, get_partitions_req */
+gboolean
+hms_partition_list_all (HmsCall *call, GError **error)
+{
+  g_auto (HmsPartRead) r = { 0 };
+  ThmsPartitionsRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return hms_part_read_init_args (&r, call, error) && reply_listing (call, &r, NULL, error);
+  return HMS_PART_READ_INIT_REQ (&r, req, error)
+         && reply_listing (call, &r, "PartitionsResponse", error);
+}
+
+/* get_partitions_by_names, get_partitions_by_names_req */
+gboolean
+hms_partition_list_by_names (HmsCall *call, GError **error)
+{
+  g_auto (HmsPartRead) r = { 0 };
+  ThmsGetPartitionsByNamesRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    {
+      if (!hms_part_read_init_args (&r, call, error))
+        return FALSE;
+      hms_part_read_names (&r, hms_arg_obj (call, "names"));
+      return reply_listing (call, &r, NULL, error);
+    }
+  if (!hms_part_read_init (&r, req->db_name, NULL, req->tbl_name, -1, error))
+    return FALSE;
+  hms_part_read_names (&r, req->__isset_names ? req->names : NULL);
+  return reply_listing (call, &r, "GetPartitionsByNamesResult", error);
+}
+
+/* get_partitions_by_filter */
+gboolean
+hms_partition_list_by_filter (HmsCall *call, GError **error)
+{
+  g_auto (HmsPartRead) r = { 0 };
+  return hms_part_read_init_args (&r, call, error)
+         && hms_part_read_filter (&r, hms_arg_str (call, "filter"), error)
+         && reply_listing (call, &r, NULL, error);
+}
+
+/* get_partitions_ps, get_partitions_ps_with_auth, get_partitions_ps_with_auth_req */
+gboolean
+hms_partition_list_ps (HmsCall *call, GError **error)
+{
+  g_auto (HmsPartRead) r = { 0 };
+  ThmsGetPartitionsPsWithAuthRequest *req = hms_arg_obj (call, "req");
+  if (req == NULL)
+    return hms_part_read_init_args (&r, call, error) && reply_listing (call, &r, NULL, error);
+  if (!HMS_PART_READ_INIT_REQ (&r, req, error))
+    return FALSE;
+  hms_part_read_values (&r, req->__isset_partVals ? req->partVals : NULL, TRUE);
+  return reply_listing (call, &r, "GetPartitionsPsWithAuthResponse", error);
 }
