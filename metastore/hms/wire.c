@@ -227,26 +227,6 @@ hms_wire_reply_end (ThriftProtocol *p, GError **error)
          && thrift_transport_write_end (transport, error) && thrift_transport_flush (transport, error);
 }
 
-/* A declared exception: the result struct with only field 'id' set to an
- * exception struct holding 'message'. */
-gboolean
-hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *result_name,
-                 gint16 id, const char *field, const char *type, const char *message,
-                 GError **error)
-{
-  ms_hms_note_exception (g_intern_string (type));
-  Wire wire = { p, error, TRUE }, *w = &wire;
-  W_DO (thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error));
-  hms_wire_struct_begin (w, result_name);
-  hms_wire_field_begin (w, field, T_STRUCT, id);
-  hms_wire_struct_begin (w, type);
-  hms_wire_string_field (w, "message", 1, message);
-  hms_wire_struct_end (w);
-  hms_wire_field_end (w);
-  hms_wire_struct_end (w);
-  return w->ok && hms_wire_reply_end (p, error);
-}
-
 /* An undeclared failure: a TApplicationException, as the generated
  * processor sends when a handler fails without a declared exception. */
 gboolean
@@ -269,14 +249,5 @@ hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error)
 {
   return thrift_struct_read (args, p, error) >= 0 && thrift_protocol_read_message_end (p, error) >= 0
          && thrift_transport_read_end (p->transport, error);
-}
-
-void
-hms_wire_log_answer (const GError *err)
-{
-  if (err->domain == MS_ERROR && (err->code == MS_ERROR_INTERNAL || err->code == MS_ERROR_UNAVAILABLE))
-    ms_warn ("call failed: %s", err->message);
-  else
-    ms_debug ("call answered with %s: %s", ms_error_code_name (err->code), err->message);
 }
 

@@ -43,16 +43,9 @@ void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
 /* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
-/* A declared exception: the result struct with only field 'id' set to an
- * exception struct of 'type' holding 'message'; the reply is finished. */
-gboolean hms_wire_reply_exception (ThriftProtocol *p, const char *method, gint32 seqid,
-                                   const char *result_name, gint16 id, const char *field,
-                                   const char *type, const char *message, GError **error);
 /* An undeclared failure: a TApplicationException, as the generated
  * processor sends. */
 gboolean hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid,
                                        const char *message, GError **error);
 /* Read a call's arguments with the generated reader and end the message. */
 gboolean hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error);
-/* Log a failed call as hms_raise does. */
-void hms_wire_log_answer (const GError *err);
