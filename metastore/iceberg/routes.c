@@ -182,20 +182,20 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   IceCall call = { ice, req, NULL, NULL };
   char **seg = req->segments;
   if (req->body_too_large)
-    return ice_reply_error (resp, 413, "BadRequestException", "The request body is too large");
+    return ice_reply_fail (resp, ICE_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large");
   if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
-    return ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
+    return ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "No such endpoint");
   seg++;
   /* authentication (oauth.c): the token endpoint is open, the rest needs a token */
   if (ice_oauth_is_token_path (seg))
     return ice_oauth_tokens (&call, resp);
-  if (!ice_auth_check (&call, resp))
+  if (!ice_auth_check_or_reply (&call, resp))
     return;
   if (seg[0] != NULL && g_str_equal (seg[0], "config") && seg[1] == NULL)
     {
       if (!g_str_equal (req->method, "GET"))
-        return ice_reply_error (resp, 405, "MethodNotAllowedException",
-                                "%s is not allowed on /v1/config", req->method);
+        return ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED,
+                               "%s is not allowed on /v1/config", req->method);
       return config_handler (&call, resp);
     }
   /* the configured prefix, as clients learn it from /v1/config */
@@ -223,9 +223,9 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
       return;
     }
   if (path_known)
-    return ice_reply_error (resp, 405, "MethodNotAllowedException", "%s is not allowed here",
-                            req->method);
-  ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
+    return ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed here",
+                           req->method);
+  ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "No such endpoint");
 }
 
 /* A client's X-Request-Id is kept when it is short and plain (it goes into
@@ -254,7 +254,7 @@ ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp, ch
   *label = g_strdup (which == MS_OPS_HEALTH ? "/healthz"
                      : which == MS_OPS_READY ? "/readyz" : "/metrics");
   IceCall call = { ice, req, NULL, NULL };
-  if (which == MS_OPS_METRICS && !ice_auth_check (&call, resp))
+  if (which == MS_OPS_METRICS && !ice_auth_check_or_reply (&call, resp))
     return TRUE;
   ms_ops_answer (ice->ops, which, req, resp);
   return TRUE;

@@ -28,6 +28,9 @@ typedef struct {
   const char *content_type;    /* default application/json when there is a body */
   GPtrArray *headers;          /* extra headers: name, value, name, value ... (owned
                                   char*; NULL: none); see ms_http_response_header */
+  int error_code;              /* the handler's own code of the error it answered with
+                                  (the Iceberg door's IceError), 0: none; the listener
+                                  does not read it */
 } MsHttpResponse;
 
 /* A request header by name (case-insensitive), or NULL. */
