@@ -2,10 +2,10 @@
  * errors.c: replies of the Iceberg REST door and its error table, the one
  * place where an error becomes an HTTP status and the spec's error type:
  * every error the door answers is an IceError (ICE_ERROR), a row of
- * error_table; errors of the model (MS_ERROR) become IceErrors through
- * model_table. Entry points: ice_reply_fail (an IceError and a message),
- * ice_reply_gerror (a GError), and the request body as a JSON object
- * (ice_body_object_or_reply).
+ * error_table; errors of the model (MS_ERROR) and refusals of the listener
+ * (MS_HTTP_ERROR) become IceErrors through model_table. Entry points:
+ * ice_reply_fail (an IceError and a message), ice_reply_gerror (a GError),
+ * and the request body as a JSON object (ice_body_object_or_reply).
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -60,10 +60,10 @@ static const struct {
   [ICE_ERROR_SERVICE_UNAVAILABLE] = { 503, "ServiceUnavailableException" },
 };
 
-/* The model error table: the door's error for an error of the model, by
- * code and by what the call was about. The first row of the error's
- * domain and code whose 'about' the call has wins; an error no row names
- * is internal. Conflicts are 409, never 500; 500 is
+/* The model error table: the door's error for an error of the model or
+ * of the listener, by code and by what the call was about. The first row
+ * of the error's domain and code whose 'about' the call has wins; an
+ * error no row names is internal. Conflicts are 409, never 500; 500 is
  * kept for what truly failed inside. */
 static const struct {
   GQuark (*domain) (void);
@@ -90,6 +90,9 @@ static const struct {
   { ms_error_quark, MS_ERROR_UNAVAILABLE, 0, ICE_ERROR_SERVICE_UNAVAILABLE },
   /* only a failure at COMMIT itself leaves a commit's outcome unknown */
   { ms_error_quark, MS_ERROR_INTERNAL, ICE_ABOUT_COMMIT, ICE_ERROR_COMMIT_STATE_UNKNOWN },
+  /* requests the listener refuses (server/http_server.h) */
+  { ms_http_error_quark, MS_HTTP_ERROR_BAD_PATH, 0, ICE_ERROR_BAD_REQUEST },
+  { ms_http_error_quark, MS_HTTP_ERROR_FORBIDDEN, 0, ICE_ERROR_FORBIDDEN },
 };
 
 /* The door's error for 'err' in a call 'about' that. */

@@ -63,9 +63,9 @@ void ice_reply_empty (MsHttpResponse *resp, int status);
 void ice_reply_fail (MsHttpResponse *resp, IceError code, const char *fmt, ...)
     G_GNUC_PRINTF (3, 4);
 /* Answer with an error (consumed) as its IceError: one of ICE_ERROR as it
- * is; one of the model (MS_ERROR) as the model error table maps it for a
- * call 'about' that (0: nothing in particular); anything else is an
- * internal error. */
+ * is; one of the model (MS_ERROR) or of the listener (MS_HTTP_ERROR) as the
+ * model error table maps it for a call 'about' that (0: nothing in
+ * particular); anything else is an internal error. */
 void ice_reply_gerror (MsHttpResponse *resp, GError *err, IceAbout about);
 /* As ice_reply_gerror, for a call in namespace 'db': MS_ERROR_NOT_FOUND
  * there means the namespace does not exist. */

@@ -264,6 +264,9 @@ void
 ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   MsIceberg *ice = user;
+  /* a request the listener refuses: its error only, nothing routed or counted */
+  if (req->refused != NULL)
+    return ice_reply_gerror (resp, g_error_copy (req->refused), 0);
   gint64 t0 = g_get_monotonic_time ();
   const char *sent = ms_http_request_header (req, "X-Request-Id");
   g_autofree char *rid = usable_request_id (sent) ? g_strdup (sent)
