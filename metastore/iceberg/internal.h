@@ -269,10 +269,9 @@ void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
 void ice_view_register (const IceCall *call, MsHttpResponse *resp);
 /* ---- authentication (oauth.c) ---- */
-/* Are the path segments after "v1" the token endpoint "oauth/tokens"? */
-gboolean ice_oauth_is_token_path (char **segments);
-/* POST /v1/oauth/tokens: OAuth2 client_credentials and token exchange,
- * answered with an OAuthTokenResponse or an OAuthError. */
+/* POST /v1/oauth/tokens (the routing table checks the method): OAuth2
+ * client_credentials and token exchange, answered with an
+ * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
  * FALSE after answering 401 NotAuthorizedException (with WWW-Authenticate),

@@ -33,13 +33,6 @@
 #define TOKEN_TYPE_ACCESS "urn:ietf:params:oauth:token-type:access_token"
 #define TOKEN_TYPE_JWT "urn:ietf:params:oauth:token-type:jwt"
 
-gboolean
-ice_oauth_is_token_path (char **seg)
-{
-  return seg[0] != NULL && g_str_equal (seg[0], "oauth") && seg[1] != NULL
-         && g_str_equal (seg[1], "tokens") && seg[2] == NULL;
-}
-
 /* ---- replies ---- */
 
 static void
@@ -170,9 +163,6 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
 {
   const MsHttpRequest *req = call->req;
   MsAuth *auth = call->ice->auth;
-  if (!g_str_equal (req->method, "POST"))
-    return ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED,
-                           "%s is not allowed on /v1/oauth/tokens", req->method);
   const char *reason = NULL;
   g_autoptr (GHashTable) form = parse_form (req, &reason);
   if (form == NULL)
