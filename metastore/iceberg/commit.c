@@ -214,27 +214,12 @@ ctx_clear (CommitCtx *cx)
   g_free (cx->out_text);
 }
 
-/* The reply for a failed commit: 409 for failed requirements, 404 for a
- * missing table, 400 for bad updates; storage trouble is 503 (nothing was
- * committed), and only a failure at COMMIT leaves the outcome unknown. */
-static void
-reply_commit_error (MsHttpResponse *resp, GError *err)
-{
-  if (err->domain == MS_ERROR && err->code == MS_ERROR_INTERNAL)
-    {
-      ms_warn ("commit failed: %s", err->message);
-      ice_reply_error (resp, 500, "CommitStateUnknownException", "%s", err->message);
-      g_error_free (err);
-      return;
-    }
-  ice_reply_gerror (resp, err, "table");
-}
-
 /* ---- parsing a change ---- */
 
-/* Fill 'ch' from a CommitTableRequest / TableUpdate body, or answer 400. */
+/* Fill 'ch' from a CommitTableRequest / TableUpdate body, or FALSE after
+ * answering 400. */
 static gboolean
-parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
+parse_change_or_reply (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
 {
   JsonNode *reqs = json_object_get_member (o, "requirements");
   JsonNode *upds = json_object_get_member (o, "updates");
@@ -248,7 +233,7 @@ parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
       if (json_object_has_member (o, "properties") && props == NULL)
         {
           json_array_unref (u);
-          ice_reply_error (resp, 400, "BadRequestException", "properties must be an object");
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "properties must be an object");
           return FALSE;
         }
       if (props)
@@ -295,8 +280,8 @@ parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
   if ((reqs != NULL && !JSON_NODE_HOLDS_ARRAY (reqs)) || upds == NULL
       || !JSON_NODE_HOLDS_ARRAY (upds))
     {
-      ice_reply_error (resp, 400, "BadRequestException",
-                       "%s needs \"requirements\" and \"updates\" arrays", what);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                      "%s needs \"requirements\" and \"updates\" arrays", what);
       return FALSE;
     }
   ch->requirements = reqs ? json_node_get_array (reqs) : NULL;
@@ -304,7 +289,7 @@ parse_change (JsonObject *o, Change *ch, const char *what, MsHttpResponse *resp)
   g_autoptr (GError) err = NULL;
   if (!ms_iceberg_updates_check_actions (ch->updates, &err))
     {
-      ice_reply_error (resp, 400, "BadRequestException", "%s", err->message);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s", err->message);
       return FALSE;
     }
   ch->creates = has_assert_create (ch->requirements);
@@ -324,15 +309,16 @@ void
 ice_table_commit (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   Change ch = { 0 };
-  if (!parse_change (body, &ch, "CommitTableRequest", resp))
+  if (!parse_change_or_reply (body, &ch, "CommitTableRequest", resp))
     return;
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, ch.creates ? NULL : "NoSuchTableException",
-                         &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, call->name,
+                                  ch.creates ? ICE_ERROR_NONE : ICE_ERROR_NO_SUCH_TABLE, &db,
+                                  &name, resp))
     {
       change_clear (&ch);
       return;
@@ -341,7 +327,7 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
   MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
   GError *err = NULL;
   if (!run_commit (&cx, &ref, 1, &err))
-    reply_commit_error (resp, err);
+    ice_reply_gerror (resp, err, ICE_ABOUT_TABLE | ICE_ABOUT_COMMIT);
   else
     ice_reply_table (call, resp, cx.out_location, cx.out_text, FALSE, "all");
   ctx_clear (&cx);
@@ -358,17 +344,17 @@ void
 ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   JsonArray *list = ice_member_array (body, "table-changes");
   if (list == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "A transaction needs a \"table-changes\" array");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "A transaction needs a \"table-changes\" array");
   guint n = json_array_get_length (list);
   if (n == 0)
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "A transaction needs at least one table change");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "A transaction needs at least one table change");
   g_autofree Change *changes = g_new0 (Change, n);
   g_autofree Ident *ids = g_new0 (Ident, n);
   g_autofree MsIcebergRef *refs = g_new0 (MsIcebergRef, n);
@@ -382,8 +368,8 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
       const char *tname = ice_member_string (ident, "name");
       if (o == NULL || ns == NULL || tname == NULL)
         {
-          ice_reply_error (resp, 400, "BadRequestException",
-                           "table-changes[%u] needs an identifier {namespace, name}", i);
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                          "table-changes[%u] needs an identifier {namespace, name}", i);
           ok = FALSE;
           break;
         }
@@ -397,16 +383,17 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
         }
       if (levels->len != json_array_get_length (ns))
         {
-          ice_reply_error (resp, 400, "BadRequestException",
-                           "table-changes[%u]: the namespace must be an array of strings", i);
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                          "table-changes[%u]: the namespace must be an array of strings", i);
           ok = FALSE;
           break;
         }
       g_ptr_array_add (levels, NULL);
-      if (!parse_change (o, &changes[i], "A table change", resp)
-          || !ice_object_ident (call, (char **) levels->pdata, tname,
-                                changes[i].creates ? NULL : "NoSuchTableException", &ids[i].db,
-                                &ids[i].name, resp))
+      if (!parse_change_or_reply (o, &changes[i], "A table change", resp)
+          || !ice_object_ident_or_reply (call, (char **) levels->pdata, tname,
+                                         changes[i].creates ? ICE_ERROR_NONE
+                                                            : ICE_ERROR_NO_SUCH_TABLE,
+                                         &ids[i].db, &ids[i].name, resp))
         {
           ok = FALSE;
           break;
@@ -418,7 +405,7 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
       CommitCtx cx = { .ice = call->ice, .changes = changes };
       GError *err = NULL;
       if (!run_commit (&cx, refs, n, &err))
-        reply_commit_error (resp, err);
+        ice_reply_gerror (resp, err, ICE_ABOUT_TABLE | ICE_ABOUT_COMMIT);
       else
         ice_reply_empty (resp, 204);
       ctx_clear (&cx);

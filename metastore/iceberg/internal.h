@@ -1,7 +1,7 @@
 /*
  * internal.h: what the files of the Iceberg REST door share: JSON replies,
- * the ErrorModel, namespace names, and the resource handlers the routing
- * table calls.
+ * the door's errors (IceError, rendered as the spec's ErrorModel),
+ * namespace names, and the resource handlers the routing table calls.
  */
 #pragma once
 #include "iceberg/iceberg.h"
@@ -18,20 +18,68 @@ typedef struct {
   const char *name;            /* the {table} or {view} segment, or NULL */
 } IceCall;
 
-/* ---- replies (errors.c) ---- */
+/* ---- errors and replies (errors.c) ---- */
+/* The door's error domain. Each code is one error the door answers, and
+ * its row of the error table (errors.c) gives the HTTP status and the
+ * spec's ErrorModel "type"; the message is the GError's. */
+#define ICE_ERROR (ice_error_quark ())
+GQuark ice_error_quark (void);
+typedef enum {
+  ICE_ERROR_NONE,              /* no error (MsHttpResponse.error_code of other replies) */
+  ICE_ERROR_BAD_REQUEST,
+  ICE_ERROR_ILLEGAL_ARGUMENT,  /* a builder's checkArgument, as Iceberg's handlers */
+  ICE_ERROR_NOT_AUTHORIZED,
+  ICE_ERROR_FORBIDDEN,
+  ICE_ERROR_NO_SUCH_NAMESPACE,
+  ICE_ERROR_NO_SUCH_TABLE,
+  ICE_ERROR_NO_SUCH_VIEW,
+  ICE_ERROR_NOT_FOUND,         /* an endpoint, a metadata file */
+  ICE_ERROR_METHOD_NOT_ALLOWED,
+  ICE_ERROR_ALREADY_EXISTS,
+  ICE_ERROR_NAMESPACE_NOT_EMPTY,
+  ICE_ERROR_COMMIT_FAILED,     /* a requirement failed (the commit metrics count it) */
+  ICE_ERROR_PAYLOAD_TOO_LARGE,
+  ICE_ERROR_UNPROCESSABLE_ENTITY,
+  ICE_ERROR_INTERNAL,
+  ICE_ERROR_COMMIT_STATE_UNKNOWN,
+  ICE_ERROR_SERVICE_UNAVAILABLE,
+} IceError;
+
+/* What a failed call was about: with the error code it picks the door's
+ * error for a model error (the model error table, errors.c). */
+typedef enum {
+  ICE_ABOUT_TABLE = 1 << 0,
+  ICE_ABOUT_VIEW = 1 << 1,
+  ICE_ABOUT_NAMESPACE = 1 << 2,
+  ICE_ABOUT_COMMIT = 1 << 3,   /* a commit: a failure at COMMIT leaves its outcome unknown */
+} IceAbout;
+
 /* 'root' (consumed) as the JSON body with 'status'. */
 void ice_reply_json (MsHttpResponse *resp, int status, JsonNode *root);
 /* An empty reply (204 and the like). */
 void ice_reply_empty (MsHttpResponse *resp, int status);
-/* The spec's IcebergErrorResponse {"error": {message, type, code}}. */
-void ice_reply_error (MsHttpResponse *resp, int status, const char *type, const char *fmt, ...)
-    G_GNUC_PRINTF (4, 5);
-/* A model error (consumed) as its HTTP status and exception type; 'what'
- * names the object kind for NOT_FOUND / ALREADY_EXISTS ("namespace",
- * "table", "view"). */
-void ice_reply_gerror (MsHttpResponse *resp, GError *err, const char *what);
+/* Answer with the spec's IcebergErrorResponse {"error": {message, type,
+ * code}} of error 'code', the message formatted from 'fmt'. */
+void ice_reply_fail (MsHttpResponse *resp, IceError code, const char *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
+/* Answer with an error (consumed) as its IceError: one of ICE_ERROR as it
+ * is; one of the model (MS_ERROR) or of the listener (MS_HTTP_ERROR) as the
+ * model error table maps it for a call 'about' that (0: nothing in
+ * particular); anything else is an internal error. */
+void ice_reply_gerror (MsHttpResponse *resp, GError *err, IceAbout about);
+/* As ice_reply_gerror, for a call in namespace 'db': MS_ERROR_NOT_FOUND
+ * there means the namespace does not exist. */
+void ice_reply_gerror_in_namespace (MsHttpResponse *resp, GError *err, IceAbout about,
+                                    const char *db);
+/* 404 NoSuchNamespaceException "Namespace does not exist: <ns>". */
+void ice_reply_no_namespace (MsHttpResponse *resp, const char *ns);
+/* 404 for a missing table or view ('missing': ICE_ERROR_NO_SUCH_TABLE or
+ * ICE_ERROR_NO_SUCH_VIEW) "<Table|View> does not exist: <db>.<name>"; as
+ * Iceberg's reference handlers, also when its namespace is missing. */
+void ice_reply_missing (MsHttpResponse *resp, IceError missing, const char *db, const char *name);
 /* The request body parsed as a JSON object, or NULL after answering 400. */
-JsonObject *ice_body_object (const IceCall *call, MsHttpResponse *resp, JsonParser **parser);
+JsonObject *ice_body_object_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                      JsonParser **parser);
 
 /* Typed members of a JSON object: NULL / 'dflt' when absent or of another
  * type (never a json-glib critical). */
@@ -44,11 +92,12 @@ JsonObject *ice_member_object (JsonObject *o, const char *name);
 /* The database an existing namespace would be, or FALSE after answering
  * 404 NoSuchNamespaceException: a name the catalog cannot hold names
  * nothing (as the Java metastore's lookups). */
-gboolean ice_namespace_db (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp);
+gboolean ice_namespace_db_or_reply (const IceCall *call, char **const ns, char **db,
+                                    MsHttpResponse *resp);
 /* The same for a namespace to be made: FALSE after answering 400 for a
  * name the catalog cannot hold. */
-gboolean ice_namespace_db_new (const IceCall *call, char **const ns, char **db,
-                               MsHttpResponse *resp);
+gboolean ice_namespace_db_new_or_reply (const IceCall *call, char **const ns, char **db,
+                                        MsHttpResponse *resp);
 /* A namespace as the client named it, levels joined by '.' (Iceberg's
  * Namespace.toString), for messages. */
 char *ice_namespace_text (char **const ns);
@@ -64,18 +113,14 @@ void ice_namespace_properties (const IceCall *call, MsHttpResponse *resp);
 #include "iceberg/metadata.h"
 
 /* The database and (lower-cased, checked) object name of a namespace and a
- * name, or FALSE after answering. 'missing' is the exception of a lookup
- * ("NoSuchTableException", "NoSuchViewException"): a name the catalog
- * cannot hold names nothing, 404 "... does not exist". NULL for an object
- * to be made: 404 NoSuchNamespaceException for such a namespace, 400 for
- * such a name. */
-gboolean ice_object_ident (const IceCall *call, char **const ns, const char *name,
-                           const char *missing, char **db, char **object, MsHttpResponse *resp);
-/* Answer 404 for a missing object: NoSuchNamespaceException when the
- * namespace is missing too, else 'type' ("NoSuchTableException",
- * "NoSuchViewException"). */
-void ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db,
-                        const char *name, const char *type);
+ * name, or FALSE after answering. 'missing' is the error of a lookup
+ * (ICE_ERROR_NO_SUCH_TABLE, ICE_ERROR_NO_SUCH_VIEW): a name the catalog
+ * cannot hold names nothing, 404 (ice_reply_missing). ICE_ERROR_NONE for
+ * an object to be made: 404 NoSuchNamespaceException for such a
+ * namespace, 400 for such a name. */
+gboolean ice_object_ident_or_reply (const IceCall *call, char **const ns, const char *name,
+                                    IceError missing, char **db, char **object,
+                                    MsHttpResponse *resp);
 /* The text of metadata file 'location': the stored copy when it is one of
  * that file, else read from storage (*from_storage TRUE) when the storage
  * guard allows reading it, gunzipped when its name says gzip. Caller frees. No error message quotes the
@@ -105,15 +150,17 @@ GBytes *ice_gunzip (GBytes *compressed, gsize max_out, GError **error);
 char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
 /* As Iceberg's catalogs, which read the metadata file on every load: is
- * the file the stored copy of 'e' stands for gone (deleted behind the
- * catalog's back)? TRUE after answering 404 NotFoundException. One stat,
- * or one S3 HEAD; when the storage cannot tell, FALSE (the copy is
- * served: loads do not depend on the object store being up). */
-gboolean ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp,
-                                 const MsIcebergEntry *e);
+ * the file the stored copy of 'e' stands for still there? FALSE after
+ * answering 404 NotFoundException when it is gone (deleted behind the
+ * catalog's back). One stat, or one S3 HEAD; when the storage cannot
+ * tell, TRUE (the copy is served: loads do not depend on the object store
+ * being up). */
+gboolean ice_metadata_file_present_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                             const MsIcebergEntry *e);
 /* The current metadata text of table or view 'e' (the stored copy, else
  * the file, checked and kept), or NULL after answering. */
-char *ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e);
+char *ice_current_text_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                 const MsIcebergEntry *e);
 /* Write document 'json' (consumed, 'len' bytes) of a table or view ('what')
  * at 'object_location' as metadata file 'file', both inside the allowed
  * locations; returns a copy of 'file' and *text the document. Storage
@@ -122,15 +169,17 @@ char *ice_write_document (MsIceberg *ice, const char *object_location, const cha
                           const char *what, char *json, gsize len, char **text, GError **error);
 /* The namespace's database, or NULL after answering (404
  * NoSuchNamespaceException). */
-MsDatabase *ice_namespace_get (const IceCall *call, MsHttpResponse *resp, const char *db);
+MsDatabase *ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                        const char *db);
 /* The entry of the table or view ('kind') the path names, or NULL after
  * answering (404 NoSuchTableException / NoSuchViewException). */
-MsIcebergEntry *ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind);
+MsIcebergEntry *ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                           const char *kind);
 /* The common part of register and register-view: the body's name and
  * metadata-location checked, the namespace found, the file (allowed, and
  * read) in *text. FALSE after answering. */
-gboolean ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *body,
-                               char **db, char **name, char **text);
+gboolean ice_register_request_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                        JsonObject *body, char **db, char **name, char **text);
 /* One store commit of catalog.db.name through 'fn'; on a failure whose
  * outcome is certain, the file named by *written (set by 'fn') is deleted.
  * *written is freed either way. */
@@ -220,12 +269,11 @@ void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
 void ice_view_register (const IceCall *call, MsHttpResponse *resp);
 /* ---- authentication (oauth.c) ---- */
-/* Are the path segments after "v1" the token endpoint "oauth/tokens"? */
-gboolean ice_oauth_is_token_path (char **segments);
-/* POST /v1/oauth/tokens: OAuth2 client_credentials and token exchange,
- * answered with an OAuthTokenResponse or an OAuthError. */
+/* POST /v1/oauth/tokens (the routing table checks the method): OAuth2
+ * client_credentials and token exchange, answered with an
+ * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
  * FALSE after answering 401 NotAuthorizedException (with WWW-Authenticate),
  * 403 ForbiddenException or 503. */
-gboolean ice_auth_check (const IceCall *call, MsHttpResponse *resp);
+gboolean ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp);

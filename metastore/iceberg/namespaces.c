@@ -43,29 +43,30 @@ ice_namespace_text (char **const ns)
 }
 
 gboolean
-ice_namespace_db (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp)
+ice_namespace_db_or_reply (const IceCall *call, char **const ns, char **db,
+                           MsHttpResponse *resp)
 {
   (void) call;
   *db = ms_service_namespace_name (ns, NULL);
   if (*db == NULL)
     {
       g_autofree char *text = ice_namespace_text (ns);
-      ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s",
-                       text);
+      ice_reply_no_namespace (resp, text);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-ice_namespace_db_new (const IceCall *call, char **const ns, char **db, MsHttpResponse *resp)
+ice_namespace_db_new_or_reply (const IceCall *call, char **const ns, char **db,
+                               MsHttpResponse *resp)
 {
   (void) call;
   g_autoptr (GError) err = NULL;
   *db = ms_service_namespace_name (ns, &err);
   if (*db == NULL)
     {
-      ice_reply_error (resp, 400, "BadRequestException", "Invalid namespace: %s", err->message);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Invalid namespace: %s", err->message);
       return FALSE;
     }
   return TRUE;
@@ -135,8 +136,8 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
       char *end = NULL;
       page_size = g_ascii_strtoll (size_text, &end, 10);
       if (end == size_text || *end != '\0' || page_size < 1)
-        return ice_reply_error (resp, 400, "BadRequestException",
-                                "pageSize must be a positive integer, not %s", size_text);
+        return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                               "pageSize must be a positive integer, not %s", size_text);
       page_size = MIN (page_size, G_MAXINT32);
     }
   if (token != NULL && *token == '\0')
@@ -148,24 +149,18 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
     {
       /* levels are separated by the unit separator (0x1F) */
       g_auto (GStrv) levels = g_strsplit (parent, "\x1f", -1);
-      if (!ice_namespace_db (call, levels, &parent_db, resp))
+      if (!ice_namespace_db_or_reply (call, levels, &parent_db, resp))
         return;
-      g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG,
-                                                        parent_db, &err);
+      g_autoptr (MsDatabase) d = ice_namespace_get_or_reply (call, resp, parent_db);
       if (d == NULL)
-        {
-          if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-            return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                    "Namespace does not exist: %s", parent_db);
-          return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-        }
+        return;
     }
   /* one more than a page tells whether another page follows */
   g_autoptr (GPtrArray) names = ms_store_database_children (
       call->ice->store, MS_DEFAULT_CATALOG, parent_db, token, page_size > 0 ? page_size + 1 : -1,
       &err);
   if (names == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
   gboolean more = page_size > 0 && (gint64) names->len > page_size;
   guint count = more ? (guint) page_size : names->len;
   JsonArray *list = json_array_new ();
@@ -183,13 +178,13 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
 /* ---- create, load, exists, drop ---- */
 
 static gboolean
-string_map (JsonNode *node, GHashTable *out, const char *what, MsHttpResponse *resp)
+string_map_or_reply (JsonNode *node, GHashTable *out, const char *what, MsHttpResponse *resp)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      ice_reply_error (resp, 400, "BadRequestException", "%s must be an object of strings", what);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s must be an object of strings", what);
       return FALSE;
     }
   JsonObjectIter it;
@@ -200,8 +195,8 @@ string_map (JsonNode *node, GHashTable *out, const char *what, MsHttpResponse *r
     {
       if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING)
         {
-          ice_reply_error (resp, 400, "BadRequestException", "%s: the value of %s is not a string",
-                           what, k);
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s: the value of %s is not a string",
+                          what, k);
           return FALSE;
         }
       g_hash_table_insert (out, g_strdup (k), g_strdup (json_node_get_string (v)));
@@ -210,13 +205,13 @@ string_map (JsonNode *node, GHashTable *out, const char *what, MsHttpResponse *r
 }
 
 static gboolean
-string_list (JsonNode *node, GPtrArray *out, const char *what, MsHttpResponse *resp)
+string_list_or_reply (JsonNode *node, GPtrArray *out, const char *what, MsHttpResponse *resp)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      ice_reply_error (resp, 400, "BadRequestException", "%s must be an array of strings", what);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s must be an array of strings", what);
       return FALSE;
     }
   JsonArray *a = json_node_get_array (node);
@@ -225,8 +220,8 @@ string_list (JsonNode *node, GPtrArray *out, const char *what, MsHttpResponse *r
       JsonNode *e = json_array_get_element (a, i);
       if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
         {
-          ice_reply_error (resp, 400, "BadRequestException", "%s holds a value that is not a string",
-                           what);
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s holds a value that is not a string",
+                          what);
           return FALSE;
         }
       g_ptr_array_add (out, g_strdup (json_node_get_string (e)));
@@ -268,21 +263,23 @@ void
 ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   g_autoptr (GPtrArray) levels = g_ptr_array_new_with_free_func (g_free);
   if (!json_object_has_member (body, "namespace"))
-    return ice_reply_error (resp, 400, "BadRequestException", "namespace is required");
-  if (!string_list (json_object_get_member (body, "namespace"), levels, "namespace", resp))
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "namespace is required");
+  if (!string_list_or_reply (json_object_get_member (body, "namespace"), levels, "namespace",
+                             resp))
     return;
   g_ptr_array_add (levels, NULL);
   g_autofree char *name = NULL;
-  if (!ice_namespace_db_new (call, (char **) levels->pdata, &name, resp))
+  if (!ice_namespace_db_new_or_reply (call, (char **) levels->pdata, &name, resp))
     return;
   g_autoptr (MsDatabase) db = ms_database_new ();
   db->name = g_strdup (name);
-  if (!string_map (json_object_get_member (body, "properties"), db->params, "properties", resp))
+  if (!string_map_or_reply (json_object_get_member (body, "properties"), db->params,
+                            "properties", resp))
     return;
   apply_special (db, db->params);
   g_autoptr (GError) err = NULL;
@@ -290,51 +287,40 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
                                     NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ice_reply_error (resp, 409, "AlreadyExistsException",
-                                "Namespace already exists: %s", name);
+        return ice_reply_fail (resp, ICE_ERROR_ALREADY_EXISTS, "Namespace already exists: %s",
+                               name);
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
         {
           /* only a nested namespace has a parent to miss */
           g_autofree char *parent = ms_service_namespace_parent (name);
-          return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                  "Cannot create namespace %s: parent namespace %s does not exist",
-                                  name, parent ? parent : "?");
+          return ice_reply_fail (resp, ICE_ERROR_NO_SUCH_NAMESPACE,
+                                 "Cannot create namespace %s: parent namespace %s does not exist",
+                                 name, parent ? parent : "?");
         }
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+      return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
     }
   g_autoptr (MsDatabase) stored = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG,
                                                          name, &err);
   if (stored == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
   reply_namespace (resp, stored);
 }
 
 /* The database of the call's namespace, or NULL after answering (404
  * NoSuchNamespaceException). */
 static MsDatabase *
-load (const IceCall *call, MsHttpResponse *resp)
+load_or_reply (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *name = NULL;
-  if (!ice_namespace_db (call, call->ns, &name, resp))
+  if (!ice_namespace_db_or_reply (call, call->ns, &name, resp))
     return NULL;
-  g_autoptr (GError) err = NULL;
-  MsDatabase *db = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, name, &err);
-  if (db == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s",
-                         name);
-      else
-        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-      return NULL;
-    }
-  return db;
+  return ice_namespace_get_or_reply (call, resp, name);
 }
 
 void
 ice_namespace_load (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsDatabase) db = load (call, resp);
+  g_autoptr (MsDatabase) db = load_or_reply (call, resp);
   if (db == NULL)
     return;
   reply_namespace (resp, db);
@@ -343,7 +329,7 @@ ice_namespace_load (const IceCall *call, MsHttpResponse *resp)
 void
 ice_namespace_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsDatabase) db = load (call, resp);
+  g_autoptr (MsDatabase) db = load_or_reply (call, resp);
   /* HEAD answers carry no body */
   ice_reply_empty (resp, db ? 204 : resp->status);
 }
@@ -352,22 +338,20 @@ void
 ice_namespace_drop (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *name = NULL;
-  if (!ice_namespace_db (call, call->ns, &name, resp))
+  if (!ice_namespace_db_or_reply (call, call->ns, &name, resp))
     return;
   if (g_str_equal (name, MS_DEFAULT_DATABASE))
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "The namespace %s cannot be dropped", name);
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "The namespace %s cannot be dropped",
+                           name);
   g_autoptr (GError) err = NULL;
   /* as Iceberg's HiveCatalog: no cascade, the data stays */
   if (!ms_store_database_drop (call->ice->store, MS_DEFAULT_CATALOG, name, FALSE, NULL, &err))
     {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                "Namespace does not exist: %s", name);
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OPERATION))
-        return ice_reply_error (resp, 409, "NamespaceNotEmptyException",
-                                "Namespace %s is not empty: %s", name, err->message);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+        return ice_reply_fail (resp, ICE_ERROR_NAMESPACE_NOT_EMPTY,
+                               "Namespace %s is not empty: %s", name, err->message);
+      return ice_reply_gerror_in_namespace (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE,
+                                            name);
     }
   ms_info ("REST: dropped namespace %s", name);
   ice_reply_empty (resp, 204);
@@ -427,13 +411,14 @@ void
 ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   g_autoptr (GHashTable) updates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GPtrArray) removals = g_ptr_array_new_with_free_func (g_free);
-  if (!string_map (json_object_get_member (body, "updates"), updates, "updates", resp)
-      || !string_list (json_object_get_member (body, "removals"), removals, "removals", resp))
+  if (!string_map_or_reply (json_object_get_member (body, "updates"), updates, "updates", resp)
+      || !string_list_or_reply (json_object_get_member (body, "removals"), removals, "removals",
+                                resp))
     return;
   /* removals are a set */
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -444,15 +429,15 @@ ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
       g_hash_table_add (seen, g_ptr_array_index (removals, i++));
   for (guint i = 0; i < removals->len; i++)
     if (g_hash_table_contains (updates, g_ptr_array_index (removals, i)))
-      return ice_reply_error (resp, 422, "UnprocessableEntityException",
-                              "Property %s is both updated and removed",
-                              (char *) g_ptr_array_index (removals, i));
+      return ice_reply_fail (resp, ICE_ERROR_UNPROCESSABLE_ENTITY,
+                             "Property %s is both updated and removed",
+                             (char *) g_ptr_array_index (removals, i));
   for (guint i = 0; i < removals->len; i++)
     if (g_str_equal (g_ptr_array_index (removals, i), PROP_LOCATION))
-      return ice_reply_error (resp, 400, "BadRequestException",
-                              "The location of a namespace cannot be removed");
+      return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                             "The location of a namespace cannot be removed");
   g_autofree char *name = NULL;
-  if (!ice_namespace_db (call, call->ns, &name, resp))
+  if (!ice_namespace_db_or_reply (call, call->ns, &name, resp))
     return;
 
   g_autoptr (JsonArray) removed = json_array_new ();
@@ -461,12 +446,8 @@ ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (GError) err = NULL;
   if (!ms_store_database_edit (call->ice->store, MS_DEFAULT_CATALOG, name, edit_properties, &e,
                                &err))
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                "Namespace does not exist: %s", name);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
+    return ice_reply_gerror_in_namespace (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE,
+                                          name);
   JsonArray *updated = json_array_new ();
   GHashTableIter it;
   gpointer k, v;

@@ -17,10 +17,11 @@
  * The endpoint answers whatever rest.auth says: with no clients configured
  * it refuses every request with unauthorized_client.
  *
- * ice_auth_check guards every other route when rest.auth resolves to oauth:
- * a missing or refused Bearer token is 401 NotAuthorizedException with
- * WWW-Authenticate: Bearer (RFC 6750), a valid token without the catalog
- * scope 403 ForbiddenException. Tokens are never logged.
+ * ice_auth_check_or_reply guards every other route when rest.auth
+ * resolves to oauth: a missing or refused Bearer token is 401
+ * NotAuthorizedException with WWW-Authenticate: Bearer (RFC 6750), a valid
+ * token without the catalog scope 403 ForbiddenException. Tokens are never
+ * logged.
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -31,13 +32,6 @@
 #define GRANT_TOKEN_EXCHANGE "urn:ietf:params:oauth:grant-type:token-exchange"
 #define TOKEN_TYPE_ACCESS "urn:ietf:params:oauth:token-type:access_token"
 #define TOKEN_TYPE_JWT "urn:ietf:params:oauth:token-type:jwt"
-
-gboolean
-ice_oauth_is_token_path (char **seg)
-{
-  return seg[0] != NULL && g_str_equal (seg[0], "oauth") && seg[1] != NULL
-         && g_str_equal (seg[1], "tokens") && seg[2] == NULL;
-}
 
 /* ---- replies ---- */
 
@@ -169,9 +163,6 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
 {
   const MsHttpRequest *req = call->req;
   MsAuth *auth = call->ice->auth;
-  if (!g_str_equal (req->method, "POST"))
-    return ice_reply_error (resp, 405, "MethodNotAllowedException",
-                            "%s is not allowed on /v1/oauth/tokens", req->method);
   const char *reason = NULL;
   g_autoptr (GHashTable) form = parse_form (req, &reason);
   if (form == NULL)
@@ -275,7 +266,7 @@ bearer_token (const char *header)
 }
 
 gboolean
-ice_auth_check (const IceCall *call, MsHttpResponse *resp)
+ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp)
 {
   MsAuth *auth = call->ice->auth;
   if (!ms_auth_required (auth))
@@ -283,9 +274,9 @@ ice_auth_check (const IceCall *call, MsHttpResponse *resp)
   g_autofree char *token = bearer_token (call->req->authorization);
   if (token == NULL)
     {
-      ice_reply_error (resp, 401, "NotAuthorizedException",
-                       "Authentication required: send Authorization: Bearer <token>, a token "
-                       "from POST /v1/oauth/tokens or from the identity provider");
+      ice_reply_fail (resp, ICE_ERROR_NOT_AUTHORIZED,
+                      "Authentication required: send Authorization: Bearer <token>, a token "
+                      "from POST /v1/oauth/tokens or from the identity provider");
       ms_http_response_header (resp, "WWW-Authenticate", REALM);
       return FALSE;
     }
@@ -301,18 +292,18 @@ ice_auth_check (const IceCall *call, MsHttpResponse *resp)
   ms_debug ("REST: Bearer token refused: %s", err->message);
   if (code == MS_AUTH_ERROR_FORBIDDEN)
     {
-      ice_reply_error (resp, 403, "ForbiddenException", "Forbidden: %s", err->message);
+      ice_reply_fail (resp, ICE_ERROR_FORBIDDEN, "Forbidden: %s", err->message);
       ms_http_response_header (resp, "WWW-Authenticate",
                                    REALM ", error=\"insufficient_scope\", scope=\"" MS_AUTH_SCOPE
                                    "\"");
     }
   else if (code == MS_AUTH_ERROR_UNAVAILABLE)
-    ice_reply_error (resp, 503, "ServiceUnavailableException",
-                     "Cannot check the token now: %s", err->message);
+    ice_reply_fail (resp, ICE_ERROR_SERVICE_UNAVAILABLE, "Cannot check the token now: %s",
+                    err->message);
   else
     {
-      ice_reply_error (resp, 401, "NotAuthorizedException", "Invalid bearer token: %s",
-                       err->message);
+      ice_reply_fail (resp, ICE_ERROR_NOT_AUTHORIZED, "Invalid bearer token: %s",
+                      err->message);
       ms_http_response_header (resp, "WWW-Authenticate", REALM ", error=\"invalid_token\"");
     }
   return FALSE;

@@ -1,10 +1,13 @@
 /*
- * routes.c: the Iceberg REST door's routing table. A path is matched
- * segment by segment ("{prefix}" optional when a prefix is configured,
- * "{namespace}" captures a namespace, its levels separated by 0x1F), then
- * the method picks the handler. GET /v1/config lists every route served.
- * POST /v1/oauth/tokens (oauth.c) is served before anything else; with
- * authentication on, every other request needs a Bearer token first.
+ * routes.c: the Iceberg REST door's routing table and its HTTP handler
+ * (ms_iceberg_handle). A path is matched segment by segment ("{prefix}"
+ * optional when a prefix is configured, "{namespace}" captures a
+ * namespace, its levels separated by 0x1F), then the method picks the
+ * row. GET /v1/config lists every route served. POST /v1/oauth/tokens
+ * (oauth.c) is served without a token; with authentication on, every
+ * other request needs a Bearer token first. The matched row gives the
+ * metrics label and whether the request commits; the error code of the
+ * reply (MsHttpResponse.error_code) tells a failed commit.
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -12,40 +15,66 @@
 
 typedef void (*Handler) (const IceCall *call, MsHttpResponse *resp);
 
+enum {
+  ROUTE_OPEN = 1 << 0,         /* served without a Bearer token */
+  ROUTE_COMMIT = 1 << 1,       /* a commit: counted in the commit metrics */
+};
+
 typedef struct {
-  const char *method;
+  const char *method;          /* NULL: any (the handler answers them all) */
   const char *pattern;         /* after /v1/{prefix}: "namespaces/{namespace}/properties" */
+  const char *label;           /* for metrics and logs: the pattern, never the raw path */
   Handler handler;
+  guint flags;                 /* ROUTE_* */
 } Route;
 
 static void config_handler (const IceCall *call, MsHttpResponse *resp);
+static void no_endpoint (const IceCall *call, MsHttpResponse *resp);
+static void method_not_allowed (const IceCall *call, MsHttpResponse *resp);
 
+#define ROUTE(method, pattern, handler, flags) \
+  { method, pattern, "/v1/{prefix}/" pattern, handler, flags }
+
+/* The routes under /v1/{prefix}, listed by /v1/config. */
 static const Route routes[] = {
-  { "GET", "namespaces", ice_namespaces_list },
-  { "POST", "namespaces", ice_namespace_create },
-  { "GET", "namespaces/{namespace}", ice_namespace_load },
-  { "HEAD", "namespaces/{namespace}", ice_namespace_exists },
-  { "DELETE", "namespaces/{namespace}", ice_namespace_drop },
-  { "POST", "namespaces/{namespace}/properties", ice_namespace_properties },
-  { "GET", "namespaces/{namespace}/tables", ice_tables_list },
-  { "POST", "namespaces/{namespace}/tables", ice_table_create },
-  { "GET", "namespaces/{namespace}/tables/{table}", ice_table_load },
-  { "POST", "namespaces/{namespace}/tables/{table}", ice_table_commit },
-  { "DELETE", "namespaces/{namespace}/tables/{table}", ice_table_drop },
-  { "HEAD", "namespaces/{namespace}/tables/{table}", ice_table_exists },
-  { "POST", "namespaces/{namespace}/register", ice_table_register },
-  { "POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics },
-  { "POST", "tables/rename", ice_table_rename },
-  { "POST", "transactions/commit", ice_transaction_commit },
-  { "GET", "namespaces/{namespace}/views", ice_views_list },
-  { "POST", "namespaces/{namespace}/views", ice_view_create },
-  { "GET", "namespaces/{namespace}/views/{view}", ice_view_load },
-  { "POST", "namespaces/{namespace}/views/{view}", ice_view_replace },
-  { "DELETE", "namespaces/{namespace}/views/{view}", ice_view_drop },
-  { "HEAD", "namespaces/{namespace}/views/{view}", ice_view_exists },
-  { "POST", "views/rename", ice_view_rename },
-  { "POST", "namespaces/{namespace}/register-view", ice_view_register },
+  ROUTE ("GET", "namespaces", ice_namespaces_list, 0),
+  ROUTE ("POST", "namespaces", ice_namespace_create, 0),
+  ROUTE ("GET", "namespaces/{namespace}", ice_namespace_load, 0),
+  ROUTE ("HEAD", "namespaces/{namespace}", ice_namespace_exists, 0),
+  ROUTE ("DELETE", "namespaces/{namespace}", ice_namespace_drop, 0),
+  ROUTE ("POST", "namespaces/{namespace}/properties", ice_namespace_properties, 0),
+  ROUTE ("GET", "namespaces/{namespace}/tables", ice_tables_list, 0),
+  ROUTE ("POST", "namespaces/{namespace}/tables", ice_table_create, 0),
+  ROUTE ("GET", "namespaces/{namespace}/tables/{table}", ice_table_load, 0),
+  ROUTE ("POST", "namespaces/{namespace}/tables/{table}", ice_table_commit, ROUTE_COMMIT),
+  ROUTE ("DELETE", "namespaces/{namespace}/tables/{table}", ice_table_drop, 0),
+  ROUTE ("HEAD", "namespaces/{namespace}/tables/{table}", ice_table_exists, 0),
+  ROUTE ("POST", "namespaces/{namespace}/register", ice_table_register, 0),
+  ROUTE ("POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics, 0),
+  ROUTE ("POST", "tables/rename", ice_table_rename, 0),
+  ROUTE ("POST", "transactions/commit", ice_transaction_commit, ROUTE_COMMIT),
+  ROUTE ("GET", "namespaces/{namespace}/views", ice_views_list, 0),
+  ROUTE ("POST", "namespaces/{namespace}/views", ice_view_create, 0),
+  ROUTE ("GET", "namespaces/{namespace}/views/{view}", ice_view_load, 0),
+  ROUTE ("POST", "namespaces/{namespace}/views/{view}", ice_view_replace, 0),
+  ROUTE ("DELETE", "namespaces/{namespace}/views/{view}", ice_view_drop, 0),
+  ROUTE ("HEAD", "namespaces/{namespace}/views/{view}", ice_view_exists, 0),
+  ROUTE ("POST", "views/rename", ice_view_rename, 0),
+  ROUTE ("POST", "namespaces/{namespace}/register-view", ice_view_register, 0),
 };
+
+/* The routes right under /v1, matched before the prefix: any method
+ * matches the path, another than the row's is answered 405. */
+static const Route unprefixed[] = {
+  { "POST", "oauth/tokens", "/v1/oauth/tokens", ice_oauth_tokens, ROUTE_OPEN },
+  { "GET", "config", "/v1/config", config_handler, 0 },
+};
+
+/* A path outside /v1 (404 before authentication), a path no route has,
+ * a path some route has with another method. */
+static const Route outside_v1 = { NULL, NULL, "unmatched", no_endpoint, ROUTE_OPEN };
+static const Route no_route = { NULL, NULL, "unmatched", no_endpoint, 0 };
+static const Route other_method = { NULL, NULL, "unmatched", method_not_allowed, 0 };
 
 MsIceberg *
 ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const char *warehouse)
@@ -96,14 +125,27 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
   JsonArray *endpoints = json_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      g_autofree char *e = g_strdup_printf ("%s /v1/{prefix}/%s", routes[i].method,
-                                            routes[i].pattern);
+      g_autofree char *e = g_strdup_printf ("%s %s", routes[i].method, routes[i].label);
       json_array_add_string_element (endpoints, e);
     }
   json_object_set_array_member (o, "endpoints", endpoints);
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
   ice_reply_json (resp, 200, n);
+}
+
+static void
+no_endpoint (const IceCall *call, MsHttpResponse *resp)
+{
+  (void) call;
+  ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "No such endpoint");
+}
+
+static void
+method_not_allowed (const IceCall *call, MsHttpResponse *resp)
+{
+  ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed here",
+                  call->req->method);
 }
 
 /* ---- matching ---- */
@@ -119,7 +161,8 @@ is_resource (const char *segment)
   return FALSE;
 }
 
-/* Does 'segments' match 'pattern'? Captures the namespace and the name. */
+/* Does 'segments' match 'pattern'? Then captures the namespace (caller
+ * frees) and the name; nothing is set otherwise. */
 static gboolean
 match (const char *pattern, char **segments, char ***ns, const char **name)
 {
@@ -128,76 +171,29 @@ match (const char *pattern, char **segments, char ***ns, const char **name)
   if (g_strv_length (segments) != n)
     return FALSE;
   for (guint i = 0; i < n; i++)
-    {
-      if (g_str_equal (parts[i], "{namespace}"))
-        *ns = g_strsplit (segments[i], "\x1f", -1);
-      else if (g_str_equal (parts[i], "{table}") || g_str_equal (parts[i], "{view}"))
-        *name = segments[i];
-      else if (!g_str_equal (parts[i], segments[i]))
-        {
-          g_clear_pointer (ns, g_strfreev);
-          return FALSE;
-        }
-    }
+    if (parts[i][0] != '{' && !g_str_equal (parts[i], segments[i]))
+      return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (parts[i], "{namespace}"))
+      *ns = g_strsplit (segments[i], "\x1f", -1);
+    else if (parts[i][0] == '{')
+      *name = segments[i];   /* {table}, {view} */
   return TRUE;
 }
 
-/* The metrics label of a request: its route pattern, never the raw path.
- * Caller frees. */
-static char *
-route_label (MsIceberg *ice, char **seg, const char *method, gboolean *is_commit)
+/* The route of a request's path and method (one of the rows above, never
+ * NULL); what it captures goes into call->ns (caller frees) and call->name. */
+static const Route *
+find_route (IceCall *call)
 {
-  *is_commit = FALSE;
+  MsIceberg *ice = call->ice;
+  char **seg = call->req->segments;
   if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
-    return g_strdup ("unmatched");
+    return &outside_v1;
   seg++;
-  if (ice_oauth_is_token_path (seg))
-    return g_strdup ("/v1/oauth/tokens");
-  if (seg[0] != NULL && g_str_equal (seg[0], "config") && seg[1] == NULL)
-    return g_strdup ("/v1/config");
-  if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
-    seg++;
-  else if (ice->prefix == NULL && seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
-    seg++;
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      char **ns = NULL;
-      const char *name = NULL;
-      if (!match (routes[i].pattern, seg, &ns, &name))
-        continue;
-      g_strfreev (ns);
-      if (!g_str_equal (routes[i].method, method))
-        continue;
-      *is_commit = routes[i].handler == ice_table_commit
-                   || routes[i].handler == ice_transaction_commit;
-      return g_strconcat ("/v1/{prefix}/", routes[i].pattern, NULL);
-    }
-  return g_strdup ("unmatched");
-}
-
-/* Route a request (after the operations endpoints). */
-static void
-dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
-{
-  IceCall call = { ice, req, NULL, NULL };
-  char **seg = req->segments;
-  if (req->body_too_large)
-    return ice_reply_error (resp, 413, "BadRequestException", "The request body is too large");
-  if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
-    return ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
-  seg++;
-  /* authentication (oauth.c): the token endpoint is open, the rest needs a token */
-  if (ice_oauth_is_token_path (seg))
-    return ice_oauth_tokens (&call, resp);
-  if (!ice_auth_check (&call, resp))
-    return;
-  if (seg[0] != NULL && g_str_equal (seg[0], "config") && seg[1] == NULL)
-    {
-      if (!g_str_equal (req->method, "GET"))
-        return ice_reply_error (resp, 405, "MethodNotAllowedException",
-                                "%s is not allowed on /v1/config", req->method);
-      return config_handler (&call, resp);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (unprefixed); i++)
+    if (match (unprefixed[i].pattern, seg, &call->ns, &call->name))
+      return &unprefixed[i];
   /* the configured prefix, as clients learn it from /v1/config */
   if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
     seg++;
@@ -206,26 +202,36 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   gboolean path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      char **ns = NULL;
-      const char *name = NULL;
-      if (!match (routes[i].pattern, seg, &ns, &name))
+      if (!match (routes[i].pattern, seg, &call->ns, &call->name))
         continue;
+      if (g_str_equal (routes[i].method, call->req->method))
+        return &routes[i];
       path_known = TRUE;
-      if (!g_str_equal (routes[i].method, req->method))
-        {
-          g_strfreev (ns);
-          continue;
-        }
-      call.ns = ns;
-      call.name = name;
-      routes[i].handler (&call, resp);
-      g_strfreev (ns);
-      return;
+      g_clear_pointer (&call->ns, g_strfreev);
+      call->name = NULL;
     }
-  if (path_known)
-    return ice_reply_error (resp, 405, "MethodNotAllowedException", "%s is not allowed here",
-                            req->method);
-  ice_reply_error (resp, 404, "NotFoundException", "No such endpoint");
+  return path_known ? &other_method : &no_route;
+}
+
+/* Route a request (after the operations endpoints) and answer it; returns
+ * the route it matched. */
+static const Route *
+dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
+{
+  IceCall call = { ice, req, NULL, NULL };
+  const Route *route = find_route (&call);
+  if (req->body_too_large)
+    ice_reply_fail (resp, ICE_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large");
+  else if ((route->flags & ROUTE_OPEN) || ice_auth_check_or_reply (&call, resp))
+    {
+      if (route->method != NULL && !g_str_equal (route->method, req->method))
+        ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
+                        req->method, route->label);
+      else
+        route->handler (&call, resp);
+    }
+  g_strfreev (call.ns);
+  return route;
 }
 
 /* A client's X-Request-Id is kept when it is short and plain (it goes into
@@ -242,48 +248,49 @@ usable_request_id (const char *id)
 }
 
 /* The operations endpoints on the REST port: /healthz and /readyz before
- * authentication, /metrics after it. TRUE when 'req' was one of them. */
-static gboolean
-ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp, char **label)
+ * authentication, /metrics after it. Their label when 'req' was one of
+ * them (answered), else NULL. */
+static const char *
+ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   if (ice->ops == NULL)
-    return FALSE;
+    return NULL;
   MsOpsEndpoint which = ms_ops_endpoint (req);
   if (which == MS_OPS_NONE)
-    return FALSE;
-  *label = g_strdup (which == MS_OPS_HEALTH ? "/healthz"
-                     : which == MS_OPS_READY ? "/readyz" : "/metrics");
+    return NULL;
   IceCall call = { ice, req, NULL, NULL };
-  if (which == MS_OPS_METRICS && !ice_auth_check (&call, resp))
-    return TRUE;
-  ms_ops_answer (ice->ops, which, req, resp);
-  return TRUE;
+  if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp))
+    ms_ops_answer (ice->ops, which, req, resp);
+  return which == MS_OPS_HEALTH ? "/healthz" : which == MS_OPS_READY ? "/readyz" : "/metrics";
 }
 
 void
 ms_iceberg_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   MsIceberg *ice = user;
+  /* a request the listener refuses: its error only, nothing routed or counted */
+  if (req->refused != NULL)
+    return ice_reply_gerror (resp, g_error_copy (req->refused), 0);
   gint64 t0 = g_get_monotonic_time ();
   const char *sent = ms_http_request_header (req, "X-Request-Id");
   g_autofree char *rid = usable_request_id (sent) ? g_strdup (sent)
                          : ice->metrics ? ms_metrics_next_request_id (ice->metrics)
                                         : g_uuid_string_random ();
   ms_log_set_request_id (rid);
-  g_autofree char *label = NULL;
-  gboolean is_commit = FALSE;
-  if (!ops_endpoint (ice, req, resp, &label))
+  gboolean commits = FALSE;
+  const char *label = ops_endpoint (ice, req, resp);
+  if (label == NULL)
     {
-      label = route_label (ice, req->segments, req->method, &is_commit);
-      dispatch (ice, req, resp);
+      const Route *route = dispatch (ice, req, resp);
+      label = route->label;
+      commits = (route->flags & ROUTE_COMMIT) != 0;
     }
   ms_http_response_header (resp, "X-Request-Id", rid);
   gint64 took = g_get_monotonic_time () - t0;
   ms_metrics_rest_request (ice->metrics, req->method, label, resp->status, took);
-  if (is_commit && (resp->status == 200 || resp->status == 204))
+  if (commits && (resp->status == 200 || resp->status == 204))
     ms_metrics_iceberg_commit (ice->metrics, FALSE);
-  else if (is_commit && resp->status == 409 && resp->body
-           && strstr (resp->body, "\"CommitFailedException\"") != NULL)
+  else if (commits && resp->error_code == ICE_ERROR_COMMIT_FAILED)
     ms_metrics_iceberg_commit (ice->metrics, TRUE);
   /* the route pattern, not the path: no names, no query string, no tokens */
   ms_debug ("%s %s -> %d in %.3f ms", req->method, label, resp->status, (double) took / 1000.0);

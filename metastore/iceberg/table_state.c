@@ -18,10 +18,10 @@
 #define HIVE_SERDE "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 
 gboolean
-ice_object_ident (const IceCall *call, char **const ns, const char *name, const char *missing,
-                  char **db, char **object, MsHttpResponse *resp)
+ice_object_ident_or_reply (const IceCall *call, char **const ns, const char *name,
+                           IceError missing, char **db, char **object, MsHttpResponse *resp)
 {
-  if (missing != NULL)
+  if (missing != ICE_ERROR_NONE)
     {
       /* as the Java metastore's get_table: such a name is not found */
       *db = ms_service_namespace_name (ns, NULL);
@@ -29,38 +29,25 @@ ice_object_ident (const IceCall *call, char **const ns, const char *name, const 
         {
           g_clear_pointer (db, g_free);
           g_autofree char *text = ice_namespace_text (ns);
-          ice_reply_error (resp, 404, missing, "%s does not exist: %s.%s",
-                           g_str_equal (missing, "NoSuchViewException") ? "View" : "Table", text,
-                           name ? name : "");
+          ice_reply_missing (resp, missing, text, name ? name : "");
           return FALSE;
         }
     }
   else
     {
-      if (!ice_namespace_db (call, ns, db, resp))
+      if (!ice_namespace_db_or_reply (call, ns, db, resp))
         return FALSE;
       g_autoptr (GError) err = NULL;
       if (name == NULL || !ms_service_check_name ("name", name, &err))
         {
           g_clear_pointer (db, g_free);
-          ice_reply_error (resp, 400, "BadRequestException", "Invalid name: %s",
-                           err ? err->message : "missing");
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Invalid name: %s",
+                          err ? err->message : "missing");
           return FALSE;
         }
     }
   *object = g_ascii_strdown (name, -1);
   return TRUE;
-}
-
-void
-ice_reply_missing (const IceCall *call, MsHttpResponse *resp, const char *db, const char *name,
-                   const char *type)
-{
-  /* as Iceberg's reference handlers: a table or view in a missing
-   * namespace is simply a missing table or view */
-  (void) call;
-  gboolean view = g_str_equal (type, "NoSuchViewException");
-  ice_reply_error (resp, 404, type, "%s does not exist: %s.%s", view ? "View" : "Table", db, name);
 }
 
 void
@@ -204,67 +191,62 @@ ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
 }
 
 MsDatabase *
-ice_namespace_get (const IceCall *call, MsHttpResponse *resp, const char *db)
+ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *resp, const char *db)
 {
-  g_autoptr (GError) err = NULL;
+  GError *err = NULL;
   MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
   if (d == NULL)
-    {
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
-      else
-        ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
-    }
+    ice_reply_gerror_in_namespace (resp, err, ICE_ABOUT_NAMESPACE, db);
   return d;
 }
 
 MsIcebergEntry *
-ice_object_entry (const IceCall *call, MsHttpResponse *resp, const char *kind)
+ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
+  IceError missing = view ? ICE_ERROR_NO_SUCH_VIEW : ICE_ERROR_NO_SUCH_TABLE;
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name,
-                         view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, call->name, missing, &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
   MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
   if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
-      ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
+      ice_reply_gerror (resp, g_steal_pointer (&err), view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
       return NULL;
     }
   if (e == NULL || g_strcmp0 (e->kind, kind) != 0)
     {
       ms_iceberg_entry_free (e);
-      ice_reply_missing (call, resp, db, name, view ? "NoSuchViewException" : "NoSuchTableException");
+      ice_reply_missing (resp, missing, db, name);
       return NULL;
     }
   return e;
 }
 
 gboolean
-ice_register_request (const IceCall *call, MsHttpResponse *resp, JsonObject *body, char **db,
-                      char **name, char **text)
+ice_register_request_or_reply (const IceCall *call, MsHttpResponse *resp, JsonObject *body,
+                               char **db, char **name, char **text)
 {
   const char *name_in = ice_member_string (body, "name");
   const char *location = ice_member_string (body, "metadata-location");
   if (name_in == NULL || location == NULL || *location == '\0')
     {
-      ice_reply_error (resp, 400, "BadRequestException",
-                       "A register request needs a name and a metadata-location");
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                      "A register request needs a name and a metadata-location");
       return FALSE;
     }
-  if (!ice_object_ident (call, call->ns, name_in, NULL, db, name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, name_in, ICE_ERROR_NONE, db, name, resp))
     return FALSE;
-  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, *db);
+  g_autoptr (MsDatabase) d = ice_namespace_get_or_reply (call, resp, *db);
   g_autoptr (GError) err = NULL;
   /* read only inside the allowed locations (ice_metadata_text) */
   if (d != NULL && (*text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err)) == NULL)
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        ice_reply_error (resp, 404, "NotFoundException", "%s", err->message);
+        ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "%s", err->message);
       else
-        ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+        ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
     }
   if (*text != NULL)
     return TRUE;
@@ -430,20 +412,20 @@ ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db
       char *end = NULL;
       page_size = g_ascii_strtoll (size_text, &end, 10);
       if (end == size_text || *end != '\0' || page_size < 1 || page_size > G_MAXINT - 1)
-        return ice_reply_error (resp, 400, "BadRequestException",
-                                "pageSize must be a positive integer, not %s", size_text);
+        return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                               "pageSize must be a positive integer, not %s", size_text);
     }
   g_autoptr (GError) err = NULL;
   g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
   if (d == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
   /* one more than a page tells whether another page follows */
   g_autoptr (GPtrArray) names = ms_store_iceberg_names (call->ice->store, MS_DEFAULT_CATALOG, db,
                                                         kind, token && *token ? token : NULL,
                                                         page_size > 0 ? (int) page_size + 1 : -1,
                                                         &err);
   if (names == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "namespace");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
   guint n = names->len;
   gboolean more = page_size > 0 && n > (guint) page_size;
   if (more)
@@ -508,31 +490,32 @@ document_ok (const char *kind, const char *location, const char *text, GError **
 static void
 reply_file_gone (MsHttpResponse *resp, const char *location)
 {
-  ice_reply_error (resp, 404, "NotFoundException", "Failed to open input stream for file: %s",
-                   location);
+  ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "Failed to open input stream for file: %s",
+                  location);
 }
 
 gboolean
-ice_metadata_file_gone (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
+ice_metadata_file_present_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                    const MsIcebergEntry *e)
 {
   /* only a file a stored copy stands for: else the load reads it anyway */
   if (e->metadata == NULL || g_strcmp0 (e->cached_location, e->metadata_location) != 0)
-    return FALSE;
+    return TRUE;
   g_autoptr (GError) err = NULL;
   if (ms_storage_exists (call->ice->storage, e->metadata_location, &err))
-    return FALSE;
+    return TRUE;
   if (err != NULL)
     {
       ms_debug ("cannot check %s, serving the stored copy: %s", e->metadata_location,
                 err->message);
-      return FALSE;
+      return TRUE;
     }
   reply_file_gone (resp, e->metadata_location);
-  return TRUE;
+  return FALSE;
 }
 
 char *
-ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
+ice_current_text_or_reply (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntry *e)
 {
   gboolean view = g_strcmp0 (e->kind, MS_ICEBERG_KIND_VIEW) == 0;
   gboolean from_storage = FALSE;
@@ -547,7 +530,7 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
     }
   if (text == NULL)
     {
-      ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
+      ice_reply_gerror (resp, g_steal_pointer (&err), view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
       return NULL;
     }
   if (from_storage)
@@ -556,7 +539,7 @@ ice_current_text (const IceCall *call, MsHttpResponse *resp, const MsIcebergEntr
        * checked before it is served and kept */
       if (!document_ok (e->kind, e->metadata_location, text, &err))
         {
-          ice_reply_error (resp, 500, "InternalServerError", "%s", err->message);
+          ice_reply_fail (resp, ICE_ERROR_INTERNAL, "%s", err->message);
           return NULL;
         }
       if (!ms_store_iceberg_cache_put (call->ice->store, e->table_id, e->metadata_location, text,

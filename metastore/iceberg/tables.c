@@ -14,7 +14,7 @@ void
 ice_tables_list (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL;
-  if (!ice_namespace_db (call, call->ns, &db, resp))
+  if (!ice_namespace_db_or_reply (call, call->ns, &db, resp))
     return;
   ice_reply_identifiers (call, resp, db, MS_ICEBERG_KIND_TABLE);
 }
@@ -86,10 +86,7 @@ run_create (const IceCall *call, MsHttpResponse *resp, const char *db, const cha
     {
       g_free (cx->out_location);
       g_free (cx->out_text);
-      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                "Namespace does not exist: %s", db);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+      return ice_reply_gerror_in_namespace (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE, db);
     }
   ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE, "all");
   g_free (cx->out_location);
@@ -125,36 +122,36 @@ void
 ice_table_create (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   JsonNode *name_node = json_object_get_member (body, "name");
   if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node)
       || json_node_get_value_type (name_node) != G_TYPE_STRING)
-    return ice_reply_error (resp, 400, "BadRequestException", "Missing table name");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Missing table name");
   JsonNode *stage = json_object_get_member (body, "stage-create");
   if (stage != NULL && !JSON_NODE_HOLDS_NULL (stage)
       && (!JSON_NODE_HOLDS_VALUE (stage) || json_node_get_value_type (stage) != G_TYPE_BOOLEAN))
-    return ice_reply_error (resp, 400, "BadRequestException", "stage-create must be a boolean");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "stage-create must be a boolean");
   JsonNode *loc = json_object_get_member (body, "location");
   if (loc != NULL && !JSON_NODE_HOLDS_NULL (loc)
       && (!JSON_NODE_HOLDS_VALUE (loc) || json_node_get_value_type (loc) != G_TYPE_STRING))
-    return ice_reply_error (resp, 400, "BadRequestException", "location must be a string");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "location must be a string");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, json_node_get_string (name_node), NULL, &db, &name,
-                         resp))
+  if (!ice_object_ident_or_reply (call, call->ns, json_node_get_string (name_node),
+                                  ICE_ERROR_NONE, &db, &name, resp))
     return;
-  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
+  g_autoptr (MsDatabase) d = ice_namespace_get_or_reply (call, resp, db);
   if (d == NULL)
     return;
   g_autoptr (GError) err = NULL;
   g_autofree char *default_location = NULL;
   if (d->location_uri != NULL
       && (default_location = default_table_location (call, d, name, &err)) == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_create (body, default_location, &err);
   if (md == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
 
   if (ice_member_bool (body, "stage-create", FALSE))
     {
@@ -163,8 +160,8 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
       g_autoptr (MsIcebergEntry) e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
                                                            db, name, NULL);
       if (e != NULL)
-        return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s.%s",
-                                db, name);
+        return ice_reply_fail (resp, ICE_ERROR_ALREADY_EXISTS, "Table already exists: %s.%s", db,
+                               name);
       g_autofree char *text = ms_iceberg_metadata_to_json (md, FALSE, NULL);
       return ice_reply_table (call, resp, NULL, text, TRUE, NULL);
     }
@@ -176,19 +173,19 @@ void
 ice_table_register (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   g_autofree char *db = NULL, *name = NULL, *text = NULL;
-  if (!ice_register_request (call, resp, body, &db, &name, &text))
+  if (!ice_register_request_or_reply (call, resp, body, &db, &name, &text))
     return;
   const char *location = ice_member_string (body, "metadata-location");
   g_autoptr (GError) err = NULL;
   g_autoptr (MsIcebergMetadata) md = ice_metadata_from_text (location, text, &err);
   if (md == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
   if (!ice_location_allowed (call->ice, ms_iceberg_metadata_location (md), "table location", &err))
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
   CreateCtx cx = {
     .ice = call->ice,
     .md = md,
@@ -250,11 +247,11 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
 {
   const char *mode = g_hash_table_lookup (call->req->query, "snapshots");
   if (mode != NULL && !g_str_equal (mode, "all") && !g_str_equal (mode, "refs"))
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "snapshots must be 'all' or 'refs', not '%s'", mode);
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "snapshots must be 'all' or 'refs', not '%s'", mode);
   gboolean refs_only = mode != NULL && g_str_equal (mode, "refs");
-  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
-  if (e == NULL || ice_metadata_file_gone (call, resp, e))
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
+  if (e == NULL || !ice_metadata_file_present_or_reply (call, resp, e))
     return;
   /* the ETag names the metadata file and the snapshot mode */
   g_autofree char *etag = ice_table_etag (e->metadata_location, refs_only ? "refs" : "all");
@@ -264,7 +261,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
       ms_http_response_header (resp, "ETag", etag);
       return ice_reply_empty (resp, 304);
     }
-  g_autofree char *text = ice_current_text (call, resp, e);
+  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
   if (text == NULL)
     return;
   g_autoptr (GError) err = NULL;
@@ -272,7 +269,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
     {
       g_autofree char *filtered = only_ref_snapshots (e->metadata_location, text, &err);
       if (filtered == NULL)
-        return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+        return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
       g_free (text);
       text = g_steal_pointer (&filtered);
     }
@@ -282,7 +279,7 @@ ice_table_load (const IceCall *call, MsHttpResponse *resp)
 void
 ice_table_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
   ice_reply_empty (resp, e ? 204 : resp->status);
 }
 
@@ -294,10 +291,11 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
   const char *purge_text = g_hash_table_lookup (call->req->query, "purgeRequested");
   gboolean purge = purge_text != NULL && g_ascii_strcasecmp (purge_text, "true") == 0;
   if (purge_text != NULL && !purge && g_ascii_strcasecmp (purge_text, "false") != 0)
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "purgeRequested must be true or false, not '%s'", purge_text);
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "purgeRequested must be true or false, not '%s'", purge_text);
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, "NoSuchTableException", &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, call->name, ICE_ERROR_NO_SUCH_TABLE, &db, &name,
+                                  resp))
     return;
   g_autoptr (GError) err = NULL;
   g_autofree char *location = NULL;
@@ -305,8 +303,8 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
                               &location, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_missing (call, resp, db, name, "NoSuchTableException");
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "table");
+        return ice_reply_missing (resp, ICE_ERROR_NO_SUCH_TABLE, db, name);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
     }
   /* purged only inside the allowed locations, never the warehouse root
    * or what holds it (the storage guard); otherwise the data stays */
@@ -318,10 +316,10 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
 }
 
 /* A TableIdentifier member {namespace: [...], name} of 'body' ('missing':
- * as ice_object_ident). */
+ * as ice_object_ident_or_reply), or FALSE after answering. */
 static gboolean
-identifier_member (const IceCall *call, JsonObject *body, const char *member,
-                   const char *missing, char **db, char **name, MsHttpResponse *resp)
+identifier_member_or_reply (const IceCall *call, JsonObject *body, const char *member,
+                            IceError missing, char **db, char **name, MsHttpResponse *resp)
 {
   JsonNode *n = json_object_get_member (body, member);
   JsonObject *o = n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
@@ -330,8 +328,8 @@ identifier_member (const IceCall *call, JsonObject *body, const char *member,
   if (nsn == NULL || !JSON_NODE_HOLDS_ARRAY (nsn) || nn == NULL || !JSON_NODE_HOLDS_VALUE (nn)
       || json_node_get_value_type (nn) != G_TYPE_STRING)
     {
-      ice_reply_error (resp, 400, "BadRequestException",
-                       "%s must be a table identifier {namespace, name}", member);
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                      "%s must be a table identifier {namespace, name}", member);
       return FALSE;
     }
   JsonArray *a = json_node_get_array (nsn);
@@ -341,15 +339,15 @@ identifier_member (const IceCall *call, JsonObject *body, const char *member,
       JsonNode *l = json_array_get_element (a, i);
       if (!JSON_NODE_HOLDS_VALUE (l) || json_node_get_value_type (l) != G_TYPE_STRING)
         {
-          ice_reply_error (resp, 400, "BadRequestException",
-                           "%s.namespace must be an array of strings", member);
+          ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                          "%s.namespace must be an array of strings", member);
           return FALSE;
         }
       g_ptr_array_add (levels, (gpointer) json_node_get_string (l));
     }
   g_ptr_array_add (levels, NULL);
-  return ice_object_ident (call, (char **) levels->pdata, json_node_get_string (nn), missing, db,
-                           name, resp);
+  return ice_object_ident_or_reply (call, (char **) levels->pdata, json_node_get_string (nn),
+                                    missing, db, name, resp);
 }
 
 /* A TableIdentifier member of 'body' as the client wrote it, for
@@ -383,9 +381,9 @@ reply_rename_taken (const IceCall *call, MsHttpResponse *resp, JsonObject *body,
   g_autofree char *from = identifier_text (body, "source");
   g_autofree char *to = identifier_text (body, "destination");
   if (!view && !holds_view)
-    return ice_reply_error (resp, 409, "AlreadyExistsException", "Table already exists: %s", to);
-  ice_reply_error (resp, 409, "AlreadyExistsException", "Cannot rename %s to %s. %s already exists",
-                   from, to, holds_view ? "View" : "Table");
+    return ice_reply_fail (resp, ICE_ERROR_ALREADY_EXISTS, "Table already exists: %s", to);
+  ice_reply_fail (resp, ICE_ERROR_ALREADY_EXISTS, "Cannot rename %s to %s. %s already exists",
+                  from, to, holds_view ? "View" : "Table");
 }
 
 /* Rename for tables and views (views.c calls it with its kind). */
@@ -394,27 +392,27 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   g_autofree char *db = NULL, *name = NULL, *to_db = NULL, *to_name = NULL;
-  if (!identifier_member (call, body, "source",
-                          view ? "NoSuchViewException" : "NoSuchTableException", &db, &name, resp)
-      || !identifier_member (call, body, "destination", NULL, &to_db, &to_name, resp))
+  IceError missing = view ? ICE_ERROR_NO_SUCH_VIEW : ICE_ERROR_NO_SUCH_TABLE;
+  if (!identifier_member_or_reply (call, body, "source", missing, &db, &name, resp)
+      || !identifier_member_or_reply (call, body, "destination", ICE_ERROR_NONE, &to_db,
+                                      &to_name, resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_rename (call->ice->store, MS_DEFAULT_CATALOG, db, name, to_db, to_name,
                                 kind, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_missing (call, resp, db, name,
-                                  view ? "NoSuchViewException" : "NoSuchTableException");
+        return ice_reply_missing (resp, missing, db, name);
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OBJECT))
-        return ice_reply_error (resp, 404, "NoSuchNamespaceException",
-                                "Namespace does not exist: %s", to_db);
+        return ice_reply_no_namespace (resp, to_db);
       if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         return reply_rename_taken (call, resp, body, view, to_db, to_name);
-      return ice_reply_gerror (resp, g_steal_pointer (&err), view ? "view" : "table");
+      return ice_reply_gerror (resp, g_steal_pointer (&err),
+                               view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
     }
   ice_reply_empty (resp, 204);
 }
@@ -429,13 +427,13 @@ void
 ice_table_metrics (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   if (ice_member_string (body, "report-type") == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "A metrics report needs a report-type");
-  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_TABLE);
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "A metrics report needs a report-type");
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
   if (e == NULL)
     return;
   /* accepted and not kept */

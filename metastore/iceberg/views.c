@@ -15,7 +15,7 @@ void
 ice_views_list (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL;
-  if (!ice_namespace_db (call, call->ns, &db, resp))
+  if (!ice_namespace_db_or_reply (call, call->ns, &db, resp))
     return;
   ice_reply_identifiers (call, resp, db, MS_ICEBERG_KIND_VIEW);
 }
@@ -148,17 +148,13 @@ run_view (const IceCall *call, MsHttpResponse *resp, const char *db, const char 
 {
   g_autoptr (GError) err = NULL;
   gboolean ok = ice_commit_one (call, db, name, view_step, cx, &cx->written, &err);
+  /* a replace is a commit; a create or register finds no namespace */
   if (ok)
     ice_reply_table (call, resp, cx->out_location, cx->out_text, TRUE, NULL);
-  else if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND) && cx->op != VIEW_REPLACE)
-    ice_reply_error (resp, 404, "NoSuchNamespaceException", "Namespace does not exist: %s", db);
-  else if (g_error_matches (err, MS_ERROR, MS_ERROR_INTERNAL) && cx->op == VIEW_REPLACE)
-    {
-      ms_warn ("view commit failed: %s", err->message);
-      ice_reply_error (resp, 500, "CommitStateUnknownException", "%s", err->message);
-    }
+  else if (cx->op == VIEW_REPLACE)
+    ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW | ICE_ABOUT_COMMIT);
   else
-    ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+    ice_reply_gerror_in_namespace (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW, db);
   g_free (cx->out_location);
   g_free (cx->out_text);
 }
@@ -167,16 +163,16 @@ void
 ice_view_create (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   const char *name_in = ice_member_string (body, "name");
   if (name_in == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException", "Missing view name");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Missing view name");
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, name_in, NULL, &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, name_in, ICE_ERROR_NONE, &db, &name, resp))
     return;
-  g_autoptr (MsDatabase) d = ice_namespace_get (call, resp, db);
+  g_autoptr (MsDatabase) d = ice_namespace_get_or_reply (call, resp, db);
   if (d == NULL)
     return;
   g_autofree char *default_location = d->location_uri ? ms_storage_join (d->location_uri, name)
@@ -185,7 +181,7 @@ ice_view_create (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergViewMetadata) vm = ms_iceberg_view_metadata_create (body, default_location,
                                                                           &err);
   if (vm == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW);
   ViewCtx cx = { .ice = call->ice, .op = VIEW_CREATE, .vm = vm };
   run_view (call, resp, db, name, &cx);
 }
@@ -194,17 +190,17 @@ void
 ice_view_register (const IceCall *call, MsHttpResponse *resp)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   g_autofree char *db = NULL, *name = NULL, *text = NULL;
-  if (!ice_register_request (call, resp, body, &db, &name, &text))
+  if (!ice_register_request_or_reply (call, resp, body, &db, &name, &text))
     return;
   const char *location = ice_member_string (body, "metadata-location");
   g_autoptr (GError) err = NULL;
   g_autoptr (MsIcebergViewMetadata) vm = ice_view_metadata_from_text (location, text, &err);
   if (vm == NULL)
-    return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW);
   ViewCtx cx = { .ice = call->ice, .op = VIEW_REGISTER, .vm = vm, .location = location,
                  .text = text };
   run_view (call, resp, db, name, &cx);
@@ -214,20 +210,21 @@ void
 ice_view_replace (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, call->name, ICE_ERROR_NO_SUCH_VIEW, &db, &name,
+                                  resp))
     return;
   g_autoptr (JsonParser) parser = NULL;
-  JsonObject *body = ice_body_object (call, resp, &parser);
+  JsonObject *body = ice_body_object_or_reply (call, resp, &parser);
   if (body == NULL)
     return;
   JsonNode *reqs = json_object_get_member (body, "requirements");
   JsonArray *updates = ice_member_array (body, "updates");
   if ((reqs != NULL && !JSON_NODE_HOLDS_ARRAY (reqs)) || updates == NULL)
-    return ice_reply_error (resp, 400, "BadRequestException",
-                            "CommitViewRequest needs an \"updates\" array");
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
+                           "CommitViewRequest needs an \"updates\" array");
   g_autoptr (GError) err = NULL;
   if (!ms_iceberg_view_updates_check_actions (updates, &err))
-    return ice_reply_error (resp, 400, "BadRequestException", "%s", err->message);
+    return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s", err->message);
   ViewCtx cx = { .ice = call->ice, .op = VIEW_REPLACE, .updates = updates,
                  .requirements = reqs ? json_node_get_array (reqs) : NULL };
   run_view (call, resp, db, name, &cx);
@@ -236,10 +233,10 @@ ice_view_replace (const IceCall *call, MsHttpResponse *resp)
 void
 ice_view_load (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
-  if (e == NULL || ice_metadata_file_gone (call, resp, e))
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_VIEW);
+  if (e == NULL || !ice_metadata_file_present_or_reply (call, resp, e))
     return;
-  g_autofree char *text = ice_current_text (call, resp, e);
+  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
   if (text == NULL)
     return;
   ice_reply_table (call, resp, e->metadata_location, text, TRUE, NULL);
@@ -248,7 +245,7 @@ ice_view_load (const IceCall *call, MsHttpResponse *resp)
 void
 ice_view_exists (const IceCall *call, MsHttpResponse *resp)
 {
-  g_autoptr (MsIcebergEntry) e = ice_object_entry (call, resp, MS_ICEBERG_KIND_VIEW);
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_VIEW);
   ice_reply_empty (resp, e ? 204 : resp->status);
 }
 
@@ -256,15 +253,16 @@ void
 ice_view_drop (const IceCall *call, MsHttpResponse *resp)
 {
   g_autofree char *db = NULL, *name = NULL;
-  if (!ice_object_ident (call, call->ns, call->name, "NoSuchViewException", &db, &name, resp))
+  if (!ice_object_ident_or_reply (call, call->ns, call->name, ICE_ERROR_NO_SUCH_VIEW, &db, &name,
+                                  resp))
     return;
   g_autoptr (GError) err = NULL;
   if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_VIEW,
                               NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ice_reply_missing (call, resp, db, name, "NoSuchViewException");
-      return ice_reply_gerror (resp, g_steal_pointer (&err), "view");
+        return ice_reply_missing (resp, ICE_ERROR_NO_SUCH_VIEW, db, name);
+      return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW);
     }
   ice_reply_empty (resp, 204);
 }

@@ -7,7 +7,9 @@
  * With rest.tls_client_ca, libmicrohttpd asks every TLS client for a
  * certificate (MHD_OPTION_HTTPS_MEM_TRUST) but cannot require one in the
  * handshake; so each request's connection is checked here (GnuTLS verifies
- * the peer's chain against those CAs) and refused with 403 before routing.
+ * the peer's chain against those CAs) and refused (MS_HTTP_ERROR_FORBIDDEN)
+ * before routing: the handler gets only the refusal, to answer 403 in its
+ * door's error form. So does a path that cannot be decoded.
  */
 #include "server/http_server.h"
 #include "core/error.h"
@@ -18,6 +20,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+
+G_DEFINE_QUARK (ms-http-error-quark, ms_http_error)
 
 struct _MsHttpServer {
   struct MHD_Daemon *daemon; /* the current one (swapped by a TLS reload) */
@@ -234,24 +238,29 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
     .authorization = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
     .conn = c,
   };
-  MsHttpResponse resp = { 500, NULL, NULL, NULL };
+  MsHttpResponse resp = { .status = 500 };
+  g_autoptr (GError) refused = NULL;
   char why[256];
   if (s->client_certs && !peer_verified (c, why, sizeof why))
     {
       char peer[NI_MAXHOST + NI_MAXSERV + 2];
       ms_info ("REST request from %s refused: %s", peer_text (c, peer, sizeof peer), why);
-      resp.status = 403;
-      resp.body = g_strdup ("{\"error\":{\"message\":\"Forbidden: a client certificate signed by a CA of "
-                            "rest.tls_client_ca is required\",\"type\":\"ForbiddenException\",\"code\":403}}");
+      refused = g_error_new_literal (MS_HTTP_ERROR, MS_HTTP_ERROR_FORBIDDEN,
+                                     "Forbidden: a client certificate signed by a CA of "
+                                     "rest.tls_client_ca is required");
     }
   else if (!path_ok)
+    refused = g_error_new_literal (MS_HTTP_ERROR, MS_HTTP_ERROR_BAD_PATH,
+                                   "Malformed percent-encoding (or not UTF-8) in the path");
+  if (refused != NULL)
     {
-      resp.status = 400;
-      resp.body = g_strdup ("{\"error\":{\"message\":\"Malformed percent-encoding (or not UTF-8) in the path\","
-                            "\"type\":\"BadRequestException\",\"code\":400}}");
+      /* nothing of a refused request reaches the handler but the refusal */
+      static char *no_segments[] = { NULL };
+      g_hash_table_remove_all (query);
+      req = (MsHttpRequest) { .method = method, .segments = no_segments, .query = query,
+                              .refused = refused };
     }
-  else
-    s->handler (s->user, &req, &resp);
+  s->handler (s->user, &req, &resp);
   return queue (c, &resp);
 }
 

@@ -3,9 +3,20 @@
  * thread-pool mode. It owns sockets, limits (connections, body size,
  * timeouts) and the request/response plumbing; what a request means is the
  * handler's business (iceberg/routes.c). No HTTP is parsed here by hand.
+ * A request the listener refuses still goes to the handler, as a refusal
+ * (MsHttpRequest.refused) the handler answers in its door's error form:
+ * the listener writes no error body of its own.
  */
 #pragma once
 #include <glib.h>
+
+/* Why the listener refuses a request, before anything looks at its meaning. */
+#define MS_HTTP_ERROR (ms_http_error_quark ())
+GQuark ms_http_error_quark (void);
+typedef enum {
+  MS_HTTP_ERROR_BAD_PATH,      /* 400: the path is not percent-encoded UTF-8 */
+  MS_HTTP_ERROR_FORBIDDEN,     /* 403: no client certificate of rest.tls_client_ca */
+} MsHttpErrorCode;
 
 typedef struct {
   const char *method;          /* "GET", "POST", ... */
@@ -17,6 +28,9 @@ typedef struct {
   gboolean body_too_large;     /* over the limit: body is NULL, answer 413 */
   const char *authorization;   /* the Authorization header, or NULL */
   void *conn;                  /* the library's connection (ms_http_request_header) */
+  const GError *refused;       /* set: the listener refuses the request (MS_HTTP_ERROR,
+                                  with the message to send); the handler answers only
+                                  that: no path, query, body or header comes with it */
 } MsHttpRequest;
 
 /* A request header by name (case-insensitive), or NULL. */
@@ -28,6 +42,9 @@ typedef struct {
   const char *content_type;    /* default application/json when there is a body */
   GPtrArray *headers;          /* extra headers: name, value, name, value ... (owned
                                   char*; NULL: none); see ms_http_response_header */
+  int error_code;              /* the handler's own code of the error it answered with
+                                  (the Iceberg door's IceError), 0: none; the listener
+                                  does not read it */
 } MsHttpResponse;
 
 /* A request header by name (case-insensitive), or NULL. */

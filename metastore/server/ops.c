@@ -102,6 +102,13 @@ void
 ms_ops_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   MsOps *ops = user;
+  if (req->refused != NULL)
+    {
+      /* the listener's refusal, as text like every answer here */
+      gboolean forbidden = g_error_matches (req->refused, MS_HTTP_ERROR, MS_HTTP_ERROR_FORBIDDEN);
+      return text (resp, forbidden ? 403 : 400, "text/plain; charset=utf-8",
+                   g_strdup_printf ("%s\n", req->refused->message));
+    }
   if (req->body_too_large)
     return text (resp, 413, "text/plain; charset=utf-8", g_strdup ("request body too large\n"));
   ms_ops_answer (ops, ms_ops_endpoint (req), req, resp);

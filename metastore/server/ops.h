@@ -32,5 +32,6 @@ MsOpsEndpoint ms_ops_endpoint (const MsHttpRequest *req);
 void ms_ops_answer (MsOps *ops, MsOpsEndpoint which, const MsHttpRequest *req,
                     MsHttpResponse *resp);
 /* The admin listener's handler ('user' is the MsOps): the three endpoints,
- * 404 for anything else. */
+ * 404 for anything else; a refused request (MsHttpRequest.refused) is
+ * answered as text, as the rest. */
 void ms_ops_handle (gpointer user, const MsHttpRequest *req, MsHttpResponse *resp);
