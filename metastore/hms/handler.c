@@ -24,11 +24,7 @@ static void
 ms_hms_handler_class_init (MsHmsHandlerClass *klass)
 {
   ThmsThriftHiveMetastoreHandlerClass *k = THMS_THRIFT_HIVE_METASTORE_HANDLER_CLASS (klass);
-  hms_session_install (k);
-  hms_catalog_install (k);
-  hms_function_install (k);
   hms_table_install (k);
-  hms_lock_install (k);
   hms_stats_install (k);
   hms_partition_install (k);
   hms_partition_read_install (k);

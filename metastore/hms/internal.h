@@ -151,11 +151,7 @@ gboolean hms_partition_wire_dispatch (MsHms *hms, ThriftProtocol *protocol, cons
                                       gint32 seqid, gboolean *handled, GError **error);
 
 /* the family files' vfunc installers (called from handler.c) */
-void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_table_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_stats_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_install (ThmsThriftHiveMetastoreHandlerClass *klass);
 void hms_partition_read_install (ThmsThriftHiveMetastoreHandlerClass *klass);
