@@ -123,7 +123,7 @@ END {
     row = trim(row)
     if (row == "") continue
     n = split(row, f, /[ \t]+/)
-    if (n < 2 || n > 3 || (n == 3 && f[3] != "wire"))
+    if (n < 2 || n > 3 || (n == 3 && f[3] != "wire") || f[2] !~ /^hms_[a-z0-9_]+$/)
       fail(list ": bad row: " row)
     if (!(f[1] in svc))
       fail(list ": " f[1] " is not a method of the IDL")
@@ -146,7 +146,7 @@ END {
   print "#include \"thms_thrift_hive_metastore.h\"" > out_c
   for (k = 1; k <= count; k++) {
     m = order[k]
-    if (fn[m] != "-" && !(fn[m] in declared)) {
+    if (!(fn[m] in declared)) {
       declared[fn[m]] = 1
       print "gboolean " fn[m] " (HmsCall *call, GError **error);" > out_h
     }
@@ -162,7 +162,7 @@ END {
     prefix = "thms_" snake(svc[m]) "_" snake(m)
     print "  { \"" m "\", " prefix "_args_get_type, " \
           (oneway[m] ? "NULL" : prefix "_result_get_type") ", " \
-          (fn[m] == "-" ? "NULL" : fn[m]) ", " (wire[m] ? "TRUE" : "FALSE") ", " \
+          fn[m] ", " (wire[m] ? "TRUE" : "FALSE") ", " \
           (nthrows[m] ? "throws_" m : "NULL") ", " nthrows[m] " }," > out_c
   }
   print "};" > out_c

@@ -1,22 +1,21 @@
 /*
  * catalog.c: the HMS catalog methods (Hive 3+): create_catalog,
- * get_catalog, get_catalogs, alter_catalog, drop_catalog.
+ * get_catalog, get_catalogs, alter_catalog, drop_catalog, served through
+ * the method table (hms/methods.list). Names are lower-cased; the 'hive'
+ * catalog cannot be dropped.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "core/log.h"
 #include "service/data.h"
 
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-#define IOP THMS_TYPE_INVALID_OPERATION_EXCEPTION
-
-static gboolean
-create_catalog (MsHms *hms, const ThmsCatalog *in, GError **error)
+/* create_catalog */
+gboolean
+hms_catalog_create (HmsCall *call, GError **error)
 {
+  MsHms *hms = call->hms;
+  const ThmsCreateCatalogRequest *req = hms_arg_obj (call, "catalog");
+  const ThmsCatalog *in = req->catalog;
   if (in == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "the catalog is missing");
   g_autoptr (MsCatalog) cat = ms_catalog_new ();
@@ -36,48 +35,49 @@ create_catalog (MsHms *hms, const ThmsCatalog *in, GError **error)
   return TRUE;
 }
 
-static gboolean
-h_create_catalog (Iface *iface, const ThmsCreateCatalogRequest *req, ThmsAlreadyExistsException **o1,
-                  ThmsInvalidObjectException **o2, ThmsMetaException **o3, GError **error)
+/* A catalog name as the store keeps it: lower-cased, "" for none. */
+static char *
+catalog_name (const char *raw)
 {
-  GError *err = NULL;
-  if (!create_catalog (HMS (iface), req->catalog, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
+  return raw ? g_ascii_strdown (raw, -1) : g_strdup ("");
 }
 
-static gboolean
-h_get_catalog (Iface *iface, ThmsGetCatalogResponse **_return, const ThmsGetCatalogRequest *req,
-               ThmsNoSuchObjectException **o1, ThmsMetaException **o2, GError **error)
+/* get_catalog */
+gboolean
+hms_catalog_get (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autofree char *name = req->name ? g_ascii_strdown (req->name, -1) : g_strdup ("");
-  g_autoptr (MsCatalog) cat = ms_store_catalog_get (HMS (iface)->store, name, &err);
+  const ThmsGetCatalogRequest *req = hms_arg_obj (call, "catName");
+  g_autofree char *name = catalog_name (req->name);
+  g_autoptr (MsCatalog) cat = ms_store_catalog_get (call->hms->store, name, error);
   if (cat == NULL)
-    return hms_raise (err, error, NSO, o1, META, o2, G_TYPE_INVALID);
-  hms_catalog_to_thrift (cat, (*_return)->catalog);
-  (*_return)->__isset_catalog = TRUE;
+    return FALSE;
+  ThmsGetCatalogResponse *out = hms_result_obj (call);
+  hms_catalog_to_thrift (cat, out->catalog);
+  out->__isset_catalog = TRUE;
   return TRUE;
 }
 
-static gboolean
-h_get_catalogs (Iface *iface, ThmsGetCatalogsResponse **_return, ThmsMetaException **o1,
-                GError **error)
+/* get_catalogs */
+gboolean
+hms_catalog_list (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  g_autoptr (GPtrArray) names = ms_store_catalog_list (HMS (iface)->store, &err);
+  g_autoptr (GPtrArray) names = ms_store_catalog_list (call->hms->store, error);
   if (names == NULL)
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+    return FALSE;
+  ThmsGetCatalogsResponse *out = hms_result_obj (call);
   for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add ((*_return)->names, g_strdup (g_ptr_array_index (names, i)));
-  (*_return)->__isset_names = TRUE;
+    g_ptr_array_add (out->names, g_strdup (g_ptr_array_index (names, i)));
+  out->__isset_names = TRUE;
   return TRUE;
 }
 
-static gboolean
-alter_catalog (MsHms *hms, const ThmsAlterCatalogRequest *req, GError **error)
+/* alter_catalog */
+gboolean
+hms_catalog_alter (HmsCall *call, GError **error)
 {
-  g_autofree char *name = req->name ? g_ascii_strdown (req->name, -1) : g_strdup ("");
+  MsHms *hms = call->hms;
+  const ThmsAlterCatalogRequest *req = hms_arg_obj (call, "rqst");
+  g_autofree char *name = catalog_name (req->name);
   const ThmsCatalog *in = req->newCat;
   if (in == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OPERATION, "the new catalog is missing");
@@ -94,38 +94,16 @@ alter_catalog (MsHms *hms, const ThmsAlterCatalogRequest *req, GError **error)
   return ms_store_catalog_alter (hms->store, name, cat, error);
 }
 
-static gboolean
-h_alter_catalog (Iface *iface, const ThmsAlterCatalogRequest *req, ThmsNoSuchObjectException **o1,
-                 ThmsInvalidOperationException **o2, ThmsMetaException **o3, GError **error)
+/* drop_catalog */
+gboolean
+hms_catalog_drop (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!alter_catalog (HMS (iface), req, &err))
-    return hms_raise (err, error, NSO, o1, IOP, o2, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_drop_catalog (Iface *iface, const ThmsDropCatalogRequest *req, ThmsNoSuchObjectException **o1,
-                ThmsInvalidOperationException **o2, ThmsMetaException **o3, GError **error)
-{
-  GError *err = NULL;
-  g_autofree char *name = req->name ? g_ascii_strdown (req->name, -1) : g_strdup ("");
+  const ThmsDropCatalogRequest *req = hms_arg_obj (call, "catName");
+  g_autofree char *name = catalog_name (req->name);
   if (g_str_equal (name, MS_DEFAULT_CATALOG))
-    err = g_error_new (MS_ERROR, MS_ERROR_NOT_ALLOWED, "Can not drop hive catalog");
-  else if (ms_store_catalog_drop (HMS (iface)->store, name, &err))
-    {
-      ms_info ("dropped catalog %s", name);
-      return TRUE;
-    }
-  return hms_raise (err, error, NSO, o1, IOP, o2, META, o3, G_TYPE_INVALID);
-}
-
-void
-hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->create_catalog = h_create_catalog;
-  k->get_catalog = h_get_catalog;
-  k->get_catalogs = h_get_catalogs;
-  k->alter_catalog = h_alter_catalog;
-  k->drop_catalog = h_drop_catalog;
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Can not drop hive catalog");
+  if (!ms_store_catalog_drop (call->hms->store, name, error))
+    return FALSE;
+  ms_info ("dropped catalog %s", name);
+  return TRUE;
 }

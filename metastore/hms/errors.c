@@ -8,7 +8,6 @@
 #include "hms/internal.h"
 #include "hms/method.h"
 #include "core/log.h"
-#include <stdarg.h>
 #include <string.h>
 #include <thrift/c_glib/thrift_application_exception.h>
 
@@ -130,44 +129,6 @@ hms_fail (const HmsMethod *m, GObject *result, const GError *err)
   g_autoptr (GObject) x = g_object_new (m->throws[i].type (), "message", err->message, NULL);
   g_object_set (result, m->throws[i].field, x, NULL);
   return TRUE;
-}
-
-gboolean
-hms_raise (GError *err, GError **error, ...)
-{
-  GType types[8];
-  gpointer *slots[8];
-  int n = 0;
-  va_list ap;
-  va_start (ap, error);
-  for (;;)
-    {
-      GType t = va_arg (ap, GType);
-      if (t == G_TYPE_INVALID)
-        break;
-      gpointer *slot = va_arg (ap, gpointer *);
-      if (n < 8)
-        {
-          types[n] = t;
-          slots[n++] = slot;
-        }
-    }
-  va_end (ap);
-
-  int code = log_failure (err);
-  int i = choose (code, types, n);
-  if (i >= 0)
-    {
-      *slots[i] = g_object_new (types[i], "message", err->message, NULL);
-      note (types[i]);
-      g_error_free (err);
-      return FALSE;
-    }
-  ms_hms_note_exception ("TApplicationException");
-  g_set_error_literal (error, THRIFT_APPLICATION_EXCEPTION_ERROR,
-                       THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR, err->message);
-  g_error_free (err);
-  return FALSE;
 }
 
 /* ---- calls refused before their handler ran ---- */

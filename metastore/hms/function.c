@@ -1,7 +1,7 @@
 /*
  * function.c: the HMS function (UDF) methods: create_function,
  * get_function, get_functions, alter_function, drop_function and
- * get_all_functions.
+ * get_all_functions, served through the method table (hms/methods.list).
  *
  * Validation, exception types and message texts follow Hive's HMSHandler
  * and ObjectStore: function and database names are trimmed and lower-cased
@@ -11,19 +11,13 @@
  * alter_function reports every failure as MetaException, as Hive does.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "core/log.h"
 #include "core/pattern.h"
 #include <stdarg.h>
 
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define META THMS_TYPE_META_EXCEPTION
-#define NSO THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION
-#define AEX THMS_TYPE_ALREADY_EXISTS_EXCEPTION
-#define IOB THMS_TYPE_INVALID_OBJECT_EXCEPTION
-
 /* Failures Hive answers with a plain MetaException (null arguments, remote
- * databases): the code hms_raise maps to MetaException only. */
+ * databases): a code the error table answers with MetaException only. */
 #define MS_ERROR_META MS_ERROR_NOT_ALLOWED
 
 /* Give 'err' Hive's text for 'code' (other codes keep theirs). */
@@ -100,9 +94,11 @@ validate_function (const ThmsFunction *fn, GError **error)
   return TRUE;
 }
 
-static gboolean
-create_function (MsHms *hms, const ThmsFunction *in, GError **error)
+/* create_function */
+gboolean
+hms_function_create (HmsCall *call, GError **error)
 {
+  const ThmsFunction *in = hms_arg_obj (call, "func");
   if (!validate_function (in, error))
     return FALSE;
   g_autoptr (MsFunction) fn = hms_function_from_thrift (in);
@@ -115,7 +111,7 @@ create_function (MsHms *hms, const ThmsFunction *in, GError **error)
     }
   /* Hive stamps the creation time itself; the client's value is ignored. */
   fn->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  if (!ms_store_function_create (hms->store, fn, &local))
+  if (!ms_store_function_create (call->hms->store, fn, &local))
     {
       reword (local, MS_ERROR_NOT_FOUND, "The database %s does not exist", in->dbName);
       reword (local, MS_ERROR_ALREADY_EXISTS, "Function %s already exists", in->functionName);
@@ -126,21 +122,12 @@ create_function (MsHms *hms, const ThmsFunction *in, GError **error)
   return TRUE;
 }
 
-static gboolean
-h_create_function (Iface *iface, const ThmsFunction *func, ThmsAlreadyExistsException **o1,
-                   ThmsInvalidObjectException **o2, ThmsMetaException **o3,
-                   ThmsNoSuchObjectException **o4, GError **error)
+/* get_function */
+gboolean
+hms_function_get (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!create_function (HMS (iface), func, &err))
-    return hms_raise (err, error, AEX, o1, IOB, o2, META, o3, NSO, o4, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-get_function (MsHms *hms, const char *raw_db, const char *raw_name, ThmsFunction *out,
-              GError **error)
-{
+  const char *raw_db = hms_arg_str (call, "dbName");
+  const char *raw_name = hms_arg_str (call, "funcName");
   if (raw_db == NULL || raw_name == NULL)
     return ms_fail (error, MS_ERROR_META, "Database and function name cannot be null.");
   g_autofree char *cat = NULL, *db = NULL, *name = normalize (raw_name);
@@ -149,7 +136,7 @@ get_function (MsHms *hms, const char *raw_db, const char *raw_name, ThmsFunction
   GError *local = NULL;
   g_autoptr (MsFunction) fn = NULL;
   if (db != NULL)
-    fn = ms_store_function_get (hms->store, cat, db, name, &local);
+    fn = ms_store_function_get (call->hms->store, cat, db, name, &local);
   if (fn == NULL)
     {
       if (local == NULL)
@@ -158,47 +145,29 @@ get_function (MsHms *hms, const char *raw_db, const char *raw_name, ThmsFunction
       g_propagate_error (error, local);
       return FALSE;
     }
-  hms_function_fill_thrift (fn, out);
+  hms_function_fill_thrift (fn, hms_result_obj (call));
   return TRUE;
 }
 
-static gboolean
-h_get_function (Iface *iface, ThmsFunction **_return, const gchar *dbName, const gchar *funcName,
-                ThmsMetaException **o1, ThmsNoSuchObjectException **o2, GError **error)
+/* get_functions: like Hive's getFunctions, no pattern lists all; a pattern
+ * that is blank after trimming matches nothing; a missing database simply
+ * has no functions. */
+gboolean
+hms_function_list (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!get_function (HMS (iface), dbName, funcName, *_return, &err))
-    return hms_raise (err, error, NSO, o2, META, o1, G_TYPE_INVALID);
-  return TRUE;
-}
-
-/* Hive's getFunctions: no pattern lists all; a pattern that is blank after
- * trimming matches nothing; a missing database simply has no functions. */
-static gboolean
-list_functions (MsHms *hms, const char *raw_db, const char *pattern, GPtrArray *out,
-                GError **error)
-{
+  const char *pattern = hms_arg_str (call, "pattern");
   g_autofree char *cat = NULL, *db = NULL;
-  if (!split_db_name (raw_db, NULL, &cat, &db, error))
+  if (!split_db_name (hms_arg_str (call, "dbName"), NULL, &cat, &db, error))
     return FALSE;
   g_autofree char *regex = ms_pattern_to_regex (pattern);
   if (db == NULL || (pattern != NULL && regex == NULL))
     return TRUE;
-  g_autoptr (GPtrArray) names = ms_store_function_list (hms->store, cat, db, regex, error);
+  g_autoptr (GPtrArray) names = ms_store_function_list (call->hms->store, cat, db, regex, error);
   if (names == NULL)
     return FALSE;
+  GPtrArray *out = hms_result_obj (call);
   for (guint i = 0; i < names->len; i++)
     g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
-  return TRUE;
-}
-
-static gboolean
-h_get_functions (Iface *iface, GPtrArray **_return, const gchar *dbName, const gchar *pattern,
-                 ThmsMetaException **o1, GError **error)
-{
-  GError *err = NULL;
-  if (!list_functions (HMS (iface), dbName, pattern, *_return, &err))
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
   return TRUE;
 }
 
@@ -243,21 +212,31 @@ alter_function (MsHms *hms, const char *raw_db, const char *raw_name, const Thms
   return TRUE;
 }
 
-static gboolean
-h_alter_function (Iface *iface, const gchar *dbName, const gchar *funcName,
-                  const ThmsFunction *newFunc, ThmsInvalidOperationException **o1,
-                  ThmsMetaException **o2, GError **error)
+/* alter_function: every failure is a MetaException, as Hive answers it;
+ * the InvalidOperationException the IDL declares is never thrown, so a
+ * code the error table would answer with it (a bad name, an invalid
+ * function) becomes MS_ERROR_META. Internal errors keep their code (and
+ * their logging); they are answered with MetaException anyway. */
+gboolean
+hms_function_alter (HmsCall *call, GError **error)
 {
-  (void) o1;                    /* declared by Hive, never thrown */
-  GError *err = NULL;
-  if (!alter_function (HMS (iface), dbName, funcName, newFunc, &err))
-    return hms_raise (err, error, META, o2, G_TYPE_INVALID);
-  return TRUE;
+  GError *local = NULL;
+  if (alter_function (call->hms, hms_arg_str (call, "dbName"), hms_arg_str (call, "funcName"),
+                      hms_arg_obj (call, "newFunc"), &local))
+    return TRUE;
+  if (local->domain == MS_ERROR && local->code != MS_ERROR_INTERNAL
+      && local->code != MS_ERROR_UNAVAILABLE)
+    local->code = MS_ERROR_META;
+  g_propagate_error (error, local);
+  return FALSE;
 }
 
-static gboolean
-drop_function (MsHms *hms, const char *raw_db, const char *raw_name, GError **error)
+/* drop_function */
+gboolean
+hms_function_drop (HmsCall *call, GError **error)
 {
+  const char *raw_db = hms_arg_str (call, "dbName");
+  const char *raw_name = hms_arg_str (call, "funcName");
   if (raw_name == NULL)
     return ms_fail (error, MS_ERROR_META, "Function name cannot be null.");
   g_autofree char *cat = NULL, *db = NULL, *name = normalize (raw_name);
@@ -266,7 +245,7 @@ drop_function (MsHms *hms, const char *raw_db, const char *raw_name, GError **er
   if (db == NULL)
     return ms_fail (error, MS_ERROR_META, "Database name cannot be null.");
   GError *local = NULL;
-  if (!ms_store_function_drop (hms->store, cat, db, name, &local))
+  if (!ms_store_function_drop (call->hms->store, cat, db, name, &local))
     {
       reword (local, MS_ERROR_NOT_FOUND, "Function %s does not exist", raw_name);
       g_propagate_error (error, local);
@@ -276,39 +255,18 @@ drop_function (MsHms *hms, const char *raw_db, const char *raw_name, GError **er
   return TRUE;
 }
 
-static gboolean
-h_drop_function (Iface *iface, const gchar *dbName, const gchar *funcName,
-                 ThmsNoSuchObjectException **o1, ThmsMetaException **o3, GError **error)
+/* get_all_functions: always the 'hive' catalog, like Hive (its built-in
+ * UDFs live there) */
+gboolean
+hms_function_list_all (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!drop_function (HMS (iface), dbName, funcName, &err))
-    return hms_raise (err, error, NSO, o1, META, o3, G_TYPE_INVALID);
-  return TRUE;
-}
-
-static gboolean
-h_get_all_functions (Iface *iface, ThmsGetAllFunctionsResponse **_return, ThmsMetaException **o1,
-                     GError **error)
-{
-  GError *err = NULL;
-  /* always the 'hive' catalog, like Hive (its built-in UDFs live there) */
-  g_autoptr (GPtrArray) fns = ms_store_function_list_all (HMS (iface)->store, MS_DEFAULT_CATALOG,
-                                                          &err);
+  g_autoptr (GPtrArray) fns = ms_store_function_list_all (call->hms->store, MS_DEFAULT_CATALOG,
+                                                          error);
   if (fns == NULL)
-    return hms_raise (err, error, META, o1, G_TYPE_INVALID);
+    return FALSE;
+  ThmsGetAllFunctionsResponse *out = hms_result_obj (call);
   for (guint i = 0; i < fns->len; i++)
-    g_ptr_array_add ((*_return)->functions, hms_function_to_thrift (g_ptr_array_index (fns, i)));
-  (*_return)->__isset_functions = TRUE;
+    g_ptr_array_add (out->functions, hms_function_to_thrift (g_ptr_array_index (fns, i)));
+  out->__isset_functions = TRUE;
   return TRUE;
-}
-
-void
-hms_function_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->create_function = h_create_function;
-  k->get_function = h_get_function;
-  k->get_functions = h_get_functions;
-  k->alter_function = h_alter_function;
-  k->drop_function = h_drop_function;
-  k->get_all_functions = h_get_all_functions;
 }

@@ -1,7 +1,9 @@
 /*
- * handler.c: MsHmsHandler, the generated ThriftHiveMetastore handler type
- * whose virtual methods the family files install; the processor built on
- * it; the HMS context and per-connection sessions.
+ * handler.c: the HMS door's entry: the processor every call reaches
+ * (ms_hms_dispatch), which serves a method through its row of the method
+ * table (method.h) and answers an unknown one; the HMS context and the
+ * per-connection sessions. MsHmsHandler only carries the context: no
+ * method is served through the generated handler's virtual methods.
  */
 #include "hms/internal.h"
 #include "hms/method.h"
@@ -10,7 +12,6 @@
 #include "server/thrift_fixes.h"
 #include "core/log.h"
 #include <thrift/c_glib/processor/thrift_dispatch_processor.h>
-#include <string.h>
 
 G_DEFINE_TYPE (MsHmsHandler, ms_hms_handler, THMS_TYPE_THRIFT_HIVE_METASTORE_HANDLER)
 
@@ -23,39 +24,7 @@ ms_hms_handler_init (MsHmsHandler *h)
 static void
 ms_hms_handler_class_init (MsHmsHandlerClass *klass)
 {
-  ThmsThriftHiveMetastoreHandlerClass *k = THMS_THRIFT_HIVE_METASTORE_HANDLER_CLASS (klass);
-  hms_session_install (k);
-  hms_catalog_install (k);
-  hms_function_install (k);
-  hms_lock_install (k);
-}
-
-/* Every method of the IDL has a row in the method table (the build checks
- * that); a row without a family function is served by the generated
- * handler, whose vfunc must then be set: the generated handler calls it
- * without a NULL check, so a missing one would crash the worker on the
- * first call. The handler class has one slot per method of both services
- * (the fb303 base and ThriftHiveMetastore): the empty slots must be the
- * methods the table serves. */
-int
-ms_hms_missing_methods (void)
-{
-  g_autoptr (GTypeClass) klass = g_type_class_ref (MS_TYPE_HMS_HANDLER);
-  const char *base = (const char *) klass;
-  int empty = 0;
-  for (gsize off = sizeof (GObjectClass); off < sizeof (ThmsThriftHiveMetastoreHandlerClass);
-       off += sizeof (gpointer))
-    {
-      gpointer slot;
-      memcpy (&slot, base + off, sizeof slot);
-      if (slot == NULL)
-        empty++;
-    }
-  int served = 0;
-  for (guint i = 0; i < hms_method_count; i++)
-    if (hms_method_table[i].serve != NULL)
-      served++;
-  return empty > served ? empty - served : 0;
+  (void) klass;
 }
 
 MsHms *
@@ -94,8 +63,7 @@ ms_hms_processor_new (MsHms *hms)
   thms_register_all_types ();
   /* and make c_glib's own objects free what GLib keeps on them */
   ms_thrift_fix_finalizers ();
-  if (ms_hms_missing_methods () != 0)
-    g_error ("%d declared HMS methods have no implementation", ms_hms_missing_methods ());
+  (void) hms_method_find ("");   /* build the method index now */
   MsHmsHandler *handler = g_object_new (MS_TYPE_HMS_HANDLER, NULL);
   handler->hms = hms;
   ThriftProcessor *p = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_PROCESSOR, "handler", handler,
@@ -104,42 +72,23 @@ ms_hms_processor_new (MsHms *hms)
   return p;
 }
 
-/* The method names the processor knows ('fname' may be anything a client sent). */
-static gboolean
-known_method (ThriftProcessor *processor, const char *fname)
-{
-  ThmsThriftHiveMetastoreProcessor *hp = THMS_THRIFT_HIVE_METASTORE_PROCESSOR (processor);
-  ThmsFacebookServiceProcessor *fp = THMS_FACEBOOK_SERVICE_PROCESSOR (processor);
-  return g_hash_table_contains (hp->process_map, fname)
-         || g_hash_table_contains (fp->process_map, fname);
-}
-
 static gboolean
 dispatch_call (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gchar *fname,
                gint32 seqid, GError **error)
 {
-  /* Two c_glib 0.17 traps meet here. Its dispatchers take ownership of the
-   * name on every path (the generated ones free a known method's name, the
-   * base one, answering UNKNOWN_METHOD, frees it too). And the generated
-   * FacebookService dispatcher finds "its parent class" from the instance's
-   * class, which for our derived processor is itself: an unknown name would
-   * recurse forever. So a name neither service knows goes straight to the
-   * base dispatcher. */
   const HmsMethod *m = hms_method_find (fname);
-  if (m != NULL && m->serve != NULL)
+  if (m != NULL)
     {
       gboolean ok = hms_method_dispatch (hms, m, protocol, seqid, error);
       g_free (fname);
       return ok;
     }
-  ThriftDispatchProcessorClass *klass;
-  if (known_method (processor, fname))
-    klass = THRIFT_DISPATCH_PROCESSOR_GET_CLASS (processor);
-  else
-    {
-      ms_debug ("unknown method %s", fname);
-      klass = g_type_class_peek (THRIFT_TYPE_DISPATCH_PROCESSOR);
-    }
+  /* A name the IDL does not declare: c_glib 0.17's base dispatcher skips
+   * the arguments, answers UNKNOWN_METHOD and takes ownership of the name
+   * (the generated FacebookService one would recurse forever on it, taking
+   * our derived processor for its parent). */
+  ms_debug ("unknown method %s", fname);
+  ThriftDispatchProcessorClass *klass = g_type_class_peek (THRIFT_TYPE_DISPATCH_PROCESSOR);
   return klass->dispatch_call (THRIFT_DISPATCH_PROCESSOR (processor), protocol, protocol, fname,
                                seqid, error);
 }
@@ -153,7 +102,7 @@ dispatch (ThriftProcessor *processor, MsHms *hms, ThriftProtocol *protocol, gcha
           gint32 seqid, GError **error)
 {
   g_autofree char *name = g_strdup (fname);   /* the dispatchers take 'fname' */
-  gboolean known = known_method (processor, fname);
+  gboolean known = hms_method_find (fname) != NULL;
   GError *local = NULL;
   if (dispatch_call (processor, hms, protocol, fname, seqid, &local))
     return TRUE;
@@ -172,7 +121,7 @@ ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fn
   /* the metrics label: a known method's name, "unknown" for anything else
    * (a client must not be able to create series at will) */
   char method[128];
-  g_strlcpy (method, known_method (processor, fname) ? fname : "unknown", sizeof method);
+  g_strlcpy (method, hms_method_find (fname) ? fname : "unknown", sizeof method);
   MsHmsSession *session = ms_hms_session_current ();
   if (session)
     session->exception = NULL;

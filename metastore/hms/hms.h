@@ -47,8 +47,6 @@ typedef struct {
 MsHms *ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse);
 void ms_hms_free (MsHms *hms);
 
-/* Number of declared HMS methods without an implementation (must be 0). */
-int ms_hms_missing_methods (void);
 ThriftProcessor *ms_hms_processor_new (MsHms *hms);
 
 /* The server's dispatch hook (see MsSessionHooks). */

@@ -25,11 +25,6 @@ struct _MsHmsHandler {
 #define HMS_OPT(obj, field)                                                                        \
   ((obj)->__isset_##field && (obj)->field != NULL && *(obj)->field != '\0' ? (obj)->field : NULL)
 
-/* Answer 'err' (consumed) as the first of the method's declared exceptions
- * that fits its code; the variadic list is (GType, gpointer *slot) pairs
- * ending with G_TYPE_INVALID. Falls back to MetaException when declared,
- * else to a TApplicationException through 'error'. Always returns FALSE. */
-gboolean hms_raise (GError *err, GError **error, ...);
 /* Answer call 'method' ('known': one of the IDL's) whose arguments were
  * read whole but refused before any handler ran, 'err' (consumed) saying
  * why (the guarded reader's MS_GUARD_ERROR_NOT_TEXT, answered as
@@ -143,9 +138,3 @@ void hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out
  * but for the location (the fast path of listings). */
 gboolean hms_wire_write_partition (ThriftProtocol *protocol, const MsPartition *p,
                                    const MsStorageDescriptor *shared_sd, GError **error);
-
-/* the family files' vfunc installers (called from handler.c) */
-void hms_catalog_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_session_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_function_install (ThmsThriftHiveMetastoreHandlerClass *klass);
-void hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *klass);

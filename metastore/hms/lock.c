@@ -1,7 +1,8 @@
 /*
  * lock.c: the HMS lock methods: lock, check_lock, unlock, heartbeat,
- * show_locks, with the semantics of Hive's TxnHandler (see store/lock.c for
- * the conflict rules, ordering and expiry).
+ * show_locks, served through the method table (hms/methods.list), with the
+ * semantics of Hive's TxnHandler (see store/lock.c for the conflict rules,
+ * ordering and expiry).
  *
  * We serve no transactions (open_txns is not implemented), so a request
  * naming a transaction is answered as Hive answers an unknown one:
@@ -11,14 +12,8 @@
  * does not check either). The lock timeout is the locks.timeout key.
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include <string.h>
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-
-#define NO_TXN THMS_TYPE_NO_SUCH_TXN_EXCEPTION
-#define ABORTED THMS_TYPE_TXN_ABORTED_EXCEPTION
-#define NO_LOCK THMS_TYPE_NO_SUCH_LOCK_EXCEPTION
-#define TXN_OPEN THMS_TYPE_TXN_OPEN_EXCEPTION
 
 static gint64
 timeout_ms (MsHms *hms)
@@ -101,61 +96,63 @@ lock_request_from_thrift (const ThmsLockRequest *in, GError **error)
   return g_steal_pointer (&req);
 }
 
-static gboolean
-h_lock (Iface *iface, ThmsLockResponse **_return, const ThmsLockRequest *rqst,
-        ThmsNoSuchTxnException **o1, ThmsTxnAbortedException **o2, GError **error)
+/* The lock 'id' and its state into the LockResponse of 'call'. */
+static void
+lock_response (HmsCall *call, gint64 id, MsLockState state)
 {
-  GError *err = NULL;
-  MsHms *hms = HMS (iface);
-  g_autoptr (MsLockRequest) req = lock_request_from_thrift (rqst, &err);
+  ThmsLockResponse *out = hms_result_obj (call);
+  out->lockid = id;
+  out->state = (ThmsLockState) state;
+}
+
+/* lock */
+gboolean
+hms_lock_acquire (HmsCall *call, GError **error)
+{
+  MsHms *hms = call->hms;
+  g_autoptr (MsLockRequest) req = lock_request_from_thrift (hms_arg_obj (call, "rqst"), error);
+  if (req == NULL)
+    return FALSE;
   MsLockState state = MS_LOCK_WAITING;
-  gint64 id = req ? ms_store_lock_request (hms->store, req, timeout_ms (hms), &state, &err) : 0;
+  gint64 id = ms_store_lock_request (hms->store, req, timeout_ms (hms), &state, error);
   if (id == 0)
-    return hms_raise (err, error, NO_TXN, o1, ABORTED, o2, G_TYPE_INVALID);
-  (*_return)->lockid = id;
-  (*_return)->state = (ThmsLockState) state;
+    return FALSE;
+  lock_response (call, id, state);
   return TRUE;
 }
 
-static gboolean
-h_check_lock (Iface *iface, ThmsLockResponse **_return, const ThmsCheckLockRequest *rqst,
-              ThmsNoSuchTxnException **o1, ThmsTxnAbortedException **o2,
-              ThmsNoSuchLockException **o3, GError **error)
+/* check_lock: like Hive, the request's txnid is not used, the lock knows
+ * its own */
+gboolean
+hms_lock_check (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  MsHms *hms = HMS (iface);
-  /* like Hive, the request's txnid is not used: the lock knows its own */
+  MsHms *hms = call->hms;
+  const ThmsCheckLockRequest *rqst = hms_arg_obj (call, "rqst");
   MsLockState state = MS_LOCK_WAITING;
-  if (!ms_store_lock_check (hms->store, rqst->lockid, timeout_ms (hms), &state, &err))
-    return hms_raise (err, error, NO_TXN, o1, ABORTED, o2, NO_LOCK, o3, G_TYPE_INVALID);
-  (*_return)->lockid = rqst->lockid;
-  (*_return)->state = (ThmsLockState) state;
+  if (!ms_store_lock_check (hms->store, rqst->lockid, timeout_ms (hms), &state, error))
+    return FALSE;
+  lock_response (call, rqst->lockid, state);
   return TRUE;
 }
 
-static gboolean
-h_unlock (Iface *iface, const ThmsUnlockRequest *rqst, ThmsNoSuchLockException **o1,
-          ThmsTxnOpenException **o2, GError **error)
+/* unlock */
+gboolean
+hms_lock_release (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  if (!ms_store_lock_release (HMS (iface)->store, rqst->lockid, &err))
-    return hms_raise (err, error, NO_LOCK, o1, TXN_OPEN, o2, G_TYPE_INVALID);
-  return TRUE;
+  const ThmsUnlockRequest *rqst = hms_arg_obj (call, "rqst");
+  return ms_store_lock_release (call->hms->store, rqst->lockid, error);
 }
 
-static gboolean
-h_heartbeat (Iface *iface, const ThmsHeartbeatRequest *ids, ThmsNoSuchLockException **o1,
-             ThmsNoSuchTxnException **o2, ThmsTxnAbortedException **o3, GError **error)
+/* heartbeat: like Hive, the transaction, then the lock; an id of 0 (or
+ * unset) is skipped, so a request with neither does nothing */
+gboolean
+hms_lock_heartbeat (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  /* Hive heartbeats the transaction, then the lock; an id of 0 (or unset)
-   * is skipped, so a request with neither does nothing. */
+  const ThmsHeartbeatRequest *ids = hms_arg_obj (call, "ids");
   if (ids->txnid != 0)
-    no_such_txn (&err, ids->txnid);
-  else if (ids->lockid != 0)
-    ms_store_lock_heartbeat (HMS (iface)->store, ids->lockid, &err);
-  if (err != NULL)
-    return hms_raise (err, error, NO_LOCK, o1, NO_TXN, o2, ABORTED, o3, G_TYPE_INVALID);
+    return no_such_txn (error, ids->txnid);
+  if (ids->lockid != 0)
+    return ms_store_lock_heartbeat (call->hms->store, ids->lockid, error);
   return TRUE;
 }
 
@@ -191,33 +188,24 @@ lock_info_to_thrift (const MsLockInfo *l)
   return e;
 }
 
-static gboolean
-h_show_locks (Iface *iface, ThmsShowLocksResponse **_return, const ThmsShowLocksRequest *rqst,
-              GError **error)
+/* show_locks: like Hive, an empty filter is no filter; it declares no
+ * exception, so a failure is a TApplicationException */
+gboolean
+hms_lock_list (HmsCall *call, GError **error)
 {
-  GError *err = NULL;
-  MsHms *hms = HMS (iface);
-  /* like Hive, an empty filter is no filter */
+  MsHms *hms = call->hms;
+  const ThmsShowLocksRequest *rqst = hms_arg_obj (call, "rqst");
   g_autofree char *db = rqst->__isset_dbname ? lower_or_null (rqst->dbname) : NULL;
   g_autofree char *table = rqst->__isset_tablename ? lower_or_null (rqst->tablename) : NULL;
   g_autofree char *part = rqst->__isset_partname ? hms_lock_part_name (rqst->partname) : NULL;
   g_autoptr (GPtrArray) locks = ms_store_lock_list (hms->store, db, table, part,
                                                     rqst->__isset_txnid, rqst->txnid,
-                                                    timeout_ms (hms), &err);
+                                                    timeout_ms (hms), error);
   if (locks == NULL)
-    return hms_raise (err, error, G_TYPE_INVALID);
+    return FALSE;
+  ThmsShowLocksResponse *out = hms_result_obj (call);
   for (guint i = 0; i < locks->len; i++)
-    g_ptr_array_add ((*_return)->locks, lock_info_to_thrift (g_ptr_array_index (locks, i)));
-  (*_return)->__isset_locks = TRUE;
+    g_ptr_array_add (out->locks, lock_info_to_thrift (g_ptr_array_index (locks, i)));
+  out->__isset_locks = TRUE;
   return TRUE;
-}
-
-void
-hms_lock_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  k->lock = h_lock;
-  k->check_lock = h_check_lock;
-  k->unlock = h_unlock;
-  k->heartbeat = h_heartbeat;
-  k->show_locks = h_show_locks;
 }

@@ -27,7 +27,7 @@ typedef struct {
   const char *name;
   GType (*args_type) (void);
   GType (*result_type) (void);   /* NULL for a oneway method */
-  HmsServeFn serve;              /* NULL: the generated handler serves it */
+  HmsServeFn serve;
   gboolean wire;                 /* serve writes its own reply (a fast path) */
   const HmsThrows *throws;
   guint n_throws;

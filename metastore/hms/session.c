@@ -1,16 +1,16 @@
 /*
- * session.c: the connection handshake and server-information methods:
- * set_ugi, get_config_value, getMetaConf/setMetaConf (per connection), and
- * fb303's getName, getVersion, getStatus, getCounters, options, aliveSince,
- * reinitialize and shutdown (both ignored: a client cannot stop the server).
+ * session.c: the connection handshake and server-information methods,
+ * served through the method table (hms/methods.list): set_ugi,
+ * get_config_value, getMetaConf/setMetaConf (per connection), and fb303's
+ * getName, getVersion, getStatus, getStatusDetails, getCounters,
+ * getCounter, options, getCpuProfile, aliveSince, reinitialize and shutdown
+ * (both ignored: a client cannot stop the server).
  */
 #include "hms/internal.h"
+#include "hms_method_table.h"
 #include "core/log.h"
 #include "server/thrift_server.h"
 #include <string.h>
-
-typedef ThmsThriftHiveMetastoreIf Iface;
-typedef ThmsFacebookServiceIf FbIface;
 
 #define HMS_VERSION "4.0.0"
 
@@ -37,32 +37,45 @@ meta_conf_index (const char *key)
   return -1;
 }
 
-static gboolean
-h_get_meta_conf (Iface *iface, gchar **_return, const gchar *key, ThmsMetaException **o1,
-                 GError **error)
+/* The index of meta conf key 'key'; -1 and MS_ERROR_INVALID_INPUT for a
+ * key a client may not read or change. */
+static int
+meta_conf_key (const char *key, GError **error)
 {
-  (void) iface;
   int i = meta_conf_index (key);
   if (i < 0)
-    return hms_raise (g_error_new (MS_ERROR, MS_ERROR_INVALID_INPUT,
-                                   "Invalid configuration key %s", key ? key : ""),
-                      error, THMS_TYPE_META_EXCEPTION, o1, G_TYPE_INVALID);
+    ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid configuration key %s", key ? key : "");
+  return i;
+}
+
+/* The value of meta conf key 'i' on this connection, else its default. */
+static const char *
+meta_conf_value (int i)
+{
   MsHmsSession *s = ms_hms_session_current ();
   const char *v = s ? g_hash_table_lookup (s->meta_conf, meta_conf_keys[i].name) : NULL;
-  *_return = g_strdup (v ? v : meta_conf_keys[i].def);
+  return v ? v : meta_conf_keys[i].def;
+}
+
+/* getMetaConf */
+gboolean
+hms_session_get_meta_conf (HmsCall *call, GError **error)
+{
+  int i = meta_conf_key (hms_arg_str (call, "key"), error);
+  if (i < 0)
+    return FALSE;
+  hms_result_set_str (call, meta_conf_value (i));
   return TRUE;
 }
 
-static gboolean
-h_set_meta_conf (Iface *iface, const gchar *key, const gchar *value, ThmsMetaException **o1,
-                 GError **error)
+/* setMetaConf */
+gboolean
+hms_session_set_meta_conf (HmsCall *call, GError **error)
 {
-  (void) iface;
-  int i = meta_conf_index (key);
+  int i = meta_conf_key (hms_arg_str (call, "key"), error);
   if (i < 0)
-    return hms_raise (g_error_new (MS_ERROR, MS_ERROR_INVALID_INPUT,
-                                   "Invalid configuration key %s", key ? key : ""),
-                      error, THMS_TYPE_META_EXCEPTION, o1, G_TYPE_INVALID);
+    return FALSE;
+  const char *value = hms_arg_str (call, "value");
   MsHmsSession *s = ms_hms_session_current ();
   if (s)
     g_hash_table_insert (s->meta_conf, g_strdup (meta_conf_keys[i].name),
@@ -70,32 +83,33 @@ h_set_meta_conf (Iface *iface, const gchar *key, const gchar *value, ThmsMetaExc
   return TRUE;
 }
 
-static gboolean
-h_set_ugi (Iface *iface, GPtrArray **_return, const gchar *user_name, const GPtrArray *group_names,
-           ThmsMetaException **o1, GError **error)
+/* set_ugi: Hive answers the groups with the user name appended */
+gboolean
+hms_session_set_ugi (HmsCall *call, GError **error)
 {
-  (void) iface; (void) o1; (void) error;
+  (void) error;
+  const char *user_name = hms_arg_str (call, "user_name");
+  const GPtrArray *group_names = hms_arg_obj (call, "group_names");
   MsHmsSession *s = ms_hms_session_current ();
   if (s)
     hms_set_string (&s->user, user_name);
-  /* Hive answers the groups with the user name appended */
+  GPtrArray *out = hms_result_obj (call);
   for (guint i = 0; group_names && i < group_names->len; i++)
-    g_ptr_array_add (*_return, g_strdup (g_ptr_array_index (group_names, i)));
-  g_ptr_array_add (*_return, g_strdup (user_name ? user_name : ""));
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (group_names, i)));
+  g_ptr_array_add (out, g_strdup (user_name ? user_name : ""));
   return TRUE;
 }
 
-static gboolean
-h_get_config_value (Iface *iface, gchar **_return, const gchar *name, const gchar *dflt,
-                    ThmsConfigValSecurityException **o1, GError **error)
+/* get_config_value: only hive*, hdfs*, mapred* and metastore* keys */
+gboolean
+hms_session_get_config_value (HmsCall *call, GError **error)
 {
-  MsHms *hms = HMS (iface);
+  MsHms *hms = call->hms;
+  const char *name = hms_arg_str (call, "name");
   if (name == NULL || !(g_str_has_prefix (name, "hive") || g_str_has_prefix (name, "hdfs")
                         || g_str_has_prefix (name, "mapred") || g_str_has_prefix (name, "metastore")))
-    return hms_raise (g_error_new (MS_ERROR, MS_ERROR_CONFIG_SECURITY,
-                                   "For security reasons, the config key %s cannot be accessed",
-                                   name ? name : ""),
-                      error, THMS_TYPE_CONFIG_VAL_SECURITY_EXCEPTION, o1, G_TYPE_INVALID);
+    return ms_fail (error, MS_ERROR_CONFIG_SECURITY,
+                    "For security reasons, the config key %s cannot be accessed", name ? name : "");
   const char *v = NULL;
   g_autofree char *port = NULL;
   if (g_str_equal (name, "hive.metastore.warehouse.dir") || g_str_equal (name, "metastore.warehouse.dir"))
@@ -106,48 +120,47 @@ h_get_config_value (Iface *iface, gchar **_return, const gchar *name, const gcha
     {
       int i = meta_conf_index (name);
       if (i >= 0)
-        {
-          MsHmsSession *s = ms_hms_session_current ();
-          v = s ? g_hash_table_lookup (s->meta_conf, meta_conf_keys[i].name) : NULL;
-          if (v == NULL)
-            v = meta_conf_keys[i].def;
-        }
+        v = meta_conf_value (i);
     }
-  *_return = g_strdup (v ? v : dflt);
+  hms_result_set_str (call, v ? v : hms_arg_str (call, "defaultValue"));
   return TRUE;
 }
 
 /* ---- fb303 ---- */
 
-static gboolean
-fb_get_name (FbIface *iface, gchar **_return, GError **error)
+/* getName */
+gboolean
+hms_fb303_get_name (HmsCall *call, GError **error)
 {
-  (void) iface; (void) error;
-  *_return = g_strdup ("hive-metastore");
+  (void) error;
+  hms_result_set_str (call, "hive-metastore");
   return TRUE;
 }
 
-static gboolean
-fb_get_version (FbIface *iface, gchar **_return, GError **error)
+/* getVersion */
+gboolean
+hms_fb303_get_version (HmsCall *call, GError **error)
 {
-  (void) iface; (void) error;
-  *_return = g_strdup (HMS_VERSION);
+  (void) error;
+  hms_result_set_str (call, HMS_VERSION);
   return TRUE;
 }
 
-static gboolean
-fb_get_status (FbIface *iface, Thmsfb_status *_return, GError **error)
+/* getStatus */
+gboolean
+hms_fb303_get_status (HmsCall *call, GError **error)
 {
-  (void) iface; (void) error;
-  *_return = THMS_FB_STATUS_ALIVE;
+  (void) error;
+  hms_result_set_int (call, THMS_FB_STATUS_ALIVE);
   return TRUE;
 }
 
-static gboolean
-fb_get_status_details (FbIface *iface, gchar **_return, GError **error)
+/* getStatusDetails, getCpuProfile: no details, no profiler: an empty text */
+gboolean
+hms_fb303_empty (HmsCall *call, GError **error)
 {
-  (void) iface; (void) error;
-  *_return = g_strdup ("");
+  (void) error;
+  hms_result_set_str (call, "");
   return TRUE;
 }
 
@@ -172,110 +185,81 @@ fill_counters (MsHms *hms, GHashTable *out)
   put_counter (out, "thrift.bad_frames", (gint64) st.bad_frames);
 }
 
-static gboolean
-fb_get_counters (FbIface *iface, GHashTable **_return, GError **error)
+/* getCounters */
+gboolean
+hms_fb303_get_counters (HmsCall *call, GError **error)
 {
   (void) error;
-  fill_counters (HMS (iface), *_return);
+  fill_counters (call->hms, hms_result_obj (call));
   return TRUE;
 }
 
-static gboolean
-fb_get_counter (FbIface *iface, gint64 *_return, const gchar *key, GError **error)
+/* getCounter: 0 for a counter we do not keep */
+gboolean
+hms_fb303_get_counter (HmsCall *call, GError **error)
 {
   (void) error;
+  const char *key = hms_arg_str (call, "key");
   g_autoptr (GHashTable) t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fill_counters (HMS (iface), t);
+  fill_counters (call->hms, t);
   gint64 *v = key ? g_hash_table_lookup (t, key) : NULL;
-  *_return = v ? *v : 0;
+  hms_result_set_int (call, v ? *v : 0);
   return TRUE;
 }
 
-static gboolean
-fb_set_option (FbIface *iface, const gchar *key, const gchar *value, GError **error)
+/* setOption */
+gboolean
+hms_fb303_set_option (HmsCall *call, GError **error)
 {
   (void) error;
-  MsHms *hms = HMS (iface);
+  MsHms *hms = call->hms;
+  const char *key = hms_arg_str (call, "key"), *value = hms_arg_str (call, "value");
   g_mutex_lock (&hms->lock);
   g_hash_table_insert (hms->fb_options, g_strdup (key ? key : ""), g_strdup (value ? value : ""));
   g_mutex_unlock (&hms->lock);
   return TRUE;
 }
 
-static gboolean
-fb_get_option (FbIface *iface, gchar **_return, const gchar *key, GError **error)
+/* getOption: "" for an option never set */
+gboolean
+hms_fb303_get_option (HmsCall *call, GError **error)
 {
   (void) error;
-  MsHms *hms = HMS (iface);
+  MsHms *hms = call->hms;
+  const char *key = hms_arg_str (call, "key");
   g_mutex_lock (&hms->lock);
   const char *v = key ? g_hash_table_lookup (hms->fb_options, key) : NULL;
-  *_return = g_strdup (v ? v : "");
+  hms_result_set_str (call, v ? v : "");
   g_mutex_unlock (&hms->lock);
   return TRUE;
 }
 
-static gboolean
-fb_get_options (FbIface *iface, GHashTable **_return, GError **error)
+/* getOptions */
+gboolean
+hms_fb303_get_options (HmsCall *call, GError **error)
 {
   (void) error;
-  MsHms *hms = HMS (iface);
+  MsHms *hms = call->hms;
   g_mutex_lock (&hms->lock);
-  hms_params_to_thrift (hms->fb_options, *_return);
+  hms_params_to_thrift (hms->fb_options, hms_result_obj (call));
   g_mutex_unlock (&hms->lock);
   return TRUE;
 }
 
-static gboolean
-fb_get_cpu_profile (FbIface *iface, gchar **_return, const gint32 secs, GError **error)
-{
-  (void) iface; (void) secs; (void) error;
-  *_return = g_strdup ("");
-  return TRUE;
-}
-
-static gboolean
-fb_alive_since (FbIface *iface, gint64 *_return, GError **error)
+/* aliveSince */
+gboolean
+hms_fb303_alive_since (HmsCall *call, GError **error)
 {
   (void) error;
-  *_return = HMS (iface)->started;
+  hms_result_set_int (call, call->hms->started);
   return TRUE;
 }
 
-static gboolean
-fb_reinitialize (FbIface *iface, GError **error)
+/* reinitialize, shutdown (oneway): a client cannot stop the server */
+gboolean
+hms_fb303_ignore (HmsCall *call, GError **error)
 {
-  (void) iface; (void) error;
-  ms_info ("fb303 reinitialize requested by a client: ignored");
+  (void) error;
+  ms_info ("fb303 %s requested by a client: ignored", call->method->name);
   return TRUE;
-}
-
-static gboolean
-fb_shutdown (FbIface *iface, GError **error)
-{
-  (void) iface; (void) error;
-  ms_info ("fb303 shutdown requested by a client: ignored");
-  return TRUE;
-}
-
-void
-hms_session_install (ThmsThriftHiveMetastoreHandlerClass *k)
-{
-  ThmsFacebookServiceHandlerClass *fb = THMS_FACEBOOK_SERVICE_HANDLER_CLASS (k);
-  k->get_meta_conf = h_get_meta_conf;
-  k->set_meta_conf = h_set_meta_conf;
-  k->set_ugi = h_set_ugi;
-  k->get_config_value = h_get_config_value;
-  fb->get_name = fb_get_name;
-  fb->get_version = fb_get_version;
-  fb->get_status = fb_get_status;
-  fb->get_status_details = fb_get_status_details;
-  fb->get_counters = fb_get_counters;
-  fb->get_counter = fb_get_counter;
-  fb->set_option = fb_set_option;
-  fb->get_option = fb_get_option;
-  fb->get_options = fb_get_options;
-  fb->get_cpu_profile = fb_get_cpu_profile;
-  fb->alive_since = fb_alive_since;
-  fb->reinitialize = fb_reinitialize;
-  fb->shutdown = fb_shutdown;
 }

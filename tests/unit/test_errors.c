@@ -6,6 +6,7 @@
 #include <glib.h>
 #include "store/pg.h"
 #include "hms/internal.h"
+#include "method_fail.h"
 #include <thrift/c_glib/thrift_application_exception.h>
 
 static void
@@ -27,11 +28,13 @@ static void
 test_raise_declared (void **state)
 {
   (void) state;
-  ThmsNoSuchObjectException *nso = NULL;
-  ThmsMetaException *meta = NULL;
-  GError *err = g_error_new (MS_ERROR, MS_ERROR_NOT_FOUND, "There is no database hive.x");
-  assert_false (hms_raise (err, NULL, THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION, &nso,
-                           THMS_TYPE_META_EXCEPTION, &meta, G_TYPE_INVALID));
+  /* get_database declares NoSuchObjectException o1, MetaException o2 */
+  gboolean declared;
+  g_autoptr (GObject) r = fail_method ("get_database", MS_ERROR_NOT_FOUND,
+                                       "There is no database hive.x", &declared);
+  assert_true (declared);
+  ThmsNoSuchObjectException *nso = exception_in (r, "o1");
+  ThmsMetaException *meta = exception_in (r, "o2");
   assert_non_null (nso);
   assert_null (meta);
   g_autofree char *msg = NULL;
@@ -44,33 +47,31 @@ static void
 test_raise_fallbacks (void **state)
 {
   (void) state;
-  /* not declared: AlreadyExists on a method that only throws MetaException */
-  ThmsMetaException *meta = NULL;
-  GError *err = g_error_new (MS_ERROR, MS_ERROR_ALREADY_EXISTS, "dup");
-  hms_raise (err, NULL, THMS_TYPE_META_EXCEPTION, &meta, G_TYPE_INVALID);
+  /* not declared: AlreadyExists on a method that only throws MetaException
+   * (get_databases) */
+  gboolean declared;
+  g_autoptr (GObject) r1 = fail_method ("get_databases", MS_ERROR_ALREADY_EXISTS, "dup", &declared);
+  ThmsMetaException *meta = exception_in (r1, "o1");
   assert_non_null (meta);
   g_object_unref (meta);
-  /* INVALID_OPERATION prefers InvalidOperationException */
-  ThmsInvalidOperationException *iop = NULL;
-  ThmsNoSuchObjectException *nso = NULL;
-  meta = NULL;
-  err = g_error_new (MS_ERROR, MS_ERROR_INVALID_OPERATION, "not empty");
-  hms_raise (err, NULL, THMS_TYPE_NO_SUCH_OBJECT_EXCEPTION, &nso,
-             THMS_TYPE_INVALID_OPERATION_EXCEPTION, &iop, THMS_TYPE_META_EXCEPTION, &meta,
-             G_TYPE_INVALID);
+  /* INVALID_OPERATION prefers InvalidOperationException (drop_database
+   * declares NoSuchObject o1, InvalidOperation o2, Meta o3) */
+  g_autoptr (GObject) r2 = fail_method ("drop_database", MS_ERROR_INVALID_OPERATION, "not empty",
+                                        &declared);
+  ThmsInvalidOperationException *iop = exception_in (r2, "o2");
+  ThmsNoSuchObjectException *nso = exception_in (r2, "o1");
+  meta = exception_in (r2, "o3");
   assert_non_null (iop);
   assert_null (nso);
   assert_null (meta);
   g_object_unref (iop);
-  /* nothing declared fits: TApplicationException through GError */
-  ThmsConfigValSecurityException *cvs = NULL;
-  GError *app = NULL;
-  err = g_error_new (MS_ERROR, MS_ERROR_UNAVAILABLE, "db down");
-  hms_raise (err, &app, THMS_TYPE_CONFIG_VAL_SECURITY_EXCEPTION, &cvs, G_TYPE_INVALID);
+  /* nothing declared fits: a TApplicationException (get_config_value
+   * declares only ConfigValSecurityException) */
+  g_autoptr (GObject) r3 = fail_method ("get_config_value", MS_ERROR_UNAVAILABLE, "db down",
+                                        &declared);
+  ThmsConfigValSecurityException *cvs = exception_in (r3, "o1");
   assert_null (cvs);
-  assert_non_null (app);
-  assert_int_equal (app->code, THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR);
-  g_error_free (app);
+  assert_false (declared);
 }
 
 int

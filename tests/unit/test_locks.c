@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "store/pg.h"
 #include "hms/internal.h"
+#include "method_fail.h"
 #include <thrift/c_glib/thrift_application_exception.h>
 
 static void
@@ -50,12 +51,12 @@ test_lock_exceptions (void **state)
 {
   (void) state;
   /* check_lock declares NoSuchTxn, TxnAborted, NoSuchLock */
-  ThmsNoSuchTxnException *nst = NULL;
-  ThmsTxnAbortedException *abt = NULL;
-  ThmsNoSuchLockException *nsl = NULL;
-  GError *err = g_error_new (MS_ERROR, MS_ERROR_NO_SUCH_LOCK, "No such lock lockid:7");
-  hms_raise (err, NULL, THMS_TYPE_NO_SUCH_TXN_EXCEPTION, &nst, THMS_TYPE_TXN_ABORTED_EXCEPTION,
-             &abt, THMS_TYPE_NO_SUCH_LOCK_EXCEPTION, &nsl, G_TYPE_INVALID);
+  gboolean declared;
+  g_autoptr (GObject) r1 = fail_method ("check_lock", MS_ERROR_NO_SUCH_LOCK,
+                                        "No such lock lockid:7", &declared);
+  ThmsNoSuchTxnException *nst = exception_in (r1, "o1");
+  ThmsTxnAbortedException *abt = exception_in (r1, "o2");
+  ThmsNoSuchLockException *nsl = exception_in (r1, "o3");
   assert_null (nst);
   assert_null (abt);
   assert_non_null (nsl);
@@ -63,18 +64,19 @@ test_lock_exceptions (void **state)
   assert_string_equal (m1, "No such lock lockid:7");
   g_clear_object (&nsl);
 
-  err = g_error_new (MS_ERROR, MS_ERROR_NO_SUCH_TXN, "No such transaction txnid:5");
-  hms_raise (err, NULL, THMS_TYPE_NO_SUCH_TXN_EXCEPTION, &nst, THMS_TYPE_TXN_ABORTED_EXCEPTION,
-             &abt, THMS_TYPE_NO_SUCH_LOCK_EXCEPTION, &nsl, G_TYPE_INVALID);
+  g_autoptr (GObject) r2 = fail_method ("check_lock", MS_ERROR_NO_SUCH_TXN,
+                                        "No such transaction txnid:5", &declared);
+  nst = exception_in (r2, "o1");
+  nsl = exception_in (r2, "o3");
   assert_non_null (nst);
   assert_null (nsl);
   g_clear_object (&nst);
 
   /* unlock declares NoSuchLock, TxnOpen */
-  ThmsTxnOpenException *open = NULL;
-  err = g_error_new (MS_ERROR, MS_ERROR_TXN_OPEN, "Unlocking locks ...");
-  hms_raise (err, NULL, THMS_TYPE_NO_SUCH_LOCK_EXCEPTION, &nsl, THMS_TYPE_TXN_OPEN_EXCEPTION,
-             &open, G_TYPE_INVALID);
+  g_autoptr (GObject) r3 = fail_method ("unlock", MS_ERROR_TXN_OPEN, "Unlocking locks ...",
+                                        &declared);
+  ThmsTxnOpenException *open = exception_in (r3, "o2");
+  nsl = exception_in (r3, "o1");
   assert_non_null (open);
   assert_null (nsl);
   g_clear_object (&open);
@@ -84,15 +86,12 @@ test_lock_exceptions (void **state)
   const int codes[] = { MS_ERROR_INVALID_INPUT, MS_ERROR_UNAVAILABLE, MS_ERROR_NO_SUCH_LOCK };
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
     {
-      GError *app = NULL;
-      err = g_error_new (MS_ERROR, codes[i], "x");
-      hms_raise (err, &app, THMS_TYPE_NO_SUCH_TXN_EXCEPTION, &nst,
-                 THMS_TYPE_TXN_ABORTED_EXCEPTION, &abt, G_TYPE_INVALID);
+      g_autoptr (GObject) r = fail_method ("lock", codes[i], "x", &declared);
+      nst = exception_in (r, "o1");
+      abt = exception_in (r, "o2");
       assert_null (nst);
       assert_null (abt);
-      assert_non_null (app);
-      assert_int_equal (app->code, THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR);
-      g_error_free (app);
+      assert_false (declared);
     }
   assert_string_equal (ms_error_code_name (MS_ERROR_NO_SUCH_LOCK), "NO_SUCH_LOCK");
   assert_string_equal (ms_error_code_name (MS_ERROR_NO_SUCH_TXN), "NO_SUCH_TXN");
