@@ -68,11 +68,15 @@ def file_location(metastore, ns):
 
 
 def stored_files(metastore, minio, location):
-    """The files (objects) under a table location, as paths relative to it."""
+    """The files (objects) under a table location, as paths relative to it.
+    Directory markers (keys ending in '/', which the metastore and S3A
+    write for directories) are no files, as empty directories are not on a
+    local file system."""
     loc = location.rstrip("/")
     if loc.startswith(("s3://", "s3a://")):
         bucket, _, prefix = loc.split("://", 1)[1].partition("/")
-        return sorted(k[len(prefix) + 1:] for k in minio.keys(bucket, prefix + "/"))
+        return sorted(k[len(prefix) + 1:] for k in minio.keys(bucket, prefix + "/")
+                      if not k.endswith("/"))
     path = loc[len("file:"):]
     while path.startswith("//"):
         path = path[1:]
