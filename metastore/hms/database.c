@@ -11,6 +11,7 @@
 #include "core/pattern.h"
 #include "storage/storage.h"
 #include "service/data.h"
+#include "service/table.h"
 
 static const char *
 session_user (void)
@@ -177,16 +178,6 @@ hms_database_alter (HmsCall *call, GError **error)
   return alter_database (call->hms, raw, req->newDb, error);
 }
 
-/* Delete the data locations of a dropped database and its tables: only
- * inside the allowed locations (a root-run daemon must not follow a
- * location to /etc), never the catalog's root or what holds it. */
-static void
-delete_locations (MsHms *hms, const char *catalog, GPtrArray *locations)
-{
-  for (guint i = 0; i < locations->len; i++)
-    hms_delete_data (hms, catalog, g_ptr_array_index (locations, i), "location");
-}
-
 static gboolean
 drop_database (MsHms *hms, const char *catalog, const char *name, gboolean delete_data,
                gboolean cascade, gboolean ignore_unknown, GError **error)
@@ -195,9 +186,10 @@ drop_database (MsHms *hms, const char *catalog, const char *name, gboolean delet
     return ms_fail (error, MS_ERROR_NOT_FOUND, "database name is empty");
   if (g_str_equal (name, MS_DEFAULT_DATABASE) && g_str_equal (catalog, MS_DEFAULT_CATALOG))
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Can not drop default database in catalog hive");
-  g_autoptr (GPtrArray) locations = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr (GPtrArray) tables = NULL;
   GError *local = NULL;
-  if (!ms_store_database_drop (hms->store, catalog, name, cascade, &locations, &local))
+  if (!ms_store_database_drop (hms->store, catalog, name, cascade, &location, &tables, &local))
     {
       if (ignore_unknown && g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
         {
@@ -208,8 +200,17 @@ drop_database (MsHms *hms, const char *catalog, const char *name, gboolean delet
       return FALSE;
     }
   ms_info ("dropped database %s.%s%s", catalog, name, cascade ? " (cascade)" : "");
-  if (delete_data)
-    delete_locations (hms, catalog, locations);
+  if (!delete_data)
+    return TRUE;
+  /* the tables' data by the rule of drop_table (service/table.h), then the
+   * database's directory */
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const MsDroppedTable *d = g_ptr_array_index (tables, i);
+      ms_service_table_delete_data (hms->store, hms->guard, hms->storage, catalog, d->table,
+                                    d->part_locations);
+    }
+  ms_service_location_delete (hms->store, hms->guard, hms->storage, catalog, location, "location");
   return TRUE;
 }
 

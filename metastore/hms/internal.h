@@ -54,6 +54,9 @@ gboolean hms_check_name (const char *kind, const char *name, GError **error);
  * (Warehouse.getDnsPath with warehouse.default_fs, core/location.h):
  * *location replaced in place; NULL or "" left alone. */
 void hms_qualify_location (const MsHms *hms, char **location);
+/* warehouse.default_fs: what locations without a file system are
+ * qualified with (NULL when unset). */
+const char *hms_default_fs (const MsHms *hms);
 
 /* A partition name as Hive stores it in a lock: column names lower-cased,
  * values kept ("Year=2024/M=1" -> "year=2024/m=1"); NULL for NULL or "". */
@@ -109,20 +112,11 @@ GPtrArray *hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_ov
  * hms_table_to_thrift (t). */
 gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GError **error);
 
-/* data, local or on S3 (table.c), through the storage guard (service/data.h) */
+/* quick stats (table.c), through the storage guard (service/data.h); the
+ * data rules of tables and partitions are service/table.h's */
 /* numFiles / totalSize of the directory at 'location' into 'params' (only
  * inside the allowed locations; local only). */
 void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
-/* Whether the server manages the data at 'location' itself: local, or
- * S3 with an MsStorage. */
-gboolean hms_data_reachable (MsHms *hms, const char *location);
-/* Whether two locations are on one file system we reach (both local, or
- * both S3), so data can move between them. */
-gboolean hms_same_file_system (const char *a, const char *b);
-/* Delete a table's or partition's ('what') data, local or on S3: only
- * inside the allowed locations, never '/', the warehouse root, the
- * catalog's root or what holds one of them. */
-void hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what);
 
 /* partitions (partition_convert.c) */
 #include "model/partition.h"

@@ -74,5 +74,11 @@ hms_check_name (const char *kind, const char *name, GError **error)
 void
 hms_qualify_location (const MsHms *hms, char **location)
 {
-  ms_location_qualify_in_place (location, hms && hms->cfg ? hms->cfg->default_fs : NULL);
+  ms_location_qualify_in_place (location, hms_default_fs (hms));
+}
+
+const char *
+hms_default_fs (const MsHms *hms)
+{
+  return hms && hms->cfg ? hms->cfg->default_fs : NULL;
 }

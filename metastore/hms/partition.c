@@ -13,10 +13,10 @@
 #include "store/store.h"
 #include "storage/storage.h"
 #include "service/data.h"
+#include "service/table.h"
 #include "core/part_name.h"
 #include "core/log.h"
 #include <string.h>
-#include <glib/gstdio.h>
 
 #define DDL_TIME "transient_lastDdlTime"
 #define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
@@ -496,38 +496,6 @@ hms_partition_append (HmsCall *call, GError **error)
 
 /* ---- drop ---- */
 
-/* Delete the data of dropped partitions of a managed table, then their
- * parent directories left empty, up to the table's directory. */
-static void
-delete_parts_data (MsHms *hms, const MsTable *t, GPtrArray *dropped)
-{
-  if (ms_table_is_external (t) || t->sd == NULL || t->sd->location == NULL)
-    return;
-  g_autofree char *root = ms_storage_local_path (t->sd->location);
-  for (guint i = 0; i < dropped->len; i++)
-    {
-      const MsPartition *p = g_ptr_array_index (dropped, i);
-      if (p->sd == NULL || p->sd->location == NULL)
-        continue;
-      hms_delete_data (hms, t->catalog, p->sd->location, "partition location");
-      g_autofree char *path = ms_storage_local_path (p->sd->location);
-      if (path == NULL || root == NULL)
-        continue;
-      g_autofree char *dir = g_path_get_dirname (path);
-      for (guint depth = 1; depth < t->partition_keys->len; depth++)
-        {
-          if (!g_str_has_prefix (dir, root) || strlen (dir) <= strlen (root)
-              || !ms_storage_guard_check (hms->guard, MS_ACCESS_REMOVE, dir, "directory", NULL))
-            break;
-          if (g_rmdir (dir) != 0)
-            break;
-          char *up = g_path_get_dirname (dir);
-          g_free (dir);
-          dir = up;
-        }
-    }
-}
-
 static MsTable *
 drop_table_of (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
                char **cat, char **db, GError **error)
@@ -579,7 +547,7 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
       return FALSE;
     }
   if (delete_data)
-    delete_parts_data (hms, t, dropped);
+    ms_service_partitions_delete_data (hms->store, hms->guard, hms->storage, t, dropped);
   ms_info ("dropped partition %s of %s.%s.%s", name ? name : "(by values)", cat, db, t->name);
   return TRUE;
 }
@@ -694,7 +662,7 @@ hms_partition_drop_many (HmsCall *call, GError **error)
   if (dropped == NULL)
     return FALSE;
   if (req->__isset_deleteData && req->deleteData)
-    delete_parts_data (hms, t, dropped);
+    ms_service_partitions_delete_data (hms->store, hms->guard, hms->storage, t, dropped);
   if (!req->__isset_needResult || req->needResult)
     {
       ThmsDropPartitionsResult *out = hms_result_obj (call);
@@ -810,55 +778,20 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     newp->sd = ms_sd_copy (old->sd);
   gboolean external = ms_table_is_external (t);
   g_autofree char *new_name = part_name (t, newp->values);
-  const char *old_loc = old->sd ? old->sd->location : NULL;
-  g_autofree char *dest = NULL;
-  if (external || t->sd == NULL || t->sd->location == NULL)
-    {
-      g_free (newp->sd->location);
-      newp->sd->location = g_strdup (old_loc);
-    }
-  else
-    {
-      dest = ms_storage_join (t->sd->location, new_name);
-      g_free (newp->sd->location);
-      newp->sd->location = g_strdup (dest);
-    }
   g_autofree char *now = hms_now_string ();
   g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
-  /* move the data first (local or S3), back again if the catalog refuses;
-   * outside the allowed locations the data and its location stay */
-  gboolean moved = FALSE;
-  gboolean move = dest && old_loc && g_strcmp0 (dest, old_loc) != 0
-                  && hms_data_reachable (hms, old_loc) && hms_same_file_system (old_loc, dest)
-                  && ms_service_data_exists (hms->storage, old_loc);
-  if (move && !ms_service_data_may_move (hms->guard, old_loc, dest, "partition location"))
-    {
-      g_free (newp->sd->location);
-      newp->sd->location = g_strdup (old_loc);
-      g_clear_pointer (&dest, g_free);
-      move = FALSE;
-    }
-  if (move)
-    {
-      if (ms_service_data_exists (hms->storage, dest))
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                        "New location for this partition %s already exists", dest);
-      g_autoptr (GError) merr = NULL;
-      if (!ms_service_data_move (hms->guard, hms->storage, old_loc, dest, "partition location",
-                                 &merr))
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                        "Unable to rename partition data from %s to %s: %s", old_loc, dest,
-                        merr->message);
-      moved = TRUE;
-    }
+  /* move the data first (local or S3), back again if the catalog refuses */
+  g_auto (MsDataMove) mv = { 0 };
+  if (!ms_service_partition_rename_data (hms->guard, hms->storage, t,
+                                         old->sd ? old->sd->location : NULL, new_name, newp, &mv,
+                                         error))
+    return FALSE;
   g_autoptr (GError) serr = NULL;
   if (!ms_store_partition_rename (hms->store, cat, db, ltable,
                                   (const char *const *) part_vals->pdata, part_vals->len, newp,
                                   external, &serr))
     {
-      if (moved)
-        ms_service_data_move (hms->guard, hms->storage, dest, old_loc, "partition location",
-                              NULL);
+      ms_service_data_move_undo (hms->guard, hms->storage, &mv, "partition location");
       if (g_error_matches (serr, MS_ERROR, MS_ERROR_ALREADY_EXISTS)
           || g_error_matches (serr, MS_ERROR, MS_ERROR_NOT_FOUND))
         serr->code = MS_ERROR_INVALID_OPERATION;
@@ -951,18 +884,7 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
   g_autofree char *rel = ms_part_name_make ((const char *const *) present_keys->pdata,
                                             (const char *const *) present_vals->pdata,
                                             present_keys->len);
-  if (src->sd && src->sd->location && dst->sd && dst->sd->location)
-    {
-      g_autofree char *from = ms_storage_join (src->sd->location, rel);
-      g_autofree char *to = ms_storage_join (dst->sd->location, rel);
-      g_autoptr (GError) merr = NULL;
-      if (hms_data_reachable (hms, from) && hms_same_file_system (from, to)
-          && ms_service_data_exists (hms->storage, from)
-          && ms_service_data_may_move (hms->guard, from, to, "partition location")
-          && !ms_service_data_move (hms->guard, hms->storage, from, to, "partition location",
-                                    &merr))
-        ms_warn ("exchange_partition: moving %s to %s: %s", from, to, merr->message);
-    }
+  ms_service_partition_exchange_data (hms->guard, hms->storage, src, dst, rel);
   ms_info ("exchanged %u partition(s) from %s.%s.%s to %s.%s.%s", moved->len, scat, sdb, lsrc,
            dcat, ddb, ldst);
   return g_steal_pointer (&moved);

@@ -19,6 +19,7 @@
 #include "core/pattern.h"
 #include "storage/storage.h"
 #include "service/data.h"
+#include "service/table.h"
 
 #define DDL_TIME "transient_lastDdlTime"
 #define DO_NOT_UPDATE_STATS "DO_NOT_UPDATE_STATS"
@@ -432,25 +433,6 @@ same_partition_keys (GPtrArray *a, GPtrArray *b)
   return TRUE;
 }
 
-/* Whether two locations name the same place once both are in the stored
- * form (a row written before that form, or derived from a file:///
- * warehouse, still compares equal to what a client sends back). */
-static gboolean
-same_location (const MsHms *hms, const char *a_raw, const char *b_raw)
-{
-  if (a_raw == NULL || b_raw == NULL)
-    return a_raw == b_raw;
-  g_autofree char *a = g_strdup (a_raw), *b = g_strdup (b_raw);
-  hms_qualify_location (hms, &a);
-  hms_qualify_location (hms, &b);
-  gsize la = strlen (a), lb = strlen (b);
-  while (la > 1 && a[la - 1] == '/')
-    la--;
-  while (lb > 1 && b[lb - 1] == '/')
-    lb--;
-  return la == lb && strncmp (a, b, la) == 0;
-}
-
 typedef struct {
   gboolean cascade;
   const char *expected_key;
@@ -542,58 +524,16 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     g_hash_table_insert (newt->params, g_strdup (DDL_TIME), hms_now_string ());
 
   /* a rename moves a managed table's data when it sat at its default place */
-  g_autofree char *src = NULL, *dest = NULL;
-  gboolean moved = FALSE;
-  const char *old_loc = oldt->sd ? oldt->sd->location : NULL;
-  if (rename && !ms_table_is_view (oldt) && !ms_table_is_external (oldt) && old_loc != NULL
-      && (newt->sd->location == NULL || same_location (hms, newt->sd->location, old_loc)))
+  g_auto (MsDataMove) mv = { 0 };
+  if (rename)
     {
-      g_autoptr (MsDatabase) olddb = ms_store_database_get (hms->store, cat, oldt->db_name, error);
-      if (olddb == NULL)
+      if (!ms_service_table_rename_data (hms->store, hms->guard, hms->storage, hms_default_fs (hms),
+                                         cat, oldt, newt, &mv, error))
         return FALSE;
-      g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
-      if (same_location (hms, default_loc, old_loc) && hms_data_reachable (hms, old_loc))
-        {
-          g_autoptr (MsDatabase) newdb = ms_store_database_get (hms->store, cat, newt->db_name, NULL);
-          if (newdb == NULL)
-            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                            "Unable to change partition or table. Database %s does not exist",
-                            newt->db_name);
-          dest = ms_storage_join (newdb->location_uri, newt->name);
-          /* outside the allowed locations the data stays, and so does the
-           * location (as for a table on an object store) */
-          if (!ms_service_data_may_move (hms->guard, old_loc, dest, "table location"))
-            g_clear_pointer (&dest, g_free);
-        }
-      if (dest != NULL)
-        {
-          if (!hms_same_file_system (old_loc, dest))
-            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                            "table new location %s is on a different file system than the old "
-                            "location %s. This operation is not supported", dest, old_loc);
-          if (ms_service_data_exists (hms->storage, dest))
-            return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                            "New location for this table %s.%s already exists : %s",
-                            newt->db_name, newt->name, dest);
-          src = g_strdup (old_loc);
-          if (ms_service_data_exists (hms->storage, src))
-            {
-              g_autoptr (GError) merr = NULL;
-              if (!ms_service_data_move (hms->guard, hms->storage, src, dest, "table location",
-                                         &merr))
-                return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                                "Alter Table operation for %s.%s failed to move data due to: '%s'",
-                                db, lname, merr->message);
-              moved = TRUE;
-            }
-          g_free (newt->sd->location);
-          newt->sd->location = g_strdup (dest);
-        }
-      else if (newt->sd->location == NULL)
-        newt->sd->location = g_strdup (old_loc);
     }
   else if (newt->sd->location == NULL && !ms_table_is_view (oldt))
-    newt->sd->location = g_strdup (old_loc);
+    newt->sd->location = g_strdup (oldt->sd ? oldt->sd->location : NULL);
+  gboolean moved = mv.moved;
 
   /* quick stats, unless the client asked not to (Iceberg does) */
   if (!moved && !hms_env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
@@ -605,23 +545,17 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     .expected_key = args->expected_key,
     .expected_value = args->expected_value,
     .cascade = args->cascade,
-    .old_location = src,
-    .new_location = src ? dest : NULL,
+    .old_location = mv.from,
+    .new_location = mv.to,
   };
   if (!ms_store_table_alter (hms->store, cat, db, lname, newt, &opts, error))
     {
-      if (moved)
-        {
-          g_autoptr (GError) back = NULL;
-          if (!ms_service_data_move (hms->guard, hms->storage, dest, src, "table location", &back))
-            ms_warn ("failed to restore data from %s to %s after a failed rename: %s; manual "
-                     "restore is needed", dest, src, back->message);
-        }
+      ms_service_data_move_undo (hms->guard, hms->storage, &mv, "table location");
       return FALSE;
     }
   if (rename)
     ms_info ("renamed table %s.%s.%s to %s.%s%s%s", cat, db, lname, newt->db_name, newt->name,
-             moved ? ", data moved to " : "", moved ? dest : "");
+             moved ? ", data moved to " : "", moved ? mv.to : "");
   return TRUE;
 }
 
@@ -662,41 +596,6 @@ hms_table_alter (HmsCall *call, GError **error)
 
 /* ---- drop ---- */
 
-gboolean
-hms_data_reachable (MsHms *hms, const char *location)
-{
-  g_autofree char *path = ms_storage_local_path (location);
-  return path != NULL || (hms->storage != NULL && ms_storage_reachable (location));
-}
-
-gboolean
-hms_same_file_system (const char *a, const char *b)
-{
-  g_autofree char *pa = ms_storage_local_path (a);
-  g_autofree char *pb = ms_storage_local_path (b);
-  return ms_storage_reachable (a) && ms_storage_reachable (b) && (pa == NULL) == (pb == NULL);
-}
-
-/* Delete a table's (or partition's) data, locally or on S3 (every object
- * under the location, as the Java metastore deletes through S3A), through
- * the storage guard (only inside the allowed locations, never '/', the
- * warehouse root or what holds them), and never the catalog's root or
- * what holds it. Data on a file system we do not reach (hdfs://) stays. */
-void
-hms_delete_data (MsHms *hms, const char *catalog, const char *location, const char *what)
-{
-  g_autofree char *path = ms_storage_local_path (location);
-  if (!hms_data_reachable (hms, location))
-    {
-      ms_info ("data not deleted, it stays: the %s %s is on a file system this server does not "
-               "reach", what, location ? location : "(none)");
-      return;
-    }
-  g_autoptr (MsCatalog) cat = ms_store_catalog_get (hms->store, catalog, NULL);
-  ms_service_data_delete (hms->guard, path ? NULL : hms->storage, location,
-                          cat ? cat->location_uri : NULL, what);
-}
-
 static gboolean
 drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
             gboolean delete_data_flag, const ThmsEnvironmentContext *env, GError **error)
@@ -717,24 +616,11 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   g_autoptr (GPtrArray) part_locations = NULL;
   if (!ms_store_table_drop (hms->store, cat, db, lname, &part_locations, error))
     return FALSE;
-  gboolean purge_external = ms_params_true (t->params, "external.table.purge");
-  gboolean delete = delete_data_flag && !ms_table_is_view (t)
-                    && (!ms_table_is_external (t) || purge_external);
+  gboolean delete = delete_data_flag && ms_service_table_drops_data (t);
   ms_info ("dropped table %s.%s.%s%s", cat, db, lname, delete ? " with its data" : "");
   (void) env;
   if (delete)
-    {
-      /* partitions inside the table's directory go with it */
-      const char *tloc = t->sd ? t->sd->location : NULL;
-      for (guint i = 0; part_locations && i < part_locations->len; i++)
-        {
-          const char *ploc = g_ptr_array_index (part_locations, i);
-          if (tloc == NULL || !ms_storage_guard_within (ploc, tloc))
-            hms_delete_data (hms, cat, ploc, "partition location");
-        }
-      if (t->sd && t->sd->location)
-        hms_delete_data (hms, cat, t->sd->location, "table location");
-    }
+    ms_service_table_delete_data (hms->store, hms->guard, hms->storage, cat, t, part_locations);
   return TRUE;
 }
 

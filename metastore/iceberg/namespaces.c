@@ -345,7 +345,7 @@ ice_namespace_drop (const IceCall *call, MsHttpResponse *resp)
                            name);
   g_autoptr (GError) err = NULL;
   /* as Iceberg's HiveCatalog: no cascade, the data stays */
-  if (!ms_store_database_drop (call->ice->store, MS_DEFAULT_CATALOG, name, FALSE, NULL, &err))
+  if (!ms_store_database_drop (call->ice->store, MS_DEFAULT_CATALOG, name, FALSE, NULL, NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OPERATION))
         return ice_reply_fail (resp, ICE_ERROR_NAMESPACE_NOT_EMPTY,

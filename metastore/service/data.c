@@ -87,6 +87,21 @@ ms_service_data_empty (const MsStorageGuard *g, MsStorage *st, const char *uri, 
 }
 
 gboolean
+ms_service_data_reachable (MsStorage *st, const char *location)
+{
+  g_autofree char *path = ms_storage_local_path (location);
+  return path != NULL || (st != NULL && ms_storage_reachable (location));
+}
+
+gboolean
+ms_service_data_same_fs (const char *a, const char *b)
+{
+  g_autofree char *pa = ms_storage_local_path (a);
+  g_autofree char *pb = ms_storage_local_path (b);
+  return ms_storage_reachable (a) && ms_storage_reachable (b) && (pa == NULL) == (pb == NULL);
+}
+
+gboolean
 ms_service_data_may_move (const MsStorageGuard *g, const char *from, const char *to,
                           const char *what)
 {

@@ -28,6 +28,13 @@
 gboolean ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
                                  const char *what, gboolean *made, GError **error);
 
+/* Whether the server reaches the data at 'location': a local path, or
+ * with 'st' a location on S3. */
+gboolean ms_service_data_reachable (MsStorage *st, const char *location);
+/* Whether 'a' and 'b' are on one file system the server reaches (both
+ * local or both on S3): a directory moves between them. */
+gboolean ms_service_data_same_fs (const char *a, const char *b);
+
 /* Whether anything is at 'uri' (ms_storage_dir_exists): FALSE for a
  * location we do not reach, or when S3 cannot tell (logged). */
 gboolean ms_service_data_exists (MsStorage *st, const char *uri);

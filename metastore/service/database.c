@@ -66,7 +66,7 @@ create_database (MsStore *store, const MsStorageGuard *guard, MsStorage *st, MsD
   if (!ms_service_data_mkdirs (guard, st, db->location_uri, "database location", NULL, &local))
     {
       /* undo the row: a database whose directory cannot exist is useless */
-      ms_store_database_drop (store, db->catalog, db->name, FALSE, NULL, NULL);
+      ms_store_database_drop (store, db->catalog, db->name, FALSE, NULL, NULL, NULL);
       return ms_fail (error, MS_ERROR_INTERNAL, "Unable to create database path %s: %s",
                       db->location_uri, local->message);
     }

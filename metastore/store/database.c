@@ -69,9 +69,12 @@ static const MsSql sql_db_write = { "db_write",
 static const MsSql sql_db_counts = { "db_counts",
   "SELECT (SELECT count(*) FROM ms_tables WHERE db_id = $1), "
   "       (SELECT count(*) FROM ms_functions WHERE db_id = $1)" };
-static const MsSql sql_db_managed_locations = { "db_managed_locations",
-  "SELECT location FROM ms_tables WHERE db_id = $1 AND table_type = 'MANAGED_TABLE' "
-  "AND location IS NOT NULL" };
+static const MsSql sql_db_tables_data = { "db_tables_data",
+  "SELECT table_id, table_type, location, params->>'EXTERNAL', params->>'external.table.purge' "
+  "FROM ms_tables WHERE db_id = $1 AND table_type <> 'VIRTUAL_VIEW'" };
+static const MsSql sql_db_partitions_data = { "db_partitions_data",
+  "SELECT p.table_id, p.location FROM ms_partitions p JOIN ms_tables t ON t.table_id = p.table_id "
+  "WHERE t.db_id = $1 AND t.table_type <> 'VIRTUAL_VIEW' AND p.location IS NOT NULL" };
 static const MsSql sql_db_delete_contents = { "db_delete_contents",
   "WITH f AS (DELETE FROM ms_functions WHERE db_id = $1) "
   "DELETE FROM ms_tables WHERE db_id = $1" };
@@ -282,9 +285,56 @@ ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
   return u != NULL && ms_pg_commit (c, error);
 }
 
+void
+ms_dropped_table_free (MsDroppedTable *d)
+{
+  if (d == NULL)
+    return;
+  ms_table_free (d->table);
+  g_ptr_array_unref (d->part_locations);
+  g_free (d);
+}
+
+/* The tables of database 'db_id' but views, with what the data rules
+ * read (type, EXTERNAL, external.table.purge, location) and their
+ * partitions' locations; inside the drop's transaction. */
+static GPtrArray *
+dropped_tables (MsPgConn *c, const char *db_id, GError **error)
+{
+  const char *id[] = { db_id };
+  g_autoptr (PGresult) tr = ms_pg_exec (c, &sql_db_tables_data, 1, id, error);
+  g_autoptr (PGresult) pr = tr ? ms_pg_exec (c, &sql_db_partitions_data, 1, id, error) : NULL;
+  if (pr == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_dropped_table_free);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int i = 0; i < PQntuples (tr); i++)
+    {
+      MsDroppedTable *d = g_new0 (MsDroppedTable, 1);
+      d->table = ms_table_new ();
+      d->table->table_type = ms_pg_dup (tr, i, 1);
+      d->table->sd = ms_sd_new ();
+      d->table->sd->location = ms_pg_dup (tr, i, 2);
+      static const char *const keys[] = { NULL, NULL, NULL, "EXTERNAL", "external.table.purge" };
+      for (int k = 3; k <= 4; k++)
+        if (!PQgetisnull (tr, i, k))
+          g_hash_table_insert (d->table->params, g_strdup (keys[k]), ms_pg_dup (tr, i, k));
+      d->part_locations = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (by_id, PQgetvalue (tr, i, 0), d);
+      g_ptr_array_add (out, d);
+    }
+  for (int i = 0; i < PQntuples (pr); i++)
+    {
+      MsDroppedTable *d = g_hash_table_lookup (by_id, PQgetvalue (pr, i, 0));
+      if (d != NULL)
+        g_ptr_array_add (d->part_locations, ms_pg_dup (pr, i, 1));
+    }
+  return out;
+}
+
 gboolean
 ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gboolean cascade,
-                        GPtrArray **out_locations, GError **error)
+                        char **out_location, GPtrArray **out_tables, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !ms_pg_begin (c, error))
@@ -319,15 +369,9 @@ ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gbool
                     "Database %s is not empty. One or more nested namespaces exist (%s%s).",
                     name, PQgetvalue (children, 0, 1), nchildren > 1 ? ", ..." : "");
 
-  g_autoptr (GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
-  if (ntables > 0)
-    {
-      g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_db_managed_locations, 1, id, error);
-      if (locs == NULL)
-        return FALSE;
-      for (int i = 0; i < PQntuples (locs); i++)
-        g_ptr_array_add (locations, ms_pg_dup (locs, i, 0));
-    }
+  g_autoptr (GPtrArray) tables = NULL;
+  if (ntables > 0 && out_tables != NULL && (tables = dropped_tables (c, id[0], error)) == NULL)
+    return FALSE;
   if (ntables > 0 || nfuncs > 0)
     {
       g_autoptr (PGresult) del = ms_pg_exec (c, &sql_db_delete_contents, 1, id, error);
@@ -338,8 +382,10 @@ ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gbool
   if (del == NULL || !ms_pg_commit (c, error))
     return FALSE;
 
-  g_ptr_array_add (locations, ms_pg_dup (lock, 0, 1));
-  if (out_locations)
-    *out_locations = g_steal_pointer (&locations);
+  if (out_location)
+    *out_location = ms_pg_dup (lock, 0, 1);
+  if (out_tables)
+    *out_tables = tables ? g_steal_pointer (&tables)
+                         : g_ptr_array_new_with_free_func ((GDestroyNotify) ms_dropped_table_free);
   return TRUE;
 }

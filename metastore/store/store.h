@@ -49,14 +49,23 @@ GPtrArray *ms_store_database_list (MsStore *store, const char *catalog, const ch
 /* Replace the mutable fields of 'name' with those set in 'db' (see database.c). */
 gboolean ms_store_database_alter (MsStore *store, const char *catalog, const char *name,
                                   const MsDatabase *db, GError **error);
+/* A table a drop took away, for the data rules (service/table.h): its
+ * type, parameters and location as stored, and its partitions' locations. */
+typedef struct {
+  MsTable *table;
+  GPtrArray *part_locations;   /* char* */
+} MsDroppedTable;
+void ms_dropped_table_free (MsDroppedTable *d);
+
 /* Drop a database; with 'cascade' its tables and functions go with it, else
  * a non-empty database is MS_ERROR_INVALID_OPERATION. A database with nested
  * namespaces ("<name>.x", made through Iceberg REST) is never dropped, cascade
- * or not: MS_ERROR_INVALID_OPERATION. On success *out_locations (if not NULL)
- * receives the data locations the caller may delete: the database's own and
- * those of its managed tables. */
+ * or not: MS_ERROR_INVALID_OPERATION. On success *out_location (if not NULL)
+ * receives the database's location and *out_tables (if not NULL) its
+ * tables but views (MsDroppedTable*), for the caller's data rules. */
 gboolean ms_store_database_drop (MsStore *store, const char *catalog, const char *name,
-                                 gboolean cascade, GPtrArray **out_locations, GError **error);
+                                 gboolean cascade, char **out_location, GPtrArray **out_tables,
+                                 GError **error);
 
 /* Nested namespaces: database "a.b.c" is namespace [a, b, c] (levels joined
  * by '.'; only the Iceberg REST door makes such names). */

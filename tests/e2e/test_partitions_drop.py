@@ -78,6 +78,19 @@ def test_drop_partition_external_keeps_data(server, client):
     assert client.get_partition_names(db, "t", -1) == NAMES[2:]
 
 
+def test_drop_partition_external_purge_deletes_data(server, client):
+    """The one deletion rule (service/table.h): an external table with
+    external.table.purge=true loses its partitions' data with them, as its
+    own data with drop_table (Hive's isExternalTablePurge)."""
+    ext = server.warehouse + "/ext/" + unique("ep")
+    db, t = filled(client, location=ext, ttype="EXTERNAL_TABLE",
+                   params={"external.table.purge": "true"})
+    assert client.drop_partition(db, "t", ["a", "1"], True)
+    assert not os.path.exists(local_path(ext) + "/ds=a/hr=1")
+    assert client.drop_partition(db, "t", ["b", "1"], False)
+    assert os.path.isfile(local_path(ext) + "/ds=b/hr=1/data")
+
+
 def test_drop_partition_at_custom_location(server, client):
     db = make_db(client)
     t = make_table(client, db)

@@ -1,4 +1,5 @@
 """Table methods against a real server and PostgreSQL, through the Python client."""
+import copy
 import os
 import threading
 import urllib.parse
@@ -10,6 +11,7 @@ from hive_metastore import ttypes
 from hive_metastore.ttypes import (AlterTableRequest, CreateTableRequest, Database, DropTableRequest,
                                    EnvironmentContext, FieldSchema, GetFieldsRequest,
                                    GetSchemaRequest, GetTableRequest, GetTablesRequest, Order,
+                                   Partition,
                                    PrincipalType, SerDeInfo, SkewedInfo, StorageDescriptor, Table,
                                    TruncateTableRequest)
 
@@ -539,6 +541,33 @@ def test_drop_database_cascade_with_tables(client):
     client.drop_database(db, True, True)
     with pytest.raises(ttypes.NoSuchObjectException):
         client.get_database(db)
+
+
+def test_drop_database_deletes_data_by_the_drop_table_rule(server, client):
+    """drop_database(deleteData, cascade) deletes each table's data by the
+    rule drop_table follows (service/table.h): managed tables, with their
+    partitions outside their directory, and external tables with
+    external.table.purge=true; other external tables keep their data."""
+    db = make_db(client)
+    keep = server.warehouse + "/ext/" + unique("keep")
+    purge = server.warehouse + "/ext/" + unique("purge")
+    part = server.warehouse + "/ext/" + unique("part")
+    client.create_table(make_table(db, "e", location=keep, ttype="EXTERNAL_TABLE",
+                                   params={"EXTERNAL": "TRUE"}))
+    client.create_table(make_table(db, "p", location=purge, ttype="EXTERNAL_TABLE",
+                                   params={"EXTERNAL": "TRUE", "external.table.purge": "TRUE"}))
+    client.create_table(make_table(db, "m", parts=[FieldSchema("ds", "string", None)]))
+    m = client.get_table(db, "m")
+    sd = copy.deepcopy(m.sd)
+    sd.location = part
+    client.add_partition(Partition(values=["x"], dbName=db, tableName="m", sd=sd, parameters={}))
+    for d in (keep, purge, part):
+        assert os.path.isdir(local_path(d))
+    client.drop_database(db, True, True)
+    assert os.path.isdir(local_path(keep))
+    assert not os.path.exists(local_path(purge))
+    assert not os.path.exists(local_path(part))
+    assert not os.path.exists(local_path(m.sd.location))
 
 
 def test_quick_stats_and_truncate(server, client):

@@ -1,0 +1,88 @@
+/*
+ * service/table.h: the data rules of tables and partitions, whichever door
+ * changes them: which drops delete data (one rule for tables, their
+ * partitions and the tables of a dropped database), deleting a location
+ * inside the catalog, and the data moves of a table or partition rename
+ * and of a partition exchange. Every change to data goes through the
+ * storage guard (service/data.h).
+ */
+#pragma once
+#include "store/store.h"
+#include "service/data.h"
+
+/* The one deletion rule (Hive's HMSHandler: isExternalTablePurge). A drop
+ * that deletes data (drop_table / drop_partition with deleteData, a
+ * drop_database with deleteData, cascade) deletes the data of table 't'
+ * (and of its partitions) when 't' is no view and is managed, or external
+ * with the parameter external.table.purge=true. Every other table's data
+ * stays. */
+gboolean ms_service_table_drops_data (const MsTable *t);
+
+/* Delete the data at 'location' of an object of 'catalog' ('what': "table
+ * location", ...): locally, or on S3 with 'st'; through the guard, and
+ * never the catalog's root or what holds it. Data on a file system we do
+ * not reach (hdfs://) stays (logged). */
+void ms_service_location_delete (MsStore *store, const MsStorageGuard *g, MsStorage *st,
+                                 const char *catalog, const char *location, const char *what);
+
+/* The data of dropped table 't' of 'catalog' under the rule above: its
+ * location, and the locations of its partitions ('part_locations', char*,
+ * may be NULL) that lie outside it. Does nothing when the rule keeps it. */
+void ms_service_table_delete_data (MsStore *store, const MsStorageGuard *g, MsStorage *st,
+                                   const char *catalog, const MsTable *t,
+                                   const GPtrArray *part_locations);
+
+/* The data of partitions 'dropped' (MsPartition*) of table 't' under the
+ * rule above, then their parent directories left empty (local), up to the
+ * table's directory. */
+void ms_service_partitions_delete_data (MsStore *store, const MsStorageGuard *g, MsStorage *st,
+                                        const MsTable *t, const GPtrArray *dropped);
+
+/* Whether locations 'a' and 'b' name the same place once both are in the
+ * stored form (core/location.h with 'default_fs'), trailing '/' aside. */
+gboolean ms_service_same_location (const char *default_fs, const char *a, const char *b);
+
+/* A location change of a rename: 'from' -> 'to' (both NULL when the
+ * location stays); 'moved' when the data moved with it (to be moved back
+ * when the metadata change fails). */
+typedef struct {
+  char *from;
+  char *to;
+  gboolean moved;
+} MsDataMove;
+void ms_data_move_clear (MsDataMove *m);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsDataMove, ms_data_move_clear)
+/* Move the data of 'm' back (logged when that fails: a manual restore is
+ * needed); 'm' is cleared. */
+void ms_service_data_move_undo (const MsStorageGuard *g, MsStorage *st, MsDataMove *m,
+                                const char *what);
+
+/* The data move of renaming table 'oldt' (of 'catalog') to 'newt' (Hive's
+ * HiveAlterHandler): a managed table at its default place moves to its new
+ * default place (newt's location set to it), when the data is reachable
+ * and the guard allows both ends; otherwise the location is kept (when
+ * newt gives none). Fails (MS_ERROR_INVALID_OPERATION) when the target
+ * database is missing, the new place is on another file system or already
+ * exists, or the move fails. On success *m says how the location changed
+ * and whether the data moved. */
+gboolean ms_service_table_rename_data (MsStore *store, const MsStorageGuard *g, MsStorage *st,
+                                       const char *default_fs, const char *catalog,
+                                       const MsTable *oldt, MsTable *newt, MsDataMove *m,
+                                       GError **error);
+
+/* The data move of renaming a partition of table 't' from 'old_loc' to
+ * partition name 'new_name': a managed table's partition goes to
+ * <table location>/<new_name> (newp's location set to it), moved when its
+ * data is there, reachable and allowed; an external table's stays (and so
+ * does newp's location). MS_ERROR_INVALID_OPERATION when the destination
+ * exists or the move fails. On success *m says what moved. */
+gboolean ms_service_partition_rename_data (const MsStorageGuard *g, MsStorage *st,
+                                           const MsTable *t, const char *old_loc,
+                                           const char *new_name, MsPartition *newp,
+                                           MsDataMove *m, GError **error);
+
+/* The data move of exchanging the partitions under relative path 'rel'
+ * from table 'src' to 'dst': moved when reachable, there and allowed; a
+ * failure is logged (the catalog change already happened, as in Hive). */
+void ms_service_partition_exchange_data (const MsStorageGuard *g, MsStorage *st,
+                                         const MsTable *src, const MsTable *dst, const char *rel);
