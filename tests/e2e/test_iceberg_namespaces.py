@@ -1,8 +1,9 @@
 """Iceberg REST catalog, first slice: the HTTP listener, GET /v1/config and
 namespaces, against a real server and PostgreSQL, with plain HTTP requests
-(urllib). Namespaces are the catalog's databases: checked through Thrift."""
+(urllib). Namespaces are the catalog's databases: checked through Thrift.
+The config endpoint, rest.prefix, bad bodies and names, unknown routes,
+methods and namespaces, and the 413 are cases in tests/data/rest."""
 
-import json
 import urllib.parse
 
 import pytest
@@ -16,27 +17,6 @@ from hive_metastore.ttypes import Database, NoSuchObjectException
 def rest(server):
     assert server.rest_port, "the server announced no REST port"
     return Rest(server.rest_port)
-
-
-def test_config_lists_the_endpoints(rest):
-    status, doc = rest.call("GET", "/v1/config")
-    assert status == 200
-    assert doc["defaults"] == {} and doc["overrides"] == {}
-    for e in ("GET /v1/{prefix}/namespaces", "POST /v1/{prefix}/namespaces",
-              "GET /v1/{prefix}/namespaces/{namespace}", "HEAD /v1/{prefix}/namespaces/{namespace}",
-              "DELETE /v1/{prefix}/namespaces/{namespace}",
-              "POST /v1/{prefix}/namespaces/{namespace}/properties"):
-        assert e in doc["endpoints"], doc
-    assert_error(*rest.call("POST", "/v1/config", body={}), 405, "MethodNotAllowedException")
-
-
-def test_prefix_is_announced_and_served(metastore_factory):
-    srv = metastore_factory(sets=["rest.prefix=cat1"])
-    r = Rest(srv.rest_port)
-    status, doc = r.call("GET", "/v1/config")
-    assert doc["overrides"] == {"prefix": "cat1"}
-    assert r.call("GET", "/v1/cat1/namespaces")[0] == 200
-    assert r.call("GET", "/v1/namespaces")[0] == 200
 
 
 def test_namespace_life_cycle_is_the_database(rest, client, server):
@@ -130,42 +110,3 @@ def test_list_pages(rest):
     assert_error(*rest.call("GET", "/v1/namespaces?parent=nope_" + prefix), 404,
                  "NoSuchNamespaceException")
     assert_error(*rest.call("GET", "/v1/namespaces?pageSize=0"), 400, "BadRequestException")
-
-
-def test_bad_requests(rest, server):
-    # malformed JSON, wrong shapes, invalid names, unknown routes
-    assert_error(*rest.call("POST", "/v1/namespaces", raw="{nope"), 400, "BadRequestException")
-    assert_error(*rest.call("POST", "/v1/namespaces", raw="[1]"), 400, "BadRequestException")
-    assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": "x"}), 400,
-                 "BadRequestException")
-    assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": ["x"],
-                                                            "properties": {"a": 1}}),
-                 400, "BadRequestException")
-    assert_error(*rest.call("POST", "/v1/namespaces", body={"properties": {}}), 400,
-                 "BadRequestException")
-    for bad in (["../etc"], ["a b"], [""], ["x; drop table ms_databases"]):
-        assert_error(*rest.call("POST", "/v1/namespaces", body={"namespace": bad}), 400,
-                     "BadRequestException")
-    # a name no namespace can have names none (the Java metastore's
-    # get_database; Iceberg's CatalogTests.testListNonExistingNamespace)
-    assert_error(*rest.call("GET", "/v1/namespaces/" + urllib.parse.quote("../../etc", safe="")),
-                 404, "NoSuchNamespaceException")
-    assert_error(*rest.call("GET", ns_path("a", "b")), 404, "NoSuchNamespaceException")
-    assert_error(*rest.call("GET", ns_path("a.b")), 404, "NoSuchNamespaceException")
-    assert_error(*rest.call("GET", "/v1/nothing/here"), 404, "NotFoundException")
-    assert_error(*rest.call("GET", "/v2/config"), 404, "NotFoundException")
-    assert_error(*rest.call("PUT", "/v1/namespaces"), 405, "MethodNotAllowedException")
-    # an oversized body is 413, and the server stays up
-    big = json.dumps({"namespace": ["big"], "properties": {"x": "y" * (17 * 1024 * 1024)}})
-    status, doc = rest.call("POST", "/v1/namespaces", raw=big)
-    assert status == 413, status
-    assert rest.call("GET", "/v1/config")[0] == 200
-
-
-def test_query_plus_and_escaped_plus(rest):
-    # '+' in a query is a space; "%2B" is a plus (it was turned into a space)
-    status, doc = rest.call("GET", "/v1/namespaces?pageSize=1%2B2")
-    assert_error(status, doc, 400, "BadRequestException")
-    assert "1+2" in doc["error"]["message"], doc
-    status, doc = rest.call("GET", "/v1/namespaces?pageSize=1+2")
-    assert "1 2" in doc["error"]["message"], doc

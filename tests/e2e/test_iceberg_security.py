@@ -15,6 +15,9 @@ Choices asserted here:
 - register reads only what it is pointed at, and anything that is not
   Iceberg metadata (a text file, /proc, a directory, 64 MiB of junk) is a
   4xx whose message does not echo the content.
+
+JSON extensions (quotes, comments) and unpaired surrogate escapes are cases
+in tests/data/rest.
 """
 import json
 import os
@@ -322,34 +325,6 @@ def test_malformed_json_is_400(rest, client, ns):
         assert rest.call(m, p, raw=b'{"name": "t", "name": 1}')[0] < 500
     alive(rest)
     assert client.get_table(ns, "t").parameters == before
-
-
-def test_json_extensions_are_not_json(rest, ns):
-    """Single-quoted strings and comments are not JSON (RFC 8259), even
-    where the members would otherwise be acceptable."""
-    p = ns_path(ns) + "/properties"
-    check_all(["{'updates': {'a': 'b'}}", '{"updates": {"a": \'b\'}}',
-               '/* c */ {"updates": {"a": "b"}}', '{"updates": /* c */ {"a": "b"}}'],
-              lambda raw: rest.call("POST", p, raw=raw))
-    props = rest.call("GET", ns_path(ns))[1]["properties"]
-    assert "a" not in props
-
-
-def test_unpaired_surrogate_escapes_are_400(rest, ns):
-    """A \\u escape of a UTF-16 surrogate outside a pair is refused before
-    json-glib reads it: json-glib 1.6 leaked 152 bytes on a high surrogate
-    followed by another escape, and made text that is not UTF-8 of a lone
-    one (PostgreSQL then refused it with its own message)."""
-    p = ns_path(ns) + "/properties"
-    cases = ['{"updates": {"a": "\\ud81d\\u15FF"}}', '{"updates": {"\\ud83d\\ufd3d": "b"}}',
-             '{"updates": {"a": "\\ude00"}}', '{"updates": {"a": "\\ud83dx"}}']
-    check_all(cases, lambda raw: rest.call("POST", p, raw=raw))
-    status, body = rest.call("POST", p, raw='{"updates": {"a": "\\ude00"}}')
-    assert "surrogate" in body["error"]["message"]
-    # a pair is a character like any other
-    status, _ = rest.call("POST", p, raw='{"updates": {"smile": "\\ud83d\\ude00"}}')
-    assert status == 200
-    assert rest.call("GET", ns_path(ns))[1]["properties"]["smile"] == "\U0001F600"
 
 
 def test_wrong_shapes_are_400(rest, client, ns):

@@ -2,7 +2,7 @@
 every change applied, or, when one requirement fails or one table is
 missing, none (the metadata_location of every table unchanged through REST
 and through Thrift); the same table twice; a create (assert-create) inside
-a transaction; malformed requests."""
+a transaction. Malformed requests are a case in tests/data/rest."""
 import pytest
 
 from conftest import unique
@@ -225,23 +225,3 @@ def test_a_create_rolls_back_with_the_transaction(rest, client, ns):
     with pytest.raises(NoSuchObjectException):
         client.get_table(ns, new)
     assert "x" not in load(rest, ns, a)["metadata"]["properties"]
-
-
-def test_malformed_transactions_are_400(rest, ns):
-    a, _ = create_table(rest, ns)
-    ident = {"namespace": [ns], "name": a}
-    for body in ({"table-changes": []},                                  # Java: "empty"
-                 {},
-                 {"table-changes": {}},
-                 {"table-changes": [{"requirements": [], "updates": [set_props(x="1")]}]},
-                 {"table-changes": [{"identifier": {"name": a}, "requirements": [],
-                                     "updates": []}]},
-                 {"table-changes": [{"identifier": ident, "requirements": [],
-                                     "updates": "x"}]},
-                 {"table-changes": ["x"]}):
-        assert_error(*rest.call("POST", "/v1/transactions/commit", body=body), 400,
-                     "BadRequestException")
-    for raw in ("{", "[]", "null"):
-        assert_error(*transaction(rest, None, raw=raw), 400, "BadRequestException")
-    assert "x" not in load(rest, ns, a)["metadata"]["properties"]
-    assert_error(*rest.call("GET", "/v1/transactions/commit"), 405, "MethodNotAllowedException")
