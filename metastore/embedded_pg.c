@@ -210,6 +210,129 @@ create_database (const char *base_conninfo, GError **error)
   return ok;
 }
 
+/* Running as root, the cluster's processes run as the unprivileged
+ * embedded.pg_user: *as says whom to become. Otherwise as->drop stays FALSE. */
+static gboolean
+spawn_identity (const MsConfig *cfg, SpawnAs *as, GError **error)
+{
+  if (geteuid () != 0)
+    return TRUE;
+  struct passwd *pw = getpwnam (cfg->pg_user);
+  if (pw == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "running as root, the embedded PostgreSQL needs the unprivileged user '%s' "
+                    "(embedded.pg_user); it does not exist (the 'postgresql' package creates it)",
+                    cfg->pg_user);
+  as->drop = TRUE;
+  as->uid = pw->pw_uid;
+  as->gid = pw->pw_gid;
+  return TRUE;
+}
+
+/* Where the cluster and its socket live: <data_dir>/pg, unless the
+ * cluster's user cannot enter data_dir (then under /var/lib/metastore,
+ * noted in <data_dir>/pg-location); the socket beside it unless the path
+ * is too long for sun_path. Both directories are created, owned by the
+ * cluster's user, mode 0700. */
+static gboolean
+place_cluster (MsEmbeddedPg *pg, const char *data_dir, const char *pg_user, const SpawnAs *as,
+               GError **error)
+{
+  g_autofree char *hash = path_hash (data_dir);
+  pg->cluster_dir = g_build_filename (data_dir, "pg", NULL);
+  if (as->drop && !user_can_enter (data_dir, as->uid, as->gid))
+    {
+      g_free (pg->cluster_dir);
+      pg->cluster_dir = g_strdup_printf ("/var/lib/metastore/embedded/%s", hash);
+      if (g_mkdir_with_parents ("/var/lib/metastore/embedded", 0755) != 0)
+        return ms_fail (error, MS_ERROR_INTERNAL, "cannot create /var/lib/metastore/embedded: %s",
+                        g_strerror (errno));
+      g_autofree char *note = g_build_filename (data_dir, "pg-location", NULL);
+      g_autofree char *text = g_strdup_printf ("%s\n", pg->cluster_dir);
+      g_file_set_contents (note, text, -1, NULL);
+      ms_info ("user %s cannot enter %s; the embedded PostgreSQL cluster lives in %s",
+               pg_user, data_dir, pg->cluster_dir);
+    }
+  /* sun_path holds 107 bytes: keep the socket path short */
+  if (strlen (pg->cluster_dir) + sizeof "/.s.PGSQL." PG_PORT ".lock" > 100)
+    pg->socket_dir = g_strdup_printf ("/tmp/metastore-pg-%s", hash);
+  else
+    pg->socket_dir = g_strdup (pg->cluster_dir);
+  return make_owned_dir (pg->cluster_dir, as->drop, as->uid, as->gid, error)
+         && make_owned_dir (pg->socket_dir, as->drop, as->uid, as->gid, error);
+}
+
+/* initdb, unless the cluster directory already holds a cluster. */
+static gboolean
+init_cluster (const MsEmbeddedPg *pg, const char *bindir, SpawnAs *as, const char *log_path,
+              GError **error)
+{
+  g_autofree char *version_file = g_build_filename (pg->cluster_dir, "PG_VERSION", NULL);
+  if (g_file_test (version_file, G_FILE_TEST_EXISTS))
+    return TRUE;
+  ms_info ("initialising the embedded PostgreSQL cluster in %s", pg->cluster_dir);
+  g_autofree char *initdb = g_build_filename (bindir, "initdb", NULL);
+  char *argv[] = { initdb, "-D", pg->cluster_dir, "-U", PG_ROLE, "-A", "trust",
+                   "-E", "UTF8", "--no-locale", "--no-sync", NULL };
+  return run_sync (argv, as, "initdb", log_path, error);
+}
+
+/* Start postgres (it dies with us) and wait until 'ping' answers: at most
+ * 60 s, less if it exits. pg->pid is set while it runs. */
+static gboolean
+start_postgres (MsEmbeddedPg *pg, const char *bindir, int max_connections, SpawnAs *as,
+                const char *ping, const char *log_path, GError **error)
+{
+  g_autofree char *postgres = g_build_filename (bindir, "postgres", NULL);
+  g_autofree char *sock = g_strdup_printf ("unix_socket_directories=%s", pg->socket_dir);
+  g_autofree char *maxconn = g_strdup_printf ("max_connections=%d", max_connections);
+  char *argv[] = { postgres, "-D", pg->cluster_dir, "-p", PG_PORT,
+                   "-c", "listen_addresses=", "-c", sock, "-c", maxconn,
+                   "-c", "shared_buffers=32MB", "-c", "logging_collector=off", NULL };
+  as->die_with_parent = TRUE;
+  g_autoptr (GError) local = NULL;
+  if (!g_spawn_async (as->cwd, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, child_setup, as,
+                      &pg->pid, &local))
+    return ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot start postgres: %s", local->message);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (PQping (ping) != PQPING_OK)
+    {
+      int status;
+      if (waitpid (pg->pid, &status, WNOHANG) == pg->pid)
+        {
+          pg->pid = 0;
+          g_autofree char *tail = log_tail (log_path);
+          return ms_fail (error, MS_ERROR_UNAVAILABLE,
+                          "the embedded PostgreSQL exited during start-up; %s ends with: %s",
+                          log_path, tail);
+        }
+      if (g_get_monotonic_time () > deadline)
+        return ms_fail (error, MS_ERROR_UNAVAILABLE,
+                        "the embedded PostgreSQL did not accept connections within 60 s; see %s",
+                        log_path);
+      g_usleep (10000);
+    }
+  return TRUE;
+}
+
+/* Reuse the cluster if it already answers; otherwise initdb (first time)
+ * and start it. Then make sure the catalog database exists. Child output
+ * goes to 'log_path'. */
+static gboolean
+run_cluster (MsEmbeddedPg *pg, const MsConfig *cfg, const char *bindir, SpawnAs *as,
+             const char *log_path, GError **error)
+{
+  g_autofree char *base = g_strdup_printf ("host=%s port=" PG_PORT " user=" PG_ROLE
+                                           " connect_timeout=5", pg->socket_dir);
+  g_autofree char *ping = g_strdup_printf ("%s dbname=postgres", base);
+  if (PQping (ping) == PQPING_OK)
+    ms_info ("embedded PostgreSQL already running in %s; using it", pg->cluster_dir);
+  else if (!init_cluster (pg, bindir, as, log_path, error)
+           || !start_postgres (pg, bindir, cfg->pool_size + 20, as, ping, log_path, error))
+    return FALSE;
+  return create_database (base, error);
+}
+
 MsEmbeddedPg *
 ms_embedded_pg_start (const MsConfig *cfg, GError **error)
 {
@@ -223,54 +346,10 @@ ms_embedded_pg_start (const MsConfig *cfg, GError **error)
                g_strerror (errno));
       return NULL;
     }
-
   SpawnAs as = { .log_fd = -1 };
-  gboolean as_root = geteuid () == 0;
-  if (as_root)
-    {
-      struct passwd *pw = getpwnam (cfg->pg_user);
-      if (pw == NULL)
-        {
-          ms_fail (error, MS_ERROR_INVALID_INPUT,
-                   "running as root, the embedded PostgreSQL needs the unprivileged user '%s' "
-                   "(embedded.pg_user); it does not exist (the 'postgresql' package creates it)",
-                   cfg->pg_user);
-          return NULL;
-        }
-      as.drop = TRUE;
-      as.uid = pw->pw_uid;
-      as.gid = pw->pw_gid;
-    }
-
   g_autoptr (MsEmbeddedPg) pg = g_new0 (MsEmbeddedPg, 1);
-  g_autofree char *hash = path_hash (data_dir);
-  pg->cluster_dir = g_build_filename (data_dir, "pg", NULL);
-  if (as_root && !user_can_enter (data_dir, as.uid, as.gid))
-    {
-      g_free (pg->cluster_dir);
-      pg->cluster_dir = g_strdup_printf ("/var/lib/metastore/embedded/%s", hash);
-      if (g_mkdir_with_parents ("/var/lib/metastore/embedded", 0755) != 0)
-        {
-          ms_fail (error, MS_ERROR_INTERNAL, "cannot create /var/lib/metastore/embedded: %s",
-                   g_strerror (errno));
-          return NULL;
-        }
-      g_autofree char *note = g_build_filename (data_dir, "pg-location", NULL);
-      g_autofree char *text = g_strdup_printf ("%s\n", pg->cluster_dir);
-      g_file_set_contents (note, text, -1, NULL);
-      ms_info ("user %s cannot enter %s; the embedded PostgreSQL cluster lives in %s",
-               cfg->pg_user, data_dir, pg->cluster_dir);
-    }
-  /* sun_path holds 107 bytes: keep the socket path short */
-  if (strlen (pg->cluster_dir) + sizeof "/.s.PGSQL." PG_PORT ".lock" > 100)
-    pg->socket_dir = g_strdup_printf ("/tmp/metastore-pg-%s", hash);
-  else
-    pg->socket_dir = g_strdup (pg->cluster_dir);
-
-  if (!make_owned_dir (pg->cluster_dir, as_root, as.uid, as.gid, error)
-      || !make_owned_dir (pg->socket_dir, as_root, as.uid, as.gid, error))
+  if (!spawn_identity (cfg, &as, error) || !place_cluster (pg, data_dir, cfg->pg_user, &as, error))
     return NULL;
-
   g_autofree char *log_path = g_build_filename (data_dir, "postgresql.log", NULL);
   as.log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (as.log_fd < 0)
@@ -279,77 +358,12 @@ ms_embedded_pg_start (const MsConfig *cfg, GError **error)
       return NULL;
     }
   as.cwd = pg->cluster_dir;
-
   pg->conninfo = g_strdup_printf ("host=%s port=" PG_PORT " user=" PG_ROLE " dbname=" PG_DB,
                                   pg->socket_dir);
-  g_autofree char *base = g_strdup_printf ("host=%s port=" PG_PORT " user=" PG_ROLE
-                                           " connect_timeout=5", pg->socket_dir);
-  g_autofree char *ping = g_strdup_printf ("%s dbname=postgres", base);
-
-  gboolean ok = FALSE;
-  g_autofree char *version_file = g_build_filename (pg->cluster_dir, "PG_VERSION", NULL);
-  if (PQping (ping) == PQPING_OK)
-    {
-      ms_info ("embedded PostgreSQL already running in %s; using it", pg->cluster_dir);
-      ok = TRUE;
-    }
-  else
-    {
-      if (!g_file_test (version_file, G_FILE_TEST_EXISTS))
-        {
-          ms_info ("initialising the embedded PostgreSQL cluster in %s", pg->cluster_dir);
-          g_autofree char *initdb = g_build_filename (bindir, "initdb", NULL);
-          char *argv[] = { initdb, "-D", pg->cluster_dir, "-U", PG_ROLE, "-A", "trust",
-                           "-E", "UTF8", "--no-locale", "--no-sync", NULL };
-          if (!run_sync (argv, &as, "initdb", log_path, error))
-            goto out;
-        }
-      g_autofree char *postgres = g_build_filename (bindir, "postgres", NULL);
-      g_autofree char *sock = g_strdup_printf ("unix_socket_directories=%s", pg->socket_dir);
-      g_autofree char *maxconn = g_strdup_printf ("max_connections=%d", cfg->pool_size + 20);
-      char *argv[] = { postgres, "-D", pg->cluster_dir, "-p", PG_PORT,
-                       "-c", "listen_addresses=", "-c", sock, "-c", maxconn,
-                       "-c", "shared_buffers=32MB", "-c", "logging_collector=off", NULL };
-      as.die_with_parent = TRUE;
-      g_autoptr (GError) local = NULL;
-      if (!g_spawn_async (as.cwd, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, child_setup, &as,
-                          &pg->pid, &local))
-        {
-          ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot start postgres: %s", local->message);
-          goto out;
-        }
-      gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-      for (;;)
-        {
-          if (PQping (ping) == PQPING_OK)
-            break;
-          int status;
-          if (waitpid (pg->pid, &status, WNOHANG) == pg->pid)
-            {
-              pg->pid = 0;
-              g_autofree char *tail = log_tail (log_path);
-              ms_fail (error, MS_ERROR_UNAVAILABLE,
-                       "the embedded PostgreSQL exited during start-up; %s ends with: %s",
-                       log_path, tail);
-              goto out;
-            }
-          if (g_get_monotonic_time () > deadline)
-            {
-              ms_fail (error, MS_ERROR_UNAVAILABLE,
-                       "the embedded PostgreSQL did not accept connections within 60 s; see %s",
-                       log_path);
-              goto out;
-            }
-          g_usleep (10000);
-        }
-      ok = TRUE;
-    }
-  if (ok)
-    ok = create_database (base, error);
-out:
+  gboolean ok = run_cluster (pg, cfg, bindir, &as, log_path, error);
   close (as.log_fd);
   if (!ok)
-    return NULL;
+    return NULL;   /* stops postgres if it was started */
   ms_info ("embedded PostgreSQL ready (socket %s)", pg->socket_dir);
   return g_steal_pointer (&pg);
 }

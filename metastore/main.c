@@ -1,6 +1,7 @@
 /*
  * main.c: the metastore binary and its subcommands:
- *   serve                      run the HMS Thrift server
+ *   serve                      run the daemon: the HMS Thrift server, the Iceberg REST door
+ *                              and the admin listener, until SIGTERM (SIGHUP reloads)
  *   schema init|upgrade|info|validate
  *   storage get|put|exists|rm-all   objects in the warehouse (file://, s3://)
  *   config
@@ -200,206 +201,275 @@ die (GError *error)
 
 /* ---- serve ---- */
 
-static int
-cmd_serve (int argc, char **argv)
+/* What serve starts, in start order. Each step fills its members; one
+ * teardown (daemon_clear) stops and frees whatever was started, in reverse,
+ * on every exit path (g_auto on failure, called before "stopped" otherwise). The struct lives on cmd_serve's stack: the Iceberg
+ * door and the admin listener borrow &ops. */
+typedef struct {
+  CliOptions opts;
+  MsConfig *cfg;
+  sigset_t signals;             /* taken synchronously by the main thread */
+  DbTarget db;                  /* the database (and the embedded server, if started) */
+  MsAuth *auth;                 /* REST authentication; NULL without the REST door */
+  MsStorageGuard *guard;        /* where data may be touched, for both doors */
+  MsS3Options s3;               /* borrows cfg's strings */
+  MsStorage *storage;
+  MsStore *store;
+  MsMetrics *metrics;
+  MsHms *hms;
+  MsThriftServer *thrift;
+  MsOps ops;
+  MsIceberg *iceberg;
+  MsHttpServer *rest;
+  MsHttpServer *admin;
+} Daemon;
+
+static void
+daemon_clear (Daemon *d)
 {
-  gint64 t0 = g_get_monotonic_time ();
-  g_auto (CliOptions) o = { .port = -1 };
-  g_autoptr (GError) error = NULL;
-  if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", 0, &argc, &argv, &o, &error))
-    return die (error);
-  g_autoptr (MsConfig) cfg = load_config (&o, &error);
-  if (cfg == NULL)
-    return die (error);
+  ms_http_server_stop (d->admin);
+  ms_http_server_stop (d->rest);
+  ms_thrift_server_free (d->thrift);   /* stops it first */
+  ms_iceberg_free (d->iceberg);
+  ms_hms_free (d->hms);
+  ms_metrics_free (d->metrics);
+  ms_store_free (d->store);
+  ms_storage_free (d->storage);
+  ms_storage_guard_free (d->guard);
+  ms_auth_free (d->auth);
+  db_target_clear (&d->db);
+  ms_config_free (d->cfg);
+  cli_options_clear (&d->opts);
+  memset (d, 0, sizeof *d);     /* empty: clearing again is harmless */
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Daemon, daemon_clear)
 
-  /* signals are taken synchronously by this thread; workers never see them */
+/* SIGPIPE ignored; SIGTERM, SIGINT and SIGHUP blocked in every thread (the
+ * workers inherit the mask) and waited for by serve_wait. */
+static void
+serve_block_signals (Daemon *d)
+{
   signal (SIGPIPE, SIG_IGN);
-  sigset_t set;
-  sigemptyset (&set);
-  sigaddset (&set, SIGTERM);
-  sigaddset (&set, SIGINT);
-  sigaddset (&set, SIGHUP);
-  pthread_sigmask (SIG_BLOCK, &set, NULL);
+  sigemptyset (&d->signals);
+  sigaddset (&d->signals, SIGTERM);
+  sigaddset (&d->signals, SIGINT);
+  sigaddset (&d->signals, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &d->signals, NULL);
+}
 
-  g_auto (DbTarget) db = { 0 };
-  if (!db_target_open (cfg, &db, &error))
-    return die (error);
-  /* REST authentication: rest.auth=auto is off only on the embedded default */
-  g_autoptr (MsAuth) auth = NULL;
-  if (cfg->rest_port >= 0 && (auth = ms_auth_new (cfg, db.embedded != NULL, &error)) == NULL)
-    return die (error);
+/* The database (the embedded default started if none is configured) and
+ * the REST door's authentication, whose rest.auth=auto is off only on the
+ * embedded default. */
+static gboolean
+serve_open_database (Daemon *d, GError **error)
+{
+  if (!db_target_open (d->cfg, &d->db, error))
+    return FALSE;
+  if (d->cfg->rest_port >= 0
+      && (d->auth = ms_auth_new (d->cfg, d->db.embedded != NULL, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
 
+/* Bring the catalog schema to this binary's version: upgraded when behind
+ * (only with database.auto_upgrade or on the embedded default), refused
+ * when newer. */
+static gboolean
+serve_check_schema (Daemon *d, GError **error)
+{
   g_auto (MsSchemaInfo) info = { 0 };
-  if (!ms_schema_info (db.conninfo, db.password, &info, &error))
-    return die (error);
-  if (info.current < info.available || info.current == 0)
-    {
-      if (!cfg->auto_upgrade && db.embedded == NULL)
-        {
-          fprintf (stderr, "metastore: the catalog schema is at version %d, this server needs %d: "
-                   "run `metastore schema upgrade`\n", info.current, info.available);
-          return 1;
-        }
-      int applied = 0;
-      if (!ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied, &error))
-        return die (error);
-      ms_info ("schema upgraded to version %d (%d migrations applied)", info.available, applied);
-    }
-  else if (info.current > info.available)
-    {
-      fprintf (stderr, "metastore: the catalog schema (version %d) is newer than this server (%d)\n",
-               info.current, info.available);
-      return 1;
-    }
+  if (!ms_schema_info (d->db.conninfo, d->db.password, &info, error))
+    return FALSE;
+  if (info.current > info.available)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "the catalog schema (version %d) is newer than this server (%d)",
+                    info.current, info.available);
+  if (info.current == info.available && info.current != 0)
+    return TRUE;
+  if (!d->cfg->auto_upgrade && d->db.embedded == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_OPERATION,
+                    "the catalog schema is at version %d, this server needs %d: "
+                    "run `metastore schema upgrade`", info.current, info.available);
+  int applied = 0;
+  if (!ms_schema_upgrade (d->db.conninfo, d->db.password, d->db.warehouse, TRUE, &applied, error))
+    return FALSE;
+  ms_info ("schema upgraded to version %d (%d migrations applied)", info.available, applied);
+  return TRUE;
+}
 
-  /* the storage guard both doors share: where data may be touched */
+/* The storage guard both doors share, their object-store access
+ * (directories and drops of the HMS door, metadata files and purges of the
+ * REST door) and the store, pinged once. */
+static gboolean
+serve_open_storage (Daemon *d, GError **error)
+{
+  const MsConfig *cfg = d->cfg;
   const char *alias_note = NULL;
   const char *allowed = ms_config_allowed_locations (cfg, &alias_note);
   if (alias_note != NULL)
     ms_warn ("%s", alias_note);
-  g_autoptr (MsStorageGuard) guard = ms_storage_guard_new (db.warehouse, allowed, &error);
-  if (guard == NULL)
-    return die (error);
-  g_autofree char *guarded = ms_storage_guard_describe (guard);
+  d->guard = ms_storage_guard_new (d->db.warehouse, allowed, error);
+  if (d->guard == NULL)
+    return FALSE;
+  g_autofree char *guarded = ms_storage_guard_describe (d->guard);
   ms_info ("data is created, read, moved and deleted for clients only under %s", guarded);
-  /* object-store access of both doors: directories and drops of the HMS
-   * door, metadata files and purges of the REST door */
-  MsS3Options s3 = ms_storage_s3_options (cfg);
-  g_autoptr (MsStorage) storage = ms_storage_new (&s3);
+  d->s3 = ms_storage_s3_options (cfg);
+  d->storage = ms_storage_new (&d->s3);
+  d->store = ms_store_new (d->db.conninfo, d->db.password, cfg->pool_size, cfg->pool_wait_ms,
+                           cfg->connect_timeout_s, d->db.warehouse);
+  return ms_store_ping (d->store, error);
+}
 
-  MsStore *store = ms_store_new (db.conninfo, db.password, cfg->pool_size, cfg->pool_wait_ms,
-                                 cfg->connect_timeout_s, db.warehouse);
-  if (!ms_store_ping (store, &error))
-    {
-      ms_store_free (store);
-      return die (error);
-    }
-  MsMetrics *metrics = ms_metrics_new (PACKAGE_VERSION);
-  MsHms *hms = ms_hms_new (store, cfg, db.warehouse);
-  hms->metrics = metrics;
-  hms->guard = guard;
-  hms->storage = storage;
-  ThriftProcessor *processor = ms_hms_processor_new (hms);
-  MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, hms };
-  MsThriftServer *server = ms_thrift_server_new (cfg, processor, &hooks);
+/* The HMS door and its Thrift listener. */
+static gboolean
+serve_start_hms (Daemon *d, GError **error)
+{
+  d->metrics = ms_metrics_new (PACKAGE_VERSION);
+  d->hms = ms_hms_new (d->store, d->cfg, d->db.warehouse);
+  d->hms->metrics = d->metrics;
+  d->hms->guard = d->guard;
+  d->hms->storage = d->storage;
+  ThriftProcessor *processor = ms_hms_processor_new (d->hms);
+  MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, d->hms };
+  d->thrift = ms_thrift_server_new (d->cfg, processor, &hooks);
   g_object_unref (processor);
-  hms->server = server;
-  if (!ms_thrift_server_start (server, &error))
-    {
-      ms_thrift_server_free (server);
-      ms_hms_free (hms);
-      ms_metrics_free (metrics);
-      ms_store_free (store);
-      return die (error);
-    }
-  MsOps ops = { store, metrics, server, NULL, ms_schema_available_version () };
-  MsIceberg *iceberg = NULL;
-  MsHttpServer *rest = NULL;
-  if (cfg->rest_port >= 0)
-    {
-      iceberg = ms_iceberg_new (store, storage, cfg->rest_prefix, db.warehouse);
-      iceberg->guard = guard;
-      ms_iceberg_set_storage_config (iceberg, &s3);
-      ms_iceberg_set_metadata_cache (iceberg, cfg->rest_metadata_cache_mb);
-      iceberg->auth = auth;
-      iceberg->metrics = metrics;
-      iceberg->ops = &ops;
-      MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
-                              cfg->rest_max_connections, cfg->rest_max_body_bytes,
-                              cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key,
-                              cfg->rest_tls_client_ca };
-      rest = ms_http_server_start (&limits, ms_iceberg_handle, iceberg, &error);
-      if (rest == NULL)
-        {
-          ms_thrift_server_stop (server);
-          ms_thrift_server_free (server);
-          ms_iceberg_free (iceberg);
-          ms_hms_free (hms);
-          ms_metrics_free (metrics);
-          ms_store_free (store);
-          return die (error);
-        }
-      g_atomic_pointer_set (&ops.rest, rest);
-      ms_info ("Iceberg REST catalog listening on %s port %d", cfg->bind,
-               ms_http_server_port (rest));
-    }
-  /* the admin listener: health and metrics without authentication */
-  MsHttpServer *admin = NULL;
-  if (cfg->admin_port >= 0)
-    {
-      MsHttpLimits limits = { cfg->bind, cfg->admin_port, 2, 64, 65536, 10, NULL, NULL };
-      admin = ms_http_server_start (&limits, ms_ops_handle, &ops, &error);
-      if (admin == NULL)
-        {
-          ms_http_server_stop (rest);
-          ms_thrift_server_stop (server);
-          ms_thrift_server_free (server);
-          ms_iceberg_free (iceberg);
-          ms_hms_free (hms);
-          ms_metrics_free (metrics);
-          ms_store_free (store);
-          return die (error);
-        }
-      ms_info ("admin endpoints (/healthz, /readyz, /metrics) listening on %s port %d", cfg->bind,
-               ms_http_server_port (admin));
-    }
-  g_autofree char *admin_text = admin ? g_strdup_printf (" admin=%s:%d", cfg->bind,
-                                                         ms_http_server_port (admin))
-                                      : g_strdup ("");
-  g_autofree char *rest_text = rest ? g_strdup_printf (" rest=%s:%d", cfg->bind,
-                                                       ms_http_server_port (rest))
-                                    : g_strdup ("");
-  double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
-  ms_info ("HMS Thrift API listening on %s port %d (%s transport%s, %s database); ready in %.1f ms",
-           cfg->bind, ms_thrift_server_port (server), cfg->thrift_transport,
-           !ms_thrift_server_tls (server) ? ""
-           : cfg->tls_client_ca ? " over TLS, client certificates required" : " over TLS",
-           db.embedded ? "embedded" : "external", ready_ms);
-  printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s ready_ms=%.1f\n", cfg->bind,
-          ms_thrift_server_port (server), db.warehouse, rest_text, admin_text, ready_ms);
-  fflush (stdout);
+  d->hms->server = d->thrift;
+  d->ops = (MsOps) { d->store, d->metrics, d->thrift, NULL, ms_schema_available_version () };
+  return ms_thrift_server_start (d->thrift, error);
+}
 
+/* The Iceberg REST door, when rest.port is set. */
+static gboolean
+serve_start_rest (Daemon *d, GError **error)
+{
+  const MsConfig *cfg = d->cfg;
+  if (cfg->rest_port < 0)
+    return TRUE;
+  d->iceberg = ms_iceberg_new (d->store, d->storage, cfg->rest_prefix, d->db.warehouse);
+  d->iceberg->guard = d->guard;
+  ms_iceberg_set_storage_config (d->iceberg, &d->s3);
+  ms_iceberg_set_metadata_cache (d->iceberg, cfg->rest_metadata_cache_mb);
+  d->iceberg->auth = d->auth;
+  d->iceberg->metrics = d->metrics;
+  d->iceberg->ops = &d->ops;
+  MsHttpLimits limits = { cfg->bind, cfg->rest_port, cfg->rest_threads,
+                          cfg->rest_max_connections, cfg->rest_max_body_bytes,
+                          cfg->rest_timeout_s, cfg->rest_tls_cert, cfg->rest_tls_key,
+                          cfg->rest_tls_client_ca };
+  d->rest = ms_http_server_start (&limits, ms_iceberg_handle, d->iceberg, error);
+  if (d->rest == NULL)
+    return FALSE;
+  g_atomic_pointer_set (&d->ops.rest, d->rest);
+  ms_info ("Iceberg REST catalog listening on %s port %d", cfg->bind,
+           ms_http_server_port (d->rest));
+  return TRUE;
+}
+
+/* The admin listener, when admin.port is set: health and metrics without
+ * authentication. */
+static gboolean
+serve_start_admin (Daemon *d, GError **error)
+{
+  const MsConfig *cfg = d->cfg;
+  if (cfg->admin_port < 0)
+    return TRUE;
+  MsHttpLimits limits = { cfg->bind, cfg->admin_port, 2, 64, 65536, 10, NULL, NULL };
+  d->admin = ms_http_server_start (&limits, ms_ops_handle, &d->ops, error);
+  if (d->admin == NULL)
+    return FALSE;
+  ms_info ("admin endpoints (/healthz, /readyz, /metrics) listening on %s port %d", cfg->bind,
+           ms_http_server_port (d->admin));
+  return TRUE;
+}
+
+/* The log line and the "metastore ready:" stdout line scripts wait for. */
+static void
+serve_announce (const Daemon *d, gint64 t0)
+{
+  const MsConfig *cfg = d->cfg;
+  g_autofree char *admin_text = d->admin ? g_strdup_printf (" admin=%s:%d", cfg->bind,
+                                                            ms_http_server_port (d->admin))
+                                         : g_strdup ("");
+  g_autofree char *rest_text = d->rest ? g_strdup_printf (" rest=%s:%d", cfg->bind,
+                                                          ms_http_server_port (d->rest))
+                                       : g_strdup ("");
+  double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
+  int port = ms_thrift_server_port (d->thrift);
+  ms_info ("HMS Thrift API listening on %s port %d (%s transport%s, %s database); ready in %.1f ms",
+           cfg->bind, port, cfg->thrift_transport,
+           !ms_thrift_server_tls (d->thrift) ? ""
+           : cfg->tls_client_ca ? " over TLS, client certificates required" : " over TLS",
+           d->db.embedded ? "embedded" : "external", ready_ms);
+  printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s ready_ms=%.1f\n", cfg->bind, port,
+          d->db.warehouse, rest_text, admin_text, ready_ms);
+  fflush (stdout);
+}
+
+/* SIGHUP: re-read the configuration for the log level and both doors' TLS
+ * certificates; nothing else changes while running. */
+static void
+serve_reload (Daemon *d)
+{
+  g_autoptr (GError) rerr = NULL;
+  g_autoptr (MsConfig) fresh = load_config (&d->opts, &rerr);
+  if (fresh == NULL)
+    {
+      ms_warn ("SIGHUP: configuration not reloaded: %s", rerr->message);
+      return;
+    }
+  ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+  if (!ms_thrift_server_reload_tls (d->thrift, fresh, &rerr))
+    ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
+  else if (ms_thrift_server_tls (d->thrift))
+    ms_info ("SIGHUP: Thrift TLS certificate reloaded from %s", fresh->tls_cert);
+  g_clear_error (&rerr);
+  if (d->rest == NULL || fresh->rest_tls_cert == NULL || fresh->rest_tls_key == NULL)
+    return;
+  if (!ms_http_server_reload_tls (d->rest, fresh->rest_tls_cert, fresh->rest_tls_key, &rerr))
+    ms_warn ("SIGHUP: REST TLS certificate not reloaded: %s", rerr->message);
+  else
+    ms_info ("SIGHUP: REST TLS certificate reloaded from %s", fresh->rest_tls_cert);
+}
+
+/* Until SIGTERM or SIGINT; SIGHUP reloads. */
+static void
+serve_wait (Daemon *d)
+{
   for (;;)
     {
       int sig = 0;
-      if (sigwait (&set, &sig) != 0)
+      if (sigwait (&d->signals, &sig) != 0)
         continue;
-      if (sig == SIGHUP)
+      if (sig != SIGHUP)
         {
-          g_autoptr (GError) rerr = NULL;
-          g_autoptr (MsConfig) fresh = load_config (&o, &rerr);
-          if (fresh == NULL)
-            ms_warn ("SIGHUP: configuration not reloaded: %s", rerr->message);
-          else
-            {
-              ms_info ("SIGHUP: log level is now %s", fresh->log_level);
-              if (!ms_thrift_server_reload_tls (server, fresh, &rerr))
-                ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
-              else if (ms_thrift_server_tls (server))
-                ms_info ("SIGHUP: Thrift TLS certificate reloaded from %s", fresh->tls_cert);
-              g_clear_error (&rerr);
-              if (rest != NULL && fresh->rest_tls_cert != NULL && fresh->rest_tls_key != NULL)
-                {
-                  if (!ms_http_server_reload_tls (rest, fresh->rest_tls_cert, fresh->rest_tls_key,
-                                                  &rerr))
-                    ms_warn ("SIGHUP: REST TLS certificate not reloaded: %s", rerr->message);
-                  else
-                    ms_info ("SIGHUP: REST TLS certificate reloaded from %s", fresh->rest_tls_cert);
-                }
-            }
-          continue;
+          ms_info ("signal %d: shutting down", sig);
+          return;
         }
-      ms_info ("signal %d: shutting down", sig);
-      break;
+      serve_reload (d);
     }
-  ms_http_server_stop (admin);
-  ms_http_server_stop (rest);
-  ms_thrift_server_stop (server);
-  ms_thrift_server_free (server);
-  ms_iceberg_free (iceberg);
-  ms_hms_free (hms);
-  ms_metrics_free (metrics);
-  ms_store_free (store);
+}
+
+static int
+cmd_serve (int argc, char **argv)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_auto (Daemon) d = { .opts = { .port = -1 } };
+  g_autoptr (GError) error = NULL;
+  if (!parse_args ("serve", "Serve the Hive Metastore Thrift API.", 0, &argc, &argv, &d.opts,
+                   &error)
+      || (d.cfg = load_config (&d.opts, &error)) == NULL)
+    return die (error);
+  serve_block_signals (&d);
+  if (!serve_open_database (&d, &error)
+      || !serve_check_schema (&d, &error)
+      || !serve_open_storage (&d, &error)
+      || !serve_start_hms (&d, &error)
+      || !serve_start_rest (&d, &error)
+      || !serve_start_admin (&d, &error))
+    return die (error);
+  serve_announce (&d, t0);
+  serve_wait (&d);
+  daemon_clear (&d);
   ms_info ("stopped");
   return 0;
 }

@@ -1,21 +1,39 @@
 /*
- * error.c: the MS_ERROR domain and its one-line setter.
+ * error.c: the MS_ERROR domain and its one-line setters.
  */
 #include "core/error.h"
 
 G_DEFINE_QUARK (ms-error-quark, ms_error)
 
+static void
+fail_valist (GError **error, MsErrorCode code, const char *prefix, const char *fmt, va_list ap)
+{
+  if (error == NULL)
+    return;
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  if (prefix != NULL)
+    g_set_error (error, MS_ERROR, code, "%s: %s", prefix, msg);
+  else
+    g_set_error_literal (error, MS_ERROR, code, msg);
+}
+
 gboolean
 ms_fail (GError **error, MsErrorCode code, const char *fmt, ...)
 {
   va_list ap;
-
-  if (error == NULL)
-    return FALSE;
   va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  fail_valist (error, code, NULL, fmt, ap);
   va_end (ap);
-  g_set_error_literal (error, MS_ERROR, code, msg);
+  return FALSE;
+}
+
+gboolean
+ms_fail_prefixed (GError **error, MsErrorCode code, const char *prefix, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fail_valist (error, code, prefix, fmt, ap);
+  va_end (ap);
   return FALSE;
 }
 

@@ -34,6 +34,10 @@ typedef enum {
 
 /* Set *error and return FALSE, so a check reads as one line. */
 gboolean ms_fail (GError **error, MsErrorCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* The same with the message "<prefix>: <message>": a file's own wording
+ * ("Cannot parse table metadata: ...") is then a one-line macro. */
+gboolean ms_fail_prefixed (GError **error, MsErrorCode code, const char *prefix, const char *fmt, ...)
+  G_GNUC_PRINTF (4, 5);
 
 /* Name of a code, for logs and metrics ("NOT_FOUND", ...). */
 const char *ms_error_code_name (int code);

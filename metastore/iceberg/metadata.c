@@ -3,7 +3,9 @@
  * format version into the normalised tree, checking it, writing it back in
  * Iceberg's member order, the accessors, and metadata file naming with the
  * bounded metadata-log. Also the checked json-glib getters of
- * metadata_internal.h.
+ * metadata_internal.h and what the table and view models share (string
+ * maps and properties, the update action and property updates, the HMS
+ * mirror's columns).
  */
 #include "iceberg/metadata_internal.h"
 #include "model/table.h"
@@ -103,7 +105,7 @@ ice_arr_dup (JsonArray *a)
 }
 
 JsonObject *
-ice_text_object (const char *text, gssize len, GError **error)
+ice_text_object (const char *text, gssize len, const char *prefix, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local = NULL;
@@ -111,13 +113,14 @@ ice_text_object (const char *text, gssize len, GError **error)
     len = (gssize) strlen (text);
   if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
     {
-      ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", local != NULL ? local->message : "empty document");
+      ms_fail_prefixed (error, MS_ERROR_INVALID_INPUT, prefix, "%s",
+                        local != NULL ? local->message : "empty document");
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      ms_fail (error, MS_ERROR_INVALID_INPUT, "not a JSON object");
+      ms_fail_prefixed (error, MS_ERROR_INVALID_INPUT, prefix, "not a JSON object");
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
@@ -174,6 +177,118 @@ ice_now_ms (void)
   return g_get_real_time () / 1000;
 }
 
+/* ---- shared by the table and view models ---- */
+
+gboolean
+ice_is_string_map (JsonObject *m, const char **bad_key)
+{
+  g_autoptr (GList) keys = json_object_get_members (m);
+  for (GList *l = keys; l != NULL; l = l->next)
+    if (ice_get_str (m, l->data) == NULL)
+      {
+        *bad_key = l->data;
+        return FALSE;
+      }
+  return TRUE;
+}
+
+GPtrArray *
+ice_hive_columns (JsonObject *schema, const char *owner, GError **error)
+{
+  g_autoptr (GPtrArray) cols = ms_columns_new ();
+  JsonArray *fields = ice_get_arr (schema, "fields");
+  if (fields == NULL)
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "%s has no current schema", owner);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonObject *f = ice_elem_obj (fields, i);
+      const char *name = ice_get_str (f, "name");
+      g_autofree char *type = ms_iceberg_type_to_hive (f != NULL ? json_object_get_member (f, "type") : NULL,
+                                                        error);
+      if (name == NULL || type == NULL)
+        {
+          if (type != NULL)
+            ms_fail (error, MS_ERROR_INVALID_INPUT, "Schema field without a name");
+          return NULL;
+        }
+      g_ptr_array_add (cols, ms_column_new (name, type, ice_get_str (f, "doc")));
+    }
+  return g_steal_pointer (&cols);
+}
+
+gboolean
+ice_properties_get (JsonObject *doc, const char *prefix, JsonObject **props, GError **error)
+{
+  const char *key = NULL;
+  *props = ice_get_obj (doc, "properties");
+  if (*props == NULL && !ice_absent (doc, "properties"))
+    return ms_fail_prefixed (error, MS_ERROR_INVALID_INPUT, prefix, "properties is not an object");
+  if (*props != NULL && !ice_is_string_map (*props, &key))
+    return ms_fail_prefixed (error, MS_ERROR_INVALID_INPUT, prefix,
+                             "property value of '%s' is not a string", key);
+  return TRUE;
+}
+
+gboolean
+ice_ids_contain (GArray *ids, gint64 id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+ice_update_action (JsonObject *u, GError **error)
+{
+  const char *action = ice_get_str (u, "action");
+  if (action == NULL)
+    ice_refuse (error, "Invalid update: an object with a string action");
+  return action;
+}
+
+gboolean
+ice_properties_set (JsonObject *props, JsonObject *updates, const char *action, gboolean *changed,
+                    GError **error)
+{
+  g_autoptr (GList) keys = json_object_get_members (updates);
+  for (GList *l = keys; l != NULL; l = l->next)
+    if (ice_get_str (updates, l->data) == NULL)
+      return ice_refuse (error, "Invalid %s update: the value of '%s' is not a string", action,
+                         (char *) l->data);
+  /* Java records the change for any non-empty map, values new or not */
+  for (GList *l = keys; l != NULL; l = l->next)
+    json_object_set_string_member (props, l->data, ice_get_str (updates, l->data));
+  if (keys != NULL)
+    *changed = TRUE;
+  return TRUE;
+}
+
+gboolean
+ice_properties_remove (JsonObject *props, JsonArray *removals, const char *action, gboolean *changed,
+                       GError **error)
+{
+  for (guint i = 0; i < json_array_get_length (removals); i++)
+    {
+      JsonNode *n = json_array_get_element (removals, i);
+      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+        return ice_refuse (error, "Invalid %s update: removals holds a non-string", action);
+    }
+  /* Java records the change for any non-empty list, keys present or not */
+  for (guint i = 0; i < json_array_get_length (removals); i++)
+    {
+      const char *key = json_node_get_string (json_array_get_element (removals, i));
+      if (json_object_has_member (props, key))
+        json_object_remove_member (props, key);
+    }
+  if (json_array_get_length (removals) > 0)
+    *changed = TRUE;
+  return TRUE;
+}
+
 /* ---- model ---- */
 
 MsIcebergMetadata *
@@ -206,18 +321,8 @@ ms_iceberg_metadata_copy (const MsIcebergMetadata *md)
 
 /* ---- parsing and normalising ---- */
 
-static gboolean
-bad (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot parse table metadata: %s", msg);
-}
+#define PARSE_FAILED "Cannot parse table metadata"
+#define bad(error, ...) ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, PARSE_FAILED, __VA_ARGS__)
 
 static gboolean
 need_int (JsonObject *o, const char *name, GError **error)
@@ -260,16 +365,6 @@ check_elems (JsonObject *o, const char *name, const char *const *ints, const cha
   return TRUE;
 }
 
-static gboolean
-check_string_map (JsonObject *m, const char *what, GError **error)
-{
-  g_autoptr (GList) members = json_object_get_members (m);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (ice_get_str (m, l->data) == NULL)
-      return bad (error, "%s value of '%s' is not a string", what, (char *) l->data);
-  return TRUE;
-}
-
 /* Partition fields: source-id, transform and name; field-id assigned from
  * 1000 in order where missing (v1 files). */
 static gboolean
@@ -292,17 +387,17 @@ normalise_spec_fields (JsonArray *fields, GError **error)
   return TRUE;
 }
 
-/* Turns a v1 document's single schema/spec forms into the list forms and
- * fills the members later format versions require. */
+/* Format version, identity and the scalar members every version has; v1's
+ * missing table-uuid is made up, its sequence number set to 0. */
 static gboolean
-normalise (JsonObject *root, GError **error)
+normalise_header (JsonObject *root, int *fv_out, GError **error)
 {
   gint64 v;
   if (!ice_get_int (root, "format-version", &v))
     return bad (error, "missing or non-integer format-version");
   if (v < 1 || v > MS_ICEBERG_MAX_FORMAT_VERSION)
     return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot read unsupported version %" G_GINT64_FORMAT, v);
-  int fv = (int) v;
+  int fv = *fv_out = (int) v;
 
   if (ice_absent (root, "table-uuid"))
     {
@@ -320,22 +415,43 @@ normalise (JsonObject *root, GError **error)
   /* v1 has no sequence numbers: Iceberg's parser reads none (0) */
   if (fv == 1)
     json_object_set_int_member (root, "last-sequence-number", 0);
-  if (!need_int (root, "last-updated-ms", error) || !need_int (root, "last-column-id", error))
-    return FALSE;
+  return need_int (root, "last-updated-ms", error) && need_int (root, "last-column-id", error);
+}
 
-  /* schemas */
+/* Array member 'list' of a v1 document that lacks it, holding 'single' (an
+ * object, taken) and 'id_member' set to its id; FALSE for a later format
+ * version or when v1's single form is missing too (single NULL). */
+static gboolean
+list_from_v1 (JsonObject *root, int fv, const char *list, JsonObject *single, const char *id_member,
+              gint64 id, GError **error)
+{
+  if (fv > 1 || single == NULL)
+    {
+      if (single != NULL)
+        json_object_unref (single);
+      return bad (error, "%s must exist in format v%d", list, fv);
+    }
+  JsonArray *a = json_array_new ();
+  json_array_add_object_element (a, single);
+  json_object_set_array_member (root, list, a);
+  json_object_set_int_member (root, id_member, id);
+  return TRUE;
+}
+
+/* schemas (from v1's single schema), current-schema-id; schema-id 0 where
+ * missing; each schema checked. */
+static gboolean
+normalise_schemas (JsonObject *root, int fv, GError **error)
+{
   if (ice_absent (root, "schemas"))
     {
       JsonObject *schema = ice_get_obj (root, "schema");
-      if (fv > 1 || schema == NULL)
-        return bad (error, "schemas must exist in format v%d", fv);
-      JsonObject *s = ice_obj_dup (schema);
-      if (ice_absent (s, "schema-id"))
+      JsonObject *s = schema != NULL ? ice_obj_dup (schema) : NULL;
+      if (s != NULL && ice_absent (s, "schema-id"))
         json_object_set_int_member (s, "schema-id", 0);
-      json_object_set_int_member (root, "current-schema-id", ice_int_or (s, "schema-id", 0));
-      JsonArray *a = json_array_new ();
-      json_array_add_object_element (a, s);
-      json_object_set_array_member (root, "schemas", a);
+      if (!list_from_v1 (root, fv, "schemas", s, "current-schema-id",
+                         ice_int_or (s, "schema-id", 0), error))
+        return FALSE;
     }
   JsonArray *schemas = ice_get_arr (root, "schemas");
   if (schemas == NULL)
@@ -353,20 +469,26 @@ normalise (JsonObject *root, GError **error)
         return FALSE;
     }
   json_object_remove_member (root, "schema");
+  return TRUE;
+}
 
-  /* partition specs */
+/* partition-specs (from v1's single partition-spec), default-spec-id and
+ * last-partition-id (v1: the highest field id, at least 999). */
+static gboolean
+normalise_specs (JsonObject *root, int fv, GError **error)
+{
   if (ice_absent (root, "partition-specs"))
     {
       JsonArray *fields = ice_get_arr (root, "partition-spec");
-      if (fv > 1 || fields == NULL)
-        return bad (error, "partition-specs must exist in format v%d", fv);
-      JsonObject *spec = json_object_new ();
-      json_object_set_int_member (spec, "spec-id", 0);
-      json_object_set_array_member (spec, "fields", ice_arr_dup (fields));
-      JsonArray *a = json_array_new ();
-      json_array_add_object_element (a, spec);
-      json_object_set_array_member (root, "partition-specs", a);
-      json_object_set_int_member (root, "default-spec-id", 0);
+      JsonObject *spec = NULL;
+      if (fields != NULL)
+        {
+          spec = json_object_new ();
+          json_object_set_int_member (spec, "spec-id", 0);
+          json_object_set_array_member (spec, "fields", ice_arr_dup (fields));
+        }
+      if (!list_from_v1 (root, fv, "partition-specs", spec, "default-spec-id", 0, error))
+        return FALSE;
     }
   JsonArray *specs = ice_get_arr (root, "partition-specs");
   if (specs == NULL)
@@ -392,21 +514,20 @@ normalise (JsonObject *root, GError **error)
         return bad (error, "last-partition-id must exist in format v%d", fv);
       json_object_set_int_member (root, "last-partition-id", max_field);
     }
-  if (!need_int (root, "last-partition-id", error))
-    return FALSE;
+  return need_int (root, "last-partition-id", error);
+}
 
-  /* sort orders */
+/* sort-orders (v1 without: the unsorted order 0) and default-sort-order-id. */
+static gboolean
+normalise_orders (JsonObject *root, int fv, GError **error)
+{
   if (ice_absent (root, "sort-orders"))
     {
-      if (fv > 1)
-        return bad (error, "sort-orders must exist in format v%d", fv);
       JsonObject *unsorted = json_object_new ();
       json_object_set_int_member (unsorted, "order-id", 0);
       json_object_set_array_member (unsorted, "fields", json_array_new ());
-      JsonArray *a = json_array_new ();
-      json_array_add_object_element (a, unsorted);
-      json_object_set_array_member (root, "sort-orders", a);
-      json_object_set_int_member (root, "default-sort-order-id", 0);
+      if (!list_from_v1 (root, fv, "sort-orders", unsorted, "default-sort-order-id", 0, error))
+        return FALSE;
     }
   JsonArray *orders = ice_get_arr (root, "sort-orders");
   if (orders == NULL)
@@ -425,25 +546,32 @@ normalise (JsonObject *root, GError **error)
       if (!check_elems (o, "fields", ints, strs, error))
         return FALSE;
     }
+  return TRUE;
+}
 
-  /* properties */
-  if (ice_absent (root, "properties"))
-    json_object_set_object_member (root, "properties", json_object_new ());
-  JsonObject *props = ice_get_obj (root, "properties");
-  if (props == NULL)
-    return bad (error, "properties is not an object");
-  if (!check_string_map (props, "property", error))
+/* properties: an object of strings, {} when absent. */
+static gboolean
+normalise_properties (JsonObject *root, GError **error)
+{
+  JsonObject *props;
+  if (!ice_properties_get (root, PARSE_FAILED, &props, error))
     return FALSE;
+  if (props == NULL)
+    json_object_set_object_member (root, "properties", json_object_new ());
+  return TRUE;
+}
 
-  /* snapshots and refs */
+/* snapshots, current-snapshot-id (-1: none) and refs (made up from the
+ * current snapshot when absent: a main branch). */
+static gboolean
+normalise_snapshots (JsonObject *root, GError **error)
+{
   if (ice_absent (root, "current-snapshot-id"))
     json_object_set_int_member (root, "current-snapshot-id", -1);
   if (!need_int (root, "current-snapshot-id", error))
     return FALSE;
-  if (!default_arr (root, "snapshots", error))
-    return FALSE;
   static const char *const snap_ints[] = { "snapshot-id", "timestamp-ms", NULL };
-  if (!check_elems (root, "snapshots", snap_ints, NULL, error))
+  if (!default_arr (root, "snapshots", error) || !check_elems (root, "snapshots", snap_ints, NULL, error))
     return FALSE;
   gint64 current = ice_int_or (root, "current-snapshot-id", -1);
   if (current < 0)
@@ -472,8 +600,13 @@ normalise (JsonObject *root, GError **error)
           || (strcmp (type, "branch") != 0 && strcmp (type, "tag") != 0))
         return bad (error, "ref '%s' needs a snapshot-id and a type branch or tag", (char *) l->data);
     }
+  return TRUE;
+}
 
-  /* logs and statistics */
+/* The logs, statistics and encryption keys; v3's next-row-id. */
+static gboolean
+normalise_logs (JsonObject *root, int fv, GError **error)
+{
   static const char *const slog_ints[] = { "timestamp-ms", "snapshot-id", NULL };
   static const char *const mlog_ints[] = { "timestamp-ms", NULL };
   static const char *const mlog_strs[] = { "metadata-file", NULL };
@@ -505,18 +638,23 @@ normalise (JsonObject *root, GError **error)
   return TRUE;
 }
 
+/* Turns a v1 document's single schema/spec forms into the list forms and
+ * fills the members later format versions require, section by section. */
 static gboolean
-invalid (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError **error, const char *fmt, ...)
+normalise (JsonObject *root, GError **error)
 {
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid table metadata: %s", msg);
+  int fv = 0;
+  return normalise_header (root, &fv, error)
+         && normalise_schemas (root, fv, error)
+         && normalise_specs (root, fv, error)
+         && normalise_orders (root, fv, error)
+         && normalise_properties (root, error)
+         && normalise_snapshots (root, error)
+         && normalise_logs (root, fv, error);
 }
+
+#define invalid(error, ...) \
+  ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, "Invalid table metadata", __VA_ARGS__)
 
 gboolean
 ice_metadata_validate (JsonObject *root, GError **error)
@@ -613,14 +751,8 @@ ms_iceberg_metadata_from_object (JsonObject *obj, GError **error)
 MsIcebergMetadata *
 ms_iceberg_metadata_parse (const char *text, gssize len, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  g_autoptr (JsonObject) obj = ice_text_object (text, len, &local);
-  if (obj == NULL)
-    {
-      bad (error, "%s", local->message);
-      return NULL;
-    }
-  return ms_iceberg_metadata_from_object (obj, error);
+  g_autoptr (JsonObject) obj = ice_text_object (text, len, PARSE_FAILED, error);
+  return obj != NULL ? ms_iceberg_metadata_from_object (obj, error) : NULL;
 }
 
 /* ---- writing ---- */
@@ -827,28 +959,7 @@ ms_iceberg_metadata_changed (const MsIcebergMetadata *md)
 GPtrArray *
 ms_iceberg_metadata_hive_columns (const MsIcebergMetadata *md, GError **error)
 {
-  g_autoptr (GPtrArray) cols = ms_columns_new ();
-  JsonArray *fields = ice_get_arr (ms_iceberg_metadata_current_schema (md), "fields");
-  if (fields == NULL)
-    {
-      ms_fail (error, MS_ERROR_INVALID_INPUT, "Table metadata has no current schema");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (fields); i++)
-    {
-      JsonObject *f = ice_elem_obj (fields, i);
-      const char *name = ice_get_str (f, "name");
-      g_autofree char *type = ms_iceberg_type_to_hive (f != NULL ? json_object_get_member (f, "type") : NULL,
-                                                        error);
-      if (name == NULL || type == NULL)
-        {
-          if (type != NULL)
-            ms_fail (error, MS_ERROR_INVALID_INPUT, "Schema field without a name");
-          return NULL;
-        }
-      g_ptr_array_add (cols, ms_column_new (name, type, ice_get_str (f, "doc")));
-    }
-  return g_steal_pointer (&cols);
+  return ice_hive_columns (ms_iceberg_metadata_current_schema (md), "Table metadata", error);
 }
 
 /* ---- metadata files ---- */

@@ -11,19 +11,6 @@
 
 /* ---- transforms ---- */
 
-static gboolean
-bind_fail (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bind_fail (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
-}
-
 /* "name[digits]" as Java's (\w+)\[(\d+)\]: the name's length and the
  * digits' start; FALSE when 'text' has another shape. */
 static gboolean
@@ -59,15 +46,15 @@ ice_transform_parse (const char *text, IceTransform *kind, GError **error)
       guint64 n;
       if (!g_ascii_string_to_unsigned (num, 10, 0, G_MAXINT32, &n, NULL))
         {
-          bind_fail (error, "Invalid transform: %s (For input string: \"%s\")", text, num);
+          ice_refuse (error, "Invalid transform: %s (For input string: \"%s\")", text, num);
           return NULL;
         }
       if (n == 0)
         {
           if (bucket)
-            bind_fail (error, "Invalid number of buckets: 0 (must be > 0)");
+            ice_refuse (error, "Invalid number of buckets: 0 (must be > 0)");
           else
-            bind_fail (error, "Invalid truncate width: 0 (must be > 0)");
+            ice_refuse (error, "Invalid truncate width: 0 (must be > 0)");
           return NULL;
         }
       *kind = bucket ? ICE_TRANSFORM_BUCKET : ICE_TRANSFORM_TRUNCATE;
@@ -283,6 +270,17 @@ ice_schema_field_id (JsonObject *schema, const char *name)
 
 /* ---- partition fields ---- */
 
+/* The transform of field 'f' parsed and written back in canonical form
+ * (ice_transform_parse); NULL with the error. Caller frees. */
+static char *
+canonical_transform (JsonObject *f, IceTransform *kind, GError **error)
+{
+  char *transform = ice_transform_parse (ice_get_str (f, "transform"), kind, error);
+  if (transform != NULL)
+    json_object_set_string_member (f, "transform", transform);
+  return transform;
+}
+
 gboolean
 ice_bind_partition_fields (JsonObject *schema, JsonArray *fields, GError **error)
 {
@@ -293,10 +291,9 @@ ice_bind_partition_fields (JsonObject *schema, JsonArray *fields, GError **error
       const char *name = ice_get_str (f, "name");
       gint64 src = ice_int_or (f, "source-id", -1);
       IceTransform kind;
-      g_autofree char *transform = ice_transform_parse (ice_get_str (f, "transform"), &kind, error);
+      g_autofree char *transform = canonical_transform (f, &kind, error);
       if (transform == NULL)
         return FALSE;
-      json_object_set_string_member (f, "transform", transform);
       gboolean in_collection = FALSE;
       JsonNode *type = ice_schema_field_type (schema, src, &in_collection);
 
@@ -305,30 +302,30 @@ ice_bind_partition_fields (JsonObject *schema, JsonArray *fields, GError **error
         {
           gint64 same = ice_schema_field_id (schema, name);
           if (same >= 0 && same != src)
-            return bind_fail (error, "Cannot create identity partition sourced from different field in schema: %s",
-                              name);
+            return ice_refuse (error, "Cannot create identity partition sourced from different field in schema: %s",
+                               name);
         }
       if (*name == '\0')
-        return bind_fail (error, "Cannot use empty partition name: %s", name);
+        return ice_refuse (error, "Cannot use empty partition name: %s", name);
       if (g_hash_table_contains (names, name))
-        return bind_fail (error, "Cannot use partition name more than once: %s", name);
+        return ice_refuse (error, "Cannot use partition name more than once: %s", name);
       g_hash_table_add (names, (gpointer) name);
 
       /* the source (PartitionSpec.checkCompatibility); void takes anything */
       if (kind == ICE_TRANSFORM_VOID)
         continue;
       if (type == NULL)
-        return bind_fail (error, "Cannot find source column for partition field: %" G_GINT64_FORMAT ": %s: %s(%"
-                          G_GINT64_FORMAT ")", ice_int_or (f, "field-id", 1000 + i), name, transform, src);
+        return ice_refuse (error, "Cannot find source column for partition field: %" G_GINT64_FORMAT ": %s: %s(%"
+                           G_GINT64_FORMAT ")", ice_int_or (f, "field-id", 1000 + i), name, transform, src);
       g_autofree char *prim = primitive_name (type);
       g_autofree char *desc = type_text (type);
       if (prim == NULL)
-        return bind_fail (error, "Cannot partition by non-primitive source field: %s", desc);
+        return ice_refuse (error, "Cannot partition by non-primitive source field: %s", desc);
       if (!can_transform (kind, prim))
-        return bind_fail (error, "Invalid source type %s for transform: %s", desc, transform);
+        return ice_refuse (error, "Invalid source type %s for transform: %s", desc, transform);
       if (in_collection)
-        return bind_fail (error, "Invalid partition field parent: a list or map holds source field %" G_GINT64_FORMAT,
-                          src);
+        return ice_refuse (error, "Invalid partition field parent: a list or map holds source field %" G_GINT64_FORMAT,
+                           src);
     }
   return TRUE;
 }
@@ -343,21 +340,20 @@ ice_bind_sort_fields (JsonObject *schema, JsonArray *fields, GError **error)
       JsonObject *f = ice_elem_obj (fields, i);
       gint64 src = ice_int_or (f, "source-id", -1);
       IceTransform kind;
-      g_autofree char *transform = ice_transform_parse (ice_get_str (f, "transform"), &kind, error);
+      g_autofree char *transform = canonical_transform (f, &kind, error);
       if (transform == NULL)
         return FALSE;
-      json_object_set_string_member (f, "transform", transform);
       JsonNode *type = ice_schema_field_type (schema, src, NULL);
       if (type == NULL)
-        return bind_fail (error, "Cannot find source column for sort field: %s(%" G_GINT64_FORMAT ") %s %s",
-                          transform, src, g_strcmp0 (ice_get_str (f, "direction"), "desc") == 0 ? "DESC" : "ASC",
-                          g_strcmp0 (ice_get_str (f, "null-order"), "nulls-last") == 0 ? "NULLS LAST" : "NULLS FIRST");
+        return ice_refuse (error, "Cannot find source column for sort field: %s(%" G_GINT64_FORMAT ") %s %s",
+                           transform, src, g_strcmp0 (ice_get_str (f, "direction"), "desc") == 0 ? "DESC" : "ASC",
+                           g_strcmp0 (ice_get_str (f, "null-order"), "nulls-last") == 0 ? "NULLS LAST" : "NULLS FIRST");
       g_autofree char *prim = primitive_name (type);
       g_autofree char *desc = type_text (type);
       if (prim == NULL)
-        return bind_fail (error, "Cannot sort by non-primitive source field: %s", desc);
+        return ice_refuse (error, "Cannot sort by non-primitive source field: %s", desc);
       if (!can_transform (kind, prim))
-        return bind_fail (error, "Invalid source type %s for transform: %s", desc, transform);
+        return ice_refuse (error, "Invalid source type %s for transform: %s", desc, transform);
     }
   return TRUE;
 }
@@ -421,10 +417,10 @@ ice_sort_order_id_check (JsonObject *order, guint n_fields, GError **error)
   if (order == NULL || ice_absent (order, "order-id"))
     return TRUE;
   if (!ice_get_int (order, "order-id", &id))
-    return bind_fail (error, "Invalid sort order: order-id is not an integer");
+    return ice_refuse (error, "Invalid sort order: order-id is not an integer");
   if (n_fields == 0 && id != 0)
-    return bind_fail (error, "Unsorted order ID must be 0");
+    return ice_refuse (error, "Unsorted order ID must be 0");
   if (n_fields > 0 && id == 0)
-    return bind_fail (error, "Sort order ID 0 is reserved for unsorted order");
+    return ice_refuse (error, "Sort order ID 0 is reserved for unsorted order");
   return TRUE;
 }

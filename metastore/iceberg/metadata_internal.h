@@ -2,7 +2,9 @@
  * metadata_internal.h: what the metadata_*.c files share: the struct behind
  * MsIcebergMetadata and checked json-glib getters that never warn (json-glib
  * itself g_critical()s on a member of the wrong type, and a client controls
- * every member). Used only inside metastore/iceberg/.
+ * every member), the refusal macros, and what the table and view models
+ * have in common (properties, update actions, the HMS mirror's columns).
+ * Used only inside metastore/iceberg/.
  */
 #pragma once
 #include "iceberg/metadata.h"
@@ -23,6 +25,12 @@ struct _MsIcebergMetadata {
 /* Clock skew Iceberg tolerates between log timestamps (TableMetadata's ONE_MINUTE). */
 #define ICE_CLOCK_SKEW_MS 60000
 
+/* Refusals worded in full by the caller, FALSE: MS_ERROR_INVALID_INPUT
+ * (Java's ValidationException), MS_ERROR_INVALID_ARGUMENT (a metadata
+ * builder's checkArgument: IllegalArgumentException). */
+#define ice_refuse(error, ...) ms_fail ((error), MS_ERROR_INVALID_INPUT, __VA_ARGS__)
+#define ice_refuse_arg(error, ...) ms_fail ((error), MS_ERROR_INVALID_ARGUMENT, __VA_ARGS__)
+
 /* Member getters: FALSE / NULL when absent or of another JSON type. */
 gboolean ice_get_int (JsonObject *o, const char *name, gint64 *out);
 const char *ice_get_str (JsonObject *o, const char *name);
@@ -41,9 +49,9 @@ gint64 ice_int_or (JsonObject *o, const char *name, gint64 dflt);
 JsonNode *ice_node_dup (JsonNode *n);
 JsonObject *ice_obj_dup (JsonObject *o);
 /* The JSON object 'len' bytes of 'text' hold (-1: NUL-terminated), a new
- * reference; NULL with a plain MS_ERROR_INVALID_INPUT message ("empty
- * document", the parser's, "not a JSON object") for the caller to prefix. */
-JsonObject *ice_text_object (const char *text, gssize len, GError **error);
+ * reference; NULL with MS_ERROR_INVALID_INPUT "<prefix>: <what>" ("empty
+ * document", the parser's message, "not a JSON object"). */
+JsonObject *ice_text_object (const char *text, gssize len, const char *prefix, GError **error);
 JsonArray *ice_arr_dup (JsonArray *a);
 
 /* The object of 'array' whose integer member 'key' is 'id', and its index. */
@@ -103,3 +111,30 @@ gboolean ice_sort_order_id_check (JsonObject *order, guint n_fields, GError **er
 
 /* Now, in milliseconds since the epoch. */
 gint64 ice_now_ms (void);
+
+/* ---- shared by the table and view models (metadata.c) ---- */
+
+/* Whether every value of 'm' is a string; if not, *bad_key names one. */
+gboolean ice_is_string_map (JsonObject *m, const char **bad_key);
+/* The "properties" member of a metadata document, NULL when absent (or
+ * null); MS_ERROR_INVALID_INPUT "<prefix>: ..." when it is not an object
+ * of strings. */
+gboolean ice_properties_get (JsonObject *doc, const char *prefix, JsonObject **props, GError **error);
+/* The HMS mirror's columns of 'schema' (see ms_iceberg_metadata_hive_columns);
+ * NULL and "<owner> has no current schema" when 'schema' is NULL. */
+GPtrArray *ice_hive_columns (JsonObject *schema, const char *owner, GError **error);
+
+/* Whether the gint64 array 'ids' holds 'id'. */
+gboolean ice_ids_contain (GArray *ids, gint64 id);
+/* The "action" of update 'u' (NULL: not an object); NULL and
+ * MS_ERROR_INVALID_INPUT when it has no string action. */
+const char *ice_update_action (JsonObject *u, GError **error);
+/* set-properties and remove-properties on the map 'props': FALSE and
+ * MS_ERROR_INVALID_INPUT ("Invalid <action> update: ...") when a value of
+ * 'updates' (an element of 'removals') is not a string, nothing changed.
+ * Otherwise applied, and *changed set when the map (list) is not empty:
+ * Java records the change whether values are new (keys present) or not. */
+gboolean ice_properties_set (JsonObject *props, JsonObject *updates, const char *action, gboolean *changed,
+                             GError **error);
+gboolean ice_properties_remove (JsonObject *props, JsonArray *removals, const char *action,
+                                gboolean *changed, GError **error);

@@ -49,18 +49,8 @@ req_kind (JsonObject *r, GError **error)
   return ms_fail (error, MS_ERROR_INVALID_INPUT, "Unknown requirement type: %s", type), -1;
 }
 
-static gboolean
-failed (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-failed (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_CONFLICT, "Requirement failed: %s", msg);
-}
+#define failed(error, ...) \
+  ms_fail_prefixed ((error), MS_ERROR_CONFLICT, "Requirement failed", __VA_ARGS__)
 
 /* One int requirement: the table's 'member' must equal the requirement's 'want'. */
 static gboolean

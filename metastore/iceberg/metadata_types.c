@@ -7,18 +7,8 @@
 #include "iceberg/metadata_internal.h"
 #include <string.h>
 
-static gboolean
-type_fail (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-type_fail (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Invalid schema: %s", msg);
-}
+#define type_fail(error, ...) \
+  ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, "Invalid schema", __VA_ARGS__)
 
 /* "name(a,b)" / "name[a]" with unsigned decimal numbers; FALSE otherwise. */
 static gboolean

@@ -47,52 +47,14 @@ typedef struct {
 
 typedef gboolean (*UpdateFn) (Ctx *c, JsonObject *u, const char *action, GError **error);
 
-static gboolean
-refuse (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-refuse (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
-}
-
-/* A refusal Java's TableMetadata.Builder makes with checkArgument
- * (IllegalArgumentException, not ValidationException). */
-static gboolean
-refuse_arg (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-refuse_arg (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_ARGUMENT, "%s", msg);
-}
-
 /* Iceberg's RetryableValidationException as its REST handler reports it. */
-static gboolean
-retry_later (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-retry_later (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_CONFLICT, "Validation failed, please retry: %s", msg);
-}
+#define retry_later(error, ...) \
+  ms_fail_prefixed ((error), MS_ERROR_CONFLICT, "Validation failed, please retry", __VA_ARGS__)
 
 static gboolean
 need_int (JsonObject *u, const char *name, const char *action, gint64 *out, GError **error)
 {
-  return ice_get_int (u, name, out) || refuse (error, "Invalid %s update: missing or invalid %s", action, name);
+  return ice_get_int (u, name, out) || ice_refuse (error, "Invalid %s update: missing or invalid %s", action, name);
 }
 
 static const char *
@@ -100,7 +62,7 @@ need_str (JsonObject *u, const char *name, const char *action, GError **error)
 {
   const char *s = ice_get_str (u, name);
   if (s == NULL)
-    refuse (error, "Invalid %s update: missing or invalid %s", action, name);
+    ice_refuse (error, "Invalid %s update: missing or invalid %s", action, name);
   return s;
 }
 
@@ -109,7 +71,7 @@ need_obj (JsonObject *u, const char *name, const char *action, GError **error)
 {
   JsonObject *o = ice_get_obj (u, name);
   if (o == NULL)
-    refuse (error, "Invalid %s update: missing or invalid %s", action, name);
+    ice_refuse (error, "Invalid %s update: missing or invalid %s", action, name);
   return o;
 }
 
@@ -118,7 +80,7 @@ need_arr (JsonObject *u, const char *name, const char *action, GError **error)
 {
   JsonArray *a = ice_get_arr (u, name);
   if (a == NULL)
-    refuse (error, "Invalid %s update: missing or invalid %s", action, name);
+    ice_refuse (error, "Invalid %s update: missing or invalid %s", action, name);
   return a;
 }
 
@@ -126,15 +88,6 @@ static int
 fv (Ctx *c)
 {
   return (int) ice_int_or (c->root, "format-version", 1);
-}
-
-static gboolean
-contains_id (GArray *ids, gint64 id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -157,7 +110,7 @@ current_schema (Ctx *c)
 static gint64
 reused (GArray *new_ids, gint64 last, gint64 found)
 {
-  return last >= 0 && contains_id (new_ids, last) ? found : -1;
+  return last >= 0 && ice_ids_contain (new_ids, last) ? found : -1;
 }
 
 /* The highest integer 'key' of the objects in 'a', or 'floor'. */
@@ -203,10 +156,10 @@ upgrade_format_version (Ctx *c, JsonObject *u, const char *action, GError **erro
   if (!need_int (u, "format-version", action, &v, error))
     return FALSE;
   if (v > MS_ICEBERG_MAX_FORMAT_VERSION || v < 1)
-    return refuse_arg (error, "Cannot upgrade table to unsupported format version: v%" G_GINT64_FORMAT " (supported: v%d)",
-                   v, MS_ICEBERG_MAX_FORMAT_VERSION);
+    return ice_refuse_arg (error, "Cannot upgrade table to unsupported format version: v%" G_GINT64_FORMAT " (supported: v%d)",
+                       v, MS_ICEBERG_MAX_FORMAT_VERSION);
   if (v < fv (c))
-    return refuse_arg (error, "Cannot downgrade v%d table to v%" G_GINT64_FORMAT, fv (c), v);
+    return ice_refuse_arg (error, "Cannot downgrade v%d table to v%" G_GINT64_FORMAT, fv (c), v);
   if (v == fv (c))
     return TRUE;
   c->changes++;
@@ -225,7 +178,7 @@ set_location (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (g_strcmp0 (ice_get_str (c->root, "location"), loc) == 0)
     return TRUE;
   if (*loc == '\0')
-    return refuse (error, "Invalid %s update: path must not be null or empty", action);
+    return ice_refuse (error, "Invalid %s update: path must not be null or empty", action);
   /* stored without trailing '/' (Iceberg's LocationUtil.stripTrailingSlash) */
   g_autofree char *stripped = g_strdup (loc);
   gsize n = strlen (stripped);
@@ -291,7 +244,7 @@ add_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (found && new_last == last)
     {
       /* already there: no change (Java's addSchemaInternal) */
-      c->added_schema = contains_id (c->new_schemas, id) && c->added_schema >= 0 ? id : -1;
+      c->added_schema = ice_ids_contain (c->new_schemas, id) && c->added_schema >= 0 ? id : -1;
       return TRUE;
     }
   json_object_set_int_member (c->root, "last-column-id", new_last);
@@ -315,7 +268,7 @@ resolve_last (gint64 *id, gint64 added, const char *what, GError **error)
   if (*id != -1)
     return TRUE;
   if (added < 0)
-    return refuse (error, "Cannot set last added %s: no %s has been added", what, what);
+    return ice_refuse (error, "Cannot set last added %s: no %s has been added", what, what);
   *id = added;
   return TRUE;
 }
@@ -329,7 +282,7 @@ set_current_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (id == ice_int_or (c->root, "current-schema-id", -1))
     return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "schemas"), "schema-id", id, NULL) == NULL)
-    return refuse_arg (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
+    return ice_refuse_arg (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "current-schema-id", id);
   c->changes++;
   return TRUE;
@@ -351,13 +304,13 @@ add_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
       gint64 src, fid;
       if (f == NULL || !ice_get_int (f, "source-id", &src) || ice_get_str (f, "transform") == NULL
           || ice_get_str (f, "name") == NULL || (!ice_absent (f, "field-id") && !ice_get_int (f, "field-id", &fid)))
-        return refuse (error, "Invalid %s update: partition fields need source-id, transform and name", action);
+        return ice_refuse (error, "Invalid %s update: partition fields need source-id, transform and name", action);
       json_array_add_object_element (nf, ice_obj_dup (f));
     }
   /* bound to the current schema (Java's addPartitionSpec(UnboundPartitionSpec)) */
   JsonObject *schema = current_schema (c);
   if (schema == NULL && json_array_get_length (nf) > 0)
-    return refuse (error, "Cannot add a partition spec: the table has no current schema");
+    return ice_refuse (error, "Cannot add a partition spec: the table has no current schema");
   if (schema != NULL && !ice_bind_partition_fields (schema, nf, error))
     return FALSE;
 
@@ -384,8 +337,8 @@ add_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
       if (ice_absent (f, "field-id"))
         json_object_set_int_member (f, "field-id", fv (c) == 1 ? 1000 + (gint64) i : ++last);
       if (fv (c) == 1 && ice_int_or (f, "field-id", 0) != 1000 + (gint64) i)
-        return refuse (error, "Spec does not use sequential IDs that are required in v1: field %s has id %"
-                       G_GINT64_FORMAT, ice_get_str (f, "name"), ice_int_or (f, "field-id", 0));
+        return ice_refuse (error, "Spec does not use sequential IDs that are required in v1: field %s has id %"
+                           G_GINT64_FORMAT, ice_get_str (f, "name"), ice_int_or (f, "field-id", 0));
     }
   json_object_set_int_member (c->root, "last-partition-id",
                               MAX (ice_int_or (c->root, "last-partition-id", 999), max_id (nf, "field-id", 999)));
@@ -408,7 +361,7 @@ set_default_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
   if (id == ice_int_or (c->root, "default-spec-id", -1))
     return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "partition-specs"), "spec-id", id, NULL) == NULL)
-    return refuse (error, "Cannot set default partition spec to unknown spec: %" G_GINT64_FORMAT, id);
+    return ice_refuse (error, "Cannot set default partition spec to unknown spec: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "default-spec-id", id);
   c->changes++;
   return TRUE;
@@ -427,9 +380,9 @@ remove_by_ids (Ctx *c, JsonObject *u, const char *action, const char *list, cons
     {
       gint64 id;
       if (!ice_elem_int (ids, i, &id))
-        return refuse (error, "Invalid %s update: %s holds a non-integer", action, list);
+        return ice_refuse (error, "Invalid %s update: %s holds a non-integer", action, list);
       if (id == ice_int_or (c->root, current, -1))
-        return refuse_arg (error, "%s", refusal);
+        return ice_refuse_arg (error, "%s", refusal);
     }
   JsonArray *items = ice_get_arr (c->root, array);
   for (guint i = 0; i < json_array_get_length (ids); i++)
@@ -476,8 +429,8 @@ add_sort_order (Ctx *c, JsonObject *u, const char *action, GError **error)
       if (f == NULL || !ice_get_int (f, "source-id", &src) || ice_get_str (f, "transform") == NULL
           || dir == NULL || nulls == NULL || (strcmp (dir, "asc") != 0 && strcmp (dir, "desc") != 0)
           || (strcmp (nulls, "nulls-first") != 0 && strcmp (nulls, "nulls-last") != 0))
-        return refuse (error, "Invalid %s update: sort fields need source-id, transform, direction and null-order",
-                       action);
+        return ice_refuse (error, "Invalid %s update: sort fields need source-id, transform, direction and null-order",
+                           action);
     }
   guint n = json_array_get_length (fields);
   if (!ice_sort_order_id_check (order, n, error))
@@ -486,7 +439,7 @@ add_sort_order (Ctx *c, JsonObject *u, const char *action, GError **error)
   g_autoptr (JsonArray) nf = ice_arr_dup (fields);
   JsonObject *schema = current_schema (c);
   if (schema == NULL && n > 0)
-    return refuse (error, "Cannot add a sort order: the table has no current schema");
+    return ice_refuse (error, "Cannot add a sort order: the table has no current schema");
   if (schema != NULL && !ice_bind_sort_fields (schema, nf, error))
     return FALSE;
 
@@ -524,7 +477,7 @@ set_default_sort_order (Ctx *c, JsonObject *u, const char *action, GError **erro
   if (id == ice_int_or (c->root, "default-sort-order-id", -1))
     return TRUE;
   if (ice_find_by_id (ice_get_arr (c->root, "sort-orders"), "order-id", id, NULL) == NULL)
-    return refuse (error, "Cannot set default sort order to unknown order: %" G_GINT64_FORMAT, id);
+    return ice_refuse (error, "Cannot set default sort order to unknown order: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (c->root, "default-sort-order-id", id);
   c->changes++;
   return TRUE;
@@ -543,18 +496,18 @@ add_snapshot (Ctx *c, JsonObject *u, const char *action, GError **error)
   JsonObject *summary = ice_get_obj (snap, "summary");
   if ((!ice_absent (snap, "summary") && summary == NULL)
       || (summary != NULL && ice_get_str (summary, "operation") == NULL))
-    return refuse (error, "Invalid %s update: summary must be an object with an operation", action);
+    return ice_refuse (error, "Invalid %s update: summary must be an object with an operation", action);
   if (!ice_absent (snap, "sequence-number") && !need_int (snap, "sequence-number", action, &seq, error))
     return FALSE;
   if (json_array_get_length (ice_get_arr (c->root, "schemas")) == 0)
-    return refuse (error, "Attempting to add a snapshot before a schema is added");
+    return ice_refuse (error, "Attempting to add a snapshot before a schema is added");
   if (json_array_get_length (ice_get_arr (c->root, "partition-specs")) == 0)
-    return refuse (error, "Attempting to add a snapshot before a partition spec is added");
+    return ice_refuse (error, "Attempting to add a snapshot before a partition spec is added");
   if (json_array_get_length (ice_get_arr (c->root, "sort-orders")) == 0)
-    return refuse (error, "Attempting to add a snapshot before a sort order is added");
+    return ice_refuse (error, "Attempting to add a snapshot before a sort order is added");
   JsonArray *snapshots = ice_get_arr (c->root, "snapshots");
   if (ice_find_by_id (snapshots, "snapshot-id", id, NULL) != NULL)
-    return refuse (error, "Snapshot already exists for id: %" G_GINT64_FORMAT, id);
+    return ice_refuse (error, "Snapshot already exists for id: %" G_GINT64_FORMAT, id);
   gint64 last_seq = ice_int_or (c->root, "last-sequence-number", 0);
   gboolean has_parent = ice_get_int (snap, "parent-snapshot-id", &parent);
   if (fv (c) > 1 && has_parent && seq <= last_seq)
@@ -564,14 +517,14 @@ add_snapshot (Ctx *c, JsonObject *u, const char *action, GError **error)
     {
       gint64 first, added, next = ice_int_or (c->root, "next-row-id", 0);
       if (!ice_get_int (snap, "first-row-id", &first))
-        return refuse (error, "Cannot add a snapshot: first-row-id is null");
+        return ice_refuse (error, "Cannot add a snapshot: first-row-id is null");
       if (first < next)
         return retry_later (error, "Cannot add a snapshot, first-row-id is behind table next-row-id: %"
                             G_GINT64_FORMAT " < %" G_GINT64_FORMAT, first, next);
       if (!ice_get_int (snap, "added-rows", &added) || added < 0)
-        return refuse (error, "Cannot add a snapshot: added-rows is null");
+        return ice_refuse (error, "Cannot add a snapshot: added-rows is null");
       if (next > G_MAXINT64 - added)
-        return refuse (error, "Cannot add a snapshot: next-row-id overflows");
+        return ice_refuse (error, "Cannot add a snapshot: next-row-id overflows");
       json_object_set_int_member (c->root, "next-row-id", next + added);
     }
   json_array_add_object_element (snapshots, ice_obj_dup (snap));
@@ -591,7 +544,7 @@ set_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
     return FALSE;
   gboolean branch = strcmp (type, "branch") == 0;
   if (!branch && strcmp (type, "tag") != 0)
-    return refuse (error, "Invalid %s update: type must be branch or tag", action);
+    return ice_refuse (error, "Invalid %s update: type must be branch or tag", action);
   g_autoptr (JsonObject) ref = json_object_new ();
   json_object_set_int_member (ref, "snapshot-id", id);
   json_object_set_string_member (ref, "type", type);
@@ -602,7 +555,7 @@ set_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
       if (!need_int (u, m, action, &v, error))
         return FALSE;
       if (!branch && strcmp (m, "max-ref-age-ms") != 0)
-        return refuse (error, "Tags do not support setting %s", m);
+        return ice_refuse (error, "Tags do not support setting %s", m);
       json_object_set_int_member (ref, m, v);
     }
   JsonObject *refs = ice_get_obj (c->root, "refs");
@@ -617,15 +570,15 @@ set_snapshot_ref (Ctx *c, JsonObject *u, const char *action, GError **error)
     }
   JsonObject *snap = ice_find_by_id (ice_get_arr (c->root, "snapshots"), "snapshot-id", id, NULL);
   if (snap == NULL)
-    return refuse (error, "Cannot set %s to unknown snapshot: %" G_GINT64_FORMAT, name, id);
+    return ice_refuse (error, "Cannot set %s to unknown snapshot: %" G_GINT64_FORMAT, name, id);
   gboolean main = strcmp (name, "main") == 0;
   if (main && !branch)
-    return refuse (error, "Cannot set main to a tag, it must be a branch");
+    return ice_refuse (error, "Cannot set main to a tag, it must be a branch");
   json_object_set_object_member (refs, name, g_steal_pointer (&ref));
   if (main)
     {
       /* logged at the snapshot's time when this commit added it, else now */
-      gboolean added = contains_id (c->added_snapshots, id);
+      gboolean added = ice_ids_contain (c->added_snapshots, id);
       json_object_set_int_member (c->root, "current-snapshot-id", id);
       JsonObject *e = json_object_new ();
       json_object_set_int_member (e, "timestamp-ms", added ? ice_int_or (snap, "timestamp-ms", 0) : c->now);
@@ -686,7 +639,7 @@ remove_snapshots (Ctx *c, JsonObject *u, const char *action, GError **error)
     {
       gint64 id;
       if (!ice_elem_int (ids, i, &id))
-        return refuse (error, "Invalid %s update: snapshot-ids holds a non-integer", action);
+        return ice_refuse (error, "Invalid %s update: snapshot-ids holds a non-integer", action);
     }
   for (guint i = 0; i < json_array_get_length (ids); i++)
     {
@@ -715,18 +668,11 @@ static gboolean
 set_properties (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
   JsonObject *updates = need_obj (u, "updates", action, error);
-  if (updates == NULL)
+  gboolean changed = FALSE;
+  if (updates == NULL
+      || !ice_properties_set (ice_get_obj (c->root, "properties"), updates, action, &changed, error))
     return FALSE;
-  JsonObject *props = ice_get_obj (c->root, "properties");
-  g_autoptr (GList) keys = json_object_get_members (updates);
-  for (GList *l = keys; l != NULL; l = l->next)
-    if (ice_get_str (updates, l->data) == NULL)
-      return refuse (error, "Invalid %s update: the value of '%s' is not a string", action, (char *) l->data);
-  /* Java records the change for any non-empty map, values new or not */
-  for (GList *l = keys; l != NULL; l = l->next)
-    json_object_set_string_member (props, l->data, ice_get_str (updates, l->data));
-  if (keys != NULL)
-    c->changes++;
+  c->changes += changed;
   return TRUE;
 }
 
@@ -734,24 +680,12 @@ static gboolean
 remove_properties (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
   JsonArray *removals = need_arr (u, "removals", action, error);
-  if (removals == NULL)
+  gboolean changed = FALSE;
+  if (removals == NULL
+      || !ice_properties_remove (ice_get_obj (c->root, "properties"), removals, action, &changed,
+                                 error))
     return FALSE;
-  JsonObject *props = ice_get_obj (c->root, "properties");
-  for (guint i = 0; i < json_array_get_length (removals); i++)
-    {
-      JsonNode *n = json_array_get_element (removals, i);
-      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-        return refuse (error, "Invalid %s update: removals holds a non-string", action);
-    }
-  /* Java records the change for any non-empty list, keys present or not */
-  for (guint i = 0; i < json_array_get_length (removals); i++)
-    {
-      const char *key = json_node_get_string (json_array_get_element (removals, i));
-      if (json_object_has_member (props, key))
-        json_object_remove_member (props, key);
-    }
-  if (json_array_get_length (removals) > 0)
-    c->changes++;
+  c->changes += changed;
   return TRUE;
 }
 
@@ -886,17 +820,16 @@ static const struct {
 static UpdateFn
 lookup (JsonObject *u, const char **action, GError **error)
 {
-  *action = ice_get_str (u, "action");
-  if (*action == NULL)
-    return refuse (error, "Invalid update: an object with a string action"), NULL;
+  if ((*action = ice_update_action (u, error)) == NULL)
+    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     if (strcmp (actions[i].action, *action) == 0)
       {
         if (actions[i].fn == NULL)
-          refuse (error, "Cannot apply update %s to a table", *action);
+          ice_refuse (error, "Cannot apply update %s to a table", *action);
         return actions[i].fn;
       }
-  return refuse (error, "Unknown update action: %s", *action), NULL;
+  return ice_refuse (error, "Unknown update action: %s", *action), NULL;
 }
 
 gboolean
@@ -937,14 +870,14 @@ rebuild_snapshot_log (Ctx *c, GError **error)
               kept = json_array_new ();
             }
         }
-      else if (id == current || !contains_id (c->main_added, id))
+      else if (id == current || !ice_ids_contain (c->main_added, id))
         json_array_add_element (kept, ice_node_dup (json_array_get_element (log, i)));
     }
   json_object_set_array_member (c->root, "snapshot-log", kept);
   guint n = json_array_get_length (kept);
   if (ice_find_by_id (snapshots, "snapshot-id", current, NULL) != NULL
       && (n == 0 || ice_int_or (ice_elem_obj (kept, n - 1), "snapshot-id", -1) != current))
-    return refuse (error, "Cannot set invalid snapshot log: latest entry is not the current snapshot");
+    return ice_refuse (error, "Cannot set invalid snapshot log: latest entry is not the current snapshot");
   return TRUE;
 }
 
@@ -983,8 +916,8 @@ ms_iceberg_metadata_apply_updates (MsIcebergMetadata *md, JsonArray *updates, GE
   guint len = log != NULL ? json_array_get_length (log) : 0;
   gint64 last_logged = len > 0 ? ice_int_or (ice_elem_obj (log, len - 1), "timestamp-ms", 0) : 0;
   if (len > 0 && c.now - last_logged < -ICE_CLOCK_SKEW_MS)
-    return refuse (error, "Invalid update timestamp %" G_GINT64_FORMAT ": before last snapshot log entry at %"
-                   G_GINT64_FORMAT, c.now, last_logged);
+    return ice_refuse (error, "Invalid update timestamp %" G_GINT64_FORMAT ": before last snapshot log entry at %"
+                       G_GINT64_FORMAT, c.now, last_logged);
   md->changed = TRUE;
   return TRUE;
 }

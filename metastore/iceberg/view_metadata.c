@@ -8,42 +8,18 @@
  * names.
  */
 #include "iceberg/view_metadata_internal.h"
-#include "model/table.h"
 #include <string.h>
 
 /* ---- helpers ---- */
 
-static gboolean
-bad (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "Cannot parse view metadata: %s", msg);
-}
+#define PARSE_FAILED "Cannot parse view metadata"
+#define bad(error, ...) ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, PARSE_FAILED, __VA_ARGS__)
 
 /* An integer member that fits Java's int (JsonUtil.getInt). */
 static gboolean
 get_i32 (JsonObject *o, const char *name, gint64 *out)
 {
   return ice_get_int (o, name, out) && *out >= G_MININT32 && *out <= G_MAXINT32;
-}
-
-static gboolean
-is_string_map (JsonObject *m, const char **bad_key)
-{
-  g_autoptr (GList) keys = json_object_get_members (m);
-  for (GList *l = keys; l != NULL; l = l->next)
-    if (ice_get_str (m, l->data) == NULL)
-      {
-        *bad_key = l->data;
-        return FALSE;
-      }
-  return TRUE;
 }
 
 static gboolean
@@ -124,18 +100,8 @@ in_list (const char *const *list, const char *name)
   return FALSE;
 }
 
-static gboolean
-version_fail (GError **error, const char *prefix, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-version_fail (GError **error, const char *prefix, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s: %s", prefix, msg);
-}
+#define version_fail(error, prefix, ...) \
+  ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, (prefix), __VA_ARGS__)
 
 /* A representation rebuilt: SQL ones as {type "sql", sql, dialect}, others
  * copied; NULL when malformed. */
@@ -179,7 +145,7 @@ ice_view_version_normalise (JsonObject *v, const char *prefix, GError **error)
   JsonObject *summary = ice_get_obj (v, "summary");
   if (summary == NULL)
     return version_fail (error, prefix, "view version: missing or non-object summary"), NULL;
-  if (!is_string_map (summary, &key))
+  if (!ice_is_string_map (summary, &key))
     return version_fail (error, prefix, "view version: summary value of '%s' is not a string", key), NULL;
   JsonArray *reps = ice_get_arr (v, "representations");
   if (reps == NULL)
@@ -220,96 +186,97 @@ compare_str (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-char **
-ice_view_version_dialects (JsonObject *version)
+/* The dialects of a version's SQL representations, lower-cased, in order,
+ * repeats included. */
+static GPtrArray *
+sql_dialects (JsonObject *version)
 {
   JsonArray *reps = ice_get_arr (version, "representations");
-  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; reps != NULL && i < json_array_get_length (reps); i++)
     {
       JsonObject *r = ice_elem_obj (reps, i);
       const char *d = ice_get_str (r, "dialect");
-      if (g_strcmp0 (ice_get_str (r, "type"), "sql") != 0 || d == NULL)
-        continue;
-      char *lower = g_ascii_strdown (d, -1);
-      gboolean seen = FALSE;
-      for (guint j = 0; j < out->len && !seen; j++)
-        seen = strcmp (g_ptr_array_index (out, j), lower) == 0;
-      if (seen)
-        g_free (lower);
-      else
-        g_ptr_array_add (out, lower);
+      if (g_strcmp0 (ice_get_str (r, "type"), "sql") == 0 && d != NULL)
+        g_ptr_array_add (out, g_ascii_strdown (d, -1));
     }
+  return out;
+}
+
+char **
+ice_view_version_dialects (JsonObject *version)
+{
+  g_autoptr (GPtrArray) all = sql_dialects (version);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < all->len; i++)
+    if (g_hash_table_add (seen, g_ptr_array_index (all, i)))
+      g_ptr_array_add (out, g_strdup (g_ptr_array_index (all, i)));
   g_ptr_array_sort (out, compare_str);
   g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return (char **) g_ptr_array_free (out, FALSE);
 }
 
 char *
 ice_view_version_duplicate_dialect (JsonObject *version)
 {
-  JsonArray *reps = ice_get_arr (version, "representations");
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; reps != NULL && i < json_array_get_length (reps); i++)
-    {
-      JsonObject *r = ice_elem_obj (reps, i);
-      const char *d = ice_get_str (r, "dialect");
-      if (g_strcmp0 (ice_get_str (r, "type"), "sql") != 0 || d == NULL)
-        continue;
-      char *lower = g_ascii_strdown (d, -1);
-      if (g_hash_table_contains (seen, lower))
-        return lower;
-      g_hash_table_add (seen, lower);
-    }
+  g_autoptr (GPtrArray) all = sql_dialects (version);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < all->len; i++)
+    if (!g_hash_table_add (seen, g_ptr_array_index (all, i)))
+      return g_strdup (g_ptr_array_index (all, i));
   return NULL;
 }
 
 /* ---- parsing ---- */
 
-/* Checks 'in' and builds the normalised tree in Iceberg's order. */
-static JsonObject *
-normalise (JsonObject *in, GError **error)
+/* view-uuid, format-version, location and properties, checked and copied
+ * to 'root'. */
+static gboolean
+normalise_header (JsonObject *in, JsonObject *root, GError **error)
 {
   gint64 v;
-  const char *key = NULL;
   const char *uuid = ice_get_str (in, "view-uuid"), *location = ice_get_str (in, "location");
   if (uuid == NULL)
-    return bad (error, "missing or non-string view-uuid"), NULL;
+    return bad (error, "missing or non-string view-uuid");
   if (!get_i32 (in, "format-version", &v))
-    return bad (error, "missing or non-integer format-version"), NULL;
+    return bad (error, "missing or non-integer format-version");
   if (v < 1 || v > MS_ICEBERG_VIEW_FORMAT_VERSION)
-    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Unsupported format version: %" G_GINT64_FORMAT, v), NULL;
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Unsupported format version: %" G_GINT64_FORMAT, v);
   if (location == NULL)
-    return bad (error, "missing or non-string location"), NULL;
-  JsonObject *props = ice_get_obj (in, "properties");
-  if (!ice_absent (in, "properties") && props == NULL)
-    return bad (error, "properties is not an object"), NULL;
-  if (props != NULL && !is_string_map (props, &key))
-    return bad (error, "property value of '%s' is not a string", key), NULL;
-
-  g_autoptr (JsonObject) root = json_object_new ();
+    return bad (error, "missing or non-string location");
+  JsonObject *props;
+  if (!ice_properties_get (in, PARSE_FAILED, &props, error))
+    return FALSE;
   json_object_set_string_member (root, "view-uuid", uuid);
   json_object_set_int_member (root, "format-version", v);
   json_object_set_string_member (root, "location", location);
   json_object_set_object_member (root, "properties", props != NULL ? ice_obj_dup (props) : json_object_new ());
+  return TRUE;
+}
 
-  /* schemas: schema-id 0 when absent (SchemaParser), ids unique */
+/* schemas: each checked, schema-id 0 when absent (SchemaParser), ids
+ * unique. */
+static gboolean
+normalise_schemas (JsonObject *in, JsonObject *root, GError **error)
+{
   JsonArray *schemas = ice_get_arr (in, "schemas");
   if (schemas == NULL)
-    return bad (error, "missing or non-array schemas"), NULL;
-  JsonArray *out_schemas = json_array_new ();
-  json_object_set_array_member (root, "schemas", out_schemas);
+    return bad (error, "missing or non-array schemas");
+  JsonArray *out = json_array_new ();
+  json_object_set_array_member (root, "schemas", out);
   /* ids fit an int (checked), so they key a direct hash */
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < json_array_get_length (schemas); i++)
     {
       JsonObject *s = ice_elem_obj (schemas, i);
+      gint64 v;
       if (s == NULL)
-        return bad (error, "schema is not an object"), NULL;
+        return bad (error, "schema is not an object");
       if (!ice_absent (s, "schema-id") && !get_i32 (s, "schema-id", &v))
-        return bad (error, "non-integer schema-id"), NULL;
+        return bad (error, "non-integer schema-id");
       if (!ice_schema_check (s, error))
-        return NULL;
+        return FALSE;
       JsonObject *c = ice_obj_dup (s);
       if (ice_absent (c, "schema-id"))
         json_object_set_int_member (c, "schema-id", 0);
@@ -317,53 +284,76 @@ normalise (JsonObject *in, GError **error)
       if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
         {
           json_object_unref (c);
-          return bad (error, "duplicate schema id %" G_GINT64_FORMAT, v), NULL;
+          return bad (error, "duplicate schema id %" G_GINT64_FORMAT, v);
         }
-      json_array_add_object_element (out_schemas, c);
+      json_array_add_object_element (out, c);
     }
+  return TRUE;
+}
 
+/* current-version-id and versions (each a checked ViewVersion, ids
+ * unique). */
+static gboolean
+normalise_versions (JsonObject *in, JsonObject *root, GError **error)
+{
+  gint64 v;
   if (!get_i32 (in, "current-version-id", &v))
-    return bad (error, "missing or non-integer current-version-id"), NULL;
+    return bad (error, "missing or non-integer current-version-id");
   json_object_set_int_member (root, "current-version-id", v);
-
   JsonArray *versions = ice_get_arr (in, "versions");
   if (versions == NULL)
-    return bad (error, "missing or non-array versions"), NULL;
-  JsonArray *out_versions = json_array_new ();
-  json_object_set_array_member (root, "versions", out_versions);
-  g_hash_table_remove_all (seen);
+    return bad (error, "missing or non-array versions");
+  JsonArray *out = json_array_new ();
+  json_object_set_array_member (root, "versions", out);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < json_array_get_length (versions); i++)
     {
-      JsonObject *ver = ice_view_version_normalise (ice_elem_obj (versions, i), "Cannot parse view metadata", error);
+      JsonObject *ver = ice_view_version_normalise (ice_elem_obj (versions, i), PARSE_FAILED, error);
       if (ver == NULL)
-        return NULL;
+        return FALSE;
       v = ice_int_or (ver, "version-id", 0);
       if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
         {
           json_object_unref (ver);
-          return bad (error, "duplicate version id %" G_GINT64_FORMAT, v), NULL;
+          return bad (error, "duplicate version id %" G_GINT64_FORMAT, v);
         }
-      json_array_add_object_element (out_versions, ver);
+      json_array_add_object_element (out, ver);
     }
+  return TRUE;
+}
 
+/* version-log: entries rebuilt as {timestamp-ms, version-id}. */
+static gboolean
+normalise_version_log (JsonObject *in, JsonObject *root, GError **error)
+{
   JsonArray *log = ice_get_arr (in, "version-log");
   if (log == NULL)
-    return bad (error, "missing or non-array version-log"), NULL;
-  JsonArray *out_log = json_array_new ();
-  json_object_set_array_member (root, "version-log", out_log);
+    return bad (error, "missing or non-array version-log");
+  JsonArray *out = json_array_new ();
+  json_object_set_array_member (root, "version-log", out);
   for (guint i = 0; i < json_array_get_length (log); i++)
     {
       JsonObject *e = ice_elem_obj (log, i);
-      gint64 ts;
+      gint64 v, ts;
       if (e == NULL || !get_i32 (e, "version-id", &v) || !ice_get_int (e, "timestamp-ms", &ts))
-        return bad (error, "version-log entries need integer version-id and timestamp-ms"), NULL;
+        return bad (error, "version-log entries need integer version-id and timestamp-ms");
       JsonObject *c = json_object_new ();
       json_object_set_int_member (c, "timestamp-ms", ts);
       json_object_set_int_member (c, "version-id", v);
-      json_array_add_object_element (out_log, c);
+      json_array_add_object_element (out, c);
     }
+  return TRUE;
+}
 
-  /* members the model does not know */
+/* Checks 'in' and builds the normalised tree in Iceberg's order, section
+ * by section; the members the model does not know follow, copied. */
+static JsonObject *
+normalise (JsonObject *in, GError **error)
+{
+  g_autoptr (JsonObject) root = json_object_new ();
+  if (!normalise_header (in, root, error) || !normalise_schemas (in, root, error)
+      || !normalise_versions (in, root, error) || !normalise_version_log (in, root, error))
+    return NULL;
   g_autoptr (GList) members = json_object_get_members (in);
   for (GList *l = members; l != NULL; l = l->next)
     if (!json_object_has_member (root, l->data))
@@ -400,7 +390,7 @@ ice_view_validate (JsonObject *root, GError **error)
 MsIcebergViewMetadata *
 ms_iceberg_view_metadata_from_object (JsonObject *obj, GError **error)
 {
-  if (!ice_view_tree_check (obj, "Cannot parse view metadata", error))
+  if (!ice_view_tree_check (obj, PARSE_FAILED, error))
     return NULL;
   g_autoptr (JsonObject) root = normalise (obj, error);
   if (root == NULL || !ice_view_validate (root, error))
@@ -411,14 +401,8 @@ ms_iceberg_view_metadata_from_object (JsonObject *obj, GError **error)
 MsIcebergViewMetadata *
 ms_iceberg_view_metadata_parse (const char *text, gssize len, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  g_autoptr (JsonObject) obj = ice_text_object (text, len, &local);
-  if (obj == NULL)
-    {
-      bad (error, "%s", local->message);
-      return NULL;
-    }
-  return ms_iceberg_view_metadata_from_object (obj, error);
+  g_autoptr (JsonObject) obj = ice_text_object (text, len, PARSE_FAILED, error);
+  return obj != NULL ? ms_iceberg_view_metadata_from_object (obj, error) : NULL;
 }
 
 /* ---- writing ---- */
@@ -563,28 +547,7 @@ ms_iceberg_view_metadata_sql (const MsIcebergViewMetadata *vm, const char *diale
 GPtrArray *
 ms_iceberg_view_metadata_hive_columns (const MsIcebergViewMetadata *vm, GError **error)
 {
-  g_autoptr (GPtrArray) cols = ms_columns_new ();
-  JsonArray *fields = ice_get_arr (ms_iceberg_view_metadata_current_schema (vm), "fields");
-  if (fields == NULL)
-    {
-      ms_fail (error, MS_ERROR_INVALID_INPUT, "View metadata has no current schema");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (fields); i++)
-    {
-      JsonObject *f = ice_elem_obj (fields, i);
-      const char *name = ice_get_str (f, "name");
-      g_autofree char *type = ms_iceberg_type_to_hive (f != NULL ? json_object_get_member (f, "type") : NULL,
-                                                        error);
-      if (name == NULL || type == NULL)
-        {
-          if (type != NULL)
-            ms_fail (error, MS_ERROR_INVALID_INPUT, "Schema field without a name");
-          return NULL;
-        }
-      g_ptr_array_add (cols, ms_column_new (name, type, ice_get_str (f, "doc")));
-    }
-  return g_steal_pointer (&cols);
+  return ice_hive_columns (ms_iceberg_view_metadata_current_schema (vm), "View metadata", error);
 }
 
 /* ---- requirements ---- */

@@ -58,43 +58,6 @@ build_clear (Build *b)
     json_object_unref (b->history_entry);
 }
 
-static gboolean
-refuse (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-refuse (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s", msg);
-}
-
-/* A refusal Java's ViewMetadata.Builder makes with checkArgument
- * (IllegalArgumentException, not ValidationException). */
-static gboolean
-refuse_arg (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-refuse_arg (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ms_fail (error, MS_ERROR_INVALID_ARGUMENT, "%s", msg);
-}
-
-static gboolean
-contains_id (GArray *ids, gint64 id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      return TRUE;
-  return FALSE;
-}
-
 /* Two members equal as JSON; absent (or null) equals absent. */
 static gboolean
 same_member (JsonObject *a, JsonObject *b, const char *name)
@@ -149,7 +112,7 @@ add_schema (Build *b, JsonObject *schema, gint64 *out_id, GError **error)
         id = sid + 1;
     }
   if (id > G_MAXINT32)
-    return refuse (error, "Cannot add schema: no schema id is left");
+    return ice_refuse (error, "Cannot add schema: no schema id is left");
   JsonObject *copy = json_object_new ();
   json_object_set_string_member (copy, "type", "struct");
   json_object_set_int_member (copy, "schema-id", id);
@@ -178,7 +141,7 @@ add_version (Build *b, JsonObject *version, gint64 *out_id, GError **error)
       if (same_version (v, version))
         {
           /* an existing version: "added" only when this commit added it */
-          b->has_added_version = contains_id (b->added_versions, vid);
+          b->has_added_version = ice_ids_contain (b->added_versions, vid);
           b->added_version = vid;
           *out_id = vid;
           return TRUE;
@@ -187,19 +150,19 @@ add_version (Build *b, JsonObject *version, gint64 *out_id, GError **error)
         id = vid + 1;
     }
   if (id > G_MAXINT32)
-    return refuse (error, "Cannot add version: no version id is left");
+    return ice_refuse (error, "Cannot add version: no version id is left");
   gint64 sid = ice_int_or (version, "schema-id", 0);
   if (sid == -1)
     {
       if (!b->has_added_schema)
-        return refuse (error, "Cannot set last added schema: no schema has been added");
+        return ice_refuse (error, "Cannot set last added schema: no schema has been added");
       sid = b->added_schema;
     }
   if (ice_find_by_id (ice_get_arr (b->root, "schemas"), "schema-id", sid, NULL) == NULL)
-    return refuse_arg (error, "Cannot add version with unknown schema: %" G_GINT64_FORMAT, sid);
+    return ice_refuse_arg (error, "Cannot add version with unknown schema: %" G_GINT64_FORMAT, sid);
   g_autofree char *dup = ice_view_version_duplicate_dialect (version);
   if (dup != NULL)
-    return refuse_arg (error, "Invalid view version: Cannot add multiple queries for dialect %s", dup);
+    return ice_refuse_arg (error, "Invalid view version: Cannot add multiple queries for dialect %s", dup);
   JsonObject *copy = ice_obj_dup (version);
   json_object_set_int_member (copy, "version-id", id);
   json_object_set_int_member (copy, "schema-id", sid);
@@ -219,35 +182,24 @@ set_current (Build *b, gint64 id, GError **error)
   if (id == -1)
     {
       if (!b->has_added_version)
-        return refuse (error, "Cannot set last version id: no current version id has been set");
+        return ice_refuse (error, "Cannot set last version id: no current version id has been set");
       id = b->added_version;
     }
   if (ice_int_or (b->root, "current-version-id", -1) == id)
     return TRUE;
   JsonObject *version = ice_find_by_id (ice_get_arr (b->root, "versions"), "version-id", id, NULL);
   if (version == NULL)
-    return refuse_arg (error, "Cannot set current version to unknown version: %" G_GINT64_FORMAT, id);
+    return ice_refuse_arg (error, "Cannot set current version to unknown version: %" G_GINT64_FORMAT, id);
   json_object_set_int_member (b->root, "current-version-id", id);
   b->changed = TRUE;
   if (b->history_entry != NULL)
     json_object_unref (b->history_entry);
   b->history_entry = json_object_new ();
   json_object_set_int_member (b->history_entry, "timestamp-ms",
-                              contains_id (b->added_versions, id) ? ice_int_or (version, "timestamp-ms", 0)
+                              ice_ids_contain (b->added_versions, id) ? ice_int_or (version, "timestamp-ms", 0)
                                                                   : ice_now_ms ());
   json_object_set_int_member (b->history_entry, "version-id", id);
   return TRUE;
-}
-
-static void
-set_properties (Build *b, JsonObject *updates)
-{
-  JsonObject *props = ice_get_obj (b->root, "properties");
-  g_autoptr (GList) keys = json_object_get_members (updates);
-  for (GList *l = keys; l != NULL; l = l->next)
-    json_object_set_string_member (props, l->data, ice_get_str (updates, l->data));
-  if (keys != NULL)
-    b->changed = TRUE;
 }
 
 static int
@@ -338,19 +290,19 @@ finish (Build *b, JsonObject *previous, GError **error)
         if (!g_strv_contains ((const char *const *) after, *d))
           {
             g_autofree char *was = g_strjoinv (", ", before), *now = g_strjoinv (", ", after);
-            return refuse (error, "Cannot replace view due to loss of view dialects (%s=false):\n"
-                           "Previous dialects: [%s]\nNew dialects: [%s]", DROP_DIALECT_PROPERTY, was, now);
+            return ice_refuse (error, "Cannot replace view due to loss of view dialects (%s=false):\n"
+                               "Previous dialects: [%s]\nNew dialects: [%s]", DROP_DIALECT_PROPERTY, was, now);
           }
     }
 
   const char *s = ice_get_str (props, HISTORY_SIZE_PROPERTY);
   gint64 size = MS_ICEBERG_VIEW_HISTORY_SIZE_DEFAULT;
   if (s != NULL && !g_ascii_string_to_signed (s, 10, G_MININT32, G_MAXINT32, &size, NULL))
-    return refuse (error, "Invalid %s: '%s' is not an integer", HISTORY_SIZE_PROPERTY, s);
+    return ice_refuse (error, "Invalid %s: '%s' is not an integer", HISTORY_SIZE_PROPERTY, s);
   if (size <= 0)
-    return refuse_arg (error, "%s must be positive but was %" G_GINT64_FORMAT, HISTORY_SIZE_PROPERTY, size);
+    return ice_refuse_arg (error, "%s must be positive but was %" G_GINT64_FORMAT, HISTORY_SIZE_PROPERTY, size);
   gint64 current_id = ice_int_or (b->root, "current-version-id", -1);
-  guint needed = b->added_versions->len + (contains_id (b->added_versions, current_id) ? 0 : 1);
+  guint needed = b->added_versions->len + (ice_ids_contain (b->added_versions, current_id) ? 0 : 1);
   guint keep = MAX (needed, (guint) size);
   if (json_array_get_length (ice_get_arr (b->root, "versions")) > keep)
     expire_versions (b, keep);
@@ -426,9 +378,9 @@ ms_iceberg_view_metadata_create (JsonObject *request, const char *default_locati
     return NULL;
   g_autofree char *unsupported = unsupported_types (version);
   if (unsupported != NULL)
-    return refuse (error, "Found unsupported view representations: [%s]", unsupported), NULL;
+    return ice_refuse (error, "Found unsupported view representations: [%s]", unsupported), NULL;
   if (json_array_get_length (ice_get_arr (version, "representations")) == 0)
-    return refuse (error, "Cannot create view without specifying a query"), NULL;
+    return ice_refuse (error, "Cannot create view without specifying a query"), NULL;
 
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *location = g_strdup (loc);
@@ -447,8 +399,8 @@ ms_iceberg_view_metadata_create (JsonObject *request, const char *default_locati
 
   Build b;
   build_init (&b, root);
-  if (req_props != NULL)
-    set_properties (&b, req_props);
+  if (req_props != NULL)   /* its values are strings (checked above) */
+    ice_properties_set (ice_get_obj (root, "properties"), req_props, "create", &b.changed, NULL);
   json_object_set_int_member (version, "version-id", 1);
   json_object_set_int_member (version, "timestamp-ms", ice_now_ms ());
   gint64 sid, id;
@@ -468,7 +420,7 @@ typedef gboolean (*UpdateFn) (Build *b, JsonObject *u, const char *action, GErro
 static gboolean
 missing (GError **error, const char *action, const char *name)
 {
-  return refuse (error, "Invalid %s update: missing or invalid %s", action, name);
+  return ice_refuse (error, "Invalid %s update: missing or invalid %s", action, name);
 }
 
 static gboolean
@@ -480,7 +432,7 @@ assign_uuid (Build *b, JsonObject *u, const char *action, GError **error)
   if (have != NULL && strcmp (have, uuid) == 0)
     return TRUE;
   if (have != NULL)
-    return refuse_arg (error, "Cannot reassign uuid");
+    return ice_refuse_arg (error, "Cannot reassign uuid");
   json_object_set_string_member (b->root, "view-uuid", uuid);
   b->changed = TRUE;
   return TRUE;
@@ -493,11 +445,11 @@ upgrade_format_version (Build *b, JsonObject *u, const char *action, GError **er
   if (!ice_get_int (u, "format-version", &v))
     return missing (error, action, "format-version");
   if (v < have)
-    return refuse_arg (error, "Cannot downgrade v%" G_GINT64_FORMAT " view to v%" G_GINT64_FORMAT, have, v);
+    return ice_refuse_arg (error, "Cannot downgrade v%" G_GINT64_FORMAT " view to v%" G_GINT64_FORMAT, have, v);
   if (v == have)
     return TRUE;
   if (v > MS_ICEBERG_VIEW_FORMAT_VERSION)
-    return refuse_arg (error, "Unsupported format version: %" G_GINT64_FORMAT, v);
+    return ice_refuse_arg (error, "Unsupported format version: %" G_GINT64_FORMAT, v);
   json_object_set_int_member (b->root, "format-version", v);
   b->changed = TRUE;
   return TRUE;
@@ -541,13 +493,8 @@ set_properties_update (Build *b, JsonObject *u, const char *action, GError **err
   JsonNode *n = member_or_legacy (u, "updates", "updated");
   if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
     return missing (error, action, "updates");
-  JsonObject *updates = json_node_get_object (n);
-  g_autoptr (GList) keys = json_object_get_members (updates);
-  for (GList *l = keys; l != NULL; l = l->next)
-    if (ice_get_str (updates, l->data) == NULL)
-      return refuse (error, "Invalid %s update: the value of '%s' is not a string", action, (char *) l->data);
-  set_properties (b, updates);
-  return TRUE;
+  return ice_properties_set (ice_get_obj (b->root, "properties"), json_node_get_object (n), action,
+                             &b->changed, error);
 }
 
 static gboolean
@@ -556,23 +503,8 @@ remove_properties (Build *b, JsonObject *u, const char *action, GError **error)
   JsonNode *n = member_or_legacy (u, "removals", "removed");
   if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
     return missing (error, action, "removals");
-  JsonArray *removals = json_node_get_array (n);
-  JsonObject *props = ice_get_obj (b->root, "properties");
-  for (guint i = 0; i < json_array_get_length (removals); i++)
-    {
-      JsonNode *e = json_array_get_element (removals, i);
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
-        return refuse (error, "Invalid %s update: removals holds a non-string", action);
-    }
-  for (guint i = 0; i < json_array_get_length (removals); i++)
-    {
-      const char *key = json_node_get_string (json_array_get_element (removals, i));
-      if (json_object_has_member (props, key))
-        json_object_remove_member (props, key);
-    }
-  if (json_array_get_length (removals) > 0)
-    b->changed = TRUE;
-  return TRUE;
+  return ice_properties_remove (ice_get_obj (b->root, "properties"), json_node_get_array (n), action,
+                                &b->changed, error);
 }
 
 static gboolean
@@ -631,18 +563,17 @@ static const struct {
 static UpdateFn
 lookup (JsonObject *u, const char **action, GError **error)
 {
-  *action = ice_get_str (u, "action");
-  if (*action == NULL)
-    return refuse (error, "Invalid update: an object with a string action"), NULL;
+  if ((*action = ice_update_action (u, error)) == NULL)
+    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     if (g_ascii_strcasecmp (actions[i].action, *action) == 0)
       {
         if (actions[i].fn == NULL)
-          refuse (error, "Cannot apply update %s to a view", actions[i].java);
+          ice_refuse (error, "Cannot apply update %s to a view", actions[i].java);
         *action = actions[i].action;
         return actions[i].fn;
       }
-  return refuse (error, "Unknown update action: %s", *action), NULL;
+  return ice_refuse (error, "Unknown update action: %s", *action), NULL;
 }
 
 gboolean

@@ -420,7 +420,6 @@ ms_conn_transport_begin_message (MsConnTransport *t)
   t->clean_eof = FALSE;
 }
 
-gint64 ms_conn_transport_message_bytes (MsConnTransport *t) { return t->msg_bytes; }
 gboolean ms_conn_transport_clean_eof (MsConnTransport *t) { return t->clean_eof; }
 
 gboolean
@@ -483,10 +482,4 @@ ms_conn_transport_tls_goodbye (MsConnTransport *t)
   SSL_shutdown (t->ssl);
   ERR_clear_error ();
   t->tls_broken = TRUE;
-}
-
-gboolean
-ms_conn_transport_send_raw (MsConnTransport *t, const void *buf, gsize len)
-{
-  return send_all (t, buf, len, NULL);
 }

@@ -37,14 +37,10 @@ MsConnTransport *ms_conn_transport_new (int fd, const MsConnLimits *limits);
 
 /* Start counting a new message (called by the protocol at message begin). */
 void ms_conn_transport_begin_message (MsConnTransport *t);
-/* Bytes of the current message read so far. */
-gint64 ms_conn_transport_message_bytes (MsConnTransport *t);
 /* Did the last read fail because the peer closed before a new message? */
 gboolean ms_conn_transport_clean_eof (MsConnTransport *t);
 /* Is a further request already buffered (pipelined)? */
 gboolean ms_conn_transport_has_buffered (MsConnTransport *t);
-/* Write raw bytes now, ignoring framing (refusals before any request). */
-gboolean ms_conn_transport_send_raw (MsConnTransport *t, const void *buf, gsize len);
 
 /* Is a byte (or TLS record data) ready now, buffered or on the socket? */
 gboolean ms_conn_transport_readable (MsConnTransport *t);

@@ -217,15 +217,6 @@ ms_schema_upgrade (const char *conninfo, const char *password, const char *wareh
   return TRUE;
 }
 
-int
-ms_store_schema_version (MsStore *s, GError **error)
-{
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return -1;
-  return current_version (c, error);
-}
-
 /* Rows describing a schema's shape, one text per object, sorted. */
 static GPtrArray *
 describe_schema (MsPgConn *c, const char *schema, GError **error)

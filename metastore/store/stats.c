@@ -204,14 +204,15 @@ rows_add (Rows *w, const char *part_id, const char *engine, const MsColStats *cs
 static GPtrArray *
 columns_to_write (const MsColumnStatistics *st, gboolean accurate_only, const char *accurate)
 {
+  g_autoptr (GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);   /* name -> index */
+  for (guint i = 0; i < st->cols->len; i++)
+    g_hash_table_insert (last, ((MsColStats *) g_ptr_array_index (st->cols, i))->name, GUINT_TO_POINTER (i));
   GPtrArray *out = g_ptr_array_new ();     /* borrowed MsColStats* */
   for (guint i = 0; i < st->cols->len; i++)
     {
       MsColStats *cs = g_ptr_array_index (st->cols, i);
-      gboolean later = FALSE;
-      for (guint j = i + 1; j < st->cols->len && !later; j++)
-        later = g_str_equal (((MsColStats *) g_ptr_array_index (st->cols, j))->name, cs->name);
-      if (later || (accurate_only && !ms_stats_accurate_has_column (accurate, cs->name)))
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (last, cs->name)) != i
+          || (accurate_only && !ms_stats_accurate_has_column (accurate, cs->name)))
         continue;
       g_ptr_array_add (out, cs);
     }
@@ -234,13 +235,17 @@ check_table_columns (const char *cols_json, GPtrArray *cols, const char *db, con
                      GError **error)
 {
   g_autoptr (GPtrArray) table_cols = ms_json_to_columns (cols_json);
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint j = 0; j < table_cols->len; j++)
+    {
+      const char *name = ((MsColumn *) g_ptr_array_index (table_cols, j))->name;
+      if (name != NULL)
+        g_hash_table_add (names, (gpointer) name);
+    }
   for (guint i = 0; i < cols->len; i++)
     {
       const MsColStats *cs = g_ptr_array_index (cols, i);
-      gboolean found = FALSE;
-      for (guint j = 0; j < table_cols->len && !found; j++)
-        found = g_strcmp0 (((MsColumn *) g_ptr_array_index (table_cols, j))->name, cs->name) == 0;
-      if (!found)
+      if (!g_hash_table_contains (names, cs->name))
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Column %s doesn't exist in table %s in database %s",
                         cs->name, table, db);
     }
@@ -285,17 +290,20 @@ write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char 
       g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_read, 3, v, error);
       if (old == NULL)
         return FALSE;
+      g_autoptr (GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);  /* name -> row + 1 */
+      for (int r = 0; r < PQntuples (old); r++)
+        g_hash_table_insert (stored, PQgetvalue (old, r, 0), GINT_TO_POINTER (r + 1));
       for (guint i = 0; i < cols->len; i++)
         {
           MsColStats *cs = ms_col_stats_copy (g_ptr_array_index (cols, i));
-          for (int r = 0; r < PQntuples (old); r++)
-            if (g_str_equal (PQgetvalue (old, r, 0), cs->name))
-              {
-                MsStatsData od;
-                if (ms_json_to_stats_data (cell (old, r, 1), &od))
-                  ms_stats_merge (&cs->data, &od);
-                ms_stats_data_clear (&od);
-              }
+          int r = GPOINTER_TO_INT (g_hash_table_lookup (stored, cs->name)) - 1;
+          if (r >= 0)
+            {
+              MsStatsData od;
+              if (ms_json_to_stats_data (cell (old, r, 1), &od))
+                ms_stats_merge (&cs->data, &od);
+              ms_stats_data_clear (&od);
+            }
           g_ptr_array_add (merged, cs);
         }
     }
@@ -346,109 +354,172 @@ read_partition_stats (MsPgConn *c, const char *table_id, const char *engine, GPt
   return out;
 }
 
-static gboolean
-write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboolean merge,
-                       const char *merge_engine, gint64 last_analyzed, GError **error)
+/* One entry of a partition-level write: its locked partition row and the
+ * columns it writes. */
+typedef struct {
+  const MsColumnStatistics *st;
+  int row;                     /* in the locked partition rows */
+  const char *part_id;         /* borrowed from them */
+  GPtrArray *cols;             /* borrowed MsColStats* (columns_to_write) */
+} PartWrite;
+
+static void
+part_write_clear (gpointer p)
+{
+  g_ptr_array_unref (((PartWrite *) p)->cols);
+}
+
+/* The partitions 'stats' name, locked FOR UPDATE: part_id, part_name,
+ * params. */
+static PGresult *
+lock_partitions (MsPgConn *c, const char *table_id, GPtrArray *stats, GError **error)
 {
   g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
   for (guint i = 0; i < stats->len; i++)
     g_ptr_array_add (wanted, ((MsColumnStatistics *) g_ptr_array_index (stats, i))->part_name);
   g_autofree char *arr = array_of (wanted);
-  const char *lv[] = { table_id, arr };
-  g_autoptr (PGresult) parts = ms_pg_exec (c, &sql_parts_lock, 2, lv, error);
-  if (parts == NULL)
-    return FALSE;
+  const char *v[] = { table_id, arr };
+  return ms_pg_exec (c, &sql_parts_lock, 2, v, error);
+}
 
-  /* each entry's partition row, its columns to write */
-  guint n = stats->len;
-  g_autofree int *row = g_new (int, n);
-  g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+/* Each entry's partition row (MS_ERROR_NOT_FOUND when one is missing) and
+ * columns to write; NULL on error. */
+static GArray *
+plan_partition_writes (const PGresult *parts, GPtrArray *stats, gboolean merge, GError **error)
+{
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int r = PQntuples (parts); r-- > 0;)
+    g_hash_table_insert (by_name, PQgetvalue (parts, r, 1), GINT_TO_POINTER (r + 1));
+  g_autoptr (GArray) plan = g_array_sized_new (FALSE, TRUE, sizeof (PartWrite), stats->len);
+  g_array_set_clear_func (plan, part_write_clear);
+  for (guint i = 0; i < stats->len; i++)
+    {
+      const MsColumnStatistics *st = g_ptr_array_index (stats, i);
+      int row = GPOINTER_TO_INT (g_hash_table_lookup (by_name, st->part_name)) - 1;
+      if (row < 0)
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition for which stats is gathered doesn't exist."),
+               NULL;
+      g_autoptr (GHashTable) params = ms_json_to_params (cell (parts, row, 2));
+      PartWrite pw = { st, row, PQgetvalue (parts, row, 0),
+                       columns_to_write (st, merge, param (params, MS_COLUMN_STATS_ACCURATE)) };
+      g_array_append_val (plan, pw);
+    }
+  return g_steal_pointer (&plan);
+}
+
+/* Stored statistics of the partitions and columns the plan writes, keyed
+ * "part_id/column" (read_partition_stats); an empty table when it writes
+ * no column. */
+static GHashTable *
+read_planned_stats (MsPgConn *c, const char *table_id, const char *engine, GArray *plan,
+                    GError **error)
+{
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-  g_autoptr (GPtrArray) all_names = g_ptr_array_new ();
-  for (guint i = 0; i < n; i++)
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; i < plan->len; i++)
     {
-      const MsColumnStatistics *st = g_ptr_array_index (stats, i);
-      row[i] = -1;
-      for (int r = 0; r < PQntuples (parts) && row[i] < 0; r++)
-        if (g_strcmp0 (PQgetvalue (parts, r, 1), st->part_name) == 0)
-          row[i] = r;
-      if (row[i] < 0)
-        return ms_fail (error, MS_ERROR_NOT_FOUND, "Partition for which stats is gathered doesn't exist.");
-      g_autoptr (GHashTable) params = ms_json_to_params (cell (parts, row[i], 2));
-      GPtrArray *cols = columns_to_write (st, merge, param (params, MS_COLUMN_STATS_ACCURATE));
-      g_ptr_array_add (chosen, cols);
-      g_ptr_array_add (ids, PQgetvalue (parts, row[i], 0));
-      for (guint k = 0; k < cols->len; k++)
-        g_ptr_array_add (all_names, ((MsColStats *) g_ptr_array_index (cols, k))->name);
+      const PartWrite *pw = &g_array_index (plan, PartWrite, i);
+      g_ptr_array_add (ids, (gpointer) pw->part_id);
+      for (guint k = 0; k < pw->cols->len; k++)
+        g_ptr_array_add (names, ((MsColStats *) g_ptr_array_index (pw->cols, k))->name);
     }
+  if (names->len == 0)
+    return g_hash_table_new (g_str_hash, g_str_equal);
+  return read_partition_stats (c, table_id, engine, ids, names, error);
+}
 
-  g_autoptr (GHashTable) old = NULL;
-  if (merge && all_names->len > 0)
+/* The rows of one entry, each merged with the stored statistics in 'old'
+ * (NULL: replaced). */
+static void
+add_partition_rows (Rows *w, const PartWrite *pw, GHashTable *old)
+{
+  for (guint k = 0; k < pw->cols->len; k++)
     {
-      old = read_partition_stats (c, table_id, merge_engine, ids, all_names, error);
-      if (old == NULL)
-        return FALSE;
-    }
-
-  g_auto (Rows) w;
-  rows_init (&w);
-  g_autoptr (GPtrArray) acc_ids = g_ptr_array_new ();
-  g_autoptr (GPtrArray) acc_values = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < n; i++)
-    {
-      const MsColumnStatistics *st = g_ptr_array_index (stats, i);
-      GPtrArray *cols = g_ptr_array_index (chosen, i);
-      const char *part_id = g_ptr_array_index (ids, i);
-      if (merge && cols->len == 0)
-        continue;      /* nothing accurate to merge with in this partition */
-      for (guint k = 0; k < cols->len; k++)
+      g_autoptr (MsColStats) cs = ms_col_stats_copy (g_ptr_array_index (pw->cols, k));
+      if (old != NULL)
         {
-          g_autoptr (MsColStats) cs = ms_col_stats_copy (g_ptr_array_index (cols, k));
-          if (old != NULL)
-            {
-              g_autofree char *key = g_strdup_printf ("%s/%s", part_id, cs->name);
-              const MsStatsData *od = g_hash_table_lookup (old, key);
-              if (od != NULL)
-                ms_stats_merge (&cs->data, od);
-            }
-          rows_add (&w, part_id, st->engine, cs);
+          g_autofree char *key = g_strdup_printf ("%s/%s", pw->part_id, cs->name);
+          const MsStatsData *od = g_hash_table_lookup (old, key);
+          if (od != NULL)
+            ms_stats_merge (&cs->data, od);
         }
-      /* the partition's accurate flags, built on what earlier entries for
-       * the same partition already set */
-      const char *current = NULL;
-      for (guint j = 0; j < acc_ids->len; j++)
-        if (g_str_equal (g_ptr_array_index (acc_ids, j), part_id))
-          current = g_ptr_array_index (acc_values, j);
-      g_autoptr (GHashTable) params = ms_json_to_params (cell (parts, row[i], 2));
-      if (current == NULL)
-        current = param (params, MS_COLUMN_STATS_ACCURATE);
-      g_autoptr (GPtrArray) names = names_of (cols);
-      g_ptr_array_add (acc_values, ms_stats_accurate_set_columns (current, (const char *const *) names->pdata,
-                                                                 names->len));
-      g_ptr_array_add (acc_ids, (gpointer) part_id);
+      rows_add (w, pw->part_id, pw->st->engine, cs);
     }
-  if (!upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge, error))
-    return FALSE;
-  if (acc_ids->len == 0)
+}
+
+/* Each written partition's new COLUMN_STATS_ACCURATE value into 'accurate'
+ * (part_id, borrowed -> value): the entry's columns set on what earlier
+ * entries for the same partition left, else on the stored value. */
+static void
+set_partition_accurate (GHashTable *accurate, const PGresult *parts, const PartWrite *pw)
+{
+  g_autoptr (GHashTable) params = NULL;
+  const char *current = g_hash_table_lookup (accurate, pw->part_id);
+  if (current == NULL)
+    {
+      params = ms_json_to_params (cell (parts, pw->row, 2));
+      current = param (params, MS_COLUMN_STATS_ACCURATE);
+    }
+  g_autoptr (GPtrArray) names = names_of (pw->cols);
+  char *value = ms_stats_accurate_set_columns (current, (const char *const *) names->pdata, names->len);
+  g_hash_table_insert (accurate, (gpointer) pw->part_id, value);   /* frees the one replaced */
+}
+
+/* One COLUMN_STATS_ACCURATE update per partition in 'accurate', in the
+ * order the plan first names them. */
+static gboolean
+write_partition_accurate (MsPgConn *c, const char *table_id, GArray *plan, GHashTable *accurate,
+                          GError **error)
+{
+  if (g_hash_table_size (accurate) == 0)
     return TRUE;
-  /* one value per partition: the last built */
-  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
-  g_autoptr (GPtrArray) uvals = g_ptr_array_new ();
-  for (guint j = acc_ids->len; j-- > 0;)
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) values = g_ptr_array_new ();
+  g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < plan->len; i++)
     {
-      gboolean seen = FALSE;
-      for (guint k = 0; k < uids->len && !seen; k++)
-        seen = g_str_equal (g_ptr_array_index (uids, k), g_ptr_array_index (acc_ids, j));
-      if (!seen)
-        {
-          g_ptr_array_add (uids, g_ptr_array_index (acc_ids, j));
-          g_ptr_array_add (uvals, g_ptr_array_index (acc_values, j));
-        }
+      const char *part_id = g_array_index (plan, PartWrite, i).part_id;
+      const char *value = g_hash_table_lookup (accurate, part_id);
+      if (value == NULL || !g_hash_table_add (done, (gpointer) part_id))
+        continue;
+      g_ptr_array_add (ids, (gpointer) part_id);
+      g_ptr_array_add (values, (gpointer) value);
     }
-  g_autofree char *ia = array_of (uids), *va = array_of (uvals);
+  g_autofree char *ia = array_of (ids), *va = array_of (values);
   const char *v[] = { table_id, ia, va };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, v, error);
   return r != NULL;
+}
+
+/* The partition-level write: lock the partitions, plan each entry, read
+ * what merging needs, upsert the rows, then the accurate flags. */
+static gboolean
+write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboolean merge,
+                       const char *merge_engine, gint64 last_analyzed, GError **error)
+{
+  g_autoptr (PGresult) parts = lock_partitions (c, table_id, stats, error);
+  if (parts == NULL)
+    return FALSE;
+  g_autoptr (GArray) plan = plan_partition_writes (parts, stats, merge, error);
+  if (plan == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) old = NULL;
+  if (merge && (old = read_planned_stats (c, table_id, merge_engine, plan, error)) == NULL)
+    return FALSE;
+
+  g_auto (Rows) w;
+  rows_init (&w);
+  g_autoptr (GHashTable) accurate = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < plan->len; i++)
+    {
+      const PartWrite *pw = &g_array_index (plan, PartWrite, i);
+      if (merge && pw->cols->len == 0)
+        continue;      /* nothing accurate to merge with in this partition */
+      add_partition_rows (&w, pw, old);
+      set_partition_accurate (accurate, parts, pw);
+    }
+  return upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge, error)
+         && write_partition_accurate (c, table_id, plan, accurate, error);
 }
 
 gboolean

@@ -352,8 +352,6 @@ gboolean ms_schema_upgrade (const char *conninfo, const char *password, const ch
  * migrations create; 'report' receives one line per difference. */
 gboolean ms_schema_validate (const char *conninfo, const char *password, GString *report,
                              GError **error);
-/* Current version via the pool (readiness). */
-int ms_store_schema_version (MsStore *store, GError **error);
 int ms_schema_available_version (void);
 
 /* ---- Iceberg tables and views (iceberg.c) ----
