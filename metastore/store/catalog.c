@@ -59,11 +59,8 @@ ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
 MsCatalog *
 ms_store_catalog_get (MsStore *s, const char *name, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_get, 1, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_cat_get, 1, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -82,10 +79,7 @@ ms_store_catalog_get (MsStore *s, const char *name, GError **error)
 GPtrArray *
 ms_store_catalog_list (MsStore *s, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_list, 0, NULL, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_cat_list, 0, NULL, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
@@ -94,11 +88,8 @@ ms_store_catalog_list (MsStore *s, GError **error)
 gboolean
 ms_store_catalog_alter (MsStore *s, const char *name, const MsCatalog *cat, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   const char *v[] = { name, cat->location_uri, cat->description };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_alter, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_cat_alter, 3, v, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))

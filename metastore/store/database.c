@@ -102,10 +102,6 @@ static gboolean
 insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char *parent,
                  gboolean *inserted, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
-
   char owner_type[8], create_time[16], db_type[8];
   snprintf (owner_type, sizeof owner_type, "%d", (int) db->owner_type);
   snprintf (create_time, sizeof create_time, "%d", db->create_time);
@@ -117,7 +113,7 @@ insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char 
     db->connector_name, db->remote_dbname, params, parent,
   };
   g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, sql, parent ? 13 : 12, v, &local);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, sql, parent ? 13 : 12, v, &local);
   if (r == NULL)
     {
       if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
@@ -157,15 +153,12 @@ GPtrArray *
 ms_store_database_children (MsStore *s, const char *catalog, const char *parent,
                             const char *after, gint64 limit, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   g_autofree char *pattern = parent ? children_pattern (parent) : g_strdup ("%");
   /* the part after "<parent>." ($3) holds no '.' */
   char lim[24];
   snprintf (lim, sizeof lim, "%" G_GINT64_FORMAT, limit);
   const char *v[] = { catalog, pattern, parent, after, limit >= 0 ? lim : NULL };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_children, 5, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_children, 5, v, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
@@ -194,11 +187,8 @@ database_from_row (const PGresult *r, int i)
 MsDatabase *
 ms_store_database_get (MsStore *s, const char *catalog, const char *name, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_get, 2, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_get, 2, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -238,9 +228,6 @@ gboolean
 ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
                          const MsDatabase *db, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   char owner_type[8];
   snprintf (owner_type, sizeof owner_type, "%d", (int) db->owner_type);
   g_autofree char *params = db->params ? ms_json_from_params (db->params) : NULL;
@@ -248,7 +235,7 @@ ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
     catalog, name, db->description, db->location_uri, db->managed_location_uri,
     db->owner_name, db->owner_type ? owner_type : NULL, params,
   };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_alter, 8, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_alter, 8, v, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))

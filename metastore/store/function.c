@@ -119,11 +119,8 @@ function_from_row (const PGresult *r, int i)
 GPtrArray *
 ms_store_function_list_all (MsStore *s, const char *catalog, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_all, 1, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_all, 1, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_function_free);
@@ -173,11 +170,8 @@ MsFunction *
 ms_store_function_get (MsStore *s, const char *catalog, const char *db, const char *name,
                        GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_get, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_get, 3, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -192,11 +186,8 @@ GPtrArray *
 ms_store_function_list (MsStore *s, const char *catalog, const char *db, const char *regex,
                         GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, db, regex };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_list, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_list, 3, v, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
@@ -243,11 +234,8 @@ gboolean
 ms_store_function_drop (MsStore *s, const char *catalog, const char *db, const char *name,
                         GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_delete, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_delete, 3, v, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))

@@ -71,11 +71,8 @@ MsIcebergEntry *
 ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const char *name,
                       GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_get, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_get, 3, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -96,13 +93,10 @@ gboolean
 ms_store_iceberg_cache_put (MsStore *s, gint64 table_id, const char *location,
                             const char *metadata, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   char id[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
   const char *v[] = { id, location, metadata };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_cache_put, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_cache_put, 3, v, error);
   return r != NULL;
 }
 
@@ -110,11 +104,8 @@ gboolean
 ms_store_iceberg_location_used (MsStore *s, const char *catalog, const char *db,
                                 const char *location, gboolean *used, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   const char *v[] = { catalog, db, location };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_location_used, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_location_used, 3, v, error);
   if (r == NULL)
     return FALSE;
   *used = PQntuples (r) > 0;
@@ -125,13 +116,10 @@ GPtrArray *
 ms_store_iceberg_names (MsStore *s, const char *catalog, const char *db, const char *kind,
                         const char *after, int limit, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   char lim[24];
   snprintf (lim, sizeof lim, "%d", limit < 0 ? G_MAXINT : limit);
   const char *v[] = { catalog, db, kind, after, lim };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_names, 5, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_names, 5, v, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);

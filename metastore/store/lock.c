@@ -289,13 +289,10 @@ ms_store_lock_release (MsStore *s, gint64 lock_id, GError **error)
 gboolean
 ms_store_lock_heartbeat (MsStore *s, gint64 lock_id, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   char id[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, lock_id);
   const char *v[] = { id };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_heartbeat, 1, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_heartbeat, 1, v, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))

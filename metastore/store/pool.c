@@ -100,6 +100,15 @@ ms_pool_get (MsPool *p, GError **error)
   return c;
 }
 
+PGresult *
+ms_pool_exec (MsPool *p, const MsSql *sql, int n, const char *const *values, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (p, error);
+  if (c == NULL)
+    return NULL;
+  return ms_pg_exec (c, sql, n, values, error);
+}
+
 void
 ms_pool_put (MsPool *p, MsPgConn *c)
 {

@@ -24,6 +24,11 @@ void ms_pool_free (MsPool *pool);
 /* A connection for one call; give it back with ms_pg_conn_release (or let
  * g_autoptr (MsPgConn) do it). */
 MsPgConn *ms_pool_get (MsPool *pool, GError **error);
+/* Run one statement, outside any transaction, on a connection borrowed for
+ * that statement alone: the result (caller owns) or NULL with *error set
+ * (MS_ERROR_UNAVAILABLE when no connection could be had). */
+PGresult *ms_pool_exec (MsPool *pool, const MsSql *sql, int n, const char *const *values,
+                        GError **error);
 /* Used by ms_pg_conn_release. */
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);

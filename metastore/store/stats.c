@@ -556,12 +556,9 @@ MsColumnStatistics *
 ms_store_stats_get_table (MsStore *s, const char *catalog, const char *db, const char *table,
                           const char *engine, const char *const *cols, guint n_cols, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   g_autofree char *arr = ms_pg_array_literal (cols, n_cols);
   const char *v[] = { catalog, db, table, engine, arr };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get, 5, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_get, 5, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -596,13 +593,10 @@ ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, 
                                const char *engine, const char *const *parts, guint n_parts,
                                const char *const *cols, guint n_cols, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   g_autofree char *pa = ms_pg_array_literal (parts, n_parts);
   g_autofree char *ca = ms_pg_array_literal (cols, n_cols);
   const char *v[] = { catalog, db, table, engine, pa, ca };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_get, 6, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_parts_get, 6, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)

@@ -28,10 +28,7 @@ gboolean
 ms_store_ping (MsStore *s, GError **error)
 {
   static const MsSql ping = { "ping", "SELECT 1" };
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &ping, 0, NULL, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &ping, 0, NULL, error);
   return r != NULL;
 }
 

@@ -312,12 +312,9 @@ ms_store_table_get_many (MsStore *s, const char *catalog, const char *db,
                          const char *const *names, guint n_names, const char *regex,
                          GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { catalog, db, arr, regex };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get_many, 4, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_get_many, 4, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_free);
@@ -330,11 +327,8 @@ GPtrArray *
 ms_store_table_names (MsStore *s, const char *catalog, const char *db, const char *regex,
                       const char *table_type, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   const char *v[] = { catalog, db, regex, table_type };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_names, 4, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_names, 4, v, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
@@ -345,12 +339,9 @@ ms_store_table_meta (MsStore *s, const char *catalog, const char *db_regex,
                      const char *table_regex, const char *const *types, guint n_types,
                      GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   g_autofree char *arr = types ? ms_pg_array_literal (types, n_types) : NULL;
   const char *v[] = { catalog, db_regex, table_regex, arr };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_meta, 4, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_meta, 4, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_meta_free);
@@ -522,14 +513,11 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
 gboolean
 ms_store_table_set_params (MsStore *s, gint64 table_id, GHashTable *params, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   char id[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
   g_autofree char *json = ms_json_from_params (params);
   const char *v[] = { id, json };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_truncate_params, 2, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_truncate_params, 2, v, error);
   return r != NULL;
 }
 
@@ -541,14 +529,11 @@ GPtrArray *
 ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *names, guint n_names,
                               GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return NULL;
   char id[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
   g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { id, arr };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_locations_named, 2, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_parts_locations_named, 2, v, error);
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
@@ -569,14 +554,11 @@ gboolean
 ms_store_partitions_truncated (MsStore *s, gint64 table_id, const char *const *names,
                                guint n_names, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
-    return FALSE;
   char id[24], now[24];
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
   snprintf (now, sizeof now, "%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { id, arr, now };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_truncate_params, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_parts_truncate_params, 3, v, error);
   return r != NULL;
 }
