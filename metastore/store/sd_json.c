@@ -67,41 +67,68 @@ array_node (JsonArray *a)
   return n;
 }
 
-/* ---- columns ---- */
-
+/* Every list part is a JSON array of one element per item: 'item' builds
+ * an element; 'items' may be NULL (an empty array). */
 static JsonNode *
-columns_node (GPtrArray *cols)
+list_node (GPtrArray *items, JsonNode *(*item) (gconstpointer))
 {
-  JsonArray *a = json_array_sized_new (cols ? cols->len : 0);
-  for (guint i = 0; cols != NULL && i < cols->len; i++)
-    {
-      const MsColumn *c = g_ptr_array_index (cols, i);
-      JsonObject *o = json_object_new ();
-      set_string (o, "name", c->name);
-      set_string (o, "type", c->type);
-      set_string (o, "comment", c->comment);
-      json_array_add_object_element (a, o);
-    }
+  JsonArray *a = json_array_sized_new (items ? items->len : 0);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    json_array_add_element (a, item (g_ptr_array_index (items, i)));
   return array_node (a);
 }
 
+/* Append to 'out' the item 'item' reads from each element of array 'n'
+ * (NULL: an element of the wrong kind, skipped); a missing or non-array 'n'
+ * adds nothing. Returns 'out'. */
 static GPtrArray *
-columns_from_node (JsonNode *n)
+list_from_node (JsonNode *n, GPtrArray *out, gpointer (*item) (JsonNode *))
 {
-  GPtrArray *out = ms_columns_new ();
   if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
     return out;
   JsonArray *a = json_node_get_array (n);
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
-      JsonNode *e = json_array_get_element (a, i);
-      if (!JSON_NODE_HOLDS_OBJECT (e))
-        continue;
-      JsonObject *o = json_node_get_object (e);
-      g_ptr_array_add (out, ms_column_new (member_string (o, "name"), member_string (o, "type"),
-                                           member_string (o, "comment")));
+      gpointer v = item (json_array_get_element (a, i));
+      if (v != NULL)
+        g_ptr_array_add (out, v);
     }
   return out;
+}
+
+/* ---- columns ---- */
+
+static JsonNode *
+column_node (gconstpointer item)
+{
+  const MsColumn *c = item;
+  JsonObject *o = json_object_new ();
+  set_string (o, "name", c->name);
+  set_string (o, "type", c->type);
+  set_string (o, "comment", c->comment);
+  return object_node (o);
+}
+
+static JsonNode *
+columns_node (GPtrArray *cols)
+{
+  return list_node (cols, column_node);
+}
+
+static gpointer
+column_from_node (JsonNode *e)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (e))
+    return NULL;
+  JsonObject *o = json_node_get_object (e);
+  return ms_column_new (member_string (o, "name"), member_string (o, "type"),
+                        member_string (o, "comment"));
+}
+
+static GPtrArray *
+columns_from_node (JsonNode *n)
+{
+  return list_from_node (n, ms_columns_new (), column_from_node);
 }
 
 char *
@@ -120,31 +147,30 @@ ms_json_to_columns (const char *json)
 /* ---- strings ---- */
 
 static JsonNode *
+string_node (gconstpointer item)
+{
+  const char *s = item;
+  return json_node_init_string (json_node_alloc (), s ? s : "");
+}
+
+static JsonNode *
 strings_node (GPtrArray *strings)
 {
-  JsonArray *a = json_array_sized_new (strings ? strings->len : 0);
-  for (guint i = 0; strings != NULL && i < strings->len; i++)
-    {
-      const char *s = g_ptr_array_index (strings, i);
-      json_array_add_string_element (a, s ? s : "");
-    }
-  return array_node (a);
+  return list_node (strings, string_node);
+}
+
+static gpointer
+string_from_node (JsonNode *e)
+{
+  if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (e));
+  return NULL;
 }
 
 static GPtrArray *
 strings_from_node (JsonNode *n)
 {
-  GPtrArray *out = ms_strings_new ();
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
-    return out;
-  JsonArray *a = json_node_get_array (n);
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonNode *e = json_array_get_element (a, i);
-      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
-        g_ptr_array_add (out, g_strdup (json_node_get_string (e)));
-    }
-  return out;
+  return list_from_node (n, ms_strings_new (), string_from_node);
 }
 
 char *
@@ -163,37 +189,36 @@ ms_json_to_strings (const char *json)
 /* ---- sort columns ---- */
 
 static JsonNode *
+sort_col_node (gconstpointer item)
+{
+  const MsSortCol *s = item;
+  JsonObject *o = json_object_new ();
+  set_string (o, "col", s->col);
+  json_object_set_int_member (o, "order", s->order);
+  return object_node (o);
+}
+
+static JsonNode *
 sort_cols_node (GPtrArray *sort_cols)
 {
-  JsonArray *a = json_array_new ();
-  for (guint i = 0; sort_cols != NULL && i < sort_cols->len; i++)
-    {
-      const MsSortCol *s = g_ptr_array_index (sort_cols, i);
-      JsonObject *o = json_object_new ();
-      set_string (o, "col", s->col);
-      json_object_set_int_member (o, "order", s->order);
-      json_array_add_object_element (a, o);
-    }
-  return array_node (a);
+  return list_node (sort_cols, sort_col_node);
+}
+
+static gpointer
+sort_col_from_node (JsonNode *e)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (e))
+    return NULL;
+  JsonObject *o = json_node_get_object (e);
+  return ms_sort_col_new (member_string (o, "col"),
+                          (int) json_object_get_int_member_with_default (o, "order", 1));
 }
 
 static GPtrArray *
 sort_cols_from_node (JsonNode *n)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
-    return out;
-  JsonArray *a = json_node_get_array (n);
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonNode *e = json_array_get_element (a, i);
-      if (!JSON_NODE_HOLDS_OBJECT (e))
-        continue;
-      JsonObject *o = json_node_get_object (e);
-      g_ptr_array_add (out, ms_sort_col_new (member_string (o, "col"),
-                                             (int) json_object_get_int_member_with_default (o, "order", 1)));
-    }
-  return out;
+  return list_from_node (n, out, sort_col_from_node);
 }
 
 char *
@@ -262,27 +287,50 @@ ms_json_to_serde (const char *json)
 /* ---- skew ---- */
 
 static JsonNode *
+skewed_values_node (gconstpointer item)
+{
+  return strings_node ((GPtrArray *) item);
+}
+
+static JsonNode *
+skewed_location_node (gconstpointer item)
+{
+  const MsSkewedLocation *l = item;
+  JsonObject *lo = json_object_new ();
+  json_object_set_member (lo, "values", strings_node (l->values));
+  set_string (lo, "location", l->location);
+  return object_node (lo);
+}
+
+static JsonNode *
 skewed_node (const MsSkewed *s)
 {
   if (s == NULL)
     return json_node_new (JSON_NODE_NULL);
   JsonObject *o = json_object_new ();
   json_object_set_member (o, "names", strings_node (s->names));
-  JsonArray *values = json_array_new ();
-  for (guint i = 0; i < s->values->len; i++)
-    json_array_add_element (values, strings_node (g_ptr_array_index (s->values, i)));
-  json_object_set_array_member (o, "values", values);
-  JsonArray *locs = json_array_new ();
-  for (guint i = 0; i < s->locations->len; i++)
-    {
-      const MsSkewedLocation *l = g_ptr_array_index (s->locations, i);
-      JsonObject *lo = json_object_new ();
-      json_object_set_member (lo, "values", strings_node (l->values));
-      set_string (lo, "location", l->location);
-      json_array_add_object_element (locs, lo);
-    }
-  json_object_set_array_member (o, "locations", locs);
+  json_object_set_member (o, "values", list_node (s->values, skewed_values_node));
+  json_object_set_member (o, "locations", list_node (s->locations, skewed_location_node));
   return object_node (o);
+}
+
+static gpointer
+skewed_values_from_node (JsonNode *e)
+{
+  return strings_from_node (e);
+}
+
+static gpointer
+skewed_location_from_node (JsonNode *e)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (e))
+    return NULL;
+  JsonObject *lo = json_node_get_object (e);
+  MsSkewedLocation *l = ms_skewed_location_new ();
+  g_ptr_array_unref (l->values);
+  l->values = strings_from_node (json_object_get_member (lo, "values"));
+  l->location = g_strdup (member_string (lo, "location"));
+  return l;
 }
 
 static MsSkewed *
@@ -294,30 +342,9 @@ skewed_from_node (JsonNode *n)
   MsSkewed *s = ms_skewed_new ();
   g_ptr_array_unref (s->names);
   s->names = strings_from_node (json_object_get_member (o, "names"));
-  JsonNode *values = json_object_get_member (o, "values");
-  if (values != NULL && JSON_NODE_HOLDS_ARRAY (values))
-    {
-      JsonArray *a = json_node_get_array (values);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        g_ptr_array_add (s->values, strings_from_node (json_array_get_element (a, i)));
-    }
-  JsonNode *locs = json_object_get_member (o, "locations");
-  if (locs != NULL && JSON_NODE_HOLDS_ARRAY (locs))
-    {
-      JsonArray *a = json_node_get_array (locs);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        {
-          JsonNode *e = json_array_get_element (a, i);
-          if (!JSON_NODE_HOLDS_OBJECT (e))
-            continue;
-          JsonObject *lo = json_node_get_object (e);
-          MsSkewedLocation *l = ms_skewed_location_new ();
-          g_ptr_array_unref (l->values);
-          l->values = strings_from_node (json_object_get_member (lo, "values"));
-          l->location = g_strdup (member_string (lo, "location"));
-          g_ptr_array_add (s->locations, l);
-        }
-    }
+  list_from_node (json_object_get_member (o, "values"), s->values, skewed_values_from_node);
+  list_from_node (json_object_get_member (o, "locations"), s->locations,
+                  skewed_location_from_node);
   return s;
 }
 
