@@ -634,18 +634,70 @@ ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, 
 
 /* ---- delete ---- */
 
-static gboolean
-set_table_accurate (MsPgConn *c, const char *table_id, const char *params_json, const char *col,
-                    GError **error)
+/* The COLUMN_STATS_ACCURATE flag of 'params_json' without column 'col'
+ * (NULL: without any column), or NULL when the params hold no flag. */
+static char *
+accurate_without (const char *params_json, const char *col)
 {
   g_autoptr (GHashTable) params = ms_json_to_params (params_json);
   const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
   if (accurate == NULL)
+    return NULL;
+  return ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
+}
+
+static gboolean
+set_table_accurate (MsPgConn *c, const char *table_id, const char *params_json, const char *col,
+                    GError **error)
+{
+  g_autofree char *acc = accurate_without (params_json, col);
+  if (acc == NULL)
     return TRUE;
-  g_autofree char *acc = ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
   const char *v[] = { table_id, acc };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_accurate, 2, v, error);
   return r != NULL;
+}
+
+static gboolean
+set_part_accurate (MsPgConn *c, const char *table_id, const char *part_id,
+                   const char *params_json, const char *col, GError **error)
+{
+  g_autofree char *acc = accurate_without (params_json, col);
+  if (acc == NULL)
+    return TRUE;
+  g_autofree char *ids = ms_pg_array_literal (&part_id, 1);
+  g_autofree char *vals = ms_pg_array_literal ((const char *const *) &acc, 1);
+  const char *v[] = { table_id, ids, vals };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, v, error);
+  return r != NULL;
+}
+
+/* The first step of both deletions, in the transaction open on 'c': the
+ * table's row read under 'lock' (table_id first, params in column 2; the
+ * caller owns it), or NULL with *error set: MS_ERROR_NOT_FOUND for a
+ * missing table, MS_ERROR_NOT_ALLOWED for a transactional one. */
+static PGresult *
+stats_delete_table_row (MsPgConn *c, const MsSql *lock, const char *catalog, const char *db,
+                        const char *table, GError **error)
+{
+  const char *key[] = { catalog, db, table };
+  g_autoptr (PGresult) tbl = ms_pg_exec (c, lock, 3, key, error);
+  if (tbl == NULL)
+    return NULL;
+  if (PQntuples (tbl) == 0)
+    {
+      g_autofree char *q = qualified (catalog, db, table);
+      ms_fail (error, MS_ERROR_NOT_FOUND,
+               "Table %s  for which stats deletion is requested doesn't exist", q);
+      return NULL;
+    }
+  if (is_transactional (cell (tbl, 0, 2)))
+    {
+      ms_fail (error, MS_ERROR_NOT_ALLOWED,
+               "Cannot delete stats via this API for a transactional table");
+      return NULL;
+    }
+  return g_steal_pointer (&tbl);
 }
 
 gboolean
@@ -655,19 +707,9 @@ ms_store_stats_delete_table (MsStore *s, const char *catalog, const char *db, co
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !ms_pg_begin (c, error))
     return FALSE;
-  const char *key[] = { catalog, db, table };
-  g_autoptr (PGresult) tbl = ms_pg_exec (c, &sql_table_lock, 3, key, error);
+  g_autoptr (PGresult) tbl = stats_delete_table_row (c, &sql_table_lock, catalog, db, table, error);
   if (tbl == NULL)
     return FALSE;
-  if (PQntuples (tbl) == 0)
-    {
-      g_autofree char *q = qualified (catalog, db, table);
-      return ms_fail (error, MS_ERROR_NOT_FOUND,
-                      "Table %s  for which stats deletion is requested doesn't exist", q);
-    }
-  if (is_transactional (cell (tbl, 0, 2)))
-    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
-                    "Cannot delete stats via this API for a transactional table");
   const char *table_id = PQgetvalue (tbl, 0, 0);
   const char *v[] = { table_id, engine, col };
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 3, v, error);
@@ -689,19 +731,9 @@ ms_store_stats_delete_partition (MsStore *s, const char *catalog, const char *db
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !ms_pg_begin (c, error))
     return FALSE;
-  const char *key[] = { catalog, db, table };
-  g_autoptr (PGresult) tbl = ms_pg_exec (c, &sql_table_share, 3, key, error);
+  g_autoptr (PGresult) tbl = stats_delete_table_row (c, &sql_table_share, catalog, db, table, error);
   if (tbl == NULL)
     return FALSE;
-  if (PQntuples (tbl) == 0)
-    {
-      g_autofree char *q = qualified (catalog, db, table);
-      return ms_fail (error, MS_ERROR_NOT_FOUND,
-                      "Table %s  for which stats deletion is requested doesn't exist", q);
-    }
-  if (is_transactional (cell (tbl, 0, 2)))
-    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
-                    "Cannot delete stats via this API for a transactional table");
   const char *table_id = PQgetvalue (tbl, 0, 0);
   const char *pv[] = { table_id, part_name };
   g_autoptr (PGresult) part = ms_pg_exec (c, &sql_part_lock, 2, pv, error);
@@ -721,18 +753,8 @@ ms_store_stats_delete_partition (MsStore *s, const char *catalog, const char *db
       return ms_fail (error, MS_ERROR_NOT_FOUND,
                       "Column stats doesn't exist for table=%s partition=%s col=%s", q, part_name, col);
     }
-  g_autoptr (GHashTable) params = ms_json_to_params (cell (part, 0, 1));
-  const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
-  if (accurate != NULL)
-    {
-      g_autofree char *acc = ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
-      g_autofree char *ids = ms_pg_array_literal (&part_id, 1);
-      g_autofree char *vals = ms_pg_array_literal ((const char *const *) &acc, 1);
-      const char *av[] = { table_id, ids, vals };
-      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, av, error);
-      if (r == NULL)
-        return FALSE;
-    }
+  if (!set_part_accurate (c, table_id, part_id, cell (part, 0, 1), col, error))
+    return FALSE;
   return ms_pg_commit (c, error);
 }
 
