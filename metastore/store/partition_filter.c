@@ -475,8 +475,8 @@ bind (Compile *c, const char *text)
   g_string_append_printf (c->sql, "$%u", c->params->len);
 }
 
-static MsFilterOp
-flip (MsFilterOp op)
+MsFilterOp
+ms_filter_op_flip (MsFilterOp op)
 {
   switch (op)
     {
@@ -566,7 +566,7 @@ emit_condition (Compile *c, const MsFilterNode *n)
       g_string_append_c (c->sql, ')');
       return;
     case MS_FILTER_NODE_CMP:
-      emit_compare (c, n->reversed ? flip (n->op) : n->op, &g_array_index (leaf->values, Bound, 0));
+      emit_compare (c, n->reversed ? ms_filter_op_flip (n->op) : n->op, &g_array_index (leaf->values, Bound, 0));
       return;
     case MS_FILTER_NODE_BETWEEN:
       g_string_append_c (c->sql, '(');

@@ -2,7 +2,8 @@
  * partition_filter.h: partition filters (core/filter.h) compiled into one
  * parameterised SQL query over ms_partition_values, and the numeric form of
  * a partition value that the store keeps beside its text (val_num) so that
- * numeric, date and timestamp keys compare by value and use an index.
+ * numeric, date and timestamp keys compare by value and use an index; also
+ * the operator flip both filter compilers use.
  *
  * Store-internal: only files under store/ include this header.
  */
@@ -28,6 +29,11 @@
  * Type names are matched case-insensitively on the part before '('.
  * Caller frees. */
 char *ms_partition_value_number (const char *type, const char *value);
+
+/* 'op' with its operands swapped: a comparison written value-first
+ * ("5 < hr", MsFilterNode.reversed) reads key-first as "hr > 5". Shared by
+ * this compiler and the table filter's (table_filter.c). */
+MsFilterOp ms_filter_op_flip (MsFilterOp op);
 
 /* Appends to 'sql' one SELECT (joins and UNIONs of SELECTs on
  * ms_partition_values) whose single column part_id lists, each once, the

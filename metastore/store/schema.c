@@ -100,6 +100,20 @@ current_version (MsPgConn *c, GError **error)
   return v ? ms_pg_int (v, 0, 0, 0) : -1;
 }
 
+/* A standalone connection for a schema command, and in *cur the schema
+ * version it finds; NULL with *error set when either fails. */
+static MsPgConn *
+connect_versioned (const char *conninfo, const char *password, int *cur, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pg_connect (conninfo, password, 10, error);
+  if (c == NULL)
+    return NULL;
+  *cur = current_version (c, error);
+  if (*cur < 0)
+    return NULL;
+  return g_steal_pointer (&c);
+}
+
 void
 ms_schema_info_clear (MsSchemaInfo *info)
 {
@@ -109,11 +123,9 @@ ms_schema_info_clear (MsSchemaInfo *info)
 gboolean
 ms_schema_info (const char *conninfo, const char *password, MsSchemaInfo *info, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pg_connect (conninfo, password, 10, error);
+  int cur;
+  g_autoptr (MsPgConn) c = connect_versioned (conninfo, password, &cur, error);
   if (c == NULL)
-    return FALSE;
-  int cur = current_version (c, error);
-  if (cur < 0)
     return FALSE;
   g_autoptr (GArray) ms = list_migrations ();
   info->current = cur;
@@ -261,11 +273,9 @@ gboolean
 ms_schema_validate (const char *conninfo, const char *password, GString *report,
                     GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pg_connect (conninfo, password, 10, error);
+  int cur;
+  g_autoptr (MsPgConn) c = connect_versioned (conninfo, password, &cur, error);
   if (c == NULL)
-    return FALSE;
-  int cur = current_version (c, error);
-  if (cur < 0)
     return FALSE;
   if (cur == 0)
     {

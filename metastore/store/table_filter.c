@@ -15,6 +15,7 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/partition_filter.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -47,19 +48,6 @@ sql_op (MsFilterOp op)
     case MS_FILTER_OP_GT: return ">";
     case MS_FILTER_OP_GE: return ">=";
     default: return NULL;
-    }
-}
-
-static MsFilterOp
-flip (MsFilterOp op)
-{
-  switch (op)
-    {
-    case MS_FILTER_OP_LT: return MS_FILTER_OP_GT;
-    case MS_FILTER_OP_LE: return MS_FILTER_OP_GE;
-    case MS_FILTER_OP_GT: return MS_FILTER_OP_LT;
-    case MS_FILTER_OP_GE: return MS_FILTER_OP_LE;
-    default: return op;
     }
 }
 
@@ -144,7 +132,7 @@ compile (Compile *c, const MsFilterNode *n, GError **error)
         if (n->reversed && n->op == MS_FILTER_OP_LIKE)
           return fail_at (error, n, "Value should be on the RHS for LIKE operator : Key <%s>",
                           n->key);
-        return leaf (c, n, n->reversed ? flip (n->op) : n->op, v, error);
+        return leaf (c, n, n->reversed ? ms_filter_op_flip (n->op) : n->op, v, error);
       }
     case MS_FILTER_NODE_BETWEEN:
       g_string_append_c (c->sql, '(');
