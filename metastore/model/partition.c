@@ -34,25 +34,63 @@ ms_partitions_new (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_partition_free);
 }
 
+/* Appends to 'out' a copy, made by 'copy', of each item of 'in' (NULL:
+ * none); returns 'out'. */
+static GPtrArray *
+copy_into (GPtrArray *out, GPtrArray *in, GCopyFunc copy)
+{
+  if (in != NULL)
+    g_ptr_array_extend (out, in, copy, NULL);
+  return out;
+}
+
+static gpointer
+column_copy (gconstpointer item, gpointer unused)
+{
+  const MsColumn *c = item;
+  return ms_column_new (c->name, c->type, c->comment);
+}
+
 GPtrArray *
 ms_columns_copy (GPtrArray *cols)
 {
-  GPtrArray *out = ms_columns_new ();
-  for (guint i = 0; cols != NULL && i < cols->len; i++)
-    {
-      const MsColumn *c = g_ptr_array_index (cols, i);
-      g_ptr_array_add (out, ms_column_new (c->name, c->type, c->comment));
-    }
-  return out;
+  return copy_into (ms_columns_new (), cols, column_copy);
+}
+
+static gpointer
+string_copy (gconstpointer item, gpointer unused)
+{
+  return g_strdup (item);
 }
 
 static GPtrArray *
 strings_copy (GPtrArray *in)
 {
-  GPtrArray *out = ms_strings_new ();
-  for (guint i = 0; in != NULL && i < in->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
-  return out;
+  return copy_into (ms_strings_new (), in, string_copy);
+}
+
+static gpointer
+strings_item_copy (gconstpointer item, gpointer unused)
+{
+  return strings_copy ((GPtrArray *) item);
+}
+
+static gpointer
+skewed_location_copy (gconstpointer item, gpointer unused)
+{
+  const MsSkewedLocation *l = item;
+  MsSkewedLocation *c = ms_skewed_location_new ();
+  g_ptr_array_unref (c->values);
+  c->values = strings_copy (l->values);
+  c->location = g_strdup (l->location);
+  return c;
+}
+
+static gpointer
+sort_col_copy (gconstpointer item, gpointer unused)
+{
+  const MsSortCol *s = item;
+  return ms_sort_col_new (s->col, s->order);
 }
 
 static MsSerDe *
@@ -80,17 +118,8 @@ skewed_copy (const MsSkewed *s)
   MsSkewed *o = ms_skewed_new ();
   g_ptr_array_unref (o->names);
   o->names = strings_copy (s->names);
-  for (guint i = 0; i < s->values->len; i++)
-    g_ptr_array_add (o->values, strings_copy (g_ptr_array_index (s->values, i)));
-  for (guint i = 0; i < s->locations->len; i++)
-    {
-      const MsSkewedLocation *l = g_ptr_array_index (s->locations, i);
-      MsSkewedLocation *c = ms_skewed_location_new ();
-      g_ptr_array_unref (c->values);
-      c->values = strings_copy (l->values);
-      c->location = g_strdup (l->location);
-      g_ptr_array_add (o->locations, c);
-    }
+  copy_into (o->values, s->values, strings_item_copy);
+  copy_into (o->locations, s->locations, skewed_location_copy);
   return o;
 }
 
@@ -110,11 +139,7 @@ ms_sd_copy (const MsStorageDescriptor *sd)
   o->cols = ms_columns_copy (sd->cols);
   g_ptr_array_unref (o->bucket_cols);
   o->bucket_cols = strings_copy (sd->bucket_cols);
-  for (guint i = 0; i < sd->sort_cols->len; i++)
-    {
-      const MsSortCol *s = g_ptr_array_index (sd->sort_cols, i);
-      g_ptr_array_add (o->sort_cols, ms_sort_col_new (s->col, s->order));
-    }
+  copy_into (o->sort_cols, sd->sort_cols, sort_col_copy);
   o->skewed = skewed_copy (sd->skewed);
   o->stored_as_subdirs = sd->stored_as_subdirs;
   g_hash_table_unref (o->params);
@@ -130,32 +155,63 @@ str_eq (const char *a, const char *b)
   return g_strcmp0 (a, b) == 0;
 }
 
+/* Whether 'a' and 'b' (NULL: empty) hold as many items, pairwise equal by
+ * 'eq'. */
 static gboolean
-strings_equal (GPtrArray *a, GPtrArray *b)
+lists_equal (GPtrArray *a, GPtrArray *b, gboolean (*eq) (gconstpointer, gconstpointer))
 {
   guint na = a ? a->len : 0, nb = b ? b->len : 0;
   if (na != nb)
     return FALSE;
   for (guint i = 0; i < na; i++)
-    if (!str_eq (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+    if (!eq (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
       return FALSE;
   return TRUE;
+}
+
+static gboolean
+string_eq (gconstpointer x, gconstpointer y)
+{
+  return str_eq (x, y);
+}
+
+static gboolean
+strings_equal (GPtrArray *a, GPtrArray *b)
+{
+  return lists_equal (a, b, string_eq);
+}
+
+static gboolean
+column_eq (gconstpointer a, gconstpointer b)
+{
+  const MsColumn *x = a, *y = b;
+  return str_eq (x->name, y->name) && str_eq (x->type, y->type) && str_eq (x->comment, y->comment);
 }
 
 gboolean
 ms_columns_equal (GPtrArray *a, GPtrArray *b)
 {
-  guint na = a ? a->len : 0, nb = b ? b->len : 0;
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++)
-    {
-      const MsColumn *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
-      if (!str_eq (x->name, y->name) || !str_eq (x->type, y->type)
-          || !str_eq (x->comment, y->comment))
-        return FALSE;
-    }
-  return TRUE;
+  return lists_equal (a, b, column_eq);
+}
+
+static gboolean
+strings_item_eq (gconstpointer a, gconstpointer b)
+{
+  return strings_equal ((GPtrArray *) a, (GPtrArray *) b);
+}
+
+static gboolean
+skewed_location_eq (gconstpointer a, gconstpointer b)
+{
+  const MsSkewedLocation *x = a, *y = b;
+  return strings_equal (x->values, y->values) && str_eq (x->location, y->location);
+}
+
+static gboolean
+sort_col_eq (gconstpointer a, gconstpointer b)
+{
+  const MsSortCol *x = a, *y = b;
+  return str_eq (x->col, y->col) && x->order == y->order;
 }
 
 gboolean
@@ -195,20 +251,9 @@ skewed_equal (const MsSkewed *a, const MsSkewed *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
-  if (!strings_equal (a->names, b->names) || a->values->len != b->values->len
-      || a->locations->len != b->locations->len)
-    return FALSE;
-  for (guint i = 0; i < a->values->len; i++)
-    if (!strings_equal (g_ptr_array_index (a->values, i), g_ptr_array_index (b->values, i)))
-      return FALSE;
-  for (guint i = 0; i < a->locations->len; i++)
-    {
-      const MsSkewedLocation *x = g_ptr_array_index (a->locations, i);
-      const MsSkewedLocation *y = g_ptr_array_index (b->locations, i);
-      if (!strings_equal (x->values, y->values) || !str_eq (x->location, y->location))
-        return FALSE;
-    }
-  return TRUE;
+  return strings_equal (a->names, b->names)
+         && lists_equal (a->values, b->values, strings_item_eq)
+         && lists_equal (a->locations, b->locations, skewed_location_eq);
 }
 
 gboolean
@@ -223,14 +268,5 @@ ms_sd_same_shape (const MsStorageDescriptor *a, const MsStorageDescriptor *b)
   if (!serde_equal (a->serde, b->serde) || !strings_equal (a->bucket_cols, b->bucket_cols)
       || !skewed_equal (a->skewed, b->skewed) || !ms_params_equal (a->params, b->params))
     return FALSE;
-  if (a->sort_cols->len != b->sort_cols->len)
-    return FALSE;
-  for (guint i = 0; i < a->sort_cols->len; i++)
-    {
-      const MsSortCol *x = g_ptr_array_index (a->sort_cols, i);
-      const MsSortCol *y = g_ptr_array_index (b->sort_cols, i);
-      if (!str_eq (x->col, y->col) || x->order != y->order)
-        return FALSE;
-    }
-  return TRUE;
+  return lists_equal (a->sort_cols, b->sort_cols, sort_col_eq);
 }
