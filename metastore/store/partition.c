@@ -365,27 +365,22 @@ ms_store_partition_rename (MsStore *s, const char *catalog, const char *db, cons
 GPtrArray *
 ms_store_partition_drop (MsStore *s, const MsPartitionQuery *q, guint must_match, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return NULL;
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, q, FALSE, from, params, error);
-  if (t == NULL)
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, q, TRUE, FALSE, &sel, error);
+  if (c == NULL)
     return NULL;
   /* DELETE takes the same selection: "FROM ms_partitions p WHERE ..." */
   g_autoptr (GString) sql = g_string_new ("DELETE");
-  g_string_append (sql, from->str);
+  g_string_append (sql, sel.from->str);
   g_string_append (sql, " RETURNING " PARTITION_COLUMNS);
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql->str, (int) params->len,
-                                            (const char *const *) params->pdata, error);
+  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
   if (r == NULL)
     return NULL;
   if (must_match > 0 && (guint) PQntuples (r) < must_match)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "Some partitions to drop are missing"), NULL;
   GPtrArray *out = ms_partitions_new ();
   for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, ms_partition_from_row (r, i, t));
+    g_ptr_array_add (out, ms_partition_from_row (r, i, sel.table));
   if (!ms_pg_commit (c, error))
     {
       g_ptr_array_unref (out);
@@ -400,22 +395,17 @@ GPtrArray *
 ms_store_partition_exchange (MsStore *s, const MsTable *src, const MsTable *dst,
                              const char *const *values, guint n_values, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return NULL;
   MsPartitionQuery q = { .catalog = src->catalog, .db = src->db_name, .table = src->name,
                          .partial = TRUE, .values = values, .n_values = n_values,
                          .max_parts = -1 };
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, &q, TRUE, from, params, error);
-  if (t == NULL)
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, &q, TRUE, TRUE, &sel, error);
+  if (c == NULL)
     return NULL;
-  g_autoptr (GString) sel = g_string_new ("SELECT p.part_id");
-  g_string_append (sel, from->str);
-  g_string_append (sel, " FOR UPDATE");
-  g_autoptr (PGresult) ids = ms_pg_exec_text (c, sel->str, (int) params->len,
-                                              (const char *const *) params->pdata, error);
+  g_autoptr (GString) pick = g_string_new ("SELECT p.part_id");
+  g_string_append (pick, sel.from->str);
+  g_string_append (pick, " FOR UPDATE");
+  g_autoptr (PGresult) ids = ms_partition_sel_exec (c, &sel, pick->str, error);
   if (ids == NULL)
     return NULL;
   if (PQntuples (ids) == 0)

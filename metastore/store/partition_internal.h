@@ -28,12 +28,28 @@ MsPartition *ms_partition_from_row (const PGresult *r, int row, const MsTable *t
 GPtrArray *ms_partition_json_strings (const char *json);
 GHashTable *ms_partition_json_params (const char *json);
 
-/* The table 'q' names (its row locked FOR UPDATE when 'lock_table') and,
- * appended to 'from', " FROM ms_partitions p WHERE p.table_id = $1 AND
- * <q's selection>" with its parameters appended to 'params' ($1 first). */
 #include "store/store.h"
-MsTable *ms_partition_prepare (MsPgConn *c, const MsPartitionQuery *q, gboolean lock_table,
-                               GString *from, GPtrArray *params, GError **error);
+
+/* The partitions a query selects, ready to be read, changed or deleted:
+ * the table it names, " FROM ms_partitions p WHERE p.table_id = $1 AND
+ * <the query's selection>" and that text's parameters ($1 first). */
+typedef struct {
+  MsTable *table;
+  GString *from;
+  GPtrArray *params;          /* char* */
+} MsPartitionSel;
+void ms_partition_sel_clear (MsPartitionSel *sel);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsPartitionSel, ms_partition_sel_clear)
+
+/* Borrow a connection (a transaction begun on it when 'begin') and fill
+ * 'sel' (zeroed; clear it in any case) for 'q', the table's row locked FOR
+ * UPDATE when 'lock_table'. Returns the connection (caller owns), or NULL
+ * with *error set (MS_ERROR_NOT_FOUND for a missing table). */
+MsPgConn *ms_partition_select (MsStore *s, const MsPartitionQuery *q, gboolean begin,
+                               gboolean lock_table, MsPartitionSel *sel, GError **error);
+/* Run 'sql', a statement built around sel->from, with sel's parameters. */
+PGresult *ms_partition_sel_exec (MsPgConn *c, const MsPartitionSel *sel, const char *sql,
+                                 GError **error);
 
 /* The stored (escaped) name of the partition of 't' with 'values'. */
 char *ms_store_partition_name (const MsTable *t, GPtrArray *values);

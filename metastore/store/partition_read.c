@@ -216,21 +216,39 @@ selection (const MsPartitionQuery *q, const MsTable *t, GString *sql, GPtrArray 
   return TRUE;
 }
 
-MsTable *
-ms_partition_prepare (MsPgConn *c, const MsPartitionQuery *q, gboolean lock_table, GString *from,
-                      GPtrArray *params, GError **error)
+void
+ms_partition_sel_clear (MsPartitionSel *sel)
 {
-  MsTable *t = ms_store_table_get_on (c, q->catalog, q->db, q->table, lock_table, error);
-  if (t == NULL)
+  g_clear_pointer (&sel->table, ms_table_free);
+  if (sel->from != NULL)
+    g_string_free (g_steal_pointer (&sel->from), TRUE);
+  g_clear_pointer (&sel->params, g_ptr_array_unref);
+}
+
+MsPgConn *
+ms_partition_select (MsStore *s, const MsPartitionQuery *q, gboolean begin, gboolean lock_table,
+                     MsPartitionSel *sel, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || (begin && !ms_pg_begin (c, error)))
     return NULL;
-  g_ptr_array_add (params, g_strdup_printf ("%" G_GINT64_FORMAT, t->id));
-  g_string_append (from, " FROM ms_partitions p WHERE p.table_id = $1");
-  if (!selection (q, t, from, params, error))
-    {
-      ms_table_free (t);
-      return NULL;
-    }
-  return t;
+  sel->params = ms_strings_new ();
+  sel->from = g_string_new (NULL);
+  sel->table = ms_store_table_get_on (c, q->catalog, q->db, q->table, lock_table, error);
+  if (sel->table == NULL)
+    return NULL;
+  g_ptr_array_add (sel->params, g_strdup_printf ("%" G_GINT64_FORMAT, sel->table->id));
+  g_string_append (sel->from, " FROM ms_partitions p WHERE p.table_id = $1");
+  if (!selection (q, sel->table, sel->from, sel->params, error))
+    return NULL;
+  return g_steal_pointer (&c);
+}
+
+PGresult *
+ms_partition_sel_exec (MsPgConn *c, const MsPartitionSel *sel, const char *sql, GError **error)
+{
+  return ms_pg_exec_text (c, sql, (int) sel->params->len,
+                          (const char *const *) sel->params->pdata, error);
 }
 
 /* ---- scans ---- */
@@ -260,21 +278,18 @@ gboolean
 ms_store_partition_scan (MsStore *s, const MsPartitionQuery *q, const MsPartitionSink *sink,
                          gpointer user, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, q, FALSE, FALSE, &sel, error);
   if (c == NULL)
     return FALSE;
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, q, FALSE, from, params, error);
-  if (t == NULL)
-    return FALSE;
+  const MsTable *t = sel.table;
   SinkCall sc = { sink, user };
-  const char *const *pv = (const char *const *) params->pdata;
+  const char *const *pv = (const char *const *) sel.params->pdata;
 
   /* one statement when the result fits one batch */
   int want = (q->max_parts < 0 || q->max_parts > SCAN_BATCH) ? SCAN_BATCH + 1 : q->max_parts;
   g_autofree char *first = g_strdup_printf ("SELECT " PARTITION_COLUMNS "%s ORDER BY p.part_name "
-                                            "LIMIT %d", from->str, want);
+                                            "LIMIT %d", sel.from->str, want);
   {
     /* the plain listing as a prepared statement; the others are planned
      * with their values (a generic plan of "= ANY (names)" or of a filter
@@ -289,7 +304,7 @@ ms_store_partition_scan (MsStore *s, const MsPartitionQuery *q, const MsPartitio
         r = ms_pg_exec (c, &sql_scan_all, 2, v, error);
       }
     else
-      r = ms_pg_exec_text (c, first, (int) params->len, pv, error);
+      r = ms_pg_exec_text (c, first, (int) sel.params->len, pv, error);
     if (r == NULL)
       return FALSE;
     if (PQntuples (r) < want || want == q->max_parts)
@@ -300,19 +315,19 @@ ms_store_partition_scan (MsStore *s, const MsPartitionQuery *q, const MsPartitio
   g_autofree char *limit = q->max_parts >= 0 ? g_strdup_printf (" LIMIT %d", q->max_parts)
                                              : g_strdup ("");
   g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM (SELECT 1%s ORDER BY "
-                                            "p.part_name%s) q", from->str, limit);
+                                            "p.part_name%s) q", sel.from->str, limit);
   g_autofree char *declare = g_strdup_printf ("DECLARE ms_partition_scan NO SCROLL CURSOR FOR "
                                               "SELECT " PARTITION_COLUMNS "%s ORDER BY "
-                                              "p.part_name%s", from->str, limit);
+                                              "p.part_name%s", sel.from->str, limit);
   if (!ms_pg_begin (c, error)
       || !ms_pg_exec_script (c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
                              error))
     return FALSE;
-  g_autoptr (PGresult) n = ms_pg_exec_text (c, count, (int) params->len, pv, error);
+  g_autoptr (PGresult) n = ms_pg_exec_text (c, count, (int) sel.params->len, pv, error);
   if (n == NULL)
     return FALSE;
   gint64 total = ms_pg_int64 (n, 0, 0, 0);
-  g_autoptr (PGresult) d = ms_pg_exec_text (c, declare, (int) params->len, pv, error);
+  g_autoptr (PGresult) d = ms_pg_exec_text (c, declare, (int) sel.params->len, pv, error);
   if (d == NULL || !sink->begin (user, t, (guint) total, error))
     return FALSE;
   gint64 sent = 0;
@@ -396,37 +411,27 @@ ms_store_partition_get (MsStore *s, const MsPartitionQuery *q, GError **error)
 GPtrArray *
 ms_store_partition_names (MsStore *s, const MsPartitionQuery *q, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, q, FALSE, FALSE, &sel, error);
   if (c == NULL)
     return NULL;
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, q, FALSE, from, params, error);
-  if (t == NULL)
-    return NULL;
   g_autoptr (GString) sql = g_string_new ("SELECT p.part_name");
-  g_string_append_printf (sql, "%s ORDER BY p.part_name", from->str);
+  g_string_append_printf (sql, "%s ORDER BY p.part_name", sel.from->str);
   if (q->max_parts >= 0)
     g_string_append_printf (sql, " LIMIT %d", q->max_parts);
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql->str, (int) params->len,
-                                            (const char *const *) params->pdata, error);
+  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
   return r ? ms_pg_column_strings (r, 0) : NULL;
 }
 
 gint64
 ms_store_partition_count (MsStore *s, const MsPartitionQuery *q, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, q, FALSE, FALSE, &sel, error);
   if (c == NULL)
     return -1;
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, q, FALSE, from, params, error);
-  if (t == NULL)
-    return -1;
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*)%s", from->str);
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql, (int) params->len,
-                                            (const char *const *) params->pdata, error);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*)%s", sel.from->str);
+  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql, error);
   return r ? ms_pg_int64 (r, 0, 0, 0) : -1;
 }
 
@@ -435,14 +440,11 @@ ms_store_partition_values (MsStore *s, const MsPartitionQuery *q, const char *co
                            guint n_keys, gboolean distinct, const char *const *order,
                            guint n_order, gboolean ascending, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  g_auto (MsPartitionSel) sel = { 0 };
+  g_autoptr (MsPgConn) c = ms_partition_select (s, q, FALSE, FALSE, &sel, error);
   if (c == NULL)
     return NULL;
-  g_autoptr (GPtrArray) params = ms_strings_new ();
-  g_autoptr (GString) from = g_string_new (NULL);
-  g_autoptr (MsTable) t = ms_partition_prepare (c, q, FALSE, from, params, error);
-  if (t == NULL)
-    return NULL;
+  const MsTable *t = sel.table;
   /* key names -> 1-based positions in vals (integers, safe to splice) */
   g_autoptr (GString) cols = g_string_new (NULL);
   g_autoptr (GString) by = g_string_new (NULL);
@@ -473,7 +475,7 @@ ms_store_partition_values (MsStore *s, const MsPartitionQuery *q, const char *co
   if (cols->len == 0)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "No partition keys requested"), NULL;
   g_autoptr (GString) sql = g_string_new ("SELECT ");
-  g_string_append_printf (sql, "%s%s", cols->str, from->str);
+  g_string_append_printf (sql, "%s%s", cols->str, sel.from->str);
   if (distinct)
     g_string_append_printf (sql, " GROUP BY %s ORDER BY %s%s%s", cols->str, by->str,
                             by->len ? ", " : "", cols->str);
@@ -481,8 +483,7 @@ ms_store_partition_values (MsStore *s, const MsPartitionQuery *q, const char *co
     g_string_append_printf (sql, " ORDER BY %s%sp.part_name", by->str, by->len ? ", " : "");
   if (q->max_parts >= 0)
     g_string_append_printf (sql, " LIMIT %d", q->max_parts);
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql->str, (int) params->len,
-                                            (const char *const *) params->pdata, error);
+  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
   if (r == NULL)
     return NULL;
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
