@@ -309,35 +309,38 @@ ms_store_iceberg_commit (MsStore *s, const MsIcebergRef *refs, guint n, MsIceber
 
 /* ---- drop and rename ---- */
 
-/* Lock catalog.db.name and check it is an Iceberg object of 'kind'; the
- * result's row 0 is (table_id, kind, location). */
-static PGresult *
-lock_kind (MsPgConn *c, const char *catalog, const char *db, const char *name, const char *kind,
-           GError **error)
+/* Borrow a connection, begin a transaction on it, lock catalog.db.name and
+ * check it is an Iceberg object of 'kind'. Returns the connection (caller
+ * owns) and in *row (caller owns) the locked row (table_id, kind,
+ * location), or NULL with *error set. */
+static MsPgConn *
+begin_locked_kind (MsStore *s, const char *catalog, const char *db, const char *name,
+                   const char *kind, PGresult **row, GError **error)
 {
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return NULL;
   const char *v[] = { catalog, db, name };
-  PGresult *r = ms_pg_exec (c, &sql_ice_lock, 3, v, error);
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_lock, 3, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0 || PQgetisnull (r, 0, 1) || strcmp (PQgetvalue (r, 0, 1), kind) != 0)
     {
-      PQclear (r);
       ms_fail (error, MS_ERROR_NOT_FOUND, "%s does not exist: %s.%s",
                g_str_equal (kind, MS_ICEBERG_KIND_VIEW) ? "View" : "Table", db, name);
       return NULL;
     }
-  return r;
+  *row = g_steal_pointer (&r);
+  return g_steal_pointer (&c);
 }
 
 gboolean
 ms_store_iceberg_drop (MsStore *s, const char *catalog, const char *db, const char *name,
                        const char *kind, char **out_location, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return FALSE;
-  g_autoptr (PGresult) row = lock_kind (c, catalog, db, name, kind, error);
-  if (row == NULL)
+  g_autoptr (PGresult) row = NULL;
+  g_autoptr (MsPgConn) c = begin_locked_kind (s, catalog, db, name, kind, &row, error);
+  if (c == NULL)
     return FALSE;
   const char *v[] = { PQgetvalue (row, 0, 0) };
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_ice_delete, 1, v, error);
@@ -353,11 +356,9 @@ ms_store_iceberg_rename (MsStore *s, const char *catalog, const char *db, const 
                          const char *to_db, const char *to_name, const char *kind,
                          GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return FALSE;
-  g_autoptr (PGresult) row = lock_kind (c, catalog, db, name, kind, error);
-  if (row == NULL)
+  g_autoptr (PGresult) row = NULL;
+  g_autoptr (MsPgConn) c = begin_locked_kind (s, catalog, db, name, kind, &row, error);
+  if (c == NULL)
     return FALSE;
   const char *dv[] = { catalog, to_db };
   g_autoptr (PGresult) target = ms_pg_exec (c, &sql_ice_db_exists, 2, dv, error);
