@@ -552,13 +552,13 @@ ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const cha
 
 /* ---- read ---- */
 
-MsColumnStatistics *
-ms_store_stats_get_table (MsStore *s, const char *catalog, const char *db, const char *table,
-                          const char *engine, const char *const *cols, guint n_cols, GError **error)
+/* Run a stats read whose rows start with the table's (a left join): no row
+ * means the table is missing (MS_ERROR_NOT_FOUND). Caller owns the result. */
+static PGresult *
+stats_read (MsStore *s, const MsSql *sql, int n, const char *const *v, const char *catalog,
+            const char *db, const char *table, GError **error)
 {
-  g_autofree char *arr = ms_pg_array_literal (cols, n_cols);
-  const char *v[] = { catalog, db, table, engine, arr };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_get, 5, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, sql, n, v, error);
   if (r == NULL)
     return NULL;
   if (PQntuples (r) == 0)
@@ -566,25 +566,53 @@ ms_store_stats_get_table (MsStore *s, const char *catalog, const char *db, const
       table_missing (error, catalog, db, table);
       return NULL;
     }
+  return g_steal_pointer (&r);
+}
+
+/* An empty result for catalog.db.table, partition 'part' (NULL: the
+ * table's own statistics), engine 'engine'. */
+static MsColumnStatistics *
+stats_result_new (const char *catalog, const char *db, const char *table, const char *part,
+                  const char *engine)
+{
   MsColumnStatistics *out = ms_column_statistics_new ();
   out->catalog = g_strdup (catalog);
   out->db_name = g_strdup (db);
   out->table_name = g_strdup (table);
-  out->is_tbl_level = TRUE;
+  out->part_name = g_strdup (part);
+  out->is_tbl_level = part == NULL;
   out->engine = g_strdup (engine);
+  return out;
+}
+
+/* Add to 'out' the column statistics of row 'i' read from column 'col' on,
+ * analysed at the time in column 'la_col'. */
+static void
+stats_add_row (MsColumnStatistics *out, const PGresult *r, int i, int col, int la_col)
+{
+  MsColStats *cs = col_stats_from_row (r, i, col);
+  if (cs == NULL)
+    return;
+  /* one lastAnalyzed for several columns: Hive reports the earliest */
+  gint64 la = ms_pg_int64 (r, i, la_col, 0);
+  if (out->cols->len == 0 || la < out->last_analyzed)
+    out->last_analyzed = la;
+  g_ptr_array_add (out->cols, cs);
+}
+
+MsColumnStatistics *
+ms_store_stats_get_table (MsStore *s, const char *catalog, const char *db, const char *table,
+                          const char *engine, const char *const *cols, guint n_cols, GError **error)
+{
+  g_autofree char *arr = ms_pg_array_literal (cols, n_cols);
+  const char *v[] = { catalog, db, table, engine, arr };
+  g_autoptr (PGresult) r = stats_read (s, &sql_table_get, 5, v, catalog, db, table, error);
+  if (r == NULL)
+    return NULL;
+  MsColumnStatistics *out = stats_result_new (catalog, db, table, NULL, engine);
   for (int i = 0; i < PQntuples (r); i++)
-    {
-      if (PQgetisnull (r, i, 1))
-        continue;
-      MsColStats *cs = col_stats_from_row (r, i, 1);
-      if (cs == NULL)
-        continue;
-      /* one lastAnalyzed for several columns: Hive reports the earliest */
-      gint64 la = ms_pg_int64 (r, i, 4, 0);
-      if (out->cols->len == 0 || la < out->last_analyzed)
-        out->last_analyzed = la;
-      g_ptr_array_add (out->cols, cs);
-    }
+    if (!PQgetisnull (r, i, 1))
+      stats_add_row (out, r, i, 1, 4);
   return out;
 }
 
@@ -596,14 +624,9 @@ ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, 
   g_autofree char *pa = ms_pg_array_literal (parts, n_parts);
   g_autofree char *ca = ms_pg_array_literal (cols, n_cols);
   const char *v[] = { catalog, db, table, engine, pa, ca };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_parts_get, 6, v, error);
+  g_autoptr (PGresult) r = stats_read (s, &sql_parts_get, 6, v, catalog, db, table, error);
   if (r == NULL)
     return NULL;
-  if (PQntuples (r) == 0)
-    {
-      table_missing (error, catalog, db, table);
-      return NULL;
-    }
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
   MsColumnStatistics *cur = NULL;
   for (int i = 0; i < PQntuples (r); i++)
@@ -613,21 +636,10 @@ ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, 
       const char *part = PQgetvalue (r, i, 1);
       if (cur == NULL || !g_str_equal (cur->part_name, part))
         {
-          cur = ms_column_statistics_new ();
-          cur->catalog = g_strdup (catalog);
-          cur->db_name = g_strdup (db);
-          cur->table_name = g_strdup (table);
-          cur->part_name = g_strdup (part);
-          cur->engine = g_strdup (engine);
+          cur = stats_result_new (catalog, db, table, part, engine);
           g_ptr_array_add (out, cur);
         }
-      MsColStats *cs = col_stats_from_row (r, i, 2);
-      if (cs == NULL)
-        continue;
-      gint64 la = ms_pg_int64 (r, i, 5, 0);
-      if (cur->cols->len == 0 || la < cur->last_analyzed)
-        cur->last_analyzed = la;
-      g_ptr_array_add (cur->cols, cs);
+      stats_add_row (cur, r, i, 2, 5);
     }
   return out;
 }
