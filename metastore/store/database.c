@@ -243,20 +243,39 @@ ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
   return TRUE;
 }
 
+/* Borrow a connection, begin a transaction on it and read database
+ * catalog.name with 'sql' (which locks its row). Returns the connection
+ * (caller owns; leaving without ms_pg_commit rolls back) and in *row
+ * (caller owns) the row, or NULL with *error set (MS_ERROR_NOT_FOUND for a
+ * missing database). */
+static MsPgConn *
+begin_locked_db (MsStore *s, const MsSql *sql, const char *catalog, const char *name,
+                 PGresult **row, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return NULL;
+  const char *v[] = { catalog, name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, sql, 2, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+      return NULL;
+    }
+  *row = g_steal_pointer (&r);
+  return g_steal_pointer (&c);
+}
+
 gboolean
 ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
                         MsDatabaseEditFunc edit, gpointer user, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
+  g_autoptr (PGresult) r = NULL;
+  g_autoptr (MsPgConn) c = begin_locked_db (s, &sql_db_get_for_edit, catalog, name, &r, error);
+  if (c == NULL)
     return FALSE;
-  /* leaving without ms_pg_commit rolls back (ms_pg_conn_release) */
-  const char *v[] = { catalog, name };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_get_for_edit, 2, v, error);
-  if (r == NULL)
-    return FALSE;
-  if (PQntuples (r) == 0)
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
   g_autoptr (MsDatabase) db = database_from_row (r, 0);
   if (!edit (db, user, error))
     return FALSE;
@@ -323,16 +342,10 @@ gboolean
 ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gboolean cascade,
                         char **out_location, GPtrArray **out_tables, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
+  g_autoptr (PGresult) lock = NULL;
+  g_autoptr (MsPgConn) c = begin_locked_db (s, &sql_db_lock, catalog, name, &lock, error);
+  if (c == NULL)
     return FALSE;
-
-  const char *v[] = { catalog, name };
-  g_autoptr (PGresult) lock = ms_pg_exec (c, &sql_db_lock, 2, v, error);
-  if (lock == NULL)
-    return FALSE;
-  if (PQntuples (lock) == 0)
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
 
   const char *id[] = { PQgetvalue (lock, 0, 0) };
   g_autoptr (PGresult) counts = ms_pg_exec (c, &sql_db_counts, 1, id, error);
