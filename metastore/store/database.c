@@ -21,10 +21,14 @@
   "c.name, d.name, d.description, d.location_uri, d.managed_location_uri, d.owner_name, " \
   "d.owner_type, d.create_time, d.db_type, d.connector_name, d.remote_dbname, d.params"
 
-static const MsSql sql_db_insert = { "db_insert",
-  "INSERT INTO ms_databases (cat_id, name, description, location_uri, managed_location_uri, "
-  "  owner_name, owner_type, create_time, db_type, connector_name, remote_dbname, params) "
+/* Both inserts: the row's values are $2..$12, the catalog named $1. */
+#define DB_INSERT_HEAD \
+  "INSERT INTO ms_databases (cat_id, name, description, location_uri, managed_location_uri, " \
+  "  owner_name, owner_type, create_time, db_type, connector_name, remote_dbname, params) " \
   "SELECT c.cat_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb "
+
+static const MsSql sql_db_insert = { "db_insert",
+  DB_INSERT_HEAD
   "FROM ms_catalogs c WHERE c.name = $1" };
 static const MsSql sql_db_get = { "db_get",
   "SELECT " DB_COLUMNS " FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
@@ -50,9 +54,7 @@ static const MsSql sql_db_lock = { "db_lock",
 static const MsSql sql_db_child_count = { "db_child_count",
   "SELECT count(*), min(name) FROM ms_databases WHERE cat_id = $1 AND name LIKE $2 ESCAPE '\\'" };
 static const MsSql sql_db_insert_child = { "db_insert_child",
-  "INSERT INTO ms_databases (cat_id, name, description, location_uri, managed_location_uri, "
-  "  owner_name, owner_type, create_time, db_type, connector_name, remote_dbname, params) "
-  "SELECT c.cat_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb "
+  DB_INSERT_HEAD
   "FROM ms_catalogs c JOIN ms_databases p ON p.cat_id = c.cat_id "
   "WHERE c.name = $1 AND p.name = $13 FOR KEY SHARE OF p" };
 static const MsSql sql_db_children = { "db_children",
