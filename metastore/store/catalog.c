@@ -60,14 +60,10 @@ MsCatalog *
 ms_store_catalog_get (MsStore *s, const char *name, GError **error)
 {
   const char *v[] = { name };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_cat_get, 1, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_cat_get, 1, v, error,
+                                               "No catalog %s", name);
   if (r == NULL)
     return NULL;
-  if (PQntuples (r) == 0)
-    {
-      ms_fail (error, MS_ERROR_NOT_FOUND, "No catalog %s", name);
-      return NULL;
-    }
   MsCatalog *cat = ms_catalog_new ();
   cat->name = ms_pg_dup (r, 0, 0);
   cat->description = ms_pg_dup (r, 0, 1);

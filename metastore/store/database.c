@@ -190,14 +190,10 @@ MsDatabase *
 ms_store_database_get (MsStore *s, const char *catalog, const char *name, GError **error)
 {
   const char *v[] = { catalog, name };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_get, 2, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_db_get, 2, v, error,
+                                               "There is no database %s.%s", catalog, name);
   if (r == NULL)
     return NULL;
-  if (PQntuples (r) == 0)
-    {
-      ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
-      return NULL;
-    }
   return database_from_row (r, 0);
 }
 

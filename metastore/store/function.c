@@ -171,14 +171,10 @@ ms_store_function_get (MsStore *s, const char *catalog, const char *db, const ch
                        GError **error)
 {
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_get, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_fn_get, 3, v, error,
+                                               "Function %s.%s does not exist", db, name);
   if (r == NULL)
     return NULL;
-  if (PQntuples (r) == 0)
-    {
-      ms_fail (error, MS_ERROR_NOT_FOUND, "Function %s.%s does not exist", db, name);
-      return NULL;
-    }
   return function_from_row (r, 0);
 }
 

@@ -72,14 +72,10 @@ ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const cha
                       GError **error)
 {
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_get, 3, v, error);
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_ice_get, 3, v, error,
+                                               "%s.%s table not found", db, name);
   if (r == NULL)
     return NULL;
-  if (PQntuples (r) == 0)
-    {
-      ms_fail (error, MS_ERROR_NOT_FOUND, "%s.%s table not found", db, name);
-      return NULL;
-    }
   MsIcebergEntry *e = g_new0 (MsIcebergEntry, 1);
   e->table_id = ms_pg_int64 (r, 0, 0, 0);
   e->kind = ms_pg_dup (r, 0, 1);

@@ -7,6 +7,7 @@
 #include "store/pool.h"
 #include "core/log.h"
 #include <string.h>
+#include <stdarg.h>
 
 struct _MsPool {
   GMutex lock;
@@ -107,6 +108,25 @@ ms_pool_exec (MsPool *p, const MsSql *sql, int n, const char *const *values, GEr
   if (c == NULL)
     return NULL;
   return ms_pg_exec (c, sql, n, values, error);
+}
+
+PGresult *
+ms_pool_exec_found (MsPool *p, const MsSql *sql, int n, const char *const *values, GError **error,
+                    const char *fmt, ...)
+{
+  g_autoptr (PGresult) r = ms_pool_exec (p, sql, n, values, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      va_list ap;
+      va_start (ap, fmt);
+      g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+      va_end (ap);
+      ms_fail (error, MS_ERROR_NOT_FOUND, "%s", msg);
+      return NULL;
+    }
+  return g_steal_pointer (&r);
 }
 
 void

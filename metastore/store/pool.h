@@ -29,6 +29,10 @@ MsPgConn *ms_pool_get (MsPool *pool, GError **error);
  * (MS_ERROR_UNAVAILABLE when no connection could be had). */
 PGresult *ms_pool_exec (MsPool *pool, const MsSql *sql, int n, const char *const *values,
                         GError **error);
+/* As ms_pool_exec for a statement that reads one object: a result with no
+ * row fails with MS_ERROR_NOT_FOUND and the message 'fmt', ... */
+PGresult *ms_pool_exec_found (MsPool *pool, const MsSql *sql, int n, const char *const *values,
+                              GError **error, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
 /* Used by ms_pg_conn_release. */
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);
