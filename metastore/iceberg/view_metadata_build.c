@@ -311,12 +311,6 @@ finish (Build *b, JsonObject *previous, GError **error)
 
 /* ---- creating a view ---- */
 
-static int
-compare_str (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* Lower-cased, sorted, once each: the representation types other than sql. */
 static char *
 unsupported_types (JsonObject *version)
@@ -335,7 +329,7 @@ unsupported_types (JsonObject *version)
     }
   if (types->len == 0)
     return NULL;
-  g_ptr_array_sort (types, compare_str);
+  g_ptr_array_sort (types, ice_compare_str);
   g_ptr_array_add (types, NULL);
   return g_strjoinv (", ", (char **) types->pdata);
 }
