@@ -216,6 +216,29 @@ ctx_clear (CommitCtx *cx)
 
 /* ---- parsing a change ---- */
 
+/* Append {"action": action} to updates 'u'; the array owns it. */
+static JsonObject *
+append_action (JsonArray *u, const char *action)
+{
+  JsonObject *a = json_object_new ();
+  json_object_set_string_member (a, "action", action);
+  json_array_add_object_element (u, a);
+  return a;
+}
+
+/* Append the legacy body's 'member' as update 'add' (in its 'field'), then
+ * update 'set' selecting the last added ('id_key' -1), which it returns. */
+static JsonObject *
+append_add_and_select (JsonArray *u, JsonObject *o, const char *member, const char *add,
+                       const char *field, const char *set, const char *id_key)
+{
+  json_object_set_member (append_action (u, add), field,
+                          json_node_copy (json_object_get_member (o, member)));
+  JsonObject *c = append_action (u, set);
+  json_object_set_int_member (c, id_key, -1);
+  return c;
+}
+
 /* Fill 'ch' from a CommitTableRequest / TableUpdate body, or FALSE after
  * answering 400. */
 static gboolean
@@ -237,37 +260,14 @@ parse_change_or_reply (JsonObject *o, Change *ch, const char *what, MsHttpRespon
           return FALSE;
         }
       if (props)
-        {
-          JsonObject *a = json_object_new ();
-          json_object_set_string_member (a, "action", "set-properties");
-          json_object_set_member (a, "updates", json_node_copy (json_object_get_member (o, "properties")));
-          json_array_add_object_element (u, a);
-        }
+        json_object_set_member (append_action (u, "set-properties"), "updates",
+                                json_node_copy (json_object_get_member (o, "properties")));
       if (json_object_has_member (o, "schema"))
-        {
-          JsonObject *a = json_object_new ();
-          json_object_set_string_member (a, "action", "add-schema");
-          json_object_set_member (a, "schema", json_node_copy (json_object_get_member (o, "schema")));
-          json_array_add_object_element (u, a);
-          JsonObject *c = json_object_new ();
-          json_object_set_string_member (c, "action", "set-current-schema");
-          json_object_set_int_member (c, "schema-id", -1);
-          json_array_add_object_element (u, c);
-          ch->legacy_current_schema = c;
-        }
+        ch->legacy_current_schema = append_add_and_select (u, o, "schema", "add-schema", "schema",
+                                                           "set-current-schema", "schema-id");
       if (json_object_has_member (o, "partition-spec"))
-        {
-          JsonObject *a = json_object_new ();
-          json_object_set_string_member (a, "action", "add-spec");
-          json_object_set_member (a, "spec",
-                                  json_node_copy (json_object_get_member (o, "partition-spec")));
-          json_array_add_object_element (u, a);
-          JsonObject *c = json_object_new ();
-          json_object_set_string_member (c, "action", "set-default-spec");
-          json_object_set_int_member (c, "spec-id", -1);
-          json_array_add_object_element (u, c);
-          ch->legacy_default_spec = c;
-        }
+        ch->legacy_default_spec = append_add_and_select (u, o, "partition-spec", "add-spec",
+                                                         "spec", "set-default-spec", "spec-id");
       JsonObject *holder = json_object_new ();
       json_object_set_array_member (holder, "requirements", json_array_new ());
       json_object_set_array_member (holder, "updates", u);

@@ -229,6 +229,10 @@ void ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *loc
 char *ice_table_etag (const char *location, const char *mode);
 /* A paged list of identifiers {"identifiers":[...],"next-page-token"}
  * of objects of 'kind' in 'db'. */
+/* The request's pageSize (-1 when absent) into *page_size; FALSE after
+ * answering 400 when it is not an integer from 1 to 'max'. */
+gboolean ice_page_size_or_reply (const IceCall *call, MsHttpResponse *resp, gint64 max,
+                                 gint64 *page_size);
 void ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,
                             const char *kind);
 

@@ -767,15 +767,6 @@ static const char *const known_members[] = {
   "metadata-log", "next-row-id", "encryption-keys", NULL,
 };
 
-static gboolean
-is_known (const char *name)
-{
-  for (const char *const *k = known_members; *k != NULL; k++)
-    if (strcmp (*k, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* A member of the written document: the model's own node when 'share'
  * (the document is written at once and dropped), else a copy. */
 static JsonNode *
@@ -826,7 +817,7 @@ ordered_object (const MsIcebergMetadata *md, gboolean share)
     }
   g_autoptr (GList) members = json_object_get_members (root);
   for (GList *l = members; l != NULL; l = l->next)
-    if (!is_known (l->data))
+    if (!g_strv_contains (known_members, l->data))
       json_object_set_member (out, l->data, member_node (json_object_get_member (root, l->data), share));
   return out;
 }
@@ -996,6 +987,20 @@ previous_versions_max (const MsIcebergMetadata *md)
 }
 
 char *
+ice_metadata_file_name (const char *location, const char *dir, const char *previous_location)
+{
+  int version = previous_location != NULL ? ms_iceberg_metadata_file_version (previous_location) + 1 : 0;
+  g_autofree char *uuid = g_uuid_string_random ();
+  gboolean own_dir = dir == NULL || *dir == '\0';
+  g_autofree char *trimmed = g_strdup (own_dir ? (location != NULL ? location : "") : dir);
+  gsize n = strlen (trimmed);
+  while (n > 0 && trimmed[n - 1] == '/')
+    trimmed[--n] = '\0';
+  return g_strdup_printf ("%s%s/%05d-%s.metadata.json", trimmed, own_dir ? "/metadata" : "", version,
+                          uuid);
+}
+
+char *
 ms_iceberg_metadata_next_file (MsIcebergMetadata *md, const char *previous_location)
 {
   JsonArray *log = ms_iceberg_metadata_metadata_log (md);
@@ -1011,22 +1016,7 @@ ms_iceberg_metadata_next_file (MsIcebergMetadata *md, const char *previous_locat
     }
   md->base_updated_ms = ms_iceberg_metadata_last_updated_ms (md);
 
-  int version = previous_location != NULL ? ms_iceberg_metadata_file_version (previous_location) + 1 : 0;
-  const char *dir = ms_iceberg_metadata_property (md, "write.metadata.path");
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *trimmed = NULL;
-  if (dir == NULL || *dir == '\0')
-    {
-      const char *loc = ms_iceberg_metadata_location (md);
-      trimmed = g_strdup (loc != NULL ? loc : "");
-      gsize n = strlen (trimmed);
-      while (n > 0 && trimmed[n - 1] == '/')
-        trimmed[--n] = '\0';
-      return g_strdup_printf ("%s/metadata/%05d-%s.metadata.json", trimmed, version, uuid);
-    }
-  trimmed = g_strdup (dir);
-  gsize n = strlen (trimmed);
-  while (n > 0 && trimmed[n - 1] == '/')
-    trimmed[--n] = '\0';
-  return g_strdup_printf ("%s/%05d-%s.metadata.json", trimmed, version, uuid);
+  return ice_metadata_file_name (ms_iceberg_metadata_location (md),
+                                 ms_iceberg_metadata_property (md, "write.metadata.path"),
+                                 previous_location);
 }

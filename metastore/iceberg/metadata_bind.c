@@ -85,15 +85,6 @@ primitive_name (JsonNode *type)
   return g_strndup (t, n);
 }
 
-static gboolean
-name_in (const char *name, const char *const *names)
-{
-  for (; *names != NULL; names++)
-    if (strcmp (name, *names) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Transform.canTransform of Iceberg's transforms for primitive 'prim'. */
 static gboolean
 can_transform (IceTransform kind, const char *prim)
@@ -109,17 +100,17 @@ can_transform (IceTransform kind, const char *prim)
   switch (kind)
     {
     case ICE_TRANSFORM_IDENTITY:
-      return !name_in (prim, no_identity);
+      return !g_strv_contains (no_identity, prim);
     case ICE_TRANSFORM_BUCKET:
-      return name_in (prim, bucket);
+      return g_strv_contains (bucket, prim);
     case ICE_TRANSFORM_TRUNCATE:
-      return name_in (prim, truncate);
+      return g_strv_contains (truncate, prim);
     case ICE_TRANSFORM_YEAR:
     case ICE_TRANSFORM_MONTH:
     case ICE_TRANSFORM_DAY:
-      return name_in (prim, dates);
+      return g_strv_contains (dates, prim);
     case ICE_TRANSFORM_HOUR:
-      return name_in (prim, times);
+      return g_strv_contains (times, prim);
     case ICE_TRANSFORM_VOID:
     case ICE_TRANSFORM_UNKNOWN:
     default:
@@ -377,8 +368,23 @@ same_transform (JsonObject *a, JsonObject *b)
   return g_strcmp0 (x, y) == 0;
 }
 
-gboolean
-ice_same_partition_fields (JsonArray *a, JsonArray *b)
+static gboolean
+same_partition_field (JsonObject *x, JsonObject *y)
+{
+  return g_strcmp0 (ice_get_str (x, "name"), ice_get_str (y, "name")) == 0;
+}
+
+static gboolean
+same_sort_field (JsonObject *x, JsonObject *y)
+{
+  return g_strcmp0 (ice_get_str (x, "direction"), ice_get_str (y, "direction")) == 0
+         && g_strcmp0 (ice_get_str (x, "null-order"), ice_get_str (y, "null-order")) == 0;
+}
+
+/* Whether field lists 'a' and 'b' hold, in order, fields with the same
+ * source-id and transform that 'same' also accepts. */
+static gboolean
+same_fields (JsonArray *a, JsonArray *b, gboolean (*same) (JsonObject *, JsonObject *))
 {
   guint n = a != NULL ? json_array_get_length (a) : 0;
   if (b == NULL || n != json_array_get_length (b))
@@ -387,27 +393,22 @@ ice_same_partition_fields (JsonArray *a, JsonArray *b)
     {
       JsonObject *x = ice_elem_obj (a, i), *y = ice_elem_obj (b, i);
       if (x == NULL || y == NULL || ice_int_or (x, "source-id", -1) != ice_int_or (y, "source-id", -2)
-          || g_strcmp0 (ice_get_str (x, "name"), ice_get_str (y, "name")) != 0 || !same_transform (x, y))
+          || !same (x, y) || !same_transform (x, y))
         return FALSE;
     }
   return TRUE;
 }
 
 gboolean
+ice_same_partition_fields (JsonArray *a, JsonArray *b)
+{
+  return same_fields (a, b, same_partition_field);
+}
+
+gboolean
 ice_same_sort_fields (JsonArray *a, JsonArray *b)
 {
-  guint n = a != NULL ? json_array_get_length (a) : 0;
-  if (b == NULL || n != json_array_get_length (b))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *x = ice_elem_obj (a, i), *y = ice_elem_obj (b, i);
-      if (x == NULL || y == NULL || ice_int_or (x, "source-id", -1) != ice_int_or (y, "source-id", -2)
-          || g_strcmp0 (ice_get_str (x, "direction"), ice_get_str (y, "direction")) != 0
-          || g_strcmp0 (ice_get_str (x, "null-order"), ice_get_str (y, "null-order")) != 0 || !same_transform (x, y))
-        return FALSE;
-    }
-  return TRUE;
+  return same_fields (a, b, same_sort_field);
 }
 
 gboolean

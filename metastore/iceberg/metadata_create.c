@@ -2,7 +2,9 @@
  * metadata_create.c: a new table's metadata from a CreateTableRequest
  * (ms_iceberg_metadata_create), following Iceberg's
  * TableMetadata.newTableMetadata: fresh column ids, spec and sort order
- * bound to them, reserved properties left out.
+ * bound to them, reserved properties left out; and the common end of
+ * every new table's tree (ice_metadata_wrap_new), an empty commit-created
+ * one's too.
  */
 #include "iceberg/metadata_internal.h"
 #include <string.h>
@@ -178,13 +180,18 @@ fresh_order (JsonObject *req_order, JsonObject *req_schema, FreshIds *f, GError 
   return remap_sources (fields, req_schema, f, FALSE, error) ? g_steal_pointer (&order) : NULL;
 }
 
-static gboolean
-reserved (const char *key)
+MsIcebergMetadata *
+ice_metadata_wrap_new (JsonObject *root, JsonObject *props, gint64 format_version)
 {
-  for (const char *const *r = reserved_properties; *r != NULL; r++)
-    if (strcmp (*r, key) == 0)
-      return TRUE;
-  return FALSE;
+  json_object_set_object_member (root, "properties", props);
+  json_object_set_int_member (root, "current-snapshot-id", -1);
+  json_object_set_object_member (root, "refs", json_object_new ());
+  for (const char *m = "snapshots\0statistics\0partition-statistics\0snapshot-log\0metadata-log\0"; *m != '\0';
+       m += strlen (m) + 1)
+    json_object_set_array_member (root, m, json_array_new ());
+  if (format_version >= 3)
+    json_object_set_int_member (root, "next-row-id", 0);
+  return ice_metadata_wrap (root);
 }
 
 /* Stored properties and the format version they ask for. */
@@ -213,7 +220,7 @@ fresh_properties (JsonObject *req, int *format_version, GError **error)
             }
           *format_version = (int) fv;
         }
-      if (!reserved (l->data))
+      if (!g_strv_contains (reserved_properties, l->data))
         json_object_set_string_member (props, l->data, v);
     }
   /* Iceberg 1.4+ pins the Parquet codec of new tables (older tables keep gzip). */
@@ -320,13 +327,5 @@ ms_iceberg_metadata_create (JsonObject *request, const char *default_location, G
   a = json_array_new ();
   json_array_add_object_element (a, g_steal_pointer (&order));
   json_object_set_array_member (root, "sort-orders", a);
-  json_object_set_object_member (root, "properties", g_steal_pointer (&props));
-  json_object_set_int_member (root, "current-snapshot-id", -1);
-  json_object_set_object_member (root, "refs", json_object_new ());
-  for (const char *m = "snapshots\0statistics\0partition-statistics\0snapshot-log\0metadata-log\0"; *m != '\0';
-       m += strlen (m) + 1)
-    json_object_set_array_member (root, m, json_array_new ());
-  if (fv >= 3)
-    json_object_set_int_member (root, "next-row-id", 0);
-  return ice_metadata_wrap (root);
+  return ice_metadata_wrap_new (root, g_steal_pointer (&props), fv);
 }

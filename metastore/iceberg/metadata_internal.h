@@ -59,6 +59,12 @@ JsonObject *ice_find_by_id (JsonArray *array, const char *key, gint64 id, guint 
 
 /* A new empty model around 'root' (taken). */
 MsIcebergMetadata *ice_metadata_wrap (JsonObject *root);
+/* A new table's model around 'root' (taken), ended as Java's builder
+ * starts one: 'props' (taken) as its properties, no current snapshot, no
+ * refs, empty snapshot, statistics and log lists, next-row-id 0 from
+ * format version 3. (metadata_create.c) */
+MsIcebergMetadata *ice_metadata_wrap_new (JsonObject *root, JsonObject *props,
+                                          gint64 format_version);
 /* Checks a normalised tree (see ms_iceberg_metadata_parse). */
 gboolean ice_metadata_validate (JsonObject *root, GError **error);
 
@@ -113,6 +119,12 @@ gboolean ice_sort_order_id_check (JsonObject *order, guint n_fields, GError **er
 gint64 ice_now_ms (void);
 
 /* ---- shared by the table and view models (metadata.c) ---- */
+
+/* The name of the metadata file after 'previous_location' (NULL: the
+ * first, version 0): <dir>/<version>-<uuid>.metadata.json, or
+ * <location>/metadata/... when 'dir' (write.metadata.path) is NULL or empty.
+ * Caller frees. */
+char *ice_metadata_file_name (const char *location, const char *dir, const char *previous_location);
 
 /* Whether every value of 'm' is a string; if not, *bad_key names one. */
 gboolean ice_is_string_map (JsonObject *m, const char **bad_key);

@@ -10,6 +10,23 @@
 #define type_fail(error, ...) \
   ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, "Invalid schema", __VA_ARGS__)
 
+/* An unsigned decimal number at *p, with the spaces around it; *p moves
+ * past them. FALSE when no digit follows the leading spaces. */
+static gboolean
+parse_number (const char **p, guint64 *out)
+{
+  char *end = NULL;
+  while (**p == ' ')
+    (*p)++;
+  if (!g_ascii_isdigit (**p))
+    return FALSE;
+  *out = g_ascii_strtoull (*p, &end, 10);
+  *p = end;
+  while (**p == ' ')
+    (*p)++;
+  return TRUE;
+}
+
 /* "name(a,b)" / "name[a]" with unsigned decimal numbers; FALSE otherwise. */
 static gboolean
 parse_params (const char *s, const char *prefix, char open, char close, guint64 *a, guint64 *b)
@@ -18,28 +35,10 @@ parse_params (const char *s, const char *prefix, char open, char close, guint64 
   if (strncmp (s, prefix, plen) != 0 || s[plen] != open)
     return FALSE;
   const char *p = s + plen + 1;
-  char *end = NULL;
-  while (*p == ' ')
-    p++;
-  if (!g_ascii_isdigit (*p))
+  if (!parse_number (&p, a))
     return FALSE;
-  *a = g_ascii_strtoull (p, &end, 10);
-  p = end;
-  while (*p == ' ')
-    p++;
-  if (b != NULL)
-    {
-      if (*p++ != ',')
-        return FALSE;
-      while (*p == ' ')
-        p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      *b = g_ascii_strtoull (p, &end, 10);
-      p = end;
-      while (*p == ' ')
-        p++;
-    }
+  if (b != NULL && (*p++ != ',' || !parse_number (&p, b)))
+    return FALSE;
   return *p == close && p[1] == '\0';
 }
 

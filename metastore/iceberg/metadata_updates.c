@@ -273,17 +273,40 @@ resolve_last (gint64 *id, gint64 added, const char *what, GError **error)
   return TRUE;
 }
 
+/* set-current-schema, set-default-spec and set-default-sort-order: the
+ * update's id member and what it names, the root's current-id member, the
+ * array of candidates and their id member, the refusal of an unknown id
+ * and its code, and where Ctx keeps the id added last. */
+static const struct {
+  const char *action, *key, *what, *current, *array, *id_key, *unknown;
+  MsErrorCode code;
+  glong added;
+} current_rows[] = {
+  { "set-current-schema", "schema-id", "schema", "current-schema-id", "schemas", "schema-id",
+    "Cannot set current schema to unknown schema", MS_ERROR_INVALID_ARGUMENT, G_STRUCT_OFFSET (Ctx, added_schema) },
+  { "set-default-spec", "spec-id", "spec", "default-spec-id", "partition-specs", "spec-id",
+    "Cannot set default partition spec to unknown spec", MS_ERROR_INVALID_INPUT, G_STRUCT_OFFSET (Ctx, added_spec) },
+  { "set-default-sort-order", "sort-order-id", "sort order", "default-sort-order-id", "sort-orders", "order-id",
+    "Cannot set default sort order to unknown order", MS_ERROR_INVALID_INPUT, G_STRUCT_OFFSET (Ctx, added_order) },
+};
+
+/* Make the update's id (-1: the one added last) the root's current one, as
+ * the row of 'action' says; TRUE without a change when it already is. */
 static gboolean
-set_current_schema (Ctx *c, JsonObject *u, const char *action, GError **error)
+set_current (Ctx *c, JsonObject *u, const char *action, GError **error)
 {
+  guint r = 0;
+  while (r + 1 < G_N_ELEMENTS (current_rows) && strcmp (current_rows[r].action, action) != 0)
+    r++;
   gint64 id;
-  if (!need_int (u, "schema-id", action, &id, error) || !resolve_last (&id, c->added_schema, "schema", error))
+  if (!need_int (u, current_rows[r].key, action, &id, error)
+      || !resolve_last (&id, G_STRUCT_MEMBER (gint64, c, current_rows[r].added), current_rows[r].what, error))
     return FALSE;
-  if (id == ice_int_or (c->root, "current-schema-id", -1))
+  if (id == ice_int_or (c->root, current_rows[r].current, -1))
     return TRUE;
-  if (ice_find_by_id (ice_get_arr (c->root, "schemas"), "schema-id", id, NULL) == NULL)
-    return ice_refuse_arg (error, "Cannot set current schema to unknown schema: %" G_GINT64_FORMAT, id);
-  json_object_set_int_member (c->root, "current-schema-id", id);
+  if (ice_find_by_id (ice_get_arr (c->root, current_rows[r].array), current_rows[r].id_key, id, NULL) == NULL)
+    return ms_fail (error, current_rows[r].code, "%s: %" G_GINT64_FORMAT, current_rows[r].unknown, id);
+  json_object_set_int_member (c->root, current_rows[r].current, id);
   c->changes++;
   return TRUE;
 }
@@ -348,21 +371,6 @@ add_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
   json_array_add_object_element (specs, ns);
   add_id (c->new_specs, id);
   c->added_spec = id;
-  c->changes++;
-  return TRUE;
-}
-
-static gboolean
-set_default_spec (Ctx *c, JsonObject *u, const char *action, GError **error)
-{
-  gint64 id;
-  if (!need_int (u, "spec-id", action, &id, error) || !resolve_last (&id, c->added_spec, "spec", error))
-    return FALSE;
-  if (id == ice_int_or (c->root, "default-spec-id", -1))
-    return TRUE;
-  if (ice_find_by_id (ice_get_arr (c->root, "partition-specs"), "spec-id", id, NULL) == NULL)
-    return ice_refuse (error, "Cannot set default partition spec to unknown spec: %" G_GINT64_FORMAT, id);
-  json_object_set_int_member (c->root, "default-spec-id", id);
   c->changes++;
   return TRUE;
 }
@@ -464,21 +472,6 @@ add_sort_order (Ctx *c, JsonObject *u, const char *action, GError **error)
   json_array_add_object_element (orders, copy);
   add_id (c->new_orders, id);
   c->added_order = id;
-  c->changes++;
-  return TRUE;
-}
-
-static gboolean
-set_default_sort_order (Ctx *c, JsonObject *u, const char *action, GError **error)
-{
-  gint64 id;
-  if (!need_int (u, "sort-order-id", action, &id, error) || !resolve_last (&id, c->added_order, "sort order", error))
-    return FALSE;
-  if (id == ice_int_or (c->root, "default-sort-order-id", -1))
-    return TRUE;
-  if (ice_find_by_id (ice_get_arr (c->root, "sort-orders"), "order-id", id, NULL) == NULL)
-    return ice_refuse (error, "Cannot set default sort order to unknown order: %" G_GINT64_FORMAT, id);
-  json_object_set_int_member (c->root, "default-sort-order-id", id);
   c->changes++;
   return TRUE;
 }
@@ -792,11 +785,11 @@ static const struct {
   { "assign-uuid", assign_uuid },
   { "upgrade-format-version", upgrade_format_version },
   { "add-schema", add_schema },
-  { "set-current-schema", set_current_schema },
+  { "set-current-schema", set_current },
   { "add-spec", add_spec },
-  { "set-default-spec", set_default_spec },
+  { "set-default-spec", set_current },
   { "add-sort-order", add_sort_order },
-  { "set-default-sort-order", set_default_sort_order },
+  { "set-default-sort-order", set_current },
   { "add-snapshot", add_snapshot },
   { "set-snapshot-ref", set_snapshot_ref },
   { "remove-snapshots", remove_snapshots },
@@ -951,15 +944,7 @@ empty_metadata (JsonArray *updates)
   json_object_set_int_member (root, "last-partition-id", 999);
   json_object_set_int_member (root, "default-sort-order-id", 0);
   json_object_set_array_member (root, "sort-orders", json_array_new ());
-  json_object_set_object_member (root, "properties", json_object_new ());
-  json_object_set_int_member (root, "current-snapshot-id", -1);
-  json_object_set_object_member (root, "refs", json_object_new ());
-  for (const char *m = "snapshots\0statistics\0partition-statistics\0snapshot-log\0metadata-log\0"; *m != '\0';
-       m += strlen (m) + 1)
-    json_object_set_array_member (root, m, json_array_new ());
-  if (v >= 3)
-    json_object_set_int_member (root, "next-row-id", 0);
-  return ice_metadata_wrap (root);
+  return ice_metadata_wrap_new (root, json_object_new (), v);
 }
 
 MsIcebergMetadata *

@@ -129,17 +129,10 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
   GHashTable *q = call->req->query;
   const char *parent = g_hash_table_lookup (q, "parent");
   const char *token = g_hash_table_lookup (q, "pageToken");
-  const char *size_text = g_hash_table_lookup (q, "pageSize");
-  gint64 page_size = -1;
-  if (size_text != NULL && *size_text != '\0')
-    {
-      char *end = NULL;
-      page_size = g_ascii_strtoll (size_text, &end, 10);
-      if (end == size_text || *end != '\0' || page_size < 1)
-        return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
-                               "pageSize must be a positive integer, not %s", size_text);
-      page_size = MIN (page_size, G_MAXINT32);
-    }
+  gint64 page_size;
+  if (!ice_page_size_or_reply (call, resp, G_MAXINT64, &page_size))
+    return;
+  page_size = MIN (page_size, G_MAXINT32);
   if (token != NULL && *token == '\0')
     token = NULL;
   g_autoptr (GError) err = NULL;

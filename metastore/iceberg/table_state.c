@@ -399,22 +399,32 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
     }
 }
 
+gboolean
+ice_page_size_or_reply (const IceCall *call, MsHttpResponse *resp, gint64 max, gint64 *page_size)
+{
+  const char *size_text = g_hash_table_lookup (call->req->query, "pageSize");
+  *page_size = -1;
+  if (size_text == NULL || *size_text == '\0')
+    return TRUE;
+  char *end = NULL;
+  *page_size = g_ascii_strtoll (size_text, &end, 10);
+  if (end == size_text || *end != '\0' || *page_size < 1 || *page_size > max)
+    {
+      ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "pageSize must be a positive integer, not %s",
+                      size_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db,
                        const char *kind)
 {
-  GHashTable *q = call->req->query;
-  const char *token = g_hash_table_lookup (q, "pageToken");
-  const char *size_text = g_hash_table_lookup (q, "pageSize");
-  gint64 page_size = -1;
-  if (size_text != NULL && *size_text != '\0')
-    {
-      char *end = NULL;
-      page_size = g_ascii_strtoll (size_text, &end, 10);
-      if (end == size_text || *end != '\0' || page_size < 1 || page_size > G_MAXINT - 1)
-        return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST,
-                               "pageSize must be a positive integer, not %s", size_text);
-    }
+  const char *token = g_hash_table_lookup (call->req->query, "pageToken");
+  gint64 page_size;
+  if (!ice_page_size_or_reply (call, resp, G_MAXINT - 1, &page_size))
+    return;
   g_autoptr (GError) err = NULL;
   g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
   if (d == NULL)

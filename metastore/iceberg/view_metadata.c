@@ -91,15 +91,6 @@ static const char *const version_members[] = {
   "representations", NULL,
 };
 
-static gboolean
-in_list (const char *const *list, const char *name)
-{
-  for (const char *const *k = list; *k != NULL; k++)
-    if (strcmp (*k, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 #define version_fail(error, prefix, ...) \
   ms_fail_prefixed ((error), MS_ERROR_INVALID_INPUT, (prefix), __VA_ARGS__)
 
@@ -175,13 +166,13 @@ ice_view_version_normalise (JsonObject *v, const char *prefix, GError **error)
   json_object_set_array_member (o, "representations", g_steal_pointer (&out_reps));
   g_autoptr (GList) members = json_object_get_members (v);
   for (GList *l = members; l != NULL; l = l->next)
-    if (!in_list (version_members, l->data))
+    if (!g_strv_contains (version_members, l->data))
       json_object_set_member (o, l->data, ice_node_dup (json_object_get_member (v, l->data)));
   return o;
 }
 
-static int
-compare_str (gconstpointer a, gconstpointer b)
+int
+ice_compare_str (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
@@ -212,7 +203,7 @@ ice_view_version_dialects (JsonObject *version)
   for (guint i = 0; i < all->len; i++)
     if (g_hash_table_add (seen, g_ptr_array_index (all, i)))
       g_ptr_array_add (out, g_strdup (g_ptr_array_index (all, i)));
-  g_ptr_array_sort (out, compare_str);
+  g_ptr_array_sort (out, ice_compare_str);
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);
 }
@@ -255,6 +246,22 @@ normalise_header (JsonObject *in, JsonObject *root, GError **error)
   return TRUE;
 }
 
+/* Append 'item' (owned) to 'out' unless its "<what>-id" is in 'seen'
+ * already (ids fit an int, checked, so they key a direct hash). */
+static gboolean
+add_unique (JsonArray *out, GHashTable *seen, JsonObject *item, const char *what, GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s-id", what);
+  gint64 v = ice_int_or (item, key, 0);
+  if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
+    {
+      json_object_unref (item);
+      return bad (error, "duplicate %s id %" G_GINT64_FORMAT, what, v);
+    }
+  json_array_add_object_element (out, item);
+  return TRUE;
+}
+
 /* schemas: each checked, schema-id 0 when absent (SchemaParser), ids
  * unique. */
 static gboolean
@@ -265,7 +272,6 @@ normalise_schemas (JsonObject *in, JsonObject *root, GError **error)
     return bad (error, "missing or non-array schemas");
   JsonArray *out = json_array_new ();
   json_object_set_array_member (root, "schemas", out);
-  /* ids fit an int (checked), so they key a direct hash */
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < json_array_get_length (schemas); i++)
     {
@@ -280,13 +286,8 @@ normalise_schemas (JsonObject *in, JsonObject *root, GError **error)
       JsonObject *c = ice_obj_dup (s);
       if (ice_absent (c, "schema-id"))
         json_object_set_int_member (c, "schema-id", 0);
-      v = ice_int_or (c, "schema-id", 0);
-      if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
-        {
-          json_object_unref (c);
-          return bad (error, "duplicate schema id %" G_GINT64_FORMAT, v);
-        }
-      json_array_add_object_element (out, c);
+      if (!add_unique (out, seen, c, "schema", error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -311,13 +312,8 @@ normalise_versions (JsonObject *in, JsonObject *root, GError **error)
       JsonObject *ver = ice_view_version_normalise (ice_elem_obj (versions, i), PARSE_FAILED, error);
       if (ver == NULL)
         return FALSE;
-      v = ice_int_or (ver, "version-id", 0);
-      if (!g_hash_table_add (seen, GINT_TO_POINTER ((gint) v)))
-        {
-          json_object_unref (ver);
-          return bad (error, "duplicate version id %" G_GINT64_FORMAT, v);
-        }
-      json_array_add_object_element (out, ver);
+      if (!add_unique (out, seen, ver, "version", error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -429,7 +425,7 @@ ms_iceberg_view_metadata_to_object (const MsIcebergViewMetadata *vm)
     }
   g_autoptr (GList) members = json_object_get_members (vm->root);
   for (GList *l = members; l != NULL; l = l->next)
-    if (!in_list (known_members, l->data))
+    if (!g_strv_contains (known_members, l->data))
       json_object_set_member (out, l->data, ice_node_dup (json_object_get_member (vm->root, l->data)));
   return out;
 }
@@ -607,16 +603,7 @@ ms_iceberg_view_requirements_check (const MsIcebergViewMetadata *current, JsonAr
 char *
 ms_iceberg_view_metadata_next_file (const MsIcebergViewMetadata *vm, const char *previous_location)
 {
-  int version = previous_location != NULL ? ms_iceberg_metadata_file_version (previous_location) + 1 : 0;
-  const char *dir = ms_iceberg_view_metadata_property (vm, "write.metadata.path");
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *trimmed = NULL;
-  gboolean own_dir = dir == NULL || *dir == '\0';
-  if (own_dir)
-    dir = ms_iceberg_view_metadata_location (vm);
-  trimmed = g_strdup (dir != NULL ? dir : "");
-  gsize n = strlen (trimmed);
-  while (n > 0 && trimmed[n - 1] == '/')
-    trimmed[--n] = '\0';
-  return g_strdup_printf ("%s%s/%05d-%s.metadata.json", trimmed, own_dir ? "/metadata" : "", version, uuid);
+  return ice_metadata_file_name (ms_iceberg_view_metadata_location (vm),
+                                 ms_iceberg_view_metadata_property (vm, "write.metadata.path"),
+                                 previous_location);
 }

@@ -311,12 +311,6 @@ finish (Build *b, JsonObject *previous, GError **error)
 
 /* ---- creating a view ---- */
 
-static int
-compare_str (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* Lower-cased, sorted, once each: the representation types other than sql. */
 static char *
 unsupported_types (JsonObject *version)
@@ -335,7 +329,7 @@ unsupported_types (JsonObject *version)
     }
   if (types->len == 0)
     return NULL;
-  g_ptr_array_sort (types, compare_str);
+  g_ptr_array_sort (types, ice_compare_str);
   g_ptr_array_add (types, NULL);
   return g_strjoinv (", ", (char **) types->pdata);
 }
@@ -479,32 +473,34 @@ set_location (Build *b, JsonObject *u, const char *action, GError **error)
 }
 
 /* Member 'name', or the legacy 'legacy' when only that is present
- * (MetadataUpdateParser reads "updated"/"removed" too). */
+ * (MetadataUpdateParser reads "updated"/"removed" too); NULL with the
+ * error unless it holds a 'type'. */
 static JsonNode *
-member_or_legacy (JsonObject *u, const char *name, const char *legacy)
+member_or_legacy (JsonObject *u, const char *name, const char *legacy, JsonNodeType type,
+                  const char *action, GError **error)
 {
   JsonNode *n = json_object_get_member (u, name);
-  return n != NULL ? n : json_object_get_member (u, legacy);
+  if (n == NULL)
+    n = json_object_get_member (u, legacy);
+  if (n == NULL || JSON_NODE_TYPE (n) != type)
+    return missing (error, action, name), NULL;
+  return n;
 }
 
 static gboolean
 set_properties_update (Build *b, JsonObject *u, const char *action, GError **error)
 {
-  JsonNode *n = member_or_legacy (u, "updates", "updated");
-  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-    return missing (error, action, "updates");
-  return ice_properties_set (ice_get_obj (b->root, "properties"), json_node_get_object (n), action,
-                             &b->changed, error);
+  JsonNode *n = member_or_legacy (u, "updates", "updated", JSON_NODE_OBJECT, action, error);
+  return n != NULL && ice_properties_set (ice_get_obj (b->root, "properties"), json_node_get_object (n),
+                                          action, &b->changed, error);
 }
 
 static gboolean
 remove_properties (Build *b, JsonObject *u, const char *action, GError **error)
 {
-  JsonNode *n = member_or_legacy (u, "removals", "removed");
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
-    return missing (error, action, "removals");
-  return ice_properties_remove (ice_get_obj (b->root, "properties"), json_node_get_array (n), action,
-                                &b->changed, error);
+  JsonNode *n = member_or_legacy (u, "removals", "removed", JSON_NODE_ARRAY, action, error);
+  return n != NULL && ice_properties_remove (ice_get_obj (b->root, "properties"), json_node_get_array (n),
+                                             action, &b->changed, error);
 }
 
 static gboolean

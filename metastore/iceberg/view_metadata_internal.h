@@ -29,6 +29,9 @@ char **ice_view_version_dialects (JsonObject *version);
  * (ignoring case), lower-cased, NULL when none does. Caller frees. */
 char *ice_view_version_duplicate_dialect (JsonObject *version);
 
+/* A GCompareFunc for g_ptr_array_sort of strings (strcmp order). */
+int ice_compare_str (gconstpointer a, gconstpointer b);
+
 /* Checks a normalised tree: current version and its schema exist. */
 gboolean ice_view_validate (JsonObject *root, GError **error);
 
