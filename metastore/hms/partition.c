@@ -374,7 +374,7 @@ check_request_parts (const ThmsAddPartitionsRequest *req, GPtrArray *parts, GErr
   if (parts->len == 0)
     return TRUE;
   g_autofree char *rcat = NULL, *rdb = NULL;
-  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &rcat, &rdb,
+  if (!hms_resolve_db (req->dbName, HMS_OPT (req, catName), &rcat, &rdb,
                        error))
     return FALSE;
   for (guint i = 0; i < parts->len; i++)
@@ -646,7 +646,7 @@ hms_partition_drop_many (HmsCall *call, GError **error)
   MsHms *hms = call->hms;
   g_autofree char *cat = NULL, *db = NULL;
   g_autoptr (MsTable) t = drop_table_of (hms, req->dbName,
-                                         req->__isset_catName ? req->catName : NULL, req->tblName,
+                                         HMS_OPT (req, catName), req->tblName,
                                          &cat, &db, error);
   if (t == NULL)
     return FALSE;
@@ -739,7 +739,7 @@ hms_partition_alter (HmsCall *call, GError **error)
 {
   ThmsAlterPartitionsRequest *req = hms_arg_obj (call, "req");
   if (req != NULL)
-    return alter_parts (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    return alter_parts (call->hms, req->dbName, HMS_OPT (req, catName),
                         req->tableName, req->partitions, error);
   const char *db = hms_arg_str (call, "db_name"), *table = hms_arg_str (call, "tbl_name");
   if (hms_arg_has (call, "new_part"))
@@ -808,7 +808,7 @@ hms_partition_rename (HmsCall *call, GError **error)
 {
   ThmsRenamePartitionRequest *req = hms_arg_obj (call, "req");
   if (req != NULL)
-    return rename_part (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    return rename_part (call->hms, req->dbName, HMS_OPT (req, catName),
                         req->tableName, req->partVals, req->newPart, error);
   return rename_part (call->hms, hms_arg_str (call, "db_name"), NULL,
                       hms_arg_str (call, "tbl_name"), hms_arg_obj (call, "part_vals"),

@@ -400,7 +400,7 @@ hms_table_fields (HmsCall *call, GError **error)
   if (req == NULL)
     return fields_of_args (call, FALSE, error);
   ThmsGetFieldsResponse *res = hms_result_obj (call);
-  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return table_fields (call->hms, req->dbName, HMS_OPT (req, catName),
                        req->tblName, FALSE, res->fields, error);
 }
 
@@ -412,7 +412,7 @@ hms_table_schema (HmsCall *call, GError **error)
   if (req == NULL)
     return fields_of_args (call, TRUE, error);
   ThmsGetSchemaResponse *res = hms_result_obj (call);
-  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return table_fields (call->hms, req->dbName, HMS_OPT (req, catName),
                        req->tblName, TRUE, res->fields, error);
 }
 
@@ -590,7 +590,7 @@ hms_table_alter (HmsCall *call, GError **error)
       a.expected_value = req->expectedParameterValue;
     }
   alter_args_from_env (&a, req->__isset_environmentContext ? req->environmentContext : NULL);
-  return alter_table (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return alter_table (call->hms, req->dbName, HMS_OPT (req, catName),
                       req->tableName, req->table, &a, error);
 }
 

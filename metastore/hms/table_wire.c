@@ -91,7 +91,7 @@ hms_table_get (HmsCall *call, GError **error)
   ThmsGetTableRequest *req = hms_arg_obj (call, "req");
   g_autoptr (MsTable) t = NULL;
   if (req != NULL)
-    t = hms_table_lookup (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    t = hms_table_lookup (call->hms, req->dbName, HMS_OPT (req, catName),
                           req->tblName, error);
   else
     t = hms_table_lookup (call->hms, hms_arg_str (call, "dbname"), NULL,
@@ -139,7 +139,7 @@ tables_of_request (MsHms *hms, const ThmsGetTablesRequest *req, GError **error)
   if (names == NULL && pattern == NULL)
     pattern = "*";
   GError *err = NULL;
-  GPtrArray *tables = hms_tables_lookup (hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  GPtrArray *tables = hms_tables_lookup (hms, req->dbName, HMS_OPT (req, catName),
                                          names, pattern, &err);
   if (tables == NULL)
     g_propagate_error (error, meta_unless_unknown_db (err));
