@@ -166,8 +166,7 @@ hms_function_list (HmsCall *call, GError **error)
   if (names == NULL)
     return FALSE;
   GPtrArray *out = hms_result_obj (call);
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 

@@ -244,8 +244,7 @@ list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *typ
   g_autoptr (GPtrArray) names = ms_store_table_names (hms->store, cat, db, regex, type, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 
@@ -330,8 +329,7 @@ names_by_filter (MsHms *hms, const char *dbname, const char *filter, int max_tab
                                                                 max_tables, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 

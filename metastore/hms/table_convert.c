@@ -49,8 +49,7 @@ static GPtrArray *
 strings_copy (GPtrArray *in)
 {
   GPtrArray *out = ms_strings_new ();
-  for (guint i = 0; in != NULL && i < in->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  hms_strings_append (out, in);
   return out;
 }
 
