@@ -462,12 +462,10 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
       g_autoptr (GPtrArray) vals = ms_part_name_values (name, keys, t->partition_keys->len, error);
       if (vals == NULL)
         return FALSE;
-      for (guint i = 0; i < vals->len; i++)
-        g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (vals, i)));
+      hms_strings_append (p->values, vals);
     }
   else
-    for (guint i = 0; i < values->len; i++)
-      g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (values, i)));
+    hms_strings_append (p->values, values);
   p->db_name = g_strdup (t->db_name);
   p->table_name = g_strdup (t->name);
   p->sd = ms_sd_copy (t->sd);

@@ -13,8 +13,7 @@ hms_partition_from_thrift (const ThmsPartition *in)
   p->table_name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
   if (in->__isset_catName && in->catName && *in->catName)
     p->catalog = g_ascii_strdown (in->catName, -1);
-  for (guint i = 0; in->values != NULL && i < in->values->len; i++)
-    g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (in->values, i)));
+  hms_strings_append (p->values, in->values);
   p->create_time = in->createTime;
   p->last_access_time = in->lastAccessTime;
   if (in->__isset_sd && in->sd)
@@ -34,8 +33,7 @@ void
 hms_partition_to_thrift (const MsPartition *p, ThmsPartition *out)
 {
   g_ptr_array_set_size (out->values, 0);
-  for (guint i = 0; i < p->values->len; i++)
-    g_ptr_array_add (out->values, g_strdup (g_ptr_array_index (p->values, i)));
+  hms_strings_append (out->values, p->values);
   out->__isset_values = TRUE;
   hms_set_string (&out->dbName, p->db_name);
   out->__isset_dbName = TRUE;
@@ -112,8 +110,7 @@ hms_partitions_from_specs (GPtrArray *specs, GError **error)
               p->table_name = spec->tableName ? g_ascii_strdown (spec->tableName, -1) : NULL;
               if (spec->__isset_catName && spec->catName && *spec->catName)
                 p->catalog = g_ascii_strdown (spec->catName, -1);
-              for (guint k = 0; w->values != NULL && k < w->values->len; k++)
-                g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (w->values, k)));
+              hms_strings_append (p->values, w->values);
               p->create_time = w->createTime;
               p->last_access_time = w->lastAccessTime;
               p->sd = ms_sd_copy (sd);
@@ -173,8 +170,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
               shared_spec->sharedSDPartitionSpec->__isset_partitions = TRUE;
             }
           ThmsPartitionWithoutSD *w = g_object_new (THMS_TYPE_PARTITION_WITHOUT_S_D, NULL);
-          for (guint k = 0; k < p->values->len; k++)
-            g_ptr_array_add (w->values, g_strdup (g_ptr_array_index (p->values, k)));
+          hms_strings_append (w->values, p->values);
           w->__isset_values = TRUE;
           w->createTime = p->create_time;
           w->lastAccessTime = p->last_access_time;

@@ -138,8 +138,7 @@ skewed_from_thrift (const ThmsSkewedInfo *in)
 static void
 skewed_to_thrift (const MsSkewed *s, ThmsSkewedInfo *out)
 {
-  for (guint i = 0; i < s->names->len; i++)
-    g_ptr_array_add (out->skewedColNames, g_strdup (g_ptr_array_index (s->names, i)));
+  hms_strings_append (out->skewedColNames, s->names);
   out->__isset_skewedColNames = TRUE;
   for (guint i = 0; i < s->values->len; i++)
     g_ptr_array_add (out->skewedColValues, strings_copy (g_ptr_array_index (s->values, i)));
@@ -206,8 +205,7 @@ hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out)
   if (sd->serde)
     serde_to_thrift (sd->serde, out->serdeInfo);
   out->__isset_serdeInfo = TRUE;
-  for (guint i = 0; i < sd->bucket_cols->len; i++)
-    g_ptr_array_add (out->bucketCols, g_strdup (g_ptr_array_index (sd->bucket_cols, i)));
+  hms_strings_append (out->bucketCols, sd->bucket_cols);
   out->__isset_bucketCols = TRUE;
   for (guint i = 0; i < sd->sort_cols->len; i++)
     {
