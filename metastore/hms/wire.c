@@ -28,29 +28,19 @@ hms_wire_string_field (Wire *w, const char *name, gint16 id, const char *value)
   hms_wire_field_end (w);
 }
 
-void
-hms_wire_i32_field (Wire *w, const char *name, gint16 id, gint32 value)
-{
-  hms_wire_field_begin (w, name, T_I32, id);
-  W_DO (thrift_protocol_write_i32 (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
+/* hms_wire_i32_field, hms_wire_i64_field, hms_wire_bool_field: one
+ * definition over the C type and the protocol's writer of each. */
+#define WIRE_SCALAR_FIELD(kind, ctype, ttype)                                                      \
+  void hms_wire_##kind##_field (Wire *w, const char *name, gint16 id, ctype value)                 \
+  {                                                                                                \
+    hms_wire_field_begin (w, name, ttype, id);                                                     \
+    W_DO (thrift_protocol_write_##kind (w->p, value, w->error));                                   \
+    hms_wire_field_end (w);                                                                        \
+  }
 
-void
-hms_wire_i64_field (Wire *w, const char *name, gint16 id, gint64 value)
-{
-  hms_wire_field_begin (w, name, T_I64, id);
-  W_DO (thrift_protocol_write_i64 (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
-
-void
-hms_wire_bool_field (Wire *w, const char *name, gint16 id, gboolean value)
-{
-  hms_wire_field_begin (w, name, T_BOOL, id);
-  W_DO (thrift_protocol_write_bool (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
+WIRE_SCALAR_FIELD (i32, gint32, T_I32)
+WIRE_SCALAR_FIELD (i64, gint64, T_I64)
+WIRE_SCALAR_FIELD (bool, gboolean, T_BOOL)
 
 void
 hms_wire_struct_begin (Wire *w, const char *name)
