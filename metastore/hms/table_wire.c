@@ -34,12 +34,8 @@ table (Wire *w, const MsTable *t)
   hms_wire_field_begin (w, "sd", T_STRUCT, 7);
   hms_wire_storage_descriptor (w, t->sd);
   hms_wire_field_end (w);
-  hms_wire_field_begin (w, "partitionKeys", T_LIST, 8);
-  hms_wire_columns (w, t->partition_keys);
-  hms_wire_field_end (w);
-  hms_wire_field_begin (w, "parameters", T_MAP, 9);
-  hms_wire_string_map (w, t->params);
-  hms_wire_field_end (w);
+  hms_wire_columns_field (w, "partitionKeys", 8, t->partition_keys);
+  hms_wire_string_map_field (w, "parameters", 9, t->params);
   hms_wire_string_field (w, "viewOriginalText", 10, t->view_original_text);
   hms_wire_string_field (w, "viewExpandedText", 11, t->view_expanded_text);
   hms_wire_string_field (w, "tableType", 12, t->table_type);
