@@ -136,6 +136,20 @@ hms_partitions_from_specs (GPtrArray *specs, GError **error)
   return g_steal_pointer (&out);
 }
 
+/* A new PartitionSpec of table 't' with root path 'root'. */
+static ThmsPartitionSpec *
+spec_new (const MsTable *t, const char *root)
+{
+  ThmsPartitionSpec *spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
+  hms_set_string (&spec->dbName, t->db_name);
+  hms_set_string (&spec->tableName, t->name);
+  hms_set_string (&spec->rootPath, root);
+  hms_set_string (&spec->catName, t->catalog);
+  spec->__isset_dbName = spec->__isset_tableName = TRUE;
+  spec->__isset_rootPath = spec->__isset_catName = TRUE;
+  return spec;
+}
+
 /* One PartitionSpec of 'parts' (all of table 't') as Hive's
  * get_partitions_pspec builds it: partitions under the table's location
  * share its descriptor with relative paths, the others are listed whole. */
@@ -156,13 +170,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
         {
           if (shared_spec == NULL)
             {
-              shared_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
-              hms_set_string (&shared_spec->dbName, t->db_name);
-              hms_set_string (&shared_spec->tableName, t->name);
-              hms_set_string (&shared_spec->rootPath, root);
-              hms_set_string (&shared_spec->catName, t->catalog);
-              shared_spec->__isset_dbName = shared_spec->__isset_tableName = TRUE;
-              shared_spec->__isset_rootPath = shared_spec->__isset_catName = TRUE;
+              shared_spec = spec_new (t, root);
               shared_spec->__isset_sharedSDPartitionSpec = TRUE;
               g_autoptr (MsStorageDescriptor) sd = ms_sd_copy (t->sd);
               hms_sd_to_thrift (sd, shared_spec->sharedSDPartitionSpec->sd);
@@ -185,13 +193,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
         {
           if (list_spec == NULL)
             {
-              list_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
-              hms_set_string (&list_spec->dbName, t->db_name);
-              hms_set_string (&list_spec->tableName, t->name);
-              hms_set_string (&list_spec->rootPath, root);
-              hms_set_string (&list_spec->catName, t->catalog);
-              list_spec->__isset_dbName = list_spec->__isset_tableName = TRUE;
-              list_spec->__isset_rootPath = list_spec->__isset_catName = TRUE;
+              list_spec = spec_new (t, root);
               list_spec->__isset_partitionList = TRUE;
               list_spec->partitionList->__isset_partitions = TRUE;
             }
