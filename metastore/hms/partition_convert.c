@@ -5,27 +5,39 @@
 #include "hms/internal.h"
 #include "model/partition.h"
 
-MsPartition *
-hms_partition_from_thrift (const ThmsPartition *in)
+/* A partition of database 'db', table 'table' and 'catalog' (each
+ * lower-cased; NULL: unset) with copies of 'values' and 'params' (either
+ * may be NULL) and the two times; no descriptor. */
+static MsPartition *
+partition_new (const char *db, const char *table, const char *catalog, const GPtrArray *values,
+               int create_time, int last_access_time, GHashTable *params)
 {
   MsPartition *p = ms_partition_new ();
-  p->db_name = in->dbName ? g_ascii_strdown (in->dbName, -1) : NULL;
-  p->table_name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
-  if (in->__isset_catName && in->catName && *in->catName)
-    p->catalog = g_ascii_strdown (in->catName, -1);
-  hms_strings_append (p->values, in->values);
-  p->create_time = in->createTime;
-  p->last_access_time = in->lastAccessTime;
-  if (in->__isset_sd && in->sd)
-    p->sd = hms_sd_from_thrift (in->sd);
-  if (in->parameters != NULL)
+  p->db_name = db ? g_ascii_strdown (db, -1) : NULL;
+  p->table_name = table ? g_ascii_strdown (table, -1) : NULL;
+  if (catalog)
+    p->catalog = g_ascii_strdown (catalog, -1);
+  hms_strings_append (p->values, values);
+  p->create_time = create_time;
+  p->last_access_time = last_access_time;
+  if (params != NULL)
     {
       GHashTableIter it;
       gpointer k, v;
-      g_hash_table_iter_init (&it, in->parameters);
+      g_hash_table_iter_init (&it, params);
       while (g_hash_table_iter_next (&it, &k, &v))
         g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
     }
+  return p;
+}
+
+MsPartition *
+hms_partition_from_thrift (const ThmsPartition *in)
+{
+  MsPartition *p = partition_new (in->dbName, in->tableName, HMS_OPT (in, catName), in->values,
+                                  in->createTime, in->lastAccessTime, in->parameters);
+  if (in->__isset_sd && in->sd)
+    p->sd = hms_sd_from_thrift (in->sd);
   return p;
 }
 
@@ -105,28 +117,15 @@ hms_partitions_from_specs (GPtrArray *specs, GError **error)
           for (guint j = 0; parts != NULL && j < parts->len; j++)
             {
               ThmsPartitionWithoutSD *w = g_ptr_array_index (parts, j);
-              MsPartition *p = ms_partition_new ();
-              p->db_name = spec->dbName ? g_ascii_strdown (spec->dbName, -1) : NULL;
-              p->table_name = spec->tableName ? g_ascii_strdown (spec->tableName, -1) : NULL;
-              if (spec->__isset_catName && spec->catName && *spec->catName)
-                p->catalog = g_ascii_strdown (spec->catName, -1);
-              hms_strings_append (p->values, w->values);
-              p->create_time = w->createTime;
-              p->last_access_time = w->lastAccessTime;
+              MsPartition *p = partition_new (spec->dbName, spec->tableName,
+                                              HMS_OPT (spec, catName), w->values, w->createTime,
+                                              w->lastAccessTime, w->parameters);
               p->sd = ms_sd_copy (sd);
               g_free (p->sd->location);
               p->sd->location = NULL;
               if (spec->rootPath && *spec->rootPath)
                 p->sd->location = g_strconcat (spec->rootPath, w->relativePath ? w->relativePath : "",
                                                NULL);
-              if (w->parameters)
-                {
-                  GHashTableIter it;
-                  gpointer k, v;
-                  g_hash_table_iter_init (&it, w->parameters);
-                  while (g_hash_table_iter_next (&it, &k, &v))
-                    g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
-                }
               g_ptr_array_add (out, p);
             }
         }

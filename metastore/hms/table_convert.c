@@ -244,7 +244,7 @@ hms_table_from_thrift (const ThmsTable *in)
   MsTable *t = ms_table_new ();
   t->name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
   t->db_name = in->dbName ? g_ascii_strdown (in->dbName, -1) : NULL;
-  if (in->__isset_catName && in->catName && *in->catName)
+  if (HMS_OPT (in, catName))
     t->catalog = g_ascii_strdown (in->catName, -1);
   t->owner_name = dup_nonempty (in->owner);
   if (in->__isset_ownerType)
