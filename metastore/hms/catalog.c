@@ -65,8 +65,7 @@ hms_catalog_list (HmsCall *call, GError **error)
   if (names == NULL)
     return FALSE;
   ThmsGetCatalogsResponse *out = hms_result_obj (call);
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out->names, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out->names, names);
   out->__isset_names = TRUE;
   return TRUE;
 }

@@ -12,6 +12,13 @@ hms_set_string (gchar **field, const char *value)
 }
 
 void
+hms_strings_append (GPtrArray *out, const GPtrArray *in)
+{
+  for (guint i = 0; in != NULL && i < in->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+}
+
+void
 hms_params_to_thrift (GHashTable *params, GHashTable *out)
 {
   if (params == NULL)

@@ -126,8 +126,7 @@ list_databases (MsHms *hms, const char *raw_pattern, GPtrArray *out, GError **er
   g_autoptr (GPtrArray) names = ms_store_database_list (hms->store, cat, regex, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 

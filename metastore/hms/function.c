@@ -103,7 +103,7 @@ hms_function_create (HmsCall *call, GError **error)
     return FALSE;
   g_autoptr (MsFunction) fn = hms_function_from_thrift (in);
   GError *local = NULL;
-  if (!split_db_name (in->dbName, in->__isset_catName ? in->catName : NULL, &fn->catalog,
+  if (!split_db_name (in->dbName, HMS_OPT (in, catName), &fn->catalog,
                       &fn->db_name, &local) || fn->db_name == NULL || *fn->db_name == '\0')
     {
       g_clear_error (&local);
@@ -166,8 +166,7 @@ hms_function_list (HmsCall *call, GError **error)
   if (names == NULL)
     return FALSE;
   GPtrArray *out = hms_result_obj (call);
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 
@@ -192,7 +191,7 @@ alter_function (MsHms *hms, const char *raw_db, const char *raw_name, const Thms
       return FALSE;
     }
   g_autoptr (MsFunction) fn = hms_function_from_thrift (in);
-  if (!split_db_name (in->dbName, in->__isset_catName ? in->catName : NULL, &fn->catalog,
+  if (!split_db_name (in->dbName, HMS_OPT (in, catName), &fn->catalog,
                       &fn->db_name, error))
     return FALSE;
   if (g_ascii_strcasecmp (fn->catalog, cat) != 0)

@@ -73,6 +73,8 @@ void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
 MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
 void hms_set_string (gchar **field, const char *value);
+/* Append a copy of each string of 'in' (may be NULL) to 'out'. */
+void hms_strings_append (GPtrArray *out, const GPtrArray *in);
 /* An EnvironmentContext property (NULL when absent), and whether it is
  * "true" in any case. */
 const char *hms_env_get (const ThmsEnvironmentContext *env, const char *key);

@@ -193,13 +193,6 @@ hms_result_set_str (HmsCall *call, const char *value)
 }
 
 void
-hms_result_take_str (HmsCall *call, char *value)
-{
-  g_return_if_fail (G_VALUE_HOLDS_STRING (&call->success));
-  g_value_take_string (&call->success, value);
-}
-
-void
 hms_result_set_bool (HmsCall *call, gboolean value)
 {
   g_return_if_fail (G_VALUE_HOLDS_BOOLEAN (&call->success));

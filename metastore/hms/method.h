@@ -72,7 +72,6 @@ gboolean hms_arg_has (HmsCall *call, const char *name);
  * empty by the result struct and filled in place; a scalar is set. */
 gpointer hms_result_obj (HmsCall *call);
 void hms_result_set_str (HmsCall *call, const char *value);
-void hms_result_take_str (HmsCall *call, char *value);
 void hms_result_set_bool (HmsCall *call, gboolean value);
 void hms_result_set_int (HmsCall *call, gint64 value);
 /* The type of the result's success value (G_TYPE_NONE for void). */

@@ -50,8 +50,7 @@ static GPtrArray *
 strings_of (const GPtrArray *in)
 {
   GPtrArray *out = ms_strings_new ();
-  for (guint i = 0; in != NULL && i < in->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  hms_strings_append (out, in);
   g_ptr_array_add (out, NULL);
   g_ptr_array_set_size (out, out->len - 1);
   return out;
@@ -109,6 +108,19 @@ table_or (MsHms *hms, const char *catalog, const char *db, const char *table, Ms
   else
     ms_fail (error, code, "%s", message);
   return NULL;
+}
+
+/* The table raw_db (maybe "@cat#db"; cat_override wins when not empty) and
+ * 'table' name, through table_or (so 'code'/'message' as there); 'cat' and
+ * 'db' receive the resolved names (caller frees). */
+static MsTable *
+resolve_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+               MsErrorCode code, const char *message, char **cat, char **db, GError **error)
+{
+  if (!hms_resolve_db (raw_db, cat_override, cat, db, error))
+    return NULL;
+  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
+  return table_or (hms, *cat, *db, ltable, code, message, error);
 }
 
 /* ---- add ---- */
@@ -374,7 +386,7 @@ check_request_parts (const ThmsAddPartitionsRequest *req, GPtrArray *parts, GErr
   if (parts->len == 0)
     return TRUE;
   g_autofree char *rcat = NULL, *rdb = NULL;
-  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &rcat, &rdb,
+  if (!hms_resolve_db (req->dbName, HMS_OPT (req, catName), &rcat, &rdb,
                        error))
     return FALSE;
   for (guint i = 0; i < parts->len; i++)
@@ -435,14 +447,12 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
         const char *name, const ThmsEnvironmentContext *env, ThmsPartition *out, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_resolve_db (raw_db, NULL, &cat, &db, error))
-    return FALSE;
-  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OBJECT,
-                                    "Unable to add partition because table or database do not "
-                                    "exist", error);
+  g_autoptr (MsTable) t = resolve_table (hms, raw_db, NULL, table, MS_ERROR_INVALID_OBJECT,
+                                         "Unable to add partition because table or database do "
+                                         "not exist", &cat, &db, error);
   if (t == NULL)
     return FALSE;
+  const char *ltable = t->name;
   if (t->sd == NULL || t->sd->location == NULL)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot append a partition to a view");
   g_autoptr (MsPartition) p = ms_partition_new ();
@@ -452,12 +462,10 @@ append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
       g_autoptr (GPtrArray) vals = ms_part_name_values (name, keys, t->partition_keys->len, error);
       if (vals == NULL)
         return FALSE;
-      for (guint i = 0; i < vals->len; i++)
-        g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (vals, i)));
+      hms_strings_append (p->values, vals);
     }
   else
-    for (guint i = 0; i < values->len; i++)
-      g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (values, i)));
+    hms_strings_append (p->values, values);
   p->db_name = g_strdup (t->db_name);
   p->table_name = g_strdup (t->name);
   p->sd = ms_sd_copy (t->sd);
@@ -496,22 +504,13 @@ hms_partition_append (HmsCall *call, GError **error)
 
 /* ---- drop ---- */
 
-static MsTable *
-drop_table_of (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
-               char **cat, char **db, GError **error)
-{
-  if (!hms_resolve_db (raw_db, cat_override, cat, db, error))
-    return NULL;
-  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  return ms_store_table_get (hms->store, *cat, *db, ltable, error);
-}
-
 static gboolean
 drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, const char *name,
           gboolean delete_data, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  g_autoptr (MsTable) t = drop_table_of (hms, raw_db, NULL, table, &cat, &db, error);
+  g_autoptr (MsTable) t = resolve_table (hms, raw_db, NULL, table, MS_ERROR_NOT_FOUND, NULL, &cat,
+                                         &db, error);
   if (t == NULL)
     return FALSE;
   g_autoptr (GPtrArray) vals = NULL;
@@ -645,9 +644,8 @@ hms_partition_drop_many (HmsCall *call, GError **error)
   ThmsDropPartitionsRequest *req = hms_arg_obj (call, "req");
   MsHms *hms = call->hms;
   g_autofree char *cat = NULL, *db = NULL;
-  g_autoptr (MsTable) t = drop_table_of (hms, req->dbName,
-                                         req->__isset_catName ? req->catName : NULL, req->tblName,
-                                         &cat, &db, error);
+  g_autoptr (MsTable) t = resolve_table (hms, req->dbName, HMS_OPT (req, catName), req->tblName,
+                                         MS_ERROR_NOT_FOUND, NULL, &cat, &db, error);
   if (t == NULL)
     return FALSE;
   MsPartitionQuery q = { .catalog = cat, .db = db, .table = t->name, .max_parts = -1 };
@@ -675,19 +673,26 @@ hms_partition_drop_many (HmsCall *call, GError **error)
 
 /* ---- alter ---- */
 
+/* The table whose partitions an alter or rename names: a missing one is
+ * InvalidOperationException saying ALTER_MISSING. */
+static MsTable *
+alter_target (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+              char **cat, char **db, GError **error)
+{
+  return resolve_table (hms, raw_db, cat_override, table, MS_ERROR_INVALID_OPERATION,
+                        ALTER_MISSING, cat, db, error);
+}
+
 /* Replace partitions with 'in' (Partition*), each identified by its values. */
 static gboolean
 alter_parts (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
              const GPtrArray *in, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
-    return FALSE;
-  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OPERATION,
-                                    ALTER_MISSING, error);
+  g_autoptr (MsTable) t = alter_target (hms, raw_db, cat_override, table, &cat, &db, error);
   if (t == NULL)
     return FALSE;
+  const char *ltable = t->name;
   g_autoptr (GPtrArray) parts = parts_from_thrift (in);
   g_autofree char *now = hms_now_string ();
   for (guint i = 0; i < parts->len; i++)
@@ -739,7 +744,7 @@ hms_partition_alter (HmsCall *call, GError **error)
 {
   ThmsAlterPartitionsRequest *req = hms_arg_obj (call, "req");
   if (req != NULL)
-    return alter_parts (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    return alter_parts (call->hms, req->dbName, HMS_OPT (req, catName),
                         req->tableName, req->partitions, error);
   const char *db = hms_arg_str (call, "db_name"), *table = hms_arg_str (call, "tbl_name");
   if (hms_arg_has (call, "new_part"))
@@ -756,13 +761,10 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   if (part_vals == NULL || part_vals->len == 0)
     return alter_one (hms, raw_db, cat_override, table, new_part, error);
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_resolve_db (raw_db, cat_override, &cat, &db, error))
-    return FALSE;
-  g_autofree char *ltable = g_ascii_strdown (table ? table : "", -1);
-  g_autoptr (MsTable) t = table_or (hms, cat, db, ltable, MS_ERROR_INVALID_OPERATION,
-                                    ALTER_MISSING, error);
+  g_autoptr (MsTable) t = alter_target (hms, raw_db, cat_override, table, &cat, &db, error);
   if (t == NULL)
     return FALSE;
+  const char *ltable = t->name;
   g_autoptr (MsPartition) newp = hms_partition_from_thrift (new_part);
   if (!check_values (t, newp->values, error))
     return FALSE;
@@ -808,7 +810,7 @@ hms_partition_rename (HmsCall *call, GError **error)
 {
   ThmsRenamePartitionRequest *req = hms_arg_obj (call, "req");
   if (req != NULL)
-    return rename_part (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    return rename_part (call->hms, req->dbName, HMS_OPT (req, catName),
                         req->tableName, req->partVals, req->newPart, error);
   return rename_part (call->hms, hms_arg_str (call, "db_name"), NULL,
                       hms_arg_str (call, "tbl_name"), hms_arg_obj (call, "part_vals"),

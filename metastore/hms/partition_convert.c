@@ -5,28 +5,39 @@
 #include "hms/internal.h"
 #include "model/partition.h"
 
-MsPartition *
-hms_partition_from_thrift (const ThmsPartition *in)
+/* A partition of database 'db', table 'table' and 'catalog' (each
+ * lower-cased; NULL: unset) with copies of 'values' and 'params' (either
+ * may be NULL) and the two times; no descriptor. */
+static MsPartition *
+partition_new (const char *db, const char *table, const char *catalog, const GPtrArray *values,
+               int create_time, int last_access_time, GHashTable *params)
 {
   MsPartition *p = ms_partition_new ();
-  p->db_name = in->dbName ? g_ascii_strdown (in->dbName, -1) : NULL;
-  p->table_name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
-  if (in->__isset_catName && in->catName && *in->catName)
-    p->catalog = g_ascii_strdown (in->catName, -1);
-  for (guint i = 0; in->values != NULL && i < in->values->len; i++)
-    g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (in->values, i)));
-  p->create_time = in->createTime;
-  p->last_access_time = in->lastAccessTime;
-  if (in->__isset_sd && in->sd)
-    p->sd = hms_sd_from_thrift (in->sd);
-  if (in->parameters != NULL)
+  p->db_name = db ? g_ascii_strdown (db, -1) : NULL;
+  p->table_name = table ? g_ascii_strdown (table, -1) : NULL;
+  if (catalog)
+    p->catalog = g_ascii_strdown (catalog, -1);
+  hms_strings_append (p->values, values);
+  p->create_time = create_time;
+  p->last_access_time = last_access_time;
+  if (params != NULL)
     {
       GHashTableIter it;
       gpointer k, v;
-      g_hash_table_iter_init (&it, in->parameters);
+      g_hash_table_iter_init (&it, params);
       while (g_hash_table_iter_next (&it, &k, &v))
         g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
     }
+  return p;
+}
+
+MsPartition *
+hms_partition_from_thrift (const ThmsPartition *in)
+{
+  MsPartition *p = partition_new (in->dbName, in->tableName, HMS_OPT (in, catName), in->values,
+                                  in->createTime, in->lastAccessTime, in->parameters);
+  if (in->__isset_sd && in->sd)
+    p->sd = hms_sd_from_thrift (in->sd);
   return p;
 }
 
@@ -34,8 +45,7 @@ void
 hms_partition_to_thrift (const MsPartition *p, ThmsPartition *out)
 {
   g_ptr_array_set_size (out->values, 0);
-  for (guint i = 0; i < p->values->len; i++)
-    g_ptr_array_add (out->values, g_strdup (g_ptr_array_index (p->values, i)));
+  hms_strings_append (out->values, p->values);
   out->__isset_values = TRUE;
   hms_set_string (&out->dbName, p->db_name);
   out->__isset_dbName = TRUE;
@@ -107,29 +117,15 @@ hms_partitions_from_specs (GPtrArray *specs, GError **error)
           for (guint j = 0; parts != NULL && j < parts->len; j++)
             {
               ThmsPartitionWithoutSD *w = g_ptr_array_index (parts, j);
-              MsPartition *p = ms_partition_new ();
-              p->db_name = spec->dbName ? g_ascii_strdown (spec->dbName, -1) : NULL;
-              p->table_name = spec->tableName ? g_ascii_strdown (spec->tableName, -1) : NULL;
-              if (spec->__isset_catName && spec->catName && *spec->catName)
-                p->catalog = g_ascii_strdown (spec->catName, -1);
-              for (guint k = 0; w->values != NULL && k < w->values->len; k++)
-                g_ptr_array_add (p->values, g_strdup (g_ptr_array_index (w->values, k)));
-              p->create_time = w->createTime;
-              p->last_access_time = w->lastAccessTime;
+              MsPartition *p = partition_new (spec->dbName, spec->tableName,
+                                              HMS_OPT (spec, catName), w->values, w->createTime,
+                                              w->lastAccessTime, w->parameters);
               p->sd = ms_sd_copy (sd);
               g_free (p->sd->location);
               p->sd->location = NULL;
               if (spec->rootPath && *spec->rootPath)
                 p->sd->location = g_strconcat (spec->rootPath, w->relativePath ? w->relativePath : "",
                                                NULL);
-              if (w->parameters)
-                {
-                  GHashTableIter it;
-                  gpointer k, v;
-                  g_hash_table_iter_init (&it, w->parameters);
-                  while (g_hash_table_iter_next (&it, &k, &v))
-                    g_hash_table_insert (p->params, g_strdup (k), g_strdup (v));
-                }
               g_ptr_array_add (out, p);
             }
         }
@@ -137,6 +133,20 @@ hms_partitions_from_specs (GPtrArray *specs, GError **error)
         return ms_fail (error, MS_ERROR_INVALID_OBJECT, "A partition spec has no partitions"), NULL;
     }
   return g_steal_pointer (&out);
+}
+
+/* A new PartitionSpec of table 't' with root path 'root'. */
+static ThmsPartitionSpec *
+spec_new (const MsTable *t, const char *root)
+{
+  ThmsPartitionSpec *spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
+  hms_set_string (&spec->dbName, t->db_name);
+  hms_set_string (&spec->tableName, t->name);
+  hms_set_string (&spec->rootPath, root);
+  hms_set_string (&spec->catName, t->catalog);
+  spec->__isset_dbName = spec->__isset_tableName = TRUE;
+  spec->__isset_rootPath = spec->__isset_catName = TRUE;
+  return spec;
 }
 
 /* One PartitionSpec of 'parts' (all of table 't') as Hive's
@@ -159,13 +169,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
         {
           if (shared_spec == NULL)
             {
-              shared_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
-              hms_set_string (&shared_spec->dbName, t->db_name);
-              hms_set_string (&shared_spec->tableName, t->name);
-              hms_set_string (&shared_spec->rootPath, root);
-              hms_set_string (&shared_spec->catName, t->catalog);
-              shared_spec->__isset_dbName = shared_spec->__isset_tableName = TRUE;
-              shared_spec->__isset_rootPath = shared_spec->__isset_catName = TRUE;
+              shared_spec = spec_new (t, root);
               shared_spec->__isset_sharedSDPartitionSpec = TRUE;
               g_autoptr (MsStorageDescriptor) sd = ms_sd_copy (t->sd);
               hms_sd_to_thrift (sd, shared_spec->sharedSDPartitionSpec->sd);
@@ -173,8 +177,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
               shared_spec->sharedSDPartitionSpec->__isset_partitions = TRUE;
             }
           ThmsPartitionWithoutSD *w = g_object_new (THMS_TYPE_PARTITION_WITHOUT_S_D, NULL);
-          for (guint k = 0; k < p->values->len; k++)
-            g_ptr_array_add (w->values, g_strdup (g_ptr_array_index (p->values, k)));
+          hms_strings_append (w->values, p->values);
           w->__isset_values = TRUE;
           w->createTime = p->create_time;
           w->lastAccessTime = p->last_access_time;
@@ -189,13 +192,7 @@ hms_partitions_to_specs (const MsTable *t, GPtrArray *parts, GPtrArray *out)
         {
           if (list_spec == NULL)
             {
-              list_spec = g_object_new (THMS_TYPE_PARTITION_SPEC, NULL);
-              hms_set_string (&list_spec->dbName, t->db_name);
-              hms_set_string (&list_spec->tableName, t->name);
-              hms_set_string (&list_spec->rootPath, root);
-              hms_set_string (&list_spec->catName, t->catalog);
-              list_spec->__isset_dbName = list_spec->__isset_tableName = TRUE;
-              list_spec->__isset_rootPath = list_spec->__isset_catName = TRUE;
+              list_spec = spec_new (t, root);
               list_spec->__isset_partitionList = TRUE;
               list_spec->partitionList->__isset_partitions = TRUE;
             }

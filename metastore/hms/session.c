@@ -94,8 +94,7 @@ hms_session_set_ugi (HmsCall *call, GError **error)
   if (s)
     hms_set_string (&s->user, user_name);
   GPtrArray *out = hms_result_obj (call);
-  for (guint i = 0; group_names && i < group_names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (group_names, i)));
+  hms_strings_append (out, group_names);
   g_ptr_array_add (out, g_strdup (user_name ? user_name : ""));
   return TRUE;
 }

@@ -138,7 +138,7 @@ stats_from_request (const ThmsColumnStatistics *in, GError **error)
   g_autoptr (MsColumnStatistics) s = hms_column_statistics_from_thrift (in, error);
   if (s == NULL)
     return NULL;
-  if (!hms_resolve_db (desc->dbName, desc->__isset_catName ? desc->catName : NULL, &s->catalog,
+  if (!hms_resolve_db (desc->dbName, HMS_OPT (desc, catName), &s->catalog,
                    &s->db_name, error))
     return NULL;
   s->table_name = lower (desc->tableName);
@@ -429,7 +429,7 @@ hms_stats_get_table (HmsCall *call, GError **error)
   g_autofree char *cat = NULL, *db = NULL;
   g_autofree char *table = lower (req->tblName);
   g_autoptr (GPtrArray) cols = lower_all (req->colNames);
-  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, error))
+  if (!hms_resolve_db (req->dbName, HMS_OPT (req, catName), &cat, &db, error))
     return FALSE;
   g_autoptr (MsColumnStatistics) st = ms_store_stats_get_table (
       call->hms->store, cat, db, table, engine_or_default (req->engine),
@@ -450,7 +450,7 @@ partition_stats (MsHms *hms, const ThmsPartitionsStatsRequest *req, GPtrArray **
                  GPtrArray **col_names, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  if (!hms_resolve_db (req->dbName, req->__isset_catName ? req->catName : NULL, &cat, &db, error))
+  if (!hms_resolve_db (req->dbName, HMS_OPT (req, catName), &cat, &db, error))
     return NULL;
   *col_names = lower_all (req->colNames);
   *part_names = lower_part_names (req->partNames, error);

@@ -53,6 +53,29 @@ decimal_to (const MsDecimal *in, ThmsDecimal *out)
 
 #define OPT_BYTES(src, field) (src->__isset_##field ? bytes_from (src->field) : NULL)
 
+/* The fields the long, double, decimal, date and timestamp stats structs
+ * share under the same names (null count, NDV, bit vectors, histogram),
+ * between generated struct 'thrift' and MsStatsData 'model': a macro, as
+ * the five are distinct generated types. */
+#define NDV_FIELDS_FROM_THRIFT(thrift, model)                                                      \
+  do                                                                                               \
+    {                                                                                              \
+      (model)->num_nulls = (thrift)->numNulls;                                                     \
+      (model)->num_dvs = (thrift)->numDVs;                                                         \
+      (model)->bit_vectors = OPT_BYTES ((thrift), bitVectors);                                     \
+      (model)->histogram = OPT_BYTES ((thrift), histogram);                                        \
+    }                                                                                              \
+  while (0)
+#define NDV_FIELDS_TO_THRIFT(model, thrift)                                                        \
+  do                                                                                               \
+    {                                                                                              \
+      (thrift)->numNulls = (model)->num_nulls;                                                     \
+      (thrift)->numDVs = (model)->num_dvs;                                                         \
+      set_bytes (&(thrift)->bitVectors, &(thrift)->__isset_bitVectors, (model)->bit_vectors);      \
+      set_bytes (&(thrift)->histogram, &(thrift)->__isset_histogram, (model)->histogram);          \
+    }                                                                                              \
+  while (0)
+
 gboolean
 hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
 {
@@ -76,10 +99,7 @@ hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
       d->low_i = s->lowValue;
       d->has_high = s->__isset_highValue;
       d->high_i = s->highValue;
-      d->num_nulls = s->numNulls;
-      d->num_dvs = s->numDVs;
-      d->bit_vectors = OPT_BYTES (s, bitVectors);
-      d->histogram = OPT_BYTES (s, histogram);
+      NDV_FIELDS_FROM_THRIFT (s, d);
     }
   else if (in->__isset_doubleStats && in->doubleStats)
     {
@@ -89,10 +109,7 @@ hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
       d->low_d = s->lowValue;
       d->has_high = s->__isset_highValue;
       d->high_d = s->highValue;
-      d->num_nulls = s->numNulls;
-      d->num_dvs = s->numDVs;
-      d->bit_vectors = OPT_BYTES (s, bitVectors);
-      d->histogram = OPT_BYTES (s, histogram);
+      NDV_FIELDS_FROM_THRIFT (s, d);
     }
   else if (in->__isset_stringStats && in->stringStats)
     {
@@ -121,10 +138,7 @@ hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
         decimal_from (s->lowValue, &d->low_dec);
       if ((d->has_high = s->__isset_highValue && s->highValue))
         decimal_from (s->highValue, &d->high_dec);
-      d->num_nulls = s->numNulls;
-      d->num_dvs = s->numDVs;
-      d->bit_vectors = OPT_BYTES (s, bitVectors);
-      d->histogram = OPT_BYTES (s, histogram);
+      NDV_FIELDS_FROM_THRIFT (s, d);
     }
   else if (in->__isset_dateStats && in->dateStats)
     {
@@ -134,10 +148,7 @@ hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
         d->low_i = s->lowValue->daysSinceEpoch;
       if ((d->has_high = s->__isset_highValue && s->highValue))
         d->high_i = s->highValue->daysSinceEpoch;
-      d->num_nulls = s->numNulls;
-      d->num_dvs = s->numDVs;
-      d->bit_vectors = OPT_BYTES (s, bitVectors);
-      d->histogram = OPT_BYTES (s, histogram);
+      NDV_FIELDS_FROM_THRIFT (s, d);
     }
   else if (in->__isset_timestampStats && in->timestampStats)
     {
@@ -147,10 +158,7 @@ hms_stats_data_from_thrift (const ThmsColumnStatisticsData *in, MsStatsData *d)
         d->low_i = s->lowValue->secondsSinceEpoch;
       if ((d->has_high = s->__isset_highValue && s->highValue))
         d->high_i = s->highValue->secondsSinceEpoch;
-      d->num_nulls = s->numNulls;
-      d->num_dvs = s->numDVs;
-      d->bit_vectors = OPT_BYTES (s, bitVectors);
-      d->histogram = OPT_BYTES (s, histogram);
+      NDV_FIELDS_FROM_THRIFT (s, d);
     }
   return d->kind != MS_STATS_NONE;
 }
@@ -177,10 +185,7 @@ hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out)
         s->__isset_lowValue = d->has_low;
         s->highValue = d->high_i;
         s->__isset_highValue = d->has_high;
-        s->numNulls = d->num_nulls;
-        s->numDVs = d->num_dvs;
-        set_bytes (&s->bitVectors, &s->__isset_bitVectors, d->bit_vectors);
-        set_bytes (&s->histogram, &s->__isset_histogram, d->histogram);
+        NDV_FIELDS_TO_THRIFT (d, s);
         out->__isset_longStats = TRUE;
         break;
       }
@@ -191,10 +196,7 @@ hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out)
         s->__isset_lowValue = d->has_low;
         s->highValue = d->high_d;
         s->__isset_highValue = d->has_high;
-        s->numNulls = d->num_nulls;
-        s->numDVs = d->num_dvs;
-        set_bytes (&s->bitVectors, &s->__isset_bitVectors, d->bit_vectors);
-        set_bytes (&s->histogram, &s->__isset_histogram, d->histogram);
+        NDV_FIELDS_TO_THRIFT (d, s);
         out->__isset_doubleStats = TRUE;
         break;
       }
@@ -228,10 +230,7 @@ hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out)
         if (d->has_high)
           decimal_to (&d->high_dec, s->highValue);
         s->__isset_highValue = d->has_high;
-        s->numNulls = d->num_nulls;
-        s->numDVs = d->num_dvs;
-        set_bytes (&s->bitVectors, &s->__isset_bitVectors, d->bit_vectors);
-        set_bytes (&s->histogram, &s->__isset_histogram, d->histogram);
+        NDV_FIELDS_TO_THRIFT (d, s);
         out->__isset_decimalStats = TRUE;
         break;
       }
@@ -242,10 +241,7 @@ hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out)
         s->__isset_lowValue = d->has_low;
         s->highValue->daysSinceEpoch = d->high_i;
         s->__isset_highValue = d->has_high;
-        s->numNulls = d->num_nulls;
-        s->numDVs = d->num_dvs;
-        set_bytes (&s->bitVectors, &s->__isset_bitVectors, d->bit_vectors);
-        set_bytes (&s->histogram, &s->__isset_histogram, d->histogram);
+        NDV_FIELDS_TO_THRIFT (d, s);
         out->__isset_dateStats = TRUE;
         break;
       }
@@ -256,10 +252,7 @@ hms_stats_data_to_thrift (const MsStatsData *d, ThmsColumnStatisticsData *out)
         s->__isset_lowValue = d->has_low;
         s->highValue->secondsSinceEpoch = d->high_i;
         s->__isset_highValue = d->has_high;
-        s->numNulls = d->num_nulls;
-        s->numDVs = d->num_dvs;
-        set_bytes (&s->bitVectors, &s->__isset_bitVectors, d->bit_vectors);
-        set_bytes (&s->histogram, &s->__isset_histogram, d->histogram);
+        NDV_FIELDS_TO_THRIFT (d, s);
         out->__isset_timestampStats = TRUE;
         break;
       }

@@ -244,8 +244,7 @@ list_names (MsHms *hms, const char *raw_db, const char *pattern, const char *typ
   g_autoptr (GPtrArray) names = ms_store_table_names (hms->store, cat, db, regex, type, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 
@@ -330,8 +329,7 @@ names_by_filter (MsHms *hms, const char *dbname, const char *filter, int max_tab
                                                                 max_tables, error);
   if (names == NULL)
     return FALSE;
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (names, i)));
+  hms_strings_append (out, names);
   return TRUE;
 }
 
@@ -400,7 +398,7 @@ hms_table_fields (HmsCall *call, GError **error)
   if (req == NULL)
     return fields_of_args (call, FALSE, error);
   ThmsGetFieldsResponse *res = hms_result_obj (call);
-  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return table_fields (call->hms, req->dbName, HMS_OPT (req, catName),
                        req->tblName, FALSE, res->fields, error);
 }
 
@@ -412,7 +410,7 @@ hms_table_schema (HmsCall *call, GError **error)
   if (req == NULL)
     return fields_of_args (call, TRUE, error);
   ThmsGetSchemaResponse *res = hms_result_obj (call);
-  return table_fields (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return table_fields (call->hms, req->dbName, HMS_OPT (req, catName),
                        req->tblName, TRUE, res->fields, error);
 }
 
@@ -590,7 +588,7 @@ hms_table_alter (HmsCall *call, GError **error)
       a.expected_value = req->expectedParameterValue;
     }
   alter_args_from_env (&a, req->__isset_environmentContext ? req->environmentContext : NULL);
-  return alter_table (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  return alter_table (call->hms, req->dbName, HMS_OPT (req, catName),
                       req->tableName, req->table, &a, error);
 }
 

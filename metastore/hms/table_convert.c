@@ -49,8 +49,7 @@ static GPtrArray *
 strings_copy (GPtrArray *in)
 {
   GPtrArray *out = ms_strings_new ();
-  for (guint i = 0; in != NULL && i < in->len; i++)
-    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  hms_strings_append (out, in);
   return out;
 }
 
@@ -139,8 +138,7 @@ skewed_from_thrift (const ThmsSkewedInfo *in)
 static void
 skewed_to_thrift (const MsSkewed *s, ThmsSkewedInfo *out)
 {
-  for (guint i = 0; i < s->names->len; i++)
-    g_ptr_array_add (out->skewedColNames, g_strdup (g_ptr_array_index (s->names, i)));
+  hms_strings_append (out->skewedColNames, s->names);
   out->__isset_skewedColNames = TRUE;
   for (guint i = 0; i < s->values->len; i++)
     g_ptr_array_add (out->skewedColValues, strings_copy (g_ptr_array_index (s->values, i)));
@@ -207,8 +205,7 @@ hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out)
   if (sd->serde)
     serde_to_thrift (sd->serde, out->serdeInfo);
   out->__isset_serdeInfo = TRUE;
-  for (guint i = 0; i < sd->bucket_cols->len; i++)
-    g_ptr_array_add (out->bucketCols, g_strdup (g_ptr_array_index (sd->bucket_cols, i)));
+  hms_strings_append (out->bucketCols, sd->bucket_cols);
   out->__isset_bucketCols = TRUE;
   for (guint i = 0; i < sd->sort_cols->len; i++)
     {
@@ -247,7 +244,7 @@ hms_table_from_thrift (const ThmsTable *in)
   MsTable *t = ms_table_new ();
   t->name = in->tableName ? g_ascii_strdown (in->tableName, -1) : NULL;
   t->db_name = in->dbName ? g_ascii_strdown (in->dbName, -1) : NULL;
-  if (in->__isset_catName && in->catName && *in->catName)
+  if (HMS_OPT (in, catName))
     t->catalog = g_ascii_strdown (in->catName, -1);
   t->owner_name = dup_nonempty (in->owner);
   if (in->__isset_ownerType)

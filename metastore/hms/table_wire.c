@@ -34,12 +34,8 @@ table (Wire *w, const MsTable *t)
   hms_wire_field_begin (w, "sd", T_STRUCT, 7);
   hms_wire_storage_descriptor (w, t->sd);
   hms_wire_field_end (w);
-  hms_wire_field_begin (w, "partitionKeys", T_LIST, 8);
-  hms_wire_columns (w, t->partition_keys);
-  hms_wire_field_end (w);
-  hms_wire_field_begin (w, "parameters", T_MAP, 9);
-  hms_wire_string_map (w, t->params);
-  hms_wire_field_end (w);
+  hms_wire_columns_field (w, "partitionKeys", 8, t->partition_keys);
+  hms_wire_string_map_field (w, "parameters", 9, t->params);
   hms_wire_string_field (w, "viewOriginalText", 10, t->view_original_text);
   hms_wire_string_field (w, "viewExpandedText", 11, t->view_expanded_text);
   hms_wire_string_field (w, "tableType", 12, t->table_type);
@@ -91,7 +87,7 @@ hms_table_get (HmsCall *call, GError **error)
   ThmsGetTableRequest *req = hms_arg_obj (call, "req");
   g_autoptr (MsTable) t = NULL;
   if (req != NULL)
-    t = hms_table_lookup (call->hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+    t = hms_table_lookup (call->hms, req->dbName, HMS_OPT (req, catName),
                           req->tblName, error);
   else
     t = hms_table_lookup (call->hms, hms_arg_str (call, "dbname"), NULL,
@@ -139,7 +135,7 @@ tables_of_request (MsHms *hms, const ThmsGetTablesRequest *req, GError **error)
   if (names == NULL && pattern == NULL)
     pattern = "*";
   GError *err = NULL;
-  GPtrArray *tables = hms_tables_lookup (hms, req->dbName, req->__isset_catName ? req->catName : NULL,
+  GPtrArray *tables = hms_tables_lookup (hms, req->dbName, HMS_OPT (req, catName),
                                          names, pattern, &err);
   if (tables == NULL)
     g_propagate_error (error, meta_unless_unknown_db (err));

@@ -28,29 +28,19 @@ hms_wire_string_field (Wire *w, const char *name, gint16 id, const char *value)
   hms_wire_field_end (w);
 }
 
-void
-hms_wire_i32_field (Wire *w, const char *name, gint16 id, gint32 value)
-{
-  hms_wire_field_begin (w, name, T_I32, id);
-  W_DO (thrift_protocol_write_i32 (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
+/* hms_wire_i32_field, hms_wire_i64_field, hms_wire_bool_field: one
+ * definition over the C type and the protocol's writer of each. */
+#define WIRE_SCALAR_FIELD(kind, ctype, ttype)                                                      \
+  void hms_wire_##kind##_field (Wire *w, const char *name, gint16 id, ctype value)                 \
+  {                                                                                                \
+    hms_wire_field_begin (w, name, ttype, id);                                                     \
+    W_DO (thrift_protocol_write_##kind (w->p, value, w->error));                                   \
+    hms_wire_field_end (w);                                                                        \
+  }
 
-void
-hms_wire_i64_field (Wire *w, const char *name, gint16 id, gint64 value)
-{
-  hms_wire_field_begin (w, name, T_I64, id);
-  W_DO (thrift_protocol_write_i64 (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
-
-void
-hms_wire_bool_field (Wire *w, const char *name, gint16 id, gboolean value)
-{
-  hms_wire_field_begin (w, name, T_BOOL, id);
-  W_DO (thrift_protocol_write_bool (w->p, value, w->error));
-  hms_wire_field_end (w);
-}
+WIRE_SCALAR_FIELD (i32, gint32, T_I32)
+WIRE_SCALAR_FIELD (i64, gint64, T_I64)
+WIRE_SCALAR_FIELD (bool, gboolean, T_BOOL)
 
 void
 hms_wire_struct_begin (Wire *w, const char *name)
@@ -66,8 +56,9 @@ hms_wire_struct_end (Wire *w)
 }
 
 void
-hms_wire_string_map (Wire *w, GHashTable *map)
+hms_wire_string_map_field (Wire *w, const char *name, gint16 id, GHashTable *map)
 {
+  hms_wire_field_begin (w, name, T_MAP, id);
   guint n = map ? g_hash_table_size (map) : 0;
   W_DO (thrift_protocol_write_map_begin (w->p, T_STRING, T_STRING, (gint32) n, w->error));
   if (n > 0)
@@ -82,6 +73,7 @@ hms_wire_string_map (Wire *w, GHashTable *map)
         }
     }
   W_DO (thrift_protocol_write_map_end (w->p, w->error));
+  hms_wire_field_end (w);
 }
 
 void
@@ -97,6 +89,14 @@ hms_wire_string_list (Wire *w, GPtrArray *list)
   W_DO (thrift_protocol_write_list_end (w->p, w->error));
 }
 
+void
+hms_wire_string_list_field (Wire *w, const char *name, gint16 id, GPtrArray *list)
+{
+  hms_wire_field_begin (w, name, T_LIST, id);
+  hms_wire_string_list (w, list);
+  hms_wire_field_end (w);
+}
+
 /* ---- structs ---- */
 
 void
@@ -110,13 +110,15 @@ hms_wire_field_schema (Wire *w, const MsColumn *c)
 }
 
 void
-hms_wire_columns (Wire *w, GPtrArray *cols)
+hms_wire_columns_field (Wire *w, const char *name, gint16 id, GPtrArray *cols)
 {
+  hms_wire_field_begin (w, name, T_LIST, id);
   guint n = cols ? cols->len : 0;
   W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) n, w->error));
   for (guint i = 0; w->ok && i < n; i++)
     hms_wire_field_schema (w, g_ptr_array_index (cols, i));
   W_DO (thrift_protocol_write_list_end (w->p, w->error));
+  hms_wire_field_end (w);
 }
 
 void
@@ -128,9 +130,7 @@ hms_wire_serde (Wire *w, const MsSerDe *s)
       hms_wire_string_field (w, "name", 1, s->name);
       hms_wire_string_field (w, "serializationLib", 2, s->serialization_lib);
     }
-  hms_wire_field_begin (w, "parameters", T_MAP, 3);
-  hms_wire_string_map (w, s ? s->params : NULL);
-  hms_wire_field_end (w);
+  hms_wire_string_map_field (w, "parameters", 3, s ? s->params : NULL);
   if (s != NULL)
     {
       hms_wire_string_field (w, "description", 4, s->description);
@@ -146,9 +146,7 @@ void
 hms_wire_skewed (Wire *w, const MsSkewed *s)
 {
   hms_wire_struct_begin (w, "SkewedInfo");
-  hms_wire_field_begin (w, "skewedColNames", T_LIST, 1);
-  hms_wire_string_list (w, s ? s->names : NULL);
-  hms_wire_field_end (w);
+  hms_wire_string_list_field (w, "skewedColNames", 1, s ? s->names : NULL);
   hms_wire_field_begin (w, "skewedColValues", T_LIST, 2);
   guint n = s ? s->values->len : 0;
   W_DO (thrift_protocol_write_list_begin (w->p, T_LIST, (gint32) n, w->error));
@@ -174,9 +172,7 @@ void
 hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd)
 {
   hms_wire_struct_begin (w, "StorageDescriptor");
-  hms_wire_field_begin (w, "cols", T_LIST, 1);
-  hms_wire_columns (w, sd ? sd->cols : NULL);
-  hms_wire_field_end (w);
+  hms_wire_columns_field (w, "cols", 1, sd ? sd->cols : NULL);
   if (sd != NULL)
     {
       hms_wire_string_field (w, "location", 2, sd->location);
@@ -188,9 +184,7 @@ hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd)
   hms_wire_field_begin (w, "serdeInfo", T_STRUCT, 7);
   hms_wire_serde (w, sd ? sd->serde : NULL);
   hms_wire_field_end (w);
-  hms_wire_field_begin (w, "bucketCols", T_LIST, 8);
-  hms_wire_string_list (w, sd ? sd->bucket_cols : NULL);
-  hms_wire_field_end (w);
+  hms_wire_string_list_field (w, "bucketCols", 8, sd ? sd->bucket_cols : NULL);
   hms_wire_field_begin (w, "sortCols", T_LIST, 9);
   guint n = sd ? sd->sort_cols->len : 0;
   W_DO (thrift_protocol_write_list_begin (w->p, T_STRUCT, (gint32) n, w->error));
@@ -204,9 +198,7 @@ hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd)
     }
   W_DO (thrift_protocol_write_list_end (w->p, w->error));
   hms_wire_field_end (w);
-  hms_wire_field_begin (w, "parameters", T_MAP, 10);
-  hms_wire_string_map (w, sd ? sd->params : NULL);
-  hms_wire_field_end (w);
+  hms_wire_string_map_field (w, "parameters", 10, sd ? sd->params : NULL);
   if (sd != NULL)
     {
       hms_wire_field_begin (w, "skewedInfo", T_STRUCT, 11);

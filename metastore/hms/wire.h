@@ -33,11 +33,14 @@ void hms_wire_i64_field (Wire *w, const char *name, gint16 id, gint64 value);
 void hms_wire_bool_field (Wire *w, const char *name, gint16 id, gboolean value);
 void hms_wire_struct_begin (Wire *w, const char *name);
 void hms_wire_struct_end (Wire *w);
-void hms_wire_string_map (Wire *w, GHashTable *map);
 void hms_wire_string_list (Wire *w, GPtrArray *list);
+/* A map<string,string>, list<string> or list<FieldSchema> field (NULL:
+ * empty). */
+void hms_wire_string_map_field (Wire *w, const char *name, gint16 id, GHashTable *map);
+void hms_wire_string_list_field (Wire *w, const char *name, gint16 id, GPtrArray *list);
+void hms_wire_columns_field (Wire *w, const char *name, gint16 id, GPtrArray *cols);
 /* Model structs as the generated writers write their Thrift forms. */
 void hms_wire_field_schema (Wire *w, const MsColumn *c);
-void hms_wire_columns (Wire *w, GPtrArray *cols);
 void hms_wire_serde (Wire *w, const MsSerDe *s);
 void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);

@@ -174,6 +174,22 @@ conn_close_locked (MsThriftServer *s, Conn *c)
   g_free (c);
 }
 
+/* Close every connection but the busy ones (those too with 'busy_too').
+ * Caller holds s->lock. */
+static void
+close_conns_locked (MsThriftServer *s, gboolean busy_too)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_autoptr (GPtrArray) doomed = g_ptr_array_new ();
+  g_hash_table_iter_init (&it, s->conns);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (busy_too || ((Conn *) v)->state != CONN_BUSY)
+      g_ptr_array_add (doomed, v);
+  for (guint i = 0; i < doomed->len; i++)
+    conn_close_locked (s, g_ptr_array_index (doomed, i));
+}
+
 static void
 conn_arm (MsThriftServer *s, Conn *c)
 {
@@ -597,16 +613,7 @@ ms_thrift_server_stop (MsThriftServer *s)
 
   /* close idle connections, let busy ones finish within the grace period */
   g_mutex_lock (&s->lock);
-  GHashTableIter it;
-  gpointer k, v;
-  GPtrArray *idle = g_ptr_array_new ();
-  g_hash_table_iter_init (&it, s->conns);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    if (((Conn *) v)->state != CONN_BUSY)
-      g_ptr_array_add (idle, v);
-  for (guint i = 0; i < idle->len; i++)
-    conn_close_locked (s, g_ptr_array_index (idle, i));
-  g_ptr_array_free (idle, TRUE);
+  close_conns_locked (s, FALSE);
   gint64 deadline = g_get_monotonic_time () + (gint64) s->shutdown_grace_ms * 1000;
   while (s->busy > 0 && g_cond_wait_until (&s->idle_cond, &s->lock, deadline))
     ;
@@ -614,6 +621,8 @@ ms_thrift_server_stop (MsThriftServer *s)
     {
       ms_warn ("%d calls still running after %d ms; cutting their connections", s->busy,
                s->shutdown_grace_ms);
+      GHashTableIter it;
+      gpointer k, v;
       g_hash_table_iter_init (&it, s->conns);
       while (g_hash_table_iter_next (&it, &k, &v))
         shutdown (((Conn *) v)->tag.fd, SHUT_RDWR);
@@ -630,15 +639,7 @@ ms_thrift_server_free (MsThriftServer *s)
     return;
   ms_thrift_server_stop (s);
   g_mutex_lock (&s->lock);
-  GHashTableIter it;
-  gpointer k, v;
-  GPtrArray *rest = g_ptr_array_new ();
-  g_hash_table_iter_init (&it, s->conns);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    g_ptr_array_add (rest, v);
-  for (guint i = 0; i < rest->len; i++)
-    conn_close_locked (s, g_ptr_array_index (rest, i));
-  g_ptr_array_free (rest, TRUE);
+  close_conns_locked (s, TRUE);
   g_mutex_unlock (&s->lock);
   if (s->epfd >= 0)
     close (s->epfd);

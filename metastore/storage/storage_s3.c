@@ -524,20 +524,33 @@ object_location (const char *method, const char *uri, MsS3Location *loc, GError 
   return TRUE;
 }
 
-GBytes *
-ms_storage_s3_get (MsStorage *st, const char *uri, GError **error)
+/* Make request 'r' (its url left NULL: filled in here) on the object its
+ * uri names, with a client of 'st': 'status' and 'reply' (caller frees)
+ * as ms_s3_perform gives them. FALSE when the request could not be made. */
+static gboolean
+object_request (MsStorage *st, MsS3Req *r, long *status, GByteArray **reply, GError **error)
 {
   g_auto (MsS3Location) loc = { 0 };
   g_auto (MsS3Client) c = { 0 };
-  if (!object_location ("GET", uri, &loc, error) || !ms_s3_client_open (&c, st, "GET", uri, error))
-    return NULL;
+  if (!object_location (r->method, r->uri, &loc, error)
+      || !ms_s3_client_open (&c, st, r->method, r->uri, error))
+    return FALSE;
   g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
   if (url == NULL)
-    return NULL;
-  MsS3Req r = { "GET", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_OBJECT_BYTES };
+    return FALSE;
+  r->url = url;
+  gboolean ok = ms_s3_perform (&c, r, status, reply, error);
+  r->url = NULL;
+  return ok;
+}
+
+GBytes *
+ms_storage_s3_get (MsStorage *st, const char *uri, GError **error)
+{
+  MsS3Req r = { "GET", uri, NULL, NULL, 0, NULL, FALSE, MS_S3_MAX_OBJECT_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!ms_s3_perform (&c, &r, &status, &reply, error))
+  if (!object_request (st, &r, &status, &reply, error))
     return NULL;
   if (status == 200)
     return g_byte_array_free_to_bytes (g_steal_pointer (&reply));
@@ -551,18 +564,11 @@ ms_storage_s3_get (MsStorage *st, const char *uri, GError **error)
 gboolean
 ms_storage_s3_put (MsStorage *st, const char *uri, const void *data, gsize len, GError **error)
 {
-  g_auto (MsS3Location) loc = { 0 };
-  g_auto (MsS3Client) c = { 0 };
-  if (!object_location ("PUT", uri, &loc, error) || !ms_s3_client_open (&c, st, "PUT", uri, error))
-    return FALSE;
-  g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
-  if (url == NULL)
-    return FALSE;
-  MsS3Req r = { "PUT", uri, url, data, len, "application/octet-stream", TRUE,
+  MsS3Req r = { "PUT", uri, NULL, data, len, "application/octet-stream", TRUE,
               MS_S3_MAX_REPLY_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!ms_s3_perform (&c, &r, &status, &reply, error))
+  if (!object_request (st, &r, &status, &reply, error))
     return FALSE;
   if (status == 200 || status == 201 || status == 204)
     return TRUE;
@@ -572,17 +578,10 @@ ms_storage_s3_put (MsStorage *st, const char *uri, const void *data, gsize len, 
 gboolean
 ms_storage_s3_exists (MsStorage *st, const char *uri, GError **error)
 {
-  g_auto (MsS3Location) loc = { 0 };
-  g_auto (MsS3Client) c = { 0 };
-  if (!object_location ("HEAD", uri, &loc, error) || !ms_s3_client_open (&c, st, "HEAD", uri, error))
-    return FALSE;
-  g_autofree char *url = ms_s3_url (c.o, c.region, loc.bucket, loc.key, NULL, error);
-  if (url == NULL)
-    return FALSE;
-  MsS3Req r = { "HEAD", uri, url, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
+  MsS3Req r = { "HEAD", uri, NULL, NULL, 0, NULL, FALSE, MS_S3_MAX_REPLY_BYTES };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!ms_s3_perform (&c, &r, &status, &reply, error))
+  if (!object_request (st, &r, &status, &reply, error))
     return FALSE;
   if (status == 200)
     return TRUE;
