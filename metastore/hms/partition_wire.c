@@ -9,7 +9,7 @@
  * GObjects; a listing of a thousand would spend most of its time there.
  * Here each row the store decodes is written at once with the protocol's
  * primitives (see wire.h), byte for byte what the generated writer puts
- * out for hms_partition_to_thrift (tests/unit/test_partition_wire.c), and
+ * out for hms_partition_to_thrift (tests/unit/hms/test_partition_wire.c), and
  * nothing is kept: a reply of 100,000 partitions holds one batch of rows
  * at a time (the reply itself is streamed by the buffered transport).
  *

@@ -12,7 +12,7 @@
  * allocations, most of the call's time. Here the reply is written with the
  * protocol's primitives, field by field, in the order and with the
  * presence rules of the generated writers for what hms_table_to_thrift()
- * fills in; tests/unit/test_table_wire.c checks the bytes are identical.
+ * fills in; tests/unit/hms/test_table_wire.c checks the bytes are identical.
  *
  * The door reads the arguments (they are small) with the generated
  * readers; a failure before the reply begins is answered by the door with
