@@ -213,5 +213,9 @@ ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
                           g_ascii_isprint (c) ? c : '?', i);
         }
     }
+  /* a cut body: said in the same words, not json-glib's */
+  if (in_string || depth > 0)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "unexpected end of input at offset %" G_GSIZE_FORMAT, len);
   return TRUE;
 }

@@ -27,7 +27,8 @@ void ms_json_text_append_string (GString *out, const char *s);
  * some and makes bytes that are not UTF-8 of others), no raw control
  * character in a string, nothing outside strings that JSON does
  * not have (json-glib accepts comments and single quotes), and nesting at
- * most 'max_depth' deep (json-glib recurses per level). FALSE with
- * MS_ERROR_INVALID_INPUT naming the offset otherwise. The grammar itself
- * is left to the parser. */
+ * most 'max_depth' deep (json-glib recurses per level), and no document
+ * cut short (an open string, object or array at the end: said in these
+ * words rather than json-glib's). FALSE with MS_ERROR_INVALID_INPUT naming
+ * the offset otherwise. The rest of the grammar is left to the parser. */
 gboolean ms_json_precheck (const char *text, gsize len, int max_depth, GError **error);

@@ -92,6 +92,13 @@ test_precheck (void **state)
   g_autoptr (GError) e = NULL;
   assert_false (ms_json_precheck ("[1,\0 2]", 6, 8, &e));
   assert_non_null (strstr (e->message, "NUL"));
+  /* a cut document is said in our words, not left to json-glib's */
+  assert_false (pre ("{"));
+  assert_false (pre ("{\"a\":"));
+  assert_false (pre ("[\"abc"));
+  g_clear_error (&e);
+  assert_false (ms_json_precheck ("{\"a\"", 4, 8, &e));
+  assert_string_equal (e->message, "unexpected end of input at offset 4");
 }
 
 /* Regression: json-glib 1.6 leaks 152 bytes parsing a high surrogate
