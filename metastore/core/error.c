@@ -43,7 +43,7 @@ ms_error_code_name (int code)
   static const char *const names[] = {
     "NOT_FOUND", "ALREADY_EXISTS", "INVALID_OBJECT", "INVALID_OPERATION",
     "INVALID_INPUT", "CONFIG_SECURITY", "CONFLICT", "NOT_ALLOWED", "UNAVAILABLE", "INTERNAL",
-    "NO_SUCH_LOCK", "NO_SUCH_TXN", "TXN_OPEN", "INVALID_TEXT", "INVALID_ARGUMENT",
+    "NO_SUCH_LOCK", "NO_SUCH_TXN", "TXN_OPEN", "INVALID_TEXT", "INVALID_ARGUMENT", "NOT_SERVED",
   };
   if (code < 0 || code >= (int) G_N_ELEMENTS (names))
     return "UNKNOWN";

@@ -30,6 +30,9 @@ typedef enum {
                                   UTF-8): InvalidObjectException, else MetaException / 400 */
   MS_ERROR_INVALID_ARGUMENT,   /* a value an Iceberg metadata builder refuses with Java's
                                   IllegalArgumentException / 400 (InvalidInputException) */
+  MS_ERROR_NOT_SERVED,         /* a request form this server does not evaluate (a Hive
+                                  expression serialized by Kryo): TApplicationException
+                                  UNKNOWN_METHOD, which makes Hive's client fall back */
 } MsErrorCode;
 
 /* Set *error and return FALSE, so a check reads as one line. */

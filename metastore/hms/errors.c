@@ -3,10 +3,14 @@
  * (MS_ERROR codes) become HMS exceptions. Each method declares which
  * exceptions it may throw (its row of the method table, method.h); the
  * best fitting declared one answers the code: for a failed call (hms_fail)
- * and for a call refused before it ran (hms_reply_refused_args).
+ * and for a call refused before it ran (hms_reply_refused_args). A few
+ * codes are answered by a TApplicationException of a given type whatever
+ * the method declares (MS_ERROR_NOT_SERVED: UNKNOWN_METHOD, the answer
+ * Hive's client takes as "prune on my side").
  */
 #include "hms/internal.h"
 #include "hms/method.h"
+#include "hms/wire.h"
 #include "core/log.h"
 #include <string.h>
 #include <thrift/c_glib/thrift_application_exception.h>
@@ -14,11 +18,16 @@
 /* The HMS error table: for each model error code, the exceptions that
  * answer it, best first. A method answers with the first of these it
  * declares, else MetaException when declared, else a
- * TApplicationException. Errors of other domains are internal errors. */
+ * TApplicationException (of type 'app_type', INTERNAL_ERROR when 0). A
+ * row with 'app_only' is never a declared exception, MetaException
+ * included: its TApplicationException is the answer clients act on.
+ * Errors of other domains are internal errors. */
 typedef GType (*TypeFn) (void);
 static const struct {
   int code;
   TypeFn types[4];
+  gboolean app_only;
+  int app_type;
 } error_table[] = {
   { MS_ERROR_NOT_FOUND, { thms_no_such_object_exception_get_type,
                           thms_unknown_table_exception_get_type,
@@ -42,7 +51,31 @@ static const struct {
   /* text refused by the guarded reader: create and alter shaped calls
    * declare InvalidObjectException */
   { MS_ERROR_INVALID_TEXT, { thms_invalid_object_exception_get_type } },
+  /* a Kryo-serialized Hive expression: Hive's HiveMetaStoreClient prunes
+   * on the client only after a TApplicationException UNKNOWN_METHOD or
+   * WRONG_METHOD_NAME (a MetaException fails the query) */
+  { MS_ERROR_NOT_SERVED, { NULL }, TRUE, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD },
 };
+
+/* The row of the error table for 'err' (NULL: none, an internal error). */
+static int
+row_of (const GError *err)
+{
+  if (err->domain != MS_ERROR)
+    return -1;
+  for (gsize e = 0; e < G_N_ELEMENTS (error_table); e++)
+    if (error_table[e].code == err->code)
+      return (int) e;
+  return -1;
+}
+
+int
+hms_error_app_type (const GError *err)
+{
+  int e = row_of (err);
+  return e >= 0 && error_table[e].app_type != 0 ? error_table[e].app_type
+                                                 : THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR;
+}
 
 /* Preferred exception types for 'code', best first, MetaException last. */
 static void
@@ -108,6 +141,12 @@ int
 hms_method_choose (const HmsMethod *m, const GError *err)
 {
   int code = log_failure (err);
+  int row = row_of (err);
+  if (row >= 0 && error_table[row].app_only)
+    {
+      ms_hms_note_exception ("TApplicationException");
+      return -1;
+    }
   GType types[16];
   guint n = MIN (m->n_throws, G_N_ELEMENTS (types));
   for (guint i = 0; i < n; i++)
@@ -140,20 +179,6 @@ hms_result_type (const char *method)
   return m && m->result_type ? m->result_type () : G_TYPE_INVALID;
 }
 
-static gboolean
-reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, int type,
-                     const char *message, GError **error)
-{
-  ms_hms_note_exception ("TApplicationException");
-  g_autoptr (GObject) x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type", type,
-                                        "message", message, NULL);
-  return thrift_protocol_write_message_begin (p, method, T_EXCEPTION, seqid, error) >= 0
-         && thrift_struct_write (THRIFT_STRUCT (x), p, error) >= 0
-         && thrift_protocol_write_message_end (p, error) >= 0
-         && thrift_transport_write_end (p->transport, error)
-         && thrift_transport_flush (p->transport, error);
-}
-
 gboolean
 hms_reply_refused_args (ThriftProtocol *p, const char *method, gint32 seqid, gboolean known,
                         GError *err, GError **error)
@@ -168,18 +193,17 @@ hms_reply_refused_args (ThriftProtocol *p, const char *method, gint32 seqid, gbo
   thrift_transport_read_end (p->transport, NULL);
   ms_debug ("%s refused before it ran: %s", method, err->message);
   if (!known)
-    return reply_app_exception (p, method, seqid, THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD,
-                                err->message, error);
+    return hms_wire_reply_app_exception (p, method, seqid,
+                                         THRIFT_APPLICATION_EXCEPTION_ERROR_UNKNOWN_METHOD,
+                                         err->message, error);
   const HmsMethod *m = hms_method_find (method);
   if (m == NULL || m->result_type == NULL)
     return TRUE;   /* a oneway call: nothing is answered */
   g_autoptr (GObject) result = g_object_new (m->result_type (), NULL);
   if (!hms_fail (m, result, err))
-    return reply_app_exception (p, method, seqid, THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR,
-                                err->message, error);
+    return hms_wire_reply_app_exception (p, method, seqid, hms_error_app_type (err), err->message,
+                                         error);
   return thrift_protocol_write_message_begin (p, method, T_REPLY, seqid, error) >= 0
          && thrift_struct_write (THRIFT_STRUCT (result), p, error) >= 0
-         && thrift_protocol_write_message_end (p, error) >= 0
-         && thrift_transport_write_end (p->transport, error)
-         && thrift_transport_flush (p->transport, error);
+         && hms_wire_reply_end (p, error);
 }

@@ -91,7 +91,8 @@ hms_method_dispatch (MsHms *hms, const HmsMethod *m, ThriftProtocol *p, gint32 s
     {
       g_autoptr (GError) owned = err;
       if (!hms_fail (m, c.result, err))
-        return hms_wire_reply_app_exception (p, m->name, seqid, err->message, error);
+        return hms_wire_reply_app_exception (p, m->name, seqid, hms_error_app_type (err),
+                                             err->message, error);
     }
   return write_result (&c, error);
 }

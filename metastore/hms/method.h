@@ -86,3 +86,7 @@ int hms_method_choose (const HmsMethod *m, const GError *err);
  * struct). FALSE when none fits: the caller answers a
  * TApplicationException. */
 gboolean hms_fail (const HmsMethod *m, GObject *result, const GError *err);
+/* The type of the TApplicationException answering 'err' when no declared
+ * exception does (hms_fail FALSE): UNKNOWN_METHOD for MS_ERROR_NOT_SERVED,
+ * INTERNAL_ERROR for everything else. */
+int hms_error_app_type (const GError *err);

@@ -441,13 +441,14 @@ hms_partition_add_many (HmsCall *call, GError **error)
 }
 
 /* append_partition*: a partition with the table's descriptor at the
- * default location. */
+ * default location ('cat_override': the catalog a request names). */
 static gboolean
-append (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values,
-        const char *name, const ThmsEnvironmentContext *env, ThmsPartition *out, GError **error)
+append (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+        GPtrArray *values, const char *name, const ThmsEnvironmentContext *env, ThmsPartition *out,
+        GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  g_autoptr (MsTable) t = resolve_table (hms, raw_db, NULL, table, MS_ERROR_INVALID_OBJECT,
+  g_autoptr (MsTable) t = resolve_table (hms, raw_db, cat_override, table, MS_ERROR_INVALID_OBJECT,
                                          "Unable to add partition because table or database do "
                                          "not exist", &cat, &db, error);
   if (t == NULL)
@@ -492,25 +493,37 @@ part_name_arg (HmsCall *call)
 }
 
 /* append_partition, append_partition_by_name and their
- * _with_environment_context forms */
+ * _with_environment_context forms; append_partition_req (Hive 4.1: by
+ * name when the request has one, else by values) */
 gboolean
 hms_partition_append (HmsCall *call, GError **error)
 {
+  ThmsAppendPartitionsRequest *req = hms_arg_obj (call, "appendPartitionsReq");
+  if (req != NULL)
+    {
+      const char *name = req->__isset_name && req->name ? req->name : NULL;
+      g_autoptr (GPtrArray) vals = name ? NULL : strings_of (req->__isset_partVals ? req->partVals
+                                                                                   : NULL);
+      return append (call->hms, req->dbName, HMS_OPT (req, catalogName), req->tableName, vals,
+                     name, req->__isset_environmentContext ? req->environmentContext : NULL,
+                     hms_result_obj (call), error);
+    }
   const char *name = part_name_arg (call);
   g_autoptr (GPtrArray) vals = name ? NULL : strings_of (hms_arg_obj (call, "part_vals"));
-  return append (call->hms, hms_arg_str (call, "db_name"), hms_arg_str (call, "tbl_name"), vals,
-                 name, hms_arg_obj (call, "environment_context"), hms_result_obj (call), error);
+  return append (call->hms, hms_arg_str (call, "db_name"), NULL, hms_arg_str (call, "tbl_name"),
+                 vals, name, hms_arg_obj (call, "environment_context"), hms_result_obj (call),
+                 error);
 }
 
 /* ---- drop ---- */
 
 static gboolean
-drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, const char *name,
-          gboolean delete_data, GError **error)
+drop_one (MsHms *hms, const char *raw_db, const char *cat_override, const char *table,
+          GPtrArray *values, const char *name, gboolean delete_data, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL;
-  g_autoptr (MsTable) t = resolve_table (hms, raw_db, NULL, table, MS_ERROR_NOT_FOUND, NULL, &cat,
-                                         &db, error);
+  g_autoptr (MsTable) t = resolve_table (hms, raw_db, cat_override, table, MS_ERROR_NOT_FOUND, NULL,
+                                         &cat, &db, error);
   if (t == NULL)
     return FALSE;
   g_autoptr (GPtrArray) vals = NULL;
@@ -556,13 +569,27 @@ drop_one (MsHms *hms, const char *raw_db, const char *table, GPtrArray *values, 
 gboolean
 hms_partition_drop (HmsCall *call, GError **error)
 {
-  const char *name = part_name_arg (call);
-  g_autoptr (GPtrArray) vals = name ? NULL : strings_of (hms_arg_obj (call, "part_vals"));
-  if (!drop_one (call->hms, hms_arg_str (call, "db_name"), hms_arg_str (call, "tbl_name"), vals,
-                 name, hms_arg_bool (call, "deleteData"), error))
-    return FALSE;
-  hms_result_set_bool (call, TRUE);
-  return TRUE;
+  ThmsDropPartitionRequest *req = hms_arg_obj (call, "dropPartitionReq");
+  gboolean ok;
+  if (req != NULL)
+    {
+      /* drop_partition_req (Hive 4.1): by name when the request has one */
+      const char *name = req->__isset_partName && req->partName ? req->partName : NULL;
+      g_autoptr (GPtrArray) vals = name ? NULL : strings_of (req->__isset_partVals ? req->partVals
+                                                                                   : NULL);
+      ok = drop_one (call->hms, req->dbName, HMS_OPT (req, catName), req->tblName, vals, name,
+                     req->__isset_deleteData && req->deleteData, error);
+    }
+  else
+    {
+      const char *name = part_name_arg (call);
+      g_autoptr (GPtrArray) vals = name ? NULL : strings_of (hms_arg_obj (call, "part_vals"));
+      ok = drop_one (call->hms, hms_arg_str (call, "db_name"), NULL, hms_arg_str (call, "tbl_name"),
+                     vals, name, hms_arg_bool (call, "deleteData"), error);
+    }
+  if (ok)
+    hms_result_set_bool (call, TRUE);
+  return ok;
 }
 
 /* The OR of the filters carried (as UTF-8 text, our extension: Hive's own

@@ -4,7 +4,8 @@
  * get_partition_by_name), specs (get_partitions_pspec,
  * get_part_specs_by_filter), names (get_partition_names(_ps)(_ps_req)),
  * reads by expression (get_partitions_by_expr, get_partitions_spec_by_expr,
- * get_partition_names_req), counts, value tuples and the name <-> values
+ * get_partition_names_req), Hive 4's get_partitions_with_specs and
+ * fetch_partition_names_req, counts, value tuples and the name <-> values
  * helpers. The listings of whole partitions are streamed onto the wire by
  * partition_wire.c.
  *
@@ -136,13 +137,15 @@ hms_partition_read_specs (HmsCall *call, GError **error)
          && specs_into (call->hms, &r, hms_result_obj (call), error);
 }
 
-/* get_partition_names */
+/* get_partition_names, fetch_partition_names_req (Hive 4.1) */
 gboolean
 hms_partition_read_names (HmsCall *call, GError **error)
 {
   g_auto (HmsPartRead) r = { 0 };
+  ThmsPartitionsRequest *req = hms_arg_obj (call, "partitionReq");
   GError *local = NULL;
-  if (hms_part_read_init_args (&r, call, &local)
+  if ((req != NULL ? HMS_PART_READ_INIT_REQ (&r, req, &local)
+                   : hms_part_read_init_args (&r, call, &local))
       && names_into (call->hms, &r, hms_result_obj (call), &local))
     return TRUE;
   /* Hive lists no names for a missing table or database */
@@ -173,17 +176,21 @@ hms_partition_read_names_ps (HmsCall *call, GError **error)
 
 /* ---- by expression ---- */
 
-/* Hive's expressions are serialized Java objects; we take the bytes as a
- * filter string when they are one, and refuse anything else clearly. */
+/* Hive's expressions are Java objects serialized by Kryo (an
+ * ExprNodeGenericFuncDesc, Hive's PartitionExpressionForMetastore reads
+ * them); we take the bytes as a filter string when they are one (UTF-8
+ * our filter parser accepts: Spark's filters and our extension). Anything
+ * else is MS_ERROR_NOT_SERVED: a TApplicationException UNKNOWN_METHOD, on
+ * which Hive's client lists the names and prunes them itself. */
 static gboolean
 expr_filter (HmsPartRead *r, const GByteArray *expr, GError **error)
 {
   if (expr == NULL || expr->len == 0)
     return TRUE;
   g_autofree char *text = g_strndup ((const char *) expr->data, expr->len);
+  g_autoptr (GError) local = NULL;
   if (strlen (text) == expr->len && g_utf8_validate (text, -1, NULL))
     {
-      g_autoptr (GError) local = NULL;
       r->filter = ms_filter_parse (text, &local);
       if (r->filter != NULL)
         {
@@ -191,9 +198,11 @@ expr_filter (HmsPartRead *r, const GByteArray *expr, GError **error)
           return TRUE;
         }
     }
-  return ms_fail (error, MS_ERROR_NOT_ALLOWED,
-                  "Partition expressions serialized by Hive (Kryo) are not supported by this "
-                  "metastore; use get_partitions_by_filter with a filter string");
+  return ms_fail (error, MS_ERROR_NOT_SERVED,
+                  "this metastore evaluates partition expressions given as filter strings only "
+                  "(%s); prune on the client",
+                  local != NULL ? local->message : "these bytes are not UTF-8 text: a serialized "
+                                                   "Hive expression");
 }
 
 /* The read a PartitionsByExprRequest (the call's "req") describes. */
@@ -231,6 +240,56 @@ hms_partition_read_specs_by_expr (HmsCall *call, GError **error)
   ThmsPartitionsSpecByExprResult *res = hms_result_obj (call);
   res->hasUnknownPartitions = FALSE;
   return expr_read_init (&r, call, error) && specs_into (call->hms, &r, res->partitionsSpec, error);
+}
+
+/* ---- with specs (Hive 4's get_partitions_with_specs) ---- */
+
+/* The filter of a GetPartitionsFilterSpec in 'r': partition names
+ * (BY_NAMES), a partial spec of values in key order, "" for any
+ * (BY_VALUES), or filter strings that must all hold (BY_EXPR, as Hive's
+ * ObjectStore joins them with AND); no mode selects every partition. */
+static gboolean
+filter_spec (HmsPartRead *r, const ThmsGetPartitionsFilterSpec *f, GError **error)
+{
+  if (f == NULL || !f->__isset_filterMode)
+    return TRUE;
+  const GPtrArray *filters = f->__isset_filters ? f->filters : NULL;
+  switch (f->filterMode)
+    {
+    case THMS_PARTITION_FILTER_MODE_BY_NAMES:
+      hms_part_read_names (r, filters);
+      return TRUE;
+    case THMS_PARTITION_FILTER_MODE_BY_VALUES:
+      hms_part_read_values (r, filters, TRUE);
+      return TRUE;
+    case THMS_PARTITION_FILTER_MODE_BY_EXPR:
+      {
+        g_autoptr (GString) all = g_string_new (NULL);
+        for (guint i = 0; filters != NULL && i < filters->len; i++)
+          g_string_append_printf (all, "%s(%s)", all->len ? " and " : "",
+                                  (const char *) g_ptr_array_index (filters, i));
+        return hms_part_read_filter (r, all->str, error);
+      }
+    }
+  return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Unsupported filter mode %d", f->filterMode);
+}
+
+/* get_partitions_with_specs: the selected partitions grouped into
+ * PartitionSpecs as get_partitions_pspec groups them (those under the
+ * table's location that share its descriptor in one spec with the shared
+ * descriptor, the others whole). The projection is not applied: every
+ * field is returned, which the IDL allows. */
+gboolean
+hms_partition_read_with_specs (HmsCall *call, GError **error)
+{
+  ThmsGetPartitionsRequest *req = hms_arg_obj (call, "request");
+  g_auto (HmsPartRead) r = { 0 };
+  if (!hms_part_read_init (&r, req->dbName, HMS_OPT (req, catName), req->tblName, -1, error)
+      || !filter_spec (&r, req->filterSpec, error))
+    return FALSE;
+  ThmsGetPartitionsResponse *res = hms_result_obj (call);
+  res->__isset_partitionSpec = TRUE;
+  return specs_into (call->hms, &r, res->partitionSpec, error);
 }
 
 /* ---- counts and values ---- */

@@ -334,11 +334,16 @@ hms_partition_list_by_names (HmsCall *call, GError **error)
   return reply_listing (call, &r, "GetPartitionsByNamesResult", error);
 }
 
-/* get_partitions_by_filter */
+/* get_partitions_by_filter, get_partitions_by_filter_req (Hive 4.1; the
+ * reply is the same bare list) */
 gboolean
 hms_partition_list_by_filter (HmsCall *call, GError **error)
 {
   g_auto (HmsPartRead) r = { 0 };
+  ThmsGetPartitionsByFilterRequest *req = hms_arg_obj (call, "req");
+  if (req != NULL)
+    return HMS_PART_READ_INIT_REQ (&r, req, error)
+           && hms_part_read_filter (&r, req->filter, error) && reply_listing (call, &r, NULL, error);
   return hms_part_read_init_args (&r, call, error)
          && hms_part_read_filter (&r, hms_arg_str (call, "filter"), error)
          && reply_listing (call, &r, NULL, error);

@@ -219,17 +219,17 @@ hms_wire_reply_end (ThriftProtocol *p, GError **error)
          && thrift_transport_write_end (transport, error) && thrift_transport_flush (transport, error);
 }
 
-/* An undeclared failure: a TApplicationException, as the generated
- * processor sends when a handler fails without a declared exception. */
+/* An undeclared failure: a TApplicationException of 'type'
+ * (ThriftApplicationExceptionError), as the generated processor sends when
+ * a handler fails without a declared exception. */
 gboolean
-hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, const char *message,
-                     GError **error)
+hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid, int type,
+                              const char *message, GError **error)
 {
   ms_hms_note_exception ("TApplicationException");
   if (thrift_protocol_write_message_begin (p, method, T_EXCEPTION, seqid, error) < 0)
     return FALSE;
-  ThriftApplicationException *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type",
-                                                THRIFT_APPLICATION_EXCEPTION_ERROR_INTERNAL_ERROR,
+  ThriftApplicationException *x = g_object_new (THRIFT_TYPE_APPLICATION_EXCEPTION, "type", type,
                                                 "message", message, NULL);
   gboolean ok = thrift_struct_write (THRIFT_STRUCT (x), p, error) >= 0;
   g_object_unref (x);

@@ -46,9 +46,9 @@ void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
 /* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
-/* An undeclared failure: a TApplicationException, as the generated
- * processor sends. */
+/* An undeclared failure: a TApplicationException of 'type', as the
+ * generated processor sends. */
 gboolean hms_wire_reply_app_exception (ThriftProtocol *p, const char *method, gint32 seqid,
-                                       const char *message, GError **error);
+                                       int type, const char *message, GError **error);
 /* Read a call's arguments with the generated reader and end the message. */
 gboolean hms_wire_read_args (ThriftProtocol *p, ThriftStruct *args, GError **error);
