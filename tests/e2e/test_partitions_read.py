@@ -7,6 +7,7 @@ MetaStoreDirectSql: results ordered by partition name, max_parts -1 = all,
 0 = none) as pinned by Hive's TestGetPartitions and TestListPartitions.
 """
 import pytest
+from thrift.Thrift import TApplicationException
 
 from conftest import unique
 from hive_metastore import ttypes
@@ -268,23 +269,32 @@ def test_get_partition_names_req(client):
     assert r(PartitionsByExprRequest(dbName=db, tblName="t", expr=b"", maxParts=2)) == NAMES[:2]
     assert r(PartitionsByExprRequest(dbName=db, tblName="t", expr=b"", maxParts=0)) == []
     assert r(PartitionsByExprRequest(catName="hive", dbName=db, tblName="t", expr=b"")) == NAMES
-    # a serialized (Kryo) Hive expression cannot be evaluated here
-    with pytest.raises(ttypes.MetaException):
+    # a serialized (Kryo) Hive expression cannot be evaluated here: the
+    # TApplicationException that makes Hive's client prune on its side
+    with pytest.raises(TApplicationException) as e:
         r(PartitionsByExprRequest(dbName=db, tblName="t", expr=b"\x01\x00org.apache.hadoop"))
+    assert e.value.type == TApplicationException.UNKNOWN_METHOD
     with pytest.raises((ttypes.NoSuchObjectException, ttypes.MetaException)):
         r(PartitionsByExprRequest(dbName=db, tblName="missing", expr=b""))
 
 
 def test_get_partitions_by_expr_asks_clients_to_fall_back(client):
-    """Hive's clients send a Kryo-serialized ExprNodeDesc; a MetaException makes
-    them fall back to get_partitions_by_filter (Hive.getPartitionsByExpr)."""
+    """Hive's clients send a Kryo-serialized ExprNodeDesc; HiveMetaStoreClient
+    falls back to pruning on the client only on a TApplicationException
+    UNKNOWN_METHOD or WRONG_METHOD_NAME (a MetaException fails the query)."""
     db, t = filled(client)
     kryo = b"\x01\x00org.apache.hadoop.hive.ql.plan.ExprNodeGenericFuncDesc\x01"
-    with pytest.raises(ttypes.MetaException):
-        client.get_partitions_by_expr(PartitionsByExprRequest(dbName=db, tblName="t", expr=kryo))
-    with pytest.raises(ttypes.MetaException):
-        client.get_partitions_spec_by_expr(PartitionsByExprRequest(dbName=db, tblName="t",
-                                                                   expr=kryo))
+    # bytes that are UTF-8 but no filter (the parser refuses them) are the same
+    for expr in (kryo, b"\x01\x00org.apache.hadoop\xff", b"ds = "):
+        for call in (client.get_partitions_by_expr, client.get_partitions_spec_by_expr,
+                     client.get_partition_names_req):
+            with pytest.raises(TApplicationException) as e:
+                call(PartitionsByExprRequest(dbName=db, tblName="t", expr=expr))
+            assert e.value.type == TApplicationException.UNKNOWN_METHOD
+    # our filter text keeps working on the same connection
+    res = client.get_partitions_by_expr(PartitionsByExprRequest(dbName=db, tblName="t",
+                                                                expr=b'ds = "2024-01-02"'))
+    assert [p.values for p in res.partitions] == [["2024-01-02", "1"]]
     # the server is fine afterwards
     assert client.get_partition_names(db, "t", -1) == NAMES
 
