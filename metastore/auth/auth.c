@@ -284,6 +284,13 @@ auth_fail (GError **error, int code, GError *err)
   return FALSE;
 }
 
+static gboolean
+scope_holds (const char *scope, const char *want)
+{
+  g_auto (GStrv) parts = g_strsplit (scope ? scope : "", " ", -1);
+  return g_strv_contains ((const char *const *) parts, want);
+}
+
 static MsAuthIdentity *
 identity (const MsJwt *jwt, gboolean own)
 {
@@ -296,6 +303,7 @@ identity (const MsJwt *jwt, gboolean own)
   p->subject = g_strdup (sub);
   p->issuer = g_strdup (ms_jwt_claim_string (jwt, "iss"));
   p->own = own;
+  p->catalog_scope = scope_holds (ms_jwt_claim_string (jwt, "scope"), MS_AUTH_SCOPE);
   return p;
 }
 
@@ -321,13 +329,6 @@ ms_auth_verify_own (const MsAuth *auth, const char *token, GError **error)
   if (jwt == NULL)
     return auth_fail (error, MS_AUTH_ERROR_INVALID, err), NULL;
   return verify_own_parsed (auth, jwt, error);
-}
-
-static gboolean
-scope_holds (const char *scope, const char *want)
-{
-  g_auto (GStrv) parts = g_strsplit (scope ? scope : "", " ", -1);
-  return g_strv_contains ((const char *const *) parts, want);
 }
 
 /* An identity provider's JWT: a key of its JWKS, then the claims. */
@@ -375,7 +376,7 @@ ms_auth_verify (MsAuth *auth, const char *token, GError **error)
   if (g_str_equal (jwt->alg, "HS256"))
     {
       MsAuthIdentity *p = verify_own_parsed (auth, jwt, error);
-      if (p != NULL && !scope_holds (ms_jwt_claim_string (jwt, "scope"), MS_AUTH_SCOPE))
+      if (p != NULL && !p->catalog_scope)
         {
           ms_auth_identity_free (p);
           return g_set_error (error, MS_AUTH_ERROR, MS_AUTH_ERROR_FORBIDDEN,

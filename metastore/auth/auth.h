@@ -41,6 +41,7 @@ typedef struct {
   char *subject;               /* "sub" */
   char *issuer;                /* "iss" */
   gboolean own;                /* issued by this server */
+  gboolean catalog_scope;      /* its "scope" claim holds MS_AUTH_SCOPE */
 } MsAuthIdentity;
 
 void ms_auth_identity_free (MsAuthIdentity *p);

@@ -49,3 +49,17 @@ ms_error_code_name (int code)
     return "UNKNOWN";
   return names[code];
 }
+
+gboolean
+ms_error_not_found (GError **err, GError **error)
+{
+  if (*err != NULL && (*err)->domain == MS_ERROR && (*err)->code == MS_ERROR_NOT_FOUND)
+    {
+      g_clear_error (err);
+      return TRUE;
+    }
+  if (*err == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (err));
+  return FALSE;
+}

@@ -42,5 +42,10 @@ gboolean ms_fail (GError **error, MsErrorCode code, const char *fmt, ...) G_GNUC
 gboolean ms_fail_prefixed (GError **error, MsErrorCode code, const char *prefix, const char *fmt, ...)
   G_GNUC_PRINTF (4, 5);
 
+/* After a lookup answered NULL: TRUE when the thing is simply not there
+ * (MS_ERROR_NOT_FOUND, and *err is cleared); FALSE for any other failure,
+ * which moves to *error, so an outage never reads as "does not exist". */
+gboolean ms_error_not_found (GError **err, GError **error);
+
 /* Name of a code, for logs and metrics ("NOT_FOUND", ...). */
 const char *ms_error_code_name (int code);

@@ -208,9 +208,16 @@ ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
           /* numbers and the literals true, false, null */
           if (g_ascii_isdigit (c) || strchr ("truefalsnE", c) != NULL)
             break;
+          if (c == 0xef && i + 2 < len && (guchar) text[i + 1] == 0xbb
+              && (guchar) text[i + 2] == 0xbf)
+            return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                            "a byte order mark at offset %" G_GSIZE_FORMAT
+                            " (JSON text is sent without one)", i);
+          if (!g_ascii_isprint (c))
+            return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                            "unexpected character 0x%02x at offset %" G_GSIZE_FORMAT, c, i);
           return ms_fail (error, MS_ERROR_INVALID_INPUT,
-                          "unexpected character '%c' at offset %" G_GSIZE_FORMAT,
-                          g_ascii_isprint (c) ? c : '?', i);
+                          "unexpected character '%c' at offset %" G_GSIZE_FORMAT, c, i);
         }
     }
   /* a cut body: said in the same words, not json-glib's */

@@ -857,11 +857,16 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
   g_autofree char *lsrc = g_ascii_strdown (src_table ? src_table : "", -1);
   g_autofree char *ldst = g_ascii_strdown (dst_table ? dst_table : "", -1);
   /* Hive answers missing tables here with a MetaException */
-  g_autoptr (MsTable) src = ms_store_table_get (hms->store, scat, sdb, lsrc, NULL);
+  g_autoptr (GError) lookup = NULL;
+  g_autoptr (MsTable) src = ms_store_table_get (hms->store, scat, sdb, lsrc, &lookup);
+  if (src == NULL && !ms_error_not_found (&lookup, error))
+    return NULL;
   if (src == NULL)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The source table %s.%s not found", sdb, lsrc),
            NULL;
-  g_autoptr (MsTable) dst = ms_store_table_get (hms->store, dcat, ddb, ldst, NULL);
+  g_autoptr (MsTable) dst = ms_store_table_get (hms->store, dcat, ddb, ldst, &lookup);
+  if (dst == NULL && !ms_error_not_found (&lookup, error))
+    return NULL;
   if (dst == NULL)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The destination table %s.%s not found", ddb,
                     ldst), NULL;

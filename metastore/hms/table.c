@@ -119,7 +119,10 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
     t->table_type = g_strdup (ms_params_true (t->params, "EXTERNAL") ? MS_TABLE_EXTERNAL
                                                                      : MS_TABLE_MANAGED);
 
-  g_autoptr (MsDatabase) db = ms_store_database_get (hms->store, t->catalog, t->db_name, NULL);
+  g_autoptr (GError) lookup = NULL;
+  g_autoptr (MsDatabase) db = ms_store_database_get (hms->store, t->catalog, t->db_name, &lookup);
+  if (db == NULL && !ms_error_not_found (&lookup, error))
+    return FALSE;
   if (db == NULL)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
 
@@ -490,7 +493,11 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   gboolean rename = !g_str_equal (newt->name, oldt->name) || !g_str_equal (newt->db_name, oldt->db_name);
   if (rename)
     {
-      g_autoptr (MsTable) clash = ms_store_table_get (hms->store, cat, newt->db_name, newt->name, NULL);
+      g_autoptr (GError) lookup = NULL;
+      g_autoptr (MsTable) clash = ms_store_table_get (hms->store, cat, newt->db_name, newt->name,
+                                                      &lookup);
+      if (clash == NULL && !ms_error_not_found (&lookup, error))
+        return FALSE;
       if (clash != NULL)
         return ms_fail (error, MS_ERROR_INVALID_OPERATION, "new table %s.%s already exists",
                         newt->db_name, newt->name);

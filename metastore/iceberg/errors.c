@@ -93,6 +93,7 @@ static const struct {
   /* requests the listener refuses (server/http_server.h) */
   { ms_http_error_quark, MS_HTTP_ERROR_BAD_PATH, 0, ICE_ERROR_BAD_REQUEST },
   { ms_http_error_quark, MS_HTTP_ERROR_FORBIDDEN, 0, ICE_ERROR_FORBIDDEN },
+  { ms_http_error_quark, MS_HTTP_ERROR_BAD_HEAD, 0, ICE_ERROR_BAD_REQUEST },
 };
 
 /* The door's error for 'err' in a call 'about' that. */

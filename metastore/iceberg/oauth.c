@@ -13,7 +13,9 @@
  *    Iceberg's Java client refreshes. With client credentials (Basic, as
  *    it sends them for an expired token) the client gets a new token; else
  *    the subject_token must be a valid token of this server whose client is
- *    still configured, and the same client gets a fresh one.
+ *    still configured, and the same client gets a fresh one; a subject
+ *    token without the catalog scope is refused (an exchange never widens
+ *    what the subject token grants).
  * The endpoint answers whatever rest.auth says: with no clients configured
  * it refuses every request with unauthorized_client.
  *
@@ -245,6 +247,10 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
   if (!g_hash_table_contains (auth->clients, who->subject))
     return oauth_error (resp, 400, "invalid_grant",
                         "the subject token's client is no longer configured");
+  if (!who->catalog_scope)      /* an exchange never widens scope */
+    return oauth_error (resp, 400, "invalid_scope",
+                        "the subject token does not grant the '" MS_AUTH_SCOPE "' scope, and "
+                        "an exchange never grants more than its subject token holds");
   token_reply (call, resp, who->subject);
 }
 

@@ -96,7 +96,33 @@ peer_text (struct MHD_Connection *c, char *buf, gsize len)
 typedef struct {
   GByteArray *body;
   gboolean too_large;
+  GError *head_refused;        /* refused on its head alone; answered at once */
 } Pending;
+
+static enum MHD_Result
+count_length (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  (void) kind;
+  (void) value;
+  if (g_ascii_strcasecmp (key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+    (*(guint *) cls)++;
+  return MHD_YES;
+}
+
+/* A request head that cannot be framed safely: a repeated Content-Length
+ * (RFC 9112 section 6.3: the length is then unknown, answer 400 and close,
+ * or the rest of the body would be read as a second request). */
+static GError *
+head_refusal (struct MHD_Connection *c)
+{
+  guint lengths = 0;
+  MHD_get_connection_values (c, MHD_HEADER_KIND, count_length, &lengths);
+  if (lengths > 1)
+    return g_error_new_literal (MS_HTTP_ERROR, MS_HTTP_ERROR_BAD_HEAD,
+                                "Content-Length is sent more than once: the message length is "
+                                "ambiguous");
+  return NULL;
+}
 
 /* Keep the path as sent: segments are split on '/' first and decoded one by
  * one, so an encoded "%2F" or "%1F" inside a name stays inside it. */
@@ -207,9 +233,11 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
       p = g_new0 (Pending, 1);
       p->body = g_byte_array_new ();
       *state = p;
-      return MHD_YES;
+      p->head_refused = head_refusal (c);
+      if (p->head_refused == NULL)
+        return MHD_YES;
     }
-  if (*upload_data_size > 0)
+  else if (*upload_data_size > 0)
     {
       if (!p->too_large && (gint64) (p->body->len + *upload_data_size) > s->max_body_bytes)
         {
@@ -241,7 +269,12 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
   MsHttpResponse resp = { .status = 500 };
   g_autoptr (GError) refused = NULL;
   char why[256];
-  if (s->client_certs && !peer_verified (c, why, sizeof why))
+  if (p->head_refused != NULL)
+    {
+      refused = g_steal_pointer (&p->head_refused);
+      ms_http_response_header (&resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    }
+  else if (s->client_certs && !peer_verified (c, why, sizeof why))
     {
       char peer[NI_MAXHOST + NI_MAXSERV + 2];
       ms_info ("REST request from %s refused: %s", peer_text (c, peer, sizeof peer), why);
@@ -275,6 +308,7 @@ on_completed (void *cls, struct MHD_Connection *c, void **state,
   if (p == NULL)
     return;
   g_byte_array_unref (p->body);
+  g_clear_error (&p->head_refused);
   g_free (p);
   *state = NULL;
 }

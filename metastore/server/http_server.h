@@ -16,6 +16,7 @@ GQuark ms_http_error_quark (void);
 typedef enum {
   MS_HTTP_ERROR_BAD_PATH,      /* 400: the path is not percent-encoded UTF-8 */
   MS_HTTP_ERROR_FORBIDDEN,     /* 403: no client certificate of rest.tls_client_ca */
+  MS_HTTP_ERROR_BAD_HEAD,      /* 400: the message framing is ambiguous (RFC 9112) */
 } MsHttpErrorCode;
 
 typedef struct {

@@ -145,7 +145,10 @@ rename_target (MsStore *store, const MsStorageGuard *g, MsStorage *st, const cha
   if (!ms_service_same_location (default_fs, default_loc, old_loc)
       || !ms_service_data_reachable (st, old_loc))
     return NULL;
-  g_autoptr (MsDatabase) newdb = ms_store_database_get (store, catalog, newt->db_name, NULL);
+  g_autoptr (GError) lookup = NULL;
+  g_autoptr (MsDatabase) newdb = ms_store_database_get (store, catalog, newt->db_name, &lookup);
+  if (newdb == NULL && !ms_error_not_found (&lookup, error))
+    return NULL;
   if (newdb == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                     "Unable to change partition or table. Database %s does not exist",

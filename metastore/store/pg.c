@@ -44,7 +44,12 @@ ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
   g_autofree char *clean = g_strstrip (g_strdup (msg ? msg : "unknown error"));
   MsErrorCode code = ms_pg_sqlstate_code (st);
   if (code == MS_ERROR_UNAVAILABLE)
-    ms_fail (error, code, "the catalog database is unavailable: %s", clean);
+    {
+      /* PostgreSQL's own words name its host or socket: they go to the log,
+       * never into a reply */
+      ms_warn ("the catalog database is unavailable: %s", clean);
+      ms_fail (error, code, "%s", MS_PG_UNAVAILABLE_MESSAGE);
+    }
   else if (detail)
     ms_fail (error, code, "%s (%s)", clean, detail);
   else
@@ -200,7 +205,8 @@ ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s
   if (pg == NULL || PQstatus (pg) != CONNECTION_OK)
     {
       g_autofree char *msg = g_strstrip (g_strdup (pg ? PQerrorMessage (pg) : "out of memory"));
-      ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot connect to the catalog database: %s", msg);
+      ms_warn ("cannot connect to the catalog database: %s", msg);
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "%s", MS_PG_UNAVAILABLE_MESSAGE);
       PQfinish (pg);
       return NULL;
     }

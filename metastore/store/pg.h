@@ -28,6 +28,12 @@ typedef struct {
   const char *text;
 } MsSql;
 
+/* What a reply says when PostgreSQL cannot be reached or drops the
+ * connection: PostgreSQL's own message (its host, port or socket path) is
+ * logged, never sent to clients. */
+#define MS_PG_UNAVAILABLE_MESSAGE \
+  "the catalog database is unavailable (PostgreSQL cannot be reached; the server log says why)"
+
 /* Open a standalone connection (CLI, schema commands). */
 MsPgConn *ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s,
                          GError **error);

@@ -137,6 +137,14 @@ class PgCluster:
         self._run([self.bin("pg_ctl"), "-D", self.datadir, "-l", self.logfile, "-w", "-t", "60",
                    "-m", "fast", "-o", self._opts(), "restart"], timeout=90)
 
+    def pause(self):
+        """Stop the cluster and keep its data (an outage); resume() starts it again."""
+        self._run([self.bin("pg_ctl"), "-D", self.datadir, "-w", "-m", "fast", "stop"],
+                  timeout=60)
+
+    def resume(self):
+        self._pg_ctl_start()
+
     def stop(self):
         if self.started:
             self._run([self.bin("pg_ctl"), "-D", self.datadir, "-w", "-m", "fast", "stop"],

@@ -188,6 +188,25 @@ def test_token_exchange_refreshes(srv, validator, token):
     _oauth_error(validator, status, doc, 400, "invalid_request")
 
 
+def test_token_exchange_never_widens_scope(srv, validator):
+    """Issue 12 defect 8: a token of this server without the catalog scope
+    (refused on the routes with 403) was exchanged for one with it."""
+    port = srv.rest_port
+    ex = {"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+          "subject_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+    for narrow in (hs256(own_claims(sub=CLIENT, scope="other"), TOKEN_SECRET),
+                   hs256({k: v for k, v in own_claims(sub=CLIENT).items() if k != "scope"},
+                         TOKEN_SECRET)):
+        assert _with(srv, narrow).call("GET", "/v1/namespaces")[0] == 403
+        for scope in (None, "catalog"):
+            form = dict(ex, subject_token=narrow)
+            if scope:
+                form["scope"] = scope
+            status, doc, _ = token_request(port, form)
+            _oauth_error(validator, status, doc, 400, "invalid_scope")
+            assert "access_token" not in doc
+
+
 # ---------------------------------------------------------------------------
 # Bearer tokens on the routes
 # ---------------------------------------------------------------------------

@@ -486,3 +486,46 @@ def test_deep_nesting_is_400(metastore_factory):
     alive(rest)
     with srv.client() as client:
         assert client.get_all_tables(ns) == []
+
+
+def _raw_exchange(port, data, timeout=5.0):
+    """Send raw bytes on one connection; everything the server sends until
+    it closes (or goes quiet)."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        got = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        except socket.timeout:
+            pass
+    return got
+
+
+def test_repeated_content_length_is_400_and_closes(rest, server):
+    """Issue 12 defect 9: with two Content-Length headers the first won and
+    the rest of the body was served as a second request (request smuggling).
+    RFC 9112 section 6.3: 400, and the connection is closed."""
+    name = unique("cl")
+    body = json.dumps({"namespace": [name]}).encode()
+    smuggled = b"GET /v1/config HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = ("POST /v1/namespaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: %d\r\nContent-Length: %d\r\n\r\n"
+            % (len(body), len(body) + len(smuggled))).encode()
+    got = _raw_exchange(server.rest_port, head + body + smuggled)
+    assert got.startswith(b"HTTP/1.1 400"), got[:200]
+    assert got.count(b"HTTP/1.1 ") == 1, got
+    doc = json.loads(got.split(b"\r\n\r\n", 1)[1])
+    assert doc["error"]["type"] == "BadRequestException", doc
+    assert "Content-Length" in doc["error"]["message"], doc
+    assert rest.call("HEAD", "/v1/namespaces/" + name)[0] == 404
+    # one Content-Length is served as before
+    ok = _raw_exchange(server.rest_port,
+                       ("POST /v1/namespaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                        % len(body)).encode() + body)
+    assert ok.startswith(b"HTTP/1.1 200"), ok[:200]

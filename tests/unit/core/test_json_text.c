@@ -99,6 +99,13 @@ test_precheck (void **state)
   g_clear_error (&e);
   assert_false (ms_json_precheck ("{\"a\"", 4, 8, &e));
   assert_string_equal (e->message, "unexpected end of input at offset 4");
+  /* a byte order mark and other bytes outside strings are named, not '?' */
+  g_clear_error (&e);
+  assert_false (ms_json_precheck ("\xef\xbb\xbf{}", 5, 8, &e));
+  assert_string_equal (e->message, "a byte order mark at offset 0 (JSON text is sent without one)");
+  g_clear_error (&e);
+  assert_false (ms_json_precheck ("[1,\x7f]", 4, 8, &e));
+  assert_string_equal (e->message, "unexpected character 0x7f at offset 3");
 }
 
 /* Regression: json-glib 1.6 leaks 152 bytes parsing a high surrogate
