@@ -195,6 +195,10 @@ ms_auth_new (const MsConfig *cfg, gboolean embedded_default, GError **error)
   auth->issuer = g_strdup (cfg->rest_oauth_issuer ? cfg->rest_oauth_issuer : "metastore");
   auth->jwt_issuer = g_strdup (cfg->rest_auth_jwt_issuer);
   auth->jwt_audience = g_strdup (cfg->rest_auth_jwt_audience);
+  auth->guesses_by_address = ms_throttle_new (10, MS_AUTH_GUESS_WINDOW_US, MS_AUTH_GUESS_BLOCK_US,
+                                              15 * 60 * G_USEC_PER_SEC, 100000);
+  auth->guesses_by_client = ms_throttle_new (20, MS_AUTH_GUESS_WINDOW_US, MS_AUTH_GUESS_BLOCK_US,
+                                             60 * G_USEC_PER_SEC, 100000);
   if (cfg->rest_auth_jwks_url != NULL)
     {
       auth->jwks = ms_jwks_new (cfg->rest_auth_jwks_url, cfg->rest_auth_jwks_refetch_s,
@@ -239,6 +243,8 @@ ms_auth_free (MsAuth *auth)
   g_free (auth->issuer);
   g_free (auth->jwt_issuer);
   g_free (auth->jwt_audience);
+  ms_throttle_free (auth->guesses_by_address);
+  ms_throttle_free (auth->guesses_by_client);
   if (auth->jwks)
     {
       ms_jwks_free (auth->jwks);

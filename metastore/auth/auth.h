@@ -50,6 +50,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsAuthIdentity, ms_auth_identity_free)
 /* ---- the context (auth.c) ---- */
 
 typedef struct _MsJwks MsJwks;
+#include "auth/throttle.h"
+
+/* Failed client authentications at the token endpoint: 10 from one
+ * address or 20 for one client id within a minute block further tries
+ * (nothing is checked meanwhile) for a second, doubling with each further
+ * failure up to 15 minutes for an address and 1 minute for a client id
+ * (a client id's block also holds its rightful owner out, so it stays short). */
+#define MS_AUTH_GUESS_WINDOW_US (60 * G_USEC_PER_SEC)
+#define MS_AUTH_GUESS_BLOCK_US G_USEC_PER_SEC
 
 typedef struct {
   MsAuthMode mode;
@@ -62,6 +71,8 @@ typedef struct {
   MsJwks *jwks;                /* NULL: no external identity provider */
   char *jwt_issuer;            /* required "iss" of external JWTs, or NULL */
   char *jwt_audience;          /* required "aud" of external JWTs, or NULL */
+  MsThrottle *guesses_by_address;   /* failed client authentications per address */
+  MsThrottle *guesses_by_client;    /* ... and per client id */
 } MsAuth;
 
 /* From the configuration; 'embedded_default' tells how rest.auth=auto

@@ -42,6 +42,7 @@ typedef struct {
   gboolean has_prev;
   char *lex_msg;           /* message of the (single) ERROR token */
   int depth;               /* open parentheses */
+  guint values;            /* literals read so far */
   GError **error;
   gboolean failed;
 } Parser;
@@ -436,6 +437,11 @@ parse_value (Parser *p)
   if (!value_starts (p, 0))
     {
       fail_expected (p, "a value");
+      return NULL;
+    }
+  if (++p->values > MS_FILTER_MAX_VALUES)
+    {
+      fail_at (p, peek (p, 0)->start, "a filter holds at most %d values", MS_FILTER_MAX_VALUES);
       return NULL;
     }
   Tok t = take (p);
@@ -932,9 +938,10 @@ ms_filter_parse (const char *text, GError **error)
   Parser p = { .text = text, .len = strlen (text), .error = error };
   const char *bad;
 
-  if (p.len > G_MAXINT)
+  if (p.len > MS_FILTER_MAX_BYTES)
     {
-      fail_at (&p, G_MAXINT, "filter longer than %d bytes", G_MAXINT);
+      fail_at (&p, MS_FILTER_MAX_BYTES, "a filter is at most %d bytes long",
+               MS_FILTER_MAX_BYTES);
       return NULL;
     }
   if (!g_utf8_validate (text, (gssize) p.len, &bad))

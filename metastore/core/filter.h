@@ -29,6 +29,12 @@
 
 /* Most parentheses one filter may nest; deeper input is refused. */
 #define MS_FILTER_MAX_DEPTH 1000
+/* Most bytes and most values (literals) one filter may hold: a filter is
+ * refused before any work past these (each value becomes one query
+ * parameter, and PostgreSQL takes at most 65,535 in one statement). Spark
+ * turns IN lists longer than 1,000 into ranges by default. */
+#define MS_FILTER_MAX_BYTES (1024 * 1024)
+#define MS_FILTER_MAX_VALUES 10000
 /* Bound on the depth of a parsed tree (see ms_filter_parse). */
 #define MS_FILTER_MAX_TREE_DEPTH (4 * MS_FILTER_MAX_DEPTH + 100)
 

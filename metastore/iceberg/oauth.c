@@ -19,6 +19,10 @@
  * The endpoint answers whatever rest.auth says: with no clients configured
  * it refuses every request with unauthorized_client.
  *
+ * Failed client authentications are slowed down per client address and
+ * per configured client id (auth/throttle.h): past the limit, the endpoint
+ * answers 401 invalid_client with Retry-After and checks nothing.
+ *
  * ice_auth_check_or_reply guards every other route when rest.auth
  * resolves to oauth: a missing or refused Bearer token is 401
  * NotAuthorizedException with WWW-Authenticate: Bearer (RFC 6750), a valid
@@ -149,6 +153,43 @@ basic_credentials (const char *header, char **id, char **secret, gboolean *malfo
   return TRUE;
 }
 
+/* ---- slowing down guesses ---- */
+
+/* Seconds a client must wait before its credentials are checked again:
+ * too many failures from its address, or for its (configured) client id.
+ * Unknown ids are counted by address only, so the table stays small. */
+static gint64
+guess_wait_s (MsAuth *auth, const char *addr, const char *id)
+{
+  gint64 now = g_get_monotonic_time (), wait = 0;
+  if (auth->guesses_by_address != NULL)
+    wait = ms_throttle_blocked_us (auth->guesses_by_address, addr, now);
+  if (auth->guesses_by_client != NULL && id != NULL && g_hash_table_contains (auth->clients, id))
+    wait = MAX (wait, ms_throttle_blocked_us (auth->guesses_by_client, id, now));
+  return wait == 0 ? 0 : (wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+}
+
+static void
+guess_record (MsAuth *auth, const char *addr, const char *id, gboolean ok)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean known = id != NULL && g_hash_table_contains (auth->clients, id);
+  if (auth->guesses_by_address != NULL)
+    {
+      if (ok)
+        ms_throttle_succeeded (auth->guesses_by_address, addr);
+      else
+        ms_throttle_failed (auth->guesses_by_address, addr, now);
+    }
+  if (auth->guesses_by_client != NULL && known)
+    {
+      if (ok)
+        ms_throttle_succeeded (auth->guesses_by_client, id);
+      else
+        ms_throttle_failed (auth->guesses_by_client, id, now);
+    }
+}
+
 /* Every scope token requested is the one granted. */
 static gboolean
 scope_ok (const char *scope)
@@ -204,7 +245,21 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
   gboolean authenticated = FALSE;
   if (secret != NULL || basic)
     {
-      if (id == NULL || !ms_auth_client_check (auth, id, secret))
+      char addr[64];
+      ms_http_request_peer_address (req, addr, sizeof addr);
+      gint64 wait = guess_wait_s (auth, addr, id);
+      if (wait > 0)
+        {
+          /* nothing is checked while blocked: guessing gains nothing */
+          g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
+          g_autofree char *d = g_strdup_printf ("too many failed client authentications: try "
+                                                "again in %s s", after);
+          ms_http_response_header (resp, "Retry-After", after);
+          return oauth_error (resp, 401, "invalid_client", d);
+        }
+      gboolean ok = id != NULL && ms_auth_client_check (auth, id, secret);
+      guess_record (auth, addr, id, ok);
+      if (!ok)
         {
           if (basic)
             ms_http_response_header (resp, "WWW-Authenticate", "Basic realm=\"metastore\"");

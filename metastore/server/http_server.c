@@ -77,7 +77,7 @@ peer_verified (struct MHD_Connection *c, char *why, gsize len)
 }
 
 static const char *
-peer_text (struct MHD_Connection *c, char *buf, gsize len)
+peer_format (struct MHD_Connection *c, char *buf, gsize len, gboolean with_port)
 {
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   g_strlcpy (buf, "?", len);
@@ -88,8 +88,22 @@ peer_text (struct MHD_Connection *c, char *buf, gsize len)
                                                          : sizeof (struct sockaddr_in);
   if (getnameinfo (ci->client_addr, sl, host, sizeof host, serv, sizeof serv,
                    NI_NUMERICHOST | NI_NUMERICSERV) == 0)
-    g_snprintf (buf, len, "%s:%s", host, serv);
+    g_snprintf (buf, len, with_port ? "%s:%s" : "%s", host, serv);
   return buf;
+}
+
+static const char *
+peer_text (struct MHD_Connection *c, char *buf, gsize len)
+{
+  return peer_format (c, buf, len, TRUE);
+}
+
+const char *
+ms_http_request_peer_address (const MsHttpRequest *req, char *buf, gsize len)
+{
+  if (req->conn == NULL)
+    return g_strlcpy (buf, "?", len), buf;
+  return peer_format (req->conn, buf, len, FALSE);
 }
 
 /* Per-request state across the upload callbacks. */

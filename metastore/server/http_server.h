@@ -34,6 +34,9 @@ typedef struct {
                                   that: no path, query, body or header comes with it */
 } MsHttpRequest;
 
+/* The client's numeric address (no port) into buf; "?" when unknown. */
+const char *ms_http_request_peer_address (const MsHttpRequest *req, char *buf, gsize len);
+
 /* A request header by name (case-insensitive), or NULL. */
 const char *ms_http_request_header (const MsHttpRequest *req, const char *name);
 

@@ -71,6 +71,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsStorage, ms_storage_free)
 
 /* The largest object ms_storage_get reads. */
 #define MS_STORAGE_MAX_OBJECT_BYTES (256 << 20)
+/* A local put's temporary file ("<name>.tmp-XXXXXX") older than this was
+ * left by a crash; puts into its directory remove it (see storage_object.c). */
+#define MS_STORAGE_TMP_MAX_AGE_S 3600
 
 /* The whole object at 'uri'. MS_ERROR_NOT_FOUND when it does not exist;
  * MS_ERROR_INVALID_INPUT for a scheme we cannot read; MS_ERROR_INTERNAL

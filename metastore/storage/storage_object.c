@@ -6,6 +6,8 @@
 #include "storage/storage.h"
 #include "storage/storage_internal.h"
 #include "core/error.h"
+#include "core/log.h"
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -113,6 +115,60 @@ ms_storage_get (MsStorage *st, const char *uri, GError **error)
   return g_bytes_new_take (data, len);
 }
 
+/* Make a rename in 'dir' durable: its directory entry is on disk when
+ * this returns (a file published by rename may vanish in a power loss
+ * otherwise). */
+static gboolean
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  gboolean ok = fsync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+/* Temporary files a crashed writer left: "<name>.tmp-XXXXXX" older than
+ * MS_STORAGE_TMP_MAX_AGE_S in 'dir' are removed; each directory is swept
+ * at most once per that age by this process, so a put costs a directory
+ * listing only rarely. A temporary file of a live writer is seconds old. */
+static void
+sweep_leftovers (const char *dir)
+{
+  static GMutex lock;
+  static GHashTable *swept;               /* dir -> last sweep (monotonic s) */
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_mutex_lock (&lock);
+  if (swept == NULL)
+    swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gpointer last = g_hash_table_lookup (swept, dir);
+  gboolean due = last == NULL || now - GPOINTER_TO_SIZE (last) >= MS_STORAGE_TMP_MAX_AGE_S;
+  if (due)
+    {
+      if (g_hash_table_size (swept) > 10000)
+        g_hash_table_remove_all (swept);
+      g_hash_table_insert (swept, g_strdup (dir), GSIZE_TO_POINTER ((gsize) MAX (now, 1)));
+    }
+  g_mutex_unlock (&lock);
+  if (!due)
+    return;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  time_t wall = time (NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      const char *mark = strstr (name, ".tmp-");
+      if (mark == NULL || strlen (mark) != 11)
+        continue;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      struct stat sb;
+      if (lstat (path, &sb) == 0 && S_ISREG (sb.st_mode)
+          && wall - sb.st_mtime > MS_STORAGE_TMP_MAX_AGE_S && unlink (path) == 0)
+        ms_info ("storage: removed %s, a temporary file left by an interrupted write", path);
+    }
+}
+
 gboolean
 ms_storage_put (MsStorage *st, const char *uri, const void *data, gsize len, GError **error)
 {
@@ -162,6 +218,10 @@ ms_storage_put (MsStorage *st, const char *uri, const void *data, gsize len, GEr
       return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot write %s: %s", path,
                       g_strerror (err));
     }
+  if (!sync_dir (dir))
+    return ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot make %s durable: %s", path,
+                    g_strerror (errno));
+  sweep_leftovers (dir);
   return TRUE;
 }
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 
 import pytest
 
@@ -514,3 +515,31 @@ def test_iceberg_js_with_a_bearer_token(srv):
     finally:
         with_token.close()
         without.close()
+
+
+def test_client_secret_guesses_are_slowed_down(pg):
+    """Issue 12 defect 13: about 3,000 HTTP Basic guesses a second were
+    answered 401. Past 10 failures a minute from one address, the endpoint
+    answers 401 invalid_client with Retry-After and checks nothing (the
+    right secret too), for a second, doubling with each further failure."""
+    s = _start(pg, ["rest.auth=oauth", "rest.oauth.clients=" + CLIENTS,
+                    "rest.oauth.token_secret=" + TOKEN_SECRET])
+    try:
+        port = s.rest_port
+        form = {"grant_type": "client_credentials", "scope": "catalog"}
+        for i in range(10):
+            status, doc, hdrs = token_request(port, form, basic="%s:guess%d" % (CLIENT, i))
+            assert status == 401 and doc["error"] == "invalid_client", doc
+            assert "too many" not in doc["error_description"] and "retry-after" not in hdrs
+        status, doc, hdrs = token_request(port, form, basic="%s:%s" % (CLIENT, SECRET))
+        assert status == 401 and doc["error"] == "invalid_client", doc
+        assert "too many failed client authentications" in doc["error_description"], doc
+        assert int(hdrs["retry-after"]) >= 1
+        # the block ends; the right secret works and clears the count
+        time.sleep(int(hdrs["retry-after"]) + 0.2)
+        status, doc, _ = token_request(port, form, basic="%s:%s" % (CLIENT, SECRET))
+        assert status == 200, doc
+        status, doc, hdrs = token_request(port, form, basic="%s:wrong" % CLIENT)
+        assert status == 401 and "too many" not in doc["error_description"], doc
+    finally:
+        _stop(s)

@@ -529,3 +529,27 @@ def test_repeated_content_length_is_400_and_closes(rest, server):
                         "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
                         % len(body)).encode() + body)
     assert ok.startswith(b"HTTP/1.1 200"), ok[:200]
+
+
+def test_leftover_temporary_metadata_files_are_swept(rest, server):
+    """Issue 12 defect 12: after a kill -9 mid-write, '*.metadata.json.tmp-*'
+    files stayed forever. A put removes those older than an hour from its
+    directory; a young one (a live writer's) stays."""
+    import time as _time
+    ns = unique("sweep")
+    create_namespace(rest, ns)
+    meta = os.path.join(server.warehouse_dir, ns + ".db", "t", "metadata")
+    os.makedirs(meta, exist_ok=True)
+    stale = os.path.join(meta, "00000-x.metadata.json.tmp-AbC123")
+    young = os.path.join(meta, "00000-y.metadata.json.tmp-DeF456")
+    other = os.path.join(meta, "notes.tmp-file-of-someone-else")
+    for p in (stale, young, other):
+        with open(p, "w") as f:
+            f.write("{")
+    old = _time.time() - 7200
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    doc = create_table(rest, ns, "t")
+    assert doc["metadata-location"].startswith("file://" + meta), doc["metadata-location"]
+    assert not os.path.exists(stale)
+    assert os.path.exists(young) and os.path.exists(other)

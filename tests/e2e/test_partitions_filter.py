@@ -330,3 +330,26 @@ def test_hostile_filters(server, client):
     assert [q.values for q in res.partitions] == [[HOSTILE[0], "0"]]
     assert int(psql(server, "SELECT count(*) FROM ms_partitions").strip()) == before - 1
     assert len(client.get_partitions(db, "t", -1)) == len(HOSTILE) - 1
+
+
+def test_oversized_filters_are_refused_before_any_work(server, client, ftable):
+    """Issue 12 defect 10: a 100,000-term OR reached PostgreSQL's
+    65,535-parameter limit (an unclear error) after the server grew to
+    139 MB. A filter is bounded in values and bytes, with a clear
+    MetaException, and the server stays small and up."""
+    db, name, key = ftable, "t", PARTS3[0].name
+    terms = " or ".join("%s = '%d'" % (key, i) for i in range(100000))
+    with pytest.raises(ttypes.MetaException) as e:
+        client.get_partitions_by_filter(db, name, terms, -1)
+    assert "a filter is at most 1048576 bytes long" in e.value.message, e.value.message
+    terms = " or ".join("%s = '%d'" % (key, i) for i in range(20000))
+    with pytest.raises(ttypes.MetaException) as e:
+        client.get_partitions_by_filter(db, name, terms, -1)
+    assert "a filter holds at most 10000 values" in e.value.message, e.value.message
+    with pytest.raises(ttypes.MetaException) as e:
+        client.get_num_partitions_by_filter(db, name, "%s = '%s'" % (key, "x" * (2 << 20)))
+    assert "a filter is at most 1048576 bytes long" in e.value.message, e.value.message
+    # 10,000 values are still served
+    terms = " or ".join("%s = '%d'" % (key, i) for i in range(10000))
+    client.get_partitions_by_filter(db, name, terms, -1)
+    assert client.get_database("default").name == "default"

@@ -348,15 +348,36 @@ test_depth (void **state)
   assert_true (depth (s) <= 11);
   g_string_free (spark, TRUE);
 
-  /* A long flat chain is balanced, not a 100000-deep list. */
+  /* A long flat chain (as many values as a filter may hold) is balanced,
+   * not a 10000-deep list. */
   GString *flat = g_string_new ("p = 0");
-  for (int i = 1; i < 100000; i++)
+  for (int i = 1; i < MS_FILTER_MAX_VALUES; i++)
     g_string_append_printf (flat, " or p = %d", i);
   g_autoptr (MsFilterNode) f = parse_ok (flat->str);
   assert_true (depth (f) <= 18);
   g_autofree char *fc = ms_filter_node_to_string (f);
   assert_string_equal (fc, flat->str);
+
+  /* Issue 12 defect 10: one value more is refused before any work (a
+   * 100,000-term OR reached PostgreSQL's 65,535-parameter limit after the
+   * server had grown to 139 MB), and so is a text over the byte bound */
+  gsize at = flat->len + 4;
+  g_string_append (flat, " or p = 1");
+  g_clear_error (&e);
+  assert_null (ms_filter_parse (flat->str, &e));
+  g_autofree char *want = g_strdup_printf ("Error parsing partition filter at position %zu: "
+                                           "a filter holds at most %d values",
+                                           at + 4, MS_FILTER_MAX_VALUES);
+  assert_string_equal (e->message, want);
   g_string_free (flat, TRUE);
+  GString *big = g_string_new ("p = '");
+  while (big->len <= MS_FILTER_MAX_BYTES)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "'");
+  g_clear_error (&e);
+  assert_null (ms_filter_parse (big->str, &e));
+  assert_non_null (strstr (e->message, "a filter is at most 1048576 bytes long"));
+  g_string_free (big, TRUE);
 
   /* Alternating nesting at the limit stays within the documented bound. */
   GString *alt = g_string_new ("a = 0");
