@@ -35,11 +35,7 @@ static const MsOwned catalog_owned[] = {
   MS_OWNED_STR (MsCatalog, location_uri),
 };
 
-void
-ms_catalog_free (MsCatalog *c)
-{
-  MS_OWNED_FREE (c, catalog_owned);
-}
+MS_OWNED_DEFINE_FREE (MsCatalog, ms_catalog_free, catalog_owned)
 
 MsDatabase *
 ms_database_new (void)
@@ -58,11 +54,7 @@ static const MsOwned database_owned[] = {
   MS_OWNED (MsDatabase, params, g_hash_table_unref, ms_params_copy),
 };
 
-void
-ms_database_free (MsDatabase *d)
-{
-  MS_OWNED_FREE (d, database_owned);
-}
+MS_OWNED_DEFINE_FREE (MsDatabase, ms_database_free, database_owned)
 
 static void
 resource_clear (gpointer p)
@@ -86,11 +78,7 @@ static const MsOwned function_owned[] = {
   MS_OWNED_STR (MsFunction, owner_name), MS_OWNED (MsFunction, resources, g_array_unref, NULL),
 };
 
-void
-ms_function_free (MsFunction *f)
-{
-  MS_OWNED_FREE (f, function_owned);
-}
+MS_OWNED_DEFINE_FREE (MsFunction, ms_function_free, function_owned)
 
 MsLockComponent *
 ms_lock_component_new (void)
@@ -103,11 +91,7 @@ static const MsOwned lock_component_owned[] = {
   MS_OWNED_STR (MsLockComponent, part_name),
 };
 
-void
-ms_lock_component_free (MsLockComponent *c)
-{
-  MS_OWNED_FREE (c, lock_component_owned);
-}
+MS_OWNED_DEFINE_FREE (MsLockComponent, ms_lock_component_free, lock_component_owned)
 
 MsLockRequest *
 ms_lock_request_new (void)
@@ -123,11 +107,7 @@ static const MsOwned lock_request_owned[] = {
   MS_OWNED_STR (MsLockRequest, agent_info),
 };
 
-void
-ms_lock_request_free (MsLockRequest *r)
-{
-  MS_OWNED_FREE (r, lock_request_owned);
-}
+MS_OWNED_DEFINE_FREE (MsLockRequest, ms_lock_request_free, lock_request_owned)
 
 MsLockInfo *
 ms_lock_info_new (void)
@@ -141,8 +121,4 @@ static const MsOwned lock_info_owned[] = {
   MS_OWNED_STR (MsLockInfo, host), MS_OWNED_STR (MsLockInfo, agent_info),
 };
 
-void
-ms_lock_info_free (MsLockInfo *l)
-{
-  MS_OWNED_FREE (l, lock_info_owned);
-}
+MS_OWNED_DEFINE_FREE (MsLockInfo, ms_lock_info_free, lock_info_owned)

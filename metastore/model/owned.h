@@ -39,3 +39,10 @@ void ms_owned_copy (gpointer dst, gconstpointer src, const MsOwned *owned, gsize
 #define MS_OWNED_CLEAR(obj, table) ms_owned_clear ((obj), (table), G_N_ELEMENTS (table))
 #define MS_OWNED_FREE(obj, table) ms_owned_free ((obj), (table), G_N_ELEMENTS (table))
 #define MS_OWNED_COPY(dst, src, table) ms_owned_copy ((dst), (src), (table), G_N_ELEMENTS (table))
+
+/* Define 'void func (type *obj)' freeing (or, for _CLEAR, clearing) an
+ * object by its table, as G_DEFINE_AUTOPTR_CLEANUP_FUNC defines a cleanup. */
+#define MS_OWNED_DEFINE_FREE(type, func, table) \
+  void func (type *obj) { ms_owned_free (obj, (table), G_N_ELEMENTS (table)); }
+#define MS_OWNED_DEFINE_CLEAR(type, func, table) \
+  static void func (type *obj) { ms_owned_clear (obj, (table), G_N_ELEMENTS (table)); }

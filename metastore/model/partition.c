@@ -21,11 +21,7 @@ static const MsOwned partition_owned[] = {
   MS_OWNED (MsPartition, sd, ms_sd_free, NULL), MS_OWNED (MsPartition, params, g_hash_table_unref, NULL),
 };
 
-void
-ms_partition_free (MsPartition *p)
-{
-  MS_OWNED_FREE (p, partition_owned);
-}
+MS_OWNED_DEFINE_FREE (MsPartition, ms_partition_free, partition_owned)
 
 GPtrArray *
 ms_partitions_new (void)

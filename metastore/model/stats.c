@@ -111,11 +111,7 @@ static const MsOwned column_statistics_owned[] = {
   MS_OWNED (MsColumnStatistics, cols, g_ptr_array_unref, NULL),
 };
 
-void
-ms_column_statistics_free (MsColumnStatistics *s)
-{
-  MS_OWNED_FREE (s, column_statistics_owned);
-}
+MS_OWNED_DEFINE_FREE (MsColumnStatistics, ms_column_statistics_free, column_statistics_owned)
 
 /* ---- COLUMN_STATS_ACCURATE ---- */
 

@@ -32,11 +32,7 @@ static const MsOwned column_owned[] = {
   MS_OWNED_STR (MsColumn, name), MS_OWNED_STR (MsColumn, type), MS_OWNED_STR (MsColumn, comment),
 };
 
-void
-ms_column_free (MsColumn *c)
-{
-  MS_OWNED_FREE (c, column_owned);
-}
+MS_OWNED_DEFINE_FREE (MsColumn, ms_column_free, column_owned)
 
 MsSortCol *
 ms_sort_col_new (const char *col, int order)
@@ -147,11 +143,7 @@ ms_serde_new (void)
   return s;
 }
 
-void
-ms_serde_free (MsSerDe *s)
-{
-  MS_OWNED_FREE (s, serde_owned);
-}
+MS_OWNED_DEFINE_FREE (MsSerDe, ms_serde_free, serde_owned)
 
 static MsSerDe *
 serde_copy (const MsSerDe *s)
@@ -177,11 +169,7 @@ ms_skewed_location_new (void)
   return l;
 }
 
-void
-ms_skewed_location_free (MsSkewedLocation *l)
-{
-  MS_OWNED_FREE (l, skewed_location_owned);
-}
+MS_OWNED_DEFINE_FREE (MsSkewedLocation, ms_skewed_location_free, skewed_location_owned)
 
 static gpointer
 skewed_location_copy (gconstpointer item, gpointer unused)
@@ -219,11 +207,7 @@ ms_skewed_new (void)
   return s;
 }
 
-void
-ms_skewed_free (MsSkewed *s)
-{
-  MS_OWNED_FREE (s, skewed_owned);
-}
+MS_OWNED_DEFINE_FREE (MsSkewed, ms_skewed_free, skewed_owned)
 
 static MsSkewed *
 skewed_copy (const MsSkewed *s)
@@ -258,11 +242,7 @@ ms_sd_new (void)
   return sd;
 }
 
-void
-ms_sd_free (MsStorageDescriptor *sd)
-{
-  MS_OWNED_FREE (sd, sd_owned);
-}
+MS_OWNED_DEFINE_FREE (MsStorageDescriptor, ms_sd_free, sd_owned)
 
 MsStorageDescriptor *
 ms_sd_copy (const MsStorageDescriptor *sd)
@@ -297,11 +277,7 @@ static const MsOwned table_owned[] = {
   MS_OWNED_STR (MsTable, view_original_text), MS_OWNED_STR (MsTable, view_expanded_text),
 };
 
-void
-ms_table_free (MsTable *t)
-{
-  MS_OWNED_FREE (t, table_owned);
-}
+MS_OWNED_DEFINE_FREE (MsTable, ms_table_free, table_owned)
 
 MsTableMeta *
 ms_table_meta_new (void)
@@ -315,11 +291,7 @@ static const MsOwned table_meta_owned[] = {
   MS_OWNED_STR (MsTableMeta, comments), MS_OWNED_STR (MsTableMeta, owner_name),
 };
 
-void
-ms_table_meta_free (MsTableMeta *m)
-{
-  MS_OWNED_FREE (m, table_meta_owned);
-}
+MS_OWNED_DEFINE_FREE (MsTableMeta, ms_table_meta_free, table_meta_owned)
 
 gboolean
 ms_params_true (GHashTable *params, const char *key)
