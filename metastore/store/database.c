@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/pool.h"
 #include "store/json.h"
+#include "model/owned.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -288,15 +289,12 @@ ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
   return u != NULL && ms_pg_commit (c, error);
 }
 
-void
-ms_dropped_table_free (MsDroppedTable *d)
-{
-  if (d == NULL)
-    return;
-  ms_table_free (d->table);
-  g_ptr_array_unref (d->part_locations);
-  g_free (d);
-}
+static const MsOwned dropped_table_owned[] = {
+  MS_OWNED (MsDroppedTable, table, ms_table_free, NULL),
+  MS_OWNED (MsDroppedTable, part_locations, g_ptr_array_unref, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsDroppedTable, ms_dropped_table_free, dropped_table_owned)
 
 /* The tables of database 'db_id' but views, with what the data rules
  * read (type, EXTERNAL, external.table.purge, location) and their
