@@ -21,6 +21,7 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "storage/storage.h"
+#include "model/owned.h"
 #include "service/storage_guard.h"
 #include <glib-unix.h>
 #include <errno.h>
@@ -44,17 +45,14 @@ typedef struct {
   char *log_level;
 } CliOptions;
 
-static void
-cli_options_clear (CliOptions *o)
-{
-  g_free (o->config_path);
-  g_strfreev (o->sets);
-  g_free (o->database_url);
-  g_free (o->data_dir);
-  g_free (o->warehouse);
-  g_free (o->bind);
-  g_free (o->log_level);
-}
+static const MsOwned cli_options_owned[] = {
+  MS_OWNED_STR (CliOptions, config_path), MS_OWNED (CliOptions, sets, g_strfreev, NULL),
+  MS_OWNED_STR (CliOptions, database_url), MS_OWNED_STR (CliOptions, data_dir),
+  MS_OWNED_STR (CliOptions, warehouse), MS_OWNED_STR (CliOptions, bind),
+  MS_OWNED_STR (CliOptions, log_level),
+};
+
+MS_OWNED_DEFINE_CLEAR (CliOptions, cli_options_clear, cli_options_owned)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
 
 static GOptionEntry *

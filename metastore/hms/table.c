@@ -84,11 +84,7 @@ validate_new_table (const MsTable *t, GError **error)
 void
 hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params)
 {
-  gint64 files = 0, bytes = 0;
-  if (location == NULL || !ms_service_data_stats (hms->guard, location, &files, &bytes))
-    return;
-  g_hash_table_insert (params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
-  g_hash_table_insert (params, g_strdup ("totalSize"), g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
+  ms_service_put_quick_stats (hms->guard, location, params);
 }
 
 static void
@@ -419,21 +415,6 @@ hms_table_schema (HmsCall *call, GError **error)
 
 /* ---- alter ---- */
 
-static gboolean
-same_partition_keys (GPtrArray *a, GPtrArray *b)
-{
-  if (a->len != b->len)
-    return FALSE;
-  for (guint i = 0; i < a->len; i++)
-    {
-      const MsColumn *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
-      if (g_strcmp0 (x->name, y->name) != 0 || g_ascii_strcasecmp (x->type ? x->type : "",
-                                                                   y->type ? y->type : "") != 0)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 typedef struct {
   gboolean cascade;
   const char *expected_key;
@@ -441,9 +422,10 @@ typedef struct {
   const ThmsEnvironmentContext *env;
 } AlterArgs;
 
-/* HiveAlterHandler.alterTable: validate, decide whether a rename moves the
- * data, move it on file://, then change the row (and partitions) in one
- * transaction; the move is undone if that fails. */
+/* alter_table's translation: read and check the new table as Hive's
+ * alter_table does at the door (a name, a storage descriptor, valid
+ * columns, the location in its stored form, the same catalog), then let
+ * service/table_alter.c apply the rules and make the change. */
 static gboolean
 alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const char *name,
              const ThmsTable *new_tbl, const AlterArgs *args, GError **error)
@@ -480,88 +462,16 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
     g_free (newt->catalog);
     newt->catalog = g_strdup (cat);
   }
-
-  g_autoptr (GError) missing = NULL;
-  g_autoptr (MsTable) oldt = ms_store_table_get (hms->store, cat, db, lname, &missing);
-  if (oldt == NULL)
-    {
-      if (g_error_matches (missing, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "table %s.%s doesn't exist", db, lname);
-      g_propagate_error (error, g_steal_pointer (&missing));
-      return FALSE;
-    }
-  gboolean rename = !g_str_equal (newt->name, oldt->name) || !g_str_equal (newt->db_name, oldt->db_name);
-  if (rename)
-    {
-      g_autoptr (GError) lookup = NULL;
-      g_autoptr (MsTable) clash = ms_store_table_get (hms->store, cat, newt->db_name, newt->name,
-                                                      &lookup);
-      if (clash == NULL && !ms_error_not_found (&lookup, error))
-        return FALSE;
-      if (clash != NULL)
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "new table %s.%s already exists",
-                        newt->db_name, newt->name);
-    }
-
-  if (!ms_table_is_view (oldt))
-    {
-      if (!same_partition_keys (oldt->partition_keys, newt->partition_keys))
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION, "partition keys can not be changed.");
-      GPtrArray *oc = oldt->sd ? oldt->sd->cols : NULL;
-      g_autoptr (GString) bad = g_string_new (NULL);
-      for (guint i = 0; oc != NULL && i < MIN (oc->len, newt->sd->cols->len); i++)
-        {
-          const MsColumn *o = g_ptr_array_index (oc, i), *n = g_ptr_array_index (newt->sd->cols, i);
-          if (!ms_hive_type_convertible (o->type, n->type))
-            g_string_append_printf (bad, "%s%s", bad->len ? "," : "", n->name);
-        }
-      if (bad->len)
-        return ms_fail (error, MS_ERROR_INVALID_OPERATION,
-                        "The following columns have types incompatible with the existing columns "
-                        "in their respective positions :\n%s", bad->str);
-    }
-
-  /* what Hive keeps from the old table */
-  newt->create_time = oldt->create_time;
-  if (newt->table_type == NULL)
-    newt->table_type = g_strdup (oldt->table_type);
-  if (g_hash_table_lookup (newt->params, DDL_TIME) == NULL)
-    g_hash_table_insert (newt->params, g_strdup (DDL_TIME), hms_now_string ());
-
-  /* a rename moves a managed table's data when it sat at its default place */
-  g_auto (MsDataMove) mv = { 0 };
-  if (rename)
-    {
-      if (!ms_service_table_rename_data (hms->store, hms->guard, hms->storage, hms_default_fs (hms),
-                                         cat, oldt, newt, &mv, error))
-        return FALSE;
-    }
-  else if (newt->sd->location == NULL && !ms_table_is_view (oldt))
-    newt->sd->location = g_strdup (oldt->sd ? oldt->sd->location : NULL);
-  gboolean moved = mv.moved;
-
-  /* quick stats, unless the client asked not to (Iceberg does) */
-  if (!moved && !hms_env_true (args->env, DO_NOT_UPDATE_STATS) && !ms_table_is_view (newt)
-      && newt->partition_keys->len == 0 && newt->sd->location != NULL)
-    put_quick_stats (hms, newt);
   g_hash_table_remove (newt->params, DO_NOT_UPDATE_STATS);
 
-  MsTableAlterOpts opts = {
+  MsServiceCtx cx = { hms->store, hms->guard, hms->storage, hms_default_fs (hms) };
+  MsTableAlterRequest req = {
+    .cascade = args->cascade,
     .expected_key = args->expected_key,
     .expected_value = args->expected_value,
-    .cascade = args->cascade,
-    .old_location = mv.from,
-    .new_location = mv.to,
+    .update_stats = !hms_env_true (args->env, DO_NOT_UPDATE_STATS),
   };
-  if (!ms_store_table_alter (hms->store, cat, db, lname, newt, &opts, error))
-    {
-      ms_service_data_move_undo (hms->guard, hms->storage, &mv, "table location");
-      return FALSE;
-    }
-  if (rename)
-    ms_info ("renamed table %s.%s.%s to %s.%s%s%s", cat, db, lname, newt->db_name, newt->name,
-             moved ? ", data moved to " : "", moved ? mv.to : "");
-  return TRUE;
+  return ms_service_table_alter (&cx, cat, db, lname, newt, &req, error);
 }
 
 static void

@@ -2,6 +2,7 @@
  * model.c: constructors and destructors of the model structs.
  */
 #include "model/model.h"
+#include "model/owned.h"
 
 GHashTable *
 ms_params_new (void)
@@ -29,16 +30,12 @@ ms_catalog_new (void)
   return g_new0 (MsCatalog, 1);
 }
 
-void
-ms_catalog_free (MsCatalog *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->name);
-  g_free (c->description);
-  g_free (c->location_uri);
-  g_free (c);
-}
+static const MsOwned catalog_owned[] = {
+  MS_OWNED_STR (MsCatalog, name), MS_OWNED_STR (MsCatalog, description),
+  MS_OWNED_STR (MsCatalog, location_uri),
+};
+
+MS_OWNED_DEFINE_FREE (MsCatalog, ms_catalog_free, catalog_owned)
 
 MsDatabase *
 ms_database_new (void)
@@ -49,23 +46,15 @@ ms_database_new (void)
   return d;
 }
 
-void
-ms_database_free (MsDatabase *d)
-{
-  if (d == NULL)
-    return;
-  g_free (d->catalog);
-  g_free (d->name);
-  g_free (d->description);
-  g_free (d->location_uri);
-  g_free (d->managed_location_uri);
-  g_free (d->owner_name);
-  g_free (d->connector_name);
-  g_free (d->remote_dbname);
-  if (d->params)
-    g_hash_table_unref (d->params);
-  g_free (d);
-}
+static const MsOwned database_owned[] = {
+  MS_OWNED_STR (MsDatabase, catalog), MS_OWNED_STR (MsDatabase, name),
+  MS_OWNED_STR (MsDatabase, description), MS_OWNED_STR (MsDatabase, location_uri),
+  MS_OWNED_STR (MsDatabase, managed_location_uri), MS_OWNED_STR (MsDatabase, owner_name),
+  MS_OWNED_STR (MsDatabase, connector_name), MS_OWNED_STR (MsDatabase, remote_dbname),
+  MS_OWNED (MsDatabase, params, g_hash_table_unref, ms_params_copy),
+};
+
+MS_OWNED_DEFINE_FREE (MsDatabase, ms_database_free, database_owned)
 
 static void
 resource_clear (gpointer p)
@@ -83,19 +72,13 @@ ms_function_new (void)
   return f;
 }
 
-void
-ms_function_free (MsFunction *f)
-{
-  if (f == NULL)
-    return;
-  g_free (f->catalog);
-  g_free (f->db_name);
-  g_free (f->name);
-  g_free (f->class_name);
-  g_free (f->owner_name);
-  g_array_unref (f->resources);
-  g_free (f);
-}
+static const MsOwned function_owned[] = {
+  MS_OWNED_STR (MsFunction, catalog), MS_OWNED_STR (MsFunction, db_name),
+  MS_OWNED_STR (MsFunction, name), MS_OWNED_STR (MsFunction, class_name),
+  MS_OWNED_STR (MsFunction, owner_name), MS_OWNED (MsFunction, resources, g_array_unref, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsFunction, ms_function_free, function_owned)
 
 MsLockComponent *
 ms_lock_component_new (void)
@@ -103,16 +86,12 @@ ms_lock_component_new (void)
   return g_new0 (MsLockComponent, 1);
 }
 
-void
-ms_lock_component_free (MsLockComponent *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->db_name);
-  g_free (c->table_name);
-  g_free (c->part_name);
-  g_free (c);
-}
+static const MsOwned lock_component_owned[] = {
+  MS_OWNED_STR (MsLockComponent, db_name), MS_OWNED_STR (MsLockComponent, table_name),
+  MS_OWNED_STR (MsLockComponent, part_name),
+};
+
+MS_OWNED_DEFINE_FREE (MsLockComponent, ms_lock_component_free, lock_component_owned)
 
 MsLockRequest *
 ms_lock_request_new (void)
@@ -122,17 +101,13 @@ ms_lock_request_new (void)
   return r;
 }
 
-void
-ms_lock_request_free (MsLockRequest *r)
-{
-  if (r == NULL)
-    return;
-  g_ptr_array_unref (r->components);
-  g_free (r->user);
-  g_free (r->host);
-  g_free (r->agent_info);
-  g_free (r);
-}
+static const MsOwned lock_request_owned[] = {
+  MS_OWNED (MsLockRequest, components, g_ptr_array_unref, NULL),
+  MS_OWNED_STR (MsLockRequest, user), MS_OWNED_STR (MsLockRequest, host),
+  MS_OWNED_STR (MsLockRequest, agent_info),
+};
+
+MS_OWNED_DEFINE_FREE (MsLockRequest, ms_lock_request_free, lock_request_owned)
 
 MsLockInfo *
 ms_lock_info_new (void)
@@ -140,16 +115,10 @@ ms_lock_info_new (void)
   return g_new0 (MsLockInfo, 1);
 }
 
-void
-ms_lock_info_free (MsLockInfo *l)
-{
-  if (l == NULL)
-    return;
-  g_free (l->db_name);
-  g_free (l->table_name);
-  g_free (l->part_name);
-  g_free (l->user);
-  g_free (l->host);
-  g_free (l->agent_info);
-  g_free (l);
-}
+static const MsOwned lock_info_owned[] = {
+  MS_OWNED_STR (MsLockInfo, db_name), MS_OWNED_STR (MsLockInfo, table_name),
+  MS_OWNED_STR (MsLockInfo, part_name), MS_OWNED_STR (MsLockInfo, user),
+  MS_OWNED_STR (MsLockInfo, host), MS_OWNED_STR (MsLockInfo, agent_info),
+};
+
+MS_OWNED_DEFINE_FREE (MsLockInfo, ms_lock_info_free, lock_info_owned)

@@ -1,8 +1,9 @@
 /*
- * partition.c: constructors, destructors, deep copies and comparisons of
- * the partition model (see partition.h).
+ * partition.c: constructor, destructor and comparisons of the partition
+ * model (see partition.h); the storage descriptor's deep copy is in table.c.
  */
 #include "model/partition.h"
+#include "model/owned.h"
 #include <string.h>
 
 MsPartition *
@@ -14,137 +15,18 @@ ms_partition_new (void)
   return p;
 }
 
-void
-ms_partition_free (MsPartition *p)
-{
-  if (p == NULL)
-    return;
-  g_free (p->catalog);
-  g_free (p->db_name);
-  g_free (p->table_name);
-  g_ptr_array_unref (p->values);
-  ms_sd_free (p->sd);
-  g_hash_table_unref (p->params);
-  g_free (p);
-}
+static const MsOwned partition_owned[] = {
+  MS_OWNED_STR (MsPartition, catalog), MS_OWNED_STR (MsPartition, db_name),
+  MS_OWNED_STR (MsPartition, table_name), MS_OWNED (MsPartition, values, g_ptr_array_unref, NULL),
+  MS_OWNED (MsPartition, sd, ms_sd_free, NULL), MS_OWNED (MsPartition, params, g_hash_table_unref, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsPartition, ms_partition_free, partition_owned)
 
 GPtrArray *
 ms_partitions_new (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_partition_free);
-}
-
-/* Appends to 'out' a copy, made by 'copy', of each item of 'in' (NULL:
- * none); returns 'out'. */
-static GPtrArray *
-copy_into (GPtrArray *out, GPtrArray *in, GCopyFunc copy)
-{
-  if (in != NULL)
-    g_ptr_array_extend (out, in, copy, NULL);
-  return out;
-}
-
-static gpointer
-column_copy (gconstpointer item, gpointer unused)
-{
-  const MsColumn *c = item;
-  return ms_column_new (c->name, c->type, c->comment);
-}
-
-GPtrArray *
-ms_columns_copy (GPtrArray *cols)
-{
-  return copy_into (ms_columns_new (), cols, column_copy);
-}
-
-static gpointer
-string_copy (gconstpointer item, gpointer unused)
-{
-  return g_strdup (item);
-}
-
-static GPtrArray *
-strings_copy (GPtrArray *in)
-{
-  return copy_into (ms_strings_new (), in, string_copy);
-}
-
-static gpointer
-strings_item_copy (gconstpointer item, gpointer unused)
-{
-  return strings_copy ((GPtrArray *) item);
-}
-
-static gpointer
-skewed_location_copy (gconstpointer item, gpointer unused)
-{
-  const MsSkewedLocation *l = item;
-  MsSkewedLocation *c = ms_skewed_location_new ();
-  g_ptr_array_unref (c->values);
-  c->values = strings_copy (l->values);
-  c->location = g_strdup (l->location);
-  return c;
-}
-
-static gpointer
-sort_col_copy (gconstpointer item, gpointer unused)
-{
-  const MsSortCol *s = item;
-  return ms_sort_col_new (s->col, s->order);
-}
-
-static MsSerDe *
-serde_copy (const MsSerDe *s)
-{
-  if (s == NULL)
-    return NULL;
-  MsSerDe *o = ms_serde_new ();
-  o->name = g_strdup (s->name);
-  o->serialization_lib = g_strdup (s->serialization_lib);
-  o->description = g_strdup (s->description);
-  o->serializer_class = g_strdup (s->serializer_class);
-  o->deserializer_class = g_strdup (s->deserializer_class);
-  o->serde_type = s->serde_type;
-  g_hash_table_unref (o->params);
-  o->params = ms_params_copy (s->params);
-  return o;
-}
-
-static MsSkewed *
-skewed_copy (const MsSkewed *s)
-{
-  if (s == NULL)
-    return NULL;
-  MsSkewed *o = ms_skewed_new ();
-  g_ptr_array_unref (o->names);
-  o->names = strings_copy (s->names);
-  copy_into (o->values, s->values, strings_item_copy);
-  copy_into (o->locations, s->locations, skewed_location_copy);
-  return o;
-}
-
-MsStorageDescriptor *
-ms_sd_copy (const MsStorageDescriptor *sd)
-{
-  if (sd == NULL)
-    return NULL;
-  MsStorageDescriptor *o = ms_sd_new ();
-  o->location = g_strdup (sd->location);
-  o->input_format = g_strdup (sd->input_format);
-  o->output_format = g_strdup (sd->output_format);
-  o->compressed = sd->compressed;
-  o->num_buckets = sd->num_buckets;
-  o->serde = serde_copy (sd->serde);
-  g_ptr_array_unref (o->cols);
-  o->cols = ms_columns_copy (sd->cols);
-  g_ptr_array_unref (o->bucket_cols);
-  o->bucket_cols = strings_copy (sd->bucket_cols);
-  copy_into (o->sort_cols, sd->sort_cols, sort_col_copy);
-  o->skewed = skewed_copy (sd->skewed);
-  o->stored_as_subdirs = sd->stored_as_subdirs;
-  g_hash_table_unref (o->params);
-  o->params = ms_params_copy (sd->params);
-  return o;
 }
 
 /* ---- comparisons ---- */

@@ -27,10 +27,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsPartition, ms_partition_free)
 /* A new array of MsPartition* that frees them. */
 GPtrArray *ms_partitions_new (void);
 
-/* Deep copies (NULL for NULL). */
-MsStorageDescriptor *ms_sd_copy (const MsStorageDescriptor *sd);
-GPtrArray *ms_columns_copy (GPtrArray *cols);
-
 gboolean ms_columns_equal (GPtrArray *a, GPtrArray *b);
 gboolean ms_params_equal (GHashTable *a, GHashTable *b);
 /* Whether two descriptors agree in everything but location and columns

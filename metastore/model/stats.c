@@ -3,6 +3,7 @@
  * merging and Hive decimals; see stats.h. Aggregation is in stats_aggr.c.
  */
 #include "model/stats.h"
+#include "model/owned.h"
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -103,19 +104,14 @@ ms_column_statistics_new (void)
   return s;
 }
 
-void
-ms_column_statistics_free (MsColumnStatistics *s)
-{
-  if (s == NULL)
-    return;
-  g_free (s->catalog);
-  g_free (s->db_name);
-  g_free (s->table_name);
-  g_free (s->part_name);
-  g_free (s->engine);
-  g_ptr_array_unref (s->cols);
-  g_free (s);
-}
+static const MsOwned column_statistics_owned[] = {
+  MS_OWNED_STR (MsColumnStatistics, catalog), MS_OWNED_STR (MsColumnStatistics, db_name),
+  MS_OWNED_STR (MsColumnStatistics, table_name), MS_OWNED_STR (MsColumnStatistics, part_name),
+  MS_OWNED_STR (MsColumnStatistics, engine),
+  MS_OWNED (MsColumnStatistics, cols, g_ptr_array_unref, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsColumnStatistics, ms_column_statistics_free, column_statistics_owned)
 
 /* ---- COLUMN_STATS_ACCURATE ---- */
 

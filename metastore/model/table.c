@@ -1,8 +1,10 @@
 /*
- * table.c: constructors, destructors and small predicates of the table and
- * storage-descriptor model.
+ * table.c: constructors, destructors, deep copies and small predicates of
+ * the table and storage-descriptor model; what each struct owns is its
+ * MsOwned table (model/owned.h), which drives its free and its copy.
  */
 #include "model/table.h"
+#include "model/owned.h"
 
 GPtrArray *
 ms_columns_new (void)
@@ -26,16 +28,11 @@ ms_column_new (const char *name, const char *type, const char *comment)
   return c;
 }
 
-void
-ms_column_free (MsColumn *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->name);
-  g_free (c->type);
-  g_free (c->comment);
-  g_free (c);
-}
+static const MsOwned column_owned[] = {
+  MS_OWNED_STR (MsColumn, name), MS_OWNED_STR (MsColumn, type), MS_OWNED_STR (MsColumn, comment),
+};
+
+MS_OWNED_DEFINE_FREE (MsColumn, ms_column_free, column_owned)
 
 MsSortCol *
 ms_sort_col_new (const char *col, int order)
@@ -55,6 +52,89 @@ ms_sort_col_free (MsSortCol *s)
   g_free (s);
 }
 
+/* ---- deep copies of lists ---- */
+
+/* Appends to 'out' a copy, made by 'copy', of each item of 'in' (NULL:
+ * none); returns 'out'. */
+static GPtrArray *
+copy_into (GPtrArray *out, GPtrArray *in, GCopyFunc copy)
+{
+  if (in != NULL)
+    g_ptr_array_extend (out, in, copy, NULL);
+  return out;
+}
+
+static gpointer
+column_copy (gconstpointer item, gpointer unused)
+{
+  const MsColumn *c = item;
+  return ms_column_new (c->name, c->type, c->comment);
+}
+
+GPtrArray *
+ms_columns_copy (GPtrArray *cols)
+{
+  return copy_into (ms_columns_new (), cols, column_copy);
+}
+
+static gpointer
+string_copy (gconstpointer item, gpointer unused)
+{
+  return g_strdup (item);
+}
+
+static GPtrArray *
+strings_copy (GPtrArray *in)
+{
+  return copy_into (ms_strings_new (), in, string_copy);
+}
+
+static gpointer
+strings_item_copy (gconstpointer item, gpointer unused)
+{
+  return strings_copy ((GPtrArray *) item);
+}
+
+static GPtrArray *
+string_lists_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+}
+
+static GPtrArray *
+string_lists_copy (GPtrArray *in)
+{
+  return copy_into (string_lists_new (), in, strings_item_copy);
+}
+
+static gpointer
+sort_col_copy (gconstpointer item, gpointer unused)
+{
+  const MsSortCol *s = item;
+  return ms_sort_col_new (s->col, s->order);
+}
+
+static GPtrArray *
+sort_cols_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
+}
+
+static GPtrArray *
+sort_cols_copy (GPtrArray *in)
+{
+  return copy_into (sort_cols_new (), in, sort_col_copy);
+}
+
+/* ---- SerDe, skew, storage descriptor: released and copied by their tables ---- */
+
+static const MsOwned serde_owned[] = {
+  MS_OWNED_STR (MsSerDe, name), MS_OWNED_STR (MsSerDe, serialization_lib),
+  MS_OWNED_STR (MsSerDe, description), MS_OWNED_STR (MsSerDe, serializer_class),
+  MS_OWNED_STR (MsSerDe, deserializer_class),
+  MS_OWNED (MsSerDe, params, g_hash_table_unref, ms_params_copy),
+};
+
 MsSerDe *
 ms_serde_new (void)
 {
@@ -63,19 +143,23 @@ ms_serde_new (void)
   return s;
 }
 
-void
-ms_serde_free (MsSerDe *s)
+MS_OWNED_DEFINE_FREE (MsSerDe, ms_serde_free, serde_owned)
+
+static MsSerDe *
+serde_copy (const MsSerDe *s)
 {
   if (s == NULL)
-    return;
-  g_free (s->name);
-  g_free (s->serialization_lib);
-  g_free (s->description);
-  g_free (s->serializer_class);
-  g_free (s->deserializer_class);
-  g_hash_table_unref (s->params);
-  g_free (s);
+    return NULL;
+  MsSerDe *o = ms_serde_new ();
+  o->serde_type = s->serde_type;
+  MS_OWNED_COPY (o, s, serde_owned);
+  return o;
 }
+
+static const MsOwned skewed_location_owned[] = {
+  MS_OWNED (MsSkewedLocation, values, g_ptr_array_unref, strings_copy),
+  MS_OWNED_STR (MsSkewedLocation, location),
+};
 
 MsSkewedLocation *
 ms_skewed_location_new (void)
@@ -85,36 +169,66 @@ ms_skewed_location_new (void)
   return l;
 }
 
-void
-ms_skewed_location_free (MsSkewedLocation *l)
+MS_OWNED_DEFINE_FREE (MsSkewedLocation, ms_skewed_location_free, skewed_location_owned)
+
+static gpointer
+skewed_location_copy (gconstpointer item, gpointer unused)
 {
-  if (l == NULL)
-    return;
-  g_ptr_array_unref (l->values);
-  g_free (l->location);
-  g_free (l);
+  MsSkewedLocation *c = ms_skewed_location_new ();
+  MS_OWNED_COPY (c, item, skewed_location_owned);
+  return c;
 }
+
+static GPtrArray *
+skewed_locations_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_skewed_location_free);
+}
+
+static GPtrArray *
+skewed_locations_copy (GPtrArray *in)
+{
+  return copy_into (skewed_locations_new (), in, skewed_location_copy);
+}
+
+static const MsOwned skewed_owned[] = {
+  MS_OWNED (MsSkewed, names, g_ptr_array_unref, strings_copy),
+  MS_OWNED (MsSkewed, values, g_ptr_array_unref, string_lists_copy),
+  MS_OWNED (MsSkewed, locations, g_ptr_array_unref, skewed_locations_copy),
+};
 
 MsSkewed *
 ms_skewed_new (void)
 {
   MsSkewed *s = g_new0 (MsSkewed, 1);
   s->names = ms_strings_new ();
-  s->values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  s->locations = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_skewed_location_free);
+  s->values = string_lists_new ();
+  s->locations = skewed_locations_new ();
   return s;
 }
 
-void
-ms_skewed_free (MsSkewed *s)
+MS_OWNED_DEFINE_FREE (MsSkewed, ms_skewed_free, skewed_owned)
+
+static MsSkewed *
+skewed_copy (const MsSkewed *s)
 {
   if (s == NULL)
-    return;
-  g_ptr_array_unref (s->names);
-  g_ptr_array_unref (s->values);
-  g_ptr_array_unref (s->locations);
-  g_free (s);
+    return NULL;
+  MsSkewed *o = ms_skewed_new ();
+  MS_OWNED_COPY (o, s, skewed_owned);
+  return o;
 }
+
+static const MsOwned sd_owned[] = {
+  MS_OWNED_STR (MsStorageDescriptor, location), MS_OWNED_STR (MsStorageDescriptor, input_format),
+  MS_OWNED_STR (MsStorageDescriptor, output_format),
+  MS_OWNED (MsStorageDescriptor, serde, ms_serde_free, serde_copy),
+  MS_OWNED (MsStorageDescriptor, cols, g_ptr_array_unref, ms_columns_copy),
+  MS_OWNED (MsStorageDescriptor, bucket_cols, g_ptr_array_unref, strings_copy),
+  MS_OWNED (MsStorageDescriptor, sort_cols, g_ptr_array_unref, sort_cols_copy),
+  MS_OWNED (MsStorageDescriptor, skewed, ms_skewed_free, skewed_copy),
+  MS_OWNED (MsStorageDescriptor, params, g_hash_table_unref, ms_params_copy),
+};
 
 MsStorageDescriptor *
 ms_sd_new (void)
@@ -123,27 +237,27 @@ ms_sd_new (void)
   sd->num_buckets = -1;
   sd->cols = ms_columns_new ();
   sd->bucket_cols = ms_strings_new ();
-  sd->sort_cols = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
+  sd->sort_cols = sort_cols_new ();
   sd->params = ms_params_new ();
   return sd;
 }
 
-void
-ms_sd_free (MsStorageDescriptor *sd)
+MS_OWNED_DEFINE_FREE (MsStorageDescriptor, ms_sd_free, sd_owned)
+
+MsStorageDescriptor *
+ms_sd_copy (const MsStorageDescriptor *sd)
 {
   if (sd == NULL)
-    return;
-  g_free (sd->location);
-  g_free (sd->input_format);
-  g_free (sd->output_format);
-  ms_serde_free (sd->serde);
-  g_ptr_array_unref (sd->cols);
-  g_ptr_array_unref (sd->bucket_cols);
-  g_ptr_array_unref (sd->sort_cols);
-  ms_skewed_free (sd->skewed);
-  g_hash_table_unref (sd->params);
-  g_free (sd);
+    return NULL;
+  MsStorageDescriptor *o = ms_sd_new ();
+  o->compressed = sd->compressed;
+  o->num_buckets = sd->num_buckets;
+  o->stored_as_subdirs = sd->stored_as_subdirs;
+  MS_OWNED_COPY (o, sd, sd_owned);
+  return o;
 }
+
+/* ---- tables ---- */
 
 MsTable *
 ms_table_new (void)
@@ -155,23 +269,15 @@ ms_table_new (void)
   return t;
 }
 
-void
-ms_table_free (MsTable *t)
-{
-  if (t == NULL)
-    return;
-  g_free (t->catalog);
-  g_free (t->db_name);
-  g_free (t->name);
-  g_free (t->table_type);
-  g_free (t->owner_name);
-  ms_sd_free (t->sd);
-  g_ptr_array_unref (t->partition_keys);
-  g_hash_table_unref (t->params);
-  g_free (t->view_original_text);
-  g_free (t->view_expanded_text);
-  g_free (t);
-}
+static const MsOwned table_owned[] = {
+  MS_OWNED_STR (MsTable, catalog), MS_OWNED_STR (MsTable, db_name), MS_OWNED_STR (MsTable, name),
+  MS_OWNED_STR (MsTable, table_type), MS_OWNED_STR (MsTable, owner_name),
+  MS_OWNED (MsTable, sd, ms_sd_free, NULL), MS_OWNED (MsTable, partition_keys, g_ptr_array_unref, NULL),
+  MS_OWNED (MsTable, params, g_hash_table_unref, NULL),
+  MS_OWNED_STR (MsTable, view_original_text), MS_OWNED_STR (MsTable, view_expanded_text),
+};
+
+MS_OWNED_DEFINE_FREE (MsTable, ms_table_free, table_owned)
 
 MsTableMeta *
 ms_table_meta_new (void)
@@ -179,19 +285,13 @@ ms_table_meta_new (void)
   return g_new0 (MsTableMeta, 1);
 }
 
-void
-ms_table_meta_free (MsTableMeta *m)
-{
-  if (m == NULL)
-    return;
-  g_free (m->catalog);
-  g_free (m->db_name);
-  g_free (m->name);
-  g_free (m->table_type);
-  g_free (m->comments);
-  g_free (m->owner_name);
-  g_free (m);
-}
+static const MsOwned table_meta_owned[] = {
+  MS_OWNED_STR (MsTableMeta, catalog), MS_OWNED_STR (MsTableMeta, db_name),
+  MS_OWNED_STR (MsTableMeta, name), MS_OWNED_STR (MsTableMeta, table_type),
+  MS_OWNED_STR (MsTableMeta, comments), MS_OWNED_STR (MsTableMeta, owner_name),
+};
+
+MS_OWNED_DEFINE_FREE (MsTableMeta, ms_table_meta_free, table_meta_owned)
 
 gboolean
 ms_params_true (GHashTable *params, const char *key)

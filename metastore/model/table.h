@@ -109,6 +109,10 @@ void ms_table_free (MsTable *t);
 MsTableMeta *ms_table_meta_new (void);
 void ms_table_meta_free (MsTableMeta *m);
 
+/* Deep copies: NULL for a NULL descriptor; a NULL list copies as empty. */
+MsStorageDescriptor *ms_sd_copy (const MsStorageDescriptor *sd);
+GPtrArray *ms_columns_copy (GPtrArray *cols);
+
 /* New empty arrays with the right free functions. */
 GPtrArray *ms_columns_new (void);
 GPtrArray *ms_strings_new (void);

@@ -6,6 +6,7 @@
 #include "service/storage_guard.h"
 #include "storage/storage.h"
 #include "core/error.h"
+#include "model/owned.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -125,15 +126,11 @@ ms_storage_guard_new (const char *warehouse, const char *allowed, GError **error
   return g_steal_pointer (&g);
 }
 
-void
-ms_storage_guard_free (MsStorageGuard *g)
-{
-  if (g == NULL)
-    return;
-  g_free (g->warehouse);
-  g_strfreev (g->allowed);
-  g_free (g);
-}
+static const MsOwned guard_owned[] = {
+  MS_OWNED_STR (MsStorageGuard, warehouse), MS_OWNED (MsStorageGuard, allowed, g_strfreev, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsStorageGuard, ms_storage_guard_free, guard_owned)
 
 char *
 ms_storage_guard_describe (const MsStorageGuard *g)

@@ -86,3 +86,53 @@ gboolean ms_service_partition_rename_data (const MsStorageGuard *g, MsStorage *s
  * failure is logged (the catalog change already happened, as in Hive). */
 void ms_service_partition_exchange_data (const MsStorageGuard *g, MsStorage *st,
                                          const MsTable *src, const MsTable *dst, const char *rel);
+
+/* ---- alter (service/table_alter.c) ---- */
+
+/* What a service call works with: the catalog, the guard and storage of
+ * data, and Hadoop's fs.defaultFS for the locations clients give. */
+typedef struct {
+  MsStore *store;
+  const MsStorageGuard *guard;
+  MsStorage *storage;
+  const char *default_fs;
+} MsServiceCtx;
+
+/* An alter as a door asked it. */
+typedef struct {
+  gboolean cascade;             /* column changes apply to every partition */
+  const char *expected_key;     /* optimistic commit: this parameter's stored */
+  const char *expected_value;   /*   value must be this (NULL: no check) */
+  gboolean update_stats;        /* FALSE: the client asked for no quick stats */
+} MsTableAlterRequest;
+
+/* Hive's quick stats (numFiles, totalSize) of the local directory
+ * 'location' into 'params', when the guard allows reading it. */
+void ms_service_put_quick_stats (const MsStorageGuard *g, const char *location,
+                                 GHashTable *params);
+
+/* Whether 'newt' may replace 'oldt': a view may change anything; a table
+ * keeps its partition keys (names, and types but for case) and each
+ * column that keeps its position takes a type the old one converts to
+ * (ms_hive_type_convertible). MS_ERROR_INVALID_OPERATION with Hive's
+ * message otherwise. */
+gboolean ms_service_table_alter_allowed (const MsTable *oldt, const MsTable *newt,
+                                         GError **error);
+/* Whether the alter renames the table (its name or its database changes). */
+gboolean ms_service_table_alter_renames (const MsTable *oldt, const MsTable *newt);
+/* What 'newt' keeps from 'oldt' (Hive's alterTable): the create time; the
+ * table type and, when no rename and no view, the location when it gives
+ * none; transient_lastDdlTime set to 'now' (seconds) when it has none. */
+void ms_service_table_alter_keep (const MsTable *oldt, MsTable *newt, gint64 now);
+
+/* Replace table catalog.db.name by 'newt' (its catalog and database
+ * resolved, its location in the stored form, its own fields checked by
+ * the door): the table must exist (else MS_ERROR_INVALID_OPERATION), a
+ * rename's target must be free, then ms_service_table_alter_allowed and
+ * _keep; a rename moves the data (ms_service_table_rename_data); a table
+ * whose data did not move gets quick stats unless 'req' says not to; then
+ * the store's change in one transaction, the data moved back when it
+ * fails. */
+gboolean ms_service_table_alter (const MsServiceCtx *cx, const char *catalog, const char *db,
+                                 const char *name, MsTable *newt, const MsTableAlterRequest *req,
+                                 GError **error);

@@ -39,16 +39,10 @@ ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
 
   g_autofree char *ct = g_strdup_printf ("%d", cat->create_time);
   const char *v[] = { cat->name, cat->description, cat->location_uri, ct };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_cat_insert, 4, v, &local);
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_cat_insert, 4, v, error,
+                                              "Catalog %s already exists", cat->name);
   if (r == NULL)
-    {
-      /* the unique index decides; the message names the object */
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Catalog %s already exists", cat->name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   const char *v2[] = { PQgetvalue (r, 0, 0), cat->name, cat->location_uri, ct };
   g_autoptr (PGresult) r2 = ms_pg_exec (c, &sql_cat_default_db, 4, v2, error);
   if (r2 == NULL)
@@ -64,11 +58,12 @@ ms_store_catalog_get (MsStore *s, const char *name, GError **error)
                                                "No catalog %s", name);
   if (r == NULL)
     return NULL;
+  static const MsPgColumn columns[] = {
+    MS_PG_STR_COL (MsCatalog, name), MS_PG_STR_COL (MsCatalog, description),
+    MS_PG_STR_COL (MsCatalog, location_uri), MS_PG_COL (MsCatalog, create_time, MS_PG_INT, 0),
+  };
   MsCatalog *cat = ms_catalog_new ();
-  cat->name = ms_pg_dup (r, 0, 0);
-  cat->description = ms_pg_dup (r, 0, 1);
-  cat->location_uri = ms_pg_dup (r, 0, 2);
-  cat->create_time = ms_pg_int (r, 0, 3, 0);
+  MS_PG_READ_ROW (r, 0, 0, cat, columns);
   return cat;
 }
 

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/pool.h"
 #include "store/json.h"
+#include "model/owned.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -114,15 +115,13 @@ insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char 
     db->owner_name, db->owner_type ? owner_type : NULL, create_time, db_type,
     db->connector_name, db->remote_dbname, params, parent,
   };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, sql, parent ? 13 : 12, v, &local);
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return FALSE;
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, sql, parent ? 13 : 12, v, error,
+                                              "Database %s already exists", db->name);
   if (r == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Database %s already exists", db->name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   *inserted = !g_str_equal (PQcmdTuples (r), "0");
   return TRUE;
 }
@@ -166,21 +165,22 @@ ms_store_database_children (MsStore *s, const char *catalog, const char *parent,
   return ms_pg_column_strings (r, 0);
 }
 
+/* DB_COLUMNS but the last (params, JSON) */
+static const MsPgColumn db_columns[] = {
+  MS_PG_STR_COL (MsDatabase, catalog), MS_PG_STR_COL (MsDatabase, name),
+  MS_PG_STR_COL (MsDatabase, description), MS_PG_STR_COL (MsDatabase, location_uri),
+  MS_PG_STR_COL (MsDatabase, managed_location_uri), MS_PG_STR_COL (MsDatabase, owner_name),
+  MS_PG_COL (MsDatabase, owner_type, MS_PG_INT, 0), MS_PG_COL (MsDatabase, create_time, MS_PG_INT, 0),
+  MS_PG_COL (MsDatabase, type, MS_PG_INT, MS_DB_NATIVE),
+  MS_PG_STR_COL (MsDatabase, connector_name), MS_PG_STR_COL (MsDatabase, remote_dbname),
+};
+G_STATIC_ASSERT (sizeof (MsPrincipalType) == sizeof (int) && sizeof (MsDatabaseType) == sizeof (int));
+
 static MsDatabase *
 database_from_row (const PGresult *r, int i)
 {
   MsDatabase *d = ms_database_new ();
-  d->catalog = ms_pg_dup (r, i, 0);
-  d->name = ms_pg_dup (r, i, 1);
-  d->description = ms_pg_dup (r, i, 2);
-  d->location_uri = ms_pg_dup (r, i, 3);
-  d->managed_location_uri = ms_pg_dup (r, i, 4);
-  d->owner_name = ms_pg_dup (r, i, 5);
-  d->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
-  d->create_time = ms_pg_int (r, i, 7, 0);
-  d->type = (MsDatabaseType) ms_pg_int (r, i, 8, MS_DB_NATIVE);
-  d->connector_name = ms_pg_dup (r, i, 9);
-  d->remote_dbname = ms_pg_dup (r, i, 10);
+  MS_PG_READ_ROW (r, i, 0, d, db_columns);
   g_hash_table_unref (d->params);
   d->params = ms_json_to_params (PQgetisnull (r, i, 11) ? NULL : PQgetvalue (r, i, 11));
   return d;
@@ -289,15 +289,12 @@ ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
   return u != NULL && ms_pg_commit (c, error);
 }
 
-void
-ms_dropped_table_free (MsDroppedTable *d)
-{
-  if (d == NULL)
-    return;
-  ms_table_free (d->table);
-  g_ptr_array_unref (d->part_locations);
-  g_free (d);
-}
+static const MsOwned dropped_table_owned[] = {
+  MS_OWNED (MsDroppedTable, table, ms_table_free, NULL),
+  MS_OWNED (MsDroppedTable, part_locations, g_ptr_array_unref, NULL),
+};
+
+MS_OWNED_DEFINE_FREE (MsDroppedTable, ms_dropped_table_free, dropped_table_owned)
 
 /* The tables of database 'db_id' but views, with what the data rules
  * read (type, EXTERNAL, external.table.purge, location) and their

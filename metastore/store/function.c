@@ -103,15 +103,15 @@ resources_to_json (const MsFunction *f)
 static MsFunction *
 function_from_row (const PGresult *r, int i)
 {
+  static const MsPgColumn columns[] = {
+    MS_PG_STR_COL (MsFunction, catalog), MS_PG_STR_COL (MsFunction, db_name),
+    MS_PG_STR_COL (MsFunction, name), MS_PG_STR_COL (MsFunction, class_name),
+    MS_PG_STR_COL (MsFunction, owner_name), MS_PG_COL (MsFunction, owner_type, MS_PG_INT, 0),
+    MS_PG_COL (MsFunction, create_time, MS_PG_INT, 0),
+    MS_PG_COL (MsFunction, function_type, MS_PG_INT, 1),
+  };
   MsFunction *f = ms_function_new ();
-  f->catalog = ms_pg_dup (r, i, 0);
-  f->db_name = ms_pg_dup (r, i, 1);
-  f->name = ms_pg_dup (r, i, 2);
-  f->class_name = ms_pg_dup (r, i, 3);
-  f->owner_name = ms_pg_dup (r, i, 4);
-  f->owner_type = (MsPrincipalType) ms_pg_int (r, i, 5, 0);
-  f->create_time = ms_pg_int (r, i, 6, 0);
-  f->function_type = ms_pg_int (r, i, 7, 1);
+  MS_PG_READ_ROW (r, i, 0, f, columns);
   parse_resources (f, PQgetisnull (r, i, 8) ? NULL : PQgetvalue (r, i, 8));
   return f;
 }
@@ -123,10 +123,7 @@ ms_store_function_list_all (MsStore *s, const char *catalog, GError **error)
   g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_all, 1, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_function_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, function_from_row (r, i));
-  return out;
+  return ms_pg_map_rows (r, (MsPgRowFunc) function_from_row, (GDestroyNotify) ms_function_free);
 }
 
 gboolean
@@ -144,15 +141,10 @@ ms_store_function_create (MsStore *s, const MsFunction *f, GError **error)
     f->catalog, f->db_name, f->name, f->class_name, f->owner_name,
     f->owner_type ? owner_type : NULL, create_time, fn_type, resources,
   };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_insert, 9, v, &local);
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_fn_insert, 9, v, error,
+                                              "Function %s already exists", f->name);
   if (r == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Function %s already exists", f->name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   if (!g_str_equal (PQcmdTuples (r), "0"))
     return TRUE;
 
@@ -203,16 +195,11 @@ ms_store_function_alter (MsStore *s, const char *catalog, const char *db, const 
     catalog, db, name, f->db_name, f->name, f->class_name, f->owner_name,
     f->owner_type ? owner_type : NULL, fn_type,
   };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_alter, 9, v, &local);
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_fn_alter, 9, v, error,
+                                              "Function %s already exists in %s", f->name,
+                                              f->db_name);
   if (r == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Function %s already exists in %s",
-                        f->name, f->db_name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   if (!g_str_equal (PQcmdTuples (r), "0"))
     return TRUE;
 

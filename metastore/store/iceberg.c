@@ -363,16 +363,10 @@ ms_store_iceberg_rename (MsStore *s, const char *catalog, const char *db, const 
   if (PQntuples (target) == 0)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Namespace does not exist: %s", to_db);
   const char *v[] = { PQgetvalue (row, 0, 0), to_name, catalog, to_db };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_rename, 4, v, &local);
-  if (r == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s already exists: %s.%s",
-                        g_str_equal (kind, MS_ICEBERG_KIND_VIEW) ? "View" : "Table", to_db,
-                        to_name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  return ms_pg_commit (c, error);
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_ice_rename, 4, v, error,
+                                              "%s already exists: %s.%s",
+                                              g_str_equal (kind, MS_ICEBERG_KIND_VIEW) ? "View"
+                                                                                        : "Table",
+                                              to_db, to_name);
+  return r != NULL && ms_pg_commit (c, error);
 }

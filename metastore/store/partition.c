@@ -16,6 +16,7 @@
 #include "store/table_internal.h"
 #include "store/stats_internal.h"
 #include "core/part_name.h"
+#include "model/owned.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -102,18 +103,13 @@ typedef struct {
   char *name, *vals, *ct, *lat, *location, *sd, *cols, *params;
 } Row;
 
-static void
-row_clear (Row *r)
-{
-  g_free (r->name);
-  g_free (r->vals);
-  g_free (r->ct);
-  g_free (r->lat);
-  g_free (r->location);
-  g_free (r->sd);
-  g_free (r->cols);
-  g_free (r->params);
-}
+static const MsOwned row_owned[] = {
+  MS_OWNED_STR (Row, name), MS_OWNED_STR (Row, vals), MS_OWNED_STR (Row, ct),
+  MS_OWNED_STR (Row, lat), MS_OWNED_STR (Row, location), MS_OWNED_STR (Row, sd),
+  MS_OWNED_STR (Row, cols), MS_OWNED_STR (Row, params),
+};
+
+MS_OWNED_DEFINE_CLEAR (Row, row_clear, row_owned)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
 
@@ -338,16 +334,11 @@ ms_store_partition_rename (MsStore *s, const char *catalog, const char *db, cons
   row_fill (&r, t, newp);
   const char *v[] = { id, part_id, r.name, r.vals, r.ct, r.lat, r.location, r.sd, r.cols,
                       r.params };
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) u = ms_pg_exec (c, &sql_part_rename, 10, v, &local);
+  g_autoptr (PGresult) u = ms_pg_exec_unique (c, &sql_part_rename, 10, v, error,
+                                              "Partition already exists:%s.%s.[%s]", db, table,
+                                              r.name);
   if (u == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Partition already exists:%s.%s.[%s]", db,
-                        table, r.name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   if (!write_values (c, t, id, part_id, newp->values, error))
     return FALSE;
   if (drop_stats)

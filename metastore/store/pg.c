@@ -123,6 +123,27 @@ ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values
   return ms_pg_exec (c, &sql, n, values, error);
 }
 
+PGresult *
+ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                   GError **error, const char *fmt, ...)
+{
+  g_autoptr (GError) local = NULL;
+  PGresult *r = ms_pg_exec (c, sql, n, values, &local);
+  if (r != NULL)
+    return r;
+  if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+    {
+      va_list ap;
+      va_start (ap, fmt);
+      g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+      va_end (ap);
+      ms_fail (error, MS_ERROR_ALREADY_EXISTS, "%s", msg);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
 gboolean
 ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
 {
@@ -295,5 +316,40 @@ ms_pg_column_strings (const PGresult *r, int col)
   GPtrArray *out = g_ptr_array_new_full (PQntuples (r), g_free);
   for (int i = 0; i < PQntuples (r); i++)
     g_ptr_array_add (out, ms_pg_dup (r, i, col));
+  return out;
+}
+
+void
+ms_pg_read_row (const PGresult *r, int row, int first, gpointer obj, const MsPgColumn *cols,
+                gsize n)
+{
+  for (gsize j = 0; j < n; j++)
+    {
+      int col = first + (int) j;
+      gpointer m = G_STRUCT_MEMBER_P (obj, cols[j].offset);
+      switch (cols[j].kind)
+        {
+        case MS_PG_STR:
+          *(char **) m = ms_pg_dup (r, row, col);
+          break;
+        case MS_PG_INT:
+          *(int *) m = ms_pg_int (r, row, col, cols[j].dflt);
+          break;
+        case MS_PG_INT64:
+          *(gint64 *) m = ms_pg_int64 (r, row, col, cols[j].dflt);
+          break;
+        case MS_PG_BOOL:
+          *(gboolean *) m = ms_pg_bool (r, row, col);
+          break;
+        }
+    }
+}
+
+GPtrArray *
+ms_pg_map_rows (const PGresult *r, MsPgRowFunc from_row, GDestroyNotify free_item)
+{
+  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), free_item);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, from_row (r, i));
   return out;
 }

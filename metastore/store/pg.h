@@ -49,6 +49,12 @@ PGresult *ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *v
 /* The same for a one-off statement text (no prepared statement kept). */
 PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values,
                            GError **error);
+/* As ms_pg_exec for a statement that makes an object a unique index
+ * guards (the index decides; nothing is pre-checked): a unique violation
+ * (SQLSTATE 23505) fails with MS_ERROR_ALREADY_EXISTS and the message
+ * 'fmt', ..., naming the object; any other failure is passed on as is. */
+PGresult *ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                             GError **error, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
 /* Run a script of several statements without parameters. */
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
@@ -73,3 +79,37 @@ char *ms_pg_dup (const PGresult *r, int row, int col);          /* NULL for SQL 
 int ms_pg_int (const PGresult *r, int row, int col, int dflt);
 gint64 ms_pg_int64 (const PGresult *r, int row, int col, gint64 dflt);
 gboolean ms_pg_bool (const PGresult *r, int row, int col);
+
+/* ---- rows -> model structs ----
+ *
+ * A reader's columns as data: entry j of a MsPgColumn table fills one
+ * member of the struct from result column first + j. Enumerations are read
+ * as MS_PG_INT (they are int-sized). Members the table does not name are
+ * the caller's (JSON columns, nested structs). */
+typedef enum {
+  MS_PG_STR,       /* char *, ms_pg_dup: NULL for SQL NULL; the member must be NULL */
+  MS_PG_INT,       /* int, ms_pg_int with 'dflt' */
+  MS_PG_INT64,     /* gint64, ms_pg_int64 with 'dflt' */
+  MS_PG_BOOL,      /* gboolean, ms_pg_bool */
+} MsPgKind;
+
+typedef struct {
+  glong offset;
+  MsPgKind kind;
+  int dflt;
+} MsPgColumn;
+
+#define MS_PG_COL(type, member, kind, dflt) { G_STRUCT_OFFSET (type, member), (kind), (dflt) }
+#define MS_PG_STR_COL(type, member) MS_PG_COL (type, member, MS_PG_STR, 0)
+
+/* Fill the members 'cols' names of 'obj' from row 'row', columns 'first'
+ * onwards. */
+void ms_pg_read_row (const PGresult *r, int row, int first, gpointer obj, const MsPgColumn *cols,
+                     gsize n);
+#define MS_PG_READ_ROW(r, row, first, obj, cols) \
+  ms_pg_read_row ((r), (row), (first), (obj), (cols), G_N_ELEMENTS (cols))
+
+/* One struct per row of 'r', made by 'from_row', in a new array that frees
+ * them with 'free_item' (caller owns). */
+typedef gpointer (*MsPgRowFunc) (const PGresult *r, int row);
+GPtrArray *ms_pg_map_rows (const PGresult *r, MsPgRowFunc from_row, GDestroyNotify free_item);

@@ -17,6 +17,7 @@
 #include "store/sd_json.h"
 #include "store/stats_internal.h"
 #include "store/stats_json.h"
+#include "model/owned.h"
 #include <stdio.h>
 
 #define TABLE_JOIN \
@@ -167,25 +168,21 @@ typedef struct {
   GPtrArray *part_ids, *engines, *names, *types, *datas;
 } Rows;
 
+static const MsOwned rows_owned[] = {
+  MS_OWNED (Rows, part_ids, g_ptr_array_unref, NULL), MS_OWNED (Rows, engines, g_ptr_array_unref, NULL),
+  MS_OWNED (Rows, names, g_ptr_array_unref, NULL), MS_OWNED (Rows, types, g_ptr_array_unref, NULL),
+  MS_OWNED (Rows, datas, g_ptr_array_unref, NULL),
+};
+
+/* Every array of 'w' new and empty, owning its strings. */
 static void
 rows_init (Rows *w)
 {
-  w->part_ids = g_ptr_array_new_with_free_func (g_free);
-  w->engines = g_ptr_array_new_with_free_func (g_free);
-  w->names = g_ptr_array_new_with_free_func (g_free);
-  w->types = g_ptr_array_new_with_free_func (g_free);
-  w->datas = g_ptr_array_new_with_free_func (g_free);
+  for (gsize i = 0; i < G_N_ELEMENTS (rows_owned); i++)
+    G_STRUCT_MEMBER (GPtrArray *, w, rows_owned[i].offset) = ms_strings_new ();
 }
 
-static void
-rows_clear (Rows *w)
-{
-  g_ptr_array_unref (w->part_ids);
-  g_ptr_array_unref (w->engines);
-  g_ptr_array_unref (w->names);
-  g_ptr_array_unref (w->types);
-  g_ptr_array_unref (w->datas);
-}
+MS_OWNED_DEFINE_CLEAR (Rows, rows_clear, rows_owned)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Rows, rows_clear)
 
 static void

@@ -16,6 +16,7 @@
 #include "store/stats_internal.h"
 #include "store/table_internal.h"
 #include "model/partition.h"
+#include "model/owned.h"
 #include <stdio.h>
 
 #define TABLE_COLUMNS \
@@ -108,24 +109,23 @@ cell (const PGresult *r, int i, int col)
 static MsTable *
 table_from_row (const PGresult *r, int i)
 {
+  static const MsPgColumn table_columns[] = {     /* columns 0 to 9 */
+    MS_PG_COL (MsTable, id, MS_PG_INT64, 0), MS_PG_STR_COL (MsTable, catalog),
+    MS_PG_STR_COL (MsTable, db_name), MS_PG_STR_COL (MsTable, name),
+    MS_PG_STR_COL (MsTable, table_type), MS_PG_STR_COL (MsTable, owner_name),
+    MS_PG_COL (MsTable, owner_type, MS_PG_INT, 0), MS_PG_COL (MsTable, create_time, MS_PG_INT, 0),
+    MS_PG_COL (MsTable, last_access_time, MS_PG_INT, 0), MS_PG_COL (MsTable, retention, MS_PG_INT, 0),
+  };
+  static const MsPgColumn sd_columns[] = {        /* columns 10 to 14 */
+    MS_PG_STR_COL (MsStorageDescriptor, location), MS_PG_STR_COL (MsStorageDescriptor, input_format),
+    MS_PG_STR_COL (MsStorageDescriptor, output_format),
+    MS_PG_COL (MsStorageDescriptor, compressed, MS_PG_BOOL, 0),
+    MS_PG_COL (MsStorageDescriptor, num_buckets, MS_PG_INT, -1),
+  };
   MsTable *t = ms_table_new ();
-  t->id = ms_pg_int64 (r, i, 0, 0);
-  t->catalog = ms_pg_dup (r, i, 1);
-  t->db_name = ms_pg_dup (r, i, 2);
-  t->name = ms_pg_dup (r, i, 3);
-  t->table_type = ms_pg_dup (r, i, 4);
-  t->owner_name = ms_pg_dup (r, i, 5);
-  t->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
-  t->create_time = ms_pg_int (r, i, 7, 0);
-  t->last_access_time = ms_pg_int (r, i, 8, 0);
-  t->retention = ms_pg_int (r, i, 9, 0);
-
+  MS_PG_READ_ROW (r, i, 0, t, table_columns);
   MsStorageDescriptor *sd = t->sd = ms_sd_new ();
-  sd->location = ms_pg_dup (r, i, 10);
-  sd->input_format = ms_pg_dup (r, i, 11);
-  sd->output_format = ms_pg_dup (r, i, 12);
-  sd->compressed = ms_pg_bool (r, i, 13);
-  sd->num_buckets = ms_pg_int (r, i, 14, -1);
+  MS_PG_READ_ROW (r, i, 10, sd, sd_columns);
   sd->serde = ms_json_to_serde (cell (r, i, 15));
   g_ptr_array_unref (sd->cols);
   sd->cols = ms_json_to_columns (cell (r, i, 16));
@@ -157,19 +157,15 @@ typedef struct {
   char *serde, *cols, *pkeys, *bucket_cols, *sort_cols, *skewed, *sd_params, *params, *extra;
 } TableValueBuf;
 
-static void
-table_value_buf_clear (TableValueBuf *b)
-{
-  g_free (b->serde);
-  g_free (b->cols);
-  g_free (b->pkeys);
-  g_free (b->bucket_cols);
-  g_free (b->sort_cols);
-  g_free (b->skewed);
-  g_free (b->sd_params);
-  g_free (b->params);
-  g_free (b->extra);
-}
+static const MsOwned table_value_buf_owned[] = {
+  MS_OWNED_STR (TableValueBuf, serde), MS_OWNED_STR (TableValueBuf, cols),
+  MS_OWNED_STR (TableValueBuf, pkeys), MS_OWNED_STR (TableValueBuf, bucket_cols),
+  MS_OWNED_STR (TableValueBuf, sort_cols), MS_OWNED_STR (TableValueBuf, skewed),
+  MS_OWNED_STR (TableValueBuf, sd_params), MS_OWNED_STR (TableValueBuf, params),
+  MS_OWNED_STR (TableValueBuf, extra),
+};
+
+MS_OWNED_DEFINE_CLEAR (TableValueBuf, table_value_buf_clear, table_value_buf_owned)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TableValueBuf, table_value_buf_clear)
 
 static void
@@ -228,16 +224,10 @@ ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error)
   g_auto (TableValueBuf) b = { 0 };
   const char *v[3 + N_TABLE_VALUES] = { t->catalog, t->db_name, t->name };
   table_values (t, &b, v + 3);
-  g_autoptr (GError) local = NULL;
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_insert, 3 + N_TABLE_VALUES, v, &local);
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_table_insert, 3 + N_TABLE_VALUES, v, error,
+                                              "Table %s.%s already exists", t->db_name, t->name);
   if (r == NULL)
-    {
-      if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Table %s.%s already exists", t->db_name,
-                        t->name);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+    return FALSE;
   if (PQntuples (r) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
   t->id = ms_pg_int64 (r, 0, 0, 0);
@@ -334,6 +324,20 @@ ms_store_table_names (MsStore *s, const char *catalog, const char *db, const cha
   return ms_pg_column_strings (r, 0);
 }
 
+static gpointer
+table_meta_from_row (const PGresult *r, int i)
+{
+  static const MsPgColumn columns[] = {
+    MS_PG_STR_COL (MsTableMeta, catalog), MS_PG_STR_COL (MsTableMeta, db_name),
+    MS_PG_STR_COL (MsTableMeta, name), MS_PG_STR_COL (MsTableMeta, table_type),
+    MS_PG_STR_COL (MsTableMeta, comments), MS_PG_STR_COL (MsTableMeta, owner_name),
+    MS_PG_COL (MsTableMeta, owner_type, MS_PG_INT, 0),
+  };
+  MsTableMeta *m = ms_table_meta_new ();
+  MS_PG_READ_ROW (r, i, 0, m, columns);
+  return m;
+}
+
 GPtrArray *
 ms_store_table_meta (MsStore *s, const char *catalog, const char *db_regex,
                      const char *table_regex, const char *const *types, guint n_types,
@@ -344,20 +348,7 @@ ms_store_table_meta (MsStore *s, const char *catalog, const char *db_regex,
   g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_meta, 4, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_meta_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    {
-      MsTableMeta *m = ms_table_meta_new ();
-      m->catalog = ms_pg_dup (r, i, 0);
-      m->db_name = ms_pg_dup (r, i, 1);
-      m->name = ms_pg_dup (r, i, 2);
-      m->table_type = ms_pg_dup (r, i, 3);
-      m->comments = ms_pg_dup (r, i, 4);
-      m->owner_name = ms_pg_dup (r, i, 5);
-      m->owner_type = (MsPrincipalType) ms_pg_int (r, i, 6, 0);
-      g_ptr_array_add (out, m);
-    }
-  return out;
+  return ms_pg_map_rows (r, table_meta_from_row, (GDestroyNotify) ms_table_meta_free);
 }
 
 /* ---- change ---- */
