@@ -26,7 +26,7 @@ const MsConfKey ms_config_keys[] = {
   { "server", "workers", MS_CONF_INT, "32", OFF (workers), 1, 4096,
     "Worker threads executing calls (connections waiting for their next call hold no worker)." },
   { "server", "read_timeout_ms", MS_CONF_INT, "30000", OFF (read_timeout_ms), 100, 3600000,
-    "Longest wait for the rest of a call once its first byte arrived." },
+    "Longest time a whole call may take to arrive once its first byte did (a client trickling bytes is cut then); one client address's unfinished calls hold at most half the workers." },
   { "server", "write_timeout_ms", MS_CONF_INT, "30000", OFF (write_timeout_ms), 100, 3600000,
     "Longest wait for a slow client to accept a reply." },
   { "server", "idle_timeout_s", MS_CONF_INT, "7200", OFF (idle_timeout_s), 0, 31536000,

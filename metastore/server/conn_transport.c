@@ -35,7 +35,87 @@ struct _MsConnTransport {
   SSL *ssl;                   /* NULL: plain TCP */
   gboolean tls_ready;         /* handshake done */
   gboolean tls_broken;        /* a fatal TLS error happened: no close_notify */
+  gint64 msg_deadline;        /* monotonic µs the message in progress must be whole by; 0: none */
+  char *peer_address;
+  gboolean slow_held;         /* counted among its address's slow messages */
 };
+
+/* ---- slow messages per address ---- */
+
+struct _MsSlowReaders {
+  GMutex lock;
+  GHashTable *counts;         /* address -> count (as pointer) */
+  guint per_address;
+};
+
+MsSlowReaders *
+ms_slow_readers_new (guint per_address)
+{
+  MsSlowReaders *s = g_new0 (MsSlowReaders, 1);
+  g_mutex_init (&s->lock);
+  s->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->per_address = MAX (per_address, 1);
+  return s;
+}
+
+void
+ms_slow_readers_free (MsSlowReaders *s)
+{
+  if (s == NULL)
+    return;
+  g_hash_table_unref (s->counts);
+  g_mutex_clear (&s->lock);
+  g_free (s);
+}
+
+guint
+ms_slow_readers_count (MsSlowReaders *s, const char *address)
+{
+  g_mutex_lock (&s->lock);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, address));
+  g_mutex_unlock (&s->lock);
+  return n;
+}
+
+/* Count this transport's message as slow; FALSE when its address has too
+ * many already. */
+static gboolean
+slow_acquire (MsConnTransport *t)
+{
+  MsSlowReaders *s = t->limits.slow;
+  if (s == NULL || t->slow_held || t->peer_address == NULL)
+    return TRUE;
+  g_mutex_lock (&s->lock);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, t->peer_address));
+  gboolean ok = n < s->per_address;
+  if (ok)
+    g_hash_table_insert (s->counts, g_strdup (t->peer_address), GUINT_TO_POINTER (n + 1));
+  g_mutex_unlock (&s->lock);
+  t->slow_held = ok;
+  return ok;
+}
+
+static void
+slow_release (MsConnTransport *t)
+{
+  MsSlowReaders *s = t->limits.slow;
+  if (!t->slow_held)
+    return;
+  t->slow_held = FALSE;
+  g_mutex_lock (&s->lock);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, t->peer_address));
+  if (n <= 1)
+    g_hash_table_remove (s->counts, t->peer_address);
+  else
+    g_hash_table_insert (s->counts, g_strdup (t->peer_address), GUINT_TO_POINTER (n - 1));
+  g_mutex_unlock (&s->lock);
+}
+
+/* How long a read may wait: read_timeout_ms, or less when the message in
+ * progress must be whole sooner. A wait in the middle of a message makes
+ * it slow: FALSE (with the error) when its address has too many. */
+static gboolean
+read_deadline (MsConnTransport *t, gint64 *deadline, GError **error);
 
 G_DEFINE_TYPE (MsConnTransport, ms_conn_transport, THRIFT_TYPE_TRANSPORT)
 
@@ -64,6 +144,29 @@ wait_until (MsConnTransport *t, short events, gint64 deadline, GError **error)
       if (errno != EINTR)
         return fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE, g_strerror (errno));
     }
+}
+
+static gboolean
+read_deadline (MsConnTransport *t, gint64 *deadline, GError **error)
+{
+  *deadline = g_get_monotonic_time () + (gint64) t->limits.read_timeout_ms * 1000;
+  if (t->msg_deadline == 0)
+    return TRUE;
+  if (!slow_acquire (t))
+    return fail (error, THRIFT_TRANSPORT_ERROR_RECEIVE,
+                 "too many slow messages from this address at once");
+  *deadline = MIN (*deadline, t->msg_deadline);
+  return TRUE;
+}
+
+/* Wait for the socket to be readable within the read deadline. */
+static gboolean
+wait_readable (MsConnTransport *t, GError **error)
+{
+  gint64 deadline;
+  if (!read_deadline (t, &deadline, error))
+    return FALSE;
+  return wait_until (t, POLLIN, deadline, error);
 }
 
 /* Wait for 'events' on the socket up to 'timeout_ms'. */
@@ -120,8 +223,9 @@ tls_recv_some (MsConnTransport *t, void *dst, gsize len, GError **error)
       if (n > 0)
         return n;
       gboolean closed = FALSE;
-      gint64 deadline = g_get_monotonic_time () + (gint64) t->limits.read_timeout_ms * 1000;
-      if (!tls_wait (t, n, deadline, THRIFT_TRANSPORT_ERROR_RECEIVE, &closed, error))
+      gint64 deadline;
+      if (!read_deadline (t, &deadline, error)
+          || !tls_wait (t, n, deadline, THRIFT_TRANSPORT_ERROR_RECEIVE, &closed, error))
         return -1;
     }
 }
@@ -167,7 +271,7 @@ recv_some (MsConnTransport *t, void *dst, gsize len, GError **error)
         continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
-          if (!wait_fd (t, POLLIN, t->limits.read_timeout_ms, error))
+          if (!wait_readable (t, error))
             return -1;
           continue;
         }
@@ -372,6 +476,8 @@ ms_conn_transport_finalize (GObject *obj)
   g_byte_array_unref (t->wbuf);
   if (t->ssl != NULL)
     SSL_free (t->ssl);        /* the socket is closed by the server, not here */
+  slow_release (t);
+  g_free (t->peer_address);
   G_OBJECT_CLASS (ms_conn_transport_parent_class)->finalize (obj);
 }
 
@@ -418,6 +524,22 @@ ms_conn_transport_begin_message (MsConnTransport *t)
 {
   t->msg_bytes = 0;
   t->clean_eof = FALSE;
+  slow_release (t);
+  t->msg_deadline = g_get_monotonic_time () + (gint64) t->limits.read_timeout_ms * 1000;
+}
+
+void
+ms_conn_transport_end_message (MsConnTransport *t)
+{
+  t->msg_deadline = 0;
+  slow_release (t);
+}
+
+void
+ms_conn_transport_set_peer_address (MsConnTransport *t, const char *address)
+{
+  g_free (t->peer_address);
+  t->peer_address = g_strdup (address);
 }
 
 gboolean ms_conn_transport_clean_eof (MsConnTransport *t) { return t->clean_eof; }

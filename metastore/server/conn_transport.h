@@ -25,18 +25,36 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftTransport, g_object_unref)
 #define MS_TYPE_CONN_TRANSPORT (ms_conn_transport_get_type ())
 G_DECLARE_FINAL_TYPE (MsConnTransport, ms_conn_transport, MS, CONN_TRANSPORT, ThriftTransport)
 
+/* Server-wide count of slow messages per client address: a message whose
+ * bytes stopped arriving before it was whole (its reader then waits on the
+ * socket, holding a worker). Thread-safe. */
+typedef struct _MsSlowReaders MsSlowReaders;
+MsSlowReaders *ms_slow_readers_new (guint per_address);
+void ms_slow_readers_free (MsSlowReaders *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsSlowReaders, ms_slow_readers_free)
+/* Slow messages of 'address' now (for tests and logs). */
+guint ms_slow_readers_count (MsSlowReaders *s, const char *address);
+
 typedef struct {
   gboolean framed;
-  int read_timeout_ms;
+  int read_timeout_ms;         /* a whole message must arrive within this, once
+                                  its first byte did (not each read: a client
+                                  trickling bytes is cut at the same time) */
   int write_timeout_ms;
   gint64 max_message_bytes;
+  MsSlowReaders *slow;         /* NULL: no per-address bound on slow messages */
 } MsConnLimits;
 
 /* Takes no ownership of 'fd' (the server closes it). */
 MsConnTransport *ms_conn_transport_new (int fd, const MsConnLimits *limits);
 
-/* Start counting a new message (called by the protocol at message begin). */
+/* The client's address, for the per-address bound of slow messages. */
+void ms_conn_transport_set_peer_address (MsConnTransport *t, const char *address);
+/* Start counting a new message (called by the protocol at message begin):
+ * its deadline starts now. */
 void ms_conn_transport_begin_message (MsConnTransport *t);
+/* The message was read whole (called by the protocol at message end). */
+void ms_conn_transport_end_message (MsConnTransport *t);
 /* Did the last read fail because the peer closed before a new message? */
 gboolean ms_conn_transport_clean_eof (MsConnTransport *t);
 /* Is a further request already buffered (pipelined)? */

@@ -239,6 +239,8 @@ guard_read_struct_end (ThriftProtocol *p, GError **error)
 static gint32
 guard_read_message_end (ThriftProtocol *p, GError **error)
 {
+  if (MS_IS_CONN_TRANSPORT (p->transport))
+    ms_conn_transport_end_message (MS_CONN_TRANSPORT (p->transport));
   return refuse_not_text (MS_GUARD_PROTOCOL (p), error);
 }
 

@@ -47,6 +47,7 @@ typedef struct {
   MsThriftServer *srv;
   guint64 id;
   char peer[INET6_ADDRSTRLEN + 8];
+  char address[INET6_ADDRSTRLEN];   /* the peer without its port */
   MsConnTransport *transport;
   MsGuardProtocol *proto;
   gpointer session;
@@ -65,6 +66,7 @@ struct _MsThriftServer {
   int shutdown_grace_ms;
   gboolean framed;
   MsConnLimits climits;
+  MsSlowReaders *slow;
   MsGuardLimits glimits;
   MsTlsFiles tls_files;      /* strings owned here; cert NULL: plain TCP */
   ThriftProcessor *processor;
@@ -109,8 +111,10 @@ ms_thrift_server_new (const MsConfig *cfg, ThriftProcessor *processor, const MsS
   s->idle_timeout_s = cfg->idle_timeout_s;
   s->shutdown_grace_ms = cfg->shutdown_grace_ms;
   s->framed = g_str_equal (cfg->thrift_transport, "framed");
+  /* one address's slow messages may hold at most half the workers */
+  s->slow = ms_slow_readers_new (MAX (1, (guint) cfg->workers / 2));
   s->climits = (MsConnLimits) { s->framed, cfg->read_timeout_ms, cfg->write_timeout_ms,
-                                cfg->max_message_bytes };
+                                cfg->max_message_bytes, s->slow };
   s->glimits = (MsGuardLimits) { cfg->max_string_bytes, cfg->max_container_items, cfg->max_depth };
   if (cfg->tls_cert != NULL && cfg->tls_key != NULL)
     s->tls_files = (MsTlsFiles) { g_strdup (cfg->tls_cert), g_strdup (cfg->tls_key),
@@ -287,7 +291,8 @@ serve_conn (gpointer data, gpointer user)
 }
 
 static void
-format_peer (const struct sockaddr_storage *sa, char *out, gsize len)
+format_peer (const struct sockaddr_storage *sa, char *out, gsize len, char *address,
+             gsize address_len)
 {
   char host[INET6_ADDRSTRLEN] = "?";
   int port = 0;
@@ -307,6 +312,7 @@ format_peer (const struct sockaddr_storage *sa, char *out, gsize len)
     }
   else
     snprintf (out, len, "unknown");
+  g_strlcpy (address, host, address_len);
 }
 
 static void
@@ -335,7 +341,7 @@ accept_ready (MsThriftServer *s, int lfd)
       Conn *c = g_new0 (Conn, 1);
       c->tag = (Tag) { TAG_CONN, fd };
       c->srv = s;
-      format_peer (&sa, c->peer, sizeof c->peer);
+      format_peer (&sa, c->peer, sizeof c->peer, c->address, sizeof c->address);
       c->last_active = g_get_monotonic_time ();
 
       g_mutex_lock (&s->lock);
@@ -387,6 +393,7 @@ accept_ready (MsThriftServer *s, int lfd)
         }
       COUNT (s->accepted);
       c->transport = ms_conn_transport_new (fd, &s->climits);
+      ms_conn_transport_set_peer_address (c->transport, c->address);
       if (ssl != NULL)
         ms_conn_transport_set_tls (c->transport, ssl);
       c->proto = ms_guard_protocol_new (THRIFT_TRANSPORT (c->transport), &s->glimits);
@@ -656,6 +663,7 @@ ms_thrift_server_free (MsThriftServer *s)
   g_mutex_clear (&s->lock);
   g_cond_clear (&s->idle_cond);
   g_free (s->bind);
+  ms_slow_readers_free (s->slow);
   g_free (s);
 }
 
