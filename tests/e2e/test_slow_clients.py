@@ -68,3 +68,57 @@ def test_trickling_clients_do_not_lock_the_door(metastore_factory):
     assert len(log) == 8 and all(t < 10 for _, t in log), log
     with srv.client() as c:
         assert c.getStatus() == ttypes.fb_status.ALIVE
+
+
+def rest_trickle(port, stop, log):
+    """Send a request head one byte at a time, every half second."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    except OSError as e:
+        log.append(("connect", repr(e)))
+        return
+    t0 = time.time()
+    head = b"GET /v1/config HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
+    try:
+        for b in head:
+            if stop.is_set():
+                break
+            s.sendall(bytes([b]))
+            time.sleep(0.5)
+            s.settimeout(0.01)
+            try:
+                if s.recv(1) == b"":
+                    break
+            except socket.timeout:
+                pass
+    except OSError:
+        pass
+    log.append(("closed after", time.time() - t0))
+    s.close()
+
+
+def test_trickling_rest_clients_are_cut(metastore_factory):
+    """Issue 12 defect 5: connections trickling header bytes were never
+    closed by rest.timeout_s, and rest.max_connections of them shut the
+    REST door. A request must arrive whole within rest.timeout_s (plus a
+    little) of the connection's start or the previous reply, and one
+    address holds at most a quarter of rest.max_connections."""
+    import http.client
+    srv = metastore_factory(sets=["rest.timeout_s=2", "rest.max_connections=16"])
+    stop = threading.Event()
+    log = []
+    threads = [threading.Thread(target=rest_trickle, args=(srv.rest_port, stop, log), daemon=True)
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            t.join(20)
+    finally:
+        stop.set()
+    assert len(log) == 4 and all(t < 8 for _, t in log), log
+    c = http.client.HTTPConnection("127.0.0.1", srv.rest_port, timeout=10)
+    c.request("GET", "/v1/config")
+    assert c.getresponse().status == 200
+    c.close()
+    assert "did not arrive whole within" in srv.log_text()
