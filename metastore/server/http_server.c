@@ -330,6 +330,17 @@ on_completed (void *cls, struct MHD_Connection *c, void **state,
   *state = NULL;
 }
 
+/* libmicrohttpd's own messages go to our log (rate-limited there): an
+ * accept loop failing on a full descriptor table wrote millions of lines. */
+static void
+on_library_message (void *cls, const char *fmt, va_list ap)
+{
+  (void) cls;
+  g_autofree char *text = g_strdup_vprintf (fmt, ap);
+  g_strstrip (text);
+  ms_warn ("libmicrohttpd: %s", text);
+}
+
 static void
 on_panic (void *cls, const char *file, unsigned int line, const char *reason)
 {
@@ -383,6 +394,7 @@ start_daemon (MsHttpServer *s, const struct addrinfo *addr, int fd)
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) MAX (1, s->max_connections / 4),
       MHD_OPTION_NOTIFY_CONNECTION, ms_http_deadlines_notify, s->deadlines,
       MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+      MHD_OPTION_EXTERNAL_LOGGER, on_library_message, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_ARRAY, opts,
       MHD_OPTION_END);
