@@ -26,6 +26,7 @@
 #include <glib-unix.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -447,6 +448,26 @@ serve_wait (Daemon *d)
     }
 }
 
+/* Raise the descriptor limit to its hard limit, and fit the connection
+ * caps under it (with descriptors kept for PostgreSQL, files and the admin
+ * port), so idle connections can never take every descriptor. */
+static void
+serve_fit_descriptors (Daemon *d)
+{
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return;
+  if (rl.rlim_cur < rl.rlim_max)
+    {
+      struct rlimit raised = { MIN (rl.rlim_max, (rlim_t) 1048576), rl.rlim_max };
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        rl = raised;
+    }
+  g_autofree char *note = NULL;
+  if (ms_config_fit_descriptors (d->cfg, (guint64) rl.rlim_cur, &note))
+    ms_warn ("%s", note);
+}
+
 static int
 cmd_serve (int argc, char **argv)
 {
@@ -457,6 +478,7 @@ cmd_serve (int argc, char **argv)
                    &error)
       || (d.cfg = load_config (&d.opts, &error)) == NULL)
     return die (error);
+  serve_fit_descriptors (&d);
   serve_block_signals (&d);
   if (!serve_open_database (&d, &error)
       || !serve_check_schema (&d, &error)

@@ -412,3 +412,29 @@ ms_config_print_reference (FILE *out)
       fprintf (out, "# %s\n# env %s\n#%s = %s\n", k->help, env, k->key, k->def ? k->def : "");
     }
 }
+
+gboolean
+ms_config_fit_descriptors (MsConfig *cfg, guint64 nofile, char **note)
+{
+  guint64 reserve = MS_CONFIG_FD_RESERVE (cfg);
+  guint64 thrift = (guint64) cfg->max_connections;
+  guint64 rest = cfg->rest_port >= 0 ? (guint64) cfg->rest_max_connections : 0;
+  guint64 room = nofile > reserve + 2 ? nofile - reserve : 2;
+  if (thrift + rest <= room)
+    return FALSE;
+  guint64 t = rest == 0 ? room : CLAMP (room * thrift / (thrift + rest), 1, room - 1);
+  GString *why = g_string_new (NULL);
+  g_string_append_printf (why, "connection caps lowered to fit the descriptor limit "
+                          "(RLIMIT_NOFILE %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " kept for "
+                          "PostgreSQL, files and the admin port): server.max_connections %d -> %"
+                          G_GUINT64_FORMAT, nofile, reserve, cfg->max_connections, t);
+  cfg->max_connections = (int) t;
+  if (rest != 0)
+    {
+      g_string_append_printf (why, ", rest.max_connections %d -> %" G_GUINT64_FORMAT,
+                              cfg->rest_max_connections, room - t);
+      cfg->rest_max_connections = (int) (room - t);
+    }
+  *note = g_string_free (why, FALSE);
+  return TRUE;
+}

@@ -138,3 +138,14 @@ const char *ms_config_allowed_locations (const MsConfig *cfg, const char **note)
 
 /* Print every key with its default and help, GKeyFile style. */
 void ms_config_print_reference (FILE *out);
+
+/* Descriptors kept back from the client connection caps: PostgreSQL's
+ * pool, the admin listener's 64 connections, and 64 for files, S3,
+ * the JWKS fetch and the listening sockets. */
+#define MS_CONFIG_FD_RESERVE(cfg) ((guint64) (cfg)->pool_size + 128)
+
+/* Fit server.max_connections and rest.max_connections (when the REST door
+ * is on) into 'nofile' descriptors less the reserve, sharing what is left
+ * in proportion to them. FALSE when they fit as configured; TRUE when they
+ * were lowered, with *note saying how (for the log). */
+gboolean ms_config_fit_descriptors (MsConfig *cfg, guint64 nofile, char **note);

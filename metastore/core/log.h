@@ -9,6 +9,9 @@
 
 typedef enum { MS_LOG_DEBUG, MS_LOG_INFO, MS_LOG_WARNING, MS_LOG_ERROR } MsLogLevel;
 
+/* Most lines of one format string written per second (see log.c). */
+#define MS_LOG_BURST 50
+
 gboolean ms_log_parse_level (const char *name, MsLogLevel *out);
 void ms_log_set_level (MsLogLevel level);
 void ms_log_set_json (gboolean json);

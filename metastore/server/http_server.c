@@ -12,6 +12,7 @@
  * door's error form. So does a path that cannot be decoded.
  */
 #include "server/http_server.h"
+#include "server/http_deadline.h"
 #include "core/error.h"
 #include "core/log.h"
 #include <microhttpd.h>
@@ -33,6 +34,7 @@ struct _MsHttpServer {
   /* what a new daemon is started with */
   int threads, max_connections, timeout_s;
   char *cert, *key, *trust;  /* PEM texts; NULL without TLS */
+  MsHttpDeadlines *deadlines;  /* each request must arrive whole within timeout_s */
 };
 
 /* Did the TLS peer of 'c' present a certificate our trusted CAs signed?
@@ -307,6 +309,7 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
       req = (MsHttpRequest) { .method = method, .segments = no_segments, .query = query,
                               .refused = refused };
     }
+  ms_http_deadlines_arrived (c);
   s->handler (s->user, &req, &resp);
   return queue (c, &resp);
 }
@@ -316,8 +319,8 @@ on_completed (void *cls, struct MHD_Connection *c, void **state,
               enum MHD_RequestTerminationCode code)
 {
   (void) cls;
-  (void) c;
   (void) code;
+  ms_http_deadlines_replied (c);
   Pending *p = *state;
   if (p == NULL)
     return;
@@ -325,6 +328,17 @@ on_completed (void *cls, struct MHD_Connection *c, void **state,
   g_clear_error (&p->head_refused);
   g_free (p);
   *state = NULL;
+}
+
+/* libmicrohttpd's own messages go to our log (rate-limited there): an
+ * accept loop failing on a full descriptor table wrote millions of lines. */
+static void
+on_library_message (void *cls, const char *fmt, va_list ap)
+{
+  (void) cls;
+  g_autofree char *text = g_strdup_vprintf (fmt, ap);
+  g_strstrip (text);
+  ms_warn ("libmicrohttpd: %s", text);
 }
 
 static void
@@ -338,6 +352,7 @@ on_panic (void *cls, const char *file, unsigned int line, const char *reason)
 static void
 server_free (MsHttpServer *s)
 {
+  ms_http_deadlines_free (s->deadlines);
   g_free (s->cert);
   if (s->key != NULL)
     memset (s->key, 0, strlen (s->key));
@@ -375,7 +390,11 @@ start_daemon (MsHttpServer *s, const struct addrinfo *addr, int fd)
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) s->threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int) s->max_connections,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) s->timeout_s,
+      /* one client address holds at most a quarter of the connections */
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) MAX (1, s->max_connections / 4),
+      MHD_OPTION_NOTIFY_CONNECTION, ms_http_deadlines_notify, s->deadlines,
       MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+      MHD_OPTION_EXTERNAL_LOGGER, on_library_message, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_ARRAY, opts,
       MHD_OPTION_END);
@@ -436,6 +455,9 @@ ms_http_server_start (const MsHttpLimits *l, MsHttpHandler handler, gpointer use
   s->threads = l->threads;
   s->max_connections = l->max_connections;
   s->timeout_s = l->timeout_s;
+  /* libmicrohttpd's own timeout closes a silent connection; a trickling one
+   * is cut a little later by the deadline */
+  s->deadlines = ms_http_deadlines_new (MAX (l->timeout_s, 1) + 2);
   s->cert = g_steal_pointer (&cert);
   s->key = g_steal_pointer (&key);
   s->trust = g_steal_pointer (&trust);

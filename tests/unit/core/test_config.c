@@ -154,6 +154,43 @@ test_default_fs (void **state)
   assert_non_null (strstr (e->message, "warehouse.default_fs"));
 }
 
+/* Issue 12 defect 6: with RLIMIT_NOFILE 1024 and the default 1024 + 1024
+ * caps, idle connections exhausted the descriptors and every port stopped. */
+static void
+test_fit_descriptors (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) cfg = ms_config_new_defaults ();
+  cfg->rest_port = 8181;
+  g_autofree char *note = NULL;
+  assert_true (ms_config_fit_descriptors (cfg, 1024, &note));
+  guint64 room = 1024 - MS_CONFIG_FD_RESERVE (cfg);
+  assert_int_equal (cfg->max_connections + cfg->rest_max_connections, room);
+  assert_int_equal (cfg->max_connections, room / 2);
+  assert_non_null (strstr (note, "RLIMIT_NOFILE 1024"));
+  assert_non_null (strstr (note, "server.max_connections 1024 -> "));
+  /* enough descriptors: nothing changes */
+  g_autoptr (MsConfig) big = ms_config_new_defaults ();
+  big->rest_port = 8181;
+  g_autofree char *none = NULL;
+  assert_false (ms_config_fit_descriptors (big, 1048576, &none));
+  assert_int_equal (big->max_connections, 1024);
+  assert_null (none);
+  /* without the REST door, Thrift gets the room */
+  g_autoptr (MsConfig) thrift = ms_config_new_defaults ();
+  thrift->rest_port = -1;
+  g_autofree char *t = NULL;
+  assert_true (ms_config_fit_descriptors (thrift, 512, &t));
+  assert_int_equal (thrift->max_connections, 512 - MS_CONFIG_FD_RESERVE (thrift));
+  /* a limit below the reserve still leaves one connection each */
+  g_autoptr (MsConfig) tiny = ms_config_new_defaults ();
+  tiny->rest_port = 8181;
+  g_autofree char *u = NULL;
+  assert_true (ms_config_fit_descriptors (tiny, 10, &u));
+  assert_int_equal (tiny->max_connections, 1);
+  assert_int_equal (tiny->rest_max_connections, 1);
+}
+
 int
 main (void)
 {
@@ -165,6 +202,7 @@ main (void)
     cmocka_unit_test (test_dotted_keys),
     cmocka_unit_test (test_allowed_locations_alias),
     cmocka_unit_test (test_default_fs),
+    cmocka_unit_test (test_fit_descriptors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
