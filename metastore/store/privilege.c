@@ -75,7 +75,7 @@ static const MsSql sql_priv_list = { "priv_list",
  * role those belong to. */
 static const MsSql sql_priv_roles = { "priv_roles",
   "WITH RECURSIVE r (name) AS ("
-  "  SELECT 'public'::text WHERE $1::text IS NOT NULL "
+  "  SELECT 'public'::text COLLATE \"C\" WHERE $1::text IS NOT NULL "
   "  UNION SELECT ro.name FROM ms_role_grants g JOIN ms_roles ro ON ro.role_id = g.role_id "
   "    WHERE (g.principal_type = 1 AND g.principal_name = $1) "
   "       OR (g.principal_type = 3 AND g.principal_name = ANY ($2::text[])) "

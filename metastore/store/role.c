@@ -38,7 +38,7 @@ static const MsSql sql_role_cycle_lock = { "role_cycle_lock",
   "SELECT pg_advisory_xact_lock (" ROLE_CYCLE_LOCK ")" };
 /* Whether role $2 is role $1 or one of the roles $1 belongs to. */
 static const MsSql sql_role_in_hierarchy = { "role_in_hierarchy",
-  "WITH RECURSIVE up (name) AS (SELECT $1::text UNION "
+  "WITH RECURSIVE up (name) AS (SELECT $1::text COLLATE \"C\" UNION "
   "  SELECT r.name FROM up JOIN ms_role_grants g ON g.principal_type = 2 "
   "  AND g.principal_name = up.name JOIN ms_roles r ON r.role_id = g.role_id) "
   "SELECT 1 FROM up WHERE name = $2" };
