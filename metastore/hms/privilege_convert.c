@@ -136,11 +136,16 @@ hms_privileges_from_bag (const ThmsPrivilegeBag *bag, GError **error)
     {
       const ThmsHiveObjectPrivilege *hp = g_ptr_array_index (bag->privileges, i);
       MsPrivObject obj;
-      if (!hp->__isset_hiveObject || !hms_priv_object_from_thrift (hp->hiveObject, &obj, error)
-          || (obj.type == MS_OBJECT_ANY
-              && !ms_fail (error, MS_ERROR_NOT_ALLOWED, "A privilege needs an object type")))
+      if (!hms_priv_object_from_thrift (hp->__isset_hiveObject ? hp->hiveObject : NULL, &obj,
+                                        error))
         {
           g_ptr_array_unref (out);
+          return NULL;
+        }
+      if (obj.type == MS_OBJECT_ANY)
+        {
+          g_ptr_array_unref (out);
+          ms_fail (error, MS_ERROR_NOT_ALLOWED, "A privilege needs an object type");
           return NULL;
         }
       add_grants (out, &obj, hp->principalName, (MsPrincipalType) hp->principalType,

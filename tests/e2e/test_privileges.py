@@ -308,3 +308,19 @@ def test_drop_role_takes_its_privileges(client):
     assert len(client.list_privileges(r, ROLE, HiveObjectRef())) == 1
     client.drop_role(r)
     assert client.list_privileges(r, ROLE, HiveObjectRef()) == []
+
+
+def test_refused_arguments(client):
+    user = unique("u")
+    assert meta_error(client.create_role, Role()) == "Role name cannot be null."
+    assert "needs an object type" in meta_error(client.grant_privileges, PrivilegeBag(
+        [priv(HiveObjectRef(), user, USER, "SELECT")]))
+    assert meta_error(client.grant_privileges, PrivilegeBag(
+        [priv(obj(HiveObjectType.DATACONNECTOR, "x"), user, USER, "SELECT")])) == \
+        "Unexpected object type 6"
+    assert meta_error(client.get_privilege_set, HiveObjectRef(), user, []) == \
+        "Unexpected object type null"
+    assert "Unknown request type" in meta_error(client.grant_revoke_privileges,
+                                                GrantRevokePrivilegeRequest(
+                                                    privileges=PrivilegeBag([])))
+    assert privs_of(client, user, USER) == []
