@@ -287,9 +287,9 @@ HIVE_SQL = "hive sql-standard (Thrift)"
 def as_user(trino, user, sql):
     """Run 'sql' on hive_sql as another user (no roles enabled): its rows,
     or the error's text."""
-    import trino.dbapi
-    conn = trino.dbapi.connect(host="127.0.0.1", port=trino.port, user=user, catalog="hive_sql",
-                               http_scheme="http", request_timeout=120)
+    import trino.dbapi as dbapi   # the module, not the fixture
+    conn = dbapi.connect(host="127.0.0.1", port=trino.port, user=user, catalog="hive_sql",
+                         http_scheme="http", request_timeout=120)
     try:
         cur = conn.cursor()
         cur.execute(sql)
