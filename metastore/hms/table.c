@@ -13,6 +13,7 @@
  * on rename and deletion rules on drop.
  */
 #include "hms/internal.h"
+#include "hms/privilege.h"
 #include "hms_method_table.h"
 #include "core/hive_types.h"
 #include "core/log.h"
@@ -96,7 +97,8 @@ put_quick_stats (MsHms *hms, MsTable *t)
 /* ---- create ---- */
 
 static gboolean
-create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError **error)
+create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmentContext *env,
+              GError **error)
 {
   if (t->db_name == NULL)
     return ms_fail (error, MS_ERROR_INTERNAL, "Null database name is not allowed");
@@ -153,7 +155,9 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
     put_quick_stats (hms, t);
   (void) env;
 
-  if (!ms_store_table_create (hms->store, t, error))
+  /* the owner's grants a client sends (Table.privileges) go in with the row */
+  g_autoptr (GPtrArray) grants = hms_table_grants (tbl, t);
+  if (!ms_store_table_create_granted (hms->store, t, grants, error))
     {
       if (made_dir)
         ms_service_data_delete (hms->guard, NULL, t->sd->location, NULL, "table location");
@@ -175,7 +179,7 @@ hms_table_create (HmsCall *call, GError **error)
   if (tbl == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "table cannot be null");
   g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
-  return create_table (call->hms, t, env, error);
+  return create_table (call->hms, t, tbl, env, error);
 }
 
 /* ---- read ---- */

@@ -12,6 +12,7 @@
 #include "model/table.h"
 #include "core/filter.h"
 #include "model/stats.h"
+#include "model/privilege.h"
 
 typedef struct _MsPool MsPool;
 
@@ -284,6 +285,56 @@ gboolean ms_store_stats_delete_partition (MsStore *store, const char *catalog, c
  * 'names' (NULL: all), as Hive does, in one statement. */
 gboolean ms_store_partitions_truncated (MsStore *store, gint64 table_id,
                                         const char *const *names, guint n_names,
+                                        GError **error);
+
+/* ---- roles (role.c) ---- */
+/* MS_ERROR_ALREADY_EXISTS: the name is taken. */
+gboolean ms_store_role_create (MsStore *store, const MsRole *role, GError **error);
+/* The role, its grants to principals, its grants to other roles and its
+ * privileges, in one statement. MS_ERROR_NOT_FOUND: no such role. */
+gboolean ms_store_role_drop (MsStore *store, const char *name, GError **error);
+GPtrArray *ms_store_role_names (MsStore *store, GError **error);          /* char*, sorted */
+/* Grant g->role_name to a principal in one transaction. MS_ERROR_NOT_FOUND:
+ * no such role; MS_ERROR_NOT_ALLOWED: a role grant that would make a
+ * cycle; MS_ERROR_ALREADY_EXISTS: the principal has the role already. */
+gboolean ms_store_role_grant (MsStore *store, const MsRoleGrant *g, GError **error);
+/* Revoke a role from a principal, or only its grant option.
+ * MS_ERROR_NOT_FOUND: no such role or grant; MS_ERROR_NOT_ALLOWED: no
+ * grant option to revoke. */
+gboolean ms_store_role_revoke (MsStore *store, const char *role, const char *principal,
+                               MsPrincipalType type, gboolean grant_option_only, GError **error);
+/* Role grants (MsRoleGrant*) of role 'role' and/or of one principal (NULL:
+ * any); with 'roles', the granted roles too (MsRole*, same order). */
+GPtrArray *ms_store_role_grants (MsStore *store, const char *role, const char *principal,
+                                 MsPrincipalType type, GPtrArray **roles, GError **error);
+
+/* ---- privileges (privilege.c) ---- */
+/* Grant each MsPrivilege of 'privs' (one transaction). MS_ERROR_NOT_FOUND:
+ * no such object; MS_ERROR_ALREADY_EXISTS: granted already by that grantor. */
+gboolean ms_store_privileges_grant (MsStore *store, const GPtrArray *privs, GError **error);
+/* Revoke each (one transaction), or only its grant option.
+ * MS_ERROR_NOT_FOUND: not granted; MS_ERROR_NOT_ALLOWED: no grant option. */
+gboolean ms_store_privileges_revoke (MsStore *store, const GPtrArray *privs,
+                                     gboolean grant_option, GError **error);
+/* Replace the grants of 'authorizer' on a database, a table or (a column
+ * object) every column of a table with 'privs', in one transaction. */
+gboolean ms_store_privileges_refresh (MsStore *store, const MsPrivObject *obj,
+                                      const char *authorizer, const GPtrArray *privs,
+                                      GError **error);
+/* Grants (MsPrivilege*) matching a principal (NULL/0: any) and a filter
+ * object (type MS_OBJECT_ANY and NULL names match any; a column filter
+ * without part_values matches table columns only). */
+GPtrArray *ms_store_privileges_list (MsStore *store, const char *principal,
+                                     MsPrincipalType type, const MsPrivObject *filter,
+                                     GError **error);
+/* Grants on exactly 'obj' to user 'user', its 'groups' and the roles they
+ * hold ('public' for a user, and the roles of roles), which go to 'roles'
+ * (char*). A missing object has none. */
+GPtrArray *ms_store_privilege_set (MsStore *store, const MsPrivObject *obj, const char *user,
+                                   char **groups, GPtrArray **roles, GError **error);
+/* ms_store_table_create, with the grants 'privs' on the new table in the
+ * same transaction (Hive stores Table.privileges so). */
+gboolean ms_store_table_create_granted (MsStore *store, MsTable *t, const GPtrArray *privs,
                                         GError **error);
 
 /* ---- functions (function.c) ---- */

@@ -281,6 +281,101 @@ def test_hive_drop_deletes_managed_data(trino, thrift, minio, tag):
     assert objects(minio, loc) == []
 
 
+HIVE_SQL = "hive sql-standard (Thrift)"
+
+
+def as_user(trino, user, sql):
+    """Run 'sql' on hive_sql as another user (no roles enabled): its rows,
+    or the error's text."""
+    import trino.dbapi as dbapi   # the module, not the fixture
+    conn = dbapi.connect(host="127.0.0.1", port=trino.port, user=user, catalog="hive_sql",
+                         http_scheme="http", request_timeout=120)
+    try:
+        cur = conn.cursor()
+        cur.execute(sql)
+        return cur.fetchall()
+    except Exception as e:  # noqa: BLE001 (the denial is the answer)
+        return str(e)
+    finally:
+        conn.close()
+
+
+def test_hive_sql_standard(trino, thrift, minio, tag):
+    """hive.security=sql-standard: roles and grants live in the metastore,
+    Trino enforces them."""
+    tag("Trino", VERSION, HIVE_SQL,
+        "SET ROLE admin, CREATE ROLE, GRANT role TO USER, SHOW ROLES, SHOW ROLE GRANTS, "
+        "CREATE TABLE (owner grants), GRANT SELECT TO USER/ROLE, SHOW GRANTS, enforced SELECT, "
+        "REVOKE, DROP ROLE; checked through Thrift", *logs())
+    from hive_metastore.ttypes import (GetPrincipalsInRoleRequest, HiveObjectRef, HiveObjectType,
+                                       MetaException, PrincipalType)
+    user = trino_user = "engines"
+    try:   # as the Java metastore's metastore.users.in.admin.role would
+        thrift.grant_role("admin", trino_user, PrincipalType.USER, "admin", PrincipalType.ROLE,
+                          False)
+    except MetaException as e:
+        assert "already has the role" in e.message
+    # SET ROLE within one session
+    conn = trino.connect("hive_sql")
+    try:
+        cur = conn.cursor()
+        cur.execute("SET ROLE admin IN hive_sql")
+        cur.fetchall()
+        cur = conn.cursor()
+        cur.execute("SHOW CURRENT ROLES FROM hive_sql")
+        assert ["admin"] in cur.fetchall()
+    finally:
+        conn.close()
+
+    def q(sql):
+        return trino.query(sql, roles={"hive_sql": "admin"})
+
+    s, r = unique("trino_sqlstd"), unique("analysts")
+    reader, member = unique("reader"), unique("member")
+    q("CREATE ROLE %s IN hive_sql" % r)
+    assert [r] in q("SHOW ROLES FROM hive_sql")
+    assert r in thrift.get_role_names()
+    q("GRANT %s TO USER %s IN hive_sql" % (r, member))
+    assert [m.principalName for m in thrift.get_principals_in_role(
+        GetPrincipalsInRoleRequest(roleName=r)).principalGrants] == [member]
+    assert ["admin"] in q("SHOW ROLE GRANTS FROM hive_sql")
+
+    q("CREATE SCHEMA hive_sql.%s" % s)
+    q("CREATE TABLE hive_sql.%s.t (x integer)" % s)
+    q("INSERT INTO hive_sql.%s.t VALUES 1, 2" % s)
+    table = HiveObjectRef(objectType=HiveObjectType.TABLE, dbName=s, objectName="t")
+    owner = thrift.list_privileges(user, PrincipalType.USER, table)
+    # Trino names privileges in lower case (ThriftMetastoreUtil); stored as sent
+    assert {p.grantInfo.privilege.upper() for p in owner} >= {"SELECT", "INSERT", "UPDATE",
+                                                               "DELETE"}
+    assert all(p.grantInfo.grantOption for p in owner)
+
+    assert "Access Denied" in str(as_user(trino, reader, "SELECT count(*) FROM %s.t" % s))
+    q("GRANT SELECT ON hive_sql.%s.t TO USER %s" % (s, reader))
+    q("GRANT SELECT ON hive_sql.%s.t TO ROLE %s" % (s, r))
+    grants = q("SHOW GRANTS ON TABLE hive_sql.%s.t" % s)
+    grantees = {(row[2], row[3], row[7]) for row in grants}
+    assert {(reader, "USER", "SELECT"), (r, "ROLE", "SELECT")} <= grantees
+    assert [p.grantInfo.privilege.upper() for p in thrift.list_privileges(
+        reader, PrincipalType.USER, table)] == ["SELECT"]
+    pset = thrift.get_privilege_set(table, member, [])
+    assert [g.privilege.upper() for g in pset.rolePrivileges[r]] == ["SELECT"]
+    assert as_user(trino, reader, "SELECT count(*) FROM %s.t" % s) == [[2]]
+    assert as_user(trino, member, "SELECT count(*) FROM %s.t" % s) == [[2]]
+
+    q("REVOKE SELECT ON hive_sql.%s.t FROM USER %s" % (s, reader))
+    assert thrift.list_privileges(reader, PrincipalType.USER, table) == []
+    assert "Access Denied" in str(as_user(trino, reader, "SELECT count(*) FROM %s.t" % s))
+    q("DROP ROLE %s IN hive_sql" % r)
+    assert r not in thrift.get_role_names()
+    assert thrift.list_privileges(r, PrincipalType.ROLE, HiveObjectRef()) == []
+    assert "Access Denied" in str(as_user(trino, member, "SELECT count(*) FROM %s.t" % s))
+
+    q("DROP TABLE hive_sql.%s.t" % s)
+    q("DROP SCHEMA hive_sql.%s" % s)
+    assert thrift.list_privileges(user, PrincipalType.USER, table) == []
+
+
 # ---------------------------------------------------------------------------
 # iceberg, through the Thrift door and through the REST door
 # ---------------------------------------------------------------------------

@@ -13,10 +13,12 @@ or later) on 127.0.0.1 and a free HTTP port, its etc/ written per run in a
 temporary directory with the node's data directory there too (its working
 directory, as Trino's launcher does), its logs under the results folder
 (trino/server.log, trino/stdout.log; every query and its time in
-trino/queries.log). Three catalogs on the one metastore, storage on MinIO
+trino/queries.log). Four catalogs on the one metastore, storage on MinIO
 through Trino's native S3 file system:
 
     hive          connector hive, hive.metastore.uri (Thrift)
+    hive_sql      the same with hive.security=sql-standard (roles and grants
+                  kept in the metastore)
     iceberg       connector iceberg, iceberg.catalog.type=hive_metastore
     iceberg_rest  connector iceberg, iceberg.catalog.type=rest
 
@@ -101,6 +103,9 @@ def catalog_files(metastore, minio):
         "hive": ("connector.name=hive\n"
                  "hive.metastore.uri=%s\n"
                  "hive.iceberg-catalog-name=iceberg\n" % metastore.thrift_uri) + s3,
+        "hive_sql": ("connector.name=hive\n"
+                     "hive.metastore.uri=%s\n"
+                     "hive.security=sql-standard\n" % metastore.thrift_uri) + s3,
         "iceberg": ("connector.name=iceberg\n"
                     "iceberg.catalog.type=hive_metastore\n"
                     "hive.metastore.uri=%s\n" % metastore.thrift_uri) + s3,
@@ -196,18 +201,20 @@ class Trino:
         _, body = components.http_get(self.uri + "/v1/info")
         return not json.loads(body).get("starting", True)
 
-    def connect(self, catalog=None, schema=None):
+    def connect(self, catalog=None, schema=None, roles=None):
+        """A client session; 'roles' ({catalog: role}) are the session's
+        enabled roles (SET ROLE)."""
         import trino.dbapi
         return trino.dbapi.connect(host="127.0.0.1", port=self.port, user=USER,
                                    catalog=catalog, schema=schema, http_scheme="http",
-                                   request_timeout=120)
+                                   request_timeout=120, roles=roles)
 
-    def query(self, sql, catalog=None, schema=None):
+    def query(self, sql, catalog=None, schema=None, roles=None):
         """Run one statement; its rows as lists. Logged with its time."""
         t0 = time.monotonic()
         err = None
         try:
-            conn = self.connect(catalog, schema)
+            conn = self.connect(catalog, schema, roles)
             try:
                 cur = conn.cursor()
                 cur.execute(sql)

@@ -54,8 +54,38 @@ args_type (const char *method)
   return G_TYPE_INVALID;
 }
 
+/* Lists of structs the harness fills with one element (a list's element
+ * type is not in its GParamSpec): the owning struct, the list, the element. */
+static const struct {
+  GType (*owner) (void);
+  const char *prop;
+  GType (*elem) (void);
+} struct_lists[] = {
+  { thms_privilege_bag_get_type, "privileges", thms_hive_object_privilege_get_type },
+};
+
+static void fill (GObject *obj, int depth);
+
+/* One filled element in 'obj''s list 'ps' when struct_lists names it. */
+static void
+fill_list (GObject *obj, GParamSpec *ps, int depth)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (struct_lists); i++)
+    {
+      if (G_OBJECT_TYPE (obj) != struct_lists[i].owner () || strcmp (ps->name, struct_lists[i].prop))
+        continue;
+      g_autoptr (GPtrArray) list = NULL;    /* a new reference to the struct's list */
+      g_object_get (obj, ps->name, &list, NULL);
+      if (list == NULL)
+        return;
+      GObject *elem = g_object_new (struct_lists[i].elem (), NULL);
+      fill (elem, depth - 1);
+      g_ptr_array_add (list, elem);
+    }
+}
+
 /* Set every string property of 'obj' to the marker, and those of its
- * struct properties, 'depth' levels down. */
+ * struct properties (and struct_lists), 'depth' levels down. */
 static void
 fill (GObject *obj, int depth)
 {
@@ -68,6 +98,8 @@ fill (GObject *obj, int depth)
         continue;
       if (ps->value_type == G_TYPE_STRING)
         g_object_set (obj, ps->name, MARKER, NULL);
+      else if (depth > 0 && ps->value_type == G_TYPE_PTR_ARRAY)
+        fill_list (obj, ps, depth);
       else if (depth > 0 && G_IS_PARAM_SPEC_OBJECT (ps)
                && g_type_is_a (ps->value_type, THRIFT_TYPE_STRUCT)
                && !G_TYPE_IS_ABSTRACT (ps->value_type))
