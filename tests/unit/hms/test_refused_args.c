@@ -263,24 +263,44 @@ test_every_method_refuses_strings_that_are_not_text (void **state)
     THMS_THRIFT_HIVE_METASTORE_PROCESSOR (f->processor)->process_map,
     THMS_FACEBOOK_SERVICE_PROCESSOR (f->processor)->process_map,
   };
-  guint checked = 0, total = 0;
+  /* the methods without a string to fill: no arguments, only numbers, or
+   * only lists of structs (the e2e tests send those) */
+  static const char *const no_strings[] = {
+    "add_partitions", "add_partitions_pspec", "check_lock", "get_all_databases",
+    "get_all_functions", "get_all_materialized_view_objects_for_rewriting", "get_catalogs",
+    "get_role_names", "heartbeat", "partition_name_has_valid_characters", "unlock",
+    "get_current_notificationEventId",
+    "aliveSince", "getCounters", "getCpuProfile", "getName", "getOptions", "getStatus",
+    "getStatusDetails", "getVersion", "reinitialize", "shutdown", NULL
+  };
+  guint checked = 0, total = 0, unexplained = 0;
   for (int m = 0; m < 2; m++)
     {
       g_autoptr (GList) names = g_hash_table_get_keys (maps[m]);
       names = g_list_sort (names, (GCompareFunc) strcmp);
       for (GList *l = names; l; l = l->next, total++)
-        for (gsize b = 0; b < G_N_ELEMENTS (replacements); b++)
-          {
-            if (check_method (f, l->data, replacements[b]))
-              checked += b == 0;
-          }
+        {
+          gboolean any = FALSE;
+          for (gsize b = 0; b < G_N_ELEMENTS (replacements); b++)
+            {
+              if (check_method (f, l->data, replacements[b]))
+                {
+                  checked += b == 0;
+                  any = TRUE;
+                }
+            }
+          if (!any && !g_strv_contains (no_strings, l->data))
+            {
+              g_printerr ("not checked, and not among the methods without strings: %s\n",
+                          (const char *) l->data);
+              unexplained++;
+            }
+        }
     }
-  /* every method takes a string somewhere but those without arguments,
-   * with only numbers (heartbeat, unlock, check_lock) or only lists
-   * (add_partitions; the e2e tests send lists) */
+  /* every method takes a string somewhere but those named above */
   g_printerr ("%u of %u methods checked\n", checked, total);
   assert_true (total > 100);
-  assert_true (checked >= total - 20);
+  assert_int_equal (unexplained, 0);
 }
 
 /* The declared exception picked for two typical shapes, named in the
