@@ -1062,6 +1062,76 @@ struct HeartbeatRequest {
   2: optional i64 txnid
 }
 
+struct NotificationEventRequest {
+    1: required i64 lastEvent,
+    2: optional i32 maxEvents,
+    3: optional list<string> eventTypeSkipList,
+    4: optional string catName,
+    5: optional string dbName,
+    6: optional list<string> tableNames,
+    7: optional list<string> eventTypeList
+}
+
+struct NotificationEvent {
+    1: required i64 eventId,
+    2: required i32 eventTime,
+    3: required string eventType,
+    4: optional string dbName,
+    5: optional string tableName,
+    6: required string message,
+    7: optional string messageFormat,
+    8: optional string catName
+}
+
+struct NotificationEventResponse {
+    1: required list<NotificationEvent> events,
+}
+
+struct CurrentNotificationEventId {
+    1: required i64 eventId,
+}
+
+struct NotificationEventsCountRequest {
+    1: required i64 fromEventId,
+    2: required string dbName,
+    3: optional string catName,
+    4: optional i64 toEventId,
+    5: optional i64 limit,
+    6: optional list<string> tableNames
+}
+
+struct NotificationEventsCountResponse {
+    1: required i64 eventsCount,
+}
+
+struct InsertEventRequestData {
+    1: optional bool replace,
+    2: required list<string> filesAdded,
+    3: optional list<string> filesAddedChecksum,
+    4: optional list<string> subDirectoryList,
+    5: optional list<string> partitionVal
+}
+
+union FireEventRequestData {
+    1: optional InsertEventRequestData insertData,
+    2: optional list<InsertEventRequestData> insertDatas,
+    3: optional bool refreshEvent
+}
+
+struct FireEventRequest {
+    1: required bool successful,
+    2: required FireEventRequestData data
+    3: optional string dbName,
+    4: optional string tableName,
+    5: optional list<string> partitionVals,
+    6: optional string catName,
+    7: optional map<string, string> tblParams,
+}
+
+struct FireEventResponse {
+    1: list<i64> eventIds
+}
+
 # ---------------------------------------------------------------------------
 # Exceptions
 # ---------------------------------------------------------------------------
@@ -1329,6 +1399,12 @@ service ThriftHiveMetastore extends FacebookService
   void unlock(1:UnlockRequest rqst) throws (1:NoSuchLockException o1, 2:TxnOpenException o2)
   ShowLocksResponse show_locks(1:ShowLocksRequest rqst)
   void heartbeat(1:HeartbeatRequest ids) throws (1:NoSuchLockException o1, 2:NoSuchTxnException o2, 3:TxnAbortedException o3)
+
+  # ---- the notification log (hms/notification.c) ----
+  NotificationEventResponse get_next_notification(1:NotificationEventRequest rqst)
+  CurrentNotificationEventId get_current_notificationEventId()
+  NotificationEventsCountResponse get_notification_events_count(1:NotificationEventsCountRequest rqst)
+  FireEventResponse fire_listener_event(1:FireEventRequest rqst)
 
   list<string> set_ugi(1:string user_name, 2:list<string> group_names) throws (1:MetaException o1)
 }

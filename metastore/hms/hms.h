@@ -33,6 +33,8 @@ typedef struct {
                                  owned); NULL: local data only */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
+  gpointer events;            /* the message encoder registered on the store
+                                 (hms/event_message.h) */
 } MsHms;
 
 typedef struct {

@@ -30,6 +30,7 @@ GPtrArray *ms_partitions_new (void);
 /* Deep copies (NULL for NULL). */
 MsStorageDescriptor *ms_sd_copy (const MsStorageDescriptor *sd);
 GPtrArray *ms_columns_copy (GPtrArray *cols);
+MsTable *ms_table_copy (const MsTable *t);
 
 gboolean ms_columns_equal (GPtrArray *a, GPtrArray *b);
 gboolean ms_params_equal (GHashTable *a, GHashTable *b);

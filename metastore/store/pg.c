@@ -6,6 +6,7 @@
  */
 #include "store/pg.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include "core/log.h"
 #include <string.h>
 #include <stdlib.h>
@@ -144,6 +145,13 @@ ms_pg_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_commit (MsPgConn *c, GError **error)
 {
+  if (c->event_ids != NULL)
+    g_array_set_size (c->event_ids, 0);
+  if (c->events != NULL && c->events->len > 0 && !ms_store_events_flush (c, error))
+    {
+      ms_pg_rollback (c);
+      return FALSE;
+    }
   g_autoptr (PGresult) r = PQexec (c->pg, "COMMIT");
   c->in_tx = FALSE;
   if (!result_ok (r))
@@ -157,6 +165,7 @@ ms_pg_commit (MsPgConn *c, GError **error)
 void
 ms_pg_rollback (MsPgConn *c)
 {
+  ms_store_events_discard (c);
   if (!c->in_tx)
     return;
   c->in_tx = FALSE;
@@ -218,6 +227,10 @@ ms_pg_conn_close (MsPgConn *c)
     return;
   PQfinish (c->pg);
   g_hash_table_unref (c->prepared);
+  if (c->events != NULL)
+    g_ptr_array_unref (c->events);
+  if (c->event_ids != NULL)
+    g_array_unref (c->event_ids);
   g_free (c);
 }
 

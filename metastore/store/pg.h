@@ -20,6 +20,9 @@ typedef struct {
   gboolean in_tx;
   gboolean broken;
   MsPool *pool;              /* owner; NULL for a standalone connection */
+  GPtrArray *events;         /* pending notification events of the open
+                                transaction (store/events.h); NULL: none */
+  GArray *event_ids;         /* gint64 ids the last flush wrote; NULL: none */
 } MsPgConn;
 
 /* A statement known at compile time; 'name' keys the prepared statement. */
@@ -47,6 +50,7 @@ PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *con
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
 gboolean ms_pg_begin (MsPgConn *c, GError **error);
+/* COMMIT, after writing the transaction's pending notification events. */
 gboolean ms_pg_commit (MsPgConn *c, GError **error);
 void ms_pg_rollback (MsPgConn *c);
 
