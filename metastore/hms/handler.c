@@ -38,6 +38,7 @@ ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
   h->started = g_get_real_time () / G_USEC_PER_SEC;
   g_mutex_init (&h->lock);
   h->fb_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  h->ttl_text = g_strdup_printf ("%ds", cfg ? cfg->notifications_ttl_s : 86400);
   if (store != NULL && cfg != NULL)
     {
       /* every change of either door writes its event in Hive's JSON format */
@@ -58,6 +59,7 @@ ms_hms_free (MsHms *h)
   if (h == NULL)
     return;
   g_hash_table_unref (h->fb_options);
+  g_free (h->ttl_text);
   if (h->events != NULL)
     {
       HmsEventEncoder *enc = h->events;

@@ -35,6 +35,7 @@ typedef struct {
   GHashTable *fb_options;     /* fb303 setOption values */
   gpointer events;            /* the message encoder registered on the store
                                  (hms/event_message.h) */
+  char *ttl_text;             /* notifications.ttl as Hive writes it ("86400s") */
 } MsHms;
 
 typedef struct {
