@@ -13,7 +13,8 @@
  * maps ["<ktype>","<vtype>",n,{k:v,...}]; booleans are 1/0; numbers used
  * as object keys are quoted; strings escape '"' '\' and control
  * characters (\b \t \n \f \r, else \u00xx) and keep other UTF-8 bytes;
- * binary is base64 without padding, as the Java writer does it.
+ * binary is padded base64 (Python's writer pads, Java's does not; both
+ * readers take either); doubles have 17 significant digits (Python's).
  */
 #include "hms/thrift_json.h"
 #include <string.h>
@@ -251,13 +252,15 @@ j_double (ThriftProtocol *p, const gdouble v, GError **error)
 {
   HmsThriftJson *j = JS (p);
   gboolean quote = ctx_write (j);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   if (isnan (v) || isinf (v))
     {
       g_string_append_printf (j->out, "\"%s\"", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
       return 1;
     }
-  g_ascii_dtostr (buf, sizeof buf, v);
+  /* 17 significant digits, as Python's TJSONProtocol writes them (Java's
+   * writes the shortest text that reads back; both read either) */
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.17g", v);
   g_string_append_printf (j->out, quote ? "\"%s\"" : "%s", buf);
   return 1;
 }
@@ -274,12 +277,7 @@ j_binary (ThriftProtocol *p, const gpointer buf, const guint32 len, GError **err
   HmsThriftJson *j = JS (p);
   ctx_write (j);
   g_autofree char *b64 = g_base64_encode (buf, len);
-  gsize n = strlen (b64);
-  while (n > 0 && b64[n - 1] == '=')
-    n--;
-  g_string_append_c (j->out, '"');
-  g_string_append_len (j->out, b64, n);
-  g_string_append_c (j->out, '"');
+  g_string_append_printf (j->out, "\"%s\"", b64);
   return 1;
 }
 
