@@ -117,7 +117,7 @@ insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char 
     db->connector_name, db->remote_dbname, params, parent,
   };
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
     return FALSE;
   g_autoptr (GError) local = NULL;
   g_autoptr (PGresult) r = ms_pg_exec (c, sql, parent ? 13 : 12, v, &local);
@@ -243,6 +243,16 @@ ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
     catalog, name, db->description, db->location_uri, db->managed_location_uri,
     db->owner_name, db->owner_type ? owner_type : NULL, params,
   };
+  if (!ms_store_events_enabled (s))
+    {
+      /* one statement: no state before or after to log */
+      g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_alter, 8, v, error);
+      if (r == NULL)
+        return FALSE;
+      if (g_str_equal (PQcmdTuples (r), "0"))
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+      return TRUE;
+    }
   g_autoptr (PGresult) before = NULL;
   g_autoptr (MsPgConn) c = begin_locked_db (s, &sql_db_get_for_edit, catalog, name, &before,
                                             error);

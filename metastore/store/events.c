@@ -75,6 +75,12 @@ event_names (const MsEvent *ev, const char **cat, const char **db, const char **
 }
 
 gboolean
+ms_store_begin_logged (MsStore *s, MsPgConn *c, GError **error)
+{
+  return !ms_store_events_enabled (s) || ms_pg_begin (c, error);
+}
+
+gboolean
 ms_store_emit (MsStore *s, MsPgConn *c, const MsEvent *ev, GError **error)
 {
   if (!ms_store_events_enabled (s))

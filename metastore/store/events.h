@@ -16,6 +16,10 @@
 /* Queue 'ev' on transaction 'c' (which must be open). TRUE without doing
  * anything when the log is off or no encoder is registered. */
 gboolean ms_store_emit (MsStore *s, MsPgConn *c, const MsEvent *ev, GError **error);
+/* Begin a transaction on 'c' for a one-statement change only when the
+ * log is on (the change and its event must commit together); otherwise
+ * the statement runs on its own. ms_pg_commit ends either. */
+gboolean ms_store_begin_logged (MsStore *s, MsPgConn *c, GError **error);
 /* Write c's pending events (called by ms_pg_commit; nothing when none);
  * their ids are appended to c->event_ids. */
 gboolean ms_store_events_flush (MsPgConn *c, GError **error);

@@ -148,7 +148,7 @@ gboolean
 ms_store_function_create (MsStore *s, const MsFunction *f, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
     return FALSE;
   char owner_type[8], create_time[16], fn_type[8];
   snprintf (owner_type, sizeof owner_type, "%d", (int) f->owner_type);
@@ -250,7 +250,7 @@ ms_store_function_drop (MsStore *s, const char *catalog, const char *db, const c
 {
   const char *v[] = { catalog, db, name };
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
     return FALSE;
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_delete, 3, v, error);
   if (r == NULL)

@@ -221,7 +221,7 @@ ms_store_partition_add (MsStore *s, const MsTable *t, GPtrArray *parts, gboolean
 
   GPtrArray *added = NULL;
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c != NULL && ms_pg_begin (c, error))
+  if (c != NULL && ms_store_begin_logged (s, c, error))
     {
       g_autoptr (GError) local = NULL;
       g_autoptr (PGresult) r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add,

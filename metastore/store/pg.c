@@ -145,6 +145,8 @@ ms_pg_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_commit (MsPgConn *c, GError **error)
 {
+  if (!c->in_tx)
+    return TRUE;              /* a change that ran on its own (ms_store_begin_logged) */
   if (c->event_ids != NULL)
     g_array_set_size (c->event_ids, 0);
   if (c->events != NULL && c->events->len > 0 && !ms_store_events_flush (c, error))

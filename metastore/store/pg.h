@@ -50,7 +50,8 @@ PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *con
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
 gboolean ms_pg_begin (MsPgConn *c, GError **error);
-/* COMMIT, after writing the transaction's pending notification events. */
+/* COMMIT, after writing the transaction's pending notification events;
+ * TRUE at once outside a transaction. */
 gboolean ms_pg_commit (MsPgConn *c, GError **error);
 void ms_pg_rollback (MsPgConn *c);
 

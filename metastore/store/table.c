@@ -249,7 +249,7 @@ gboolean
 ms_store_table_create (MsStore *s, MsTable *t, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error) || !ms_store_table_insert_on (c, t, error))
+  if (c == NULL || !ms_store_begin_logged (s, c, error) || !ms_store_table_insert_on (c, t, error))
     return FALSE;
   MsEvent ev = { .type = MS_EVENT_CREATE_TABLE, .table = t };
   return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
