@@ -145,7 +145,7 @@ ms_store_events_flush (MsPgConn *c, GError **error)
   g_autofree char *msgs = pending_column (ev, G_STRUCT_OFFSET (Pending, message));
   const Pending *first = g_ptr_array_index (ev, 0);   /* one encoder per store */
   const char *v[] = { n, types, cats, dbs, tables, msgs, first->format };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_flush, 7, v, error);
+  g_autoptr (PGresult) r = ms_pg_exec_commit (c, &sql_flush, 7, v, error);
   g_ptr_array_set_size (ev, 0);
   if (r == NULL)
     return FALSE;

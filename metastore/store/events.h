@@ -20,8 +20,8 @@ gboolean ms_store_emit (MsStore *s, MsPgConn *c, const MsEvent *ev, GError **err
  * log is on (the change and its event must commit together); otherwise
  * the statement runs on its own. ms_pg_commit ends either. */
 gboolean ms_store_begin_logged (MsStore *s, MsPgConn *c, GError **error);
-/* Write c's pending events (called by ms_pg_commit; nothing when none);
- * their ids are appended to c->event_ids. */
+/* Write c's pending events and COMMIT, in one round trip (called by
+ * ms_pg_commit); their ids are appended to c->event_ids. */
 gboolean ms_store_events_flush (MsPgConn *c, GError **error);
 /* Drop c's pending events (rollback). */
 void ms_store_events_discard (MsPgConn *c);

@@ -18,6 +18,8 @@ typedef struct {
   PGconn *pg;
   GHashTable *prepared;      /* statement names prepared on this session */
   gboolean in_tx;
+  gboolean begin_pending;    /* in_tx, but BEGIN not sent yet: it goes with
+                                the first statement (one round trip) */
   gboolean broken;
   MsPool *pool;              /* owner; NULL for a standalone connection */
   GPtrArray *events;         /* pending notification events of the open
@@ -46,6 +48,11 @@ PGresult *ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *v
 /* The same for a one-off statement text (no prepared statement kept). */
 PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values,
                            GError **error);
+/* Run 'sql' as the transaction's last statement and COMMIT, in one round
+ * trip; its result (caller owns), or NULL with *error set and the
+ * transaction rolled back. */
+PGresult *ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                             GError **error);
 /* Run a script of several statements without parameters. */
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
