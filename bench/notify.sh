@@ -42,7 +42,8 @@ start_server a
 pgdir="$tmp/a/pg"
 [ -f "$tmp/a/pg-location" ] && pgdir=$(cat "$tmp/a/pg-location")
 PG="host=$pgdir port=5432 user=metastore dbname=metastore"
-start_server b --database-url "$PG" --set notifications.enabled=false --set rest.auth=none
+start_server b --database-url "$PG" --set notifications.enabled=false --set rest.auth=none \
+  --set warehouse.root="file://$tmp/a/warehouse"
 echo "log on: thrift $(port a) rest $(rest a); log off: thrift $(port b) rest $(rest b)"
 
 for round in $(seq "$ROUNDS"); do
