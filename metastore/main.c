@@ -8,6 +8,7 @@
  *   version
  * Configuration precedence is described in core/config.h.
  */
+#include "service/event_cleaner.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -214,6 +215,7 @@ typedef struct {
   MsS3Options s3;               /* borrows cfg's strings */
   MsStorage *storage;
   MsStore *store;
+  MsEventCleaner *cleaner;      /* notifications.ttl */
   MsMetrics *metrics;
   MsHms *hms;
   MsThriftServer *thrift;
@@ -232,6 +234,7 @@ daemon_clear (Daemon *d)
   ms_iceberg_free (d->iceberg);
   ms_hms_free (d->hms);
   ms_metrics_free (d->metrics);
+  ms_event_cleaner_stop (d->cleaner);
   ms_store_free (d->store);
   ms_storage_free (d->storage);
   ms_storage_guard_free (d->guard);
@@ -324,7 +327,9 @@ static gboolean
 serve_start_hms (Daemon *d, GError **error)
 {
   d->metrics = ms_metrics_new (PACKAGE_VERSION);
-  d->hms = ms_hms_new (d->store, d->cfg, d->db.warehouse);
+  d->hms = ms_hms_new (d->store, d->cfg, d->db.warehouse);   /* registers the event format */
+  d->cleaner = ms_event_cleaner_start (d->store, d->cfg->notifications_ttl_s,
+                                       d->cfg->notifications_clean_interval_s);
   d->hms->metrics = d->metrics;
   d->hms->guard = d->guard;
   d->hms->storage = d->storage;

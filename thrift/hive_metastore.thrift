@@ -1346,6 +1346,76 @@ struct ScheduledQueryProgressInfo{
   4: optional string errorMessage,
 }
 
+struct NotificationEventRequest {
+    1: required i64 lastEvent,
+    2: optional i32 maxEvents,
+    3: optional list<string> eventTypeSkipList,
+    4: optional string catName,
+    5: optional string dbName,
+    6: optional list<string> tableNames,
+    7: optional list<string> eventTypeList
+}
+
+struct NotificationEvent {
+    1: required i64 eventId,
+    2: required i32 eventTime,
+    3: required string eventType,
+    4: optional string dbName,
+    5: optional string tableName,
+    6: required string message,
+    7: optional string messageFormat,
+    8: optional string catName
+}
+
+struct NotificationEventResponse {
+    1: required list<NotificationEvent> events,
+}
+
+struct CurrentNotificationEventId {
+    1: required i64 eventId,
+}
+
+struct NotificationEventsCountRequest {
+    1: required i64 fromEventId,
+    2: required string dbName,
+    3: optional string catName,
+    4: optional i64 toEventId,
+    5: optional i64 limit,
+    6: optional list<string> tableNames
+}
+
+struct NotificationEventsCountResponse {
+    1: required i64 eventsCount,
+}
+
+struct InsertEventRequestData {
+    1: optional bool replace,
+    2: required list<string> filesAdded,
+    3: optional list<string> filesAddedChecksum,
+    4: optional list<string> subDirectoryList,
+    5: optional list<string> partitionVal
+}
+
+union FireEventRequestData {
+    1: optional InsertEventRequestData insertData,
+    2: optional list<InsertEventRequestData> insertDatas,
+    3: optional bool refreshEvent
+}
+
+struct FireEventRequest {
+    1: required bool successful,
+    2: required FireEventRequestData data
+    3: optional string dbName,
+    4: optional string tableName,
+    5: optional list<string> partitionVals,
+    6: optional string catName,
+    7: optional map<string, string> tblParams,
+}
+
+struct FireEventResponse {
+    1: list<i64> eventIds
+}
+
 # ---------------------------------------------------------------------------
 # Exceptions
 # ---------------------------------------------------------------------------
@@ -1649,6 +1719,12 @@ service ThriftHiveMetastore extends FacebookService
   void scheduled_query_maintenance(1: ScheduledQueryMaintenanceRequest request) throws(1:MetaException o1, 2:NoSuchObjectException o2, 3:AlreadyExistsException o3, 4:InvalidInputException o4)
   void scheduled_query_progress(1: ScheduledQueryProgressInfo info) throws(1:MetaException o1, 2: InvalidOperationException o2)
   ScheduledQuery get_scheduled_query(1: ScheduledQueryKey scheduleKey) throws(1:MetaException o1, 2:NoSuchObjectException o2)
+
+  # ---- the notification log (hms/notification.c) ----
+  NotificationEventResponse get_next_notification(1:NotificationEventRequest rqst)
+  CurrentNotificationEventId get_current_notificationEventId()
+  NotificationEventsCountResponse get_notification_events_count(1:NotificationEventsCountRequest rqst)
+  FireEventResponse fire_listener_event(1:FireEventRequest rqst)
 
   list<string> set_ugi(1:string user_name, 2:list<string> group_names) throws (1:MetaException o1)
 }

@@ -83,6 +83,10 @@ typedef struct {
   int s3_timeout_s;
   /* [locks] */
   int locks_timeout_s;
+
+  int notifications_enabled;   /* boolean */
+  int notifications_ttl_s;
+  int notifications_clean_interval_s;
   /* [log] */
   char *log_level;
   char *log_format;

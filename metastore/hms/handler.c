@@ -6,6 +6,7 @@
  * method is served through the generated handler's virtual methods.
  */
 #include "hms/internal.h"
+#include "hms/event_message.h"
 #include "hms/method.h"
 #include "server/thrift_server.h"
 #include "server/guard_protocol.h"
@@ -37,6 +38,18 @@ ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
   h->started = g_get_real_time () / G_USEC_PER_SEC;
   g_mutex_init (&h->lock);
   h->fb_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  h->ttl_text = g_strdup_printf ("%ds", cfg ? cfg->notifications_ttl_s : 86400);
+  if (store != NULL && cfg != NULL)
+    {
+      /* every change of either door writes its event in Hive's JSON format */
+      HmsEventEncoder *enc = g_new0 (HmsEventEncoder, 1);
+      enc->server = g_strdup_printf ("thrift://%s:%d", cfg->bind ? cfg->bind : "localhost",
+                                     cfg->thrift_port);
+      enc->principal = g_strdup ("");
+      h->events = enc;
+      MsEventEncoder e = { hms_event_encode, enc, HMS_EVENT_FORMAT };
+      ms_store_set_events (store, cfg->notifications_enabled, &e);
+    }
   return h;
 }
 
@@ -46,6 +59,16 @@ ms_hms_free (MsHms *h)
   if (h == NULL)
     return;
   g_hash_table_unref (h->fb_options);
+  g_free (h->ttl_text);
+  if (h->events != NULL)
+    {
+      HmsEventEncoder *enc = h->events;
+      MsEventEncoder none = { 0 };
+      ms_store_set_events (h->store, FALSE, &none);
+      g_free (enc->server);
+      g_free (enc->principal);
+      g_free (enc);
+    }
   g_mutex_clear (&h->lock);
   g_free (h->warehouse);
   g_free (h);

@@ -33,6 +33,9 @@ typedef struct {
                                  owned); NULL: local data only */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
+  gpointer events;            /* the message encoder registered on the store
+                                 (hms/event_message.h) */
+  char *ttl_text;             /* notifications.ttl as Hive writes it ("86400s") */
 } MsHms;
 
 typedef struct {

@@ -99,6 +99,42 @@ hms_session_set_ugi (HmsCall *call, GError **error)
   return TRUE;
 }
 
+/* What this server is, under the keys clients read at start: Impala's
+ * MetastoreEventsProcessor wants hive.metastore.dml.events "true" (INSERT
+ * events are logged) and metastore.catalog.default "hive"; HiveServer2
+ * and Hive replication read the notification API's authorisation and the
+ * listener settings. */
+static const char *
+server_fact (MsHms *hms, const char *name)
+{
+  gboolean log_on = ms_store_events_enabled (hms->store);
+  static const struct { const char *name, *alias; int kind; } facts[] = {
+    { "hive.metastore.dml.events", "metastore.dml.events", 1 },
+    { "metastore.catalog.default", "hive.metastore.catalog.default", 2 },
+    { "hive.metastore.event.db.notification.api.auth",
+      "metastore.metastore.event.db.notification.api.auth", 3 },
+    { "hive.metastore.transactional.event.listeners", "metastore.transactional.event.listeners", 4 },
+    { "hive.metastore.event.db.listener.timetolive", "metastore.event.db.listener.timetolive", 5 },
+    { "hive.metastore.event.message.factory", "metastore.event.message.factory", 6 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (facts); i++)
+    {
+      if (!g_str_equal (name, facts[i].name) && !g_str_equal (name, facts[i].alias))
+        continue;
+      switch (facts[i].kind)
+        {
+        case 1: return log_on ? "true" : "false";
+        case 2: return MS_DEFAULT_CATALOG;
+        case 3: return "false";    /* any client may read the log, as in the Java
+                                      metastore without proxy-user checks */
+        case 4: return log_on ? "org.apache.hive.hcatalog.listener.DbNotificationListener" : "";
+        case 5: return hms->ttl_text;
+        default: return "org.apache.hadoop.hive.metastore.messaging.json.JSONMessageEncoder";
+        }
+    }
+  return NULL;
+}
+
 /* get_config_value: only hive*, hdfs*, mapred* and metastore* keys */
 gboolean
 hms_session_get_config_value (HmsCall *call, GError **error)
@@ -115,6 +151,8 @@ hms_session_get_config_value (HmsCall *call, GError **error)
     v = hms->warehouse;
   else if (g_str_equal (name, "hive.metastore.port") || g_str_equal (name, "metastore.thrift.port"))
     v = port = g_strdup_printf ("%d", hms->cfg->thrift_port);
+  else if ((v = server_fact (hms, name)) != NULL)
+    ;
   else
     {
       int i = meta_conf_index (name);

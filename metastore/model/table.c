@@ -279,6 +279,26 @@ static const MsOwned table_owned[] = {
 
 MS_OWNED_DEFINE_FREE (MsTable, ms_table_free, table_owned)
 
+MsTable *
+ms_table_copy (const MsTable *t)
+{
+  if (t == NULL)
+    return NULL;
+  MsTable *c = g_new (MsTable, 1);
+  *c = *t;
+  c->catalog = g_strdup (t->catalog);
+  c->db_name = g_strdup (t->db_name);
+  c->name = g_strdup (t->name);
+  c->table_type = g_strdup (t->table_type);
+  c->owner_name = g_strdup (t->owner_name);
+  c->sd = ms_sd_copy (t->sd);
+  c->partition_keys = ms_columns_copy (t->partition_keys);
+  c->params = ms_params_copy (t->params);
+  c->view_original_text = g_strdup (t->view_original_text);
+  c->view_expanded_text = g_strdup (t->view_expanded_text);
+  return c;
+}
+
 MsTableMeta *
 ms_table_meta_new (void)
 {

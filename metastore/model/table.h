@@ -112,6 +112,7 @@ void ms_table_meta_free (MsTableMeta *m);
 /* Deep copies: NULL for a NULL descriptor; a NULL list copies as empty. */
 MsStorageDescriptor *ms_sd_copy (const MsStorageDescriptor *sd);
 GPtrArray *ms_columns_copy (GPtrArray *cols);
+MsTable *ms_table_copy (const MsTable *t);
 
 /* New empty arrays with the right free functions. */
 GPtrArray *ms_columns_new (void);

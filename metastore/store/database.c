@@ -13,6 +13,8 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/events.h"
+#include "store/table_internal.h"
 #include "store/json.h"
 #include "model/owned.h"
 #include <stdio.h>
@@ -116,14 +118,15 @@ insert_database (MsStore *s, const MsSql *sql, const MsDatabase *db, const char 
     db->connector_name, db->remote_dbname, params, parent,
   };
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
     return FALSE;
   g_autoptr (PGresult) r = ms_pg_exec_unique (c, sql, parent ? 13 : 12, v, error,
                                               "Database %s already exists", db->name);
   if (r == NULL)
     return FALSE;
   *inserted = !g_str_equal (PQcmdTuples (r), "0");
-  return TRUE;
+  MsEvent ev = { .type = MS_EVENT_CREATE_DATABASE, .db = db };
+  return !*inserted || (ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error));
 }
 
 gboolean
@@ -222,6 +225,10 @@ ms_store_database_list (MsStore *s, const char *catalog, const char *regex, GErr
   return ms_pg_column_strings (r, 0);
 }
 
+/* Forward: begin_locked_db is below. */
+static MsPgConn *begin_locked_db (MsStore *s, const MsSql *sql, const char *catalog,
+                                  const char *name, PGresult **row, GError **error);
+
 gboolean
 ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
                          const MsDatabase *db, GError **error)
@@ -233,12 +240,31 @@ ms_store_database_alter (MsStore *s, const char *catalog, const char *name,
     catalog, name, db->description, db->location_uri, db->managed_location_uri,
     db->owner_name, db->owner_type ? owner_type : NULL, params,
   };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_alter, 8, v, error);
+  if (!ms_store_events_enabled (s))
+    {
+      /* one statement: no state before or after to log */
+      g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_db_alter, 8, v, error);
+      if (r == NULL)
+        return FALSE;
+      if (g_str_equal (PQcmdTuples (r), "0"))
+        return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
+      return TRUE;
+    }
+  g_autoptr (PGresult) before = NULL;
+  g_autoptr (MsPgConn) c = begin_locked_db (s, &sql_db_get_for_edit, catalog, name, &before,
+                                            error);
+  if (c == NULL)
+    return FALSE;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_alter, 8, v, error);
   if (r == NULL)
     return FALSE;
-  if (g_str_equal (PQcmdTuples (r), "0"))
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name);
-  return TRUE;
+  g_autoptr (PGresult) after = ms_pg_exec (c, &sql_db_get_for_edit, 2, v, error);
+  if (after == NULL)
+    return FALSE;
+  g_autoptr (MsDatabase) old_db = database_from_row (before, 0);
+  g_autoptr (MsDatabase) new_db = database_from_row (after, 0);
+  MsEvent ev = { .type = MS_EVENT_ALTER_DATABASE, .db = new_db, .db_before = old_db };
+  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
 /* Borrow a connection, begin a transaction on it and read database
@@ -275,6 +301,7 @@ ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
   if (c == NULL)
     return FALSE;
   g_autoptr (MsDatabase) db = database_from_row (r, 0);
+  g_autoptr (MsDatabase) old_db = database_from_row (r, 0);
   if (!edit (db, user, error))
     return FALSE;
 
@@ -286,7 +313,8 @@ ms_store_database_edit (MsStore *s, const char *catalog, const char *name,
     db->owner_name, db->owner_name && db->owner_type ? owner_type : NULL, params,
   };
   g_autoptr (PGresult) u = ms_pg_exec (c, &sql_db_write, 7, w, error);
-  return u != NULL && ms_pg_commit (c, error);
+  MsEvent ev = { .type = MS_EVENT_ALTER_DATABASE, .db = db, .db_before = old_db };
+  return u != NULL && ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
 static const MsOwned dropped_table_owned[] = {
@@ -333,6 +361,46 @@ dropped_tables (MsPgConn *c, const char *db_id, GError **error)
   return out;
 }
 
+/* The events of a database drop: DROP_TABLE for each table and
+ * DROP_FUNCTION for each function it takes with it (as Hive drops them one
+ * by one), then DROP_DATABASE. */
+static gboolean
+drop_events (MsStore *s, MsPgConn *c, const char *catalog, const char *name, gint64 ntables,
+             gint64 nfuncs, GError **error)
+{
+  if (!ms_store_events_enabled (s))
+    return TRUE;
+  g_autoptr (MsDatabase) db = NULL;
+  g_autoptr (PGresult) row = NULL;
+  const char *v[] = { catalog, name };
+  if ((row = ms_pg_exec (c, &sql_db_get_for_edit, 2, v, error)) == NULL)
+    return FALSE;
+  db = database_from_row (row, 0);
+  g_autoptr (GPtrArray) tables = ntables > 0 ? ms_store_table_get_many_on (c, catalog, name, NULL,
+                                                                           0, NULL, error)
+                                             : g_ptr_array_new ();
+  if (tables == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    {
+      MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = g_ptr_array_index (tables, i) };
+      if (!ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  g_autoptr (GPtrArray) funcs = nfuncs > 0 ? ms_store_function_list_on (c, catalog, name, error)
+                                           : g_ptr_array_new ();
+  if (funcs == NULL)
+    return FALSE;
+  for (guint i = 0; i < funcs->len; i++)
+    {
+      MsEvent ev = { .type = MS_EVENT_DROP_FUNCTION, .function = g_ptr_array_index (funcs, i) };
+      if (!ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  MsEvent ev = { .type = MS_EVENT_DROP_DATABASE, .db = db };
+  return ms_store_emit (s, c, &ev, error);
+}
+
 gboolean
 ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gboolean cascade,
                         char **out_location, GPtrArray **out_tables, GError **error)
@@ -366,6 +434,8 @@ ms_store_database_drop (MsStore *s, const char *catalog, const char *name, gbool
 
   g_autoptr (GPtrArray) tables = NULL;
   if (ntables > 0 && out_tables != NULL && (tables = dropped_tables (c, id[0], error)) == NULL)
+    return FALSE;
+  if (!drop_events (s, c, catalog, name, ntables, nfuncs, error))
     return FALSE;
   if (ntables > 0 || nfuncs > 0)
     {

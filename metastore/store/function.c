@@ -14,6 +14,7 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include "core/json_text.h"
@@ -126,11 +127,25 @@ ms_store_function_list_all (MsStore *s, const char *catalog, GError **error)
   return ms_pg_map_rows (r, (MsPgRowFunc) function_from_row, (GDestroyNotify) ms_function_free);
 }
 
+GPtrArray *
+ms_store_function_list_on (MsPgConn *c, const char *catalog, const char *db, GError **error)
+{
+  const char *v[] = { catalog };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_all, 1, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_function_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    if (g_strcmp0 (PQgetvalue (r, i, 1), db) == 0)
+      g_ptr_array_add (out, function_from_row (r, i));
+  return out;
+}
+
 gboolean
 ms_store_function_create (MsStore *s, const MsFunction *f, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
     return FALSE;
   char owner_type[8], create_time[16], fn_type[8];
   snprintf (owner_type, sizeof owner_type, "%d", (int) f->owner_type);
@@ -146,7 +161,10 @@ ms_store_function_create (MsStore *s, const MsFunction *f, GError **error)
   if (r == NULL)
     return FALSE;
   if (!g_str_equal (PQcmdTuples (r), "0"))
-    return TRUE;
+    {
+      MsEvent ev = { .type = MS_EVENT_CREATE_FUNCTION, .function = f };
+      return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
+    }
 
   /* nothing inserted: no such database, or a remote one */
   g_autoptr (PGresult) t = ms_pg_exec (c, &sql_fn_db_type, 2, v, error);
@@ -218,10 +236,15 @@ ms_store_function_drop (MsStore *s, const char *catalog, const char *db, const c
                         GError **error)
 {
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_fn_delete, 3, v, error);
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_store_begin_logged (s, c, error))
+    return FALSE;
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_fn_delete, 3, v, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))
     return ms_fail (error, MS_ERROR_NOT_FOUND, "Function %s does not exist", name);
-  return TRUE;
+  MsFunction gone = { .catalog = (char *) catalog, .db_name = (char *) db, .name = (char *) name };
+  MsEvent ev = { .type = MS_EVENT_DROP_FUNCTION, .function = &gone };
+  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }

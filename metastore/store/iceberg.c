@@ -7,6 +7,7 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include "store/table_internal.h"
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +134,7 @@ typedef struct {
   char *cached_location;
   char *cached_metadata;
   gboolean dirty;
+  MsTable *before;             /* the row as loaded, for the event (events on) */
 } Slot;
 
 static void
@@ -140,6 +142,8 @@ slot_clear (Slot *sl)
 {
   if (sl->row)
     ms_table_free (sl->row);
+  if (sl->before)
+    ms_table_free (sl->before);
   g_free (sl->kind);
   g_free (sl->metadata_location);
   g_free (sl->cached_location);
@@ -198,8 +202,10 @@ slot_load (MsPgConn *c, Slot *sl, GError **error)
   return TRUE;
 }
 
+/* Write slot 'sl' and its event: CREATE_TABLE for a new table, else
+ * ALTER_TABLE (what Iceberg's HiveCatalog commit is in Java). */
 static gboolean
-slot_write (MsPgConn *c, Slot *sl, GError **error)
+slot_write (MsStore *s, MsPgConn *c, Slot *sl, GError **error)
 {
   MsTable *t = sl->row;
   if (t->catalog == NULL)
@@ -219,7 +225,9 @@ slot_write (MsPgConn *c, Slot *sl, GError **error)
   snprintf (id, sizeof id, "%" G_GINT64_FORMAT, t->id);
   const char *v[] = { id, sl->cached_location, sl->cached_metadata };
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_ice_cache_set, 3, v, error);
-  return r != NULL;
+  MsEvent ev = { .type = sl->existed ? MS_EVENT_ALTER_TABLE : MS_EVENT_CREATE_TABLE, .table = t,
+                 .table_before = sl->before };
+  return r != NULL && ms_store_emit (s, c, &ev, error);
 }
 
 gboolean
@@ -249,8 +257,13 @@ ms_store_iceberg_commit (MsStore *s, const MsIcebergRef *refs, guint n, MsIceber
   if (!ms_pg_begin (c, error))
     return FALSE;
   for (guint i = 0; i < slots->len; i++)
-    if (!slot_load (c, &g_array_index (slots, Slot, i), error))
-      return FALSE;
+    {
+      Slot *sl = &g_array_index (slots, Slot, i);
+      if (!slot_load (c, sl, error))
+        return FALSE;
+      if (ms_store_events_enabled (s))
+        sl->before = ms_table_copy (sl->row);
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -297,7 +310,7 @@ ms_store_iceberg_commit (MsStore *s, const MsIcebergRef *refs, guint n, MsIceber
   for (guint i = 0; i < slots->len; i++)
     {
       Slot *sl = &g_array_index (slots, Slot, i);
-      if (sl->dirty && !slot_write (c, sl, error))
+      if (sl->dirty && !slot_write (s, c, sl, error))
         return FALSE;
     }
   return ms_pg_commit (c, error);
@@ -339,8 +352,13 @@ ms_store_iceberg_drop (MsStore *s, const char *catalog, const char *db, const ch
   if (c == NULL)
     return FALSE;
   const char *v[] = { PQgetvalue (row, 0, 0) };
+  g_autoptr (MsTable) t = ms_store_events_enabled (s)
+                            ? ms_store_table_get_on (c, catalog, db, name, FALSE, error) : NULL;
+  if (ms_store_events_enabled (s) && t == NULL)
+    return FALSE;
+  MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = t };
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_ice_delete, 1, v, error);
-  if (del == NULL || !ms_pg_commit (c, error))
+  if (del == NULL || (t != NULL && !ms_store_emit (s, c, &ev, error)) || !ms_pg_commit (c, error))
     return FALSE;
   if (out_location)
     *out_location = ms_pg_dup (row, 0, 2);
@@ -363,10 +381,24 @@ ms_store_iceberg_rename (MsStore *s, const char *catalog, const char *db, const 
   if (PQntuples (target) == 0)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Namespace does not exist: %s", to_db);
   const char *v[] = { PQgetvalue (row, 0, 0), to_name, catalog, to_db };
+  g_autoptr (MsTable) before = ms_store_events_enabled (s)
+                                 ? ms_store_table_get_on (c, catalog, db, name, FALSE, error) : NULL;
+  if (ms_store_events_enabled (s) && before == NULL)
+    return FALSE;
   g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_ice_rename, 4, v, error,
                                               "%s already exists: %s.%s",
                                               g_str_equal (kind, MS_ICEBERG_KIND_VIEW) ? "View"
                                                                                         : "Table",
                                               to_db, to_name);
-  return r != NULL && ms_pg_commit (c, error);
+  if (r == NULL)
+    return FALSE;
+  if (before != NULL)
+    {
+      /* a rename is Hive's ALTER_TABLE with the new names */
+      g_autoptr (MsTable) after = ms_store_table_get_on (c, catalog, to_db, to_name, FALSE, error);
+      MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = after, .table_before = before };
+      if (after == NULL || !ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  return ms_pg_commit (c, error);
 }

@@ -8,6 +8,7 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include "store/json.h"
 #include "store/json_flat.h"
 #include "store/sd_json.h"
@@ -157,6 +158,32 @@ literal (GPtrArray *a)
 
 /* ---- add ---- */
 
+/* The ADD_PARTITION event of the partitions of 'parts' whose stored names
+ * are in 'added', then COMMIT. */
+static gboolean
+add_commit (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, GPtrArray *added,
+            GError **error)
+{
+  if (added->len > 0 && ms_store_events_enabled (s))
+    {
+      g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < added->len; i++)
+        g_hash_table_add (names, g_ptr_array_index (added, i));
+      g_autoptr (GPtrArray) made = g_ptr_array_new ();
+      for (guint i = 0; i < parts->len; i++)
+        {
+          MsPartition *p = g_ptr_array_index (parts, i);
+          g_autofree char *name = ms_store_partition_name (t, p->values);
+          if (g_hash_table_contains (names, name))
+            g_ptr_array_add (made, p);
+        }
+      MsEvent ev = { .type = MS_EVENT_ADD_PARTITION, .table = t, .parts = made };
+      if (!ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  return ms_pg_commit (c, error);
+}
+
 GPtrArray *
 ms_store_partition_add (MsStore *s, const MsTable *t, GPtrArray *parts, gboolean if_not_exists,
                         GError **error)
@@ -190,13 +217,17 @@ ms_store_partition_add (MsStore *s, const MsTable *t, GPtrArray *parts, gboolean
 
   GPtrArray *added = NULL;
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c != NULL)
+  if (c != NULL && ms_store_begin_logged (s, c, error))
     {
       g_autoptr (GError) local = NULL;
       g_autoptr (PGresult) r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add,
                                            13, params, &local);
       if (r != NULL)
-        added = ms_pg_column_strings (r, 0);
+        {
+          added = ms_pg_column_strings (r, 0);
+          if (!add_commit (s, c, t, parts, added, error))
+            g_clear_pointer (&added, g_ptr_array_unref);
+        }
       else if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Partition already exists");
       else if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
@@ -219,6 +250,49 @@ ms_store_partition_add (MsStore *s, const MsTable *t, GPtrArray *parts, gboolean
 }
 
 /* ---- alter ---- */
+
+/* The partitions of 't' stored as 'names' (a text[] literal), rows locked,
+ * as they are now (MsPartition*); for the events of an alter or rename. */
+static GPtrArray *
+parts_by_names (MsPgConn *c, const MsTable *t, const char *names, GError **error)
+{
+  char id[24];
+  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, t->id);
+  const char *v[] = { id, names };
+  g_autoptr (PGresult) r = ms_pg_exec_text (
+    c, "SELECT " PARTITION_COLUMNS " FROM ms_partitions p WHERE p.table_id = $1::bigint "
+       "AND p.part_name = ANY ($2::text[]) FOR UPDATE", 2, v, error);
+  if (r == NULL)
+    return NULL;
+  GPtrArray *out = ms_partitions_new ();
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (out, ms_partition_from_row (r, i, t));
+  return out;
+}
+
+/* One ALTER_PARTITION event per partition of 'after' (MsPartition*) whose
+ * stored name is in 'before' (its earlier state). */
+static gboolean
+alter_events (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *before, GPtrArray *after,
+              GError **error)
+{
+  g_autoptr (GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < before->len; i++)
+    {
+      MsPartition *p = g_ptr_array_index (before, i);
+      g_hash_table_insert (old, ms_store_partition_name (t, p->values), p);
+    }
+  for (guint i = 0; i < after->len; i++)
+    {
+      const MsPartition *p = g_ptr_array_index (after, i);
+      g_autofree char *name = ms_store_partition_name (t, p->values);
+      MsEvent ev = { .type = MS_EVENT_ALTER_PARTITION, .table = t, .part = p,
+                     .part_before = g_hash_table_lookup (old, name) };
+      if (ev.part_before != NULL && !ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  return TRUE;
+}
 
 gboolean
 ms_store_partition_alter (MsStore *s, const char *catalog, const char *db, const char *table,
@@ -261,7 +335,9 @@ ms_store_partition_alter (MsStore *s, const char *catalog, const char *db, const
       const char *params[8] = { id };
       for (int j = 0; j < 7; j++)
         params[j + 1] = lits[j] = literal (cols[j]);
-      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_part_alter, 8, params, error);
+      g_autoptr (GPtrArray) before = ms_store_events_enabled (s)
+                                       ? parts_by_names (c, t, lits[0], error) : ms_partitions_new ();
+      g_autoptr (PGresult) r = before ? ms_pg_exec (c, &sql_part_alter, 8, params, error) : NULL;
       for (int j = 0; j < 7; j++)
         g_free (lits[j]);
       if (r == NULL)
@@ -273,7 +349,8 @@ ms_store_partition_alter (MsStore *s, const char *catalog, const char *db, const
           /* statistics of columns a partition no longer has (or retyped) go,
            * as Hive's updatePartColumnStats drops them */
           g_autofree char *table_cols = ms_json_from_columns (t->sd ? t->sd->cols : NULL);
-          ok = ms_store_stats_drop_stale (c, id, table_cols, error);
+          ok = ms_store_stats_drop_stale (c, id, table_cols, error)
+               && alter_events (s, c, t, before, parts, error);
         }
     }
   for (int i = 0; i < 7; i++)
@@ -330,6 +407,14 @@ ms_store_partition_rename (MsStore *s, const char *catalog, const char *db, cons
     return ms_fail (error, MS_ERROR_NOT_FOUND,
                     "Unable to rename partition because old partition does not exist");
   const char *part_id = PQgetvalue (old, 0, 0);
+  g_autoptr (GPtrArray) before = NULL;
+  if (ms_store_events_enabled (s))
+    {
+      const char *one[] = { old_name };
+      g_autofree char *lit = ms_pg_array_literal (one, 1);
+      if ((before = parts_by_names (c, t, lit, error)) == NULL)
+        return FALSE;
+    }
   g_auto (Row) r = { 0 };
   row_fill (&r, t, newp);
   const char *v[] = { id, part_id, r.name, r.vals, r.ct, r.lat, r.location, r.sd, r.cols,
@@ -346,6 +431,13 @@ ms_store_partition_rename (MsStore *s, const char *catalog, const char *db, cons
       const char *p[] = { id, part_id };
       g_autoptr (PGresult) d = ms_pg_exec (c, &sql_part_stats_delete, 2, p, error);
       if (d == NULL)
+        return FALSE;
+    }
+  if (before != NULL && before->len > 0)
+    {
+      MsEvent ev = { .type = MS_EVENT_ALTER_PARTITION, .table = t, .part = newp,
+                     .part_before = g_ptr_array_index (before, 0) };
+      if (!ms_store_emit (s, c, &ev, error))
         return FALSE;
     }
   return ms_pg_commit (c, error);
@@ -372,7 +464,8 @@ ms_store_partition_drop (MsStore *s, const MsPartitionQuery *q, guint must_match
   GPtrArray *out = ms_partitions_new ();
   for (int i = 0; i < PQntuples (r); i++)
     g_ptr_array_add (out, ms_partition_from_row (r, i, sel.table));
-  if (!ms_pg_commit (c, error))
+  MsEvent ev = { .type = MS_EVENT_DROP_PARTITION, .table = sel.table, .parts = out };
+  if ((out->len > 0 && !ms_store_emit (s, c, &ev, error)) || !ms_pg_commit (c, error))
     {
       g_ptr_array_unref (out);
       return NULL;
@@ -405,6 +498,17 @@ ms_store_partition_exchange (MsStore *s, const MsTable *src, const MsTable *dst,
                     src->name), NULL;
   g_autoptr (GPtrArray) id_list = ms_pg_column_strings (ids, 0);
   g_autofree char *id_lit = literal (id_list);
+  g_autoptr (GPtrArray) gone = ms_partitions_new ();
+  if (ms_store_events_enabled (s))
+    {
+      g_autoptr (GString) sql = g_string_new ("SELECT " PARTITION_COLUMNS);
+      g_string_append (sql, sel.from->str);
+      g_autoptr (PGresult) old = ms_partition_sel_exec (c, &sel, sql->str, error);
+      if (old == NULL)
+        return NULL;
+      for (int i = 0; i < PQntuples (old); i++)
+        g_ptr_array_add (gone, ms_partition_from_row (old, i, sel.table));
+    }
   char sid[24], did[24];
   snprintf (sid, sizeof sid, "%" G_GINT64_FORMAT, src->id);
   snprintf (did, sizeof did, "%" G_GINT64_FORMAT, dst->id);
@@ -442,7 +546,11 @@ ms_store_partition_exchange (MsStore *s, const MsTable *src, const MsTable *dst,
   GPtrArray *out = ms_partitions_new ();
   for (int i = 0; i < PQntuples (rows); i++)
     g_ptr_array_add (out, ms_partition_from_row (rows, i, dst));
-  if (!ms_pg_commit (c, error))
+  /* as Hive's exchange_partitions: the source drops, the destination adds */
+  MsEvent drop = { .type = MS_EVENT_DROP_PARTITION, .table = sel.table, .parts = gone };
+  MsEvent add = { .type = MS_EVENT_ADD_PARTITION, .table = dst, .parts = out };
+  if ((gone->len > 0 && !ms_store_emit (s, c, &drop, error)) || !ms_store_emit (s, c, &add, error)
+      || !ms_pg_commit (c, error))
     {
       g_ptr_array_unref (out);
       return NULL;

@@ -6,6 +6,7 @@
  */
 #include "store/pg.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include "core/log.h"
 #include <string.h>
 #include <stdlib.h>
@@ -82,26 +83,114 @@ reconnect (MsPgConn *c)
   return TRUE;
 }
 
+/* Prepare 'sql' on c's session the first time it runs there; NULL when
+ * ready, else the failed result (caller owns). */
+static PGresult *
+prepare_once (MsPgConn *c, const MsSql *sql, int n)
+{
+  if (sql->name == NULL || g_hash_table_contains (c->prepared, sql->name))
+    return NULL;
+  PGresult *p = PQprepare (c->pg, sql->name, sql->text, n, NULL);
+  if (!result_ok (p))
+    return p;
+  PQclear (p);
+  g_hash_table_add (c->prepared, (gpointer) sql->name);
+  return NULL;
+}
+
 static PGresult *
 exec_once (MsPgConn *c, const MsSql *sql, int n, const char *const *values)
 {
-  if (sql->name != NULL && !g_hash_table_contains (c->prepared, sql->name))
-    {
-      PGresult *p = PQprepare (c->pg, sql->name, sql->text, n, NULL);
-      if (!result_ok (p))
-        return p;
-      PQclear (p);
-      g_hash_table_add (c->prepared, (gpointer) sql->name);
-    }
+  PGresult *p = prepare_once (c, sql, n);
+  if (p != NULL)
+    return p;
   if (sql->name != NULL)
     return PQexecPrepared (c->pg, sql->name, n, values, NULL, NULL, 0);
   return PQexecParams (c->pg, sql->text, n, NULL, values, NULL, NULL, 0);
 }
 
+/* Run 'first' (no parameters; NULL: none), 'sql' and 'then' (no
+ * parameters; NULL: none) in ONE round trip (libpq's pipeline mode): a
+ * transaction's BEGIN goes with its first statement, its last statement
+ * with COMMIT. Returns the first failed result, else sql's (caller owns);
+ * NULL when nothing could be sent. */
+static PGresult *
+exec_pipelined (MsPgConn *c, const char *first, const MsSql *sql, int n,
+                const char *const *values, const char *then)
+{
+  PGresult *prep = prepare_once (c, sql, n);
+  if (prep != NULL)
+    return prep;
+  PGconn *pg = c->pg;
+  if (!PQenterPipelineMode (pg))
+    return NULL;
+  gboolean sent = (first == NULL || PQsendQueryParams (pg, first, 0, NULL, NULL, NULL, NULL, 0))
+                  && (sql->name ? PQsendQueryPrepared (pg, sql->name, n, values, NULL, NULL, 0)
+                                : PQsendQueryParams (pg, sql->text, n, NULL, values, NULL, NULL, 0))
+                  && (then == NULL || PQsendQueryParams (pg, then, 0, NULL, NULL, NULL, NULL, 0))
+                  && PQpipelineSync (pg);
+  int mine = first ? 1 : 0;           /* index of sql's result */
+  int index = 0, nulls = 0;
+  PGresult *keep = NULL, *failed = NULL;
+  while (sent)
+    {
+      PGresult *r = PQgetResult (pg);
+      if (r == NULL)
+        {
+          index++;                    /* the end of one statement's results */
+          if (++nulls > 8)
+            break;                    /* a dead connection: nothing more comes */
+          continue;
+        }
+      nulls = 0;
+      ExecStatusType st = PQresultStatus (r);
+      if (st == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (r);
+          break;
+        }
+      if (!result_ok (r) && failed == NULL)
+        failed = r;
+      else if (index == mine && keep == NULL)
+        keep = r;
+      else
+        PQclear (r);
+    }
+  if (!PQexitPipelineMode (pg))
+    c->broken = TRUE;
+  if (failed != NULL || !sent)
+    {
+      if (keep != NULL)
+        PQclear (keep);
+      return failed;
+    }
+  return keep;
+}
+
 PGresult *
 ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GError **error)
 {
-  PGresult *r = exec_once (c, sql, n, values);
+  PGresult *r;
+  if (c->begin_pending)
+    {
+      /* the transaction's first statement: BEGIN goes with it; on a
+       * connection found dead nothing ran, so reconnect and try once more */
+      c->begin_pending = FALSE;
+      r = exec_pipelined (c, "BEGIN", sql, n, values, NULL);
+      if (!result_ok (r) && PQstatus (c->pg) == CONNECTION_BAD)
+        {
+          c->in_tx = FALSE;
+          gboolean again = reconnect (c);
+          c->in_tx = TRUE;
+          if (again)
+            {
+              PQclear (r);
+              r = exec_pipelined (c, "BEGIN", sql, n, values, NULL);
+            }
+        }
+    }
+  else
+    r = exec_once (c, sql, n, values);
   if (!result_ok (r) && reconnect (c))
     {
       PQclear (r);
@@ -144,10 +233,45 @@ ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *valu
   return NULL;
 }
 
+static gboolean send_begin (MsPgConn *c, GError **error);
+
+PGresult *
+ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                   GError **error)
+{
+  PGresult *r = exec_pipelined (c, c->begin_pending ? "BEGIN" : NULL, sql, n, values, "COMMIT");
+  c->begin_pending = FALSE;
+  if (!result_ok (r))
+    {
+      ms_pg_set_error (c, r, error);
+      PQclear (r);
+      ms_pg_rollback (c);
+      return NULL;
+    }
+  c->in_tx = FALSE;
+  return r;
+}
+
 gboolean
 ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
 {
+  if (c->begin_pending && !send_begin (c, error))
+    return FALSE;
   g_autoptr (PGresult) r = PQexec (c->pg, script);
+  if (!result_ok (r))
+    {
+      ms_pg_set_error (c, r, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The BEGIN of a transaction whose first statement does not carry it. */
+static gboolean
+send_begin (MsPgConn *c, GError **error)
+{
+  c->begin_pending = FALSE;
+  g_autoptr (PGresult) r = PQexec (c->pg, "BEGIN");
   if (!result_ok (r))
     {
       ms_pg_set_error (c, r, error);
@@ -159,17 +283,29 @@ ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
 gboolean
 ms_pg_begin (MsPgConn *c, GError **error)
 {
-  static const MsSql begin = { NULL, "BEGIN" };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &begin, 0, NULL, error);
-  if (r == NULL)
-    return FALSE;
+  /* sent with the first statement (exec_pipelined): no round trip of its own */
   c->in_tx = TRUE;
+  c->begin_pending = TRUE;
   return TRUE;
 }
 
 gboolean
 ms_pg_commit (MsPgConn *c, GError **error)
 {
+  if (!c->in_tx)
+    return TRUE;              /* a change that ran on its own (ms_store_begin_logged) */
+  if (c->event_ids != NULL)
+    g_array_set_size (c->event_ids, 0);
+  if (c->begin_pending)
+    {
+      /* nothing ran: nothing to commit */
+      c->begin_pending = FALSE;
+      c->in_tx = FALSE;
+      return TRUE;
+    }
+  /* the pending events are the last statement, sent with the COMMIT */
+  if (c->events != NULL && c->events->len > 0)
+    return ms_store_events_flush (c, error);
   g_autoptr (PGresult) r = PQexec (c->pg, "COMMIT");
   c->in_tx = FALSE;
   if (!result_ok (r))
@@ -183,9 +319,15 @@ ms_pg_commit (MsPgConn *c, GError **error)
 void
 ms_pg_rollback (MsPgConn *c)
 {
+  ms_store_events_discard (c);
   if (!c->in_tx)
     return;
   c->in_tx = FALSE;
+  if (c->begin_pending)
+    {
+      c->begin_pending = FALSE;     /* BEGIN was never sent */
+      return;
+    }
   if (PQstatus (c->pg) != CONNECTION_OK)
     {
       c->broken = TRUE;
@@ -245,6 +387,10 @@ ms_pg_conn_close (MsPgConn *c)
     return;
   PQfinish (c->pg);
   g_hash_table_unref (c->prepared);
+  if (c->events != NULL)
+    g_ptr_array_unref (c->events);
+  if (c->event_ids != NULL)
+    g_array_unref (c->event_ids);
   g_free (c);
 }
 

@@ -18,8 +18,13 @@ typedef struct {
   PGconn *pg;
   GHashTable *prepared;      /* statement names prepared on this session */
   gboolean in_tx;
+  gboolean begin_pending;    /* in_tx, but BEGIN not sent yet: it goes with
+                                the first statement (one round trip) */
   gboolean broken;
   MsPool *pool;              /* owner; NULL for a standalone connection */
+  GPtrArray *events;         /* pending notification events of the open
+                                transaction (store/events.h); NULL: none */
+  GArray *event_ids;         /* gint64 ids the last flush wrote; NULL: none */
 } MsPgConn;
 
 /* A statement known at compile time; 'name' keys the prepared statement. */
@@ -55,10 +60,17 @@ PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *con
  * 'fmt', ..., naming the object; any other failure is passed on as is. */
 PGresult *ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
                              GError **error, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+/* Run 'sql' as the transaction's last statement and COMMIT, in one round
+ * trip; its result (caller owns), or NULL with *error set and the
+ * transaction rolled back. */
+PGresult *ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                             GError **error);
 /* Run a script of several statements without parameters. */
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
 gboolean ms_pg_begin (MsPgConn *c, GError **error);
+/* COMMIT, after writing the transaction's pending notification events;
+ * TRUE at once outside a transaction. */
 gboolean ms_pg_commit (MsPgConn *c, GError **error);
 void ms_pg_rollback (MsPgConn *c);
 

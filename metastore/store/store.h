@@ -13,12 +13,15 @@
 #include "core/filter.h"
 #include "model/stats.h"
 #include "model/privilege.h"
+#include "model/event.h"
 
 typedef struct _MsPool MsPool;
 
 typedef struct {
   MsPool *pool;
   char *warehouse;           /* root URI of the default catalog */
+  gboolean events_on;        /* notifications.enabled */
+  MsEventEncoder encoder;    /* the message format (encode NULL: no events) */
 } MsStore;
 
 MsStore *ms_store_new (const char *conninfo, const char *password, int pool_size,
@@ -124,6 +127,7 @@ typedef struct {
   gboolean cascade;            /* column changes apply to every partition */
   const char *old_location;    /* the data moved: partition locations under */
   const char *new_location;    /*   old_location now live under new_location */
+  gboolean truncate;           /* the ALTER_TABLE event of a truncate */
 } MsTableAlterOpts;
 
 /* Replace table catalog.db.name by 'newt' (which may carry a new database
@@ -380,6 +384,63 @@ gboolean ms_store_lock_heartbeat (MsStore *store, gint64 lock_id, GError **error
 GPtrArray *ms_store_lock_list (MsStore *store, const char *db, const char *table,
                                const char *part, gboolean by_txn, gint64 txn_id,
                                gint64 timeout_ms, GError **error);     /* MsLockInfo* */
+
+/* ---- the notification log (events.c) ----
+ * Every change above writes its events (model/event.h) in its own
+ * transaction, encoded by the store's encoder, ids in commit order. */
+/* notifications.enabled and the message encoder (NULL: keep the current). */
+void ms_store_set_events (MsStore *store, gboolean on, const MsEventEncoder *encoder);
+/* Whether changes write events (on, and an encoder registered). */
+gboolean ms_store_events_enabled (const MsStore *store);
+
+typedef struct {
+  gint64 id;
+  int time;
+  char *type, *catalog, *db_name, *table_name, *message, *format;
+} MsNotification;
+void ms_notification_free (MsNotification *n);
+
+/* Which events a read selects: ids after 'after' (and up to 'to_id' when
+ * > 0), at most 'max' (<= 0: all), types not in 'skip_types' and in
+ * 'types', of 'catalog', 'db' and one of 'tables' (NULL: any). */
+typedef struct {
+  gint64 after, to_id;
+  int max;
+  const char *const *skip_types;
+  guint n_skip_types;
+  const char *const *types;
+  guint n_types;
+  const char *catalog, *db;
+  const char *const *tables;
+  guint n_tables;
+} MsEventQuery;
+
+/* The id of the last event written (0: none yet). */
+gboolean ms_store_events_current (MsStore *store, gint64 *id, GError **error);
+GPtrArray *ms_store_events_list (MsStore *store, const MsEventQuery *q,
+                                 GError **error);                /* MsNotification*, by id */
+/* How many events 'q' selects, at most 'limit' (<= 0: no limit); -1 on error. */
+gint64 ms_store_events_count (MsStore *store, const MsEventQuery *q, gint64 limit,
+                              GError **error);
+/* Delete events older than 'before' (unix seconds) in batches, unless
+ * another replica is cleaning (*ran FALSE then). */
+gboolean ms_store_events_clean (MsStore *store, gint64 before, gint64 *deleted, gboolean *ran,
+                                GError **error);
+
+/* One INSERT event: the partition 'values' (n_values 0: the table). */
+typedef struct {
+  const char *const *values;
+  guint n_values;
+  gboolean replace;
+  const MsEventFile *files;
+  guint n_files;
+} MsEventInsert;
+/* Write one INSERT event per 'ins' for catalog.db.table in one transaction
+ * (MS_ERROR_NOT_FOUND for a missing table or partition); *out_ids (caller
+ * owns, gint64) receives their ids (none when the log is off). */
+gboolean ms_store_events_insert (MsStore *store, const char *catalog, const char *db,
+                                 const char *table, const MsEventInsert *ins, guint n,
+                                 GArray **out_ids, GError **error);
 
 /* ---- schema (schema.c) ---- */
 typedef struct {

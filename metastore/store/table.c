@@ -11,6 +11,7 @@
  */
 #include "store/store.h"
 #include "store/pool.h"
+#include "store/events.h"
 #include "store/json.h"
 #include "store/sd_json.h"
 #include "store/stats_internal.h"
@@ -238,9 +239,10 @@ gboolean
 ms_store_table_create (MsStore *s, MsTable *t, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL)
+  if (c == NULL || !ms_store_begin_logged (s, c, error) || !ms_store_table_insert_on (c, t, error))
     return FALSE;
-  return ms_store_table_insert_on (c, t, error);
+  MsEvent ev = { .type = MS_EVENT_CREATE_TABLE, .table = t };
+  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
 gboolean
@@ -298,19 +300,30 @@ ms_store_table_get (MsStore *s, const char *catalog, const char *db, const char 
 }
 
 GPtrArray *
-ms_store_table_get_many (MsStore *s, const char *catalog, const char *db,
-                         const char *const *names, guint n_names, const char *regex,
-                         GError **error)
+ms_store_table_get_many_on (MsPgConn *c, const char *catalog, const char *db,
+                            const char *const *names, guint n_names, const char *regex,
+                            GError **error)
 {
   g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
   const char *v[] = { catalog, db, arr, regex };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_get_many, 4, v, error);
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get_many, 4, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_table_free);
   for (int i = 0; i < PQntuples (r); i++)
     g_ptr_array_add (out, table_from_row (r, i));
   return out;
+}
+
+GPtrArray *
+ms_store_table_get_many (MsStore *s, const char *catalog, const char *db,
+                         const char *const *names, guint n_names, const char *regex,
+                         GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL)
+    return NULL;
+  return ms_store_table_get_many_on (c, catalog, db, names, n_names, regex, error);
 }
 
 GPtrArray *
@@ -470,7 +483,9 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
    * they are keyed by table_id) */
   if (cols_changed && !ms_store_stats_drop_stale (c, table_id, b.cols, error))
     return FALSE;
-  return ms_pg_commit (c, error);
+  MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = newt, .table_before = oldt,
+                 .catalog = catalog, .truncate = opts && opts->truncate };
+  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
 gboolean
@@ -487,6 +502,13 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
   if (PQntuples (old) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "%s doesn't exist", name);
   const char *id[] = { PQgetvalue (old, 0, 0) };
+  if (ms_store_events_enabled (s))
+    {
+      g_autoptr (MsTable) t = ms_store_table_get_on (c, catalog, db, name, FALSE, error);
+      MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = t };
+      if (t == NULL || !ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
   if (out_part_locations)
     {
       g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_parts_locations, 1, id, error);

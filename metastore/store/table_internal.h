@@ -18,3 +18,8 @@ gboolean ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error);
 /* Overwrite row 'table_id' with 't' (which may name another database and
  * name). No partition bookkeeping: for tables without partitions. */
 gboolean ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *t, GError **error);
+/* Tables of catalog.db named in 'names' (NULL: any) and matching 'regex'
+ * (NULL: any), sorted by name (MsTable*). */
+GPtrArray *ms_store_table_get_many_on (MsPgConn *c, const char *catalog, const char *db,
+                                       const char *const *names, guint n_names,
+                                       const char *regex, GError **error);

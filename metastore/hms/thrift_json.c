@@ -1,0 +1,335 @@
+/*
+ * thrift_json.c: a write-only Thrift protocol producing exactly what
+ * Apache Thrift's TJSONProtocol (Java, Python) writes, for the Thrift
+ * objects Hive embeds in its JSON notification messages ("tableObjJson":
+ * {"1":{"str":"t"},"4":{"i32":7},...}).
+ *
+ * c_glib ships no JSON protocol; the generated struct writers drive this
+ * one like any other. Its output accumulates in memory; take it with
+ * hms_thrift_json_steal. Reading is not supported.
+ *
+ * Format (TJSONProtocol): a struct is an object keyed by field id, each
+ * value an object {"<type>":<value>}; lists and sets are ["<type>",n,...];
+ * maps ["<ktype>","<vtype>",n,{k:v,...}]; booleans are 1/0; numbers used
+ * as object keys are quoted; strings escape '"' '\' and control
+ * characters (\b \t \n \f \r, else \u00xx) and keep other UTF-8 bytes;
+ * binary is padded base64 (Python's writer pads, Java's does not; both
+ * readers take either); doubles have 17 significant digits (Python's).
+ */
+#include "hms/thrift_json.h"
+#include <string.h>
+#include <math.h>
+
+typedef enum { CTX_LIST, CTX_PAIR } CtxKind;
+
+typedef struct {
+  CtxKind kind;
+  gboolean first;
+  gboolean colon;              /* CTX_PAIR: the next separator is ':' */
+} Ctx;
+
+struct _HmsThriftJson {
+  ThriftProtocol parent;
+  GString *out;
+  GArray *stack;               /* Ctx; empty: the root context */
+};
+
+G_DEFINE_TYPE (HmsThriftJson, hms_thrift_json, THRIFT_TYPE_PROTOCOL)
+
+#define JS(p) ((HmsThriftJson *) (p))
+
+/* The separator the current context wants before a value; whether that
+ * value, when a number, must be quoted (an object key). */
+static gboolean
+ctx_write (HmsThriftJson *j)
+{
+  if (j->stack->len == 0)
+    return FALSE;
+  Ctx *c = &g_array_index (j->stack, Ctx, j->stack->len - 1);
+  if (c->kind == CTX_LIST)
+    {
+      if (!c->first)
+        g_string_append_c (j->out, ',');
+      c->first = FALSE;
+      return FALSE;
+    }
+  if (c->first)
+    {
+      c->first = FALSE;
+      c->colon = TRUE;
+    }
+  else
+    {
+      g_string_append_c (j->out, c->colon ? ':' : ',');
+      c->colon = !c->colon;
+    }
+  return c->colon;
+}
+
+static void
+push (HmsThriftJson *j, CtxKind kind, char open)
+{
+  ctx_write (j);
+  g_string_append_c (j->out, open);
+  Ctx c = { kind, TRUE, TRUE };
+  g_array_append_val (j->stack, c);
+}
+
+static gint32
+pop (HmsThriftJson *j, char close)
+{
+  if (j->stack->len > 0)
+    g_array_set_size (j->stack, j->stack->len - 1);
+  g_string_append_c (j->out, close);
+  return 1;
+}
+
+static gint32
+write_integer (HmsThriftJson *j, gint64 v)
+{
+  gboolean quote = ctx_write (j);
+  g_string_append_printf (j->out, quote ? "\"%" G_GINT64_FORMAT "\"" : "%" G_GINT64_FORMAT, v);
+  return 1;
+}
+
+static gint32
+write_text (HmsThriftJson *j, const char *s, gsize len)
+{
+  ctx_write (j);
+  g_string_append_c (j->out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar ch = (guchar) s[i];
+      const char *esc = NULL;
+      switch (ch)
+        {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\t': esc = "\\t"; break;
+        case '\n': esc = "\\n"; break;
+        case '\f': esc = "\\f"; break;
+        case '\r': esc = "\\r"; break;
+        default: break;
+        }
+      if (esc != NULL)
+        g_string_append (j->out, esc);
+      else if (ch < 0x20)
+        g_string_append_printf (j->out, "\\u00%02x", ch);
+      else
+        g_string_append_c (j->out, (char) ch);
+    }
+  g_string_append_c (j->out, '"');
+  return 1;
+}
+
+static const char *
+type_name (ThriftType t)
+{
+  switch (t)
+    {
+    case T_BOOL: return "tf";
+    case T_BYTE: return "i8";
+    case T_I16: return "i16";
+    case T_I32: return "i32";
+    case T_I64: return "i64";
+    case T_DOUBLE: return "dbl";
+    case T_STRUCT: return "rec";
+    case T_STRING: return "str";
+    case T_MAP: return "map";
+    case T_SET: return "set";
+    case T_LIST: return "lst";
+    default: return "";
+    }
+}
+
+static gint32
+write_type (HmsThriftJson *j, ThriftType t)
+{
+  const char *n = type_name (t);
+  return write_text (j, n, strlen (n));
+}
+
+static gint32
+j_struct_begin (ThriftProtocol *p, const gchar *name, GError **error)
+{
+  push (JS (p), CTX_PAIR, '{');
+  return 1;
+}
+
+static gint32
+j_struct_end (ThriftProtocol *p, GError **error)
+{
+  return pop (JS (p), '}');
+}
+
+static gint32
+j_field_begin (ThriftProtocol *p, const gchar *name, const ThriftType type, const gint16 id,
+               GError **error)
+{
+  write_integer (JS (p), id);
+  push (JS (p), CTX_PAIR, '{');
+  return write_type (JS (p), type);
+}
+
+static gint32
+j_field_end (ThriftProtocol *p, GError **error)
+{
+  return pop (JS (p), '}');
+}
+
+static gint32
+j_nothing (ThriftProtocol *p, GError **error)
+{
+  return 0;
+}
+
+static gint32
+j_map_begin (ThriftProtocol *p, const ThriftType kt, const ThriftType vt, const guint32 size,
+             GError **error)
+{
+  push (JS (p), CTX_LIST, '[');
+  write_type (JS (p), kt);
+  write_type (JS (p), vt);
+  write_integer (JS (p), size);
+  push (JS (p), CTX_PAIR, '{');
+  return 1;
+}
+
+static gint32
+j_map_end (ThriftProtocol *p, GError **error)
+{
+  pop (JS (p), '}');
+  return pop (JS (p), ']');
+}
+
+static gint32
+j_list_begin (ThriftProtocol *p, const ThriftType et, const guint32 size, GError **error)
+{
+  push (JS (p), CTX_LIST, '[');
+  write_type (JS (p), et);
+  return write_integer (JS (p), size);
+}
+
+static gint32
+j_list_end (ThriftProtocol *p, GError **error)
+{
+  return pop (JS (p), ']');
+}
+
+static gint32
+j_bool (ThriftProtocol *p, const gboolean v, GError **error)
+{
+  return write_integer (JS (p), v ? 1 : 0);
+}
+
+static gint32
+j_byte (ThriftProtocol *p, const gint8 v, GError **error)
+{
+  return write_integer (JS (p), v);
+}
+
+static gint32
+j_i16 (ThriftProtocol *p, const gint16 v, GError **error)
+{
+  return write_integer (JS (p), v);
+}
+
+static gint32
+j_i32 (ThriftProtocol *p, const gint32 v, GError **error)
+{
+  return write_integer (JS (p), v);
+}
+
+static gint32
+j_i64 (ThriftProtocol *p, const gint64 v, GError **error)
+{
+  return write_integer (JS (p), v);
+}
+
+static gint32
+j_double (ThriftProtocol *p, const gdouble v, GError **error)
+{
+  HmsThriftJson *j = JS (p);
+  gboolean quote = ctx_write (j);
+  if (isnan (v) || isinf (v))
+    {
+      g_string_append_printf (j->out, "\"%s\"", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+      return 1;
+    }
+  /* 17 significant digits, as Python's TJSONProtocol writes them (Java's
+   * writes the shortest text that reads back; both read either) */
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.17g", v);
+  g_string_append_printf (j->out, quote ? "\"%s\"" : "%s", buf);
+  return 1;
+}
+
+static gint32
+j_string (ThriftProtocol *p, const gchar *s, GError **error)
+{
+  return write_text (JS (p), s ? s : "", s ? strlen (s) : 0);
+}
+
+static gint32
+j_binary (ThriftProtocol *p, const gpointer buf, const guint32 len, GError **error)
+{
+  HmsThriftJson *j = JS (p);
+  ctx_write (j);
+  g_autofree char *b64 = g_base64_encode (buf, len);
+  g_string_append_printf (j->out, "\"%s\"", b64);
+  return 1;
+}
+
+static void
+hms_thrift_json_finalize (GObject *o)
+{
+  HmsThriftJson *j = JS (o);
+  g_string_free (j->out, TRUE);
+  g_array_unref (j->stack);
+  G_OBJECT_CLASS (hms_thrift_json_parent_class)->finalize (o);
+}
+
+static void
+hms_thrift_json_init (HmsThriftJson *j)
+{
+  j->out = g_string_new (NULL);
+  j->stack = g_array_new (FALSE, FALSE, sizeof (Ctx));
+}
+
+static void
+hms_thrift_json_class_init (HmsThriftJsonClass *klass)
+{
+  ThriftProtocolClass *pc = THRIFT_PROTOCOL_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = hms_thrift_json_finalize;
+  pc->write_struct_begin = j_struct_begin;
+  pc->write_struct_end = j_struct_end;
+  pc->write_field_begin = j_field_begin;
+  pc->write_field_end = j_field_end;
+  pc->write_field_stop = j_nothing;
+  pc->write_map_begin = j_map_begin;
+  pc->write_map_end = j_map_end;
+  pc->write_list_begin = j_list_begin;
+  pc->write_list_end = j_list_end;
+  pc->write_set_begin = j_list_begin;
+  pc->write_set_end = j_list_end;
+  pc->write_bool = j_bool;
+  pc->write_byte = j_byte;
+  pc->write_i16 = j_i16;
+  pc->write_i32 = j_i32;
+  pc->write_i64 = j_i64;
+  pc->write_double = j_double;
+  pc->write_string = j_string;
+  pc->write_binary = j_binary;
+}
+
+char *
+hms_thrift_json_write (ThriftStruct *obj, GError **error)
+{
+  HmsThriftJson *j = g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
+  char *out = NULL;
+  if (thrift_struct_write (obj, THRIFT_PROTOCOL (j), error) >= 0)
+    out = g_strndup (j->out->str, j->out->len);
+  g_object_unref (j);
+  return out;
+}
