@@ -100,7 +100,8 @@ put_quick_stats (MsHms *hms, MsTable *t)
 /* ---- create ---- */
 
 static gboolean
-create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError **error)
+create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GPtrArray *constraints,
+              GError **error)
 {
   if (t->db_name == NULL)
     return ms_fail (error, MS_ERROR_INTERNAL, "Null database name is not allowed");
@@ -154,7 +155,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
     put_quick_stats (hms, t);
   (void) env;
 
-  if (!ms_store_table_create (hms->store, t, error))
+  if (!hms_constraint_create_table (hms, t, constraints, error))
     {
       if (made_dir)
         ms_service_data_delete (hms->guard, NULL, t->sd->location, NULL, "table location");
@@ -165,7 +166,8 @@ create_table (MsHms *hms, MsTable *t, const ThmsEnvironmentContext *env, GError 
   return TRUE;
 }
 
-/* create_table, create_table_with_environment_context, create_table_req */
+/* create_table, create_table_with_environment_context, create_table_req,
+ * create_table_with_constraints (the constraints: hms/constraint.c) */
 gboolean
 hms_table_create (HmsCall *call, GError **error)
 {
@@ -176,7 +178,8 @@ hms_table_create (HmsCall *call, GError **error)
   if (tbl == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "table cannot be null");
   g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
-  return create_table (call->hms, t, env, error);
+  g_autoptr (GPtrArray) constraints = hms_constraint_rows_for_create (call, (GObject *) req);
+  return create_table (call->hms, t, env, constraints, error);
 }
 
 /* ---- read ---- */

@@ -479,6 +479,9 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
    * they are keyed by table_id) */
   if (cols_changed && !ms_store_stats_drop_stale (c, table_id, b.cols, error))
     return FALSE;
+  /* so do constraints on them (Hive drops them with the old columns) */
+  if (cols_changed && !ms_store_constraints_drop_stale (c, table_id, error))
+    return FALSE;
   return ms_pg_commit (c, error);
 }
 

@@ -18,3 +18,8 @@ gboolean ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error);
 /* Overwrite row 'table_id' with 't' (which may name another database and
  * name). No partition bookkeeping: for tables without partitions. */
 gboolean ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *t, GError **error);
+
+/* Drop the constraints of table 'table_id' (and foreign keys referencing
+ * it) whose columns are gone or retyped, after its row was updated
+ * (constraint.c). */
+gboolean ms_store_constraints_drop_stale (MsPgConn *c, const char *table_id, GError **error);
