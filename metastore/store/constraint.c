@@ -270,7 +270,10 @@ by_constraint (gconstpointer a, gconstpointer b)
 static gboolean
 insert_rows (MsPgConn *c, GHashTable *tables, GPtrArray *rows, GError **error)
 {
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (rows, NULL, NULL);
+  /* borrowed rows (a g_ptr_array_copy would free them too) */
+  g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (rows, i));
   g_ptr_array_sort (sorted, by_constraint);
   char cid[24] = "";
   for (guint i = 0; i < sorted->len; i++)
