@@ -54,8 +54,41 @@ args_type (const char *method)
   return G_TYPE_INVALID;
 }
 
+/* Lists of structs whose element type the list property does not tell
+ * (a boxed GPtrArray): by field name. Methods whose only strings sit in
+ * such lists are checked through these. */
+static const struct {
+  const char *field;
+  GType (*type) (void);
+} list_elements[] = {
+  { "primaryKeyCols", thms_s_q_l_primary_key_get_type },
+  { "foreignKeyCols", thms_s_q_l_foreign_key_get_type },
+  { "uniqueConstraintCols", thms_s_q_l_unique_constraint_get_type },
+  { "notNullConstraintCols", thms_s_q_l_not_null_constraint_get_type },
+  { "defaultConstraintCols", thms_s_q_l_default_constraint_get_type },
+  { "checkConstraintCols", thms_s_q_l_check_constraint_get_type },
+};
+
+static void fill (GObject *obj, int depth);
+
+/* One filled element in list property 'ps' of 'obj' when its element
+ * type is known (list_elements). */
+static void
+fill_list (GObject *obj, GParamSpec *ps, int depth)
+{
+  for (gsize e = 0; e < G_N_ELEMENTS (list_elements); e++)
+    if (strcmp (list_elements[e].field, ps->name) == 0)
+      {
+        g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+        GObject *child = g_object_new (list_elements[e].type (), NULL);
+        fill (child, depth - 1);
+        g_ptr_array_add (list, child);
+        g_object_set (obj, ps->name, list, NULL);
+      }
+}
+
 /* Set every string property of 'obj' to the marker, and those of its
- * struct properties, 'depth' levels down. */
+ * struct properties (and known lists of structs), 'depth' levels down. */
 static void
 fill (GObject *obj, int depth)
 {
@@ -80,6 +113,8 @@ fill (GObject *obj, int depth)
           g_object_set (obj, ps->name, child, NULL);
           g_object_unref (child);
         }
+      else if (depth > 0 && G_IS_PARAM_SPEC_BOXED (ps) && ps->value_type == G_TYPE_PTR_ARRAY)
+        fill_list (obj, ps, depth);
     }
 }
 
