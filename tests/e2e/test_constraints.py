@@ -150,6 +150,13 @@ def test_create_table_req_with_foreign_keys_and_generated_names(client, parent):
     assert fks(client, parent_db_name=db, parent_tbl_name="child") == []
     assert sorted(k.fk_name for k in alls(client, db, "child").foreignKeys) == \
         sorted(k.fk_name for k in by_child)
+    # a foreign key to a table with only a unique key: no pk_name
+    client.create_table_with_constraints(table(db, "uonly", PARENT_COLS), [], [],
+                                         [uk(db, "uonly", "code", name="uk_u")], [], [], [])
+    client.add_foreign_key(AddForeignKeyRequest([fk(db, "child", "pcode", db, "uonly", "code",
+                                                    name="fk_u")]))
+    got = fks(client, parent_db_name=db, parent_tbl_name="uonly")
+    assert [(k.fk_name, k.pk_name or None) for k in got] == [("fk_u", None)]
     # create_table_req without constraints still works
     client.create_table_req(CreateTableRequest(table=table(db, "plain", CHILD_COLS)))
     assert pks(client, db, "plain") == []
