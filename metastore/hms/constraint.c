@@ -192,10 +192,10 @@ read_constraints (MsHms *hms, GObject *req, int kind, GError **error)
     }
   g_autofree char *raw_pdb = field_lower (req, pdb_f), *ptable = field_lower (req, ptb_f);
   g_autofree char *raw_fdb = field_lower (req, fdb_f), *ftable = field_lower (req, ftb_f);
-  g_autofree char *any = NULL, *pcat = NULL;
+  g_autofree char *any = NULL, *fcat = NULL, *pcat = NULL;
   /* the catalog: catName, else a prefix of either name, else the default */
   if (!hms_resolve_db (raw_fdb ? raw_fdb : raw_pdb ? raw_pdb : "default", cat_in, &cat, &any, error)
-      || (raw_fdb != NULL && !hms_resolve_db (raw_fdb, cat, &pcat, &db, error))
+      || (raw_fdb != NULL && !hms_resolve_db (raw_fdb, cat, &fcat, &db, error))
       || (raw_pdb != NULL && !hms_resolve_db (raw_pdb, cat, &pcat, &pdb, error)))
     return NULL;
   return ms_store_foreign_keys (hms->store, cat, pdb, ptable, db, ftable, error);

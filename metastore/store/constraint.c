@@ -171,10 +171,14 @@ named_tables (GPtrArray *rows)
           g_autofree char *db = g_ascii_strdown (pairs[p][0], -1);
           g_autofree char *tb = g_ascii_strdown (pairs[p][1], -1);
           char *key = ms_constraint_table_key (g_strstrip (db), g_strstrip (tb));
-          if (g_hash_table_add (seen, key))
-            g_ptr_array_add (out, key);
-          else
+          /* (g_hash_table_add would swap in the new key) */
+          if (g_hash_table_contains (seen, key))
             g_free (key);
+          else
+            {
+              g_hash_table_add (seen, key);
+              g_ptr_array_add (out, key);
+            }
         }
     }
   g_ptr_array_sort (out, by_string);
