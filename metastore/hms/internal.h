@@ -120,6 +120,26 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
  * inside the allowed locations; local only). */
 void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
 
+/* constraints (constraint_convert.c, constraint.c) */
+#include "model/constraint.h"
+/* The name of the list of 'kind' in requests, responses,
+ * SQLAllTableConstraints and create_table_with_constraints ("primaryKeys"). */
+const char *hms_constraint_list_field (MsConstraintKind kind);
+/* Append the rows of Hive structs 'in' (of 'kind'; may be NULL) to 'out'. */
+void hms_constraints_from_thrift (MsConstraintKind kind, const GPtrArray *in, GPtrArray *out);
+/* Append the rows of 'in' of 'kind' as Hive structs to the list field of
+ * that kind of 'holder' (a response or SQLAllTableConstraints), marked set. */
+void hms_constraints_to_thrift (const GPtrArray *in, int kind, GObject *holder);
+/* The constraint lists of create_table_with_constraints (req NULL) or of
+ * a CreateTableRequest 'req', as rows (MsConstraint*). */
+typedef struct _HmsCall HmsCall;
+GPtrArray *hms_constraint_rows_for_create (HmsCall *call, GObject *req);
+/* Create table 't' (its location decided) with 'rows' (NULL or empty:
+ * none) and the grants 'grants' (MsPrivilege*, or NULL) in one
+ * transaction; rows naming no table are t's. */
+gboolean hms_constraint_create_table (MsHms *hms, MsTable *t, GPtrArray *rows,
+                                      const GPtrArray *grants, GError **error);
+
 /* partitions (partition_convert.c) */
 #include "model/partition.h"
 MsPartition *hms_partition_from_thrift (const ThmsPartition *in);

@@ -98,7 +98,7 @@ put_quick_stats (MsHms *hms, MsTable *t)
 
 static gboolean
 create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmentContext *env,
-              GError **error)
+              GPtrArray *constraints, GError **error)
 {
   if (t->db_name == NULL)
     return ms_fail (error, MS_ERROR_INTERNAL, "Null database name is not allowed");
@@ -155,9 +155,10 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
     put_quick_stats (hms, t);
   (void) env;
 
-  /* the owner's grants a client sends (Table.privileges) go in with the row */
+  /* the owner's grants a client sends (Table.privileges) and the
+   * constraints go in with the row */
   g_autoptr (GPtrArray) grants = hms_table_grants (tbl, t);
-  if (!ms_store_table_create_granted (hms->store, t, grants, error))
+  if (!hms_constraint_create_table (hms, t, constraints, grants, error))
     {
       if (made_dir)
         ms_service_data_delete (hms->guard, NULL, t->sd->location, NULL, "table location");
@@ -168,7 +169,8 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   return TRUE;
 }
 
-/* create_table, create_table_with_environment_context, create_table_req */
+/* create_table, create_table_with_environment_context, create_table_req,
+ * create_table_with_constraints (the constraints: hms/constraint.c) */
 gboolean
 hms_table_create (HmsCall *call, GError **error)
 {
@@ -179,7 +181,8 @@ hms_table_create (HmsCall *call, GError **error)
   if (tbl == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "table cannot be null");
   g_autoptr (MsTable) t = hms_table_from_thrift (tbl);
-  return create_table (call->hms, t, tbl, env, error);
+  g_autoptr (GPtrArray) constraints = hms_constraint_rows_for_create (call, (GObject *) req);
+  return create_table (call->hms, t, tbl, env, constraints, error);
 }
 
 /* ---- read ---- */

@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "store/pool.h"
 #include "store/table_internal.h"
+#include "store/events.h"
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
@@ -299,15 +300,22 @@ ms_store_privileges_refresh (MsStore *s, const MsPrivObject *o, const char *auth
 }
 
 gboolean
+ms_store_table_insert_granted_on (MsStore *s, MsPgConn *c, MsTable *t, const GPtrArray *privs,
+                                  GError **error)
+{
+  if (!ms_store_table_insert_on (c, t, error)
+      || (privs != NULL && privs->len > 0 && !grant_all_on (c, privs, error)))
+    return FALSE;
+  MsEvent ev = { .type = MS_EVENT_CREATE_TABLE, .table = t };
+  return ms_store_emit (s, c, &ev, error);
+}
+
+gboolean
 ms_store_table_create_granted (MsStore *s, MsTable *t, const GPtrArray *privs, GError **error)
 {
-  if (privs == NULL || privs->len == 0)
-    return ms_store_table_create (s, t, error);
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return FALSE;
-  return ms_store_table_insert_on (c, t, error) && grant_all_on (c, privs, error)
-         && ms_pg_commit (c, error);
+  return c != NULL && ms_store_begin_logged (s, c, error)
+         && ms_store_table_insert_granted_on (s, c, t, privs, error) && ms_pg_commit (c, error);
 }
 
 static char **

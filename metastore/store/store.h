@@ -154,6 +154,46 @@ GPtrArray *ms_store_partition_locations (MsStore *store, gint64 table_id,
                                          const char *const *names, guint n_names,
                                          GError **error);                 /* char* */
 
+/* ---- constraints (constraint.c) ---- */
+#include "model/constraint.h"
+
+/* A table as the constraint rules see it (service/constraint.h): the
+ * table and the constraints it owns (MsConstraint*, one per column). */
+typedef struct {
+  MsTable *table;
+  GPtrArray *stored;
+} MsConstraintTable;
+/* The key of a table in the rules' table map. */
+char *ms_constraint_table_key (const char *db, const char *table);
+/* Checks and completes the rows of an add against the tables they name
+ * (key -> MsConstraintTable*), inside the add's transaction. */
+typedef gboolean (*MsConstraintCheckFunc) (GPtrArray *rows, GHashTable *tables, GError **error);
+
+/* One transaction: with 'create', insert that table with the grants
+ * 'create_grants' (as ms_store_table_create_granted, its event included);
+ * lock every table 'rows' (MsConstraint*) names,
+ * load it with its constraints, run 'check' on the rows, then store them.
+ * A constraint is one row per column; rows of one kind, table and name
+ * are one constraint. */
+gboolean ms_store_constraints_add (MsStore *store, const char *catalog, MsTable *create,
+                                   const GPtrArray *create_grants, GPtrArray *rows,
+                                   MsConstraintCheckFunc check, GError **error);
+/* The constraints table catalog.db.table owns, of 'kind' (< 0: every
+ * kind; foreign keys are owned by the child table), ordered by kind, name
+ * and key_seq. A missing table owns none. */
+GPtrArray *ms_store_constraints_get (MsStore *store, const char *catalog, const char *db,
+                                     const char *table, int kind, GError **error);
+/* Foreign keys whose parent is parent_db.parent_table and whose child is
+ * child_db.child_table (each NULL: any), ordered as above. */
+GPtrArray *ms_store_foreign_keys (MsStore *store, const char *catalog, const char *parent_db,
+                                  const char *parent_table, const char *child_db,
+                                  const char *child_table, GError **error);
+/* Drop constraint 'name' of table catalog.db.table: the one it owns, and
+ * foreign keys of that name referencing it (Hive drops both).
+ * MS_ERROR_NOT_FOUND when there is none. */
+gboolean ms_store_constraint_drop (MsStore *store, const char *catalog, const char *db,
+                                   const char *table, const char *name, GError **error);
+
 /* ---- partitions (partition.c: changes, partition_read.c: reads) ---- */
 #include "model/partition.h"
 

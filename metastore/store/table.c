@@ -238,11 +238,7 @@ ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error)
 gboolean
 ms_store_table_create (MsStore *s, MsTable *t, GError **error)
 {
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_store_begin_logged (s, c, error) || !ms_store_table_insert_on (c, t, error))
-    return FALSE;
-  MsEvent ev = { .type = MS_EVENT_CREATE_TABLE, .table = t };
-  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
+  return ms_store_table_create_granted (s, t, NULL, error);
 }
 
 gboolean
@@ -482,6 +478,9 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
   /* statistics of dropped or retyped columns go (a rename keeps the rest:
    * they are keyed by table_id) */
   if (cols_changed && !ms_store_stats_drop_stale (c, table_id, b.cols, error))
+    return FALSE;
+  /* so do constraints on them (Hive drops them with the old columns) */
+  if (cols_changed && !ms_store_constraints_drop_stale (c, table_id, error))
     return FALSE;
   MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = newt, .table_before = oldt,
                  .catalog = catalog, .truncate = opts && opts->truncate };

@@ -15,6 +15,11 @@ MsTable *ms_store_table_get_on (MsPgConn *c, const char *catalog, const char *db
 /* Insert 't' (catalog, db_name, name set); sets t->id. MS_ERROR_NOT_FOUND
  * for a missing database, MS_ERROR_ALREADY_EXISTS for a taken name. */
 gboolean ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error);
+/* Insert 't' with the grants 'privs' (NULL: none) and queue its
+ * CREATE_TABLE event, inside the caller's transaction on 'c'
+ * (privilege.c). */
+gboolean ms_store_table_insert_granted_on (MsStore *s, MsPgConn *c, MsTable *t,
+                                           const GPtrArray *privs, GError **error);
 /* Overwrite row 'table_id' with 't' (which may name another database and
  * name). No partition bookkeeping: for tables without partitions. */
 gboolean ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *t, GError **error);
@@ -23,3 +28,8 @@ gboolean ms_store_table_update_on (MsPgConn *c, gint64 table_id, const MsTable *
 GPtrArray *ms_store_table_get_many_on (MsPgConn *c, const char *catalog, const char *db,
                                        const char *const *names, guint n_names,
                                        const char *regex, GError **error);
+
+/* Drop the constraints of table 'table_id' (and foreign keys referencing
+ * it) whose columns are gone or retyped, after its row was updated
+ * (constraint.c). */
+gboolean ms_store_constraints_drop_stale (MsPgConn *c, const char *table_id, GError **error);

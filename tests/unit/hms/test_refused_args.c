@@ -54,38 +54,42 @@ args_type (const char *method)
   return G_TYPE_INVALID;
 }
 
-/* Lists of structs the harness fills with one element (a list's element
- * type is not in its GParamSpec): the owning struct, the list, the element. */
+/* Lists of structs whose element type the list property does not tell
+ * (a boxed GPtrArray): by field name. Methods whose only strings sit in
+ * such lists are checked through these. */
 static const struct {
-  GType (*owner) (void);
-  const char *prop;
-  GType (*elem) (void);
-} struct_lists[] = {
-  { thms_privilege_bag_get_type, "privileges", thms_hive_object_privilege_get_type },
+  const char *field;
+  GType (*type) (void);
+} list_elements[] = {
+  { "primaryKeyCols", thms_s_q_l_primary_key_get_type },
+  { "foreignKeyCols", thms_s_q_l_foreign_key_get_type },
+  { "uniqueConstraintCols", thms_s_q_l_unique_constraint_get_type },
+  { "notNullConstraintCols", thms_s_q_l_not_null_constraint_get_type },
+  { "defaultConstraintCols", thms_s_q_l_default_constraint_get_type },
+  { "checkConstraintCols", thms_s_q_l_check_constraint_get_type },
+  { "privileges", thms_hive_object_privilege_get_type },     /* PrivilegeBag's */
 };
 
 static void fill (GObject *obj, int depth);
 
-/* One filled element in 'obj''s list 'ps' when struct_lists names it. */
+/* One filled element in list property 'ps' of 'obj' when its element
+ * type is known (list_elements). */
 static void
 fill_list (GObject *obj, GParamSpec *ps, int depth)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (struct_lists); i++)
-    {
-      if (G_OBJECT_TYPE (obj) != struct_lists[i].owner () || strcmp (ps->name, struct_lists[i].prop))
-        continue;
-      g_autoptr (GPtrArray) list = NULL;    /* a new reference to the struct's list */
-      g_object_get (obj, ps->name, &list, NULL);
-      if (list == NULL)
-        return;
-      GObject *elem = g_object_new (struct_lists[i].elem (), NULL);
-      fill (elem, depth - 1);
-      g_ptr_array_add (list, elem);
-    }
+  for (gsize e = 0; e < G_N_ELEMENTS (list_elements); e++)
+    if (strcmp (list_elements[e].field, ps->name) == 0)
+      {
+        g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+        GObject *child = g_object_new (list_elements[e].type (), NULL);
+        fill (child, depth - 1);
+        g_ptr_array_add (list, child);
+        g_object_set (obj, ps->name, list, NULL);
+      }
 }
 
 /* Set every string property of 'obj' to the marker, and those of its
- * struct properties (and struct_lists), 'depth' levels down. */
+ * struct properties (and known lists of structs), 'depth' levels down. */
 static void
 fill (GObject *obj, int depth)
 {
@@ -112,6 +116,8 @@ fill (GObject *obj, int depth)
           g_object_set (obj, ps->name, child, NULL);
           g_object_unref (child);
         }
+      else if (depth > 0 && G_IS_PARAM_SPEC_BOXED (ps) && ps->value_type == G_TYPE_PTR_ARRAY)
+        fill_list (obj, ps, depth);
     }
 }
 
