@@ -1,0 +1,135 @@
+"""A real HiveServer2 (Apache Hive 4.0.1, hs2_server.py) on our metastore,
+driven with beeline.
+
+HiveServer2's own start-up talks to the metastore (the notification event
+poll, the scheduled-query poller, the materialized-view registry), so a
+server that answers beeline at all has passed those. Then beeline runs
+Hive's DDL (databases, plain and partitioned tables, a PRIMARY KEY ...
+DISABLE NOVALIDATE constraint, DESCRIBE FORMATTED, partitions, renames,
+SHOW CREATE TABLE, drops) and an INSERT run by MapReduce in local mode and
+a SELECT with a partition filter (pruned on Hive's side: Hive's Kryo
+expressions are not ours to read). What landed is read back through our
+own Thrift client and from the warehouse folder.
+"""
+import os
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+import hs2_server
+from servers import unique
+
+ENGINE = "HiveServer2 + beeline"
+CATALOG = "hive (Thrift), file:// warehouse, MapReduce local"
+
+
+@pytest.fixture(scope="module")
+def hs2(metastore):
+    s = hs2_server.HiveServer2(metastore)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def db(hs2, metastore):
+    """A fresh database in the metastore's local folder, dropped (CASCADE)
+    through our Thrift door afterwards if the test left it."""
+    name = unique("hs2")
+    yield name, "file://%s/%s.db" % (metastore.local_root, name)
+    c = metastore.client()
+    try:
+        if name in c.get_all_databases():
+            c.drop_database(name, True, True)
+    finally:
+        c.close()
+
+
+def section(out, header):
+    """The lines of one csv2 result set: from its header line up to the
+    next blank line or the end."""
+    lines = out.splitlines()
+    i = lines.index(header)
+    rest = lines[i + 1:]
+    end = rest.index("") if "" in rest else len(rest)
+    return rest[:end]
+
+
+def test_start(hs2, tag, record_property):
+    tag(ENGINE, "%s (beeline 2.3.9)" % hs2.version, CATALOG,
+        "HiveServer2 start-up on our metastore (notification event poll, scheduled-query "
+        "poller, materialized-view registry), beeline connects",
+        hs2.log, hs2.stdout_log)
+    record_property("hs2_start_seconds", round(hs2.start_seconds, 1))
+    out = hs2.beeline("SHOW DATABASES")
+    assert "default" in section(out, "database_name")
+
+
+def test_ddl(hs2, metastore, thrift, db, tag):
+    tag(ENGINE, hs2.version, CATALOG,
+        "CREATE DATABASE LOCATION, CREATE TABLE (plain, partitioned, PRIMARY KEY DISABLE "
+        "NOVALIDATE), SHOW TABLES, DESCRIBE FORMATTED, ADD PARTITION, SHOW PARTITIONS, "
+        "RENAME, SHOW CREATE TABLE, DROP TABLE, DROP DATABASE; checked through Thrift",
+        hs2.log, hs2.beeline_log)
+    name, location = db
+    out = hs2.beeline(";\n".join([
+        "CREATE DATABASE %s COMMENT 'made by HiveServer2' LOCATION '%s'" % (name, location),
+        "USE %s" % name,
+        "CREATE TABLE plain (id INT, name STRING) STORED AS TEXTFILE",
+        "CREATE TABLE parted (id INT, v STRING) PARTITIONED BY (ds STRING) STORED AS ORC",
+        "CREATE TABLE keyed (id INT, v STRING, PRIMARY KEY (id) DISABLE NOVALIDATE)",
+        "SHOW TABLES",
+        "DESCRIBE FORMATTED keyed",
+        "ALTER TABLE parted ADD PARTITION (ds='2024-01-01') PARTITION (ds='2024-01-02')",
+        "SHOW PARTITIONS parted",
+        "ALTER TABLE plain RENAME TO renamed",
+        "SHOW CREATE TABLE renamed",
+    ]) + ";")
+    assert section(out, "tab_name") == ["keyed", "parted", "plain"]
+    desc = out[out.index("col_name,data_type,comment"):]
+    assert re.search(r"(?m)^Table Type:\s*,MANAGED_TABLE", desc), desc
+    assert "Primary Key" in desc and re.search(r"Column Name:\s*,id", desc), desc
+    assert section(out, "partition") == ["ds=2024-01-01", "ds=2024-01-02"]
+    assert "CREATE TABLE `%s`.`renamed`(" % name in out or "CREATE TABLE `renamed`(" in out
+
+    # what our server stored
+    d = thrift.get_database(name)
+    assert d.locationUri.rstrip("/") == location and d.description == "made by HiveServer2"
+    assert sorted(thrift.get_all_tables(name)) == ["keyed", "parted", "renamed"]
+    t = thrift.get_table(name, "renamed")
+    assert [c.name for c in t.sd.cols] == ["id", "name"]
+    assert t.sd.location.rstrip("/").endswith("/%s.db/renamed" % name), t.sd.location
+    assert thrift.get_partition_names(name, "parted", -1) == ["ds=2024-01-01", "ds=2024-01-02"]
+    from hive_metastore.ttypes import PrimaryKeysRequest
+    pks = thrift.get_primary_keys(PrimaryKeysRequest(db_name=name, tbl_name="keyed")).primaryKeys
+    assert [(k.column_name, k.enable_cstr, k.validate_cstr) for k in pks] == [("id", False, False)]
+
+    hs2.beeline("USE %s; DROP TABLE renamed; DROP TABLE keyed; DROP TABLE parted; "
+                "DROP DATABASE %s;" % (name, name))
+    assert name not in thrift.get_all_databases()
+    assert not os.path.exists(urlparse(location).path)
+
+
+def test_insert_select(hs2, thrift, db, tag):
+    tag(ENGINE, hs2.version, CATALOG,
+        "INSERT INTO a partition (MapReduce, local), SELECT with a partition filter "
+        "(pruned by Hive), count(*); the partition and its files checked",
+        hs2.log, hs2.beeline_log)
+    name, location = db
+    out = hs2.beeline(";\n".join([
+        "CREATE DATABASE %s LOCATION '%s'" % (name, location),
+        "CREATE TABLE %s.events (id INT, v STRING) PARTITIONED BY (ds STRING)" % name,
+        "INSERT INTO %s.events PARTITION (ds='2024-01-01') VALUES (1, 'a'), (2, 'b')" % name,
+        "INSERT INTO %s.events PARTITION (ds='2024-01-02') VALUES (3, 'c')" % name,
+        "SELECT id, v FROM %s.events WHERE ds = '2024-01-02'" % name,
+        "SELECT count(*) AS n FROM %s.events" % name,
+    ]) + ";", timeout=600)
+    assert section(out, "id,v") == ["3,c"]
+    assert section(out, "n") == ["3"]
+
+    assert thrift.get_partition_names(name, "events", -1) == ["ds=2024-01-01", "ds=2024-01-02"]
+    p = thrift.get_partition(name, "events", ["2024-01-01"])
+    folder = urlparse(p.sd.location).path
+    assert folder.startswith(urlparse(location).path + "/"), p.sd.location
+    files = [f for f in os.listdir(folder) if not f.startswith((".", "_"))]
+    assert files, "no data file in %s" % folder
