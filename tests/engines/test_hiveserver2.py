@@ -33,10 +33,12 @@ def hs2(metastore):
 
 @pytest.fixture
 def db(hs2, metastore):
-    """A fresh database in the metastore's local folder, dropped (CASCADE)
-    through our Thrift door afterwards if the test left it."""
+    """A fresh database name, its location and its managed location (Hive
+    4 puts managed tables there) in the metastore's local folder; dropped
+    (CASCADE) through our Thrift door afterwards if the test left it."""
     name = unique("hs2")
-    yield name, "file://%s/%s.db" % (metastore.local_root, name)
+    yield name, "file://%s/%s.db" % (metastore.local_root, name), \
+        "file://%s/%s-managed.db" % (metastore.local_root, name)
     c = metastore.client()
     try:
         if name in c.get_all_databases():
@@ -45,13 +47,18 @@ def db(hs2, metastore):
         c.close()
 
 
+# the first line of every result set the tests read (csv2 prints no blank
+# line between result sets)
+HEADERS = ("database_name", "tab_name", "col_name,data_type,comment", "partition",
+           "createtab_stmt", "id,v", "n")
+
+
 def section(out, header):
-    """The lines of one csv2 result set: from its header line up to the
-    next blank line or the end."""
+    """The lines of the csv2 result set that starts with 'header', up to
+    the next result set's header or the end."""
     lines = out.splitlines()
-    i = lines.index(header)
-    rest = lines[i + 1:]
-    end = rest.index("") if "" in rest else len(rest)
+    rest = lines[lines.index(header) + 1:]
+    end = next((i for i, line in enumerate(rest) if line in HEADERS or line == ""), len(rest))
     return rest[:end]
 
 
@@ -71,9 +78,10 @@ def test_ddl(hs2, metastore, thrift, db, tag):
         "NOVALIDATE), SHOW TABLES, DESCRIBE FORMATTED, ADD PARTITION, SHOW PARTITIONS, "
         "RENAME, SHOW CREATE TABLE, DROP TABLE, DROP DATABASE; checked through Thrift",
         hs2.log, hs2.beeline_log)
-    name, location = db
+    name, location, managed = db
     out = hs2.beeline(";\n".join([
-        "CREATE DATABASE %s COMMENT 'made by HiveServer2' LOCATION '%s'" % (name, location),
+        "CREATE DATABASE %s COMMENT 'made by HiveServer2' LOCATION '%s' MANAGEDLOCATION '%s'"
+        % (name, location, managed),
         "USE %s" % name,
         "CREATE TABLE plain (id INT, name STRING) STORED AS TEXTFILE",
         "CREATE TABLE parted (id INT, v STRING) PARTITIONED BY (ds STRING) STORED AS ORC",
@@ -94,11 +102,19 @@ def test_ddl(hs2, metastore, thrift, db, tag):
 
     # what our server stored
     d = thrift.get_database(name)
-    assert d.locationUri.rstrip("/") == location and d.description == "made by HiveServer2"
+    # Hive qualifies the locations it sends (file:/x for file:///x)
+    assert urlparse(d.locationUri).path.rstrip("/") == urlparse(location).path
+    assert urlparse(d.managedLocationUri).path.rstrip("/") == urlparse(managed).path
+    assert d.description == "made by HiveServer2"
     assert sorted(thrift.get_all_tables(name)) == ["keyed", "parted", "renamed"]
     t = thrift.get_table(name, "renamed")
     assert [c.name for c in t.sd.cols] == ["id", "name"]
-    assert t.sd.location.rstrip("/").endswith("/%s.db/renamed" % name), t.sd.location
+    # where the data sits after the rename is left open: Hive 4 moves a
+    # managed table found at <managed location>/<name>; we move one found
+    # at <location>/<name>
+    assert urlparse(t.sd.location).path.startswith(urlparse(managed).path + "/"), t.sd.location
+    assert urlparse(thrift.get_table(name, "keyed").sd.location).path == \
+        urlparse(managed).path + "/keyed"
     assert thrift.get_partition_names(name, "parted", -1) == ["ds=2024-01-01", "ds=2024-01-02"]
     from hive_metastore.ttypes import PrimaryKeysRequest
     pks = thrift.get_primary_keys(PrimaryKeysRequest(db_name=name, tbl_name="keyed")).primaryKeys
@@ -115,9 +131,9 @@ def test_insert_select(hs2, thrift, db, tag):
         "INSERT INTO a partition (MapReduce, local), SELECT with a partition filter "
         "(pruned by Hive), count(*); the partition and its files checked",
         hs2.log, hs2.beeline_log)
-    name, location = db
+    name, location, managed = db
     out = hs2.beeline(";\n".join([
-        "CREATE DATABASE %s LOCATION '%s'" % (name, location),
+        "CREATE DATABASE %s LOCATION '%s' MANAGEDLOCATION '%s'" % (name, location, managed),
         "CREATE TABLE %s.events (id INT, v STRING) PARTITIONED BY (ds STRING)" % name,
         "INSERT INTO %s.events PARTITION (ds='2024-01-01') VALUES (1, 'a'), (2, 'b')" % name,
         "INSERT INTO %s.events PARTITION (ds='2024-01-02') VALUES (3, 'c')" % name,
@@ -130,6 +146,6 @@ def test_insert_select(hs2, thrift, db, tag):
     assert thrift.get_partition_names(name, "events", -1) == ["ds=2024-01-01", "ds=2024-01-02"]
     p = thrift.get_partition(name, "events", ["2024-01-01"])
     folder = urlparse(p.sd.location).path
-    assert folder.startswith(urlparse(location).path + "/"), p.sd.location
+    assert folder == urlparse(managed).path + "/events/ds=2024-01-01", p.sd.location
     files = [f for f in os.listdir(folder) if not f.startswith((".", "_"))]
     assert files, "no data file in %s" % folder
