@@ -21,6 +21,7 @@ import hs2_server
 from servers import unique
 
 ENGINE = "HiveServer2 + beeline"
+VERSION = "%s (beeline 2.3.9)" % hs2_server.VERSION
 CATALOG = "hive (Thrift), file:// warehouse, MapReduce local"
 
 
@@ -63,7 +64,7 @@ def section(out, header):
 
 
 def test_start(hs2, tag, record_property):
-    tag(ENGINE, "%s (beeline 2.3.9)" % hs2.version, CATALOG,
+    tag(ENGINE, VERSION, CATALOG,
         "HiveServer2 start-up on our metastore (notification event poll, scheduled-query "
         "poller, materialized-view registry), beeline connects",
         hs2.log, hs2.stdout_log)
@@ -73,12 +74,14 @@ def test_start(hs2, tag, record_property):
 
 
 def test_ddl(hs2, metastore, thrift, db, tag):
-    tag(ENGINE, hs2.version, CATALOG,
+    tag(ENGINE, VERSION, CATALOG,
         "CREATE DATABASE LOCATION, CREATE TABLE (plain, partitioned, PRIMARY KEY DISABLE "
         "NOVALIDATE), SHOW TABLES, DESCRIBE FORMATTED, ADD PARTITION, SHOW PARTITIONS, "
-        "RENAME, SHOW CREATE TABLE, DROP TABLE, DROP DATABASE; checked through Thrift",
+        "RENAME, SHOW CREATE TABLE, DROP TABLE, DROP DATABASE; checked through Thrift "
+        "(notification events too)",
         hs2.log, hs2.beeline_log)
     name, location, managed = db
+    first_event = thrift.get_current_notificationEventId().eventId
     out = hs2.beeline(";\n".join([
         "CREATE DATABASE %s COMMENT 'made by HiveServer2' LOCATION '%s' MANAGEDLOCATION '%s'"
         % (name, location, managed),
@@ -116,6 +119,9 @@ def test_ddl(hs2, metastore, thrift, db, tag):
     assert urlparse(thrift.get_table(name, "keyed").sd.location).path == \
         urlparse(managed).path + "/keyed"
     assert thrift.get_partition_names(name, "parted", -1) == ["ds=2024-01-01", "ds=2024-01-02"]
+    # the notification log HiveServer2 polls: an event at least for each of
+    # the six changes (database, three tables, partitions, rename)
+    assert thrift.get_current_notificationEventId().eventId >= first_event + 6
     from hive_metastore.ttypes import PrimaryKeysRequest
     pks = thrift.get_primary_keys(PrimaryKeysRequest(db_name=name, tbl_name="keyed")).primaryKeys
     assert [(k.column_name, k.enable_cstr, k.validate_cstr) for k in pks] == [("id", False, False)]
@@ -127,7 +133,7 @@ def test_ddl(hs2, metastore, thrift, db, tag):
 
 
 def test_insert_select(hs2, thrift, db, tag):
-    tag(ENGINE, hs2.version, CATALOG,
+    tag(ENGINE, VERSION, CATALOG,
         "INSERT INTO a partition (MapReduce, local), SELECT with a partition filter "
         "(pruned by Hive), count(*); the partition and its files checked",
         hs2.log, hs2.beeline_log)
