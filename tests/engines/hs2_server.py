@@ -79,6 +79,9 @@ def site(metastore_uri, warehouse, port, tmp):
         "hive.querylog.location": os.path.join(tmp, "querylog"),
         "hive.server2.logging.operation.log.location": os.path.join(tmp, "oplogs"),
         "hive.query.results.cache.directory": "file://" + os.path.join(tmp, "results-cache"),
+        # MapReduce's local runner: its job and staging folders (else /tmp/hadoop*)
+        "hadoop.tmp.dir": os.path.join(tmp, "hadoop"),
+        "mapreduce.jobtracker.staging.root.dir": os.path.join(tmp, "hadoop", "staging"),
     }
 
 
