@@ -1,9 +1,9 @@
 """hs2_server.py: a real HiveServer2 (Apache Hive 4.0.1) over our metastore.
 
 Apache Hive publishes HiveServer2 on Maven Central only up to 4.0.1
-(org.apache.hive:hive-service; 4.1.0 and later exist there only as
-hive-exec, hive-jdbc and the metastore jars), so 4.0.1 is the HiveServer2
-that can run here. Its jars are the `hs2` set of downloads.lock: what
+(org.apache.hive:hive-service; of 4.1.0 and later only parts are there:
+hive-exec, hive-jdbc, the metastore jars, hive-beeline and hive-cli
+4.2.1), so 4.0.1 is the HiveServer2 that can run here. Its jars are the `hs2` set of downloads.lock: what
 Maven resolves for hive-service 4.0.1 with Hadoop 3.3.6's common, HDFS
 and MapReduce client jars (MapReduce runs in-process: local mode), less
 pac4j's SAML (not on Central, and only for SAML logins) and the log4j 1
