@@ -12,8 +12,8 @@ same HiveServer2 Thrift protocol, and ships in pyspark's own jars
 Owns: ThriftServer (started with pyspark's bin/spark-submit --class
 HiveThriftServer2 on 127.0.0.1 and a free port, with the suite's Spark
 configuration: our metastore over Thrift, s3a:// on MinIO; its log under
-the results folder; stop() ends it) and ThriftServer.beeline() (pyspark's
-bin/beeline against jdbc:hive2://127.0.0.1:<port>/).
+the results folder; stop() ends it) and beeline() (pyspark's bin/beeline
+against a jdbc:hive2:// URL; also used for HiveServer2, hs2_server.py).
 """
 import os
 import re
@@ -102,24 +102,33 @@ class ThriftServer:
         return "jdbc:hive2://127.0.0.1:%d/" % self.port
 
     def beeline(self, sql, timeout=300):
-        """Run statements with pyspark's beeline (-e); returns its stdout as
-        csv2 (a header line, then one line per row, for every statement).
-        Raises with the output when beeline exits non-zero."""
-        cmd = [os.path.join(self.home, "bin", "beeline"), "-u", self.jdbc_url, "-n", "engines",
-               "--silent=true", "--showHeader=true", "--outputformat=csv2", "-e", sql]
-        p = subprocess.run(cmd, capture_output=True, text=True, env=self.env, cwd=self.tmp,
-                           timeout=timeout, stdin=subprocess.DEVNULL)
-        with open(self.beeline_log, "a") as f:
-            f.write("$ %s\n%s\n-- stderr --\n%s\n-- exit %d --\n" % (
-                " ".join(cmd), p.stdout, p.stderr, p.returncode))
-        if p.returncode != 0:
-            raise AssertionError("beeline exited %d:\n%s\n%s" % (p.returncode, p.stdout,
-                                                                 p.stderr[-3000:]))
-        # beeline echoes its prompt before the first result, even with --silent
-        return re.sub(r"(?m)^\d+: jdbc:hive2://\S*> ", "", p.stdout)
+        """Run statements with pyspark's beeline; see beeline() below."""
+        return beeline(self.home, self.env, self.tmp, self.jdbc_url, sql, self.beeline_log,
+                       timeout)
 
     def stop(self):
         components.stop_process(self.proc, grace=30)
         if self._logf:
             self._logf.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def beeline(home, env, cwd, jdbc_url, sql, log, timeout=300):
+    """Run statements (-e) with the beeline of the pyspark distribution at
+    home (Hive 2.3.9's beeline and JDBC driver) against jdbc_url; returns
+    its stdout as csv2 (a header line, then one line per row, for every
+    statement), and appends the command and its output to log. Raises with
+    the output when beeline exits non-zero. Shared by Spark's Thrift server
+    and HiveServer2 (hs2_server.py)."""
+    cmd = [os.path.join(home, "bin", "beeline"), "-u", jdbc_url, "-n", "engines",
+           "--silent=true", "--showHeader=true", "--outputformat=csv2", "-e", sql]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    with open(log, "a") as f:
+        f.write("$ %s\n%s\n-- stderr --\n%s\n-- exit %d --\n" % (
+            " ".join(cmd), p.stdout, p.stderr, p.returncode))
+    if p.returncode != 0:
+        raise AssertionError("beeline exited %d:\n%s\n%s" % (p.returncode, p.stdout,
+                                                             p.stderr[-3000:]))
+    # beeline echoes its prompt before the first result, even with --silent
+    return re.sub(r"(?m)^\d+: jdbc:hive2://\S*> ", "", p.stdout)
