@@ -1417,6 +1417,22 @@ struct ShowCompactResponse {
 }
 
 # ---------------------------------------------------------------------------
+# Runtime statistics (HiveServer2's re-execution keeps them in the metastore
+# when hive.query.reexecution.stats.persist.scope=metastore)
+# ---------------------------------------------------------------------------
+
+struct RuntimeStat {
+  1: optional i32 createTime,
+  2: required i32 weight,
+  3: required binary payload
+}
+
+struct GetRuntimeStatsRequest {
+  1: required i32 maxWeight,
+  2: required i32 maxCreateTime
+}
+
+# ---------------------------------------------------------------------------
 # Scheduled queries (HiveServer2's ScheduledQueryExecutionService)
 # ---------------------------------------------------------------------------
 
@@ -1865,6 +1881,9 @@ service ThriftHiveMetastore extends FacebookService
   void scheduled_query_maintenance(1: ScheduledQueryMaintenanceRequest request) throws(1:MetaException o1, 2:NoSuchObjectException o2, 3:AlreadyExistsException o3, 4:InvalidInputException o4)
   void scheduled_query_progress(1: ScheduledQueryProgressInfo info) throws(1:MetaException o1, 2: InvalidOperationException o2)
   ScheduledQuery get_scheduled_query(1: ScheduledQueryKey scheduleKey) throws(1:MetaException o1, 2:NoSuchObjectException o2)
+  void flushCache()
+  void add_runtime_stats(1: RuntimeStat stat) throws(1:MetaException o1)
+  list<RuntimeStat> get_runtime_stats(1: GetRuntimeStatsRequest rqst) throws(1:MetaException o1)
 
   # ---- the notification log (hms/notification.c) ----
   NotificationEventResponse get_next_notification(1:NotificationEventRequest rqst)

@@ -3,13 +3,17 @@
  * metastore and this one does not store: scheduled queries
  * (ScheduledQueryExecutionService polls scheduled_query_poll and reports
  * scheduled_query_progress; CREATE/ALTER/DROP SCHEDULED QUERY send
- * scheduled_query_maintenance) and compactions (SHOW COMPACTIONS sends
- * show_compact).
+ * scheduled_query_maintenance), compactions (SHOW COMPACTIONS sends
+ * show_compact), runtime statistics (re-execution's add_runtime_stats /
+ * get_runtime_stats) and the cache every session asks to flush
+ * (flushCache).
  *
- * Every answer is the true state of a catalog that keeps neither: no
- * query is due, no compaction is known, a schedule cannot be created
- * (MetaException saying so), and one named for ALTER, DROP or a progress
- * report does not exist.
+ * Every answer is the true state of a catalog that keeps none of these: no
+ * query is due, no compaction is known, no runtime statistic is stored,
+ * a schedule or a statistic cannot be stored (MetaException saying so),
+ * one named for ALTER, DROP or a progress report does not exist, and there
+ * is no object cache to flush (what is cached, Iceberg metadata by file,
+ * never goes stale).
  */
 #include "hms/internal.h"
 #include "hms_method_table.h"
@@ -63,4 +67,32 @@ hms_background_show_compact (HmsCall *call, GError **error)
   (void) call;
   (void) error;
   return TRUE;   /* the result's required list starts empty */
+}
+
+/* flushCache: nothing cached can be stale (see the top of the file) */
+gboolean
+hms_background_flush_cache (HmsCall *call, GError **error)
+{
+  (void) call;
+  (void) error;
+  return TRUE;
+}
+
+/* add_runtime_stats */
+gboolean
+hms_background_add_runtime_stats (HmsCall *call, GError **error)
+{
+  (void) call;
+  return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                  "Runtime statistics are not stored by this metastore "
+                  "(hive.query.reexecution.stats.persist.scope=metastore is not served)");
+}
+
+/* get_runtime_stats: none is stored, so the list is empty */
+gboolean
+hms_background_get_runtime_stats (HmsCall *call, GError **error)
+{
+  (void) call;
+  (void) error;
+  return TRUE;
 }

@@ -130,12 +130,8 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
       if (t->sd->location != NULL)
         hms_qualify_location (hms, &t->sd->location);
       else
-        {
-          const char *base = db->location_uri;
-          if (db->managed_location_uri && !ms_table_is_external (t))
-            base = db->managed_location_uri;
-          t->sd->location = ms_storage_join (base, t->name);
-        }
+        t->sd->location = ms_service_table_default_location (db, t->name,
+                                                             ms_table_is_external (t));
       g_autoptr (GError) local = NULL;
       if (!ms_service_data_mkdirs (hms->guard, hms->storage, t->sd->location, "table location", &made_dir,
                                    &local))

@@ -130,6 +130,15 @@ ms_service_data_move_undo (const MsStorageGuard *g, MsStorage *st, MsDataMove *m
   ms_data_move_clear (m);
 }
 
+char *
+ms_service_table_default_location (const MsDatabase *db, const char *name, gboolean external)
+{
+  const char *base = db->location_uri;
+  if (db->managed_location_uri != NULL && *db->managed_location_uri != '\0' && !external)
+    base = db->managed_location_uri;
+  return ms_storage_join (base, name);
+}
+
 /* Where renaming managed table 'oldt' to 'newt' moves its data: its new
  * default place when it sits at its old default place, is reachable and
  * the guard allows both ends; NULL when the data stays. */
@@ -141,7 +150,7 @@ rename_target (MsStore *store, const MsStorageGuard *g, MsStorage *st, const cha
   g_autoptr (MsDatabase) olddb = ms_store_database_get (store, catalog, oldt->db_name, error);
   if (olddb == NULL)
     return NULL;
-  g_autofree char *default_loc = ms_storage_join (olddb->location_uri, oldt->name);
+  g_autofree char *default_loc = ms_service_table_default_location (olddb, oldt->name, FALSE);
   if (!ms_service_same_location (default_fs, default_loc, old_loc)
       || !ms_service_data_reachable (st, old_loc))
     return NULL;
@@ -153,7 +162,7 @@ rename_target (MsStore *store, const MsStorageGuard *g, MsStorage *st, const cha
     return ms_fail (error, MS_ERROR_INVALID_OPERATION,
                     "Unable to change partition or table. Database %s does not exist",
                     newt->db_name), NULL;
-  char *dest = ms_storage_join (newdb->location_uri, newt->name);
+  char *dest = ms_service_table_default_location (newdb, newt->name, FALSE);
   /* outside the allowed locations the data stays, and so does the
    * location (as for a table on an object store) */
   if (!ms_service_data_may_move (g, old_loc, dest, "table location"))

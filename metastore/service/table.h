@@ -18,6 +18,12 @@
  * stays. */
 gboolean ms_service_table_drops_data (const MsTable *t);
 
+/* Where table 'name' of database 'db' lives by default (Hive 4's
+ * Warehouse.getDefaultTablePath): under the database's managed location
+ * when it has one and the table is managed, else under its location. */
+char *ms_service_table_default_location (const MsDatabase *db, const char *name,
+                                         gboolean external);
+
 /* Delete the data at 'location' of an object of 'catalog' ('what': "table
  * location", ...): locally, or on S3 with 'st'; through the guard, and
  * never the catalog's root or what holds it. Data on a file system we do

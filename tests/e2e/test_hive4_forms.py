@@ -177,3 +177,15 @@ def test_scheduled_queries_are_not_stored(client):
 def test_show_compact_is_empty(client):
     assert client.show_compact(ShowCompactRequest()).compacts == []
     assert client.show_compact(ShowCompactRequest(dbName="default", tbName="t")).compacts == []
+
+
+def test_flush_cache_and_runtime_stats(client):
+    """HiveServer2 calls flushCache at every session and get_runtime_stats at
+    start; both used to answer UNKNOWN_METHOD (logged as warnings by HS2)."""
+    client.flushCache()
+    assert client.get_runtime_stats(ttypes.GetRuntimeStatsRequest(maxWeight=100,
+                                                                 maxCreateTime=0)) == []
+    with pytest.raises(ttypes.MetaException) as e:
+        client.add_runtime_stats(ttypes.RuntimeStat(createTime=1, weight=1, payload=b"x"))
+    assert "not stored" in e.value.message
+    assert client.get_database("default").name == "default"

@@ -367,6 +367,28 @@ def test_rename_moves_managed_data_within_and_across_databases(server, client):
     assert os.path.isdir(local_path(db2_loc + "/moved/ds=1"))
 
 
+def test_rename_in_a_database_with_a_managed_location(server, client):
+    """Hive 4 puts a managed table under its database's managed location,
+    and a rename moves it there too (found by HiveServer2's DDL: the rename
+    looked under the database's location only, so the data stayed)."""
+    name = unique("mloc")
+    wh = server.warehouse.rstrip("/")
+    client.create_database(Database(name=name, locationUri=wh + "/ext/" + name,
+                                    managedLocationUri=wh + "/managed/" + name, parameters={}))
+    client.create_table(make_table(name, "t"))
+    old = client.get_table(name, "t")
+    old_loc = old.sd.location
+    assert old_loc.rstrip("/").endswith("/managed/%s/t" % name), old_loc
+    with open(os.path.join(local_path(old.sd.location), "data.parquet"), "w") as f:
+        f.write("rows")
+    old.tableName = "t2"
+    client.alter_table(name, "t", old)
+    got = client.get_table(name, "t2")
+    assert got.sd.location.rstrip("/").endswith("/managed/%s/t2" % name), got.sd.location
+    assert os.path.exists(os.path.join(local_path(got.sd.location), "data.parquet"))
+    assert not os.path.exists(local_path(old_loc))
+
+
 def test_rename_keeps_external_and_custom_locations(server, client):
     db = make_db(client)
     ext_loc = server.warehouse + "/ext/" + unique("x")

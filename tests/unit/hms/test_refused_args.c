@@ -275,7 +275,7 @@ test_every_method_refuses_strings_that_are_not_text (void **state)
     "add_partitions", "add_partitions_pspec", "check_lock", "get_all_databases",
     "get_all_functions", "get_all_materialized_view_objects_for_rewriting", "get_catalogs",
     "get_role_names", "heartbeat", "partition_name_has_valid_characters", "unlock",
-    "get_current_notificationEventId",
+    "get_current_notificationEventId", "flushCache", "add_runtime_stats", "get_runtime_stats",
     "aliveSince", "getCounters", "getCpuProfile", "getName", "getOptions", "getStatus",
     "getStatusDetails", "getVersion", "reinitialize", "shutdown", NULL
   };
