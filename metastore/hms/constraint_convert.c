@@ -64,8 +64,8 @@ constraint_from_thrift (MsConstraintKind kind, GObject *o)
     g_object_get (o, "key_seq", &c->key_seq, NULL);
   if (kind == MS_CONSTRAINT_FOREIGN_KEY)
     g_object_get (o, "pktable_db", &c->ref_db, "pktable_name", &c->ref_table, "pkcolumn_name",
-                  &c->ref_column, "update_rule", &c->update_rule, "delete_rule", &c->delete_rule,
-                  NULL);
+                  &c->ref_column, "pk_name", &c->ref_pk_name, "update_rule", &c->update_rule,
+                  "delete_rule", &c->delete_rule, NULL);
   return c;
 }
 
@@ -77,8 +77,8 @@ hms_constraints_from_thrift (MsConstraintKind kind, const GPtrArray *in, GPtrArr
       g_ptr_array_add (out, constraint_from_thrift (kind, g_ptr_array_index (in, i)));
 }
 
-static GObject *
-constraint_to_thrift (const MsConstraint *c)
+GObject *
+hms_constraint_new_thrift (const MsConstraint *c)
 {
   const KindFields *k = &kind_fields[c->kind];
   GObject *o = g_object_new (k->type (), NULL);
@@ -115,7 +115,7 @@ hms_constraints_to_thrift (const GPtrArray *in, int kind, GObject *holder)
     {
       const MsConstraint *c = g_ptr_array_index (in, i);
       if ((int) c->kind == kind)
-        g_ptr_array_add (list, constraint_to_thrift (c));
+        g_ptr_array_add (list, hms_constraint_new_thrift (c));
     }
   /* set it back: marks an optional list as set */
   g_object_set (holder, kind_fields[kind].list, list, NULL);

@@ -8,6 +8,11 @@
  * are embedded as Hive's MessageBuilder embeds them: model -> Thrift
  * (convert.c) -> TJSONProtocol text (thrift_json.c).
  *
+ * One builder per message family, chosen by the table at the end
+ * ('messages'): the database, table, partition, function, insert and
+ * constraint messages (Hive's JSONAdd*ConstraintMessage / JSONAddPrimaryKey
+ * / JSONAddForeignKey with the SQL* structs embedded, JSONDropConstraint).
+ *
  * Not carried: the data files of CREATE_TABLE ("files") and ADD_PARTITION
  * ("partitionFiles") are empty lists (Hive lists the directories for
  * replication's change management; we do not read storage inside a
@@ -250,6 +255,46 @@ insert_message (JsonBuilder *b, const MsEvent *ev, GError **error)
   return TRUE;
 }
 
+/* ADD_PRIMARYKEY ... ADD_CHECKCONSTRAINT: each constraint row as its SQL*
+ * struct's Thrift text, in a list named after the kind (Hive's
+ * JSONAdd*Message: no db, no table; the log row carries them). */
+static gboolean
+constraint_list_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+{
+  static const char *const lists[MS_CONSTRAINT_N_KINDS] = {
+    [MS_CONSTRAINT_PRIMARY_KEY] = "primaryKeyListJson",
+    [MS_CONSTRAINT_FOREIGN_KEY] = "foreignKeyListJson",
+    [MS_CONSTRAINT_UNIQUE] = "uniqueConstraintListJson",
+    [MS_CONSTRAINT_NOT_NULL] = "notNullConstraintListJson",
+    [MS_CONSTRAINT_DEFAULT] = "defaultConstraintListJson",
+    [MS_CONSTRAINT_CHECK] = "checkConstraintListJson",
+  };
+  const MsConstraint *first = g_ptr_array_index (ev->constraints, 0);
+  json_builder_set_member_name (b, lists[first->kind]);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ev->constraints->len; i++)
+    {
+      g_autoptr (GObject) o = hms_constraint_new_thrift (g_ptr_array_index (ev->constraints, i));
+      g_autofree char *cj = hms_thrift_json_write (THRIFT_STRUCT (o), error);
+      if (cj == NULL)
+        return FALSE;
+      json_builder_add_string_value (b, cj);
+    }
+  json_builder_end_array (b);
+  return TRUE;
+}
+
+/* Hive's JSONDropConstraintMessage */
+static gboolean
+drop_constraint_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+{
+  (void) error;
+  member_str (b, "dbName", ev->db_name);
+  member_str (b, "tableName", ev->table_name);
+  member_str (b, "constraintName", ev->constraint_name);
+  return TRUE;
+}
+
 static const char *
 event_db (const MsEvent *ev)
 {
@@ -262,38 +307,54 @@ event_db (const MsEvent *ev)
   return ev->function != NULL ? ev->function->db_name : NULL;
 }
 
+typedef gboolean (*MessageFn) (JsonBuilder *b, const MsEvent *ev, GError **error);
+
+/* The message of each event type: its builder, and whether it has Hive's
+ * "db" member (the constraint messages have none). */
+static const struct {
+  MessageFn build;
+  gboolean db;
+} messages[MS_EVENT_N_TYPES] = {
+  [MS_EVENT_CREATE_DATABASE] = { database_message, TRUE },
+  [MS_EVENT_ALTER_DATABASE] = { database_message, TRUE },
+  [MS_EVENT_DROP_DATABASE] = { database_message, TRUE },
+  [MS_EVENT_CREATE_TABLE] = { table_message, TRUE },
+  [MS_EVENT_ALTER_TABLE] = { table_message, TRUE },
+  [MS_EVENT_DROP_TABLE] = { table_message, TRUE },
+  [MS_EVENT_ADD_PARTITION] = { partition_list_message, TRUE },
+  [MS_EVENT_DROP_PARTITION] = { partition_list_message, TRUE },
+  [MS_EVENT_ALTER_PARTITION] = { alter_partition_message, TRUE },
+  [MS_EVENT_CREATE_FUNCTION] = { function_message, TRUE },
+  [MS_EVENT_DROP_FUNCTION] = { function_message, TRUE },
+  [MS_EVENT_INSERT] = { insert_message, TRUE },
+  [MS_EVENT_ADD_PRIMARYKEY] = { constraint_list_message, FALSE },
+  [MS_EVENT_ADD_FOREIGNKEY] = { constraint_list_message, FALSE },
+  [MS_EVENT_ADD_UNIQUECONSTRAINT] = { constraint_list_message, FALSE },
+  [MS_EVENT_ADD_NOTNULLCONSTRAINT] = { constraint_list_message, FALSE },
+  [MS_EVENT_ADD_DEFAULTCONSTRAINT] = { constraint_list_message, FALSE },
+  [MS_EVENT_ADD_CHECKCONSTRAINT] = { constraint_list_message, FALSE },
+  [MS_EVENT_DROP_CONSTRAINT] = { drop_constraint_message, FALSE },
+};
+
 char *
 hms_event_encode (const MsEvent *ev, gpointer user, GError **error)
 {
   const HmsEventEncoder *enc = user;
+  if ((guint) ev->type >= G_N_ELEMENTS (messages) || messages[ev->type].build == NULL)
+    {
+      ms_fail (error, MS_ERROR_INTERNAL, "no message format for event %d", ev->type);
+      return NULL;
+    }
+  if (messages[ev->type].build == constraint_list_message
+      && (ev->constraints == NULL || ev->constraints->len == 0))
+    {
+      ms_fail (error, MS_ERROR_INTERNAL, "%s without constraints", ms_event_type_name (ev->type));
+      return NULL;
+    }
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  header (b, enc, event_db (ev));
-  gboolean ok;
-  switch (ev->type)
-    {
-    case MS_EVENT_CREATE_DATABASE: case MS_EVENT_ALTER_DATABASE: case MS_EVENT_DROP_DATABASE:
-      ok = database_message (b, ev, error);
-      break;
-    case MS_EVENT_CREATE_TABLE: case MS_EVENT_ALTER_TABLE: case MS_EVENT_DROP_TABLE:
-      ok = table_message (b, ev, error);
-      break;
-    case MS_EVENT_ADD_PARTITION: case MS_EVENT_DROP_PARTITION:
-      ok = partition_list_message (b, ev, error);
-      break;
-    case MS_EVENT_ALTER_PARTITION:
-      ok = alter_partition_message (b, ev, error);
-      break;
-    case MS_EVENT_CREATE_FUNCTION: case MS_EVENT_DROP_FUNCTION:
-      ok = function_message (b, ev, error);
-      break;
-    case MS_EVENT_INSERT:
-      ok = insert_message (b, ev, error);
-      break;
-    default:
-      ok = ms_fail (error, MS_ERROR_INTERNAL, "no message format for event %d", ev->type);
-    }
-  if (!ok)
+  header (b, enc, messages[ev->type].db ? event_db (ev) : NULL);
+  if (!messages[ev->type].build (b, ev, error))
     return NULL;
   member_int (b, "timestamp", g_get_real_time () / G_USEC_PER_SEC);
   json_builder_end_object (b);

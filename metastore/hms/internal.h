@@ -130,6 +130,8 @@ void hms_constraints_from_thrift (MsConstraintKind kind, const GPtrArray *in, GP
 /* Append the rows of 'in' of 'kind' as Hive structs to the list field of
  * that kind of 'holder' (a response or SQLAllTableConstraints), marked set. */
 void hms_constraints_to_thrift (const GPtrArray *in, int kind, GObject *holder);
+/* One constraint row as a new SQLPrimaryKey, SQLForeignKey, ... of its kind. */
+GObject *hms_constraint_new_thrift (const MsConstraint *c);
 /* The constraint lists of create_table_with_constraints (req NULL) or of
  * a CreateTableRequest 'req', as rows (MsConstraint*). */
 typedef struct _HmsCall HmsCall;

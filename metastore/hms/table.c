@@ -565,31 +565,25 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
   g_autoptr (MsTable) t = hms_table_lookup (hms, raw_db, NULL, name, error);
   if (t == NULL)
     return FALSE;
+  const char *const *names = part_names && part_names->len
+                             ? (const char *const *) part_names->pdata : NULL;
+  guint n_names = names ? part_names->len : 0;
   if (t->partition_keys->len > 0)
     {
-      g_autoptr (GPtrArray) locations = ms_store_partition_locations (
-          hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
-          part_names ? part_names->len : 0, error);
+      g_autoptr (GPtrArray) locations = ms_store_partition_locations (hms->store, t->id, names,
+                                                                      n_names, error);
       if (locations == NULL)
         return FALSE;
       for (guint i = 0; i < locations->len; i++)
         ms_service_data_empty (hms->guard, hms->storage, g_ptr_array_index (locations, i),
                                "partition location");
-      return ms_store_partitions_truncated (
-          hms->store, t->id, part_names && part_names->len ? (const char *const *) part_names->pdata : NULL,
-          part_names ? part_names->len : 0, error);
     }
-  if (t->sd && t->sd->location)
+  else if (t->sd && t->sd->location)
     ms_service_data_empty (hms->guard, hms->storage, t->sd->location, "table location");
-  /* Hive resets the basic stats it knows to 0 and marks them accurate */
-  g_autoptr (GHashTable) params = ms_params_new ();
-  static const char *const stats[] = { "numFiles", "numRows", "totalSize", "rawDataSize", NULL };
-  for (int i = 0; stats[i]; i++)
-    if (g_hash_table_contains (t->params, stats[i]))
-      g_hash_table_insert (params, g_strdup (stats[i]), g_strdup ("0"));
-  g_hash_table_insert (params, g_strdup ("COLUMN_STATS_ACCURATE"), g_strdup ("{\"BASIC_STATS\":\"true\"}"));
-  g_hash_table_insert (params, g_strdup (DDL_TIME), hms_now_string ());
-  return ms_store_table_set_params (hms->store, t->id, params, error);
+  /* Hive resets the basic stats it knows to 0, marks them accurate and
+   * writes its ALTER_TABLE / ALTER_PARTITION events with isTruncateOp */
+  return ms_store_table_truncated (hms->store, t->catalog, t->db_name, t->name, names, n_names,
+                                   error);
 }
 
 /* truncate_table, truncate_table_req */

@@ -33,7 +33,8 @@ typedef struct {
   char *value;                 /* DEFAULT value or CHECK expression */
   /* foreign keys only */
   char *ref_db, *ref_table, *ref_column;
-  char *ref_pk_name;           /* read back: the parent's primary key name */
+  char *ref_pk_name;           /* read back: the parent's primary key name;
+                                  added: as the client sent it (its event) */
   int update_rule, delete_rule;
 } MsConstraint;
 

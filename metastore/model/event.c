@@ -1,5 +1,6 @@
 /*
- * event.c: names of the notification event types (model/event.h).
+ * event.c: names of the notification event types (model/event.h), and
+ * the ADD_* event type of each constraint kind.
  */
 #include "model/event.h"
 
@@ -13,6 +14,26 @@ ms_event_type_name (MsEventType type)
     [MS_EVENT_ADD_PARTITION] = "ADD_PARTITION",     [MS_EVENT_ALTER_PARTITION] = "ALTER_PARTITION",
     [MS_EVENT_DROP_PARTITION] = "DROP_PARTITION",   [MS_EVENT_CREATE_FUNCTION] = "CREATE_FUNCTION",
     [MS_EVENT_DROP_FUNCTION] = "DROP_FUNCTION",     [MS_EVENT_INSERT] = "INSERT",
+    [MS_EVENT_ADD_PRIMARYKEY] = "ADD_PRIMARYKEY",   [MS_EVENT_ADD_FOREIGNKEY] = "ADD_FOREIGNKEY",
+    [MS_EVENT_ADD_UNIQUECONSTRAINT] = "ADD_UNIQUECONSTRAINT",
+    [MS_EVENT_ADD_NOTNULLCONSTRAINT] = "ADD_NOTNULLCONSTRAINT",
+    [MS_EVENT_ADD_DEFAULTCONSTRAINT] = "ADD_DEFAULTCONSTRAINT",
+    [MS_EVENT_ADD_CHECKCONSTRAINT] = "ADD_CHECKCONSTRAINT",
+    [MS_EVENT_DROP_CONSTRAINT] = "DROP_CONSTRAINT",
   };
   return (guint) type < G_N_ELEMENTS (names) ? names[type] : "UNKNOWN";
+}
+
+MsEventType
+ms_event_type_of_constraint (MsConstraintKind kind)
+{
+  static const MsEventType types[MS_CONSTRAINT_N_KINDS] = {
+    [MS_CONSTRAINT_PRIMARY_KEY] = MS_EVENT_ADD_PRIMARYKEY,
+    [MS_CONSTRAINT_FOREIGN_KEY] = MS_EVENT_ADD_FOREIGNKEY,
+    [MS_CONSTRAINT_UNIQUE] = MS_EVENT_ADD_UNIQUECONSTRAINT,
+    [MS_CONSTRAINT_NOT_NULL] = MS_EVENT_ADD_NOTNULLCONSTRAINT,
+    [MS_CONSTRAINT_DEFAULT] = MS_EVENT_ADD_DEFAULTCONSTRAINT,
+    [MS_CONSTRAINT_CHECK] = MS_EVENT_ADD_CHECKCONSTRAINT,
+  };
+  return types[kind];
 }

@@ -14,6 +14,7 @@
 #include "model/model.h"
 #include "model/table.h"
 #include "model/partition.h"
+#include "model/constraint.h"
 
 typedef enum {
   MS_EVENT_CREATE_DATABASE,
@@ -28,10 +29,20 @@ typedef enum {
   MS_EVENT_CREATE_FUNCTION,
   MS_EVENT_DROP_FUNCTION,
   MS_EVENT_INSERT,
+  MS_EVENT_ADD_PRIMARYKEY,
+  MS_EVENT_ADD_FOREIGNKEY,
+  MS_EVENT_ADD_UNIQUECONSTRAINT,
+  MS_EVENT_ADD_NOTNULLCONSTRAINT,
+  MS_EVENT_ADD_DEFAULTCONSTRAINT,
+  MS_EVENT_ADD_CHECKCONSTRAINT,
+  MS_EVENT_DROP_CONSTRAINT,
+  MS_EVENT_N_TYPES
 } MsEventType;
 
 /* Hive's event type name ("CREATE_TABLE", ...). */
 const char *ms_event_type_name (MsEventType type);
+/* The ADD_* event of constraints of 'kind'. */
+MsEventType ms_event_type_of_constraint (MsConstraintKind kind);
 
 /* One file an INSERT event names, with its checksum (NULL: none) and the
  * sub-directory it was written to (NULL: none). */
@@ -63,8 +74,13 @@ typedef struct {
   gboolean replace;
   const MsEventFile *files;
   guint n_files;
+  /* ADD_PRIMARYKEY ... ADD_CHECKCONSTRAINT: the constraints added
+   * (MsConstraint*, all of the event's kind, at least one, names set);
+   * DROP_CONSTRAINT: the name dropped (with catalog, db_name, table_name) */
+  const GPtrArray *constraints;
+  const char *constraint_name;
   /* names for the log row, when no object above carries them (DROP_DATABASE
-   * of a database read before, DROP_FUNCTION) */
+   * of a database read before, DROP_FUNCTION, DROP_CONSTRAINT) */
   const char *catalog, *db_name, *table_name;
 } MsEvent;
 

@@ -5,6 +5,8 @@
  * table or, for foreign keys, by parent and child, dropping one by name,
  * and dropping those whose columns an ALTER took away
  * (ms_store_constraints_drop_stale, inside the ALTER's transaction).
+ * Adds write Hive's ADD_PRIMARYKEY ... ADD_CHECKCONSTRAINT events and a
+ * drop its DROP_CONSTRAINT, in the change's transaction.
  */
 #include "store/store.h"
 #include "store/pool.h"
@@ -302,6 +304,30 @@ insert_rows (MsPgConn *c, GHashTable *tables, GPtrArray *rows, GError **error)
   return TRUE;
 }
 
+/* One ADD_* event per kind that 'rows' hold, in the order Hive's
+ * create_table notifies its transactional listeners (primary keys, foreign
+ * keys, unique, not null, check, default), each with the rows of its kind
+ * in the order they came. */
+static gboolean
+emit_added (MsStore *s, MsPgConn *c, GPtrArray *rows, GError **error)
+{
+  static const MsConstraintKind order[] = {
+    MS_CONSTRAINT_PRIMARY_KEY, MS_CONSTRAINT_FOREIGN_KEY, MS_CONSTRAINT_UNIQUE,
+    MS_CONSTRAINT_NOT_NULL, MS_CONSTRAINT_CHECK, MS_CONSTRAINT_DEFAULT,
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (order); k++)
+    {
+      g_autoptr (GPtrArray) of_kind = g_ptr_array_new ();   /* borrowed rows */
+      for (guint i = 0; i < rows->len; i++)
+        if (((MsConstraint *) g_ptr_array_index (rows, i))->kind == order[k])
+          g_ptr_array_add (of_kind, g_ptr_array_index (rows, i));
+      MsEvent ev = { .type = ms_event_type_of_constraint (order[k]), .constraints = of_kind };
+      if (of_kind->len > 0 && !ms_store_emit (s, c, &ev, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ms_store_constraints_add (MsStore *s, const char *catalog, MsTable *create,
                           const GPtrArray *create_grants, GPtrArray *rows,
@@ -315,7 +341,7 @@ ms_store_constraints_add (MsStore *s, const char *catalog, MsTable *create,
   g_autoptr (GHashTable) tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) constraint_table_free);
   if (!load_tables (c, catalog, rows, tables, error) || !check (rows, tables, error)
-      || !insert_rows (c, tables, rows, error))
+      || !insert_rows (c, tables, rows, error) || !emit_added (s, c, rows, error))
     return FALSE;
   return ms_pg_commit (c, error);
 }
@@ -337,9 +363,14 @@ ms_store_constraint_drop (MsStore *s, const char *catalog, const char *db, const
     return ms_fail (error, MS_ERROR_NOT_FOUND,
                     "The constraint: %s does not exist for the associated table: %s.%s",
                     name, db, table);
-  return ms_pg_commit (c, error);
+  MsEvent ev = { .type = MS_EVENT_DROP_CONSTRAINT, .catalog = catalog, .db_name = db,
+                 .table_name = table, .constraint_name = name };
+  return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
+/* The constraints an ALTER took away write no event of their own: Hive
+ * deletes them with the old column descriptor in its ObjectStore, past
+ * every listener, and its ALTER_TABLE event is the whole notice. */
 gboolean
 ms_store_constraints_drop_stale (MsPgConn *c, const char *table_id, GError **error)
 {

@@ -72,6 +72,16 @@ event_names (const MsEvent *ev, const char **cat, const char **db, const char **
       *cat = *cat ? *cat : ev->function->catalog;
       *db = *db ? *db : ev->function->db_name;
     }
+  if (ev->constraints != NULL && ev->constraints->len > 0)
+    {
+      /* Hive's rows name the first constraint's table, for a foreign key
+       * its parent's */
+      const MsConstraint *k = g_ptr_array_index (ev->constraints, 0);
+      gboolean fk = k->kind == MS_CONSTRAINT_FOREIGN_KEY;
+      *cat = *cat ? *cat : k->catalog;
+      *db = *db ? *db : fk ? k->ref_db : k->db_name;
+      *table = *table ? *table : fk ? k->ref_table : k->table_name;
+    }
 }
 
 gboolean

@@ -139,9 +139,14 @@ gboolean ms_store_table_alter (MsStore *store, const char *catalog, const char *
  * (if not NULL) receives the partitions' locations. */
 gboolean ms_store_table_drop (MsStore *store, const char *catalog, const char *db,
                               const char *name, GPtrArray **out_part_locations, GError **error);
-/* Merge 'params' into a table's parameters. */
-gboolean ms_store_table_set_params (MsStore *store, gint64 table_id, GHashTable *params,
-                                    GError **error);
+/* After truncate_table emptied the data (truncate.c): reset the basic
+ * stats of table catalog.db.name, or, for a partitioned table, of its
+ * partitions named in 'part_names' (NULL: all), as Hive does, and write
+ * Hive's ALTER_TABLE / ALTER_PARTITION events with isTruncateOp, in one
+ * transaction. MS_ERROR_NOT_FOUND: no such table. */
+gboolean ms_store_table_truncated (MsStore *store, const char *catalog, const char *db,
+                                   const char *name, const char *const *part_names,
+                                   guint n_names, GError **error);
 
 /* get_table_names_by_filter: names of tables of 'db' matching 'filter'
  * (NULL: all), at most 'max_tables' (-1: all), sorted. Filter errors are
@@ -325,11 +330,6 @@ gboolean ms_store_stats_delete_partition (MsStore *store, const char *catalog, c
                                           const char *table, const char *part_name,
                                           const char *col, const char *engine, GError **error);
 
-/* After truncate_table: reset the basic stats of the partitions named in
- * 'names' (NULL: all), as Hive does, in one statement. */
-gboolean ms_store_partitions_truncated (MsStore *store, gint64 table_id,
-                                        const char *const *names, guint n_names,
-                                        GError **error);
 
 /* ---- roles (role.c) ---- */
 /* MS_ERROR_ALREADY_EXISTS: the name is taken. */

@@ -96,8 +96,6 @@ static const MsSql sql_parts_locations = { "table_parts_locations",
   "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL" };
 static const MsSql sql_table_delete = { "table_delete",
   "DELETE FROM ms_tables WHERE table_id = $1" };
-static const MsSql sql_table_truncate_params = { "table_truncate_params",
-  "UPDATE ms_tables SET params = params || $2::jsonb WHERE table_id = $1" };
 
 /* ---- rows <-> model ---- */
 
@@ -522,17 +520,6 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
   return ms_pg_commit (c, error);
 }
 
-gboolean
-ms_store_table_set_params (MsStore *s, gint64 table_id, GHashTable *params, GError **error)
-{
-  char id[24];
-  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
-  g_autofree char *json = ms_json_from_params (params);
-  const char *v[] = { id, json };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_table_truncate_params, 2, v, error);
-  return r != NULL;
-}
-
 static const MsSql sql_parts_locations_named = { "table_parts_locations_named",
   "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL "
   "AND ($2::text[] IS NULL OR part_name = ANY ($2::text[])) ORDER BY part_name" };
@@ -549,28 +536,4 @@ ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *na
   if (r == NULL)
     return NULL;
   return ms_pg_column_strings (r, 0);
-}
-
-/* Hive's truncate on partitions: the basic stats a partition has become 0,
- * basic stats are marked accurate (column stats no longer are), and the
- * DDL time is now. */
-static const MsSql sql_parts_truncate_params = { "table_parts_truncate_params",
-  "UPDATE ms_partitions p SET params = p.params "
-  "  || COALESCE ((SELECT jsonb_object_agg (k, '0') FROM jsonb_object_keys (p.params) k "
-  "                WHERE k IN ('numFiles', 'numRows', 'totalSize', 'rawDataSize')), '{}') "
-  "  || jsonb_build_object ('COLUMN_STATS_ACCURATE', '{\"BASIC_STATS\":\"true\"}', "
-  "                         'transient_lastDdlTime', $3::text) "
-  "WHERE p.table_id = $1 AND ($2::text[] IS NULL OR p.part_name = ANY ($2::text[]))" };
-
-gboolean
-ms_store_partitions_truncated (MsStore *s, gint64 table_id, const char *const *names,
-                               guint n_names, GError **error)
-{
-  char id[24], now[24];
-  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, table_id);
-  snprintf (now, sizeof now, "%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *arr = names ? ms_pg_array_literal (names, n_names) : NULL;
-  const char *v[] = { id, arr, now };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_parts_truncate_params, 3, v, error);
-  return r != NULL;
 }

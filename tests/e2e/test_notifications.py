@@ -13,10 +13,13 @@ from thrift.protocol import TJSONProtocol
 from thrift.transport import TTransport
 
 from conftest import unique
-from hive_metastore.ttypes import (Database, FieldSchema, FireEventRequest,
-                                   FireEventRequestData, Function, InsertEventRequestData,
-                                   NotificationEventRequest, NotificationEventsCountRequest,
-                                   Partition, ResourceUri, Table)
+from hive_metastore.ttypes import (
+    AddCheckConstraintRequest, AddDefaultConstraintRequest, AddForeignKeyRequest,
+    AddNotNullConstraintRequest, AddPrimaryKeyRequest, AddUniqueConstraintRequest, Database,
+    DropConstraintRequest, FieldSchema, FireEventRequest, FireEventRequestData, Function,
+    InsertEventRequestData, NotificationEventRequest, NotificationEventsCountRequest, Partition,
+    ResourceUri, SQLCheckConstraint, SQLDefaultConstraint, SQLForeignKey, SQLNotNullConstraint,
+    SQLPrimaryKey, SQLUniqueConstraint, Table, TruncateTableRequest)
 from iceboth import commit, create_namespace, create_table
 from icelib import Rest, ns_path
 from test_tables import make_table
@@ -133,6 +136,187 @@ def test_thrift_changes_each_write_one_event(client):
     assert decode(Partition, m["ptnObjJson"]).values == ["2024"]
     _, m = one(evs, "DROP_TABLE")
     assert decode(Table, m["tableObjJson"]).tableName == "t"
+
+
+# ---- constraint events (Hive's JSONAdd*Message / JSONDropConstraintMessage) ----
+
+def _common(db, tbl):
+    """Keyword arguments every constraint struct shares, fully set (so that
+    the embedded object equals what was sent: Hive sets catName too)."""
+    return dict(catName="hive", table_db=db, table_name=tbl, enable_cstr=True,
+                validate_cstr=False, rely_cstr=True)
+
+
+def _constraints(db, tbl):
+    """One constraint of each kind but foreign key, on columns id/code/name."""
+    kw = _common(db, tbl)
+    return {
+        "ADD_PRIMARYKEY": ("primaryKeyListJson", SQLPrimaryKey,
+                           [SQLPrimaryKey(column_name="id", key_seq=1, pk_name="pk_" + tbl, **kw)]),
+        "ADD_UNIQUECONSTRAINT": ("uniqueConstraintListJson", SQLUniqueConstraint,
+                                 [SQLUniqueConstraint(column_name="code", key_seq=1,
+                                                      uk_name="uk_" + tbl, **kw)]),
+        "ADD_NOTNULLCONSTRAINT": ("notNullConstraintListJson", SQLNotNullConstraint,
+                                  [SQLNotNullConstraint(column_name="name", nn_name="nn_" + tbl,
+                                                        **kw),
+                                   SQLNotNullConstraint(column_name="code",
+                                                        nn_name="nn2_" + tbl, **kw)]),
+        "ADD_DEFAULTCONSTRAINT": ("defaultConstraintListJson", SQLDefaultConstraint,
+                                  [SQLDefaultConstraint(column_name="name", default_value="'x'",
+                                                        dc_name="dc_" + tbl, **kw)]),
+        "ADD_CHECKCONSTRAINT": ("checkConstraintListJson", SQLCheckConstraint,
+                                [SQLCheckConstraint(column_name="id", check_expression="id > 0",
+                                                    dc_name="ck_" + tbl, **kw)]),
+    }
+
+
+def _check_constraint_event(evs, etype, member, cls, sent, db, table):
+    e, m = one(evs, etype)
+    assert (e.dbName, e.tableName) == (db, table)
+    assert sorted(m) == sorted(["server", "servicePrincipal", member, "timestamp"]), m
+    assert [decode(cls, j) for j in m[member]] == sent
+
+
+def _cols_table(db, name):
+    return make_table(db, name, cols=[FieldSchema("id", "int", ""), FieldSchema("code", "string", ""),
+                                      FieldSchema("name", "string", "")])
+
+
+def test_create_table_with_constraints_logs_create_then_each_kind(client):
+    start = client.get_current_notificationEventId().eventId
+    db = unique("ntk")
+    client.create_database(Database(name=db))
+    k = _constraints(db, "p")
+    client.create_table_with_constraints(
+        _cols_table(db, "p"), k["ADD_PRIMARYKEY"][2], [], k["ADD_UNIQUECONSTRAINT"][2],
+        k["ADD_NOTNULLCONSTRAINT"][2], k["ADD_DEFAULTCONSTRAINT"][2], k["ADD_CHECKCONSTRAINT"][2])
+    evs = of_db(of_db(events_after(client, start), db), db)
+    # Hive's order: CREATE_TABLE, then primary, foreign, unique, not null,
+    # check and default constraints, in the one transaction
+    assert [e.eventType for e in evs] == [
+        "CREATE_DATABASE", "CREATE_TABLE", "ADD_PRIMARYKEY", "ADD_UNIQUECONSTRAINT",
+        "ADD_NOTNULLCONSTRAINT", "ADD_CHECKCONSTRAINT", "ADD_DEFAULTCONSTRAINT"]
+    for etype, (member, cls, sent) in k.items():
+        _check_constraint_event(evs, etype, member, cls, sent, db, "p")
+    client.drop_database(db, True, True)
+
+
+def test_each_add_and_drop_writes_its_event(client):
+    db = unique("ntk")
+    client.create_database(Database(name=db))
+    client.create_table(_cols_table(db, "p"))
+    client.create_table(_cols_table(db, "c"))
+    k = _constraints(db, "p")
+    adds = {"ADD_PRIMARYKEY": lambda l: client.add_primary_key(AddPrimaryKeyRequest(l)),
+            "ADD_UNIQUECONSTRAINT": lambda l: client.add_unique_constraint(
+                AddUniqueConstraintRequest(l)),
+            "ADD_NOTNULLCONSTRAINT": lambda l: client.add_not_null_constraint(
+                AddNotNullConstraintRequest(l)),
+            "ADD_DEFAULTCONSTRAINT": lambda l: client.add_default_constraint(
+                AddDefaultConstraintRequest(l)),
+            "ADD_CHECKCONSTRAINT": lambda l: client.add_check_constraint(
+                AddCheckConstraintRequest(l))}
+    for etype, (member, cls, sent) in k.items():
+        start = client.get_current_notificationEventId().eventId
+        adds[etype](sent)
+        evs = of_db(events_after(client, start), db)
+        assert [e.eventType for e in evs] == [etype]
+        _check_constraint_event(evs, etype, member, cls, sent, db, "p")
+
+    # a foreign key: the log row names the parent table, as Hive's does
+    sent = [SQLForeignKey(pktable_db=db, pktable_name="p", pkcolumn_name="id", fktable_db=db,
+                          fktable_name="c", fkcolumn_name="id", key_seq=1, update_rule=0,
+                          delete_rule=0, fk_name="fk_c", pk_name="pk_p", enable_cstr=False,
+                          validate_cstr=False, rely_cstr=True, catName="hive")]
+    start = client.get_current_notificationEventId().eventId
+    client.add_foreign_key(AddForeignKeyRequest(sent))
+    evs = of_db(events_after(client, start), db)
+    assert [e.eventType for e in evs] == ["ADD_FOREIGNKEY"]
+    _check_constraint_event(evs, "ADD_FOREIGNKEY", "foreignKeyListJson", SQLForeignKey, sent,
+                            db, "p")
+
+    start = client.get_current_notificationEventId().eventId
+    client.drop_constraint(DropConstraintRequest(dbname=db, tablename="c", constraintname="fk_c"))
+    evs = of_db(events_after(client, start), db)
+    e, m = one(evs, "DROP_CONSTRAINT")
+    assert len(evs) == 1 and (e.dbName, e.tableName) == (db, "c")
+    assert sorted(m) == ["constraintName", "dbName", "server", "servicePrincipal", "tableName",
+                         "timestamp"]
+    assert (m["dbName"], m["tableName"], m["constraintName"]) == (db, "c", "fk_c")
+    # a drop that finds nothing, or an add that fails, writes nothing
+    with pytest.raises(Exception):
+        client.drop_constraint(DropConstraintRequest(dbname=db, tablename="c",
+                                                     constraintname="fk_c"))
+    with pytest.raises(Exception):
+        client.add_primary_key(AddPrimaryKeyRequest(k["ADD_PRIMARYKEY"][2]))
+    assert client.get_current_notificationEventId().eventId == e.eventId
+    client.drop_database(db, True, True)
+
+
+def test_constraints_dropped_with_their_column_write_no_drop_event(client):
+    """Hive's ObjectStore deletes them with the old columns, past its
+    listeners: the ALTER_TABLE is the only event."""
+    db = unique("ntk")
+    client.create_database(Database(name=db))
+    client.create_table(_cols_table(db, "p"))
+    client.add_not_null_constraint(AddNotNullConstraintRequest(
+        _constraints(db, "p")["ADD_NOTNULLCONSTRAINT"][2]))
+    start = client.get_current_notificationEventId().eventId
+    t = client.get_table(db, "p")
+    t.sd.cols = [c for c in t.sd.cols if c.name != "name"]
+    client.alter_table(db, "p", t)
+    assert [e.eventType for e in of_db(events_after(client, start), db)] == ["ALTER_TABLE"]
+    client.drop_database(db, True, True)
+
+
+# ---- truncate_table (Hive's TruncateTableHandler events) ----
+
+def test_truncate_table_writes_alter_table_with_truncate_op(client):
+    db = unique("ntt")
+    client.create_database(Database(name=db))
+    client.create_table(make_table(db, "t", params={"numRows": "10", "totalSize": "99"}))
+    start = client.get_current_notificationEventId().eventId
+    client.truncate_table(db, "t", None)
+    evs = of_db(events_after(client, start), db)
+    assert [e.eventType for e in evs] == ["ALTER_TABLE"]
+    e, m = one(evs, "ALTER_TABLE")
+    assert (e.dbName, e.tableName, m["isTruncateOp"]) == (db, "t", "true")
+    # Hive hands the same object as before and after: the table reset
+    before, after = decode(Table, m["tableObjBeforeJson"]), decode(Table, m["tableObjAfterJson"])
+    assert before == after
+    assert (after.parameters["numRows"], after.parameters["totalSize"]) == ("0", "0")
+    assert after.parameters["COLUMN_STATS_ACCURATE"] == '{"BASIC_STATS":"true"}'
+    assert client.get_table(db, "t").parameters["numRows"] == "0"
+    client.drop_database(db, True, True)
+
+
+def test_truncate_partitions_writes_alter_partition_each(client):
+    db = unique("ntt")
+    client.create_database(Database(name=db))
+    client.create_table(make_table(db, "t", parts=[FieldSchema("ds", "string", None)]))
+    ps = [part(db, "t", [v]) for v in ("a", "b", "c")]
+    for p in ps:
+        p.parameters = {"numRows": "5"}
+    client.add_partitions(ps)
+    start = client.get_current_notificationEventId().eventId
+    client.truncate_table_req(TruncateTableRequest(dbName=db, tableName="t",
+                                                   partNames=["ds=a", "ds=c"]))
+    evs = of_db(events_after(client, start), db)
+    assert [e.eventType for e in evs] == ["ALTER_PARTITION", "ALTER_PARTITION"]
+    msgs = [json.loads(e.message) for e in evs]
+    assert [m["keyValues"] for m in msgs] == [{"ds": "a"}, {"ds": "c"}]
+    for m in msgs:
+        assert m["isTruncateOp"] == "true"
+        after = decode(Partition, m["partitionObjAfterJson"])
+        assert after == decode(Partition, m["partitionObjBeforeJson"])
+        assert after.parameters["numRows"] == "0"
+    assert client.get_partition(db, "t", ["b"]).parameters["numRows"] == "5"
+    # all partitions when none are named
+    start = client.get_current_notificationEventId().eventId
+    client.truncate_table(db, "t", None)
+    assert [json.loads(e.message)["keyValues"]["ds"]
+            for e in of_db(events_after(client, start), db)] == ["a", "b", "c"]
+    client.drop_database(db, True, True)
 
 
 def test_embedded_table_is_thrift_json_of_the_stored_table(client):

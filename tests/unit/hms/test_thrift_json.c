@@ -7,7 +7,9 @@
  * our text into the generated class (gen-py, from the same IDL) and writes
  * it again; the bytes must be ours exactly. The objects cover every type
  * the writer has (strings with escapes and UTF-8, i16/i32/i64, bool,
- * double, enum, nested structs, lists, maps, a union).
+ * double, enum, nested structs, lists, maps, a union). The messages:
+ * Hive's member names for each family, the constraint messages' SQL*
+ * structs included.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +193,139 @@ test_messages (void **state)
   assert_non_null (strstr (amsg, "\"partitionListJson\":["));
 }
 
+/* A JSON object's member names, sorted and joined by ','. */
+static char *
+member_names (JsonObject *o)
+{
+  GList *names = g_list_sort (json_object_get_members (o), (GCompareFunc) strcmp);
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (GList *l = names; l != NULL; l = l->next)
+    g_string_append_printf (s, "%s%s", s->len ? "," : "", (const char *) l->data);
+  g_list_free (names);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static JsonObject *
+parse_object (JsonParser *parser, const char *msg)
+{
+  assert_true (json_parser_load_from_data (parser, msg, -1, NULL));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static MsConstraint *
+sample_constraint (MsConstraintKind kind, const char *column, const char *name)
+{
+  MsConstraint *c = ms_constraint_new (kind);
+  c->catalog = g_strdup ("hive");
+  c->db_name = g_strdup ("db");
+  c->table_name = g_strdup ("t");
+  c->column = g_strdup (column);
+  c->key_seq = 1;
+  c->name = g_strdup (name);
+  c->enable = TRUE;
+  c->rely = TRUE;
+  if (kind == MS_CONSTRAINT_DEFAULT || kind == MS_CONSTRAINT_CHECK)
+    c->value = g_strdup (kind == MS_CONSTRAINT_CHECK ? "a > 0" : "'x\"y'");
+  if (kind == MS_CONSTRAINT_FOREIGN_KEY)
+    {
+      c->ref_db = g_strdup ("pdb");
+      c->ref_table = g_strdup ("p");
+      c->ref_column = g_strdup ("id");
+      c->ref_pk_name = g_strdup ("pk_p");
+      c->delete_rule = 1;
+    }
+  return c;
+}
+
+/* each ADD_* message: server, servicePrincipal, its list, timestamp (no
+ * "db"); the list's objects are the SQL* structs, as Python writes them */
+static void
+test_constraint_messages (void **state)
+{
+  static const struct {
+    MsConstraintKind kind;
+    MsEventType type;
+    const char *list, *cls, *name;
+  } cases[] = {
+    { MS_CONSTRAINT_PRIMARY_KEY, MS_EVENT_ADD_PRIMARYKEY, "primaryKeyListJson", "SQLPrimaryKey", "ADD_PRIMARYKEY" },
+    { MS_CONSTRAINT_FOREIGN_KEY, MS_EVENT_ADD_FOREIGNKEY, "foreignKeyListJson", "SQLForeignKey", "ADD_FOREIGNKEY" },
+    { MS_CONSTRAINT_UNIQUE, MS_EVENT_ADD_UNIQUECONSTRAINT, "uniqueConstraintListJson",
+      "SQLUniqueConstraint", "ADD_UNIQUECONSTRAINT" },
+    { MS_CONSTRAINT_NOT_NULL, MS_EVENT_ADD_NOTNULLCONSTRAINT, "notNullConstraintListJson",
+      "SQLNotNullConstraint", "ADD_NOTNULLCONSTRAINT" },
+    { MS_CONSTRAINT_DEFAULT, MS_EVENT_ADD_DEFAULTCONSTRAINT, "defaultConstraintListJson",
+      "SQLDefaultConstraint", "ADD_DEFAULTCONSTRAINT" },
+    { MS_CONSTRAINT_CHECK, MS_EVENT_ADD_CHECKCONSTRAINT, "checkConstraintListJson",
+      "SQLCheckConstraint", "ADD_CHECKCONSTRAINT" },
+  };
+  HmsEventEncoder enc = { "thrift://h:9083", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      assert_int_equal (ms_event_type_of_constraint (cases[i].kind), cases[i].type);
+      g_autoptr (GPtrArray) rows = ms_constraints_new ();
+      g_ptr_array_add (rows, sample_constraint (cases[i].kind, "a", "k1"));
+      g_ptr_array_add (rows, sample_constraint (cases[i].kind, "b", "k2"));
+      MsEvent ev = { .type = cases[i].type, .constraints = rows };
+      GError *err = NULL;
+      g_autofree char *msg = hms_event_encode (&ev, &enc, &err);
+      assert_null (err);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *o = parse_object (parser, msg);
+      const char *members[] = { "server", "servicePrincipal", cases[i].list, "timestamp" };
+      assert_int_equal (json_object_get_size (o), G_N_ELEMENTS (members));
+      for (gsize m = 0; m < G_N_ELEMENTS (members); m++)
+        assert_true (json_object_has_member (o, members[m]));
+      JsonArray *list = json_object_get_array_member (o, cases[i].list);
+      assert_int_equal (json_array_get_length (list), 2);
+      for (guint j = 0; j < 2; j++)
+        {
+          const char *text = json_array_get_string_element (list, j);
+          g_autofree char *back = python_roundtrip (cases[i].cls, text);
+          assert_string_equal (back, text);
+        }
+      assert_non_null (strstr (json_array_get_string_element (list, 1), "\"k2\""));
+      assert_string_equal (ms_event_type_name (cases[i].type), cases[i].name);
+    }
+  /* an ADD_* event without constraints is refused, not written empty */
+  MsEvent empty = { .type = MS_EVENT_ADD_PRIMARYKEY };
+  GError *err = NULL;
+  assert_null (hms_event_encode (&empty, &enc, &err));
+  assert_non_null (err);
+  g_clear_error (&err);
+}
+
+/* DROP_CONSTRAINT: Hive's JSONDropConstraintMessage; a truncate's
+ * ALTER_TABLE says isTruncateOp "true" */
+static void
+test_drop_constraint_and_truncate_messages (void **state)
+{
+  HmsEventEncoder enc = { "thrift://h:9083", "" };
+  MsEvent drop = { .type = MS_EVENT_DROP_CONSTRAINT, .catalog = "hive", .db_name = "db",
+                   .table_name = "t", .constraint_name = "pk_t" };
+  GError *err = NULL;
+  g_autofree char *msg = hms_event_encode (&drop, &enc, &err);
+  assert_null (err);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = parse_object (parser, msg);
+  g_autofree char *names = member_names (o);
+  assert_string_equal (names, "constraintName,dbName,server,servicePrincipal,tableName,timestamp");
+  assert_string_equal (json_object_get_string_member (o, "dbName"), "db");
+  assert_string_equal (json_object_get_string_member (o, "tableName"), "t");
+  assert_string_equal (json_object_get_string_member (o, "constraintName"), "pk_t");
+  assert_string_equal (ms_event_type_name (MS_EVENT_DROP_CONSTRAINT), "DROP_CONSTRAINT");
+
+  g_autoptr (MsTable) t = sample_table ();
+  MsEvent trunc = { .type = MS_EVENT_ALTER_TABLE, .table = t, .table_before = t,
+                    .truncate = TRUE };
+  g_autofree char *tmsg = hms_event_encode (&trunc, &enc, &err);
+  assert_null (err);
+  g_autoptr (JsonParser) tparser = json_parser_new ();
+  JsonObject *to = parse_object (tparser, tmsg);
+  assert_string_equal (json_object_get_string_member (to, "isTruncateOp"), "true");
+  assert_string_equal (json_object_get_string_member (to, "tableObjBeforeJson"),
+                       json_object_get_string_member (to, "tableObjAfterJson"));
+}
+
 int
 main (void)
 {
@@ -200,6 +335,8 @@ main (void)
     cmocka_unit_test (test_partition_database_function),
     cmocka_unit_test (test_doubles_and_union),
     cmocka_unit_test (test_messages),
+    cmocka_unit_test (test_constraint_messages),
+    cmocka_unit_test (test_drop_constraint_and_truncate_messages),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
