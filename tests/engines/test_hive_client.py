@@ -33,6 +33,15 @@ CHECKS = [
     # HiveServer2's background calls
     "scheduledQueryPoll", "scheduledQueryCreateRefused", "materializedViewsForRewriting",
     "showCompactions",
+    # the notification log, read back with Hive's own message deserializer
+    "currentEventId", "nextNotification", "notificationEventsCount", "fireInsertEvent",
+    "messagesDecode", "everyEventDecodes",
+    # constraints
+    "constraintsRoundTrip", "constraintErrors",
+    # roles and privileges
+    "rolesLifecycle", "privilegesLifecycle", "adminRoleSeeded",
+    # the configuration keys Impala and HiveServer2 read
+    "configValues",
 ]
 
 # Kryo (in hive-exec) reaches into java.base, as Hive's own launch scripts allow
