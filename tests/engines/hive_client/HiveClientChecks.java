@@ -16,6 +16,11 @@
  * tests/engines/test_hive_client.py. Each check makes its own database
  * (db(c, "prefix")) so checks are independent; the fixtures create()
  * and part() build tables and partitions the way Hive does.
+ *
+ * Sections: Hive 4.1's request forms, Kryo expressions, HiveServer2's
+ * background calls, the notification log (messages read back with Hive's
+ * MessageFactory / JSONMessageDeserializer from hive-exec), constraints,
+ * roles and privileges, get_config_value.
  */
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
