@@ -5,8 +5,10 @@ hive_client/HiveClientChecks.java is compiled with the JDK 17 javac into
 the engine cache (keyed by the source's hash, never into the checkout) and
 run once, in one JVM, with the jars of downloads.lock set "hive-client"
 (hive-standalone-metastore-common 4.1.0 and its runtime; hive-exec 4.1.0 for
-the Kryo bytes of a real ExprNodeGenericFuncDesc). Each named check is one
-test case here, passing when the program printed "PASS <name>".
+the Kryo bytes of a real ExprNodeGenericFuncDesc, and for Hive's own
+notification message deserializer, JSONMessageDeserializer, which hive-exec
+bundles). Each named check is one test case here, passing when the program
+printed "PASS <name>".
 
 Adding a check: a static method in HiveClientChecks.java (its header says
 how) and its name in CHECKS below.
@@ -33,6 +35,15 @@ CHECKS = [
     # HiveServer2's background calls
     "scheduledQueryPoll", "scheduledQueryCreateRefused", "materializedViewsForRewriting",
     "showCompactions",
+    # the notification log, read back with Hive's own message deserializer
+    "currentEventId", "nextNotification", "notificationEventsCount", "fireInsertEvent",
+    "messagesDecode", "everyEventDecodes",
+    # constraints
+    "constraintsRoundTrip", "constraintErrors",
+    # roles and privileges
+    "rolesLifecycle", "privilegesLifecycle", "adminRoleSeeded",
+    # the configuration keys Impala and HiveServer2 read
+    "configValues",
 ]
 
 # Kryo (in hive-exec) reaches into java.base, as Hive's own launch scripts allow

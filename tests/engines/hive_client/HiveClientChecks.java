@@ -16,6 +16,11 @@
  * tests/engines/test_hive_client.py. Each check makes its own database
  * (db(c, "prefix")) so checks are independent; the fixtures create()
  * and part() build tables and partitions the way Hive does.
+ *
+ * Sections: Hive 4.1's request forms, Kryo expressions, HiveServer2's
+ * background calls, the notification log (messages read back with Hive's
+ * MessageFactory / JSONMessageDeserializer from hive-exec), constraints,
+ * roles and privileges, get_config_value.
  */
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -30,6 +35,16 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.api.*;
+import org.apache.hadoop.hive.metastore.messaging.AddPartitionMessage;
+import org.apache.hadoop.hive.metastore.messaging.AlterTableMessage;
+import org.apache.hadoop.hive.metastore.messaging.CreateTableMessage;
+import org.apache.hadoop.hive.metastore.messaging.EventMessage;
+import org.apache.hadoop.hive.metastore.messaging.InsertMessage;
+import org.apache.hadoop.hive.metastore.messaging.MessageDeserializer;
+import org.apache.hadoop.hive.metastore.messaging.MessageFactory;
+import org.apache.hadoop.hive.metastore.messaging.event.filters.AndFilter;
+import org.apache.hadoop.hive.metastore.messaging.event.filters.DatabaseAndTableFilter;
+import org.apache.hadoop.hive.metastore.messaging.event.filters.EventBoundaryFilter;
 
 public final class HiveClientChecks {
   private HiveClientChecks() {}
@@ -258,6 +273,496 @@ public final class HiveClientChecks {
 
   static void showCompactions(IMetaStoreClient c) throws Exception {
     check(c.showCompactions().getCompactsSize() == 0, "no compactions");
+  }
+
+  // ---- the notification log ----
+
+  /** Hive's own reader of a message: the deserializer of the event's
+   * messageFormat (json-0.2: JSONMessageDeserializer, from hive-exec). */
+  static MessageDeserializer reader(NotificationEvent e) throws Exception {
+    return MessageFactory.getInstance(e.getMessageFormat()).getDeserializer();
+  }
+
+  /** Every event after 'from', through the 3-argument form Hive's
+   * replication uses: HiveMetaStoreClient refuses gaps in the ids there. */
+  static List<NotificationEvent> eventsOf(IMetaStoreClient c, long from, String db, String table)
+      throws Exception {
+    IMetaStoreClient.NotificationFilter f = new AndFilter(new DatabaseAndTableFilter(db, table),
+        new EventBoundaryFilter(from + 1, Long.MAX_VALUE));
+    NotificationEventResponse r = c.getNextNotification(from, 1000, f);
+    return r.isSetEvents() ? r.getEvents() : new ArrayList<>();
+  }
+
+  static List<String> typesOf(List<NotificationEvent> events) {
+    List<String> out = new ArrayList<>();
+    for (NotificationEvent e : events) {
+      out.add(e.getEventType());
+    }
+    return out;
+  }
+
+  static NotificationEvent only(List<NotificationEvent> events, String type) {
+    NotificationEvent found = null;
+    for (NotificationEvent e : events) {
+      if (e.getEventType().equals(type)) {
+        check(found == null, "two " + type + " events in " + typesOf(events));
+        found = e;
+      }
+    }
+    check(found != null, "no " + type + " event in " + typesOf(events));
+    check("json-0.2".equals(found.getMessageFormat()) && "hive".equals(found.getCatName()),
+        "format and catalog of " + found);
+    return found;
+  }
+
+  /** A partitioned table with one ALTER_TABLE (a parameter set) and two
+   * partitions added: the events CREATE_TABLE, ALTER_TABLE, ADD_PARTITION. */
+  static Table eventful(IMetaStoreClient c, String prefix) throws Exception {
+    Table t = create(c, db(c, prefix), "t");
+    Table changed = t.deepCopy();
+    changed.getParameters().put("hc.k", "v");
+    c.alter_table(t.getDbName(), "t", changed);
+    Partition p1 = new Partition(), p2;
+    p1.setDbName(t.getDbName());
+    p1.setTableName("t");
+    p1.setValues(Arrays.asList("a", "1"));
+    StorageDescriptor sd = new StorageDescriptor(t.getSd());
+    sd.setLocation(null);
+    p1.setSd(sd);
+    p1.setParameters(new HashMap<>());
+    p2 = p1.deepCopy();
+    p2.setValues(Arrays.asList("b", "2"));
+    c.add_partitions(Arrays.asList(p1, p2));
+    return t;
+  }
+
+  /** getCurrentNotificationEventId: one id per change, in order */
+  static void currentEventId(IMetaStoreClient c) throws Exception {
+    long before = c.getCurrentNotificationEventId().getEventId();
+    String db = db(c, "hc_ev_id");
+    long now = c.getCurrentNotificationEventId().getEventId();
+    check(now == before + 1, "one CREATE_DATABASE");
+    NotificationEvent e = c.getNextNotification(before, 1, null).getEvents().get(0);
+    check(e.getEventId() == now && e.getEventType().equals("CREATE_DATABASE") && e.getDbName().equals(db),
+        "the current event " + e);
+    create(c, db, "t");
+    check(c.getCurrentNotificationEventId().getEventId() == before + 2, "one CREATE_TABLE");
+    c.getTable(db, "t");
+    check(c.getCurrentNotificationEventId().getEventId() == before + 2, "a read logs nothing");
+  }
+
+  /** getNextNotification with a client-side filter (Hive's replication
+   * filters, the ids checked for gaps by HiveMetaStoreClient) and with Hive
+   * 4's filters in NotificationEventRequest, served by the server. */
+  static void nextNotification(IMetaStoreClient c) throws Exception {
+    long before = c.getCurrentNotificationEventId().getEventId();
+    Table t = eventful(c, "hc_ev_next");
+    String db = t.getDbName();
+    List<NotificationEvent> all = eventsOf(c, before, db, null);
+    check(typesOf(all).equals(Arrays.asList("CREATE_DATABASE", "CREATE_TABLE", "ALTER_TABLE",
+        "ADD_PARTITION")), "events " + typesOf(all));
+    check(all.get(0).getEventId() == before + 1 && all.get(0).getEventTime() > 0, "first " + all.get(0));
+    check(typesOf(eventsOf(c, before, db, "t")).equals(typesOf(all.subList(1, 4))), "table's events");
+    check(c.getNextNotification(before, 2, null).getEventsSize() == 2, "maxEvents");
+
+    NotificationEventRequest rq = new NotificationEventRequest(before);
+    rq.setDbName(db);
+    rq.setCatName("hive");
+    rq.setTableNames(Collections.singletonList("t"));
+    rq.setEventTypeList(Arrays.asList("ADD_PARTITION", "ALTER_TABLE"));
+    List<NotificationEvent> got = c.getNextNotification(rq, true, null).getEvents();
+    check(typesOf(got).equals(Arrays.asList("ALTER_TABLE", "ADD_PARTITION")), "by type list " + typesOf(got));
+    rq = new NotificationEventRequest(before);
+    rq.setDbName(db);
+    rq.setEventTypeSkipList(Arrays.asList("CREATE_TABLE", "ALTER_TABLE"));
+    got = c.getNextNotification(rq, true, null).getEvents();
+    check(typesOf(got).equals(Arrays.asList("CREATE_DATABASE", "ADD_PARTITION")), "skip list " + typesOf(got));
+    rq = new NotificationEventRequest(c.getCurrentNotificationEventId().getEventId());
+    check(c.getNextNotification(rq, false, null).getEventsSize() == 0, "nothing after the current id");
+  }
+
+  /** getNotificationEventsCount, with Hive 4's toEventId, limit and tableNames */
+  static void notificationEventsCount(IMetaStoreClient c) throws Exception {
+    long before = c.getCurrentNotificationEventId().getEventId();
+    Table t = eventful(c, "hc_ev_count");
+    NotificationEventsCountRequest rq = new NotificationEventsCountRequest(before, t.getDbName());
+    rq.setCatName("hive");
+    check(c.getNotificationEventsCount(rq).getEventsCount() == 4, "four events");
+    rq.setToEventId(before + 2);
+    check(c.getNotificationEventsCount(rq).getEventsCount() == 2, "up to toEventId");
+    rq.unsetToEventId();
+    rq.setLimit(3);
+    check(c.getNotificationEventsCount(rq).getEventsCount() == 3, "limit");
+    rq.unsetLimit();
+    rq.setTableNames(Collections.singletonList("t"));
+    check(c.getNotificationEventsCount(rq).getEventsCount() == 3, "the table's events");
+    NotificationEventsCountRequest other = new NotificationEventsCountRequest(before, "hc_no_such_db");
+    check(c.getNotificationEventsCount(other).getEventsCount() == 0, "another database");
+  }
+
+  /** fireListenerEvent (INSERT into a partition), read back with Hive's
+   * InsertMessage: files with their checksums, the table and partition. */
+  static void fireInsertEvent(IMetaStoreClient c) throws Exception {
+    Table t = eventful(c, "hc_ev_fire");
+    long before = c.getCurrentNotificationEventId().getEventId();
+    InsertEventRequestData ins = new InsertEventRequestData(
+        Arrays.asList("file:///w/t/ds=a/hr=1/f1.parquet", "file:///w/t/ds=a/hr=1/f2.parquet"));
+    ins.setFilesAddedChecksum(Arrays.asList("c1", "c2"));
+    ins.setReplace(true);
+    FireEventRequest rq = new FireEventRequest(true, FireEventRequestData.insertData(ins));
+    rq.setDbName(t.getDbName());
+    rq.setTableName("t");
+    rq.setPartitionVals(Arrays.asList("a", "1"));
+    FireEventResponse r = c.fireListenerEvent(rq);
+    check(r.getEventIds().equals(Collections.singletonList(before + 1)), "event ids " + r);
+    NotificationEvent e = only(eventsOf(c, before, t.getDbName(), "t"), "INSERT");
+    InsertMessage m = reader(e).getInsertMessage(e.getMessage());
+    m.checkValid();
+    check(m.getDB().equals(t.getDbName()) && m.getTable().equals("t") && m.isReplace(), "insert " + e);
+    List<String> files = new ArrayList<>();
+    m.getFiles().forEach(files::add);
+    check(files.size() == 2 && files.get(0).startsWith("file:///w/t/ds=a/hr=1/f1.parquet")
+        && files.get(0).contains("c1"), "files " + files);
+    check(m.getTableObj().getTableName().equals("t"), "table object");
+    check(m.getPtnObj().getValues().equals(Arrays.asList("a", "1")), "partition object");
+  }
+
+  /** CREATE_TABLE, ALTER_TABLE and ADD_PARTITION read by Hive's own
+   * JSONMessageDeserializer, with their embedded Thrift objects. */
+  static void messagesDecode(IMetaStoreClient c) throws Exception {
+    long before = c.getCurrentNotificationEventId().getEventId();
+    Table t = eventful(c, "hc_ev_msg");
+    String db = t.getDbName();
+    List<NotificationEvent> events = eventsOf(c, before, db, "t");
+
+    NotificationEvent e = only(events, "CREATE_TABLE");
+    CreateTableMessage ct = reader(e).getCreateTableMessage(e.getMessage());
+    ct.checkValid();
+    check(ct.getDB().equals(db) && ct.getTable().equals("t") && "MANAGED_TABLE".equals(ct.getTableType()),
+        "create table " + e.getMessage());
+    Table created = ct.getTableObj();
+    check(created.getSd().getCols().equals(t.getSd().getCols())
+        && created.getPartitionKeys().equals(t.getPartitionKeys())
+        && created.getSd().getLocation().equals(t.getSd().getLocation()), "tableObjJson " + created);
+
+    e = only(events, "ALTER_TABLE");
+    AlterTableMessage at = reader(e).getAlterTableMessage(e.getMessage());
+    at.checkValid();
+    check(!at.getIsTruncateOp() && at.getTable().equals("t"), "alter table " + e.getMessage());
+    check(!at.getTableObjBefore().getParameters().containsKey("hc.k")
+        && "v".equals(at.getTableObjAfter().getParameters().get("hc.k")), "before and after");
+
+    e = only(events, "ADD_PARTITION");
+    AddPartitionMessage ap = reader(e).getAddPartitionMessage(e.getMessage());
+    ap.checkValid();
+    check(ap.getTableObj().getTableName().equals("t"), "add partition table " + e.getMessage());
+    check(ap.getPartitions().size() == 2 && "a".equals(ap.getPartitions().get(0).get("ds"))
+        && "2".equals(ap.getPartitions().get(1).get("hr")), "partition maps " + ap.getPartitions());
+    List<List<String>> values = new ArrayList<>();
+    for (Partition p : ap.getPartitionObjs()) {
+      values.add(p.getValues());
+      check(p.getSd().getLocation() != null && p.getSd().getLocation().endsWith("hr=" + p.getValues().get(1)),
+          "partition location " + p.getSd().getLocation());
+    }
+    check(values.equals(Arrays.asList(Arrays.asList("a", "1"), Arrays.asList("b", "2"))), "values " + values);
+  }
+
+  /** Every event type a Hive DDL session writes, read through Hive's
+   * generic MessageDeserializer.getEventMessage and checkValid. */
+  static void everyEventDecodes(IMetaStoreClient c) throws Exception {
+    long before = c.getCurrentNotificationEventId().getEventId();
+    Table t = eventful(c, "hc_ev_all");
+    String db = t.getDbName();
+    Database d = c.getDatabase(db);
+    d.getParameters().put("k", "v");
+    c.alterDatabase(db, d);
+    Partition p = c.getPartition(db, "t", Arrays.asList("a", "1"));
+    p.getParameters().put("k", "v");
+    c.alter_partition(db, "t", p);
+    c.dropPartition(db, "t", Arrays.asList("b", "2"), false);
+    Function f = new Function("f", db, "a.B", "hive", PrincipalType.USER, 0, FunctionType.JAVA,
+        Collections.singletonList(new ResourceUri(ResourceType.JAR, "file:///x.jar")));
+    c.createFunction(f);
+    c.dropFunction(db, "f");
+    c.dropDatabase(db, false, true, true);
+    List<NotificationEvent> events = eventsOf(c, before, db, null);
+    check(typesOf(events).equals(Arrays.asList("CREATE_DATABASE", "CREATE_TABLE", "ALTER_TABLE",
+        "ADD_PARTITION", "ALTER_DATABASE", "ALTER_PARTITION", "DROP_PARTITION", "CREATE_FUNCTION",
+        "DROP_FUNCTION", "DROP_TABLE", "DROP_DATABASE")), "events " + typesOf(events));
+    for (NotificationEvent e : events) {
+      EventMessage m = reader(e).getEventMessage(e.getEventType(), e.getMessage());
+      m.checkValid();
+      check(m.getDB().equalsIgnoreCase(db) && m.getTimestamp() > 0, e.getEventType() + ": " + e.getMessage());
+      check(m.getEventType().toString().equals(e.getEventType()), "type " + m.getEventType());
+    }
+  }
+
+  // ---- constraints ----
+
+  /** An unpartitioned text table with the given "name:type" columns. */
+  static Table plain(String db, String name, String... cols) {
+    StorageDescriptor sd = new StorageDescriptor();
+    List<FieldSchema> fs = new ArrayList<>();
+    for (String c : cols) {
+      String[] nt = c.split(":");
+      fs.add(new FieldSchema(nt[0], nt[1], null));
+    }
+    sd.setCols(fs);
+    sd.setInputFormat("org.apache.hadoop.mapred.TextInputFormat");
+    sd.setOutputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat");
+    SerDeInfo serde = new SerDeInfo();
+    serde.setSerializationLib("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe");
+    serde.setParameters(new HashMap<>());
+    sd.setSerdeInfo(serde);
+    sd.setParameters(new HashMap<>());
+    Table t = new Table();
+    t.setDbName(db);
+    t.setTableName(name);
+    t.setOwner("hive");
+    t.setSd(sd);
+    t.setPartitionKeys(new ArrayList<>());
+    t.setParameters(new HashMap<>());
+    t.setTableType("MANAGED_TABLE");
+    return t;
+  }
+
+  /** Every constraint method: create_table_with_constraints, add_*, the
+   * get_* reads, get_all_table_constraints, drop_constraint. */
+  static void constraintsRoundTrip(IMetaStoreClient c) throws Exception {
+    String db = "hc_cons_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    c.createDatabase(new Database(db, null, null, new HashMap<>()));
+    SQLPrimaryKey pk = new SQLPrimaryKey(db, "p", "id", 1, "pk_p", false, false, true);
+    SQLUniqueConstraint uk = new SQLUniqueConstraint("hive", db, "p", "code", 1, "uk_p", false, false, false);
+    SQLNotNullConstraint nn = new SQLNotNullConstraint("hive", db, "p", "code", "nn_p", true, false, false);
+    SQLDefaultConstraint dc = new SQLDefaultConstraint("hive", db, "p", "code", "'x'", "dc_p", true, false, false);
+    SQLCheckConstraint cc = new SQLCheckConstraint("hive", db, "p", "id", "id > 0", "cc_p", true, false, false);
+    c.createTableWithConstraints(plain(db, "p", "id:int", "code:string"), Collections.singletonList(pk),
+        new ArrayList<>(), Collections.singletonList(uk), Collections.singletonList(nn),
+        Collections.singletonList(dc), Collections.singletonList(cc));
+    List<SQLPrimaryKey> pks = c.getPrimaryKeys(new PrimaryKeysRequest(db, "p"));
+    check(pks.size() == 1 && pks.get(0).getPk_name().equals("pk_p") && pks.get(0).isRely_cstr(), "pks " + pks);
+    check(c.getUniqueConstraints(new UniqueConstraintsRequest("hive", db, "p")).size() == 1, "uk");
+    check(c.getNotNullConstraints(new NotNullConstraintsRequest("hive", db, "p")).get(0).getNn_name().equals("nn_p"), "nn");
+    check(c.getDefaultConstraints(new DefaultConstraintsRequest("hive", db, "p")).get(0).getDefault_value().equals("'x'"), "dc");
+    check(c.getCheckConstraints(new CheckConstraintsRequest("hive", db, "p")).get(0).getCheck_expression().equals("id > 0"), "cc");
+
+    c.createTable(plain(db, "ch", "cid:int", "pid:int", "note:string"));
+    c.addPrimaryKey(Collections.singletonList(new SQLPrimaryKey(db, "ch", "cid", 1, null, false, false, false)));
+    c.addForeignKey(Collections.singletonList(new SQLForeignKey(db, "p", "id", db, "ch", "pid", 1, 0, 0, "fk_ch", null, false, false, false)));
+    c.addUniqueConstraint(Collections.singletonList(new SQLUniqueConstraint("hive", db, "ch", "note", 1, null, false, false, false)));
+    c.addNotNullConstraint(Collections.singletonList(new SQLNotNullConstraint("hive", db, "ch", "pid", null, true, false, false)));
+    c.addDefaultConstraint(Collections.singletonList(new SQLDefaultConstraint("hive", db, "ch", "note", "'n'", null, true, false, false)));
+    c.addCheckConstraint(Collections.singletonList(new SQLCheckConstraint("hive", db, "ch", "cid", "cid > 0", null, true, false, false)));
+    SQLAllTableConstraints all = c.getAllTableConstraints(new AllTableConstraintsRequest(db, "ch", "hive"));
+    check(all.getPrimaryKeys().get(0).getPk_name().startsWith("pk_"), "generated pk " + all);
+    check(all.getForeignKeys().size() == 1 && all.getForeignKeys().get(0).getPk_name().equals("pk_p"), "fk " + all);
+    check(all.getUniqueConstraints().size() == 1 && all.getNotNullConstraints().size() == 1
+        && all.getDefaultConstraints().size() == 1 && all.getCheckConstraints().size() == 1, "all " + all);
+    ForeignKeysRequest byParent = new ForeignKeysRequest(db, "p", null, null);
+    check(c.getForeignKeys(byParent).size() == 1, "by parent");
+    c.dropConstraint(db, "ch", "fk_ch");
+    check(c.getForeignKeys(new ForeignKeysRequest(null, null, db, "ch")).isEmpty(), "fk dropped");
+    c.dropTable(db, "p");
+    check(c.getPrimaryKeys(new PrimaryKeysRequest(db, "p")).isEmpty(), "gone with table");
+    c.dropDatabase(db, true, true, true);
+  }
+
+  /** The refusals Hive gives, with its messages. */
+  static void constraintErrors(IMetaStoreClient c) throws Exception {
+    String db = "hc_cerr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    c.createDatabase(new Database(db, null, null, new HashMap<>()));
+    c.createTableWithConstraints(plain(db, "p", "id:int"), Collections.singletonList(
+        new SQLPrimaryKey(db, "p", "id", 1, "pk_p", false, false, false)), null, null, null, null, null);
+    try {
+      c.addPrimaryKey(Collections.singletonList(new SQLPrimaryKey(db, "p", "id", 1, "pk2", false, false, false)));
+      check(false, "second primary key accepted");
+    } catch (MetaException e) {
+      check(e.getMessage().contains("Primary key already exists"), e.getMessage());
+    }
+    try {
+      c.createTableWithConstraints(plain(db, "q", "id:int"), Collections.singletonList(
+          new SQLPrimaryKey(db, "q", "nope", 1, null, false, false, false)), null, null, null, null, null);
+      check(false, "missing column accepted");
+    } catch (InvalidObjectException e) {
+      check(e.getMessage().equals("Parent column not found: nope"), e.getMessage());
+    }
+    try {
+      c.dropConstraint(db, "p", "nope");
+      check(false, "dropping a missing constraint succeeded");
+    } catch (NoSuchObjectException e) {
+      check(e.getMessage().startsWith("The constraint: nope does not exist"), e.getMessage());
+    }
+    c.dropDatabase(db, true, true, true);
+  }
+
+  // ---- roles and privileges ----
+
+  interface Call {
+    void run() throws Exception;
+  }
+
+  /** The MetaException text of a call that must be refused. */
+  static String refused(Call call) throws Exception {
+    try {
+      call.run();
+    } catch (MetaException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("not refused");
+  }
+
+  static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  }
+
+  static List<String> roleNames(List<Role> roles) {
+    List<String> out = new ArrayList<>();
+    for (Role r : roles) {
+      out.add(r.getRoleName());
+    }
+    return out;
+  }
+
+  /** create_role, get_role_names, grant_revoke_role (grant_role,
+   * revoke_role), list_roles, get_principals_in_role,
+   * get_role_grants_for_principal, drop_role; Hive's refusals. */
+  static void rolesLifecycle(IMetaStoreClient c) throws Exception {
+    String r = unique("hc_role"), user = unique("hc_user");
+    check(c.create_role(new Role(r, 0, "alice")), "created");
+    List<String> names = c.listRoleNames();
+    check(names.contains(r) && names.contains("admin") && names.contains("public"), "names " + names);
+    check(refused(() -> c.create_role(new Role(r, 0, "alice"))).contains("already exists"), "duplicate role");
+    check(refused(() -> c.create_role(new Role("public", 0, "alice"))).contains("It can't be created"),
+        "public created");
+
+    check(c.grant_role(r, user, PrincipalType.USER, "alice", PrincipalType.USER, true), "granted");
+    check(refused(() -> c.grant_role(r, user, PrincipalType.USER, "alice", PrincipalType.USER, false))
+        .contains("already has the role"), "duplicate grant");
+    check(roleNames(c.list_roles(user, PrincipalType.USER)).equals(Arrays.asList(r, "public")),
+        "roles of the user");
+    List<RolePrincipalGrant> members = c.get_principals_in_role(new GetPrincipalsInRoleRequest(r))
+        .getPrincipalGrants();
+    check(members.size() == 1 && members.get(0).getPrincipalName().equals(user)
+        && members.get(0).isGrantOption() && members.get(0).getGrantorName().equals("alice"),
+        "members " + members);
+    List<RolePrincipalGrant> grants = c.get_role_grants_for_principal(
+        new GetRoleGrantsForPrincipalRequest(user, PrincipalType.USER)).getPrincipalGrants();
+    check(grants.get(0).getRoleName().equals(r), "grants " + grants);
+
+    check(c.revoke_role(r, user, PrincipalType.USER, true), "grant option revoked");
+    check(!c.get_principals_in_role(new GetPrincipalsInRoleRequest(r)).getPrincipalGrants().get(0)
+        .isGrantOption(), "the role kept without its grant option");
+    check(c.revoke_role(r, user, PrincipalType.USER, false), "revoked");
+    check(roleNames(c.list_roles(user, PrincipalType.USER)).equals(Collections.singletonList("public")),
+        "only public left");
+    check(refused(() -> c.revoke_role("public", user, PrincipalType.USER, false))
+        .equals("public role can't be revoked."), "public revoked");
+    check(c.drop_role(r), "dropped");
+    check(!c.listRoleNames().contains(r), "gone");
+    for (String fixed : Arrays.asList("admin", "public")) {
+      check(refused(() -> c.drop_role(fixed)).equals("public,admin roles can't be dropped."), "dropped " + fixed);
+    }
+  }
+
+  static HiveObjectPrivilege grantOf(HiveObjectRef ref, String who, PrincipalType type, String priv,
+      boolean grantOption) {
+    return new HiveObjectPrivilege(ref, who, type,
+        new PrivilegeGrantInfo(priv, 0, "alice", PrincipalType.USER, grantOption), "SQL");
+  }
+
+  /** "PRIV" or "PRIV+" (with grant option), sorted. */
+  static List<String> grantsOf(List<PrivilegeGrantInfo> infos) {
+    List<String> out = new ArrayList<>();
+    for (PrivilegeGrantInfo g : infos) {
+      out.add(g.getPrivilege() + (g.isGrantOption() ? "+" : ""));
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  static List<String> privilegesOf(List<HiveObjectPrivilege> privs) {
+    List<PrivilegeGrantInfo> infos = new ArrayList<>();
+    for (HiveObjectPrivilege p : privs) {
+      infos.add(p.getGrantInfo());
+    }
+    return grantsOf(infos);
+  }
+
+  /** grant_privileges and revoke_privileges (grant_revoke_privileges),
+   * list_privileges, get_privilege_set through a role, refresh_privileges. */
+  static void privilegesLifecycle(IMetaStoreClient c) throws Exception {
+    Table t = create(c, db(c, "hc_priv"), "t");
+    String db = t.getDbName(), user = unique("hc_user"), r = unique("hc_role");
+    HiveObjectRef ref = new HiveObjectRef(HiveObjectType.TABLE, db, "t", null, null);
+    check(c.grant_privileges(new PrivilegeBag(Arrays.asList(
+        grantOf(ref, user, PrincipalType.USER, "SELECT", true),
+        grantOf(ref, user, PrincipalType.USER, "INSERT", false)))), "granted");
+    check(privilegesOf(c.list_privileges(user, PrincipalType.USER, ref)).equals(
+        Arrays.asList("INSERT", "SELECT+")), "listed");
+    HiveObjectPrivilege listed = c.list_privileges(user, PrincipalType.USER, ref).get(0);
+    check(listed.getGrantInfo().getGrantor().equals("alice") && listed.getGrantInfo().getCreateTime() > 0
+        && "SQL".equals(listed.getAuthorizer()), "grant info " + listed);
+    String dup = refused(() -> c.grant_privileges(new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, user, PrincipalType.USER, "SELECT", false)))));
+    check(dup.equals("SELECT is already granted on table [" + db + ",t] by alice"), dup);
+
+    c.create_role(new Role(r, 0, "alice"));
+    c.grant_role(r, user, PrincipalType.USER, "alice", PrincipalType.USER, false);
+    c.grant_privileges(new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, r, PrincipalType.ROLE, "DELETE", false))));
+    PrincipalPrivilegeSet set = c.get_privilege_set(ref, user, Collections.emptyList());
+    check(grantsOf(set.getUserPrivileges().get(user)).equals(Arrays.asList("INSERT", "SELECT+")),
+        "user's set " + set);
+    check(grantsOf(set.getRolePrivileges().get(r)).equals(Collections.singletonList("DELETE")),
+        "role's set " + set);
+
+    check(c.revoke_privileges(new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, user, PrincipalType.USER, "SELECT", false))), true), "grant option revoked");
+    check(privilegesOf(c.list_privileges(user, PrincipalType.USER, ref)).equals(
+        Arrays.asList("INSERT", "SELECT")), "without the option");
+    check(refused(() -> c.revoke_privileges(new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, user, PrincipalType.USER, "UPDATE", false))), false))
+        .contains("No user grant found for privileges UPDATE"), "revoking what was not granted");
+
+    check(c.refresh_privileges(ref, "SQL", new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, user, PrincipalType.USER, "ALTER", false)))), "refreshed");
+    check(privilegesOf(c.list_privileges(user, PrincipalType.USER, ref)).equals(
+        Collections.singletonList("ALTER")), "replaced by the refresh");
+    check(c.list_privileges(r, PrincipalType.ROLE, ref).isEmpty(), "the refresh replaced every grant");
+
+    c.revoke_privileges(new PrivilegeBag(Collections.singletonList(
+        grantOf(ref, user, PrincipalType.USER, "ALTER", false))), false);
+    check(c.list_privileges(user, PrincipalType.USER, ref).isEmpty(), "revoked");
+    c.drop_role(r);
+    c.dropDatabase(db, true, true, true);
+  }
+
+  /** The seeded admin role's global All privilege, seen as Hive's
+   * SQLStdHiveAccessController lists it. */
+  static void adminRoleSeeded(IMetaStoreClient c) throws Exception {
+    HiveObjectRef global = new HiveObjectRef(HiveObjectType.GLOBAL, null, null, null, null);
+    List<HiveObjectPrivilege> p = c.list_privileges("admin", PrincipalType.ROLE, global);
+    check(p.size() == 1 && p.get(0).getGrantInfo().getPrivilege().equals("All")
+        && p.get(0).getGrantInfo().isGrantOption(), "admin's privileges " + p);
+  }
+
+  // ---- get_config_value ----
+
+  /** The keys Impala's MetastoreEventsProcessor and HiveServer2 read. */
+  static void configValues(IMetaStoreClient c) throws Exception {
+    check("true".equals(c.getConfigValue("hive.metastore.dml.events", "")), "dml events");
+    check("hive".equals(c.getConfigValue("metastore.catalog.default", "")), "default catalog");
+    check("false".equals(c.getConfigValue("hive.metastore.event.db.notification.api.auth", "")),
+        "notification api auth");
+    check(c.getConfigValue("hive.metastore.transactional.event.listeners", "")
+        .contains("DbNotificationListener"), "listener");
+    check("none".equals(c.getConfigValue("hive.metastore.no.such.key", "none")), "a default");
+    try {
+      c.getConfigValue("javax.jdo.option.ConnectionPassword", "");
+      check(false, "a password key answered");
+    } catch (ConfigValSecurityException expected) {
+      // Hive's answer for keys outside hive.*, metastore.*, hdfs.*, mapred.*
+    }
   }
 
   // ---- main ----
