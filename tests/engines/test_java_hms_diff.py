@@ -101,7 +101,8 @@ def relative(loc, roots):
         return loc
     loc = re.sub(r"^file:///", "file:/", loc)
     for r in roots:
-        if loc.startswith(r):
+        r = r.rstrip("/")
+        if loc == r or loc.startswith(r + "/"):
             return "<root>/" + loc[len(r):].lstrip("/")
     return loc
 
@@ -123,7 +124,17 @@ def differences(a, b, path="$"):
 
 # Differences listed in the README ("Differences from the Java metastore"):
 # (call name regex, path regex) -> why it is deliberate.
-KNOWN = {}
+TRANSLATED = r"tableType|parameters\.(EXTERNAL|TRANSLATED_TO_EXTERNAL|external\.table\.purge)$"
+KNOWN = {
+    # Hive 4's MetastoreDefaultTransformer stores a non-ACID MANAGED_TABLE from a
+    # client without capabilities as EXTERNAL_TABLE with TRANSLATED_TO_EXTERNAL
+    # and external.table.purge; we keep the type the client gave.
+    (r"^get_table|^get_table_meta", TRANSLATED): "managed tables kept managed",
+    # Hive 4 (direct SQL) reads % and _ in a partition filter's LIKE as SQL
+    # wildcards; we read the pattern as a Java regular expression, as the JDO
+    # path and Hive's documentation do.
+    (r"^get_partitions_by_filter .*like", r"^\$$"): "LIKE pattern syntax",
+}
 
 
 def unexplained(name, diffs):
@@ -257,8 +268,10 @@ READS = [
      for t in ("plain", "bucketed", "skewed", "ext", "v", "parted")] + [
     ("get_table_req unicode", lambda c: c.get_table_req(
         GetTableRequest(dbName=DB2, tblName="t_unicode"))),
-    ("get_table_objects_by_name_req", lambda c: c.get_table_objects_by_name_req(
-        GetTablesRequest(dbName=DB, tblNames=["plain", "v", "parted", "missing"]))),
+    # both sorted: Java answers in request order, we in name order (README)
+    ("get_table_objects_by_name_req", lambda c: sorted(c.get_table_objects_by_name_req(
+        GetTablesRequest(dbName=DB, tblNames=["plain", "v", "parted", "missing"])).tables,
+        key=lambda t: t.tableName)),
     ("get_tables", lambda c: sorted(c.get_tables(DB, "*"))),
     ("get_tables pattern", lambda c: sorted(c.get_tables(DB, "p*|v"))),
     ("get_all_tables", lambda c: sorted(c.get_all_tables(DB))),
@@ -279,8 +292,10 @@ READS = [
         DB, "parted", f, -1))(f)) for f in FILTERS] + [
     ("get_table_column_statistics", lambda c: [c.get_table_column_statistics(DB, "plain", o.colName)
                                                for o in STATS]),
-    ("get_table_statistics_req", lambda c: c.get_table_statistics_req(TableStatsRequest(
-        dbName=DB, tblName="plain", colNames=[o.colName for o in STATS], engine="hive"))),
+    # both sorted: Java answers in column name order, we in request order (README)
+    ("get_table_statistics_req", lambda c: sorted(c.get_table_statistics_req(TableStatsRequest(
+        dbName=DB, tblName="plain", colNames=[o.colName for o in STATS],
+        engine="hive")).tableStats, key=lambda o: o.colName)),
     ("get_partition_column_statistics", lambda c: c.get_partition_column_statistics(
         DB, "parted", "ds=2024-01-01/hr=3", "id")),
     ("get_partitions_statistics_req", lambda c: c.get_partitions_statistics_req(
@@ -320,6 +335,19 @@ ERRORS = [
     ("create_table unicode name", lambda c: c.create_table(
         table(DB, "t_\u00fcnicode", COLS, PARQUET))),
 ]
+
+
+# Bad calls the two servers answer differently on purpose (README):
+# name -> (the Java server's reply kind, ours).
+KNOWN_ERRORS = {
+    # Java 4.0.1 returns an empty list for a table that does not exist
+    "get_partitions missing table": ("ok", "NoSuchObjectException"),
+    # Java 4.0.1 returns null, which Thrift cannot send ("unknown result")
+    "get_table_column_statistics missing column": ("TApplicationException",
+                                                   "NoSuchObjectException"),
+    # Java 4.0.1 says InvalidObjectException; we answer as Hive 3 did
+    "create_table missing db": ("InvalidObjectException", "NoSuchObjectException"),
+}
 
 
 # ---------------------------------------------------------------------------
@@ -396,6 +424,9 @@ def test_error(both, tag, name, call):
     tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "differential error " + name,
         j.log)
     jr, orr = outcome(call, jc), outcome(call, oc)
+    if name in KNOWN_ERRORS:
+        assert (jr[0], orr[0]) == KNOWN_ERRORS[name], "Java: %s; ours: %s" % (jr, orr)
+        return
     assert jr[0] != "ok", "the Java metastore accepted it: %r" % (jr,)
     if jr[1] != orr[1]:
         print("message differs: Java %r, ours %r" % (jr[1], orr[1]))
