@@ -1,0 +1,202 @@
+"""java_hms.py: the Java Hive Metastore of the engines suite (Apache Hive's own).
+
+Owns the Java metastore installation in the cache and its process. install()
+unpacks the standalone metastore's bin tarball (set `java-hms` of
+downloads.lock: Hive 4.0.1, the newest standalone metastore server on Maven
+Central) once into $METASTORE_ENGINE_CACHE/java-hms-<version>: into a
+temporary directory first, renamed into place, so runs sharing the cache
+never see half an installation. The tarball brings Hive's jars, its
+PostgreSQL JDBC driver and the schematool scripts; the rest of the set is
+what it expects from a Hadoop installation (hadoop-common 3.3.6 and what
+that loads) and junixsocket, so the JDBC driver can reach the suite's
+PostgreSQL, which listens on a Unix socket only.
+
+JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
+1. a fresh database in the suite's PostgreSQL;
+2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres)
+   creates its schema there;
+3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
+   in a temporary folder.
+Its configuration (metastore-site.xml, a log4j2 file) is written into the
+results folder (java-hms/conf), its logs beside it (java-hms/schematool.log,
+java-hms/metastore.log). stop() ends the process group and removes the
+temporary folder. site_xml() returns the configuration text (the README's
+copy-paste configuration).
+"""
+import os
+import shutil
+import socket
+import subprocess
+import tarfile
+import tempfile
+import time
+from xml.sax.saxutils import escape
+
+import components
+from components import CACHE, JAVA17, opted_out, results_path, stop_process, wait_until
+import servers
+
+VERSION = "4.0.1"
+HEAP = "768m"
+TARBALL = "hive-standalone-metastore-server-%s-bin.tar.gz" % VERSION
+
+LOG4J2 = """\
+status = WARN
+name = JavaHmsTests
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{ISO8601} %5p [%t] %c{2}: %m%n
+logger.dn.name = DataNucleus
+logger.dn.level = WARN
+rootLogger.level = INFO
+rootLogger.appenderRef.root.ref = console
+"""
+
+
+def install():
+    """(home, extra jars): the unpacked tarball in the cache (unpacked once
+    from the verified download) and the set's other jars."""
+    files = components.classpath("java-hms")
+    tarball = [f for f in files if os.path.basename(f) == TARBALL]
+    if len(tarball) != 1:
+        raise RuntimeError("downloads.lock set 'java-hms' must hold %s" % TARBALL)
+    jars = [f for f in files if f.endswith(".jar")]
+    base = CACHE or tempfile.gettempdir()
+    home = os.path.join(base, "java-hms-%s" % VERSION)
+    if os.path.isdir(os.path.join(home, "lib")):
+        return home, jars
+    tmp = tempfile.mkdtemp(prefix=".java-hms-%s-" % VERSION, dir=base)
+    try:
+        with tarfile.open(tarball[0]) as tf:
+            for m in tf.getmembers():
+                parts = m.name.split("/")[1:]      # drop apache-hive-metastore-<v>-bin/
+                if not parts or ".." in parts or not (m.isfile() or m.isdir()):
+                    continue
+                if parts[0] not in ("lib", "scripts"):
+                    continue
+                dest = os.path.join(tmp, *parts)
+                if m.isdir():
+                    os.makedirs(dest, exist_ok=True)
+                    continue
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                with tf.extractfile(m) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+        os.chmod(tmp, 0o755)
+        try:
+            os.rename(tmp, home)
+        except OSError:                      # another run unpacked it first
+            if not os.path.isdir(os.path.join(home, "lib")):
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return home, jars
+
+
+def jdbc_url(pg, db):
+    """A JDBC URL for the suite's PostgreSQL, through its Unix socket."""
+    return ("jdbc:postgresql://localhost/%s?socketFactory="
+            "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg"
+            "&socketFactoryArg=%s/.s.PGSQL.%d" % (db, pg.sockdir, pg.port))
+
+
+def site_properties(jdbc, warehouse, port):
+    return [
+        ("javax.jdo.option.ConnectionURL", jdbc),
+        ("javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver"),
+        ("javax.jdo.option.ConnectionUserName", "postgres"),
+        ("javax.jdo.option.ConnectionPassword", ""),
+        ("metastore.warehouse.dir", warehouse),
+        ("metastore.warehouse.external.dir", warehouse),
+        ("metastore.thrift.port", str(port)),
+        ("metastore.event.db.notification.api.auth", "false"),
+        ("hive.metastore.schema.verification", "true"),
+    ]
+
+
+def site_xml(props):
+    rows = "".join("  <property><name>%s</name><value>%s</value></property>\n"
+                   % (escape(k), escape(v)) for k, v in props)
+    return "<?xml version=\"1.0\"?>\n<configuration>\n%s</configuration>\n" % rows
+
+
+class JavaHms:
+    """Apache Hive's metastore on its own database of 'pg'."""
+
+    def __init__(self, pg):
+        opted_out("java-hms")
+        java = os.path.join(JAVA17, "bin", "java")
+        if not os.access(java, os.X_OK):
+            raise RuntimeError("no Java 17 at %r (METASTORE_JAVA17_HOME)" % JAVA17)
+        self.home, jars = install()
+        self.tmp = tempfile.mkdtemp(prefix="ms-engines-java-hms-")
+        self.warehouse = "file://%s/warehouse" % self.tmp
+        os.makedirs(os.path.join(self.tmp, "warehouse"))
+        self.db = pg.createdb()
+        self.port = servers.free_port()
+        self.conf = os.path.dirname(results_path("java-hms", "conf", "metastore-site.xml"))
+        self.props = site_properties(jdbc_url(pg, self.db), self.warehouse, self.port)
+        with open(os.path.join(self.conf, "metastore-site.xml"), "w") as f:
+            f.write(site_xml(self.props))
+        with open(os.path.join(self.conf, "metastore-log4j2.properties"), "w") as f:
+            f.write(LOG4J2)
+        cp = ":".join([self.conf, os.path.join(self.home, "lib", "*")] + jars)
+        self.java = [java, "-Xmx" + HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                     "-Djava.io.tmpdir=" + self.tmp,
+                     "-Dlog4j.configurationFile=" + os.path.join(self.conf,
+                                                                 "metastore-log4j2.properties"),
+                     "-cp", cp]
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("METASTORE_", "ASAN_", "LSAN_", "UBSAN_", "HADOOP_",
+                                         "HIVE_", "JAVA_TOOL"))}
+        self.env.update(JAVA_HOME=JAVA17, METASTORE_HOME=self.home, HOME=self.tmp)
+        self.proc = None
+        self._logf = None
+        t0 = time.monotonic()
+        try:
+            self._schematool()
+            self._start()
+        except Exception:
+            self.stop()
+            raise
+        self.start_seconds = time.monotonic() - t0
+        self.thrift_uri = "thrift://127.0.0.1:%d" % self.port
+
+    def _schematool(self):
+        self.schematool_log = results_path("java-hms", "schematool.log")
+        with open(self.schematool_log, "w") as lf:
+            p = subprocess.run(self.java + [
+                "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool",
+                "-initSchema", "-dbType", "postgres", "-userName", "postgres", "-passWord", ""],
+                stdout=lf, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp, timeout=300)
+        if p.returncode != 0:
+            raise RuntimeError("schematool -initSchema failed (exit %d)%s"
+                               % (p.returncode, components.tail_of(self.schematool_log)))
+
+    def _start(self):
+        self.log = results_path("java-hms", "metastore.log")
+        self._logf = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            self.java + ["org.apache.hadoop.hive.metastore.HiveMetaStore", "-p", str(self.port)],
+            stdout=self._logf, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp,
+            start_new_session=True)
+        wait_until("the Java metastore", self._serving, 240, self.proc, self.log, interval=0.5)
+
+    def _serving(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2):
+            pass
+        c = self.client(timeout=30)
+        try:
+            return "default" in c.get_all_databases()
+        finally:
+            c.close()
+
+    def client(self, timeout=60.0):
+        return servers.Client(self.port, timeout=timeout)
+
+    def stop(self):
+        stop_process(self.proc, grace=20)
+        if self._logf:
+            self._logf.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
