@@ -430,6 +430,31 @@ def test_column_statistics_events(client):
     client.drop_database(db, False, False)
 
 
+def test_catalog_changes_log_their_default_database(client, tmp_path):
+    """Hive writes no CREATE/ALTER/DROP_CATALOG to its log: HMSHandler
+    notifies its transactional listeners, but DbNotificationListener
+    (hcatalog/server-extensions) overrides no onCreateCatalog,
+    onAlterCatalog or onDropCatalog. It creates and drops the catalog's
+    default database through its database handlers, which log
+    CREATE_DATABASE and DROP_DATABASE."""
+    from hive_metastore.ttypes import (AlterCatalogRequest, Catalog, CreateCatalogRequest,
+                                       DropCatalogRequest)
+    cat = unique("ntc")
+    start = client.get_current_notificationEventId().eventId
+    client.create_catalog(CreateCatalogRequest(Catalog(name=cat, locationUri="file://%s/a" % tmp_path)))
+    mark = client.get_current_notificationEventId().eventId
+    client.alter_catalog(AlterCatalogRequest(
+        name=cat, newCat=Catalog(name=cat, description="d", locationUri="file://%s/b" % tmp_path)))
+    assert client.get_current_notificationEventId().eventId == mark
+    client.drop_catalog(DropCatalogRequest(name=cat))
+    evs = [e for e in events_after(client, start) if e.catName == cat]
+    assert [(e.eventType, e.dbName) for e in evs] == [("CREATE_DATABASE", "default"),
+                                                      ("DROP_DATABASE", "default")]
+    created = decode(Database, json.loads(evs[0].message)["dbJson"])
+    assert (created.name, created.catalogName) == ("default", cat)
+    assert json.loads(evs[1].message)["db"] == "default"
+
+
 def test_failed_change_writes_no_event(client):
     db = unique("ntf")
     client.create_database(Database(name=db))
