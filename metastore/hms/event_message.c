@@ -11,7 +11,10 @@
  * One builder per message family, chosen by the table at the end
  * ('messages'): the database, table, partition, function, insert and
  * constraint messages (Hive's JSONAdd*ConstraintMessage / JSONAddPrimaryKey
- * / JSONAddForeignKey with the SQL* structs embedded, JSONDropConstraint).
+ * / JSONAddForeignKey with the SQL* structs embedded, JSONDropConstraint)
+ * and the column statistics messages (JSONUpdateTableColumnStatMessage,
+ * JSONUpdatePartitionColumnStatMessage, JSONDeleteTableColumnStatMessage,
+ * JSONDeletePartitionColumnStatMessage: "database", not "db").
  *
  * Not carried: the data files of CREATE_TABLE ("files") and ADD_PARTITION
  * ("partitionFiles") are empty lists (Hive lists the directories for
@@ -23,11 +26,14 @@
 #include "hms/event_message.h"
 #include "core/json_text.h"
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsTable, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsDatabase, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsPartition, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsFunction, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThmsColumnStatistics, g_object_unref)
 
 /* ---- the embedded Thrift objects ---- */
 
@@ -76,6 +82,14 @@ function_json (const MsFunction *f, GError **error)
   return hms_thrift_json_write (THRIFT_STRUCT (tf), error);
 }
 
+static char *
+col_stats_json (const MsColumnStatistics *st, GError **error)
+{
+  g_autoptr (ThmsColumnStatistics) ts = g_object_new (THMS_TYPE_COLUMN_STATISTICS, NULL);
+  hms_column_statistics_to_thrift (st, ts);
+  return hms_thrift_json_write (THRIFT_STRUCT (ts), error);
+}
+
 /* ---- message members ---- */
 
 static void
@@ -109,6 +123,38 @@ empty_list (JsonBuilder *b, const char *name)
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
   json_builder_end_array (b);
+}
+
+/* 'name': a list of strings */
+static void
+member_strings (JsonBuilder *b, const char *name, const GPtrArray *values)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; values != NULL && i < values->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (values, i));
+  json_builder_end_array (b);
+}
+
+static int
+compare_str (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* 'name': a {key: value} object of 'params', keys sorted */
+static void
+member_params (JsonBuilder *b, const char *name, GHashTable *params)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  g_autofree const char **keys = params ? (const char **) g_hash_table_get_keys_as_array (params, NULL)
+                                        : NULL;
+  if (keys != NULL)
+    qsort (keys, g_hash_table_size (params), sizeof *keys, compare_str);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    member_str (b, keys[i], g_hash_table_lookup (params, keys[i]));
+  json_builder_end_object (b);
 }
 
 /* 'name': the Thrift text of 'obj', owned by the call. */
@@ -295,6 +341,44 @@ drop_constraint_message (JsonBuilder *b, const MsEvent *ev, GError **error)
   return TRUE;
 }
 
+/* Hive's JSONUpdateTableColumnStatMessage and its partition twin: the
+ * statistics written, the table or partition parameters the write left,
+ * the table object. writeId is the request's in Hive, -1 for a write
+ * outside an ACID transaction (this server keeps none). */
+static gboolean
+update_col_stat_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+{
+  const gboolean part = ev->type == MS_EVENT_UPDATE_PARTITION_COLUMN_STAT;
+  if (part)
+    member_str (b, "catalog", ev->table->catalog);
+  member_str (b, "database", ev->table->db_name);
+  member_int (b, "writeId", -1);
+  if (!member_obj (b, "colStatsJson", col_stats_json (ev->col_stats, error)))
+    return FALSE;
+  member_params (b, "parameters", part ? ev->part->params : ev->table->params);
+  if (part)
+    member_strings (b, "partVals", ev->part->values);
+  return member_obj (b, "tableObjJson", table_json (ev->table, error));
+}
+
+/* Hive's JSONDeleteTableColumnStatMessage and its partition twin */
+static gboolean
+delete_col_stat_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+{
+  (void) error;
+  const gboolean part = ev->type == MS_EVENT_DELETE_PARTITION_COLUMN_STAT;
+  if (part)
+    member_str (b, "catalog", ev->table->catalog);
+  member_str (b, "database", ev->table->db_name);
+  member_str (b, "colName", ev->column);
+  if (part)
+    {
+      member_str (b, "partName", ev->part_name);
+      member_strings (b, "partValues", ev->part->values);
+    }
+  return TRUE;
+}
+
 static const char *
 event_db (const MsEvent *ev)
 {
@@ -305,6 +389,27 @@ event_db (const MsEvent *ev)
   if (ev->db != NULL)
     return ev->db->name;
   return ev->function != NULL ? ev->function->db_name : NULL;
+}
+
+/* Whether 'ev' carries what its builder reads (checked for the builders
+ * whose objects are not always set by every store path). */
+static gboolean
+event_complete (const MsEvent *ev)
+{
+  switch (ev->type)
+    {
+    case MS_EVENT_UPDATE_PARTITION_COLUMN_STAT:
+      return ev->table != NULL && ev->col_stats != NULL && ev->part != NULL;
+    case MS_EVENT_UPDATE_TABLE_COLUMN_STAT:
+      return ev->table != NULL && ev->col_stats != NULL;
+    case MS_EVENT_DELETE_PARTITION_COLUMN_STAT:
+      return ev->table != NULL && ev->column != NULL && ev->part != NULL;
+    case MS_EVENT_DELETE_TABLE_COLUMN_STAT:
+      return ev->table != NULL && ev->column != NULL;
+    default:
+      return ev->type < MS_EVENT_ADD_PRIMARYKEY || ev->type > MS_EVENT_ADD_CHECKCONSTRAINT
+             || (ev->constraints != NULL && ev->constraints->len > 0);
+    }
 }
 
 typedef gboolean (*MessageFn) (JsonBuilder *b, const MsEvent *ev, GError **error);
@@ -334,6 +439,10 @@ static const struct {
   [MS_EVENT_ADD_DEFAULTCONSTRAINT] = { constraint_list_message, FALSE },
   [MS_EVENT_ADD_CHECKCONSTRAINT] = { constraint_list_message, FALSE },
   [MS_EVENT_DROP_CONSTRAINT] = { drop_constraint_message, FALSE },
+  [MS_EVENT_UPDATE_TABLE_COLUMN_STAT] = { update_col_stat_message, FALSE },
+  [MS_EVENT_UPDATE_PARTITION_COLUMN_STAT] = { update_col_stat_message, FALSE },
+  [MS_EVENT_DELETE_TABLE_COLUMN_STAT] = { delete_col_stat_message, FALSE },
+  [MS_EVENT_DELETE_PARTITION_COLUMN_STAT] = { delete_col_stat_message, FALSE },
 };
 
 char *
@@ -345,10 +454,9 @@ hms_event_encode (const MsEvent *ev, gpointer user, GError **error)
       ms_fail (error, MS_ERROR_INTERNAL, "no message format for event %d", ev->type);
       return NULL;
     }
-  if (messages[ev->type].build == constraint_list_message
-      && (ev->constraints == NULL || ev->constraints->len == 0))
+  if (!event_complete (ev))
     {
-      ms_fail (error, MS_ERROR_INTERNAL, "%s without constraints", ms_event_type_name (ev->type));
+      ms_fail (error, MS_ERROR_INTERNAL, "%s without its objects", ms_event_type_name (ev->type));
       return NULL;
     }
   g_autoptr (JsonBuilder) b = json_builder_new ();

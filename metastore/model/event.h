@@ -15,6 +15,7 @@
 #include "model/table.h"
 #include "model/partition.h"
 #include "model/constraint.h"
+#include "model/stats.h"
 
 typedef enum {
   MS_EVENT_CREATE_DATABASE,
@@ -36,6 +37,10 @@ typedef enum {
   MS_EVENT_ADD_DEFAULTCONSTRAINT,
   MS_EVENT_ADD_CHECKCONSTRAINT,
   MS_EVENT_DROP_CONSTRAINT,
+  MS_EVENT_UPDATE_TABLE_COLUMN_STAT,
+  MS_EVENT_UPDATE_PARTITION_COLUMN_STAT,
+  MS_EVENT_DELETE_TABLE_COLUMN_STAT,
+  MS_EVENT_DELETE_PARTITION_COLUMN_STAT,
   MS_EVENT_N_TYPES
 } MsEventType;
 
@@ -79,6 +84,14 @@ typedef struct {
    * DROP_CONSTRAINT: the name dropped (with catalog, db_name, table_name) */
   const GPtrArray *constraints;
   const char *constraint_name;
+  /* UPDATE_TABLE_COLUMN_STAT, UPDATE_PARTITION_COLUMN_STAT: the statistics
+   * written (with 'table', and for a partition 'part', both as after the
+   * write: their parameters are the message's); DELETE_*_COLUMN_STAT: the
+   * column deleted (with 'table', and for a partition 'part' and its
+   * stored name 'part_name') */
+  const MsColumnStatistics *col_stats;
+  const char *column;
+  const char *part_name;
   /* names for the log row, when no object above carries them (DROP_DATABASE
    * of a database read before, DROP_FUNCTION, DROP_CONSTRAINT) */
   const char *catalog, *db_name, *table_name;

@@ -2,8 +2,16 @@
  * catalog.c: catalogs (Hive 3+). Creating a catalog also creates its
  * 'default' database, as Apache Hive does; dropping one requires that only
  * an empty 'default' database is left in it.
+ *
+ * Events: Hive writes no CREATE/ALTER/DROP_CATALOG to its notification
+ * log (DbNotificationListener overrides none of onCreateCatalog,
+ * onAlterCatalog, onDropCatalog), but it creates and drops the catalog's
+ * 'default' database through its database handlers, whose transactional
+ * listeners log CREATE_DATABASE and DROP_DATABASE; so do we, in the
+ * catalog's transaction.
  */
 #include "store/store.h"
+#include "store/events.h"
 #include "store/pool.h"
 #include "store/json.h"
 
@@ -30,6 +38,17 @@ static const MsSql sql_cat_delete = { "cat_delete",
   "WITH d AS (DELETE FROM ms_databases WHERE cat_id = $1) "
   "DELETE FROM ms_catalogs WHERE cat_id = $1" };
 
+/* Queue the event 'type' of catalog's 'default' database, read on 'c'. */
+static gboolean
+default_db_event (MsStore *s, MsPgConn *c, const char *catalog, MsEventType type, GError **error)
+{
+  if (!ms_store_events_enabled (s))
+    return TRUE;
+  g_autoptr (MsDatabase) db = ms_store_database_get_on (c, catalog, MS_DEFAULT_DATABASE, error);
+  MsEvent ev = { .type = type, .db = db };
+  return db != NULL && ms_store_emit (s, c, &ev, error);
+}
+
 gboolean
 ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
 {
@@ -45,7 +64,7 @@ ms_store_catalog_create (MsStore *s, const MsCatalog *cat, GError **error)
     return FALSE;
   const char *v2[] = { PQgetvalue (r, 0, 0), cat->name, cat->location_uri, ct };
   g_autoptr (PGresult) r2 = ms_pg_exec (c, &sql_cat_default_db, 4, v2, error);
-  if (r2 == NULL)
+  if (r2 == NULL || !default_db_event (s, c, cat->name, MS_EVENT_CREATE_DATABASE, error))
     return FALSE;
   return ms_pg_commit (c, error);
 }
@@ -112,6 +131,8 @@ ms_store_catalog_drop (MsStore *s, const char *name, GError **error)
                         "Cannot drop catalog %s: it contains database %s%s", name, db,
                         g_str_equal (db, MS_DEFAULT_DATABASE) ? " which is not empty" : "");
     }
+  if (PQntuples (dbs) > 0 && !default_db_event (s, c, name, MS_EVENT_DROP_DATABASE, error))
+    return FALSE;
   g_autoptr (PGresult) d = ms_pg_exec (c, &sql_cat_delete, 1, id, error);
   if (d == NULL)
     return FALSE;

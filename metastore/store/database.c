@@ -190,6 +190,18 @@ database_from_row (const PGresult *r, int i)
 }
 
 MsDatabase *
+ms_store_database_get_on (MsPgConn *c, const char *catalog, const char *name, GError **error)
+{
+  const char *v[] = { catalog, name };
+  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_db_get, 2, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    return ms_fail (error, MS_ERROR_NOT_FOUND, "There is no database %s.%s", catalog, name), NULL;
+  return database_from_row (r, 0);
+}
+
+MsDatabase *
 ms_store_database_get (MsStore *s, const char *catalog, const char *name, GError **error)
 {
   const char *v[] = { catalog, name };

@@ -30,3 +30,7 @@ void ms_store_events_discard (MsPgConn *c);
  * database drop (function.c). */
 GPtrArray *ms_store_function_list_on (MsPgConn *c, const char *catalog, const char *db,
                                       GError **error);
+/* The database catalog.name read on 'c' (MS_ERROR_NOT_FOUND when
+ * missing), for the events of a catalog's default database (catalog.c). */
+MsDatabase *ms_store_database_get_on (MsPgConn *c, const char *catalog, const char *name,
+                                      GError **error);

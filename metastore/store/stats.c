@@ -264,10 +264,22 @@ upsert (MsPgConn *c, const MsSql *sql, const char *table_id, gint64 last_analyze
   return r != NULL;
 }
 
+/* Record in 'written' that 'st' was written with the columns 'cols'
+ * (MsColStats*, copied) to partition 'part_id' (NULL: the table). */
+static void
+note_written (GArray *written, const MsColumnStatistics *st, GPtrArray *cols, const char *part_id)
+{
+  MsStatsWritten w = { st, g_ptr_array_new_with_free_func ((GDestroyNotify) ms_col_stats_free),
+                       g_strdup (part_id) };
+  for (guint i = 0; i < cols->len; i++)
+    g_ptr_array_add (w.cols, ms_col_stats_copy (g_ptr_array_index (cols, i)));
+  g_array_append_val (written, w);
+}
+
 static gboolean
 write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char *table,
                    const MsColumnStatistics *st, gboolean merge, const char *merge_engine,
-                   GError **error)
+                   GArray *written, GError **error)
 {
   const char *table_id = PQgetvalue (tbl, 0, 0);
   if (!check_table_columns (cell (tbl, 0, 1), st->cols, db, table, error))
@@ -311,6 +323,7 @@ write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char 
     rows_add (&w, NULL, st->engine, g_ptr_array_index (src, i));
   if (!upsert (c, &sql_table_upsert, table_id, st->last_analyzed, &w, merge, error))
     return FALSE;
+  note_written (written, st, src, NULL);
 
   g_autofree char *acc = ms_stats_accurate_set_columns (accurate, (const char *const *) names->pdata,
                                                         names->len);
@@ -428,8 +441,9 @@ read_planned_stats (MsPgConn *c, const char *table_id, const char *engine, GArra
 /* The rows of one entry, each merged with the stored statistics in 'old'
  * (NULL: replaced). */
 static void
-add_partition_rows (Rows *w, const PartWrite *pw, GHashTable *old)
+add_partition_rows (Rows *w, const PartWrite *pw, GHashTable *old, GArray *written)
 {
+  g_autoptr (GPtrArray) cols = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_col_stats_free);
   for (guint k = 0; k < pw->cols->len; k++)
     {
       g_autoptr (MsColStats) cs = ms_col_stats_copy (g_ptr_array_index (pw->cols, k));
@@ -441,7 +455,9 @@ add_partition_rows (Rows *w, const PartWrite *pw, GHashTable *old)
             ms_stats_merge (&cs->data, od);
         }
       rows_add (w, pw->part_id, pw->st->engine, cs);
+      g_ptr_array_add (cols, g_steal_pointer (&cs));
     }
+  note_written (written, pw->st, cols, pw->part_id);
 }
 
 /* Each written partition's new COLUMN_STATS_ACCURATE value into 'accurate'
@@ -492,7 +508,8 @@ write_partition_accurate (MsPgConn *c, const char *table_id, GArray *plan, GHash
  * what merging needs, upsert the rows, then the accurate flags. */
 static gboolean
 write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboolean merge,
-                       const char *merge_engine, gint64 last_analyzed, GError **error)
+                       const char *merge_engine, gint64 last_analyzed, GArray *written,
+                       GError **error)
 {
   g_autoptr (PGresult) parts = lock_partitions (c, table_id, stats, error);
   if (parts == NULL)
@@ -512,7 +529,7 @@ write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboo
       const PartWrite *pw = &g_array_index (plan, PartWrite, i);
       if (merge && pw->cols->len == 0)
         continue;      /* nothing accurate to merge with in this partition */
-      add_partition_rows (&w, pw, old);
+      add_partition_rows (&w, pw, old, written);
       set_partition_accurate (accurate, parts, pw);
     }
   return upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge, error)
@@ -537,14 +554,17 @@ ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const cha
   if (PQntuples (tbl) == 0)
     return table_missing (error, catalog, db, table);
   const char *engine = merge_engine ? merge_engine : MS_STATS_ENGINE_DEFAULT;
+  g_autoptr (GArray) written = ms_stats_written_new ();
   gboolean ok;
   if (table_level)
-    ok = write_table_level (c, tbl, db, table, g_ptr_array_index (stats, 0), merge, engine, error);
+    ok = write_table_level (c, tbl, db, table, g_ptr_array_index (stats, 0), merge, engine,
+                            written, error);
   else
     ok = write_partition_level (c, PQgetvalue (tbl, 0, 0), stats, merge, engine,
                                 ((MsColumnStatistics *) g_ptr_array_index (stats, 0))->last_analyzed,
-                                error);
-  return ok && ms_pg_commit (c, error);
+                                written, error);
+  return ok && ms_store_stats_events_update (s, c, catalog, db, table, written, error)
+         && ms_pg_commit (c, error);
 }
 
 /* ---- read ---- */
@@ -727,7 +747,8 @@ ms_store_stats_delete_table (MsStore *s, const char *catalog, const char *db, co
   if (col != NULL && g_ascii_strtoll (PQcmdTuples (del), NULL, 10) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s col=%s",
                     db, table, col);
-  if (!set_table_accurate (c, table_id, cell (tbl, 0, 2), col, error))
+  if (!set_table_accurate (c, table_id, cell (tbl, 0, 2), col, error)
+      || !ms_store_stats_events_delete (s, c, catalog, db, table, NULL, NULL, col, error))
     return FALSE;
   return ms_pg_commit (c, error);
 }
@@ -762,7 +783,8 @@ ms_store_stats_delete_partition (MsStore *s, const char *catalog, const char *db
       return ms_fail (error, MS_ERROR_NOT_FOUND,
                       "Column stats doesn't exist for table=%s partition=%s col=%s", q, part_name, col);
     }
-  if (!set_part_accurate (c, table_id, part_id, cell (part, 0, 1), col, error))
+  if (!set_part_accurate (c, table_id, part_id, cell (part, 0, 1), col, error)
+      || !ms_store_stats_events_delete (s, c, catalog, db, table, part_id, part_name, col, error))
     return FALSE;
   return ms_pg_commit (c, error);
 }

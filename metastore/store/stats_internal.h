@@ -16,3 +16,36 @@
  * updatePartColumnStatsForAlterColumns). */
 gboolean ms_store_stats_drop_stale (MsPgConn *c, const char *table_id, const char *cols_json,
                                     GError **error);
+
+/* ---- the events of statistics changes (stats_events.c) ---- */
+
+#include "store/store.h"
+#include "model/stats.h"
+
+/* One entry a statistics write wrote: the request's entry (names, engine,
+ * lastAnalyzed), the columns as written (merged; owned) and the partition
+ * row written (NULL: table level). */
+typedef struct {
+  const MsColumnStatistics *st;
+  GPtrArray *cols;
+  char *part_id;
+} MsStatsWritten;
+
+/* A new GArray of MsStatsWritten that frees its entries' own members. */
+GArray *ms_stats_written_new (void);
+
+/* Queue one UPDATE_TABLE_COLUMN_STAT, or one UPDATE_PARTITION_COLUMN_STAT
+ * per partition entry, for what 'written' holds, in the write's
+ * transaction on 'c' (after the rows and COLUMN_STATS_ACCURATE were
+ * written: the events carry the table and partitions as left). Nothing
+ * when the log is off. */
+gboolean ms_store_stats_events_update (MsStore *s, MsPgConn *c, const char *catalog,
+                                       const char *db, const char *table, GArray *written,
+                                       GError **error);
+/* Queue a DELETE_TABLE_COLUMN_STAT (part_id NULL) or
+ * DELETE_PARTITION_COLUMN_STAT for column 'col', or for every column of
+ * the table when 'col' is NULL (as Hive 4's DeleteColumnStatisticsHandler),
+ * in the delete's transaction on 'c'. */
+gboolean ms_store_stats_events_delete (MsStore *s, MsPgConn *c, const char *catalog,
+                                       const char *db, const char *table, const char *part_id,
+                                       const char *part_name, const char *col, GError **error);

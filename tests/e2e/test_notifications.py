@@ -348,6 +348,113 @@ def test_cascade_drop_logs_tables_and_functions(client):
     assert [e.eventType for e in evs][-3:] == ["DROP_TABLE", "DROP_TABLE", "DROP_DATABASE"]
 
 
+def long_stats(db, table, part_name=None, col="id", high=9):
+    from hive_metastore.ttypes import (ColumnStatistics, ColumnStatisticsData,
+                                       ColumnStatisticsDesc, ColumnStatisticsObj,
+                                       LongColumnStatsData)
+    desc = ColumnStatisticsDesc(isTblLevel=part_name is None, dbName=db, tableName=table,
+                                partName=part_name)
+    data = ColumnStatisticsData(longStats=LongColumnStatsData(
+        lowValue=1, highValue=high, numNulls=0, numDVs=3))
+    return ColumnStatistics(statsDesc=desc, statsObj=[ColumnStatisticsObj("id", "bigint", data)],
+                            engine="hive")
+
+
+def test_column_statistics_events(client):
+    """Hive's DbNotificationListener events of statistics changes: one
+    UPDATE_*_COLUMN_STAT per table or partition written (set_aggr_stats_for
+    too), one DELETE_*_COLUMN_STAT per column deleted (every column of the
+    table when none is named, as Hive 4's DeleteColumnStatisticsHandler)."""
+    from hive_metastore.ttypes import ColumnStatistics, SetPartitionsStatsRequest
+    db = unique("nts")
+    client.create_database(Database(name=db))
+    client.create_table(make_table(db, "t"))
+    client.create_table(make_table(db, "p", parts=[FieldSchema("ds", "string", None)]))
+    client.add_partitions([part(db, "p", ["a"]), part(db, "p", ["b"])])
+    start = client.get_current_notificationEventId().eventId
+
+    sent = long_stats(db, "t")
+    assert client.update_table_column_statistics(sent)
+    e, m = one(events_after(client, start), "UPDATE_TABLE_COLUMN_STAT")
+    assert (e.dbName, e.tableName) == (db, "t")
+    assert (m["database"], m["writeId"]) == (db, -1) and "db" not in m
+    got = decode(ColumnStatistics, m["colStatsJson"])
+    assert got.statsObj == sent.statsObj
+    assert (got.statsDesc.dbName, got.statsDesc.tableName, got.statsDesc.isTblLevel) == (db, "t", True)
+    assert json.loads(m["parameters"]["COLUMN_STATS_ACCURATE"])["COLUMN_STATS"] == {"id": "true"}
+    table = decode(Table, m["tableObjJson"])
+    assert table.tableName == "t" and table.parameters == m["parameters"]
+    assert table == client.get_table(db, "t")
+
+    mark = client.get_current_notificationEventId().eventId
+    sent = [long_stats(db, "p", "ds=a"), long_stats(db, "p", "ds=b", high=20)]
+    assert client.set_aggr_stats_for(SetPartitionsStatsRequest(colStats=sent, engine="hive"))
+    evs = events_after(client, mark)
+    assert [e.eventType for e in evs] == ["UPDATE_PARTITION_COLUMN_STAT"] * 2
+    for e, want, vals in zip(evs, sent, (["a"], ["b"])):
+        m = json.loads(e.message)
+        assert (e.tableName, m["catalog"], m["database"], m["partVals"]) == ("p", "hive", db, vals)
+        got = decode(ColumnStatistics, m["colStatsJson"])
+        assert got.statsObj == want.statsObj and got.statsDesc.partName == want.statsDesc.partName
+        assert m["parameters"] == client.get_partition(db, "p", vals).parameters
+        assert decode(Table, m["tableObjJson"]).tableName == "p"
+
+    mark = client.get_current_notificationEventId().eventId
+    assert client.update_partition_column_statistics(long_stats(db, "p", "ds=a", high=30))
+    assert [e.eventType for e in events_after(client, mark)] == ["UPDATE_PARTITION_COLUMN_STAT"]
+
+    mark = client.get_current_notificationEventId().eventId
+    assert client.delete_partition_column_statistics(db, "p", "ds=a", "id", "hive")
+    assert client.delete_table_column_statistics(db, "t", None, "hive")
+    evs = events_after(client, mark)
+    e, m = one(evs, "DELETE_PARTITION_COLUMN_STAT")
+    assert (e.tableName, m["catalog"], m["database"], m["colName"], m["partName"],
+            m["partValues"]) == ("p", "hive", db, "id", "ds=a", ["a"])
+    deletes = [(e.tableName, json.loads(e.message)) for e in evs
+               if e.eventType == "DELETE_TABLE_COLUMN_STAT"]
+    assert [(t, m["database"], m["colName"]) for t, m in deletes] == [("t", db, "id"),
+                                                                      ("t", db, "name")]
+    assert all("catalog" not in m for _, m in deletes)
+
+    # a refused statistics change writes nothing
+    mark = client.get_current_notificationEventId().eventId
+    with pytest.raises(Exception):
+        client.update_table_column_statistics(long_stats(db, "missing"))
+    with pytest.raises(Exception):
+        client.delete_table_column_statistics(db, "t", "id", "hive")   # none left
+    with pytest.raises(Exception):
+        client.update_partition_column_statistics(long_stats(db, "p", "ds=zz"))
+    assert client.get_current_notificationEventId().eventId == mark
+    for name in ("t", "p"):
+        client.drop_table(db, name, False)
+    client.drop_database(db, False, False)
+
+
+def test_catalog_changes_log_their_default_database(client, tmp_path):
+    """Hive writes no CREATE/ALTER/DROP_CATALOG to its log: HMSHandler
+    notifies its transactional listeners, but DbNotificationListener
+    (hcatalog/server-extensions) overrides no onCreateCatalog,
+    onAlterCatalog or onDropCatalog. It creates and drops the catalog's
+    default database through its database handlers, which log
+    CREATE_DATABASE and DROP_DATABASE."""
+    from hive_metastore.ttypes import (AlterCatalogRequest, Catalog, CreateCatalogRequest,
+                                       DropCatalogRequest)
+    cat = unique("ntc")
+    start = client.get_current_notificationEventId().eventId
+    client.create_catalog(CreateCatalogRequest(Catalog(name=cat, locationUri="file://%s/a" % tmp_path)))
+    mark = client.get_current_notificationEventId().eventId
+    client.alter_catalog(AlterCatalogRequest(
+        name=cat, newCat=Catalog(name=cat, description="d", locationUri="file://%s/b" % tmp_path)))
+    assert client.get_current_notificationEventId().eventId == mark
+    client.drop_catalog(DropCatalogRequest(name=cat))
+    evs = [e for e in events_after(client, start) if e.catName == cat]
+    assert [(e.eventType, e.dbName) for e in evs] == [("CREATE_DATABASE", "default"),
+                                                      ("DROP_DATABASE", "default")]
+    created = decode(Database, json.loads(evs[0].message)["dbJson"])
+    assert (created.name, created.catalogName) == ("default", cat)
+    assert json.loads(evs[1].message)["db"] == "default"
+
+
 def test_failed_change_writes_no_event(client):
     db = unique("ntf")
     client.create_database(Database(name=db))

@@ -9,7 +9,7 @@
  * the writer has (strings with escapes and UTF-8, i16/i32/i64, bool,
  * double, enum, nested structs, lists, maps, a union). The messages:
  * Hive's member names for each family, the constraint messages' SQL*
- * structs included.
+ * structs and the statistics messages' ColumnStatistics included.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -326,6 +326,96 @@ test_drop_constraint_and_truncate_messages (void **state)
                        json_object_get_string_member (to, "tableObjAfterJson"));
 }
 
+/* The members of the message of 'ev' (sorted, joined by ','); 'o_out'
+ * receives the parsed object, owned by 'parser'. */
+static char *
+message_members (const MsEvent *ev, JsonParser *parser, JsonObject **o_out)
+{
+  HmsEventEncoder enc = { "thrift://h:9083", "" };
+  GError *err = NULL;
+  char *msg = hms_event_encode (ev, &enc, &err);
+  assert_null (err);
+  *o_out = parse_object (parser, msg);
+  g_free (msg);
+  return member_names (*o_out);
+}
+
+/* The column statistics messages: Hive's JSON*ColumnStatMessage members
+ * ("database", no "db"), the ColumnStatistics read back by Python as we
+ * wrote it, the parameters of the table or partition as an object */
+static void
+test_column_stat_messages (void **state)
+{
+  g_autoptr (MsTable) t = sample_table ();
+  g_autoptr (MsColumnStatistics) st = ms_column_statistics_new ();
+  st->catalog = g_strdup ("hive");
+  st->db_name = g_strdup ("db");
+  st->table_name = g_strdup ("t");
+  st->part_name = g_strdup ("ds=2024");
+  st->last_analyzed = 1700000000;
+  st->engine = g_strdup ("hive");
+  MsColStats *cs = ms_col_stats_new ("id", "bigint");
+  cs->data.kind = MS_STATS_LONG;
+  cs->data.has_low = cs->data.has_high = TRUE;
+  cs->data.low_i = -3;
+  cs->data.high_i = 9;
+  cs->data.num_dvs = 4;
+  g_ptr_array_add (st->cols, cs);
+  g_autoptr (MsPartition) p = ms_partition_new ();
+  g_ptr_array_add (p->values, g_strdup ("2024"));
+  g_hash_table_insert (p->params, g_strdup ("b"), g_strdup ("2"));
+  g_hash_table_insert (p->params, g_strdup ("a"), g_strdup ("1"));
+
+  MsEvent up = { .type = MS_EVENT_UPDATE_PARTITION_COLUMN_STAT, .table = t, .part = p,
+                 .col_stats = st };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  g_autofree char *names = message_members (&up, parser, &o);
+  assert_string_equal (names, "catalog,colStatsJson,database,parameters,partVals,server,"
+                              "servicePrincipal,tableObjJson,timestamp,writeId");
+  assert_string_equal (json_object_get_string_member (o, "database"), "db");
+  assert_int_equal (json_object_get_int_member (o, "writeId"), -1);
+  JsonObject *params = json_object_get_object_member (o, "parameters");
+  assert_string_equal (json_object_get_string_member (params, "a"), "1");
+  assert_string_equal (json_array_get_string_element (
+                         json_object_get_array_member (o, "partVals"), 0), "2024");
+  const char *cj = json_object_get_string_member (o, "colStatsJson");
+  g_autofree char *back = python_roundtrip ("ColumnStatistics", cj);
+  assert_string_equal (back, cj);
+  assert_non_null (strstr (cj, "\"ds=2024\""));
+
+  up.type = MS_EVENT_UPDATE_TABLE_COLUMN_STAT;
+  g_autoptr (JsonParser) tparser = json_parser_new ();
+  g_autofree char *tnames = message_members (&up, tparser, &o);
+  assert_string_equal (tnames, "colStatsJson,database,parameters,server,servicePrincipal,"
+                               "tableObjJson,timestamp,writeId");
+  params = json_object_get_object_member (o, "parameters");
+  assert_string_equal (json_object_get_string_member (params, "EXTERNAL"), "TRUE");
+
+  MsEvent del = { .type = MS_EVENT_DELETE_PARTITION_COLUMN_STAT, .table = t, .part = p,
+                  .part_name = "ds=2024", .column = "id" };
+  g_autoptr (JsonParser) dparser = json_parser_new ();
+  g_autofree char *dnames = message_members (&del, dparser, &o);
+  assert_string_equal (dnames, "catalog,colName,database,partName,partValues,server,"
+                               "servicePrincipal,timestamp");
+  assert_string_equal (json_object_get_string_member (o, "partName"), "ds=2024");
+  del.type = MS_EVENT_DELETE_TABLE_COLUMN_STAT;
+  g_autoptr (JsonParser) eparser = json_parser_new ();
+  g_autofree char *enames = message_members (&del, eparser, &o);
+  assert_string_equal (enames, "colName,database,server,servicePrincipal,timestamp");
+  assert_string_equal (json_object_get_string_member (o, "colName"), "id");
+  assert_string_equal (ms_event_type_name (MS_EVENT_DELETE_TABLE_COLUMN_STAT),
+                       "DELETE_TABLE_COLUMN_STAT");
+
+  /* an event without its objects is refused, not written half */
+  HmsEventEncoder enc = { "thrift://h:9083", "" };
+  MsEvent bare = { .type = MS_EVENT_UPDATE_PARTITION_COLUMN_STAT, .table = t, .col_stats = st };
+  GError *err = NULL;
+  assert_null (hms_event_encode (&bare, &enc, &err));
+  assert_non_null (err);
+  g_clear_error (&err);
+}
+
 int
 main (void)
 {
@@ -337,6 +427,7 @@ main (void)
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_constraint_messages),
     cmocka_unit_test (test_drop_constraint_and_truncate_messages),
+    cmocka_unit_test (test_column_stat_messages),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
