@@ -17,8 +17,11 @@ HEAD = struct.pack(">I", 0x80010001) + struct.pack(">I", 12) + b"get_database" +
     struct.pack(">I", 1)
 
 
-def trickle(port, stop, log):
-    """Send the head, then one byte a second, until the server closes."""
+def trickle(port, stop, log, head=HEAD, then=b"\x0b"):
+    """Send 'head', then the bytes of 'then' (cycled), one each half second,
+    until the server closes the connection (or 'stop' is set); log how long
+    that took. The default trickles field-type bytes after a cut-short
+    Thrift call: never a whole message."""
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=30)
     except OSError as e:
@@ -26,18 +29,18 @@ def trickle(port, stop, log):
         return
     t0 = time.time()
     try:
-        s.sendall(HEAD)
+        s.sendall(head)
+        i = 0
         while not stop.is_set():
             time.sleep(0.5)
-            s.sendall(b"\x0b")          # a field type byte, never a whole message
+            s.sendall(then[i % len(then):i % len(then) + 1])
+            i += 1
             s.settimeout(0.01)
             try:
                 if s.recv(1) == b"":
                     break
             except socket.timeout:
                 pass
-            except OSError:
-                break
     except OSError:
         pass
     log.append(("closed after", time.time() - t0))
@@ -71,30 +74,9 @@ def test_trickling_clients_do_not_lock_the_door(metastore_factory):
 
 
 def rest_trickle(port, stop, log):
-    """Send a request head one byte at a time, every half second."""
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=30)
-    except OSError as e:
-        log.append(("connect", repr(e)))
-        return
-    t0 = time.time()
+    """An HTTP request head sent one byte each half second."""
     head = b"GET /v1/config HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
-    try:
-        for b in head:
-            if stop.is_set():
-                break
-            s.sendall(bytes([b]))
-            time.sleep(0.5)
-            s.settimeout(0.01)
-            try:
-                if s.recv(1) == b"":
-                    break
-            except socket.timeout:
-                pass
-    except OSError:
-        pass
-    log.append(("closed after", time.time() - t0))
-    s.close()
+    trickle(port, stop, log, head=head[:1], then=head[1:])
 
 
 def test_trickling_rest_clients_are_cut(metastore_factory):
