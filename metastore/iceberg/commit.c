@@ -203,6 +203,8 @@ run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
                                   g_ptr_array_index (cx->written, i), NULL, "metadata file");
       g_propagate_error (error, g_steal_pointer (&err));
     }
+  for (guint i = 0; ok && i < cx->written->len; i++)
+    ice_sweeper_after_commit (cx->ice->sweeper, g_ptr_array_index (cx->written, i));
   g_clear_pointer (&cx->written, g_ptr_array_unref);
   return ok;
 }

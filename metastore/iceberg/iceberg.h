@@ -13,6 +13,7 @@
 #include "server/ops.h"
 
 typedef struct _IceMdCache IceMdCache;
+typedef struct _IceSweeper IceSweeper;
 
 typedef struct {
   MsStore *store;
@@ -22,6 +23,8 @@ typedef struct {
   const MsStorageGuard *guard; /* where files may be read, written and
                                   purged (borrowed); NULL: nowhere */
   IceMdCache *md_cache;        /* parsed metadata between commits (md_cache.c) */
+  IceSweeper *sweeper;         /* metadata files no commit made current
+                                  (metadata_sweep.c) */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
                                   storage settings clients need (no secrets) */
   MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */

@@ -136,6 +136,20 @@ MsIcebergMetadata *ice_metadata_from_text (const char *location, const char *tex
 typedef struct _MsIcebergViewMetadata MsIcebergViewMetadata;
 MsIcebergViewMetadata *ice_view_metadata_from_text (const char *location, const char *text,
                                                     GError **error);
+/* ---- metadata files no commit made current (metadata_sweep.c) ---- */
+/* A file must be this old before a sweep removes it. */
+#define ICE_ORPHAN_MIN_AGE_S 3600
+/* Of 'files' (MsStorageFile, the directory of table metadata file
+ * 'current' whose metadata-log is 'log'), the names a sweep may remove,
+ * judged by name and time alone (see metadata_sweep.c). Caller frees. */
+GPtrArray *ice_metadata_orphan_names (const char *current, JsonArray *log, GPtrArray *files,
+                                      gint64 now, gint64 min_age);
+IceSweeper *ice_sweeper_new (MsIceberg *ice);
+void ice_sweeper_free (IceSweeper *sw);
+/* After a commit made table metadata file 'current' current: sweep its
+ * directory in the background, when it was not swept lately. */
+void ice_sweeper_after_commit (IceSweeper *sw, const char *current);
+
 /* ---- metadata file codec (metadata_codec.c) ---- */
 /* Whether Iceberg reads the metadata file 'location' as gzip: its name is
  * "*.gz.metadata.json" or "*.metadata.json.gz" (Codec.fromFileName). */

@@ -83,6 +83,7 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   ice->store = store;
   ice->storage = storage;
   ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
+  ice->sweeper = ice_sweeper_new (ice);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
@@ -101,6 +102,7 @@ ms_iceberg_free (MsIceberg *ice)
 {
   if (ice == NULL)
     return;
+  ice_sweeper_free (ice->sweeper);
   g_free (ice->prefix);
   g_free (ice->warehouse);
   g_hash_table_unref (ice->table_config);

@@ -92,6 +92,19 @@ gboolean ms_storage_exists (MsStorage *st, const char *uri, GError **error);
  * a bucket root or '/'. A missing prefix is not an error. */
 gboolean ms_storage_delete_all (MsStorage *st, const char *uri, GError **error);
 
+/* A file directly in a directory, as ms_storage_list_files lists it. */
+typedef struct {
+  char *name;                  /* the name in the directory (no '/') */
+  gint64 modified;             /* last change, Unix seconds; -1: unknown */
+} MsStorageFile;
+
+/* The files directly in the directory 'uri', not those below it: the
+ * regular files of a local directory, or on S3 the objects "<key>/<name>"
+ * whose name has no further '/' (every page listed). A missing directory
+ * has none. A GPtrArray of MsStorageFile (it frees them). */
+GPtrArray *ms_storage_list_files (MsStorage *st, const char *uri, GError **error);
+void ms_storage_file_free (gpointer file);
+
 /* ---- directories the HMS door manages (tables, partitions, databases):
  * local directories, or on S3 what Hadoop's S3A takes for one (see
  * storage_s3_dir.c) ---- */

@@ -7,6 +7,7 @@
 #include "storage/storage_internal.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/due.h"
 #include <time.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -136,22 +137,10 @@ sync_dir (const char *dir)
 static void
 sweep_leftovers (const char *dir)
 {
-  static GMutex lock;
-  static GHashTable *swept;               /* dir -> last sweep (monotonic s) */
-  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_mutex_lock (&lock);
-  if (swept == NULL)
-    swept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gpointer last = g_hash_table_lookup (swept, dir);
-  gboolean due = last == NULL || now - GPOINTER_TO_SIZE (last) >= MS_STORAGE_TMP_MAX_AGE_S;
-  if (due)
-    {
-      if (g_hash_table_size (swept) > 10000)
-        g_hash_table_remove_all (swept);
-      g_hash_table_insert (swept, g_strdup (dir), GSIZE_TO_POINTER ((gsize) MAX (now, 1)));
-    }
-  g_mutex_unlock (&lock);
-  if (!due)
+  static MsDue *swept;
+  if (g_once_init_enter (&swept))
+    g_once_init_leave (&swept, ms_due_new (MS_STORAGE_TMP_MAX_AGE_S, 10000));
+  if (!ms_due_take (swept, dir))
     return;
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -245,6 +234,57 @@ ms_storage_delete_all (MsStorage *st, const char *uri, GError **error)
   if (path == NULL)
     return unsupported (uri, error);
   return ms_storage_remove_tree (uri, error);
+}
+
+MsStorageFile *
+ms_storage_file_new (const char *name, gint64 modified)
+{
+  MsStorageFile *f = g_new (MsStorageFile, 1);
+  f->name = g_strdup (name);
+  f->modified = modified;
+  return f;
+}
+
+void
+ms_storage_file_free (gpointer file)
+{
+  MsStorageFile *f = file;
+  if (f == NULL)
+    return;
+  g_free (f->name);
+  g_free (f);
+}
+
+GPtrArray *
+ms_storage_list_files (MsStorage *st, const char *uri, GError **error)
+{
+  if (ms_storage_is_s3 (uri))
+    return ms_storage_s3_list_files (st, uri, error);
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    {
+      unsupported (uri, error);
+      return NULL;
+    }
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (ms_storage_file_free);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (GDir) d = g_dir_open (path, 0, &e);
+  if (d == NULL)
+    {
+      if (g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&files);
+      ms_fail (error, MS_ERROR_INTERNAL, "storage: cannot list %s: %s", uri, e->message);
+      return NULL;
+    }
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      struct stat sb;
+      if (lstat (file, &sb) == 0 && S_ISREG (sb.st_mode))
+        g_ptr_array_add (files, ms_storage_file_new (name, (gint64) sb.st_mtime));
+    }
+  return g_steal_pointer (&files);
 }
 
 gboolean

@@ -48,6 +48,8 @@ char *ms_s3_url (const MsS3Options *o, const char *region, const char *bucket, c
 
 typedef struct {
   GPtrArray *keys;             /* char *, in reply order */
+  GArray *modified;            /* gint64 per key: its LastModified in Unix
+                                  seconds, -1 when the reply had none */
   gboolean truncated;          /* IsTruncated */
   char *next_token;            /* NextContinuationToken, or NULL */
 } MsS3Listing;

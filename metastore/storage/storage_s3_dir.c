@@ -5,7 +5,8 @@
  * mkdirs), a directory exists when any object lies under "<key>/", and a
  * directory moves by copying every object under it (CopyObject, server
  * side) and then deleting the originals (S3A's rename is the same two
- * steps; neither is atomic). Entry points: ms_storage_s3_make_dir,
+ * steps; neither is atomic); a directory's files are listed page by page.
+ * Entry points: ms_storage_s3_make_dir, ms_storage_s3_list_files,
  * ms_storage_s3_dir_exists, ms_storage_s3_move_dir, called by the scheme
  * dispatch in storage_object.c.
  *
@@ -63,30 +64,76 @@ ms_storage_s3_dir_exists (MsStorage *st, const char *uri, gboolean *exists, GErr
   return TRUE;
 }
 
-/* Every key under 'prefix' (all pages). */
-static GPtrArray *
-list_all (MsS3Client *c, const MsS3Location *loc, const char *prefix, GError **error)
+typedef void (*EachKey) (const char *key, gint64 modified, gpointer user_data);
+
+/* Call 'each' for every key under 'prefix' (all pages, in order). */
+static gboolean
+list_pages (MsS3Client *c, const MsS3Location *loc, const char *prefix, EachKey each,
+            gpointer user_data, GError **error)
 {
-  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *token = NULL;
   for (;;)
     {
       g_auto (MsS3Listing) page = { 0 };
       if (!ms_s3_list_page (c, loc, prefix, token, 0, &page, error))
-        return NULL;
+        return FALSE;
       for (guint i = 0; i < page.keys->len; i++)
-        g_ptr_array_add (keys, g_strdup (g_ptr_array_index (page.keys, i)));
+        each (g_ptr_array_index (page.keys, i), g_array_index (page.modified, gint64, i),
+              user_data);
       if (!page.truncated)
-        return g_steal_pointer (&keys);
+        return TRUE;
       if (token != NULL && g_str_equal (token, page.next_token))
-        {
-          ms_fail (error, MS_ERROR_INTERNAL,
-                   "storage: s3 LIST %s: the continuation token did not advance", c->uri);
-          return NULL;
-        }
+        return ms_fail (error, MS_ERROR_INTERNAL,
+                        "storage: s3 LIST %s: the continuation token did not advance", c->uri);
       g_free (token);
       token = g_steal_pointer (&page.next_token);
     }
+}
+
+static void
+add_key (const char *key, gint64 modified, gpointer keys)
+{
+  g_ptr_array_add (keys, g_strdup (key));
+}
+
+/* Every key under 'prefix' (all pages). */
+static GPtrArray *
+list_all (MsS3Client *c, const MsS3Location *loc, const char *prefix, GError **error)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  if (!list_pages (c, loc, prefix, add_key, keys, error))
+    return NULL;
+  return g_steal_pointer (&keys);
+}
+
+typedef struct {
+  GPtrArray *files;
+  gsize skip;                  /* the prefix's length */
+} FileList;
+
+/* A key right inside the listed directory becomes an MsStorageFile. */
+static void
+add_file (const char *key, gint64 modified, gpointer user_data)
+{
+  FileList *l = user_data;
+  const char *name = key + l->skip;
+  if (*name != '\0' && strchr (name, '/') == NULL)
+    g_ptr_array_add (l->files, ms_storage_file_new (name, modified));
+}
+
+GPtrArray *
+ms_storage_s3_list_files (MsStorage *st, const char *uri, GError **error)
+{
+  g_auto (MsS3Location) loc = { 0 };
+  g_auto (MsS3Client) c = { 0 };
+  if (!dir_location ("LIST", uri, &loc, error) || !ms_s3_client_open (&c, st, "LIST", uri, error))
+    return NULL;
+  g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (ms_storage_file_free);
+  FileList l = { files, strlen (prefix) };
+  if (!list_pages (&c, &loc, prefix, add_file, &l, error))
+    return NULL;
+  return g_steal_pointer (&files);
 }
 
 /* The x-amz-copy-source form of a key: percent-encoded but for the

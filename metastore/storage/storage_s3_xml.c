@@ -133,6 +133,8 @@ ms_s3_listing_clear (MsS3Listing *l)
 {
   if (l->keys)
     g_ptr_array_unref (l->keys);
+  if (l->modified)
+    g_array_unref (l->modified);
   g_free (l->next_token);
   memset (l, 0, sizeof *l);
 }
@@ -140,7 +142,18 @@ ms_s3_listing_clear (MsS3Listing *l)
 typedef struct {
   MsS3Listing l;
   gboolean url_encoded;        /* <EncodingType>url</EncodingType> */
+  char *key;                   /* of the <Contents> being read */
+  gint64 modified;             /* ... and its LastModified, or -1 */
 } ListDoc;
+
+/* An ISO 8601 LastModified ("2024-01-01T00:00:00.000Z") in Unix seconds,
+ * -1 when it is not one. */
+static gint64
+unix_seconds (const char *text)
+{
+  g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
+  return t ? g_date_time_to_unix (t) : -1;
+}
 
 static gboolean
 listing_end (Walk *w, int depth, const char *name, const char *parent, const char *text,
@@ -148,7 +161,21 @@ listing_end (Walk *w, int depth, const char *name, const char *parent, const cha
 {
   ListDoc *d = w->data;
   if (depth == 3 && strcmp (name, "Key") == 0 && strcmp (parent, "Contents") == 0)
-    g_ptr_array_add (d->l.keys, g_strdup (text));
+    {
+      g_free (d->key);
+      d->key = g_strdup (text);
+    }
+  else if (depth == 3 && strcmp (name, "LastModified") == 0 && strcmp (parent, "Contents") == 0)
+    d->modified = unix_seconds (text);
+  else if (depth == 2 && strcmp (name, "Contents") == 0)
+    {
+      if (d->key != NULL)
+        {
+          g_ptr_array_add (d->l.keys, g_steal_pointer (&d->key));
+          g_array_append_val (d->l.modified, d->modified);
+        }
+      d->modified = -1;
+    }
   else if (depth == 2 && strcmp (name, "IsTruncated") == 0)
     {
       if (strcmp (text, "true") == 0)
@@ -198,9 +225,11 @@ url_decode (char *s)
 gboolean
 ms_s3_parse_listing (const char *xml, gsize len, MsS3Listing *out, GError **error)
 {
-  ListDoc d = { { g_ptr_array_new_with_free_func (g_free), FALSE, NULL }, FALSE };
+  ListDoc d = { { g_ptr_array_new_with_free_func (g_free), g_array_new (FALSE, FALSE, sizeof (gint64)),
+                  FALSE, NULL }, FALSE, NULL, -1 };
   Walk w = { .root = "ListBucketResult", .on_end = listing_end, .data = &d };
   gboolean ok = walk_run (&w, xml, len, error);
+  g_clear_pointer (&d.key, g_free);
   if (ok && d.l.truncated && d.l.next_token == NULL)
     ok = ms_fail (error, MS_ERROR_INTERNAL,
                   "malformed S3 reply: a truncated listing without NextContinuationToken");

@@ -42,6 +42,10 @@ static const MsSql sql_ice_names = { "ice_names",
 static const MsSql sql_ice_location_used = { "ice_location_used",
   "SELECT 1" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND rtrim (t.location, '/') = rtrim ($3, '/') LIMIT 1" };
+/* a scan, but asked only by the hourly metadata sweep, for a few files */
+static const MsSql sql_ice_file_referenced = { "ice_file_referenced",
+  "SELECT 1 FROM ms_tables t WHERE t.params->>'metadata_location' = $1 "
+  "OR t.params->>'previous_metadata_location' = $1 LIMIT 1" };
 static const MsSql sql_ice_lock = { "ice_lock",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.location" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
@@ -106,6 +110,18 @@ ms_store_iceberg_location_used (MsStore *s, const char *catalog, const char *db,
   if (r == NULL)
     return FALSE;
   *used = PQntuples (r) > 0;
+  return TRUE;
+}
+
+gboolean
+ms_store_iceberg_file_referenced (MsStore *s, const char *file, gboolean *referenced,
+                                  GError **error)
+{
+  const char *v[] = { file };
+  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_ice_file_referenced, 1, v, error);
+  if (r == NULL)
+    return FALSE;
+  *referenced = PQntuples (r) > 0;
   return TRUE;
 }
 

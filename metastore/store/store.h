@@ -546,6 +546,11 @@ GPtrArray *ms_store_iceberg_names (MsStore *store, const char *catalog, const ch
 gboolean ms_store_iceberg_location_used (MsStore *store, const char *catalog, const char *db,
                                          const char *location, gboolean *used, GError **error);
 
+/* Whether any table of any catalog names 'file' as its metadata_location
+ * or previous_metadata_location. */
+gboolean ms_store_iceberg_file_referenced (MsStore *store, const char *file,
+                                           gboolean *referenced, GError **error);
+
 /* A commit: the tables it touches are locked (in name order, so two commits
  * never deadlock), then the callback runs once per reference in request
  * order and decides each table's next state; everything it decided is

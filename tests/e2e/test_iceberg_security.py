@@ -29,6 +29,7 @@ from conftest import unique
 from hive_metastore.ttypes import NoSuchObjectException
 from iceboth import create_namespace, create_table, ice_error
 from icelib import Rest, ns_enc, ns_path, simple_schema, table_path
+from icetables import read_json
 
 
 @pytest.fixture
@@ -553,3 +554,96 @@ def test_leftover_temporary_metadata_files_are_swept(rest, server):
     assert doc["metadata-location"].startswith("file://" + meta), doc["metadata-location"]
     assert not os.path.exists(stale)
     assert os.path.exists(young) and os.path.exists(other)
+
+
+def test_metadata_files_no_commit_made_current_are_swept(rest, server):
+    """Issue 12 defect 12: a server killed between writing a commit's
+    metadata file and PostgreSQL's COMMIT left a complete metadata file that
+    never became current, forever. After a commit the table's metadata
+    directory is swept in the background (once an hour per directory): a
+    file of this table, in the log's version range, in no log and older
+    than an hour goes. A young one, one older than the log (let go by
+    write.metadata.previous-versions-max, which Iceberg keeps), one of
+    another table (a dropped table's, which register could bring back), and
+    files that are not metadata files stay."""
+    import shutil
+    import time as _time
+    import uuid as _uuid
+    from iceboth import commit, local_path
+    ns = unique("orphan")
+    create_namespace(rest, ns)
+    doc = create_table(rest, ns, "t")
+    first = doc["metadata-location"]
+    meta = os.path.dirname(local_path(first))
+    table_uuid = doc["metadata"]["table-uuid"]
+    body = read_json(local_path(first))
+
+    def plant(version, uuid=table_uuid, age=7200, suffix=".metadata.json"):
+        path = os.path.join(meta, "%05d-%s%s" % (version, _uuid.uuid4(), suffix))
+        d = dict(body, **{"table-uuid": uuid})
+        with open(path, "w") as f:
+            json.dump(d, f)
+        when = _time.time() - age
+        os.utime(path, (when, when))
+        return path
+
+    crashed = plant(1)                     # a crashed commit of version 1
+    crashed_later = plant(2)               # ... and one of version 2
+    young = plant(1, age=60)               # a commit in flight
+    foreign = plant(1, uuid=str(_uuid.uuid4()))
+    not_metadata = os.path.join(meta, "snap-1-1-%s.avro" % _uuid.uuid4())
+    shutil.copy(local_path(first), not_metadata)
+    os.utime(not_metadata, (_time.time() - 7200,) * 2)
+    # the table's first file becomes old too: it is in the log, so it stays
+    os.utime(local_path(first), (_time.time() - 7200,) * 2)
+
+    after = commit(rest, ns, "t", [{"action": "set-properties", "updates": {"k": "v"}}])
+    current = local_path(after["metadata-location"])
+    deadline = _time.time() + 10
+    while (os.path.exists(crashed) or os.path.exists(crashed_later)) and _time.time() < deadline:
+        _time.sleep(0.05)
+    assert not os.path.exists(crashed) and not os.path.exists(crashed_later)
+    for p in (young, foreign, not_metadata, local_path(first), current):
+        assert os.path.exists(p), p
+    # the table still loads and commits
+    commit(rest, ns, "t", [{"action": "set-properties", "updates": {"k": "w"}}])
+
+
+def test_metadata_sweep_keeps_what_the_log_let_go(rest, server, client):
+    """Files older than the oldest one the metadata-log still holds are the
+    ones write.metadata.previous-versions-max let go: Iceberg keeps them
+    (unless write.metadata.delete-after-commit.enabled), and so does the
+    sweep, even when their versions were never current. The table reaches
+    version 3 with a log of version 2 only through Thrift (Iceberg's
+    HiveCatalog), which does not sweep; the first REST commit then does."""
+    import time as _time
+    from iceboth import commit, hive_commit, local_path, metadata_file, next_metadata
+    ns = unique("orphanlog")
+    create_namespace(rest, ns)
+    doc = create_table(rest, ns, "t")
+    first = doc["metadata-location"]
+    body = read_json(local_path(first))
+    v2 = metadata_file(body["location"], 2)
+    v3 = metadata_file(body["location"], 3)
+    third = next_metadata(body, v2, set_props={"k": "3"})
+    third["metadata-log"] = third["metadata-log"][-1:]
+    with open(local_path(v3), "w") as f:
+        json.dump(third, f)
+    hive_commit(client, ns, "t", first, v3, new_doc=third)
+
+    def plant(version):
+        path = local_path(metadata_file(body["location"], version))
+        with open(path, "w") as f:
+            json.dump(third, f)
+        os.utime(path, (_time.time() - 7200,) * 2)
+        return path
+
+    let_go = plant(1)                      # below the log's oldest (2): kept
+    crashed = plant(4)                     # in range, never current: swept
+    os.utime(local_path(first), (_time.time() - 7200,) * 2)
+    commit(rest, ns, "t", [{"action": "set-properties", "updates": {"k": "x"}}])
+    deadline = _time.time() + 10
+    while os.path.exists(crashed) and _time.time() < deadline:
+        _time.sleep(0.05)
+    assert not os.path.exists(crashed)
+    assert os.path.exists(let_go) and os.path.exists(local_path(first))

@@ -196,6 +196,11 @@ test_parse_listing (void **state)
   assert_string_equal (g_ptr_array_index (l.keys, 0), "t/a & b.json");
   assert_string_equal (g_ptr_array_index (l.keys, 1), "t/日本/x");
   assert_string_equal (g_ptr_array_index (l.keys, 2), "t/<cdata>");
+  /* LastModified per key, -1 where the reply has none */
+  assert_int_equal (l.modified->len, 3);
+  assert_int_equal (g_array_index (l.modified, gint64, 0), 1704067200);
+  assert_int_equal (g_array_index (l.modified, gint64, 1), -1);
+  assert_int_equal (g_array_index (l.modified, gint64, 2), -1);
   assert_true (l.truncated);
   assert_string_equal (l.next_token, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
 
