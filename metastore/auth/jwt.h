@@ -1,6 +1,6 @@
 /*
  * jwt.h: JSON Web Tokens (RFC 7519) and JSON Web Keys (RFC 7517) on
- * OpenSSL 3, with no I/O: base64url, parsing a compact JWS, signing and
+ * cjose, with no I/O: base64url, parsing a compact JWS, signing and
  * checking HS256 (the tokens this server issues), checking RS256/384/512,
  * PS256/384/512 and ES256/384/512 with public keys built from a JWK Set
  * (an identity provider's), and the time, issuer and audience claims.
@@ -16,7 +16,7 @@
 #pragma once
 #include <glib.h>
 #include <json-glib/json-glib.h>
-#include <openssl/evp.h>
+#include <cjose/jwk.h>
 
 #define MS_JWT_MAX_TOKEN_BYTES (16 * 1024)
 #define MS_JWKS_MAX_BYTES (1024 * 1024)
@@ -42,6 +42,7 @@ typedef struct {
   gsize signing_input_len;
   guint8 *signature;
   gsize signature_len;
+  char *compact;               /* the whole token */
 } MsJwt;
 
 /* A compact JWS split and decoded: three base64url parts, a JSON object
@@ -84,7 +85,7 @@ typedef struct {
   char *alg;                   /* the JWK's "alg", or NULL */
   MsJwkType type;
   char *curve;                 /* EC: "P-256", "P-384", "P-521" */
-  EVP_PKEY *pkey;
+  cjose_jwk_t *key;
 } MsJwk;
 
 void ms_jwk_free (MsJwk *jwk);
