@@ -31,6 +31,12 @@ ice_gunzip (GBytes *compressed, gsize max_out, GError **error)
 {
   gsize in_len = 0;
   const guint8 *in = g_bytes_get_data (compressed, &in_len);
+  if (in_len == 0)
+    {
+      /* (and 'in' may be NULL: no pointer arithmetic on it) */
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "not gzip data we can read: empty");
+      return NULL;
+    }
   g_autoptr (GConverter) z
       = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
   g_autoptr (GByteArray) out = g_byte_array_new ();

@@ -109,6 +109,12 @@ test_refused (void **state)
   assert_null (ice_gunzip (empty, 1 << 20, &err));
   assert_true (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT));
   g_clear_error (&err);
+  /* empty with no data pointer at all (UBSan: arithmetic on NULL; found
+   * by fuzz_gunzip) */
+  g_autoptr (GBytes) none = g_bytes_new (NULL, 0);
+  assert_null (ice_gunzip (none, 1 << 20, &err));
+  assert_true (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_INPUT));
+  g_clear_error (&err);
   /* truncated */
   g_autoptr (GBytes) gz = gzip_of ("{\"a\":\"a fairly long value to compress\"}");
   g_autoptr (GBytes) cut = g_bytes_new_from_bytes (gz, 0, g_bytes_get_size (gz) - 9);
