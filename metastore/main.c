@@ -9,6 +9,7 @@
  * Configuration precedence is described in core/config.h.
  */
 #include "service/event_cleaner.h"
+#include "service/idem_cleaner.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -216,6 +217,7 @@ typedef struct {
   MsStorage *storage;
   MsStore *store;
   MsEventCleaner *cleaner;      /* notifications.ttl */
+  MsIdemCleaner *idem_cleaner;  /* rest.idempotency_lifetime */
   MsMetrics *metrics;
   MsHms *hms;
   MsThriftServer *thrift;
@@ -235,6 +237,7 @@ daemon_clear (Daemon *d)
   ms_hms_free (d->hms);
   ms_metrics_free (d->metrics);
   ms_event_cleaner_stop (d->cleaner);
+  ms_idem_cleaner_stop (d->idem_cleaner);
   ms_store_free (d->store);
   ms_storage_free (d->storage);
   ms_storage_guard_free (d->guard);
@@ -353,6 +356,10 @@ serve_start_rest (Daemon *d, GError **error)
   d->iceberg->guard = d->guard;
   ms_iceberg_set_storage_config (d->iceberg, &d->s3);
   ms_iceberg_set_metadata_cache (d->iceberg, cfg->rest_metadata_cache_mb);
+  ms_iceberg_set_idempotency (d->iceberg, cfg->rest_idempotency_lifetime_s,
+                              cfg->rest_idempotency_lifetime, cfg->rest_timeout_s);
+  if (cfg->rest_idempotency_lifetime_s > 0)
+    d->idem_cleaner = ms_idem_cleaner_start (d->store, cfg->rest_idempotency_clean_interval_s);
   d->iceberg->auth = d->auth;
   d->iceberg->metrics = d->metrics;
   d->iceberg->ops = &d->ops;

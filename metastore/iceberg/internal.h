@@ -16,6 +16,8 @@ typedef struct {
   const MsHttpRequest *req;
   char **ns;                   /* namespace levels, NULL-terminated */
   const char *name;            /* the {table} or {view} segment, or NULL */
+  char *principal;             /* who the Bearer token names (owned), NULL: no
+                                  authentication */
 } IceCall;
 
 /* ---- errors and replies (errors.c) ---- */
@@ -272,12 +274,29 @@ void ice_view_replace (const IceCall *call, MsHttpResponse *resp);
 void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
 void ice_view_register (const IceCall *call, MsHttpResponse *resp);
+/* ---- Idempotency-Key (idempotency.c) ---- */
+/* One request's use of the header. */
+typedef struct {
+  char *key, *fingerprint, *owner;
+  MsIdemClaim claim;
+  gboolean claimed;            /* this attempt runs the request */
+} IceIdem;
+/* Does 'key' have the UUID string form? */
+gboolean ice_idem_key_valid (const char *key);
+/* Before a mutating route's handler: TRUE to run it (the claim, if any,
+ * bound to the thread), FALSE after answering (a replay, or an error). */
+gboolean ice_idem_begin_or_reply (const IceCall *call, IceIdem *idem, MsHttpResponse *resp);
+/* After the handler: record its outcome or give the claim up. */
+void ice_idem_end (const IceCall *call, IceIdem *idem, const MsHttpResponse *resp);
+void ice_idem_clear (IceIdem *idem);
+
 /* ---- authentication (oauth.c) ---- */
 /* POST /v1/oauth/tokens (the routing table checks the method): OAuth2
  * client_credentials and token exchange, answered with an
  * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
- * FALSE after answering 401 NotAuthorizedException (with WWW-Authenticate),
+ * (call->principal then names who it is). FALSE after answering 401
+ * NotAuthorizedException (with WWW-Authenticate),
  * 403 ForbiddenException or 503. */
-gboolean ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp);
+gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp);
