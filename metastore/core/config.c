@@ -61,6 +61,8 @@ const MsConfKey ms_config_keys[] = {
     "Seconds between two runs of the cleaner that deletes expired Idempotency-Key records (one replica cleans at a time)." },
   { "rest", "catalogs", MS_CONF_STRING, NULL, OFF (rest_catalogs), 0, 0,
     "Catalogs the REST door serves besides those created through Thrift's create_catalog: 'name=warehouse-root,name2=root2'. Each is created at start when missing (with its 'default' database) and served under /v1/name/...; GET /v1/config?warehouse=name selects it. The default catalog 'hive' is always served." },
+  { "rest", "unknown_warehouse", MS_CONF_STRING, "default", OFF (rest_unknown_warehouse), 0, 0,
+    "What GET /v1/config?warehouse=W and the routes under /v1/W/... do when W names no catalog: 'default' serves the default catalog 'hive' (one-catalog clients that send any warehouse name keep working), 'refuse' answers 404 NoSuchWarehouseException (as Polaris and Lakekeeper do)." },
   { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
     "Deprecated alias of storage.allowed_locations (which now covers both doors), used when that is unset." },
   { "rest", "tls_cert", MS_CONF_STRING, NULL, OFF (rest_tls_cert), 0, 0,
@@ -405,6 +407,12 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "rest.auth must be one of none, oauth, auto, not '%s'",
                     cfg->rest_auth ? cfg->rest_auth : "");
+  const char *unknown_modes[] = { "default", "refuse", NULL };
+  if (cfg->rest_unknown_warehouse == NULL
+      || !g_strv_contains (unknown_modes, cfg->rest_unknown_warehouse))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "rest.unknown_warehouse must be default or refuse, not '%s'",
+                    cfg->rest_unknown_warehouse ? cfg->rest_unknown_warehouse : "");
   gint64 idem_s = 0;
   if (!ms_iso8601_duration_seconds (cfg->rest_idempotency_lifetime, &idem_s) || idem_s > G_MAXINT32)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,

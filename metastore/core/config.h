@@ -41,6 +41,7 @@ typedef struct {
   char *rest_idempotency_lifetime; /* ISO-8601 duration, as configured */
   int rest_idempotency_lifetime_s; /* its seconds (set by ms_config_validate); 0: off */
   int rest_idempotency_clean_interval_s;
+  char *rest_unknown_warehouse; /* "default" or "refuse" */
   char *rest_catalogs;         /* "name=warehouse-root,..." served besides the stored ones */
   char *rest_allowed_locations; /* deprecated alias of storage.allowed_locations */
   char *rest_tls_cert;

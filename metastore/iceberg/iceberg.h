@@ -30,6 +30,7 @@ typedef struct {
   int idem_lifetime_s;         /* Idempotency-Key records' lifetime; 0: not supported */
   char *idem_lifetime;         /* the same as an ISO-8601 duration (GET /v1/config) */
   int idem_stale_s;            /* a running claim older than this may be taken over */
+  gboolean refuse_unknown_warehouse; /* rest.unknown_warehouse = refuse */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

@@ -18,6 +18,9 @@ typedef struct {
   const char *name;            /* the {table} or {view} segment, or NULL */
   char *principal;             /* who the Bearer token names (owned), NULL: no
                                   authentication */
+  const char *prefix;          /* the path's {prefix} segment, NULL: none */
+  char *catalog;               /* the HMS catalog the route acts on (owned; set
+                                  after authentication, catalogs.c) */
 } IceCall;
 
 /* ---- errors and replies (errors.c) ---- */
@@ -36,6 +39,7 @@ typedef enum {
   ICE_ERROR_NO_SUCH_TABLE,
   ICE_ERROR_NO_SUCH_VIEW,
   ICE_ERROR_NOT_FOUND,         /* an endpoint, a metadata file */
+  ICE_ERROR_NO_SUCH_WAREHOUSE, /* a warehouse (catalog) the server does not serve */
   ICE_ERROR_METHOD_NOT_ALLOWED,
   ICE_ERROR_ALREADY_EXISTS,
   ICE_ERROR_NAMESPACE_NOT_EMPTY,
@@ -274,6 +278,16 @@ void ice_view_replace (const IceCall *call, MsHttpResponse *resp);
 void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
 void ice_view_register (const IceCall *call, MsHttpResponse *resp);
+/* ---- one catalog per prefix (catalogs.c) ---- */
+/* Set call->catalog from the path's prefix: the default catalog for none,
+ * for rest.prefix and for "hive"; the catalog of that name; else (a name
+ * no catalog has) the default catalog, or with rest.unknown_warehouse =
+ * refuse FALSE after answering 404 NoSuchWarehouseException. */
+gboolean ice_catalog_resolve_or_reply (IceCall *call, MsHttpResponse *resp);
+/* The "prefix" GET /v1/config?warehouse= announces (caller frees; NULL:
+ * none), or FALSE after answering (an unknown warehouse refused). */
+gboolean ice_config_prefix_or_reply (const IceCall *call, MsHttpResponse *resp, char **prefix);
+
 /* ---- Idempotency-Key (idempotency.c) ---- */
 /* One request's use of the header. */
 typedef struct {

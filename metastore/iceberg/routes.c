@@ -126,13 +126,14 @@ ms_iceberg_free (MsIceberg *ice)
 static void
 config_handler (const IceCall *call, MsHttpResponse *resp)
 {
-  const char *warehouse = g_hash_table_lookup (call->req->query, "warehouse");
-  (void) warehouse;   /* one warehouse: the catalog's */
+  g_autofree char *prefix = NULL;
+  if (!ice_config_prefix_or_reply (call, resp, &prefix))
+    return;
   JsonObject *o = json_object_new ();
   JsonObject *defaults = json_object_new ();
   JsonObject *overrides = json_object_new ();
-  if (call->ice->prefix)
-    json_object_set_string_member (overrides, "prefix", call->ice->prefix);
+  if (prefix != NULL)
+    json_object_set_string_member (overrides, "prefix", prefix);
   json_object_set_object_member (o, "defaults", defaults);
   json_object_set_object_member (o, "overrides", overrides);
   JsonArray *endpoints = json_array_new ();
@@ -201,7 +202,6 @@ match (const char *pattern, char **segments, char ***ns, const char **name)
 static const Route *
 find_route (IceCall *call)
 {
-  MsIceberg *ice = call->ice;
   char **seg = call->req->segments;
   if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
     return &outside_v1;
@@ -209,11 +209,10 @@ find_route (IceCall *call)
   for (guint i = 0; i < G_N_ELEMENTS (unprefixed); i++)
     if (match (unprefixed[i].pattern, seg, &call->ns, &call->name))
       return &unprefixed[i];
-  /* the configured prefix, as clients learn it from /v1/config */
-  if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
-    seg++;
-  else if (ice->prefix == NULL && seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
-    seg++;   /* a client's own catalog or warehouse name as prefix: there is one catalog */
+  /* the configured prefix, as clients learn it from /v1/config, or a
+   * catalog's name (catalogs.c resolves it after authentication) */
+  if (seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
+    call->prefix = *seg++;
   gboolean path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
@@ -266,11 +265,12 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
       if (route->method != NULL && !g_str_equal (route->method, req->method))
         ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
                         req->method, route->label);
-      else
+      else if (ice_catalog_resolve_or_reply (&call, resp))
         run_handler (route, &call, resp);
     }
   g_strfreev (call.ns);
   g_free (call.principal);
+  g_free (call.catalog);
   return route;
 }
 
