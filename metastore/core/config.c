@@ -60,7 +60,7 @@ const MsConfKey ms_config_keys[] = {
   { "rest", "idempotency_clean_interval", MS_CONF_INT, "600", OFF (rest_idempotency_clean_interval_s), 1, 31536000,
     "Seconds between two runs of the cleaner that deletes expired Idempotency-Key records (one replica cleans at a time)." },
   { "rest", "catalogs", MS_CONF_STRING, NULL, OFF (rest_catalogs), 0, 0,
-    "Catalogs the REST door serves besides those created through Thrift's create_catalog: 'name=warehouse-root,name2=root2'. Each is created at start when missing (with its 'default' database) and served under /v1/name/...; GET /v1/config?warehouse=name selects it. The default catalog 'hive' is always served." },
+    "Catalogs the REST door serves besides those created through Thrift's create_catalog: 'name=warehouse-root,name2=root2'. Each is created at start when missing (with its 'default' database), its root joins the allowed locations, and it is served under /v1/name/...; GET /v1/config?warehouse=name selects it. The default catalog 'hive' is always served." },
   { "rest", "unknown_warehouse", MS_CONF_STRING, "default", OFF (rest_unknown_warehouse), 0, 0,
     "What GET /v1/config?warehouse=W and the routes under /v1/W/... do when W names no catalog: 'default' serves the default catalog 'hive' (one-catalog clients that send any warehouse name keep working), 'refuse' answers 404 NoSuchWarehouseException (as Polaris and Lakekeeper do)." },
   { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
