@@ -287,3 +287,23 @@ def test_two_replicas_share_records(metastore_factory, pg):
     assert status == 200 and hdrs.get("idempotent-replayed") == "true"
     assert doc == first[1]
     assert load(rb, ns, "t")["metadata-location"] == first[1]["metadata-location"]
+
+
+def test_key_is_bound_to_its_principal(metastore_factory):
+    from authlib import get_token
+    srv = metastore_factory(sets=["rest.auth=oauth",
+                                  "rest.oauth.clients=alice:alice-secret-0123456789,"
+                                  "bob:bob-secret-0123456789"])
+    alice = Rest(srv.rest_port, token=get_token(srv.rest_port, "alice", "alice-secret-0123456789"))
+    bob = Rest(srv.rest_port, token=get_token(srv.rest_port, "bob", "bob-secret-0123456789"))
+    name = unique("ns_idem_who")
+    key = new_key()
+    body = {"namespace": [name]}
+    assert alice.call("POST", "/v1/namespaces", body=body, headers=keyed(key))[0] == 200
+    # a fresh token of the same client is the same principal: replayed
+    again = Rest(srv.rest_port, token=get_token(srv.rest_port, "alice", "alice-secret-0123456789"))
+    replay = again.call_full("POST", "/v1/namespaces", body=body, headers=keyed(key))
+    assert replay[0] == 200 and replay[2].get("idempotent-replayed") == "true"
+    # another principal never gets alice's outcome
+    assert_error(*bob.call("POST", "/v1/namespaces", body=body, headers=keyed(key)),
+                 422, "UnprocessableEntityException")
