@@ -227,6 +227,13 @@ find_route (IceCall *call)
   return path_known ? &other_method : &no_route;
 }
 
+/* Does the route act inside a catalog (one of the rows under {prefix})? */
+static gboolean
+in_catalog (const Route *route)
+{
+  return route >= routes && route < routes + G_N_ELEMENTS (routes);
+}
+
 /* Does the route change the catalog (and so honour Idempotency-Key)? */
 static gboolean
 changes (const Route *route)
@@ -265,7 +272,7 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
       if (route->method != NULL && !g_str_equal (route->method, req->method))
         ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
                         req->method, route->label);
-      else if (ice_catalog_resolve_or_reply (&call, resp))
+      else if (!in_catalog (route) || ice_catalog_resolve_or_reply (&call, resp))
         run_handler (route, &call, resp);
     }
   g_strfreev (call.ns);
