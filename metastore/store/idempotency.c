@@ -37,12 +37,20 @@ ms_idem_outcome_clear (MsIdemOutcome *o)
   o->status = 0;
 }
 
+/* The record's own statements (claim, outcome, release) commit without
+ * waiting for their WAL flush (synchronous_commit off for that statement's
+ * transaction): a claim is flushed at the latest by the change that marks
+ * it (WAL is written in order), and an outcome or a release lost when
+ * PostgreSQL itself crashes leaves what a crash of this server leaves (an
+ * applied record without outcome; a claim taken over when stale). */
+#define NO_FLUSH "(SELECT set_config ('synchronous_commit', 'off', true)) AS nf"
+
 /* A new claim, or the takeover of an expired record or of a claim whose
  * attempt stopped before its change committed (older than $5 seconds,
  * still running, not applied: it died, or it will fail its mark). */
 static const MsSql sql_claim = { "idem_claim",
   "INSERT INTO ms_idempotency AS i (idem_key, fingerprint, owner, expires_at) "
-  "VALUES ($1, $2, $3, now() + $4::integer * interval '1 second') "
+  "SELECT $1, $2, $3, now() + $4::integer * interval '1 second' FROM " NO_FLUSH " "
   "ON CONFLICT (idem_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
   "  owner = EXCLUDED.owner, applied = false, status = NULL, body = NULL, headers = NULL, "
   "  started_at = now(), expires_at = EXCLUDED.expires_at "
@@ -126,7 +134,7 @@ ms_store_idem_mark (MsPgConn *c, GError **error)
 }
 
 static const MsSql sql_finish = { "idem_finish",
-  "UPDATE ms_idempotency SET status = $3::integer, body = $4, headers = $5 "
+  "UPDATE ms_idempotency SET status = $3::integer, body = $4, headers = $5 FROM " NO_FLUSH " "
   "WHERE idem_key = $1 AND owner = $2" };
 
 gboolean
@@ -142,7 +150,8 @@ ms_store_idem_finish (MsStore *s, const MsIdemClaim *claim, const MsIdemOutcome 
 /* A claim whose change did not commit goes: a retry runs afresh. One that
  * did stays, without outcome (a retry learns the reply was lost). */
 static const MsSql sql_release = { "idem_release",
-  "DELETE FROM ms_idempotency WHERE idem_key = $1 AND owner = $2 AND NOT applied" };
+  "DELETE FROM ms_idempotency USING " NO_FLUSH " "
+  "WHERE idem_key = $1 AND owner = $2 AND NOT applied" };
 
 gboolean
 ms_store_idem_release (MsStore *s, const MsIdemClaim *claim, GError **error)
