@@ -156,3 +156,26 @@ def test_unknown_warehouse_refused(metastore_factory):
     assert rest.call("GET", "/v1/config?warehouse=hive")[0] == 200
     assert rest.call("GET", "/v1/hive/namespaces")[0] == 200
     assert rest.call("GET", "/v1/namespaces")[0] == 200
+
+
+def test_views_live_in_their_catalog(setup):
+    from test_iceberg_views import view_request
+    srv, roots = setup
+    sales, hive = Door(srv.rest_port, "sales"), Door(srv.rest_port, None)
+    ns = unique("ns_views")
+    for d in (sales, hive):
+        d.ok("POST", "/namespaces", {"namespace": [ns]})
+    doc = sales.ok("POST", "/namespaces/%s/views" % ns, view_request("v"))
+    assert doc["metadata"]["location"].startswith(roots["sales"].rstrip("/")), doc
+    assert [v["name"] for v in sales.ok("GET", "/namespaces/%s/views" % ns)["identifiers"]] == ["v"]
+    assert hive.ok("GET", "/namespaces/%s/views" % ns)["identifiers"] == []
+    assert_error(*hive.call("GET", "/namespaces/%s/views/v" % ns), 404, "NoSuchViewException")
+    sales.ok("POST", "/views/rename", {"source": {"namespace": [ns], "name": "v"},
+                                       "destination": {"namespace": [ns], "name": "w"}},
+             status=204)
+    with srv.client() as c:
+        t = c.get_table_req(GetTableRequest(dbName=ns, tblName="w", catName="sales")).table
+        assert t.tableType == "VIRTUAL_VIEW"
+    sales.ok("DELETE", "/namespaces/%s/views/w" % ns, status=204)
+    for d in (sales, hive):
+        d.ok("DELETE", "/namespaces/" + ns, status=204)
