@@ -315,9 +315,9 @@ serve_open_storage (Daemon *d, GError **error)
   if (alias_note != NULL)
     ms_warn ("%s", alias_note);
   /* the configured catalogs' roots are allowed with the warehouse */
-  g_autofree char *with_catalogs = ms_service_catalogs_allowed (allowed, d->db.warehouse,
-                                                                cfg->rest_catalogs, error);
-  if (with_catalogs == NULL && error != NULL && *error != NULL)
+  g_autofree char *with_catalogs = NULL;
+  if (!ms_service_catalogs_allowed (allowed, d->db.warehouse, cfg->rest_catalogs, &with_catalogs,
+                                    error))
     return FALSE;
   d->guard = ms_storage_guard_new (d->db.warehouse, with_catalogs, error);
   if (d->guard == NULL)

@@ -62,19 +62,24 @@ parse_list (const char *list, GError **error)
   return g_steal_pointer (&out);
 }
 
-char *
+gboolean
 ms_service_catalogs_allowed (const char *allowed, const char *warehouse, const char *list,
-                             GError **error)
+                             char **out, GError **error)
 {
+  *out = NULL;
   g_autoptr (GPtrArray) cats = parse_list (list, error);
   if (cats == NULL)
-    return NULL;
+    return FALSE;
   if (cats->len == 0 || g_strcmp0 (allowed, "*") == 0)
-    return g_strdup (allowed);
+    {
+      *out = g_strdup (allowed);
+      return TRUE;
+    }
   GString *s = g_string_new (allowed && *allowed ? allowed : warehouse);
   for (guint i = 0; i < cats->len; i++)
     g_string_append_printf (s, ",%s", ((MsCatalog *) cats->pdata[i])->location_uri);
-  return g_string_free (s, FALSE);
+  *out = g_string_free (s, FALSE);
+  return TRUE;
 }
 
 gboolean
@@ -92,13 +97,18 @@ ms_service_catalogs_ensure (MsStore *store, const MsStorageGuard *guard, MsStora
       if (there != NULL)
         continue;
       if (!g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
-        return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
       g_clear_error (&local);
       /* another replica may create it at the same moment */
       if (!ms_service_catalog_create (store, guard, st, cat, &local)
           && !g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        return g_propagate_prefixed_error (error, g_steal_pointer (&local), "rest.catalogs: "),
-               FALSE;
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local), "rest.catalogs: ");
+          return FALSE;
+        }
     }
   return TRUE;
 }

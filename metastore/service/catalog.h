@@ -16,11 +16,12 @@ gboolean ms_service_catalog_create (MsStore *store, const MsStorageGuard *guard,
                                     MsCatalog *cat, GError **error);
 
 /* The allowed locations once rest.catalogs' roots are added to
- * 'allowed' (storage.allowed_locations; NULL: 'warehouse' alone), or NULL
- * and MS_ERROR_INVALID_INPUT for a list item that is not name=root.
- * Caller frees; "*" stays "*". */
-char *ms_service_catalogs_allowed (const char *allowed, const char *warehouse, const char *list,
-                                   GError **error);
+ * 'allowed' (storage.allowed_locations; NULL: 'warehouse' alone) into
+ * *out (caller frees; NULL when 'allowed' is NULL and the list empty; "*"
+ * stays "*"); FALSE and MS_ERROR_INVALID_INPUT for a list item that is
+ * not name=root. */
+gboolean ms_service_catalogs_allowed (const char *allowed, const char *warehouse,
+                                      const char *list, char **out, GError **error);
 /* The catalogs of a "name=root,name2=root2" list (rest.catalogs) made
  * when missing; one that exists is left as it is (its location is not
  * changed). */
