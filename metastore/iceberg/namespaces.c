@@ -1,6 +1,7 @@
 /*
  * namespaces.c: Iceberg REST namespaces over the catalog's databases. A
- * first-level namespace is an HMS database of the default catalog, so a
+ * first-level namespace is an HMS database of the catalog the prefix
+ * names (catalogs.c; the default catalog without one), so a
  * namespace made here is a database to Spark and Trino through Thrift and
  * the other way round. A nested namespace [a, b] is the database "a.b"
  * (service/database.h: naming, parent rule, default location); listings
