@@ -3,7 +3,8 @@
  * PostgreSQL floors measured the same way as hmsbench's.
  *
  *   icebench --rest-port P [--host H] [--threads N] [--tables M]
- *            [--count K | --seconds S] [--per-table C] [--pg CONNINFO] [OPS...]
+ *            [--count K | --seconds S] [--per-table C] [--pg CONNINFO]
+ *            [--idempotency-key] [OPS...]
  *
  * OPS (default: all but floorCommitHot and contention, in this order):
  *   floorSelect1     SELECT 1: the bare PostgreSQL round trip (prepared,
@@ -46,6 +47,11 @@
  *                    409s, any other status (must be 0), and checks at the
  *                    end that the table holds exactly one snapshot per 200
  *                    reply, in one parent chain.
+ *
+ * With --idempotency-key every POST and DELETE (creates, commits, their
+ * set-up too) carries a fresh Idempotency-Key, as a client that may retry
+ * sends it: run commit with and without it to see what the server's
+ * record of the key costs.
  *
  * Every thread has one libcurl easy handle (one keep-alive connection,
  * opened before the clock starts) and, for floors, one libpq connection.
@@ -107,6 +113,7 @@ typedef struct {
   gint64 count;
   double seconds;
   const char *pg;
+  gboolean idem;               /* --idempotency-key: a fresh key on every change */
   char run[16];                /* makes this run's table names unique */
   char *warm_dir;              /* local directory of the warm table's metadata */
   char *warm_text;             /* the warm table's metadata document */
@@ -123,6 +130,7 @@ typedef struct {
   struct curl_slist *headers;
   GString *reply;
   char *base;                  /* http://host:port/v1/namespaces/icebench */
+  gboolean idem;               /* POST and DELETE carry a fresh Idempotency-Key */
 } Http;
 
 typedef struct {
@@ -165,6 +173,7 @@ http_init (Http *c, Opts *o)
   curl_easy_setopt (c->h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (c->h, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt (c->h, CURLOPT_TIMEOUT, 60L);
+  c->idem = o->idem;
 }
 
 static void
@@ -205,7 +214,20 @@ http_call (Http *c, const char *method, const char *path, const char *body, GErr
       curl_easy_setopt (c->h, CURLOPT_CUSTOMREQUEST, g_str_equal (method, "GET") ? NULL : method);
     }
   g_string_truncate (c->reply, 0);
+  /* with --idempotency-key, a change carries a new key (what a client
+   * that may retry sends): the cost is the server's record of it */
+  struct curl_slist *keyed = NULL;
+  if (c->idem && !g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *line = g_strdup_printf ("Idempotency-Key: %s", uuid);
+      keyed = curl_slist_append (NULL, "Content-Type: application/json");
+      keyed = curl_slist_append (keyed, "Expect:");
+      keyed = curl_slist_append (keyed, line);
+    }
+  curl_easy_setopt (c->h, CURLOPT_HTTPHEADER, keyed ? keyed : c->headers);
   CURLcode rc = curl_easy_perform (c->h);
+  curl_slist_free_all (keyed);
   if (rc != CURLE_OK)
     {
       g_set_error (error, G_IO_ERROR, 0, "%s %s: %s", method, url, curl_easy_strerror (rc));
@@ -1119,6 +1141,8 @@ main (int argc, char **argv)
     { "count", 'n', 0, G_OPTION_ARG_INT64, &o.count, "calls per operation", "K" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds, "duration per operation", "S" },
     { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "libpq conninfo for the floors", "CONNINFO" },
+    { "idempotency-key", 0, 0, G_OPTION_ARG_NONE, &o.idem,
+      "send a fresh Idempotency-Key with every POST and DELETE", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[OPS...]");

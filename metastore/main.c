@@ -9,6 +9,8 @@
  * Configuration precedence is described in core/config.h.
  */
 #include "service/event_cleaner.h"
+#include "service/idem_cleaner.h"
+#include "service/catalog.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -216,6 +218,7 @@ typedef struct {
   MsStorage *storage;
   MsStore *store;
   MsEventCleaner *cleaner;      /* notifications.ttl */
+  MsIdemCleaner *idem_cleaner;  /* rest.idempotency_lifetime */
   MsMetrics *metrics;
   MsHms *hms;
   MsThriftServer *thrift;
@@ -235,6 +238,7 @@ daemon_clear (Daemon *d)
   ms_hms_free (d->hms);
   ms_metrics_free (d->metrics);
   ms_event_cleaner_stop (d->cleaner);
+  ms_idem_cleaner_stop (d->idem_cleaner);
   ms_store_free (d->store);
   ms_storage_free (d->storage);
   ms_storage_guard_free (d->guard);
@@ -310,7 +314,12 @@ serve_open_storage (Daemon *d, GError **error)
   const char *allowed = ms_config_allowed_locations (cfg, &alias_note);
   if (alias_note != NULL)
     ms_warn ("%s", alias_note);
-  d->guard = ms_storage_guard_new (d->db.warehouse, allowed, error);
+  /* the configured catalogs' roots are allowed with the warehouse */
+  g_autofree char *with_catalogs = NULL;
+  if (!ms_service_catalogs_allowed (allowed, d->db.warehouse, cfg->rest_catalogs, &with_catalogs,
+                                    error))
+    return FALSE;
+  d->guard = ms_storage_guard_new (d->db.warehouse, with_catalogs, error);
   if (d->guard == NULL)
     return FALSE;
   g_autofree char *guarded = ms_storage_guard_describe (d->guard);
@@ -320,6 +329,14 @@ serve_open_storage (Daemon *d, GError **error)
   d->store = ms_store_new (d->db.conninfo, d->db.password, cfg->pool_size, cfg->pool_wait_ms,
                            cfg->connect_timeout_s, d->db.warehouse);
   return ms_store_ping (d->store, error);
+}
+
+/* The catalogs of rest.catalogs, made when missing (after the schema is
+ * current). */
+static gboolean
+serve_ensure_catalogs (Daemon *d, GError **error)
+{
+  return ms_service_catalogs_ensure (d->store, d->guard, d->storage, d->cfg->rest_catalogs, error);
 }
 
 /* The HMS door and its Thrift listener. */
@@ -353,6 +370,11 @@ serve_start_rest (Daemon *d, GError **error)
   d->iceberg->guard = d->guard;
   ms_iceberg_set_storage_config (d->iceberg, &d->s3);
   ms_iceberg_set_metadata_cache (d->iceberg, cfg->rest_metadata_cache_mb);
+  ms_iceberg_set_idempotency (d->iceberg, cfg->rest_idempotency_lifetime_s,
+                              cfg->rest_idempotency_lifetime, cfg->rest_timeout_s);
+  d->iceberg->refuse_unknown_warehouse = g_str_equal (cfg->rest_unknown_warehouse, "refuse");
+  if (cfg->rest_idempotency_lifetime_s > 0)
+    d->idem_cleaner = ms_idem_cleaner_start (d->store, cfg->rest_idempotency_clean_interval_s);
   d->iceberg->auth = d->auth;
   d->iceberg->metrics = d->metrics;
   d->iceberg->ops = &d->ops;
@@ -489,6 +511,7 @@ cmd_serve (int argc, char **argv)
       || !serve_check_schema (&d, &error)
       || !serve_open_storage (&d, &error)
       || !serve_start_hms (&d, &error)
+      || !serve_ensure_catalogs (&d, &error)
       || !serve_start_rest (&d, &error)
       || !serve_start_admin (&d, &error))
     return die (error);

@@ -55,6 +55,14 @@ const MsConfKey ms_config_keys[] = {
     "A REST connection idle or sending this long is closed." },
   { "rest", "metadata_cache_mb", MS_CONF_INT, "16", OFF (rest_metadata_cache_mb), 0, 65536,
     "Memory for parsed Iceberg metadata kept between commits (a hot table's next commit then skips parsing it); 0 turns it off." },
+  { "rest", "idempotency_lifetime", MS_CONF_STRING, "PT30M", OFF (rest_idempotency_lifetime), 0, 0,
+    "How long a mutating REST request's Idempotency-Key answers its retries with the first outcome, as an ISO-8601 duration (PT30M, PT24H, P1D), advertised as idempotency-key-lifetime in GET /v1/config. PT0S turns Idempotency-Key support off (the header is then ignored and not advertised)." },
+  { "rest", "idempotency_clean_interval", MS_CONF_INT, "600", OFF (rest_idempotency_clean_interval_s), 1, 31536000,
+    "Seconds between two runs of the cleaner that deletes expired Idempotency-Key records (one replica cleans at a time)." },
+  { "rest", "catalogs", MS_CONF_STRING, NULL, OFF (rest_catalogs), 0, 0,
+    "Catalogs the REST door serves besides those created through Thrift's create_catalog: 'name=warehouse-root,name2=root2'. Each is created at start when missing (with its 'default' database), its root joins the allowed locations, and it is served under /v1/name/...; GET /v1/config?warehouse=name selects it. The default catalog 'hive' is always served." },
+  { "rest", "unknown_warehouse", MS_CONF_STRING, "default", OFF (rest_unknown_warehouse), 0, 0,
+    "What GET /v1/config?warehouse=W and the routes under /v1/W/... do when W names no catalog: 'default' serves the default catalog 'hive' (one-catalog clients that send any warehouse name keep working), 'refuse' answers 404 NoSuchWarehouseException (as Polaris and Lakekeeper do)." },
   { "rest", "allowed_locations", MS_CONF_STRING, NULL, OFF (rest_allowed_locations), 0, 0,
     "Deprecated alias of storage.allowed_locations (which now covers both doors), used when that is unset." },
   { "rest", "tls_cert", MS_CONF_STRING, NULL, OFF (rest_tls_cert), 0, 0,
@@ -304,6 +312,48 @@ ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
 }
 
 gboolean
+ms_iso8601_duration_seconds (const char *text, gint64 *seconds)
+{
+  static const struct {
+    char unit;
+    gboolean in_time;
+    gint64 seconds;
+  } units[] = { { 'W', FALSE, 604800 }, { 'D', FALSE, 86400 }, { 'H', TRUE, 3600 },
+                { 'M', TRUE, 60 }, { 'S', TRUE, 1 } };
+  if (text == NULL || text[0] != 'P' || text[1] == '\0')
+    return FALSE;
+  gint64 total = 0;
+  gboolean in_time = FALSE, any = FALSE;
+  guint next = 0;              /* units must come in order, each once */
+  for (const char *p = text + 1; *p;)
+    {
+      if (*p == 'T' && !in_time && p[1] != '\0')
+        {
+          in_time = TRUE;
+          p++;
+          continue;
+        }
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull (p, &end, 10);
+      guint u = next;
+      while (u < G_N_ELEMENTS (units) && (units[u].unit != *end || units[u].in_time != in_time))
+        u++;
+      if (u == G_N_ELEMENTS (units) || n > G_MAXINT32)
+        return FALSE;
+      total += (gint64) n * units[u].seconds;
+      if (total > G_MAXINT32)
+        return FALSE;
+      next = u + 1;
+      any = TRUE;
+      p = end + 1;
+    }
+  *seconds = total;
+  return any;
+}
+
+gboolean
 ms_config_validate (MsConfig *cfg, GError **error)
 {
   if (!g_str_equal (cfg->thrift_transport, "buffered")
@@ -357,6 +407,19 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "rest.auth must be one of none, oauth, auto, not '%s'",
                     cfg->rest_auth ? cfg->rest_auth : "");
+  const char *unknown_modes[] = { "default", "refuse", NULL };
+  if (cfg->rest_unknown_warehouse == NULL
+      || !g_strv_contains (unknown_modes, cfg->rest_unknown_warehouse))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "rest.unknown_warehouse must be default or refuse, not '%s'",
+                    cfg->rest_unknown_warehouse ? cfg->rest_unknown_warehouse : "");
+  gint64 idem_s = 0;
+  if (!ms_iso8601_duration_seconds (cfg->rest_idempotency_lifetime, &idem_s) || idem_s > G_MAXINT32)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "rest.idempotency_lifetime must be an ISO-8601 duration of days, hours, "
+                    "minutes and seconds (PT30M, P1D), not '%s'",
+                    cfg->rest_idempotency_lifetime ? cfg->rest_idempotency_lifetime : "");
+  cfg->rest_idempotency_lifetime_s = (int) idem_s;
   if (cfg->max_string_bytes > cfg->max_message_bytes)
     cfg->max_string_bytes = cfg->max_message_bytes;
   return TRUE;

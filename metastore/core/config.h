@@ -38,6 +38,11 @@ typedef struct {
   gint64 rest_max_body_bytes;
   int rest_timeout_s;
   int rest_metadata_cache_mb;
+  char *rest_idempotency_lifetime; /* ISO-8601 duration, as configured */
+  int rest_idempotency_lifetime_s; /* its seconds (set by ms_config_validate); 0: off */
+  int rest_idempotency_clean_interval_s;
+  char *rest_unknown_warehouse; /* "default" or "refuse" */
+  char *rest_catalogs;         /* "name=warehouse-root,..." served besides the stored ones */
   char *rest_allowed_locations; /* deprecated alias of storage.allowed_locations */
   char *rest_tls_cert;
   char *rest_tls_key;
@@ -128,6 +133,10 @@ gboolean ms_config_load_file (MsConfig *cfg, const char *path, gboolean required
 gboolean ms_config_load_env (MsConfig *cfg, char **envp, GError **error);
 
 /* Checks that span keys (e.g. transport names). */
+/* An ISO-8601 duration of days, hours, minutes and seconds ("PT30M",
+ * "P1DT12H", "PT0S") in seconds; FALSE for anything else (years and
+ * months have no fixed length). */
+gboolean ms_iso8601_duration_seconds (const char *text, gint64 *seconds);
 gboolean ms_config_validate (MsConfig *cfg, GError **error);
 
 /* The database password from $METASTORE_DATABASE_PASSWORD or the password

@@ -8,6 +8,7 @@
 #include "hms_method_table.h"
 #include "core/log.h"
 #include "service/data.h"
+#include "service/catalog.h"
 
 /* create_catalog */
 gboolean
@@ -19,20 +20,10 @@ hms_catalog_create (HmsCall *call, GError **error)
   if (in == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "the catalog is missing");
   g_autoptr (MsCatalog) cat = ms_catalog_new ();
-  cat->name = in->name ? g_ascii_strdown (in->name, -1) : NULL;
-  if (!hms_check_name ("catalog", cat->name, error))
-    return FALSE;
-  if (in->locationUri == NULL || *in->locationUri == '\0')
-    return ms_fail (error, MS_ERROR_INVALID_OBJECT, "Catalog location cannot be null");
+  cat->name = g_strdup (in->name);
   cat->location_uri = g_strdup (in->locationUri);
   cat->description = in->__isset_description ? g_strdup (in->description) : NULL;
-  cat->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
-  if (!ms_service_data_mkdirs (hms->guard, hms->storage, cat->location_uri, "catalog location", NULL, error))
-    return FALSE;
-  if (!ms_store_catalog_create (hms->store, cat, error))
-    return FALSE;
-  ms_info ("created catalog %s at %s", cat->name, cat->location_uri);
-  return TRUE;
+  return ms_service_catalog_create (hms->store, hms->guard, hms->storage, cat, error);
 }
 
 /* A catalog name as the store keeps it: lower-cased, "" for none. */

@@ -326,7 +326,7 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
       return;
     }
   CommitCtx cx = { .ice = call->ice, .changes = &ch };
-  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  MsIcebergRef ref = { call->catalog, db, name };
   GError *err = NULL;
   if (!run_commit (&cx, &ref, 1, &err))
     ice_reply_gerror (resp, err, ICE_ABOUT_TABLE | ICE_ABOUT_COMMIT);
@@ -400,7 +400,7 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
           ok = FALSE;
           break;
         }
-      refs[i] = (MsIcebergRef) { MS_DEFAULT_CATALOG, ids[i].db, ids[i].name };
+      refs[i] = (MsIcebergRef) { call->catalog, ids[i].db, ids[i].name };
     }
   if (ok)
     {

@@ -48,6 +48,7 @@ static const struct {
   [ICE_ERROR_NO_SUCH_TABLE] = { 404, "NoSuchTableException" },
   [ICE_ERROR_NO_SUCH_VIEW] = { 404, "NoSuchViewException" },
   [ICE_ERROR_NOT_FOUND] = { 404, "NotFoundException" },
+  [ICE_ERROR_NO_SUCH_WAREHOUSE] = { 404, "NoSuchWarehouseException" },
   [ICE_ERROR_METHOD_NOT_ALLOWED] = { 405, "MethodNotAllowedException" },
   [ICE_ERROR_ALREADY_EXISTS] = { 409, "AlreadyExistsException" },
   [ICE_ERROR_NAMESPACE_NOT_EMPTY] = { 409, "NamespaceNotEmptyException" },

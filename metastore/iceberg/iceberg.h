@@ -30,6 +30,10 @@ typedef struct {
   MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */
   MsMetrics *metrics;          /* not owned; NULL: no metrics */
   MsOps *ops;                  /* not owned; NULL: no /healthz, /readyz, /metrics */
+  int idem_lifetime_s;         /* Idempotency-Key records' lifetime; 0: not supported */
+  char *idem_lifetime;         /* the same as an ISO-8601 duration (GET /v1/config) */
+  int idem_stale_s;            /* a running claim older than this may be taken over */
+  gboolean refuse_unknown_warehouse; /* rest.unknown_warehouse = refuse */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,
@@ -39,6 +43,10 @@ MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefi
 void ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3);
 /* rest.metadata_cache_mb: memory for parsed metadata between commits. */
 void ms_iceberg_set_metadata_cache (MsIceberg *ice, int megabytes);
+/* rest.idempotency_lifetime ('lifetime_s' seconds, 0: off, and its text);
+ * an attempt running longer than 'stale_s' may lose its key to a retry. */
+void ms_iceberg_set_idempotency (MsIceberg *ice, int lifetime_s, const char *lifetime,
+                                 int stale_s);
 void ms_iceberg_free (MsIceberg *ice);
 
 /* The HTTP handler; 'user' is the MsIceberg. */

@@ -16,6 +16,11 @@ typedef struct {
   const MsHttpRequest *req;
   char **ns;                   /* namespace levels, NULL-terminated */
   const char *name;            /* the {table} or {view} segment, or NULL */
+  char *principal;             /* who the Bearer token names (owned), NULL: no
+                                  authentication */
+  const char *prefix;          /* the path's {prefix} segment, NULL: none */
+  char *catalog;               /* the HMS catalog the route acts on (owned; set
+                                  after authentication, catalogs.c) */
 } IceCall;
 
 /* ---- errors and replies (errors.c) ---- */
@@ -34,6 +39,7 @@ typedef enum {
   ICE_ERROR_NO_SUCH_TABLE,
   ICE_ERROR_NO_SUCH_VIEW,
   ICE_ERROR_NOT_FOUND,         /* an endpoint, a metadata file */
+  ICE_ERROR_NO_SUCH_WAREHOUSE, /* a warehouse (catalog) the server does not serve */
   ICE_ERROR_METHOD_NOT_ALLOWED,
   ICE_ERROR_ALREADY_EXISTS,
   ICE_ERROR_NAMESPACE_NOT_EMPTY,
@@ -286,12 +292,39 @@ void ice_view_replace (const IceCall *call, MsHttpResponse *resp);
 void ice_view_drop (const IceCall *call, MsHttpResponse *resp);
 void ice_view_rename (const IceCall *call, MsHttpResponse *resp);
 void ice_view_register (const IceCall *call, MsHttpResponse *resp);
+/* ---- one catalog per prefix (catalogs.c) ---- */
+/* Set call->catalog from the path's prefix: the default catalog for none,
+ * for rest.prefix and for "hive"; the catalog of that name; else (a name
+ * no catalog has) the default catalog, or with rest.unknown_warehouse =
+ * refuse FALSE after answering 404 NoSuchWarehouseException. */
+gboolean ice_catalog_resolve_or_reply (IceCall *call, MsHttpResponse *resp);
+/* The "prefix" GET /v1/config?warehouse= announces (caller frees; NULL:
+ * none), or FALSE after answering (an unknown warehouse refused). */
+gboolean ice_config_prefix_or_reply (const IceCall *call, MsHttpResponse *resp, char **prefix);
+
+/* ---- Idempotency-Key (idempotency.c) ---- */
+/* One request's use of the header. */
+typedef struct {
+  char *key, *fingerprint, *owner;
+  MsIdemClaim claim;
+  gboolean claimed;            /* this attempt runs the request */
+} IceIdem;
+/* Does 'key' have the UUID string form? */
+gboolean ice_idem_key_valid (const char *key);
+/* Before a mutating route's handler: TRUE to run it (the claim, if any,
+ * bound to the thread), FALSE after answering (a replay, or an error). */
+gboolean ice_idem_begin_or_reply (const IceCall *call, IceIdem *idem, MsHttpResponse *resp);
+/* After the handler: record its outcome or give the claim up. */
+void ice_idem_end (const IceCall *call, IceIdem *idem, const MsHttpResponse *resp);
+void ice_idem_clear (IceIdem *idem);
+
 /* ---- authentication (oauth.c) ---- */
 /* POST /v1/oauth/tokens (the routing table checks the method): OAuth2
  * client_credentials and token exchange, answered with an
  * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
- * FALSE after answering 401 NotAuthorizedException (with WWW-Authenticate),
+ * (call->principal then names who it is). FALSE after answering 401
+ * NotAuthorizedException (with WWW-Authenticate),
  * 403 ForbiddenException or 503. */
-gboolean ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp);
+gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp);

@@ -1,6 +1,7 @@
 /*
  * namespaces.c: Iceberg REST namespaces over the catalog's databases. A
- * first-level namespace is an HMS database of the default catalog, so a
+ * first-level namespace is an HMS database of the catalog the prefix
+ * names (catalogs.c; the default catalog without one), so a
  * namespace made here is a database to Spark and Trino through Thrift and
  * the other way round. A nested namespace [a, b] is the database "a.b"
  * (service/database.h: naming, parent rule, default location); listings
@@ -150,7 +151,7 @@ ice_namespaces_list (const IceCall *call, MsHttpResponse *resp)
     }
   /* one more than a page tells whether another page follows */
   g_autoptr (GPtrArray) names = ms_store_database_children (
-      call->ice->store, MS_DEFAULT_CATALOG, parent_db, token, page_size > 0 ? page_size + 1 : -1,
+      call->ice->store, call->catalog, parent_db, token, page_size > 0 ? page_size + 1 : -1,
       &err);
   if (names == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
@@ -271,6 +272,7 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
     return;
   g_autoptr (MsDatabase) db = ms_database_new ();
   db->name = g_strdup (name);
+  db->catalog = g_strdup (call->catalog);
   if (!string_map_or_reply (json_object_get_member (body, "properties"), db->params,
                             "properties", resp))
     return;
@@ -292,7 +294,7 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
         }
       return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
     }
-  g_autoptr (MsDatabase) stored = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG,
+  g_autoptr (MsDatabase) stored = ms_store_database_get (call->ice->store, call->catalog,
                                                          name, &err);
   if (stored == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
@@ -338,7 +340,7 @@ ice_namespace_drop (const IceCall *call, MsHttpResponse *resp)
                            name);
   g_autoptr (GError) err = NULL;
   /* as Iceberg's HiveCatalog: no cascade, the data stays */
-  if (!ms_store_database_drop (call->ice->store, MS_DEFAULT_CATALOG, name, FALSE, NULL, NULL, &err))
+  if (!ms_store_database_drop (call->ice->store, call->catalog, name, FALSE, NULL, NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_INVALID_OPERATION))
         return ice_reply_fail (resp, ICE_ERROR_NAMESPACE_NOT_EMPTY,
@@ -437,7 +439,7 @@ ice_namespace_properties (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (JsonArray) missing = json_array_new ();
   PropsEdit e = { updates, removals, removed, missing };
   g_autoptr (GError) err = NULL;
-  if (!ms_store_database_edit (call->ice->store, MS_DEFAULT_CATALOG, name, edit_properties, &e,
+  if (!ms_store_database_edit (call->ice->store, call->catalog, name, edit_properties, &e,
                                &err))
     return ice_reply_gerror_in_namespace (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE,
                                           name);

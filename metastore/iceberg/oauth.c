@@ -327,7 +327,7 @@ bearer_token (const char *header)
 }
 
 gboolean
-ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp)
+ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp)
 {
   MsAuth *auth = call->ice->auth;
   if (!ms_auth_required (auth))
@@ -347,6 +347,8 @@ ice_auth_check_or_reply (const IceCall *call, MsHttpResponse *resp)
     {
       ms_debug ("REST: %s request authenticated as '%s'", call->req->method,
                 who->subject ? who->subject : "(no subject)");
+      g_free (call->principal);
+      call->principal = g_strdup (who->subject);
       return TRUE;
     }
   int code = err->domain == MS_AUTH_ERROR ? err->code : MS_AUTH_ERROR_INVALID;

@@ -7,7 +7,9 @@
  * (oauth.c) is served without a token; with authentication on, every
  * other request needs a Bearer token first. The matched row gives the
  * metrics label and whether the request commits; the error code of the
- * reply (MsHttpResponse.error_code) tells a failed commit.
+ * reply (MsHttpResponse.error_code) tells a failed commit. Every POST and
+ * DELETE route that changes something honours Idempotency-Key
+ * (idempotency.c).
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -18,6 +20,7 @@ typedef void (*Handler) (const IceCall *call, MsHttpResponse *resp);
 enum {
   ROUTE_OPEN = 1 << 0,         /* served without a Bearer token */
   ROUTE_COMMIT = 1 << 1,       /* a commit: counted in the commit metrics */
+  ROUTE_NO_CHANGE = 1 << 2,    /* a POST that changes nothing: no Idempotency-Key */
 };
 
 typedef struct {
@@ -50,7 +53,7 @@ static const Route routes[] = {
   ROUTE ("DELETE", "namespaces/{namespace}/tables/{table}", ice_table_drop, 0),
   ROUTE ("HEAD", "namespaces/{namespace}/tables/{table}", ice_table_exists, 0),
   ROUTE ("POST", "namespaces/{namespace}/register", ice_table_register, 0),
-  ROUTE ("POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics, 0),
+  ROUTE ("POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics, ROUTE_NO_CHANGE),
   ROUTE ("POST", "tables/rename", ice_table_rename, 0),
   ROUTE ("POST", "transactions/commit", ice_transaction_commit, ROUTE_COMMIT),
   ROUTE ("GET", "namespaces/{namespace}/views", ice_views_list, 0),
@@ -98,11 +101,21 @@ ms_iceberg_set_metadata_cache (MsIceberg *ice, int megabytes)
 }
 
 void
+ms_iceberg_set_idempotency (MsIceberg *ice, int lifetime_s, const char *lifetime, int stale_s)
+{
+  ice->idem_lifetime_s = lifetime_s;
+  g_free (ice->idem_lifetime);
+  ice->idem_lifetime = g_strdup (lifetime);
+  ice->idem_stale_s = stale_s;
+}
+
+void
 ms_iceberg_free (MsIceberg *ice)
 {
   if (ice == NULL)
     return;
   ice_sweeper_free (ice->sweeper);
+  g_free (ice->idem_lifetime);
   g_free (ice->prefix);
   g_free (ice->warehouse);
   g_hash_table_unref (ice->table_config);
@@ -115,13 +128,14 @@ ms_iceberg_free (MsIceberg *ice)
 static void
 config_handler (const IceCall *call, MsHttpResponse *resp)
 {
-  const char *warehouse = g_hash_table_lookup (call->req->query, "warehouse");
-  (void) warehouse;   /* one warehouse: the catalog's */
+  g_autofree char *prefix = NULL;
+  if (!ice_config_prefix_or_reply (call, resp, &prefix))
+    return;
   JsonObject *o = json_object_new ();
   JsonObject *defaults = json_object_new ();
   JsonObject *overrides = json_object_new ();
-  if (call->ice->prefix)
-    json_object_set_string_member (overrides, "prefix", call->ice->prefix);
+  if (prefix != NULL)
+    json_object_set_string_member (overrides, "prefix", prefix);
   json_object_set_object_member (o, "defaults", defaults);
   json_object_set_object_member (o, "overrides", overrides);
   JsonArray *endpoints = json_array_new ();
@@ -131,6 +145,8 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
       json_array_add_string_element (endpoints, e);
     }
   json_object_set_array_member (o, "endpoints", endpoints);
+  if (call->ice->idem_lifetime_s > 0)
+    json_object_set_string_member (o, "idempotency-key-lifetime", call->ice->idem_lifetime);
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
   ice_reply_json (resp, 200, n);
@@ -188,7 +204,6 @@ match (const char *pattern, char **segments, char ***ns, const char **name)
 static const Route *
 find_route (IceCall *call)
 {
-  MsIceberg *ice = call->ice;
   char **seg = call->req->segments;
   if (seg[0] == NULL || !g_str_equal (seg[0], "v1"))
     return &outside_v1;
@@ -196,11 +211,10 @@ find_route (IceCall *call)
   for (guint i = 0; i < G_N_ELEMENTS (unprefixed); i++)
     if (match (unprefixed[i].pattern, seg, &call->ns, &call->name))
       return &unprefixed[i];
-  /* the configured prefix, as clients learn it from /v1/config */
-  if (ice->prefix && seg[0] != NULL && g_str_equal (seg[0], ice->prefix))
-    seg++;
-  else if (ice->prefix == NULL && seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
-    seg++;   /* a client's own catalog or warehouse name as prefix: there is one catalog */
+  /* the configured prefix, as clients learn it from /v1/config, or a
+   * catalog's name (catalogs.c resolves it after authentication) */
+  if (seg[0] != NULL && seg[1] != NULL && !is_resource (seg[0]))
+    call->prefix = *seg++;
   gboolean path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
@@ -213,6 +227,37 @@ find_route (IceCall *call)
       call->name = NULL;
     }
   return path_known ? &other_method : &no_route;
+}
+
+/* Does the route act inside a catalog (one of the rows under {prefix})? */
+static gboolean
+in_catalog (const Route *route)
+{
+  return route >= routes && route < routes + G_N_ELEMENTS (routes);
+}
+
+/* Does the route change the catalog (and so honour Idempotency-Key)? */
+static gboolean
+changes (const Route *route)
+{
+  return route->method != NULL && !(route->flags & ROUTE_NO_CHANGE)
+         && (g_str_equal (route->method, "POST") || g_str_equal (route->method, "DELETE"));
+}
+
+/* The route's handler, inside the request's Idempotency-Key handling when
+ * it changes something. */
+static void
+run_handler (const Route *route, const IceCall *call, MsHttpResponse *resp)
+{
+  if (!changes (route))
+    return route->handler (call, resp);
+  IceIdem idem;
+  if (ice_idem_begin_or_reply (call, &idem, resp))
+    {
+      route->handler (call, resp);
+      ice_idem_end (call, &idem, resp);
+    }
+  ice_idem_clear (&idem);
 }
 
 /* Route a request (after the operations endpoints) and answer it; returns
@@ -229,10 +274,12 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
       if (route->method != NULL && !g_str_equal (route->method, req->method))
         ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
                         req->method, route->label);
-      else
-        route->handler (&call, resp);
+      else if (!in_catalog (route) || ice_catalog_resolve_or_reply (&call, resp))
+        run_handler (route, &call, resp);
     }
   g_strfreev (call.ns);
+  g_free (call.principal);
+  g_free (call.catalog);
   return route;
 }
 

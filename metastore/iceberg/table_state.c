@@ -194,7 +194,7 @@ MsDatabase *
 ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *resp, const char *db)
 {
   GError *err = NULL;
-  MsDatabase *d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  MsDatabase *d = ms_store_database_get (call->ice->store, call->catalog, db, &err);
   if (d == NULL)
     ice_reply_gerror_in_namespace (resp, err, ICE_ABOUT_NAMESPACE, db);
   return d;
@@ -209,7 +209,7 @@ ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char
   if (!ice_object_ident_or_reply (call, call->ns, call->name, missing, &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
-  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG, db, name, &err);
+  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, call->catalog, db, name, &err);
   if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
       ice_reply_gerror (resp, g_steal_pointer (&err), view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
@@ -426,11 +426,11 @@ ice_reply_identifiers (const IceCall *call, MsHttpResponse *resp, const char *db
   if (!ice_page_size_or_reply (call, resp, G_MAXINT - 1, &page_size))
     return;
   g_autoptr (GError) err = NULL;
-  g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, MS_DEFAULT_CATALOG, db, &err);
+  g_autoptr (MsDatabase) d = ms_store_database_get (call->ice->store, call->catalog, db, &err);
   if (d == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_NAMESPACE);
   /* one more than a page tells whether another page follows */
-  g_autoptr (GPtrArray) names = ms_store_iceberg_names (call->ice->store, MS_DEFAULT_CATALOG, db,
+  g_autoptr (GPtrArray) names = ms_store_iceberg_names (call->ice->store, call->catalog, db,
                                                         kind, token && *token ? token : NULL,
                                                         page_size > 0 ? (int) page_size + 1 : -1,
                                                         &err);
@@ -473,7 +473,7 @@ gboolean
 ice_commit_one (const IceCall *call, const char *db, const char *name, MsIcebergStepFn fn,
                 gpointer user, char **written, GError **error)
 {
-  MsIcebergRef ref = { MS_DEFAULT_CATALOG, db, name };
+  MsIcebergRef ref = { call->catalog, db, name };
   gboolean ok = ms_store_iceberg_commit (call->ice->store, &ref, 1, fn, user, error);
   /* a file nothing refers to goes, unless COMMIT itself may have succeeded */
   if (!ok && *written != NULL && (*error)->code != MS_ERROR_UNAVAILABLE

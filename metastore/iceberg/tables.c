@@ -104,7 +104,7 @@ default_table_location (const IceCall *call, const MsDatabase *d, const char *na
 {
   g_autofree char *plain = ms_storage_join (d->location_uri, name);
   gboolean used = FALSE;
-  if (!ms_store_iceberg_location_used (call->ice->store, MS_DEFAULT_CATALOG, d->name, plain,
+  if (!ms_store_iceberg_location_used (call->ice->store, call->catalog, d->name, plain,
                                        &used, error))
     return NULL;
   if (!used)
@@ -157,7 +157,7 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
     {
       /* nothing is stored: the table appears with the commit that carries
        * assert-create */
-      g_autoptr (MsIcebergEntry) e = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
+      g_autoptr (MsIcebergEntry) e = ms_store_iceberg_get (call->ice->store, call->catalog,
                                                            db, name, NULL);
       if (e != NULL)
         return ice_reply_fail (resp, ICE_ERROR_ALREADY_EXISTS, "Table already exists: %s.%s", db,
@@ -299,7 +299,7 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
     return;
   g_autoptr (GError) err = NULL;
   g_autofree char *location = NULL;
-  if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_TABLE,
+  if (!ms_store_iceberg_drop (call->ice->store, call->catalog, db, name, MS_ICEBERG_KIND_TABLE,
                               &location, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
@@ -375,7 +375,7 @@ static void
 reply_rename_taken (const IceCall *call, MsHttpResponse *resp, JsonObject *body, gboolean view,
                     const char *to_db, const char *to_name)
 {
-  g_autoptr (MsIcebergEntry) there = ms_store_iceberg_get (call->ice->store, MS_DEFAULT_CATALOG,
+  g_autoptr (MsIcebergEntry) there = ms_store_iceberg_get (call->ice->store, call->catalog,
                                                            to_db, to_name, NULL);
   gboolean holds_view = there != NULL && g_strcmp0 (there->kind, MS_ICEBERG_KIND_VIEW) == 0;
   g_autofree char *from = identifier_text (body, "source");
@@ -402,7 +402,7 @@ ice_object_rename (const IceCall *call, MsHttpResponse *resp, const char *kind)
                                       &to_name, resp))
     return;
   g_autoptr (GError) err = NULL;
-  if (!ms_store_iceberg_rename (call->ice->store, MS_DEFAULT_CATALOG, db, name, to_db, to_name,
+  if (!ms_store_iceberg_rename (call->ice->store, call->catalog, db, name, to_db, to_name,
                                 kind, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))

@@ -257,7 +257,7 @@ ice_view_drop (const IceCall *call, MsHttpResponse *resp)
                                   resp))
     return;
   g_autoptr (GError) err = NULL;
-  if (!ms_store_iceberg_drop (call->ice->store, MS_DEFAULT_CATALOG, db, name, MS_ICEBERG_KIND_VIEW,
+  if (!ms_store_iceberg_drop (call->ice->store, call->catalog, db, name, MS_ICEBERG_KIND_VIEW,
                               NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))

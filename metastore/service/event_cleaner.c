@@ -1,45 +1,30 @@
 /*
- * event_cleaner.c: the notification log's cleaner thread (see the header).
+ * event_cleaner.c: the notification log's cleaner (see the header), a
+ * periodic job (service/periodic.h).
  */
 #include "service/event_cleaner.h"
+#include "service/periodic.h"
 #include "core/log.h"
 
 struct _MsEventCleaner {
   MsStore *store;
   int ttl_s;
-  gint64 interval_us;
-  GMutex lock;
-  GCond wake;
-  gboolean stopping;
-  GThread *thread;
+  MsPeriodic *job;
 };
 
-static gpointer
-cleaner_main (gpointer data)
+static void
+clean_once (gpointer data)
 {
   MsEventCleaner *c = data;
-  g_mutex_lock (&c->lock);
-  while (!c->stopping)
-    {
-      gint64 until = g_get_monotonic_time () + c->interval_us;
-      while (!c->stopping && g_cond_wait_until (&c->wake, &c->lock, until))
-        ;
-      if (c->stopping)
-        break;
-      g_mutex_unlock (&c->lock);
-      g_autoptr (GError) error = NULL;
-      gint64 deleted = 0;
-      gboolean ran = FALSE;
-      gint64 before = g_get_real_time () / G_USEC_PER_SEC - c->ttl_s;
-      if (!ms_store_events_clean (c->store, before, &deleted, &ran, &error))
-        ms_info ("notification cleaner: %s", error->message);
-      else if (deleted > 0)
-        ms_info ("notification cleaner: deleted %" G_GINT64_FORMAT " events older than %d s",
-                 deleted, c->ttl_s);
-      g_mutex_lock (&c->lock);
-    }
-  g_mutex_unlock (&c->lock);
-  return NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deleted = 0;
+  gboolean ran = FALSE;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC - c->ttl_s;
+  if (!ms_store_events_clean (c->store, before, &deleted, &ran, &error))
+    ms_info ("notification cleaner: %s", error->message);
+  else if (deleted > 0)
+    ms_info ("notification cleaner: deleted %" G_GINT64_FORMAT " events older than %d s",
+             deleted, c->ttl_s);
 }
 
 MsEventCleaner *
@@ -48,10 +33,7 @@ ms_event_cleaner_start (MsStore *store, int ttl_s, int interval_s)
   MsEventCleaner *c = g_new0 (MsEventCleaner, 1);
   c->store = store;
   c->ttl_s = ttl_s;
-  c->interval_us = (gint64) interval_s * G_USEC_PER_SEC;
-  g_mutex_init (&c->lock);
-  g_cond_init (&c->wake);
-  c->thread = g_thread_new ("event-cleaner", cleaner_main, c);
+  c->job = ms_periodic_start ("event-cleaner", interval_s, clean_once, c);
   return c;
 }
 
@@ -60,12 +42,6 @@ ms_event_cleaner_stop (MsEventCleaner *c)
 {
   if (c == NULL)
     return;
-  g_mutex_lock (&c->lock);
-  c->stopping = TRUE;
-  g_cond_signal (&c->wake);
-  g_mutex_unlock (&c->lock);
-  g_thread_join (c->thread);
-  g_mutex_clear (&c->lock);
-  g_cond_clear (&c->wake);
+  ms_periodic_stop (c->job);
   g_free (c);
 }

@@ -17,7 +17,8 @@
  * anything when the log is off or no encoder is registered. */
 gboolean ms_store_emit (MsStore *s, MsPgConn *c, const MsEvent *ev, GError **error);
 /* Begin a transaction on 'c' for a one-statement change only when the
- * log is on (the change and its event must commit together); otherwise
+ * log is on (the change and its event must commit together) or an
+ * Idempotency-Key claim is bound (the change and its record); otherwise
  * the statement runs on its own. ms_pg_commit ends either. */
 gboolean ms_store_begin_logged (MsStore *s, MsPgConn *c, GError **error);
 /* Write c's pending events and COMMIT, in one round trip (called by

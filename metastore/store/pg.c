@@ -7,6 +7,7 @@
 #include "store/pg.h"
 #include "store/pool.h"
 #include "store/events.h"
+#include "store/idempotency.h"
 #include "core/log.h"
 #include <string.h>
 #include <stdlib.h>
@@ -302,6 +303,12 @@ ms_pg_commit (MsPgConn *c, GError **error)
       c->begin_pending = FALSE;
       c->in_tx = FALSE;
       return TRUE;
+    }
+  /* the Idempotency-Key record of the request, in the same transaction */
+  if (!ms_store_idem_mark (c, error))
+    {
+      ms_pg_rollback (c);
+      return FALSE;
     }
   /* the pending events are the last statement, sent with the COMMIT */
   if (c->events != NULL && c->events->len > 0)

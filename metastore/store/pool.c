@@ -129,6 +129,25 @@ ms_pool_exec_found (MsPool *p, const MsSql *sql, int n, const char *const *value
   return g_steal_pointer (&r);
 }
 
+gboolean
+ms_pool_clean_batches (MsPool *p, const MsSql *sql, int n, const char *const *values,
+                       gint64 batch, gint64 *deleted, gboolean *ran, GError **error)
+{
+  *deleted = 0;
+  *ran = FALSE;
+  for (;;)
+    {
+      g_autoptr (PGresult) r = ms_pool_exec (p, sql, n, values, error);
+      if (r == NULL)
+        return FALSE;
+      *ran = ms_pg_bool (r, 0, 0);
+      gint64 gone = ms_pg_int64 (r, 0, 1, 0);
+      *deleted += gone;
+      if (!*ran || gone < batch)
+        return TRUE;
+    }
+}
+
 void
 ms_pool_put (MsPool *p, MsPgConn *c)
 {

@@ -33,6 +33,12 @@ PGresult *ms_pool_exec (MsPool *pool, const MsSql *sql, int n, const char *const
  * row fails with MS_ERROR_NOT_FOUND and the message 'fmt', ... */
 PGresult *ms_pool_exec_found (MsPool *pool, const MsSql *sql, int n, const char *const *values,
                               GError **error, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+/* Run a cleaner's statement until a batch deletes fewer than 'batch' rows
+ * or the cleaner's advisory lock is another replica's: 'sql' answers one
+ * row (lock taken, rows deleted). *deleted sums the batches, *ran says
+ * whether this replica held the lock. */
+gboolean ms_pool_clean_batches (MsPool *pool, const MsSql *sql, int n, const char *const *values,
+                                gint64 batch, gint64 *deleted, gboolean *ran, GError **error);
 /* Used by ms_pg_conn_release. */
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);

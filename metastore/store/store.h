@@ -467,6 +467,52 @@ gint64 ms_store_events_count (MsStore *store, const MsEventQuery *q, gint64 limi
 gboolean ms_store_events_clean (MsStore *store, gint64 before, gint64 *deleted, gboolean *ran,
                                 GError **error);
 
+/* ---- Idempotency-Key records of the REST door (idempotency.c) ---- */
+/* One attempt of a request that carries an Idempotency-Key. */
+typedef struct {
+  const char *key;             /* the key, lower-cased */
+  const char *fingerprint;     /* what the request is: principal, method, path, body */
+  const char *owner;           /* this attempt's own token */
+  int lifetime_s;              /* how long the record answers retries */
+  int stale_s;                 /* a claim still running after this long, whose change
+                                  did not commit, may be taken over */
+} MsIdemClaim;
+
+typedef enum {
+  MS_IDEM_FAILED,              /* *error is set */
+  MS_IDEM_CLAIMED,             /* this attempt runs the request */
+  MS_IDEM_DONE,                /* finished before: *out holds its outcome */
+  MS_IDEM_MISMATCH,            /* the key was used for another request */
+  MS_IDEM_RUNNING,             /* another attempt holds it and is running */
+  MS_IDEM_LOST,                /* an attempt applied the change and stopped before
+                                  its outcome was recorded */
+} MsIdemState;
+
+/* A recorded outcome (owned strings). */
+typedef struct {
+  int status;
+  char *body;                  /* NULL: none */
+  char *headers;               /* "Name: value" lines, NULL: none */
+} MsIdemOutcome;
+void ms_idem_outcome_clear (MsIdemOutcome *o);
+
+/* Claim 'claim->key' for this attempt, or tell what holds it. */
+MsIdemState ms_store_idem_claim (MsStore *store, const MsIdemClaim *claim, MsIdemOutcome *out,
+                                 GError **error);
+/* Bind 'claim' (borrowed; NULL unbinds) to the calling thread: until
+ * unbound, every transaction the thread commits marks the claim applied
+ * in that transaction, and changes that would run outside one run in one. */
+void ms_store_idem_bind (const MsIdemClaim *claim);
+gboolean ms_store_idem_bound (void);
+/* Record the final outcome of this attempt's claim. */
+gboolean ms_store_idem_finish (MsStore *store, const MsIdemClaim *claim,
+                               const MsIdemOutcome *outcome, GError **error);
+/* Give the claim up when its change did not commit (a retry runs afresh). */
+gboolean ms_store_idem_release (MsStore *store, const MsIdemClaim *claim, GError **error);
+/* Delete expired records in batches, unless another replica is cleaning
+ * (*ran FALSE then). */
+gboolean ms_store_idem_clean (MsStore *store, gint64 *deleted, gboolean *ran, GError **error);
+
 /* One INSERT event: the partition 'values' (n_values 0: the table). */
 typedef struct {
   const char *const *values;

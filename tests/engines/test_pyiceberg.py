@@ -332,3 +332,42 @@ def test_concurrent_appends_lose_no_row(cat, props, thrift, minio, tag):
     print("concurrent appends: %d commits, %d retries, %.1f s" % (2 * rounds, retries, seconds))
     cat.purge_table((ns, "counts"))
     cat.drop_namespace(ns)
+
+
+# ---------------------------------------------------------------------------
+# a second catalog, chosen with warehouse=<its name>
+# ---------------------------------------------------------------------------
+
+def test_second_catalog_by_warehouse(props, cat, thrift, metastore, tag):
+    """PyIceberg with warehouse=<a catalog made through Thrift> asks
+    GET /v1/config?warehouse=, takes overrides.prefix and works in that
+    catalog only: its namespace and table are the catalog's to Thrift, the
+    default catalog does not see them, and a new process reads the rows."""
+    from hive_metastore.ttypes import (Catalog, CreateCatalogRequest, GetTableRequest,
+                                       NoSuchObjectException)
+    from pyiceberg.catalog import load_catalog
+    tag("PyIceberg", VERSION, "rest, warehouse=<second catalog> (s3:// on MinIO)",
+        "create namespace + table, append, scan in a catalog of its own")
+    name = unique("pyicecat")
+    root = "s3://warehouse/%s_root" % name
+    thrift.create_catalog(CreateCatalogRequest(Catalog(name=name, locationUri=root)))
+    second_props = dict(props, warehouse=name)
+    second = load_catalog("second", **second_props)
+    ns = unique("pyice_cat_ns")
+    second.create_namespace(ns)
+    assert (ns,) in second.list_namespaces()
+    assert (ns,) not in cat.list_namespaces()
+    tbl = second.create_table((ns, "events"), schema=schema())
+    assert tbl.location() == "%s/%s.db/events" % (root, ns)
+    tbl.append(rows_table(range(0, 10)))
+    back = run_job("read_back", {"catalog": second_props, "table": "%s.events" % ns},
+                   "read_second_catalog")
+    assert sorted(r["id"] for r in back["rows"]) == list(range(10))
+    t = thrift.get_table_req(GetTableRequest(dbName=ns, tblName="events", catName=name)).table
+    assert t.catName == name and t.parameters["table_type"] == "ICEBERG"
+    assert t.parameters["metadata_location"] == back["metadata_location"]
+    with pytest.raises(NoSuchObjectException):
+        thrift.get_table(ns, "events")
+    second.drop_table((ns, "events"))
+    second.drop_namespace(ns)
+    assert (ns,) not in second.list_namespaces()

@@ -191,6 +191,48 @@ test_fit_descriptors (void **state)
   assert_int_equal (tiny->rest_max_connections, 1);
 }
 
+/* rest.idempotency_lifetime: ISO-8601 durations of weeks, days, hours,
+ * minutes and seconds, in order, each once; PT0S turns it off. */
+static void
+test_iso8601_durations (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *text;
+    gint64 seconds;            /* -1: refused */
+  } cases[] = {
+    { "PT30M", 1800 }, { "PT24H", 86400 }, { "P1D", 86400 }, { "P1DT12H", 129600 },
+    { "PT1H30M15S", 5415 }, { "P2W", 1209600 }, { "PT0S", 0 }, { "PT90S", 90 },
+    { "", -1 }, { "P", -1 }, { "PT", -1 }, { "30M", -1 }, { "PT30", -1 }, { "P1M", -1 },
+    { "P1Y", -1 }, { "PT1M1H", -1 }, { "PT1H1H", -1 }, { "PT1.5S", -1 }, { "P1H", -1 },
+    { "PT-1S", -1 }, { "P99999999DT0S", -1 }, { "pt30m", -1 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 got = -7;
+      gboolean ok = ms_iso8601_duration_seconds (cases[i].text, &got);
+      if (cases[i].seconds < 0)
+        assert_false (ok);
+      else
+        {
+          assert_true (ok);
+          assert_int_equal (got, cases[i].seconds);
+        }
+    }
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  assert_true (ms_config_validate (c, NULL));
+  assert_int_equal (c->rest_idempotency_lifetime_s, 1800);
+  g_autoptr (GError) e = NULL;
+  assert_true (ms_config_set (c, "rest", "idempotency_lifetime", "30 minutes", "t", NULL));
+  assert_false (ms_config_validate (c, &e));
+  assert_non_null (strstr (e->message, "rest.idempotency_lifetime"));
+  g_autoptr (GError) e2 = NULL;
+  assert_true (ms_config_set (c, "rest", "idempotency_lifetime", "PT1M", "t", NULL));
+  assert_true (ms_config_set (c, "rest", "unknown_warehouse", "ignore", "t", NULL));
+  assert_false (ms_config_validate (c, &e2));
+  assert_non_null (strstr (e2->message, "rest.unknown_warehouse"));
+}
+
 int
 main (void)
 {
@@ -203,6 +245,7 @@ main (void)
     cmocka_unit_test (test_allowed_locations_alias),
     cmocka_unit_test (test_default_fs),
     cmocka_unit_test (test_fit_descriptors),
+    cmocka_unit_test (test_iso8601_durations),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
