@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "storage/storage.h"
 #include "service/storage_guard.h"
+#include "service/delegation.h"
 #include "auth/auth.h"
 #include "server/metrics.h"
 #include "server/ops.h"
@@ -27,6 +28,7 @@ typedef struct {
   MsAuth *auth;                /* not owned (main.c's); NULL: no authentication */
   MsMetrics *metrics;          /* not owned; NULL: no metrics */
   MsOps *ops;                  /* not owned; NULL: no /healthz, /readyz, /metrics */
+  MsDelegation *delegation;    /* owned; NULL: no access delegation */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,
