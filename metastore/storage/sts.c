@@ -65,11 +65,12 @@ ms_sts_assume_role (MsStorage *st, const MsStsOptions *o, const char *policy,
   };
   long status = 0;
   g_autoptr (GByteArray) reply = NULL;
-  if (!ms_s3_perform (&c, &r, &status, &reply, error))
-    return FALSE;
+  g_autoptr (GError) err = NULL;
+  if (!ms_s3_perform (&c, &r, &status, &reply, &err))
+    return ms_fail (error, MS_ERROR_UNAVAILABLE, "storage: STS AssumeRole at %s: %s",
+                    o->endpoint, err->message);
   if (status != 200)
     return sts_fail (error, o->endpoint, status, reply);
-  g_autoptr (GError) err = NULL;
   if (!ms_sts_parse_credentials ((const char *) reply->data, reply->len, out, &err))
     return ms_fail (error, MS_ERROR_UNAVAILABLE, "storage: STS AssumeRole at %s: %s",
                     o->endpoint, err->message);
