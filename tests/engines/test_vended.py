@@ -15,7 +15,10 @@ narrows what the credentials may do).
 - remote signing: MinIO accepts a request signed through A's route, a
   sign request for B's location through A's route is 403; PyIceberg with
   remote signing (s3fs FileIO) creates, appends and scans when s3fs is
-  installed in the engines venv.
+  installed in the engines venv;
+- Spark 3.5 with Iceberg 1.12's REST catalog,
+  header.X-Iceberg-Access-Delegation=vended-credentials and S3FileIO, no
+  storage keys: create, insert, select.
 """
 import datetime
 import os
@@ -209,4 +212,34 @@ def test_pyiceberg_remote_signing(ms, minio, tag):
     t.append(rows([7, 8]))
     back = catalog(ms, WRITER, "remote-signing").load_table((ns, "t"))
     assert sorted(r["id"] for r in back.scan().to_arrow().to_pylist()) == [7, 8]
+    assert minio.keys("warehouse", "%s/t/data/" % ns)
+
+
+def test_spark_vended_credentials(ms, minio, tag):
+    components.opted_out("spark")
+    import spark_iceberg
+    tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
+        "rest (vended credentials, S3FileIO)", "no client keys: create, insert, select")
+    sp = components.Spark(ms, minio)
+    for k in [k for k in sp.conf if k.startswith("spark.hadoop.fs.s3a.")]:
+        del sp.conf[k]     # no storage keys anywhere in the session
+    p = "spark.sql.catalog.vend"
+    conf = {
+        "spark.sql.extensions":
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        p: "org.apache.iceberg.spark.SparkCatalog",
+        p + ".type": "rest",
+        p + ".uri": ms.rest_uri,
+        p + ".credential": "%s:%s" % WRITER,
+        p + ".oauth2-server-uri": ms.rest_uri + "/v1/oauth/tokens",
+        p + ".header.X-Iceberg-Access-Delegation": "vended-credentials",
+        p + ".io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+    }
+    ns = unique("spvend")
+    out = sp.run("vended:write_and_read", {"cat": "vend", "ns": ns,
+                                           "location": "s3://warehouse/%s" % ns},
+                 conf=conf, log_name="vended")
+    assert out["ids"] == [1, 2, 3], out
+    assert out["files"] and all(f.startswith("s3://warehouse/%s/t/data/" % ns)
+                                for f in out["files"]), out
     assert minio.keys("warehouse", "%s/t/data/" % ns)
