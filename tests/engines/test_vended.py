@@ -18,7 +18,9 @@ narrows what the credentials may do).
   installed in the engines venv;
 - Spark 3.5 with Iceberg 1.12's REST catalog,
   header.X-Iceberg-Access-Delegation=vended-credentials and S3FileIO, no
-  storage keys: create, insert, select.
+  storage keys: create, insert, select;
+- Trino 476's REST catalog with iceberg.rest-catalog.vended-credentials-enabled
+  and no S3 keys: create, insert, select.
 """
 import datetime
 import os
@@ -243,3 +245,31 @@ def test_spark_vended_credentials(ms, minio, tag):
     assert out["files"] and all(f.startswith("s3://warehouse/%s/t/data/" % ns)
                                 for f in out["files"]), out
     assert minio.keys("warehouse", "%s/t/data/" % ns)
+
+
+def test_trino_vended_credentials(ms, minio, tag):
+    import trino_server
+    tag("Trino", trino_server.VERSION, "iceberg REST (vended credentials, native S3)",
+        "no S3 keys: create, insert, select")
+    catalog = ("connector.name=iceberg\n"
+               "iceberg.catalog.type=rest\n"
+               "iceberg.rest-catalog.uri=%s\n"
+               "iceberg.rest-catalog.security=OAUTH2\n"
+               "iceberg.rest-catalog.oauth2.credential=%s:%s\n"
+               "iceberg.rest-catalog.vended-credentials-enabled=true\n"
+               "fs.native-s3.enabled=true\n"
+               "s3.endpoint=%s\n"
+               "s3.region=%s\n"
+               "s3.path-style-access=true\n" % ((ms.rest_uri,) + WRITER
+                                                 + (minio.endpoint, minio.region)))
+    t = trino_server.Trino(ms, minio, extra_catalogs={"vend": catalog})
+    try:
+        ns = unique("trvend")
+        t.query("CREATE SCHEMA vend.%s WITH (location = 's3://warehouse/%s')" % (ns, ns))
+        t.query("CREATE TABLE vend.%s.t (id BIGINT, name VARCHAR)" % ns)
+        t.query("INSERT INTO vend.%s.t VALUES (1, 'a'), (2, 'b')" % ns)
+        assert t.query("SELECT id FROM vend.%s.t ORDER BY id" % ns) == [[1], [2]]
+        # Trino places the table at <schema location>/t-<uuid>
+        assert [k for k in minio.keys("warehouse", "%s/t" % ns) if "/data/" in k]
+    finally:
+        t.stop()
