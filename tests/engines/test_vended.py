@@ -163,6 +163,32 @@ def test_vended_scope_is_one_table(ms, minio, tag):
     assert denied(lambda: ro.delete_object(Bucket="warehouse", Key=a_key))
 
 
+def test_vended_on_stage_create_and_register(ms, minio, tag):
+    tag("MinIO", "STS", "rest (vended credentials)",
+        "stage-create and registerTable answer credentials for the table's location")
+    cat = catalog(ms, WRITER, "vended-credentials")
+    ns = unique("stage")
+    a, _ = two_tables(cat, ns)
+    vended = {"X-Iceberg-Access-Delegation": "vended-credentials"}
+    st, doc = rest(ms, WRITER, "POST", "/v1/namespaces/%s/tables" % ns,
+                   {"name": "staged", "stage-create": True,
+                    "schema": {"type": "struct", "schema-id": 0, "fields": [
+                        {"id": 1, "name": "id", "required": True, "type": "long"}]}},
+                   headers=vended)
+    assert st == 200, doc
+    assert doc.get("metadata-location") is None
+    [cred] = doc["storage-credentials"]
+    assert cred["prefix"] == "s3://warehouse/%s/staged" % ns
+    assert doc["config"]["s3.session-token"] == cred["config"]["s3.session-token"]
+    s3 = s3_client(cred["config"], minio)
+    s3.put_object(Bucket="warehouse", Key="%s/staged/data/f" % ns, Body=b"x")
+    assert denied(lambda: s3.put_object(Bucket="warehouse", Key="%s/a/data/f" % ns, Body=b"x"))
+    st, doc = rest(ms, WRITER, "POST", "/v1/namespaces/%s/register" % ns,
+                   {"name": "again", "metadata-location": a.metadata_location}, headers=vended)
+    assert st == 200, doc
+    assert doc["storage-credentials"][0]["prefix"] == a.location()
+
+
 def sign(ms, who, ns, table, uri, method="GET"):
     return rest(ms, who, "POST", "/v1/namespaces/%s/tables/%s/sign" % (ns, table),
                 {"region": "us-east-1", "uri": uri, "method": method,
