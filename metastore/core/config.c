@@ -118,7 +118,7 @@ const MsConfKey ms_config_keys[] = {
   { "storage", "allowed_locations", MS_CONF_STRING, NULL, OFF (storage_allowed_locations), 0, 0,
     "Comma-separated location prefixes (file:///data/wh,s3://bucket/) under which the server creates, reads, writes, moves and deletes data for a client of either door: table, partition and database directories, Iceberg metadata files, registered files, purges; '*' allows any. Outside them metadata changes go ahead and the data is left alone (a log line says so); Iceberg metadata outside them is neither read nor written. '/', the warehouse root, each listed root and anything holding one are never deleted or moved. Unset: the warehouse only." },
   { "storage", "sts_endpoint", MS_CONF_STRING, NULL, OFF (storage_sts_endpoint), 0, 0,
-    "STS endpoint (http(s) URL) that vends short-lived S3 credentials with AssumeRole, e.g. the MinIO endpoint or https://sts.amazonaws.com; requests are signed with s3.access_key. Unset: no vended credentials (X-Iceberg-Access-Delegation: vended-credentials is answered 403)." },
+    "STS endpoint (http(s) URL) that vends short-lived S3 credentials with AssumeRole, e.g. the MinIO endpoint or https://sts.amazonaws.com; requests are signed with s3.access_key. Unset: no vended credentials (GET .../credentials is answered 403; loads asking for them are answered without)." },
   { "storage", "sts_role_arn", MS_CONF_STRING, NULL, OFF (storage_sts_role_arn), 0, 0,
     "RoleArn sent with AssumeRole (AWS needs one; MinIO ignores it). Unset: none sent." },
   { "storage", "sts_region", MS_CONF_STRING, NULL, OFF (storage_sts_region), 0, 0,

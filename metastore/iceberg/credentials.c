@@ -7,6 +7,12 @@
  * session policy, the cache, the scope) are service/delegation.c's. The
  * scope: read-only for the principals storage.read_only_principals names,
  * read-write for everyone else. Credentials are never logged.
+ *
+ * A load, create or register whose request asks for a mechanism this
+ * server does not serve, or for a table it cannot delegate (not in S3), is
+ * answered without delegation, as the spec lets a server do: PyIceberg and
+ * Iceberg's Java client ask for vended credentials by default. Only the
+ * explicit routes (.../credentials, .../sign) answer 403 then.
  */
 #include "iceberg/internal.h"
 #include "core/json_text.h"
@@ -32,24 +38,17 @@ ice_access_requested (const IceCall *call)
   return want;
 }
 
-/* What this server gives for 'want': vended credentials before remote
- * signing when both are asked for and served; 0 with a 403 answered when
- * something was asked for and nothing of it is served. */
+/* What this server gives for what the request asks: vended credentials
+ * before remote signing when both are asked for and served; 0 for none. */
 static IceAccess
-access_chosen_or_reply (const IceCall *call, MsHttpResponse *resp, IceAccess want)
+access_chosen (const IceCall *call)
 {
+  IceAccess want = ice_access_requested (call);
   MsDelegation *d = call->ice->delegation;
   if ((want & ICE_ACCESS_VENDED) && ms_delegation_vends (d))
     return ICE_ACCESS_VENDED;
   if ((want & ICE_ACCESS_SIGNING) && ms_delegation_signs (d))
     return ICE_ACCESS_SIGNING;
-  if (want & ICE_ACCESS_VENDED)
-    ice_reply_fail (resp, ICE_ERROR_FORBIDDEN, NOT_ENABLED "vended-credentials needs an STS "
-                    "(storage.sts_endpoint)%s", (want & ICE_ACCESS_SIGNING)
-                    ? " and remote-signing needs storage.remote_signing=true" : "");
-  else
-    ice_reply_fail (resp, ICE_ERROR_FORBIDDEN,
-                    NOT_ENABLED "remote-signing needs storage.remote_signing=true");
   return 0;
 }
 
@@ -84,18 +83,15 @@ ice_access_table_location (const char *text, gboolean *is_view)
 gboolean
 ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp, const char *location)
 {
-  IceAccess want = ice_access_requested (call);
-  if (want == 0)
+  if (access_chosen (call) != ICE_ACCESS_VENDED)
     return TRUE;
-  IceAccess got = access_chosen_or_reply (call, resp, want);
-  if (got != ICE_ACCESS_VENDED)
-    return got != 0;
-  /* fetched now so that a refusal comes before anything is committed;
-   * the reply takes them from the cache */
+  /* fetched now so that an STS failure comes before anything is
+   * committed; the reply takes them from the cache */
   g_auto (MsStsCredentials) c = { 0 };
   g_autoptr (GError) err = NULL;
   if (ms_delegation_credentials (call->ice->delegation, location, ice_access_scope (call), &c,
-                                 &err))
+                                 &err)
+      || g_error_matches (err, MS_ERROR, MS_ERROR_NOT_ALLOWED))
     return TRUE;
   ice_access_reply_error (resp, g_steal_pointer (&err));
   return FALSE;
@@ -205,16 +201,13 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
                             GHashTable *config, char **storage_credentials)
 {
   *storage_credentials = NULL;
-  IceAccess want = ice_access_requested (call);
-  if (want == 0)
+  IceAccess got = access_chosen (call);
+  if (got == 0)
     return TRUE;
   gboolean is_view = FALSE;
   g_autofree char *location = ice_access_table_location (text, &is_view);
   if (is_view)
     return TRUE;   /* views have no data */
-  IceAccess got = access_chosen_or_reply (call, resp, want);
-  if (got == 0)
-    return FALSE;
   if (got == ICE_ACCESS_SIGNING)
     {
       g_autofree char *name = table_name (call);
@@ -239,6 +232,9 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
   g_autoptr (GHashTable) creds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (!vended_config (call, location, creds, &err))
     {
+      /* a table that cannot be delegated (not in S3) is served without */
+      if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_ALLOWED))
+        return TRUE;
       ice_access_reply_error (resp, g_steal_pointer (&err));
       return FALSE;
     }

@@ -286,14 +286,17 @@ MsDelegateScope ice_access_scope (const IceCall *call);
 /* The "location" of a table metadata document (caller frees; NULL when
  * none); *is_view tells a view's document. */
 char *ice_access_table_location (const char *text, gboolean *is_view);
-/* Before a create or register commits: when delegation is asked for, is it
- * served, and (vended credentials) can credentials for 'location' be had?
- * FALSE after answering (403 when not served or not allowed). */
+/* Before a create or register commits: when vended credentials are asked
+ * for and served, can credentials for 'location' be had? FALSE after
+ * answering (503 when the STS fails); a mechanism not served or a location
+ * that cannot be delegated is no failure (the reply goes without). */
 gboolean ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp,
                                       const char *location);
 /* The config keys (into 'config') and *storage_credentials (a JSON array,
  * caller frees; NULL for none) a LoadTableResult of metadata 'text' carries
- * for the delegation the request asks for; FALSE after answering. */
+ * for the delegation the request asks for and this server serves (none
+ * for what it does not serve, a view, a table not in S3); FALSE after
+ * answering (503 when the STS fails). */
 gboolean ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
                                      GHashTable *config, char **storage_credentials);
 /* Answer a delegation failure (consumed): MS_ERROR_NOT_ALLOWED is 403. */

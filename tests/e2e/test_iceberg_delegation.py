@@ -4,9 +4,11 @@ one signature checked by a real verifier (the test S3 server of
 tests/node/s3.mjs checks every SigV4 signature).
 
 Choices asserted here:
-- vended credentials asked of a server with no STS (storage.sts_endpoint
-  unset) are 403 ForbiddenException naming the key, before anything is
-  committed (create leaves no table); GET .../credentials the same;
+- a load or create that asks for a mechanism the server does not serve
+  (no storage.sts_endpoint, no storage.remote_signing) is answered without
+  delegation, as the spec allows: PyIceberg and Iceberg's Java client ask
+  for vended credentials by default; GET .../credentials and POST .../sign
+  are 403 ForbiddenException naming the key to set;
 - an STS that cannot be reached is 503 and the create commits nothing;
 - /v1/config lists .../credentials only with an STS and .../sign only with
   remote signing on;
@@ -104,32 +106,33 @@ def sign_body(uri, method="GET", headers=None):
 
 # ---------------------------------------------------------------------------
 
-def test_vended_without_sts_is_403_and_commits_nothing(plain):
+def no_delegation(doc):
+    assert "storage-credentials" not in doc, doc
+    for k in ("s3.access-key-id", "s3.session-token", "s3.remote-signing-enabled"):
+        assert k not in doc.get("config", {}), doc
+
+
+def test_without_delegation_configured(plain):
     rest = Rest(plain.rest_port)
     ns = unique("novend")
     create_namespace(rest, ns)
-    st, doc = rest.call("POST", table_path(ns), {"name": "t", "schema": simple_schema()},
-                        headers=VENDED)
+    for h in (VENDED, SIGNING, {"X-Iceberg-Access-Delegation": "vended-credentials,remote-signing"},
+              {"X-Iceberg-Access-Delegation": "something-else"}):
+        name = unique("t")
+        st, doc = rest.call("POST", table_path(ns), {"name": name, "schema": simple_schema()},
+                            headers=h)
+        assert st == 200, doc
+        no_delegation(doc)
+        st, doc = rest.call("GET", table_path(ns, name), headers=h)
+        assert st == 200, doc
+        no_delegation(doc)
+    st, doc = rest.call("GET", table_path(ns, name) + "/credentials")
     assert_error(st, doc, 403, "ForbiddenException")
     assert "storage.sts_endpoint" in doc["error"]["message"], doc
-    st, _ = rest.call("GET", table_path(ns, "t"))
-    assert st == 404    # nothing was created
-    st, doc = rest.call("POST", table_path(ns), {"name": "t", "schema": simple_schema()})
-    assert st == 200, doc
-    st, doc = rest.call("GET", table_path(ns, "t"), headers=VENDED)
-    assert_error(st, doc, 403, "ForbiddenException")
-    st, doc = rest.call("GET", table_path(ns, "t"), headers=SIGNING)
-    assert_error(st, doc, 403, "ForbiddenException")
-    assert "storage.remote_signing" in doc["error"]["message"], doc
-    st, doc = rest.call("GET", table_path(ns, "t") + "/credentials")
-    assert_error(st, doc, 403, "ForbiddenException")
-    st, doc = rest.call("POST", table_path(ns, "t") + "/sign",
+    st, doc = rest.call("POST", table_path(ns, name) + "/sign",
                         sign_body("%s/%s/x" % ("http://127.0.0.1:1", BUCKET)))
     assert_error(st, doc, 403, "ForbiddenException")
-    # an unknown mechanism alone is ignored, as the spec lets a server do
-    st, doc = rest.call("GET", table_path(ns, "t"),
-                        headers={"X-Iceberg-Access-Delegation": "something-else"})
-    assert st == 200 and "storage-credentials" not in doc, doc
+    assert "storage.remote_signing" in doc["error"]["message"], doc
     # not advertised
     st, doc = rest.call("GET", "/v1/config")
     assert not [e for e in doc["endpoints"] if e.endswith("/credentials") or e.endswith("/sign")]
