@@ -369,6 +369,7 @@ serve_start_rest (Daemon *d, GError **error)
   d->iceberg = ms_iceberg_new (d->store, d->storage, cfg->rest_prefix, d->db.warehouse);
   d->iceberg->guard = d->guard;
   ms_iceberg_set_storage_config (d->iceberg, &d->s3);
+  d->iceberg->delegation = ms_delegation_new (cfg, &d->s3, d->storage);
   ms_iceberg_set_metadata_cache (d->iceberg, cfg->rest_metadata_cache_mb);
   ms_iceberg_set_idempotency (d->iceberg, cfg->rest_idempotency_lifetime_s,
                               cfg->rest_idempotency_lifetime, cfg->rest_timeout_s);

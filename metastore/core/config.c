@@ -125,6 +125,24 @@ const MsConfKey ms_config_keys[] = {
     "Hadoop's fs.defaultFS as the Java metastore applies it to the locations Thrift clients give: one without a scheme takes this file system's ('/data/t' -> 'file:/data/t'), 'file:///data/t' is stored as 'file:/data/t', doubled and trailing slashes go (Warehouse.getDnsPath)." },
   { "storage", "allowed_locations", MS_CONF_STRING, NULL, OFF (storage_allowed_locations), 0, 0,
     "Comma-separated location prefixes (file:///data/wh,s3://bucket/) under which the server creates, reads, writes, moves and deletes data for a client of either door: table, partition and database directories, Iceberg metadata files, registered files, purges; '*' allows any. Outside them metadata changes go ahead and the data is left alone (a log line says so); Iceberg metadata outside them is neither read nor written. '/', the warehouse root, each listed root and anything holding one are never deleted or moved. Unset: the warehouse only." },
+  { "storage", "sts_endpoint", MS_CONF_STRING, NULL, OFF (storage_sts_endpoint), 0, 0,
+    "STS endpoint (http(s) URL) that vends short-lived S3 credentials with AssumeRole, e.g. the MinIO endpoint or https://sts.amazonaws.com; requests are signed with s3.access_key. Unset: no vended credentials (GET .../credentials is answered 403; loads asking for them are answered without)." },
+  { "storage", "sts_role_arn", MS_CONF_STRING, NULL, OFF (storage_sts_role_arn), 0, 0,
+    "RoleArn sent with AssumeRole (AWS needs one; MinIO ignores it). Unset: none sent." },
+  { "storage", "sts_region", MS_CONF_STRING, NULL, OFF (storage_sts_region), 0, 0,
+    "Region AssumeRole requests are signed for. Unset: s3.region (else us-east-1)." },
+  { "storage", "vend_duration_s", MS_CONF_INT, "3600", OFF (storage_vend_duration_s), 900, 43200,
+    "Lifetime asked for vended credentials (AssumeRole DurationSeconds)." },
+  { "storage", "vend_refresh_s", MS_CONF_INT, "300", OFF (storage_vend_refresh_s), 0, 43200,
+    "Vended credentials are reused for the same table location and scope until this close to their expiry, then new ones are fetched." },
+  { "storage", "vend_cache_entries", MS_CONF_INT, "1024", OFF (storage_vend_cache_entries), 0, 1000000,
+    "Vended credentials kept for reuse at most (one per table location and scope; 0 = fetch every time)." },
+  { "storage", "remote_signing", MS_CONF_BOOL, "false", OFF (storage_remote_signing), 0, 1,
+    "Serve remote signing: with X-Iceberg-Access-Delegation: remote-signing the load replies point S3 clients at POST .../tables/{table}/sign, which signs their requests under the table's location with the server's S3 keys." },
+  { "storage", "signer_uri", MS_CONF_STRING, NULL, OFF (storage_signer_uri), 0, 0,
+    "Base URI clients send sign requests to (s3.signer.uri). Unset: the catalog URI the client uses." },
+  { "storage", "read_only_principals", MS_CONF_STRING, NULL, OFF (storage_read_only_principals), 0, 0,
+    "Comma-separated token subjects (OAuth client ids) that get read-only delegated access: vended credentials without write rights, remote signing of GET and HEAD only. Everyone else may write." },
   { "s3", "endpoint", MS_CONF_STRING, NULL, OFF (s3_endpoint), 0, 0,
     "S3 endpoint for s3://, s3a:// and s3n:// locations, e.g. http://127.0.0.1:9000 for MinIO (no scheme: https). Unset: AWS, https://s3.<region>.amazonaws.com." },
   { "s3", "region", MS_CONF_STRING, NULL, OFF (s3_region), 0, 0,
@@ -398,6 +416,10 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "s3.endpoint must be an http:// or https:// URL, not '%s'",
                     strchr (cfg->s3_endpoint, '@') ? "(a URL with credentials)" : cfg->s3_endpoint);
+  if (cfg->storage_sts_endpoint != NULL && !g_str_has_prefix (cfg->storage_sts_endpoint, "http://")
+      && !g_str_has_prefix (cfg->storage_sts_endpoint, "https://"))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "storage.sts_endpoint must be an http:// or https:// URL");
   if (!ms_location_valid_default_fs (cfg->default_fs))
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "warehouse.default_fs must be a URI with a scheme (file:///, s3a://bucket), not '%s'",

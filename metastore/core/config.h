@@ -78,6 +78,15 @@ typedef struct {
   /* [storage] */
   char *storage_allowed_locations;
   char *default_fs;            /* fs.defaultFS of the HMS door's locations */
+  char *storage_sts_endpoint;  /* vended credentials (service/delegation.h) */
+  char *storage_sts_role_arn;
+  char *storage_sts_region;
+  int storage_vend_duration_s;
+  int storage_vend_refresh_s;
+  int storage_vend_cache_entries;
+  int storage_remote_signing;  /* boolean */
+  char *storage_signer_uri;
+  char *storage_read_only_principals;
   /* [s3] */
   char *s3_endpoint;
   char *s3_region;

@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "storage/storage.h"
 #include "service/storage_guard.h"
+#include "service/delegation.h"
 #include "auth/auth.h"
 #include "server/metrics.h"
 #include "server/ops.h"
@@ -34,6 +35,7 @@ typedef struct {
   char *idem_lifetime;         /* the same as an ISO-8601 duration (GET /v1/config) */
   int idem_stale_s;            /* a running claim older than this may be taken over */
   gboolean refuse_unknown_warehouse; /* rest.unknown_warehouse = refuse */
+  MsDelegation *delegation;    /* owned; NULL: no access delegation */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

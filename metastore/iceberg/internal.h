@@ -317,6 +317,37 @@ gboolean ice_idem_begin_or_reply (const IceCall *call, IceIdem *idem, MsHttpResp
 /* After the handler: record its outcome or give the claim up. */
 void ice_idem_end (const IceCall *call, IceIdem *idem, const MsHttpResponse *resp);
 void ice_idem_clear (IceIdem *idem);
+/* ---- access delegation (credentials.c, sign.c) ---- */
+typedef enum {
+  ICE_ACCESS_VENDED = 1 << 0,  /* X-Iceberg-Access-Delegation: vended-credentials */
+  ICE_ACCESS_SIGNING = 1 << 1, /* ... remote-signing */
+} IceAccess;
+/* What the request's X-Iceberg-Access-Delegation asks for (unknown
+ * mechanisms are ignored, as the spec lets a server do). */
+IceAccess ice_access_requested (const IceCall *call);
+/* The caller's scope: read-only for a principal storage.read_only_principals
+ * names (its token's subject), else read-write. */
+MsDelegateScope ice_access_scope (const IceCall *call);
+/* The "location" of a table metadata document (caller frees; NULL when
+ * none); *is_view tells a view's document. */
+char *ice_access_table_location (const char *text, gboolean *is_view);
+/* Before a create or register commits: when vended credentials are asked
+ * for and served, can credentials for 'location' be had? FALSE after
+ * answering (503 when the STS fails); a mechanism not served or a location
+ * that cannot be delegated is no failure (the reply goes without). */
+gboolean ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp,
+                                      const char *location);
+/* The config keys (into 'config') and *storage_credentials (a JSON array,
+ * caller frees; NULL for none) a LoadTableResult of metadata 'text' carries
+ * for the delegation the request asks for and this server serves (none
+ * for what it does not serve, a view, a table not in S3); FALSE after
+ * answering (503 when the STS fails). */
+gboolean ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
+                                     GHashTable *config, char **storage_credentials);
+/* Answer a delegation failure (consumed): MS_ERROR_NOT_ALLOWED is 403. */
+void ice_access_reply_error (MsHttpResponse *resp, GError *err);
+void ice_table_credentials (const IceCall *call, MsHttpResponse *resp);
+void ice_table_sign (const IceCall *call, MsHttpResponse *resp);
 
 /* ---- authentication (oauth.c) ---- */
 /* POST /v1/oauth/tokens (the routing table checks the method): OAuth2

@@ -21,6 +21,8 @@ enum {
   ROUTE_OPEN = 1 << 0,         /* served without a Bearer token */
   ROUTE_COMMIT = 1 << 1,       /* a commit: counted in the commit metrics */
   ROUTE_NO_CHANGE = 1 << 2,    /* a POST that changes nothing: no Idempotency-Key */
+  ROUTE_VENDS = 1 << 3,        /* listed by /v1/config only with an STS configured */
+  ROUTE_SIGNS = 1 << 4,        /* ... only with remote signing on */
 };
 
 typedef struct {
@@ -54,6 +56,10 @@ static const Route routes[] = {
   ROUTE ("HEAD", "namespaces/{namespace}/tables/{table}", ice_table_exists, 0),
   ROUTE ("POST", "namespaces/{namespace}/register", ice_table_register, 0),
   ROUTE ("POST", "namespaces/{namespace}/tables/{table}/metrics", ice_table_metrics, ROUTE_NO_CHANGE),
+  ROUTE ("GET", "namespaces/{namespace}/tables/{table}/credentials", ice_table_credentials,
+         ROUTE_VENDS),
+  ROUTE ("POST", "namespaces/{namespace}/tables/{table}/sign", ice_table_sign,
+         ROUTE_SIGNS | ROUTE_NO_CHANGE),
   ROUTE ("POST", "tables/rename", ice_table_rename, 0),
   ROUTE ("POST", "transactions/commit", ice_transaction_commit, ROUTE_COMMIT),
   ROUTE ("GET", "namespaces/{namespace}/views", ice_views_list, 0),
@@ -119,6 +125,7 @@ ms_iceberg_free (MsIceberg *ice)
   g_free (ice->prefix);
   g_free (ice->warehouse);
   g_hash_table_unref (ice->table_config);
+  ms_delegation_free (ice->delegation);
   ice_md_cache_free (ice->md_cache);
   g_free (ice);
 }
@@ -141,6 +148,9 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
   JsonArray *endpoints = json_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
+      if (((routes[i].flags & ROUTE_VENDS) && !ms_delegation_vends (call->ice->delegation))
+          || ((routes[i].flags & ROUTE_SIGNS) && !ms_delegation_signs (call->ice->delegation)))
+        continue;
       g_autofree char *e = g_strdup_printf ("%s %s", routes[i].method, routes[i].label);
       json_array_add_string_element (endpoints, e);
     }

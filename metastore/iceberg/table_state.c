@@ -359,6 +359,11 @@ void
 ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location,
                  const char *text, gboolean with_config, const char *etag_mode)
 {
+  g_autoptr (GHashTable) delegated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *storage_credentials = NULL;
+  if (with_config
+      && !ice_access_extras_or_reply (call, resp, text, delegated, &storage_credentials))
+    return;
   GString *out = g_string_sized_new (strlen (text) + 256);
   g_string_append_c (out, '{');
   if (location != NULL)
@@ -375,18 +380,24 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
       GHashTableIter it;
       gpointer k, v;
       gboolean first = TRUE;
-      g_hash_table_iter_init (&it, call->ice->table_config);
-      while (g_hash_table_iter_next (&it, &k, &v))
+      GHashTable *configs[] = { call->ice->table_config, delegated };
+      for (guint c = 0; c < G_N_ELEMENTS (configs); c++)
         {
-          if (!first)
-            g_string_append_c (out, ',');
-          first = FALSE;
-          ms_json_text_append_string (out, k);
-          g_string_append_c (out, ':');
-          ms_json_text_append_string (out, v);
+          g_hash_table_iter_init (&it, configs[c]);
+          while (g_hash_table_iter_next (&it, &k, &v))
+            {
+              if (!first)
+                g_string_append_c (out, ',');
+              first = FALSE;
+              ms_json_text_append_string (out, k);
+              g_string_append_c (out, ':');
+              ms_json_text_append_string (out, v);
+            }
         }
       g_string_append_c (out, '}');
     }
+  if (storage_credentials != NULL)
+    g_string_append_printf (out, ",\"storage-credentials\":%s", storage_credentials);
   g_string_append_c (out, '}');
   resp->status = 200;
   g_free (resp->body);

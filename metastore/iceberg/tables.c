@@ -152,6 +152,8 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergMetadata) md = ms_iceberg_metadata_create (body, default_location, &err);
   if (md == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
+  if (!ice_access_prepare_or_reply (call, resp, ms_iceberg_metadata_location (md)))
+    return;
 
   if (ice_member_bool (body, "stage-create", FALSE))
     {
@@ -186,6 +188,8 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
   if (!ice_location_allowed (call->ice, ms_iceberg_metadata_location (md), "table location", &err))
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
+  if (!ice_access_prepare_or_reply (call, resp, ms_iceberg_metadata_location (md)))
+    return;
   CreateCtx cx = {
     .ice = call->ice,
     .md = md,

@@ -83,3 +83,29 @@ char *ms_s3_delete_body (GPtrArray *keys, guint from, guint n);
  * and the first failure's key, code and message (NULL when none). */
 gboolean ms_s3_parse_delete_result (const char *xml, gsize len, guint *n_errors, char **key,
                                     char **code, char **message, GError **error);
+
+/* ---- STS (storage_s3_xml.c; the client is sts.c) ---- */
+
+/* Temporary credentials from AssumeRole. Secret-bearing: never logged. */
+typedef struct {
+  char *access_key;
+  char *secret_key;
+  char *session_token;
+  gint64 expires_at_ms;        /* Expiration, ms since the epoch */
+} MsStsCredentials;
+
+/* Frees (and wipes) the strings; 'c' is left zeroed. */
+void ms_sts_credentials_clear (MsStsCredentials *c);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsStsCredentials, ms_sts_credentials_clear)
+
+/* The Credentials of an AssumeRole reply (root AssumeRoleResponse) into
+ * 'out' (zeroed by the caller): all four members, or FALSE (MS_ERROR_INTERNAL)
+ * and 'out' left empty. */
+gboolean ms_sts_parse_credentials (const char *xml, gsize len, MsStsCredentials *out,
+                                   GError **error);
+/* Code and Message of an STS error reply (<ErrorResponse><Error>...). */
+gboolean ms_sts_parse_error (const char *xml, gsize len, char **code, char **message);
+
+/* The keys of a DeleteObjects request body (<Delete><Object><Key>), in
+ * order; NULL (MS_ERROR_INTERNAL) when it is not one. */
+GPtrArray *ms_s3_parse_delete_request (const char *xml, gsize len, GError **error);

@@ -257,9 +257,10 @@ static gboolean
 error_end (Walk *w, int depth, const char *name, const char *parent, const char *text,
            GError **error)
 {
-  (void) parent; (void) error;
+  (void) depth; (void) error;
   ErrorDoc *d = w->data;
-  if (depth != 2)
+  /* <Error> is S3's root; STS puts it under <ErrorResponse> */
+  if (depth > 3 || strcmp (parent, "Error") != 0)
     return TRUE;
   if (strcmp (name, "Code") == 0)
     {
@@ -274,11 +275,11 @@ error_end (Walk *w, int depth, const char *name, const char *parent, const char 
   return TRUE;
 }
 
-gboolean
-ms_s3_parse_error (const char *xml, gsize len, char **code, char **message)
+static gboolean
+parse_error_doc (const char *root, const char *xml, gsize len, char **code, char **message)
 {
   ErrorDoc d = { NULL, NULL };
-  Walk w = { .root = "Error", .on_end = error_end, .data = &d };
+  Walk w = { .root = root, .on_end = error_end, .data = &d };
   *code = *message = NULL;
   if (!walk_run (&w, xml, len, NULL))
     {
@@ -289,6 +290,94 @@ ms_s3_parse_error (const char *xml, gsize len, char **code, char **message)
   *code = d.code;
   *message = d.message;
   return TRUE;
+}
+
+gboolean
+ms_s3_parse_error (const char *xml, gsize len, char **code, char **message)
+{
+  return parse_error_doc ("Error", xml, len, code, message);
+}
+
+gboolean
+ms_sts_parse_error (const char *xml, gsize len, char **code, char **message)
+{
+  return parse_error_doc ("ErrorResponse", xml, len, code, message);
+}
+
+/* ---- STS AssumeRole replies ---- */
+
+void
+ms_sts_credentials_clear (MsStsCredentials *c)
+{
+  g_free (c->access_key);
+  if (c->secret_key)
+    memset (c->secret_key, 0, strlen (c->secret_key));
+  g_free (c->secret_key);
+  if (c->session_token)
+    memset (c->session_token, 0, strlen (c->session_token));
+  g_free (c->session_token);
+  memset (c, 0, sizeof *c);
+}
+
+static gboolean
+credentials_end (Walk *w, int depth, const char *name, const char *parent, const char *text,
+                 GError **error)
+{
+  (void) depth;
+  MsStsCredentials *c = w->data;
+  if (strcmp (parent, "Credentials") != 0)
+    return TRUE;
+  char **slot = strcmp (name, "AccessKeyId") == 0 ? &c->access_key
+                : strcmp (name, "SecretAccessKey") == 0 ? &c->secret_key
+                : strcmp (name, "SessionToken") == 0 ? &c->session_token : NULL;
+  if (slot != NULL)
+    {
+      g_free (*slot);
+      *slot = g_strdup (text);
+    }
+  else if (strcmp (name, "Expiration") == 0)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
+      if (t == NULL)
+        return ms_fail (error, MS_ERROR_INTERNAL, "an Expiration that is no date");
+      c->expires_at_ms = g_date_time_to_unix (t) * 1000 + g_date_time_get_microsecond (t) / 1000;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_sts_parse_credentials (const char *xml, gsize len, MsStsCredentials *out, GError **error)
+{
+  Walk w = { .root = "AssumeRoleResponse", .on_end = credentials_end, .data = out };
+  if (walk_run (&w, xml, len, error) && out->access_key && out->secret_key
+      && out->session_token && out->expires_at_ms > 0)
+    return TRUE;
+  if (error && *error == NULL)
+    ms_fail (error, MS_ERROR_INTERNAL, "malformed STS reply: no complete Credentials");
+  ms_sts_credentials_clear (out);
+  return FALSE;
+}
+
+/* ---- DeleteObjects requests (a client's, to be signed) ---- */
+
+static gboolean
+delete_request_end (Walk *w, int depth, const char *name, const char *parent, const char *text,
+                    GError **error)
+{
+  (void) error;
+  if (depth == 3 && strcmp (name, "Key") == 0 && strcmp (parent, "Object") == 0)
+    g_ptr_array_add (w->data, g_strdup (text));
+  return TRUE;
+}
+
+GPtrArray *
+ms_s3_parse_delete_request (const char *xml, gsize len, GError **error)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  Walk w = { .root = "Delete", .on_end = delete_request_end, .data = keys };
+  if (!walk_run (&w, xml, len, error))
+    return NULL;
+  return g_steal_pointer (&keys);
 }
 
 /* ---- DeleteObjects ---- */

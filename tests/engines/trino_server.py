@@ -140,7 +140,8 @@ class Trino:
 
     version = VERSION
 
-    def __init__(self, metastore, minio):
+    def __init__(self, metastore, minio, extra_catalogs=None):
+        """'extra_catalogs': {name: properties text} of further catalogs."""
         opted_out("trino")
         java = os.path.join(JAVA25, "bin", "java") if JAVA25 else ""
         if not java or not os.access(java, os.X_OK):
@@ -177,7 +178,7 @@ class Trino:
         }
         with open(os.path.join(etc, "config.properties"), "w") as f:
             f.write("".join("%s=%s\n" % kv for kv in config.items()))
-        for name, text in catalog_files(metastore, minio).items():
+        for name, text in dict(catalog_files(metastore, minio), **(extra_catalogs or {})).items():
             with open(os.path.join(etc, "catalog", name + ".properties"), "w") as f:
                 f.write(text)
         cmd = [java] + JVM_OPTIONS + [
