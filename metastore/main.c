@@ -746,17 +746,23 @@ cmd_import (int argc, char **argv)
   g_autoptr (MsConfig) cfg = load_config (&o, &error);
   if (cfg == NULL)
     return die (error);
+  MsImportOptions io = { from, dry_run, (guint) batch, isatty (fileno (stderr)), stdout, stderr };
+  g_auto (MsHiveSums) sums = { 0 };
+  g_autoptr (MsHiveSource) src = ms_import_open (&io, &sums, &error);
+  if (src == NULL)
+    return die (error);
+  if (dry_run)
+    return 0;
+  /* the source is fine: only now is the target touched */
   g_auto (DbTarget) db = { 0 };
   int applied = 0;
   if (!db_target_open (cfg, &db, &error)
-      || (!dry_run && !ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied,
-                                          &error)))
+      || !ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied, &error))
     return die (error);
   MsStore *store = ms_store_new (db.conninfo, db.password, 2, cfg->pool_wait_ms,
                                  cfg->connect_timeout_s, db.warehouse);
-  MsImportOptions io = { from, dry_run, (guint) batch, isatty (fileno (stderr)), stdout, stderr };
   int differences = 0;
-  gboolean ok = ms_import_run (store, &io, &differences, &error);
+  gboolean ok = ms_import_copy (store, src, &io, &sums, &differences, &error);
   ms_store_free (store);
   if (!ok)
     return die (error);

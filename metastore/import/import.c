@@ -232,35 +232,38 @@ copy_all (Import *im, const MsHiveSums *sums, GError **error)
   return TRUE;
 }
 
+MsHiveSource *
+ms_import_open (const MsImportOptions *o, MsHiveSums *sums, GError **error)
+{
+  g_autoptr (MsHiveSource) src = ms_hive_source_open (o->from, error);
+  if (src == NULL || !refuse_problems (src, error) || !ms_hive_source_sums (src, sums, error))
+    return NULL;
+  report_counts (o, src, sums);
+  return g_steal_pointer (&src);
+}
+
 gboolean
-ms_import_run (MsStore *store, const MsImportOptions *o, int *differences, GError **error)
+ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
+                const MsHiveSums *sums, int *differences, GError **error)
 {
   *differences = 0;
   gint64 started = g_get_real_time () / G_USEC_PER_SEC;
-  g_autoptr (MsHiveSource) src = ms_hive_source_open (o->from, error);
-  if (src == NULL || !refuse_problems (src, error))
-    return FALSE;
-  g_auto (MsHiveSums) sums = { 0 };
-  if (!ms_hive_source_sums (src, &sums, error))
-    return FALSE;
-  report_counts (o, src, &sums);
-  if (o->dry_run)
-    return TRUE;
   ms_store_set_events (store, FALSE, NULL);
   Import im = { store, src, o, 0, 0, 0, 0, NULL };
-  if (!copy_all (&im, &sums, error))
+  if (!copy_all (&im, sums, error))
     return FALSE;
   g_autofree char *label = ms_store_import_source_label (o->from);
   if (!ms_store_import_record (store, label, ms_hive_source_version (src),
-                               ms_hive_source_next_event (src), started, &sums, error))
+                               ms_hive_source_next_event (src), started, sums, error))
     return FALSE;
   g_auto (MsHiveSums) target = { 0 };
   if (!ms_store_import_sums (store, &target, error))
     return FALSE;
   double secs = MAX ((g_get_monotonic_time () - im.t0) / 1e6, 1e-3);
-  fprintf (o->out, "copied in %.1f s (%.0f partitions/s); next: the source's events from %"
-           G_GINT64_FORMAT " (--follow is not built yet)\n", secs,
-           sums.count[MS_HIVE_PARTITIONS] / secs, ms_hive_source_next_event (src));
-  *differences = ms_import_verify_report (&sums, &target, o->out);
+  fprintf (o->out, "copied in %.1f s (%.0f partitions/s); the source's notification log "
+           "continues at event %" G_GINT64_FORMAT " (--follow, not built yet, would start "
+           "there)\n", secs, sums->count[MS_HIVE_PARTITIONS] / secs,
+           ms_hive_source_next_event (src));
+  *differences = ms_import_verify_report (sums, &target, o->out);
   return TRUE;
 }

@@ -19,12 +19,18 @@ typedef struct {
   FILE *progress;              /* progress lines */
 } MsImportOptions;
 
-/* Run the import into 'store' (notification events off: an import is not
- * a client's change). Returns FALSE with 'error' set when nothing could be
- * done or a write failed; otherwise *differences gets the number of
- * families whose count or checksum differs after the copy (a dry run: 0). */
-gboolean ms_import_run (MsStore *store, const MsImportOptions *o, int *differences,
-                        GError **error);
+/* The first half, before anything is written anywhere: open the source's
+ * snapshot, check its version and schema, refuse rows that break our
+ * rules, count every family and report the counts (and, for a dry run,
+ * that nothing was written). Fills 'sums'; the caller owns the source. */
+MsHiveSource *ms_import_open (const MsImportOptions *o, MsHiveSums *sums, GError **error);
+/* The second half: copy 'src' into 'store' (notification events off: an
+ * import is not a client's change), record the run and verify. Returns
+ * FALSE with 'error' set when a read or write failed (what was written
+ * stays: a re-run continues); otherwise *differences gets the number of
+ * families whose count or checksum differs after the copy. */
+gboolean ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
+                         const MsHiveSums *sums, int *differences, GError **error);
 
 /* Compare the source's sums with the catalog's; one line per family to
  * 'out'; returns the number of families that differ. A family is equal
