@@ -64,6 +64,13 @@ import_catalogs (Import *im, GError **error)
   for (guint i = 0; i < cats->len; i++)
     {
       MsCatalog *c = g_ptr_array_index (cats, i);
+      /* schematool's placeholder, replaced when the Java server first
+       * starts: our warehouse root stands in */
+      if (g_strcmp0 (c->location_uri, "TBD") == 0)
+        {
+          g_free (c->location_uri);
+          c->location_uri = g_strdup (im->store->warehouse);
+        }
       g_autoptr (GError) local = NULL;
       if (!ms_store_catalog_create (im->store, c, &local)
           && (!g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS)

@@ -1,0 +1,194 @@
+"""`metastore import --from` a Java Hive Metastore's database, proven by reads.
+
+The Java metastore (java_hms.py: Hive 4.0.1 on the suite's PostgreSQL) is
+populated THROUGH THE JAVA SERVER with test_java_hms_diff's corpus (unicode,
+long parameters, skewed info, bucket and sort columns, views, statistics of
+every type, functions with resources, a few hundred partitions) plus an
+Iceberg-style table. Its database is then imported into a fresh database of
+ours, a server of ours is started on it, and the differential reads of
+test_java_hms_diff go to both servers and are compared field by field with
+the same normaliser. Locations are copied as they are, so both sides use
+the Java server's roots.
+
+Beside that: a re-run is safe, a dry run writes nothing, and a database
+that is not a metastore, a newer or half-upgraded schema and names that
+differ only in case are refused with nothing written. A Hive 3.1 schema
+(schematool's own script) filled by bench/import_source.sql imports too.
+"""
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+import java_hms
+import servers
+import test_java_hms_diff as diff
+from components import results_path
+from hive_metastore.ttypes import GetTableRequest, PrincipalType, Table
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ICEBERG_PARAMS = {"EXTERNAL": "TRUE", "table_type": "ICEBERG",
+                  "metadata_location": "file:/tmp/jimport/ice/metadata/00001-a.metadata.json",
+                  "previous_metadata_location": "file:/tmp/jimport/ice/metadata/00000-b.metadata.json"}
+
+
+def run_import(pg, source_db, target_db, *extra):
+    """(exit code, stdout + stderr) of `metastore import` from one database of
+    'pg' into another."""
+    p = subprocess.run([servers.METASTORE_BIN, "import", "--from", pg.conninfo(source_db),
+                        "--database-url", pg.conninfo(target_db),
+                        "--warehouse", "file:///tmp/jimport-wh"] + list(extra),
+                       capture_output=True, text=True, timeout=600,
+                       env=servers.clean_env(), cwd=tempfile.gettempdir())
+    with open(results_path("java-hms-import", "import-%s.log" % target_db), "a") as f:
+        f.write(p.stdout + p.stderr)
+    return p.returncode, p.stdout + p.stderr
+
+
+def public_tables(pg, db):
+    return int(pg.psql(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+               .stdout.strip())
+
+
+def hive_schema(pg, version="4.0.0"):
+    """A new database holding the Java metastore's empty schema, made by
+    schematool's own script for 'version'."""
+    home, _ = java_hms.install()
+    script = os.path.join(home, "scripts", "metastore", "upgrade", "postgres",
+                          "hive-schema-%s.postgres.sql" % version)
+    db = pg.createdb()
+    pg._run([pg.bin("psql"), "-h", pg.sockdir, "-p", str(pg.port), "-U", "postgres", "-d", db,
+             "-q", "-v", "ON_ERROR_STOP=1", "-f", script])
+    return db
+
+
+@pytest.fixture(scope="module")
+def imported(pg):
+    """(java server, java client, our server, our client, roots, import output)."""
+    j = java_hms.JavaHms(pg)
+    ours = None
+    try:
+        jc = j.client()
+        diff.populate(jc, "file://%s/ext" % j.tmp)
+        jc.create_table(Table(tableName="ice", dbName=diff.DB, owner="alice",
+                              ownerType=PrincipalType.USER,
+                              sd=diff.sd(diff.COLS[:2], diff.PARQUET,
+                                         location="file:/tmp/jimport/ice"),
+                              partitionKeys=[], parameters=dict(ICEBERG_PARAMS),
+                              tableType="EXTERNAL_TABLE"))
+        target = pg.createdb()
+        rc, out = run_import(pg, j.db, target)
+        ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import-"),
+                              log_path=results_path("java-hms-import", "metastore.log"))
+        oc = ours.client(timeout=60)
+        roots = [j.warehouse.replace("file://", "file:") + "/", "file:%s/ext/" % j.tmp]
+        yield j, jc, ours, oc, roots, (rc, out, target)
+        jc.close()
+        oc.close()
+    finally:
+        if ours is not None:
+            ours.terminate()
+        j.stop()
+
+
+def test_import_verifies(imported, tag):
+    j, _, _, _, _, (rc, out, _) = imported
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import: copy and verify",
+        j.log)
+    assert rc == 0, out
+    assert "verify: every family equal" in out, out
+    assert "schema 4.0.0" in out, out
+    assert "would copy" not in out
+
+
+READS = diff.READS + [
+    ("get_table_req iceberg", lambda c: c.get_table_req(
+        GetTableRequest(dbName=diff.DB, tblName="ice"))),
+]
+
+
+@pytest.mark.parametrize("name,call", READS, ids=[r[0] for r in READS])
+def test_read_after_import(imported, tag, name, call):
+    j, jc, _, oc, roots, _ = imported
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import then read " + name,
+        j.log)
+    jr, orr = diff.outcome(call, jc), diff.outcome(call, oc)
+    assert jr[0] == orr[0], "Java: %s; ours: %s" % (jr, orr)
+    diffs = diff.differences(diff.normalise(jr[1], roots), diff.normalise(orr[1], roots))
+    left = diff.unexplained(name, diffs)
+    assert not left, "%d differences (Java, ours):\n%s" % (
+        len(left), "\n".join("%s: %r | %r" % (p, a, b) for p, a, b in left[:40]))
+
+
+def test_rerun_is_safe(imported, pg, tag):
+    j, _, _, oc, _, (_, _, target) = imported
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import: re-run", j.log)
+    before = len(oc.get_partition_names(diff.DB, "parted", -1))
+    rc, out = run_import(pg, j.db, target)
+    assert rc == 0, out
+    assert "verify: every family equal" in out, out
+    assert len(oc.get_partition_names(diff.DB, "parted", -1)) == before == diff.PARTS
+    runs = pg.psql(target, "SELECT count(*), min(next_event_id) > 1 FROM ms_import_runs").stdout
+    assert runs.strip() == "2|t", runs
+
+
+def test_dry_run_writes_nothing(imported, pg, tag):
+    j = imported[0]
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import: dry run", j.log)
+    target = pg.createdb()
+    rc, out = run_import(pg, j.db, target, "--dry-run")
+    assert rc == 0, out
+    assert "dry run: nothing was written" in out, out
+    assert "would copy %d partitions" % diff.PARTS in out, out
+    assert public_tables(pg, target) == 0
+
+
+def refused(pg, source, *words):
+    target = pg.createdb()
+    rc, out = run_import(pg, source, target)
+    assert rc == 1, out
+    for w in words:
+        assert w in out, out
+    assert public_tables(pg, target) == 0, "the target was written"
+
+
+def test_not_a_metastore_refused(pg, tag):
+    tag("Java Hive Metastore", java_hms.VERSION, "PostgreSQL", "import: not a metastore")
+    refused(pg, pg.createdb(), "not a Hive metastore database")
+
+
+def test_newer_version_refused(pg, tag):
+    tag("Java Hive Metastore", java_hms.VERSION, "PostgreSQL", "import: newer schema refused")
+    db = hive_schema(pg)
+    pg.psql(db, "UPDATE \"VERSION\" SET \"SCHEMA_VERSION\" = '4.1.0'")
+    refused(pg, db, "4.1.0", "newer")
+
+
+def test_half_upgraded_refused(pg, tag):
+    tag("Java Hive Metastore", java_hms.VERSION, "PostgreSQL", "import: half-upgraded schema")
+    db = hive_schema(pg)
+    pg.psql(db, "UPDATE \"VERSION\" SET \"SCHEMA_VERSION\" = '3.1.0'")
+    refused(pg, db, "half-upgraded", "3.1.0")
+
+
+def test_case_clash_refused(pg, tag):
+    tag("Java Hive Metastore", java_hms.VERSION, "PostgreSQL", "import: names differing in case")
+    db = hive_schema(pg)
+    pg.psql(db, "INSERT INTO \"DBS\" (\"DB_ID\", \"DB_LOCATION_URI\", \"NAME\", \"CTLG_NAME\") "
+                "VALUES (1, 'file:/a', 'sales', 'hive'), (2, 'file:/b', 'Sales', 'hive')")
+    refused(pg, db, "hive.Sales and hive.sales differ only in case")
+
+
+def test_hive_31_source(pg, tag):
+    tag("Java Hive Metastore", "3.1.0 schema", "PostgreSQL", "import: a Hive 3.1 schema")
+    db = hive_schema(pg, "3.1.0")
+    pg._run([pg.bin("psql"), "-h", pg.sockdir, "-p", str(pg.port), "-U", "postgres", "-d", db,
+             "-q", "-v", "ON_ERROR_STOP=1", "-v", "tables=3", "-v", "parts=300", "-f",
+             os.path.join(TOP, "bench", "import_source.sql")])
+    target = pg.createdb()
+    rc, out = run_import(pg, db, target)
+    assert rc == 0, out
+    assert "schema 3.1.0" in out and "verify: every family equal" in out, out
+    n = pg.psql(target, "SELECT count(*) FROM ms_partitions").stdout.strip()
+    assert n == "300", n
