@@ -148,6 +148,77 @@ table_target (Import *im, MsTable *t, GError **error)
   return ms_table_copy (t);
 }
 
+/* The partitions of one table are read by a thread of their own while
+ * this one writes, so the source's and the catalog's PostgreSQL work at
+ * the same time; at most QUEUE_MAX batches wait between them. */
+#define QUEUE_MAX 3
+
+typedef struct {
+  MsHiveSource *src;
+  gint64 src_id;
+  const MsTable *t;
+  guint batch;
+  GAsyncQueue *q;              /* GPtrArray* batches, then 'done' */
+  gint stop;                   /* the writer failed: stop reading */
+  GError *error;
+} Reader;
+
+static GPtrArray reader_done;  /* the end-of-stream marker */
+
+static gboolean
+reader_push (gpointer user, GPtrArray *batch, GError **error)
+{
+  Reader *r = user;
+  while (g_async_queue_length (r->q) >= QUEUE_MAX && !g_atomic_int_get (&r->stop))
+    g_usleep (500);
+  if (g_atomic_int_get (&r->stop))
+    return ms_fail (error, MS_ERROR_INTERNAL, "stopped");
+  GPtrArray *copy = ms_partitions_new ();
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (copy, g_steal_pointer (&batch->pdata[i]));
+  g_async_queue_push (r->q, copy);
+  return TRUE;
+}
+
+static gpointer
+reader_main (gpointer user)
+{
+  Reader *r = user;
+  ms_hive_source_partitions (r->src, r->src_id, r->t, r->batch, reader_push, r, &r->error);
+  g_async_queue_push (r->q, &reader_done);
+  return NULL;
+}
+
+/* Read and write the partitions of source table 'src_id' into im->target. */
+static gboolean
+import_partitions (Import *im, gint64 src_id, GError **error)
+{
+  Reader r = { im->src, src_id, im->target, im->o->batch, g_async_queue_new (), 0, NULL };
+  GThread *th = g_thread_new ("import-reader", reader_main, &r);
+  gboolean ok = TRUE;
+  for (;;)
+    {
+      GPtrArray *batch = g_async_queue_pop (r.q);
+      if (batch == &reader_done)
+        break;
+      if (ok && !write_parts (im, batch, error))
+        {
+          ok = FALSE;
+          g_atomic_int_set (&r.stop, 1);
+        }
+      g_ptr_array_unref (batch);
+    }
+  g_thread_join (th);
+  g_async_queue_unref (r.q);
+  if (ok && r.error != NULL)
+    {
+      g_propagate_error (error, r.error);
+      return FALSE;
+    }
+  g_clear_error (&r.error);
+  return ok;
+}
+
 static gboolean
 import_table (gpointer user, gint64 src_id, MsTable *t, GError **error)
 {
@@ -162,8 +233,7 @@ import_table (gpointer user, gint64 src_id, MsTable *t, GError **error)
     target->id = t->id;
   im->target = target;
   advance (im, 1);
-  gboolean ok = ms_hive_source_partitions (im->src, src_id, target, im->o->batch, write_parts,
-                                           im, error)
+  gboolean ok = import_partitions (im, src_id, error)
                 && ms_hive_source_stats (im->src, src_id, target, FALSE, im->o->batch,
                                          write_stats, im, error)
                 && ms_hive_source_stats (im->src, src_id, target, TRUE, im->o->batch,

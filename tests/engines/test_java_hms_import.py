@@ -16,6 +16,7 @@ differ only in case are refused with nothing written. A Hive 3.1 schema
 (schematool's own script) filled by bench/import_source.sql imports too.
 """
 import os
+import re
 import subprocess
 import tempfile
 
@@ -102,6 +103,18 @@ def test_import_verifies(imported, tag):
     assert "would copy" not in out
 
 
+# The Java server stores a 2-byte bit vector ("HL") for statistics a client
+# sent without one, returns it from get_table_statistics_req, but leaves bit
+# vectors out of the old get_table_column_statistics reply; the import copies
+# the stored bytes and our server returns them on both calls (README).
+IMPORT_KNOWN = [(r"^get_table_column_statistics$", r"\.bitVectors$")]
+
+
+def unexplained(name, diffs):
+    return [d for d in diff.unexplained(name, diffs)
+            if not any(re.search(c, name) and re.search(p, d[0]) for c, p in IMPORT_KNOWN)]
+
+
 READS = diff.READS + [
     ("get_table_req iceberg", lambda c: c.get_table_req(
         GetTableRequest(dbName=diff.DB, tblName="ice"))),
@@ -116,7 +129,7 @@ def test_read_after_import(imported, tag, name, call):
     jr, orr = diff.outcome(call, jc), diff.outcome(call, oc)
     assert jr[0] == orr[0], "Java: %s; ours: %s" % (jr, orr)
     diffs = diff.differences(diff.normalise(jr[1], roots), diff.normalise(orr[1], roots))
-    left = diff.unexplained(name, diffs)
+    left = unexplained(name, diffs)
     assert not left, "%d differences (Java, ours):\n%s" % (
         len(left), "\n".join("%s: %r | %r" % (p, a, b) for p, a, b in left[:40]))
 
