@@ -58,5 +58,11 @@ INSERT INTO "PARTITION_KEY_VALS" ("PART_ID", "PART_KEY_VAL", "INTEGER_IDX")
 INSERT INTO "PARTITION_PARAMS" ("PART_ID", "PARAM_KEY", "PARAM_VALUE")
   SELECT p, k, v FROM bench_parts,
     (VALUES ('numFiles', '1'), ('totalSize', '4096'), ('transient_lastDdlTime', '1700000000')) x (k, v);
+-- what the Java server seeds at its first start
+INSERT INTO "ROLES" ("ROLE_ID", "CREATE_TIME", "OWNER_NAME", "ROLE_NAME")
+  VALUES (1, 1700000000, 'admin', 'admin'), (2, 1700000000, 'public', 'public');
+INSERT INTO "GLOBAL_PRIVS" ("USER_GRANT_ID", "CREATE_TIME", "GRANT_OPTION", "GRANTOR",
+                            "GRANTOR_TYPE", "PRINCIPAL_NAME", "PRINCIPAL_TYPE", "USER_PRIV")
+  VALUES (1, 1700000000, 1, 'admin', 'ROLE', 'admin', 'ROLE', 'All');
 COMMIT;
 ANALYZE;

@@ -9,7 +9,7 @@
  *   4. tables (created when missing, kept when there), each followed by
  *      its partitions in batches (missing ones added, one transaction per
  *      batch) and its table and partition statistics (written over);
- *   5. functions (created when missing);
+ *   5. functions, roles, role grants and privileges (added when missing);
  *   6. the run and the source's notification position are recorded;
  *   7. verification (verify.c).
  * Re-running is therefore safe and continues an interrupted run.
@@ -265,6 +265,70 @@ import_functions (Import *im, GError **error)
   return TRUE;
 }
 
+/* ---- roles and privileges: added when missing ---- */
+
+/* Whether a create or grant failed only because it is there already. */
+static gboolean
+present_or_ok (gboolean ok, GError **local, GError **error, const char *what, const char *name)
+{
+  if (ok || g_error_matches (*local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+    return TRUE;
+  g_propagate_prefixed_error (error, g_steal_pointer (local), "%s %s: ", what, name);
+  return FALSE;
+}
+
+static gboolean
+import_roles (Import *im, GError **error)
+{
+  g_autoptr (GPtrArray) roles = ms_hive_source_roles (im->src, error);
+  g_autoptr (GPtrArray) grants = roles ? ms_hive_source_role_grants (im->src, error) : NULL;
+  if (grants == NULL)
+    return FALSE;
+  for (guint i = 0; i < roles->len; i++)
+    {
+      MsRole *r = g_ptr_array_index (roles, i);
+      g_autoptr (GError) local = NULL;
+      if (!present_or_ok (ms_store_role_create (im->store, r, &local), &local, error, "role",
+                          r->name))
+        return FALSE;
+    }
+  for (guint i = 0; i < grants->len; i++)
+    {
+      MsRoleGrant *g = g_ptr_array_index (grants, i);
+      g_autoptr (GError) local = NULL;
+      if (!present_or_ok (ms_store_role_grant (im->store, g, &local), &local, error,
+                          "grant of role", g->role_name))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_privileges (gpointer user, GPtrArray *batch, GError **error)
+{
+  Import *im = user;
+  g_autoptr (GError) local = NULL;
+  if (ms_store_privileges_grant (im->store, batch, &local))
+    return TRUE;
+  if (!g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "privileges: ");
+      return FALSE;
+    }
+  /* some are there already (a re-run): one by one, skipping those */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      MsPrivilege *p = g_ptr_array_index (batch, i);
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, p);
+      g_autoptr (GError) e = NULL;
+      if (!present_or_ok (ms_store_privileges_grant (im->store, one, &e), &e, error,
+                          "privilege of", p->principal_name))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- the run ---- */
 
 static gboolean
@@ -303,7 +367,8 @@ copy_all (Import *im, const MsHiveSums *sums, GError **error)
   im->t0 = g_get_monotonic_time ();
   if (!import_catalogs (im, error) || !import_databases (im, error)
       || !ms_hive_source_tables (im->src, import_table, im, error)
-      || !import_functions (im, error))
+      || !import_functions (im, error) || !import_roles (im, error)
+      || !ms_hive_source_privileges (im->src, im->o->batch, write_privileges, im, error))
     return FALSE;
   progress (im, TRUE);
   return TRUE;

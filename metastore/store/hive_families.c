@@ -12,7 +12,7 @@
 
 static const char *const family_names[MS_HIVE_N_FAMILIES] = {
   "catalogs", "databases", "tables", "partitions", "table statistics",
-  "partition statistics", "functions",
+  "partition statistics", "functions", "roles", "role grants", "privileges",
 };
 
 const char *
@@ -332,6 +332,22 @@ static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\"",
   "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || f.\"FUNC_NAME\" || '|' || "
   "COALESCE (f.\"CLASS_NAME\", '')") " FROM \"FUNCS\" f JOIN \"DBS\" d ON d.\"DB_ID\" = f.\"DB_ID\"",
+  "SELECT count (*), " MS_HIVE_SUM ("r.\"ROLE_NAME\"") " FROM \"ROLES\" r",
+  "SELECT count (*), " MS_HIVE_SUM ("r.\"ROLE_NAME\" || '|' || m.\"PRINCIPAL_NAME\" || '|' || "
+  "m.\"PRINCIPAL_TYPE\"") " FROM \"ROLE_MAP\" m JOIN \"ROLES\" r ON r.\"ROLE_ID\" = m.\"ROLE_ID\"",
+  "SELECT count (*), " MS_HIVE_SUM ("q.k") " FROM ("
+  "SELECT '1|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"USER_PRIV\" "
+  "AS k FROM \"GLOBAL_PRIVS\" x UNION ALL "
+  "SELECT '2|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"DB_PRIV\" "
+  "FROM \"DB_PRIVS\" x UNION ALL "
+  "SELECT '3|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"TBL_PRIV\" "
+  "FROM \"TBL_PRIVS\" x UNION ALL "
+  "SELECT '4|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"PART_PRIV\" "
+  "FROM \"PART_PRIVS\" x UNION ALL "
+  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
+  "x.\"TBL_COL_PRIV\" FROM \"TBL_COL_PRIVS\" x UNION ALL "
+  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
+  "x.\"PART_COL_PRIV\" FROM \"PART_COL_PRIVS\" x) q",
 };
 
 gboolean

@@ -17,6 +17,7 @@
 #include "model/model.h"
 #include "model/partition.h"
 #include "model/stats.h"
+#include "model/privilege.h"
 
 /* ---- schema versions (hive_rows.c) ---- */
 
@@ -40,6 +41,7 @@ typedef struct {
   const char *tbl_write_id;
   const char *serde_desc, *serde_ser, *serde_deser, *serde_type;   /* SERDES, alias se */
   const char *stats_engine, *stats_bitv, *stats_hist;              /* *_COL_STATS, alias s */
+  const char *priv_authorizer;                                     /* *_PRIVS, alias x */
   const MsHiveMarker *markers;
   guint n_markers;
 } MsHiveProfile;
@@ -95,7 +97,8 @@ gint64 ms_hive_source_next_event (const MsHiveSource *src);
 /* The families the import copies, in order. */
 typedef enum {
   MS_HIVE_CATALOGS, MS_HIVE_DATABASES, MS_HIVE_TABLES, MS_HIVE_PARTITIONS,
-  MS_HIVE_TABLE_STATS, MS_HIVE_PART_STATS, MS_HIVE_FUNCTIONS, MS_HIVE_N_FAMILIES
+  MS_HIVE_TABLE_STATS, MS_HIVE_PART_STATS, MS_HIVE_FUNCTIONS, MS_HIVE_ROLES,
+  MS_HIVE_ROLE_GRANTS, MS_HIVE_PRIVILEGES, MS_HIVE_N_FAMILIES
 } MsHiveFamily;
 const char *ms_hive_family_name (MsHiveFamily f);
 
@@ -119,6 +122,16 @@ GPtrArray *ms_hive_source_catalogs (MsHiveSource *src, GError **error);   /* MsC
 GPtrArray *ms_hive_source_databases (MsHiveSource *src, GError **error);  /* MsDatabase* */
 GPtrArray *ms_hive_source_functions (MsHiveSource *src, GError **error);  /* MsFunction* */
 
+/* Roles (MsRole*) and their grants to principals (MsRoleGrant*), in
+ * role-name and grant order (hive_grants.c). */
+GPtrArray *ms_hive_source_roles (MsHiveSource *src, GError **error);
+GPtrArray *ms_hive_source_role_grants (MsHiveSource *src, GError **error);
+/* Every privilege (MsPrivilege*: global, database, table, partition and
+ * column objects), in batches of at most 'batch'. */
+typedef gboolean (*MsHiveBatchFunc) (gpointer user, GPtrArray *batch, GError **error);
+gboolean ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn,
+                                    gpointer user, GError **error);
+
 /* Every table, in (catalog, database, name) order; 'src_id' is its id in
  * the source, for the reads of its partitions and statistics. */
 typedef gboolean (*MsHiveTableFunc) (gpointer user, gint64 src_id, MsTable *t, GError **error);
@@ -126,7 +139,6 @@ gboolean ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer 
                                 GError **error);
 /* The partitions of source table 'src_id' (described by 't'), in batches
  * of at most 'batch' (MsPartition*, the callback may steal them). */
-typedef gboolean (*MsHiveBatchFunc) (gpointer user, GPtrArray *batch, GError **error);
 gboolean ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTable *t,
                                     guint batch, MsHiveBatchFunc fn, gpointer user,
                                     GError **error);

@@ -9,6 +9,9 @@
 #include "store/pool.h"
 #include "store/json.h"
 
+/* Hive's PrincipalType as the Java schema writes it */
+#define PRINCIPAL_TEXT(col) \
+  "CASE " col " WHEN 1 THEN 'USER' WHEN 2 THEN 'ROLE' WHEN 3 THEN 'GROUP' END"
 #define DB_JOIN "JOIN ms_databases d ON d.db_id = t.db_id JOIN ms_catalogs c ON c.cat_id = d.cat_id "
 
 static const MsSql sql_sums[MS_HIVE_N_FAMILIES] = {
@@ -31,6 +34,13 @@ static const MsSql sql_sums[MS_HIVE_N_FAMILIES] = {
     "AND p.part_id = s.part_id JOIN ms_tables t ON t.table_id = s.table_id " DB_JOIN },
   { "import_sum_func", "SELECT count (*), " MS_HIVE_SUM ("c.name || '.' || d.name || '.' || "
     "t.name || '|' || t.class_name") " FROM ms_functions t " DB_JOIN },
+  { "import_sum_roles", "SELECT count (*), " MS_HIVE_SUM ("r.name") " FROM ms_roles r" },
+  { "import_sum_role_grants", "SELECT count (*), " MS_HIVE_SUM ("r.name || '|' || "
+    "g.principal_name || '|' || " PRINCIPAL_TEXT ("g.principal_type"))
+    " FROM ms_role_grants g JOIN ms_roles r ON r.role_id = g.role_id" },
+  { "import_sum_privileges", "SELECT count (*), " MS_HIVE_SUM ("p.object_type || '|' || "
+    "p.principal_name || '|' || " PRINCIPAL_TEXT ("p.principal_type") " || '|' || p.privilege")
+    " FROM ms_privileges p" },
 };
 
 static const MsSql sql_record = { "import_record",

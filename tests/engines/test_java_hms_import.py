@@ -26,12 +26,49 @@ import java_hms
 import servers
 import test_java_hms_diff as diff
 from components import results_path
-from hive_metastore.ttypes import GetTableRequest, PrincipalType, Table
+from hive_metastore.ttypes import (GetTableRequest, HiveObjectPrivilege, HiveObjectRef,
+                                   HiveObjectType, PrincipalType, PrivilegeBag,
+                                   PrivilegeGrantInfo, Role, Table)
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ICEBERG_PARAMS = {"EXTERNAL": "TRUE", "table_type": "ICEBERG",
                   "metadata_location": "file:/tmp/jimport/ice/metadata/00001-a.metadata.json",
                   "previous_metadata_location": "file:/tmp/jimport/ice/metadata/00000-b.metadata.json"}
+
+
+ROLE = "jimport_analysts"
+
+
+def grant(kind, principal, ptype, privilege, option=False, table=None, part=None, column=None):
+    return HiveObjectPrivilege(
+        hiveObject=HiveObjectRef(objectType=kind, dbName=diff.DB, objectName=table,
+                                 partValues=part, columnName=column),
+        principalName=principal, principalType=ptype, authorizer="SQL",
+        grantInfo=PrivilegeGrantInfo(privilege=privilege, createTime=0, grantor="alice",
+                                     grantorType=PrincipalType.USER, grantOption=option))
+
+
+def populate_grants(c):
+    """Roles and privileges of every object kind, through the Java server."""
+    c.create_role(Role(roleName=ROLE, createTime=0, ownerName="alice"))
+    c.grant_role(ROLE, "bob", PrincipalType.USER, "alice", PrincipalType.USER, False)
+    c.grant_role(ROLE, "etl", PrincipalType.GROUP, "alice", PrincipalType.USER, True)
+    c.grant_privileges(PrivilegeBag(privileges=[
+        grant(HiveObjectType.DATABASE, "bob", PrincipalType.USER, "SELECT"),
+        grant(HiveObjectType.TABLE, ROLE, PrincipalType.ROLE, "SELECT", True, table="plain"),
+        grant(HiveObjectType.TABLE, "bob", PrincipalType.USER, "INSERT", table="plain"),
+        grant(HiveObjectType.COLUMN, "bob", PrincipalType.USER, "SELECT", table="plain",
+              column="id"),
+        grant(HiveObjectType.PARTITION, "bob", PrincipalType.USER, "SELECT", table="parted",
+              part=["2024-01-01", "3"]),
+    ]))
+
+
+def privileges_of(principal, ptype, kind, **obj):
+    ref = HiveObjectRef(objectType=kind, dbName=diff.DB, objectName=obj.get("table"),
+                        partValues=obj.get("part"), columnName=obj.get("column"))
+    return lambda c: sorted(c.list_privileges(principal, ptype, ref),
+                            key=lambda p: (p.principalName, p.grantInfo.privilege))
 
 
 def run_import(pg, source_db, target_db, *extra):
@@ -78,6 +115,7 @@ def imported(pg):
                                          location="file:/tmp/jimport/ice"),
                               partitionKeys=[], parameters=dict(ICEBERG_PARAMS),
                               tableType="EXTERNAL_TABLE"))
+        populate_grants(jc)
         target = pg.createdb()
         rc, out = run_import(pg, j.db, target)
         ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import-"),
@@ -118,6 +156,20 @@ def unexplained(name, diffs):
 READS = diff.READS + [
     ("get_table_req iceberg", lambda c: c.get_table_req(
         GetTableRequest(dbName=diff.DB, tblName="ice"))),
+    ("get_role_names", lambda c: sorted(c.get_role_names())),
+    ("list_roles bob", lambda c: c.list_roles("bob", PrincipalType.USER)),
+    ("list_roles etl", lambda c: c.list_roles("etl", PrincipalType.GROUP)),
+    ("list_privileges database", privileges_of("bob", PrincipalType.USER,
+                                               HiveObjectType.DATABASE)),
+    ("list_privileges table bob", privileges_of("bob", PrincipalType.USER,
+                                                HiveObjectType.TABLE, table="plain")),
+    ("list_privileges table role", privileges_of(ROLE, PrincipalType.ROLE,
+                                                 HiveObjectType.TABLE, table="plain")),
+    ("list_privileges column", privileges_of("bob", PrincipalType.USER, HiveObjectType.COLUMN,
+                                             table="plain", column="id")),
+    ("list_privileges partition", privileges_of("bob", PrincipalType.USER,
+                                                HiveObjectType.PARTITION, table="parted",
+                                                part=["2024-01-01", "3"])),
 ]
 
 
