@@ -9,13 +9,15 @@
  *   4. tables (created when missing, kept when there), each followed by
  *      its partitions in batches (missing ones added, one transaction per
  *      batch) and its table and partition statistics (written over);
- *   5. functions, roles, role grants and privileges (added when missing);
+ *   5. constraints, functions, roles, role grants and privileges (added
+ *      when missing);
  *   6. the run and the source's notification position are recorded;
  *   7. verification (verify.c).
  * Re-running is therefore safe and continues an interrupted run.
  */
 #include "import/import.h"
 #include "core/error.h"
+#include "service/constraint.h"
 #include <string.h>
 
 typedef struct {
@@ -329,6 +331,64 @@ write_privileges (gpointer user, GPtrArray *batch, GError **error)
   return TRUE;
 }
 
+/* ---- constraints: added when missing ---- */
+
+/* Whether table c's catalog.db.table has a constraint named c->name. */
+static gboolean
+constraint_present (Import *im, const MsConstraint *c, gboolean *present, GError **error)
+{
+  g_autoptr (GPtrArray) have = ms_store_constraints_get (im->store, c->catalog, c->db_name,
+                                                         c->table_name, -1, error);
+  if (have == NULL)
+    return FALSE;
+  *present = FALSE;
+  for (guint i = 0; i < have->len; i++)
+    *present = *present || g_strcmp0 (((MsConstraint *) have->pdata[i])->name, c->name) == 0;
+  return TRUE;
+}
+
+/* Add the constraint whose columns are rows [from, to) of 'rows'. */
+static gboolean
+add_constraint (Import *im, GPtrArray *rows, guint from, guint to, GError **error)
+{
+  MsConstraint *c = g_ptr_array_index (rows, from);
+  gboolean present = FALSE;
+  if (!constraint_present (im, c, &present, error))
+    return FALSE;
+  if (present)
+    return TRUE;
+  g_autoptr (GPtrArray) one = ms_constraints_new ();
+  for (guint i = from; i < to; i++)
+    g_ptr_array_add (one, g_steal_pointer (&rows->pdata[i]));
+  if (ms_service_constraints_add (im->store, c->catalog, NULL, NULL, one, error))
+    return TRUE;
+  c = g_ptr_array_index (one, 0);
+  g_prefix_error (error, "constraint %s of %s.%s: ", c->name, c->db_name, c->table_name);
+  return FALSE;
+}
+
+static gboolean
+import_constraints (Import *im, GError **error)
+{
+  g_autoptr (GPtrArray) rows = ms_hive_source_constraints (im->src, error);
+  if (rows == NULL)
+    return FALSE;
+  guint from = 0;
+  for (guint i = 1; i <= rows->len; i++)
+    {
+      MsConstraint *a = g_ptr_array_index (rows, from);
+      MsConstraint *b = i < rows->len ? g_ptr_array_index (rows, i) : NULL;
+      if (b != NULL && a->kind == b->kind && g_strcmp0 (a->name, b->name) == 0
+          && g_strcmp0 (a->table_name, b->table_name) == 0
+          && g_strcmp0 (a->db_name, b->db_name) == 0)
+        continue;
+      if (!add_constraint (im, rows, from, i, error))
+        return FALSE;
+      from = i;
+    }
+  return TRUE;
+}
+
 /* ---- the run ---- */
 
 static gboolean
@@ -367,7 +427,8 @@ copy_all (Import *im, const MsHiveSums *sums, GError **error)
   im->t0 = g_get_monotonic_time ();
   if (!import_catalogs (im, error) || !import_databases (im, error)
       || !ms_hive_source_tables (im->src, import_table, im, error)
-      || !import_functions (im, error) || !import_roles (im, error)
+      || !import_constraints (im, error) || !import_functions (im, error)
+      || !import_roles (im, error)
       || !ms_hive_source_privileges (im->src, im->o->batch, write_privileges, im, error))
     return FALSE;
   progress (im, TRUE);

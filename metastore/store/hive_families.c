@@ -13,6 +13,7 @@
 static const char *const family_names[MS_HIVE_N_FAMILIES] = {
   "catalogs", "databases", "tables", "partitions", "table statistics",
   "partition statistics", "functions", "roles", "role grants", "privileges",
+  "constraint columns",
 };
 
 const char *
@@ -348,6 +349,8 @@ static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
   "x.\"TBL_COL_PRIV\" FROM \"TBL_COL_PRIVS\" x UNION ALL "
   "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
   "x.\"PART_COL_PRIV\" FROM \"PART_COL_PRIVS\" x) q",
+  "SELECT count (*), " MS_HIVE_SUM ("k.\"CONSTRAINT_NAME\" || '|' || k.\"POSITION\" || '|' || "
+  "k.\"CONSTRAINT_TYPE\"") " FROM \"KEY_CONSTRAINTS\" k",
 };
 
 gboolean

@@ -155,3 +155,69 @@ ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn, g
   return ms_hive_each_batch (src, sql, 0, NULL, privs_rows, &ctx, error)
          && privs_flush (&ctx, error);
 }
+
+/* ---- constraints ---- */
+
+/* The name of column 'idx' of descriptor columns 'cd', or of partition
+ * key 'idx' of table 'tbl' when 'cd' is NULL (Hive keys constraint
+ * columns so). */
+#define KEY_COLUMN(cd, tbl, idx) \
+  "CASE WHEN " cd " IS NULL THEN (SELECT q.\"PKEY_NAME\" FROM \"PARTITION_KEYS\" q " \
+  "WHERE q.\"TBL_ID\" = " tbl " AND q.\"INTEGER_IDX\" = " idx ") ELSE (SELECT q.\"COLUMN_NAME\" " \
+  "FROM \"COLUMNS_V2\" q WHERE q.\"CD_ID\" = " cd " AND q.\"INTEGER_IDX\" = " idx ") END"
+
+/* kind, parent catalog, database, table, column, position, name, flags,
+ * default value, child database, table, column, update rule, delete rule;
+ * primary and unique keys first, foreign keys last (they reference them).
+ * %s: the catalog of d. */
+static const char sql_constraints[] =
+  "SELECT k.\"CONSTRAINT_TYPE\", %s, d.\"NAME\", pt.\"TBL_NAME\", "
+  KEY_COLUMN ("k.\"PARENT_CD_ID\"", "k.\"PARENT_TBL_ID\"", "k.\"PARENT_INTEGER_IDX\"") ", "
+  "k.\"POSITION\", k.\"CONSTRAINT_NAME\", k.\"ENABLE_VALIDATE_RELY\", k.\"DEFAULT_VALUE\", "
+  "cd.\"NAME\", ct.\"TBL_NAME\", "
+  KEY_COLUMN ("k.\"CHILD_CD_ID\"", "k.\"CHILD_TBL_ID\"", "k.\"CHILD_INTEGER_IDX\"") ", "
+  "k.\"UPDATE_RULE\", k.\"DELETE_RULE\" FROM \"KEY_CONSTRAINTS\" k "
+  "JOIN \"TBLS\" pt ON pt.\"TBL_ID\" = k.\"PARENT_TBL_ID\" "
+  "JOIN \"DBS\" d ON d.\"DB_ID\" = pt.\"DB_ID\" "
+  "LEFT JOIN \"TBLS\" ct ON ct.\"TBL_ID\" = k.\"CHILD_TBL_ID\" "
+  "LEFT JOIN \"DBS\" cd ON cd.\"DB_ID\" = ct.\"DB_ID\" "
+  "ORDER BY k.\"CONSTRAINT_TYPE\" = 1, k.\"PARENT_TBL_ID\", k.\"CONSTRAINT_NAME\", k.\"POSITION\"";
+enum { K_KIND, K_CAT, K_DB, K_TABLE, K_COLUMN, K_POS, K_NAME, K_FLAGS, K_VALUE, K_CDB,
+       K_CTABLE, K_CCOLUMN, K_UPDATE, K_DELETE };
+
+static gpointer
+constraint_from_row (const PGresult *r, int i)
+{
+  MsConstraintKind kind = ms_pg_int (r, i, K_KIND, 0);
+  MsConstraint *c = ms_constraint_new (kind);
+  int flags = ms_pg_int (r, i, K_FLAGS, 0);
+  c->enable = (flags & 4) != 0;
+  c->validate = (flags & 2) != 0;
+  c->rely = (flags & 1) != 0;
+  c->catalog = ms_pg_dup (r, i, K_CAT);
+  c->key_seq = ms_pg_int (r, i, K_POS, 1);
+  c->name = ms_pg_dup (r, i, K_NAME);
+  c->value = ms_pg_dup (r, i, K_VALUE);
+  gboolean fk = kind == MS_CONSTRAINT_FOREIGN_KEY;
+  /* a foreign key belongs to its child table and references the parent */
+  c->db_name = ms_pg_dup (r, i, fk ? K_CDB : K_DB);
+  c->table_name = ms_pg_dup (r, i, fk ? K_CTABLE : K_TABLE);
+  c->column = ms_pg_dup (r, i, fk ? K_CCOLUMN : K_COLUMN);
+  if (fk)
+    {
+      c->ref_db = ms_pg_dup (r, i, K_DB);
+      c->ref_table = ms_pg_dup (r, i, K_TABLE);
+      c->ref_column = ms_pg_dup (r, i, K_COLUMN);
+      c->update_rule = ms_pg_int (r, i, K_UPDATE, 0);
+      c->delete_rule = ms_pg_int (r, i, K_DELETE, 0);
+    }
+  return c;
+}
+
+GPtrArray *
+ms_hive_source_constraints (MsHiveSource *src, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (sql_constraints, src->p->db_catalog);
+  g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
+  return r ? ms_pg_map_rows (r, constraint_from_row, (GDestroyNotify) ms_constraint_free) : NULL;
+}

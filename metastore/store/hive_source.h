@@ -18,6 +18,7 @@
 #include "model/partition.h"
 #include "model/stats.h"
 #include "model/privilege.h"
+#include "model/constraint.h"
 
 /* ---- schema versions (hive_rows.c) ---- */
 
@@ -98,7 +99,7 @@ gint64 ms_hive_source_next_event (const MsHiveSource *src);
 typedef enum {
   MS_HIVE_CATALOGS, MS_HIVE_DATABASES, MS_HIVE_TABLES, MS_HIVE_PARTITIONS,
   MS_HIVE_TABLE_STATS, MS_HIVE_PART_STATS, MS_HIVE_FUNCTIONS, MS_HIVE_ROLES,
-  MS_HIVE_ROLE_GRANTS, MS_HIVE_PRIVILEGES, MS_HIVE_N_FAMILIES
+  MS_HIVE_ROLE_GRANTS, MS_HIVE_PRIVILEGES, MS_HIVE_CONSTRAINTS, MS_HIVE_N_FAMILIES
 } MsHiveFamily;
 const char *ms_hive_family_name (MsHiveFamily f);
 
@@ -131,6 +132,11 @@ GPtrArray *ms_hive_source_role_grants (MsHiveSource *src, GError **error);
 typedef gboolean (*MsHiveBatchFunc) (gpointer user, GPtrArray *batch, GError **error);
 gboolean ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn,
                                     gpointer user, GError **error);
+
+/* Every constraint column (MsConstraint*, one per column, named as the
+ * source names them): primary and unique keys first, foreign keys last,
+ * each constraint's columns together in key order. */
+GPtrArray *ms_hive_source_constraints (MsHiveSource *src, GError **error);
 
 /* Every table, in (catalog, database, name) order; 'src_id' is its id in
  * the source, for the reads of its partitions and statistics. */

@@ -41,6 +41,9 @@ static const MsSql sql_sums[MS_HIVE_N_FAMILIES] = {
   { "import_sum_privileges", "SELECT count (*), " MS_HIVE_SUM ("p.object_type || '|' || "
     "p.principal_name || '|' || " PRINCIPAL_TEXT ("p.principal_type") " || '|' || p.privilege")
     " FROM ms_privileges p" },
+  { "import_sum_constraints", "SELECT count (*), " MS_HIVE_SUM ("c.name || '|' || "
+    "k.position || '|' || c.kind") " FROM ms_constraints c JOIN ms_constraint_columns k "
+    "ON k.table_id = c.table_id AND k.constraint_id = c.constraint_id" },
 };
 
 static const MsSql sql_record = { "import_record",
