@@ -62,7 +62,8 @@ INSERT INTO "PARTITION_PARAMS" ("PART_ID", "PARAM_KEY", "PARAM_VALUE")
 INSERT INTO "ROLES" ("ROLE_ID", "CREATE_TIME", "OWNER_NAME", "ROLE_NAME")
   VALUES (1, 1700000000, 'admin', 'admin'), (2, 1700000000, 'public', 'public');
 INSERT INTO "GLOBAL_PRIVS" ("USER_GRANT_ID", "CREATE_TIME", "GRANT_OPTION", "GRANTOR",
-                            "GRANTOR_TYPE", "PRINCIPAL_NAME", "PRINCIPAL_TYPE", "USER_PRIV")
-  VALUES (1, 1700000000, 1, 'admin', 'ROLE', 'admin', 'ROLE', 'All');
+                            "GRANTOR_TYPE", "PRINCIPAL_NAME", "PRINCIPAL_TYPE", "USER_PRIV",
+                            "AUTHORIZER")
+  VALUES (1, 1700000000, 1, 'admin', 'ROLE', 'admin', 'ROLE', 'All', 'SQL');
 COMMIT;
 ANALYZE;

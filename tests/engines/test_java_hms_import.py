@@ -26,9 +26,16 @@ import java_hms
 import servers
 import test_java_hms_diff as diff
 from components import results_path
-from hive_metastore.ttypes import (GetTableRequest, HiveObjectPrivilege, HiveObjectRef,
-                                   HiveObjectType, PrincipalType, PrivilegeBag,
-                                   PrivilegeGrantInfo, Role, Table)
+from hive_metastore.ttypes import (AddCheckConstraintRequest, AddDefaultConstraintRequest,
+                                   AddForeignKeyRequest, AddNotNullConstraintRequest,
+                                   AddPrimaryKeyRequest, AllTableConstraintsRequest,
+                                   CheckConstraintsRequest, DefaultConstraintsRequest,
+                                   ForeignKeysRequest, GetTableRequest, HiveObjectPrivilege,
+                                   HiveObjectRef, HiveObjectType, NotNullConstraintsRequest,
+                                   PrimaryKeysRequest, PrincipalType, PrivilegeBag,
+                                   PrivilegeGrantInfo, Role, SQLCheckConstraint,
+                                   SQLDefaultConstraint, SQLForeignKey, SQLNotNullConstraint,
+                                   SQLPrimaryKey, Table)
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ICEBERG_PARAMS = {"EXTERNAL": "TRUE", "table_type": "ICEBERG",
@@ -62,6 +69,31 @@ def populate_grants(c):
         grant(HiveObjectType.PARTITION, "bob", PrincipalType.USER, "SELECT", table="parted",
               part=["2024-01-01", "3"]),
     ]))
+
+
+def populate_constraints(c):
+    """One constraint of each kind, through the Java server: plain.id is the
+    primary key bucketed.id references."""
+    db = diff.DB
+    c.add_primary_key(AddPrimaryKeyRequest([SQLPrimaryKey(
+        table_db=db, table_name="plain", column_name="id", key_seq=1, pk_name="pk_plain",
+        enable_cstr=False, validate_cstr=False, rely_cstr=True)]))
+    c.add_foreign_key(AddForeignKeyRequest([SQLForeignKey(
+        pktable_db=db, pktable_name="plain", pkcolumn_name="id", fktable_db=db,
+        fktable_name="bucketed", fkcolumn_name="id", key_seq=1, update_rule=0, delete_rule=0,
+        fk_name="fk_bucketed", pk_name="pk_plain", enable_cstr=False, validate_cstr=False,
+        rely_cstr=False)]))
+    c.add_not_null_constraint(AddNotNullConstraintRequest([SQLNotNullConstraint(
+        catName="hive", table_db=db, table_name="plain", column_name="name", nn_name="nn_name",
+        enable_cstr=True, validate_cstr=False, rely_cstr=False)]))
+    c.add_default_constraint(AddDefaultConstraintRequest([SQLDefaultConstraint(
+        catName="hive", table_db=db, table_name="bucketed", column_name="name",
+        default_value="'n/a'", dc_name="dc_name", enable_cstr=True, validate_cstr=False,
+        rely_cstr=False)]))
+    c.add_check_constraint(AddCheckConstraintRequest([SQLCheckConstraint(
+        catName="hive", table_db=db, table_name="plain", column_name="score",
+        check_expression="score >= 0", dc_name="ck_score", enable_cstr=True,
+        validate_cstr=False, rely_cstr=False)]))
 
 
 def privileges_of(principal, ptype, kind, **obj):
@@ -125,6 +157,7 @@ def imported(pg):
                               partitionKeys=[], parameters=dict(ICEBERG_PARAMS),
                               tableType="EXTERNAL_TABLE"))
         populate_grants(jc)
+        populate_constraints(jc)
         target = pg.createdb()
         rc, out = run_import(pg, j.db, target)
         ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import-"),
@@ -172,6 +205,20 @@ def unexplained(name, diffs):
 READS = diff.READS + [
     ("get_table_req iceberg", lambda c: c.get_table_req(
         GetTableRequest(dbName=diff.DB, tblName="ice"))),
+    ("get_primary_keys", lambda c: c.get_primary_keys(
+        PrimaryKeysRequest(db_name=diff.DB, tbl_name="plain")).primaryKeys),
+    ("get_foreign_keys", lambda c: c.get_foreign_keys(ForeignKeysRequest(
+        parent_db_name=diff.DB, parent_tbl_name="plain", foreign_db_name=diff.DB,
+        foreign_tbl_name="bucketed")).foreignKeys),
+    ("get_not_null_constraints", lambda c: c.get_not_null_constraints(
+        NotNullConstraintsRequest("hive", diff.DB, "plain")).notNullConstraints),
+    ("get_default_constraints", lambda c: c.get_default_constraints(
+        DefaultConstraintsRequest("hive", diff.DB, "bucketed")).defaultConstraints),
+    ("get_check_constraints", lambda c: c.get_check_constraints(
+        CheckConstraintsRequest("hive", diff.DB, "plain")).checkConstraints),
+    ("get_all_table_constraints", lambda c: c.get_all_table_constraints(
+        AllTableConstraintsRequest(dbName=diff.DB, tblName="plain",
+                                   catName="hive")).allTableConstraints),
     ("get_role_names", lambda c: sorted(c.get_role_names())),
     ("list_roles bob", lambda c: c.list_roles("bob", PrincipalType.USER)),
     ("list_roles etl", lambda c: c.list_roles("etl", PrincipalType.GROUP)),
