@@ -27,6 +27,7 @@ typedef struct {
   gint64 total, done;          /* objects (tables, partitions, statistics entries) */
   gint64 t0, last_report;
   MsTable *target;             /* the table being filled, as stored */
+  gboolean fresh;              /* ... created by this run: it has no partitions yet */
 } Import;
 
 /* ---- progress ---- */
@@ -117,8 +118,10 @@ static gboolean
 write_parts (gpointer user, GPtrArray *batch, GError **error)
 {
   Import *im = user;
-  g_autoptr (GPtrArray) added = ms_store_partition_add (im->store, im->target, batch, TRUE,
-                                                        error);
+  /* a table this run created takes plain inserts (cheaper than skipping
+   * conflicts); one that was there may hold some of them already */
+  g_autoptr (GPtrArray) added = ms_store_partition_add (im->store, im->target, batch,
+                                                        !im->fresh, error);
   if (added == NULL)
     return FALSE;
   advance (im, batch->len);
@@ -137,16 +140,19 @@ write_stats (gpointer user, GPtrArray *batch, GError **error)
   return TRUE;
 }
 
-/* The stored table catalog.db.name: 't' created when missing. */
+/* The stored table catalog.db.name: 't' created when missing (im->fresh
+ * says which). */
 static MsTable *
 table_target (Import *im, MsTable *t, GError **error)
 {
   g_autoptr (GError) local = NULL;
+  im->fresh = FALSE;
   MsTable *stored = ms_store_table_get (im->store, t->catalog, t->db_name, t->name, &local);
   if (stored != NULL || !ms_error_not_found (&local, error))
     return stored;
   if (!ms_store_table_create (im->store, t, error))
     return NULL;
+  im->fresh = TRUE;
   return ms_table_copy (t);
 }
 
@@ -452,7 +458,7 @@ ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
   *differences = 0;
   gint64 started = g_get_real_time () / G_USEC_PER_SEC;
   ms_store_set_events (store, FALSE, NULL);
-  Import im = { store, src, o, 0, 0, 0, 0, NULL };
+  Import im = { store, src, o, 0, 0, 0, 0, NULL, FALSE };
   if (!copy_all (&im, sums, error))
     return FALSE;
   g_autofree char *label = ms_store_import_source_label (o->from);
