@@ -145,7 +145,8 @@ ms_hive_stats_kind (const char *type)
   };
   if (type == NULL)
     return MS_STATS_NONE;
-  g_autofree char *t = g_ascii_strdown (g_strstrip (g_strdup (type)), -1);
+  g_autofree char *t = g_ascii_strdown (type, -1);
+  g_strstrip (t);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (kinds[i].prefix ? g_str_has_prefix (t, kinds[i].name) : g_str_equal (t, kinds[i].name))
       return kinds[i].kind;

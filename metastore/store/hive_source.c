@@ -102,9 +102,17 @@ MsHiveSource *
 ms_hive_source_open (const char *conninfo, GError **error)
 {
   g_autoptr (MsHiveSource) src = g_new0 (MsHiveSource, 1);
-  src->c = ms_pg_connect (conninfo, NULL, 15, error);
-  if (src->c == NULL
-      || !ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+  g_autoptr (GError) local = NULL;
+  src->c = ms_pg_connect (conninfo, NULL, 15, &local);
+  if (src->c == NULL)
+    {
+      /* the store's message speaks of the catalog; this is the source */
+      g_autofree char *label = ms_store_import_source_label (conninfo);
+      ms_fail (error, local->code, "cannot connect to the source database (%s): see the "
+               "warning above", label);
+      return NULL;
+    }
+  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return NULL;
   src->c->in_tx = TRUE;
   if (!check_schema (src, error))
