@@ -4,6 +4,7 @@
  *                              and the admin listener, until SIGTERM (SIGHUP reloads)
  *   schema init|upgrade|info|validate
  *   storage get|put|exists|rm-all   objects in the warehouse (file://, s3://)
+ *   import --from CONNINFO     copy a Java Hive Metastore's database into the catalog
  *   config
  *   version
  * Configuration precedence is described in core/config.h.
@@ -23,6 +24,7 @@
 #include "iceberg/iceberg.h"
 #include "auth/auth.h"
 #include "store/store.h"
+#include "import/import.h"
 #include "storage/storage.h"
 #include "model/owned.h"
 #include "service/storage_guard.h"
@@ -732,6 +734,65 @@ cmd_storage (int argc, char **argv)
   return ms_storage_delete_all (st, uri, &error) ? 0 : die (error);
 }
 
+/* ---- import ---- */
+
+static int
+cmd_import (int argc, char **argv)
+{
+  const char *usage =
+      "Usage: metastore import --from CONNINFO [--dry-run] [--batch N] [OPTIONS]\n"
+      "Copy a Java Hive Metastore's PostgreSQL database (schema 4.0, 3.1 or 2.3) into the\n"
+      "catalog (database.url, else the embedded default), then compare counts and checksums.\n"
+      "Exits 1 on an error or a difference.\n";
+  g_auto (CliOptions) o = { .port = -1 };
+  g_autofree char *from = NULL;
+  gboolean dry_run = FALSE;
+  int batch = 5000;
+  GOptionEntry extra[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The Java metastore's database (libpq conninfo or URI)", "CONNINFO" },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Read and report only; write nothing", NULL },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Partitions per write transaction (default 5000)", "N" },
+    { NULL },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree GOptionEntry *entries = common_entries (&o);
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, usage);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, extra, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return die (error);
+  if (from == NULL || argc > 1 || batch < 1)
+    {
+      fputs (usage, stderr);
+      return 2;
+    }
+  g_autoptr (MsConfig) cfg = load_config (&o, &error);
+  if (cfg == NULL)
+    return die (error);
+  MsImportOptions io = { from, dry_run, (guint) batch, isatty (fileno (stderr)), stdout, stderr };
+  g_auto (MsHiveSums) sums = { 0 };
+  g_autoptr (MsHiveSource) src = ms_import_open (&io, &sums, &error);
+  if (src == NULL)
+    return die (error);
+  if (dry_run)
+    return 0;
+  /* the source is fine: only now is the target touched */
+  g_auto (DbTarget) db = { 0 };
+  int applied = 0;
+  if (!db_target_open (cfg, &db, &error)
+      || !ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied, &error))
+    return die (error);
+  MsStore *store = ms_store_new (db.conninfo, db.password, 2, cfg->pool_wait_ms,
+                                 cfg->connect_timeout_s, db.warehouse);
+  int differences = 0;
+  gboolean ok = ms_import_copy (store, src, &io, &sums, &differences, &error);
+  ms_store_free (store);
+  if (!ok)
+    return die (error);
+  return differences > 0 ? 1 : 0;
+}
+
 static int
 cmd_config (int argc, char **argv)
 {
@@ -749,6 +810,7 @@ usage (FILE *out)
          "  serve                             serve the HMS Thrift API (default port 9083)\n"
          "  schema init|upgrade|info|validate manage the catalog schema\n"
          "  storage get|put|exists|rm-all URI read and write warehouse objects (file://, s3://)\n"
+         "  import --from CONNINFO            copy a Java Hive Metastore's database into the catalog\n"
          "  config                            print every configuration key with its default\n"
          "  version                           print the version\n\n"
          "Run `metastore COMMAND --help` for a command's options. Without database.url the\n"
@@ -786,6 +848,8 @@ main (int argc, char **argv)
     return cmd_config (argc - 1, argv + 1);
   if (g_str_equal (cmd, "storage"))
     return cmd_storage (argc - 1, argv + 1);
+  if (g_str_equal (cmd, "import"))
+    return cmd_import (argc - 1, argv + 1);
   fprintf (stderr, "metastore: unknown command '%s'\n", cmd);
   usage (stderr);
   return 2;

@@ -1,0 +1,412 @@
+/*
+ * hive_source.c: the SQL that reads a Java Hive Metastore's PostgreSQL
+ * database (store/hive_source.h): the snapshot, the version check, the
+ * families the import copies (catalogs, databases, tables with their
+ * storage descriptors, partitions, column statistics, functions), the
+ * rows that break our rules, and a count and checksum per family.
+ *
+ * Every statement is fixed text over Hive's schema (identifiers quoted as
+ * schematool creates them); the only variable parts are the profile's
+ * stand-ins for columns older versions lack (hive_rows.c) and values,
+ * which are parameters. Nested parts of a row (parameters, columns,
+ * skew) come as JSON aggregated on the source, decoded with the store's
+ * JSON codecs. Tables, partitions and statistics are read through
+ * server-side cursors, FETCH_ROWS rows at a time.
+ */
+#include "store/hive_source_internal.h"
+#include "store/json.h"
+#include "store/sd_json.h"
+#include "store/partition_internal.h"
+#include "model/owned.h"
+#include <string.h>
+
+#define FETCH_ROWS 2000
+
+
+const char *
+ms_hive_source_version (const MsHiveSource *src)
+{
+  return src->version;
+}
+
+gint64
+ms_hive_source_next_event (const MsHiveSource *src)
+{
+  return src->next_event;
+}
+
+void
+ms_hive_source_close (MsHiveSource *src)
+{
+  if (src == NULL)
+    return;
+  if (src->c != NULL)
+    {
+      ms_pg_rollback (src->c);
+      ms_pg_conn_release (src->c);
+    }
+  g_free (src->version);
+  g_free (src);
+}
+
+PGresult *
+ms_hive_run (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
+{
+  return ms_pg_exec_text (src->c, sql, n, v, error);
+}
+
+/* ---- open: snapshot, version, schema check ---- */
+
+static gboolean
+has_column (gpointer user, const char *table, const char *column)
+{
+  GHashTable *cols = user;
+  g_autofree char *key = g_strdup_printf ("%s.%s", table, column);
+  return g_hash_table_contains (cols, key);
+}
+
+static gboolean
+check_schema (MsHiveSource *src, GError **error)
+{
+  g_autoptr (PGresult) v = ms_hive_run (src,
+      "SELECT to_regclass ('\"VERSION\"') IS NOT NULL AND to_regclass ('\"DBS\"') IS NOT NULL "
+      "AND to_regclass ('\"TBLS\"') IS NOT NULL", 0, NULL, error);
+  if (v == NULL)
+    return FALSE;
+  if (!ms_pg_bool (v, 0, 0))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "the source is not a Hive metastore database: it has no VERSION, DBS and "
+                    "TBLS tables");
+  g_autoptr (PGresult) r = ms_hive_run (src, "SELECT \"SCHEMA_VERSION\" FROM \"VERSION\"", 0, NULL, error);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) != 1)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "the source's VERSION table holds %d rows, not one", PQntuples (r));
+  src->version = ms_pg_dup (r, 0, 0);
+  src->p = ms_hive_profile_find (src->version, error);
+  if (src->p == NULL)
+    return FALSE;
+  g_autoptr (PGresult) cols = ms_hive_run (src,
+      "SELECT table_name || '.' || column_name FROM information_schema.columns "
+      "WHERE table_schema = current_schema ()", 0, NULL, error);
+  if (cols == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (int i = 0; i < PQntuples (cols); i++)
+    g_hash_table_add (set, ms_pg_dup (cols, i, 0));
+  return ms_hive_profile_check (src->p, src->version, has_column, set, error);
+}
+
+MsHiveSource *
+ms_hive_source_open (const char *conninfo, GError **error)
+{
+  g_autoptr (MsHiveSource) src = g_new0 (MsHiveSource, 1);
+  g_autoptr (GError) local = NULL;
+  src->c = ms_pg_connect (conninfo, NULL, 15, &local);
+  if (src->c == NULL)
+    {
+      /* the store's message speaks of the catalog; this is the source */
+      g_autofree char *label = ms_store_import_source_label (conninfo);
+      ms_fail (error, local->code, "cannot connect to the source database (%s): see the "
+               "warning above", label);
+      return NULL;
+    }
+  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return NULL;
+  src->c->in_tx = TRUE;
+  if (!check_schema (src, error))
+    return NULL;
+  g_autoptr (PGresult) r = ms_hive_run (src,
+      "SELECT COALESCE ((SELECT max (\"NEXT_EVENT_ID\") FROM \"NOTIFICATION_SEQUENCE\"), 1)",
+      0, NULL, error);
+  if (r == NULL)
+    return NULL;
+  src->next_event = ms_pg_int64 (r, 0, 0, 1);
+  return g_steal_pointer (&src);
+}
+
+/* ---- cursors ---- */
+
+gboolean
+ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
+                    MsHiveRowsFunc fn, gpointer user, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("ms_import_%u", ++src->cursors);
+  g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
+  g_autoptr (PGresult) d = ms_hive_run (src, declare, n, v, error);
+  if (d == NULL)
+    return FALSE;
+  g_autofree char *fetch = g_strdup_printf ("FETCH FORWARD %d FROM %s", FETCH_ROWS, name);
+  for (;;)
+    {
+      g_autoptr (PGresult) r = ms_hive_run (src, fetch, 0, NULL, error);
+      if (r == NULL)
+        return FALSE;
+      if (PQntuples (r) == 0)
+        break;
+      if (!fn (user, r, error))
+        return FALSE;
+    }
+  g_autofree char *close = g_strdup_printf ("CLOSE %s", name);
+  g_autoptr (PGresult) cl = ms_hive_run (src, close, 0, NULL, error);
+  return cl != NULL;
+}
+
+/* ---- storage descriptors ---- */
+
+#define PARAMS_OF(table, key, val) \
+  "(SELECT jsonb_object_agg (x.\"PARAM_KEY\", COALESCE (x.\"PARAM_VALUE\", '')) FROM \"" \
+  table "\" x WHERE x.\"" key "\" = " val ")::text"
+#define STRING_LIST(id) \
+  "(SELECT COALESCE (json_agg (l.\"STRING_LIST_VALUE\" ORDER BY l.\"INTEGER_IDX\"), '[]') " \
+  "FROM \"SKEWED_STRING_LIST_VALUES\" l WHERE l.\"STRING_LIST_ID\" = " id ")"
+#define COLUMNS_OF(cd) \
+  "(SELECT json_agg (json_build_object ('name', k.\"COLUMN_NAME\", 'type', k.\"TYPE_NAME\", " \
+  "'comment', k.\"COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"COLUMNS_V2\" k " \
+  "WHERE k.\"CD_ID\" = " cd ")::text"
+
+/* The select list of a descriptor, SDS alias s and SERDES alias se; the
+ * SerDe's optional columns come from the profile (%s x4). */
+#define SD_SELECT \
+  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
+  "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
+  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " \
+  PARAMS_OF ("SERDE_PARAMS", "SERDE_ID", "se.\"SERDE_ID\"") ", " \
+  PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"") ", " \
+  "(SELECT json_agg (b.\"BUCKET_COL_NAME\" ORDER BY b.\"INTEGER_IDX\") FROM \"BUCKETING_COLS\" b " \
+  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text, " \
+  "(SELECT json_agg (json_build_object ('col', o.\"COLUMN_NAME\", 'order', o.\"ORDER\") " \
+  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text, " \
+  "CASE WHEN EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\") " \
+  "THEN json_build_object (" \
+  "  'names', (SELECT json_agg (n.\"SKEWED_COL_NAME\" ORDER BY n.\"INTEGER_IDX\") " \
+  "    FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\"), " \
+  "  'values', (SELECT COALESCE (json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
+  "    ORDER BY v.\"INTEGER_IDX\"), '[]') FROM \"SKEWED_VALUES\" v " \
+  "    WHERE v.\"SD_ID_OID\" = s.\"SD_ID\"), " \
+  "  'locations', (SELECT COALESCE (json_agg (json_build_object ('values', " \
+  STRING_LIST ("m.\"STRING_LIST_ID_KID\"") ", 'location', m.\"LOCATION\") " \
+  "    ORDER BY m.\"STRING_LIST_ID_KID\"), '[]') FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
+  "    WHERE m.\"SD_ID\" = s.\"SD_ID\"))::text END"
+enum { SD_PRESENT, SD_LOCATION, SD_INPUT, SD_OUTPUT, SD_COMPRESSED, SD_BUCKETS, SD_SUBDIRS,
+       SD_SERDE_PRESENT, SD_SERDE_NAME, SD_SERDE_LIB, SD_SERDE_DESC, SD_SERDE_SER,
+       SD_SERDE_DESER, SD_SERDE_TYPE, SD_SERDE_PARAMS, SD_PARAMS, SD_BUCKET_COLS, SD_SORT_COLS,
+       SD_SKEWED, SD_N };
+#define SD_JOIN \
+  "LEFT JOIN \"SDS\" s ON s.\"SD_ID\" = %s.\"SD_ID\" " \
+  "LEFT JOIN \"SERDES\" se ON se.\"SERDE_ID\" = s.\"SERDE_ID\" "
+
+
+static MsSerDe *
+serde_from_row (const PGresult *r, int i, int at)
+{
+  MsSerDe *se = ms_serde_new ();
+  se->name = ms_pg_dup (r, i, at + SD_SERDE_NAME);
+  se->serialization_lib = ms_pg_dup (r, i, at + SD_SERDE_LIB);
+  se->description = ms_pg_dup (r, i, at + SD_SERDE_DESC);
+  se->serializer_class = ms_pg_dup (r, i, at + SD_SERDE_SER);
+  se->deserializer_class = ms_pg_dup (r, i, at + SD_SERDE_DESER);
+  se->serde_type = ms_pg_int (r, i, at + SD_SERDE_TYPE, 0);
+  const char *params = ms_hive_cell (r, i, at + SD_SERDE_PARAMS);
+  if (params != NULL)
+    {
+      g_hash_table_unref (se->params);
+      se->params = ms_partition_json_params (params);
+    }
+  return se;
+}
+
+/* The descriptor whose SD_SELECT columns start at 'at', its columns from
+ * 'cols_json' (NULL: a copy of 'shared_cols'); NULL when the row has none. */
+static MsStorageDescriptor *
+sd_from_row (const PGresult *r, int i, int at, const char *cols_json, GPtrArray *shared_cols)
+{
+  if (!ms_pg_bool (r, i, at + SD_PRESENT))
+    return NULL;
+  MsStorageDescriptor *sd = ms_sd_new ();
+  sd->location = ms_pg_dup (r, i, at + SD_LOCATION);
+  sd->input_format = ms_pg_dup (r, i, at + SD_INPUT);
+  sd->output_format = ms_pg_dup (r, i, at + SD_OUTPUT);
+  sd->compressed = ms_pg_bool (r, i, at + SD_COMPRESSED);
+  sd->num_buckets = ms_pg_int (r, i, at + SD_BUCKETS, -1);
+  sd->stored_as_subdirs = ms_pg_bool (r, i, at + SD_SUBDIRS);
+  if (ms_pg_bool (r, i, at + SD_SERDE_PRESENT))
+    sd->serde = serde_from_row (r, i, at);
+  const char *params = ms_hive_cell (r, i, at + SD_PARAMS);
+  if (params != NULL)
+    {
+      g_hash_table_unref (sd->params);
+      sd->params = ms_partition_json_params (params);
+    }
+  const char *buckets = ms_hive_cell (r, i, at + SD_BUCKET_COLS);
+  const char *sort = ms_hive_cell (r, i, at + SD_SORT_COLS);
+  const char *skewed = ms_hive_cell (r, i, at + SD_SKEWED);
+  if (buckets != NULL)
+    {
+      g_ptr_array_unref (sd->bucket_cols);
+      sd->bucket_cols = ms_json_to_strings (buckets);
+    }
+  if (sort != NULL)
+    {
+      g_ptr_array_unref (sd->sort_cols);
+      sd->sort_cols = ms_json_to_sort_cols (sort);
+    }
+  if (skewed != NULL)
+    sd->skewed = ms_json_to_skewed (skewed);
+  g_ptr_array_unref (sd->cols);
+  sd->cols = cols_json ? ms_json_to_columns (cols_json) : ms_columns_copy (shared_cols);
+  return sd;
+}
+
+/* The profile's SerDe stand-ins, for SD_SELECT. */
+#define SERDE_ARGS(p) (p)->serde_desc, (p)->serde_ser, (p)->serde_deser, (p)->serde_type
+
+/* ---- tables ---- */
+
+enum { T_ID, T_CAT, T_DB, T_NAME, T_TYPE, T_OWNER, T_OWNER_TYPE, T_CREATE, T_ACCESS,
+       T_RETENTION, T_VIEW_ORIG, T_VIEW_EXP, T_REWRITE, T_WRITE_ID, T_PARAMS, T_PKEYS, T_COLS,
+       T_SD };
+
+typedef struct {
+  MsHiveTableFunc fn;
+  gpointer user;
+} TablesCtx;
+
+static MsTable *
+table_from_row (const PGresult *r, int i)
+{
+  MsTable *t = ms_table_new ();
+  static const MsPgColumn columns[] = {
+    MS_PG_STR_COL (MsTable, catalog), MS_PG_STR_COL (MsTable, db_name),
+    MS_PG_STR_COL (MsTable, name), MS_PG_STR_COL (MsTable, table_type),
+    MS_PG_STR_COL (MsTable, owner_name),
+  };
+  MS_PG_READ_ROW (r, i, T_CAT, t, columns);
+  t->owner_type = ms_hive_principal_type (ms_hive_cell (r, i, T_OWNER_TYPE));
+  t->create_time = ms_pg_int (r, i, T_CREATE, 0);
+  t->last_access_time = ms_pg_int (r, i, T_ACCESS, 0);
+  t->retention = ms_pg_int (r, i, T_RETENTION, 0);
+  t->view_original_text = ms_pg_dup (r, i, T_VIEW_ORIG);
+  t->view_expanded_text = ms_pg_dup (r, i, T_VIEW_EXP);
+  t->rewrite_enabled = ms_pg_bool (r, i, T_REWRITE);
+  gint64 write_id = ms_pg_int64 (r, i, T_WRITE_ID, 0);
+  t->write_id = write_id > 0 ? write_id : -1;
+  const char *params = ms_hive_cell (r, i, T_PARAMS);
+  if (params != NULL)
+    {
+      g_hash_table_unref (t->params);
+      t->params = ms_json_to_params (params);
+    }
+  const char *pkeys = ms_hive_cell (r, i, T_PKEYS);
+  if (pkeys != NULL)
+    {
+      g_ptr_array_unref (t->partition_keys);
+      t->partition_keys = ms_json_to_columns (pkeys);
+    }
+  const char *cols = ms_hive_cell (r, i, T_COLS);
+  g_autoptr (GPtrArray) none = ms_columns_new ();
+  t->sd = sd_from_row (r, i, T_SD, cols ? cols : "[]", none);
+  return t;
+}
+
+static gboolean
+tables_rows (gpointer user, const PGresult *r, GError **error)
+{
+  TablesCtx *ctx = user;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      g_autoptr (MsTable) t = table_from_row (r, i);
+      if (!ctx->fn (ctx->user, ms_pg_int64 (r, i, T_ID, 0), t, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user, GError **error)
+{
+  const MsHiveProfile *p = src->p;
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT t.\"TBL_ID\", %s, d.\"NAME\", t.\"TBL_NAME\", t.\"TBL_TYPE\", t.\"OWNER\", %s, "
+      "t.\"CREATE_TIME\", t.\"LAST_ACCESS_TIME\", t.\"RETENTION\", t.\"VIEW_ORIGINAL_TEXT\", "
+      "t.\"VIEW_EXPANDED_TEXT\", t.\"IS_REWRITE_ENABLED\", %s, "
+      PARAMS_OF ("TABLE_PARAMS", "TBL_ID", "t.\"TBL_ID\"") ", "
+      "(SELECT json_agg (json_build_object ('name', k.\"PKEY_NAME\", 'type', k.\"PKEY_TYPE\", "
+      "'comment', k.\"PKEY_COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"PARTITION_KEYS\" k "
+      "WHERE k.\"TBL_ID\" = t.\"TBL_ID\")::text, " COLUMNS_OF ("s.\"CD_ID\"") ", " SD_SELECT " "
+      "FROM \"TBLS\" t JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" " SD_JOIN
+      "ORDER BY 2, 3, 4",
+      p->db_catalog, p->tbl_owner_type, p->tbl_write_id, SERDE_ARGS (p), "t");
+  TablesCtx ctx = { fn, user };
+  return ms_hive_each_batch (src, sql, 0, NULL, tables_rows, &ctx, error);
+}
+
+/* ---- partitions ---- */
+
+enum { P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
+
+typedef struct {
+  const MsTable *t;
+  guint batch;
+  GPtrArray *parts;
+  MsHiveBatchFunc fn;
+  gpointer user;
+} PartsCtx;
+
+static gboolean
+parts_flush (PartsCtx *ctx, GError **error)
+{
+  if (ctx->parts->len == 0)
+    return TRUE;
+  gboolean ok = ctx->fn (ctx->user, ctx->parts, error);
+  g_ptr_array_set_size (ctx->parts, 0);
+  return ok;
+}
+
+static gboolean
+parts_rows (gpointer user, const PGresult *r, GError **error)
+{
+  PartsCtx *ctx = user;
+  const MsTable *t = ctx->t;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      MsPartition *p = ms_partition_new ();
+      p->catalog = g_strdup (t->catalog);
+      p->db_name = g_strdup (t->db_name);
+      p->table_name = g_strdup (t->name);
+      p->create_time = ms_pg_int (r, i, P_CREATE, 0);
+      p->last_access_time = ms_pg_int (r, i, P_ACCESS, 0);
+      g_ptr_array_unref (p->values);
+      p->values = ms_partition_json_strings (ms_hive_cell (r, i, P_VALS));
+      g_hash_table_unref (p->params);
+      p->params = ms_partition_json_params (ms_hive_cell (r, i, P_PARAMS));
+      p->sd = sd_from_row (r, i, P_SD, ms_hive_cell (r, i, P_COLS), t->sd ? t->sd->cols : NULL);
+      g_ptr_array_add (ctx->parts, p);
+      if (ctx->parts->len >= ctx->batch && !parts_flush (ctx, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTable *t, guint batch,
+                           MsHiveBatchFunc fn, gpointer user, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", "
+      "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") "
+      "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text, "
+      PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\"") ", "
+      "CASE WHEN s.\"CD_ID\" IS DISTINCT FROM ts.\"CD_ID\" THEN " COLUMNS_OF ("s.\"CD_ID\"")
+      " END, " SD_SELECT " "
+      "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" "
+      "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN
+      "WHERE p.\"TBL_ID\" = $1::bigint ORDER BY p.\"PART_ID\"",
+      SERDE_ARGS (src->p), "p");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
+  const char *v[] = { id };
+  g_autoptr (GPtrArray) parts = ms_partitions_new ();
+  PartsCtx ctx = { t, MAX (batch, 1), parts, fn, user };
+  return ms_hive_each_batch (src, sql, 1, v, parts_rows, &ctx, error) && parts_flush (&ctx, error);
+}
