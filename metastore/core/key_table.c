@@ -2,6 +2,7 @@
  * key_table.c: the per-key record table (see key_table.h).
  */
 #include "core/key_table.h"
+#include <string.h>
 
 struct _MsKeyTable {
   GMutex lock;
@@ -9,13 +10,17 @@ struct _MsKeyTable {
   gsize record_size;
   guint max_keys;              /* 0: unbounded */
   MsKeyRank rank;
+  gint64 settings[];           /* the owner's, copied (gint64: aligned for its members) */
 };
 
 MsKeyTable *
-ms_key_table_new (gsize record_size, guint max_keys, MsKeyRank rank)
+ms_key_table_new (gsize record_size, guint max_keys, MsKeyRank rank, gconstpointer settings,
+                  gsize settings_size)
 {
   g_return_val_if_fail (max_keys == 0 || rank != NULL, NULL);
-  MsKeyTable *t = g_new0 (MsKeyTable, 1);
+  MsKeyTable *t = g_malloc0 (sizeof (MsKeyTable) + settings_size);
+  if (settings_size > 0)
+    memcpy (t->settings, settings, settings_size);
   g_mutex_init (&t->lock);
   t->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   t->record_size = MAX (record_size, 1);
@@ -93,6 +98,12 @@ ms_key_table_remove (MsKeyTable *t, const char *key)
   g_mutex_lock (&t->lock);
   g_hash_table_remove (t->records, key);
   g_mutex_unlock (&t->lock);
+}
+
+gconstpointer
+ms_key_table_settings (MsKeyTable *t)
+{
+  return t->settings;
 }
 
 guint

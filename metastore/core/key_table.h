@@ -6,7 +6,9 @@
  *
  * A record is zeroed when made. The table may be bounded: making a record
  * in a full table first drops every record 'rank' says has ended (a rank
- * below 0), then, if still full, the one of lowest rank.
+ * below 0), then, if still full, the one of lowest rank. The table keeps a
+ * copy of its owner's settings (a throttle's limits), so an owner needs no
+ * struct of its own.
  */
 #pragma once
 #include <glib.h>
@@ -17,8 +19,10 @@ typedef struct _MsKeyTable MsKeyTable;
  * first. 'data' is what the caller passed to ms_key_table_lock. */
 typedef gint64 (*MsKeyRank) (gconstpointer record, gpointer data);
 
-/* 'max_keys' 0: unbounded ('rank' may then be NULL). */
-MsKeyTable *ms_key_table_new (gsize record_size, guint max_keys, MsKeyRank rank);
+/* 'max_keys' 0: unbounded ('rank' may then be NULL). 'settings_size'
+ * bytes of 'settings' are copied (0: none). */
+MsKeyTable *ms_key_table_new (gsize record_size, guint max_keys, MsKeyRank rank,
+                              gconstpointer settings, gsize settings_size);
 void ms_key_table_free (MsKeyTable *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsKeyTable, ms_key_table_free)
 
@@ -34,5 +38,7 @@ void ms_key_table_remove_locked (MsKeyTable *t, const char *key);
 
 /* Drop the record of 'key' (locks by itself). */
 void ms_key_table_remove (MsKeyTable *t, const char *key);
+/* The copy of the settings given to ms_key_table_new. */
+gconstpointer ms_key_table_settings (MsKeyTable *t);
 /* Records held. */
 guint ms_key_table_size (MsKeyTable *t);

@@ -10,7 +10,6 @@
  */
 #include "server/conn_transport.h"
 #include "server/tls.h"
-#include "core/key_table.h"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -43,37 +42,25 @@ struct _MsConnTransport {
 
 /* ---- slow messages per address ---- */
 
-/* A table of slow-message counts (guint) by address; the type is only a
- * name for it. */
-struct _MsSlowReaders {
-  MsKeyTable *counts;
-  guint per_address;
-};
-
 MsSlowReaders *
 ms_slow_readers_new (guint per_address)
 {
-  MsSlowReaders *s = g_new0 (MsSlowReaders, 1);
-  s->counts = ms_key_table_new (sizeof (guint), 0, NULL);
-  s->per_address = MAX (per_address, 1);
-  return s;
+  per_address = MAX (per_address, 1);
+  return ms_key_table_new (sizeof (guint), 0, NULL, &per_address, sizeof per_address);
 }
 
 void
 ms_slow_readers_free (MsSlowReaders *s)
 {
-  if (s == NULL)
-    return;
-  ms_key_table_free (s->counts);
-  g_free (s);
+  ms_key_table_free (s);
 }
 
 guint
 ms_slow_readers_count (MsSlowReaders *s, const char *address)
 {
-  const guint *n = ms_key_table_lock (s->counts, address, FALSE, NULL, NULL);
+  const guint *n = ms_key_table_lock (s, address, FALSE, NULL, NULL);
   guint count = n ? *n : 0;
-  ms_key_table_unlock (s->counts);
+  ms_key_table_unlock (s);
   return count;
 }
 
@@ -85,11 +72,12 @@ slow_acquire (MsConnTransport *t)
   MsSlowReaders *s = t->limits.slow;
   if (s == NULL || t->slow_held || t->peer_address == NULL)
     return TRUE;
-  guint *n = ms_key_table_lock (s->counts, t->peer_address, TRUE, NULL, NULL);
-  gboolean ok = *n < s->per_address;    /* per_address >= 1: a new count grows */
+  const guint *per_address = ms_key_table_settings (s);
+  guint *n = ms_key_table_lock (s, t->peer_address, TRUE, NULL, NULL);
+  gboolean ok = *n < *per_address;    /* at least 1: a new count grows */
   if (ok)
     (*n)++;
-  ms_key_table_unlock (s->counts);
+  ms_key_table_unlock (s);
   t->slow_held = ok;
   return ok;
 }
@@ -101,10 +89,10 @@ slow_release (MsConnTransport *t)
   if (!t->slow_held)
     return;
   t->slow_held = FALSE;
-  guint *n = ms_key_table_lock (s->counts, t->peer_address, FALSE, NULL, NULL);
+  guint *n = ms_key_table_lock (s, t->peer_address, FALSE, NULL, NULL);
   if (n != NULL && --*n == 0)
-    ms_key_table_remove_locked (s->counts, t->peer_address);
-  ms_key_table_unlock (s->counts);
+    ms_key_table_remove_locked (s, t->peer_address);
+  ms_key_table_unlock (s);
 }
 
 /* How long a read may wait: read_timeout_ms, or less when the message in

@@ -42,7 +42,7 @@ static void
 test_records (void **state)
 {
   (void) state;
-  g_autoptr (MsKeyTable) t = ms_key_table_new (sizeof (guint), 0, NULL);
+  g_autoptr (MsKeyTable) t = ms_key_table_new (sizeof (guint), 0, NULL, NULL, 0);
   assert_false (held (t, "a"));
   gboolean created = FALSE;
   guint *n = ms_key_table_lock (t, "a", TRUE, NULL, &created);
@@ -61,10 +61,22 @@ test_records (void **state)
 }
 
 static void
+test_settings_are_copied (void **state)
+{
+  (void) state;
+  gint64 limits[] = { 3, 60 };
+  g_autoptr (MsKeyTable) t = ms_key_table_new (1, 0, NULL, limits, sizeof limits);
+  limits[0] = 0;
+  const gint64 *kept = ms_key_table_settings (t);
+  assert_int_equal (kept[0], 3);
+  assert_int_equal (kept[1], 60);
+}
+
+static void
 test_full_table_drops_ended_then_lowest (void **state)
 {
   (void) state;
-  g_autoptr (MsKeyTable) t = ms_key_table_new (sizeof (Rec), 3, rec_rank);
+  g_autoptr (MsKeyTable) t = ms_key_table_new (sizeof (Rec), 3, rec_rank, NULL, 0);
   set_rank (t, "old", 5);
   set_rank (t, "ended", -1);
   set_rank (t, "new", 9);
@@ -83,6 +95,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_records),
     cmocka_unit_test (test_full_table_drops_ended_then_lowest),
+    cmocka_unit_test (test_settings_are_copied),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
