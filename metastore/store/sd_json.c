@@ -96,19 +96,19 @@ list_from_node (JsonNode *n, GPtrArray *out, gpointer (*item) (JsonNode *))
   return out;
 }
 
-/* A list part as jsonb text, and back: the public forms of every list. */
-static char *
-list_to_text (GPtrArray *items, JsonNode *(*item) (gconstpointer))
-{
-  return node_to_string (list_node (items, item));
-}
-
-static GPtrArray *
-list_from_text (const char *json, GPtrArray *out, gpointer (*item) (JsonNode *))
-{
-  g_autoptr (JsonParser) p = NULL;
-  return list_from_node (parse (json, &p), out, item);
-}
+/* A list part's public text forms, ms_json_from_<part> and
+ * ms_json_to_<part>, from its element builder and reader and the
+ * constructor of an empty list. */
+#define LIST_TEXT_FORMS(part, item_node, item_from_node, new_list)                 \
+  char *ms_json_from_##part (GPtrArray *items)                                      \
+  {                                                                                 \
+    return node_to_string (list_node (items, item_node));                           \
+  }                                                                                 \
+  GPtrArray *ms_json_to_##part (const char *json)                                   \
+  {                                                                                 \
+    g_autoptr (JsonParser) p = NULL;                                                \
+    return list_from_node (parse (json, &p), new_list (), item_from_node);          \
+  }
 
 /* ---- columns ---- */
 
@@ -133,17 +133,7 @@ column_from_node (JsonNode *e)
                         member_string (o, "comment"));
 }
 
-char *
-ms_json_from_columns (GPtrArray *cols)
-{
-  return list_to_text (cols, column_node);
-}
-
-GPtrArray *
-ms_json_to_columns (const char *json)
-{
-  return list_from_text (json, ms_columns_new (), column_from_node);
-}
+LIST_TEXT_FORMS (columns, column_node, column_from_node, ms_columns_new)
 
 /* ---- strings ---- */
 
@@ -174,17 +164,7 @@ strings_from_node (JsonNode *n)
   return list_from_node (n, ms_strings_new (), string_from_node);
 }
 
-char *
-ms_json_from_strings (GPtrArray *strings)
-{
-  return list_to_text (strings, string_node);
-}
-
-GPtrArray *
-ms_json_to_strings (const char *json)
-{
-  return list_from_text (json, ms_strings_new (), string_from_node);
-}
+LIST_TEXT_FORMS (strings, string_node, string_from_node, ms_strings_new)
 
 /* ---- sort columns ---- */
 
@@ -214,17 +194,7 @@ sort_cols_new (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
 }
 
-char *
-ms_json_from_sort_cols (GPtrArray *sort_cols)
-{
-  return list_to_text (sort_cols, sort_col_node);
-}
-
-GPtrArray *
-ms_json_to_sort_cols (const char *json)
-{
-  return list_from_text (json, sort_cols_new (), sort_col_from_node);
-}
+LIST_TEXT_FORMS (sort_cols, sort_col_node, sort_col_from_node, sort_cols_new)
 
 /* ---- SerDe ---- */
 
