@@ -73,6 +73,34 @@ void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
 MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
 void hms_set_string (gchar **field, const char *value);
+
+/* Model -> Thrift fields as data: entry i sets one member of a Thrift
+ * struct and its __isset_ flag from one member of a model struct. The
+ * _OPT kinds mark the field set only when the value is not NULL / 0. */
+typedef enum {
+  HMS_OUT_STR,       /* char * -> gchar * (copied) */
+  HMS_OUT_STR_OPT,
+  HMS_OUT_INT,       /* int or enum -> i32 or enum */
+  HMS_OUT_INT_OPT,
+  HMS_OUT_BOOL,      /* gboolean -> bool */
+} HmsOutKind;
+
+typedef struct {
+  glong thrift_offset;
+  glong isset_offset;
+  glong model_offset;
+  HmsOutKind kind;
+} HmsOutField;
+
+#define HMS_OUT_FIELD(ttype, tmember, mtype, mmember, kind) \
+  { G_STRUCT_OFFSET (ttype, tmember), G_STRUCT_OFFSET (ttype, __isset_##tmember), \
+    G_STRUCT_OFFSET (mtype, mmember), (kind) }
+
+/* Set the members 'fields' names of Thrift struct 'thrift' from 'model'
+ * (out_fields.c). */
+void hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields, gsize n);
+#define HMS_OUT_FIELDS(thrift, model, fields) \
+  hms_out_fields ((thrift), (model), (fields), G_N_ELEMENTS (fields))
 /* Append a copy of each string of 'in' (may be NULL) to 'out'. */
 void hms_strings_append (GPtrArray *out, const GPtrArray *in);
 /* An EnvironmentContext property (NULL when absent), and whether it is

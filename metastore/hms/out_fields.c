@@ -1,0 +1,36 @@
+/*
+ * out_fields.c: model -> Thrift fields as data (see internal.h,
+ * HmsOutField): one loop sets a Thrift struct's members and their
+ * __isset_ flags from a model struct, so a convert function lists its
+ * fields instead of writing each one out with its flag.
+ */
+#include "hms/internal.h"
+
+void
+hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const HmsOutField *f = &fields[i];
+      gpointer to = G_STRUCT_MEMBER_P (thrift, f->thrift_offset);
+      gconstpointer from = G_STRUCT_MEMBER_P ((gpointer) model, f->model_offset);
+      gboolean set = TRUE;
+      switch (f->kind)
+        {
+        case HMS_OUT_STR:
+        case HMS_OUT_STR_OPT:
+          hms_set_string (to, *(char *const *) from);
+          set = f->kind == HMS_OUT_STR || *(char *const *) from != NULL;
+          break;
+        case HMS_OUT_INT:
+        case HMS_OUT_INT_OPT:
+          *(gint32 *) to = *(const int *) from;
+          set = f->kind == HMS_OUT_INT || *(const int *) from != 0;
+          break;
+        case HMS_OUT_BOOL:
+          *(gboolean *) to = *(const gboolean *) from;
+          break;
+        }
+      G_STRUCT_MEMBER (gboolean, thrift, f->isset_offset) = set;
+    }
+}
