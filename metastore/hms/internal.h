@@ -76,13 +76,16 @@ void hms_set_string (gchar **field, const char *value);
 
 /* Model -> Thrift fields as data: entry i sets one member of a Thrift
  * struct and its __isset_ flag from one member of a model struct. The
- * _OPT kinds mark the field set only when the value is not NULL / 0. */
+ * _OPT kinds mark the field set only when the value is not NULL / 0
+ * (the structs are new: a NULL string stays NULL). */
 typedef enum {
   HMS_OUT_STR,       /* char * -> gchar * (copied) */
   HMS_OUT_STR_OPT,
-  HMS_OUT_INT,       /* int or enum -> i32 or enum */
+  HMS_OUT_INT,       /* int or enum -> i32 or enum; 0 becomes the entry's dflt */
   HMS_OUT_INT_OPT,
+  HMS_OUT_I64,       /* gint64 -> i64 */
   HMS_OUT_BOOL,      /* gboolean -> bool */
+  HMS_OUT_PARAMS,    /* GHashTable of strings -> map<string,string> (replaced) */
 } HmsOutKind;
 
 typedef struct {
@@ -90,17 +93,23 @@ typedef struct {
   glong isset_offset;
   glong model_offset;
   HmsOutKind kind;
+  int dflt;
 } HmsOutField;
 
-#define HMS_OUT_FIELD(ttype, tmember, mtype, mmember, kind) \
+#define HMS_OUT_FIELD_OR(ttype, tmember, mtype, mmember, kind, dflt) \
   { G_STRUCT_OFFSET (ttype, tmember), G_STRUCT_OFFSET (ttype, __isset_##tmember), \
-    G_STRUCT_OFFSET (mtype, mmember), (kind) }
+    G_STRUCT_OFFSET (mtype, mmember), (kind), (dflt) }
+#define HMS_OUT_FIELD(ttype, tmember, mtype, mmember, kind) \
+  HMS_OUT_FIELD_OR (ttype, tmember, mtype, mmember, kind, 0)
 
 /* Set the members 'fields' names of Thrift struct 'thrift' from 'model'
  * (out_fields.c). */
 void hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields, gsize n);
 #define HMS_OUT_FIELDS(thrift, model, fields) \
   hms_out_fields ((thrift), (model), (fields), G_N_ELEMENTS (fields))
+/* A new Thrift struct of 'type' with the members 'fields' names set. */
+gpointer hms_out_new (GType type, gconstpointer model, const HmsOutField *fields, gsize n);
+#define HMS_OUT_NEW(type, model, fields) hms_out_new ((type), (model), (fields), G_N_ELEMENTS (fields))
 /* Append a copy of each string of 'in' (may be NULL) to 'out'. */
 void hms_strings_append (GPtrArray *out, const GPtrArray *in);
 /* An EnvironmentContext property (NULL when absent), and whether it is

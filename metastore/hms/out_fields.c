@@ -24,13 +24,28 @@ hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields,
           break;
         case HMS_OUT_INT:
         case HMS_OUT_INT_OPT:
-          *(gint32 *) to = *(const int *) from;
+          *(gint32 *) to = *(const int *) from ? *(const int *) from : f->dflt;
           set = f->kind == HMS_OUT_INT || *(const int *) from != 0;
+          break;
+        case HMS_OUT_I64:
+          *(gint64 *) to = *(const gint64 *) from;
           break;
         case HMS_OUT_BOOL:
           *(gboolean *) to = *(const gboolean *) from;
           break;
+        case HMS_OUT_PARAMS:
+          g_hash_table_remove_all (*(GHashTable **) to);
+          hms_params_to_thrift (*(GHashTable *const *) from, *(GHashTable **) to);
+          break;
         }
       G_STRUCT_MEMBER (gboolean, thrift, f->isset_offset) = set;
     }
+}
+
+gpointer
+hms_out_new (GType type, gconstpointer model, const HmsOutField *fields, gsize n)
+{
+  gpointer out = g_object_new (type, NULL);
+  hms_out_fields (out, model, fields, n);
+  return out;
 }

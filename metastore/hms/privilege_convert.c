@@ -80,9 +80,7 @@ static const HmsOutField grant_info_fields[] = {
 ThmsPrivilegeGrantInfo *
 hms_grant_info_to_thrift (const MsPrivilege *p)
 {
-  ThmsPrivilegeGrantInfo *g = g_object_new (THMS_TYPE_PRIVILEGE_GRANT_INFO, NULL);
-  HMS_OUT_FIELDS (g, p, grant_info_fields);
-  return g;
+  return HMS_OUT_NEW (THMS_TYPE_PRIVILEGE_GRANT_INFO, p, grant_info_fields);
 }
 
 #define PRIV_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsHiveObjectPrivilege, tm, MsPrivilege, mm, kind)
@@ -194,9 +192,7 @@ static const HmsOutField role_fields[] = {
 ThmsRole *
 hms_role_to_thrift (const MsRole *r)
 {
-  ThmsRole *out = g_object_new (THMS_TYPE_ROLE, NULL);
-  HMS_OUT_FIELDS (out, r, role_fields);
-  return out;
+  return HMS_OUT_NEW (THMS_TYPE_ROLE, r, role_fields);
 }
 
 #define RG_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsRolePrincipalGrant, tm, MsRoleGrant, mm, kind)
@@ -214,7 +210,5 @@ static const HmsOutField role_grant_fields[] = {
 ThmsRolePrincipalGrant *
 hms_role_grant_to_thrift (const MsRoleGrant *g)
 {
-  ThmsRolePrincipalGrant *out = g_object_new (THMS_TYPE_ROLE_PRINCIPAL_GRANT, NULL);
-  HMS_OUT_FIELDS (out, g, role_grant_fields);
-  return out;
+  return HMS_OUT_NEW (THMS_TYPE_ROLE_PRINCIPAL_GRANT, g, role_grant_fields);
 }
