@@ -30,6 +30,15 @@ hms_params_to_thrift (GHashTable *params, GHashTable *out)
     g_hash_table_insert (out, g_strdup (k), g_strdup (v));
 }
 
+void
+hms_params_from_thrift (GHashTable **params, GHashTable *in)
+{
+  if (in == NULL)
+    return;
+  g_hash_table_unref (*params);
+  *params = ms_params_copy (in);
+}
+
 #define DB_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsDatabase, tm, MsDatabase, mm, kind)
 
 /* rows stored without an owner type read as USER, what Hive would have
@@ -65,11 +74,7 @@ hms_database_from_thrift (const ThmsDatabase *in)
   db->name = in->name ? g_ascii_strdown (in->name, -1) : NULL;
   db->description = nonempty (in->description);
   db->location_uri = nonempty (in->locationUri);
-  if (in->parameters)
-    {
-      g_hash_table_unref (db->params);
-      db->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&db->params, in->parameters);
   if (in->__isset_ownerName)
     db->owner_name = nonempty (in->ownerName);
   if (in->__isset_ownerType)

@@ -72,6 +72,8 @@ void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
  * resources; db_name and catalog are left to the caller. */
 MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
+/* Replace *params by a copy of Thrift's map 'in' (NULL: *params stays). */
+void hms_params_from_thrift (GHashTable **params, GHashTable *in);
 void hms_set_string (gchar **field, const char *value);
 
 /* Model -> Thrift fields as data: entry i sets one member of a Thrift

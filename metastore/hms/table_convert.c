@@ -59,11 +59,7 @@ serde_from_thrift (const ThmsSerDeInfo *in)
   MsSerDe *s = ms_serde_new ();
   s->name = dup_nonempty (in->name);
   s->serialization_lib = dup_nonempty (in->serializationLib);
-  if (in->parameters)
-    {
-      g_hash_table_unref (s->params);
-      s->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&s->params, in->parameters);
   if (in->__isset_description)
     s->description = g_strdup (in->description);
   if (in->__isset_serializerClass)
@@ -176,11 +172,7 @@ hms_sd_from_thrift (const ThmsStorageDescriptor *in)
       g_autofree char *col = o->col ? g_ascii_strdown (o->col, -1) : NULL;
       g_ptr_array_add (sd->sort_cols, ms_sort_col_new (col, o->order));
     }
-  if (in->parameters)
-    {
-      g_hash_table_unref (sd->params);
-      sd->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&sd->params, in->parameters);
   if (in->__isset_skewedInfo && in->skewedInfo)
     sd->skewed = skewed_from_thrift (in->skewedInfo);
   sd->stored_as_subdirs = in->__isset_storedAsSubDirectories && in->storedAsSubDirectories;
@@ -252,11 +244,7 @@ hms_table_from_thrift (const ThmsTable *in)
     t->sd = hms_sd_from_thrift (in->sd);
   g_ptr_array_unref (t->partition_keys);
   t->partition_keys = hms_columns_from_thrift (in->partitionKeys);
-  if (in->parameters)
-    {
-      g_hash_table_unref (t->params);
-      t->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&t->params, in->parameters);
   t->view_original_text = dup_nonempty (in->viewOriginalText);
   t->view_expanded_text = dup_nonempty (in->viewExpandedText);
   t->table_type = dup_nonempty (in->tableType);
