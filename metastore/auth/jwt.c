@@ -9,7 +9,6 @@
 #include "auth/jwt.h"
 #include "core/error.h"
 #include "core/json_text.h"
-#include "model/owned.h"
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -402,12 +401,17 @@ ms_jwt_alg_is_public (const char *alg)
   return find_alg (alg) != NULL;
 }
 
-static const MsOwned jwk_owned[] = {
-  MS_OWNED_STR (MsJwk, kid), MS_OWNED_STR (MsJwk, alg), MS_OWNED_STR (MsJwk, curve),
-  MS_OWNED (MsJwk, pkey, EVP_PKEY_free, NULL),
-};
-
-MS_OWNED_DEFINE_FREE (MsJwk, ms_jwk_free, jwk_owned)
+void
+ms_jwk_free (MsJwk *jwk)
+{
+  if (jwk == NULL)
+    return;
+  g_free (jwk->kid);
+  g_free (jwk->alg);
+  g_free (jwk->curve);
+  EVP_PKEY_free (jwk->pkey);
+  g_free (jwk);
+}
 
 /* A string member, NULL when absent; *ok FALSE when present but not a string. */
 static const char *
