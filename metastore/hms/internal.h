@@ -83,26 +83,34 @@ void hms_set_string (gchar **field, const char *value);
 typedef enum {
   HMS_OUT_STR,       /* char * -> gchar * (copied) */
   HMS_OUT_STR_OPT,
-  HMS_OUT_INT,       /* int or enum -> i32 or enum; 0 becomes the entry's dflt */
+  HMS_OUT_STR_OR_EMPTY, /* char * -> gchar *, "" for NULL */
+  HMS_OUT_INT,       /* an integer or enum of either size -> i32, i64 or enum;
+                        0 becomes the entry's dflt */
   HMS_OUT_INT_OPT,
-  HMS_OUT_I64,       /* gint64 -> i64 */
   HMS_OUT_BOOL,      /* gboolean -> bool */
   HMS_OUT_PARAMS,    /* GHashTable of strings -> map<string,string> (replaced) */
 } HmsOutKind;
 
 typedef struct {
   glong thrift_offset;
-  glong isset_offset;
+  glong isset_offset;          /* -1: a required field (no flag) */
   glong model_offset;
   HmsOutKind kind;
   int dflt;
+  guint8 thrift_size, model_size;   /* of the two members: integers are read
+                                       and written at their own size */
 } HmsOutField;
 
+#define HMS_OUT_SIZES_(ttype, tmember, mtype, mmember) \
+  sizeof (((ttype *) 0)->tmember), sizeof (((mtype *) 0)->mmember)
 #define HMS_OUT_FIELD_OR(ttype, tmember, mtype, mmember, kind, dflt) \
   { G_STRUCT_OFFSET (ttype, tmember), G_STRUCT_OFFSET (ttype, __isset_##tmember), \
-    G_STRUCT_OFFSET (mtype, mmember), (kind), (dflt) }
+    G_STRUCT_OFFSET (mtype, mmember), (kind), (dflt), HMS_OUT_SIZES_ (ttype, tmember, mtype, mmember) }
 #define HMS_OUT_FIELD(ttype, tmember, mtype, mmember, kind) \
   HMS_OUT_FIELD_OR (ttype, tmember, mtype, mmember, kind, 0)
+#define HMS_OUT_REQUIRED(ttype, tmember, mtype, mmember, kind) \
+  { G_STRUCT_OFFSET (ttype, tmember), -1, G_STRUCT_OFFSET (mtype, mmember), (kind), 0, \
+    HMS_OUT_SIZES_ (ttype, tmember, mtype, mmember) }
 
 /* Set the members 'fields' names of Thrift struct 'thrift' from 'model'
  * (out_fields.c). */

@@ -6,6 +6,22 @@
  */
 #include "hms/internal.h"
 
+/* An integer member of 'size' bytes (an int, an enum or a gint64). */
+static gint64
+read_int (gconstpointer from, guint8 size)
+{
+  return size == sizeof (gint64) ? *(const gint64 *) from : *(const gint32 *) from;
+}
+
+static void
+write_int (gpointer to, guint8 size, gint64 v)
+{
+  if (size == sizeof (gint64))
+    *(gint64 *) to = v;
+  else
+    *(gint32 *) to = (gint32) v;
+}
+
 void
 hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields, gsize n)
 {
@@ -22,14 +38,17 @@ hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields,
           hms_set_string (to, *(char *const *) from);
           set = f->kind == HMS_OUT_STR || *(char *const *) from != NULL;
           break;
+        case HMS_OUT_STR_OR_EMPTY:
+          hms_set_string (to, *(char *const *) from ? *(char *const *) from : "");
+          break;
         case HMS_OUT_INT:
         case HMS_OUT_INT_OPT:
-          *(gint32 *) to = *(const int *) from ? *(const int *) from : f->dflt;
-          set = f->kind == HMS_OUT_INT || *(const int *) from != 0;
-          break;
-        case HMS_OUT_I64:
-          *(gint64 *) to = *(const gint64 *) from;
-          break;
+          {
+            gint64 v = read_int (from, f->model_size);
+            write_int (to, f->thrift_size, v != 0 ? v : f->dflt);
+            set = f->kind == HMS_OUT_INT || v != 0;
+            break;
+          }
         case HMS_OUT_BOOL:
           *(gboolean *) to = *(const gboolean *) from;
           break;
@@ -38,7 +57,8 @@ hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields,
           hms_params_to_thrift (*(GHashTable *const *) from, *(GHashTable **) to);
           break;
         }
-      G_STRUCT_MEMBER (gboolean, thrift, f->isset_offset) = set;
+      if (f->isset_offset >= 0)
+        G_STRUCT_MEMBER (gboolean, thrift, f->isset_offset) = set;
     }
 }
 

@@ -269,7 +269,7 @@ static const HmsOutField table_fields[] = {
   TABLE_FIELD (catName, catalog, HMS_OUT_STR),
   HMS_OUT_FIELD_OR (ThmsTable, ownerType, MsTable, owner_type, HMS_OUT_INT,
                     THMS_PRINCIPAL_TYPE_USER),
-  TABLE_FIELD (writeId, write_id, HMS_OUT_I64), TABLE_FIELD (id, id, HMS_OUT_I64),
+  TABLE_FIELD (writeId, write_id, HMS_OUT_INT), TABLE_FIELD (id, id, HMS_OUT_INT),
 };
 
 void
