@@ -12,8 +12,11 @@
  */
 #pragma once
 #include <glib.h>
+#include "core/key_table.h"
 
-typedef struct _MsThrottle MsThrottle;
+/* A table of failure records by key (core/key_table.h) whose settings are
+ * the limits below. */
+typedef MsKeyTable MsThrottle;
 
 /* 'limit' failures within 'window_us' block the key for 'block_us', then
  * twice that for each further failure, up to 'max_block_us'. */

@@ -31,46 +31,34 @@ hms_params_to_thrift (GHashTable *params, GHashTable *out)
 }
 
 void
+hms_params_from_thrift (GHashTable **params, GHashTable *in)
+{
+  if (in == NULL)
+    return;
+  g_hash_table_unref (*params);
+  *params = ms_params_copy (in);
+}
+
+#define DB_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsDatabase, tm, MsDatabase, mm, kind)
+
+/* rows stored without an owner type read as USER, what Hive would have
+ * stored (the functions' and tables' too) */
+static const HmsOutField database_fields[] = {
+  DB_FIELD (name, name, HMS_OUT_STR), DB_FIELD (description, description, HMS_OUT_STR_OPT),
+  DB_FIELD (locationUri, location_uri, HMS_OUT_STR), DB_FIELD (parameters, params, HMS_OUT_PARAMS),
+  DB_FIELD (ownerName, owner_name, HMS_OUT_STR_OPT),
+  HMS_OUT_FIELD_OR (ThmsDatabase, ownerType, MsDatabase, owner_type, HMS_OUT_INT,
+                    THMS_PRINCIPAL_TYPE_USER),
+  DB_FIELD (catalogName, catalog, HMS_OUT_STR), DB_FIELD (createTime, create_time, HMS_OUT_INT),
+  DB_FIELD (managedLocationUri, managed_location_uri, HMS_OUT_STR_OPT),
+  DB_FIELD (type, type, HMS_OUT_INT), DB_FIELD (connector_name, connector_name, HMS_OUT_STR_OPT),
+  DB_FIELD (remote_dbname, remote_dbname, HMS_OUT_STR_OPT),
+};
+
+void
 hms_database_to_thrift (const MsDatabase *db, ThmsDatabase *out)
 {
-  hms_set_string (&out->name, db->name);
-  out->__isset_name = TRUE;
-  hms_set_string (&out->description, db->description);
-  out->__isset_description = db->description != NULL;
-  hms_set_string (&out->locationUri, db->location_uri);
-  out->__isset_locationUri = TRUE;
-  g_hash_table_remove_all (out->parameters);
-  hms_params_to_thrift (db->params, out->parameters);
-  out->__isset_parameters = TRUE;
-  if (db->owner_name)
-    {
-      hms_set_string (&out->ownerName, db->owner_name);
-      out->__isset_ownerName = TRUE;
-    }
-  /* rows stored without a type read as USER, what Hive would have stored */
-  out->ownerType = db->owner_type ? (ThmsPrincipalType) db->owner_type : THMS_PRINCIPAL_TYPE_USER;
-  out->__isset_ownerType = TRUE;
-  hms_set_string (&out->catalogName, db->catalog);
-  out->__isset_catalogName = TRUE;
-  out->createTime = db->create_time;
-  out->__isset_createTime = TRUE;
-  if (db->managed_location_uri)
-    {
-      hms_set_string (&out->managedLocationUri, db->managed_location_uri);
-      out->__isset_managedLocationUri = TRUE;
-    }
-  out->type = (ThmsDatabaseType) db->type;
-  out->__isset_type = TRUE;
-  if (db->connector_name)
-    {
-      hms_set_string (&out->connector_name, db->connector_name);
-      out->__isset_connector_name = TRUE;
-    }
-  if (db->remote_dbname)
-    {
-      hms_set_string (&out->remote_dbname, db->remote_dbname);
-      out->__isset_remote_dbname = TRUE;
-    }
+  HMS_OUT_FIELDS (out, db, database_fields);
 }
 
 static char *
@@ -86,11 +74,7 @@ hms_database_from_thrift (const ThmsDatabase *in)
   db->name = in->name ? g_ascii_strdown (in->name, -1) : NULL;
   db->description = nonempty (in->description);
   db->location_uri = nonempty (in->locationUri);
-  if (in->parameters)
-    {
-      g_hash_table_unref (db->params);
-      db->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&db->params, in->parameters);
   if (in->__isset_ownerName)
     db->owner_name = nonempty (in->ownerName);
   if (in->__isset_ownerType)
@@ -110,53 +94,45 @@ hms_database_from_thrift (const ThmsDatabase *in)
   return db;
 }
 
+static const HmsOutField catalog_fields[] = {
+  HMS_OUT_FIELD (ThmsCatalog, name, MsCatalog, name, HMS_OUT_STR),
+  HMS_OUT_FIELD (ThmsCatalog, description, MsCatalog, description, HMS_OUT_STR_OPT),
+  HMS_OUT_FIELD (ThmsCatalog, locationUri, MsCatalog, location_uri, HMS_OUT_STR),
+  HMS_OUT_FIELD (ThmsCatalog, createTime, MsCatalog, create_time, HMS_OUT_INT),
+};
+
 void
 hms_catalog_to_thrift (const MsCatalog *cat, ThmsCatalog *out)
 {
-  hms_set_string (&out->name, cat->name);
-  out->__isset_name = TRUE;
-  if (cat->description)
-    {
-      hms_set_string (&out->description, cat->description);
-      out->__isset_description = TRUE;
-    }
-  hms_set_string (&out->locationUri, cat->location_uri);
-  out->__isset_locationUri = TRUE;
-  out->createTime = cat->create_time;
-  out->__isset_createTime = TRUE;
+  HMS_OUT_FIELDS (out, cat, catalog_fields);
 }
+
+#define FN_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsFunction, tm, MsFunction, mm, kind)
+
+static const HmsOutField function_fields[] = {
+  FN_FIELD (functionName, name, HMS_OUT_STR), FN_FIELD (dbName, db_name, HMS_OUT_STR),
+  FN_FIELD (className, class_name, HMS_OUT_STR), FN_FIELD (ownerName, owner_name, HMS_OUT_STR),
+  HMS_OUT_FIELD_OR (ThmsFunction, ownerType, MsFunction, owner_type, HMS_OUT_INT,
+                    THMS_PRINCIPAL_TYPE_USER),
+  FN_FIELD (createTime, create_time, HMS_OUT_INT),
+  FN_FIELD (functionType, function_type, HMS_OUT_INT), FN_FIELD (catName, catalog, HMS_OUT_STR),
+};
+
+static const HmsOutField resource_fields[] = {
+  HMS_OUT_FIELD (ThmsResourceUri, resourceType, MsResourceUri, type, HMS_OUT_INT),
+  HMS_OUT_FIELD (ThmsResourceUri, uri, MsResourceUri, uri, HMS_OUT_STR),
+};
 
 void
 hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out)
 {
-  hms_set_string (&out->functionName, f->name);
-  out->__isset_functionName = TRUE;
-  hms_set_string (&out->dbName, f->db_name);
-  out->__isset_dbName = TRUE;
-  hms_set_string (&out->className, f->class_name);
-  out->__isset_className = TRUE;
-  hms_set_string (&out->ownerName, f->owner_name);
-  out->__isset_ownerName = TRUE;
-  out->ownerType = f->owner_type ? (ThmsPrincipalType) f->owner_type : THMS_PRINCIPAL_TYPE_USER;
-  out->__isset_ownerType = TRUE;
-  out->createTime = f->create_time;
-  out->__isset_createTime = TRUE;
-  out->functionType = (ThmsFunctionType) f->function_type;
-  out->__isset_functionType = TRUE;
+  HMS_OUT_FIELDS (out, f, function_fields);
   g_ptr_array_set_size (out->resourceUris, 0);
   for (guint i = 0; i < f->resources->len; i++)
-    {
-      const MsResourceUri *r = &g_array_index (f->resources, MsResourceUri, i);
-      ThmsResourceUri *ru = g_object_new (THMS_TYPE_RESOURCE_URI, NULL);
-      ru->resourceType = (ThmsResourceType) r->type;
-      ru->__isset_resourceType = TRUE;
-      hms_set_string (&ru->uri, r->uri);
-      ru->__isset_uri = TRUE;
-      g_ptr_array_add (out->resourceUris, ru);
-    }
+    g_ptr_array_add (out->resourceUris, HMS_OUT_NEW (THMS_TYPE_RESOURCE_URI,
+                                                     &g_array_index (f->resources, MsResourceUri, i),
+                                                     resource_fields));
   out->__isset_resourceUris = TRUE;
-  hms_set_string (&out->catName, f->catalog);
-  out->__isset_catName = TRUE;
 }
 
 ThmsFunction *

@@ -72,7 +72,54 @@ void hms_function_fill_thrift (const MsFunction *f, ThmsFunction *out);
  * resources; db_name and catalog are left to the caller. */
 MsFunction *hms_function_from_thrift (const ThmsFunction *in);
 void hms_params_to_thrift (GHashTable *params, GHashTable *out);
+/* Replace *params by a copy of Thrift's map 'in' (NULL: *params stays). */
+void hms_params_from_thrift (GHashTable **params, GHashTable *in);
 void hms_set_string (gchar **field, const char *value);
+
+/* Model -> Thrift fields as data: entry i sets one member of a Thrift
+ * struct and its __isset_ flag from one member of a model struct. The
+ * _OPT kinds mark the field set only when the value is not NULL / 0
+ * (the structs are new: a NULL string stays NULL). */
+typedef enum {
+  HMS_OUT_STR,       /* char * -> gchar * (copied) */
+  HMS_OUT_STR_OPT,
+  HMS_OUT_STR_OR_EMPTY, /* char * -> gchar *, "" for NULL */
+  HMS_OUT_INT,       /* an integer or enum of either size -> i32, i64 or enum;
+                        0 becomes the entry's dflt */
+  HMS_OUT_INT_OPT,
+  HMS_OUT_BOOL,      /* gboolean -> bool */
+  HMS_OUT_PARAMS,    /* GHashTable of strings -> map<string,string> (replaced) */
+} HmsOutKind;
+
+typedef struct {
+  glong thrift_offset;
+  glong isset_offset;          /* -1: a required field (no flag) */
+  glong model_offset;
+  HmsOutKind kind;
+  int dflt;
+  guint8 thrift_size, model_size;   /* of the two members: integers are read
+                                       and written at their own size */
+} HmsOutField;
+
+#define HMS_OUT_SIZES_(ttype, tmember, mtype, mmember) \
+  sizeof (((ttype *) 0)->tmember), sizeof (((mtype *) 0)->mmember)
+#define HMS_OUT_FIELD_OR(ttype, tmember, mtype, mmember, kind, dflt) \
+  { G_STRUCT_OFFSET (ttype, tmember), G_STRUCT_OFFSET (ttype, __isset_##tmember), \
+    G_STRUCT_OFFSET (mtype, mmember), (kind), (dflt), HMS_OUT_SIZES_ (ttype, tmember, mtype, mmember) }
+#define HMS_OUT_FIELD(ttype, tmember, mtype, mmember, kind) \
+  HMS_OUT_FIELD_OR (ttype, tmember, mtype, mmember, kind, 0)
+#define HMS_OUT_REQUIRED(ttype, tmember, mtype, mmember, kind) \
+  { G_STRUCT_OFFSET (ttype, tmember), -1, G_STRUCT_OFFSET (mtype, mmember), (kind), 0, \
+    HMS_OUT_SIZES_ (ttype, tmember, mtype, mmember) }
+
+/* Set the members 'fields' names of Thrift struct 'thrift' from 'model'
+ * (out_fields.c). */
+void hms_out_fields (gpointer thrift, gconstpointer model, const HmsOutField *fields, gsize n);
+#define HMS_OUT_FIELDS(thrift, model, fields) \
+  hms_out_fields ((thrift), (model), (fields), G_N_ELEMENTS (fields))
+/* A new Thrift struct of 'type' with the members 'fields' names set. */
+gpointer hms_out_new (GType type, gconstpointer model, const HmsOutField *fields, gsize n);
+#define HMS_OUT_NEW(type, model, fields) hms_out_new ((type), (model), (fields), G_N_ELEMENTS (fields))
 /* Append a copy of each string of 'in' (may be NULL) to 'out'. */
 void hms_strings_append (GPtrArray *out, const GPtrArray *in);
 /* An EnvironmentContext property (NULL when absent), and whether it is

@@ -156,35 +156,33 @@ hms_lock_heartbeat (HmsCall *call, GError **error)
   return TRUE;
 }
 
+#define LOCK_REQUIRED(tm, mm, kind) \
+  HMS_OUT_REQUIRED (ThmsShowLocksResponseElement, tm, MsLockInfo, mm, kind)
+#define LOCK_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsShowLocksResponseElement, tm, MsLockInfo, mm, kind)
+
+static const HmsOutField lock_info_fields[] = {
+  LOCK_REQUIRED (lockid, lock_id, HMS_OUT_INT), LOCK_REQUIRED (dbname, db_name, HMS_OUT_STR_OR_EMPTY),
+  LOCK_FIELD (tablename, table_name, HMS_OUT_STR_OPT),
+  LOCK_FIELD (partname, part_name, HMS_OUT_STR_OPT), LOCK_REQUIRED (state, state, HMS_OUT_INT),
+  LOCK_REQUIRED (type, type, HMS_OUT_INT), LOCK_FIELD (txnid, txn_id, HMS_OUT_INT),
+  LOCK_REQUIRED (lastheartbeat, last_heartbeat, HMS_OUT_INT),
+  LOCK_FIELD (acquiredat, acquired_at, HMS_OUT_INT_OPT),
+  LOCK_REQUIRED (user, user, HMS_OUT_STR_OR_EMPTY),
+  LOCK_REQUIRED (hostname, host, HMS_OUT_STR_OR_EMPTY),
+  LOCK_FIELD (heartbeatCount, heartbeat_count, HMS_OUT_INT),
+  LOCK_FIELD (agentInfo, agent_info, HMS_OUT_STR_OPT),
+  LOCK_FIELD (blockedByExtId, blocked_by_lock_id, HMS_OUT_INT_OPT),
+  LOCK_FIELD (blockedByIntId, blocked_by_comp_id, HMS_OUT_INT),
+  LOCK_FIELD (lockIdInternal, comp_id, HMS_OUT_INT),
+};
+
 static ThmsShowLocksResponseElement *
 lock_info_to_thrift (const MsLockInfo *l)
 {
-  ThmsShowLocksResponseElement *e = g_object_new (THMS_TYPE_SHOW_LOCKS_RESPONSE_ELEMENT, NULL);
-  e->lockid = l->lock_id;
-  hms_set_string (&e->dbname, l->db_name ? l->db_name : "");
-  hms_set_string (&e->tablename, l->table_name);
-  e->__isset_tablename = l->table_name != NULL;
-  hms_set_string (&e->partname, l->part_name);
-  e->__isset_partname = l->part_name != NULL;
-  e->state = (ThmsLockState) l->state;
-  e->type = (ThmsLockType) l->type;
-  e->txnid = l->txn_id;
-  e->__isset_txnid = TRUE;
-  e->lastheartbeat = l->last_heartbeat;
-  e->acquiredat = l->acquired_at;
-  e->__isset_acquiredat = l->acquired_at != 0;
-  hms_set_string (&e->user, l->user ? l->user : "");
-  hms_set_string (&e->hostname, l->host ? l->host : "");
-  e->heartbeatCount = l->heartbeat_count;
-  e->__isset_heartbeatCount = TRUE;
-  hms_set_string (&e->agentInfo, l->agent_info);
-  e->__isset_agentInfo = l->agent_info != NULL;
-  e->blockedByExtId = l->blocked_by_lock_id;
-  e->__isset_blockedByExtId = l->blocked_by_lock_id != 0;
-  e->blockedByIntId = l->blocked_by_comp_id;
+  ThmsShowLocksResponseElement *e =
+      HMS_OUT_NEW (THMS_TYPE_SHOW_LOCKS_RESPONSE_ELEMENT, l, lock_info_fields);
+  /* the blocker's two ids are given together, when there is a blocker */
   e->__isset_blockedByIntId = l->blocked_by_lock_id != 0;
-  e->lockIdInternal = l->comp_id;
-  e->__isset_lockIdInternal = TRUE;
   return e;
 }
 

@@ -36,35 +36,21 @@ strings_of (GPtrArray *a, gboolean isset, guint *n)
   return *n > 0 ? (const char *const *) a->pdata : NULL;
 }
 
+#define EV_REQUIRED(tm, mm, kind) \
+  HMS_OUT_REQUIRED (ThmsNotificationEvent, tm, MsNotification, mm, kind)
+#define EV_FIELD(tm, mm) HMS_OUT_FIELD (ThmsNotificationEvent, tm, MsNotification, mm, HMS_OUT_STR_OPT)
+
+static const HmsOutField event_fields[] = {
+  EV_REQUIRED (eventId, id, HMS_OUT_INT), EV_REQUIRED (eventTime, time, HMS_OUT_INT),
+  EV_REQUIRED (eventType, type, HMS_OUT_STR), EV_REQUIRED (message, message, HMS_OUT_STR),
+  EV_FIELD (dbName, db_name), EV_FIELD (tableName, table_name),
+  EV_FIELD (messageFormat, format), EV_FIELD (catName, catalog),
+};
+
 static ThmsNotificationEvent *
 event_to_thrift (const MsNotification *n)
 {
-  ThmsNotificationEvent *e = g_object_new (THMS_TYPE_NOTIFICATION_EVENT, NULL);
-  e->eventId = n->id;
-  e->eventTime = n->time;
-  hms_set_string (&e->eventType, n->type);
-  hms_set_string (&e->message, n->message);
-  if (n->db_name != NULL)
-    {
-      hms_set_string (&e->dbName, n->db_name);
-      e->__isset_dbName = TRUE;
-    }
-  if (n->table_name != NULL)
-    {
-      hms_set_string (&e->tableName, n->table_name);
-      e->__isset_tableName = TRUE;
-    }
-  if (n->format != NULL)
-    {
-      hms_set_string (&e->messageFormat, n->format);
-      e->__isset_messageFormat = TRUE;
-    }
-  if (n->catalog != NULL)
-    {
-      hms_set_string (&e->catName, n->catalog);
-      e->__isset_catName = TRUE;
-    }
-  return e;
+  return HMS_OUT_NEW (THMS_TYPE_NOTIFICATION_EVENT, n, event_fields);
 }
 
 /* get_next_notification */

@@ -41,30 +41,27 @@ hms_partition_from_thrift (const ThmsPartition *in)
   return p;
 }
 
+#define PART_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsPartition, tm, MsPartition, mm, kind)
+
+static const HmsOutField partition_fields[] = {
+  PART_FIELD (dbName, db_name, HMS_OUT_STR), PART_FIELD (tableName, table_name, HMS_OUT_STR),
+  PART_FIELD (createTime, create_time, HMS_OUT_INT),
+  PART_FIELD (lastAccessTime, last_access_time, HMS_OUT_INT),
+  PART_FIELD (parameters, params, HMS_OUT_PARAMS), PART_FIELD (catName, catalog, HMS_OUT_STR_OPT),
+};
+
 void
 hms_partition_to_thrift (const MsPartition *p, ThmsPartition *out)
 {
+  HMS_OUT_FIELDS (out, p, partition_fields);
   g_ptr_array_set_size (out->values, 0);
   hms_strings_append (out->values, p->values);
   out->__isset_values = TRUE;
-  hms_set_string (&out->dbName, p->db_name);
-  out->__isset_dbName = TRUE;
-  hms_set_string (&out->tableName, p->table_name);
-  out->__isset_tableName = TRUE;
-  out->createTime = p->create_time;
-  out->__isset_createTime = TRUE;
-  out->lastAccessTime = p->last_access_time;
-  out->__isset_lastAccessTime = TRUE;
   if (p->sd)
     {
       hms_sd_to_thrift (p->sd, out->sd);
       out->__isset_sd = TRUE;
     }
-  g_hash_table_remove_all (out->parameters);
-  hms_params_to_thrift (p->params, out->parameters);
-  out->__isset_parameters = TRUE;
-  hms_set_string (&out->catName, p->catalog);
-  out->__isset_catName = p->catalog != NULL;
 }
 
 ThmsPartition *

@@ -47,41 +47,49 @@ hms_priv_object_from_thrift (const ThmsHiveObjectRef *in, MsPrivObject *out, GEr
   return TRUE;
 }
 
+#define OBJ_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsHiveObjectRef, tm, MsPrivObject, mm, kind)
+
+static const HmsOutField object_fields[] = {
+  OBJ_FIELD (objectType, type, HMS_OUT_INT), OBJ_FIELD (dbName, db_name, HMS_OUT_STR_OPT),
+  OBJ_FIELD (objectName, table_name, HMS_OUT_STR_OPT),
+  OBJ_FIELD (columnName, column_name, HMS_OUT_STR_OPT),
+  OBJ_FIELD (catName, catalog, HMS_OUT_STR_OPT),
+};
+
 void
 hms_priv_object_to_thrift (const MsPrivObject *o, ThmsHiveObjectRef *out)
 {
-  out->objectType = (ThmsHiveObjectType) o->type;
-  out->__isset_objectType = TRUE;
-  hms_set_string (&out->dbName, o->db_name);
-  out->__isset_dbName = o->db_name != NULL;
-  hms_set_string (&out->objectName, o->table_name);
-  out->__isset_objectName = o->table_name != NULL;
+  HMS_OUT_FIELDS (out, o, object_fields);
   g_ptr_array_set_size (out->partValues, 0);
   for (char **v = o->part_values; v && *v; v++)
     g_ptr_array_add (out->partValues, g_strdup (*v));
   out->__isset_partValues = TRUE;
-  hms_set_string (&out->columnName, o->column_name);
-  out->__isset_columnName = o->column_name != NULL;
-  hms_set_string (&out->catName, o->catalog);
-  out->__isset_catName = o->catalog != NULL;
 }
+
+#define GRANT_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsPrivilegeGrantInfo, tm, MsPrivilege, mm, kind)
+
+/* MS_PRINCIPAL_NONE (0): no grantor type */
+static const HmsOutField grant_info_fields[] = {
+  GRANT_FIELD (privilege, privilege, HMS_OUT_STR),
+  GRANT_FIELD (createTime, create_time, HMS_OUT_INT),
+  GRANT_FIELD (grantor, grantor, HMS_OUT_STR_OPT),
+  GRANT_FIELD (grantorType, grantor_type, HMS_OUT_INT_OPT),
+  GRANT_FIELD (grantOption, grant_option, HMS_OUT_BOOL),
+};
 
 ThmsPrivilegeGrantInfo *
 hms_grant_info_to_thrift (const MsPrivilege *p)
 {
-  ThmsPrivilegeGrantInfo *g = g_object_new (THMS_TYPE_PRIVILEGE_GRANT_INFO, NULL);
-  hms_set_string (&g->privilege, p->privilege);
-  g->__isset_privilege = TRUE;
-  g->createTime = p->create_time;
-  g->__isset_createTime = TRUE;
-  hms_set_string (&g->grantor, p->grantor);
-  g->__isset_grantor = p->grantor != NULL;
-  g->grantorType = (ThmsPrincipalType) p->grantor_type;
-  g->__isset_grantorType = p->grantor_type != MS_PRINCIPAL_NONE;
-  g->grantOption = p->grant_option;
-  g->__isset_grantOption = TRUE;
-  return g;
+  return HMS_OUT_NEW (THMS_TYPE_PRIVILEGE_GRANT_INFO, p, grant_info_fields);
 }
+
+#define PRIV_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsHiveObjectPrivilege, tm, MsPrivilege, mm, kind)
+
+static const HmsOutField privilege_fields[] = {
+  PRIV_FIELD (principalName, principal_name, HMS_OUT_STR),
+  PRIV_FIELD (principalType, principal_type, HMS_OUT_INT),
+  PRIV_FIELD (authorizer, authorizer, HMS_OUT_STR_OPT),
+};
 
 ThmsHiveObjectPrivilege *
 hms_privilege_to_thrift (const MsPrivilege *p)
@@ -89,15 +97,10 @@ hms_privilege_to_thrift (const MsPrivilege *p)
   ThmsHiveObjectPrivilege *out = g_object_new (THMS_TYPE_HIVE_OBJECT_PRIVILEGE, NULL);
   hms_priv_object_to_thrift (&p->object, out->hiveObject);
   out->__isset_hiveObject = TRUE;
-  hms_set_string (&out->principalName, p->principal_name);
-  out->__isset_principalName = TRUE;
-  out->principalType = (ThmsPrincipalType) p->principal_type;
-  out->__isset_principalType = TRUE;
+  HMS_OUT_FIELDS (out, p, privilege_fields);
   g_object_unref (out->grantInfo);
   out->grantInfo = hms_grant_info_to_thrift (p);
   out->__isset_grantInfo = TRUE;
-  hms_set_string (&out->authorizer, p->authorizer);
-  out->__isset_authorizer = p->authorizer != NULL;
   return out;
 }
 
@@ -180,36 +183,32 @@ hms_privileges_from_set (const ThmsPrincipalPrivilegeSet *set, const MsPrivObjec
   return out;
 }
 
+static const HmsOutField role_fields[] = {
+  HMS_OUT_FIELD (ThmsRole, roleName, MsRole, name, HMS_OUT_STR),
+  HMS_OUT_FIELD (ThmsRole, createTime, MsRole, create_time, HMS_OUT_INT),
+  HMS_OUT_FIELD (ThmsRole, ownerName, MsRole, owner_name, HMS_OUT_STR_OPT),
+};
+
 ThmsRole *
 hms_role_to_thrift (const MsRole *r)
 {
-  ThmsRole *out = g_object_new (THMS_TYPE_ROLE, NULL);
-  hms_set_string (&out->roleName, r->name);
-  out->__isset_roleName = TRUE;
-  out->createTime = r->create_time;
-  out->__isset_createTime = TRUE;
-  hms_set_string (&out->ownerName, r->owner_name);
-  out->__isset_ownerName = r->owner_name != NULL;
-  return out;
+  return HMS_OUT_NEW (THMS_TYPE_ROLE, r, role_fields);
 }
+
+#define RG_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsRolePrincipalGrant, tm, MsRoleGrant, mm, kind)
+
+static const HmsOutField role_grant_fields[] = {
+  RG_FIELD (roleName, role_name, HMS_OUT_STR),
+  RG_FIELD (principalName, principal_name, HMS_OUT_STR),
+  RG_FIELD (principalType, principal_type, HMS_OUT_INT),
+  RG_FIELD (grantOption, grant_option, HMS_OUT_BOOL),
+  RG_FIELD (grantTime, grant_time, HMS_OUT_INT),
+  RG_FIELD (grantorName, grantor, HMS_OUT_STR_OPT),
+  RG_FIELD (grantorPrincipalType, grantor_type, HMS_OUT_INT_OPT),
+};
 
 ThmsRolePrincipalGrant *
 hms_role_grant_to_thrift (const MsRoleGrant *g)
 {
-  ThmsRolePrincipalGrant *out = g_object_new (THMS_TYPE_ROLE_PRINCIPAL_GRANT, NULL);
-  hms_set_string (&out->roleName, g->role_name);
-  out->__isset_roleName = TRUE;
-  hms_set_string (&out->principalName, g->principal_name);
-  out->__isset_principalName = TRUE;
-  out->principalType = (ThmsPrincipalType) g->principal_type;
-  out->__isset_principalType = TRUE;
-  out->grantOption = g->grant_option;
-  out->__isset_grantOption = TRUE;
-  out->grantTime = g->grant_time;
-  out->__isset_grantTime = TRUE;
-  hms_set_string (&out->grantorName, g->grantor);
-  out->__isset_grantorName = g->grantor != NULL;
-  out->grantorPrincipalType = (ThmsPrincipalType) g->grantor_type;
-  out->__isset_grantorPrincipalType = g->grantor_type != MS_PRINCIPAL_NONE;
-  return out;
+  return HMS_OUT_NEW (THMS_TYPE_ROLE_PRINCIPAL_GRANT, g, role_grant_fields);
 }

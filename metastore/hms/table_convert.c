@@ -59,11 +59,7 @@ serde_from_thrift (const ThmsSerDeInfo *in)
   MsSerDe *s = ms_serde_new ();
   s->name = dup_nonempty (in->name);
   s->serialization_lib = dup_nonempty (in->serializationLib);
-  if (in->parameters)
-    {
-      g_hash_table_unref (s->params);
-      s->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&s->params, in->parameters);
   if (in->__isset_description)
     s->description = g_strdup (in->description);
   if (in->__isset_serializerClass)
@@ -176,51 +172,43 @@ hms_sd_from_thrift (const ThmsStorageDescriptor *in)
       g_autofree char *col = o->col ? g_ascii_strdown (o->col, -1) : NULL;
       g_ptr_array_add (sd->sort_cols, ms_sort_col_new (col, o->order));
     }
-  if (in->parameters)
-    {
-      g_hash_table_unref (sd->params);
-      sd->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&sd->params, in->parameters);
   if (in->__isset_skewedInfo && in->skewedInfo)
     sd->skewed = skewed_from_thrift (in->skewedInfo);
   sd->stored_as_subdirs = in->__isset_storedAsSubDirectories && in->storedAsSubDirectories;
   return sd;
 }
 
+#define SD_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsStorageDescriptor, tm, MsStorageDescriptor, mm, kind)
+
+static const HmsOutField sd_fields[] = {
+  SD_FIELD (location, location, HMS_OUT_STR), SD_FIELD (inputFormat, input_format, HMS_OUT_STR),
+  SD_FIELD (outputFormat, output_format, HMS_OUT_STR),
+  SD_FIELD (compressed, compressed, HMS_OUT_BOOL), SD_FIELD (numBuckets, num_buckets, HMS_OUT_INT),
+  SD_FIELD (parameters, params, HMS_OUT_PARAMS),
+  SD_FIELD (storedAsSubDirectories, stored_as_subdirs, HMS_OUT_BOOL),
+};
+
+static const HmsOutField order_fields[] = {
+  HMS_OUT_FIELD (ThmsOrder, col, MsSortCol, col, HMS_OUT_STR),
+  HMS_OUT_FIELD (ThmsOrder, order, MsSortCol, order, HMS_OUT_INT),
+};
+
 void
 hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out)
 {
+  HMS_OUT_FIELDS (out, sd, sd_fields);
   hms_columns_to_thrift (sd->cols, out->cols);
   out->__isset_cols = TRUE;
-  hms_set_string (&out->location, sd->location);
-  out->__isset_location = TRUE;
-  hms_set_string (&out->inputFormat, sd->input_format);
-  out->__isset_inputFormat = TRUE;
-  hms_set_string (&out->outputFormat, sd->output_format);
-  out->__isset_outputFormat = TRUE;
-  out->compressed = sd->compressed;
-  out->__isset_compressed = TRUE;
-  out->numBuckets = sd->num_buckets;
-  out->__isset_numBuckets = TRUE;
   if (sd->serde)
     serde_to_thrift (sd->serde, out->serdeInfo);
   out->__isset_serdeInfo = TRUE;
   hms_strings_append (out->bucketCols, sd->bucket_cols);
   out->__isset_bucketCols = TRUE;
   for (guint i = 0; i < sd->sort_cols->len; i++)
-    {
-      const MsSortCol *s = g_ptr_array_index (sd->sort_cols, i);
-      ThmsOrder *o = g_object_new (THMS_TYPE_ORDER, NULL);
-      hms_set_string (&o->col, s->col);
-      o->__isset_col = TRUE;
-      o->order = s->order;
-      o->__isset_order = TRUE;
-      g_ptr_array_add (out->sortCols, o);
-    }
+    g_ptr_array_add (out->sortCols,
+                     HMS_OUT_NEW (THMS_TYPE_ORDER, g_ptr_array_index (sd->sort_cols, i), order_fields));
   out->__isset_sortCols = TRUE;
-  g_hash_table_remove_all (out->parameters);
-  hms_params_to_thrift (sd->params, out->parameters);
-  out->__isset_parameters = TRUE;
   if (sd->skewed)
     skewed_to_thrift (sd->skewed, out->skewedInfo);
   else
@@ -232,8 +220,6 @@ hms_sd_to_thrift (const MsStorageDescriptor *sd, ThmsStorageDescriptor *out)
       out->skewedInfo->__isset_skewedColValueLocationMaps = TRUE;
     }
   out->__isset_skewedInfo = TRUE;
-  out->storedAsSubDirectories = sd->stored_as_subdirs;
-  out->__isset_storedAsSubDirectories = TRUE;
 }
 
 /* ---- table ---- */
@@ -258,11 +244,7 @@ hms_table_from_thrift (const ThmsTable *in)
     t->sd = hms_sd_from_thrift (in->sd);
   g_ptr_array_unref (t->partition_keys);
   t->partition_keys = hms_columns_from_thrift (in->partitionKeys);
-  if (in->parameters)
-    {
-      g_hash_table_unref (t->params);
-      t->params = ms_params_copy (in->parameters);
-    }
+  hms_params_from_thrift (&t->params, in->parameters);
   t->view_original_text = dup_nonempty (in->viewOriginalText);
   t->view_expanded_text = dup_nonempty (in->viewExpandedText);
   t->table_type = dup_nonempty (in->tableType);
@@ -272,21 +254,28 @@ hms_table_from_thrift (const ThmsTable *in)
   return t;
 }
 
+#define TABLE_FIELD(tm, mm, kind) HMS_OUT_FIELD (ThmsTable, tm, MsTable, mm, kind)
+
+/* rows stored without an owner type read as USER */
+static const HmsOutField table_fields[] = {
+  TABLE_FIELD (tableName, name, HMS_OUT_STR), TABLE_FIELD (dbName, db_name, HMS_OUT_STR),
+  TABLE_FIELD (owner, owner_name, HMS_OUT_STR), TABLE_FIELD (createTime, create_time, HMS_OUT_INT),
+  TABLE_FIELD (lastAccessTime, last_access_time, HMS_OUT_INT),
+  TABLE_FIELD (retention, retention, HMS_OUT_INT), TABLE_FIELD (parameters, params, HMS_OUT_PARAMS),
+  TABLE_FIELD (viewOriginalText, view_original_text, HMS_OUT_STR_OPT),
+  TABLE_FIELD (viewExpandedText, view_expanded_text, HMS_OUT_STR_OPT),
+  TABLE_FIELD (tableType, table_type, HMS_OUT_STR),
+  TABLE_FIELD (rewriteEnabled, rewrite_enabled, HMS_OUT_BOOL),
+  TABLE_FIELD (catName, catalog, HMS_OUT_STR),
+  HMS_OUT_FIELD_OR (ThmsTable, ownerType, MsTable, owner_type, HMS_OUT_INT,
+                    THMS_PRINCIPAL_TYPE_USER),
+  TABLE_FIELD (writeId, write_id, HMS_OUT_INT), TABLE_FIELD (id, id, HMS_OUT_INT),
+};
+
 void
 hms_table_to_thrift (const MsTable *t, ThmsTable *out)
 {
-  hms_set_string (&out->tableName, t->name);
-  out->__isset_tableName = TRUE;
-  hms_set_string (&out->dbName, t->db_name);
-  out->__isset_dbName = TRUE;
-  hms_set_string (&out->owner, t->owner_name);
-  out->__isset_owner = TRUE;
-  out->createTime = t->create_time;
-  out->__isset_createTime = TRUE;
-  out->lastAccessTime = t->last_access_time;
-  out->__isset_lastAccessTime = TRUE;
-  out->retention = t->retention;
-  out->__isset_retention = TRUE;
+  HMS_OUT_FIELDS (out, t, table_fields);
   if (t->sd)
     {
       hms_sd_to_thrift (t->sd, out->sd);
@@ -294,23 +283,4 @@ hms_table_to_thrift (const MsTable *t, ThmsTable *out)
     }
   hms_columns_to_thrift (t->partition_keys, out->partitionKeys);
   out->__isset_partitionKeys = TRUE;
-  g_hash_table_remove_all (out->parameters);
-  hms_params_to_thrift (t->params, out->parameters);
-  out->__isset_parameters = TRUE;
-  hms_set_string (&out->viewOriginalText, t->view_original_text);
-  out->__isset_viewOriginalText = t->view_original_text != NULL;
-  hms_set_string (&out->viewExpandedText, t->view_expanded_text);
-  out->__isset_viewExpandedText = t->view_expanded_text != NULL;
-  hms_set_string (&out->tableType, t->table_type);
-  out->__isset_tableType = TRUE;
-  out->rewriteEnabled = t->rewrite_enabled;
-  out->__isset_rewriteEnabled = TRUE;
-  hms_set_string (&out->catName, t->catalog);
-  out->__isset_catName = TRUE;
-  out->ownerType = t->owner_type ? (ThmsPrincipalType) t->owner_type : THMS_PRINCIPAL_TYPE_USER;
-  out->__isset_ownerType = TRUE;
-  out->writeId = t->write_id;
-  out->__isset_writeId = TRUE;
-  out->id = t->id;
-  out->__isset_id = TRUE;
 }

@@ -21,31 +21,31 @@
 #include "hms/wire.h"
 #include "hms_method_table.h"
 
+#define T_FIELD(name, id, kind, member) WIRE_FIELD (name, id, kind, MsTable, member)
+
+/* Table's fields that hms_table_to_thrift() sets, as its generated writer
+ * writes them (a table without an owner type is the user's) */
+static const WireField table_fields[] = {
+  T_FIELD ("tableName", 1, WIRE_STR, name), T_FIELD ("dbName", 2, WIRE_STR, db_name),
+  T_FIELD ("owner", 3, WIRE_STR, owner_name), T_FIELD ("createTime", 4, WIRE_I32, create_time),
+  T_FIELD ("lastAccessTime", 5, WIRE_I32, last_access_time),
+  T_FIELD ("retention", 6, WIRE_I32, retention), T_FIELD ("sd", 7, WIRE_SD, sd),
+  T_FIELD ("partitionKeys", 8, WIRE_COLUMNS, partition_keys),
+  T_FIELD ("parameters", 9, WIRE_MAP, params),
+  T_FIELD ("viewOriginalText", 10, WIRE_STR, view_original_text),
+  T_FIELD ("viewExpandedText", 11, WIRE_STR, view_expanded_text),
+  T_FIELD ("tableType", 12, WIRE_STR, table_type),
+  T_FIELD ("rewriteEnabled", 15, WIRE_BOOL, rewrite_enabled),
+  T_FIELD ("catName", 17, WIRE_STR_ALWAYS, catalog),
+  { "ownerType", 18, WIRE_I32, G_STRUCT_OFFSET (MsTable, owner_type), MS_PRINCIPAL_USER },
+  T_FIELD ("writeId", 19, WIRE_I64, write_id), T_FIELD ("id", 25, WIRE_I64, id),
+};
+
 static void
 table (Wire *w, const MsTable *t)
 {
   hms_wire_struct_begin (w, "Table");
-  hms_wire_string_field (w, "tableName", 1, t->name);
-  hms_wire_string_field (w, "dbName", 2, t->db_name);
-  hms_wire_string_field (w, "owner", 3, t->owner_name);
-  hms_wire_i32_field (w, "createTime", 4, t->create_time);
-  hms_wire_i32_field (w, "lastAccessTime", 5, t->last_access_time);
-  hms_wire_i32_field (w, "retention", 6, t->retention);
-  hms_wire_field_begin (w, "sd", T_STRUCT, 7);
-  hms_wire_storage_descriptor (w, t->sd);
-  hms_wire_field_end (w);
-  hms_wire_columns_field (w, "partitionKeys", 8, t->partition_keys);
-  hms_wire_string_map_field (w, "parameters", 9, t->params);
-  hms_wire_string_field (w, "viewOriginalText", 10, t->view_original_text);
-  hms_wire_string_field (w, "viewExpandedText", 11, t->view_expanded_text);
-  hms_wire_string_field (w, "tableType", 12, t->table_type);
-  hms_wire_bool_field (w, "rewriteEnabled", 15, t->rewrite_enabled);
-  hms_wire_field_begin (w, "catName", T_STRING, 17);
-  W_DO (thrift_protocol_write_string (w->p, t->catalog ? t->catalog : "", w->error));
-  hms_wire_field_end (w);
-  hms_wire_i32_field (w, "ownerType", 18, t->owner_type ? t->owner_type : MS_PRINCIPAL_USER);
-  hms_wire_i64_field (w, "writeId", 19, t->write_id);
-  hms_wire_i64_field (w, "id", 25, t->id);
+  hms_wire_fields (w, t, table_fields, G_N_ELEMENTS (table_fields));
   hms_wire_struct_end (w);
 }
 

@@ -42,6 +42,51 @@ WIRE_SCALAR_FIELD (i32, gint32, T_I32)
 WIRE_SCALAR_FIELD (i64, gint64, T_I64)
 WIRE_SCALAR_FIELD (bool, gboolean, T_BOOL)
 
+/* One field of hms_wire_fields; 'm' points at the model member. */
+static void
+wire_field (Wire *w, const WireField *f, gconstpointer m)
+{
+  switch (f->kind)
+    {
+    case WIRE_STR:
+      hms_wire_string_field (w, f->name, f->id, *(char *const *) m);
+      break;
+    case WIRE_STR_ALWAYS:
+      hms_wire_field_begin (w, f->name, T_STRING, f->id);
+      W_DO (thrift_protocol_write_string (w->p, *(char *const *) m ? *(char *const *) m : "",
+                                          w->error));
+      hms_wire_field_end (w);
+      break;
+    case WIRE_I32:
+      hms_wire_i32_field (w, f->name, f->id, *(const int *) m ? *(const int *) m : f->dflt);
+      break;
+    case WIRE_I64:
+      hms_wire_i64_field (w, f->name, f->id, *(const gint64 *) m);
+      break;
+    case WIRE_BOOL:
+      hms_wire_bool_field (w, f->name, f->id, *(const gboolean *) m);
+      break;
+    case WIRE_MAP:
+      hms_wire_string_map_field (w, f->name, f->id, *(GHashTable *const *) m);
+      break;
+    case WIRE_COLUMNS:
+      hms_wire_columns_field (w, f->name, f->id, *(GPtrArray *const *) m);
+      break;
+    case WIRE_SD:
+      hms_wire_field_begin (w, f->name, T_STRUCT, f->id);
+      hms_wire_storage_descriptor (w, *(MsStorageDescriptor *const *) m);
+      hms_wire_field_end (w);
+      break;
+    }
+}
+
+void
+hms_wire_fields (Wire *w, gconstpointer obj, const WireField *fields, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    wire_field (w, &fields[i], G_STRUCT_MEMBER_P ((gpointer) obj, fields[i].offset));
+}
+
 void
 hms_wire_struct_begin (Wire *w, const char *name)
 {

@@ -44,6 +44,30 @@ void hms_wire_field_schema (Wire *w, const MsColumn *c);
 void hms_wire_serde (Wire *w, const MsSerDe *s);
 void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
+/* A struct's fields as data: entry i writes one field from the model
+ * member at 'offset', in table order (the generated writer's). */
+typedef enum {
+  WIRE_STR,          /* char *: no field when NULL */
+  WIRE_STR_ALWAYS,   /* char *: "" when NULL */
+  WIRE_I32,          /* int or enum: 0 becomes 'dflt' */
+  WIRE_I64,          /* gint64 */
+  WIRE_BOOL,         /* gboolean */
+  WIRE_MAP,          /* GHashTable of strings */
+  WIRE_COLUMNS,      /* GPtrArray of MsColumn */
+  WIRE_SD,           /* MsStorageDescriptor * (a struct field) */
+} WireKind;
+
+typedef struct {
+  const char *name;
+  gint16 id;
+  WireKind kind;
+  glong offset;
+  int dflt;
+} WireField;
+
+#define WIRE_FIELD(name, id, kind, type, member) \
+  { (name), (id), (kind), G_STRUCT_OFFSET (type, member), 0 }
+void hms_wire_fields (Wire *w, gconstpointer obj, const WireField *fields, gsize n);
 /* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
 /* An undeclared failure: a TApplicationException of 'type', as the

@@ -3,6 +3,7 @@
  * (model/constraint.h).
  */
 #include "model/constraint.h"
+#include "model/owned.h"
 
 MsConstraint *
 ms_constraint_new (MsConstraintKind kind)
@@ -13,23 +14,14 @@ ms_constraint_new (MsConstraintKind kind)
   return c;
 }
 
-void
-ms_constraint_free (MsConstraint *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->catalog);
-  g_free (c->db_name);
-  g_free (c->table_name);
-  g_free (c->column);
-  g_free (c->name);
-  g_free (c->value);
-  g_free (c->ref_db);
-  g_free (c->ref_table);
-  g_free (c->ref_column);
-  g_free (c->ref_pk_name);
-  g_free (c);
-}
+#define C_STR(member) MS_OWNED_STR (MsConstraint, member)
+
+static const MsOwned constraint_owned[] = {
+  C_STR (catalog), C_STR (db_name), C_STR (table_name), C_STR (column), C_STR (name),
+  C_STR (value), C_STR (ref_db), C_STR (ref_table), C_STR (ref_column), C_STR (ref_pk_name),
+};
+
+MS_OWNED_DEFINE_FREE (MsConstraint, ms_constraint_free, constraint_owned)
 
 GPtrArray *
 ms_constraints_new (void)

@@ -42,39 +42,26 @@ struct _MsConnTransport {
 
 /* ---- slow messages per address ---- */
 
-struct _MsSlowReaders {
-  GMutex lock;
-  GHashTable *counts;         /* address -> count (as pointer) */
-  guint per_address;
-};
-
 MsSlowReaders *
 ms_slow_readers_new (guint per_address)
 {
-  MsSlowReaders *s = g_new0 (MsSlowReaders, 1);
-  g_mutex_init (&s->lock);
-  s->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  s->per_address = MAX (per_address, 1);
-  return s;
+  per_address = MAX (per_address, 1);
+  return ms_key_table_new (sizeof (guint), 0, NULL, &per_address, sizeof per_address);
 }
 
 void
 ms_slow_readers_free (MsSlowReaders *s)
 {
-  if (s == NULL)
-    return;
-  g_hash_table_unref (s->counts);
-  g_mutex_clear (&s->lock);
-  g_free (s);
+  ms_key_table_free (s);
 }
 
 guint
 ms_slow_readers_count (MsSlowReaders *s, const char *address)
 {
-  g_mutex_lock (&s->lock);
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, address));
-  g_mutex_unlock (&s->lock);
-  return n;
+  const guint *n = ms_key_table_lock (s, address, FALSE, NULL, NULL);
+  guint count = n ? *n : 0;
+  ms_key_table_unlock (s);
+  return count;
 }
 
 /* Count this transport's message as slow; FALSE when its address has too
@@ -85,12 +72,12 @@ slow_acquire (MsConnTransport *t)
   MsSlowReaders *s = t->limits.slow;
   if (s == NULL || t->slow_held || t->peer_address == NULL)
     return TRUE;
-  g_mutex_lock (&s->lock);
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, t->peer_address));
-  gboolean ok = n < s->per_address;
+  const guint *per_address = ms_key_table_settings (s);
+  guint *n = ms_key_table_lock (s, t->peer_address, TRUE, NULL, NULL);
+  gboolean ok = *n < *per_address;    /* at least 1: a new count grows */
   if (ok)
-    g_hash_table_insert (s->counts, g_strdup (t->peer_address), GUINT_TO_POINTER (n + 1));
-  g_mutex_unlock (&s->lock);
+    (*n)++;
+  ms_key_table_unlock (s);
   t->slow_held = ok;
   return ok;
 }
@@ -102,13 +89,10 @@ slow_release (MsConnTransport *t)
   if (!t->slow_held)
     return;
   t->slow_held = FALSE;
-  g_mutex_lock (&s->lock);
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, t->peer_address));
-  if (n <= 1)
-    g_hash_table_remove (s->counts, t->peer_address);
-  else
-    g_hash_table_insert (s->counts, g_strdup (t->peer_address), GUINT_TO_POINTER (n - 1));
-  g_mutex_unlock (&s->lock);
+  guint *n = ms_key_table_lock (s, t->peer_address, FALSE, NULL, NULL);
+  if (n != NULL && --*n == 0)
+    ms_key_table_remove_locked (s, t->peer_address);
+  ms_key_table_unlock (s);
 }
 
 /* How long a read may wait: read_timeout_ms, or less when the message in

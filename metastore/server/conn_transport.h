@@ -18,6 +18,8 @@
 #include <thrift/c_glib/transport/thrift_transport.h>
 #include <openssl/ssl.h>
 
+#include "core/key_table.h"
+
 G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftTransport, g_object_unref)
@@ -27,8 +29,9 @@ G_DECLARE_FINAL_TYPE (MsConnTransport, ms_conn_transport, MS, CONN_TRANSPORT, Th
 
 /* Server-wide count of slow messages per client address: a message whose
  * bytes stopped arriving before it was whole (its reader then waits on the
- * socket, holding a worker). Thread-safe. */
-typedef struct _MsSlowReaders MsSlowReaders;
+ * socket, holding a worker). Thread-safe. A table of guint counts by
+ * address (core/key_table.h) whose setting is the bound per address. */
+typedef MsKeyTable MsSlowReaders;
 MsSlowReaders *ms_slow_readers_new (guint per_address);
 void ms_slow_readers_free (MsSlowReaders *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsSlowReaders, ms_slow_readers_free)

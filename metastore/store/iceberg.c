@@ -9,6 +9,7 @@
 #include "store/pool.h"
 #include "store/events.h"
 #include "store/table_internal.h"
+#include "model/owned.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -60,17 +61,20 @@ static const MsSql sql_ice_rename = { "ice_rename",
   "           WHERE c.name = $3 AND d.name = $4) "
   "WHERE table_id = $1" };
 
-void
-ms_iceberg_entry_free (MsIcebergEntry *e)
-{
-  if (e == NULL)
-    return;
-  g_free (e->kind);
-  g_free (e->metadata_location);
-  g_free (e->cached_location);
-  g_free (e->metadata);
-  g_free (e);
-}
+#define ENTRY_STR(member) MS_OWNED_STR (MsIcebergEntry, member)
+
+static const MsOwned entry_owned[] = {
+  ENTRY_STR (kind), ENTRY_STR (metadata_location), ENTRY_STR (cached_location), ENTRY_STR (metadata),
+};
+
+MS_OWNED_DEFINE_FREE (MsIcebergEntry, ms_iceberg_entry_free, entry_owned)
+
+/* The columns of sql_ice_get, in order. */
+static const MsPgColumn entry_columns[] = {
+  MS_PG_COL (MsIcebergEntry, table_id, MS_PG_INT64, 0), MS_PG_STR_COL (MsIcebergEntry, kind),
+  MS_PG_STR_COL (MsIcebergEntry, metadata_location), MS_PG_STR_COL (MsIcebergEntry, cached_location),
+  MS_PG_STR_COL (MsIcebergEntry, metadata),
+};
 
 MsIcebergEntry *
 ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const char *name,
@@ -82,11 +86,7 @@ ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const cha
   if (r == NULL)
     return NULL;
   MsIcebergEntry *e = g_new0 (MsIcebergEntry, 1);
-  e->table_id = ms_pg_int64 (r, 0, 0, 0);
-  e->kind = ms_pg_dup (r, 0, 1);
-  e->metadata_location = ms_pg_dup (r, 0, 2);
-  e->cached_location = ms_pg_dup (r, 0, 3);
-  e->metadata = ms_pg_dup (r, 0, 4);
+  MS_PG_READ_ROW (r, 0, 0, e, entry_columns);
   return e;
 }
 

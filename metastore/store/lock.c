@@ -144,26 +144,35 @@ no_such_lock (GError **error, gint64 lock_id)
   return ms_fail (error, MS_ERROR_NO_SUCH_LOCK, "No such lock lockid:%" G_GINT64_FORMAT, lock_id);
 }
 
+/* Run 'sql' whose parameters are the number 'n' and then 'more' (NULL:
+ * none), on 'c', or on a connection of 'pool' when 'c' is NULL. */
+static PGresult *
+exec_number (MsPool *pool, MsPgConn *c, const MsSql *sql, gint64 n, const char *more,
+             GError **error)
+{
+  char text[24];
+  snprintf (text, sizeof text, "%" G_GINT64_FORMAT, n);
+  const char *v[] = { text, more };
+  int nv = more != NULL ? 2 : 1;
+  return c != NULL ? ms_pg_exec (c, sql, nv, v, error) : ms_pool_exec (pool, sql, nv, v, error);
+}
+
 /* Delete the locks whose heartbeat is older than timeout_ms (autocommit). */
 static gboolean
 sweep (MsPgConn *c, gint64 timeout_ms, GError **error)
 {
-  char timeout[24];
-  snprintf (timeout, sizeof timeout, "%" G_GINT64_FORMAT, timeout_ms);
-  const char *v[] = { timeout };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_sweep, 1, v, error);
+  g_autoptr (PGresult) r = exec_number (NULL, c, &sql_sweep, timeout_ms, NULL, error);
   return r != NULL;
 }
 
-/* Grant or refuse 'id' inside the caller's transaction. */
+/* Grant or refuse 'lock_id' inside the caller's transaction. */
 static gboolean
-evaluate (MsPgConn *c, const char *id, gboolean heartbeat, MsLockState *state, GError **error)
+evaluate (MsPgConn *c, gint64 lock_id, gboolean heartbeat, MsLockState *state, GError **error)
 {
-  const char *v[] = { id, heartbeat ? "1" : "0" };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_evaluate, 2, v, error);
+  g_autoptr (PGresult) r = exec_number (NULL, c, &sql_evaluate, lock_id, heartbeat ? "1" : "0",
+                                        error);
   if (r == NULL)
     return FALSE;
-  gint64 lock_id = g_ascii_strtoll (id, NULL, 10);
   if (PQntuples (r) == 0)
     return no_such_lock (error, lock_id);
   /* a lock of a transaction: we serve no transactions, so it has none */
@@ -226,10 +235,10 @@ ms_store_lock_request (MsStore *s, const MsLockRequest *req, gint64 timeout_ms,
       ms_fail (error, MS_ERROR_INTERNAL, "lock request was not stored");
       return 0;
     }
-  const char *id = PQgetvalue (ins, 0, 0);
+  gint64 id = g_ascii_strtoll (PQgetvalue (ins, 0, 0), NULL, 10);
   if (!evaluate (c, id, FALSE, state, error) || !ms_pg_commit (c, error))
     return 0;
-  return g_ascii_strtoll (id, NULL, 10);
+  return id;
 }
 
 gboolean
@@ -239,15 +248,12 @@ ms_store_lock_check (MsStore *s, gint64 lock_id, gint64 timeout_ms, MsLockState 
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !sweep (c, timeout_ms, error) || !ms_pg_begin (c, error))
     return FALSE;
-  char id[24];
-  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, lock_id);
-  const char *v[] = { id };
-  g_autoptr (PGresult) ser = ms_pg_exec (c, &sql_serialise_lock, 1, v, error);
+  g_autoptr (PGresult) ser = exec_number (NULL, c, &sql_serialise_lock, lock_id, NULL, error);
   if (ser == NULL)
     return FALSE;
   if (ms_pg_int64 (ser, 0, 0, 0) == 0)
     return no_such_lock (error, lock_id);
-  return evaluate (c, id, TRUE, state, error) && ms_pg_commit (c, error);
+  return evaluate (c, lock_id, TRUE, state, error) && ms_pg_commit (c, error);
 }
 
 gboolean
@@ -256,17 +262,14 @@ ms_store_lock_release (MsStore *s, gint64 lock_id, GError **error)
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return FALSE;
-  char id[24];
-  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, lock_id);
-  const char *v[] = { id };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_release, 1, v, error);
+  g_autoptr (PGresult) r = exec_number (NULL, c, &sql_release, lock_id, NULL, error);
   if (r == NULL)
     return FALSE;
   if (PQntuples (r) > 0)
     return TRUE;
 
   /* Nothing deleted: unknown, or an acquired lock of a transaction. */
-  g_autoptr (PGresult) d = ms_pg_exec (c, &sql_describe, 1, v, error);
+  g_autoptr (PGresult) d = exec_number (NULL, c, &sql_describe, lock_id, NULL, error);
   if (d == NULL)
     return FALSE;
   if (PQntuples (d) == 0)
@@ -289,10 +292,7 @@ ms_store_lock_release (MsStore *s, gint64 lock_id, GError **error)
 gboolean
 ms_store_lock_heartbeat (MsStore *s, gint64 lock_id, GError **error)
 {
-  char id[24];
-  snprintf (id, sizeof id, "%" G_GINT64_FORMAT, lock_id);
-  const char *v[] = { id };
-  g_autoptr (PGresult) r = ms_pool_exec (s->pool, &sql_heartbeat, 1, v, error);
+  g_autoptr (PGresult) r = exec_number (s->pool, NULL, &sql_heartbeat, lock_id, NULL, error);
   if (r == NULL)
     return FALSE;
   if (g_str_equal (PQcmdTuples (r), "0"))
@@ -301,26 +301,25 @@ ms_store_lock_heartbeat (MsStore *s, gint64 lock_id, GError **error)
   return TRUE;
 }
 
-static MsLockInfo *
+#define LOCK_COL(member, kind, dflt) MS_PG_COL (MsLockInfo, member, kind, dflt)
+
+/* The columns of sql_list, in order. */
+static const MsPgColumn lock_info_columns[] = {
+  LOCK_COL (lock_id, MS_PG_INT64, 0), LOCK_COL (comp_id, MS_PG_INT, 0),
+  LOCK_COL (txn_id, MS_PG_INT64, 0), MS_PG_STR_COL (MsLockInfo, db_name),
+  MS_PG_STR_COL (MsLockInfo, table_name), MS_PG_STR_COL (MsLockInfo, part_name),
+  LOCK_COL (state, MS_PG_INT, MS_LOCK_WAITING), LOCK_COL (type, MS_PG_INT, MS_LOCK_EXCLUSIVE),
+  LOCK_COL (last_heartbeat, MS_PG_INT64, 0), LOCK_COL (acquired_at, MS_PG_INT64, 0),
+  MS_PG_STR_COL (MsLockInfo, user), MS_PG_STR_COL (MsLockInfo, host),
+  MS_PG_STR_COL (MsLockInfo, agent_info), LOCK_COL (heartbeat_count, MS_PG_INT, 0),
+  LOCK_COL (blocked_by_lock_id, MS_PG_INT64, 0), LOCK_COL (blocked_by_comp_id, MS_PG_INT, 0),
+};
+
+static gpointer
 lock_info_from_row (const PGresult *r, int i)
 {
   MsLockInfo *l = ms_lock_info_new ();
-  l->lock_id = ms_pg_int64 (r, i, 0, 0);
-  l->comp_id = ms_pg_int (r, i, 1, 0);
-  l->txn_id = ms_pg_int64 (r, i, 2, 0);
-  l->db_name = ms_pg_dup (r, i, 3);
-  l->table_name = ms_pg_dup (r, i, 4);
-  l->part_name = ms_pg_dup (r, i, 5);
-  l->state = (MsLockState) ms_pg_int (r, i, 6, MS_LOCK_WAITING);
-  l->type = (MsLockType) ms_pg_int (r, i, 7, MS_LOCK_EXCLUSIVE);
-  l->last_heartbeat = ms_pg_int64 (r, i, 8, 0);
-  l->acquired_at = ms_pg_int64 (r, i, 9, 0);
-  l->user = ms_pg_dup (r, i, 10);
-  l->host = ms_pg_dup (r, i, 11);
-  l->agent_info = ms_pg_dup (r, i, 12);
-  l->heartbeat_count = ms_pg_int (r, i, 13, 0);
-  l->blocked_by_lock_id = ms_pg_int64 (r, i, 14, 0);
-  l->blocked_by_comp_id = ms_pg_int (r, i, 15, 0);
+  MS_PG_READ_ROW (r, i, 0, l, lock_info_columns);
   return l;
 }
 
@@ -337,8 +336,5 @@ ms_store_lock_list (MsStore *s, const char *db, const char *table, const char *p
   g_autoptr (PGresult) r = ms_pg_exec (c, &sql_list, 4, v, error);
   if (r == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_full (PQntuples (r), (GDestroyNotify) ms_lock_info_free);
-  for (int i = 0; i < PQntuples (r); i++)
-    g_ptr_array_add (out, lock_info_from_row (r, i));
-  return out;
+  return ms_pg_map_rows (r, lock_info_from_row, (GDestroyNotify) ms_lock_info_free);
 }

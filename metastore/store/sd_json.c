@@ -96,6 +96,20 @@ list_from_node (JsonNode *n, GPtrArray *out, gpointer (*item) (JsonNode *))
   return out;
 }
 
+/* A list part's public text forms, ms_json_from_<part> and
+ * ms_json_to_<part>, from its element builder and reader and the
+ * constructor of an empty list. */
+#define LIST_TEXT_FORMS(part, item_node, item_from_node, new_list)                 \
+  char *ms_json_from_##part (GPtrArray *items)                                      \
+  {                                                                                 \
+    return node_to_string (list_node (items, item_node));                           \
+  }                                                                                 \
+  GPtrArray *ms_json_to_##part (const char *json)                                   \
+  {                                                                                 \
+    g_autoptr (JsonParser) p = NULL;                                                \
+    return list_from_node (parse (json, &p), new_list (), item_from_node);          \
+  }
+
 /* ---- columns ---- */
 
 static JsonNode *
@@ -109,12 +123,6 @@ column_node (gconstpointer item)
   return object_node (o);
 }
 
-static JsonNode *
-columns_node (GPtrArray *cols)
-{
-  return list_node (cols, column_node);
-}
-
 static gpointer
 column_from_node (JsonNode *e)
 {
@@ -125,24 +133,7 @@ column_from_node (JsonNode *e)
                         member_string (o, "comment"));
 }
 
-static GPtrArray *
-columns_from_node (JsonNode *n)
-{
-  return list_from_node (n, ms_columns_new (), column_from_node);
-}
-
-char *
-ms_json_from_columns (GPtrArray *cols)
-{
-  return node_to_string (columns_node (cols));
-}
-
-GPtrArray *
-ms_json_to_columns (const char *json)
-{
-  g_autoptr (JsonParser) p = NULL;
-  return columns_from_node (parse (json, &p));
-}
+LIST_TEXT_FORMS (columns, column_node, column_from_node, ms_columns_new)
 
 /* ---- strings ---- */
 
@@ -173,18 +164,7 @@ strings_from_node (JsonNode *n)
   return list_from_node (n, ms_strings_new (), string_from_node);
 }
 
-char *
-ms_json_from_strings (GPtrArray *strings)
-{
-  return node_to_string (strings_node (strings));
-}
-
-GPtrArray *
-ms_json_to_strings (const char *json)
-{
-  g_autoptr (JsonParser) p = NULL;
-  return strings_from_node (parse (json, &p));
-}
+LIST_TEXT_FORMS (strings, string_node, string_from_node, ms_strings_new)
 
 /* ---- sort columns ---- */
 
@@ -198,12 +178,6 @@ sort_col_node (gconstpointer item)
   return object_node (o);
 }
 
-static JsonNode *
-sort_cols_node (GPtrArray *sort_cols)
-{
-  return list_node (sort_cols, sort_col_node);
-}
-
 static gpointer
 sort_col_from_node (JsonNode *e)
 {
@@ -215,24 +189,12 @@ sort_col_from_node (JsonNode *e)
 }
 
 static GPtrArray *
-sort_cols_from_node (JsonNode *n)
+sort_cols_new (void)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
-  return list_from_node (n, out, sort_col_from_node);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) ms_sort_col_free);
 }
 
-char *
-ms_json_from_sort_cols (GPtrArray *sort_cols)
-{
-  return node_to_string (sort_cols_node (sort_cols));
-}
-
-GPtrArray *
-ms_json_to_sort_cols (const char *json)
-{
-  g_autoptr (JsonParser) p = NULL;
-  return sort_cols_from_node (parse (json, &p));
-}
+LIST_TEXT_FORMS (sort_cols, sort_col_node, sort_col_from_node, sort_cols_new)
 
 /* ---- SerDe ---- */
 
@@ -373,9 +335,9 @@ ms_json_from_sd (const MsStorageDescriptor *sd)
   json_object_set_boolean_member (o, "compressed", sd->compressed);
   json_object_set_int_member (o, "num_buckets", sd->num_buckets);
   json_object_set_member (o, "serde", serde_node (sd->serde));
-  json_object_set_member (o, "cols", columns_node (sd->cols));
+  json_object_set_member (o, "cols", list_node (sd->cols, column_node));
   json_object_set_member (o, "bucket_cols", strings_node (sd->bucket_cols));
-  json_object_set_member (o, "sort_cols", sort_cols_node (sd->sort_cols));
+  json_object_set_member (o, "sort_cols", list_node (sd->sort_cols, sort_col_node));
   json_object_set_member (o, "skewed", skewed_node (sd->skewed));
   json_object_set_boolean_member (o, "stored_as_subdirs", sd->stored_as_subdirs);
   json_object_set_member (o, "params", ms_json_params_node (sd->params));
@@ -397,12 +359,10 @@ ms_json_to_sd (const char *json)
   sd->compressed = json_object_get_boolean_member_with_default (o, "compressed", FALSE);
   sd->num_buckets = (int) json_object_get_int_member_with_default (o, "num_buckets", -1);
   sd->serde = serde_from_node (json_object_get_member (o, "serde"));
-  g_ptr_array_unref (sd->cols);
-  sd->cols = columns_from_node (json_object_get_member (o, "cols"));
+  list_from_node (json_object_get_member (o, "cols"), sd->cols, column_from_node);
   g_ptr_array_unref (sd->bucket_cols);
   sd->bucket_cols = strings_from_node (json_object_get_member (o, "bucket_cols"));
-  g_ptr_array_unref (sd->sort_cols);
-  sd->sort_cols = sort_cols_from_node (json_object_get_member (o, "sort_cols"));
+  list_from_node (json_object_get_member (o, "sort_cols"), sd->sort_cols, sort_col_from_node);
   sd->skewed = skewed_from_node (json_object_get_member (o, "skewed"));
   sd->stored_as_subdirs = json_object_get_boolean_member_with_default (o, "stored_as_subdirs", FALSE);
   g_hash_table_unref (sd->params);

@@ -127,7 +127,6 @@ typedef struct {
   gboolean cascade;            /* column changes apply to every partition */
   const char *old_location;    /* the data moved: partition locations under */
   const char *new_location;    /*   old_location now live under new_location */
-  gboolean truncate;           /* the ALTER_TABLE event of a truncate */
 } MsTableAlterOpts;
 
 /* Replace table catalog.db.name by 'newt' (which may carry a new database

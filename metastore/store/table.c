@@ -481,7 +481,7 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
   if (cols_changed && !ms_store_constraints_drop_stale (c, table_id, error))
     return FALSE;
   MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = newt, .table_before = oldt,
-                 .catalog = catalog, .truncate = opts && opts->truncate };
+                 .catalog = catalog };
   return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
