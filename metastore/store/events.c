@@ -5,13 +5,14 @@
  *
  * Ordering: the pending events are written by one statement that first
  * updates the single row of ms_notification_sequence, so the row is locked
- * from there to COMMIT (a few hundred microseconds: one statement and the
- * commit). Writers are thereby serialised on that row, as Hive serialises
- * them on NOTIFICATION_SEQUENCE: a writer obtains its ids only after the
- * previous holder committed and became visible, so ids follow commit order
- * and a reader that saw id N never later sees a new id <= N, whatever
- * replica wrote it. A rollback also rolls the sequence back: ids have no
- * holes.
+ * from there to COMMIT. That statement travels with COMMIT (and, for a
+ * one-statement change, with BEGIN and the change too: ms_pg_commit_next)
+ * in one round trip, so the lock lasts one statement and the commit.
+ * Writers are thereby serialised on that row, as Hive serialises them on
+ * NOTIFICATION_SEQUENCE: a writer obtains its ids only after the previous
+ * holder committed and became visible, so ids follow commit order and a
+ * reader that saw id N never later sees a new id <= N, whatever replica
+ * wrote it. A rollback also rolls the sequence back: ids have no holes.
  */
 #include "store/events.h"
 #include "store/pool.h"
