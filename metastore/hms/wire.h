@@ -44,6 +44,10 @@ void hms_wire_field_schema (Wire *w, const MsColumn *c);
 void hms_wire_serde (Wire *w, const MsSerDe *s);
 void hms_wire_skewed (Wire *w, const MsSkewed *s);
 void hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd);
+/* A Partition with any protocol, as the generated writer writes
+ * hms_partition_to_thrift (p) (partition_wire.c's byte encoder is the
+ * binary protocol's fast twin). */
+void hms_wire_partition (Wire *w, const MsPartition *p);
 /* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
 /* An undeclared failure: a TApplicationException of 'type', as the
