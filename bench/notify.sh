@@ -2,17 +2,18 @@
 # bench/notify.sh: what the notification log costs. One embedded PostgreSQL,
 # two servers on it: one with the log on (the default), one with
 # notifications.enabled=false; the same operations against each, in turns
-# (on, off, on, off, ...) so drift on a shared machine hits both alike:
+# (on, off, off, on, on, off, ...) so drift on a shared machine hits both
+# alike:
 #   - create_table and drop_table (hmsbench createTable dropTable, 1 thread)
 #   - add_partitions of 1,000 partitions (hmsbench addPartitions.1000)
 #   - Iceberg REST commits (icebench commit, 1 thread and 8 threads)
 # Prints each result, then a summary per operation: the median over the
 # rounds of each side's medians (for 8 threads: commits/s, so a cost below
 # zero is throughput lost) and the cost, the median of the rounds' on/off
-# ratios (each round's pair ran back to
-# back, so the ratio moves less than either figure). Many short rounds
-# (BENCH_ROUNDS, default 6, of BENCH_COUNT calls, default 500) resist a
-# shared machine's drift better than a few long ones.
+# ratios (each round's pair ran back to back, so the ratio moves less than
+# either figure). Many short rounds (BENCH_ROUNDS, default 6, of
+# BENCH_COUNT calls, default 500) resist a shared machine's drift better
+# than a few long ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=./metastore/metastore
@@ -53,7 +54,11 @@ start_server b --database-url "$PG" --set notifications.enabled=false --set rest
 echo "log on: thrift $(port a) rest $(rest a); log off: thrift $(port b) rest $(rest b)"
 
 for round in $(seq "$ROUNDS"); do
-  for which in a b; do
+  # odd rounds on first, even rounds off first: neither side always
+  # inherits the other's dirty pages and checkpoints
+  order="a b"
+  [ $((round % 2)) -eq 0 ] && order="b a"
+  for which in $order; do
     label=$([ "$which" = a ] && echo "log on" || echo "log off")
     echo "== round $round, $label"
     $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count "$N" createTable dropTable
