@@ -324,12 +324,24 @@ hms_thrift_json_class_init (HmsThriftJsonClass *klass)
 }
 
 char *
-hms_thrift_json_write (ThriftStruct *obj, GError **error)
+hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error)
 {
   HmsThriftJson *j = g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
   char *out = NULL;
-  if (thrift_struct_write (obj, THRIFT_PROTOCOL (j), error) >= 0)
+  if (write (THRIFT_PROTOCOL (j), data, error))
     out = g_strndup (j->out->str, j->out->len);
   g_object_unref (j);
   return out;
+}
+
+static gboolean
+write_struct (ThriftProtocol *protocol, gconstpointer obj, GError **error)
+{
+  return thrift_struct_write (THRIFT_STRUCT (obj), protocol, error) >= 0;
+}
+
+char *
+hms_thrift_json_write (ThriftStruct *obj, GError **error)
+{
+  return hms_thrift_json_write_with (write_struct, obj, error);
 }

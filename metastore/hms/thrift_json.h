@@ -16,3 +16,10 @@ GType hms_thrift_json_get_type (void);
 
 /* 'obj' as TJSONProtocol writes it (caller frees), or NULL with 'error'. */
 char *hms_thrift_json_write (ThriftStruct *obj, GError **error);
+/* What 'write' writes for 'data' on the protocol, as TJSONProtocol text
+ * (caller frees), or NULL with 'error': for writers that drive the
+ * protocol's primitives straight from the model (wire.h), building no
+ * generated objects. */
+typedef gboolean (*HmsThriftJsonWriter) (ThriftProtocol *protocol, gconstpointer data,
+                                         GError **error);
+char *hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error);

@@ -254,6 +254,23 @@ hms_wire_storage_descriptor (Wire *w, const MsStorageDescriptor *sd)
   hms_wire_struct_end (w);
 }
 
+void
+hms_wire_partition (Wire *w, const MsPartition *p)
+{
+  hms_wire_struct_begin (w, "Partition");
+  hms_wire_string_list_field (w, "values", 1, p->values);
+  hms_wire_string_field (w, "dbName", 2, p->db_name);
+  hms_wire_string_field (w, "tableName", 3, p->table_name);
+  hms_wire_i32_field (w, "createTime", 4, p->create_time);
+  hms_wire_i32_field (w, "lastAccessTime", 5, p->last_access_time);
+  hms_wire_field_begin (w, "sd", T_STRUCT, 6);
+  hms_wire_storage_descriptor (w, p->sd);
+  hms_wire_field_end (w);
+  hms_wire_string_map_field (w, "parameters", 7, p->params);
+  hms_wire_string_field (w, "catName", 9, p->catalog);
+  hms_wire_struct_end (w);
+}
+
 /* ---- replies ---- */
 
 gboolean

@@ -68,6 +68,10 @@ typedef struct {
 #define WIRE_FIELD(name, id, kind, type, member) \
   { (name), (id), (kind), G_STRUCT_OFFSET (type, member), 0 }
 void hms_wire_fields (Wire *w, gconstpointer obj, const WireField *fields, gsize n);
+/* A Partition with any protocol, as the generated writer writes
+ * hms_partition_to_thrift (p) (partition_wire.c's byte encoder is the
+ * binary protocol's fast twin). */
+void hms_wire_partition (Wire *w, const MsPartition *p);
 /* End the message and flush the transport. */
 gboolean hms_wire_reply_end (ThriftProtocol *p, GError **error);
 /* An undeclared failure: a TApplicationException of 'type', as the

@@ -5,13 +5,14 @@
  *
  * Ordering: the pending events are written by one statement that first
  * updates the single row of ms_notification_sequence, so the row is locked
- * from there to COMMIT (a few hundred microseconds: one statement and the
- * commit). Writers are thereby serialised on that row, as Hive serialises
- * them on NOTIFICATION_SEQUENCE: a writer obtains its ids only after the
- * previous holder committed and became visible, so ids follow commit order
- * and a reader that saw id N never later sees a new id <= N, whatever
- * replica wrote it. A rollback also rolls the sequence back: ids have no
- * holes.
+ * from there to COMMIT. That statement travels with COMMIT (and, for a
+ * one-statement change, with BEGIN and the change too: ms_pg_commit_next)
+ * in one round trip, so the lock lasts one statement and the commit.
+ * Writers are thereby serialised on that row, as Hive serialises them on
+ * NOTIFICATION_SEQUENCE: a writer obtains its ids only after the previous
+ * holder committed and became visible, so ids follow commit order and a
+ * reader that saw id N never later sees a new id <= N, whatever replica
+ * wrote it. A rollback also rolls the sequence back: ids have no holes.
  */
 #include "store/events.h"
 #include "store/pool.h"
@@ -124,11 +125,26 @@ ms_store_events_discard (MsPgConn *c)
     g_ptr_array_set_size (c->events, 0);
 }
 
-static const MsSql sql_flush = { "events_flush",
-  "WITH seq AS (UPDATE ms_notification_sequence SET next_id = next_id + $1::bigint "
-  "             RETURNING next_id - $1::bigint AS first) "
-  "INSERT INTO ms_notification_log (event_id, event_time, event_type, catalog, db_name, "
+/* The pending events' write: the sequence row's UPDATE and the INSERT in
+ * one statement, so the row lock is taken by the transaction's last
+ * statement(s) only. $guard true: only when the transaction has changed
+ * something already (a change that found nothing to change logs nothing). */
+#define FLUSH_SEQ(n, guard) \
+  "WITH seq AS (UPDATE ms_notification_sequence SET next_id = next_id + " n " " \
+  "             WHERE NOT " guard "::boolean OR pg_current_xact_id_if_assigned () IS NOT NULL " \
+  "             RETURNING next_id - " n " AS first) " \
+  "INSERT INTO ms_notification_log (event_id, event_time, event_type, catalog, db_name, " \
   "                                 table_name, message, message_format) "
+
+/* One event: plain parameters, so the prepared statement settles on a
+ * generic plan (no planning per call, unlike the unnest below). */
+static const MsSql sql_flush_one = { "events_flush_one",
+  FLUSH_SEQ ("1", "$7")
+  "SELECT seq.first, extract (epoch FROM clock_timestamp ())::integer, $1, $2, $3, $4, $5, $6 "
+  "FROM seq RETURNING event_id" };
+
+static const MsSql sql_flush = { "events_flush",
+  FLUSH_SEQ ("$1::bigint", "$8")
   "SELECT seq.first + e.ord - 1, extract (epoch FROM clock_timestamp ())::integer, e.type, "
   "       e.cat, e.db, e.tbl, e.msg, $7 "
   "FROM seq, unnest ($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) "
@@ -146,30 +162,57 @@ pending_column (GPtrArray *events, gsize off)
   return ms_pg_array_literal (items, events->len);
 }
 
+static const gsize pending_columns[] = {
+  G_STRUCT_OFFSET (Pending, type), G_STRUCT_OFFSET (Pending, catalog),
+  G_STRUCT_OFFSET (Pending, db), G_STRUCT_OFFSET (Pending, table),
+  G_STRUCT_OFFSET (Pending, message),
+};
+
 gboolean
-ms_store_events_flush (MsPgConn *c, GError **error)
+ms_store_events_write_init (MsPgConn *c, gboolean guarded, MsEventsWrite *w)
 {
   GPtrArray *ev = c->events;
-  g_autofree char *n = g_strdup_printf ("%u", ev->len);
-  g_autofree char *types = pending_column (ev, G_STRUCT_OFFSET (Pending, type));
-  g_autofree char *cats = pending_column (ev, G_STRUCT_OFFSET (Pending, catalog));
-  g_autofree char *dbs = pending_column (ev, G_STRUCT_OFFSET (Pending, db));
-  g_autofree char *tables = pending_column (ev, G_STRUCT_OFFSET (Pending, table));
-  g_autofree char *msgs = pending_column (ev, G_STRUCT_OFFSET (Pending, message));
-  const Pending *first = g_ptr_array_index (ev, 0);   /* one encoder per store */
-  const char *v[] = { n, types, cats, dbs, tables, msgs, first->format };
-  g_autoptr (PGresult) r = ms_pg_exec_commit (c, &sql_flush, 7, v, error);
-  g_ptr_array_set_size (ev, 0);
-  if (r == NULL)
+  memset (w, 0, sizeof *w);
+  if (ev == NULL || ev->len == 0)
     return FALSE;
+  const Pending *first = g_ptr_array_index (ev, 0);   /* one encoder per store */
+  const char *guard = guarded ? "true" : "false";
+  if (ev->len == 1)
+    {
+      w->sql = &sql_flush_one;
+      for (guint k = 0; k < G_N_ELEMENTS (pending_columns); k++)
+        w->values[w->n++] = G_STRUCT_MEMBER (const char *, first, pending_columns[k]);
+    }
+  else
+    {
+      w->sql = &sql_flush;
+      w->values[w->n++] = w->owned[0] = g_strdup_printf ("%u", ev->len);
+      for (guint k = 0; k < G_N_ELEMENTS (pending_columns); k++)
+        w->values[w->n++] = w->owned[k + 1] = pending_column (ev, pending_columns[k]);
+    }
+  w->values[w->n++] = first->format;
+  w->values[w->n++] = guard;
+  return TRUE;
+}
+
+void
+ms_store_events_write_clear (MsEventsWrite *w)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (w->owned); k++)
+    g_clear_pointer (&w->owned[k], g_free);
+}
+
+void
+ms_store_events_written (MsPgConn *c, const PGresult *r)
+{
+  ms_store_events_discard (c);
   if (c->event_ids == NULL)
     c->event_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (int i = 0; i < PQntuples (r); i++)
+  for (int i = 0; r != NULL && i < PQntuples (r); i++)
     {
       gint64 id = ms_pg_int64 (r, i, 0, 0);
       g_array_append_val (c->event_ids, id);
     }
-  return TRUE;
 }
 
 /* ---- reads ---- */

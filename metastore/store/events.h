@@ -4,9 +4,9 @@
  * A store function that changes the catalog calls ms_store_emit once per
  * event while its transaction is open; the message is encoded at once (the
  * objects are borrowed) and kept on the connection. ms_pg_commit writes the
- * pending events as the last statement before COMMIT (ms_store_events_flush):
- * it takes the one-row sequence lock, so ids follow commit order. A
- * rollback drops them.
+ * pending events as the last statement before COMMIT, in the same round
+ * trip (ms_store_events_write_init): it takes the one-row sequence lock,
+ * so ids follow commit order. A rollback drops them.
  */
 #pragma once
 #include "store/store.h"
@@ -21,9 +21,25 @@ gboolean ms_store_emit (MsStore *s, MsPgConn *c, const MsEvent *ev, GError **err
  * Idempotency-Key claim is bound (the change and its record); otherwise
  * the statement runs on its own. ms_pg_commit ends either. */
 gboolean ms_store_begin_logged (MsStore *s, MsPgConn *c, GError **error);
-/* Write c's pending events and COMMIT, in one round trip (called by
- * ms_pg_commit); their ids are appended to c->event_ids. */
-gboolean ms_store_events_flush (MsPgConn *c, GError **error);
+/* The statement that writes a transaction's pending events (the
+ * sequence row's UPDATE and the log's INSERT in one), with its parameters:
+ * pg.c sends it just before COMMIT, in the same round trip. */
+typedef struct {
+  const MsSql *sql;
+  int n;
+  const char *values[8];
+  char *owned[6];            /* what values[] points into */
+} MsEventsWrite;
+/* Fill 'w' for c's pending events; FALSE (w empty) when none are pending.
+ * 'guarded': write them only if the transaction has changed something by
+ * then (for a change sent together with them: one that changed nothing
+ * logs nothing). */
+gboolean ms_store_events_write_init (MsPgConn *c, gboolean guarded, MsEventsWrite *w);
+void ms_store_events_write_clear (MsEventsWrite *w);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsEventsWrite, ms_store_events_write_clear)
+/* After w's statement committed with result 'r': the ids it wrote are
+ * appended to c->event_ids and nothing is pending any more. */
+void ms_store_events_written (MsPgConn *c, const PGresult *r);
 /* Drop c's pending events (rollback). */
 void ms_store_events_discard (MsPgConn *c);
 

@@ -159,29 +159,51 @@ literal (GPtrArray *a)
 /* ---- add ---- */
 
 /* The ADD_PARTITION event of the partitions of 'parts' whose stored names
- * are in 'added', then COMMIT. */
+ * are in 'added' (NULL: all of them), queued on 'c'. */
 static gboolean
-add_commit (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, GPtrArray *added,
-            GError **error)
+add_event (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, GPtrArray *added,
+           GError **error)
 {
-  if (added->len > 0 && ms_store_events_enabled (s))
+  if ((added != NULL && added->len == 0) || !ms_store_events_enabled (s))
+    return TRUE;
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; added != NULL && i < added->len; i++)
+    g_hash_table_add (names, g_ptr_array_index (added, i));
+  g_autoptr (GPtrArray) made = g_ptr_array_new ();
+  for (guint i = 0; i < parts->len; i++)
     {
-      g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < added->len; i++)
-        g_hash_table_add (names, g_ptr_array_index (added, i));
-      g_autoptr (GPtrArray) made = g_ptr_array_new ();
-      for (guint i = 0; i < parts->len; i++)
-        {
-          MsPartition *p = g_ptr_array_index (parts, i);
-          g_autofree char *name = ms_store_partition_name (t, p->values);
-          if (g_hash_table_contains (names, name))
-            g_ptr_array_add (made, p);
-        }
-      MsEvent ev = { .type = MS_EVENT_ADD_PARTITION, .table = t, .parts = made };
-      if (!ms_store_emit (s, c, &ev, error))
-        return FALSE;
+      MsPartition *p = g_ptr_array_index (parts, i);
+      g_autofree char *name = added ? ms_store_partition_name (t, p->values) : NULL;
+      if (added == NULL || g_hash_table_contains (names, name))
+        g_ptr_array_add (made, p);
     }
-  return ms_pg_commit (c, error);
+  MsEvent ev = { .type = MS_EVENT_ADD_PARTITION, .table = t, .parts = made };
+  return ms_store_emit (s, c, &ev, error);
+}
+
+/* Run the add statement on 'c' and log what it added: without
+ * 'if_not_exists' every partition is added or none, so the event is
+ * encoded first and the INSERT travels with it and COMMIT (one round
+ * trip); otherwise the event names only the partitions the INSERT added.
+ * The names added (caller owns), or NULL with *error set. */
+static GPtrArray *
+add_logged (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, gboolean if_not_exists,
+            const char *const *params, GError **error)
+{
+  if (!if_not_exists)
+    {
+      if (!add_event (s, c, t, parts, NULL, error))
+        return NULL;
+      ms_pg_commit_next (c);
+    }
+  g_autoptr (PGresult) r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add,
+                                       13, params, error);
+  if (r == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) added = ms_pg_column_strings (r, 0);
+  if (if_not_exists && (!add_event (s, c, t, parts, added, error) || !ms_pg_commit (c, error)))
+    return NULL;
+  return g_steal_pointer (&added);
 }
 
 GPtrArray *
@@ -220,22 +242,15 @@ ms_store_partition_add (MsStore *s, const MsTable *t, GPtrArray *parts, gboolean
   if (c != NULL && ms_store_begin_logged (s, c, error))
     {
       g_autoptr (GError) local = NULL;
-      g_autoptr (PGresult) r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add,
-                                           13, params, &local);
-      if (r != NULL)
-        {
-          added = ms_pg_column_strings (r, 0);
-          if (!add_commit (s, c, t, parts, added, error))
-            g_clear_pointer (&added, g_ptr_array_unref);
-        }
-      else if (g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+      added = add_logged (s, c, t, parts, if_not_exists, params, &local);
+      if (added == NULL && g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
         ms_fail (error, MS_ERROR_ALREADY_EXISTS, "Partition already exists");
-      else if (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
-               || g_error_matches (local, MS_ERROR, MS_ERROR_INVALID_OBJECT))
+      else if (added == NULL && (g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND)
+                                 || g_error_matches (local, MS_ERROR, MS_ERROR_INVALID_OBJECT)))
         ms_fail (error, MS_ERROR_INVALID_OBJECT,
                  "Unable to add partitions because database or table %s.%s does not exist",
                  t->db_name, t->name);
-      else
+      else if (added == NULL)
         g_propagate_error (error, g_steal_pointer (&local));
     }
   for (int j = 0; j < 12; j++)

@@ -110,29 +110,46 @@ exec_once (MsPgConn *c, const MsSql *sql, int n, const char *const *values)
   return PQexecParams (c->pg, sql->text, n, NULL, values, NULL, NULL, 0);
 }
 
-/* Run 'first' (no parameters; NULL: none), 'sql' and 'then' (no
- * parameters; NULL: none) in ONE round trip (libpq's pipeline mode): a
- * transaction's BEGIN goes with its first statement, its last statement
- * with COMMIT. Returns the first failed result, else sql's (caller owns);
- * NULL when nothing could be sent. */
-static PGresult *
-exec_pipelined (MsPgConn *c, const char *first, const MsSql *sql, int n,
-                const char *const *values, const char *then)
+/* One statement of a pipeline. */
+typedef struct {
+  const MsSql *sql;
+  int n;
+  const char *const *values;
+} Step;
+
+static const MsSql sql_begin = { NULL, "BEGIN" };
+static const MsSql sql_commit = { NULL, "COMMIT" };
+
+static gboolean
+send_step (PGconn *pg, const Step *st)
 {
-  PGresult *prep = prepare_once (c, sql, n);
-  if (prep != NULL)
-    return prep;
+  if (st->sql->name != NULL)
+    return PQsendQueryPrepared (pg, st->sql->name, st->n, st->values, NULL, NULL, 0);
+  return PQsendQueryParams (pg, st->sql->text, st->n, NULL, st->values, NULL, NULL, 0);
+}
+
+/* Run 'steps' in ONE round trip (libpq's pipeline mode) and wait for all
+ * of them, the last one's included: a transaction's BEGIN goes with its
+ * first statement, its last statement with COMMIT. TRUE with results[i]
+ * the first result of steps[i] (caller owns each); FALSE with *failed the
+ * first failed result (caller owns; NULL when nothing could be sent) and
+ * no results kept. */
+static gboolean
+exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
+{
+  *failed = NULL;
+  for (guint i = 0; i < n; i++)
+    if ((*failed = prepare_once (c, steps[i].sql, steps[i].n)) != NULL)
+      return FALSE;
   PGconn *pg = c->pg;
   if (!PQenterPipelineMode (pg))
-    return NULL;
-  gboolean sent = (first == NULL || PQsendQueryParams (pg, first, 0, NULL, NULL, NULL, NULL, 0))
-                  && (sql->name ? PQsendQueryPrepared (pg, sql->name, n, values, NULL, NULL, 0)
-                                : PQsendQueryParams (pg, sql->text, n, NULL, values, NULL, NULL, 0))
-                  && (then == NULL || PQsendQueryParams (pg, then, 0, NULL, NULL, NULL, NULL, 0))
-                  && PQpipelineSync (pg);
-  int mine = first ? 1 : 0;           /* index of sql's result */
-  int index = 0, nulls = 0;
-  PGresult *keep = NULL, *failed = NULL;
+    return FALSE;
+  gboolean sent = TRUE;
+  for (guint i = 0; i < n && sent; i++)
+    sent = send_step (pg, &steps[i]);
+  sent = sent && PQpipelineSync (pg);
+  guint index = 0;
+  int nulls = 0;
   while (sent)
     {
       PGresult *r = PQgetResult (pg);
@@ -144,40 +161,121 @@ exec_pipelined (MsPgConn *c, const char *first, const MsSql *sql, int n,
           continue;
         }
       nulls = 0;
-      ExecStatusType st = PQresultStatus (r);
-      if (st == PGRES_PIPELINE_SYNC)
+      if (PQresultStatus (r) == PGRES_PIPELINE_SYNC)
         {
-          PQclear (r);
+          PQclear (r);                /* every statement has answered */
           break;
         }
-      if (!result_ok (r) && failed == NULL)
-        failed = r;
-      else if (index == mine && keep == NULL)
-        keep = r;
+      if (!result_ok (r) && *failed == NULL)
+        *failed = r;
+      else if (index < n && results[index] == NULL)
+        results[index] = r;
       else
         PQclear (r);
     }
   if (!PQexitPipelineMode (pg))
     c->broken = TRUE;
-  if (failed != NULL || !sent)
+  if (*failed == NULL && sent)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&results[i], PQclear);
+  return FALSE;
+}
+
+/* Run 'first' (NULL: none) and 'sql' in one round trip; sql's result, or
+ * the first failed one (NULL when nothing could be sent); caller owns. */
+static PGresult *
+exec_pipelined (MsPgConn *c, const MsSql *first, const MsSql *sql, int n,
+                const char *const *values)
+{
+  const Step steps[] = { { first, 0, NULL }, { sql, n, values } };
+  guint skip = first == NULL ? 1 : 0;
+  PGresult *res[2] = { NULL, NULL }, *failed = NULL;
+  if (!exec_steps (c, steps + skip, 2 - skip, res, &failed))
+    return failed;
+  if (skip == 0)
+    PQclear (res[0]);
+  return res[1 - skip];
+}
+
+/* End c's transaction in ONE round trip: BEGIN (when not sent yet),
+ * 'sql' (NULL: none), the pending events' write ('guarded': see
+ * ms_store_events_write_init) and COMMIT, waiting for the COMMIT's answer.
+ * On success *out (if not NULL) is sql's result (caller owns); on failure
+ * the transaction is rolled back and *error set. When BEGIN had not been
+ * sent and the connection is found dead, nothing ran: it is re-established
+ * and everything sent once more. */
+static gboolean
+finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolean guarded,
+        PGresult **out, GError **error)
+{
+  g_auto (MsEventsWrite) w = { 0 };
+  Step steps[4];
+  guint k = 0, mine = 0, ev = G_MAXUINT;
+  if (c->begin_pending)
+    steps[k++] = (Step) { &sql_begin, 0, NULL };
+  if (sql != NULL)
+    steps[mine = k++] = (Step) { sql, n, values };
+  if (ms_store_events_write_init (c, guarded, &w))
+    steps[ev = k++] = (Step) { w.sql, w.n, w.values };
+  steps[k++] = (Step) { &sql_commit, 0, NULL };
+  if (c->event_ids != NULL)
+    g_array_set_size (c->event_ids, 0);
+  PGresult *res[4] = { NULL }, *failed = NULL;
+  gboolean ok = exec_steps (c, steps, k, res, &failed);
+  if (!ok && c->begin_pending && PQstatus (c->pg) == CONNECTION_BAD)
     {
-      if (keep != NULL)
-        PQclear (keep);
-      return failed;
+      c->in_tx = FALSE;
+      gboolean again = reconnect (c);
+      c->in_tx = TRUE;
+      if (again)
+        {
+          g_clear_pointer (&failed, PQclear);
+          ok = exec_steps (c, steps, k, res, &failed);
+        }
     }
-  return keep;
+  c->begin_pending = FALSE;
+  if (!ok)
+    {
+      ms_pg_set_error (c, failed, error);
+      PQclear (failed);
+      ms_pg_rollback (c);
+      return FALSE;
+    }
+  c->in_tx = FALSE;
+  if (ev != G_MAXUINT)
+    ms_store_events_written (c, res[ev]);
+  for (guint i = 0; i < k; i++)
+    if (sql == NULL || i != mine || out == NULL)
+      PQclear (res[i]);
+  if (sql != NULL && out != NULL)
+    *out = res[mine];
+  return TRUE;
+}
+
+void
+ms_pg_commit_next (MsPgConn *c)
+{
+  /* with an Idempotency-Key claim bound, its mark goes before COMMIT
+   * (ms_pg_commit): the statement then runs on its own */
+  c->commit_next = c->in_tx && !ms_store_idem_bound ();
 }
 
 PGresult *
 ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GError **error)
 {
-  PGresult *r;
+  PGresult *r = NULL;
+  if (c->commit_next)
+    {
+      c->commit_next = FALSE;
+      return finish (c, sql, n, values, TRUE, &r, error) ? r : NULL;
+    }
   if (c->begin_pending)
     {
       /* the transaction's first statement: BEGIN goes with it; on a
        * connection found dead nothing ran, so reconnect and try once more */
       c->begin_pending = FALSE;
-      r = exec_pipelined (c, "BEGIN", sql, n, values, NULL);
+      r = exec_pipelined (c, &sql_begin, sql, n, values);
       if (!result_ok (r) && PQstatus (c->pg) == CONNECTION_BAD)
         {
           c->in_tx = FALSE;
@@ -186,7 +284,7 @@ ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GEr
           if (again)
             {
               PQclear (r);
-              r = exec_pipelined (c, "BEGIN", sql, n, values, NULL);
+              r = exec_pipelined (c, &sql_begin, sql, n, values);
             }
         }
     }
@@ -236,23 +334,6 @@ ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *valu
 
 static gboolean send_begin (MsPgConn *c, GError **error);
 
-PGresult *
-ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
-                   GError **error)
-{
-  PGresult *r = exec_pipelined (c, c->begin_pending ? "BEGIN" : NULL, sql, n, values, "COMMIT");
-  c->begin_pending = FALSE;
-  if (!result_ok (r))
-    {
-      ms_pg_set_error (c, r, error);
-      PQclear (r);
-      ms_pg_rollback (c);
-      return NULL;
-    }
-  c->in_tx = FALSE;
-  return r;
-}
-
 gboolean
 ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
 {
@@ -295,11 +376,13 @@ ms_pg_commit (MsPgConn *c, GError **error)
 {
   if (!c->in_tx)
     return TRUE;              /* a change that ran on its own (ms_store_begin_logged) */
-  if (c->event_ids != NULL)
-    g_array_set_size (c->event_ids, 0);
-  if (c->begin_pending)
+  c->commit_next = FALSE;
+  gboolean events = c->events != NULL && c->events->len > 0;
+  if (!events && c->begin_pending)
     {
       /* nothing ran: nothing to commit */
+      if (c->event_ids != NULL)
+        g_array_set_size (c->event_ids, 0);
       c->begin_pending = FALSE;
       c->in_tx = FALSE;
       return TRUE;
@@ -311,8 +394,10 @@ ms_pg_commit (MsPgConn *c, GError **error)
       return FALSE;
     }
   /* the pending events are the last statement, sent with the COMMIT */
-  if (c->events != NULL && c->events->len > 0)
-    return ms_store_events_flush (c, error);
+  if (events)
+    return finish (c, NULL, 0, NULL, FALSE, NULL, error);
+  if (c->event_ids != NULL)
+    g_array_set_size (c->event_ids, 0);
   g_autoptr (PGresult) r = PQexec (c->pg, "COMMIT");
   c->in_tx = FALSE;
   if (!result_ok (r))
@@ -327,6 +412,7 @@ void
 ms_pg_rollback (MsPgConn *c)
 {
   ms_store_events_discard (c);
+  c->commit_next = FALSE;
   if (!c->in_tx)
     return;
   c->in_tx = FALSE;

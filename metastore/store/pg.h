@@ -20,6 +20,8 @@ typedef struct {
   gboolean in_tx;
   gboolean begin_pending;    /* in_tx, but BEGIN not sent yet: it goes with
                                 the first statement (one round trip) */
+  gboolean commit_next;      /* the next statement ends the transaction
+                                (ms_pg_commit_next) */
   gboolean broken;
   MsPool *pool;              /* owner; NULL for a standalone connection */
   GPtrArray *events;         /* pending notification events of the open
@@ -60,15 +62,18 @@ PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *con
  * 'fmt', ..., naming the object; any other failure is passed on as is. */
 PGresult *ms_pg_exec_unique (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
                              GError **error, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
-/* Run 'sql' as the transaction's last statement and COMMIT, in one round
- * trip; its result (caller owns), or NULL with *error set and the
- * transaction rolled back. */
-PGresult *ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
-                             GError **error);
 /* Run a script of several statements without parameters. */
 gboolean ms_pg_exec_script (MsPgConn *c, const char *script, GError **error);
 
 gboolean ms_pg_begin (MsPgConn *c, GError **error);
+/* Make the next statement run on c the transaction's last: it travels
+ * with the pending notification events and COMMIT (and BEGIN, when not
+ * yet sent) in one round trip, and returns after the COMMIT answered. If
+ * the transaction has changed nothing by the end of that statement (an
+ * INSERT ... SELECT that found no row), its events are not written: use
+ * it only where the caller then reports that nothing changed. Nothing when
+ * no transaction is open (the statement runs on its own). */
+void ms_pg_commit_next (MsPgConn *c);
 /* COMMIT, after writing the transaction's pending notification events;
  * TRUE at once outside a transaction. */
 gboolean ms_pg_commit (MsPgConn *c, GError **error);

@@ -314,7 +314,11 @@ gboolean
 ms_store_table_create_granted (MsStore *s, MsTable *t, const GPtrArray *privs, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  return c != NULL && ms_store_begin_logged (s, c, error)
+  if (c == NULL)
+    return FALSE;
+  if ((privs == NULL || privs->len == 0) && ms_store_events_enabled (s))
+    return ms_store_table_create_logged (s, c, t, error);
+  return ms_store_begin_logged (s, c, error)
          && ms_store_table_insert_granted_on (s, c, t, privs, error) && ms_pg_commit (c, error);
 }
 

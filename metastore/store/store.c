@@ -11,6 +11,8 @@ ms_store_new (const char *conninfo, const char *password, int pool_size, int poo
   MsStore *s = g_new0 (MsStore, 1);
   s->pool = ms_pool_new (conninfo, password, pool_size, pool_wait_ms, connect_timeout_s);
   s->warehouse = g_strdup (warehouse);
+  g_mutex_init (&s->table_ids_lock);
+  s->table_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   return s;
 }
 
@@ -21,6 +23,8 @@ ms_store_free (MsStore *s)
     return;
   ms_pool_free (s->pool);
   g_free (s->warehouse);
+  g_mutex_clear (&s->table_ids_lock);
+  g_array_unref (s->table_ids);
   g_free (s);
 }
 

@@ -22,6 +22,8 @@ typedef struct {
   char *warehouse;           /* root URI of the default catalog */
   gboolean events_on;        /* notifications.enabled */
   MsEventEncoder encoder;    /* the message format (encode NULL: no events) */
+  GMutex table_ids_lock;
+  GArray *table_ids;         /* gint64 table ids taken ahead (table.c) */
 } MsStore;
 
 MsStore *ms_store_new (const char *conninfo, const char *password, int pool_size,

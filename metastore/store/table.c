@@ -45,6 +45,19 @@ static const MsSql sql_table_insert = { "table_insert",
   "  $20::jsonb, $21::boolean, $22::jsonb, $23::jsonb, $24, $25, $26::boolean, $27::jsonb "
   "FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "WHERE c.name = $1 AND d.name = $2 RETURNING table_id" };
+/* The same with the id taken ahead (table_id_take). */
+static const MsSql sql_table_insert_id = { "table_insert_id",
+  "INSERT INTO ms_tables (table_id, db_id, name, " TABLE_VALUE_COLUMNS ") OVERRIDING SYSTEM VALUE "
+  "SELECT $28::bigint, d.db_id, $3, $4, $5, $6::smallint, $7::int, $8::int, $9::int, $10, $11, "
+  "  $12, $13::boolean, $14::int, $15::jsonb, $16::jsonb, $17::jsonb, $18::jsonb, $19::jsonb, "
+  "  $20::jsonb, $21::boolean, $22::jsonb, $23::jsonb, $24, $25, $26::boolean, $27::jsonb "
+  "FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
+  "WHERE c.name = $1 AND d.name = $2 RETURNING table_id" };
+/* Table ids taken ahead, TABLE_ID_BLOCK at a time per store. */
+#define TABLE_ID_BLOCK 16
+static const MsSql sql_table_ids = { "table_ids",
+  "SELECT nextval (pg_get_serial_sequence ('ms_tables', 'table_id')) "
+  "FROM generate_series (1, $1::integer)" };
 static const MsSql sql_table_get = { "table_get",
   "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
 static const MsSql sql_table_get_locked = { "table_get_locked",
@@ -217,20 +230,73 @@ table_values (const MsTable *t, TableValueBuf *b, const char *v[N_TABLE_VALUES])
 
 /* ---- create and read ---- */
 
-gboolean
-ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error)
+/* Insert 't' (its id taken ahead when 'id' > 0, else a new one); t->id is
+ * set. */
+static gboolean
+table_insert (MsPgConn *c, MsTable *t, gint64 id, GError **error)
 {
   g_auto (TableValueBuf) b = { 0 };
-  const char *v[3 + N_TABLE_VALUES] = { t->catalog, t->db_name, t->name };
+  char id_text[24];
+  snprintf (id_text, sizeof id_text, "%" G_GINT64_FORMAT, id);
+  const char *v[4 + N_TABLE_VALUES] = { t->catalog, t->db_name, t->name };
   table_values (t, &b, v + 3);
-  g_autoptr (PGresult) r = ms_pg_exec_unique (c, &sql_table_insert, 3 + N_TABLE_VALUES, v, error,
-                                              "Table %s.%s already exists", t->db_name, t->name);
+  v[3 + N_TABLE_VALUES] = id_text;
+  g_autoptr (PGresult) r = ms_pg_exec_unique (c, id > 0 ? &sql_table_insert_id : &sql_table_insert,
+                                              id > 0 ? 4 + N_TABLE_VALUES : 3 + N_TABLE_VALUES,
+                                              v, error, "Table %s.%s already exists",
+                                              t->db_name, t->name);
   if (r == NULL)
     return FALSE;
   if (PQntuples (r) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
   t->id = ms_pg_int64 (r, 0, 0, 0);
   return TRUE;
+}
+
+gboolean
+ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error)
+{
+  return table_insert (c, t, 0, error);
+}
+
+/* The next table id of s's block, taking a new block on 'c' (outside a
+ * transaction: nextval is not rolled back anyway) when it is used up. */
+static gboolean
+table_id_take (MsStore *s, MsPgConn *c, gint64 *id, GError **error)
+{
+  g_autoptr (GMutexLocker) locked = g_mutex_locker_new (&s->table_ids_lock);
+  if (s->table_ids->len == 0)
+    {
+      const char *v[] = { G_STRINGIFY (TABLE_ID_BLOCK) };
+      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_ids, 1, v, error);
+      if (r == NULL)
+        return FALSE;
+      for (int i = PQntuples (r) - 1; i >= 0; i--)
+        {
+          gint64 next = ms_pg_int64 (r, i, 0, 0);
+          g_array_append_val (s->table_ids, next);
+        }
+    }
+  *id = g_array_index (s->table_ids, gint64, s->table_ids->len - 1);
+  g_array_set_size (s->table_ids, s->table_ids->len - 1);
+  return TRUE;
+}
+
+/* Create 't' and its CREATE_TABLE event in ONE round trip: the event is
+ * encoded first, with the id taken ahead, and the INSERT travels with the
+ * event's write and COMMIT (a missing database: nothing written at all). */
+gboolean
+ms_store_table_create_logged (MsStore *s, MsPgConn *c, MsTable *t, GError **error)
+{
+  gint64 id;
+  if (!table_id_take (s, c, &id, error) || !ms_store_begin_logged (s, c, error))
+    return FALSE;
+  t->id = id;
+  MsEvent ev = { .type = MS_EVENT_CREATE_TABLE, .table = t };
+  if (!ms_store_emit (s, c, &ev, error))
+    return FALSE;
+  ms_pg_commit_next (c);
+  return table_insert (c, t, id, error);
 }
 
 gboolean
@@ -492,18 +558,21 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !ms_pg_begin (c, error))
     return FALSE;
+  /* with the log on, the locked row is the whole table: the event's */
+  const gboolean logged = ms_store_events_enabled (s);
   const char *key[] = { catalog, db, name };
-  g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_lock, 3, key, error);
+  g_autoptr (PGresult) old = ms_pg_exec (c, logged ? &sql_table_get_locked : &sql_table_lock, 3,
+                                         key, error);
   if (old == NULL)
     return FALSE;
   if (PQntuples (old) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "%s doesn't exist", name);
   const char *id[] = { PQgetvalue (old, 0, 0) };
-  if (ms_store_events_enabled (s))
+  if (logged)
     {
-      g_autoptr (MsTable) t = ms_store_table_get_on (c, catalog, db, name, FALSE, error);
+      g_autoptr (MsTable) t = table_from_row (old, 0);
       MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = t };
-      if (t == NULL || !ms_store_emit (s, c, &ev, error))
+      if (!ms_store_emit (s, c, &ev, error))
         return FALSE;
     }
   if (out_part_locations)
@@ -513,11 +582,11 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
         return FALSE;
       *out_part_locations = ms_pg_column_strings (locs, 0);
     }
-  /* partitions, their values and statistics go by ON DELETE CASCADE */
+  /* partitions, their values and statistics go by ON DELETE CASCADE; the
+   * DELETE travels with the event and COMMIT */
+  ms_pg_commit_next (c);
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 1, id, error);
-  if (del == NULL)
-    return FALSE;
-  return ms_pg_commit (c, error);
+  return del != NULL;
 }
 
 static const MsSql sql_parts_locations_named = { "table_parts_locations_named",

@@ -6,6 +6,7 @@
 #pragma once
 #include "store/pg.h"
 #include "model/table.h"
+#include "store/store.h"
 
 /* The table catalog.db.name, or NULL with MS_ERROR_NOT_FOUND
  * "<db>.<name> table not found"; 'for_update' locks its row. */
@@ -15,6 +16,11 @@ MsTable *ms_store_table_get_on (MsPgConn *c, const char *catalog, const char *db
 /* Insert 't' (catalog, db_name, name set); sets t->id. MS_ERROR_NOT_FOUND
  * for a missing database, MS_ERROR_ALREADY_EXISTS for a taken name. */
 gboolean ms_store_table_insert_on (MsPgConn *c, MsTable *t, GError **error);
+/* Create 't' (no grants) with its CREATE_TABLE event on 'c' (no
+ * transaction open), the log being on: one round trip for the INSERT, the
+ * event and COMMIT (the table's id is taken ahead, so the event can be
+ * encoded before). Errors as ms_store_table_insert_on. */
+gboolean ms_store_table_create_logged (MsStore *s, MsPgConn *c, MsTable *t, GError **error);
 /* Insert 't' with the grants 'privs' (NULL: none) and queue its
  * CREATE_TABLE event, inside the caller's transaction on 'c'
  * (privilege.c). */

@@ -2,7 +2,8 @@
  * test_partition_wire.c: the fast partition writer (hms/partition_wire.c)
  * must put on the wire exactly the bytes the generated c_glib writer
  * produces for the same model partition converted with
- * hms_partition_to_thrift. Maps hold at most one entry here, because the
+ * hms_partition_to_thrift, and hms_wire_partition the same TJSONProtocol
+ * text as the generated writer (the notification messages). Maps hold at most one entry here, because the
  * two writers walk different hash tables.
  */
 #include <stdarg.h>
@@ -10,7 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "hms/internal.h"
+#include "hms/wire.h"
+#include "hms/thrift_json.h"
 #include "server/thrift_fixes.h"
 #include <thrift/c_glib/thrift_application_exception.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
@@ -41,6 +43,28 @@ encode (const MsPartition *p, gboolean fast, const MsStorageDescriptor *shared)
   return out;
 }
 
+static gboolean
+write_partition (ThriftProtocol *protocol, gconstpointer p, GError **error)
+{
+  Wire w = { protocol, error, TRUE };
+  hms_wire_partition (&w, p);
+  return w.ok;
+}
+
+/* The protocol-generic writer (hms_wire_partition, which the notification
+ * messages use) writes the same TJSONProtocol text as the generated one. */
+static void
+assert_same_json (const MsPartition *p)
+{
+  ThmsPartition *tp = hms_partition_new_thrift (p);
+  g_autofree char *slow = hms_thrift_json_write (THRIFT_STRUCT (tp), NULL);
+  g_object_unref (tp);
+  g_autofree char *fast = hms_thrift_json_write_with (write_partition, p, NULL);
+  assert_non_null (slow);
+  assert_non_null (fast);
+  assert_string_equal (fast, slow);
+}
+
 static void
 assert_same_bytes_shared (const MsPartition *p, const MsStorageDescriptor *shared)
 {
@@ -48,6 +72,7 @@ assert_same_bytes_shared (const MsPartition *p, const MsStorageDescriptor *share
   g_autoptr (GByteArray) b = encode (p, FALSE, NULL);
   assert_int_equal (a->len, b->len);
   assert_memory_equal (a->data, b->data, a->len);
+  assert_same_json (p);
 }
 
 static void

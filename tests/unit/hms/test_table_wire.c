@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "hms/internal.h"
+#include "hms/thrift_json.h"
 #include "server/thrift_fixes.h"
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
@@ -39,6 +40,27 @@ encode (const MsTable *t, gboolean fast)
   return out;
 }
 
+static gboolean
+write_table (ThriftProtocol *protocol, gconstpointer t, GError **error)
+{
+  return hms_wire_write_table (protocol, t, error);
+}
+
+/* The same writer over TJSONProtocol (the notification messages'
+ * tableObjJson) writes the generated writer's text. */
+static void
+assert_same_json (const MsTable *t)
+{
+  ThmsTable *tt = g_object_new (THMS_TYPE_TABLE, NULL);
+  hms_table_to_thrift (t, tt);
+  g_autofree char *slow = hms_thrift_json_write (THRIFT_STRUCT (tt), NULL);
+  g_object_unref (tt);
+  g_autofree char *fast = hms_thrift_json_write_with (write_table, t, NULL);
+  assert_non_null (slow);
+  assert_non_null (fast);
+  assert_string_equal (fast, slow);
+}
+
 static void
 assert_same_bytes (const MsTable *t)
 {
@@ -46,6 +68,7 @@ assert_same_bytes (const MsTable *t)
   g_autoptr (GByteArray) b = encode (t, FALSE);
   assert_int_equal (a->len, b->len);
   assert_memory_equal (a->data, b->data, a->len);
+  assert_same_json (t);
 }
 
 static MsTable *
