@@ -355,7 +355,8 @@ void ice_table_sign (const IceCall *call, MsHttpResponse *resp);
  * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
- * (call->principal then names who it is). FALSE after answering 401
- * NotAuthorizedException (with WWW-Authenticate),
+ * (call->principal then names who it is). 'signing': the route signs
+ * storage requests (a token with the sign scope only is enough). FALSE
+ * after answering 401 NotAuthorizedException (with WWW-Authenticate),
  * 403 ForbiddenException or 503. */
-gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp);
+gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp, gboolean signing);

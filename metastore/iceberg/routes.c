@@ -279,7 +279,8 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   const Route *route = find_route (&call);
   if (req->body_too_large)
     ice_reply_fail (resp, ICE_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large");
-  else if ((route->flags & ROUTE_OPEN) || ice_auth_check_or_reply (&call, resp))
+  else if ((route->flags & ROUTE_OPEN)
+           || ice_auth_check_or_reply (&call, resp, (route->flags & ROUTE_SIGNS) != 0))
     {
       if (route->method != NULL && !g_str_equal (route->method, req->method))
         ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
@@ -318,7 +319,7 @@ ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   if (which == MS_OPS_NONE)
     return NULL;
   IceCall call = { ice, req, NULL, NULL };
-  if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp))
+  if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp, FALSE))
     ms_ops_answer (ice->ops, which, req, resp);
   return which == MS_OPS_HEALTH ? "/healthz" : which == MS_OPS_READY ? "/readyz" : "/metrics";
 }

@@ -17,14 +17,18 @@ Choices asserted here:
   principal's PUT) or on a server without remote signing is 403; a
   malformed one 400; a missing table 404;
 - a signed GET is accepted by the S3 server's verifier: the client that
-  sends it holds no key.
+  sends it holds no key;
+- the token endpoint grants the scope "sign" that Iceberg's Java signer
+  asks for: such a token opens the .../sign routes only (still read-only
+  for a read-only principal), and no exchange turns it into a catalog
+  token.
 """
 import shutil
 import urllib.request
 
 import pytest
 
-from authlib import get_token
+from authlib import claims_of, get_token, token_request
 from conftest import unique
 from iceboth import create_namespace, start_warehouse_server
 from icelib import Rest, assert_error, simple_schema, table_path
@@ -242,3 +246,62 @@ def test_sign_needs_a_token(signing, tables, s3):
     st, doc = Rest(signing.rest_port).call("POST", table_path(tables, "a") + "/sign",
                                            sign_body(uri))
     assert st == 401, doc
+
+
+def _scoped(port, who, scope, **more):
+    form = dict({"grant_type": "client_credentials", "client_id": who,
+                 "client_secret": who + "-secret-0123456789", "scope": scope}, **more)
+    return token_request(port, form)
+
+
+EXCHANGE = {"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+
+
+def test_sign_scope_opens_the_sign_routes_only(signing, tables, s3):
+    port = signing.rest_port
+    st, doc, _ = _scoped(port, "writer", "sign")
+    assert st == 200 and doc["scope"] == "sign", doc
+    assert claims_of(doc["access_token"])["scope"] == "sign"
+    signer = Rest(port, token=doc["access_token"])
+    uri = "%s/%s/wh/%s.db/a/data/x.parquet" % (s3.endpoint, BUCKET, tables)
+    path = table_path(tables, "a") + "/sign"
+    st, signed = signer.call("POST", path, sign_body(uri, "PUT"))
+    assert st == 200 and "Authorization" in signed["headers"], signed
+    for method, p in (("GET", table_path(tables, "a")), ("GET", "/v1/namespaces"),
+                      ("GET", "/v1/config"), ("GET", table_path(tables, "a") + "/credentials"),
+                      ("DELETE", table_path(tables, "b"))):
+        st, doc = signer.call(method, p)
+        assert_error(st, doc, 403, "ForbiddenException")
+    # a read-only principal's sign token signs reads only
+    st, doc, _ = _scoped(port, "reader", "sign")
+    reader_signer = Rest(port, token=doc["access_token"])
+    assert reader_signer.call("POST", path, sign_body(uri, "GET"))[0] == 200
+    st, doc = reader_signer.call("POST", path, sign_body(uri, "PUT"))
+    assert_error(st, doc, 403, "ForbiddenException")
+    assert "read-only" in doc["error"]["message"]
+    # both at once; anything else is refused
+    st, doc, _ = _scoped(port, "writer", "catalog sign")
+    assert st == 200 and doc["scope"] == "catalog sign", doc
+    st, doc, _ = _scoped(port, "writer", "sign admin")
+    assert st == 400 and doc["error"] == "invalid_scope", doc
+
+
+def test_sign_scope_is_never_widened_by_an_exchange(signing):
+    port = signing.rest_port
+    sign_token = _scoped(port, "writer", "sign")[1]["access_token"]
+    catalog_token = get_token(port, "writer", "writer-secret-0123456789")
+    for scope in ("catalog", "catalog sign"):
+        st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=sign_token, scope=scope))
+        assert st == 400 and doc["error"] == "invalid_scope" and "access_token" not in doc, doc
+    # refreshed as it is (what the signer's refresh asks), or with no scope named
+    for form in (dict(EXCHANGE, subject_token=sign_token, scope="sign"),
+                 dict(EXCHANGE, subject_token=sign_token)):
+        st, doc, _ = token_request(port, form)
+        assert st == 200 and doc["scope"] == "sign", doc
+        assert claims_of(doc["access_token"])["scope"] == "sign"
+    # a catalog token may be narrowed to sign
+    st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=catalog_token, scope="sign"))
+    assert st == 200 and doc["scope"] == "sign", doc
+    st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=catalog_token))
+    assert st == 200 and doc["scope"] == "catalog", doc
