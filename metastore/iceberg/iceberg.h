@@ -15,6 +15,7 @@
 
 typedef struct _IceMdCache IceMdCache;
 typedef struct _IceSweeper IceSweeper;
+typedef struct _IceLocationCache IceLocationCache;
 
 typedef struct {
   MsStore *store;
@@ -24,6 +25,8 @@ typedef struct {
   const MsStorageGuard *guard; /* where files may be read, written and
                                   purged (borrowed); NULL: nowhere */
   IceMdCache *md_cache;        /* parsed metadata between commits (md_cache.c) */
+  IceLocationCache *sign_locations; /* table locations by metadata file, for
+                                  sign requests (location_cache.c) */
   IceSweeper *sweeper;         /* metadata files no commit made current
                                   (metadata_sweep.c) */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the

@@ -193,6 +193,10 @@ MsDatabase *ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *res
                                         const char *db);
 /* The entry of the table or view ('kind') the path names, or NULL after
  * answering (404 NoSuchTableException / NoSuchViewException). */
+/* The entry of the table the path names without the metadata copy (its
+ * current metadata file location is what it tells), or NULL after
+ * answering 404 NoSuchTableException. */
+MsIcebergEntry *ice_table_head_or_reply (const IceCall *call, MsHttpResponse *resp);
 MsIcebergEntry *ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp,
                                            const char *kind);
 /* The common part of register and register-view: the body's name and
@@ -266,6 +270,15 @@ MsIcebergMetadata *ice_md_cache_take (IceMdCache *c, const char *location, gsize
 /* Keep 'md' (consumed) as the metadata of file 'location', 'bytes' its
  * text's size (the tree's is estimated from it). */
 void ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes);
+
+/* ---- table locations by metadata file, for sign requests (location_cache.c) ---- */
+/* At most 'max_entries' (0: keeps nothing). */
+IceLocationCache *ice_location_cache_new (guint max_entries);
+void ice_location_cache_free (IceLocationCache *c);
+/* The table location metadata file 'metadata_file' names, or NULL. */
+char *ice_location_cache_get (IceLocationCache *c, const char *metadata_file);
+void ice_location_cache_put (IceLocationCache *c, const char *metadata_file,
+                             const char *location);
 
 /* ---- tables (tables.c) ---- */
 void ice_tables_list (const IceCall *call, MsHttpResponse *resp);

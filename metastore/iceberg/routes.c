@@ -82,6 +82,9 @@ static const Route unprefixed[] = {
 /* A path outside /v1 (404 before authentication), a path no route has,
  * a path some route has with another method. */
 static const Route outside_v1 = { NULL, NULL, "unmatched", no_endpoint, ROUTE_OPEN };
+/* Metadata files whose table location sign requests remember. */
+#define ICE_SIGN_LOCATIONS 4096
+
 static const Route no_route = { NULL, NULL, "unmatched", no_endpoint, 0 };
 static const Route other_method = { NULL, NULL, "unmatched", method_not_allowed, 0 };
 
@@ -92,6 +95,7 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   ice->store = store;
   ice->storage = storage;
   ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
+  ice->sign_locations = ice_location_cache_new (ICE_SIGN_LOCATIONS);
   ice->sweeper = ice_sweeper_new (ice);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
@@ -127,6 +131,7 @@ ms_iceberg_free (MsIceberg *ice)
   g_hash_table_unref (ice->table_config);
   ms_delegation_free (ice->delegation);
   ice_md_cache_free (ice->md_cache);
+  ice_location_cache_free (ice->sign_locations);
   g_free (ice);
 }
 

@@ -5,7 +5,9 @@
  * the caller's scope and signed with the server's S3 keys
  * (service/delegation_sign.c); the reply is a RemoteSignResult {uri,
  * headers} carrying the headers the client adds, with Cache-Control:
- * no-cache (a signature holds a date). A malformed body is 400; a method or
+ * no-cache (a signature holds a date). The table's location is learnt
+ * from its current metadata file, remembered per file
+ * (location_cache.c). A malformed body is 400; a method or
  * URI not allowed, or remote signing off, 403.
  */
 #include "iceberg/internal.h"
@@ -57,6 +59,32 @@ reply_signed (MsHttpResponse *resp, const char *uri, GPtrArray *added)
   ms_http_response_header (resp, "Cache-Control", "no-cache");
 }
 
+/* The location of the table the path names, from its current metadata
+ * file: remembered per file (location_cache.c), so a request reads one
+ * row without the metadata text; read and parsed on a miss. NULL after
+ * answering. */
+static char *
+table_location_or_reply (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autoptr (MsIcebergEntry) head = ice_table_head_or_reply (call, resp);
+  if (head == NULL)
+    return NULL;
+  char *location = ice_location_cache_get (call->ice->sign_locations, head->metadata_location);
+  if (location != NULL)
+    return location;
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
+  if (e == NULL)
+    return NULL;
+  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
+  if (text == NULL)
+    return NULL;
+  location = ice_access_table_location (text, NULL);
+  ice_location_cache_put (call->ice->sign_locations, e->metadata_location, location);
+  if (location == NULL)
+    ice_reply_fail (resp, ICE_ERROR_FORBIDDEN, "The table's metadata names no location");
+  return location;
+}
+
 void
 ice_table_sign (const IceCall *call, MsHttpResponse *resp)
 {
@@ -79,13 +107,9 @@ ice_table_sign (const IceCall *call, MsHttpResponse *resp)
   if (provider != NULL && g_ascii_strcasecmp (provider, "s3") != 0)
     return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Only s3 requests are signed, not %s",
                            provider);
-  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
-  if (e == NULL)
+  g_autofree char *location = table_location_or_reply (call, resp);
+  if (location == NULL)
     return;
-  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
-  if (text == NULL)
-    return;
-  g_autofree char *location = ice_access_table_location (text, NULL);
   MsSignRequest req = { method, uri, headers, ice_member_string (body, "body") };
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) err = NULL;

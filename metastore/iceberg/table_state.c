@@ -200,8 +200,9 @@ ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
   return d;
 }
 
-MsIcebergEntry *
-ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind)
+static MsIcebergEntry *
+object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind,
+                       gboolean with_copy)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
   IceError missing = view ? ICE_ERROR_NO_SUCH_VIEW : ICE_ERROR_NO_SUCH_TABLE;
@@ -209,7 +210,9 @@ ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char
   if (!ice_object_ident_or_reply (call, call->ns, call->name, missing, &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
-  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, call->catalog, db, name, &err);
+  MsIcebergEntry *e = with_copy
+    ? ms_store_iceberg_get (call->ice->store, call->catalog, db, name, &err)
+    : ms_store_iceberg_head (call->ice->store, call->catalog, db, name, &err);
   if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
       ice_reply_gerror (resp, g_steal_pointer (&err), view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
@@ -222,6 +225,18 @@ ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char
       return NULL;
     }
   return e;
+}
+
+MsIcebergEntry *
+ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind)
+{
+  return object_entry_or_reply (call, resp, kind, TRUE);
+}
+
+MsIcebergEntry *
+ice_table_head_or_reply (const IceCall *call, MsHttpResponse *resp)
+{
+  return object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE, FALSE);
 }
 
 gboolean

@@ -305,3 +305,43 @@ def test_sign_scope_is_never_widened_by_an_exchange(signing):
     assert st == 200 and doc["scope"] == "sign", doc
     st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=catalog_token))
     assert st == 200 and doc["scope"] == "catalog", doc
+
+
+def test_sign_follows_renames_drops_and_moves(writer, s3):
+    """Sign requests remember a table's location per metadata file, and
+    read the table's current file on every request: a rename, a drop or a
+    commit that moves the table counts from the next request on."""
+    ns = unique("signmv")
+    create_namespace(writer, ns)
+    assert writer.call("POST", table_path(ns), {"name": "t", "schema": simple_schema()})[0] == 200
+    base = "%s/%s/wh/%s.db" % (s3.endpoint, BUCKET, ns)
+    old = base + "/t/data/x.parquet"
+    for _ in range(2):      # the second one from what was remembered
+        st, doc = writer.call("POST", table_path(ns, "t") + "/sign", sign_body(old))
+        assert st == 200, doc
+    # a commit that moves the table: its new place is signed, the old one not
+    st, doc = writer.call("POST", table_path(ns, "t"), {
+        "requirements": [], "updates": [{"action": "set-location",
+                                         "location": "s3://%s/wh/%s.db/moved" % (BUCKET, ns)}]})
+    assert st == 200, doc
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign", sign_body(old))
+    assert_error(st, doc, 403, "ForbiddenException")
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert st == 200, doc
+    # renamed: the old name signs nothing, the new one does
+    st, doc = writer.call("POST", "/v1/tables/rename", {
+        "source": {"namespace": [ns], "name": "t"},
+        "destination": {"namespace": [ns], "name": "u"}})
+    assert st == 204, doc
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert_error(st, doc, 404, "NoSuchTableException")
+    st, doc = writer.call("POST", table_path(ns, "u") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert st == 200, doc
+    # dropped: nothing is signed for it
+    assert writer.call("DELETE", table_path(ns, "u"))[0] == 204
+    st, doc = writer.call("POST", table_path(ns, "u") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert_error(st, doc, 404, "NoSuchTableException")
