@@ -195,7 +195,7 @@ vended_config (const IceCall *call, const char *location, GHashTable *config, GE
 
 gboolean
 ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
-                            GHashTable *config, char **storage_credentials)
+                            gboolean staged, GHashTable *config, char **storage_credentials)
 {
   *storage_credentials = NULL;
   IceAccess got = access_chosen (call);
@@ -209,6 +209,13 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
     {
       g_autofree char *name = table_name (call);
       g_autofree char *endpoint = name ? sign_endpoint (call, name) : NULL;
+      if (endpoint != NULL && staged && location != NULL)
+        {
+          /* the table does not exist yet: its files are signed for with a pass */
+          g_autofree char *pass = ice_staged_pass (call, name, location);
+          g_autofree char *plain = g_steal_pointer (&endpoint);
+          endpoint = g_strdup_printf ("%s?staged=%s", plain, pass);
+        }
       const char *uri = ms_delegation_signer_uri (call->ice->delegation);
       put (config, "s3.remote-signing-enabled", "true");
       put (config, "s3.signer", "S3V4RestSigner");

@@ -39,6 +39,8 @@ typedef struct {
   int idem_stale_s;            /* a running claim older than this may be taken over */
   gboolean refuse_unknown_warehouse; /* rest.unknown_warehouse = refuse */
   MsDelegation *delegation;    /* owned; NULL: no access delegation */
+  guint8 stage_key[32];        /* staged tables' signing passes without
+                                  authentication (staged_sign.c) */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

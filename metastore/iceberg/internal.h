@@ -193,10 +193,6 @@ MsDatabase *ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *res
                                         const char *db);
 /* The entry of the table or view ('kind') the path names, or NULL after
  * answering (404 NoSuchTableException / NoSuchViewException). */
-/* The entry of the table the path names without the metadata copy (its
- * current metadata file location is what it tells), or NULL after
- * answering 404 NoSuchTableException. */
-MsIcebergEntry *ice_table_head_or_reply (const IceCall *call, MsHttpResponse *resp);
 MsIcebergEntry *ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp,
                                            const char *kind);
 /* The common part of register and register-view: the body's name and
@@ -270,6 +266,14 @@ MsIcebergMetadata *ice_md_cache_take (IceMdCache *c, const char *location, gsize
 /* Keep 'md' (consumed) as the metadata of file 'location', 'bytes' its
  * text's size (the tree's is estimated from it). */
 void ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes);
+
+/* ---- signing for a table being staged (staged_sign.c) ---- */
+/* The pass a stage-create's signer endpoint carries ("staged=<pass>") for
+ * table 'name' of the path's namespace at 'location'. Caller frees. */
+char *ice_staged_pass (const IceCall *call, const char *name, const char *location);
+/* The location a pass names, when it is good for this route's namespace,
+ * table 'name' (lower-cased) and principal and has not run out; else NULL. */
+char *ice_staged_pass_location (const IceCall *call, const char *name, const char *pass);
 
 /* ---- table locations by metadata file, for sign requests (location_cache.c) ---- */
 /* At most 'max_entries' (0: keeps nothing). */
@@ -353,10 +357,12 @@ gboolean ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp,
 /* The config keys (into 'config') and *storage_credentials (a JSON array,
  * caller frees; NULL for none) a LoadTableResult of metadata 'text' carries
  * for the delegation the request asks for and this server serves (none
- * for what it does not serve, a view, a table not in S3); FALSE after
- * answering (503 when the STS fails). */
+ * for what it does not serve, a view, a table not in S3); 'staged': the
+ * table is being staged (its signer endpoint carries a pass,
+ * staged_sign.c). FALSE after answering (503 when the STS fails). */
 gboolean ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
-                                     GHashTable *config, char **storage_credentials);
+                                     gboolean staged, GHashTable *config,
+                                     char **storage_credentials);
 /* Answer a delegation failure (consumed): MS_ERROR_NOT_ALLOWED is 403. */
 void ice_access_reply_error (MsHttpResponse *resp, GError *err);
 void ice_table_credentials (const IceCall *call, MsHttpResponse *resp);

@@ -14,6 +14,7 @@
 #include "iceberg/internal.h"
 #include "core/log.h"
 #include <string.h>
+#include <openssl/rand.h>
 
 typedef void (*Handler) (const IceCall *call, MsHttpResponse *resp);
 
@@ -96,6 +97,8 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   ice->storage = storage;
   ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
   ice->sign_locations = ice_location_cache_new (ICE_SIGN_LOCATIONS);
+  if (RAND_bytes (ice->stage_key, sizeof ice->stage_key) != 1)
+    g_error ("no random bytes for the staged tables' signing key");
   ice->sweeper = ice_sweeper_new (ice);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;

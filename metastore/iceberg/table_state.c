@@ -200,9 +200,8 @@ ice_namespace_get_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
   return d;
 }
 
-static MsIcebergEntry *
-object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind,
-                       gboolean with_copy)
+MsIcebergEntry *
+ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind)
 {
   gboolean view = g_str_equal (kind, MS_ICEBERG_KIND_VIEW);
   IceError missing = view ? ICE_ERROR_NO_SUCH_VIEW : ICE_ERROR_NO_SUCH_TABLE;
@@ -210,9 +209,7 @@ object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *ki
   if (!ice_object_ident_or_reply (call, call->ns, call->name, missing, &db, &name, resp))
     return NULL;
   g_autoptr (GError) err = NULL;
-  MsIcebergEntry *e = with_copy
-    ? ms_store_iceberg_get (call->ice->store, call->catalog, db, name, &err)
-    : ms_store_iceberg_head (call->ice->store, call->catalog, db, name, &err);
+  MsIcebergEntry *e = ms_store_iceberg_get (call->ice->store, call->catalog, db, name, &err);
   if (e == NULL && !g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
     {
       ice_reply_gerror (resp, g_steal_pointer (&err), view ? ICE_ABOUT_VIEW : ICE_ABOUT_TABLE);
@@ -225,18 +222,6 @@ object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *ki
       return NULL;
     }
   return e;
-}
-
-MsIcebergEntry *
-ice_object_entry_or_reply (const IceCall *call, MsHttpResponse *resp, const char *kind)
-{
-  return object_entry_or_reply (call, resp, kind, TRUE);
-}
-
-MsIcebergEntry *
-ice_table_head_or_reply (const IceCall *call, MsHttpResponse *resp)
-{
-  return object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE, FALSE);
 }
 
 gboolean
@@ -377,7 +362,8 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   g_autoptr (GHashTable) delegated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *storage_credentials = NULL;
   if (with_config
-      && !ice_access_extras_or_reply (call, resp, text, delegated, &storage_credentials))
+      && !ice_access_extras_or_reply (call, resp, text, location == NULL, delegated,
+                                      &storage_credentials))
     return;
   GString *out = g_string_sized_new (strlen (text) + 256);
   g_string_append_c (out, '{');

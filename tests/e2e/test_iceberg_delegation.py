@@ -345,3 +345,42 @@ def test_sign_follows_renames_drops_and_moves(writer, s3):
     st, doc = writer.call("POST", table_path(ns, "u") + "/sign",
                           sign_body(base + "/moved/data/x.parquet"))
     assert_error(st, doc, 404, "NoSuchTableException")
+
+
+def test_sign_for_a_staged_table(writer, reader, s3):
+    """A table being staged (Spark's CREATE TABLE AS SELECT writes its files
+    before the commit that makes it) is signed for through the endpoint its
+    stage-create reply names: that endpoint carries a pass for its location,
+    route and principal. Without the pass, or with another's, it is 404."""
+    ns = unique("signstage")
+    create_namespace(writer, ns)
+    base = "%s/%s/wh/%s.db" % (s3.endpoint, BUCKET, ns)
+    st, doc = writer.call("POST", table_path(ns), {"name": "s", "schema": simple_schema(),
+                                                   "stage-create": True}, headers=SIGNING)
+    assert st == 200 and doc["metadata"]["location"].endswith("%s.db/s" % ns), doc
+    endpoint = doc["config"]["s3.signer.endpoint"]
+    assert endpoint.startswith("v1/namespaces/%s/tables/s/sign?staged=" % ns), endpoint
+    assert doc["config"]["signer.endpoint"] == endpoint
+    path = "/" + endpoint
+    st, signed = writer.call("POST", path, sign_body(base + "/s/data/x.parquet", "PUT"))
+    assert st == 200 and "Authorization" in signed["headers"], signed
+    st, doc = writer.call("POST", path, sign_body(base + "/other/x.parquet", "PUT"))
+    assert_error(st, doc, 403, "ForbiddenException")
+    # no pass, a pass altered, another principal's use of it, another table's route
+    pass_ = endpoint.split("staged=", 1)[1]
+    until, mac, loc = pass_.split(".")
+    forged = "%s.%s.%s" % (int(until) + 1, mac, loc)
+    other_loc = "%s.%s.%s" % (until, mac, loc[:-2] + ("AA" if loc[-2:] != "AA" else "BB"))
+    for who, p in ((writer, table_path(ns, "s") + "/sign"),
+                   (writer, table_path(ns, "s") + "/sign?staged=" + forged),
+                   (writer, table_path(ns, "s") + "/sign?staged=" + other_loc),
+                   (writer, table_path(ns, "s") + "/sign?staged=garbage"),
+                   (reader, path),
+                   (writer, table_path(ns, "s2") + "/sign?staged=" + pass_)):
+        st, doc = who.call("POST", p, sign_body(base + "/s/data/x.parquet"))
+        assert_error(st, doc, 404, "NoSuchTableException")
+    # once committed, the table's own location is what counts (the pass is ignored)
+    st, doc = writer.call("POST", table_path(ns), {"name": "s", "schema": simple_schema()})
+    assert st == 200, doc
+    st, signed = writer.call("POST", path, sign_body(base + "/s/data/y.parquet", "PUT"))
+    assert st == 200, signed

@@ -19,7 +19,8 @@ narrows what the credentials may do).
 - Spark 3.5 with Iceberg 1.12's REST catalog and S3FileIO, no storage
   keys, with header.X-Iceberg-Access-Delegation=vended-credentials and
   with remote-signing (its signer asks the token endpoint for the scope
-  "sign"): create, insert, select;
+  "sign"): create, insert, select, and CREATE TABLE AS SELECT (a staged
+  create: its files are written before the table exists);
 - Trino 476's REST catalog with iceberg.rest-catalog.vended-credentials-enabled
   and no S3 keys: create, insert, select.
 """
@@ -246,7 +247,8 @@ def test_pyiceberg_remote_signing(ms, minio, tag):
 
 def spark_without_keys(ms, minio, delegation, ns):
     """Spark's Iceberg REST catalog with S3FileIO and no storage key anywhere
-    in the session: create, insert, select through 'delegation'."""
+    in the session: create, insert, select, and CREATE TABLE AS SELECT (a
+    staged create) through 'delegation'."""
     sp = components.Spark(ms, minio)
     for k in [k for k in sp.conf if k.startswith("spark.hadoop.fs.s3a.")]:
         del sp.conf[k]     # no storage keys anywhere in the session
@@ -269,13 +271,15 @@ def spark_without_keys(ms, minio, delegation, ns):
     assert out["files"] and all(f.startswith("s3://warehouse/%s/t/data/" % ns)
                                 for f in out["files"]), out
     assert minio.keys("warehouse", "%s/t/data/" % ns)
+    assert out["ctas"] == [10, 20, 30], out          # a staged create
+    assert minio.keys("warehouse", "%s/c/data/" % ns)
 
 
 def test_spark_vended_credentials(ms, minio, tag):
     components.opted_out("spark")
     import spark_iceberg
     tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
-        "rest (vended credentials, S3FileIO)", "no client keys: create, insert, select")
+        "rest (vended credentials, S3FileIO)", "no client keys: create, insert, select, CTAS")
     spark_without_keys(ms, minio, "vended-credentials", unique("spvend"))
 
 
@@ -286,7 +290,7 @@ def test_spark_remote_signing(ms, minio, tag):
     components.opted_out("spark")
     import spark_iceberg
     tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
-        "rest (remote signing, S3FileIO)", "no client keys: create, insert, select")
+        "rest (remote signing, S3FileIO)", "no client keys: create, insert, select, CTAS")
     before = sign_requests(ms)
     spark_without_keys(ms, minio, "remote-signing", unique("spsign"))
     assert sign_requests(ms) > before      # S3FileIO's requests went through .../sign
