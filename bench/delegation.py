@@ -17,6 +17,10 @@ over one keep-alive HTTP connection, one request at a time, N times each:
                        AssumeRole (MinIO) per load
   credentials          GET .../tables/t/credentials (cache hit)
   sign                 POST .../tables/t/sign of a GET under the table
+  sign.big             the same for a table whose metadata document is
+                       about 1 MB (300 schemas of 60 columns, one commit): a
+                       sign request learns the location from a cache per
+                       metadata file, so the document's size should not show
   sign+get             the sign round trip and then the signed GET of the
                        table's metadata file from MinIO
 
@@ -149,6 +153,13 @@ def run(n, ms, ms_nocache, endpoint):
         c.call("POST", "/v1/namespaces", {"namespace": ["bench"]})
         doc = c.call("POST", "/v1/namespaces/bench/tables", {"name": "t", "schema": schema})
     c, cn = conns[ms], conns[ms_nocache]
+    c.call("POST", "/v1/namespaces/bench/tables", {"name": "big", "schema": schema})
+    c.call("POST", "/v1/namespaces/bench/tables/big", {"requirements": [], "updates": [
+        {"action": "add-schema", "schema": {"type": "struct", "schema-id": v, "fields": [
+            {"id": 1, "name": "id", "required": True, "type": "long"}] + [
+            {"id": 2 + f, "name": "column_%d_%d" % (v, f), "required": False,
+             "type": "string", "doc": "a column of schema version %d" % v}
+            for f in range(60)]}} for v in range(1, 301)]})
     md_url = "%s/%s" % (endpoint, doc["metadata-location"][len("s3://"):])
     t = "/v1/namespaces/bench/tables/t"
     md_url = "%s/%s" % (endpoint, c.call("GET", t)["metadata-location"][len("s3://"):])
@@ -171,6 +182,9 @@ def run(n, ms, ms_nocache, endpoint):
             lambda: cn.call("GET", t, headers=vended), base)
     measure("credentials", n, lambda: c.call("GET", t + "/credentials"), base)
     measure("sign", n, lambda: c.call("POST", t + "/sign", sign_body), base)
+    big_body = dict(sign_body, uri=md_url.replace("/t/metadata/", "/big/metadata/"))
+    measure("sign.big", n, lambda: c.call("POST", "/v1/namespaces/bench/tables/big/sign",
+                                          big_body), base)
     measure("sign+get", n, sign_and_get, base)
 
 

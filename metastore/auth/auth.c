@@ -270,13 +270,20 @@ now_s (void)
 char *
 ms_auth_issue_token (const MsAuth *auth, const char *subject, gint64 *expires_in)
 {
+  return ms_auth_issue_token_scoped (auth, subject, MS_AUTH_SCOPE, expires_in);
+}
+
+char *
+ms_auth_issue_token_scoped (const MsAuth *auth, const char *subject, const char *scope,
+                            gint64 *expires_in)
+{
   gint64 now = now_s ();
   g_autoptr (JsonObject) claims = json_object_new ();
   json_object_set_string_member (claims, "iss", auth->issuer);
   json_object_set_string_member (claims, "sub", subject);
   json_object_set_int_member (claims, "iat", now);
   json_object_set_int_member (claims, "exp", now + auth->token_ttl_s);
-  json_object_set_string_member (claims, "scope", MS_AUTH_SCOPE);
+  json_object_set_string_member (claims, "scope", scope);
   *expires_in = auth->token_ttl_s;
   return ms_jwt_sign_hs256 (claims, auth->token_key, auth->token_key_len);
 }
@@ -310,6 +317,7 @@ identity (const MsJwt *jwt, gboolean own)
   p->issuer = g_strdup (ms_jwt_claim_string (jwt, "iss"));
   p->own = own;
   p->catalog_scope = scope_holds (ms_jwt_claim_string (jwt, "scope"), MS_AUTH_SCOPE);
+  p->sign_scope = scope_holds (ms_jwt_claim_string (jwt, "scope"), MS_AUTH_SCOPE_SIGN);
   return p;
 }
 
@@ -375,6 +383,12 @@ verify_external (MsAuth *auth, const MsJwt *jwt, GError **error)
 MsAuthIdentity *
 ms_auth_verify (MsAuth *auth, const char *token, GError **error)
 {
+  return ms_auth_verify_route (auth, token, FALSE, error);
+}
+
+MsAuthIdentity *
+ms_auth_verify_route (MsAuth *auth, const char *token, gboolean signing, GError **error)
+{
   GError *err = NULL;
   g_autoptr (MsJwt) jwt = ms_jwt_parse (token, &err);
   if (jwt == NULL)
@@ -382,7 +396,7 @@ ms_auth_verify (MsAuth *auth, const char *token, GError **error)
   if (g_str_equal (jwt->alg, "HS256"))
     {
       MsAuthIdentity *p = verify_own_parsed (auth, jwt, error);
-      if (p != NULL && !p->catalog_scope)
+      if (p != NULL && !p->catalog_scope && !(signing && p->sign_scope))
         {
           ms_auth_identity_free (p);
           return g_set_error (error, MS_AUTH_ERROR, MS_AUTH_ERROR_FORBIDDEN,

@@ -13,8 +13,12 @@
 #include "core/config.h"
 #include "auth/jwt.h"
 
-/* The one scope this server grants and requires (the spec's OAuth2 scheme). */
+/* The scope this server grants by default and every route requires (the
+ * spec's OAuth2 scheme). */
 #define MS_AUTH_SCOPE "catalog"
+/* The narrower scope Iceberg's remote S3 signer asks for: it opens the
+ * .../sign routes only. The catalog scope opens them too. */
+#define MS_AUTH_SCOPE_SIGN "sign"
 /* Clock skew allowed on exp/nbf/iat. */
 #define MS_AUTH_LEEWAY_S 60
 
@@ -24,7 +28,7 @@ GQuark ms_auth_error_quark (void);
 typedef enum {
   MS_AUTH_ERROR_MISSING,       /* no Bearer token: 401 */
   MS_AUTH_ERROR_INVALID,       /* a token that is not accepted: 401 */
-  MS_AUTH_ERROR_FORBIDDEN,     /* a valid token without the catalog scope: 403 */
+  MS_AUTH_ERROR_FORBIDDEN,     /* a valid token without the scope the route needs: 403 */
   MS_AUTH_ERROR_UNAVAILABLE,   /* the identity provider's keys cannot be fetched: 503 */
 } MsAuthErrorCode;
 
@@ -42,6 +46,7 @@ typedef struct {
   char *issuer;                /* "iss" */
   gboolean own;                /* issued by this server */
   gboolean catalog_scope;      /* its "scope" claim holds MS_AUTH_SCOPE */
+  gboolean sign_scope;         /* ... holds MS_AUTH_SCOPE_SIGN */
 } MsAuthIdentity;
 
 void ms_auth_identity_free (MsAuthIdentity *p);
@@ -99,6 +104,9 @@ gboolean ms_auth_client_check (const MsAuth *auth, const char *id, const char *s
 /* A new access token of this server for 'subject' (HS256 JWT with iss,
  * sub, iat, exp, scope); *expires_in is its lifetime in seconds. */
 char *ms_auth_issue_token (const MsAuth *auth, const char *subject, gint64 *expires_in);
+/* The same with the given "scope" claim (space-separated scopes). */
+char *ms_auth_issue_token_scoped (const MsAuth *auth, const char *subject, const char *scope,
+                                  gint64 *expires_in);
 
 /* A token of this server checked (MAC, iss, exp/nbf/iat), whatever the
  * mode: for token exchange. MS_AUTH_ERROR_INVALID otherwise. */
@@ -109,6 +117,10 @@ MsAuthIdentity *ms_auth_verify_own (const MsAuth *auth, const char *token, GErro
  * "kid", exp/nbf/iat, rest.auth.jwt_issuer, rest.auth.jwt_audience). A
  * token of this server must carry the catalog scope (403 otherwise). */
 MsAuthIdentity *ms_auth_verify (MsAuth *auth, const char *token, GError **error);
+/* The same for a route; 'signing': the route signs storage requests, where a
+ * token of this server with the sign scope only is accepted too. */
+MsAuthIdentity *ms_auth_verify_route (MsAuth *auth, const char *token, gboolean signing,
+                                      GError **error);
 
 /* ---- the identity provider's JWKS (jwks.c) ---- */
 

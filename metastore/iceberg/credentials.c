@@ -55,13 +55,10 @@ access_chosen (const IceCall *call)
 MsDelegateScope
 ice_access_scope (const IceCall *call)
 {
-  MsAuth *auth = call->ice->auth;
-  const char *h = call->req->authorization;
-  if (!ms_auth_required (auth) || h == NULL || g_ascii_strncasecmp (h, "Bearer ", 7) != 0)
-    return ms_delegation_scope_of (call->ice->delegation, NULL);
-  g_autofree char *token = g_strstrip (g_strdup (h + 7));
-  g_autoptr (MsAuthIdentity) who = ms_auth_verify (auth, token, NULL);
-  return ms_delegation_scope_of (call->ice->delegation, who ? who->subject : NULL);
+  /* the principal the route's authentication verified (a sign-only token
+   * is verified for the sign route only, so it is not checked again here) */
+  const char *who = ms_auth_required (call->ice->auth) ? call->principal : NULL;
+  return ms_delegation_scope_of (call->ice->delegation, who);
 }
 
 char *
@@ -198,7 +195,7 @@ vended_config (const IceCall *call, const char *location, GHashTable *config, GE
 
 gboolean
 ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
-                            GHashTable *config, char **storage_credentials)
+                            gboolean staged, GHashTable *config, char **storage_credentials)
 {
   *storage_credentials = NULL;
   IceAccess got = access_chosen (call);
@@ -212,6 +209,13 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
     {
       g_autofree char *name = table_name (call);
       g_autofree char *endpoint = name ? sign_endpoint (call, name) : NULL;
+      if (endpoint != NULL && staged && location != NULL)
+        {
+          /* the table does not exist yet: its files are signed for with a pass */
+          g_autofree char *pass = ice_staged_pass (call, name, location);
+          g_autofree char *plain = g_steal_pointer (&endpoint);
+          endpoint = g_strdup_printf ("%s?staged=%s", plain, pass);
+        }
       const char *uri = ms_delegation_signer_uri (call->ice->delegation);
       put (config, "s3.remote-signing-enabled", "true");
       put (config, "s3.signer", "S3V4RestSigner");

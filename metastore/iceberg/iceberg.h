@@ -15,6 +15,7 @@
 
 typedef struct _IceMdCache IceMdCache;
 typedef struct _IceSweeper IceSweeper;
+typedef struct _IceLocationCache IceLocationCache;
 
 typedef struct {
   MsStore *store;
@@ -24,6 +25,8 @@ typedef struct {
   const MsStorageGuard *guard; /* where files may be read, written and
                                   purged (borrowed); NULL: nowhere */
   IceMdCache *md_cache;        /* parsed metadata between commits (md_cache.c) */
+  IceLocationCache *sign_locations; /* table locations by metadata file, for
+                                  sign requests (location_cache.c) */
   IceSweeper *sweeper;         /* metadata files no commit made current
                                   (metadata_sweep.c) */
   GHashTable *table_config;    /* "config" of every LoadTableResult: the
@@ -36,6 +39,8 @@ typedef struct {
   int idem_stale_s;            /* a running claim older than this may be taken over */
   gboolean refuse_unknown_warehouse; /* rest.unknown_warehouse = refuse */
   MsDelegation *delegation;    /* owned; NULL: no access delegation */
+  guint8 stage_key[32];        /* staged tables' signing passes without
+                                  authentication (staged_sign.c) */
 } MsIceberg;
 
 MsIceberg *ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix,

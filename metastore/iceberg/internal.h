@@ -267,6 +267,23 @@ MsIcebergMetadata *ice_md_cache_take (IceMdCache *c, const char *location, gsize
  * text's size (the tree's is estimated from it). */
 void ice_md_cache_put (IceMdCache *c, const char *location, MsIcebergMetadata *md, gsize bytes);
 
+/* ---- signing for a table being staged (staged_sign.c) ---- */
+/* The pass a stage-create's signer endpoint carries ("staged=<pass>") for
+ * table 'name' of the path's namespace at 'location'. Caller frees. */
+char *ice_staged_pass (const IceCall *call, const char *name, const char *location);
+/* The location a pass names, when it is good for this route's namespace,
+ * table 'name' (lower-cased) and principal and has not run out; else NULL. */
+char *ice_staged_pass_location (const IceCall *call, const char *name, const char *pass);
+
+/* ---- table locations by metadata file, for sign requests (location_cache.c) ---- */
+/* At most 'max_entries' (0: keeps nothing). */
+IceLocationCache *ice_location_cache_new (guint max_entries);
+void ice_location_cache_free (IceLocationCache *c);
+/* The table location metadata file 'metadata_file' names, or NULL. */
+char *ice_location_cache_get (IceLocationCache *c, const char *metadata_file);
+void ice_location_cache_put (IceLocationCache *c, const char *metadata_file,
+                             const char *location);
+
 /* ---- tables (tables.c) ---- */
 void ice_tables_list (const IceCall *call, MsHttpResponse *resp);
 void ice_table_create (const IceCall *call, MsHttpResponse *resp);
@@ -340,10 +357,12 @@ gboolean ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp,
 /* The config keys (into 'config') and *storage_credentials (a JSON array,
  * caller frees; NULL for none) a LoadTableResult of metadata 'text' carries
  * for the delegation the request asks for and this server serves (none
- * for what it does not serve, a view, a table not in S3); FALSE after
- * answering (503 when the STS fails). */
+ * for what it does not serve, a view, a table not in S3); 'staged': the
+ * table is being staged (its signer endpoint carries a pass,
+ * staged_sign.c). FALSE after answering (503 when the STS fails). */
 gboolean ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const char *text,
-                                     GHashTable *config, char **storage_credentials);
+                                     gboolean staged, GHashTable *config,
+                                     char **storage_credentials);
 /* Answer a delegation failure (consumed): MS_ERROR_NOT_ALLOWED is 403. */
 void ice_access_reply_error (MsHttpResponse *resp, GError *err);
 void ice_table_credentials (const IceCall *call, MsHttpResponse *resp);
@@ -355,7 +374,8 @@ void ice_table_sign (const IceCall *call, MsHttpResponse *resp);
  * OAuthTokenResponse or an OAuthError. */
 void ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp);
 /* With authentication on, does the request carry a valid Bearer token?
- * (call->principal then names who it is). FALSE after answering 401
- * NotAuthorizedException (with WWW-Authenticate),
+ * (call->principal then names who it is). 'signing': the route signs
+ * storage requests (a token with the sign scope only is enough). FALSE
+ * after answering 401 NotAuthorizedException (with WWW-Authenticate),
  * 403 ForbiddenException or 503. */
-gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp);
+gboolean ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp, gboolean signing);

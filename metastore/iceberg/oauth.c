@@ -8,14 +8,18 @@
  *  - grant_type=client_credentials: the client authenticates with
  *    client_id/client_secret in the body (what Iceberg's clients send) or
  *    HTTP Basic (not both); it gets an HS256 access token of this server
- *    with the "catalog" scope (the only scope granted).
+ *    with the scopes it asks for: "catalog" (every route; the default) and
+ *    "sign" (the .../sign routes only: what Iceberg's Java S3 signer asks
+ *    for). Any other scope is refused.
  *  - grant_type=urn:ietf:params:oauth:grant-type:token-exchange: how
  *    Iceberg's Java client refreshes. With client credentials (Basic, as
  *    it sends them for an expired token) the client gets a new token; else
  *    the subject_token must be a valid token of this server whose client is
- *    still configured, and the same client gets a fresh one; a subject
- *    token without the catalog scope is refused (an exchange never widens
- *    what the subject token grants).
+ *    still configured, and the same client gets a fresh one with the
+ *    scopes asked for, all of which the subject token must hold (catalog
+ *    holds sign), or the subject token's own; a subject token with neither
+ *    scope is refused (an exchange never widens what the subject token
+ *    grants).
  * The endpoint answers whatever rest.auth says: with no clients configured
  * it refuses every request with unauthorized_client.
  *
@@ -26,8 +30,8 @@
  * ice_auth_check_or_reply guards every other route when rest.auth
  * resolves to oauth: a missing or refused Bearer token is 401
  * NotAuthorizedException with WWW-Authenticate: Bearer (RFC 6750), a valid
- * token without the catalog scope 403 ForbiddenException. Tokens are never
- * logged.
+ * token without the catalog scope 403 ForbiddenException (on the sign
+ * routes the sign scope is enough). Tokens are never logged.
  */
 #include "iceberg/internal.h"
 #include "core/log.h"
@@ -62,23 +66,61 @@ oauth_error (MsHttpResponse *resp, int status, const char *code, const char *des
   ms_debug ("REST: token request refused: %s: %s", code, description);
 }
 
+/* ---- scopes ---- */
+
+enum { SCOPE_CATALOG = 1 << 0, SCOPE_SIGN = 1 << 1 };
+
+/* The scopes a "scope" parameter asks for (0: none asked); FALSE when it
+ * asks for one this server does not grant. */
+static gboolean
+scopes_asked (const char *scope, guint *out)
+{
+  g_auto (GStrv) parts = g_strsplit (scope ? scope : "", " ", -1);
+  *out = 0;
+  for (char **p = parts; *p; p++)
+    if (g_str_equal (*p, MS_AUTH_SCOPE))
+      *out |= SCOPE_CATALOG;
+    else if (g_str_equal (*p, MS_AUTH_SCOPE_SIGN))
+      *out |= SCOPE_SIGN;
+    else if (**p != '\0')
+      return FALSE;
+  return TRUE;
+}
+
+/* The scopes a token of this server names. */
+static guint
+scopes_held (const MsAuthIdentity *who)
+{
+  return (who->catalog_scope ? SCOPE_CATALOG : 0) | (who->sign_scope ? SCOPE_SIGN : 0);
+}
+
+static const char *
+scope_text (guint scopes)
+{
+  if (scopes == SCOPE_SIGN)
+    return MS_AUTH_SCOPE_SIGN;
+  return (scopes & SCOPE_SIGN) ? MS_AUTH_SCOPE " " MS_AUTH_SCOPE_SIGN : MS_AUTH_SCOPE;
+}
+
 static void
-token_reply (const IceCall *call, MsHttpResponse *resp, const char *client)
+token_reply (const IceCall *call, MsHttpResponse *resp, const char *client, guint scopes)
 {
   gint64 expires_in = 0;
-  g_autofree char *token = ms_auth_issue_token (call->ice->auth, client, &expires_in);
+  const char *scope = scope_text (scopes);
+  g_autofree char *token = ms_auth_issue_token_scoped (call->ice->auth, client, scope,
+                                                       &expires_in);
   JsonObject *o = json_object_new ();
   json_object_set_string_member (o, "access_token", token);
   json_object_set_string_member (o, "token_type", "bearer");
   json_object_set_int_member (o, "expires_in", expires_in);
   json_object_set_string_member (o, "issued_token_type", TOKEN_TYPE_ACCESS);
-  json_object_set_string_member (o, "scope", MS_AUTH_SCOPE);
+  json_object_set_string_member (o, "scope", scope);
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, o);
   ice_reply_json (resp, 200, n);
   no_store (resp);
-  ms_info ("REST: access token issued to client '%s' (%" G_GINT64_FORMAT " s)", client,
-           expires_in);
+  ms_info ("REST: access token issued to client '%s' (scope '%s', %" G_GINT64_FORMAT " s)",
+           client, scope, expires_in);
 }
 
 /* ---- the request ---- */
@@ -190,17 +232,6 @@ guess_record (MsAuth *auth, const char *addr, const char *id, gboolean ok)
     }
 }
 
-/* Every scope token requested is the one granted. */
-static gboolean
-scope_ok (const char *scope)
-{
-  g_auto (GStrv) parts = g_strsplit (scope ? scope : "", " ", -1);
-  for (char **p = parts; *p; p++)
-    if (**p != '\0' && !g_str_equal (*p, MS_AUTH_SCOPE))
-      return FALSE;
-  return TRUE;
-}
-
 void
 ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
 {
@@ -269,9 +300,11 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
         }
       authenticated = TRUE;
     }
-  if (!scope_ok (g_hash_table_lookup (form, "scope")))
+  guint asked = 0;
+  if (!scopes_asked (g_hash_table_lookup (form, "scope"), &asked))
     return oauth_error (resp, 400, "invalid_scope",
-                        "the only scope this server grants is '" MS_AUTH_SCOPE "'");
+                        "the scopes this server grants are '" MS_AUTH_SCOPE "' and '"
+                        MS_AUTH_SCOPE_SIGN "'");
 
   if (!exchange)
     {
@@ -279,7 +312,7 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
         return oauth_error (resp, 401, "invalid_client",
                             "client authentication failed: client_id and client_secret are "
                             "required");
-      return token_reply (call, resp, id);
+      return token_reply (call, resp, id, asked ? asked : SCOPE_CATALOG);
     }
 
   const char *subject = g_hash_table_lookup (form, "subject_token");
@@ -291,7 +324,7 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
     return oauth_error (resp, 400, "invalid_request",
                         "subject_token_type must be an access token or a JWT");
   if (authenticated)           /* a client renewing with its credentials */
-    return token_reply (call, resp, id);
+    return token_reply (call, resp, id, asked ? asked : SCOPE_CATALOG);
   g_autoptr (GError) err = NULL;
   g_autoptr (MsAuthIdentity) who = ms_auth_verify_own (auth, subject, &err);
   if (who == NULL)
@@ -302,11 +335,13 @@ ice_oauth_tokens (const IceCall *call, MsHttpResponse *resp)
   if (!g_hash_table_contains (auth->clients, who->subject))
     return oauth_error (resp, 400, "invalid_grant",
                         "the subject token's client is no longer configured");
-  if (!who->catalog_scope)      /* an exchange never widens scope */
+  guint held = scopes_held (who);
+  guint may = held | ((held & SCOPE_CATALOG) ? SCOPE_SIGN : 0);   /* catalog holds sign */
+  if (held == 0 || (asked & ~may) != 0)      /* an exchange never widens scope */
     return oauth_error (resp, 400, "invalid_scope",
-                        "the subject token does not grant the '" MS_AUTH_SCOPE "' scope, and "
-                        "an exchange never grants more than its subject token holds");
-  token_reply (call, resp, who->subject);
+                        "the subject token does not grant the scope asked for, and an "
+                        "exchange never grants more than its subject token holds");
+  token_reply (call, resp, who->subject, asked ? asked : held);
 }
 
 /* ---- Bearer tokens on every other route ---- */
@@ -327,7 +362,7 @@ bearer_token (const char *header)
 }
 
 gboolean
-ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp)
+ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp, gboolean signing)
 {
   MsAuth *auth = call->ice->auth;
   if (!ms_auth_required (auth))
@@ -342,7 +377,7 @@ ice_auth_check_or_reply (IceCall *call, MsHttpResponse *resp)
       return FALSE;
     }
   g_autoptr (GError) err = NULL;
-  g_autoptr (MsAuthIdentity) who = ms_auth_verify (auth, token, &err);
+  g_autoptr (MsAuthIdentity) who = ms_auth_verify_route (auth, token, signing, &err);
   if (who != NULL)
     {
       ms_debug ("REST: %s request authenticated as '%s'", call->req->method,

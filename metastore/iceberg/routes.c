@@ -14,6 +14,7 @@
 #include "iceberg/internal.h"
 #include "core/log.h"
 #include <string.h>
+#include <openssl/rand.h>
 
 typedef void (*Handler) (const IceCall *call, MsHttpResponse *resp);
 
@@ -82,6 +83,9 @@ static const Route unprefixed[] = {
 /* A path outside /v1 (404 before authentication), a path no route has,
  * a path some route has with another method. */
 static const Route outside_v1 = { NULL, NULL, "unmatched", no_endpoint, ROUTE_OPEN };
+/* Metadata files whose table location sign requests remember. */
+#define ICE_SIGN_LOCATIONS 4096
+
 static const Route no_route = { NULL, NULL, "unmatched", no_endpoint, 0 };
 static const Route other_method = { NULL, NULL, "unmatched", method_not_allowed, 0 };
 
@@ -92,6 +96,9 @@ ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const ch
   ice->store = store;
   ice->storage = storage;
   ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
+  ice->sign_locations = ice_location_cache_new (ICE_SIGN_LOCATIONS);
+  if (RAND_bytes (ice->stage_key, sizeof ice->stage_key) != 1)
+    g_error ("no random bytes for the staged tables' signing key");
   ice->sweeper = ice_sweeper_new (ice);
   ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
@@ -127,6 +134,7 @@ ms_iceberg_free (MsIceberg *ice)
   g_hash_table_unref (ice->table_config);
   ms_delegation_free (ice->delegation);
   ice_md_cache_free (ice->md_cache);
+  ice_location_cache_free (ice->sign_locations);
   g_free (ice);
 }
 
@@ -279,7 +287,8 @@ dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   const Route *route = find_route (&call);
   if (req->body_too_large)
     ice_reply_fail (resp, ICE_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large");
-  else if ((route->flags & ROUTE_OPEN) || ice_auth_check_or_reply (&call, resp))
+  else if ((route->flags & ROUTE_OPEN)
+           || ice_auth_check_or_reply (&call, resp, (route->flags & ROUTE_SIGNS) != 0))
     {
       if (route->method != NULL && !g_str_equal (route->method, req->method))
         ice_reply_fail (resp, ICE_ERROR_METHOD_NOT_ALLOWED, "%s is not allowed on %s",
@@ -318,7 +327,7 @@ ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   if (which == MS_OPS_NONE)
     return NULL;
   IceCall call = { ice, req, NULL, NULL };
-  if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp))
+  if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp, FALSE))
     ms_ops_answer (ice->ops, which, req, resp);
   return which == MS_OPS_HEALTH ? "/healthz" : which == MS_OPS_READY ? "/readyz" : "/metrics";
 }

@@ -5,8 +5,11 @@
  * the caller's scope and signed with the server's S3 keys
  * (service/delegation_sign.c); the reply is a RemoteSignResult {uri,
  * headers} carrying the headers the client adds, with Cache-Control:
- * no-cache (a signature holds a date). A malformed body is 400; a method or
- * URI not allowed, or remote signing off, 403.
+ * no-cache (a signature holds a date). The table's location is learnt
+ * from its current metadata file, remembered per file
+ * (location_cache.c); a table being staged is signed for with the pass
+ * of its stage-create reply (staged_sign.c). A malformed body is 400; a
+ * method or URI not allowed, or remote signing off, 403.
  */
 #include "iceberg/internal.h"
 #include <string.h>
@@ -57,6 +60,61 @@ reply_signed (MsHttpResponse *resp, const char *uri, GPtrArray *added)
   ms_http_response_header (resp, "Cache-Control", "no-cache");
 }
 
+/* A table not created yet (stage-create, as Spark's CREATE TABLE AS
+ * SELECT makes one: its files are written before the commit that makes
+ * it): signed for under the location its stage-create reply named, when
+ * the request carries that reply's pass (staged_sign.c) and the location
+ * is still allowed. Without a good pass it is 404. */
+static char *
+staged_location_or_reply (const IceCall *call, MsHttpResponse *resp, const char *db,
+                          const char *name)
+{
+  const char *pass = call->req->query ? g_hash_table_lookup (call->req->query, "staged") : NULL;
+  g_autofree char *location = ice_staged_pass_location (call, name, pass);
+  if (location == NULL)
+    return ice_reply_missing (resp, ICE_ERROR_NO_SUCH_TABLE, db, name), NULL;
+  g_autoptr (GError) err = NULL;
+  if (!ice_location_allowed (call->ice, location, "table location", &err))
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE), NULL;
+  return g_steal_pointer (&location);
+}
+
+/* The location of the table the path names, from its current metadata
+ * file: remembered per file (location_cache.c), so a request reads one
+ * row without the metadata text; read and parsed on a miss. NULL after
+ * answering. */
+static char *
+table_location_or_reply (const IceCall *call, MsHttpResponse *resp)
+{
+  g_autofree char *db = NULL, *name = NULL;
+  if (!ice_object_ident_or_reply (call, call->ns, call->name, ICE_ERROR_NO_SUCH_TABLE, &db,
+                                  &name, resp))
+    return NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (MsIcebergEntry) head = ms_store_iceberg_head (call->ice->store, call->catalog, db,
+                                                           name, &err);
+  if (head == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
+    return staged_location_or_reply (call, resp, db, name);
+  if (head == NULL)
+    return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE), NULL;
+  if (g_strcmp0 (head->kind, MS_ICEBERG_KIND_TABLE) != 0)
+    return ice_reply_missing (resp, ICE_ERROR_NO_SUCH_TABLE, db, name), NULL;
+  char *location = ice_location_cache_get (call->ice->sign_locations, head->metadata_location);
+  if (location != NULL)
+    return location;
+  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
+  if (e == NULL)
+    return NULL;
+  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
+  if (text == NULL)
+    return NULL;
+  location = ice_access_table_location (text, NULL);
+  ice_location_cache_put (call->ice->sign_locations, e->metadata_location, location);
+  if (location == NULL)
+    ice_reply_fail (resp, ICE_ERROR_FORBIDDEN, "The table's metadata names no location");
+  return location;
+}
+
 void
 ice_table_sign (const IceCall *call, MsHttpResponse *resp)
 {
@@ -79,13 +137,9 @@ ice_table_sign (const IceCall *call, MsHttpResponse *resp)
   if (provider != NULL && g_ascii_strcasecmp (provider, "s3") != 0)
     return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "Only s3 requests are signed, not %s",
                            provider);
-  g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);
-  if (e == NULL)
+  g_autofree char *location = table_location_or_reply (call, resp);
+  if (location == NULL)
     return;
-  g_autofree char *text = ice_current_text_or_reply (call, resp, e);
-  if (text == NULL)
-    return;
-  g_autofree char *location = ice_access_table_location (text, NULL);
   MsSignRequest req = { method, uri, headers, ice_member_string (body, "body") };
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) err = NULL;

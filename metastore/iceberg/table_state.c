@@ -362,7 +362,8 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   g_autoptr (GHashTable) delegated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *storage_credentials = NULL;
   if (with_config
-      && !ice_access_extras_or_reply (call, resp, text, delegated, &storage_credentials))
+      && !ice_access_extras_or_reply (call, resp, text, location == NULL, delegated,
+                                      &storage_credentials))
     return;
   GString *out = g_string_sized_new (strlen (text) + 256);
   g_string_append_c (out, '{');

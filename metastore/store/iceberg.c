@@ -22,6 +22,11 @@ static const MsSql sql_ice_get = { "ice_get",
   "  m.location, m.metadata" ICE_FROM
   "LEFT JOIN ms_iceberg_metadata m ON m.table_id = t.table_id "
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+/* the same without the metadata copy (sign requests: the location of the
+ * current file is all they need) */
+static const MsSql sql_ice_head = { "ice_head",
+  "SELECT t.table_id, upper (t.params->>'table_type'), t.params->>'metadata_location'"
+  ICE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
 static const MsSql sql_ice_cache_get = { "ice_cache_get",
   "SELECT location, metadata FROM ms_iceberg_metadata WHERE table_id = $1" };
 /* only while the location is still current; a copy is always tagged with
@@ -76,18 +81,34 @@ static const MsPgColumn entry_columns[] = {
   MS_PG_STR_COL (MsIcebergEntry, metadata),
 };
 
-MsIcebergEntry *
-ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const char *name,
-                      GError **error)
+static MsIcebergEntry *
+entry_read (MsStore *s, const MsSql *sql, const char *catalog, const char *db,
+            const char *name, GError **error)
 {
   const char *v[] = { catalog, db, name };
-  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_ice_get, 3, v, error,
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, sql, 3, v, error,
                                                "%s.%s table not found", db, name);
   if (r == NULL)
     return NULL;
   MsIcebergEntry *e = g_new0 (MsIcebergEntry, 1);
-  MS_PG_READ_ROW (r, 0, 0, e, entry_columns);
+  /* the head query stops before the stored copy's columns */
+  ms_pg_read_row (r, 0, 0, e, entry_columns,
+                  MIN ((gsize) PQnfields (r), G_N_ELEMENTS (entry_columns)));
   return e;
+}
+
+MsIcebergEntry *
+ms_store_iceberg_get (MsStore *s, const char *catalog, const char *db, const char *name,
+                      GError **error)
+{
+  return entry_read (s, &sql_ice_get, catalog, db, name, error);
+}
+
+MsIcebergEntry *
+ms_store_iceberg_head (MsStore *s, const char *catalog, const char *db, const char *name,
+                       GError **error)
+{
+  return entry_read (s, &sql_ice_head, catalog, db, name, error);
 }
 
 gboolean

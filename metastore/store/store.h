@@ -578,6 +578,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsIcebergEntry, ms_iceberg_entry_free)
  * 'kind'), or MS_ERROR_NOT_FOUND. */
 MsIcebergEntry *ms_store_iceberg_get (MsStore *store, const char *catalog, const char *db,
                                       const char *name, GError **error);
+/* The same without the metadata copy (cached_location and metadata NULL). */
+MsIcebergEntry *ms_store_iceberg_head (MsStore *store, const char *catalog, const char *db,
+                                       const char *name, GError **error);
 /* Keep 'metadata' as the copy of 'location' for table 'table_id', if that
  * is still its metadata_location. */
 gboolean ms_store_iceberg_cache_put (MsStore *store, gint64 table_id, const char *location,

@@ -179,3 +179,28 @@ def test_views_live_in_their_catalog(setup):
     sales.ok("DELETE", "/namespaces/%s/views/w" % ns, status=204)
     for d in (sales, hive):
         d.ok("DELETE", "/namespaces/" + ns, status=204)
+
+
+def test_create_catalog_never_widens_the_allowed_locations(setup, tmp_path):
+    """rest.catalogs' roots are allowed by themselves (the operator wrote
+    them); a catalog made through Thrift's create_catalog is not: like a
+    database, it may name any location (Hive's rule: it is metadata), but
+    the server touches nothing there until the location lies under
+    storage.allowed_locations, or any Thrift client could make the server
+    write, sign and purge anywhere its keys reach."""
+    from hive_metastore.ttypes import GetCatalogRequest
+    srv, _ = setup
+    name = unique("outside")
+    outside = tmp_path / "elsewhere"
+    with srv.client() as c:
+        c.create_catalog(CreateCatalogRequest(Catalog(name=name,
+                                                      locationUri="file://%s" % outside)))
+        assert c.get_catalog(GetCatalogRequest(name=name)).catalog.name == name
+    assert not outside.exists()
+    door = Door(srv.rest_port, name)
+    ns = unique("ns")
+    door.ok("POST", "/namespaces", {"namespace": [ns]})
+    status, doc = door.call("POST", "/namespaces/%s/tables" % ns,
+                            {"name": "t", "schema": simple_schema()})
+    assert status in (400, 403) and "allowed" in doc["error"]["message"], (status, doc)
+    assert not outside.exists()

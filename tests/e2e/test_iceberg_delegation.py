@@ -17,14 +17,18 @@ Choices asserted here:
   principal's PUT) or on a server without remote signing is 403; a
   malformed one 400; a missing table 404;
 - a signed GET is accepted by the S3 server's verifier: the client that
-  sends it holds no key.
+  sends it holds no key;
+- the token endpoint grants the scope "sign" that Iceberg's Java signer
+  asks for: such a token opens the .../sign routes only (still read-only
+  for a read-only principal), and no exchange turns it into a catalog
+  token.
 """
 import shutil
 import urllib.request
 
 import pytest
 
-from authlib import get_token
+from authlib import claims_of, get_token, token_request
 from conftest import unique
 from iceboth import create_namespace, start_warehouse_server
 from icelib import Rest, assert_error, simple_schema, table_path
@@ -242,3 +246,141 @@ def test_sign_needs_a_token(signing, tables, s3):
     st, doc = Rest(signing.rest_port).call("POST", table_path(tables, "a") + "/sign",
                                            sign_body(uri))
     assert st == 401, doc
+
+
+def _scoped(port, who, scope, **more):
+    form = dict({"grant_type": "client_credentials", "client_id": who,
+                 "client_secret": who + "-secret-0123456789", "scope": scope}, **more)
+    return token_request(port, form)
+
+
+EXCHANGE = {"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+
+
+def test_sign_scope_opens_the_sign_routes_only(signing, tables, s3):
+    port = signing.rest_port
+    st, doc, _ = _scoped(port, "writer", "sign")
+    assert st == 200 and doc["scope"] == "sign", doc
+    assert claims_of(doc["access_token"])["scope"] == "sign"
+    signer = Rest(port, token=doc["access_token"])
+    uri = "%s/%s/wh/%s.db/a/data/x.parquet" % (s3.endpoint, BUCKET, tables)
+    path = table_path(tables, "a") + "/sign"
+    st, signed = signer.call("POST", path, sign_body(uri, "PUT"))
+    assert st == 200 and "Authorization" in signed["headers"], signed
+    for method, p in (("GET", table_path(tables, "a")), ("GET", "/v1/namespaces"),
+                      ("GET", "/v1/config"), ("GET", table_path(tables, "a") + "/credentials"),
+                      ("DELETE", table_path(tables, "b"))):
+        st, doc = signer.call(method, p)
+        assert_error(st, doc, 403, "ForbiddenException")
+    # a read-only principal's sign token signs reads only
+    st, doc, _ = _scoped(port, "reader", "sign")
+    reader_signer = Rest(port, token=doc["access_token"])
+    assert reader_signer.call("POST", path, sign_body(uri, "GET"))[0] == 200
+    st, doc = reader_signer.call("POST", path, sign_body(uri, "PUT"))
+    assert_error(st, doc, 403, "ForbiddenException")
+    assert "read-only" in doc["error"]["message"]
+    # both at once; anything else is refused
+    st, doc, _ = _scoped(port, "writer", "catalog sign")
+    assert st == 200 and doc["scope"] == "catalog sign", doc
+    st, doc, _ = _scoped(port, "writer", "sign admin")
+    assert st == 400 and doc["error"] == "invalid_scope", doc
+
+
+def test_sign_scope_is_never_widened_by_an_exchange(signing):
+    port = signing.rest_port
+    sign_token = _scoped(port, "writer", "sign")[1]["access_token"]
+    catalog_token = get_token(port, "writer", "writer-secret-0123456789")
+    for scope in ("catalog", "catalog sign"):
+        st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=sign_token, scope=scope))
+        assert st == 400 and doc["error"] == "invalid_scope" and "access_token" not in doc, doc
+    # refreshed as it is (what the signer's refresh asks), or with no scope named
+    for form in (dict(EXCHANGE, subject_token=sign_token, scope="sign"),
+                 dict(EXCHANGE, subject_token=sign_token)):
+        st, doc, _ = token_request(port, form)
+        assert st == 200 and doc["scope"] == "sign", doc
+        assert claims_of(doc["access_token"])["scope"] == "sign"
+    # a catalog token may be narrowed to sign
+    st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=catalog_token, scope="sign"))
+    assert st == 200 and doc["scope"] == "sign", doc
+    st, doc, _ = token_request(port, dict(EXCHANGE, subject_token=catalog_token))
+    assert st == 200 and doc["scope"] == "catalog", doc
+
+
+def test_sign_follows_renames_drops_and_moves(writer, s3):
+    """Sign requests remember a table's location per metadata file, and
+    read the table's current file on every request: a rename, a drop or a
+    commit that moves the table counts from the next request on."""
+    ns = unique("signmv")
+    create_namespace(writer, ns)
+    assert writer.call("POST", table_path(ns), {"name": "t", "schema": simple_schema()})[0] == 200
+    base = "%s/%s/wh/%s.db" % (s3.endpoint, BUCKET, ns)
+    old = base + "/t/data/x.parquet"
+    for _ in range(2):      # the second one from what was remembered
+        st, doc = writer.call("POST", table_path(ns, "t") + "/sign", sign_body(old))
+        assert st == 200, doc
+    # a commit that moves the table: its new place is signed, the old one not
+    st, doc = writer.call("POST", table_path(ns, "t"), {
+        "requirements": [], "updates": [{"action": "set-location",
+                                         "location": "s3://%s/wh/%s.db/moved" % (BUCKET, ns)}]})
+    assert st == 200, doc
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign", sign_body(old))
+    assert_error(st, doc, 403, "ForbiddenException")
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert st == 200, doc
+    # renamed: the old name signs nothing, the new one does
+    st, doc = writer.call("POST", "/v1/tables/rename", {
+        "source": {"namespace": [ns], "name": "t"},
+        "destination": {"namespace": [ns], "name": "u"}})
+    assert st == 204, doc
+    st, doc = writer.call("POST", table_path(ns, "t") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert_error(st, doc, 404, "NoSuchTableException")
+    st, doc = writer.call("POST", table_path(ns, "u") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert st == 200, doc
+    # dropped: nothing is signed for it
+    assert writer.call("DELETE", table_path(ns, "u"))[0] == 204
+    st, doc = writer.call("POST", table_path(ns, "u") + "/sign",
+                          sign_body(base + "/moved/data/x.parquet"))
+    assert_error(st, doc, 404, "NoSuchTableException")
+
+
+def test_sign_for_a_staged_table(writer, reader, s3):
+    """A table being staged (Spark's CREATE TABLE AS SELECT writes its files
+    before the commit that makes it) is signed for through the endpoint its
+    stage-create reply names: that endpoint carries a pass for its location,
+    route and principal. Without the pass, or with another's, it is 404."""
+    ns = unique("signstage")
+    create_namespace(writer, ns)
+    base = "%s/%s/wh/%s.db" % (s3.endpoint, BUCKET, ns)
+    st, doc = writer.call("POST", table_path(ns), {"name": "s", "schema": simple_schema(),
+                                                   "stage-create": True}, headers=SIGNING)
+    assert st == 200 and doc["metadata"]["location"].endswith("%s.db/s" % ns), doc
+    endpoint = doc["config"]["s3.signer.endpoint"]
+    assert endpoint.startswith("v1/namespaces/%s/tables/s/sign?staged=" % ns), endpoint
+    assert doc["config"]["signer.endpoint"] == endpoint
+    path = "/" + endpoint
+    st, signed = writer.call("POST", path, sign_body(base + "/s/data/x.parquet", "PUT"))
+    assert st == 200 and "Authorization" in signed["headers"], signed
+    st, doc = writer.call("POST", path, sign_body(base + "/other/x.parquet", "PUT"))
+    assert_error(st, doc, 403, "ForbiddenException")
+    # no pass, a pass altered, another principal's use of it, another table's route
+    pass_ = endpoint.split("staged=", 1)[1]
+    until, mac, loc = pass_.split(".")
+    forged = "%s.%s.%s" % (int(until) + 1, mac, loc)
+    other_loc = "%s.%s.%s" % (until, mac, loc[:-2] + ("AA" if loc[-2:] != "AA" else "BB"))
+    for who, p in ((writer, table_path(ns, "s") + "/sign"),
+                   (writer, table_path(ns, "s") + "/sign?staged=" + forged),
+                   (writer, table_path(ns, "s") + "/sign?staged=" + other_loc),
+                   (writer, table_path(ns, "s") + "/sign?staged=garbage"),
+                   (reader, path),
+                   (writer, table_path(ns, "s2") + "/sign?staged=" + pass_)):
+        st, doc = who.call("POST", p, sign_body(base + "/s/data/x.parquet"))
+        assert_error(st, doc, 404, "NoSuchTableException")
+    # once committed, the table's own location is what counts (the pass is ignored)
+    st, doc = writer.call("POST", table_path(ns), {"name": "s", "schema": simple_schema()})
+    assert st == 200, doc
+    st, signed = writer.call("POST", path, sign_body(base + "/s/data/y.parquet", "PUT"))
+    assert st == 200, signed

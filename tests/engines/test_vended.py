@@ -16,9 +16,11 @@ narrows what the credentials may do).
   sign request for B's location through A's route is 403; PyIceberg with
   remote signing (s3fs FileIO) creates, appends and scans when s3fs is
   installed in the engines venv;
-- Spark 3.5 with Iceberg 1.12's REST catalog,
-  header.X-Iceberg-Access-Delegation=vended-credentials and S3FileIO, no
-  storage keys: create, insert, select;
+- Spark 3.5 with Iceberg 1.12's REST catalog and S3FileIO, no storage
+  keys, with header.X-Iceberg-Access-Delegation=vended-credentials and
+  with remote-signing (its signer asks the token endpoint for the scope
+  "sign"): create, insert, select, and CREATE TABLE AS SELECT (a staged
+  create: its files are written before the table exists);
 - Trino 476's REST catalog with iceberg.rest-catalog.vended-credentials-enabled
   and no S3 keys: create, insert, select.
 """
@@ -243,11 +245,10 @@ def test_pyiceberg_remote_signing(ms, minio, tag):
     assert minio.keys("warehouse", "%s/t/data/" % ns)
 
 
-def test_spark_vended_credentials(ms, minio, tag):
-    components.opted_out("spark")
-    import spark_iceberg
-    tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
-        "rest (vended credentials, S3FileIO)", "no client keys: create, insert, select")
+def spark_without_keys(ms, minio, delegation, ns):
+    """Spark's Iceberg REST catalog with S3FileIO and no storage key anywhere
+    in the session: create, insert, select, and CREATE TABLE AS SELECT (a
+    staged create) through 'delegation'."""
     sp = components.Spark(ms, minio)
     for k in [k for k in sp.conf if k.startswith("spark.hadoop.fs.s3a.")]:
         del sp.conf[k]     # no storage keys anywhere in the session
@@ -260,17 +261,45 @@ def test_spark_vended_credentials(ms, minio, tag):
         p + ".uri": ms.rest_uri,
         p + ".credential": "%s:%s" % WRITER,
         p + ".oauth2-server-uri": ms.rest_uri + "/v1/oauth/tokens",
-        p + ".header.X-Iceberg-Access-Delegation": "vended-credentials",
+        p + ".header.X-Iceberg-Access-Delegation": delegation,
         p + ".io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
     }
-    ns = unique("spvend")
     out = sp.run("vended:write_and_read", {"cat": "vend", "ns": ns,
                                            "location": "s3://warehouse/%s" % ns},
-                 conf=conf, log_name="vended")
+                 conf=conf, log_name=delegation)
     assert out["ids"] == [1, 2, 3], out
     assert out["files"] and all(f.startswith("s3://warehouse/%s/t/data/" % ns)
                                 for f in out["files"]), out
     assert minio.keys("warehouse", "%s/t/data/" % ns)
+    assert out["ctas"] == [10, 20, 30], out          # a staged create
+    assert minio.keys("warehouse", "%s/c/data/" % ns)
+
+
+def test_spark_vended_credentials(ms, minio, tag):
+    components.opted_out("spark")
+    import spark_iceberg
+    tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
+        "rest (vended credentials, S3FileIO)", "no client keys: create, insert, select, CTAS")
+    spark_without_keys(ms, minio, "vended-credentials", unique("spvend"))
+
+
+def test_spark_remote_signing(ms, minio, tag):
+    """Iceberg's Java signer fetches its own token with the scope "sign"
+    (client credentials of the catalog's `credential`) and signs every S3
+    request of S3FileIO through .../sign."""
+    components.opted_out("spark")
+    import spark_iceberg
+    tag("Spark", "3.5.7 + Iceberg %s" % spark_iceberg.ICEBERG_VERSION,
+        "rest (remote signing, S3FileIO)", "no client keys: create, insert, select, CTAS")
+    before = sign_requests(ms)
+    spark_without_keys(ms, minio, "remote-signing", unique("spsign"))
+    assert sign_requests(ms) > before      # S3FileIO's requests went through .../sign
+
+
+def sign_requests(ms):
+    return sum(int(v) for (name, labels), v in ms.metrics().items()
+               if name == "metastore_rest_request_duration_seconds_count"
+               and dict(labels).get("route", "").endswith("/sign"))
 
 
 def test_trino_vended_credentials(ms, minio, tag):

@@ -172,6 +172,33 @@ test_config_errors (void **state)
 
 /* ---- this server's tokens ---- */
 
+/* The sign scope opens the signing routes only; catalog opens them too. */
+static void
+test_sign_scope (void **state)
+{
+  (void) state;
+  g_autofree char *secret = g_strdup_printf ("rest.oauth.token_secret=%s", token_secret);
+  const char *sets[] = { "rest.oauth.clients=spark:pw", secret, NULL };
+  g_autoptr (MsAuth) a = auth_new (sets, FALSE);
+  gint64 expires_in = 0;
+  g_autofree char *sign = ms_auth_issue_token_scoped (a, "spark", "sign", &expires_in);
+  g_autoptr (MsJwt) jwt = ms_jwt_parse (sign, NULL);
+  assert_string_equal (ms_jwt_claim_string (jwt, "scope"), "sign");
+  g_autoptr (GError) e = NULL;
+  assert_null (ms_auth_verify (a, sign, &e));
+  assert_int_equal (e->code, MS_AUTH_ERROR_FORBIDDEN);
+  g_clear_error (&e);
+  assert_null (ms_auth_verify_route (a, sign, FALSE, &e));
+  assert_int_equal (e->code, MS_AUTH_ERROR_FORBIDDEN);
+  g_autoptr (MsAuthIdentity) signer = ms_auth_verify_route (a, sign, TRUE, NULL);
+  assert_non_null (signer);
+  assert_true (signer->sign_scope && !signer->catalog_scope);
+  g_autofree char *catalog = ms_auth_issue_token (a, "spark", &expires_in);
+  g_autoptr (MsAuthIdentity) both = ms_auth_verify_route (a, catalog, TRUE, NULL);
+  assert_non_null (both);
+  assert_true (both->catalog_scope && !both->sign_scope);
+}
+
 static void
 test_issue_and_verify (void **state)
 {
@@ -555,6 +582,7 @@ main (void)
     cmocka_unit_test (test_clients),
     cmocka_unit_test (test_config_errors),
     cmocka_unit_test (test_issue_and_verify),
+    cmocka_unit_test (test_sign_scope),
     cmocka_unit_test (test_jwks_cache),
     cmocka_unit_test (test_jwks_concurrent_first_use),
     cmocka_unit_test (test_external_through_auth),
