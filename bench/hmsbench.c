@@ -8,7 +8,9 @@
  *
  * OPS: floor ping getDatabase listDatabases createDropDatabase floorTable getTable
  * createTable dropTable renameTable listTables.1000 getTableObjectsByName.100
- * lockUnlock (default: these), and the partition operations of parts.c
+ * lockUnlock (default: these), getTableReq and getTableObjectsByNameReq.100
+ * (the _req calls, which Hive 4's own client sends; the Java metastore 4
+ * serves only these), and the partition operations of parts.c
  * (addPartitions.1000 ... getPartitions.100000) with their floors, which
  * run when named since they set up large tables. lockUnlock takes an EXCLUSIVE table lock and
  * releases it; each thread locks its own table, so calls never wait for
@@ -16,7 +18,8 @@
  * set up first with 1000 tables (t_0 .. t_999); createTable creates
  * ct_<thread>_<i> and dropTable drops the same names, so run them in that
  * order with the same --count; renameTable renames a table of its own back
- * and forth.
+ * and forth, sending the table as get_table_req returned it (fetched
+ * untimed before each call, as a client holds it).
  * Each thread owns connections (round-robin over M/N of them) and runs the
  * operation in a closed loop; per-call latencies are collected and printed
  * as median, p99 and throughput. 'floor' runs one indexed SELECT round trip
@@ -147,6 +150,32 @@ bench_create_table (Conn *c, ThmsTable *t, GError **error)
   return ok;
 }
 
+gboolean
+bench_get_table (Conn *c, const char *name, ThmsTable **out, gboolean *missing, GError **error)
+{
+  ThmsGetTableRequest *rq = g_object_new (THMS_TYPE_GET_TABLE_REQUEST, "dbName", BENCH_DB,
+                                          "tblName", name, NULL);
+  ThmsGetTableResult *res = g_object_new (THMS_TYPE_GET_TABLE_RESULT, NULL);
+  ThmsMetaException *meta = NULL;
+  ThmsNoSuchObjectException *nso = NULL;
+  gboolean ok = thms_thrift_hive_metastore_if_get_table_req (c->client, &res, rq, &meta, &nso, error);
+  if (missing)
+    *missing = nso != NULL;
+  if (ok && out)
+    *out = g_object_ref (res->table);
+  if (!ok && (meta || nso))
+    {
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, 0, "get_table_req %s: %s", name,
+                   meta ? meta->message : nso->message);
+    }
+  g_clear_object (&meta);
+  g_clear_object (&nso);
+  g_object_unref (res);
+  g_object_unref (rq);
+  return ok;
+}
+
 /* create_table of a Spark-like table 'name' in 'db'. */
 static gboolean
 create_named_table (Conn *c, const char *db, const char *name, GError **error)
@@ -198,6 +227,58 @@ bench_setup (Opts *o, GError **error)
   return ok;
 }
 
+/* renameTable of call i renames rn_<thread>_a to _b, then back: the name
+ * it renames to ('to') or from. */
+static char *
+rename_name (Worker *w, guint64 i, gboolean to)
+{
+  return g_strdup_printf ("rn_%d_%c", w->index, ((i % 2) != 0) == to ? 'a' : 'b');
+}
+
+/* 100 tables of the bench database by name, through
+ * get_table_objects_by_name or (req) its _req variant. */
+static gboolean
+tables_by_name (Conn *c, guint64 i, gboolean req, GError **error)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  for (int k = 0; k < 100; k++)
+    g_ptr_array_add (names, g_strdup_printf ("t_%" G_GUINT64_FORMAT, (i * 100 + k) % BENCH_TABLES));
+  GPtrArray *tables = NULL;
+  gboolean ok;
+  if (req)
+    {
+      ThmsGetTablesRequest *rq = g_object_new (THMS_TYPE_GET_TABLES_REQUEST, "dbName", BENCH_DB, NULL);
+      g_ptr_array_extend_and_steal (rq->tblNames, g_ptr_array_ref (names));
+      rq->__isset_tblNames = TRUE;
+      ThmsGetTablesResult *res = g_object_new (THMS_TYPE_GET_TABLES_RESULT, NULL);
+      ThmsMetaException *meta = NULL;
+      ThmsInvalidOperationException *iop = NULL;
+      ThmsUnknownDBException *udb = NULL;
+      ok = thms_thrift_hive_metastore_if_get_table_objects_by_name_req (c->client, &res, rq, &meta,
+                                                                       &iop, &udb, error);
+      tables = g_ptr_array_ref (res->tables);
+      g_clear_object (&meta);
+      g_clear_object (&iop);
+      g_clear_object (&udb);
+      g_object_unref (res);
+      g_object_unref (rq);
+    }
+  else
+    {
+      tables = g_ptr_array_new_with_free_func (g_object_unref);
+      ok = thms_thrift_hive_metastore_if_get_table_objects_by_name (c->client, &tables, BENCH_DB,
+                                                                   names, error);
+    }
+  if (ok && tables->len != 100)
+    {
+      g_set_error (error, G_IO_ERROR, 0, "getTableObjectsByName: %u tables", tables->len);
+      ok = FALSE;
+    }
+  g_ptr_array_unref (tables);
+  g_ptr_array_unref (names);
+  return ok;
+}
+
 static gboolean
 one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
 {
@@ -224,14 +305,18 @@ one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
       ok = thms_thrift_hive_metastore_if_drop_table (c->client, BENCH_DB, name, TRUE, &nso, &meta,
                                                      error);
     }
+  else if (g_str_equal (op, "getTableReq"))
+    {
+      g_autofree char *name = g_strdup_printf ("t_%" G_GUINT64_FORMAT, i % BENCH_TABLES);
+      ok = bench_get_table (c, name, NULL, NULL, error);
+    }
   else if (g_str_equal (op, "renameTable"))
     {
-      g_autofree char *a = g_strdup_printf ("rn_%d_a", w->index);
-      g_autofree char *b = g_strdup_printf ("rn_%d_b", w->index);
-      const char *from = (i % 2) ? b : a, *to = (i % 2) ? a : b;
-      ThmsTable *t = bench_table_new (BENCH_DB, to);
-      ok = thms_thrift_hive_metastore_if_alter_table (c->client, BENCH_DB, from, t, &iop, &meta, error);
-      g_object_unref (t);
+      /* the table as the client fetched it (call_before), renamed */
+      g_autofree char *from = rename_name (w, i, FALSE), *to = rename_name (w, i, TRUE);
+      g_object_set (w->table, "tableName", to, NULL);
+      ok = thms_thrift_hive_metastore_if_alter_table (c->client, BENCH_DB, from, w->table, &iop,
+                                                      &meta, error);
     }
   else if (g_str_equal (op, "listTables.1000"))
     {
@@ -244,22 +329,8 @@ one_table_call (Worker *w, Conn *c, guint64 i, GError **error)
         }
       g_ptr_array_unref (names);
     }
-  else if (g_str_equal (op, "getTableObjectsByName.100"))
-    {
-      GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-      for (int k = 0; k < 100; k++)
-        g_ptr_array_add (names, g_strdup_printf ("t_%" G_GUINT64_FORMAT, (i * 100 + k) % BENCH_TABLES));
-      GPtrArray *tables = g_ptr_array_new_with_free_func (g_object_unref);
-      ok = thms_thrift_hive_metastore_if_get_table_objects_by_name (c->client, &tables, BENCH_DB,
-                                                                   names, error);
-      if (ok && tables->len != 100)
-        {
-          g_set_error (error, G_IO_ERROR, 0, "getTableObjectsByName: %u tables", tables->len);
-          ok = FALSE;
-        }
-      g_ptr_array_unref (tables);
-      g_ptr_array_unref (names);
-    }
+  else if (g_str_has_prefix (op, "getTableObjectsByName"))
+    ok = tables_by_name (c, i, g_str_has_suffix (op, "Req.100"), error);
   else
     g_set_error (error, G_IO_ERROR, 0, "unknown operation %s", op);
   if (!ok && error && *error == NULL)
@@ -380,6 +451,21 @@ one_call (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
   return ok;
 }
 
+/* Untimed work before call i: the partition operations' own; for
+ * renameTable, the table fetched as a client holds it before renaming it
+ * (the Java metastore needs the table's location in a rename). */
+static gboolean
+call_before (Worker *w, Conn *c, PGconn *pg, guint64 i, GError **error)
+{
+  if (w->state != NULL)
+    return parts_before (w, c, pg, i, error);
+  if (!g_str_equal (w->op, "renameTable"))
+    return TRUE;
+  g_autofree char *from = rename_name (w, i, FALSE);
+  g_clear_object (&w->table);
+  return bench_get_table (c, from, &w->table, NULL, error);
+}
+
 static gpointer
 run_worker (gpointer data)
 {
@@ -435,7 +521,7 @@ run_worker (gpointer data)
       Conn *c = &conns[i % nconn];
       /* untimed: what the call needs beforehand, and undoing it after */
       gint64 u0 = g_get_monotonic_time ();
-      gboolean ok = w->state == NULL || parts_before (w, c, pg, (guint64) i, &err);
+      gboolean ok = call_before (w, c, pg, (guint64) i, &err);
       gint64 t0 = g_get_monotonic_time ();
       ok = ok && one_call (w, c, pg, (guint64) i, &err);
       gint64 t1 = g_get_monotonic_time ();
@@ -453,6 +539,7 @@ run_worker (gpointer data)
       g_array_append_val (w->lat, us);
     }
   parts_worker_free (w);
+  g_clear_object (&w->table);
   for (int i = 0; i < nconn; i++)
     conn_close (&conns[i]);
   g_free (conns);
@@ -504,9 +591,11 @@ run_op (Opts *o, const char *op, double *median_out)
       med = g_array_index (all, gdouble, all->len / 2);
       p99 = g_array_index (all, gdouble, MIN (all->len - 1, (guint) (all->len * 0.99)));
     }
-  printf ("%-31s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.0f\n", op,
+  double rate = all->len / wall;
+  /* one decimal for the slow operations (a few calls a second) */
+  printf ("%-31s threads=%-3d conns=%-4d calls=%-8u median=%9.1fus p99=%9.1fus ops/s=%10.*f\n", op,
           o->threads, is_floor (op) ? o->threads : o->connections, all->len, med, p99,
-          all->len / wall);
+          rate < 100 ? 1 : 0, rate);
   fflush (stdout);
   if (median_out)
     *median_out = med;

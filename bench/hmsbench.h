@@ -36,6 +36,7 @@ typedef struct {
   char *error_text;
   gint64 untimed_us;    /* spent between the timed calls */
   gpointer state;       /* per-operation state (parts.c), or NULL */
+  ThmsTable *table;     /* renameTable: the table as fetched before the call */
 } Worker;
 
 /* One client connection over the server's own buffered transport. */
@@ -56,6 +57,12 @@ void bench_sd_fill (ThmsStorageDescriptor *sd, const char *location);
 ThmsTable *bench_table_new (const char *db, const char *name);
 /* create_table; any exception becomes 'error'. */
 gboolean bench_create_table (Conn *c, ThmsTable *t, GError **error);
+/* get_table_req of table 'name' of the bench database (what Hive 4's own
+ * client sends; the Java metastore 4 no longer serves get_table): the table
+ * into *out when 'out' is set (caller unrefs); *missing (when set) says
+ * whether the failure was NoSuchObjectException. */
+gboolean bench_get_table (Conn *c, const char *name, ThmsTable **out, gboolean *missing,
+                          GError **error);
 
 /* ---- partition operations (parts.c) ---- */
 

@@ -485,22 +485,15 @@ drop_table (Conn *c, const char *name, GError **error)
 static gboolean
 ensure_table (Conn *c, Opts *o, const char *name, GError **error)
 {
-  ThmsTable *t = g_object_new (THMS_TYPE_TABLE, NULL);
-  ThmsMetaException *meta = NULL;
-  ThmsNoSuchObjectException *nso = NULL;
-  gboolean ok = thms_thrift_hive_metastore_if_get_table (c->client, &t, BENCH_DB, name, &meta, &nso,
-                                                         error);
-  g_object_unref (t);
-  if (!ok && nso != NULL)
+  gboolean missing = FALSE;
+  gboolean ok = bench_get_table (c, name, NULL, &missing, error);
+  if (!ok && missing)
     {
       g_clear_error (error);
-      g_clear_object (&nso);
       ThmsTable *nt = part_table_new (o, name);
       ok = bench_create_table (c, nt, error);
       g_object_unref (nt);
     }
-  g_clear_object (&nso);
-  note_exception (error, "get_table", meta);
   return ok;
 }
 
