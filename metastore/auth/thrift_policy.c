@@ -402,18 +402,25 @@ describe_grants (const Grants *g)
   return g_string_free (s, FALSE);
 }
 
-/* The first database of 'rq' that 'g' does not give 'need' on, "" when the
- * call names none and no grant reaches 'need' anywhere, NULL when allowed. */
 static const char *
+catalog_of (const MsThriftRequest *rq, guint i)
+{
+  const char *c = rq->catalogs ? rq->catalogs[i] : NULL;
+  return c && *c ? c : DEFAULT_CATALOG;
+}
+
+/* The index of the first database of 'rq' that 'g' does not give 'need'
+ * on; -1 when the call names none and no grant reaches 'need' anywhere;
+ * -2 when allowed. */
+static int
 first_refused (const Grants *g, const MsThriftRequest *rq, MsGrant need)
 {
-  const char *catalog = rq->catalog && *rq->catalog ? rq->catalog : DEFAULT_CATALOG;
   if (rq->databases == NULL || rq->databases[0] == NULL)
-    return grants_allow (g, need, catalog, NULL) ? NULL : "";
+    return grants_allow (g, need, DEFAULT_CATALOG, NULL) ? -2 : -1;
   for (guint i = 0; rq->databases[i] != NULL; i++)
-    if (!grants_allow (g, need, catalog, rq->databases[i]))
-      return rq->databases[i];
-  return NULL;
+    if (!grants_allow (g, need, catalog_of (rq, i), rq->databases[i]))
+      return (int) i;
+  return -2;
 }
 
 gboolean
@@ -432,20 +439,20 @@ ms_thrift_policy_check (const MsThriftPolicy *p, const MsThriftIdentity *id,
   MsGrant need = rq->access == MS_CALL_READ    ? MS_GRANT_READ
                 : rq->access == MS_CALL_WRITE ? MS_GRANT_WRITE
                                                 : MS_GRANT_ADMIN;
-  const char *refused = need == MS_GRANT_ADMIN ? (g.everywhere == MS_GRANT_ADMIN ? NULL : "")
-                                              : first_refused (&g, rq, need);
-  if (refused == NULL)
+  int refused = need == MS_GRANT_ADMIN ? (g.everywhere == MS_GRANT_ADMIN ? -2 : -1)
+                                       : first_refused (&g, rq, need);
+  if (refused == -2)
     return TRUE;
   g_autofree char *who = describe_identity (id);
   g_autofree char *may = describe_grants (&g);
   g_autofree char *what = NULL;
   if (need == MS_GRANT_ADMIN)
     what = g_strdup ("is an administration call (admin only)");
-  else if (*refused == '\0')
+  else if (refused < 0)
     what = g_strdup_printf ("needs %s access", role_names[need]);
   else
     what = g_strdup_printf ("%s %s.%s", need == MS_GRANT_READ ? "reads" : "writes",
-                            rq->catalog && *rq->catalog ? rq->catalog : DEFAULT_CATALOG, refused);
+                            catalog_of (rq, (guint) refused), rq->databases[refused]);
   return ms_fail (error, MS_ERROR_NOT_ALLOWED, "%s refused: %s may %s; this call %s", rq->method,
                   who, may, what);
 }

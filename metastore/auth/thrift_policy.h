@@ -48,8 +48,9 @@ typedef struct {
 typedef struct {
   const char *method;
   MsCallClass access;
-  const char *catalog;               /* NULL: the default catalog */
   const char *const *databases;      /* the databases it names; NULL or empty: none */
+  const char *const *catalogs;       /* each one's catalog (parallel); NULL or a NULL
+                                        entry: the default catalog, hive */
   gboolean read_only_listener;       /* it came through a read-only listener */
 } MsThriftRequest;
 

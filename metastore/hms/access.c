@@ -19,12 +19,12 @@ static const char *const db_fields[] = {
 static const char *const catalog_fields[] = { "catName", "catalogName", "cat_name" };
 
 #define MAX_DEPTH 4            /* Args -> request -> list -> struct -> struct */
-#define MAX_NAMES 64           /* distinct databases one call may name */
 
 typedef struct {
   gboolean name_is_database;
-  GPtrArray *databases;        /* distinct, owned */
-  char *catalog;
+  GPtrArray *databases;        /* the names found, distinct, as sent (owned) */
+  GHashTable *seen;            /* the same strings, for distinctness */
+  char *catalog;               /* a catName/catalogName found (owned); NULL: none */
 } Targets;
 
 static gboolean
@@ -39,12 +39,11 @@ field_in (const char *name, const char *const *fields, gsize n)
 static void
 note_database (Targets *t, const char *db)
 {
-  if (db == NULL || *db == '\0' || t->databases->len >= MAX_NAMES)
+  if (db == NULL || *db == '\0' || g_hash_table_contains (t->seen, db))
     return;
-  for (guint i = 0; i < t->databases->len; i++)
-    if (g_ascii_strcasecmp (g_ptr_array_index (t->databases, i), db) == 0)
-      return;
-  g_ptr_array_add (t->databases, g_strdup (db));
+  char *copy = g_strdup (db);
+  g_ptr_array_add (t->databases, copy);
+  g_hash_table_add (t->seen, copy);
 }
 
 static void walk_struct (Targets *t, GObject *obj, int depth);
@@ -99,8 +98,7 @@ walk_struct (Targets *t, GObject *obj, int depth)
     }
 }
 
-/* Who the current connection's client is; the session's strings are
- * borrowed. */
+/* Who is calling; the session's strings are borrowed. */
 static MsThriftIdentity
 current_identity (const MsHmsSession *s)
 {
@@ -108,6 +106,34 @@ current_identity (const MsHmsSession *s)
   if (s != NULL)
     id = (MsThriftIdentity) { s->address, (const char *const *) s->cert_names, s->user };
   return id;
+}
+
+/* Split the names 't' found ("@cat#db" or "db") into parallel, NULL-ended
+ * catalog and database arrays; a request's catName wins over a prefix, as
+ * when the call is served (hms_resolve_db). */
+static void
+resolve_targets (const Targets *t, GPtrArray *catalogs, GPtrArray *databases)
+{
+  for (guint i = 0; i < t->databases->len; i++)
+    {
+      char *cat = NULL, *db = NULL;
+      if (!hms_parse_db_name (g_ptr_array_index (t->databases, i), &cat, &db, NULL)
+          || db == NULL || *db == '\0')
+        {
+          g_free (cat);
+          g_free (db);
+          continue;   /* no database: the call itself refuses such a name */
+        }
+      if (t->catalog != NULL)
+        {
+          g_free (cat);
+          cat = g_ascii_strdown (t->catalog, -1);
+        }
+      g_ptr_array_add (catalogs, cat);
+      g_ptr_array_add (databases, db);
+    }
+  g_ptr_array_add (catalogs, NULL);
+  g_ptr_array_add (databases, NULL);
 }
 
 gboolean
@@ -119,15 +145,18 @@ hms_access_check (HmsCall *call, GError **error)
   gboolean read_only = s != NULL && s->read_only;
   if (m->access == MS_CALL_OPEN || (!read_only && ms_thrift_policy_allows_all (policy)))
     return TRUE;
-  Targets t = { m->name_is_database, g_ptr_array_new_with_free_func (g_free), NULL };
-  g_autoptr (GPtrArray) databases = t.databases;
-  g_autofree char *catalog = NULL;
+  Targets t = { m->name_is_database, g_ptr_array_new_with_free_func (g_free),
+                g_hash_table_new (g_str_hash, g_str_equal), NULL };
+  g_autoptr (GPtrArray) raw = t.databases;
+  g_autoptr (GHashTable) seen = t.seen;
   if (m->access != MS_CALL_ADMIN)
     walk_struct (&t, call->args, 0);
-  catalog = t.catalog;
-  g_ptr_array_add (databases, NULL);
+  g_autofree char *catalog_field = t.catalog;
+  g_autoptr (GPtrArray) catalogs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) databases = g_ptr_array_new_with_free_func (g_free);
+  resolve_targets (&t, catalogs, databases);
   MsThriftIdentity id = current_identity (s);
-  MsThriftRequest rq = { m->name, m->access, catalog, (const char *const *) databases->pdata,
-                         read_only };
+  MsThriftRequest rq = { m->name, m->access, (const char *const *) databases->pdata,
+                         (const char *const *) catalogs->pdata, read_only };
   return ms_thrift_policy_check (policy, &id, &rq, error);
 }

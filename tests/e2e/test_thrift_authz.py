@@ -211,3 +211,22 @@ def test_client_certificate_rules(metastore_factory, pki):
     finally:
         reader.close()
         writer.close()
+
+
+def test_catalog_prefixed_names(metastore_factory):
+    # Hive 3+ clients send "@catalog#db"; the rules see the catalog and the database
+    mine, theirs = unique("authz_pfx"), unique("authz_pfx_other")
+    srv = metastore_factory(sets=rules("ugi:root -> admin; * -> read %s" % mine, "none"))
+    root, c = srv.client(), srv.client()
+    try:
+        root.set_ugi("root", [])
+        for name in (mine, theirs):
+            root.create_database(Database(name=name, parameters={}))
+        assert c.get_database("@hive#" + mine.upper()).name == mine
+        assert refused(c.get_database, "@hive#" + theirs).endswith(
+            "this call reads hive.%s" % theirs)
+        assert refused(c.get_database, "@other#" + mine).endswith(
+            "this call reads other.%s" % mine)
+    finally:
+        root.close()
+        c.close()

@@ -35,7 +35,7 @@ decide (const MsThriftPolicy *p, const MsThriftIdentity *id, MsCallClass cls, co
         gboolean read_only)
 {
   const char *dbs[] = { db, NULL };
-  MsThriftRequest rq = { "fuzz_call", cls, NULL, dbs, read_only };
+  MsThriftRequest rq = { "fuzz_call", cls, dbs, NULL, read_only };
   g_autoptr (GError) err = NULL;
   gboolean ok = ms_thrift_policy_check (p, id, &rq, &err);
   check (ok == (err == NULL), "a result and its error agree");

@@ -26,7 +26,8 @@ allowed (const MsThriftPolicy *p, const MsThriftIdentity *id, MsCallClass cls,
          const char *catalog, const char *db1, const char *db2)
 {
   const char *dbs[] = { db1, db2, NULL };
-  MsThriftRequest rq = { "call", cls, catalog, dbs, FALSE };
+  const char *cats[] = { catalog, catalog, NULL };
+  MsThriftRequest rq = { "call", cls, dbs, cats, FALSE };
   g_autoptr (GError) err = NULL;
   gboolean ok = ms_thrift_policy_check (p, id, &rq, &err);
   assert_true (ok == (err == NULL));
@@ -131,6 +132,13 @@ test_scopes_add_up (void **state)
   assert_false (allowed (p, &anon, MS_CALL_READ, NULL, "hr", NULL));
   assert_false (allowed (p, &anon, MS_CALL_READ, "other", "sales", NULL));
   assert_false (allowed (p, &anon, MS_CALL_WRITE, NULL, "sales", NULL));
+  /* each database with its own catalog */
+  const char *dbs[] = { "sales", "anything", NULL }, *cats[] = { NULL, "spark", NULL },
+             *wrong[] = { "spark", "hive", NULL };
+  MsThriftRequest rq = { "m", MS_CALL_READ, dbs, cats, FALSE };
+  assert_true (ms_thrift_policy_check (p, &anon, &rq, NULL));
+  rq.catalogs = wrong;
+  assert_false (ms_thrift_policy_check (p, &anon, &rq, NULL));
   /* a read naming no database needs some read grant */
   assert_true (allowed (p, &anon, MS_CALL_READ, NULL, NULL, NULL));
   assert_false (allowed (p, &anon, MS_CALL_WRITE, NULL, NULL, NULL));
@@ -187,7 +195,7 @@ test_messages (void **state)
   const char *names[] = { "etl.example.com", NULL };
   MsThriftIdentity id = { "10.0.0.5", names, "etl" };
   const char *dbs[] = { "sales", "finance", NULL };
-  MsThriftRequest rq = { "drop_table", MS_CALL_WRITE, NULL, dbs, FALSE };
+  MsThriftRequest rq = { "drop_table", MS_CALL_WRITE, dbs, NULL, FALSE };
   g_autofree char *m1 = refusal (p, &id, &rq);
   assert_string_equal (m1, "drop_table refused: client 10.0.0.5, certificate 'etl.example.com', "
                            "set_ugi user 'etl' (an unauthenticated claim) may read every "
@@ -201,8 +209,8 @@ test_messages (void **state)
   assert_string_equal (m3, "heartbeat refused: client 10.0.0.6 may read every database; "
                            "this call needs write access");
   g_autoptr (MsThriftPolicy) closed = parse_ok (NULL, "none");
-  const char *one[] = { "x", NULL };
-  rq = (MsThriftRequest) { "get_table", MS_CALL_READ, "spark", one, FALSE };
+  const char *one[] = { "x", NULL }, *spark[] = { "spark", NULL };
+  rq = (MsThriftRequest) { "get_table", MS_CALL_READ, one, spark, FALSE };
   g_autofree char *m4 = refusal (closed, &anon, &rq);
   assert_string_equal (m4, "get_table refused: client 10.0.0.6 may make no catalog call; "
                            "this call reads spark.x");
@@ -217,7 +225,7 @@ test_read_only_listener (void **state)
   const char *dbs[] = { "db", NULL };
   for (MsCallClass c = MS_CALL_OPEN; c <= MS_CALL_ADMIN; c++)
     {
-      MsThriftRequest rq = { "m", c, NULL, dbs, TRUE };
+      MsThriftRequest rq = { "m", c, dbs, NULL, TRUE };
       g_autofree char *msg = refusal (p, &id, &rq);
       if (c <= MS_CALL_READ)
         assert_null (msg);
