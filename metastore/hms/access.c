@@ -27,6 +27,15 @@ typedef struct {
   char *catalog;               /* a catName/catalogName found (owned); NULL: none */
 } Targets;
 
+static void
+targets_clear (Targets *t)
+{
+  g_ptr_array_unref (t->databases);
+  g_hash_table_unref (t->seen);
+  g_free (t->catalog);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Targets, targets_clear)
+
 static gboolean
 field_in (const char *name, const char *const *fields, gsize n)
 {
@@ -145,13 +154,10 @@ hms_access_check (HmsCall *call, GError **error)
   gboolean read_only = s != NULL && s->read_only;
   if (m->access == MS_CALL_OPEN || (!read_only && ms_thrift_policy_allows_all (policy)))
     return TRUE;
-  Targets t = { m->name_is_database, g_ptr_array_new_with_free_func (g_free),
-                g_hash_table_new (g_str_hash, g_str_equal), NULL };
-  g_autoptr (GPtrArray) raw = t.databases;
-  g_autoptr (GHashTable) seen = t.seen;
+  g_auto (Targets) t = { m->name_is_database, g_ptr_array_new_with_free_func (g_free),
+                        g_hash_table_new (g_str_hash, g_str_equal), NULL };
   if (m->access != MS_CALL_ADMIN)
     walk_struct (&t, call->args, 0);
-  g_autofree char *catalog_field = t.catalog;
   g_autoptr (GPtrArray) catalogs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) databases = g_ptr_array_new_with_free_func (g_free);
   resolve_targets (&t, catalogs, databases);
