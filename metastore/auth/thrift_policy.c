@@ -220,6 +220,11 @@ ms_thrift_policy_parse (const char *rules, const char *default_role, GError **er
                default_role);
       return NULL;
     }
+  if (rules != NULL && !g_utf8_validate (rules, -1, NULL))
+    {
+      ms_fail (error, MS_ERROR_INVALID_INPUT, "thrift.auth.rules: not UTF-8 text");
+      return NULL;
+    }
   g_auto (GStrv) lines = g_strsplit_set (rules ? rules : "", ";\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -253,6 +258,14 @@ ms_thrift_policy_allows_all (const MsThriftPolicy *p)
 
 /* ---- deciding ---- */
 
+/* A wildcard match; a string that is not UTF-8 matches nothing (GLib's
+ * matcher asserts on it, and a certificate name may hold any byte). */
+static gboolean
+glob_match (const char *pattern, const char *s)
+{
+  return s != NULL && g_utf8_validate (s, -1, NULL) && g_pattern_match_simple (pattern, s);
+}
+
 static gboolean
 address_matches (GInetAddressMask *mask, const char *address)
 {
@@ -276,12 +289,12 @@ matcher_matches (const Matcher *m, const MsThriftIdentity *id)
     case MATCH_ADDR:
       return address_matches (m->mask, id->address);
     case MATCH_UGI:
-      return id->ugi_user != NULL && g_pattern_match_simple (m->pattern, id->ugi_user);
+      return glob_match (m->pattern, id->ugi_user);
     case MATCH_CERT:
       for (guint i = 0; id->cert_names && id->cert_names[i]; i++)
         {
           g_autofree char *name = g_ascii_strdown (id->cert_names[i], -1);
-          if (g_pattern_match_simple (m->pattern, name))
+          if (glob_match (m->pattern, name))
             return TRUE;
         }
       return FALSE;
@@ -333,7 +346,7 @@ rule_covers (const Rule *r, const char *catalog, const char *database)
   for (guint i = 0; i < r->scopes->len; i++)
     {
       const Scope *s = g_ptr_array_index (r->scopes, i);
-      if (g_pattern_match_simple (s->catalog, cat) && g_pattern_match_simple (s->database, db))
+      if (glob_match (s->catalog, cat) && glob_match (s->database, db))
         return TRUE;
     }
   return FALSE;

@@ -170,6 +170,15 @@ ms_tls_context_new_ssl (MsTlsContext *tls, int fd, GError **error)
   return ssl;
 }
 
+/* Append one name; a name holding a NUL or bytes that are not UTF-8 is
+ * not a name. */
+static void
+add_name (GPtrArray *out, const char *text, int len)
+{
+  if (len > 0 && memchr (text, 0, (size_t) len) == NULL && g_utf8_validate (text, len, NULL))
+    g_ptr_array_add (out, g_strndup (text, (gsize) len));
+}
+
 /* Append the text of the subject alternative names of 'cert' of kind DNS,
  * e-mail or URI to 'out'. */
 static void
@@ -183,10 +192,8 @@ append_san_names (X509 *cert, GPtrArray *out)
                                 : gn->type == GEN_EMAIL ? gn->d.rfc822Name
                                 : gn->type == GEN_URI   ? gn->d.uniformResourceIdentifier
                                                         : NULL;
-      /* a name holding a NUL is not a name */
-      if (s != NULL && memchr (ASN1_STRING_get0_data (s), 0, (size_t) ASN1_STRING_length (s)) == NULL)
-        g_ptr_array_add (out, g_strndup ((const char *) ASN1_STRING_get0_data (s),
-                                         (gsize) ASN1_STRING_length (s)));
+      if (s != NULL)
+        add_name (out, (const char *) ASN1_STRING_get0_data (s), ASN1_STRING_length (s));
     }
   GENERAL_NAMES_free (sans);
 }
@@ -206,8 +213,7 @@ ms_tls_peer_names (SSL *ssl)
     {
       unsigned char *cn = NULL;
       int len = ASN1_STRING_to_UTF8 (&cn, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (subject, at)));
-      if (len > 0 && memchr (cn, 0, (size_t) len) == NULL)
-        g_ptr_array_add (out, g_strndup ((const char *) cn, (gsize) len));
+      add_name (out, (const char *) cn, len);
       OPENSSL_free (cn);
     }
   append_san_names (cert, out);

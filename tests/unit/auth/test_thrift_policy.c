@@ -72,6 +72,9 @@ test_parse_errors (void **state)
       if (strstr (err->message, bad[i].why) == NULL || !g_str_has_prefix (err->message, "thrift.auth.rules: rule '"))
         fail_msg ("'%s': %s", bad[i].rules, err->message);
     }
+  g_autoptr (GError) utf = NULL;
+  assert_null (ms_thrift_policy_parse ("ugi:\xea\x67 -> read", "admin", &utf));
+  assert_string_equal (utf->message, "thrift.auth.rules: not UTF-8 text");
   g_autoptr (GError) err = NULL;
   assert_null (ms_thrift_policy_parse (NULL, "root", &err));
   assert_string_equal (err->message,
@@ -183,6 +186,13 @@ test_certificates (void **state)
   assert_true (allowed (p, &etl, MS_CALL_WRITE, NULL, "db", NULL));
   assert_true (allowed (p, &trino, MS_CALL_READ, NULL, "db", NULL));
   assert_false (allowed (p, &trino, MS_CALL_WRITE, NULL, "db", NULL));
+  /* names that are not UTF-8 match nothing (GLib's matcher would abort) */
+  const char *bad_names[] = { "\xea.example.com", NULL };
+  MsThriftIdentity bad = { "127.0.0.1", bad_names, "\xea" };
+  assert_false (allowed (p, &bad, MS_CALL_READ, NULL, "db", NULL));
+  g_autoptr (MsThriftPolicy) any = parse_ok ("ugi:* -> read *", "none");
+  assert_false (allowed (any, &bad, MS_CALL_READ, NULL, "db", NULL));
+  assert_false (allowed (any, &claim, MS_CALL_READ, NULL, "\xea", NULL));
   /* a set_ugi claim is no certificate */
   assert_false (allowed (p, &claim, MS_CALL_READ, NULL, "db", NULL));
 }
