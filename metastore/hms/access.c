@@ -8,6 +8,8 @@
  */
 #include "hms/internal.h"
 #include "hms/method.h"
+#include <thrift/c_glib/protocol/thrift_binary_protocol.h>
+#include <thrift/c_glib/thrift_struct.h>
 #include <string.h>
 
 /* Fields naming a database, wherever they appear in a call's arguments
@@ -18,8 +20,12 @@ static const char *const db_fields[] = {
 };
 static const char *const catalog_fields[] = { "catName", "catalogName", "cat_name" };
 
-#define MAX_DEPTH 4            /* Args -> request -> list -> struct -> struct */
-
+/*
+ * The databases a call names are found by writing its arguments through a
+ * protocol that writes nothing: the generated writer hands it every field
+ * by name, at any depth (structs, lists of structs), so no argument type
+ * needs knowing here. GValues of lists cannot tell strings from structs.
+ */
 typedef struct {
   gboolean name_is_database;
   GPtrArray *databases;        /* the names found, distinct, as sent (owned) */
@@ -55,56 +61,110 @@ note_database (Targets *t, const char *db)
   g_hash_table_add (t->seen, copy);
 }
 
-static void walk_struct (Targets *t, GObject *obj, int depth);
+/* A transport that takes every byte and keeps none. */
+typedef struct { ThriftTransport parent; } HmsNullTransport;
+typedef struct { ThriftTransportClass parent; } HmsNullTransportClass;
+static GType hms_null_transport_get_type (void);
+G_DEFINE_TYPE (HmsNullTransport, hms_null_transport, THRIFT_TYPE_TRANSPORT)
 
-/* A list's struct elements (a list of Partition, of SQLPrimaryKey...). */
-static void
-walk_value (Targets *t, const GValue *v, int depth)
+static gboolean
+null_write (ThriftTransport *t, const gpointer buf, const guint32 len, GError **error)
 {
-  if (G_VALUE_HOLDS_OBJECT (v) && g_value_get_object (v) != NULL)
-    walk_struct (t, g_value_get_object (v), depth);
-  else if (G_VALUE_HOLDS (v, G_TYPE_PTR_ARRAY) && g_value_get_boxed (v) != NULL)
-    {
-      GPtrArray *a = g_value_get_boxed (v);
-      for (guint i = 0; i < a->len; i++)
-        if (G_IS_OBJECT (g_ptr_array_index (a, i)))
-          walk_struct (t, g_ptr_array_index (a, i), depth);
-    }
+  return TRUE;
 }
 
-/* Note the databases and the catalog 'obj' names, looking into its
- * structs and lists of structs down to MAX_DEPTH. */
 static void
-walk_struct (Targets *t, GObject *obj, int depth)
+hms_null_transport_init (HmsNullTransport *t)
 {
-  if (depth > MAX_DEPTH)
-    return;
-  guint n = 0;
-  g_autofree GParamSpec **props = g_object_class_list_properties (G_OBJECT_GET_CLASS (obj), &n);
-  for (guint i = 0; i < n; i++)
-    {
-      const char *name = props[i]->name;
-      GType type = props[i]->value_type;
-      gboolean is_str = type == G_TYPE_STRING;
-      if (is_str && !field_in (name, db_fields, G_N_ELEMENTS (db_fields))
-          && !field_in (name, catalog_fields, G_N_ELEMENTS (catalog_fields))
-          && !(t->name_is_database && depth <= 1 && g_str_equal (name, "name")))
-        continue;
-      if (!is_str && !g_type_is_a (type, G_TYPE_OBJECT) && type != G_TYPE_PTR_ARRAY)
-        continue;
-      g_auto (GValue) v = G_VALUE_INIT;
-      g_value_init (&v, type);
-      g_object_get_property (obj, name, &v);
-      if (!is_str)
-        walk_value (t, &v, depth + 1);
-      else if (field_in (name, catalog_fields, G_N_ELEMENTS (catalog_fields)))
-        {
-          if (t->catalog == NULL && g_value_get_string (&v) && *g_value_get_string (&v))
-            t->catalog = g_value_dup_string (&v);
-        }
-      else
-        note_database (t, g_value_get_string (&v));
-    }
+}
+
+static void
+hms_null_transport_class_init (HmsNullTransportClass *klass)
+{
+  THRIFT_TRANSPORT_CLASS (klass)->write = null_write;
+}
+
+/* The binary protocol's writer, noting the string fields that name a
+ * database or a catalog. */
+typedef enum { WANT_NONE, WANT_DATABASE, WANT_CATALOG } Want;
+typedef struct {
+  ThriftBinaryProtocol parent;
+  Targets *targets;
+  int depth;                   /* structs open; the arguments are 1 */
+  Want want;                   /* what the next string is */
+} HmsNameScan;
+typedef struct { ThriftBinaryProtocolClass parent; } HmsNameScanClass;
+static GType hms_name_scan_get_type (void);
+#define HMS_NAME_SCAN(p) ((HmsNameScan *) (p))
+G_DEFINE_TYPE (HmsNameScan, hms_name_scan, THRIFT_TYPE_BINARY_PROTOCOL)
+
+static gint32
+scan_struct_begin (ThriftProtocol *p, const gchar *name, GError **error)
+{
+  HMS_NAME_SCAN (p)->depth++;
+  return 0;
+}
+
+static gint32
+scan_struct_end (ThriftProtocol *p, GError **error)
+{
+  HMS_NAME_SCAN (p)->depth--;
+  return 0;
+}
+
+static gint32
+scan_field_begin (ThriftProtocol *p, const gchar *name, const ThriftType type, const gint16 id,
+                  GError **error)
+{
+  HmsNameScan *s = HMS_NAME_SCAN (p);
+  s->want = WANT_NONE;
+  if (type != T_STRING || name == NULL)
+    return 0;
+  if (field_in (name, db_fields, G_N_ELEMENTS (db_fields))
+      || (s->targets->name_is_database && s->depth <= 2 && g_str_equal (name, "name")))
+    s->want = WANT_DATABASE;
+  else if (field_in (name, catalog_fields, G_N_ELEMENTS (catalog_fields)))
+    s->want = WANT_CATALOG;
+  return 0;
+}
+
+static gint32
+scan_string (ThriftProtocol *p, const gchar *str, GError **error)
+{
+  HmsNameScan *s = HMS_NAME_SCAN (p);
+  if (s->want == WANT_DATABASE)
+    note_database (s->targets, str);
+  else if (s->want == WANT_CATALOG && s->targets->catalog == NULL && str != NULL && *str != '\0')
+    s->targets->catalog = g_strdup (str);
+  s->want = WANT_NONE;
+  return 0;
+}
+
+static void
+hms_name_scan_init (HmsNameScan *s)
+{
+}
+
+static void
+hms_name_scan_class_init (HmsNameScanClass *klass)
+{
+  ThriftProtocolClass *pc = THRIFT_PROTOCOL_CLASS (klass);
+  pc->write_struct_begin = scan_struct_begin;
+  pc->write_struct_end = scan_struct_end;
+  pc->write_field_begin = scan_field_begin;
+  pc->write_string = scan_string;
+}
+
+/* Note every database and the catalog the arguments 'args' name. */
+static void
+scan_args (Targets *t, GObject *args)
+{
+  g_autoptr (GObject) sink = g_object_new (hms_null_transport_get_type (), NULL);
+  g_autoptr (GObject) protocol = g_object_new (hms_name_scan_get_type (), "transport", sink, NULL);
+  HmsNameScan *scan = HMS_NAME_SCAN (protocol);
+  scan->targets = t;
+  g_autoptr (GError) err = NULL;
+  thrift_struct_write (THRIFT_STRUCT (args), THRIFT_PROTOCOL (scan), &err);
 }
 
 /* Who is calling; the session's strings are borrowed. */
@@ -157,7 +217,7 @@ hms_access_check (HmsCall *call, GError **error)
   g_auto (Targets) t = { m->name_is_database, g_ptr_array_new_with_free_func (g_free),
                         g_hash_table_new (g_str_hash, g_str_equal), NULL };
   if (m->access != MS_CALL_ADMIN)
-    walk_struct (&t, call->args, 0);
+    scan_args (&t, call->args);
   g_autoptr (GPtrArray) catalogs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) databases = g_ptr_array_new_with_free_func (g_free);
   resolve_targets (&t, catalogs, databases);

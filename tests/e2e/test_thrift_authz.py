@@ -7,6 +7,7 @@ unchanged, reads go on, admin may do everything, read-only listeners."""
 import re
 
 import pytest
+from thrift.Thrift import TApplicationException
 from hive_metastore.ttypes import Database, MetaException, Role
 
 from conftest import Client, Server, unique
@@ -230,3 +231,50 @@ def test_catalog_prefixed_names(metastore_factory):
     finally:
         root.close()
         c.close()
+
+
+def test_databases_found_inside_lists_and_nested_structs(metastore_factory):
+    # add_partitions (a list of Partition), lock (a list of LockComponent),
+    # column statistics (ColumnStatistics.statsDesc.dbName): each names its database
+    from hive_metastore.ttypes import (BooleanColumnStatsData, ColumnStatistics,
+                                       ColumnStatisticsData, ColumnStatisticsDesc,
+                                       ColumnStatisticsObj, LockComponent, LockLevel,
+                                       LockRequest, LockType, UnlockRequest)
+    from partlib import new_part
+    mine, theirs = unique("authz_nest"), unique("authz_nest_other")
+    srv = metastore_factory(sets=rules("ugi:root -> admin; ugi:etl -> write %s" % mine, "read"))
+    root, etl = srv.client(), srv.client()
+    try:
+        root.set_ugi("root", [])
+        etl.set_ugi("etl", [])
+        tables = {}
+        for name in (mine, theirs):
+            root.create_database(Database(name=name, parameters={}))
+            tables[name] = make_table(root, name, "t")
+
+        def lock_req(db):
+            return LockRequest(component=[LockComponent(
+                type=LockType.SHARED_WRITE, level=LockLevel.TABLE, dbname=db, tablename="t")],
+                user="etl", hostname="h")
+
+        def stats(db):
+            data = ColumnStatisticsData(booleanStats=BooleanColumnStatsData(
+                numTrues=1, numFalses=1, numNulls=0))
+            return ColumnStatistics(
+                statsDesc=ColumnStatisticsDesc(isTblLevel=True, dbName=db, tableName="t"),
+                statsObj=[ColumnStatisticsObj(colName="id", colType="bigint", statsData=data)])
+
+        etl.add_partitions([new_part(tables[mine], ["2024-01-01", "1"])])
+        assert "writes hive.%s" % theirs in refused(
+            etl.add_partitions, [new_part(tables[theirs], ["2024-01-01", "1"])])
+        assert root.get_partition_names(theirs, "t", -1) == []
+        etl.unlock(UnlockRequest(lockid=etl.lock(lock_req(mine)).lockid))
+        # lock declares no MetaException: the refusal is a TApplicationException
+        with pytest.raises(TApplicationException) as e:
+            etl.lock(lock_req(theirs))
+        assert "writes hive.%s" % theirs in e.value.message
+        assert "writes hive.%s" % theirs in refused(
+            etl.update_table_column_statistics, stats(theirs))
+    finally:
+        root.close()
+        etl.close()
