@@ -224,6 +224,7 @@ typedef struct {
   MsMetrics *metrics;
   MsHms *hms;
   MsThriftServer *thrift;
+  MsThriftServer *thrift_ro;    /* thrift.read_only_port; NULL: none */
   MsOps ops;
   MsIceberg *iceberg;
   MsHttpServer *rest;
@@ -235,6 +236,7 @@ daemon_clear (Daemon *d)
 {
   ms_http_server_stop (d->admin);
   ms_http_server_stop (d->rest);
+  ms_thrift_server_free (d->thrift_ro);
   ms_thrift_server_free (d->thrift);   /* stops it first */
   ms_iceberg_free (d->iceberg);
   ms_hms_free (d->hms);
@@ -341,24 +343,54 @@ serve_ensure_catalogs (Daemon *d, GError **error)
   return ms_service_catalogs_ensure (d->store, d->guard, d->storage, d->cfg->rest_catalogs, error);
 }
 
-/* The HMS door and its Thrift listener. */
+/* The Thrift door's authorization rules, and the log line saying so. */
+static gboolean
+serve_thrift_policy (Daemon *d, GError **error)
+{
+  const MsConfig *cfg = d->cfg;
+  d->hms->policy = ms_thrift_policy_parse (cfg->thrift_auth_rules, cfg->thrift_auth_default,
+                                           error);
+  if (d->hms->policy == NULL)
+    return FALSE;
+  if (!ms_thrift_policy_allows_all (d->hms->policy))
+    ms_info ("Thrift authorization on: %u rules, unmatched clients get role %s",
+             ms_thrift_policy_n_rules (d->hms->policy), cfg->thrift_auth_default);
+  if (cfg->thrift_read_only)
+    ms_info ("the Thrift port serves reads only (thrift.read_only)");
+  return TRUE;
+}
+
+/* The HMS door, its Thrift listener and the read-only one. */
 static gboolean
 serve_start_hms (Daemon *d, GError **error)
 {
+  const MsConfig *cfg = d->cfg;
   d->metrics = ms_metrics_new (PACKAGE_VERSION);
-  d->hms = ms_hms_new (d->store, d->cfg, d->db.warehouse);   /* registers the event format */
-  d->cleaner = ms_event_cleaner_start (d->store, d->cfg->notifications_ttl_s,
-                                       d->cfg->notifications_clean_interval_s);
+  d->hms = ms_hms_new (d->store, cfg, d->db.warehouse);   /* registers the event format */
+  d->cleaner = ms_event_cleaner_start (d->store, cfg->notifications_ttl_s,
+                                       cfg->notifications_clean_interval_s);
   d->hms->metrics = d->metrics;
   d->hms->guard = d->guard;
   d->hms->storage = d->storage;
+  if (!serve_thrift_policy (d, error))
+    return FALSE;
   ThriftProcessor *processor = ms_hms_processor_new (d->hms);
-  MsSessionHooks hooks = { ms_hms_session_new, ms_hms_session_free, ms_hms_dispatch, d->hms };
-  d->thrift = ms_thrift_server_new (d->cfg, processor, &hooks);
+  MsSessionHooks hooks = { .session_new = ms_hms_session_new,
+                           .session_free = ms_hms_session_free,
+                           .session_identify = ms_hms_session_identify,
+                           .dispatch = ms_hms_dispatch, .user = d->hms };
+  d->thrift = ms_thrift_server_new (cfg, processor, &hooks);
+  ms_thrift_server_set_listener (d->thrift, cfg->thrift_port, cfg->thrift_read_only);
+  if (cfg->thrift_read_only_port >= 0)
+    {
+      d->thrift_ro = ms_thrift_server_new (cfg, processor, &hooks);
+      ms_thrift_server_set_listener (d->thrift_ro, cfg->thrift_read_only_port, TRUE);
+    }
   g_object_unref (processor);
   d->hms->server = d->thrift;
   d->ops = (MsOps) { d->store, d->metrics, d->thrift, NULL, ms_schema_available_version () };
-  return ms_thrift_server_start (d->thrift, error);
+  return ms_thrift_server_start (d->thrift, error)
+         && (d->thrift_ro == NULL || ms_thrift_server_start (d->thrift_ro, error));
 }
 
 /* The Iceberg REST door, when rest.port is set. */
@@ -422,6 +454,9 @@ serve_announce (const Daemon *d, gint64 t0)
   g_autofree char *rest_text = d->rest ? g_strdup_printf (" rest=%s:%d", cfg->bind,
                                                           ms_http_server_port (d->rest))
                                        : g_strdup ("");
+  g_autofree char *ro_text = d->thrift_ro ? g_strdup_printf (" thrift_read_only=%s:%d", cfg->bind,
+                                                             ms_thrift_server_port (d->thrift_ro))
+                                           : g_strdup ("");
   double ready_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
   int port = ms_thrift_server_port (d->thrift);
   ms_info ("HMS Thrift API listening on %s port %d (%s transport%s, %s database); ready in %.1f ms",
@@ -429,8 +464,11 @@ serve_announce (const Daemon *d, gint64 t0)
            !ms_thrift_server_tls (d->thrift) ? ""
            : cfg->tls_client_ca ? " over TLS, client certificates required" : " over TLS",
            d->db.embedded ? "embedded" : "external", ready_ms);
-  printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s ready_ms=%.1f\n", cfg->bind, port,
-          d->db.warehouse, rest_text, admin_text, ready_ms);
+  if (d->thrift_ro)
+    ms_info ("HMS Thrift API (reads only) listening on %s port %d", cfg->bind,
+             ms_thrift_server_port (d->thrift_ro));
+  printf ("metastore ready: thrift=%s:%d warehouse=%s%s%s%s ready_ms=%.1f\n", cfg->bind, port,
+          d->db.warehouse, rest_text, admin_text, ro_text, ready_ms);
   fflush (stdout);
 }
 
@@ -451,6 +489,9 @@ serve_reload (Daemon *d)
     ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
   else if (ms_thrift_server_tls (d->thrift))
     ms_info ("SIGHUP: Thrift TLS certificate reloaded from %s", fresh->tls_cert);
+  g_clear_error (&rerr);
+  if (d->thrift_ro && !ms_thrift_server_reload_tls (d->thrift_ro, fresh, &rerr))
+    ms_warn ("SIGHUP: TLS certificate of the read-only Thrift port not reloaded: %s", rerr->message);
   g_clear_error (&rerr);
   if (d->rest == NULL || fresh->rest_tls_cert == NULL || fresh->rest_tls_key == NULL)
     return;

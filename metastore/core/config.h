@@ -29,6 +29,11 @@ typedef struct {
   char *tls_key;
   char *tls_client_ca;         /* NULL: no client certificates */
   char *tls_min_version;       /* "1.2" or "1.3" */
+  /* [thrift] */
+  char *thrift_auth_rules;     /* auth/thrift_policy.h; NULL: none */
+  char *thrift_auth_default;   /* a role name */
+  int thrift_read_only;        /* boolean */
+  int thrift_read_only_port;   /* -1: none */
   /* [rest] */
   int rest_port;               /* -1: off */
   int admin_port;              /* -1: off */

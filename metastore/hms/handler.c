@@ -60,6 +60,7 @@ ms_hms_free (MsHms *h)
     return;
   g_hash_table_unref (h->fb_options);
   g_free (h->ttl_text);
+  ms_thrift_policy_free (h->policy);
   if (h->events != NULL)
     {
       HmsEventEncoder *enc = h->events;
@@ -187,8 +188,20 @@ ms_hms_session_free (gpointer p)
     return;
   g_free (s->peer);
   g_free (s->user);
+  g_free (s->address);
+  g_strfreev (s->cert_names);
   g_hash_table_unref (s->meta_conf);
   g_free (s);
+}
+
+void
+ms_hms_session_identify (gpointer p, const MsPeerIdentity *peer)
+{
+  MsHmsSession *s = p;
+  hms_set_string (&s->address, peer->address);
+  g_strfreev (s->cert_names);
+  s->cert_names = g_strdupv ((char **) peer->cert_names);
+  s->read_only = peer->read_only;
 }
 
 MsHmsSession *

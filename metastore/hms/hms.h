@@ -16,6 +16,8 @@
 #include "server/metrics.h"
 #include "service/storage_guard.h"
 #include "storage/storage.h"
+#include "auth/thrift_policy.h"
+#include "server/thrift_server.h"
 
 typedef struct _MsThriftServer MsThriftServer;
 
@@ -36,12 +38,16 @@ typedef struct {
   gpointer events;            /* the message encoder registered on the store
                                  (hms/event_message.h) */
   char *ttl_text;             /* notifications.ttl as Hive writes it ("86400s") */
+  MsThriftPolicy *policy;     /* who may do what (owned); NULL: everyone everything */
 } MsHms;
 
 typedef struct {
   guint64 conn_id;
   char *peer;
-  char *user;                 /* from set_ugi */
+  char *user;                 /* from set_ugi: a claim, not proven */
+  char *address;              /* the client's IP address, no port */
+  char **cert_names;          /* its verified certificate's CN and SANs; NULL: none */
+  gboolean read_only;         /* it came through a read-only listener */
   GHashTable *meta_conf;      /* setMetaConf overrides */
   const char *exception;      /* class of the exception the current call
                                  answered with (static), or NULL */
@@ -58,6 +64,8 @@ gboolean ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, 
 
 gpointer ms_hms_session_new (gpointer hms, guint64 conn_id, const char *peer);
 void ms_hms_session_free (gpointer session);
+/* The server's session_identify hook: who the client is. */
+void ms_hms_session_identify (gpointer session, const MsPeerIdentity *peer);
 /* The calling worker's session (NULL outside a call). */
 MsHmsSession *ms_hms_session_current (void);
 /* Note that the current call answers with exception class 'type' (a static

@@ -67,7 +67,7 @@ hms_method_dispatch (MsHms *hms, const HmsMethod *m, ThriftProtocol *p, gint32 s
     }
 
   GError *err = NULL;
-  gboolean ok = m->serve (&c, &err);
+  gboolean ok = hms_access_check (&c, &err) && m->serve (&c, &err);
   if (m->result_type == NULL)
     {
       /* oneway: nobody waits for an answer */

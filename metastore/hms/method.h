@@ -31,6 +31,8 @@ typedef struct {
   gboolean wire;                 /* serve writes its own reply (a fast path) */
   const HmsThrows *throws;
   guint n_throws;
+  MsCallClass access;            /* what it does (hms/access.list) */
+  gboolean name_is_database;     /* its "name" fields name a database */
 } HmsMethod;
 
 /* The call being served. */
@@ -76,6 +78,10 @@ void hms_result_set_bool (HmsCall *call, gboolean value);
 void hms_result_set_int (HmsCall *call, gint64 value);
 /* The type of the result's success value (G_TYPE_NONE for void). */
 GType hms_result_success_type (HmsCall *call);
+
+/* May the client of the current connection make 'call' (hms/access.c)?
+ * FALSE with MS_ERROR_NOT_ALLOWED naming who it is and what it may do. */
+gboolean hms_access_check (HmsCall *call, GError **error);
 
 /* The exception to answer 'err' (consumed) with: the index into
  * m->throws of the declared exception that fits its code best, -1 when

@@ -49,6 +49,7 @@ typedef struct {
   char peer[INET6_ADDRSTRLEN + 8];
   char address[INET6_ADDRSTRLEN];   /* the peer without its port */
   MsConnTransport *transport;
+  SSL *ssl;                  /* the transport's; NULL: plain TCP */
   MsGuardProtocol *proto;
   gpointer session;
   ConnState state;
@@ -65,6 +66,7 @@ struct _MsThriftServer {
   int idle_timeout_s;
   int shutdown_grace_ms;
   gboolean framed;
+  gboolean read_only;        /* a read-only listener (its sessions are told) */
   MsConnLimits climits;
   MsSlowReaders *slow;
   MsGuardLimits glimits;
@@ -98,6 +100,24 @@ gpointer
 ms_thrift_server_current_session (void)
 {
   return g_private_get (&current_session);
+}
+
+void
+ms_thrift_server_set_listener (MsThriftServer *srv, int port, gboolean read_only)
+{
+  srv->port = port;
+  srv->read_only = read_only;
+}
+
+/* Tell the session who its client is (certificate names after a handshake). */
+static void
+conn_identify (MsThriftServer *s, Conn *c)
+{
+  if (s->hooks.session_identify == NULL || c->session == NULL)
+    return;
+  g_auto (GStrv) names = c->ssl ? ms_tls_peer_names (c->ssl) : NULL;
+  MsPeerIdentity peer = { c->address, (const char *const *) names, s->read_only };
+  s->hooks.session_identify (c->session, &peer);
 }
 
 MsThriftServer *
@@ -224,7 +244,10 @@ serve_conn (gpointer data, gpointer user)
           serve = FALSE;
         }
       else
-        serve = ms_conn_transport_readable (c->transport);   /* else: back to idle */
+        {
+          conn_identify (s, c);
+          serve = ms_conn_transport_readable (c->transport);   /* else: back to idle */
+        }
     }
   while (serve)
     {
@@ -396,9 +419,11 @@ accept_ready (MsThriftServer *s, int lfd)
       ms_conn_transport_set_peer_address (c->transport, c->address);
       if (ssl != NULL)
         ms_conn_transport_set_tls (c->transport, ssl);
+      c->ssl = ssl;
       c->proto = ms_guard_protocol_new (THRIFT_TRANSPORT (c->transport), &s->glimits);
       if (s->hooks.session_new)
         c->session = s->hooks.session_new (s->hooks.user, c->id, c->peer);
+      conn_identify (s, c);
       c->state = CONN_IDLE;
       g_hash_table_insert (s->conns, &c->id, c);
       struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c };

@@ -25,9 +25,20 @@
 
 typedef struct _MsThriftServer MsThriftServer;
 
+/* What the server knows of a connection's client, for authorization. */
+typedef struct {
+  const char *address;             /* the IP address, no port */
+  const char *const *cert_names;   /* a verified client certificate's CN and
+                                      SANs (ms_tls_peer_names); NULL: none */
+  gboolean read_only;              /* accepted on a read-only listener */
+} MsPeerIdentity;
+
 typedef struct {
   gpointer (*session_new) (gpointer user, guint64 conn_id, const char *peer);
   void (*session_free) (gpointer session);
+  /* Optional: who the client is, told once the connection is accepted and
+   * again after a TLS handshake (with the certificate's names). */
+  void (*session_identify) (gpointer session, const MsPeerIdentity *peer);
   /* Dispatch one call whose header was read; takes ownership of 'fname'.
    * FALSE closes the connection. */
   gboolean (*dispatch) (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname,
@@ -46,6 +57,9 @@ typedef struct {
 
 MsThriftServer *ms_thrift_server_new (const MsConfig *cfg, ThriftProcessor *processor,
                                       const MsSessionHooks *hooks);
+/* Before start: listen on 'port' instead of server.thrift_port, and
+ * declare the listener read-only (its sessions are told so). */
+void ms_thrift_server_set_listener (MsThriftServer *srv, int port, gboolean read_only);
 /* Bind and listen on server.bind:server.thrift_port, start the threads. */
 gboolean ms_thrift_server_start (MsThriftServer *srv, GError **error);
 /* The port bound (useful with thrift_port = 0). */

@@ -6,6 +6,8 @@
 #include "core/error.h"
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <string.h>
 
 struct _MsTlsContext {
   GMutex lock;
@@ -166,4 +168,56 @@ ms_tls_context_new_ssl (MsTlsContext *tls, int fd, GError **error)
     }
   SSL_set_accept_state (ssl);
   return ssl;
+}
+
+/* Append one name; a name holding a NUL or bytes that are not UTF-8 is
+ * not a name. */
+static void
+add_name (GPtrArray *out, const char *text, int len)
+{
+  if (len > 0 && memchr (text, 0, (size_t) len) == NULL && g_utf8_validate (text, len, NULL))
+    g_ptr_array_add (out, g_strndup (text, (gsize) len));
+}
+
+/* Append the text of the subject alternative names of 'cert' of kind DNS,
+ * e-mail or URI to 'out'. */
+static void
+append_san_names (X509 *cert, GPtrArray *out)
+{
+  GENERAL_NAMES *sans = X509_get_ext_d2i (cert, NID_subject_alt_name, NULL, NULL);
+  for (int i = 0; sans != NULL && i < sk_GENERAL_NAME_num (sans); i++)
+    {
+      const GENERAL_NAME *gn = sk_GENERAL_NAME_value (sans, i);
+      const ASN1_IA5STRING *s = gn->type == GEN_DNS     ? gn->d.dNSName
+                                : gn->type == GEN_EMAIL ? gn->d.rfc822Name
+                                : gn->type == GEN_URI   ? gn->d.uniformResourceIdentifier
+                                                        : NULL;
+      if (s != NULL)
+        add_name (out, (const char *) ASN1_STRING_get0_data (s), ASN1_STRING_length (s));
+    }
+  GENERAL_NAMES_free (sans);
+}
+
+char **
+ms_tls_peer_names (SSL *ssl)
+{
+  if (ssl == NULL || SSL_get_verify_result (ssl) != X509_V_OK)
+    return NULL;
+  X509 *cert = SSL_get1_peer_certificate (ssl);
+  if (cert == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new ();
+  X509_NAME *subject = X509_get_subject_name (cert);
+  int at = subject ? X509_NAME_get_index_by_NID (subject, NID_commonName, -1) : -1;
+  if (at >= 0)
+    {
+      unsigned char *cn = NULL;
+      int len = ASN1_STRING_to_UTF8 (&cn, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (subject, at)));
+      add_name (out, (const char *) cn, len);
+      OPENSSL_free (cn);
+    }
+  append_san_names (cert, out);
+  X509_free (cert);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
 }

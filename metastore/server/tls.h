@@ -33,6 +33,12 @@ gboolean ms_tls_context_reload (MsTlsContext *tls, const MsTlsFiles *files, GErr
 /* A new server-side SSL for the accepted socket 'fd' (caller owns it). */
 SSL *ms_tls_context_new_ssl (MsTlsContext *tls, int fd, GError **error);
 
+/* The names of the client certificate 'ssl' verified (after its
+ * handshake): the subject CN first, then the DNS, e-mail and URI subject
+ * alternative names; NULL when the client sent none or it was not
+ * verified. The caller frees it with g_strfreev. */
+char **ms_tls_peer_names (SSL *ssl);
+
 /* The first reason in this thread's OpenSSL error queue (or 'fallback'),
  * written to 'buf'; the queue is cleared. */
 const char *ms_tls_error_text (char *buf, gsize len, const char *fallback);

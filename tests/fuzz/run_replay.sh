@@ -9,4 +9,5 @@ c="${top_srcdir:-.}/tests/fuzz/corpus"
   "$b/fuzz_iceberg_view_metadata_replay" "$c/iceberg_view_metadata" &&
   "$b/fuzz_s3_listing_replay" "$c/s3_listing" &&
   "$b/fuzz_jwt_replay" "$c/jwt" &&
-  "$b/fuzz_gunzip_replay" "$c/gunzip"
+  "$b/fuzz_gunzip_replay" "$c/gunzip" &&
+  "$b/fuzz_thrift_policy_replay" "$c/thrift_policy"
