@@ -35,6 +35,9 @@ ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
   const char *msg = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   const char *detail = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 
+  if (c->outer)
+    c->outer_failed = TRUE;        /* PostgreSQL aborted the outer transaction */
+
   if (PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->broken = TRUE;
@@ -239,6 +242,13 @@ PGresult *
 ms_pg_exec_commit (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
                    GError **error)
 {
+  if (c->outer)
+    {
+      /* part of the outer transaction: its COMMIT comes later */
+      PGresult *r = ms_pg_exec (c, sql, n, values, error);
+      ms_pg_commit (c, NULL);
+      return r;
+    }
   PGresult *r = exec_pipelined (c, c->begin_pending ? "BEGIN" : NULL, sql, n, values, "COMMIT");
   c->begin_pending = FALSE;
   if (!result_ok (r))
@@ -283,6 +293,11 @@ send_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_begin (MsPgConn *c, GError **error)
 {
+  if (c->outer)
+    {
+      c->depth++;
+      return TRUE;
+    }
   /* sent with the first statement (exec_pipelined): no round trip of its own */
   c->in_tx = TRUE;
   c->begin_pending = TRUE;
@@ -292,6 +307,11 @@ ms_pg_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_commit (MsPgConn *c, GError **error)
 {
+  if (c->outer)
+    {
+      c->depth = MAX (c->depth - 1, 0);
+      return TRUE;
+    }
   if (!c->in_tx)
     return TRUE;              /* a change that ran on its own (ms_store_begin_logged) */
   if (c->event_ids != NULL)
@@ -319,6 +339,15 @@ ms_pg_commit (MsPgConn *c, GError **error)
 void
 ms_pg_rollback (MsPgConn *c)
 {
+  if (c->outer)
+    {
+      /* a store function gave up inside the outer transaction: it fails
+       * whole (a release after a COMMIT, depth 0, changes nothing) */
+      if (c->depth > 0)
+        c->outer_failed = TRUE;
+      c->depth = MAX (c->depth - 1, 0);
+      return;
+    }
   ms_store_events_discard (c);
   if (!c->in_tx)
     return;
@@ -397,8 +426,8 @@ ms_pg_conn_close (MsPgConn *c)
 void
 ms_pg_conn_release (MsPgConn *c)
 {
-  if (c == NULL)
-    return;
+  if (c == NULL || c->outer)
+    return;                     /* the outer transaction's owner releases it */
   ms_pg_rollback (c);
   if (c->pool != NULL)
     ms_pool_put (c->pool, c);
