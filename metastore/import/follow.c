@@ -7,8 +7,9 @@
  * database's functions), which is read again from the source, in a fresh
  * repeatable-read snapshot, and ours is made equal to it with the bulk
  * copy's per-object code: a database is created, refreshed or dropped; a
- * table is dropped and copied again with its partitions, statistics and
- * constraints (or only dropped when the source has it no more). A run of
+ * table is dropped and copied again with its partitions, statistics,
+ * constraints and grants (or only dropped when the source has it no
+ * more). A run of
  * events on one object is applied once. Each application and the new
  * position (ms_import_runs) are ONE transaction of the catalog, so a
  * restart neither loses nor repeats an event.
@@ -96,7 +97,9 @@ refresh_functions (Follow *f, const MsHiveEvent *e, GError **error)
   return TRUE;
 }
 
-/* The source's constraints owned by catalog.db.table, copied again. */
+/* The source's constraints of catalog.db.table copied again: those it
+ * owns, and the foreign keys of other tables referencing it (dropping
+ * the table took them away). */
 static gboolean
 refresh_constraints (Follow *f, const char *catalog, const char *db, const char *table,
                      GError **error)
@@ -108,11 +111,45 @@ refresh_constraints (Follow *f, const char *catalog, const char *db, const char 
   for (guint i = 0; i < rows->len; i++)
     {
       MsConstraint *c = g_ptr_array_index (rows, i);
-      if (g_strcmp0 (c->catalog, catalog) == 0 && g_strcmp0 (c->db_name, db) == 0
-          && g_strcmp0 (c->table_name, table) == 0)
+      gboolean owned = g_strcmp0 (c->db_name, db) == 0 && g_strcmp0 (c->table_name, table) == 0;
+      gboolean referencing = c->kind == MS_CONSTRAINT_FOREIGN_KEY
+                             && g_strcmp0 (c->ref_db, db) == 0
+                             && g_strcmp0 (c->ref_table, table) == 0;
+      if (g_strcmp0 (c->catalog, catalog) == 0 && (owned || referencing))
         g_ptr_array_add (mine, g_steal_pointer (&rows->pdata[i]));
     }
   return ms_import_constraint_rows (&f->im, mine, error);
+}
+
+typedef struct {
+  MsStore *store;
+  const char *catalog, *db, *table;
+} TableGrants;
+
+static gboolean
+grant_table_batch (gpointer user, GPtrArray *batch, GError **error)
+{
+  TableGrants *tg = user;
+  g_autoptr (GPtrArray) mine = g_ptr_array_new ();
+  for (guint i = 0; i < batch->len; i++)
+    {
+      MsPrivilege *p = g_ptr_array_index (batch, i);
+      if (p->object.type >= MS_OBJECT_TABLE && g_strcmp0 (p->object.catalog, tg->catalog) == 0
+          && g_strcmp0 (p->object.db_name, tg->db) == 0
+          && g_strcmp0 (p->object.table_name, tg->table) == 0)
+        g_ptr_array_add (mine, p);
+    }
+  return mine->len == 0 || ms_store_privileges_grant (tg->store, mine, error);
+}
+
+/* The source's grants on catalog.db.table, its partitions and columns
+ * (dropping the table took ours away). */
+static gboolean
+refresh_grants (Follow *f, const char *catalog, const char *db, const char *table,
+                GError **error)
+{
+  TableGrants tg = { f->im.store, catalog, db, table };
+  return ms_hive_source_privileges (f->im.src, f->im.o->batch, grant_table_batch, &tg, error);
 }
 
 static gboolean
@@ -135,7 +172,8 @@ refresh_table (Follow *f, const char *catalog, const char *db, const char *name,
   if (want == NULL)
     return TRUE;
   return ms_import_table (&f->im, src_id, want, error)
-         && refresh_constraints (f, catalog, db, name, error);
+         && refresh_constraints (f, catalog, db, name, error)
+         && refresh_grants (f, catalog, db, name, error);
 }
 
 /* After a rename: drop our tables of the catalog the source has no more

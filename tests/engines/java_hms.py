@@ -111,8 +111,28 @@ def site_properties(jdbc, warehouse, port):
         ("metastore.warehouse.external.dir", warehouse),
         ("metastore.thrift.port", str(port)),
         ("metastore.event.db.notification.api.auth", "false"),
+        # the notification log (NOTIFICATION_LOG), written in each change's
+        # transaction: what `metastore import --follow` tails. A Java server
+        # of one's own names org.apache.hive.hcatalog.listener.DbNotificationListener
+        # here; Central has none for 4.0.x, see java/FollowEventListener.java
+        ("metastore.transactional.event.listeners", LISTENER),
         ("hive.metastore.schema.verification", "true"),
     ]
+
+
+LISTENER = "ms.test.FollowEventListener"
+LISTENER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "java",
+                               "FollowEventListener.java")
+
+
+def compile_listener(home, jars, dest):
+    """Compile the notification log writer into 'dest' (a classpath entry)."""
+    javac = os.path.join(JAVA17, "bin", "javac")
+    cp = ":".join([os.path.join(home, "lib", "*")] + jars)
+    p = subprocess.run([javac, "-nowarn", "-d", dest, "-cp", cp, LISTENER_SOURCE],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("javac %s failed:\n%s" % (LISTENER_SOURCE, p.stdout + p.stderr))
 
 
 def site_xml(props):
@@ -141,7 +161,9 @@ class JavaHms:
             f.write(site_xml(self.props))
         with open(os.path.join(self.conf, "metastore-log4j2.properties"), "w") as f:
             f.write(LOG4J2)
-        cp = ":".join([self.conf, os.path.join(self.home, "lib", "*")] + jars)
+        classes = os.path.join(self.tmp, "classes")
+        compile_listener(self.home, jars, classes)
+        cp = ":".join([self.conf, classes, os.path.join(self.home, "lib", "*")] + jars)
         self.java = [java, "-Xmx" + HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                      "-Djava.io.tmpdir=" + self.tmp,
                      "-Dlog4j.configurationFile=" + os.path.join(self.conf,
