@@ -36,7 +36,7 @@ typedef struct {
   char *label;                 /* the source, as ms_import_runs names it */
   gint64 next;                 /* the next event to apply */
   gint64 applied;
-  gint64 last_report;
+  gint64 last_report, reported;  /* when, and 'applied' then */
 } Follow;
 
 /* ---- making one object equal to the source's ---- */
@@ -249,9 +249,12 @@ static void
 report (Follow *f, gint64 lag_seconds, gboolean force)
 {
   gint64 now = g_get_monotonic_time ();
-  if (!force && now - f->last_report < 2 * G_USEC_PER_SEC)
+  /* every 2 s while applying; idle, every 30 s */
+  gint64 every = (f->applied == f->reported ? 30 : 2) * G_USEC_PER_SEC;
+  if (!force && now - f->last_report < every)
     return;
   f->last_report = now;
+  f->reported = f->applied;
   g_autofree char *line = ms_follow_progress_line (f->applied, f->next,
                                                    ms_hive_source_next_event (f->im.src),
                                                    lag_seconds);
