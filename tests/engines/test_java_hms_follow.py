@@ -349,3 +349,38 @@ def test_follow_needs_an_import(followed, pg, tag):
                        cwd=tempfile.gettempdir())
     assert p.returncode == 1, p.stdout + p.stderr
     assert "run the bulk import first" in p.stderr, p.stderr
+
+
+def test_copy_then_follow(followed, pg, tag):
+    """`import --follow`: the bulk copy, then the events after its snapshot."""
+    j, jc, _, _, source, _, _ = followed
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)",
+        "import --follow: bulk copy, then live events", j.log)
+    target = pg.createdb()
+    log = results_path("java-hms-follow", "copy-then-follow.log")
+    with open(log, "w") as lf:
+        p = subprocess.Popen(follow_cmd(pg, source, target, "--follow", "--poll-ms", "100"),
+                             stdout=lf, stderr=subprocess.STDOUT, env=servers.clean_env(),
+                             cwd=tempfile.gettempdir(), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while pg.psql(target, "SELECT count(*) FROM pg_tables WHERE tablename = "
+                              "'ms_import_runs'").stdout.strip() != "1" \
+                or pg.psql(target, "SELECT count(*) FROM ms_import_runs").stdout.strip() == "0":
+            assert p.poll() is None and time.monotonic() < deadline, open(log).read()
+            time.sleep(0.2)
+        jc.create_table(diff.table(FDB, "after_copy", diff.COLS[:2], diff.ORC))
+        want = source_next(pg, source)
+        while our_position(pg, target) < want:
+            assert p.poll() is None and time.monotonic() < deadline, open(log).read()
+            time.sleep(0.1)
+        n = pg.psql(target, "SELECT count(*) FROM ms_tables WHERE name = 'after_copy'")
+        assert n.stdout.strip() == "1"
+    finally:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        rc = p.wait(timeout=60)
+    out = open(log).read()
+    assert rc == 0, out
+    assert "verify: every family equal" in out, out
+    assert "follow: from event" in out and "follow: stopped" in out, out
