@@ -16,7 +16,9 @@ JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
 2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres)
    creates its schema there;
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
-   in a temporary folder.
+   in a temporary folder, its notification log written by
+   java/FollowEventListener.java (compiled here with the JDK's javac: Maven
+   Central has no 4.0.x of Hive's DbNotificationListener).
 Its configuration (metastore-site.xml, a log4j2 file) is written into the
 results folder (java-hms/conf), its logs beside it (java-hms/schematool.log,
 java-hms/metastore.log). stop() ends the process group and removes the
