@@ -37,6 +37,7 @@ typedef struct {
   gint64 next;                 /* the next event to apply */
   gint64 applied;
   gint64 last_report, reported;  /* when, and 'applied' then */
+  gboolean warned;             /* about an empty log */
 } Follow;
 
 /* ---- making one object equal to the source's ---- */
@@ -271,16 +272,22 @@ round_once (Follow *f, gboolean *idle, GError **error)
     return FALSE;
   g_autoptr (GPtrArray) events = ms_hive_source_events (f->im.src, f->next, EVENTS_PER_ROUND,
                                                         error);
-  gint64 oldest = 0, newest = 0, newest_time = 0;
-  if (events == NULL
-      || !ms_hive_source_event_bounds (f->im.src, &oldest, &newest, &newest_time, error))
+  gint64 oldest = 0, newest = 0;
+  if (events == NULL || !ms_hive_source_event_bounds (f->im.src, &oldest, &newest, error))
     return FALSE;
+  if (oldest == 0 && !f->warned)
+    {
+      /* nothing to follow yet, or a source that writes no log at all */
+      f->warned = TRUE;
+      fprintf (f->im.o->progress, "follow: the source's notification log is empty; it stays "
+               "so unless the Java metastore runs DbNotificationListener (see the README)\n");
+    }
   gint64 first = events->len ? ((MsHiveEvent *) events->pdata[0])->id
                              : ms_hive_source_next_event (f->im.src);
   if (ms_follow_gap (f->next, first, oldest))
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "the source's notification log no longer holds event %" G_GINT64_FORMAT
-                    " (its oldest is %" G_GINT64_FORMAT "; events were cleaned before they "
+                    " (its oldest is %" G_GINT64_FORMAT ", 0: none; events were cleaned before they "
                     "were read): run the bulk import again (metastore import --from ...), "
                     "then --follow", f->next, oldest);
   *idle = events->len == 0;

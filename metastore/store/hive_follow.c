@@ -66,17 +66,15 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
 
 gboolean
 ms_hive_source_event_bounds (MsHiveSource *src, gint64 *oldest, gint64 *newest,
-                             gint64 *newest_time, GError **error)
+                             GError **error)
 {
   g_autoptr (PGresult) r = ms_hive_run (src,
-      "SELECT min (\"EVENT_ID\"), max (\"EVENT_ID\"), "
-      "(SELECT \"EVENT_TIME\" FROM \"NOTIFICATION_LOG\" ORDER BY \"EVENT_ID\" DESC LIMIT 1) "
-      "FROM \"NOTIFICATION_LOG\"", 0, NULL, error);
+      "SELECT min (\"EVENT_ID\"), max (\"EVENT_ID\") FROM \"NOTIFICATION_LOG\"", 0, NULL,
+      error);
   if (r == NULL)
     return FALSE;
   *oldest = ms_pg_int64 (r, 0, 0, 0);
   *newest = ms_pg_int64 (r, 0, 1, 0);
-  *newest_time = ms_pg_int64 (r, 0, 2, 0);
   return TRUE;
 }
 

@@ -174,10 +174,10 @@ void ms_hive_event_free (MsHiveEvent *e);
 /* The rows with EVENT_ID >= 'from', in id order, at most 'limit'
  * (MsHiveEvent*). */
 GPtrArray *ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **error);
-/* The smallest and largest EVENT_ID in the log and the time of the latest
- * (0, 0, 0 when the log is empty). */
+/* The smallest and largest EVENT_ID in the log (0 and 0 when it is
+ * empty). */
 gboolean ms_hive_source_event_bounds (MsHiveSource *src, gint64 *oldest, gint64 *newest,
-                                      gint64 *newest_time, GError **error);
+                                      GError **error);
 /* "db.table" of every table of 'catalog' (char*). */
 GPtrArray *ms_hive_source_table_names (MsHiveSource *src, const char *catalog, GError **error);
 
