@@ -21,6 +21,8 @@ each run applied add up to exactly the events between the two positions
 measured: the time from a write on the Java server returning to it being
 readable on ours. A gap in the source's log (events cleaned before they
 were read) and a follow without an import are refused with clear errors.
+`import --follow` copies then follows in one process; a follower killed
+with SIGKILL mid-stream is resumed at its last committed event.
 """
 import os
 import re
@@ -384,3 +386,41 @@ def test_copy_then_follow(followed, pg, tag):
     assert rc == 0, out
     assert "verify: every family equal" in out, out
     assert "follow: from event" in out and "follow: stopped" in out, out
+
+
+def test_killed_follow_resumes(followed, pg, tag):
+    """SIGKILL while events are being applied: the next run continues at
+    the last committed event and the catalogs end equal."""
+    j, jc, oc, roots, source, target, _ = followed
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)",
+        "import --follow: killed while applying, resumed", j.log)
+    f = Follower(pg, source, target, 4)
+    try:
+        wait_caught_up(pg, source, target, f)
+        before = our_position(pg, target)
+        t = get_table(jc, FDB, "events")
+        # alternate two tables so that the events are applied one by one
+        for i in range(30):
+            jc.add_partitions([part(FDB, "events", ["2024-04-%02d" % (i % 28 + 1), str(10 + i)],
+                                    t)])
+            jc.create_table(diff.table(FDB, "k_%d" % i, diff.COLS[:2], diff.ORC))
+        deadline = time.monotonic() + 60
+        while our_position(pg, target) == before:
+            assert time.monotonic() < deadline, f.output()
+            time.sleep(0.005)
+        f.proc.kill()
+    finally:
+        f.stop()
+    killed_at = our_position(pg, target)
+    f2 = Follower(pg, source, target, 5)
+    try:
+        wait_caught_up(pg, source, target, f2)
+        bad = compare(jc, oc, roots)
+        assert not bad, "\n".join("%s: %s" % b for b in bad)
+        assert sorted(oc.get_all_tables(FDB)) == sorted(jc.get_all_tables(FDB))
+        assert oc.get_partition_names(FDB, "events", -1) == \
+            jc.get_partition_names(FDB, "events", -1)
+    finally:
+        rc, out = f2.stop()
+    assert rc == 0, out
+    assert "from event %d" % killed_at in out, out
