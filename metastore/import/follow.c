@@ -177,8 +177,9 @@ refresh_table (Follow *f, const char *catalog, const char *db, const char *name,
          && refresh_grants (f, catalog, db, name, error);
 }
 
-/* After a rename: drop our tables of the catalog the source has no more
- * (the event names the new name; the old one may be in any database). */
+/* Drop our tables of the catalog the source has no more: after a rename
+ * (the event names the new name; the old one may be in any database), or
+ * a database dropped and made again. */
 static gboolean
 sweep_renamed (Follow *f, const char *catalog, GError **error)
 {
@@ -209,7 +210,9 @@ apply (Follow *f, MsFollowAction a, const MsHiveEvent *e, GError **error)
     case MS_FOLLOW_NOTHING:
       return TRUE;
     case MS_FOLLOW_DATABASE:
-      return refresh_database (f, e, error);
+      /* a database dropped and made again: what it held before goes */
+      return refresh_database (f, e, error) && sweep_renamed (f, e->catalog, error)
+             && refresh_functions (f, e, error);
     case MS_FOLLOW_FUNCTIONS:
       return refresh_functions (f, e, error);
     case MS_FOLLOW_TABLE_SWEEP:

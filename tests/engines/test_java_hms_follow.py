@@ -46,6 +46,7 @@ from hive_metastore.ttypes import (AddNotNullConstraintRequest, ColumnStatistics
 
 FDB = diff.P + "follow"
 GONE = diff.P + "follow_gone"
+AGAIN = diff.P + "follow_again"
 WAREHOUSE = "file:///tmp/jfollow-wh"
 POLL_MS = 100
 
@@ -165,6 +166,8 @@ def first_changes(c):
     c.alter_database(FDB, d)
     c.create_database(Database(name=GONE, parameters={}))
     c.drop_database(GONE, True, True)
+    c.create_database(Database(name=AGAIN, description="first", parameters={}))
+    c.create_table(diff.table(AGAIN, "t_first", diff.COLS[:2], diff.ORC))
     c.add_not_null_constraint(AddNotNullConstraintRequest([SQLNotNullConstraint(
         catName="hive", table_db=FDB, table_name="events", column_name="id", nn_name="nn_id",
         enable_cstr=True, validate_cstr=False, rely_cstr=False)]))
@@ -188,11 +191,17 @@ def second_changes(c):
     c.create_function(Function(functionName="f_later", dbName=FDB, className="com.example.L",
                                ownerName="bob", ownerType=PrincipalType.USER, createTime=0,
                                functionType=1, resourceUris=[]))
+    # a database (made in first_changes) dropped with its table and made
+    # again under its name
+    c.drop_database(AGAIN, True, True)
+    c.create_database(Database(name=AGAIN, description="second", parameters={"n": "2"}))
 
 
 READS = imp.READS + [
     ("get_database follow", lambda c: c.get_database(FDB)),
     ("get_database gone", lambda c: c.get_database(GONE)),
+    ("get_database again", lambda c: c.get_database(AGAIN)),
+    ("get_all_tables again", lambda c: sorted(c.get_all_tables(AGAIN))),
     ("get_all_tables follow", lambda c: sorted(c.get_all_tables(FDB))),
     ("get_table_req events", lambda c: get_table(c, FDB, "events")),
     ("get_table_req new_name", lambda c: get_table(c, FDB, "new_name")),
