@@ -25,6 +25,7 @@
 #include "auth/auth.h"
 #include "store/store.h"
 #include "import/import.h"
+#include "import/follow.h"
 #include "storage/storage.h"
 #include "model/owned.h"
 #include "service/storage_guard.h"
@@ -777,22 +778,54 @@ cmd_storage (int argc, char **argv)
 
 /* ---- import ---- */
 
+/* The catalog import writes to: its schema brought up to date. */
+static MsStore *
+import_target (MsConfig *cfg, DbTarget *db, GError **error)
+{
+  int applied = 0;
+  if (!db_target_open (cfg, db, error)
+      || !ms_schema_upgrade (db->conninfo, db->password, db->warehouse, TRUE, &applied, error))
+    return NULL;
+  return ms_store_new (db->conninfo, db->password, 2, cfg->pool_wait_ms, cfg->connect_timeout_s,
+                       db->warehouse);
+}
+
+/* import --follow-only: no copy, events from the recorded position. */
+static int
+import_follow_only (MsConfig *cfg, const MsImportOptions *io)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (DbTarget) db = { 0 };
+  MsStore *store = import_target (cfg, &db, &error);
+  if (store == NULL)
+    return die (error);
+  gboolean ok = ms_import_follow (store, NULL, io, &error);
+  ms_store_free (store);
+  return ok ? 0 : die (error);
+}
+
 static int
 cmd_import (int argc, char **argv)
 {
   const char *usage =
-      "Usage: metastore import --from CONNINFO [--dry-run] [--batch N] [OPTIONS]\n"
+      "Usage: metastore import --from CONNINFO [--dry-run] [--batch N] [--follow|--follow-only]\n"
+      "       [--poll-ms MS] [OPTIONS]\n"
       "Copy a Java Hive Metastore's PostgreSQL database (schema 4.0, 3.1 or 2.3) into the\n"
       "catalog (database.url, else the embedded default), then compare counts and checksums.\n"
+      "With --follow, then apply the source's notification events until SIGINT or SIGTERM;\n"
+      "--follow-only does that alone, from the position the last import recorded.\n"
       "Exits 1 on an error or a difference.\n";
   g_auto (CliOptions) o = { .port = -1 };
   g_autofree char *from = NULL;
-  gboolean dry_run = FALSE;
-  int batch = 5000;
+  gboolean dry_run = FALSE, follow = FALSE, follow_only = FALSE;
+  int batch = 5000, poll_ms = 500;
   GOptionEntry extra[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The Java metastore's database (libpq conninfo or URI)", "CONNINFO" },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Read and report only; write nothing", NULL },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Partitions per write transaction (default 5000)", "N" },
+    { "follow", 0, 0, G_OPTION_ARG_NONE, &follow, "After the copy, apply the source's events until stopped", NULL },
+    { "follow-only", 0, 0, G_OPTION_ARG_NONE, &follow_only, "Apply the source's events from the last import's position, no copy", NULL },
+    { "poll-ms", 0, 0, G_OPTION_ARG_INT, &poll_ms, "How often --follow looks for new events (default 500)", "MS" },
     { NULL },
   };
   g_autoptr (GError) error = NULL;
@@ -803,7 +836,8 @@ cmd_import (int argc, char **argv)
   g_option_context_add_main_entries (ctx, extra, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return die (error);
-  if (from == NULL || argc > 1 || batch < 1)
+  if (from == NULL || argc > 1 || batch < 1 || poll_ms < 1
+      || (dry_run && (follow || follow_only)) || (follow && follow_only))
     {
       fputs (usage, stderr);
       return 2;
@@ -811,7 +845,10 @@ cmd_import (int argc, char **argv)
   g_autoptr (MsConfig) cfg = load_config (&o, &error);
   if (cfg == NULL)
     return die (error);
-  MsImportOptions io = { from, dry_run, (guint) batch, isatty (fileno (stderr)), stdout, stderr };
+  MsImportOptions io = { from, dry_run, (guint) batch, isatty (fileno (stderr)), stdout, stderr,
+                         follow || follow_only, (guint) poll_ms };
+  if (follow_only)
+    return import_follow_only (cfg, &io);
   g_auto (MsHiveSums) sums = { 0 };
   g_autoptr (MsHiveSource) src = ms_import_open (&io, &sums, &error);
   if (src == NULL)
@@ -820,14 +857,14 @@ cmd_import (int argc, char **argv)
     return 0;
   /* the source is fine: only now is the target touched */
   g_auto (DbTarget) db = { 0 };
-  int applied = 0;
-  if (!db_target_open (cfg, &db, &error)
-      || !ms_schema_upgrade (db.conninfo, db.password, db.warehouse, TRUE, &applied, &error))
+  MsStore *store = import_target (cfg, &db, &error);
+  if (store == NULL)
     return die (error);
-  MsStore *store = ms_store_new (db.conninfo, db.password, 2, cfg->pool_wait_ms,
-                                 cfg->connect_timeout_s, db.warehouse);
   int differences = 0;
   gboolean ok = ms_import_copy (store, src, &io, &sums, &differences, &error);
+  /* a copy that differs is not followed: the difference comes first */
+  if (ok && follow && differences == 0)
+    ok = ms_import_follow (store, src, &io, &error);
   ms_store_free (store);
   if (!ok)
     return die (error);

@@ -15,20 +15,10 @@
  *   7. verification (verify.c).
  * Re-running is therefore safe and continues an interrupted run.
  */
-#include "import/import.h"
+#include "import/import_internal.h"
 #include "core/error.h"
 #include "service/constraint.h"
 #include <string.h>
-
-typedef struct {
-  MsStore *store;
-  MsHiveSource *src;
-  const MsImportOptions *o;
-  gint64 total, done;          /* objects (tables, partitions, statistics entries) */
-  gint64 t0, last_report;
-  MsTable *target;             /* the table being filled, as stored */
-  gboolean fresh;              /* ... created by this run: it has no partitions yet */
-} Import;
 
 /* ---- progress ---- */
 
@@ -36,6 +26,8 @@ static void
 progress (Import *im, gboolean final)
 {
   gint64 now = g_get_monotonic_time ();
+  if (im->total < 0)
+    return;                     /* --follow reports events, not objects */
   if (!final && now - im->last_report < (im->o->terminal ? 200000 : 5000000))
     return;
   im->last_report = now;
@@ -227,8 +219,8 @@ import_partitions (Import *im, gint64 src_id, GError **error)
   return ok;
 }
 
-static gboolean
-import_table (gpointer user, gint64 src_id, MsTable *t, GError **error)
+gboolean
+ms_import_table (gpointer user, gint64 src_id, MsTable *t, GError **error)
 {
   Import *im = user;
   g_autoptr (MsTable) target = table_target (im, t, error);
@@ -377,8 +369,12 @@ static gboolean
 import_constraints (Import *im, GError **error)
 {
   g_autoptr (GPtrArray) rows = ms_hive_source_constraints (im->src, error);
-  if (rows == NULL)
-    return FALSE;
+  return rows != NULL && ms_import_constraint_rows (im, rows, error);
+}
+
+gboolean
+ms_import_constraint_rows (Import *im, GPtrArray *rows, GError **error)
+{
   guint from = 0;
   for (guint i = 1; i <= rows->len; i++)
     {
@@ -432,7 +428,7 @@ copy_all (Import *im, const MsHiveSums *sums, GError **error)
               + sums->count[MS_HIVE_TABLE_STATS] + sums->count[MS_HIVE_PART_STATS];
   im->t0 = g_get_monotonic_time ();
   if (!import_catalogs (im, error) || !import_databases (im, error)
-      || !ms_hive_source_tables (im->src, import_table, im, error)
+      || !ms_hive_source_tables (im->src, ms_import_table, im, error)
       || !import_constraints (im, error) || !import_functions (im, error)
       || !import_roles (im, error)
       || !ms_hive_source_privileges (im->src, im->o->batch, write_privileges, im, error))
@@ -470,8 +466,7 @@ ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
     return FALSE;
   double secs = MAX ((g_get_monotonic_time () - im.t0) / 1e6, 1e-3);
   fprintf (o->out, "copied in %.1f s (%.0f partitions/s); the source's notification log "
-           "continues at event %" G_GINT64_FORMAT " (--follow, not built yet, would start "
-           "there)\n", secs, sums->count[MS_HIVE_PARTITIONS] / secs,
+           "continues at event %" G_GINT64_FORMAT " (--follow starts there)\n", secs, sums->count[MS_HIVE_PARTITIONS] / secs,
            ms_hive_source_next_event (src));
   *differences = ms_import_verify_report (sums, &target, o->out);
   return TRUE;

@@ -17,6 +17,8 @@ typedef struct {
   gboolean terminal;           /* progress as one rewritten line */
   FILE *out;                   /* report */
   FILE *progress;              /* progress lines */
+  gboolean follow;             /* then tail the source's notification log (follow.h) */
+  guint poll_ms;               /* ... looking for new events this often when idle */
 } MsImportOptions;
 
 /* The first half, before anything is written anywhere: open the source's

@@ -323,11 +323,12 @@ tables_rows (gpointer user, const PGresult *r, GError **error)
   return TRUE;
 }
 
-gboolean
-ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user, GError **error)
+/* The tables query, narrowed by 'where' (over TBLS t and DBS d; "" for
+ * every table). */
+static char *
+tables_sql (const MsHiveProfile *p, const char *where)
 {
-  const MsHiveProfile *p = src->p;
-  g_autofree char *sql = g_strdup_printf (
+  return g_strdup_printf (
       "SELECT t.\"TBL_ID\", %s, d.\"NAME\", t.\"TBL_NAME\", t.\"TBL_TYPE\", t.\"OWNER\", %s, "
       "t.\"CREATE_TIME\", t.\"LAST_ACCESS_TIME\", t.\"RETENTION\", t.\"VIEW_ORIGINAL_TEXT\", "
       "t.\"VIEW_EXPANDED_TEXT\", t.\"IS_REWRITE_ENABLED\", %s, "
@@ -336,10 +337,38 @@ ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user, GEr
       "'comment', k.\"PKEY_COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"PARTITION_KEYS\" k "
       "WHERE k.\"TBL_ID\" = t.\"TBL_ID\")::text, " COLUMNS_OF ("s.\"CD_ID\"") ", " SD_SELECT " "
       "FROM \"TBLS\" t JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" " SD_JOIN
-      "ORDER BY 2, 3, 4",
-      p->db_catalog, p->tbl_owner_type, p->tbl_write_id, SERDE_ARGS (p), "t");
+      "%s ORDER BY 2, 3, 4",
+      p->db_catalog, p->tbl_owner_type, p->tbl_write_id, SERDE_ARGS (p), "t", where);
+}
+
+gboolean
+ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user, GError **error)
+{
+  g_autofree char *sql = tables_sql (src->p, "");
   TablesCtx ctx = { fn, user };
   return ms_hive_each_batch (src, sql, 0, NULL, tables_rows, &ctx, error);
+}
+
+MsTable *
+ms_hive_source_table (MsHiveSource *src, const char *catalog, const char *db, const char *name,
+                      gint64 *src_id, GError **error)
+{
+  g_autofree char *where = g_strdup_printf ("WHERE %s = $1 AND d.\"NAME\" = $2 "
+                                            "AND t.\"TBL_NAME\" = $3", src->p->db_catalog);
+  g_autofree char *sql = tables_sql (src->p, where);
+  const char *v[] = { catalog, db, name };
+  g_autoptr (PGresult) r = ms_hive_run (src, sql, 3, v, error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 0)
+    {
+      *src_id = 0;
+      ms_fail (error, MS_ERROR_NOT_FOUND, "%s.%s.%s: no such table in the source", catalog, db,
+               name);
+      return NULL;
+    }
+  *src_id = ms_pg_int64 (r, 0, T_ID, 0);
+  return table_from_row (r, 0);
 }
 
 /* ---- partitions ---- */

@@ -155,6 +155,32 @@ gboolean ms_hive_source_stats (MsHiveSource *src, gint64 src_id, const MsTable *
                                gboolean part_level, guint batch, MsHiveBatchFunc fn,
                                gpointer user, GError **error);
 
+/* One table by name, 'src_id' its id in the source; MS_ERROR_NOT_FOUND
+ * when the snapshot has no such table. */
+MsTable *ms_hive_source_table (MsHiveSource *src, const char *catalog, const char *db,
+                               const char *name, gint64 *src_id, GError **error);
+
+/* ---- following the source (hive_follow.c) ---- */
+
+/* End the snapshot and open a new one (next_event read again). */
+gboolean ms_hive_source_renew (MsHiveSource *src, GError **error);
+
+/* A NOTIFICATION_LOG row: names lower-cased, NULL when the row has none. */
+typedef struct {
+  gint64 id, time;
+  char *type, *catalog, *db, *table;
+} MsHiveEvent;
+void ms_hive_event_free (MsHiveEvent *e);
+/* The rows with EVENT_ID >= 'from', in id order, at most 'limit'
+ * (MsHiveEvent*). */
+GPtrArray *ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **error);
+/* The smallest and largest EVENT_ID in the log (0 and 0 when it is
+ * empty). */
+gboolean ms_hive_source_event_bounds (MsHiveSource *src, gint64 *oldest, gint64 *newest,
+                                      GError **error);
+/* "db.table" of every table of 'catalog' (char*). */
+GPtrArray *ms_hive_source_table_names (MsHiveSource *src, const char *catalog, GError **error);
+
 /* ---- the catalog side of an import (import.c) ---- */
 #include "store/store.h"
 
@@ -169,6 +195,16 @@ gboolean ms_store_import_record (MsStore *store, const char *source, const char 
  * none). */
 gboolean ms_store_import_position (MsStore *store, const char *source, gint64 *next_event_id,
                                    GError **error);
+/* After applying the events before 'next_event_id': move the position of
+ * the last import from 'source' there (inside the caller's transaction,
+ * ms_store_begin_outer). MS_ERROR_NOT_FOUND: no import recorded. */
+gboolean ms_store_import_advance (MsStore *store, const char *source, gint64 next_event_id,
+                                  GError **error);
+/* One transaction around several store calls of this thread (see
+ * ms_pool_pin): every change between begin and end is written together,
+ * or (commit FALSE, or any failure) nothing is. */
+gboolean ms_store_begin_outer (MsStore *store, GError **error);
+gboolean ms_store_end_outer (MsStore *store, gboolean commit, GError **error);
 /* 'conninfo' (key=value or URI) without its password, for the record and
  * messages; the text as given when libpq cannot parse it. */
 char *ms_store_import_source_label (const char *conninfo);

@@ -85,6 +85,33 @@ ms_store_import_record (MsStore *s, const char *source, const char *version,
   return r != NULL;
 }
 
+static const MsSql sql_advance = { "import_advance",
+  "UPDATE ms_import_runs SET next_event_id = $2::bigint WHERE run_id = "
+  "(SELECT max (run_id) FROM ms_import_runs WHERE source = $1) RETURNING run_id" };
+
+gboolean
+ms_store_import_advance (MsStore *s, const char *source, gint64 next_event_id, GError **error)
+{
+  g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, next_event_id);
+  const char *v[] = { source, next };
+  g_autoptr (PGresult) r = ms_pool_exec_found (s->pool, &sql_advance, 2, v, error,
+                                               "no import from %s is recorded: run the bulk "
+                                               "import first", source);
+  return r != NULL;
+}
+
+gboolean
+ms_store_begin_outer (MsStore *s, GError **error)
+{
+  return ms_pool_pin (s->pool, error);
+}
+
+gboolean
+ms_store_end_outer (MsStore *s, gboolean commit, GError **error)
+{
+  return ms_pool_unpin (s->pool, commit, error);
+}
+
 gboolean
 ms_store_import_position (MsStore *s, const char *source, gint64 *next_event_id, GError **error)
 {

@@ -36,6 +36,9 @@ ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
   const char *msg = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   const char *detail = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 
+  if (c->outer)
+    c->outer_failed = TRUE;        /* PostgreSQL aborted the outer transaction */
+
   if (PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->broken = TRUE;
@@ -258,7 +261,7 @@ ms_pg_commit_next (MsPgConn *c)
 {
   /* with an Idempotency-Key claim bound, its mark goes before COMMIT
    * (ms_pg_commit): the statement then runs on its own */
-  c->commit_next = c->in_tx && !ms_store_idem_bound ();
+  c->commit_next = c->in_tx && !c->outer && !ms_store_idem_bound ();
 }
 
 PGresult *
@@ -365,6 +368,11 @@ send_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_begin (MsPgConn *c, GError **error)
 {
+  if (c->outer)
+    {
+      c->depth++;
+      return TRUE;
+    }
   /* sent with the first statement (exec_pipelined): no round trip of its own */
   c->in_tx = TRUE;
   c->begin_pending = TRUE;
@@ -374,6 +382,11 @@ ms_pg_begin (MsPgConn *c, GError **error)
 gboolean
 ms_pg_commit (MsPgConn *c, GError **error)
 {
+  if (c->outer)
+    {
+      c->depth = MAX (c->depth - 1, 0);
+      return TRUE;
+    }
   if (!c->in_tx)
     return TRUE;              /* a change that ran on its own (ms_store_begin_logged) */
   c->commit_next = FALSE;
@@ -411,6 +424,15 @@ ms_pg_commit (MsPgConn *c, GError **error)
 void
 ms_pg_rollback (MsPgConn *c)
 {
+  if (c->outer)
+    {
+      /* a store function gave up inside the outer transaction: it fails
+       * whole (a release after a COMMIT, depth 0, changes nothing) */
+      if (c->depth > 0)
+        c->outer_failed = TRUE;
+      c->depth = MAX (c->depth - 1, 0);
+      return;
+    }
   ms_store_events_discard (c);
   c->commit_next = FALSE;
   if (!c->in_tx)
@@ -490,8 +512,8 @@ ms_pg_conn_close (MsPgConn *c)
 void
 ms_pg_conn_release (MsPgConn *c)
 {
-  if (c == NULL)
-    return;
+  if (c == NULL || c->outer)
+    return;                     /* the outer transaction's owner releases it */
   ms_pg_rollback (c);
   if (c->pool != NULL)
     ms_pool_put (c->pool, c);

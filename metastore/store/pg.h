@@ -27,6 +27,12 @@ typedef struct {
   GPtrArray *events;         /* pending notification events of the open
                                 transaction (store/events.h); NULL: none */
   GArray *event_ids;         /* gint64 ids the last flush wrote; NULL: none */
+  /* an outer transaction (ms_pool_pin): the store functions' own BEGIN,
+   * COMMIT, ROLLBACK and release join it instead; the first failure
+   * dooms it */
+  gboolean outer;
+  int depth;                 /* inner BEGINs not yet committed */
+  gboolean outer_failed;
 } MsPgConn;
 
 /* A statement known at compile time; 'name' keys the prepared statement. */

@@ -53,9 +53,15 @@ ms_pool_free (MsPool *p)
   g_free (p);
 }
 
+/* The connection of this thread's outer transaction (ms_pool_pin). */
+static GPrivate pinned_conn;
+
 MsPgConn *
 ms_pool_get (MsPool *p, GError **error)
 {
+  MsPgConn *pinned = g_private_get (&pinned_conn);
+  if (pinned != NULL && pinned->pool == p)
+    return pinned;              /* this thread's outer transaction */
   gint64 deadline = g_get_monotonic_time () + (gint64) p->wait_ms * 1000;
 
   g_mutex_lock (&p->lock);
@@ -183,4 +189,39 @@ ms_pool_stats (MsPool *p)
   s.reconnects = p->reconnects;
   g_mutex_unlock (&p->lock);
   return s;
+}
+
+gboolean
+ms_pool_pin (MsPool *p, GError **error)
+{
+  g_return_val_if_fail (g_private_get (&pinned_conn) == NULL, FALSE);
+  MsPgConn *c = ms_pool_get (p, error);
+  if (c == NULL)
+    return FALSE;
+  ms_pg_begin (c, NULL);
+  c->outer = TRUE;
+  c->depth = 0;
+  c->outer_failed = FALSE;
+  g_private_set (&pinned_conn, c);
+  return TRUE;
+}
+
+gboolean
+ms_pool_unpin (MsPool *p, gboolean commit, GError **error)
+{
+  MsPgConn *c = g_private_get (&pinned_conn);
+  g_return_val_if_fail (c != NULL && c->pool == p, FALSE);
+  g_private_set (&pinned_conn, NULL);
+  gboolean failed = c->outer_failed;
+  c->outer = FALSE;
+  c->depth = 0;
+  c->outer_failed = FALSE;
+  gboolean ok = TRUE;
+  if (commit && failed)
+    ok = ms_fail (error, MS_ERROR_INTERNAL,
+                  "a statement of the transaction failed: nothing of it was written");
+  else if (commit)
+    ok = ms_pg_commit (c, error);
+  ms_pg_conn_release (c);     /* rolls back what was not committed */
+  return ok;
 }

@@ -39,6 +39,14 @@ PGresult *ms_pool_exec_found (MsPool *pool, const MsSql *sql, int n, const char 
  * whether this replica held the lock. */
 gboolean ms_pool_clean_batches (MsPool *pool, const MsSql *sql, int n, const char *const *values,
                                 gint64 batch, gint64 *deleted, gboolean *ran, GError **error);
+/* An outer transaction on this thread: until ms_pool_unpin every
+ * ms_pool_get of this thread returns one connection, and the BEGIN,
+ * COMMIT and ROLLBACK of the store functions called meanwhile join one
+ * transaction (a failure in any dooms it whole). Not nested. */
+gboolean ms_pool_pin (MsPool *pool, GError **error);
+/* End it: COMMIT with 'commit' (MS_ERROR_INTERNAL, nothing written, when a
+ * statement of it failed), else ROLLBACK. */
+gboolean ms_pool_unpin (MsPool *pool, gboolean commit, GError **error);
 /* Used by ms_pg_conn_release. */
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);

@@ -16,7 +16,9 @@ JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
 2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres)
    creates its schema there;
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
-   in a temporary folder.
+   in a temporary folder, its notification log written by
+   java/FollowEventListener.java (compiled here with the JDK's javac: Maven
+   Central has no 4.0.x of Hive's DbNotificationListener).
 Its configuration (metastore-site.xml, a log4j2 file) is written into the
 results folder (java-hms/conf), its logs beside it (java-hms/schematool.log,
 java-hms/metastore.log). stop() ends the process group and removes the
@@ -114,8 +116,28 @@ def site_properties(jdbc, warehouse, port):
         ("metastore.warehouse.external.dir", warehouse),
         ("metastore.thrift.port", str(port)),
         ("metastore.event.db.notification.api.auth", "false"),
+        # the notification log (NOTIFICATION_LOG), written in each change's
+        # transaction: what `metastore import --follow` tails. A Java server
+        # of one's own names org.apache.hive.hcatalog.listener.DbNotificationListener
+        # here; Central has none for 4.0.x, see java/FollowEventListener.java
+        ("metastore.transactional.event.listeners", LISTENER),
         ("hive.metastore.schema.verification", "true"),
     ]
+
+
+LISTENER = "ms.test.FollowEventListener"
+LISTENER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "java",
+                               "FollowEventListener.java")
+
+
+def compile_listener(home, jars, dest):
+    """Compile the notification log writer into 'dest' (a classpath entry)."""
+    javac = os.path.join(JAVA17, "bin", "javac")
+    cp = ":".join([os.path.join(home, "lib", "*")] + jars)
+    p = subprocess.run([javac, "-nowarn", "-d", dest, "-cp", cp, LISTENER_SOURCE],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("javac %s failed:\n%s" % (LISTENER_SOURCE, p.stdout + p.stderr))
 
 
 def site_xml(props):
@@ -147,7 +169,9 @@ class JavaHms:
             f.write(site_xml(self.props))
         with open(os.path.join(self.conf, "metastore-log4j2.properties"), "w") as f:
             f.write(LOG4J2)
-        cp = ":".join([self.conf, os.path.join(self.home, "lib", "*")] + jars)
+        classes = os.path.join(self.tmp, "classes")
+        compile_listener(self.home, jars, classes)
+        cp = ":".join([self.conf, classes, os.path.join(self.home, "lib", "*")] + jars)
         self.heap = heap
         self.poll = poll
         self.java = [java, "-Xmx" + heap] + list(jvm_opts) + [
