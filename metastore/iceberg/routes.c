@@ -329,6 +329,7 @@ ops_endpoint (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
   IceCall call = { ice, req, NULL, NULL };
   if (which != MS_OPS_METRICS || ice_auth_check_or_reply (&call, resp, FALSE))
     ms_ops_answer (ice->ops, which, req, resp);
+  g_free (call.principal);      /* the check records who asked */
   return which == MS_OPS_HEALTH ? "/healthz" : which == MS_OPS_READY ? "/readyz" : "/metrics";
 }
 

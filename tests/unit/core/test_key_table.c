@@ -55,7 +55,9 @@ test_records (void **state)
   ms_key_table_remove_locked (t, "a");
   ms_key_table_unlock (t);
   assert_int_equal (ms_key_table_size (t), 0);
-  set_rank (t, "b", 1);
+  n = ms_key_table_lock (t, "b", TRUE, NULL, &created);   /* a guint record, as sized */
+  assert_true (created);
+  ms_key_table_unlock (t);
   ms_key_table_remove (t, "b");
   assert_false (held (t, "b"));
 }
