@@ -344,19 +344,32 @@ serve_ensure_catalogs (Daemon *d, GError **error)
   return ms_service_catalogs_ensure (d->store, d->guard, d->storage, d->cfg->rest_catalogs, error);
 }
 
-/* The Thrift door's authorization rules, and the log line saying so. */
+/* Put cfg's Thrift authorization rules in force, and log it ('when': ""
+ * at start, "SIGHUP: " on a reload). FALSE, the rules in force unchanged,
+ * when they do not parse. */
+static gboolean
+serve_apply_thrift_policy (Daemon *d, const MsConfig *cfg, const char *when, GError **error)
+{
+  MsThriftPolicy *p = ms_thrift_policy_parse (cfg->thrift_auth_rules, cfg->thrift_auth_default,
+                                              error);
+  if (p == NULL)
+    return FALSE;
+  if (!ms_thrift_policy_allows_all (p))
+    ms_info ("%sThrift authorization on: %u rules, unmatched clients get role %s", when,
+             ms_thrift_policy_n_rules (p), cfg->thrift_auth_default);
+  else if (*when)
+    ms_info ("%sThrift authorization off: every client may do everything", when);
+  ms_hms_set_policy (d->hms, p);
+  return TRUE;
+}
+
+/* The Thrift door's authorization rules, and the log lines saying so. */
 static gboolean
 serve_thrift_policy (Daemon *d, GError **error)
 {
-  const MsConfig *cfg = d->cfg;
-  d->hms->policy = ms_thrift_policy_parse (cfg->thrift_auth_rules, cfg->thrift_auth_default,
-                                           error);
-  if (d->hms->policy == NULL)
+  if (!serve_apply_thrift_policy (d, d->cfg, "", error))
     return FALSE;
-  if (!ms_thrift_policy_allows_all (d->hms->policy))
-    ms_info ("Thrift authorization on: %u rules, unmatched clients get role %s",
-             ms_thrift_policy_n_rules (d->hms->policy), cfg->thrift_auth_default);
-  if (cfg->thrift_read_only)
+  if (d->cfg->thrift_read_only)
     ms_info ("the Thrift port serves reads only (thrift.read_only)");
   return TRUE;
 }
@@ -473,8 +486,9 @@ serve_announce (const Daemon *d, gint64 t0)
   fflush (stdout);
 }
 
-/* SIGHUP: re-read the configuration for the log level and both doors' TLS
- * certificates; nothing else changes while running. */
+/* SIGHUP: re-read the configuration for the log level, the Thrift door's
+ * authorization rules and both doors' TLS certificates; nothing else
+ * changes while running. */
 static void
 serve_reload (Daemon *d)
 {
@@ -486,6 +500,9 @@ serve_reload (Daemon *d)
       return;
     }
   ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+  if (!serve_apply_thrift_policy (d, fresh, "SIGHUP: ", &rerr))
+    ms_warn ("SIGHUP: Thrift authorization rules not changed: %s", rerr->message);
+  g_clear_error (&rerr);
   if (!ms_thrift_server_reload_tls (d->thrift, fresh, &rerr))
     ms_warn ("SIGHUP: Thrift TLS certificate not reloaded: %s", rerr->message);
   else if (ms_thrift_server_tls (d->thrift))

@@ -10,7 +10,7 @@
 # serves the method, and "wire" when that function writes its own reply
 # (a fast path). Every IDL method needs a row and every row an IDL method;
 # anything else stops the build. From ACCESS_LIST (lines "function  class
-# [name]"): what each family function does for the Thrift door's
+# [name] [lists:names|lists:objects]"): what each family function does for the Thrift door's
 # authorization (open, read, write, admin; "name": the field "name" names a
 # database); a function without a row stops the build.
 #
@@ -146,12 +146,19 @@ END {
     row = trim(row)
     if (row == "") continue
     n = split(row, f, /[ \t]+/)
-    if (n < 2 || n > 3 || f[2] !~ /^(open|read|write|admin)$/ || (n == 3 && f[3] != "name"))
+    if (n < 2 || n > 4 || f[2] !~ /^(open|read|write|admin)$/)
       fail(access ": bad row: " row)
     if (f[1] in klass)
       fail(access ": " f[1] " listed twice")
     klass[f[1]] = "MS_CALL_" toupper(f[2])
-    dbname[f[1]] = (n == 3) ? "TRUE" : "FALSE"
+    dbname[f[1]] = "FALSE"
+    lists[f[1]] = "HMS_LISTS_NONE"
+    for (j = 3; j <= n; j++) {
+      if (f[j] == "name") dbname[f[1]] = "TRUE"
+      else if (f[j] == "lists:names") lists[f[1]] = "HMS_LISTS_NAMES"
+      else if (f[j] == "lists:objects") lists[f[1]] = "HMS_LISTS_OBJECTS"
+      else fail(access ": bad row: " row)
+    }
   }
   close(access)
   for (k = 1; k <= count; k++)
@@ -184,7 +191,9 @@ END {
           (oneway[m] ? "NULL" : prefix "_result_get_type") ", " \
           fn[m] ", " (wire[m] ? "TRUE" : "FALSE") ", " \
           (nthrows[m] ? "throws_" m : "NULL") ", " nthrows[m] ", " \
-          klass[fn[m]] ", " dbname[fn[m]] " }," > out_c
+          klass[fn[m]] ", " dbname[fn[m]] ", " lists[fn[m]] " }," > out_c
+    if (wire[m] && lists[fn[m]] != "HMS_LISTS_NONE")
+      fail(access ": " fn[m] " lists databases, so " m " cannot be a wire method (its result is filtered)")
   }
   print "};" > out_c
   print "const guint hms_method_count = " count ";" > out_c

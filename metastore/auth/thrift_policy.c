@@ -31,6 +31,7 @@ typedef struct {
 } Rule;
 
 struct _MsThriftPolicy {
+  gint refs;
   GPtrArray *rules;            /* Rule* */
   MsGrant default_role;
 };
@@ -65,10 +66,18 @@ rule_free (gpointer p)
   g_free (r);
 }
 
-void
-ms_thrift_policy_free (MsThriftPolicy *p)
+MsThriftPolicy *
+ms_thrift_policy_ref (MsThriftPolicy *p)
 {
-  if (p == NULL)
+  if (p != NULL)
+    g_atomic_int_inc (&p->refs);
+  return p;
+}
+
+void
+ms_thrift_policy_unref (MsThriftPolicy *p)
+{
+  if (p == NULL || !g_atomic_int_dec_and_test (&p->refs))
     return;
   g_ptr_array_unref (p->rules);
   g_free (p);
@@ -212,6 +221,7 @@ MsThriftPolicy *
 ms_thrift_policy_parse (const char *rules, const char *default_role, GError **error)
 {
   g_autoptr (MsThriftPolicy) p = g_new0 (MsThriftPolicy, 1);
+  p->refs = 1;
   p->rules = g_ptr_array_new_with_free_func (rule_free);
   if (!parse_role (default_role ? default_role : "admin", &p->default_role))
     {
@@ -316,6 +326,11 @@ typedef struct {
   MsGrant everywhere;
   GPtrArray *scoped;           /* const Rule*, not owned */
 } Grants;
+
+struct _MsThriftGrants {
+  Grants g;
+  MsThriftPolicy *policy;      /* a reference: the rules 'g' points into */
+};
 
 static void
 grants_collect (const MsThriftPolicy *p, const MsThriftIdentity *id, Grants *g)
@@ -468,4 +483,33 @@ ms_thrift_policy_check (const MsThriftPolicy *p, const MsThriftIdentity *id,
                             catalog_of (rq, (guint) refused), rq->databases[refused]);
   return ms_fail (error, MS_ERROR_NOT_ALLOWED, "%s refused: %s may %s; this call %s", rq->method,
                   who, may, what);
+}
+
+/* ---- filtering listings ---- */
+
+MsThriftGrants *
+ms_thrift_policy_grants (const MsThriftPolicy *p, const MsThriftIdentity *id)
+{
+  MsThriftGrants *out = g_new0 (MsThriftGrants, 1);
+  out->policy = ms_thrift_policy_ref ((MsThriftPolicy *) p);
+  grants_collect (p, id, &out->g);
+  return out;
+}
+
+gboolean
+ms_thrift_grants_may_read (const MsThriftGrants *g, const char *catalog, const char *database)
+{
+  return database != NULL
+         && grants_allow (&g->g, MS_GRANT_READ, catalog && *catalog ? catalog : DEFAULT_CATALOG,
+                          database);
+}
+
+void
+ms_thrift_grants_free (MsThriftGrants *g)
+{
+  if (g == NULL)
+    return;
+  g_ptr_array_unref (g->g.scoped);
+  ms_thrift_policy_unref (g->policy);
+  g_free (g);
 }

@@ -55,11 +55,14 @@ typedef struct {
 } MsThriftRequest;
 
 /* Parse 'rules' (NULL or blank: none) and 'default_role' (a role name);
- * NULL and MS_ERROR_INVALID_INPUT naming the faulty rule on error. */
+ * NULL and MS_ERROR_INVALID_INPUT naming the faulty rule on error. A policy
+ * is reference-counted: SIGHUP swaps in a new one while calls still hold
+ * the old. */
 MsThriftPolicy *ms_thrift_policy_parse (const char *rules, const char *default_role,
                                         GError **error);
-void ms_thrift_policy_free (MsThriftPolicy *p);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsThriftPolicy, ms_thrift_policy_free)
+MsThriftPolicy *ms_thrift_policy_ref (MsThriftPolicy *p);
+void ms_thrift_policy_unref (MsThriftPolicy *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsThriftPolicy, ms_thrift_policy_unref)
 
 /* Does every client get every call (no rules, default admin; a NULL policy
  * too)? Then a door need not work out identities and targets. */
@@ -70,6 +73,16 @@ gboolean ms_thrift_policy_allows_all (const MsThriftPolicy *p);
  * naming the identity, what it may do and what the call needs. */
 gboolean ms_thrift_policy_check (const MsThriftPolicy *p, const MsThriftIdentity *id,
                                  const MsThriftRequest *rq, GError **error);
+
+/* What one identity was granted, worked out once, to filter a listing:
+ * may it read catalog.database (NULL catalog: hive)? A NULL policy grants
+ * everything. */
+typedef struct _MsThriftGrants MsThriftGrants;
+MsThriftGrants *ms_thrift_policy_grants (const MsThriftPolicy *p, const MsThriftIdentity *id);
+gboolean ms_thrift_grants_may_read (const MsThriftGrants *g, const char *catalog,
+                                    const char *database);
+void ms_thrift_grants_free (MsThriftGrants *g);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsThriftGrants, ms_thrift_grants_free)
 
 /* The number of rules (for the start-up log line). */
 guint ms_thrift_policy_n_rules (const MsThriftPolicy *p);

@@ -3,8 +3,9 @@
  * says what it does (hms/access.list, copied into the generated table);
  * the databases it names are found in its arguments by field name, the
  * identity comes from the connection's session; auth/thrift_policy.c
- * decides. Entry point: hms_access_check (called before every family
- * function, fast paths included).
+ * decides. Entry points: hms_access_check (called before every family
+ * function, fast paths included) and hms_access_filter (after a listing
+ * of databases: only those the caller may read stay).
  */
 #include "hms/internal.h"
 #include "hms/method.h"
@@ -209,7 +210,7 @@ gboolean
 hms_access_check (HmsCall *call, GError **error)
 {
   const HmsMethod *m = call->method;
-  const MsThriftPolicy *policy = call->hms->policy;
+  g_autoptr (MsThriftPolicy) policy = ms_hms_policy (call->hms);
   MsHmsSession *s = ms_hms_session_current ();
   gboolean read_only = s != NULL && s->read_only;
   if (m->access == MS_CALL_OPEN || (!read_only && ms_thrift_policy_allows_all (policy)))
@@ -225,4 +226,51 @@ hms_access_check (HmsCall *call, GError **error)
   MsThriftRequest rq = { m->name, m->access, (const char *const *) databases->pdata,
                          (const char *const *) catalogs->pdata, read_only };
   return ms_thrift_policy_check (policy, &id, &rq, error);
+}
+
+/* ---- filtering listings ---- */
+
+/* The catalog a listing call is about: its catName, else the "@cat#"
+ * prefix of its pattern argument; NULL: the default catalog. */
+static char *
+listing_catalog (HmsCall *call)
+{
+  const char *pattern = NULL;
+  static const char *const pattern_args[] = { "pattern", "db_patterns" };
+  for (guint i = 0; i < G_N_ELEMENTS (pattern_args) && pattern == NULL; i++)
+    pattern = hms_arg_str (call, pattern_args[i]);
+  char *cat = NULL, *db = NULL;
+  if (pattern == NULL || !hms_parse_db_name (pattern, &cat, &db, NULL))
+    return NULL;
+  g_free (db);
+  return cat;
+}
+
+/* Does the listed item 'item' (a database name, or a struct with dbName
+ * and catName such as TableMeta) name a database 'g' may read? */
+static gboolean
+item_readable (const MsThriftGrants *g, gpointer item, HmsLists kind, const char *cat)
+{
+  if (kind == HMS_LISTS_NAMES)
+    return ms_thrift_grants_may_read (g, cat, item);
+  g_autofree char *item_cat = NULL, *item_db = NULL;
+  g_object_get (item, "dbName", &item_db, "catName", &item_cat, NULL);
+  return ms_thrift_grants_may_read (g, item_cat && *item_cat ? item_cat : cat, item_db);
+}
+
+void
+hms_access_filter (HmsCall *call)
+{
+  if (!G_VALUE_HOLDS_BOXED (&call->success))
+    return;
+  g_autoptr (MsThriftPolicy) policy = ms_hms_policy (call->hms);
+  GPtrArray *items = g_value_get_boxed (&call->success);
+  if (items == NULL || ms_thrift_policy_allows_all (policy))
+    return;
+  MsThriftIdentity id = current_identity (ms_hms_session_current ());
+  g_autoptr (MsThriftGrants) g = ms_thrift_policy_grants (policy, &id);
+  g_autofree char *cat = listing_catalog (call);
+  for (guint i = items->len; i-- > 0;)
+    if (!item_readable (g, g_ptr_array_index (items, i), call->method->lists, cat))
+      g_ptr_array_remove_index (items, i);
 }

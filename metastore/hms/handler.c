@@ -28,6 +28,25 @@ ms_hms_handler_class_init (MsHmsHandlerClass *klass)
   (void) klass;
 }
 
+MsThriftPolicy *
+ms_hms_policy (MsHms *hms)
+{
+  g_mutex_lock (&hms->policy_lock);
+  MsThriftPolicy *p = ms_thrift_policy_ref (hms->policy);
+  g_mutex_unlock (&hms->policy_lock);
+  return p;
+}
+
+void
+ms_hms_set_policy (MsHms *hms, MsThriftPolicy *p)
+{
+  g_mutex_lock (&hms->policy_lock);
+  MsThriftPolicy *old = hms->policy;
+  hms->policy = p;
+  g_mutex_unlock (&hms->policy_lock);
+  ms_thrift_policy_unref (old);
+}
+
 MsHms *
 ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
 {
@@ -37,6 +56,7 @@ ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
   h->warehouse = g_strdup (warehouse);
   h->started = g_get_real_time () / G_USEC_PER_SEC;
   g_mutex_init (&h->lock);
+  g_mutex_init (&h->policy_lock);
   h->fb_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   h->ttl_text = g_strdup_printf ("%ds", cfg ? cfg->notifications_ttl_s : 86400);
   if (store != NULL && cfg != NULL)
@@ -60,7 +80,7 @@ ms_hms_free (MsHms *h)
     return;
   g_hash_table_unref (h->fb_options);
   g_free (h->ttl_text);
-  ms_thrift_policy_free (h->policy);
+  ms_thrift_policy_unref (h->policy);
   if (h->events != NULL)
     {
       HmsEventEncoder *enc = h->events;
@@ -71,6 +91,7 @@ ms_hms_free (MsHms *h)
       g_free (enc);
     }
   g_mutex_clear (&h->lock);
+  g_mutex_clear (&h->policy_lock);
   g_free (h->warehouse);
   g_free (h);
 }

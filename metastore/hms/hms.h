@@ -38,7 +38,10 @@ typedef struct {
   gpointer events;            /* the message encoder registered on the store
                                  (hms/event_message.h) */
   char *ttl_text;             /* notifications.ttl as Hive writes it ("86400s") */
-  MsThriftPolicy *policy;     /* who may do what (owned); NULL: everyone everything */
+  GMutex policy_lock;
+  MsThriftPolicy *policy;     /* who may do what (a reference; NULL: everyone
+                                 everything): read and swapped under
+                                 policy_lock (ms_hms_policy) */
 } MsHms;
 
 typedef struct {
@@ -57,6 +60,13 @@ MsHms *ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse);
 void ms_hms_free (MsHms *hms);
 
 ThriftProcessor *ms_hms_processor_new (MsHms *hms);
+
+/* The Thrift door's authorization rules in force (a reference, or NULL:
+ * everyone may do everything). */
+MsThriftPolicy *ms_hms_policy (MsHms *hms);
+/* Put 'p' in force (takes the reference); calls under way keep the rules
+ * they started with. */
+void ms_hms_set_policy (MsHms *hms, MsThriftPolicy *p);
 
 /* The server's dispatch hook (see MsSessionHooks). */
 gboolean ms_hms_dispatch (ThriftProcessor *processor, ThriftProtocol *protocol, gchar *fname,

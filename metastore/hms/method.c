@@ -85,6 +85,8 @@ hms_method_dispatch (MsHms *hms, const HmsMethod *m, ThriftProtocol *p, gint32 s
         g_propagate_error (error, err);
       return ok;
     }
+  if (ok && m->lists != HMS_LISTS_NONE)
+    hms_access_filter (&c);
   if (ok && G_IS_VALUE (&c.success))
     g_object_set_property (c.result, "success", &c.success);
   if (!ok)

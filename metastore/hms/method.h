@@ -20,6 +20,14 @@ typedef struct {
   GType (*type) (void);
 } HmsThrows;
 
+/* Whether a method's result lists databases, which the door then filters
+ * to those the caller may read (hms/access.list "lists:..."). */
+typedef enum {
+  HMS_LISTS_NONE,
+  HMS_LISTS_NAMES,               /* list<string> of database names */
+  HMS_LISTS_OBJECTS,             /* list of structs with dbName (and catName) */
+} HmsLists;
+
 typedef struct _HmsCall HmsCall;
 typedef gboolean (*HmsServeFn) (HmsCall *call, GError **error);
 
@@ -33,6 +41,7 @@ typedef struct {
   guint n_throws;
   MsCallClass access;            /* what it does (hms/access.list) */
   gboolean name_is_database;     /* its "name" fields name a database */
+  HmsLists lists;                /* its result lists databases (filtered) */
 } HmsMethod;
 
 /* The call being served. */
@@ -82,6 +91,10 @@ GType hms_result_success_type (HmsCall *call);
 /* May the client of the current connection make 'call' (hms/access.c)?
  * FALSE with MS_ERROR_NOT_ALLOWED naming who it is and what it may do. */
 gboolean hms_access_check (HmsCall *call, GError **error);
+
+/* After a call whose result lists databases (m->lists): keep only those
+ * the caller may read, as the Java metastore's filter hook does. */
+void hms_access_filter (HmsCall *call);
 
 /* The exception to answer 'err' (consumed) with: the index into
  * m->throws of the declared exception that fits its code best, -1 when

@@ -278,3 +278,69 @@ def test_databases_found_inside_lists_and_nested_structs(metastore_factory):
     finally:
         root.close()
         etl.close()
+
+
+def test_listings_show_only_readable_databases(metastore_factory):
+    # get_databases, get_all_databases and get_table_meta keep the databases
+    # the caller may read, as the Java metastore's filter hook does
+    a, b, c = unique("authz_list_a"), unique("authz_list_b"), unique("authz_list_c")
+    srv = metastore_factory(sets=rules("ugi:root -> admin; ugi:etl -> write %s; "
+                                       "ugi:bi -> read authz_list_b*" % a, "none"))
+    root, etl, bi = srv.client(), srv.client(), srv.client()
+    try:
+        root.set_ugi("root", [])
+        etl.set_ugi("etl", [])
+        bi.set_ugi("bi", [])
+        for name in (a, b, c):
+            root.create_database(Database(name=name, parameters={}))
+            make_table(root, name, "t")
+        assert {a, b, c} <= db_names(root)
+        assert db_names(etl) == {a}
+        assert set(etl.get_databases("authz_list_*")) == {a}
+        assert set(etl.get_databases("@hive#authz_list_*")) == {a}
+        assert {m.dbName for m in etl.get_table_meta("authz_list_*", "*", None)} == {a}
+        assert b in db_names(bi) and a not in db_names(bi) and c not in db_names(bi)
+        assert {m.dbName for m in bi.get_table_meta("*", "*", None)} <= {
+            n for n in db_names(root) if n.startswith("authz_list_b")}
+        assert {m.dbName for m in root.get_table_meta("authz_list_*", "*", None)} >= {a, b, c}
+        # a database it may not read is still refused when named
+        assert "reads hive.%s" % c in refused(etl.get_database, c)
+    finally:
+        for cl in (root, etl, bi):
+            cl.close()
+
+
+def test_sighup_reloads_rules(metastore_factory, tmp_path):
+    import signal
+    import time
+    conf = tmp_path / "metastore.conf"
+    conf.write_text("[thrift]\nauth.rules = * -> read\nauth.default = none\n")
+    srv = metastore_factory(env={"METASTORE_CONFIG": str(conf)})
+
+    def reload(marker):
+        n = srv.log_text().count(marker)
+        srv.proc.send_signal(signal.SIGHUP)
+        for _ in range(100):
+            if srv.log_text().count(marker) > n:
+                return
+            time.sleep(0.05)
+        raise AssertionError("no %r after SIGHUP: %s" % (marker, srv.log_text()[-2000:]))
+
+    name = unique("authz_hup")
+    held = srv.client()          # a connection open across the reloads
+    try:
+        assert "create_database refused" in refused(
+            held.create_database, Database(name=name, parameters={}))
+        conf.write_text("[thrift]\nauth.rules = * -> write %s\nauth.default = none\n" % name)
+        reload("SIGHUP: Thrift authorization on: 1 rules")
+        held.create_database(Database(name=name, parameters={}))
+        assert db_names(held) == {name}
+        # rules that do not parse leave those in force
+        conf.write_text("[thrift]\nauth.rules = nobody -> everything\nauth.default = none\n")
+        reload("SIGHUP: Thrift authorization rules not changed")
+        assert db_names(held) == {name}
+        conf.write_text("[log]\nlevel = info\n")
+        reload("SIGHUP: Thrift authorization off")
+        assert {name, "default"} <= db_names(held)
+    finally:
+        held.close()

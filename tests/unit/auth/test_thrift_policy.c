@@ -246,6 +246,46 @@ test_read_only_listener (void **state)
     }
 }
 
+/* What a listing keeps: the databases the identity may read, by catalog. */
+static void
+test_listing_grants (void **state)
+{
+  (void) state;
+  g_autoptr (MsThriftPolicy) p = parse_ok ("ugi:etl -> write sales; ugi:etl -> read spark.*; "
+                                           "ugi:bi -> read", "none");
+  MsThriftIdentity etl = { "127.0.0.1", NULL, "etl" }, bi = { "127.0.0.1", NULL, "bi" },
+                   anon = { "127.0.0.1" };
+  g_autoptr (MsThriftGrants) g = ms_thrift_policy_grants (p, &etl);
+  assert_true (ms_thrift_grants_may_read (g, NULL, "sales"));
+  assert_true (ms_thrift_grants_may_read (g, "HIVE", "Sales"));
+  assert_false (ms_thrift_grants_may_read (g, NULL, "finance"));
+  assert_true (ms_thrift_grants_may_read (g, "spark", "anything"));
+  assert_false (ms_thrift_grants_may_read (g, "other", "sales"));
+  assert_false (ms_thrift_grants_may_read (g, NULL, NULL));
+  g_autoptr (MsThriftGrants) all = ms_thrift_policy_grants (p, &bi);
+  assert_true (ms_thrift_grants_may_read (all, "other", "finance"));
+  g_autoptr (MsThriftGrants) none = ms_thrift_policy_grants (p, &anon);
+  assert_false (ms_thrift_grants_may_read (none, NULL, "sales"));
+  g_autoptr (MsThriftGrants) open = ms_thrift_policy_grants (NULL, &anon);
+  assert_true (ms_thrift_grants_may_read (open, NULL, "sales"));
+}
+
+/* Grants keep their policy alive after its last other holder let go (a
+ * SIGHUP swapping the rules during a listing). */
+static void
+test_grants_outlive_a_swap (void **state)
+{
+  (void) state;
+  MsThriftPolicy *p = parse_ok ("ugi:etl -> read sales", "none");
+  MsThriftIdentity etl = { "127.0.0.1", NULL, "etl" };
+  g_autoptr (MsThriftGrants) g = ms_thrift_policy_grants (p, &etl);
+  MsThriftPolicy *held = ms_thrift_policy_ref (p);
+  ms_thrift_policy_unref (p);
+  ms_thrift_policy_unref (held);
+  assert_true (ms_thrift_grants_may_read (g, NULL, "sales"));
+  assert_false (ms_thrift_grants_may_read (g, NULL, "other"));
+}
+
 int
 main (void)
 {
@@ -258,6 +298,8 @@ main (void)
     cmocka_unit_test (test_certificates),
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_read_only_listener),
+    cmocka_unit_test (test_listing_grants),
+    cmocka_unit_test (test_grants_outlive_a_swap),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
