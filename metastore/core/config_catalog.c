@@ -123,6 +123,13 @@ ms_config_catalog_load_env (MsConfig *cfg, char **envp, GError **error)
   return TRUE;
 }
 
+/* g_ptr_array_sort hands over pointers to the elements */
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 GPtrArray *
 ms_config_catalog_names (const MsConfig *cfg)
 {
@@ -134,7 +141,7 @@ ms_config_catalog_names (const MsConfig *cfg)
   g_hash_table_iter_init (&it, cfg->catalog_sets);
   while (g_hash_table_iter_next (&it, &k, NULL))
     g_ptr_array_add (out, k);
-  g_ptr_array_sort (out, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (out, compare_names);
   return out;
 }
 

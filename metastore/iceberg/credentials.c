@@ -160,19 +160,8 @@ storage_credentials_json (const char *location, GHashTable *config)
   GString *s = g_string_new ("[{\"prefix\":");
   ms_json_text_append_string (s, location);
   g_string_append (s, ",\"config\":{");
-  GHashTableIter it;
-  gpointer k, v;
   gboolean first = TRUE;
-  g_hash_table_iter_init (&it, config);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    {
-      if (!first)
-        g_string_append_c (s, ',');
-      first = FALSE;
-      ms_json_text_append_string (s, k);
-      g_string_append_c (s, ':');
-      ms_json_text_append_string (s, v);
-    }
+  ms_json_text_append_members (s, config, &first);
   g_string_append (s, "}}]");
   return g_string_free (s, FALSE);
 }

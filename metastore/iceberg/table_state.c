@@ -365,23 +365,9 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   if (with_config)
     {
       g_string_append (out, ",\"config\":{");
-      GHashTableIter it;
-      gpointer k, v;
       gboolean first = TRUE;
-      GHashTable *configs[] = { call->io->table_config, delegated };
-      for (guint c = 0; c < G_N_ELEMENTS (configs); c++)
-        {
-          g_hash_table_iter_init (&it, configs[c]);
-          while (g_hash_table_iter_next (&it, &k, &v))
-            {
-              if (!first)
-                g_string_append_c (out, ',');
-              first = FALSE;
-              ms_json_text_append_string (out, k);
-              g_string_append_c (out, ':');
-              ms_json_text_append_string (out, v);
-            }
-        }
+      ms_json_text_append_members (out, call->io->table_config, &first);
+      ms_json_text_append_members (out, delegated, &first);
       g_string_append_c (out, '}');
     }
   if (storage_credentials != NULL)
