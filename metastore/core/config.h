@@ -179,9 +179,9 @@ gboolean ms_config_catalog_set (MsConfig *cfg, const char *spec, const char *val
                                 const char *origin, GError **error);
 /* The METASTORE_CATALOG_<NAME>_<GROUP>_<KEY> variables of 'envp'. */
 gboolean ms_config_catalog_load_env (MsConfig *cfg, char **envp, GError **error);
-/* The names of the catalogs with a group, sorted (caller frees the array,
- * not the strings, which 'cfg' owns). */
-GPtrArray *ms_config_catalog_names (const MsConfig *cfg);
+/* The names of the catalogs with a group, sorted, NULL-terminated, *n of
+ * them (caller g_free()s the array, not the strings, which 'cfg' owns). */
+const char **ms_config_catalog_names (const MsConfig *cfg, guint *n);
 /* The settings catalog 'name' works with: a copy of 'cfg' where its group
  * overrides. Not inherited: warehouse.root (the group must set it: the
  * catalog's root), storage.allowed_locations (unset: the catalog's root

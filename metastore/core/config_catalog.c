@@ -9,6 +9,7 @@
  */
 #include "core/config.h"
 #include "core/error.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* The keys a catalog may set for itself: where its data lies and how the
@@ -123,26 +124,22 @@ ms_config_catalog_load_env (MsConfig *cfg, char **envp, GError **error)
   return TRUE;
 }
 
-/* g_ptr_array_sort hands over pointers to the elements */
+/* qsort hands over pointers to the elements */
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-GPtrArray *
-ms_config_catalog_names (const MsConfig *cfg)
+const char **
+ms_config_catalog_names (const MsConfig *cfg, guint *n)
 {
-  GPtrArray *out = g_ptr_array_new ();
+  *n = 0;
   if (cfg->catalog_sets == NULL)
-    return out;
-  GHashTableIter it;
-  gpointer k;
-  g_hash_table_iter_init (&it, cfg->catalog_sets);
-  while (g_hash_table_iter_next (&it, &k, NULL))
-    g_ptr_array_add (out, k);
-  g_ptr_array_sort (out, compare_names);
-  return out;
+    return g_new0 (const char *, 1);
+  const char **names = (const char **) g_hash_table_get_keys_as_array (cfg->catalog_sets, n);
+  qsort (names, *n, sizeof *names, compare_names);
+  return names;
 }
 
 /* A deep copy of 'cfg' without its catalog groups. */

@@ -102,10 +102,11 @@ ms_catalog_storages_new (const MsConfig *cfg, const char *warehouse, GError **er
                                     error)
       || !entry_open (&all->global, cfg, warehouse, with_catalogs, error))
     return NULL;
-  g_autoptr (GPtrArray) names = ms_config_catalog_names (cfg);
-  for (guint i = 0; i < names->len; i++)
+  guint n = 0;
+  g_autofree const char **names = ms_config_catalog_names (cfg, &n);
+  for (guint i = 0; i < n; i++)
     {
-      MsCatalogStorage *e = own_entry_new (cfg, names->pdata[i], error);
+      MsCatalogStorage *e = own_entry_new (cfg, names[i], error);
       if (e == NULL)
         return NULL;
       g_ptr_array_add (all->own, e);

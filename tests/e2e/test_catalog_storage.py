@@ -261,6 +261,8 @@ def test_thrift_drop_with_delete_data_in_each_catalog(srv, stores, catalog):
      "s3.endpoint needs the catalog's own s3.access_key"),
     ("[catalog.gamma]\nwarehouse.root = s3://g/wh\nserver.workers = 3\n",
      "cannot be set per catalog"),
+    ("[rest]\ncatalogs = gamma=s3://g/x\n[catalog.gamma]\nwarehouse.root = s3://g/wh\n",
+     "is in rest.catalogs and has a [catalog.gamma] group"),
 ])
 def test_a_wrong_group_keeps_the_server_from_starting(pg, conf, needle):
     tmp = tempfile.mkdtemp(prefix="ms-e2e-catstore-bad-", dir="/tmp")

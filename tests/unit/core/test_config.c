@@ -255,11 +255,13 @@ test_catalog_groups (void **state)
                   "METASTORE_CATALOG_MY_CAT_STORAGE_STS_REGION=r", "OTHER=1", NULL };
   assert_true (ms_config_load_env (c, env, NULL));
   assert_true (ms_config_set (c, "catalog", "ops.storage.remote_signing", "true", "--set", NULL));
-  g_autoptr (GPtrArray) names = ms_config_catalog_names (c);
-  assert_int_equal (names->len, 3);
-  assert_string_equal (names->pdata[0], "my_cat");
-  assert_string_equal (names->pdata[1], "ops");
-  assert_string_equal (names->pdata[2], "sales");
+  guint n = 0;
+  g_autofree const char **names = ms_config_catalog_names (c, &n);
+  assert_int_equal (n, 3);
+  assert_string_equal (names[0], "my_cat");
+  assert_string_equal (names[1], "ops");
+  assert_string_equal (names[2], "sales");
+  assert_null (names[3]);
 
   /* its own endpoint: its own keys, no global STS nor allowed locations */
   g_autoptr (MsConfig) sales = ms_config_for_catalog (c, "sales", NULL);
