@@ -519,6 +519,7 @@ ms_config_print_reference (FILE *out)
       g_autofree char *env = env_name (k);
       fprintf (out, "# %s\n# env %s\n#%s = %s\n", k->help, env, k->key, k->def ? k->def : "");
     }
+  ms_config_catalog_print_reference (out);
 }
 
 gboolean

@@ -190,6 +190,9 @@ const char **ms_config_catalog_names (const MsConfig *cfg, guint *n);
  * own keys). MS_ERROR_INVALID_INPUT saying which catalog is wrong. */
 MsConfig *ms_config_for_catalog (const MsConfig *cfg, const char *name, GError **error);
 
+/* The [catalog.<name>] part of the reference (the keys a group may set). */
+void ms_config_catalog_print_reference (FILE *out);
+
 /* Print every key with its default and help, GKeyFile style. */
 void ms_config_print_reference (FILE *out);
 

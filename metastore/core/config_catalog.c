@@ -23,6 +23,18 @@ static const char *const catalog_keys[] = {
   "storage.remote_signing", "storage.signer_uri", "storage.read_only_principals",
 };
 
+void
+ms_config_catalog_print_reference (FILE *out)
+{
+  fprintf (out, "\n# [catalog.<name>]: the catalog <name>'s own storage settings, over the "
+           "global ones.\n# warehouse.root is required (the catalog is made there at start "
+           "when missing);\n# storage.allowed_locations defaults to that root; with its own "
+           "s3.endpoint or s3.access_key\n# the global S3 keys and STS settings are not "
+           "inherited. env METASTORE_CATALOG_<NAME>_<GROUP>_<KEY>.\n#[catalog.sales]\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (catalog_keys); i++)
+    fprintf (out, "#%s =\n", catalog_keys[i]);
+}
+
 /* Not taken from the global settings when the group sets a key of
  * 'trigger' (NULL: never taken). */
 static const struct {
