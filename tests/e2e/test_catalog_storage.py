@@ -38,25 +38,19 @@ from s3server import S3Server
 
 SIGNING = {"X-Iceberg-Access-Delegation": "remote-signing"}
 
-# the configuration file the server reads (ports and keys filled in);
-# README's per-catalog example is this file
-CONF = """\
-[catalog.alpha]
-warehouse.root = s3://alpha/wh
-s3.endpoint = {alpha.endpoint}
-s3.region = {alpha.region}
+# the configuration file the server reads: one group per catalog (ports
+# and key ids filled in); README's per-catalog example is this file
+GROUP = """\
+[catalog.{name}]
+warehouse.root = s3://{name}/wh
+s3.endpoint = {s3.endpoint}
+s3.region = {s3.region}
 s3.path_style = true
-s3.access_key = {alpha.access_key}
-storage.remote_signing = true
-
-[catalog.beta]
-warehouse.root = s3://beta/wh
-s3.endpoint = {beta.endpoint}
-s3.region = {beta.region}
-s3.path_style = true
-s3.access_key = {beta.access_key}
-storage.sts_endpoint = http://127.0.0.1:9/
+s3.access_key = {s3.access_key}
+{extra}
 """
+EXTRA = {"alpha": "storage.remote_signing = true",
+         "beta": "storage.sts_endpoint = http://127.0.0.1:9/"}
 
 
 def s3_env(s3):
@@ -81,7 +75,7 @@ def stores():
 def write_conf(stores, tmp):
     path = os.path.join(tmp, "metastore.conf")
     with open(path, "w") as f:
-        f.write(CONF.format(**stores))
+        f.write("\n".join(GROUP.format(name=n, s3=stores[n], extra=EXTRA[n]) for n in EXTRA))
     return path
 
 
