@@ -31,7 +31,7 @@ import pytest
 
 from conftest import METASTORE_BIN, clean_env, unique
 from hive_metastore.ttypes import Catalog, CreateCatalogRequest, Database
-from iceboth import create_namespace, s3_keys, start_warehouse_server
+from iceboth import config_file_server, create_namespace, s3_keys
 from icelib import Rest, assert_error, simple_schema
 from partlib import make_table
 from s3server import S3Server
@@ -72,29 +72,17 @@ def stores():
             s.stop()
 
 
-def write_conf(stores, tmp):
-    path = os.path.join(tmp, "metastore.conf")
-    with open(path, "w") as f:
-        f.write("\n".join(GROUP.format(name=n, s3=stores[n], extra=EXTRA[n]) for n in EXTRA))
-    return path
-
-
 @pytest.fixture(scope="module")
 def srv(pg, stores):
-    tmp = tempfile.mkdtemp(prefix="ms-e2e-catstore-", dir="/tmp")
-    env = dict(s3_env(stores["glob"]), METASTORE_CONFIG=write_conf(stores, tmp),
+    conf = "\n".join(GROUP.format(name=n, s3=stores[n], extra=EXTRA[n]) for n in EXTRA)
+    env = dict(s3_env(stores["glob"]),
                METASTORE_CATALOG_ALPHA_S3_SECRET_KEY=stores["alpha"].secret_key,
                METASTORE_CATALOG_BETA_S3_SECRET_KEY=stores["beta"].secret_key)
-    s = start_warehouse_server(pg, "s3://glob/wh", env=env)
-    with s.client() as c:
-        c.create_catalog(CreateCatalogRequest(Catalog(name="plain",
-                                                      locationUri="s3://glob/wh/plain")))
-    yield s
-    try:
-        s.stop_and_check()
-    finally:
-        shutil.rmtree(s.tmp, ignore_errors=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with config_file_server(pg, "s3://glob/wh", conf, env) as s:
+        with s.client() as c:
+            c.create_catalog(CreateCatalogRequest(Catalog(name="plain",
+                                                          locationUri="s3://glob/wh/plain")))
+        yield s
 
 
 # which server and bucket hold each catalog's data

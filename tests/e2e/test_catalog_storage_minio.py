@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 from conftest import unique
-from iceboth import create_namespace, start_warehouse_server
+from iceboth import config_file_server, create_namespace
 from icelib import Rest, simple_schema
 from servers import free_port
 
@@ -108,20 +108,15 @@ def group(name, m):
 
 @pytest.fixture(scope="module")
 def srv(pg, minios):
-    tmp = tempfile.mkdtemp(prefix="ms-e2e-catminio-", dir="/tmp")
-    conf = os.path.join(tmp, "metastore.conf")
-    with open(conf, "w") as f:
-        f.write("\n".join(group(n, m) for n, m in minios.items()))
-    env = {"METASTORE_CONFIG": conf}
-    for n, m in minios.items():
-        env["METASTORE_CATALOG_%s_S3_SECRET_KEY" % n.upper()] = m.secret_key
-    s = start_warehouse_server(pg, "file://%s/wh" % tmp, env=env)
-    yield s
+    env = {"METASTORE_CATALOG_%s_S3_SECRET_KEY" % n.upper(): m.secret_key
+           for n, m in minios.items()}
+    conf = "\n".join(group(n, m) for n, m in minios.items())
+    wh = tempfile.mkdtemp(prefix="ms-e2e-catminio-", dir="/tmp")
     try:
-        s.stop_and_check()
+        with config_file_server(pg, "file://%s/wh" % wh, conf, env) as s:
+            yield s
     finally:
-        shutil.rmtree(s.tmp, ignore_errors=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(wh, ignore_errors=True)
 
 
 def test_vended_credentials_come_from_the_catalogs_sts(srv, minios):
