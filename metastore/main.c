@@ -12,6 +12,7 @@
 #include "service/event_cleaner.h"
 #include "service/idem_cleaner.h"
 #include "service/catalog.h"
+#include "service/catalog_storage.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -216,9 +217,8 @@ typedef struct {
   sigset_t signals;             /* taken synchronously by the main thread */
   DbTarget db;                  /* the database (and the embedded server, if started) */
   MsAuth *auth;                 /* REST authentication; NULL without the REST door */
-  MsStorageGuard *guard;        /* where data may be touched, for both doors */
-  MsS3Options s3;               /* borrows cfg's strings */
-  MsStorage *storage;
+  MsCatalogStorages *storages;  /* each catalog's guard, S3 client and
+                                   delegation, for both doors (borrows cfg) */
   MsStore *store;
   MsEventCleaner *cleaner;      /* notifications.ttl */
   MsIdemCleaner *idem_cleaner;  /* rest.idempotency_lifetime */
@@ -245,8 +245,7 @@ daemon_clear (Daemon *d)
   ms_event_cleaner_stop (d->cleaner);
   ms_idem_cleaner_stop (d->idem_cleaner);
   ms_store_free (d->store);
-  ms_storage_free (d->storage);
-  ms_storage_guard_free (d->guard);
+  ms_catalog_storages_free (d->storages);
   ms_auth_free (d->auth);
   db_target_clear (&d->db);
   ms_config_free (d->cfg);
@@ -315,33 +314,20 @@ static gboolean
 serve_open_storage (Daemon *d, GError **error)
 {
   const MsConfig *cfg = d->cfg;
-  const char *alias_note = NULL;
-  const char *allowed = ms_config_allowed_locations (cfg, &alias_note);
-  if (alias_note != NULL)
-    ms_warn ("%s", alias_note);
-  /* the configured catalogs' roots are allowed with the warehouse */
-  g_autofree char *with_catalogs = NULL;
-  if (!ms_service_catalogs_allowed (allowed, d->db.warehouse, cfg->rest_catalogs, &with_catalogs,
-                                    error))
+  d->storages = ms_catalog_storages_new (cfg, d->db.warehouse, error);
+  if (d->storages == NULL)
     return FALSE;
-  d->guard = ms_storage_guard_new (d->db.warehouse, with_catalogs, error);
-  if (d->guard == NULL)
-    return FALSE;
-  g_autofree char *guarded = ms_storage_guard_describe (d->guard);
-  ms_info ("data is created, read, moved and deleted for clients only under %s", guarded);
-  d->s3 = ms_storage_s3_options (cfg);
-  d->storage = ms_storage_new (&d->s3);
   d->store = ms_store_new (d->db.conninfo, d->db.password, cfg->pool_size, cfg->pool_wait_ms,
                            cfg->connect_timeout_s, d->db.warehouse);
   return ms_store_ping (d->store, error);
 }
 
-/* The catalogs of rest.catalogs, made when missing (after the schema is
- * current). */
+/* The catalogs of rest.catalogs and of the [catalog.<name>] groups, made
+ * when missing (after the schema is current). */
 static gboolean
 serve_ensure_catalogs (Daemon *d, GError **error)
 {
-  return ms_service_catalogs_ensure (d->store, d->guard, d->storage, d->cfg->rest_catalogs, error);
+  return ms_catalog_storages_ensure (d->storages, d->store, error);
 }
 
 /* Put cfg's Thrift authorization rules in force, and log it ('when': ""
@@ -384,8 +370,7 @@ serve_start_hms (Daemon *d, GError **error)
   d->cleaner = ms_event_cleaner_start (d->store, cfg->notifications_ttl_s,
                                        cfg->notifications_clean_interval_s);
   d->hms->metrics = d->metrics;
-  d->hms->guard = d->guard;
-  d->hms->storage = d->storage;
+  d->hms->storages = d->storages;
   if (!serve_thrift_policy (d, error))
     return FALSE;
   ThriftProcessor *processor = ms_hms_processor_new (d->hms);
@@ -414,10 +399,7 @@ serve_start_rest (Daemon *d, GError **error)
   const MsConfig *cfg = d->cfg;
   if (cfg->rest_port < 0)
     return TRUE;
-  d->iceberg = ms_iceberg_new (d->store, d->storage, cfg->rest_prefix, d->db.warehouse);
-  d->iceberg->guard = d->guard;
-  ms_iceberg_set_storage_config (d->iceberg, &d->s3);
-  d->iceberg->delegation = ms_delegation_new (cfg, &d->s3, d->storage);
+  d->iceberg = ms_iceberg_new (d->store, d->storages, cfg->rest_prefix, d->db.warehouse);
   ms_iceberg_set_metadata_cache (d->iceberg, cfg->rest_metadata_cache_mb);
   ms_iceberg_set_idempotency (d->iceberg, cfg->rest_idempotency_lifetime_s,
                               cfg->rest_idempotency_lifetime, cfg->rest_timeout_s);

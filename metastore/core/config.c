@@ -180,8 +180,8 @@ const MsConfKey ms_config_keys[] = {
 };
 const gsize ms_config_n_keys = G_N_ELEMENTS (ms_config_keys);
 
-static const MsConfKey *
-find_key (const char *group, const char *key)
+const MsConfKey *
+ms_config_find_key (const char *group, const char *key)
 {
   for (gsize i = 0; i < ms_config_n_keys; i++)
     if (g_str_equal (ms_config_keys[i].group, group)
@@ -194,7 +194,9 @@ gboolean
 ms_config_set (MsConfig *cfg, const char *group, const char *key,
                const char *value, const char *origin, GError **error)
 {
-  const MsConfKey *k = find_key (group, key);
+  if (g_str_equal (group, "catalog"))
+    return ms_config_catalog_set (cfg, key, value, origin, error);
+  const MsConfKey *k = ms_config_find_key (group, key);
   char *base = (char *) cfg;
 
   if (k == NULL)
@@ -248,6 +250,8 @@ MsConfig *
 ms_config_new_defaults (void)
 {
   MsConfig *cfg = g_new0 (MsConfig, 1);
+  cfg->catalog_sets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_hash_table_unref);
   for (gsize i = 0; i < ms_config_n_keys; i++)
     {
       const MsConfKey *k = &ms_config_keys[i];
@@ -274,6 +278,7 @@ ms_config_free (MsConfig *cfg)
         g_free (v);
       }
   g_free (cfg->source);
+  g_clear_pointer (&cfg->catalog_sets, g_hash_table_unref);
   g_free (cfg);
 }
 
@@ -301,7 +306,11 @@ ms_config_load_file (MsConfig *cfg, const char *path, gboolean required, GError 
             return ms_fail (error, MS_ERROR_INVALID_INPUT, "%s: [%s] %s: %s", path, *g,
                             *k, local->message);
           g_autofree char *origin = g_strdup_printf ("%s [%s]", path, *g);
-          if (!ms_config_set (cfg, *g, *k, v, origin, error))
+          /* [catalog.<name>] k = v is catalog.<name>.k */
+          gboolean per_catalog = g_str_has_prefix (*g, "catalog.");
+          g_autofree char *spec = per_catalog ? g_strdup_printf ("%s.%s", *g + 8, *k) : NULL;
+          if (!ms_config_set (cfg, per_catalog ? "catalog" : *g, per_catalog ? spec : *k, v,
+                              origin, error))
             return FALSE;
         }
     }
@@ -334,7 +343,7 @@ ms_config_load_env (MsConfig *cfg, char **envp, GError **error)
       if (v != NULL && !ms_config_set (cfg, k->group, k->key, v, name, error))
         return FALSE;
     }
-  return TRUE;
+  return ms_config_catalog_load_env (cfg, envp, error);
 }
 
 gboolean
@@ -510,6 +519,7 @@ ms_config_print_reference (FILE *out)
       g_autofree char *env = env_name (k);
       fprintf (out, "# %s\n# env %s\n#%s = %s\n", k->help, env, k->key, k->def ? k->def : "");
     }
+  ms_config_catalog_print_reference (out);
 }
 
 gboolean

@@ -111,6 +111,8 @@ typedef struct {
   char *log_format;
   /* derived, not keys */
   char *source;                /* the file read, or NULL */
+  GHashTable *catalog_sets;    /* catalog name -> GHashTable "group.key" -> value:
+                                  the [catalog.<name>] groups (config_catalog.c) */
 } MsConfig;
 
 typedef enum { MS_CONF_STRING, MS_CONF_INT, MS_CONF_INT64, MS_CONF_BOOL } MsConfType;
@@ -128,6 +130,8 @@ typedef struct {
 
 extern const MsConfKey ms_config_keys[];
 extern const gsize ms_config_n_keys;
+/* The key "group.key", or NULL. */
+const MsConfKey *ms_config_find_key (const char *group, const char *key);
 
 MsConfig *ms_config_new_defaults (void);
 void ms_config_free (MsConfig *cfg);
@@ -162,6 +166,32 @@ char *ms_config_database_password (const MsConfig *cfg, GError **error);
  * *note (may be NULL) receives a line for the log when the alias is used or
  * ignored, else NULL. */
 const char *ms_config_allowed_locations (const MsConfig *cfg, const char **note);
+
+/* ---- one catalog's own storage settings (config_catalog.c) ----
+ * A group [catalog.<name>] (file), METASTORE_CATALOG_<NAME>_<GROUP>_<KEY>
+ * (environment) or --set catalog.<name>.<group>.<key>=V sets one of the
+ * keys ms_config_catalog_key_allowed accepts for the catalog <name>. */
+
+/* Whether "group.key" may be set per catalog. */
+gboolean ms_config_catalog_key_allowed (const char *group, const char *key);
+/* Record one per-catalog value: 'spec' is "<name>.<group>.<key>". */
+gboolean ms_config_catalog_set (MsConfig *cfg, const char *spec, const char *value,
+                                const char *origin, GError **error);
+/* The METASTORE_CATALOG_<NAME>_<GROUP>_<KEY> variables of 'envp'. */
+gboolean ms_config_catalog_load_env (MsConfig *cfg, char **envp, GError **error);
+/* The names of the catalogs with a group, sorted, NULL-terminated, *n of
+ * them (caller g_free()s the array, not the strings, which 'cfg' owns). */
+const char **ms_config_catalog_names (const MsConfig *cfg, guint *n);
+/* The settings catalog 'name' works with: a copy of 'cfg' where its group
+ * overrides. Not inherited: warehouse.root (the group must set it: the
+ * catalog's root), storage.allowed_locations (unset: the catalog's root
+ * alone), and, when the group sets s3.endpoint or s3.access_key, the S3
+ * keys and the STS settings (a group with its own endpoint must give its
+ * own keys). MS_ERROR_INVALID_INPUT saying which catalog is wrong. */
+MsConfig *ms_config_for_catalog (const MsConfig *cfg, const char *name, GError **error);
+
+/* The [catalog.<name>] part of the reference (the keys a group may set). */
+void ms_config_catalog_print_reference (FILE *out);
 
 /* Print every key with its default and help, GKeyFile style. */
 void ms_config_print_reference (FILE *out);

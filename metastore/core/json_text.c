@@ -83,6 +83,23 @@ ms_json_text_append_string (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+void
+ms_json_text_append_members (GString *out, GHashTable *map, gboolean *first)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, map);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      if (!*first)
+        g_string_append_c (out, ',');
+      *first = FALSE;
+      ms_json_text_append_string (out, k);
+      g_string_append_c (out, ':');
+      ms_json_text_append_string (out, v);
+    }
+}
+
 char *
 ms_json_text (JsonNode *node, gboolean pretty, gsize *len)
 {

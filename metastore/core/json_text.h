@@ -17,6 +17,11 @@ char *ms_json_text_escape_controls (char *json, gsize *len);
 
 /* Append 's' (UTF-8) to 'out' as a JSON string literal. */
 void ms_json_text_append_string (GString *out, const char *s);
+/* Append the string pairs of 'map' (char* -> char*) to 'out' as the
+ * members "k":"v" of a JSON object, separated by ','; *first (TRUE before
+ * an object's first member) says whether a ',' must come before the
+ * first, and is FALSE afterwards when any was written. */
+void ms_json_text_append_members (GString *out, GHashTable *map, gboolean *first);
 
 /* The nesting depth a JSON document read from outside may reach. */
 #define MS_JSON_MAX_DEPTH 256

@@ -20,10 +20,10 @@ hms_catalog_create (HmsCall *call, GError **error)
   if (in == NULL)
     return ms_fail (error, MS_ERROR_INVALID_OBJECT, "the catalog is missing");
   g_autoptr (MsCatalog) cat = ms_catalog_new ();
-  cat->name = g_strdup (in->name);
+  cat->name = in->name ? g_ascii_strdown (in->name, -1) : NULL;
   cat->location_uri = g_strdup (in->locationUri);
   cat->description = in->__isset_description ? g_strdup (in->description) : NULL;
-  return ms_service_catalog_create (hms->store, hms->guard, hms->storage, cat, error);
+  return ms_service_catalog_create (hms->store, hms_guard (hms, cat->name), hms_storage (hms, cat->name), cat, error);
 }
 
 /* A catalog name as the store keeps it: lower-cased, "" for none. */
@@ -79,7 +79,7 @@ hms_catalog_alter (HmsCall *call, GError **error)
   if (in->__isset_description)
     cat->description = g_strdup (in->description);
   if (cat->location_uri
-      && !ms_service_data_mkdirs (hms->guard, hms->storage, cat->location_uri, "catalog location", NULL, error))
+      && !ms_service_data_mkdirs (hms_guard (hms, name), hms_storage (hms, name), cat->location_uri, "catalog location", NULL, error))
     return FALSE;
   return ms_store_catalog_alter (hms->store, name, cat, error);
 }

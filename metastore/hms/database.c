@@ -28,7 +28,7 @@ create_database (MsHms *hms, MsDatabase *db, GError **error)
 {
   hms_qualify_location (hms, &db->location_uri);
   hms_qualify_location (hms, &db->managed_location_uri);
-  return ms_service_database_create (hms->store, hms->guard, hms->storage, db, session_user (), error);
+  return ms_service_database_create (hms->store, hms_guard (hms, db->catalog), hms_storage (hms, db->catalog), db, session_user (), error);
 }
 
 /* A database as create_database_req describes it. */
@@ -157,7 +157,7 @@ alter_database (MsHms *hms, const char *raw_name, const ThmsDatabase *newdb, GEr
   if (!ms_store_database_alter (hms->store, cat, name, db, error))
     return FALSE;
   if (db->location_uri)
-    ms_service_data_mkdirs (hms->guard, hms->storage, db->location_uri, "database location", NULL, NULL);
+    ms_service_data_mkdirs (hms_guard (hms, cat), hms_storage (hms, cat), db->location_uri, "database location", NULL, NULL);
   return TRUE;
 }
 
@@ -206,10 +206,10 @@ drop_database (MsHms *hms, const char *catalog, const char *name, gboolean delet
   for (guint i = 0; i < tables->len; i++)
     {
       const MsDroppedTable *d = g_ptr_array_index (tables, i);
-      ms_service_table_delete_data (hms->store, hms->guard, hms->storage, catalog, d->table,
+      ms_service_table_delete_data (hms->store, hms_guard (hms, catalog), hms_storage (hms, catalog), catalog, d->table,
                                     d->part_locations);
     }
-  ms_service_location_delete (hms->store, hms->guard, hms->storage, catalog, location, "location");
+  ms_service_location_delete (hms->store, hms_guard (hms, catalog), hms_storage (hms, catalog), catalog, location, "location");
   return TRUE;
 }
 

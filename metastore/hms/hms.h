@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "server/metrics.h"
 #include "service/storage_guard.h"
+#include "service/catalog_storage.h"
 #include "storage/storage.h"
 #include "auth/thrift_policy.h"
 #include "server/thrift_server.h"
@@ -29,10 +30,9 @@ typedef struct {
   gint64 started;             /* unix seconds, for aliveSince */
   MsThriftServer *server;     /* for counters; may be NULL */
   MsMetrics *metrics;         /* per-method requests and errors; may be NULL */
-  const MsStorageGuard *guard; /* where data may be touched (not owned);
-                                  NULL: nowhere */
-  MsStorage *storage;         /* S3 access for directories and drops (not
-                                 owned); NULL: local data only */
+  const MsCatalogStorages *storages; /* each catalog's storage guard and S3
+                                 client (not owned); NULL: no data is
+                                 touched */
   GMutex lock;
   GHashTable *fb_options;     /* fb303 setOption values */
   gpointer events;            /* the message encoder registered on the store

@@ -57,6 +57,12 @@ void hms_qualify_location (const MsHms *hms, char **location);
 /* warehouse.default_fs: what locations without a file system are
  * qualified with (NULL when unset). */
 const char *hms_default_fs (const MsHms *hms);
+/* The storage guard and S3 client of catalog 'catalog' (NULL: the
+ * default): its own settings or the global ones (service/catalog_storage.h).
+ * Without storage settings: a NULL guard (nothing may be touched) and no
+ * S3 client. */
+const MsStorageGuard *hms_guard (const MsHms *hms, const char *catalog);
+MsStorage *hms_storage (const MsHms *hms, const char *catalog);
 
 /* A partition name as Hive stores it in a lock: column names lower-cased,
  * values kept ("Year=2024/M=1" -> "year=2024/m=1"); NULL for NULL or "". */
@@ -165,7 +171,8 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
  * data rules of tables and partitions are service/table.h's */
 /* numFiles / totalSize of the directory at 'location' into 'params' (only
  * inside the allowed locations; local only). */
-void hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params);
+void hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location,
+                          GHashTable *params);
 
 /* constraints (constraint_convert.c, constraint.c) */
 #include "model/constraint.h"

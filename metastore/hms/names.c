@@ -82,3 +82,17 @@ hms_default_fs (const MsHms *hms)
 {
   return hms && hms->cfg ? hms->cfg->default_fs : NULL;
 }
+
+const MsStorageGuard *
+hms_guard (const MsHms *hms, const char *catalog)
+{
+  const MsCatalogStorage *cs = ms_catalog_storages_get (hms->storages, catalog);
+  return cs ? cs->guard : NULL;
+}
+
+MsStorage *
+hms_storage (const MsHms *hms, const char *catalog)
+{
+  const MsCatalogStorage *cs = ms_catalog_storages_get (hms->storages, catalog);
+  return cs ? cs->storage : NULL;
+}

@@ -127,6 +127,7 @@ resolve_table (MsHms *hms, const char *raw_db, const char *cat_override, const c
 
 typedef struct {
   GPtrArray *made;      /* char*: directories this call created */
+  const char *catalog;  /* the table's catalog */
 } AddState;
 
 /* Validate 'parts' for table 't' and complete them (location: the one given
@@ -183,7 +184,7 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       gboolean made = FALSE;
       g_autoptr (GError) local = NULL;
       if (p->sd->location != NULL
-          && !ms_service_data_mkdirs (hms->guard, hms->storage, p->sd->location, "partition location", &made,
+          && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), p->sd->location, "partition location", &made,
                                       &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         p->sd->location);
@@ -197,7 +198,7 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       if (!no_stats && !is_view && !made
           && (g_hash_table_lookup (p->params, "numFiles") == NULL
               || g_hash_table_lookup (p->params, "totalSize") == NULL))
-        hms_put_quick_stats (hms, p->sd->location, p->params);
+        hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
     }
   return TRUE;
 }
@@ -209,7 +210,7 @@ undo_dirs (MsHms *hms, AddState *st, GHashTable *keep)
     {
       const char *loc = g_ptr_array_index (st->made, i);
       if (keep == NULL || !g_hash_table_contains (keep, loc))
-        ms_service_data_delete (hms->guard, NULL, loc, NULL, "partition location");
+        ms_service_data_delete (hms_guard (hms, st->catalog), NULL, loc, NULL, "partition location");
     }
 }
 
@@ -226,7 +227,7 @@ add_parts (MsHms *hms, const char *catalog, const char *db, const char *table, G
                                     error);
   if (t == NULL)
     return FALSE;
-  AddState st = { ms_strings_new () };
+  AddState st = { ms_strings_new (), t->catalog };
   if (!prepare_parts (hms, t, parts, &st, skip_stats, error))
     {
       undo_dirs (hms, &st, NULL);
@@ -559,7 +560,7 @@ drop_one (MsHms *hms, const char *raw_db, const char *cat_override, const char *
       return FALSE;
     }
   if (delete_data)
-    ms_service_partitions_delete_data (hms->store, hms->guard, hms->storage, t, dropped);
+    ms_service_partitions_delete_data (hms->store, hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t, dropped);
   ms_info ("dropped partition %s of %s.%s.%s", name ? name : "(by values)", cat, db, t->name);
   return TRUE;
 }
@@ -687,7 +688,7 @@ hms_partition_drop_many (HmsCall *call, GError **error)
   if (dropped == NULL)
     return FALSE;
   if (req->__isset_deleteData && req->deleteData)
-    ms_service_partitions_delete_data (hms->store, hms->guard, hms->storage, t, dropped);
+    ms_service_partitions_delete_data (hms->store, hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t, dropped);
   if (!req->__isset_needResult || req->needResult)
     {
       ThmsDropPartitionsResult *out = hms_result_obj (call);
@@ -811,7 +812,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   g_hash_table_insert (newp->params, g_strdup (DDL_TIME), g_strdup (now));
   /* move the data first (local or S3), back again if the catalog refuses */
   g_auto (MsDataMove) mv = { 0 };
-  if (!ms_service_partition_rename_data (hms->guard, hms->storage, t,
+  if (!ms_service_partition_rename_data (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t,
                                          old->sd ? old->sd->location : NULL, new_name, newp, &mv,
                                          error))
     return FALSE;
@@ -820,7 +821,7 @@ rename_part (MsHms *hms, const char *raw_db, const char *cat_override, const cha
                                   (const char *const *) part_vals->pdata, part_vals->len, newp,
                                   external, &serr))
     {
-      ms_service_data_move_undo (hms->guard, hms->storage, &mv, "partition location");
+      ms_service_data_move_undo (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), &mv, "partition location");
       if (g_error_matches (serr, MS_ERROR, MS_ERROR_ALREADY_EXISTS)
           || g_error_matches (serr, MS_ERROR, MS_ERROR_NOT_FOUND))
         serr->code = MS_ERROR_INVALID_OPERATION;
@@ -918,7 +919,7 @@ exchange (MsHms *hms, const GHashTable *spec, const char *src_db, const char *sr
   g_autofree char *rel = ms_part_name_make ((const char *const *) present_keys->pdata,
                                             (const char *const *) present_vals->pdata,
                                             present_keys->len);
-  ms_service_partition_exchange_data (hms->guard, hms->storage, src, dst, rel);
+  ms_service_partition_exchange_data (hms_guard (hms, src->catalog), hms_storage (hms, src->catalog), src, dst, rel);
   ms_info ("exchanged %u partition(s) from %s.%s.%s to %s.%s.%s", moved->len, scat, sdb, lsrc,
            dcat, ddb, ldst);
   return g_steal_pointer (&moved);

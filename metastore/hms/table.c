@@ -83,15 +83,15 @@ validate_new_table (const MsTable *t, GError **error)
 /* ---- quick stats (numFiles / totalSize) on file:// tables ---- */
 
 void
-hms_put_quick_stats (MsHms *hms, const char *location, GHashTable *params)
+hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHashTable *params)
 {
-  ms_service_put_quick_stats (hms->guard, location, params);
+  ms_service_put_quick_stats (hms_guard (hms, catalog), location, params);
 }
 
 static void
 put_quick_stats (MsHms *hms, MsTable *t)
 {
-  hms_put_quick_stats (hms, t->sd->location, t->params);
+  hms_put_quick_stats (hms, t->catalog, t->sd->location, t->params);
 }
 
 /* ---- create ---- */
@@ -133,7 +133,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
         t->sd->location = ms_service_table_default_location (db, t->name,
                                                              ms_table_is_external (t));
       g_autoptr (GError) local = NULL;
-      if (!ms_service_data_mkdirs (hms->guard, hms->storage, t->sd->location, "table location", &made_dir,
+      if (!ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t->sd->location, "table location", &made_dir,
                                    &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         t->sd->location);
@@ -157,7 +157,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   if (!hms_constraint_create_table (hms, t, constraints, grants, error))
     {
       if (made_dir)
-        ms_service_data_delete (hms->guard, NULL, t->sd->location, NULL, "table location");
+        ms_service_data_delete (hms_guard (hms, t->catalog), NULL, t->sd->location, NULL, "table location");
       return FALSE;
     }
   ms_info ("created table %s.%s.%s (%s) at %s", t->catalog, t->db_name, t->name, t->table_type,
@@ -467,7 +467,7 @@ alter_table (MsHms *hms, const char *raw_db, const char *cat_override, const cha
   }
   g_hash_table_remove (newt->params, DO_NOT_UPDATE_STATS);
 
-  MsServiceCtx cx = { hms->store, hms->guard, hms->storage, hms_default_fs (hms) };
+  MsServiceCtx cx = { hms->store, hms_guard (hms, cat), hms_storage (hms, cat), hms_default_fs (hms) };
   MsTableAlterRequest req = {
     .cascade = args->cascade,
     .expected_key = args->expected_key,
@@ -538,7 +538,7 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
   ms_info ("dropped table %s.%s.%s%s", cat, db, lname, delete ? " with its data" : "");
   (void) env;
   if (delete)
-    ms_service_table_delete_data (hms->store, hms->guard, hms->storage, cat, t, part_locations);
+    ms_service_table_delete_data (hms->store, hms_guard (hms, cat), hms_storage (hms, cat), cat, t, part_locations);
   return TRUE;
 }
 
@@ -575,11 +575,11 @@ truncate_table (MsHms *hms, const char *raw_db, const char *name, const GPtrArra
       if (locations == NULL)
         return FALSE;
       for (guint i = 0; i < locations->len; i++)
-        ms_service_data_empty (hms->guard, hms->storage, g_ptr_array_index (locations, i),
+        ms_service_data_empty (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), g_ptr_array_index (locations, i),
                                "partition location");
     }
   else if (t->sd && t->sd->location)
-    ms_service_data_empty (hms->guard, hms->storage, t->sd->location, "table location");
+    ms_service_data_empty (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t->sd->location, "table location");
   /* Hive resets the basic stats it knows to 0, marks them accurate and
    * writes its ALTER_TABLE / ALTER_PARTITION events with isTruncateOp */
   return ms_store_table_truncated (hms->store, t->catalog, t->db_name, t->name, names, n_names,

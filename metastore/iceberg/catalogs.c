@@ -58,6 +58,7 @@ ice_catalog_resolve_or_reply (IceCall *call, MsHttpResponse *resp)
                            &found, resp))
     return FALSE;
   call->catalog = found ? found : g_strdup (MS_DEFAULT_CATALOG);
+  call->io = ice_io (ice, call->catalog);
   return TRUE;
 }
 

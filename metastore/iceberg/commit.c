@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
   MsIceberg *ice;
+  const IceIo *io;             /* the catalog's storage settings */
   Change *changes;
   GPtrArray *written;          /* files written by this commit */
   char *out_location;          /* the last step's result */
@@ -131,7 +132,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
       base = ice_md_cache_take (cache, st->metadata_location, &base_bytes);
       if (base == NULL)
         {
-          g_autofree char *base_text = ice_metadata_text (cx->ice, st->metadata_location,
+          g_autofree char *base_text = ice_metadata_text (cx->io, st->metadata_location,
                                                           st->cached_location,
                                                           st->cached_metadata, NULL, error);
           if (base_text == NULL)
@@ -150,7 +151,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
       if (next != NULL)
         {
           /* nothing changed: no new file, the same location */
-          g_autofree char *same = ice_metadata_text (cx->ice, st->metadata_location,
+          g_autofree char *same = ice_metadata_text (cx->io, st->metadata_location,
                                                      st->cached_location, st->cached_metadata,
                                                      NULL, error);
           if (same == NULL)
@@ -164,7 +165,7 @@ commit_step (gpointer user, MsIcebergStep *st, GError **error)
     }
   g_autofree char *text = NULL;
   const char *previous = base ? st->metadata_location : NULL;
-  g_autofree char *location = ice_metadata_write (cx->ice, next, previous, &text, error);
+  g_autofree char *location = ice_metadata_write (cx->io, next, previous, &text, error);
   if (location == NULL)
     return FALSE;
   g_ptr_array_add (cx->written, g_strdup (location));
@@ -199,12 +200,12 @@ run_commit (CommitCtx *cx, const MsIcebergRef *refs, guint n, GError **error)
        * the files may be referenced and stay */
       if (err->code != MS_ERROR_UNAVAILABLE && err->code != MS_ERROR_INTERNAL)
         for (guint i = 0; i < cx->written->len; i++)
-          ms_service_data_delete (cx->ice->guard, cx->ice->storage,
+          ms_service_data_delete (cx->io->guard, cx->io->storage,
                                   g_ptr_array_index (cx->written, i), NULL, "metadata file");
       g_propagate_error (error, g_steal_pointer (&err));
     }
   for (guint i = 0; ok && i < cx->written->len; i++)
-    ice_sweeper_after_commit (cx->ice->sweeper, g_ptr_array_index (cx->written, i));
+    ice_sweeper_after_commit (cx->ice->sweeper, cx->io, g_ptr_array_index (cx->written, i));
   g_clear_pointer (&cx->written, g_ptr_array_unref);
   return ok;
 }
@@ -325,7 +326,7 @@ ice_table_commit (const IceCall *call, MsHttpResponse *resp)
       change_clear (&ch);
       return;
     }
-  CommitCtx cx = { .ice = call->ice, .changes = &ch };
+  CommitCtx cx = { .ice = call->ice, .io = call->io, .changes = &ch };
   MsIcebergRef ref = { call->catalog, db, name };
   GError *err = NULL;
   if (!run_commit (&cx, &ref, 1, &err))
@@ -404,7 +405,7 @@ ice_transaction_commit (const IceCall *call, MsHttpResponse *resp)
     }
   if (ok)
     {
-      CommitCtx cx = { .ice = call->ice, .changes = changes };
+      CommitCtx cx = { .ice = call->ice, .io = call->io, .changes = changes };
       GError *err = NULL;
       if (!run_commit (&cx, refs, n, &err))
         ice_reply_gerror (resp, err, ICE_ABOUT_TABLE | ICE_ABOUT_COMMIT);

@@ -44,7 +44,7 @@ static IceAccess
 access_chosen (const IceCall *call)
 {
   IceAccess want = ice_access_requested (call);
-  MsDelegation *d = call->ice->delegation;
+  MsDelegation *d = call->io->delegation;
   if ((want & ICE_ACCESS_VENDED) && ms_delegation_vends (d))
     return ICE_ACCESS_VENDED;
   if ((want & ICE_ACCESS_SIGNING) && ms_delegation_signs (d))
@@ -58,7 +58,7 @@ ice_access_scope (const IceCall *call)
   /* the principal the route's authentication verified (a sign-only token
    * is verified for the sign route only, so it is not checked again here) */
   const char *who = ms_auth_required (call->ice->auth) ? call->principal : NULL;
-  return ms_delegation_scope_of (call->ice->delegation, who);
+  return ms_delegation_scope_of (call->io->delegation, who);
 }
 
 char *
@@ -86,7 +86,7 @@ ice_access_prepare_or_reply (const IceCall *call, MsHttpResponse *resp, const ch
    * committed; the reply takes them from the cache */
   g_auto (MsStsCredentials) c = { 0 };
   g_autoptr (GError) err = NULL;
-  if (ms_delegation_credentials (call->ice->delegation, location, ice_access_scope (call), &c,
+  if (ms_delegation_credentials (call->io->delegation, location, ice_access_scope (call), &c,
                                  &err)
       || g_error_matches (err, MS_ERROR, MS_ERROR_NOT_ALLOWED))
     return TRUE;
@@ -160,19 +160,8 @@ storage_credentials_json (const char *location, GHashTable *config)
   GString *s = g_string_new ("[{\"prefix\":");
   ms_json_text_append_string (s, location);
   g_string_append (s, ",\"config\":{");
-  GHashTableIter it;
-  gpointer k, v;
   gboolean first = TRUE;
-  g_hash_table_iter_init (&it, config);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    {
-      if (!first)
-        g_string_append_c (s, ',');
-      first = FALSE;
-      ms_json_text_append_string (s, k);
-      g_string_append_c (s, ':');
-      ms_json_text_append_string (s, v);
-    }
+  ms_json_text_append_members (s, config, &first);
   g_string_append (s, "}}]");
   return g_string_free (s, FALSE);
 }
@@ -182,7 +171,7 @@ static gboolean
 vended_config (const IceCall *call, const char *location, GHashTable *config, GError **error)
 {
   g_auto (MsStsCredentials) c = { 0 };
-  if (!ms_delegation_credentials (call->ice->delegation, location, ice_access_scope (call), &c,
+  if (!ms_delegation_credentials (call->io->delegation, location, ice_access_scope (call), &c,
                                   error))
     return FALSE;
   g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT, c.expires_at_ms);
@@ -216,7 +205,7 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
           g_autofree char *plain = g_steal_pointer (&endpoint);
           endpoint = g_strdup_printf ("%s?staged=%s", plain, pass);
         }
-      const char *uri = ms_delegation_signer_uri (call->ice->delegation);
+      const char *uri = ms_delegation_signer_uri (call->io->delegation);
       put (config, "s3.remote-signing-enabled", "true");
       put (config, "s3.signer", "S3V4RestSigner");
       put (config, "py-io-impl", "pyiceberg.io.fsspec.FsspecFileIO");
@@ -255,7 +244,7 @@ ice_access_extras_or_reply (const IceCall *call, MsHttpResponse *resp, const cha
 void
 ice_table_credentials (const IceCall *call, MsHttpResponse *resp)
 {
-  if (!ms_delegation_vends (call->ice->delegation))
+  if (!ms_delegation_vends (call->io->delegation))
     return ice_reply_fail (resp, ICE_ERROR_FORBIDDEN,
                            NOT_ENABLED "vended credentials need an STS (storage.sts_endpoint)");
   g_autoptr (MsIcebergEntry) e = ice_object_entry_or_reply (call, resp, MS_ICEBERG_KIND_TABLE);

@@ -9,6 +9,22 @@
 #include "core/error.h"
 #include <json-glib/json-glib.h>
 
+/* ---- one catalog's storage settings as the door uses them (storage_io.c) ---- */
+typedef struct {
+  const MsStorageGuard *guard; /* where files may be read, written and purged;
+                                  NULL: nowhere */
+  MsStorage *storage;          /* metadata files and purges; NULL: local only */
+  MsDelegation *delegation;    /* NULL: no access delegation */
+  GHashTable *table_config;    /* "config" of every LoadTableResult: the
+                                  storage settings clients need (no secrets) */
+} IceIo;
+/* One IceIo per entry of 'storages' (NULL: only the empty global one),
+ * keyed by catalog ("" for the global settings). */
+GHashTable *ice_io_table_new (const MsCatalogStorages *storages);
+/* The settings of catalog 'catalog' (NULL: the default catalog): its own,
+ * else the global ones. Never NULL. */
+const IceIo *ice_io (const MsIceberg *ice, const char *catalog);
+
 /* A request routed: the door, the request, the namespace levels of the
  * path (NULL when the route has none). */
 typedef struct {
@@ -21,6 +37,7 @@ typedef struct {
   const char *prefix;          /* the path's {prefix} segment, NULL: none */
   char *catalog;               /* the HMS catalog the route acts on (owned; set
                                   after authentication, catalogs.c) */
+  const IceIo *io;             /* that catalog's storage settings (set with it) */
 } IceCall;
 
 /* ---- errors and replies (errors.c) ---- */
@@ -131,7 +148,7 @@ gboolean ice_object_ident_or_reply (const IceCall *call, char **const ns, const 
  * that file, else read from storage (*from_storage TRUE) when the storage
  * guard allows reading it, gunzipped when its name says gzip. Caller frees. No error message quotes the
  * file's content. */
-char *ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
+char *ice_metadata_text (const IceIo *io, const char *location, const char *cached_location,
                          const char *cached_text, gboolean *from_storage, GError **error);
 /* Table or view metadata parsed from 'text', the content of metadata file
  * 'location' (the stored copy or the file). A document that is not one is
@@ -154,7 +171,7 @@ IceSweeper *ice_sweeper_new (MsIceberg *ice);
 void ice_sweeper_free (IceSweeper *sw);
 /* After a commit made table metadata file 'current' current: sweep its
  * directory in the background, when it was not swept lately. */
-void ice_sweeper_after_commit (IceSweeper *sw, const char *current);
+void ice_sweeper_after_commit (IceSweeper *sw, const IceIo *io, const char *current);
 
 /* ---- metadata file codec (metadata_codec.c) ---- */
 /* Whether Iceberg reads the metadata file 'location' as gzip: its name is
@@ -167,7 +184,7 @@ GBytes *ice_gunzip (GBytes *compressed, gsize max_out, GError **error);
 
 /* Write 'md' as the file after 'previous' (NULL: the first) and return its
  * location; *text gets what was written. */
-char *ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous,
+char *ice_metadata_write (const IceIo *io, MsIcebergMetadata *md, const char *previous,
                           char **text, GError **error);
 /* As Iceberg's catalogs, which read the metadata file on every load: is
  * the file the stored copy of 'e' stands for still there? FALSE after
@@ -185,7 +202,7 @@ char *ice_current_text_or_reply (const IceCall *call, MsHttpResponse *resp,
  * at 'object_location' as metadata file 'file', both inside the allowed
  * locations; returns a copy of 'file' and *text the document. Storage
  * failures are MS_ERROR_UNAVAILABLE (nothing is committed yet). */
-char *ice_write_document (MsIceberg *ice, const char *object_location, const char *file,
+char *ice_write_document (const IceIo *io, const char *object_location, const char *file,
                           const char *what, char *json, gsize len, char **text, GError **error);
 /* The namespace's database, or NULL after answering (404
  * NoSuchNamespaceException). */
@@ -234,7 +251,7 @@ void ice_mirror_table_params (GHashTable *params, const MsIcebergMetadata *md,
 /* Whether a table or view may be placed at 'uri': under the allowed
  * locations (the storage guard, service/storage_guard.h).
  * MS_ERROR_NOT_ALLOWED naming 'what' otherwise. */
-gboolean ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error);
+gboolean ice_location_allowed (const IceIo *io, const char *uri, const char *what, GError **error);
 /* The formats and SerDe Iceberg's HiveCatalog gives its tables and views
  * (when not set already). */
 void ice_mirror_formats (MsStorageDescriptor *sd);

@@ -103,10 +103,10 @@ ice_metadata_orphan_names (const char *current, JsonArray *log, GPtrArray *files
 /* Whether the file at 'uri' is a metadata file of the table 'uuid' that no
  * table refers to. */
 static gboolean
-orphan_of (MsIceberg *ice, const char *uri, const char *uuid)
+orphan_of (MsIceberg *ice, const IceIo *io, const char *uri, const char *uuid)
 {
   g_autoptr (GError) err = NULL;
-  g_autofree char *text = ice_metadata_text (ice, uri, NULL, NULL, NULL, &err);
+  g_autofree char *text = ice_metadata_text (io, uri, NULL, NULL, NULL, &err);
   g_autoptr (MsIcebergMetadata) md = text ? ice_metadata_from_text (uri, text, &err) : NULL;
   const char *its = md ? ice_member_string (ms_iceberg_metadata_tree (md), "table-uuid") : NULL;
   gboolean referenced = TRUE;
@@ -122,13 +122,13 @@ orphan_of (MsIceberg *ice, const char *uri, const char *uuid)
 
 /* The sweep of the directory of table metadata file 'current'. */
 static void
-sweep (MsIceberg *ice, const char *current)
+sweep (MsIceberg *ice, const IceIo *io, const char *current)
 {
   g_autoptr (GError) err = NULL;
-  g_autofree char *text = ice_metadata_text (ice, current, NULL, NULL, NULL, &err);
+  g_autofree char *text = ice_metadata_text (io, current, NULL, NULL, NULL, &err);
   g_autoptr (MsIcebergMetadata) md = text ? ice_metadata_from_text (current, text, &err) : NULL;
   g_autofree char *dir = g_strndup (current, base_name (current) - current);
-  g_autoptr (GPtrArray) files = md ? ms_storage_list_files (ice->storage, dir, &err) : NULL;
+  g_autoptr (GPtrArray) files = md ? ms_storage_list_files (io->storage, dir, &err) : NULL;
   if (files == NULL)
     {
       ms_debug ("metadata sweep of %s skipped: %s", dir, err->message);
@@ -141,18 +141,27 @@ sweep (MsIceberg *ice, const char *current)
   for (guint i = 0; uuid != NULL && i < orphans->len; i++)
     {
       g_autofree char *uri = g_strconcat (dir, g_ptr_array_index (orphans, i), NULL);
-      if (orphan_of (ice, uri, uuid)
-          && ms_service_data_delete (ice->guard, ice->storage, uri, NULL,
+      if (orphan_of (ice, io, uri, uuid)
+          && ms_service_data_delete (io->guard, io->storage, uri, NULL,
                                      "metadata file no commit made current"))
         ms_info ("metadata sweep: removed %s, a metadata file no commit made current", uri);
     }
 }
 
+/* A queued sweep: the directory of 'current', with its catalog's
+ * storage settings (they live as long as the door). */
+typedef struct {
+  const IceIo *io;
+  char *current;
+} SweepJob;
+
 static void
 sweep_job (gpointer data, gpointer user_data)
 {
-  g_autofree char *current = data;
-  sweep (user_data, current);
+  SweepJob *job = data;
+  sweep (user_data, job->io, job->current);
+  g_free (job->current);
+  g_free (job);
 }
 
 struct _IceSweeper {
@@ -181,12 +190,16 @@ ice_sweeper_free (IceSweeper *sw)
 }
 
 void
-ice_sweeper_after_commit (IceSweeper *sw, const char *current)
+ice_sweeper_after_commit (IceSweeper *sw, const IceIo *io, const char *current)
 {
   if (sw == NULL || current == NULL
       || g_thread_pool_unprocessed (sw->pool) >= ICE_SWEEP_QUEUE_MAX)
     return;
   g_autofree char *dir = g_strndup (current, base_name (current) - current);
-  if (ms_due_take (sw->due, dir))
-    g_thread_pool_push (sw->pool, g_strdup (current), NULL);
+  if (!ms_due_take (sw->due, dir))
+    return;
+  SweepJob *job = g_new (SweepJob, 1);
+  job->io = io;
+  job->current = g_strdup (current);
+  g_thread_pool_push (sw->pool, job, NULL);
 }

@@ -278,7 +278,7 @@ ice_namespace_create (const IceCall *call, MsHttpResponse *resp)
     return;
   apply_special (db, db->params);
   g_autoptr (GError) err = NULL;
-  if (!ms_service_namespace_create (call->ice->store, call->ice->guard, call->ice->storage, db,
+  if (!ms_service_namespace_create (call->ice->store, call->io->guard, call->io->storage, db,
                                     NULL, &err))
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_ALREADY_EXISTS))

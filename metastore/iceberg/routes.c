@@ -90,17 +90,18 @@ static const Route no_route = { NULL, NULL, "unmatched", no_endpoint, 0 };
 static const Route other_method = { NULL, NULL, "unmatched", method_not_allowed, 0 };
 
 MsIceberg *
-ms_iceberg_new (MsStore *store, MsStorage *storage, const char *prefix, const char *warehouse)
+ms_iceberg_new (MsStore *store, const MsCatalogStorages *storages, const char *prefix,
+                const char *warehouse)
 {
   MsIceberg *ice = g_new0 (MsIceberg, 1);
   ice->store = store;
-  ice->storage = storage;
+  ice->storages = storages;
+  ice->io = ice_io_table_new (storages);
   ice->md_cache = ice_md_cache_new ((gsize) 16 << 20);
   ice->sign_locations = ice_location_cache_new (ICE_SIGN_LOCATIONS);
   if (RAND_bytes (ice->stage_key, sizeof ice->stage_key) != 1)
     g_error ("no random bytes for the staged tables' signing key");
   ice->sweeper = ice_sweeper_new (ice);
-  ice->table_config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ice->prefix = prefix && *prefix ? g_strdup (prefix) : NULL;
   ice->warehouse = g_strdup (warehouse);
   return ice;
@@ -131,8 +132,7 @@ ms_iceberg_free (MsIceberg *ice)
   g_free (ice->idem_lifetime);
   g_free (ice->prefix);
   g_free (ice->warehouse);
-  g_hash_table_unref (ice->table_config);
-  ms_delegation_free (ice->delegation);
+  g_hash_table_unref (ice->io);
   ice_md_cache_free (ice->md_cache);
   ice_location_cache_free (ice->sign_locations);
   g_free (ice);
@@ -154,10 +154,12 @@ config_handler (const IceCall *call, MsHttpResponse *resp)
   json_object_set_object_member (o, "defaults", defaults);
   json_object_set_object_member (o, "overrides", overrides);
   JsonArray *endpoints = json_array_new ();
+  /* delegation as the selected catalog serves it */
+  const IceIo *io = ice_io (call->ice, g_strcmp0 (prefix, call->ice->prefix) ? prefix : NULL);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (((routes[i].flags & ROUTE_VENDS) && !ms_delegation_vends (call->ice->delegation))
-          || ((routes[i].flags & ROUTE_SIGNS) && !ms_delegation_signs (call->ice->delegation)))
+      if (((routes[i].flags & ROUTE_VENDS) && !ms_delegation_vends (io->delegation))
+          || ((routes[i].flags & ROUTE_SIGNS) && !ms_delegation_signs (io->delegation)))
         continue;
       g_autofree char *e = g_strdup_printf ("%s %s", routes[i].method, routes[i].label);
       json_array_add_string_element (endpoints, e);
@@ -284,6 +286,7 @@ static const Route *
 dispatch (MsIceberg *ice, const MsHttpRequest *req, MsHttpResponse *resp)
 {
   IceCall call = { ice, req, NULL, NULL };
+  call.io = ice_io (ice, NULL);
   const Route *route = find_route (&call);
   if (req->body_too_large)
     ice_reply_fail (resp, ICE_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large");

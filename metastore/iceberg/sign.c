@@ -74,7 +74,7 @@ staged_location_or_reply (const IceCall *call, MsHttpResponse *resp, const char 
   if (location == NULL)
     return ice_reply_missing (resp, ICE_ERROR_NO_SUCH_TABLE, db, name), NULL;
   g_autoptr (GError) err = NULL;
-  if (!ice_location_allowed (call->ice, location, "table location", &err))
+  if (!ice_location_allowed (call->io, location, "table location", &err))
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE), NULL;
   return g_steal_pointer (&location);
 }
@@ -118,7 +118,7 @@ table_location_or_reply (const IceCall *call, MsHttpResponse *resp)
 void
 ice_table_sign (const IceCall *call, MsHttpResponse *resp)
 {
-  MsDelegation *d = call->ice->delegation;
+  MsDelegation *d = call->io->delegation;
   if (!ms_delegation_signs (d))
     return ice_reply_fail (resp, ICE_ERROR_FORBIDDEN, "Remote signing is not enabled on this "
                            "server (storage.remote_signing)");

@@ -50,27 +50,14 @@ ice_object_ident_or_reply (const IceCall *call, char **const ns, const char *nam
   return TRUE;
 }
 
-void
-ms_iceberg_set_storage_config (MsIceberg *ice, const MsS3Options *s3)
-{
-  GHashTable *c = ice->table_config;
-  if (s3->endpoint)
-    g_hash_table_replace (c, g_strdup ("s3.endpoint"), g_strdup (s3->endpoint));
-  if (s3->endpoint || s3->path_style)
-    g_hash_table_replace (c, g_strdup ("s3.path-style-access"),
-                          g_strdup (s3->path_style ? "true" : "false"));
-  if (s3->region)
-    g_hash_table_replace (c, g_strdup ("client.region"), g_strdup (s3->region));
-}
-
 gboolean
-ice_location_allowed (MsIceberg *ice, const char *uri, const char *what, GError **error)
+ice_location_allowed (const IceIo *io, const char *uri, const char *what, GError **error)
 {
-  return ms_storage_guard_check (ice->guard, MS_ACCESS_CREATE, uri, what, error);
+  return ms_storage_guard_check (io->guard, MS_ACCESS_CREATE, uri, what, error);
 }
 
 char *
-ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_location,
+ice_metadata_text (const IceIo *io, const char *location, const char *cached_location,
                    const char *cached_text, gboolean *from_storage, GError **error)
 {
   if (from_storage)
@@ -83,7 +70,7 @@ ice_metadata_text (MsIceberg *ice, const char *location, const char *cached_loca
   if (cached_text != NULL && g_strcmp0 (location, cached_location) == 0)
     return g_strdup (cached_text);
   g_autoptr (GError) err = NULL;
-  g_autoptr (GBytes) bytes = ms_service_file_get (ice->guard, ice->storage, location,
+  g_autoptr (GBytes) bytes = ms_service_file_get (io->guard, io->storage, location,
                                                   "metadata file", &err);
   if (bytes == NULL)
     {
@@ -159,16 +146,16 @@ ice_view_metadata_from_text (const char *location, const char *text, GError **er
 }
 
 char *
-ice_write_document (MsIceberg *ice, const char *object_location, const char *file,
+ice_write_document (const IceIo *io, const char *object_location, const char *file,
                     const char *what, char *json, gsize len, char **text, GError **error)
 {
   g_autofree char *owned = json;
   g_autofree char *where = g_strdup_printf ("%s location", what);
-  if (!ice_location_allowed (ice, object_location, where, error)
-      || !ms_storage_guard_check (ice->guard, MS_ACCESS_CREATE, file, "metadata file", error))
+  if (!ice_location_allowed (io, object_location, where, error)
+      || !ms_storage_guard_check (io->guard, MS_ACCESS_CREATE, file, "metadata file", error))
     return NULL;
   g_autoptr (GError) err = NULL;
-  if (!ms_service_file_put (ice->guard, ice->storage, file, owned, len, "metadata file", &err))
+  if (!ms_service_file_put (io->guard, io->storage, file, owned, len, "metadata file", &err))
     {
       /* nothing is committed yet: the storage is unavailable, say so */
       ms_fail (error, MS_ERROR_UNAVAILABLE, "Cannot write %s metadata file: %s", what,
@@ -180,13 +167,13 @@ ice_write_document (MsIceberg *ice, const char *object_location, const char *fil
 }
 
 char *
-ice_metadata_write (MsIceberg *ice, MsIcebergMetadata *md, const char *previous, char **text,
+ice_metadata_write (const IceIo *io, MsIcebergMetadata *md, const char *previous, char **text,
                     GError **error)
 {
   g_autofree char *file = ms_iceberg_metadata_next_file (md, previous);
   gsize len = 0;
   char *json = ms_iceberg_metadata_to_json (md, FALSE, &len);
-  return ice_write_document (ice, ms_iceberg_metadata_location (md), file, "table", json, len,
+  return ice_write_document (io, ms_iceberg_metadata_location (md), file, "table", json, len,
                              text, error);
 }
 
@@ -241,7 +228,7 @@ ice_register_request_or_reply (const IceCall *call, MsHttpResponse *resp, JsonOb
   g_autoptr (MsDatabase) d = ice_namespace_get_or_reply (call, resp, *db);
   g_autoptr (GError) err = NULL;
   /* read only inside the allowed locations (ice_metadata_text) */
-  if (d != NULL && (*text = ice_metadata_text (call->ice, location, NULL, NULL, NULL, &err)) == NULL)
+  if (d != NULL && (*text = ice_metadata_text (call->io, location, NULL, NULL, NULL, &err)) == NULL)
     {
       if (g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))
         ice_reply_fail (resp, ICE_ERROR_NOT_FOUND, "%s", err->message);
@@ -378,23 +365,9 @@ ice_reply_table (const IceCall *call, MsHttpResponse *resp, const char *location
   if (with_config)
     {
       g_string_append (out, ",\"config\":{");
-      GHashTableIter it;
-      gpointer k, v;
       gboolean first = TRUE;
-      GHashTable *configs[] = { call->ice->table_config, delegated };
-      for (guint c = 0; c < G_N_ELEMENTS (configs); c++)
-        {
-          g_hash_table_iter_init (&it, configs[c]);
-          while (g_hash_table_iter_next (&it, &k, &v))
-            {
-              if (!first)
-                g_string_append_c (out, ',');
-              first = FALSE;
-              ms_json_text_append_string (out, k);
-              g_string_append_c (out, ':');
-              ms_json_text_append_string (out, v);
-            }
-        }
+      ms_json_text_append_members (out, call->io->table_config, &first);
+      ms_json_text_append_members (out, delegated, &first);
       g_string_append_c (out, '}');
     }
   if (storage_credentials != NULL)
@@ -490,7 +463,7 @@ ice_commit_one (const IceCall *call, const char *db, const char *name, MsIceberg
   /* a file nothing refers to goes, unless COMMIT itself may have succeeded */
   if (!ok && *written != NULL && (*error)->code != MS_ERROR_UNAVAILABLE
       && (*error)->code != MS_ERROR_INTERNAL)
-    ms_service_data_delete (call->ice->guard, call->ice->storage, *written, NULL,
+    ms_service_data_delete (call->io->guard, call->io->storage, *written, NULL,
                             "metadata file");
   g_clear_pointer (written, g_free);
   return ok;
@@ -524,7 +497,7 @@ ice_metadata_file_present_or_reply (const IceCall *call, MsHttpResponse *resp,
   if (e->metadata == NULL || g_strcmp0 (e->cached_location, e->metadata_location) != 0)
     return TRUE;
   g_autoptr (GError) err = NULL;
-  if (ms_storage_exists (call->ice->storage, e->metadata_location, &err))
+  if (ms_storage_exists (call->io->storage, e->metadata_location, &err))
     return TRUE;
   if (err != NULL)
     {
@@ -542,7 +515,7 @@ ice_current_text_or_reply (const IceCall *call, MsHttpResponse *resp, const MsIc
   gboolean view = g_strcmp0 (e->kind, MS_ICEBERG_KIND_VIEW) == 0;
   gboolean from_storage = FALSE;
   g_autoptr (GError) err = NULL;
-  g_autofree char *text = ice_metadata_text (call->ice, e->metadata_location, e->cached_location,
+  g_autofree char *text = ice_metadata_text (call->io, e->metadata_location, e->cached_location,
                                              e->metadata, &from_storage, &err);
   /* as Iceberg's FileIO: a file that is not there is NotFoundException */
   if (text == NULL && g_error_matches (err, MS_ERROR, MS_ERROR_NOT_FOUND))

@@ -24,6 +24,7 @@ ice_tables_list (const IceCall *call, MsHttpResponse *resp)
 
 typedef struct {
   MsIceberg *ice;
+  const IceIo *io;             /* the catalog's storage settings */
   MsIcebergMetadata *md;       /* the new table's metadata */
   const char *location;        /* register: the adopted file; NULL: write one */
   const char *text;            /* register: that file's text */
@@ -45,7 +46,7 @@ create_step (gpointer user, MsIcebergStep *st, GError **error)
                         g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) == 0 ? "View with same name"
                         : "Table", st->ref->db, st->ref->name);
       /* the replaced metadata, for the properties it had (best effort) */
-      g_autofree char *old = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
+      g_autofree char *old = ice_metadata_text (cx->io, st->metadata_location, st->cached_location,
                                                 st->cached_metadata, NULL, NULL);
       if (old != NULL)
         base = ms_iceberg_metadata_parse (old, -1, NULL);
@@ -58,7 +59,7 @@ create_step (gpointer user, MsIcebergStep *st, GError **error)
     }
   else
     {
-      location = ice_metadata_write (cx->ice, cx->md, NULL, &text, error);
+      location = ice_metadata_write (cx->io, cx->md, NULL, &text, error);
       if (location == NULL)
         return FALSE;
       cx->written = g_strdup (location);
@@ -167,7 +168,7 @@ ice_table_create (const IceCall *call, MsHttpResponse *resp)
       g_autofree char *text = ms_iceberg_metadata_to_json (md, FALSE, NULL);
       return ice_reply_table (call, resp, NULL, text, TRUE, NULL);
     }
-  CreateCtx cx = { .ice = call->ice, .md = md };
+  CreateCtx cx = { .ice = call->ice, .io = call->io, .md = md };
   run_create (call, resp, db, name, &cx);
 }
 
@@ -186,12 +187,13 @@ ice_table_register (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergMetadata) md = ice_metadata_from_text (location, text, &err);
   if (md == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
-  if (!ice_location_allowed (call->ice, ms_iceberg_metadata_location (md), "table location", &err))
+  if (!ice_location_allowed (call->io, ms_iceberg_metadata_location (md), "table location", &err))
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_TABLE);
   if (!ice_access_prepare_or_reply (call, resp, ms_iceberg_metadata_location (md)))
     return;
   CreateCtx cx = {
     .ice = call->ice,
+    .io = call->io,
     .md = md,
     .location = location,
     .text = text,
@@ -313,7 +315,7 @@ ice_table_drop (const IceCall *call, MsHttpResponse *resp)
   /* purged only inside the allowed locations, never the warehouse root
    * or what holds it (the storage guard); otherwise the data stays */
   if (purge && location != NULL
-      && ms_service_data_delete (call->ice->guard, call->ice->storage, location, NULL,
+      && ms_service_data_delete (call->io->guard, call->io->storage, location, NULL,
                                  "table location"))
     ms_info ("drop %s.%s: purged %s", db, name, location);
   ice_reply_empty (resp, 204);

@@ -22,13 +22,13 @@ ice_views_list (const IceCall *call, MsHttpResponse *resp)
 
 /* Write 'vm' as the file after 'previous' (NULL: the first). */
 static char *
-view_write (MsIceberg *ice, const MsIcebergViewMetadata *vm, const char *previous, char **text,
+view_write (const IceIo *io, const MsIcebergViewMetadata *vm, const char *previous, char **text,
             GError **error)
 {
   g_autofree char *file = ms_iceberg_view_metadata_next_file (vm, previous);
   gsize len = 0;
   char *json = ms_iceberg_view_metadata_to_json (vm, FALSE, &len);
-  return ice_write_document (ice, ms_iceberg_view_metadata_location (vm), file, "view", json, len,
+  return ice_write_document (io, ms_iceberg_view_metadata_location (vm), file, "view", json, len,
                              text, error);
 }
 
@@ -65,6 +65,7 @@ typedef enum { VIEW_CREATE, VIEW_REGISTER, VIEW_REPLACE } ViewOp;
 
 typedef struct {
   MsIceberg *ice;
+  const IceIo *io;             /* the catalog's storage settings */
   ViewOp op;
   MsIcebergViewMetadata *vm;   /* create, register: the new view */
   const char *location;        /* register: the adopted file and its text */
@@ -100,7 +101,7 @@ view_step (gpointer user, MsIcebergStep *st, GError **error)
       if (st->row == NULL || g_strcmp0 (st->kind, MS_ICEBERG_KIND_VIEW) != 0)
         return ms_fail (error, MS_ERROR_NOT_FOUND, "View does not exist: %s.%s", ref->db,
                         ref->name);
-      base_text = ice_metadata_text (cx->ice, st->metadata_location, st->cached_location,
+      base_text = ice_metadata_text (cx->io, st->metadata_location, st->cached_location,
                                      st->cached_metadata, NULL, error);
       if (base_text == NULL)
         return FALSE;
@@ -126,7 +127,7 @@ view_step (gpointer user, MsIcebergStep *st, GError **error)
     }
   else
     {
-      location = view_write (cx->ice, next, previous, &text, error);
+      location = view_write (cx->io, next, previous, &text, error);
       if (location == NULL)
         return FALSE;
       cx->written = g_strdup (location);
@@ -182,7 +183,7 @@ ice_view_create (const IceCall *call, MsHttpResponse *resp)
                                                                           &err);
   if (vm == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW);
-  ViewCtx cx = { .ice = call->ice, .op = VIEW_CREATE, .vm = vm };
+  ViewCtx cx = { .ice = call->ice, .io = call->io, .op = VIEW_CREATE, .vm = vm };
   run_view (call, resp, db, name, &cx);
 }
 
@@ -201,7 +202,7 @@ ice_view_register (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (MsIcebergViewMetadata) vm = ice_view_metadata_from_text (location, text, &err);
   if (vm == NULL)
     return ice_reply_gerror (resp, g_steal_pointer (&err), ICE_ABOUT_VIEW);
-  ViewCtx cx = { .ice = call->ice, .op = VIEW_REGISTER, .vm = vm, .location = location,
+  ViewCtx cx = { .ice = call->ice, .io = call->io, .op = VIEW_REGISTER, .vm = vm, .location = location,
                  .text = text };
   run_view (call, resp, db, name, &cx);
 }
@@ -225,7 +226,7 @@ ice_view_replace (const IceCall *call, MsHttpResponse *resp)
   g_autoptr (GError) err = NULL;
   if (!ms_iceberg_view_updates_check_actions (updates, &err))
     return ice_reply_fail (resp, ICE_ERROR_BAD_REQUEST, "%s", err->message);
-  ViewCtx cx = { .ice = call->ice, .op = VIEW_REPLACE, .updates = updates,
+  ViewCtx cx = { .ice = call->ice, .io = call->io, .op = VIEW_REPLACE, .updates = updates,
                  .requirements = reqs ? json_node_get_array (reqs) : NULL };
   run_view (call, resp, db, name, &cx);
 }

@@ -83,6 +83,42 @@ ms_service_catalogs_allowed (const char *allowed, const char *warehouse, const c
 }
 
 gboolean
+ms_service_catalogs_has (const char *list, const char *name, gboolean *has, GError **error)
+{
+  *has = FALSE;
+  g_autoptr (GPtrArray) cats = parse_list (list, error);
+  if (cats == NULL)
+    return FALSE;
+  for (guint i = 0; i < cats->len; i++)
+    *has = *has || g_str_equal (((MsCatalog *) cats->pdata[i])->name, name);
+  return TRUE;
+}
+
+gboolean
+ms_service_catalog_ensure (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
+                           MsCatalog *cat, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (MsCatalog) there = ms_store_catalog_get (store, cat->name, &local);
+  if (there != NULL)
+    return TRUE;
+  if (!g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_clear_error (&local);
+  /* another replica may create it at the same moment */
+  if (!ms_service_catalog_create (store, guard, st, cat, &local)
+      && !g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 ms_service_catalogs_ensure (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
                             const char *list, GError **error)
 {
@@ -90,25 +126,10 @@ ms_service_catalogs_ensure (MsStore *store, const MsStorageGuard *guard, MsStora
   if (cats == NULL)
     return FALSE;
   for (guint i = 0; i < cats->len; i++)
-    {
-      MsCatalog *cat = cats->pdata[i];
-      g_autoptr (GError) local = NULL;
-      g_autoptr (MsCatalog) there = ms_store_catalog_get (store, cat->name, &local);
-      if (there != NULL)
-        continue;
-      if (!g_error_matches (local, MS_ERROR, MS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      g_clear_error (&local);
-      /* another replica may create it at the same moment */
-      if (!ms_service_catalog_create (store, guard, st, cat, &local)
-          && !g_error_matches (local, MS_ERROR, MS_ERROR_ALREADY_EXISTS))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local), "rest.catalogs: ");
-          return FALSE;
-        }
-    }
+    if (!ms_service_catalog_ensure (store, guard, st, cats->pdata[i], error))
+      {
+        g_prefix_error (error, "rest.catalogs: ");
+        return FALSE;
+      }
   return TRUE;
 }

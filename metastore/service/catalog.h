@@ -22,6 +22,12 @@ gboolean ms_service_catalog_create (MsStore *store, const MsStorageGuard *guard,
  * not name=root. */
 gboolean ms_service_catalogs_allowed (const char *allowed, const char *warehouse,
                                       const char *list, char **out, GError **error);
+/* Create 'cat' unless a catalog of its name exists (left as it is). */
+gboolean ms_service_catalog_ensure (MsStore *store, const MsStorageGuard *guard, MsStorage *st,
+                                    MsCatalog *cat, GError **error);
+/* Whether the rest.catalogs list 'list' names the catalog 'name'. */
+gboolean ms_service_catalogs_has (const char *list, const char *name, gboolean *has,
+                                  GError **error);
 /* The catalogs of a "name=root,name2=root2" list (rest.catalogs) made
  * when missing; one that exists is left as it is (its location is not
  * changed). */

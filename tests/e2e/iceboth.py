@@ -16,11 +16,13 @@ HiveAlterHandler.alterTable answers a stale expected value with
 MetaException("The table has been modified. The parameter value for key
 '<k>' is '<v>'. The expected was value was '<e>'").
 """
+import contextlib
 import copy
 import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -497,3 +499,19 @@ def start_warehouse_server(pg, warehouse, env=None, sets=(), db=None):
     tmp = tempfile.mkdtemp(prefix="ms-e2e-wh-", dir="/tmp")
     return WarehouseServer(pg, db or pg.createdb(), tmp, warehouse, sets=sets, env=env)
 
+
+@contextlib.contextmanager
+def config_file_server(pg, warehouse, conf_text, env=None):
+    """A WarehouseServer reading the configuration file 'conf_text'
+    ($METASTORE_CONFIG), stopped, checked and cleaned up afterwards."""
+    tmp = tempfile.mkdtemp(prefix="ms-e2e-conf-", dir="/tmp")
+    path = os.path.join(tmp, "metastore.conf")
+    with open(path, "w") as f:
+        f.write(conf_text)
+    s = start_warehouse_server(pg, warehouse, env=dict(env or {}, METASTORE_CONFIG=path))
+    try:
+        yield s
+        s.stop_and_check()
+    finally:
+        shutil.rmtree(s.tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -233,6 +233,78 @@ test_iso8601_durations (void **state)
   assert_non_null (strstr (e2->message, "rest.unknown_warehouse"));
 }
 
+/* [catalog.<name>] groups, their environment and --set forms, and the
+ * settings a catalog works with: what it overrides, what it never
+ * inherits, and the groups refused. */
+static void
+test_catalog_groups (void **state)
+{
+  (void) state;
+  g_autoptr (MsConfig) c = ms_config_new_defaults ();
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("msconf-XXXXXX", &path, NULL);
+  close (fd);
+  g_file_set_contents (path, "[s3]\nendpoint = http://global:9000\naccess_key = gk\n"
+                       "secret_key = gs\nregion = eu-west-1\n"
+                       "[storage]\nallowed_locations = s3://global/\nsts_endpoint = http://global:9000\n"
+                       "[catalog.Sales]\nwarehouse.root = s3://sales/wh\ns3.endpoint = http://sales:9000\n"
+                       "s3.access_key = sk\n"
+                       "[catalog.ops]\nwarehouse.root = s3://global/ops\ns3.region = us-west-2\n", -1, NULL);
+  assert_true (ms_config_load_file (c, path, TRUE, NULL));
+  char *env[] = { "METASTORE_CATALOG_SALES_S3_SECRET_KEY=ss",
+                  "METASTORE_CATALOG_MY_CAT_STORAGE_STS_REGION=r", "OTHER=1", NULL };
+  assert_true (ms_config_load_env (c, env, NULL));
+  assert_true (ms_config_set (c, "catalog", "ops.storage.remote_signing", "true", "--set", NULL));
+  guint n = 0;
+  g_autofree const char **names = ms_config_catalog_names (c, &n);
+  assert_int_equal (n, 3);
+  assert_string_equal (names[0], "my_cat");
+  assert_string_equal (names[1], "ops");
+  assert_string_equal (names[2], "sales");
+  assert_null (names[3]);
+
+  /* its own endpoint: its own keys, no global STS nor allowed locations */
+  g_autoptr (MsConfig) sales = ms_config_for_catalog (c, "sales", NULL);
+  assert_non_null (sales);
+  assert_string_equal (sales->warehouse, "s3://sales/wh");
+  assert_string_equal (sales->s3_endpoint, "http://sales:9000");
+  assert_string_equal (sales->s3_access_key, "sk");
+  assert_string_equal (sales->s3_secret_key, "ss");
+  assert_string_equal (sales->s3_region, "eu-west-1");
+  assert_null (sales->storage_sts_endpoint);
+  assert_null (sales->storage_allowed_locations);
+  /* the global endpoint and keys, its own region and signing */
+  g_autoptr (MsConfig) ops = ms_config_for_catalog (c, "ops", NULL);
+  assert_non_null (ops);
+  assert_string_equal (ops->s3_endpoint, "http://global:9000");
+  assert_string_equal (ops->s3_access_key, "gk");
+  assert_string_equal (ops->s3_region, "us-west-2");
+  assert_string_equal (ops->storage_sts_endpoint, "http://global:9000");
+  assert_true (ops->storage_remote_signing);
+  assert_null (ops->storage_allowed_locations);
+  assert_false (c->storage_remote_signing);
+  assert_string_equal (c->s3_region, "eu-west-1");
+  /* no root */
+  g_autoptr (GError) e = NULL;
+  assert_null (ms_config_for_catalog (c, "my_cat", &e));
+  assert_non_null (strstr (e->message, "catalog.my_cat: warehouse.root must be set"));
+  g_clear_error (&e);
+  /* an endpoint without its own keys */
+  assert_true (ms_config_set (c, "catalog", "my_cat.warehouse.root", "s3://m/", "t", NULL));
+  assert_true (ms_config_set (c, "catalog", "my_cat.s3.endpoint", "http://m:1", "t", NULL));
+  assert_null (ms_config_for_catalog (c, "my_cat", &e));
+  assert_non_null (strstr (e->message, "needs the catalog's own s3.access_key"));
+  g_clear_error (&e);
+  /* keys a catalog cannot set, names that are none */
+  assert_false (ms_config_set (c, "catalog", "ops.server.workers", "3", "t", &e));
+  assert_non_null (strstr (e->message, "cannot be set per catalog"));
+  g_clear_error (&e);
+  assert_false (ms_config_set (c, "catalog", "a b.s3.region", "x", "t", &e));
+  g_clear_error (&e);
+  assert_false (ms_config_set (c, "catalog", "ops", "x", "t", &e));
+  g_unlink (path);
+}
+
 int
 main (void)
 {
@@ -246,6 +318,7 @@ main (void)
     cmocka_unit_test (test_default_fs),
     cmocka_unit_test (test_fit_descriptors),
     cmocka_unit_test (test_iso8601_durations),
+    cmocka_unit_test (test_catalog_groups),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -130,11 +130,34 @@ test_precheck_surrogates (void **state)
   assert_non_null (strstr (e->message, "surrogate"));
 }
 
+/* String pairs as object members, over several maps. */
+static void
+test_append_members (void **state)
+{
+  (void) state;
+  g_autoptr (GHashTable) a = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) none = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) b = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (a, "k", "v\"1");
+  g_hash_table_insert (b, "x", "y");
+  g_autoptr (GString) out = g_string_new ("{");
+  gboolean first = TRUE;
+  ms_json_text_append_members (out, none, &first);
+  assert_true (first);
+  ms_json_text_append_members (out, a, &first);
+  ms_json_text_append_members (out, none, &first);
+  ms_json_text_append_members (out, b, &first);
+  g_string_append_c (out, '}');
+  assert_false (first);
+  assert_string_equal (out->str, "{\"k\":\"v\\\"1\",\"x\":\"y\"}");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_compact),
+    cmocka_unit_test (test_append_members),
     cmocka_unit_test (test_pretty),
     cmocka_unit_test (test_plain_text_unchanged),
     cmocka_unit_test (test_precheck),
