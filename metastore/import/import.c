@@ -135,13 +135,13 @@ table_target (Import *im, MsTable *t, GError **error)
 }
 
 /* The partitions of one table are read by a thread of their own while
- * WRITERS threads (this one and WRITERS - 1 more, each on its own
- * connection of the store's pool) write them, so the source's and the
- * catalog's PostgreSQL work at the same time on every core; at most
- * QUEUE_MAX batches wait between them. Partitions are listed by name, so
- * the order in which batches land does not show. */
+ * im->writers threads (this one and more, each on its own connection of
+ * the store's pool) write them, so the source's and the catalog's
+ * PostgreSQL work at the same time on every core; at most QUEUE_MAX
+ * batches wait between them. Partitions are listed by name, so the order
+ * in which batches land does not show. */
 #define QUEUE_MAX 4
-#define WRITERS 2
+#define WRITERS_MAX 4
 
 typedef struct {
   Import *im;
@@ -231,12 +231,13 @@ import_partitions (Import *im, gint64 src_id, GError **error)
 {
   Reader r = { im, im->src, src_id, im->target, im->o->batch, g_async_queue_new (), 0, NULL };
   g_mutex_init (&r.lock);
-  GThread *th[WRITERS];
+  GThread *th[WRITERS_MAX];
+  guint n = CLAMP (im->writers, 1, WRITERS_MAX);
   th[0] = g_thread_new ("import-reader", reader_main, &r);
-  for (int i = 1; i < WRITERS; i++)
+  for (guint i = 1; i < n; i++)
     th[i] = g_thread_new ("import-writer", writer_main, &r);
   writer_main (&r);
-  for (int i = 0; i < WRITERS; i++)
+  for (guint i = 0; i < n; i++)
     g_thread_join (th[i]);
   g_async_queue_unref (r.q);
   g_mutex_clear (&r.lock);
@@ -486,7 +487,9 @@ ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
   *differences = 0;
   gint64 started = g_get_real_time () / G_USEC_PER_SEC;
   ms_store_set_events (store, FALSE, NULL);
-  Import im = { store, src, o, 0, 0, 0, 0, NULL, FALSE };
+  /* two writers: the catalog's PostgreSQL does most of the work (a
+   * partition's row, its values rows, their indexes and foreign keys) */
+  Import im = { store, src, o, 0, 0, 0, 0, NULL, FALSE, 2 };
   ms_hive_source_stream_partitions (src, TRUE);
   gboolean copied = copy_all (&im, sums, error);
   ms_hive_source_stream_partitions (src, FALSE);    /* --follow reads table by table */

@@ -177,20 +177,20 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
   "'comment', k.\"COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"COLUMNS_V2\" k " \
   "WHERE k.\"CD_ID\" = " cd ")::text"
 
-/* The select list of a descriptor, SDS alias s and SERDES alias se; the
- * SerDe's optional columns come from the profile (%s x4). */
-#define SD_SELECT \
-  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
-  "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
-  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " \
-  PARAMS_OF ("SERDE_PARAMS", "SERDE_ID", "se.\"SERDE_ID\"") ", " \
-  PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"") ", " \
+/* A descriptor's nested parts, each one value (JSON text or NULL) for the
+ * SD of SDS alias s and the SerDe of SERDES alias se: by a lookup per row
+ * (_ONE), or from the whole family grouped once and joined (_ALL: a bulk
+ * read, the joins in SD_NESTED_JOINS). */
+#define SERDE_PARAMS_ONE PARAMS_OF ("SERDE_PARAMS", "SERDE_ID", "se.\"SERDE_ID\"")
+#define SD_PARAMS_ONE PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"")
+#define BUCKETS_ONE \
   "(SELECT json_agg (b.\"BUCKET_COL_NAME\" ORDER BY b.\"INTEGER_IDX\") FROM \"BUCKETING_COLS\" b " \
-  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text, " \
+  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text"
+#define SORT_ONE \
   "(SELECT json_agg (json_build_object ('col', o.\"COLUMN_NAME\", 'order', o.\"ORDER\") " \
-  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text, " \
-  "CASE WHEN EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\") " \
-  "THEN json_build_object (" \
+  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text"
+#define SKEWED_IF(cond) \
+  "CASE WHEN " cond " THEN json_build_object (" \
   "  'names', (SELECT json_agg (n.\"SKEWED_COL_NAME\" ORDER BY n.\"INTEGER_IDX\") " \
   "    FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\"), " \
   "  'values', (SELECT COALESCE (json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
@@ -200,6 +200,30 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
   STRING_LIST ("m.\"STRING_LIST_ID_KID\"") ", 'location', m.\"LOCATION\") " \
   "    ORDER BY m.\"STRING_LIST_ID_KID\"), '[]') FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
   "    WHERE m.\"SD_ID\" = s.\"SD_ID\"))::text END"
+#define SKEWED_ONE \
+  SKEWED_IF ("EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\")")
+#define GROUPED(alias, table, id, agg, on) \
+  "LEFT JOIN (SELECT x.\"" id "\" AS id, " agg " AS j FROM \"" table "\" x GROUP BY 1) " alias \
+  " ON " alias ".id = " on " "
+#define OBJECT_AGG "jsonb_object_agg (x.\"PARAM_KEY\", COALESCE (x.\"PARAM_VALUE\", ''))::text"
+#define SD_NESTED_JOINS \
+  GROUPED ("sp", "SERDE_PARAMS", "SERDE_ID", OBJECT_AGG, "se.\"SERDE_ID\"") \
+  GROUPED ("dp", "SD_PARAMS", "SD_ID", OBJECT_AGG, "s.\"SD_ID\"") \
+  GROUPED ("bc", "BUCKETING_COLS", "SD_ID", \
+           "json_agg (x.\"BUCKET_COL_NAME\" ORDER BY x.\"INTEGER_IDX\")::text", "s.\"SD_ID\"") \
+  GROUPED ("sc", "SORT_COLS", "SD_ID", "json_agg (json_build_object ('col', x.\"COLUMN_NAME\", " \
+           "'order', x.\"ORDER\") ORDER BY x.\"INTEGER_IDX\")::text", "s.\"SD_ID\"") \
+  GROUPED ("sk", "SKEWED_COL_NAMES", "SD_ID", "count (*)", "s.\"SD_ID\"")
+#define SD_NESTED_ONE SERDE_PARAMS_ONE ", " SD_PARAMS_ONE ", " BUCKETS_ONE ", " SORT_ONE ", " SKEWED_ONE
+#define SD_NESTED_ALL "sp.j, dp.j, bc.j, sc.j, " SKEWED_IF ("sk.id IS NOT NULL")
+
+/* The select list of a descriptor, SDS alias s and SERDES alias se; the
+ * SerDe's optional columns come from the profile (%s x4). */
+#define SD_SELECT_WITH(nested) \
+  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
+  "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
+  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " nested
+#define SD_SELECT SD_SELECT_WITH (SD_NESTED_ONE)
 enum { SD_PRESENT, SD_LOCATION, SD_INPUT, SD_OUTPUT, SD_COMPRESSED, SD_BUCKETS, SD_SUBDIRS,
        SD_SERDE_PRESENT, SD_SERDE_NAME, SD_SERDE_LIB, SD_SERDE_DESC, SD_SERDE_SER,
        SD_SERDE_DESER, SD_SERDE_TYPE, SD_SERDE_PARAMS, SD_PARAMS, SD_BUCKET_COLS, SD_SORT_COLS,
@@ -386,16 +410,28 @@ ms_hive_source_table (MsHiveSource *src, const char *catalog, const char *db, co
 
 enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
 
-/* The partitions query: TBL_ID first, then what parts_rows reads. */
-#define PARTS_SQL(where, order) \
-  "SELECT p.\"TBL_ID\", p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", " \
-  "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
-  "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text, " \
-  PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\"") ", " \
+/* The partitions query: TBL_ID first, then what parts_rows reads. One
+ * table's (PARTS_ONE_SQL) looks its nested parts up row by row; every
+ * table's (PARTS_ALL_SQL) joins each family grouped once, which costs a
+ * fraction per partition, and sorts the whole on the source. */
+#define PARTS_SQL(vals, params, nested, joins, tail) \
+  "SELECT p.\"TBL_ID\", p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", " vals ", " params ", " \
   "CASE WHEN s.\"CD_ID\" IS DISTINCT FROM ts.\"CD_ID\" THEN " COLUMNS_OF ("s.\"CD_ID\"") \
-  " END, " SD_SELECT " " \
+  " END, " SD_SELECT_WITH (nested) " " \
   "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
-  "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN where " ORDER BY " order
+  "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
+#define PARTS_ONE_SQL \
+  PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
+             "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text", \
+             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
+             "WHERE p.\"TBL_ID\" = $1::bigint ORDER BY p.\"PART_ID\"")
+#define PARTS_ALL_SQL \
+  PARTS_SQL ("kv.j", "pp.j", SD_NESTED_ALL, \
+             GROUPED ("kv", "PARTITION_KEY_VALS", "PART_ID", \
+                      "json_agg (x.\"PART_KEY_VAL\" ORDER BY x.\"INTEGER_IDX\")::text", \
+                      "p.\"PART_ID\"") \
+             GROUPED ("pp", "PARTITION_PARAMS", "PART_ID", OBJECT_AGG, "p.\"PART_ID\"") \
+             SD_NESTED_JOINS, "ORDER BY p.\"TBL_ID\", p.\"PART_ID\"")
 
 typedef struct {
   const MsTable *t;
@@ -451,7 +487,7 @@ static gboolean
 parts_of_table (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
-      PARTS_SQL ("WHERE p.\"TBL_ID\" = $1::bigint", "p.\"PART_ID\""), SERDE_ARGS (src->p), "p");
+      PARTS_ONE_SQL, SERDE_ARGS (src->p), "p");
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
   const char *v[] = { id };
   return ms_hive_each_batch (src, sql, 1, v, parts_rows, ctx, error);
@@ -471,7 +507,7 @@ stream_declare (MsHiveSource *src, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
       "DECLARE ms_import_parts NO SCROLL CURSOR FOR "
-      PARTS_SQL ("", "p.\"TBL_ID\", p.\"PART_ID\""), SERDE_ARGS (src->p), "p");
+      PARTS_ALL_SQL, SERDE_ARGS (src->p), "p");
   g_autoptr (PGresult) set = ms_hive_run (src, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL,
                                           error);
   g_autoptr (PGresult) d = set ? ms_hive_run (src, sql, 0, NULL, error) : NULL;
