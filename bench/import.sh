@@ -7,7 +7,9 @@
 # cache: script/test-engines --prepare fetches the Hive 4.0.1 tarball, which
 # java_hms.py unpacks), fills it with bench/import_source.sql (TABLES
 # tables, PARTS partitions), imports it into a second database and prints
-# partitions/s and the importer's peak RSS.
+# partitions/s, the importer's peak RSS, the CPU time PostgreSQL spent
+# (source and catalog together: the postmaster's reaped children, so a
+# loaded machine does not inflate it) and the machine's load average.
 #
 # Usage: bench/import.sh [PARTS [TABLES]]   (default 1000000 and 100)
 # Environment: METASTORE_BIN (default metastore/metastore), HIVE_SCHEMA (the
@@ -43,10 +45,18 @@ echo "source: $parts partitions in $tables tables, made in $(echo "$t1 - $t0" | 
 src="host=$dir port=$port user=postgres dbname=hive"
 dst="host=$dir port=$port user=postgres dbname=ours"
 "$bin" schema init -d "$dst" -w "file://$dir/wh" >/dev/null
+pm=$(head -1 "$dir/data/postmaster.pid")
+pg_cpu() { awk '{ print $16 + $17 }' "/proc/$pm/stat"; }
+c0=$(pg_cpu)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$dir/rss" "$bin" import --from "$src" -d "$dst" -w "file://$dir/wh" \
+/usr/bin/time -f "%M %U %S" -o "$dir/rss" "$bin" import --from "$src" -d "$dst" -w "file://$dir/wh" \
   --batch "${BATCH:-5000}" > "$dir/out" 2>/dev/null || { cat "$dir/out"; exit 1; }
 t1=$(date +%s.%N)
+sleep 0.5   # the backends exit and are reaped
+c1=$(pg_cpu)
 grep "^verify\|^copied" "$dir/out"
 secs=$(echo "$t1 - $t0" | bc)
-echo "import: $parts partitions in $secs s end to end: $(echo "$parts / $secs" | bc) partitions/s; peak RSS $(( $(cat "$dir/rss") / 1024 )) MiB"
+hz=$(getconf CLK_TCK)
+echo "import: $parts partitions in $secs s end to end: $(echo "$parts / $secs" | bc) partitions/s; peak RSS $(( $(cut -d' ' -f1 "$dir/rss") / 1024 )) MiB"
+echo "import: importer CPU $(awk '{ print $2 + $3 }' "$dir/rss") s; PostgreSQL CPU $(echo "scale=1; ($c1 - $c0) / $hz" | bc) s ($(echo "($c1 - $c0) * 1000000 / $hz / $parts" | bc) us per partition); load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)"

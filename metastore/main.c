@@ -785,7 +785,7 @@ import_target (MsConfig *cfg, DbTarget *db, GError **error)
   if (!db_target_open (cfg, db, error)
       || !ms_schema_upgrade (db->conninfo, db->password, db->warehouse, TRUE, &applied, error))
     return NULL;
-  return ms_store_new (db->conninfo, db->password, 2, cfg->pool_wait_ms, cfg->connect_timeout_s,
+  return ms_store_new (db->conninfo, db->password, 3, cfg->pool_wait_ms, cfg->connect_timeout_s,
                        db->warehouse);
 }
 

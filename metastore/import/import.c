@@ -107,20 +107,6 @@ import_databases (Import *im, GError **error)
 /* ---- tables, partitions, statistics ---- */
 
 static gboolean
-write_parts (gpointer user, GPtrArray *batch, GError **error)
-{
-  Import *im = user;
-  /* a table this run created takes plain inserts (cheaper than skipping
-   * conflicts); one that was there may hold some of them already */
-  g_autoptr (GPtrArray) added = ms_store_partition_add (im->store, im->target, batch,
-                                                        !im->fresh, error);
-  if (added == NULL)
-    return FALSE;
-  advance (im, batch->len);
-  return TRUE;
-}
-
-static gboolean
 write_stats (gpointer user, GPtrArray *batch, GError **error)
 {
   Import *im = user;
@@ -149,18 +135,25 @@ table_target (Import *im, MsTable *t, GError **error)
 }
 
 /* The partitions of one table are read by a thread of their own while
- * this one writes, so the source's and the catalog's PostgreSQL work at
- * the same time; at most QUEUE_MAX batches wait between them. */
-#define QUEUE_MAX 3
+ * im->writers threads (this one and more, each on its own connection of
+ * the store's pool) write them, so the source's and the catalog's
+ * PostgreSQL work at the same time on every core; at most QUEUE_MAX
+ * batches wait between them. Partitions are listed by name, so the order
+ * in which batches land does not show. */
+#define QUEUE_MAX 4
+#define WRITERS_MAX 4
 
 typedef struct {
+  Import *im;
   MsHiveSource *src;
   gint64 src_id;
   const MsTable *t;
   guint batch;
   GAsyncQueue *q;              /* GPtrArray* batches, then 'done' */
-  gint stop;                   /* the writer failed: stop reading */
-  GError *error;
+  gint stop;                   /* a writer failed: stop reading and writing */
+  GError *error;               /* the reader's */
+  GMutex lock;                 /* progress and the writers' first error */
+  GError *write_error;
 } Reader;
 
 static GPtrArray reader_done;  /* the end-of-stream marker */
@@ -189,34 +182,74 @@ reader_main (gpointer user)
   return NULL;
 }
 
+/* Add one batch (a writer thread's). */
+static gboolean
+write_parts (Reader *r, GPtrArray *batch, GError **error)
+{
+  Import *im = r->im;
+  /* a table this run created takes plain inserts (cheaper than skipping
+   * conflicts); one that was there may hold some of them already */
+  g_autoptr (GPtrArray) added = ms_store_partition_add (im->store, r->t, batch, !im->fresh,
+                                                        error);
+  if (added == NULL)
+    return FALSE;
+  g_mutex_lock (&r->lock);
+  advance (im, batch->len);
+  g_mutex_unlock (&r->lock);
+  return TRUE;
+}
+
+/* Write batches until the end marker (put back for the other writers). */
+static gpointer
+writer_main (gpointer user)
+{
+  Reader *r = user;
+  for (;;)
+    {
+      GPtrArray *batch = g_async_queue_pop (r->q);
+      if (batch == &reader_done)
+        {
+          g_async_queue_push (r->q, &reader_done);
+          return NULL;
+        }
+      g_autoptr (GError) local = NULL;
+      if (!g_atomic_int_get (&r->stop) && !write_parts (r, batch, &local))
+        {
+          g_atomic_int_set (&r->stop, 1);
+          g_mutex_lock (&r->lock);
+          if (r->write_error == NULL)
+            r->write_error = g_steal_pointer (&local);
+          g_mutex_unlock (&r->lock);
+        }
+      g_ptr_array_unref (batch);
+    }
+}
+
 /* Read and write the partitions of source table 'src_id' into im->target. */
 static gboolean
 import_partitions (Import *im, gint64 src_id, GError **error)
 {
-  Reader r = { im->src, src_id, im->target, im->o->batch, g_async_queue_new (), 0, NULL };
-  GThread *th = g_thread_new ("import-reader", reader_main, &r);
-  gboolean ok = TRUE;
-  for (;;)
-    {
-      GPtrArray *batch = g_async_queue_pop (r.q);
-      if (batch == &reader_done)
-        break;
-      if (ok && !write_parts (im, batch, error))
-        {
-          ok = FALSE;
-          g_atomic_int_set (&r.stop, 1);
-        }
-      g_ptr_array_unref (batch);
-    }
-  g_thread_join (th);
+  Reader r = { im, im->src, src_id, im->target, im->o->batch, g_async_queue_new (), 0, NULL };
+  g_mutex_init (&r.lock);
+  GThread *th[WRITERS_MAX];
+  guint n = CLAMP (im->writers, 1, WRITERS_MAX);
+  th[0] = g_thread_new ("import-reader", reader_main, &r);
+  for (guint i = 1; i < n; i++)
+    th[i] = g_thread_new ("import-writer", writer_main, &r);
+  writer_main (&r);
+  for (guint i = 0; i < n; i++)
+    g_thread_join (th[i]);
   g_async_queue_unref (r.q);
-  if (ok && r.error != NULL)
+  g_mutex_clear (&r.lock);
+  GError *first = r.write_error ? r.write_error : r.error;
+  if (first != NULL)
     {
-      g_propagate_error (error, r.error);
+      g_propagate_error (error, first);
+      if (first != r.error)
+        g_clear_error (&r.error);
       return FALSE;
     }
-  g_clear_error (&r.error);
-  return ok;
+  return TRUE;
 }
 
 gboolean
@@ -454,8 +487,13 @@ ms_import_copy (MsStore *store, MsHiveSource *src, const MsImportOptions *o,
   *differences = 0;
   gint64 started = g_get_real_time () / G_USEC_PER_SEC;
   ms_store_set_events (store, FALSE, NULL);
-  Import im = { store, src, o, 0, 0, 0, 0, NULL, FALSE };
-  if (!copy_all (&im, sums, error))
+  /* two writers: the catalog's PostgreSQL does most of the work (a
+   * partition's row, its values rows, their indexes and foreign keys) */
+  Import im = { store, src, o, 0, 0, 0, 0, NULL, FALSE, 2 };
+  ms_hive_source_stream_partitions (src, TRUE);
+  gboolean copied = copy_all (&im, sums, error);
+  ms_hive_source_stream_partitions (src, FALSE);    /* --follow reads table by table */
+  if (!copied)
     return FALSE;
   g_autofree char *label = ms_store_import_source_label (o->from);
   if (!ms_store_import_record (store, label, ms_hive_source_version (src),

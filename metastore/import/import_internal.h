@@ -14,6 +14,9 @@ typedef struct {
   gint64 t0, last_report;
   MsTable *target;             /* the table being filled, as stored */
   gboolean fresh;              /* ... created by this run: it has no partitions yet */
+  guint writers;               /* threads writing partitions, each on a connection of its
+                                  own (0 or 1: this thread only, as inside an outer
+                                  transaction) */
 } Import;
 
 /* Copy one source table (MsHiveTableFunc, 'user' an Import*): created

@@ -11,6 +11,7 @@ gboolean
 ms_hive_source_renew (MsHiveSource *src, GError **error)
 {
   ms_pg_rollback (src->c);
+  ms_hive_stream_reset (src);
   if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return FALSE;
   src->c->in_tx = TRUE;

@@ -11,7 +11,9 @@
  * which are parameters. Nested parts of a row (parameters, columns,
  * skew) come as JSON aggregated on the source, decoded with the store's
  * JSON codecs. Tables, partitions and statistics are read through
- * server-side cursors, FETCH_ROWS rows at a time.
+ * server-side cursors, FETCH_ROWS rows at a time. A bulk copy reads the
+ * partitions of every table from one cursor over the whole family
+ * (ms_hive_source_stream_partitions), tables coming in TBL_ID order.
  */
 #include "store/hive_source_internal.h"
 #include "store/json.h"
@@ -45,8 +47,17 @@ ms_hive_source_close (MsHiveSource *src)
       ms_pg_rollback (src->c);
       ms_pg_conn_release (src->c);
     }
+  ms_hive_stream_reset (src);
   g_free (src->version);
   g_free (src);
+}
+
+void
+ms_hive_stream_reset (MsHiveSource *src)
+{
+  g_clear_pointer (&src->stream.r, PQclear);
+  gboolean wanted = src->stream.wanted;
+  src->stream = (MsHiveStream) { .wanted = wanted };
 }
 
 PGresult *
@@ -166,20 +177,20 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
   "'comment', k.\"COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"COLUMNS_V2\" k " \
   "WHERE k.\"CD_ID\" = " cd ")::text"
 
-/* The select list of a descriptor, SDS alias s and SERDES alias se; the
- * SerDe's optional columns come from the profile (%s x4). */
-#define SD_SELECT \
-  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
-  "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
-  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " \
-  PARAMS_OF ("SERDE_PARAMS", "SERDE_ID", "se.\"SERDE_ID\"") ", " \
-  PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"") ", " \
+/* A descriptor's nested parts, each one value (JSON text or NULL) for the
+ * SD of SDS alias s and the SerDe of SERDES alias se: by a lookup per row
+ * (_ONE), or from the whole family grouped once and joined (_ALL: a bulk
+ * read, the joins in SD_NESTED_JOINS). */
+#define SERDE_PARAMS_ONE PARAMS_OF ("SERDE_PARAMS", "SERDE_ID", "se.\"SERDE_ID\"")
+#define SD_PARAMS_ONE PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"")
+#define BUCKETS_ONE \
   "(SELECT json_agg (b.\"BUCKET_COL_NAME\" ORDER BY b.\"INTEGER_IDX\") FROM \"BUCKETING_COLS\" b " \
-  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text, " \
+  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text"
+#define SORT_ONE \
   "(SELECT json_agg (json_build_object ('col', o.\"COLUMN_NAME\", 'order', o.\"ORDER\") " \
-  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text, " \
-  "CASE WHEN EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\") " \
-  "THEN json_build_object (" \
+  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text"
+#define SKEWED_IF(cond) \
+  "CASE WHEN " cond " THEN json_build_object (" \
   "  'names', (SELECT json_agg (n.\"SKEWED_COL_NAME\" ORDER BY n.\"INTEGER_IDX\") " \
   "    FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\"), " \
   "  'values', (SELECT COALESCE (json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
@@ -189,6 +200,30 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
   STRING_LIST ("m.\"STRING_LIST_ID_KID\"") ", 'location', m.\"LOCATION\") " \
   "    ORDER BY m.\"STRING_LIST_ID_KID\"), '[]') FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
   "    WHERE m.\"SD_ID\" = s.\"SD_ID\"))::text END"
+#define SKEWED_ONE \
+  SKEWED_IF ("EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\")")
+#define GROUPED(alias, table, id, agg, on) \
+  "LEFT JOIN (SELECT x.\"" id "\" AS id, " agg " AS j FROM \"" table "\" x GROUP BY 1) " alias \
+  " ON " alias ".id = " on " "
+#define OBJECT_AGG "jsonb_object_agg (x.\"PARAM_KEY\", COALESCE (x.\"PARAM_VALUE\", ''))::text"
+#define SD_NESTED_JOINS \
+  GROUPED ("sp", "SERDE_PARAMS", "SERDE_ID", OBJECT_AGG, "se.\"SERDE_ID\"") \
+  GROUPED ("dp", "SD_PARAMS", "SD_ID", OBJECT_AGG, "s.\"SD_ID\"") \
+  GROUPED ("bc", "BUCKETING_COLS", "SD_ID", \
+           "json_agg (x.\"BUCKET_COL_NAME\" ORDER BY x.\"INTEGER_IDX\")::text", "s.\"SD_ID\"") \
+  GROUPED ("sc", "SORT_COLS", "SD_ID", "json_agg (json_build_object ('col', x.\"COLUMN_NAME\", " \
+           "'order', x.\"ORDER\") ORDER BY x.\"INTEGER_IDX\")::text", "s.\"SD_ID\"") \
+  GROUPED ("sk", "SKEWED_COL_NAMES", "SD_ID", "count (*)", "s.\"SD_ID\"")
+#define SD_NESTED_ONE SERDE_PARAMS_ONE ", " SD_PARAMS_ONE ", " BUCKETS_ONE ", " SORT_ONE ", " SKEWED_ONE
+#define SD_NESTED_ALL "sp.j, dp.j, bc.j, sc.j, " SKEWED_IF ("sk.id IS NOT NULL")
+
+/* The select list of a descriptor, SDS alias s and SERDES alias se; the
+ * SerDe's optional columns come from the profile (%s x4). */
+#define SD_SELECT_WITH(nested) \
+  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
+  "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
+  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " nested
+#define SD_SELECT SD_SELECT_WITH (SD_NESTED_ONE)
 enum { SD_PRESENT, SD_LOCATION, SD_INPUT, SD_OUTPUT, SD_COMPRESSED, SD_BUCKETS, SD_SUBDIRS,
        SD_SERDE_PRESENT, SD_SERDE_NAME, SD_SERDE_LIB, SD_SERDE_DESC, SD_SERDE_SER,
        SD_SERDE_DESER, SD_SERDE_TYPE, SD_SERDE_PARAMS, SD_PARAMS, SD_BUCKET_COLS, SD_SORT_COLS,
@@ -337,7 +372,7 @@ tables_sql (const MsHiveProfile *p, const char *where)
       "'comment', k.\"PKEY_COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"PARTITION_KEYS\" k "
       "WHERE k.\"TBL_ID\" = t.\"TBL_ID\")::text, " COLUMNS_OF ("s.\"CD_ID\"") ", " SD_SELECT " "
       "FROM \"TBLS\" t JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" " SD_JOIN
-      "%s ORDER BY 2, 3, 4",
+      "%s ORDER BY t.\"TBL_ID\"",
       p->db_catalog, p->tbl_owner_type, p->tbl_write_id, SERDE_ARGS (p), "t", where);
 }
 
@@ -373,7 +408,30 @@ ms_hive_source_table (MsHiveSource *src, const char *catalog, const char *db, co
 
 /* ---- partitions ---- */
 
-enum { P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
+enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
+
+/* The partitions query: TBL_ID first, then what parts_rows reads. One
+ * table's (PARTS_ONE_SQL) looks its nested parts up row by row; every
+ * table's (PARTS_ALL_SQL) joins each family grouped once, which costs a
+ * fraction per partition, and sorts the whole on the source. */
+#define PARTS_SQL(vals, params, nested, joins, tail) \
+  "SELECT p.\"TBL_ID\", p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", " vals ", " params ", " \
+  "CASE WHEN s.\"CD_ID\" IS DISTINCT FROM ts.\"CD_ID\" THEN " COLUMNS_OF ("s.\"CD_ID\"") \
+  " END, " SD_SELECT_WITH (nested) " " \
+  "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
+  "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
+#define PARTS_ONE_SQL \
+  PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
+             "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text", \
+             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
+             "WHERE p.\"TBL_ID\" = $1::bigint ORDER BY p.\"PART_ID\"")
+#define PARTS_ALL_SQL \
+  PARTS_SQL ("kv.j", "pp.j", SD_NESTED_ALL, \
+             GROUPED ("kv", "PARTITION_KEY_VALS", "PART_ID", \
+                      "json_agg (x.\"PART_KEY_VAL\" ORDER BY x.\"INTEGER_IDX\")::text", \
+                      "p.\"PART_ID\"") \
+             GROUPED ("pp", "PARTITION_PARAMS", "PART_ID", OBJECT_AGG, "p.\"PART_ID\"") \
+             SD_NESTED_JOINS, "ORDER BY p.\"TBL_ID\", p.\"PART_ID\"")
 
 typedef struct {
   const MsTable *t;
@@ -393,49 +451,131 @@ parts_flush (PartsCtx *ctx, GError **error)
   return ok;
 }
 
+/* Row i of 'r' as a partition of ctx->t, into the batch (flushed when
+ * full). */
+static gboolean
+parts_add_row (PartsCtx *ctx, const PGresult *r, int i, GError **error)
+{
+  const MsTable *t = ctx->t;
+  MsPartition *p = ms_partition_new ();
+  p->catalog = g_strdup (t->catalog);
+  p->db_name = g_strdup (t->db_name);
+  p->table_name = g_strdup (t->name);
+  p->create_time = ms_pg_int (r, i, P_CREATE, 0);
+  p->last_access_time = ms_pg_int (r, i, P_ACCESS, 0);
+  g_ptr_array_unref (p->values);
+  p->values = ms_partition_json_strings (ms_hive_cell (r, i, P_VALS));
+  g_hash_table_unref (p->params);
+  p->params = ms_partition_json_params (ms_hive_cell (r, i, P_PARAMS));
+  p->sd = sd_from_row (r, i, P_SD, ms_hive_cell (r, i, P_COLS), t->sd ? t->sd->cols : NULL);
+  g_ptr_array_add (ctx->parts, p);
+  return ctx->parts->len < ctx->batch || parts_flush (ctx, error);
+}
+
 static gboolean
 parts_rows (gpointer user, const PGresult *r, GError **error)
 {
-  PartsCtx *ctx = user;
-  const MsTable *t = ctx->t;
   for (int i = 0; i < PQntuples (r); i++)
+    if (!parts_add_row (user, r, i, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* One table's partitions by their own query: an index lookup per
+ * partition and per nested part, fine for one table (--follow). */
+static gboolean
+parts_of_table (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      PARTS_ONE_SQL, SERDE_ARGS (src->p), "p");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
+  const char *v[] = { id };
+  return ms_hive_each_batch (src, sql, 1, v, parts_rows, ctx, error);
+}
+
+void
+ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on)
+{
+  src->stream.wanted = on;
+}
+
+/* Declare the stream of every partition of the snapshot, in (TBL_ID,
+ * PART_ID) order: one sort of the family on the source instead of a scan
+ * of it per table. The cursor is meant to be read to its end. */
+static gboolean
+stream_declare (MsHiveSource *src, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "DECLARE ms_import_parts NO SCROLL CURSOR FOR "
+      PARTS_ALL_SQL, SERDE_ARGS (src->p), "p");
+  g_autoptr (PGresult) set = ms_hive_run (src, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL,
+                                          error);
+  g_autoptr (PGresult) d = set ? ms_hive_run (src, sql, 0, NULL, error) : NULL;
+  src->stream.declared = d != NULL;
+  return d != NULL;
+}
+
+/* The next row of the stream: *r and *row, or *r NULL at its end. */
+static gboolean
+stream_row (MsHiveSource *src, const PGresult **r, int *row, GError **error)
+{
+  MsHiveStream *st = &src->stream;
+  *r = NULL;
+  if (st->r == NULL || st->row >= PQntuples (st->r))
     {
-      MsPartition *p = ms_partition_new ();
-      p->catalog = g_strdup (t->catalog);
-      p->db_name = g_strdup (t->db_name);
-      p->table_name = g_strdup (t->name);
-      p->create_time = ms_pg_int (r, i, P_CREATE, 0);
-      p->last_access_time = ms_pg_int (r, i, P_ACCESS, 0);
-      g_ptr_array_unref (p->values);
-      p->values = ms_partition_json_strings (ms_hive_cell (r, i, P_VALS));
-      g_hash_table_unref (p->params);
-      p->params = ms_partition_json_params (ms_hive_cell (r, i, P_PARAMS));
-      p->sd = sd_from_row (r, i, P_SD, ms_hive_cell (r, i, P_COLS), t->sd ? t->sd->cols : NULL);
-      g_ptr_array_add (ctx->parts, p);
-      if (ctx->parts->len >= ctx->batch && !parts_flush (ctx, error))
+      if (st->ended)
+        return TRUE;
+      g_clear_pointer (&st->r, PQclear);
+      st->r = ms_hive_run (src, "FETCH FORWARD " G_STRINGIFY (FETCH_ROWS) " FROM ms_import_parts",
+                           0, NULL, error);
+      st->row = 0;
+      if (st->r == NULL)
+        return FALSE;
+      st->ended = PQntuples (st->r) == 0;
+      if (st->ended)
+        return TRUE;
+    }
+  *r = st->r;
+  *row = st->row;
+  return TRUE;
+}
+
+/* Table src_id's partitions from the stream every table shares: rows of
+ * tables before it (none when tables come in TBL_ID order) are passed. */
+static gboolean
+parts_from_stream (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
+{
+  MsHiveStream *st = &src->stream;
+  if (!st->declared && !stream_declare (src, error))
+    return FALSE;
+  st->next_table = src_id + 1;
+  for (;;)
+    {
+      const PGresult *r = NULL;
+      int row = 0;
+      if (!stream_row (src, &r, &row, error))
+        return FALSE;
+      if (r == NULL)
+        return TRUE;
+      gint64 tbl = ms_pg_int64 (r, row, P_TBL, 0);
+      if (tbl > src_id)
+        return TRUE;
+      st->row++;
+      if (tbl == src_id && !parts_add_row (ctx, r, row, error))
         return FALSE;
     }
-  return TRUE;
 }
 
 gboolean
 ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTable *t, guint batch,
                            MsHiveBatchFunc fn, gpointer user, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", "
-      "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") "
-      "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text, "
-      PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\"") ", "
-      "CASE WHEN s.\"CD_ID\" IS DISTINCT FROM ts.\"CD_ID\" THEN " COLUMNS_OF ("s.\"CD_ID\"")
-      " END, " SD_SELECT " "
-      "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" "
-      "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN
-      "WHERE p.\"TBL_ID\" = $1::bigint ORDER BY p.\"PART_ID\"",
-      SERDE_ARGS (src->p), "p");
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
-  const char *v[] = { id };
   g_autoptr (GPtrArray) parts = ms_partitions_new ();
   PartsCtx ctx = { t, MAX (batch, 1), parts, fn, user };
-  return ms_hive_each_batch (src, sql, 1, v, parts_rows, &ctx, error) && parts_flush (&ctx, error);
+  /* the stream moves forward only: a table it has passed reads alone */
+  gboolean streamed = src->stream.wanted
+                      && (!src->stream.declared || src_id >= src->stream.next_table);
+  return (streamed ? parts_from_stream (src, src_id, &ctx, error)
+                   : parts_of_table (src, src_id, &ctx, error))
+         && parts_flush (&ctx, error);
 }

@@ -138,7 +138,7 @@ gboolean ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchF
  * each constraint's columns together in key order. */
 GPtrArray *ms_hive_source_constraints (MsHiveSource *src, GError **error);
 
-/* Every table, in (catalog, database, name) order; 'src_id' is its id in
+/* Every table, in the source's TBL_ID order; 'src_id' is its id in
  * the source, for the reads of its partitions and statistics. */
 typedef gboolean (*MsHiveTableFunc) (gpointer user, gint64 src_id, MsTable *t, GError **error);
 gboolean ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user,
@@ -154,6 +154,13 @@ gboolean ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTa
 gboolean ms_hive_source_stats (MsHiveSource *src, gint64 src_id, const MsTable *t,
                                gboolean part_level, guint batch, MsHiveBatchFunc fn,
                                gpointer user, GError **error);
+
+/* Read the partitions of ms_hive_source_partitions from one cursor over
+ * every table's partitions, in TBL_ID order (a bulk copy: tables asked
+ * for in the order ms_hive_source_tables gives them; one asked for after
+ * the stream passed it is read by a query of its own). Off: one query
+ * per table. */
+void ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on);
 
 /* One table by name, 'src_id' its id in the source; MS_ERROR_NOT_FOUND
  * when the snapshot has no such table. */

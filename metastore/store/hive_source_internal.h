@@ -8,13 +8,26 @@
 #include "store/hive_source.h"
 #include "store/pg.h"
 
+/* The partitions of every table in one cursor (hive_source.c). */
+typedef struct {
+  gboolean wanted;             /* ms_hive_source_stream_partitions */
+  gboolean declared, ended;
+  PGresult *r;                 /* the fetched rows being read */
+  int row;                     /* ... the next one */
+  gint64 next_table;           /* tables before this one were passed */
+} MsHiveStream;
+
 struct _MsHiveSource {
   MsPgConn *c;
   char *version;
   const MsHiveProfile *p;
   gint64 next_event;
   guint cursors;               /* cursor names are unique per source */
+  MsHiveStream stream;
 };
+
+/* Forget the partition stream (its cursor ended with the snapshot). */
+void ms_hive_stream_reset (MsHiveSource *src);
 
 /* One statement in the snapshot. */
 PGresult *ms_hive_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
