@@ -430,6 +430,48 @@ def test_column_statistics_events(client):
     client.drop_database(db, False, False)
 
 
+def test_delete_column_statistics_req_events(client):
+    """One DELETE_PARTITION_COLUMN_STAT per column and partition (each
+    column, then each partition, as Hive's DeleteColumnStatisticsHandler),
+    one DELETE_TABLE_COLUMN_STAT per column of a table-level delete."""
+    from hive_metastore.ttypes import DeleteColumnStatisticsRequest as Req
+    db = unique("ev_delreq")
+    client.create_database(Database(name=db))
+    client.create_table(make_table(db, "p", parts=[FieldSchema("ds", "string", None)]))
+    client.add_partitions([part(db, "p", ["a"]), part(db, "p", ["b"])])
+    from hive_metastore.ttypes import (ColumnStatisticsData, ColumnStatisticsObj,
+                                       StringColumnStatsData)
+    name = ColumnStatisticsObj("name", "string", ColumnStatisticsData(
+        stringStats=StringColumnStatsData(maxColLen=3, avgColLen=2.0, numNulls=0, numDVs=2)))
+    for pn in ("ds=a", "ds=b", None):
+        st = long_stats(db, "p", pn)
+        st.statsObj.append(name)
+        if pn is None:
+            client.update_table_column_statistics(st)
+        else:
+            client.update_partition_column_statistics(st)
+    mark = client.get_current_notificationEventId().eventId
+    assert client.delete_column_statistics_req(Req(db_name=db, tbl_name="p",
+                                                   col_names=["id", "name"]))
+    evs = events_after(client, mark)
+    got = [(e.eventType, m["colName"], m["partName"], m["partValues"], m["catalog"], m["database"])
+           for e, m in ((e, json.loads(e.message)) for e in evs)]
+    assert got == [("DELETE_PARTITION_COLUMN_STAT", c, "ds=" + v, [v], "hive", db)
+                   for c in ("id", "name") for v in ("a", "b")]
+    mark = client.get_current_notificationEventId().eventId
+    assert client.delete_column_statistics_req(Req(db_name=db, tbl_name="p", tableLevel=True))
+    evs = events_after(client, mark)
+    assert [(e.eventType, json.loads(e.message)["colName"]) for e in evs] == \
+        [("DELETE_TABLE_COLUMN_STAT", "id"), ("DELETE_TABLE_COLUMN_STAT", "name")]
+    # nothing deleted, nothing logged
+    mark = client.get_current_notificationEventId().eventId
+    with pytest.raises(Exception):
+        client.delete_column_statistics_req(Req(db_name=db, tbl_name="p", col_names=["id"]))
+    assert client.get_current_notificationEventId().eventId == mark
+    client.drop_table(db, "p", False)
+    client.drop_database(db, False, False)
+
+
 def test_catalog_changes_log_their_default_database(client, tmp_path):
     """Hive writes no CREATE/ALTER/DROP_CATALOG to its log: HMSHandler
     notifies its transactional listeners, but DbNotificationListener

@@ -37,7 +37,8 @@ CHECKS = [
     "showCompactions",
     # the notification log, read back with Hive's own message deserializer
     "currentEventId", "nextNotification", "notificationEventsCount", "fireInsertEvent",
-    "messagesDecode", "everyEventDecodes",
+    "messagesDecode", "everyEventDecodes", "partitionFilesListed", "deleteColumnStatisticsReq",
+    "constraintEventsDecode",
     # constraints
     "constraintsRoundTrip", "constraintErrors",
     # roles and privileges
