@@ -476,6 +476,38 @@ public final class HiveClientChecks {
     check(values.equals(Arrays.asList(Arrays.asList("a", "1"), Arrays.asList("b", "2"))), "values " + values);
   }
 
+  /** A partition added over a directory that already holds files: its
+   * ADD_PARTITION message lists them (Hive's PartitionFiles, read by its
+   * own deserializer), as Hive's DbNotificationListener lists them with
+   * change management off: "<file>###", hidden files left out. */
+  static void partitionFilesListed(IMetaStoreClient c) throws Exception {
+    String root = System.getProperty("hc.local_root");
+    check(root != null, "no -Dhc.local_root (a local folder inside the allowed locations)");
+    String name = "hc_pfiles_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    c.createDatabase(new Database(name, null, "file://" + root + "/" + name, new HashMap<>()));
+    Table t = create(c, name, "t");
+    java.net.URI loc = new java.net.URI(t.getSd().getLocation());
+    java.nio.file.Path dir = java.nio.file.Paths.get(loc.getPath(), "ds=z", "hr=9");
+    java.nio.file.Files.createDirectories(dir);
+    for (String file : Arrays.asList("f1.parquet", "f0.parquet", "_SUCCESS")) {
+      java.nio.file.Files.write(dir.resolve(file), new byte[] {1, 2, 3});
+    }
+    long before = c.getCurrentNotificationEventId().getEventId();
+    part(c, t, "z", "9");
+    NotificationEvent e = only(eventsOf(c, before, t.getDbName(), "t"), "ADD_PARTITION");
+    AddPartitionMessage m = reader(e).getAddPartitionMessage(e.getMessage());
+    m.checkValid();
+    List<String> got = new ArrayList<>();
+    for (org.apache.hadoop.hive.metastore.messaging.PartitionFiles pf : m.getPartitionFilesIter()) {
+      for (String f : pf.getFiles()) {
+        got.add(pf.getPartitionName() + " " + f.substring(f.lastIndexOf('/') + 1));
+      }
+    }
+    check(got.equals(Arrays.asList("ds=z/hr=9 f0.parquet###", "ds=z/hr=9 f1.parquet###")),
+        "partition files " + got + " in " + e.getMessage());
+    c.dropDatabase(t.getDbName(), true, true, true);
+  }
+
   /** Every event type a Hive DDL session writes, read through Hive's
    * generic MessageDeserializer.getEventMessage and checkValid. */
   static void everyEventDecodes(IMetaStoreClient c) throws Exception {
