@@ -19,6 +19,7 @@
 #include "store/stats_json.h"
 #include "model/owned.h"
 #include <stdio.h>
+#include <string.h>
 
 #define TABLE_JOIN \
   " FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id " \
@@ -733,13 +734,21 @@ delete_table_level (MsStore *s, MsPgConn *c, const char *catalog, const char *db
                                        error);
 }
 
+/* Rows of a partition listing (column 1: part_name) by name, as Hive's
+ * listPartitionNames orders them. */
+static int
+by_part_name (gconstpointer a, gconstpointer b, gpointer rows)
+{
+  return strcmp (PQgetvalue (rows, *(const int *) a, 1), PQgetvalue (rows, *(const int *) b, 1));
+}
+
 /* The partitions of table 'table_id' that 'what' names, locked: their
  * rows (part_id, part_name, params), in the order named (every partition
- * by id when none is named), or NULL with MS_ERROR_NOT_FOUND for a name
+ * by name when none is named, as Hive lists them), or NULL with MS_ERROR_NOT_FOUND for a name
  * that is no partition. 'order' receives the row index of each. */
 static PGresult *
-lock_named_partitions (MsPgConn *c, const char *table_id, const MsStatsDelete *what, GArray **order,
-                 GError **error)
+lock_delete_partitions (MsPgConn *c, const char *table_id, const MsStatsDelete *what,
+                        GArray **order, GError **error)
 {
   g_autofree char *names = what->n_parts ? ms_pg_array_literal (what->parts, what->n_parts) : NULL;
   const char *v[] = { table_id, names };
@@ -750,6 +759,8 @@ lock_named_partitions (MsPgConn *c, const char *table_id, const MsStatsDelete *w
   *order = g_array_new (FALSE, FALSE, sizeof (int));
   for (int row = 0; names == NULL && row < PQntuples (r); row++)
     g_array_append_val (*order, row);
+  if (names == NULL)
+    g_array_sort_with_data (*order, by_part_name, r);
   for (guint i = 0; names != NULL && i < what->n_parts; i++)
     {
       int found = -1;
@@ -776,7 +787,7 @@ delete_partition_level (MsStore *s, MsPgConn *c, const char *catalog, const char
                         GError **error)
 {
   g_autoptr (GArray) order = NULL;
-  g_autoptr (PGresult) parts = lock_named_partitions (c, table_id, what, &order, error);
+  g_autoptr (PGresult) parts = lock_delete_partitions (c, table_id, what, &order, error);
   if (parts == NULL)
     return FALSE;
   if (order->len == 0)

@@ -480,7 +480,9 @@ def test_delete_column_statistics_req_events(client):
     db = unique("ev_delreq")
     client.create_database(Database(name=db))
     client.create_table(make_table(db, "p", parts=[FieldSchema("ds", "string", None)]))
-    client.add_partitions([part(db, "p", ["a"]), part(db, "p", ["b"])])
+    # added b first: every partition is taken in name order, as Hive lists them
+    client.add_partitions([part(db, "p", ["b"])])
+    client.add_partitions([part(db, "p", ["a"])])
     from hive_metastore.ttypes import (ColumnStatisticsData, ColumnStatisticsObj,
                                        StringColumnStatsData)
     name = ColumnStatisticsObj("name", "string", ColumnStatisticsData(
