@@ -17,15 +17,16 @@
  * JSONUpdatePartitionColumnStatMessage, JSONDeleteTableColumnStatMessage,
  * JSONDeletePartitionColumnStatMessage: "database", not "db").
  *
- * Not carried: the data files of CREATE_TABLE ("files") and ADD_PARTITION
- * ("partitionFiles") are empty lists (Hive lists the directories for
- * replication's change management; we do not read storage inside a
- * catalog transaction).
+ * The data files of CREATE_TABLE ("files") and ADD_PARTITION
+ * ("partitionFiles") are those the HMS door listed before the transaction
+ * (MsTable / MsPartition dir_files, service/data.h's
+ * ms_service_data_event_files): the encoder itself never reads storage.
  */
 #include "hms/wire.h"
 #include "hms/thrift_json.h"
 #include "hms/event_message.h"
 #include "core/json_text.h"
+#include "core/part_name.h"
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,14 +132,6 @@ member_int (JsonBuilder *b, const char *name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
-static void
-empty_list (JsonBuilder *b, const char *name)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
-}
-
 /* 'name': a list of strings */
 static void
 member_strings (JsonBuilder *b, const char *name, const GPtrArray *values)
@@ -226,7 +219,7 @@ table_message (JsonBuilder *b, const MsEvent *ev, GError **error)
       if (!table_members (b, t, "tableObjJson", error))
         return FALSE;
       if (ev->type == MS_EVENT_CREATE_TABLE)
-        empty_list (b, "files");
+        member_strings (b, "files", t->dir_files);
       return TRUE;
     }
   if (!table_members (b, t, NULL, error)
@@ -236,6 +229,31 @@ table_message (JsonBuilder *b, const MsEvent *ev, GError **error)
   member_str (b, "isTruncateOp", ev->truncate ? "true" : "false");
   member_int (b, "writeId", t->write_id);
   return TRUE;
+}
+
+/* "partitionFiles": Hive's PartitionFiles (partitionName, files) of each
+ * partition whose directory was listed (none for an external table). */
+static void
+partition_files (JsonBuilder *b, const MsTable *t, const GPtrArray *parts)
+{
+  g_autofree const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
+  for (guint i = 0; i < t->partition_keys->len; i++)
+    keys[i] = ((const MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
+  json_builder_set_member_name (b, "partitionFiles");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const MsPartition *p = g_ptr_array_index (parts, i);
+      if (p->dir_files == NULL || p->values->len != t->partition_keys->len)
+        continue;
+      g_autofree char *name = ms_part_name_make (keys, (const char *const *) p->values->pdata,
+                                                 p->values->len);
+      json_builder_begin_object (b);
+      member_str (b, "partitionName", name);
+      member_strings (b, "files", p->dir_files);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
 }
 
 static gboolean
@@ -261,7 +279,7 @@ partition_list_message (JsonBuilder *b, const MsEvent *ev, GError **error)
       json_builder_add_string_value (b, pj);
     }
   json_builder_end_array (b);
-  empty_list (b, "partitionFiles");
+  partition_files (b, t, ev->parts);
   return TRUE;
 }
 

@@ -173,6 +173,12 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
  * inside the allowed locations; local only). */
 void hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location,
                           GHashTable *params);
+/* The entries of the directory 'location' of a new table or partition of
+ * 't' for its CREATE_TABLE / ADD_PARTITION message, as Hive lists them
+ * (ms_service_data_event_files): none when the server just made the
+ * directory ('made'); NULL (not listed) for an external table or when the
+ * notification log is off. */
+GPtrArray *hms_event_files (MsHms *hms, const MsTable *t, const char *location, gboolean made);
 
 /* constraints (constraint_convert.c, constraint.c) */
 #include "model/constraint.h"

@@ -199,6 +199,8 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
           && (g_hash_table_lookup (p->params, "numFiles") == NULL
               || g_hash_table_lookup (p->params, "totalSize") == NULL))
         hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
+      if (!is_view)
+        p->dir_files = hms_event_files (hms, t, p->sd->location, made);
     }
   return TRUE;
 }

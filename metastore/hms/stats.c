@@ -3,7 +3,8 @@
  * table (hms/methods.list): update (table, partition, their Hive 4 _req
  * forms and set_aggr_stats_for with or without merge), get (one column,
  * get_table_statistics_req, get_partitions_statistics_req,
- * get_aggr_stats_for) and delete (table, partition).
+ * get_aggr_stats_for) and delete (table, partition, Hive 4.1's
+ * delete_column_statistics_req).
  *
  * Behaviour follows Apache Hive 4's HMSHandler and ObjectStore: names and
  * column names and types lower-cased, partition names with lower-cased
@@ -532,14 +533,18 @@ delete_names (HmsCall *call, char **cat, char **db, char **table, char **col, GE
   return hms_resolve_db (hms_arg_str (call, "db_name"), NULL, cat, db, error);
 }
 
-/* delete_table_column_statistics */
+/* delete_table_column_statistics: the table's own statistics, as Hive 4
+ * serves it (a DeleteColumnStatisticsRequest with tableLevel set) */
 gboolean
 hms_stats_delete_table (HmsCall *call, GError **error)
 {
   g_autofree char *cat = NULL, *db = NULL, *table = NULL, *col = NULL;
-  if (!delete_names (call, &cat, &db, &table, &col, error)
-      || !ms_store_stats_delete_table (call->hms->store, cat, db, table, col,
-                                       engine_or_any (hms_arg_str (call, "engine")), error))
+  if (!delete_names (call, &cat, &db, &table, &col, error))
+    return FALSE;
+  const char *cols[] = { col };
+  MsStatsDelete what = { .cols = cols, .n_cols = col ? 1 : 0, .table_level = TRUE,
+                         .engine = engine_or_any (hms_arg_str (call, "engine")) };
+  if (!ms_store_stats_delete (call->hms->store, cat, db, table, &what, error))
     return FALSE;
   hms_result_set_bool (call, TRUE);
   return TRUE;
@@ -554,9 +559,67 @@ hms_stats_delete_partition (HmsCall *call, GError **error)
     return FALSE;
   g_autoptr (MsTable) t = table_for_partitions (call->hms, cat, db, table, error);
   g_autofree char *stored = t ? stored_part_name (t, hms_arg_str (call, "part_name"), error) : NULL;
-  if (stored == NULL
-      || !ms_store_stats_delete_partition (call->hms->store, cat, db, table, stored, col,
-                                           engine_or_any (hms_arg_str (call, "engine")), error))
+  if (stored == NULL)
+    return FALSE;
+  const char *cols[] = { col }, *parts[] = { stored };
+  MsStatsDelete what = { .parts = parts, .n_parts = 1, .cols = cols, .n_cols = col ? 1 : 0,
+                         .engine = engine_or_any (hms_arg_str (call, "engine")) };
+  if (!ms_store_stats_delete (call->hms->store, cat, db, table, &what, error))
+    return FALSE;
+  hms_result_set_bool (call, TRUE);
+  return TRUE;
+}
+
+/* The stored names of the partitions a DeleteColumnStatisticsRequest
+ * names, for a partition-level delete of a partitioned table; an empty
+ * array otherwise (Hive then ignores part_names). */
+static GPtrArray *
+delete_req_parts (MsHms *hms, const ThmsDeleteColumnStatisticsRequest *req, const char *cat,
+                  const char *db, const char *table, GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  gboolean table_level = req->__isset_tableLevel && req->tableLevel;
+  if (table_level || !req->__isset_part_names || req->part_names == NULL
+      || req->part_names->len == 0)
+    return g_steal_pointer (&out);
+  g_autoptr (MsTable) t = ms_store_table_get (hms->store, cat, db, table, error);
+  if (t == NULL)
+    return NULL;
+  for (guint i = 0; t->partition_keys->len > 0 && i < req->part_names->len; i++)
+    {
+      char *stored = stored_part_name (t, g_ptr_array_index (req->part_names, i), error);
+      if (stored == NULL)
+        return NULL;
+      g_ptr_array_add (out, stored);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* delete_column_statistics_req: Hive 4's DeleteColumnStatisticsHandler.
+ * The table's statistics when it has no partition keys or tableLevel is
+ * set; else those of part_names, or of every partition when none is
+ * named; col_names, or every column when none is named. */
+gboolean
+hms_stats_delete_req (HmsCall *call, GError **error)
+{
+  const ThmsDeleteColumnStatisticsRequest *req = hms_arg_obj (call, "req");
+  if (req->tbl_name == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "Table name is null.");
+  g_autofree char *cat = NULL, *db = NULL;
+  g_autofree char *table = lower (req->tbl_name);
+  if (!hms_resolve_db (req->db_name, HMS_OPT (req, cat_name), &cat, &db, error))
+    return FALSE;
+  g_autoptr (GPtrArray) cols = lower_all (req->__isset_col_names ? req->col_names : NULL);
+  g_autoptr (GPtrArray) parts = delete_req_parts (call->hms, req, cat, db, table, error);
+  if (parts == NULL)
+    return FALSE;
+  MsStatsDelete what = {
+    .parts = (const char *const *) parts->pdata, .n_parts = parts->len,
+    .cols = (const char *const *) cols->pdata, .n_cols = cols->len,
+    .engine = engine_or_any (req->__isset_engine ? req->engine : NULL),
+    .table_level = req->__isset_tableLevel && req->tableLevel,
+  };
+  if (!ms_store_stats_delete (call->hms->store, cat, db, table, &what, error))
     return FALSE;
   hms_result_set_bool (call, TRUE);
   return TRUE;

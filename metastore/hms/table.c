@@ -88,6 +88,17 @@ hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHas
   ms_service_put_quick_stats (hms_guard (hms, catalog), location, params);
 }
 
+GPtrArray *
+hms_event_files (MsHms *hms, const MsTable *t, const char *location, gboolean made)
+{
+  if (ms_table_is_external (t) || !ms_store_events_enabled (hms->store))
+    return NULL;
+  if (made)
+    return ms_strings_new ();
+  return ms_service_data_event_files (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                      location);
+}
+
 static void
 put_quick_stats (MsHms *hms, MsTable *t)
 {
@@ -150,6 +161,8 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
           || g_hash_table_lookup (t->params, "totalSize") == NULL))
     put_quick_stats (hms, t);
   (void) env;
+  if (!ms_table_is_view (t))
+    t->dir_files = hms_event_files (hms, t, t->sd->location, made_dir);
 
   /* the owner's grants a client sends (Table.privileges) and the
    * constraints go in with the row */

@@ -18,6 +18,9 @@ typedef struct {
   int last_access_time;
   MsStorageDescriptor *sd;     /* NULL only for input that sent none */
   GHashTable *params;
+  /* the entries found in its directory before an add, as the
+   * ADD_PARTITION message lists them (char*; never stored); NULL: none */
+  GPtrArray *dir_files;
 } MsPartition;
 
 MsPartition *ms_partition_new (void);

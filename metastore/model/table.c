@@ -18,6 +18,17 @@ ms_strings_new (void)
   return g_ptr_array_new_with_free_func (g_free);
 }
 
+GPtrArray *
+ms_strings_copy (const GPtrArray *in)
+{
+  if (in == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_full (in->len, g_free);
+  for (guint i = 0; i < in->len; i++)
+    g_ptr_array_add (out, g_strdup (g_ptr_array_index (in, i)));
+  return out;
+}
+
 MsColumn *
 ms_column_new (const char *name, const char *type, const char *comment)
 {
@@ -275,6 +286,7 @@ static const MsOwned table_owned[] = {
   MS_OWNED (MsTable, sd, ms_sd_free, NULL), MS_OWNED (MsTable, partition_keys, g_ptr_array_unref, NULL),
   MS_OWNED (MsTable, params, g_hash_table_unref, NULL),
   MS_OWNED_STR (MsTable, view_original_text), MS_OWNED_STR (MsTable, view_expanded_text),
+  MS_OWNED (MsTable, dir_files, g_ptr_array_unref, ms_strings_copy),
 };
 
 MS_OWNED_DEFINE_FREE (MsTable, ms_table_free, table_owned)
@@ -296,6 +308,7 @@ ms_table_copy (const MsTable *t)
   c->params = ms_params_copy (t->params);
   c->view_original_text = g_strdup (t->view_original_text);
   c->view_expanded_text = g_strdup (t->view_expanded_text);
+  c->dir_files = ms_strings_copy (t->dir_files);
   return c;
 }
 

@@ -79,6 +79,9 @@ typedef struct {
   char *view_expanded_text;
   gboolean rewrite_enabled;
   gint64 write_id;             /* -1: none */
+  /* the entries found in its directory before a create, as the
+   * CREATE_TABLE message lists them (char*; never stored); NULL: none */
+  GPtrArray *dir_files;
 } MsTable;
 
 /* One row of get_table_meta. */
@@ -117,6 +120,8 @@ MsTable *ms_table_copy (const MsTable *t);
 /* New empty arrays with the right free functions. */
 GPtrArray *ms_columns_new (void);
 GPtrArray *ms_strings_new (void);
+/* A copy of the strings 'in' (char*), NULL for NULL. */
+GPtrArray *ms_strings_copy (const GPtrArray *in);
 
 /* The external flag as Hive reads it: table type EXTERNAL_TABLE or the
  * EXTERNAL=TRUE parameter. */

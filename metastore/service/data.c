@@ -7,6 +7,7 @@
 #include "service/data.h"
 #include "core/error.h"
 #include "core/log.h"
+#include <string.h>
 
 gboolean
 ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
@@ -137,6 +138,50 @@ ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files, 
       return FALSE;
     }
   return ms_storage_dir_stats (uri, files, bytes);
+}
+
+static int
+by_name (gconstpointer a, gconstpointer b)
+{
+  const MsStorageFile *x = *(MsStorageFile *const *) a, *y = *(MsStorageFile *const *) b;
+  return strcmp (x->name, y->name);
+}
+
+GPtrArray *
+ms_service_data_event_files (const MsStorageGuard *g, MsStorage *st, const char *uri)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) err = NULL;
+  if (uri == NULL || !ms_service_data_reachable (st, uri)
+      || !ms_storage_guard_check (g, MS_ACCESS_READ, uri, "location", &err))
+    {
+      if (err != NULL)
+        ms_debug ("no files listed for the event: %s", err->message);
+      return out;
+    }
+  g_autoptr (GPtrArray) files = ms_storage_list_files (st, uri, &err);
+  if (files == NULL)
+    {
+      ms_info ("no files listed for the event: %s", err->message);
+      return out;
+    }
+  g_ptr_array_sort (files, by_name);
+  gsize base = strlen (uri);
+  while (base > 0 && uri[base - 1] == '/')
+    base--;
+  for (guint i = 0; i < files->len; i++)
+    {
+      const MsStorageFile *f = g_ptr_array_index (files, i);
+      if (f->name[0] == '_' || f->name[0] == '.')
+        continue;
+      if (out->len == MS_EVENT_FILES_MAX)
+        {
+          ms_info ("the event lists the first %d files of %s", MS_EVENT_FILES_MAX, uri);
+          break;
+        }
+      g_ptr_array_add (out, g_strdup_printf ("%.*s/%s###", (int) base, uri, f->name));
+    }
+  return out;
 }
 
 GBytes *

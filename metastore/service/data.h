@@ -69,6 +69,20 @@ gboolean ms_service_data_move (const MsStorageGuard *g, MsStorage *st, const cha
 gboolean ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files,
                                 gint64 *bytes);
 
+/* The most entries ms_service_data_event_files lists in one directory. */
+#define MS_EVENT_FILES_MAX 1000
+
+/* The files directly in the directory 'uri' as Hive's DbNotificationListener
+ * lists a managed table's or partition's directory for its CREATE_TABLE or
+ * ADD_PARTITION message (its FileIterator, change management off): each
+ * "<uri>/<name>###" (ReplChangeManager.encodeFileUri with no checksum, no
+ * cmroot and no sub-directory), hidden names ('_' or '.' first) left out,
+ * sorted by name, at most MS_EVENT_FILES_MAX (more: the first ones, logged
+ * at info). Reads storage: call it before the catalog transaction. An
+ * empty array when the guard does not allow reading 'uri', the server
+ * cannot reach it, or the listing fails (logged at info); never NULL. */
+GPtrArray *ms_service_data_event_files (const MsStorageGuard *g, MsStorage *st, const char *uri);
+
 /* The whole file at 'uri' (ms_storage_get) when the guard allows reading
  * it; MS_ERROR_NOT_ALLOWED when not. */
 GBytes *ms_service_file_get (const MsStorageGuard *g, MsStorage *st, const char *uri,

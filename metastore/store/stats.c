@@ -19,6 +19,7 @@
 #include "store/stats_json.h"
 #include "model/owned.h"
 #include <stdio.h>
+#include <string.h>
 
 #define TABLE_JOIN \
   " FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id " \
@@ -85,14 +86,19 @@ static const MsSql sql_parts_get = { "stats_parts_get",
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
   "ORDER BY p.part_name COLLATE \"C\", array_position ($6::text[], s.col_name)" };
 
+static const MsSql sql_delete_lock = { "stats_delete_lock",
+  "SELECT t.table_id, t.cols, t.params, jsonb_array_length (t.partition_keys)" TABLE_JOIN
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
 static const MsSql sql_table_delete = { "stats_table_delete",
   "DELETE FROM ms_table_col_stats WHERE table_id = $1 AND ($2::text IS NULL OR engine = $2) "
-  "AND ($3::text IS NULL OR col_name = $3)" };
-static const MsSql sql_part_lock = { "stats_part_lock",
-  "SELECT part_id, params FROM ms_partitions WHERE table_id = $1 AND part_name = $2 FOR UPDATE" };
-static const MsSql sql_part_delete = { "stats_part_delete",
-  "DELETE FROM ms_part_col_stats WHERE table_id = $1 AND part_id = $2 "
-  "AND ($3::text IS NULL OR engine = $3) AND ($4::text IS NULL OR col_name = $4)" };
+  "AND ($3::text[] IS NULL OR col_name = ANY ($3::text[]))" };
+static const MsSql sql_parts_lock_all = { "stats_parts_lock_all",
+  "SELECT part_id, part_name, params FROM ms_partitions WHERE table_id = $1 "
+  "ORDER BY part_id FOR UPDATE" };
+static const MsSql sql_parts_delete = { "stats_parts_delete",
+  "DELETE FROM ms_part_col_stats WHERE table_id = $1 AND part_id = ANY ($2::bigint[]) "
+  "AND ($3::text IS NULL OR engine = $3) "
+  "AND ($4::text[] IS NULL OR col_name = ANY ($4::text[]))" };
 
 /* Stale statistics after a column change: a column matches when name and
  * type are equal ignoring case, as Hive compares them. */
@@ -663,130 +669,189 @@ ms_store_stats_get_partitions (MsStore *s, const char *catalog, const char *db, 
 
 /* ---- delete ---- */
 
-/* The COLUMN_STATS_ACCURATE flag of 'params_json' without column 'col'
- * (NULL: without any column), or NULL when the params hold no flag. */
+/* The COLUMN_STATS_ACCURATE flag of 'params_json' without the columns of
+ * 'what' (none named: without any column), or NULL when the params hold
+ * no flag. */
 static char *
-accurate_without (const char *params_json, const char *col)
+accurate_without (const char *params_json, const MsStatsDelete *what)
 {
   g_autoptr (GHashTable) params = ms_json_to_params (params_json);
   const char *accurate = param (params, MS_COLUMN_STATS_ACCURATE);
   if (accurate == NULL)
     return NULL;
-  return ms_stats_accurate_remove_columns (accurate, col ? &col : NULL, col ? 1 : 0);
+  return ms_stats_accurate_remove_columns (accurate, what->n_cols ? what->cols : NULL,
+                                          what->n_cols);
 }
 
-static gboolean
-set_table_accurate (MsPgConn *c, const char *table_id, const char *params_json, const char *col,
-                    GError **error)
+/* The columns of 'what' as a text[] literal, or NULL for every column. */
+static char *
+cols_literal (const MsStatsDelete *what)
 {
-  g_autofree char *acc = accurate_without (params_json, col);
-  if (acc == NULL)
-    return TRUE;
-  const char *v[] = { table_id, acc };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_accurate, 2, v, error);
-  return r != NULL;
+  return what->n_cols > 0 ? ms_pg_array_literal (what->cols, what->n_cols) : NULL;
 }
 
-static gboolean
-set_part_accurate (MsPgConn *c, const char *table_id, const char *part_id,
-                   const char *params_json, const char *col, GError **error)
+/* 'n' names joined with ','. */
+static char *
+joined (const char *const *v, guint n)
 {
-  g_autofree char *acc = accurate_without (params_json, col);
-  if (acc == NULL)
-    return TRUE;
-  g_autofree char *ids = ms_pg_array_literal (&part_id, 1);
-  g_autofree char *vals = ms_pg_array_literal ((const char *const *) &acc, 1);
-  const char *v[] = { table_id, ids, vals };
-  g_autoptr (PGresult) r = ms_pg_exec (c, &sql_parts_accurate, 3, v, error);
-  return r != NULL;
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s%s", i ? "," : "", v[i]);
+  return g_string_free (out, FALSE);
 }
 
-/* The first step of both deletions, in the transaction open on 'c': the
- * table's row read under 'lock' (table_id first, params in column 2; the
- * caller owns it), or NULL with *error set: MS_ERROR_NOT_FOUND for a
- * missing table, MS_ERROR_NOT_ALLOWED for a transactional one. */
+/* MS_ERROR_NOT_FOUND when named columns had no statistics to delete, as
+ * Hive's ObjectStore answers; 'where' names the table or partitions. */
+static gboolean
+deleted_some (PGresult *del, const MsStatsDelete *what, const char *where, GError **error)
+{
+  if (what->n_cols == 0 || g_ascii_strtoll (PQcmdTuples (del), NULL, 10) > 0)
+    return TRUE;
+  g_autofree char *cols = joined (what->cols, what->n_cols);
+  return ms_fail (error, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for %s col=%s", where,
+                  cols);
+}
+
+/* The table-level delete, in the transaction open on 'c'; 'tbl' is the
+ * table's locked row. */
+static gboolean
+delete_table_level (MsStore *s, MsPgConn *c, const char *catalog, const char *db,
+                    const char *table, PGresult *tbl, const MsStatsDelete *what, GError **error)
+{
+  const char *table_id = PQgetvalue (tbl, 0, 0);
+  g_autofree char *cols = cols_literal (what);
+  const char *v[] = { table_id, what->engine, cols };
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 3, v, error);
+  g_autofree char *where = g_strdup_printf ("db=%s table=%s", db, table);
+  if (del == NULL || !deleted_some (del, what, where, error))
+    return FALSE;
+  g_autofree char *acc = accurate_without (cell (tbl, 0, 2), what);
+  const char *av[] = { table_id, acc };
+  g_autoptr (PGresult) upd = acc ? ms_pg_exec (c, &sql_table_accurate, 2, av, error) : NULL;
+  if (acc != NULL && upd == NULL)
+    return FALSE;
+  return ms_store_stats_events_delete (s, c, catalog, db, table, NULL, what->cols, what->n_cols,
+                                       error);
+}
+
+/* Rows of a partition listing (column 1: part_name) by name, as Hive's
+ * listPartitionNames orders them. */
+static int
+by_part_name (gconstpointer a, gconstpointer b, gpointer rows)
+{
+  return strcmp (PQgetvalue (rows, *(const int *) a, 1), PQgetvalue (rows, *(const int *) b, 1));
+}
+
+/* The partitions of table 'table_id' that 'what' names, locked: their
+ * rows (part_id, part_name, params), in the order named (every partition
+ * by name when none is named, as Hive lists them), or NULL with MS_ERROR_NOT_FOUND for a name
+ * that is no partition. 'order' receives the row index of each. */
 static PGresult *
-stats_delete_table_row (MsPgConn *c, const MsSql *lock, const char *catalog, const char *db,
-                        const char *table, GError **error)
+lock_delete_partitions (MsPgConn *c, const char *table_id, const MsStatsDelete *what,
+                        GArray **order, GError **error)
 {
-  const char *key[] = { catalog, db, table };
-  g_autoptr (PGresult) tbl = ms_pg_exec (c, lock, 3, key, error);
-  if (tbl == NULL)
+  g_autofree char *names = what->n_parts ? ms_pg_array_literal (what->parts, what->n_parts) : NULL;
+  const char *v[] = { table_id, names };
+  g_autoptr (PGresult) r = names ? ms_pg_exec (c, &sql_parts_lock, 2, v, error)
+                                 : ms_pg_exec (c, &sql_parts_lock_all, 1, v, error);
+  if (r == NULL)
     return NULL;
+  *order = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int row = 0; names == NULL && row < PQntuples (r); row++)
+    g_array_append_val (*order, row);
+  if (names == NULL)
+    g_array_sort_with_data (*order, by_part_name, r);
+  for (guint i = 0; names != NULL && i < what->n_parts; i++)
+    {
+      int found = -1;
+      for (int row = 0; row < PQntuples (r) && found < 0; row++)
+        if (g_str_equal (PQgetvalue (r, row, 1), what->parts[i]))
+          found = row;
+      if (found < 0)
+        {
+          g_clear_pointer (order, g_array_unref);
+          ms_fail (error, MS_ERROR_NOT_FOUND,
+                   "Partition %s for which stats deletion is requested doesn't exist",
+                   what->parts[i]);
+          return NULL;
+        }
+      g_array_append_val (*order, found);
+    }
+  return g_steal_pointer (&r);
+}
+
+/* The partition-level delete, in the transaction open on 'c'. */
+static gboolean
+delete_partition_level (MsStore *s, MsPgConn *c, const char *catalog, const char *db,
+                        const char *table, const char *table_id, const MsStatsDelete *what,
+                        GError **error)
+{
+  g_autoptr (GArray) order = NULL;
+  g_autoptr (PGresult) parts = lock_delete_partitions (c, table_id, what, &order, error);
+  if (parts == NULL)
+    return FALSE;
+  if (order->len == 0)
+    return TRUE;            /* no partition: nothing to delete, as Hive */
+  g_autoptr (GPtrArray) ids = g_ptr_array_new (), acc_ids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) accs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; i < order->len; i++)
+    {
+      int row = g_array_index (order, int, i);
+      g_ptr_array_add (ids, PQgetvalue (parts, row, 0));
+      g_ptr_array_add (names, PQgetvalue (parts, row, 1));
+      char *acc = accurate_without (cell (parts, row, 2), what);
+      if (acc != NULL)
+        {
+          g_ptr_array_add (acc_ids, PQgetvalue (parts, row, 0));
+          g_ptr_array_add (accs, acc);
+        }
+    }
+  g_autofree char *id_arr = ms_pg_array_literal ((const char *const *) ids->pdata, ids->len);
+  g_autofree char *cols = cols_literal (what);
+  const char *v[] = { table_id, id_arr, what->engine, cols };
+  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_parts_delete, 4, v, error);
+  g_autofree char *q = qualified (catalog, db, table);
+  g_autofree char *named = joined ((const char *const *) names->pdata, names->len);
+  g_autofree char *where = g_strdup_printf ("table=%s partition=%s", q, named);
+  if (del == NULL || !deleted_some (del, what, where, error))
+    return FALSE;
+  g_autofree char *acc_id_arr = ms_pg_array_literal ((const char *const *) acc_ids->pdata,
+                                                     acc_ids->len);
+  g_autofree char *acc_arr = ms_pg_array_literal ((const char *const *) accs->pdata, accs->len);
+  const char *av[] = { table_id, acc_id_arr, acc_arr };
+  g_autoptr (PGresult) upd = accs->len ? ms_pg_exec (c, &sql_parts_accurate, 3, av, error) : NULL;
+  if (accs->len > 0 && upd == NULL)
+    return FALSE;
+  return ms_store_stats_events_delete (s, c, catalog, db, table, ids, what->cols, what->n_cols,
+                                       error);
+}
+
+gboolean
+ms_store_stats_delete (MsStore *s, const char *catalog, const char *db, const char *table,
+                       const MsStatsDelete *what, GError **error)
+{
+  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
+  if (c == NULL || !ms_pg_begin (c, error))
+    return FALSE;
+  const char *key[] = { catalog, db, table };
+  g_autoptr (PGresult) tbl = ms_pg_exec (c, &sql_delete_lock, 3, key, error);
+  if (tbl == NULL)
+    return FALSE;
   if (PQntuples (tbl) == 0)
     {
       g_autofree char *q = qualified (catalog, db, table);
-      ms_fail (error, MS_ERROR_NOT_FOUND,
-               "Table %s  for which stats deletion is requested doesn't exist", q);
-      return NULL;
+      return ms_fail (error, MS_ERROR_NOT_FOUND,
+                      "Table %s  for which stats deletion is requested doesn't exist", q);
     }
   if (is_transactional (cell (tbl, 0, 2)))
-    {
-      ms_fail (error, MS_ERROR_NOT_ALLOWED,
-               "Cannot delete stats via this API for a transactional table");
-      return NULL;
-    }
-  return g_steal_pointer (&tbl);
-}
-
-gboolean
-ms_store_stats_delete_table (MsStore *s, const char *catalog, const char *db, const char *table,
-                             const char *col, const char *engine, GError **error)
-{
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return FALSE;
-  g_autoptr (PGresult) tbl = stats_delete_table_row (c, &sql_table_lock, catalog, db, table, error);
-  if (tbl == NULL)
-    return FALSE;
-  const char *table_id = PQgetvalue (tbl, 0, 0);
-  const char *v[] = { table_id, engine, col };
-  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 3, v, error);
-  if (del == NULL)
-    return FALSE;
-  if (col != NULL && g_ascii_strtoll (PQcmdTuples (del), NULL, 10) == 0)
-    return ms_fail (error, MS_ERROR_NOT_FOUND, "Column stats doesn't exist for db=%s table=%s col=%s",
-                    db, table, col);
-  if (!set_table_accurate (c, table_id, cell (tbl, 0, 2), col, error)
-      || !ms_store_stats_events_delete (s, c, catalog, db, table, NULL, NULL, col, error))
-    return FALSE;
-  return ms_pg_commit (c, error);
-}
-
-gboolean
-ms_store_stats_delete_partition (MsStore *s, const char *catalog, const char *db,
-                                 const char *table, const char *part_name, const char *col,
-                                 const char *engine, GError **error)
-{
-  g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
-  if (c == NULL || !ms_pg_begin (c, error))
-    return FALSE;
-  g_autoptr (PGresult) tbl = stats_delete_table_row (c, &sql_table_share, catalog, db, table, error);
-  if (tbl == NULL)
-    return FALSE;
-  const char *table_id = PQgetvalue (tbl, 0, 0);
-  const char *pv[] = { table_id, part_name };
-  g_autoptr (PGresult) part = ms_pg_exec (c, &sql_part_lock, 2, pv, error);
-  if (part == NULL)
-    return FALSE;
-  if (PQntuples (part) == 0)
-    return ms_fail (error, MS_ERROR_NOT_FOUND,
-                    "Partition %s for which stats deletion is requested doesn't exist", part_name);
-  const char *part_id = PQgetvalue (part, 0, 0);
-  const char *v[] = { table_id, part_id, engine, col };
-  g_autoptr (PGresult) del = ms_pg_exec (c, &sql_part_delete, 4, v, error);
-  if (del == NULL)
-    return FALSE;
-  if (col != NULL && g_ascii_strtoll (PQcmdTuples (del), NULL, 10) == 0)
-    {
-      g_autofree char *q = qualified (catalog, db, table);
-      return ms_fail (error, MS_ERROR_NOT_FOUND,
-                      "Column stats doesn't exist for table=%s partition=%s col=%s", q, part_name, col);
-    }
-  if (!set_part_accurate (c, table_id, part_id, cell (part, 0, 1), col, error)
-      || !ms_store_stats_events_delete (s, c, catalog, db, table, part_id, part_name, col, error))
-    return FALSE;
-  return ms_pg_commit (c, error);
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED,
+                    "Cannot delete stats via this API for a transactional table");
+  gboolean partitioned = g_ascii_strtoll (PQgetvalue (tbl, 0, 3), NULL, 10) > 0;
+  gboolean ok = !partitioned || what->table_level
+    ? delete_table_level (s, c, catalog, db, table, tbl, what, error)
+    : delete_partition_level (s, c, catalog, db, table, PQgetvalue (tbl, 0, 0), what, error);
+  return ok && ms_pg_commit (c, error);
 }
 
 /* ---- alter_table ---- */

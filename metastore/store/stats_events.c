@@ -90,38 +90,39 @@ ms_store_stats_events_update (MsStore *s, MsPgConn *c, const char *catalog, cons
 
 gboolean
 ms_store_stats_events_delete (MsStore *s, MsPgConn *c, const char *catalog, const char *db,
-                              const char *table, const char *part_id, const char *part_name,
-                              const char *col, GError **error)
+                              const char *table, GPtrArray *part_ids, const char *const *cols,
+                              guint n_cols, GError **error)
 {
-  if (!ms_store_events_enabled (s))
+  if (!ms_store_events_enabled (s) || (part_ids != NULL && part_ids->len == 0))
     return TRUE;
   g_autoptr (MsTable) t = ms_store_table_get_on (c, catalog, db, table, FALSE, error);
   if (t == NULL)
     return FALSE;
   g_autoptr (GHashTable) parts = NULL;
-  const MsPartition *p = NULL;
-  if (part_id != NULL)
-    {
-      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-      g_ptr_array_add (ids, (gpointer) part_id);
-      if ((parts = partitions_by_id (c, t, ids, error)) == NULL)
-        return FALSE;
-      if ((p = g_hash_table_lookup (parts, part_id)) == NULL)
-        return ms_fail (error, MS_ERROR_INTERNAL, "partition %s left the delete", part_id);
-    }
-  g_autoptr (GPtrArray) cols = g_ptr_array_new ();
-  if (col != NULL)
-    g_ptr_array_add (cols, (gpointer) col);
-  for (guint i = 0; col == NULL && t->sd != NULL && i < t->sd->cols->len; i++)
-    g_ptr_array_add (cols, ((MsColumn *) g_ptr_array_index (t->sd->cols, i))->name);
-  for (guint i = 0; i < cols->len; i++)
-    {
-      MsEvent ev = { .type = p ? MS_EVENT_DELETE_PARTITION_COLUMN_STAT
-                               : MS_EVENT_DELETE_TABLE_COLUMN_STAT,
-                     .table = t, .part = p, .part_name = part_name,
-                     .column = g_ptr_array_index (cols, i) };
-      if (!ms_store_emit (s, c, &ev, error))
-        return FALSE;
-    }
+  if (part_ids != NULL && (parts = partitions_by_id (c, t, part_ids, error)) == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; i < n_cols; i++)
+    g_ptr_array_add (names, (gpointer) cols[i]);
+  for (guint i = 0; n_cols == 0 && t->sd != NULL && i < t->sd->cols->len; i++)
+    g_ptr_array_add (names, ((MsColumn *) g_ptr_array_index (t->sd->cols, i))->name);
+  /* Hive's order: each column, and within it each partition */
+  guint n_parts = part_ids ? part_ids->len : 1;
+  for (guint i = 0; i < names->len; i++)
+    for (guint j = 0; j < n_parts; j++)
+      {
+        const MsPartition *p = part_ids ? g_hash_table_lookup (parts, g_ptr_array_index (part_ids, j))
+                                        : NULL;
+        if (part_ids != NULL && p == NULL)
+          return ms_fail (error, MS_ERROR_INTERNAL, "partition %s left the delete",
+                          (const char *) g_ptr_array_index (part_ids, j));
+        g_autofree char *part_name = p ? ms_store_partition_name (t, p->values) : NULL;
+        MsEvent ev = { .type = p ? MS_EVENT_DELETE_PARTITION_COLUMN_STAT
+                                 : MS_EVENT_DELETE_TABLE_COLUMN_STAT,
+                       .table = t, .part = p, .part_name = part_name,
+                       .column = g_ptr_array_index (names, i) };
+        if (!ms_store_emit (s, c, &ev, error))
+          return FALSE;
+      }
   return TRUE;
 }

@@ -42,10 +42,11 @@ GArray *ms_stats_written_new (void);
 gboolean ms_store_stats_events_update (MsStore *s, MsPgConn *c, const char *catalog,
                                        const char *db, const char *table, GArray *written,
                                        GError **error);
-/* Queue a DELETE_TABLE_COLUMN_STAT (part_id NULL) or
- * DELETE_PARTITION_COLUMN_STAT for column 'col', or for every column of
- * the table when 'col' is NULL (as Hive 4's DeleteColumnStatisticsHandler),
- * in the delete's transaction on 'c'. */
+/* Queue a DELETE_TABLE_COLUMN_STAT (part_ids NULL) or one
+ * DELETE_PARTITION_COLUMN_STAT per partition of 'part_ids' (char* ids),
+ * for each of the 'n_cols' columns, or for every column of the table when
+ * there are none (as Hive 4's DeleteColumnStatisticsHandler: each column,
+ * and within it each partition), in the delete's transaction on 'c'. */
 gboolean ms_store_stats_events_delete (MsStore *s, MsPgConn *c, const char *catalog,
-                                       const char *db, const char *table, const char *part_id,
-                                       const char *part_name, const char *col, GError **error);
+                                       const char *db, const char *table, GPtrArray *part_ids,
+                                       const char *const *cols, guint n_cols, GError **error);

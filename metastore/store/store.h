@@ -318,18 +318,25 @@ GPtrArray *ms_store_stats_get_partitions (MsStore *store, const char *catalog, c
                                           const char *const *parts, guint n_parts,
                                           const char *const *cols, guint n_cols,
                                           GError **error);       /* MsColumnStatistics* */
-/* Delete a table's statistics of 'col' (NULL: all columns) for 'engine'
- * (NULL: any) and unmark them in COLUMN_STATS_ACCURATE. MS_ERROR_NOT_FOUND
- * for a missing table or, with 'col', no such statistics;
- * MS_ERROR_NOT_ALLOWED for a transactional table. */
-gboolean ms_store_stats_delete_table (MsStore *store, const char *catalog, const char *db,
-                                      const char *table, const char *col, const char *engine,
-                                      GError **error);
-/* The same for the partition stored as 'part_name'; MS_ERROR_NOT_FOUND
- * also for a missing partition. */
-gboolean ms_store_stats_delete_partition (MsStore *store, const char *catalog, const char *db,
-                                          const char *table, const char *part_name,
-                                          const char *col, const char *engine, GError **error);
+/* What a statistics delete names (delete_column_statistics_req). */
+typedef struct {
+  const char *const *parts;    /* stored partition names; none: every partition */
+  guint n_parts;
+  const char *const *cols;     /* lower-cased column names; none: every column */
+  guint n_cols;
+  const char *engine;          /* NULL: any engine */
+  gboolean table_level;        /* the table's own statistics, even when partitioned */
+} MsStatsDelete;
+/* Delete statistics as Hive 4's DeleteColumnStatisticsHandler: the
+ * table's own when it has no partition keys or 'table_level' is set, else
+ * those of the partitions named (none named: all; a table without
+ * partitions: nothing, no error); unmark the columns in
+ * COLUMN_STATS_ACCURATE and queue the DELETE_*_COLUMN_STAT events, all in
+ * one transaction. MS_ERROR_NOT_FOUND for a missing table or partition
+ * or, with columns named, no statistics deleted; MS_ERROR_NOT_ALLOWED for
+ * a transactional table. */
+gboolean ms_store_stats_delete (MsStore *store, const char *catalog, const char *db,
+                                const char *table, const MsStatsDelete *what, GError **error);
 
 
 /* ---- roles (role.c) ---- */

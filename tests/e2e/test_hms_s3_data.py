@@ -98,6 +98,25 @@ def test_create_writes_directory_markers(client, s3):
     assert keys(s3, key_of(p.sd.location) + "/") == [key_of(p.sd.location) + "/"]
 
 
+def test_add_partition_event_lists_its_objects(client, s3):
+    """ADD_PARTITION's partitionFiles on S3: the objects directly under a
+    partition's prefix that already held data, as Hive lists them."""
+    import json
+    from hive_metastore.ttypes import NotificationEventRequest
+    db = new_db(client)
+    t = make_table(client, db, "ev")
+    pkey = key_of(t.sd.location) + "/ds=d1/hr=1"
+    for name in ("b.parquet", "a.parquet", "_SUCCESS", "sub/c.parquet"):
+        put(s3, BUCKET, "%s/%s" % (pkey, name))
+    mark = client.get_current_notificationEventId().eventId
+    client.add_partitions([new_part(t, ["d1", "1"])])
+    evs = client.get_next_notification(NotificationEventRequest(lastEvent=mark)).events
+    m = json.loads([e for e in evs if e.eventType == "ADD_PARTITION"][0].message)
+    loc = client.get_partition(db, "ev", ["d1", "1"]).sd.location
+    assert m["partitionFiles"] == [{"partitionName": "ds=d1/hr=1",
+                                    "files": [loc + "/a.parquet###", loc + "/b.parquet###"]}]
+
+
 def test_drop_table_deletes_managed_data(client, s3):
     db = new_db(client)
     t = make_table(client, db, "m", parts=[])

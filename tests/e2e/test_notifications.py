@@ -337,6 +337,48 @@ def test_embedded_table_is_thrift_json_of_the_stored_table(client):
     client.drop_database(db, True, True)
 
 
+def test_add_partition_and_create_table_list_their_files(server, client):
+    """A managed table's or partition's directory that already holds files:
+    its CREATE_TABLE "files" and ADD_PARTITION "partitionFiles" list them as
+    Hive's DbNotificationListener does with change management off
+    ("<location>/<name>###", hidden names left out); none for an external
+    table or a directory the server made."""
+    import os
+    db = unique("ev_files")
+    client.create_database(Database(name=db))
+    loc = "file://%s/%s_pre" % (server.warehouse_dir, db)
+    os.makedirs(loc[7:])
+    for name in ("b.parquet", "a.parquet", "_SUCCESS", ".a.parquet.crc"):
+        open(os.path.join(loc[7:], name), "w").write("x")
+    os.makedirs(os.path.join(loc[7:], "ds=a"))
+    for name in ("f2.parquet", "f1.parquet", "_tmp"):
+        open(os.path.join(loc[7:], "ds=a", name), "w").write("xy")
+    start = client.get_current_notificationEventId().eventId
+    client.create_table(make_table(db, "t", location=loc, parts=[FieldSchema("ds", "string", None)]))
+    e, m = one(of_db(events_after(client, start), db), "CREATE_TABLE")
+    loc = client.get_table(db, "t").sd.location      # as stored: "file:/..." (Hadoop's form)
+    assert m["files"] == [loc + "/a.parquet###", loc + "/b.parquet###"]
+
+    mark = client.get_current_notificationEventId().eventId
+    client.add_partitions([part(db, "t", ["a"]), part(db, "t", ["b"])])
+    e, m = one(events_after(client, mark), "ADD_PARTITION")
+    assert m["partitionFiles"] == [
+        {"partitionName": "ds=a", "files": [loc + "/ds=a/f1.parquet###", loc + "/ds=a/f2.parquet###"]},
+        {"partitionName": "ds=b", "files": []}]
+
+    # an external table: nothing listed
+    mark = client.get_current_notificationEventId().eventId
+    client.create_table(make_table(db, "x", location=loc, ttype="EXTERNAL_TABLE",
+                                   params={"EXTERNAL": "TRUE"},
+                                   parts=[FieldSchema("ds", "string", None)]))
+    client.add_partitions([part(db, "x", ["a"])])
+    evs = events_after(client, mark)
+    assert one(evs, "CREATE_TABLE")[1]["files"] == []
+    assert one(evs, "ADD_PARTITION")[1]["partitionFiles"] == []
+    client.drop_table(db, "x", False)
+    client.drop_database(db, True, True)
+
+
 def test_cascade_drop_logs_tables_and_functions(client):
     start = client.get_current_notificationEventId().eventId
     db = unique("ntc")
@@ -427,6 +469,50 @@ def test_column_statistics_events(client):
     assert client.get_current_notificationEventId().eventId == mark
     for name in ("t", "p"):
         client.drop_table(db, name, False)
+    client.drop_database(db, False, False)
+
+
+def test_delete_column_statistics_req_events(client):
+    """One DELETE_PARTITION_COLUMN_STAT per column and partition (each
+    column, then each partition, as Hive's DeleteColumnStatisticsHandler),
+    one DELETE_TABLE_COLUMN_STAT per column of a table-level delete."""
+    from hive_metastore.ttypes import DeleteColumnStatisticsRequest as Req
+    db = unique("ev_delreq")
+    client.create_database(Database(name=db))
+    client.create_table(make_table(db, "p", parts=[FieldSchema("ds", "string", None)]))
+    # added b first: every partition is taken in name order, as Hive lists them
+    client.add_partitions([part(db, "p", ["b"])])
+    client.add_partitions([part(db, "p", ["a"])])
+    from hive_metastore.ttypes import (ColumnStatisticsData, ColumnStatisticsObj,
+                                       StringColumnStatsData)
+    name = ColumnStatisticsObj("name", "string", ColumnStatisticsData(
+        stringStats=StringColumnStatsData(maxColLen=3, avgColLen=2.0, numNulls=0, numDVs=2)))
+    for pn in ("ds=a", "ds=b", None):
+        st = long_stats(db, "p", pn)
+        st.statsObj.append(name)
+        if pn is None:
+            client.update_table_column_statistics(st)
+        else:
+            client.update_partition_column_statistics(st)
+    mark = client.get_current_notificationEventId().eventId
+    assert client.delete_column_statistics_req(Req(db_name=db, tbl_name="p",
+                                                   col_names=["id", "name"]))
+    evs = events_after(client, mark)
+    got = [(e.eventType, m["colName"], m["partName"], m["partValues"], m["catalog"], m["database"])
+           for e, m in ((e, json.loads(e.message)) for e in evs)]
+    assert got == [("DELETE_PARTITION_COLUMN_STAT", c, "ds=" + v, [v], "hive", db)
+                   for c in ("id", "name") for v in ("a", "b")]
+    mark = client.get_current_notificationEventId().eventId
+    assert client.delete_column_statistics_req(Req(db_name=db, tbl_name="p", tableLevel=True))
+    evs = events_after(client, mark)
+    assert [(e.eventType, json.loads(e.message)["colName"]) for e in evs] == \
+        [("DELETE_TABLE_COLUMN_STAT", "id"), ("DELETE_TABLE_COLUMN_STAT", "name")]
+    # nothing deleted, nothing logged
+    mark = client.get_current_notificationEventId().eventId
+    with pytest.raises(Exception):
+        client.delete_column_statistics_req(Req(db_name=db, tbl_name="p", col_names=["id"]))
+    assert client.get_current_notificationEventId().eventId == mark
+    client.drop_table(db, "p", False)
     client.drop_database(db, False, False)
 
 

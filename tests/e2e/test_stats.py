@@ -566,6 +566,71 @@ def test_delete_partition_statistics(server, client):
         client.delete_partition_column_statistics(db, "t", None, "l", None)
 
 
+def test_delete_column_statistics_req(server, client):
+    """Hive 4.1's delete_column_statistics_req, as its DeleteColumnStatisticsHandler serves it."""
+    Req = ttypes.DeleteColumnStatisticsRequest
+    db = partitioned(server, client, names=("ds=a/hr=1", "ds=b/hr=2", "ds=c/hr=3"))
+    client.update_table_column_statistics(table_stats(db, [
+        obj("l", "bigint", long_data()), obj("s", "string", string_data())]))
+    for p in ("ds=a/hr=1", "ds=b/hr=2", "ds=c/hr=3"):
+        client.update_partition_column_statistics(part_stats(db, p, [
+            obj("l", "bigint", long_data()), obj("s", "string", string_data())]))
+
+    def part_cols():
+        got = client.get_partitions_statistics_req(PartitionsStatsRequest(
+            dbName=db, tblName="t", colNames=["l", "s"],
+            partNames=["ds=a/hr=1", "ds=b/hr=2", "ds=c/hr=3"])).partStats
+        return {p: sorted(o.colName for o in objs) for p, objs in got.items()}
+
+    # named partitions (keys in any case) and columns
+    assert client.delete_column_statistics_req(Req(
+        db_name=db.upper(), tbl_name="T", part_names=["DS=a/HR=1", "ds=b/hr=2"],
+        col_names=["L"])) is True
+    assert part_cols() == {"ds=a/hr=1": ["s"], "ds=b/hr=2": ["s"], "ds=c/hr=3": ["l", "s"]}
+    assert json.loads(part_params(server, db, "ds=b/hr=2")["COLUMN_STATS_ACCURATE"]) == \
+        {"COLUMN_STATS": {"s": "true"}}
+    # a partitioned table's own statistics stay unless tableLevel is set
+    assert len(client.get_table_statistics_req(TableStatsRequest(
+        dbName=db, tblName="t", colNames=["l", "s"])).tableStats) == 2
+    # no partition named: every partition; no column named: every column
+    assert client.delete_column_statistics_req(Req(db_name=db, tbl_name="t")) is True
+    assert part_cols() == {}
+    # tableLevel: the table's own
+    assert client.delete_column_statistics_req(Req(
+        db_name=db, tbl_name="t", col_names=["s"], tableLevel=True)) is True
+    assert [o.colName for o in client.get_table_statistics_req(TableStatsRequest(
+        dbName=db, tblName="t", colNames=["l", "s"])).tableStats] == ["l"]
+
+    # errors, as the single-column forms answer them
+    with pytest.raises(ttypes.NoSuchObjectException) as e:
+        client.delete_column_statistics_req(Req(
+            db_name=db, tbl_name="t", col_names=["s"], tableLevel=True))
+    assert e.value.message == "Column stats doesn't exist for db=%s table=t col=s" % db
+    with pytest.raises(ttypes.NoSuchObjectException) as e:
+        client.delete_column_statistics_req(Req(
+            db_name=db, tbl_name="t", part_names=["ds=a/hr=1", "ds=c/hr=3"], col_names=["l"]))
+    assert e.value.message == "Column stats doesn't exist for table=hive.%s.t " \
+        "partition=ds=a/hr=1,ds=c/hr=3 col=l" % db
+    with pytest.raises(ttypes.NoSuchObjectException) as e:
+        client.delete_column_statistics_req(Req(
+            db_name=db, tbl_name="t", part_names=["ds=q/hr=0"]))
+    assert e.value.message == \
+        "Partition ds=q/hr=0 for which stats deletion is requested doesn't exist"
+    with pytest.raises(ttypes.NoSuchObjectException) as e:
+        client.delete_column_statistics_req(Req(db_name=db, tbl_name="nope", tableLevel=True))
+    assert e.value.message == \
+        "Table hive.%s.nope  for which stats deletion is requested doesn't exist" % db
+
+    # a table without partition keys: its own statistics, part_names ignored
+    make_table(client, db, "u")
+    client.update_table_column_statistics(table_stats(db, [obj("l", "bigint", long_data())],
+                                                      table="u"))
+    assert client.delete_column_statistics_req(Req(
+        db_name=db, tbl_name="u", part_names=["ds=a/hr=1"], col_names=["l"], engine="hive"))
+    assert client.get_table_statistics_req(TableStatsRequest(
+        dbName=db, tblName="u", colNames=["l"])).tableStats == []
+
+
 # ---------------------------------------------------------------------------
 # set_aggr_stats_for
 # ---------------------------------------------------------------------------

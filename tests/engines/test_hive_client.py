@@ -37,7 +37,8 @@ CHECKS = [
     "showCompactions",
     # the notification log, read back with Hive's own message deserializer
     "currentEventId", "nextNotification", "notificationEventsCount", "fireInsertEvent",
-    "messagesDecode", "everyEventDecodes",
+    "messagesDecode", "everyEventDecodes", "partitionFilesListed", "deleteColumnStatisticsReq",
+    "constraintEventsDecode",
     # constraints
     "constraintsRoundTrip", "constraintErrors",
     # roles and privileges
@@ -77,7 +78,9 @@ def outcome(metastore):
     cp = components.classpath("hive-client")
     classes = compiled(cp)
     log = components.results_path("hive_client", "checks.log")
-    cmd = [java_bin("java"), "-Xmx512m", "-XX:+UseSerialGC"] + JAVA_OPENS + [
+    # -Dhc.local_root: a local folder inside the allowed locations (partitionFilesListed)
+    cmd = [java_bin("java"), "-Xmx512m", "-XX:+UseSerialGC",
+           "-Dhc.local_root=" + metastore.local_root] + JAVA_OPENS + [
         "-cp", ":".join([classes] + cp), "HiveClientChecks", metastore.thrift_uri] + CHECKS
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     with open(log, "w") as f:

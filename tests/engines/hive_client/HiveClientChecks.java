@@ -35,9 +35,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.api.*;
+import org.apache.hadoop.hive.metastore.messaging.AddCheckConstraintMessage;
+import org.apache.hadoop.hive.metastore.messaging.AddDefaultConstraintMessage;
+import org.apache.hadoop.hive.metastore.messaging.AddForeignKeyMessage;
+import org.apache.hadoop.hive.metastore.messaging.AddNotNullConstraintMessage;
 import org.apache.hadoop.hive.metastore.messaging.AddPartitionMessage;
+import org.apache.hadoop.hive.metastore.messaging.AddPrimaryKeyMessage;
+import org.apache.hadoop.hive.metastore.messaging.AddUniqueConstraintMessage;
 import org.apache.hadoop.hive.metastore.messaging.AlterTableMessage;
 import org.apache.hadoop.hive.metastore.messaging.CreateTableMessage;
+import org.apache.hadoop.hive.metastore.messaging.DeletePartitionColumnStatMessage;
+import org.apache.hadoop.hive.metastore.messaging.DeleteTableColumnStatMessage;
+import org.apache.hadoop.hive.metastore.messaging.DropConstraintMessage;
 import org.apache.hadoop.hive.metastore.messaging.EventMessage;
 import org.apache.hadoop.hive.metastore.messaging.InsertMessage;
 import org.apache.hadoop.hive.metastore.messaging.MessageDeserializer;
@@ -467,6 +476,38 @@ public final class HiveClientChecks {
     check(values.equals(Arrays.asList(Arrays.asList("a", "1"), Arrays.asList("b", "2"))), "values " + values);
   }
 
+  /** A partition added over a directory that already holds files: its
+   * ADD_PARTITION message lists them (Hive's PartitionFiles, read by its
+   * own deserializer), as Hive's DbNotificationListener lists them with
+   * change management off: "<file>###", hidden files left out. */
+  static void partitionFilesListed(IMetaStoreClient c) throws Exception {
+    String root = System.getProperty("hc.local_root");
+    check(root != null, "no -Dhc.local_root (a local folder inside the allowed locations)");
+    String name = "hc_pfiles_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    c.createDatabase(new Database(name, null, "file://" + root + "/" + name, new HashMap<>()));
+    Table t = create(c, name, "t");
+    java.net.URI loc = new java.net.URI(t.getSd().getLocation());
+    java.nio.file.Path dir = java.nio.file.Paths.get(loc.getPath(), "ds=z", "hr=9");
+    java.nio.file.Files.createDirectories(dir);
+    for (String file : Arrays.asList("f1.parquet", "f0.parquet", "_SUCCESS")) {
+      java.nio.file.Files.write(dir.resolve(file), new byte[] {1, 2, 3});
+    }
+    long before = c.getCurrentNotificationEventId().getEventId();
+    part(c, t, "z", "9");
+    NotificationEvent e = only(eventsOf(c, before, t.getDbName(), "t"), "ADD_PARTITION");
+    AddPartitionMessage m = reader(e).getAddPartitionMessage(e.getMessage());
+    m.checkValid();
+    List<String> got = new ArrayList<>();
+    for (org.apache.hadoop.hive.metastore.messaging.PartitionFiles pf : m.getPartitionFilesIter()) {
+      for (String f : pf.getFiles()) {
+        got.add(pf.getPartitionName() + " " + f.substring(f.lastIndexOf('/') + 1));
+      }
+    }
+    check(got.equals(Arrays.asList("ds=z/hr=9 f0.parquet###", "ds=z/hr=9 f1.parquet###")),
+        "partition files " + got + " in " + e.getMessage());
+    c.dropDatabase(t.getDbName(), true, true, true);
+  }
+
   /** Every event type a Hive DDL session writes, read through Hive's
    * generic MessageDeserializer.getEventMessage and checkValid. */
   static void everyEventDecodes(IMetaStoreClient c) throws Exception {
@@ -495,6 +536,65 @@ public final class HiveClientChecks {
       check(m.getDB().equalsIgnoreCase(db) && m.getTimestamp() > 0, e.getEventType() + ": " + e.getMessage());
       check(m.getEventType().toString().equals(e.getEventType()), "type " + m.getEventType());
     }
+  }
+
+  /** Long statistics of column id for the partition 'part' of db.t. */
+  static ColumnStatistics idStats(String db, String part) {
+    ColumnStatisticsDesc desc = new ColumnStatisticsDesc(part == null, db, "t");
+    if (part != null) {
+      desc.setPartName(part);
+    }
+    LongColumnStatsData data = new LongColumnStatsData(0, 3);
+    data.setLowValue(1);
+    data.setHighValue(9);
+    ColumnStatistics cs = new ColumnStatistics(desc, Collections.singletonList(
+        new ColumnStatisticsObj("id", "bigint", ColumnStatisticsData.longStats(data))));
+    cs.setEngine("hive");
+    return cs;
+  }
+
+  /** deleteColumnStatistics: Hive 4.1's delete_column_statistics_req, its
+   * DELETE_PARTITION_COLUMN_STAT and DELETE_TABLE_COLUMN_STAT events read
+   * back with Hive's own deserializer. */
+  static void deleteColumnStatisticsReq(IMetaStoreClient c) throws Exception {
+    Table t = filled(c, "hc_delstats");
+    String db = t.getDbName();
+    for (String p : Arrays.asList("ds=a/hr=1", "ds=a/hr=2", "ds=b/hr=1")) {
+      c.updatePartitionColumnStatistics(idStats(db, p));
+    }
+    c.updateTableColumnStatistics(idStats(db, null));
+    long before = c.getCurrentNotificationEventId().getEventId();
+    DeleteColumnStatisticsRequest rq = new DeleteColumnStatisticsRequest(db, "t");
+    rq.setPart_names(Arrays.asList("ds=a/hr=1", "ds=b/hr=1"));
+    rq.setCol_names(Collections.singletonList("id"));
+    check(c.deleteColumnStatistics(rq), "deleted");
+    check(c.getPartitionColumnStatistics(db, "t", Arrays.asList("ds=a/hr=1", "ds=a/hr=2", "ds=b/hr=1"),
+        Collections.singletonList("id"), "hive").keySet().equals(Collections.singleton("ds=a/hr=2")),
+        "only ds=a/hr=2 keeps its statistics");
+    List<NotificationEvent> events = eventsOf(c, before, db, "t");
+    check(typesOf(events).equals(Arrays.asList("DELETE_PARTITION_COLUMN_STAT", "DELETE_PARTITION_COLUMN_STAT")),
+        "events " + typesOf(events));
+    List<String> names = new ArrayList<>();
+    for (NotificationEvent e : events) {
+      DeletePartitionColumnStatMessage m = reader(e).getDeletePartitionColumnStatMessage(e.getMessage());
+      check(m.getDB().equals(db) && m.getColName().equals("id"), "message " + e.getMessage());
+      names.add(m.getPartName() + " " + m.getPartValues());
+    }
+    check(names.equals(Arrays.asList("ds=a/hr=1 [a, 1]", "ds=b/hr=1 [b, 1]")), "partitions " + names);
+
+    before = c.getCurrentNotificationEventId().getEventId();
+    rq = new DeleteColumnStatisticsRequest(db, "t");
+    rq.setTableLevel(true);
+    check(c.deleteColumnStatistics(rq), "table level deleted");
+    check(c.getTableColumnStatistics(db, "t", Collections.singletonList("id"), "hive").isEmpty(),
+        "the table's statistics are gone");
+    events = eventsOf(c, before, db, "t");
+    check(typesOf(events).equals(Arrays.asList("DELETE_TABLE_COLUMN_STAT", "DELETE_TABLE_COLUMN_STAT")),
+        "one event per column " + typesOf(events));
+    NotificationEvent e = events.get(1);
+    DeleteTableColumnStatMessage m = reader(e).getDeleteTableColumnStatMessage(e.getMessage());
+    check(m.getColName().equals("name"), "column " + e.getMessage());
+    c.dropDatabase(db, true, true, true);
   }
 
   // ---- constraints ----
@@ -592,6 +692,75 @@ public final class HiveClientChecks {
     } catch (NoSuchObjectException e) {
       check(e.getMessage().startsWith("The constraint: nope does not exist"), e.getMessage());
     }
+    c.dropDatabase(db, true, true, true);
+  }
+
+  /** The constraint events (ADD_PRIMARYKEY and its five twins,
+   * DROP_CONSTRAINT) read by Hive's own JSONMessageDeserializer, with the
+   * constraint objects embedded as Hive embeds them. */
+  static void constraintEventsDecode(IMetaStoreClient c) throws Exception {
+    String db = "hc_cev_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    c.createDatabase(new Database(db, null, null, new HashMap<>()));
+    c.createTableWithConstraints(plain(db, "p", "id:int"), Collections.singletonList(
+        new SQLPrimaryKey(db, "p", "id", 1, "pk_p", false, false, true)), null, null, null, null, null);
+    c.createTable(plain(db, "ch", "cid:int", "pid:int", "note:string"));
+    long before = c.getCurrentNotificationEventId().getEventId();
+    c.addPrimaryKey(Collections.singletonList(new SQLPrimaryKey(db, "ch", "cid", 1, "pk_ch", false, false, true)));
+    c.addForeignKey(Collections.singletonList(new SQLForeignKey(db, "p", "id", db, "ch", "pid", 1, 0, 0,
+        "fk_ch", "pk_p", false, false, false)));
+    c.addUniqueConstraint(Collections.singletonList(new SQLUniqueConstraint("hive", db, "ch", "note", 1,
+        "uk_ch", false, false, false)));
+    c.addNotNullConstraint(Collections.singletonList(new SQLNotNullConstraint("hive", db, "ch", "pid",
+        "nn_ch", true, false, false)));
+    c.addDefaultConstraint(Collections.singletonList(new SQLDefaultConstraint("hive", db, "ch", "note",
+        "'n'", "dc_ch", true, false, false)));
+    c.addCheckConstraint(Collections.singletonList(new SQLCheckConstraint("hive", db, "ch", "cid",
+        "cid > 0", "cc_ch", true, false, false)));
+    c.dropConstraint(db, "ch", "uk_ch");
+    List<NotificationEvent> events = eventsOf(c, before, db, null);
+    check(typesOf(events).equals(Arrays.asList("ADD_PRIMARYKEY", "ADD_FOREIGNKEY", "ADD_UNIQUECONSTRAINT",
+        "ADD_NOTNULLCONSTRAINT", "ADD_DEFAULTCONSTRAINT", "ADD_CHECKCONSTRAINT", "DROP_CONSTRAINT")),
+        "events " + typesOf(events));
+    for (NotificationEvent e : events) {
+      EventMessage m = reader(e).getEventMessage(e.getEventType(), e.getMessage());
+      check(m.getTimestamp() > 0 && m.getEventType().toString().equals(e.getEventType()),
+          e.getEventType() + ": " + e.getMessage());
+      if (e.getEventType().equals("DROP_CONSTRAINT")) {
+        m.checkValid();
+      } else {
+        // Hive's JSONAdd*Message classes have no database member: their
+        // getDB() is null, so checkValid() refuses Hive's own messages too
+        check(m.getDB() == null, "no db member, as in Hive: " + e.getMessage());
+      }
+    }
+    NotificationEvent e = only(events, "ADD_PRIMARYKEY");
+    AddPrimaryKeyMessage pk = reader(e).getAddPrimaryKeyMessage(e.getMessage());
+    SQLPrimaryKey gotPk = pk.getPrimaryKeys().get(0);
+    check(pk.getPrimaryKeys().size() == 1 && gotPk.getPk_name().equals("pk_ch")
+        && gotPk.getColumn_name().equals("cid") && gotPk.getTable_name().equals("ch") && gotPk.isRely_cstr()
+        && e.getTableName().equals("ch"), "primary key " + e.getMessage());
+    e = only(events, "ADD_FOREIGNKEY");
+    SQLForeignKey fk = reader(e).getAddForeignKeyMessage(e.getMessage()).getForeignKeys().get(0);
+    check(fk.getFk_name().equals("fk_ch") && fk.getPk_name().equals("pk_p") && fk.getPktable_name().equals("p")
+        && fk.getFkcolumn_name().equals("pid") && e.getTableName().equals("p"), "foreign key " + e.getMessage());
+    e = only(events, "ADD_UNIQUECONSTRAINT");
+    SQLUniqueConstraint uk = reader(e).getAddUniqueConstraintMessage(e.getMessage()).getUniqueConstraints().get(0);
+    check(uk.getUk_name().equals("uk_ch") && uk.getColumn_name().equals("note") && uk.getKey_seq() == 1,
+        "unique " + e.getMessage());
+    e = only(events, "ADD_NOTNULLCONSTRAINT");
+    SQLNotNullConstraint nn = reader(e).getAddNotNullConstraintMessage(e.getMessage()).getNotNullConstraints().get(0);
+    check(nn.getNn_name().equals("nn_ch") && nn.getColumn_name().equals("pid") && nn.isEnable_cstr(),
+        "not null " + e.getMessage());
+    e = only(events, "ADD_DEFAULTCONSTRAINT");
+    SQLDefaultConstraint dc = reader(e).getAddDefaultConstraintMessage(e.getMessage()).getDefaultConstraints().get(0);
+    check(dc.getDc_name().equals("dc_ch") && dc.getDefault_value().equals("'n'"), "default " + e.getMessage());
+    e = only(events, "ADD_CHECKCONSTRAINT");
+    SQLCheckConstraint cc = reader(e).getAddCheckConstraintMessage(e.getMessage()).getCheckConstraints().get(0);
+    check(cc.getDc_name().equals("cc_ch") && cc.getCheck_expression().equals("cid > 0"), "check " + e.getMessage());
+    e = only(events, "DROP_CONSTRAINT");
+    DropConstraintMessage drop = reader(e).getDropConstraintMessage(e.getMessage());
+    check(drop.getDB().equals(db) && drop.getTable().equals("ch") && drop.getConstraint().equals("uk_ch"),
+        "drop " + e.getMessage());
     c.dropDatabase(db, true, true, true);
   }
 

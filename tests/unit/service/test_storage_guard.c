@@ -280,6 +280,44 @@ test_data_operations (void **state)
   assert_false (g_file_test (moved, G_FILE_TEST_EXISTS));
 }
 
+/* The files a CREATE_TABLE / ADD_PARTITION message lists: Hive's encoding,
+ * hidden names out, sorted, capped; nothing outside the allowed locations. */
+static void
+test_event_files (void **state)
+{
+  Dirs *d = *state;
+  g_autoptr (MsStorageGuard) g = ms_storage_guard_new (d->wh, NULL, NULL);
+  for (const char *const *n = (const char *const[]) { "b.orc", "a.orc", "_SUCCESS", ".a.crc", NULL };
+       *n; n++)
+    {
+      g_autofree char *f = g_build_filename (d->tmp, "wh", "db.db", "t", *n, NULL);
+      touch (f);
+    }
+  g_autofree char *t = g_strdup_printf ("%s/db.db/t/", d->wh);
+  g_autoptr (GPtrArray) got = ms_service_data_event_files (g, NULL, t);
+  assert_int_equal (got->len, 3);        /* a.orc, b.orc and setup's "part" */
+  g_autofree char *a = g_strdup_printf ("%s/db.db/t/a.orc###", d->wh);
+  assert_string_equal (g_ptr_array_index (got, 0), a);
+  assert_true (g_str_has_suffix (g_ptr_array_index (got, 2), "/t/part###"));
+  g_autofree char *missing = g_strdup_printf ("%s/db.db/none", d->wh);
+  g_autoptr (GPtrArray) none = ms_service_data_event_files (g, NULL, missing);
+  assert_int_equal (none->len, 0);
+  g_autofree char *out = g_strdup_printf ("file://%s", d->outside);
+  g_autoptr (GPtrArray) refused = ms_service_data_event_files (g, NULL, out);
+  assert_int_equal (refused->len, 0);
+
+  g_autofree char *big = g_build_filename (d->tmp, "wh", "big", NULL);
+  for (int i = 0; i <= MS_EVENT_FILES_MAX; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/f%05d", big, i);
+      touch (name);
+    }
+  g_autofree char *big_uri = g_strdup_printf ("%s/big", d->wh);
+  g_autoptr (GPtrArray) capped = ms_service_data_event_files (g, NULL, big_uri);
+  assert_int_equal (capped->len, MS_EVENT_FILES_MAX);
+  assert_true (g_str_has_suffix (g_ptr_array_index (capped, 0), "/big/f00000###"));
+}
+
 int
 main (void)
 {
@@ -289,6 +327,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_allowed_list_and_any, setup, teardown),
     cmocka_unit_test_setup_teardown (test_symlink_out_of_the_warehouse, setup, teardown),
     cmocka_unit_test_setup_teardown (test_data_operations, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_event_files, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
