@@ -33,6 +33,8 @@ ms_hive_event_free (MsHiveEvent *e)
   g_free (e->catalog);
   g_free (e->db);
   g_free (e->table);
+  g_free (e->message);
+  g_free (e->format);
   g_free (e);
 }
 
@@ -41,7 +43,13 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
 {
   g_autofree char *sql = g_strdup_printf (
       "SELECT n.\"EVENT_ID\", n.\"EVENT_TIME\", n.\"EVENT_TYPE\", COALESCE (%s, 'hive'), "
-      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\") FROM \"NOTIFICATION_LOG\" n "
+      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\"), m.message, m.format "
+      "FROM \"NOTIFICATION_LOG\" n "
+      /* a partition event's message, decoded by --follow (MESSAGE_FORMAT is
+       * read through the row's JSON: a source may lack the column) */
+      "LEFT JOIN LATERAL (SELECT n.\"MESSAGE\" AS message, "
+      "  to_jsonb (n) ->> 'MESSAGE_FORMAT' AS format WHERE n.\"EVENT_TYPE\" IN "
+      "  ('ADD_PARTITION', 'ALTER_PARTITION', 'DROP_PARTITION')) m ON TRUE "
       "WHERE n.\"EVENT_ID\" >= $1::bigint ORDER BY n.\"EVENT_ID\" LIMIT $2::integer",
       src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL");
   g_autofree char *a = g_strdup_printf ("%" G_GINT64_FORMAT, from);
@@ -60,6 +68,8 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
       e->catalog = ms_pg_dup (r, i, 3);
       e->db = ms_pg_dup (r, i, 4);
       e->table = ms_pg_dup (r, i, 5);
+      e->message = ms_pg_dup (r, i, 6);
+      e->format = ms_pg_dup (r, i, 7);
       g_ptr_array_add (out, e);
     }
   return out;
