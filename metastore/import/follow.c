@@ -17,6 +17,7 @@
 #include "import/follow.h"
 #include "import/import_internal.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/part_name.h"
 #include <signal.h>
 #include <string.h>
@@ -297,9 +298,9 @@ refresh_table_run (Follow *f, GPtrArray *events, guint from, guint to, GError **
     return FALSE;
   if (!whole)
     return TRUE;
-  g_debug ("follow: events %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " on %s.%s: %s; "
-           "copying the whole table", e->id, ((MsHiveEvent *) events->pdata[to - 1])->id, e->db,
-           e->table, why ? why->message : "the table is not the source's as we have it");
+  ms_debug ("follow: events %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " on %s.%s: %s; "
+            "copying the whole table", e->id, ((MsHiveEvent *) events->pdata[to - 1])->id, e->db,
+            e->table, why ? why->message : "the table is not the source's as we have it");
   return refresh_table (f, e->catalog, e->db, e->table, error);
 }
 
