@@ -3,15 +3,18 @@
  * NOTIFICATION_LOG and applies its events to the catalog until SIGINT or
  * SIGTERM.
  *
- * An event is not decoded: it names a database or a table (or a
- * database's functions), which is read again from the source, in a fresh
- * repeatable-read snapshot, and ours is made equal to it with the bulk
- * copy's per-object code: a database is created, refreshed or dropped; a
- * table is dropped and copied again with its partitions, statistics,
+ * Partition events (ADD_, ALTER_, DROP_PARTITION) are decoded
+ * (follow_message.c): the partitions they name are dropped on our side
+ * and copied again from the source, in a fresh repeatable-read snapshot,
+ * with their statistics and grants. Other events are not decoded: they
+ * name a database or a table (or a database's functions), which is read
+ * again from the snapshot and ours made equal to it with the bulk copy's
+ * per-object code: a database is created, refreshed or dropped; a table
+ * is dropped and copied again with its partitions, statistics,
  * constraints and grants (or only dropped when the source has it no
- * more). A run of
- * events on one object is applied once. Each application and the new
- * position (ms_import_runs) are ONE transaction of the catalog, so a
+ * more); so is a table whose partition event's message cannot be read.
+ * A run of events on one object is applied once. Each application and the
+ * new position (ms_import_runs) are ONE transaction of the catalog, so a
  * restart neither loses nor repeats an event.
  */
 #include "import/follow.h"

@@ -2,7 +2,8 @@
  * follow.h: `metastore import --follow`: after the bulk copy (or alone,
  * from the position the last import recorded) tail the source's
  * NOTIFICATION_LOG and apply each event to the catalog until stopped
- * (follow.c). The rules that need no database are in follow_rules.c.
+ * (follow.c). The rules that need no database are in follow_rules.c, the
+ * reading of partition events' messages in follow_message.c.
  */
 #pragma once
 #include "import/import.h"

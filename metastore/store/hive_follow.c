@@ -2,7 +2,9 @@
  * hive_follow.c: the reads `metastore import --follow` makes of a Java
  * metastore database (store/hive_source.h): a fresh snapshot per round,
  * the NOTIFICATION_LOG rows after a position, the log's bounds, and the
- * (database, table) names of a catalog for the sweep after a rename.
+ * (database, table) names of a catalog for the sweep after a rename. A
+ * partition event's row comes with its MESSAGE and MESSAGE_FORMAT (--follow
+ * reads the partitions it names).
  * Objects themselves are read with the bulk copy's readers.
  */
 #include "store/hive_source_internal.h"
