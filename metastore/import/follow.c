@@ -3,20 +3,25 @@
  * NOTIFICATION_LOG and applies its events to the catalog until SIGINT or
  * SIGTERM.
  *
- * An event is not decoded: it names a database or a table (or a
- * database's functions), which is read again from the source, in a fresh
- * repeatable-read snapshot, and ours is made equal to it with the bulk
- * copy's per-object code: a database is created, refreshed or dropped; a
- * table is dropped and copied again with its partitions, statistics,
+ * Partition events (ADD_, ALTER_, DROP_PARTITION) are decoded
+ * (follow_message.c): the partitions they name are dropped on our side
+ * and copied again from the source, in a fresh repeatable-read snapshot,
+ * with their statistics and grants. Other events are not decoded: they
+ * name a database or a table (or a database's functions), which is read
+ * again from the snapshot and ours made equal to it with the bulk copy's
+ * per-object code: a database is created, refreshed or dropped; a table
+ * is dropped and copied again with its partitions, statistics,
  * constraints and grants (or only dropped when the source has it no
- * more). A run of
- * events on one object is applied once. Each application and the new
- * position (ms_import_runs) are ONE transaction of the catalog, so a
+ * more); so is a table whose partition event's message cannot be read.
+ * A run of events on one object is applied once. Each application and the
+ * new position (ms_import_runs) are ONE transaction of the catalog, so a
  * restart neither loses nor repeats an event.
  */
 #include "import/follow.h"
 #include "import/import_internal.h"
 #include "core/error.h"
+#include "core/log.h"
+#include "core/part_name.h"
 #include <signal.h>
 #include <string.h>
 
@@ -125,7 +130,36 @@ refresh_constraints (Follow *f, const char *catalog, const char *db, const char 
 typedef struct {
   MsStore *store;
   const char *catalog, *db, *table;
+  const MsTable *parted;       /* with 'parts': only grants on these partitions */
+  GHashTable *parts;
 } TableGrants;
+
+/* The names of t's partition keys (NULL-terminated; the strings are t's). */
+static const char **
+key_names (const MsTable *t)
+{
+  guint n = t->partition_keys ? t->partition_keys->len : 0;
+  const char **keys = g_new0 (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    keys[i] = ((MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
+  return keys;
+}
+
+/* Whether 'p' is on a partition tg->parts names. */
+static gboolean
+on_named_partition (const TableGrants *tg, const MsPrivilege *p)
+{
+  if (p->object.part_values == NULL)
+    return FALSE;
+  const MsTable *t = tg->parted;
+  guint n = t->partition_keys->len;
+  if (g_strv_length (p->object.part_values) != n)
+    return FALSE;
+  g_autofree const char **keys = key_names (t);
+  g_autofree char *name = ms_part_name_make (keys, (const char *const *) p->object.part_values,
+                                             n);
+  return g_hash_table_contains (tg->parts, name);
+}
 
 static gboolean
 grant_table_batch (gpointer user, GPtrArray *batch, GError **error)
@@ -137,7 +171,8 @@ grant_table_batch (gpointer user, GPtrArray *batch, GError **error)
       MsPrivilege *p = g_ptr_array_index (batch, i);
       if (p->object.type >= MS_OBJECT_TABLE && g_strcmp0 (p->object.catalog, tg->catalog) == 0
           && g_strcmp0 (p->object.db_name, tg->db) == 0
-          && g_strcmp0 (p->object.table_name, tg->table) == 0)
+          && g_strcmp0 (p->object.table_name, tg->table) == 0
+          && (tg->parts == NULL || on_named_partition (tg, p)))
         g_ptr_array_add (mine, p);
     }
   return mine->len == 0 || ms_store_privileges_grant (tg->store, mine, error);
@@ -149,7 +184,7 @@ static gboolean
 refresh_grants (Follow *f, const char *catalog, const char *db, const char *table,
                 GError **error)
 {
-  TableGrants tg = { f->im.store, catalog, db, table };
+  TableGrants tg = { f->im.store, catalog, db, table, NULL, NULL };
   return ms_hive_source_privileges (f->im.src, f->im.o->batch, grant_table_batch, &tg, error);
 }
 
@@ -175,6 +210,101 @@ refresh_table (Follow *f, const char *catalog, const char *db, const char *name,
   return ms_import_table (&f->im, src_id, want, error)
          && refresh_constraints (f, catalog, db, name, error)
          && refresh_grants (f, catalog, db, name, error);
+}
+
+/* ---- only the partitions a run of partition events names ---- */
+
+/* The names of the partitions events [from, to) name, for our table
+ * 'have'; NULL (and 'why') when one is no partition event or its message
+ * cannot be read. */
+static GHashTable *
+named_partitions (const MsTable *have, GPtrArray *events, guint from, guint to, GError **why)
+{
+  guint n = have->partition_keys ? have->partition_keys->len : 0;
+  g_autofree const char **keys = key_names (have);
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = from; i < to; i++)
+    {
+      const MsHiveEvent *e = g_ptr_array_index (events, i);
+      if (!ms_follow_partition_event (e->type))
+        {
+          ms_fail (why, MS_ERROR_INVALID_INPUT, "event %" G_GINT64_FORMAT " (%s) changes more "
+                   "than partitions", e->id, e->type);
+          return NULL;
+        }
+      if (!ms_follow_message_parts (e->type, e->format, e->message, keys, n, names, why))
+        {
+          g_prefix_error (why, "event %" G_GINT64_FORMAT " (%s): ", e->id, e->type);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&names);
+}
+
+/* Whether the source's table 'want' has the partition keys of ours. */
+static gboolean
+same_keys (const MsTable *want, const MsTable *have)
+{
+  guint n = have->partition_keys->len;
+  if (want->partition_keys == NULL || want->partition_keys->len != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (((MsColumn *) want->partition_keys->pdata[i])->name,
+                   ((MsColumn *) have->partition_keys->pdata[i])->name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Make our partitions 'names' of 'have' equal to the source's: dropped,
+ * then those the snapshot holds added again with their statistics and
+ * grants. *whole when the source's table is gone or another (the caller
+ * copies the whole table). */
+static gboolean
+copy_partitions (Follow *f, MsTable *have, GHashTable *names, gboolean *whole, GError **error)
+{
+  gint64 src_id = 0;
+  g_autoptr (GError) missing = NULL;
+  g_autoptr (MsTable) want = ms_hive_source_table (f->im.src, have->catalog, have->db_name,
+                                                   have->name, &src_id, &missing);
+  if (want == NULL && !ms_error_not_found (&missing, error))
+    return FALSE;
+  *whole = want == NULL || !same_keys (want, have);
+  if (*whole || g_hash_table_size (names) == 0)
+    return TRUE;
+  g_autofree const char **list = (const char **) g_hash_table_get_keys_as_array (names, NULL);
+  guint n = g_hash_table_size (names);
+  MsPartitionQuery q = { .catalog = have->catalog, .db = have->db_name, .table = have->name,
+                         .by_names = TRUE, .names = list, .n_names = n, .max_parts = -1 };
+  g_autoptr (GPtrArray) dropped = ms_store_partition_drop (f->im.store, &q, 0, error);
+  TableGrants tg = { f->im.store, have->catalog, have->db_name, have->name, have, names };
+  return dropped != NULL
+         && ms_import_partitions_named (&f->im, src_id, have, list, n, error)
+         && ms_hive_source_privileges (f->im.src, f->im.o->batch, grant_table_batch, &tg, error);
+}
+
+/* A run of events on one table: when they all add, alter or drop
+ * partitions their messages name, only those partitions are copied;
+ * otherwise (or when a message cannot be read) the whole table. */
+static gboolean
+refresh_table_run (Follow *f, GPtrArray *events, guint from, guint to, GError **error)
+{
+  const MsHiveEvent *e = g_ptr_array_index (events, from);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (MsTable) have = ms_store_table_get (f->im.store, e->catalog, e->db, e->table,
+                                                 &local);
+  if (have == NULL && !ms_error_not_found (&local, error))
+    return FALSE;
+  g_autoptr (GError) why = NULL;
+  g_autoptr (GHashTable) names = have ? named_partitions (have, events, from, to, &why) : NULL;
+  gboolean whole = TRUE;
+  if (names != NULL && !copy_partitions (f, have, names, &whole, error))
+    return FALSE;
+  if (!whole)
+    return TRUE;
+  ms_debug ("follow: events %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " on %s.%s: %s; "
+            "copying the whole table", e->id, ((MsHiveEvent *) events->pdata[to - 1])->id, e->db,
+            e->table, why ? why->message : "the table is not the source's as we have it");
+  return refresh_table (f, e->catalog, e->db, e->table, error);
 }
 
 /* Drop our tables of the catalog the source has no more: after a rename
@@ -203,8 +333,9 @@ sweep_renamed (Follow *f, const char *catalog, GError **error)
 }
 
 static gboolean
-apply (Follow *f, MsFollowAction a, const MsHiveEvent *e, GError **error)
+apply (Follow *f, MsFollowAction a, GPtrArray *events, guint from, guint to, GError **error)
 {
+  const MsHiveEvent *e = g_ptr_array_index (events, from);
   switch (a)
     {
     case MS_FOLLOW_NOTHING:
@@ -219,7 +350,7 @@ apply (Follow *f, MsFollowAction a, const MsHiveEvent *e, GError **error)
       return sweep_renamed (f, e->catalog, error)
              && refresh_table (f, e->catalog, e->db, e->table, error);
     case MS_FOLLOW_TABLE:
-      return refresh_table (f, e->catalog, e->db, e->table, error);
+      return refresh_table_run (f, events, from, to, error);
     }
   return TRUE;
 }
@@ -233,7 +364,7 @@ apply_run (Follow *f, GPtrArray *events, guint from, guint to, MsFollowAction a,
   const MsHiveEvent *last = g_ptr_array_index (events, to - 1);
   if (!ms_store_begin_outer (f->im.store, error))
     return FALSE;
-  gboolean ok = apply (f, a, e, error)
+  gboolean ok = apply (f, a, events, from, to, error)
                 && ms_store_import_advance (f->im.store, f->label, last->id + 1, error);
   if (!ms_store_end_outer (f->im.store, ok, ok ? error : NULL) || !ok)
     {

@@ -2,7 +2,8 @@
  * follow.h: `metastore import --follow`: after the bulk copy (or alone,
  * from the position the last import recorded) tail the source's
  * NOTIFICATION_LOG and apply each event to the catalog until stopped
- * (follow.c). The rules that need no database are in follow_rules.c.
+ * (follow.c). The rules that need no database are in follow_rules.c, the
+ * reading of partition events' messages in follow_message.c.
  */
 #pragma once
 #include "import/import.h"
@@ -22,6 +23,19 @@ typedef enum {
  * narrowest object it names. */
 MsFollowAction ms_follow_action (const char *type, gboolean has_db, gboolean has_table);
 const char *ms_follow_action_name (MsFollowAction a);
+
+/* Whether an event of 'type' adds, alters or drops partitions it names in
+ * its message (follow_message.c reads them). */
+gboolean ms_follow_partition_event (const char *type);
+
+/* Add to 'names' (a set of char*, owning them) the names of the
+ * partitions a partition event's message names (format as the source's
+ * MESSAGE_FORMAT: "json-0.2" or "gzip(json-2.0)"), for a table whose
+ * partition keys are 'keys'. MS_ERROR_INVALID_INPUT when the message
+ * cannot be read: the caller then copies the whole table. */
+gboolean ms_follow_message_parts (const char *type, const char *format, const char *message,
+                                  const char *const *keys, guint n_keys, GHashTable *names,
+                                  GError **error);
 
 /* Whether events were lost before we read them (the source's TTL cleaned
  * them): we need event 'next'; 'first' is the first id the log holds

@@ -69,6 +69,16 @@ ms_follow_action (const char *type, gboolean has_db, gboolean has_table)
   return has_db ? MS_FOLLOW_DATABASE : MS_FOLLOW_NOTHING;
 }
 
+gboolean
+ms_follow_partition_event (const char *type)
+{
+  static const char *const types[] = { "ADD_PARTITION", "ALTER_PARTITION", "DROP_PARTITION" };
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (types); i++)
+    if (strcmp (type, types[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 const char *
 ms_follow_action_name (MsFollowAction a)
 {

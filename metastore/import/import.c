@@ -278,6 +278,28 @@ ms_import_table (gpointer user, gint64 src_id, MsTable *t, GError **error)
 }
 
 static gboolean
+add_parts (gpointer user, GPtrArray *batch, GError **error)
+{
+  Import *im = user;
+  g_autoptr (GPtrArray) added = ms_store_partition_add (im->store, im->target, batch, FALSE,
+                                                        error);
+  return added != NULL;
+}
+
+gboolean
+ms_import_partitions_named (Import *im, gint64 src_id, MsTable *target,
+                            const char *const *names, guint n, GError **error)
+{
+  im->target = target;
+  gboolean ok = ms_hive_source_partitions_named (im->src, src_id, target, names, n,
+                                                 im->o->batch, add_parts, im, error)
+                && ms_hive_source_stats_named (im->src, src_id, target, names, n, im->o->batch,
+                                               write_stats, im, error);
+  im->target = NULL;
+  return ok;
+}
+
+static gboolean
 import_functions (Import *im, GError **error)
 {
   g_autoptr (GPtrArray) fns = ms_hive_source_functions (im->src, error);

@@ -22,6 +22,11 @@ typedef struct {
 /* Copy one source table (MsHiveTableFunc, 'user' an Import*): created
  * when missing, then its partitions and table and partition statistics. */
 gboolean ms_import_table (gpointer user, gint64 src_id, MsTable *t, GError **error);
+/* Add the partitions of source table 'src_id' named in 'names' (their
+ * PART_NAME) to 'target' (as stored, without them), with their
+ * statistics. */
+gboolean ms_import_partitions_named (Import *im, gint64 src_id, MsTable *target,
+                                     const char *const *names, guint n, GError **error);
 /* Add the constraints of 'rows' (as ms_hive_source_constraints orders
  * them; the rows are stolen) that the catalog lacks by name. */
 gboolean ms_import_constraint_rows (Import *im, GPtrArray *rows, GError **error);

@@ -248,26 +248,46 @@ stats_rows (gpointer user, const PGresult *r, GError **error)
   return TRUE;
 }
 
-gboolean
-ms_hive_source_stats (MsHiveSource *src, gint64 src_id, const MsTable *t, gboolean part_level,
-                      guint batch, MsHiveBatchFunc fn, gpointer user, GError **error)
+/* Table level ('part_level' FALSE) or partition statistics, these of the
+ * partitions named in 'names' only when it is not NULL. */
+static gboolean
+stats_read (MsHiveSource *src, gint64 src_id, const MsTable *t, gboolean part_level,
+            const char *const *names, guint n, guint batch, MsHiveBatchFunc fn, gpointer user,
+            GError **error)
 {
   const MsHiveProfile *p = src->p;
   g_autofree char *sql = part_level
     ? g_strdup_printf ("SELECT pt.\"PART_NAME\", " STATS_VALUES " FROM \"PART_COL_STATS\" s "
                        "JOIN \"PARTITIONS\" pt ON pt.\"PART_ID\" = s.\"PART_ID\" "
-                       "WHERE pt.\"TBL_ID\" = $1::bigint ORDER BY 4, s.\"PART_ID\", s.\"CS_ID\"",
-                       p->stats_engine, p->stats_bitv, p->stats_hist)
+                       "WHERE pt.\"TBL_ID\" = $1::bigint %s ORDER BY 4, s.\"PART_ID\", s.\"CS_ID\"",
+                       p->stats_engine, p->stats_bitv, p->stats_hist,
+                       names ? "AND pt.\"PART_NAME\" = ANY ($2::text[])" : "")
     : g_strdup_printf ("SELECT NULL::text, " STATS_VALUES " FROM \"TAB_COL_STATS\" s "
                        "WHERE s.\"TBL_ID\" = $1::bigint ORDER BY 4, s.\"CS_ID\"",
                        p->stats_engine, p->stats_bitv, p->stats_hist);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
-  const char *v[] = { id };
+  g_autofree char *list = names ? ms_pg_array_literal (names, n) : NULL;
+  const char *v[] = { id, list };
   g_autoptr (GPtrArray) entries =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
   StatsCtx ctx = { t, MAX (batch, 1), entries, NULL, fn, user };
-  return ms_hive_each_batch (src, sql, 1, v, stats_rows, &ctx, error)
+  return ms_hive_each_batch (src, sql, names ? 2 : 1, v, stats_rows, &ctx, error)
          && stats_flush (&ctx, error);
+}
+
+gboolean
+ms_hive_source_stats (MsHiveSource *src, gint64 src_id, const MsTable *t, gboolean part_level,
+                      guint batch, MsHiveBatchFunc fn, gpointer user, GError **error)
+{
+  return stats_read (src, src_id, t, part_level, NULL, 0, batch, fn, user, error);
+}
+
+gboolean
+ms_hive_source_stats_named (MsHiveSource *src, gint64 src_id, const MsTable *t,
+                            const char *const *names, guint n, guint batch, MsHiveBatchFunc fn,
+                            gpointer user, GError **error)
+{
+  return stats_read (src, src_id, t, TRUE, names, n, batch, fn, user, error);
 }
 
 /* ---- rules and checksums ---- */

@@ -2,7 +2,9 @@
  * hive_follow.c: the reads `metastore import --follow` makes of a Java
  * metastore database (store/hive_source.h): a fresh snapshot per round,
  * the NOTIFICATION_LOG rows after a position, the log's bounds, and the
- * (database, table) names of a catalog for the sweep after a rename.
+ * (database, table) names of a catalog for the sweep after a rename. A
+ * partition event's row comes with its MESSAGE and MESSAGE_FORMAT (--follow
+ * reads the partitions it names).
  * Objects themselves are read with the bulk copy's readers.
  */
 #include "store/hive_source_internal.h"
@@ -33,6 +35,8 @@ ms_hive_event_free (MsHiveEvent *e)
   g_free (e->catalog);
   g_free (e->db);
   g_free (e->table);
+  g_free (e->message);
+  g_free (e->format);
   g_free (e);
 }
 
@@ -41,7 +45,13 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
 {
   g_autofree char *sql = g_strdup_printf (
       "SELECT n.\"EVENT_ID\", n.\"EVENT_TIME\", n.\"EVENT_TYPE\", COALESCE (%s, 'hive'), "
-      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\") FROM \"NOTIFICATION_LOG\" n "
+      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\"), m.message, m.format "
+      "FROM \"NOTIFICATION_LOG\" n "
+      /* a partition event's message, decoded by --follow (MESSAGE_FORMAT is
+       * read through the row's JSON: a source may lack the column) */
+      "LEFT JOIN LATERAL (SELECT n.\"MESSAGE\" AS message, "
+      "  to_jsonb (n) ->> 'MESSAGE_FORMAT' AS format WHERE n.\"EVENT_TYPE\" IN "
+      "  ('ADD_PARTITION', 'ALTER_PARTITION', 'DROP_PARTITION')) m ON TRUE "
       "WHERE n.\"EVENT_ID\" >= $1::bigint ORDER BY n.\"EVENT_ID\" LIMIT $2::integer",
       src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL");
   g_autofree char *a = g_strdup_printf ("%" G_GINT64_FORMAT, from);
@@ -60,6 +70,8 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
       e->catalog = ms_pg_dup (r, i, 3);
       e->db = ms_pg_dup (r, i, 4);
       e->table = ms_pg_dup (r, i, 5);
+      e->message = ms_pg_dup (r, i, 6);
+      e->format = ms_pg_dup (r, i, 7);
       g_ptr_array_add (out, e);
     }
   return out;

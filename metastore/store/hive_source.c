@@ -420,11 +420,12 @@ enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
   " END, " SD_SELECT_WITH (nested) " " \
   "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
   "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
-#define PARTS_ONE_SQL \
+#define PARTS_ONE_SQL PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint ")
+#define PARTS_ONE_WHERE(where) \
   PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
              "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text", \
              PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
-             "WHERE p.\"TBL_ID\" = $1::bigint ORDER BY p.\"PART_ID\"")
+             where "ORDER BY p.\"PART_ID\"")
 #define PARTS_ALL_SQL \
   PARTS_SQL ("kv.j", "pp.j", SD_NESTED_ALL, \
              GROUPED ("kv", "PARTITION_KEY_VALS", "PART_ID", \
@@ -491,6 +492,23 @@ parts_of_table (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
   const char *v[] = { id };
   return ms_hive_each_batch (src, sql, 1, v, parts_rows, ctx, error);
+}
+
+gboolean
+ms_hive_source_partitions_named (MsHiveSource *src, gint64 src_id, const MsTable *t,
+                                 const char *const *names, guint n, guint batch,
+                                 MsHiveBatchFunc fn, gpointer user, GError **error)
+{
+  g_autoptr (GPtrArray) parts = ms_partitions_new ();
+  PartsCtx ctx = { t, MAX (batch, 1), parts, fn, user };
+  g_autofree char *sql = g_strdup_printf (
+      PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint AND p.\"PART_NAME\" = ANY ($2::text[]) "),
+      SERDE_ARGS (src->p), "p");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
+  g_autofree char *list = ms_pg_array_literal (names, n);
+  const char *v[] = { id, list };
+  return ms_hive_each_batch (src, sql, 2, v, parts_rows, &ctx, error)
+         && parts_flush (&ctx, error);
 }
 
 void

@@ -148,12 +148,23 @@ gboolean ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer 
 gboolean ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTable *t,
                                     guint batch, MsHiveBatchFunc fn, gpointer user,
                                     GError **error);
+/* The partitions of source table 'src_id' whose PART_NAME is one of
+ * 'names' (--follow: those an event names), as ms_hive_source_partitions
+ * gives them. */
+gboolean ms_hive_source_partitions_named (MsHiveSource *src, gint64 src_id, const MsTable *t,
+                                          const char *const *names, guint n, guint batch,
+                                          MsHiveBatchFunc fn, gpointer user, GError **error);
 /* Statistics of source table 'src_id': table level (part_level FALSE) or
  * partition level, one MsColumnStatistics per partition and engine, in
  * batches of at most 'batch' entries. */
 gboolean ms_hive_source_stats (MsHiveSource *src, gint64 src_id, const MsTable *t,
                                gboolean part_level, guint batch, MsHiveBatchFunc fn,
                                gpointer user, GError **error);
+/* The partition statistics of those partitions of 'src_id' whose PART_NAME
+ * is one of 'names'. */
+gboolean ms_hive_source_stats_named (MsHiveSource *src, gint64 src_id, const MsTable *t,
+                                     const char *const *names, guint n, guint batch,
+                                     MsHiveBatchFunc fn, gpointer user, GError **error);
 
 /* Read the partitions of ms_hive_source_partitions from one cursor over
  * every table's partitions, in TBL_ID order (a bulk copy: tables asked
@@ -176,6 +187,8 @@ gboolean ms_hive_source_renew (MsHiveSource *src, GError **error);
 typedef struct {
   gint64 id, time;
   char *type, *catalog, *db, *table;
+  char *message, *format;      /* MESSAGE and MESSAGE_FORMAT, read for partition events
+                                  only (NULL otherwise, or when the source has none) */
 } MsHiveEvent;
 void ms_hive_event_free (MsHiveEvent *e);
 /* The rows with EVENT_ID >= 'from', in id order, at most 'limit'

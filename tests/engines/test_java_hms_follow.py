@@ -433,3 +433,76 @@ def test_killed_follow_resumes(followed, pg, tag):
         rc, out = f2.stop()
     assert rc == 0, out
     assert "from event %d" % killed_at in out, out
+
+
+def our_part_ids(pg, target, table):
+    """{partition name: our part_id} of FDB.<table>."""
+    out = pg.psql(target, "SELECT p.part_name || ' ' || p.part_id FROM ms_partitions p "
+                          "JOIN ms_tables t ON t.table_id = p.table_id "
+                          "JOIN ms_databases d ON d.db_id = t.db_id "
+                          "WHERE d.name = '%s' AND t.name = '%s'" % (FDB, table)).stdout
+    return dict(line.rsplit(" ", 1) for line in out.split("\n") if line.strip())
+
+
+def test_partition_events_touch_only_named(followed, pg, tag):
+    """ADD_, ALTER_ and DROP_PARTITION events (Hive's own messages, gzip'd
+    and plain JSON) on a table of many partitions change only the
+    partitions they name: the others keep their rows (same ids) on our
+    side. A message that cannot be read falls back to copying the whole
+    table (every id new), and the partitions are equal to Java's either way."""
+    j, jc, oc, _, source, target, _ = followed
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)",
+        "import --follow: partition events apply only the partitions they name", j.log)
+    jc.create_table(diff.table(FDB, "wide", diff.COLS[:3], diff.PARQUET, keys=diff.KEYS))
+    t = get_table(jc, FDB, "wide")
+    for b in range(4):
+        jc.add_partitions([part(FDB, "wide", ["2023-%02d-%02d" % (b + 1, i // 24 + 1),
+                                              str(i % 24)], t) for i in range(500)])
+    f = Follower(pg, source, target, 6)
+    try:
+        wait_caught_up(pg, source, target, f)
+        before = our_part_ids(pg, target, "wide")
+        assert len(before) == 2000
+        jc.add_partitions([part(FDB, "wide", ["2024-09-0%d" % i, "1"], t, {"n": str(i)})
+                           for i in (1, 2)])
+        p = jc.get_partition(FDB, "wide", ["2023-01-01", "5"])
+        p.parameters["changed"] = "yes"
+        jc.alter_partition(FDB, "wide", p)
+        r = jc.get_partition(FDB, "wide", ["2023-01-01", "6"])
+        r.values = ["2023-01-01", "66"]
+        jc.rename_partition(FDB, "wide", ["2023-01-01", "6"], r)
+        jc.drop_partition(FDB, "wide", ["2023-01-01", "7"], True)
+        wait_caught_up(pg, source, target, f)
+        after = our_part_ids(pg, target, "wide")
+        touched = {"ds=2023-01-01/hr=5", "ds=2023-01-01/hr=6", "ds=2023-01-01/hr=7"}
+        kept = {n: i for n, i in before.items() if n not in touched}
+        assert len(kept) == 1997
+        assert {n: after.get(n) for n in kept} == kept      # untouched rows stayed
+        assert after["ds=2023-01-01/hr=5"] != before["ds=2023-01-01/hr=5"]
+        assert "ds=2023-01-01/hr=6" not in after and "ds=2023-01-01/hr=7" not in after
+        assert "ds=2023-01-01/hr=66" in after and "ds=2024-09-02/hr=1" in after
+        assert oc.get_partition_names(FDB, "wide", -1) == jc.get_partition_names(FDB, "wide", -1)
+        names = ["ds=2023-01-01/hr=5", "ds=2023-01-01/hr=66", "ds=2024-09-01/hr=1"]
+        ours = {tuple(x.values): x.parameters for x in
+                oc.get_partitions_by_names(FDB, "wide", names)}
+        java = {tuple(x.values): x.parameters for x in
+                jc.get_partitions_by_names(FDB, "wide", names)}
+        assert ours == java and ours[("2023-01-01", "5")]["changed"] == "yes"
+    finally:
+        rc, out = f.stop()
+    assert rc == 0, out
+    # a message it cannot read: the whole table is copied again
+    at = source_next(pg, source)
+    jc.add_partitions([part(FDB, "wide", ["2024-10-01", "1"], t)])
+    pg.psql(source, 'UPDATE "NOTIFICATION_LOG" SET "MESSAGE" = \'{}\' WHERE "EVENT_ID" >= %d '
+                    'AND "EVENT_TYPE" = \'ADD_PARTITION\'' % at)
+    before = our_part_ids(pg, target, "wide")
+    f = Follower(pg, source, target, 7)
+    try:
+        wait_caught_up(pg, source, target, f)
+        after = our_part_ids(pg, target, "wide")
+        assert not set(before.values()) & set(after.values())
+        assert oc.get_partition_names(FDB, "wide", -1) == jc.get_partition_names(FDB, "wide", -1)
+    finally:
+        rc, out = f.stop()
+    assert rc == 0, out

@@ -9,10 +9,16 @@
 // change's own transaction, through the metastore's own
 // RawStore.addNotificationEvent (which takes NOTIFICATION_SEQUENCE's next
 // id under a lock, as Hive's writer does). It writes the event types and
-// the catalog, database and table names Hive's writer gives each event;
-// the message is an empty JSON object (the follower never decodes it).
+// the catalog, database and table names Hive's writer gives each event.
+// Partition events carry Hive's own messages, built by its MessageBuilder
+// and serialized by its encoders as DbNotificationListener does: ADD_ and
+// ALTER_PARTITION in Hive 4's default "gzip(json-2.0)" (GzipJSONMessageEncoder),
+// DROP_PARTITION in "json-0.2" (JSONMessageEncoder), so the follower's
+// decoding of both is tested on real output. The other events carry an empty
+// JSON object (the follower reads only their names).
 package ms.test;
 
+import java.util.Collections;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.metastore.HMSHandler;
@@ -22,6 +28,12 @@ import org.apache.hadoop.hive.metastore.api.MetaException;
 import org.apache.hadoop.hive.metastore.api.NotificationEvent;
 import org.apache.hadoop.hive.metastore.api.Table;
 import org.apache.hadoop.hive.metastore.events.*;
+import org.apache.hadoop.hive.metastore.messaging.EventMessage;
+import org.apache.hadoop.hive.metastore.messaging.MessageBuilder;
+import org.apache.hadoop.hive.metastore.messaging.MessageEncoder;
+import org.apache.hadoop.hive.metastore.messaging.PartitionFiles;
+import org.apache.hadoop.hive.metastore.messaging.json.JSONMessageEncoder;
+import org.apache.hadoop.hive.metastore.messaging.json.gzip.GzipJSONMessageEncoder;
 
 public class FollowEventListener extends TransactionalMetaStoreEventListener {
   public FollowEventListener(Configuration conf) {
@@ -29,13 +41,25 @@ public class FollowEventListener extends TransactionalMetaStoreEventListener {
   }
 
   private void log(String type, String cat, String db, String table) throws MetaException {
+    write(type, cat, db, table, "{}", "json-0.2");
+  }
+
+  private void write(String type, String cat, String db, String table, String message,
+                     String format) throws MetaException {
     NotificationEvent e = new NotificationEvent(0, (int) (System.currentTimeMillis() / 1000),
-                                                type, "{}");
+                                                type, message);
     e.setCatName(cat == null ? "hive" : cat);
     e.setDbName(db);
     e.setTableName(table);
-    e.setMessageFormat("json-0.2");
+    e.setMessageFormat(format);
     HMSHandler.getMSForConf(getConf()).addNotificationEvent(e);
+  }
+
+  /* An event with Hive's message for it, as 'enc' serializes it. */
+  private void message(String type, Table t, EventMessage m, MessageEncoder enc)
+      throws MetaException {
+    write(type, t.getCatName(), t.getDbName(), t.getTableName(), enc.getSerializer().serialize(m),
+          enc.getMessageFormat());
   }
 
   private void table(String type, Table t) throws MetaException {
@@ -65,13 +89,20 @@ public class FollowEventListener extends TransactionalMetaStoreEventListener {
     table("DROP_TABLE", e.getTable());
   }
   @Override public void onAddPartition(AddPartitionEvent e) throws MetaException {
-    table("ADD_PARTITION", e.getTable());
+    message("ADD_PARTITION", e.getTable(), MessageBuilder.getInstance().buildAddPartitionMessage(
+        e.getTable(), e.getPartitionIterator(), Collections.<PartitionFiles>emptyIterator()),
+        GzipJSONMessageEncoder.getInstance());
   }
   @Override public void onAlterPartition(AlterPartitionEvent e) throws MetaException {
-    table("ALTER_PARTITION", e.getTable());
+    message("ALTER_PARTITION", e.getTable(), MessageBuilder.getInstance()
+        .buildAlterPartitionMessage(e.getTable(), e.getOldPartition(), e.getNewPartition(),
+                                    e.getIsTruncateOp(), e.getWriteId()),
+        GzipJSONMessageEncoder.getInstance());
   }
   @Override public void onDropPartition(DropPartitionEvent e) throws MetaException {
-    table("DROP_PARTITION", e.getTable());
+    message("DROP_PARTITION", e.getTable(), MessageBuilder.getInstance()
+        .buildDropPartitionMessage(e.getTable(), e.getPartitionIterator()),
+        JSONMessageEncoder.getInstance());
   }
   @Override public void onInsert(InsertEvent e) throws MetaException {
     table("INSERT", e.getTableObj());
