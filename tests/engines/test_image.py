@@ -141,7 +141,7 @@ def test_image_serves_thrift_and_rest(tag, image, container):
         c.create_table(Table(tableName="t1", dbName=db, owner="image", sd=sd,
                              partitionKeys=[], parameters={}, tableType="MANAGED_TABLE"))
         t = c.get_table(db, "t1")
-        assert t.tableName == "t1" and t.sd.location.startswith("file:/warehouse/"), t.sd
+        assert t.tableName == "t1" and t.sd.location.startswith("file:///warehouse/"), t.sd
     # the table's directory, made by the server as uid 10001 on the mounted warehouse
     owners = {os.stat(os.path.join(d, n)).st_uid
               for d, dirs, files in os.walk(container.warehouse) for n in dirs}
