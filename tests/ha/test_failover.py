@@ -8,7 +8,9 @@ add_partitions) and Iceberg REST writers (table commits) run in loops
 against both servers; the primary is stopped at once (pg_autoctl stop
 --immediate) and the monitor promotes the standby. Then:
 - every write answered with success is on the new primary;
-- the servers, never restarted, answer writes again by themselves;
+- the servers, never restarted, answer writes again by themselves; a third
+  server, idle during the failover, answers its next writes at the first
+  try (no connection of its pool to the old primary is handed out);
 - while PostgreSQL could not take writes, clients got the unavailable
   errors (MetaException, 503) and never an answer about the catalog (a
   "does not exist" that they would take at its word);
@@ -142,11 +144,11 @@ class RestWriter(Writer):
 
     def write(self, i):
         body = {"requirements": [], "updates": [
-            {"action": "set-properties", "updates": {"p%d" % i: str(i)}}]}
+            {"action": "set-properties", "updates": {"p%s" % i: str(i)}}]}
         status, doc = self.rest.call("POST", table_path(self.ns, self.table), body=body)
         if status != 200:
             raise RestFailure(status, doc)
-        return {("property", self.table, "p%d" % i)}
+        return {("property", self.table, "p%s" % i)}
 
     @staticmethod
     def allowed(e):
@@ -193,7 +195,7 @@ def servers(formation):
     warehouse = "file://" + tmp + "/wh"
     started = []
     try:
-        for name in ("a", "b"):
+        for name in ("a", "b", "idle"):
             started.append(Server(FormationAsPg(formation), formation.dbname, tmp + "/" + name,
                                   warehouse=warehouse,
                                   sets=["database.connect_timeout_s=2",
@@ -211,8 +213,18 @@ def sql_set(formation, port, sql):
     return set(tuple(line.split("|")) for line in formation.psql(port, sql).splitlines())
 
 
+def idle_writes(server, db, template, ns, tag):
+    """One create_table and one Iceberg commit through 'server' (asserted
+    to succeed at the first try); the keys they wrote."""
+    t = ThriftWriter(server, db, template, "idle_" + tag)
+    r = RestWriter(server, ns, "ice_idle")
+    keys = t.write(1) | r.write(tag)
+    t.client.close()
+    return keys
+
+
 def test_failover_under_write_load(formation, servers):
-    a, b = servers
+    a, b, idle = servers
     with a.client() as c:
         db = unique("ha")
         c.create_database(ttypes.Database(name=db, parameters={}))
@@ -220,13 +232,14 @@ def test_failover_under_write_load(formation, servers):
     rest = Rest(a.rest_port)
     ns = unique("ha_ns")
     assert rest.call("POST", "/v1/namespaces", body={"namespace": [ns]})[0] == 200
-    for t in ("ice_a", "ice_b"):
+    for t in ("ice_a", "ice_b", "ice_idle"):
         status, doc = rest.call("POST", table_path(ns), body={"name": t,
                                                               "schema": simple_schema()})
         assert status == 200, (status, doc)
 
     writers = [ThriftWriter(a, db, template, "ta"), ThriftWriter(b, db, template, "tb"),
                RestWriter(a, ns, "ice_a"), RestWriter(b, ns, "ice_b")]
+    idle_acked = idle_writes(idle, db, template, ns, "before")
     for w in writers:
         w.start()
     time.sleep(WARM_UP_S)
@@ -248,6 +261,7 @@ def test_failover_under_write_load(formation, servers):
     for w in writers:
         w.join(60)
     formation.wait("the standby promoted", lambda: formation.primary() is new, 60)
+    idle_acked |= idle_writes(idle, db, template, ns, "after")
 
     # the servers answer again by themselves, and every failure meanwhile
     # was an unavailable error
@@ -270,30 +284,27 @@ def test_failover_under_write_load(formation, servers):
     for r in report:
         print("  outage %-14s %6.2f s  (+%.2f s)  %4d failures  %5d acknowledged" % r)
 
-    # every acknowledged write is on the new primary (read there directly)
-    tables = sql_set(formation, new.port,
-                     "select 'table', t.name from ms_tables t join ms_databases d "
-                     "using (db_id) where d.name = '%s'" % db)
-    parts = sql_set(formation, new.port,
+    # every acknowledged write is on the new primary (read there directly;
+    # the Iceberg properties from the metadata file it points at)
+    held = sql_set(formation, new.port,
+                   "select 'table', t.name from ms_tables t join ms_databases d "
+                   "using (db_id) where d.name = '%s'" % db)
+    held |= sql_set(formation, new.port,
                     "select 'partition', t.name, p.part_name from ms_partitions p "
                     "join ms_tables t using (table_id) join ms_databases d using (db_id) "
                     "where d.name = '%s'" % db)
-    for w in writers[:2]:
-        missing = w.acked - tables - parts
-        assert not missing, "%s: acknowledged but not on the new primary: %r" % (
-            w.name, sorted(missing)[:10])
-    for w in writers[2:]:
-        status, doc = Rest(w.rest.port).call("GET", table_path(ns, w.table))
+    for table in ("ice_a", "ice_b", "ice_idle"):
+        status, doc = Rest(b.rest_port).call("GET", table_path(ns, table))
         assert status == 200, (status, doc)
-        props = doc["metadata"].get("properties", {})
-        held = {("property", w.table, k) for k in props}
-        missing = w.acked - held
-        assert not missing, "%s: acknowledged but not in the current metadata: %r" % (
-            w.name, sorted(missing)[:10])
+        held |= {("property", table, k) for k in doc["metadata"].get("properties", {})}
         location = formation.psql(new.port, "select t.params->>'metadata_location' from "
                                   "ms_tables t join ms_databases d using (db_id) where "
-                                  "d.name = '%s' and t.name = '%s'" % (ns, w.table)).strip()
+                                  "d.name = '%s' and t.name = '%s'" % (ns, table)).strip()
         assert location == doc["metadata-location"], (location, doc["metadata-location"])
+    for name, acked in [(w.name, w.acked) for w in writers] + [("idle", idle_acked)]:
+        missing = acked - held
+        assert not missing, "%s: acknowledged but not on the new primary: %r" % (
+            name, sorted(missing)[:10])
     # both doors still answer reads of what was written
     with b.client() as c:
         assert c.get_table(db, "template").tableName == "template"

@@ -1,13 +1,20 @@
 /* test_pool.c: the pool's accounting when PostgreSQL cannot be reached, and
- * its bounded wait; how the store's own BEGIN, COMMIT, ROLLBACK and release
- * join an outer transaction (ms_pool_pin). (Reconnection against a real
- * server is covered by the end-to-end restart test, the outer transaction
- * by tests/engines/test_java_hms_follow.py.) */
+ * its bounded wait; an idle connection the server closed is not handed
+ * out (a fake server that speaks the start of the protocol); how the
+ * store's own BEGIN, COMMIT, ROLLBACK and release join an outer
+ * transaction (ms_pool_pin). (Reconnection against a real server is
+ * covered by the end-to-end restart test and tests/ha, the outer
+ * transaction by tests/engines/test_java_hms_follow.py.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include "store/pool.h"
 
 static void
@@ -79,6 +86,117 @@ test_pin_unreachable (void **state)
   ms_pool_free (p);
 }
 
+/* A server that accepts connections, answers the start-up message with
+ * AuthenticationOk and ReadyForQuery and then stays silent: enough for
+ * libpq to open a connection. The test closes its sockets at will. */
+typedef struct {
+  int listener;
+  int port;
+  GMutex lock;
+  int fds[4];
+  int accepted;
+} FakePg;
+
+static gboolean
+read_full (int fd, void *buf, size_t n)
+{
+  for (size_t got = 0; got < n;)
+    {
+      ssize_t r = read (fd, (char *) buf + got, n - got);
+      if (r <= 0)
+        return FALSE;
+      got += (size_t) r;
+    }
+  return TRUE;
+}
+
+static gpointer
+fake_pg_serve (gpointer data)
+{
+  FakePg *f = data;
+  static const char hello[] = { 'R', 0, 0, 0, 8, 0, 0, 0, 0, 'Z', 0, 0, 0, 5, 'I' };
+  for (int i = 0; i < 4; i++)
+    {
+      int fd = accept (f->listener, NULL, NULL);
+      if (fd < 0)
+        return NULL;
+      guint32 len = 0;
+      char body[1024];
+      if (!read_full (fd, &len, 4) || ntohl (len) < 8 || ntohl (len) - 4 > sizeof body
+          || !read_full (fd, body, ntohl (len) - 4)
+          || write (fd, hello, sizeof hello) != (ssize_t) sizeof hello)
+        {
+          close (fd);
+          return NULL;
+        }
+      g_mutex_lock (&f->lock);
+      f->fds[f->accepted++] = fd;
+      g_mutex_unlock (&f->lock);
+    }
+  return NULL;
+}
+
+static int
+fake_pg_accepted (FakePg *f)
+{
+  g_mutex_lock (&f->lock);
+  int n = f->accepted;
+  g_mutex_unlock (&f->lock);
+  return n;
+}
+
+static void
+fake_pg_start (FakePg *f)
+{
+  memset (f, 0, sizeof *f);
+  g_mutex_init (&f->lock);
+  f->listener = socket (AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t alen = sizeof a;
+  assert_int_equal (bind (f->listener, (struct sockaddr *) &a, sizeof a), 0);
+  assert_int_equal (listen (f->listener, 4), 0);
+  assert_int_equal (getsockname (f->listener, (struct sockaddr *) &a, &alen), 0);
+  f->port = ntohs (a.sin_port);
+  g_thread_unref (g_thread_new ("fake-pg", fake_pg_serve, f));
+}
+
+/* After a restart or a failover the server has closed the pool's idle
+ * connections: the next caller gets a new connection (the connection
+ * string resolved again), not the dead one to fail its first statement. */
+static void
+test_idle_closed_by_server (void **state)
+{
+  (void) state;
+  FakePg f;
+  fake_pg_start (&f);
+  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
+                                               "sslmode=disable gssencmode=disable", f.port);
+  MsPool *p = ms_pool_new (conninfo, NULL, 2, 1000, 2);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  ms_pg_conn_release (c);
+  assert_int_equal (ms_pool_stats (p).open, 1);
+
+  shutdown (f.fds[0], SHUT_RDWR);     /* the server goes away */
+  close (f.fds[0]);
+  g_usleep (100 * 1000);
+
+  c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  assert_int_equal (fake_pg_accepted (&f), 2);
+  assert_int_equal (PQstatus (c->pg), CONNECTION_OK);
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 1);
+  assert_int_equal (st.in_use, 1);
+  assert_int_equal (st.reconnects, 1);
+  ms_pg_conn_release (c);
+  ms_pool_free (p);
+  close (f.listener);                 /* ends the server thread's accept */
+  for (int i = 1; i < fake_pg_accepted (&f); i++)
+    close (f.fds[i]);
+}
+
 int
 main (void)
 {
@@ -86,6 +204,7 @@ main (void)
     cmocka_unit_test (test_unreachable),
     cmocka_unit_test (test_outer_joins),
     cmocka_unit_test (test_pin_unreachable),
+    cmocka_unit_test (test_idle_closed_by_server),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
