@@ -199,11 +199,20 @@ class Formation:
                 return n
         return None
 
-    def conninfo(self):
-        hosts = ",".join("127.0.0.1" for _ in self.nodes)
+    def conninfo(self, host="127.0.0.1", extra=""):
+        """The multi-host connection string of the servers: every node, the
+        writable one wanted."""
+        hosts = ",".join(host for _ in self.nodes)
         ports = ",".join(str(n.port) for n in self.nodes)
-        return ("host=%s port=%s user=postgres dbname=%s target_session_attrs=read-write"
-                % (hosts, ports, self.dbname))
+        return ("host=%s port=%s user=postgres dbname=%s target_session_attrs=read-write%s"
+                % (hosts, ports, self.dbname, " " + extra if extra else ""))
+
+    def allow(self, address):
+        """Let 'address' (a client outside 127.0.0.1) connect to every node."""
+        for n in self.nodes:
+            with open(os.path.join(n.pgdata, "pg_hba.conf"), "a") as f:
+                f.write("host all postgres %s/32 trust\n" % address)
+            self.psql(n.port, "select pg_reload_conf()")
 
     def stop(self):
         for k in reversed(self.nodes):
