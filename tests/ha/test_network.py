@@ -125,7 +125,8 @@ def test_partition(env):
     for w in far_w:
         fails = [when for when, e in w.events if e is not True and when >= fault_at]
         assert fails, "%s never failed while cut off from PostgreSQL" % w.name
+        acked = sum(1 for when, e in w.events if fault_at <= when < healed_at and e is True)
         print("  partition %-14s first failure +%.2f s after the cut, first success "
-              "+%.2f s after the heal, %d failures" % (
+              "+%.2f s after the heal, %d failures, %d acknowledged during the cut" % (
                   w.name, fails[0] - fault_at, first_success_after(w, healed_at) - healed_at,
-                  len(fails)))
+                  len(fails), acked))
