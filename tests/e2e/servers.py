@@ -187,6 +187,8 @@ def run_metastore(args, env=None, timeout=60, cwd=None):
 
 
 class Server:
+    bind = "127.0.0.1"      # for subclasses with their own __init__ (iceboth.WarehouseServer)
+
     def __init__(self, pg, db, tmpdir, sets=(), framed=False, env=None, warehouse=None,
                  log_path=None, binary=None, bind="127.0.0.1", wrapper=()):
         """'bind': the address the server listens on (clients use it too);
