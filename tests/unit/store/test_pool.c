@@ -88,10 +88,13 @@ test_pin_unreachable (void **state)
 
 /* A server that accepts connections, answers the start-up message with
  * AuthenticationOk and ReadyForQuery and then stays silent: enough for
- * libpq to open a connection. The test closes its sockets at will. */
+ * libpq to open a connection. The test closes its sockets at will. With
+ * 'read_only' it answers the first query of its first connection as a
+ * standby answers a write (SQLSTATE 25006). */
 typedef struct {
   int listener;
   int port;
+  gboolean read_only;
   GMutex lock;
   int fds[4];
   int accepted;
@@ -108,6 +111,27 @@ read_full (int fd, void *buf, size_t n)
       got += (size_t) r;
     }
   return TRUE;
+}
+
+/* Read one extended-protocol query (up to its Sync) and refuse it. */
+static void
+fake_pg_refuse_write (int fd)
+{
+  /* ErrorResponse: length 4 + 7 + 7 + 23 + 1 = 42; then ReadyForQuery */
+  static const char refusal[] = "E\0\0\0\x2a" "SERROR\0" "C25006\0"
+                                "Mcannot execute INSERT\0" "\0" "Z\0\0\0\x05I";
+  for (;;)
+    {
+      char type;
+      guint32 len = 0;
+      char body[1024];
+      if (!read_full (fd, &type, 1) || !read_full (fd, &len, 4) || ntohl (len) < 4
+          || ntohl (len) - 4 > sizeof body || !read_full (fd, body, ntohl (len) - 4))
+        return;
+      if (type == 'S')
+        break;
+    }
+  assert_int_equal (write (fd, refusal, sizeof refusal - 1), sizeof refusal - 1);
 }
 
 static gpointer
@@ -132,6 +156,8 @@ fake_pg_serve (gpointer data)
       g_mutex_lock (&f->lock);
       f->fds[f->accepted++] = fd;
       g_mutex_unlock (&f->lock);
+      if (f->read_only && i == 0)
+        fake_pg_refuse_write (fd);
     }
   return NULL;
 }
@@ -146,9 +172,10 @@ fake_pg_accepted (FakePg *f)
 }
 
 static void
-fake_pg_start (FakePg *f)
+fake_pg_start (FakePg *f, gboolean read_only)
 {
   memset (f, 0, sizeof *f);
+  f->read_only = read_only;
   g_mutex_init (&f->lock);
   f->listener = socket (AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
@@ -168,7 +195,7 @@ test_idle_closed_by_server (void **state)
 {
   (void) state;
   FakePg f;
-  fake_pg_start (&f);
+  fake_pg_start (&f, FALSE);
   g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
                                                "sslmode=disable gssencmode=disable", f.port);
   MsPool *p = ms_pool_new (conninfo, NULL, 2, 1000, 2);
@@ -197,6 +224,33 @@ test_idle_closed_by_server (void **state)
     close (f.fds[i]);
 }
 
+/* A write refused by a read-only server (a standby, or one that its HA
+ * engine keeps read-only) is an unavailable error, and the connection is
+ * closed rather than kept: the next one resolves the connection string
+ * again and, with target_session_attrs=read-write, finds the primary. */
+static void
+test_read_only_server (void **state)
+{
+  (void) state;
+  FakePg f;
+  fake_pg_start (&f, TRUE);
+  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
+                                               "sslmode=disable gssencmode=disable", f.port);
+  MsPool *p = ms_pool_new (conninfo, NULL, 2, 1000, 2);
+  static const MsSql write_sql = { NULL, "INSERT INTO t VALUES (1)" };
+  g_autoptr (GError) e = NULL;
+  assert_null (ms_pool_exec (p, &write_sql, 0, NULL, &e));
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 0);
+  assert_int_equal (st.in_use, 0);
+  assert_int_equal (st.reconnects, 1);
+  ms_pool_free (p);
+  close (f.listener);
+  for (int i = 0; i < fake_pg_accepted (&f); i++)
+    close (f.fds[i]);
+}
+
 int
 main (void)
 {
@@ -205,6 +259,7 @@ main (void)
     cmocka_unit_test (test_outer_joins),
     cmocka_unit_test (test_pin_unreachable),
     cmocka_unit_test (test_idle_closed_by_server),
+    cmocka_unit_test (test_read_only_server),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
