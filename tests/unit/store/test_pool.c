@@ -187,6 +187,27 @@ fake_pg_start (FakePg *f, gboolean read_only)
   g_thread_unref (g_thread_new ("fake-pg", fake_pg_serve, f));
 }
 
+/* A pool of two on a fake server started in *f. */
+static MsPool *
+fake_pool (FakePg *f, gboolean read_only)
+{
+  fake_pg_start (f, read_only);
+  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
+                                               "sslmode=disable gssencmode=disable", f->port);
+  return ms_pool_new (conninfo, NULL, 2, 1000, 2);
+}
+
+/* Free the pool, then close the server's listener (which ends its thread's
+ * accept) and the sockets it still holds open from index 'first' on. */
+static void
+fake_pool_free (MsPool *p, FakePg *f, int first)
+{
+  ms_pool_free (p);
+  close (f->listener);
+  for (int i = first; i < fake_pg_accepted (f); i++)
+    close (f->fds[i]);
+}
+
 /* After a restart or a failover the server has closed the pool's idle
  * connections: the next caller gets a new connection (the connection
  * string resolved again), not the dead one to fail its first statement. */
@@ -195,10 +216,7 @@ test_idle_closed_by_server (void **state)
 {
   (void) state;
   FakePg f;
-  fake_pg_start (&f, FALSE);
-  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
-                                               "sslmode=disable gssencmode=disable", f.port);
-  MsPool *p = ms_pool_new (conninfo, NULL, 2, 1000, 2);
+  MsPool *p = fake_pool (&f, FALSE);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
   assert_non_null (c);
@@ -218,10 +236,7 @@ test_idle_closed_by_server (void **state)
   assert_int_equal (st.in_use, 1);
   assert_int_equal (st.reconnects, 1);
   ms_pg_conn_release (c);
-  ms_pool_free (p);
-  close (f.listener);                 /* ends the server thread's accept */
-  for (int i = 1; i < fake_pg_accepted (&f); i++)
-    close (f.fds[i]);
+  fake_pool_free (p, &f, 1);          /* fds[0] is closed already */
 }
 
 /* A write refused by a read-only server (a standby, or one that its HA
@@ -233,10 +248,7 @@ test_read_only_server (void **state)
 {
   (void) state;
   FakePg f;
-  fake_pg_start (&f, TRUE);
-  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
-                                               "sslmode=disable gssencmode=disable", f.port);
-  MsPool *p = ms_pool_new (conninfo, NULL, 2, 1000, 2);
+  MsPool *p = fake_pool (&f, TRUE);
   static const MsSql write_sql = { NULL, "INSERT INTO t VALUES (1)" };
   g_autoptr (GError) e = NULL;
   assert_null (ms_pool_exec (p, &write_sql, 0, NULL, &e));
@@ -245,10 +257,7 @@ test_read_only_server (void **state)
   assert_int_equal (st.open, 0);
   assert_int_equal (st.in_use, 0);
   assert_int_equal (st.reconnects, 1);
-  ms_pool_free (p);
-  close (f.listener);
-  for (int i = 0; i < fake_pg_accepted (&f); i++)
-    close (f.fds[i]);
+  fake_pool_free (p, &f, 0);
 }
 
 int
