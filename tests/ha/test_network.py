@@ -62,12 +62,20 @@ def env(formation):
                                        "ice_part_far"])
         yield formation, ns, started[0], started[1], catalog
     finally:
-        ns.heal() if ns.created else None
-        for s in started:
-            print("== metastore log tail\n" + s.log_tail(15))
-            s.stop_and_check()
-        ns.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            ns.heal()
+            failed = []
+            for s in started:          # every server stopped, the first failure raised
+                print("== metastore log tail\n" + s.log_tail(15))
+                try:
+                    s.stop_and_check()
+                except AssertionError as e:
+                    failed.append(e)
+            if failed:
+                raise failed[0]
+        finally:
+            ns.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def under_fault(env, tag, apply):
@@ -84,8 +92,8 @@ def under_fault(env, tag, apply):
     time.sleep(WARM_UP_S)
     assert all(w.succeeded_since(0) for w in near_w + far_w), \
         [w.failures()[:3] for w in near_w + far_w]
-    fault_at = time.monotonic()
     apply(ns, [n.port for n in formation.nodes])
+    fault_at = time.monotonic()      # once every rule is in place
     time.sleep(FAULT_S)
     ns.heal()
     healed_at = time.monotonic()
