@@ -110,7 +110,7 @@ const MsConfKey ms_config_keys[] = {
   { "limits", "max_depth", MS_CONF_INT, "64", OFF (max_depth), 4, 10000,
     "Deepest nesting of structs and containers in a message." },
   { "database", "url", MS_CONF_STRING, NULL, OFF (database_url), 0, 0,
-    "PostgreSQL connection (libpq conninfo 'host=... dbname=...' or URI 'postgresql://user@host/db'). Unset: the embedded default." },
+    "PostgreSQL connection (libpq conninfo 'host=... dbname=...' or URI 'postgresql://user@host/db'). Several hosts with target_session_attrs=read-write follow a failover (see \"PostgreSQL failover\"). Unset: the embedded default." },
   { "database", "password_file", MS_CONF_STRING, NULL, OFF (database_password_file), 0, 0,
     "File holding the database password (first line). $METASTORE_DATABASE_PASSWORD wins over it; never logged." },
   { "database", "pool_size", MS_CONF_INT, "10", OFF (pool_size), 1, 1000,

@@ -23,7 +23,9 @@ ms_pg_sqlstate_code (const char *st)
     return MS_ERROR_INVALID_OBJECT;
   if (g_str_equal (st, "40001") || g_str_equal (st, "40P01") || g_str_equal (st, "55P03"))
     return MS_ERROR_CONFLICT;
-  if (g_str_has_prefix (st, "08") || g_str_has_prefix (st, "53")
+  /* 25006: a write reached a read-only server (a standby, or a promoted one
+   * that its HA engine keeps read-only until the old primary is fenced) */
+  if (g_str_has_prefix (st, "08") || g_str_has_prefix (st, "53") || g_str_equal (st, "25006")
       || g_str_equal (st, "57P01") || g_str_equal (st, "57P02") || g_str_equal (st, "57P03"))
     return MS_ERROR_UNAVAILABLE;
   return MS_ERROR_INTERNAL;
@@ -53,6 +55,8 @@ ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
       /* PostgreSQL's own words name its host or socket: they go to the log,
        * never into a reply */
       ms_warn ("the catalog database is unavailable: %s", clean);
+      c->broken = TRUE;         /* reopened on return: the connection string may
+                                 * lead to another server (target_session_attrs) */
       ms_fail (error, code, "%s", MS_PG_UNAVAILABLE_MESSAGE);
     }
   else if (detail)

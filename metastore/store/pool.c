@@ -2,7 +2,9 @@
  * pool.c: a mutex + condition variable pool of MsPgConn.
  *
  * Invariant: open = in_use + idle->len + opening (slots reserved by a caller
- * that is connecting outside the lock), and open <= size.
+ * that is connecting outside the lock), and open <= size. An idle
+ * connection the server has closed is dropped when a caller would get it,
+ * so after a restart or a failover no caller fails on a dead connection.
  */
 #include "store/pool.h"
 #include "core/log.h"
@@ -53,6 +55,20 @@ ms_pool_free (MsPool *p)
   g_free (p);
 }
 
+/* Whether an idle connection may be handed out: libpq reads, without
+ * waiting, whatever the server sent meanwhile (on an idle connection, only
+ * a goodbye such as "terminating connection due to administrator
+ * command"), and a closed socket marks the connection bad. Two reads: the
+ * first may stop after the goodbye, before the end of the stream. */
+static gboolean
+idle_alive (MsPgConn *c)
+{
+  for (int i = 0; i < 2; i++)
+    if (!PQconsumeInput (c->pg) || PQstatus (c->pg) != CONNECTION_OK)
+      return FALSE;
+  return TRUE;
+}
+
 /* The connection of this thread's outer transaction (ms_pool_pin). */
 static GPrivate pinned_conn;
 
@@ -70,6 +86,15 @@ ms_pool_get (MsPool *p, GError **error)
       if (p->idle->len > 0)
         {
           MsPgConn *c = g_ptr_array_steal_index_fast (p->idle, p->idle->len - 1);
+          if (!idle_alive (c))
+            {
+              /* the server closed it (a restart, a failover): its slot is
+               * reopened, resolving the connection string again */
+              ms_pg_conn_close (c);
+              p->open--;
+              p->reconnects++;
+              continue;
+            }
           p->in_use++;
           g_mutex_unlock (&p->lock);
           return c;

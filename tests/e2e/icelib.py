@@ -10,13 +10,14 @@ class Rest:
     """One REST door: call() returns (status, parsed JSON body or None);
     call_full() also returns the response headers."""
 
-    def __init__(self, port, prefix=None, token=None):
+    def __init__(self, port, prefix=None, token=None, host="127.0.0.1"):
         self.port = port
+        self.host = host
         self.prefix = prefix
         self.token = token
 
     def call_full(self, method, path, body=None, raw=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c = http.client.HTTPConnection(self.host, self.port, timeout=30)
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         h = {"Content-Type": "application/json"} if data is not None else {}
         if self.token:

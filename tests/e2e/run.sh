@@ -13,5 +13,7 @@ if [ ! -x "$METASTORE_BIN" ]; then
   echo "e2e: $METASTORE_BIN not built" >&2
   exit 1
 fi
-cd "$here" || exit 1
-/usr/bin/python3 -m pytest -q -p no:cacheprovider -o addopts= --rootdir="$here" "$here" "$@"
+# another suite of the same kind (tests/ha) names its folder in METASTORE_SUITE_DIR
+dir=${METASTORE_SUITE_DIR:-$here}
+cd "$dir" || exit 1
+/usr/bin/python3 -m pytest -q -p no:cacheprovider -o addopts= --rootdir="$dir" "$dir" "$@"

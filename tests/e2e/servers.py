@@ -187,9 +187,14 @@ def run_metastore(args, env=None, timeout=60, cwd=None):
 
 
 class Server:
+    bind = "127.0.0.1"      # for subclasses with their own __init__ (iceboth.WarehouseServer)
+
     def __init__(self, pg, db, tmpdir, sets=(), framed=False, env=None, warehouse=None,
-                 log_path=None, binary=None):
+                 log_path=None, binary=None, bind="127.0.0.1", wrapper=()):
+        """'bind': the address the server listens on (clients use it too);
+        'wrapper': a command prefix (e.g. ip netns exec NS)."""
         self.pg = pg
+        self.bind = bind
         self.db = db
         self.tmp = tmpdir
         os.makedirs(tmpdir, exist_ok=True)
@@ -201,7 +206,7 @@ class Server:
         self.rest_port = None
         self.admin_port = None
         self.exit_code = None
-        args = [binary or METASTORE_BIN, "serve", "--bind", "127.0.0.1", "--port", "0",
+        args = list(wrapper) + [binary or METASTORE_BIN, "serve", "--bind", bind, "--port", "0",
                 "--database-url", pg.conninfo(db),
                 "--data-dir", os.path.join(tmpdir, "data"),
                 "--warehouse", self.warehouse]
@@ -219,10 +224,11 @@ class Server:
         def reader():
             for line in self.proc.stdout:
                 lines.append(line)
-                m = re.search(r"metastore ready: thrift=127\.0\.0\.1:(\d+) warehouse=", line)
-                r = re.search(r" rest=127\.0\.0\.1:(\d+) ", line)
+                addr = re.escape(self.bind)
+                m = re.search(r"metastore ready: thrift=%s:(\d+) warehouse=" % addr, line)
+                r = re.search(r" rest=%s:(\d+) " % addr, line)
                 self.rest_port = int(r.group(1)) if r else None
-                a = re.search(r" admin=127\.0\.0\.1:(\d+) ", line)
+                a = re.search(r" admin=%s:(\d+) " % addr, line)
                 self.admin_port = int(a.group(1)) if a else None
                 if m:
                     found.append(int(m.group(1)))
@@ -252,7 +258,7 @@ class Server:
 
     def client(self, timeout=10.0, framed=None):
         return Client(self.port, framed=self.framed if framed is None else framed,
-                      timeout=timeout)
+                      timeout=timeout, host=self.bind)
 
     def terminate(self, grace=15.0):
         """SIGTERM; returns the exit code (None if it had to be killed)."""
@@ -287,8 +293,8 @@ class Server:
 class Client:
     """ThriftHiveMetastore.Client over TSocket + buffered/framed transport."""
 
-    def __init__(self, port, framed=False, timeout=10.0):
-        self.sock = TSocket.TSocket("127.0.0.1", port)
+    def __init__(self, port, framed=False, timeout=10.0, host="127.0.0.1"):
+        self.sock = TSocket.TSocket(host, port)
         self.sock.setTimeout(timeout * 1000)
         self.transport = (TTransport.TFramedTransport(self.sock) if framed
                           else TTransport.TBufferedTransport(self.sock))

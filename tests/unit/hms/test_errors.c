@@ -20,6 +20,7 @@ test_sqlstate (void **state)
   assert_int_equal (ms_pg_sqlstate_code ("40P01"), MS_ERROR_CONFLICT);
   assert_int_equal (ms_pg_sqlstate_code ("08006"), MS_ERROR_UNAVAILABLE);
   assert_int_equal (ms_pg_sqlstate_code ("57P01"), MS_ERROR_UNAVAILABLE);
+  assert_int_equal (ms_pg_sqlstate_code ("25006"), MS_ERROR_UNAVAILABLE);
   assert_int_equal (ms_pg_sqlstate_code (NULL), MS_ERROR_UNAVAILABLE);
   assert_int_equal (ms_pg_sqlstate_code ("XX000"), MS_ERROR_INTERNAL);
 }

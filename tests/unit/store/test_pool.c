@@ -1,13 +1,20 @@
 /* test_pool.c: the pool's accounting when PostgreSQL cannot be reached, and
- * its bounded wait; how the store's own BEGIN, COMMIT, ROLLBACK and release
- * join an outer transaction (ms_pool_pin). (Reconnection against a real
- * server is covered by the end-to-end restart test, the outer transaction
- * by tests/engines/test_java_hms_follow.py.) */
+ * its bounded wait; an idle connection the server closed is not handed
+ * out (a fake server that speaks the start of the protocol); how the
+ * store's own BEGIN, COMMIT, ROLLBACK and release join an outer
+ * transaction (ms_pool_pin). (Reconnection against a real server is
+ * covered by the end-to-end restart test and tests/ha, the outer
+ * transaction by tests/engines/test_java_hms_follow.py.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include "store/pool.h"
 
 static void
@@ -79,6 +86,180 @@ test_pin_unreachable (void **state)
   ms_pool_free (p);
 }
 
+/* A server that accepts connections, answers the start-up message with
+ * AuthenticationOk and ReadyForQuery and then stays silent: enough for
+ * libpq to open a connection. The test closes its sockets at will. With
+ * 'read_only' it answers the first query of its first connection as a
+ * standby answers a write (SQLSTATE 25006). */
+typedef struct {
+  int listener;
+  int port;
+  gboolean read_only;
+  GMutex lock;
+  int fds[4];
+  int accepted;
+} FakePg;
+
+static gboolean
+read_full (int fd, void *buf, size_t n)
+{
+  for (size_t got = 0; got < n;)
+    {
+      ssize_t r = read (fd, (char *) buf + got, n - got);
+      if (r <= 0)
+        return FALSE;
+      got += (size_t) r;
+    }
+  return TRUE;
+}
+
+/* Read one extended-protocol query (up to its Sync) and refuse it. */
+static void
+fake_pg_refuse_write (int fd)
+{
+  /* ErrorResponse: length 4 + 7 + 7 + 23 + 1 = 42; then ReadyForQuery */
+  static const char refusal[] = "E\0\0\0\x2a" "SERROR\0" "C25006\0"
+                                "Mcannot execute INSERT\0" "\0" "Z\0\0\0\x05I";
+  for (;;)
+    {
+      char type;
+      guint32 len = 0;
+      char body[1024];
+      if (!read_full (fd, &type, 1) || !read_full (fd, &len, 4) || ntohl (len) < 4
+          || ntohl (len) - 4 > sizeof body || !read_full (fd, body, ntohl (len) - 4))
+        return;
+      if (type == 'S')
+        break;
+    }
+  assert_int_equal (write (fd, refusal, sizeof refusal - 1), sizeof refusal - 1);
+}
+
+static gpointer
+fake_pg_serve (gpointer data)
+{
+  FakePg *f = data;
+  static const char hello[] = { 'R', 0, 0, 0, 8, 0, 0, 0, 0, 'Z', 0, 0, 0, 5, 'I' };
+  for (int i = 0; i < 4; i++)
+    {
+      int fd = accept (f->listener, NULL, NULL);
+      if (fd < 0)
+        return NULL;
+      guint32 len = 0;
+      char body[1024];
+      if (!read_full (fd, &len, 4) || ntohl (len) < 8 || ntohl (len) - 4 > sizeof body
+          || !read_full (fd, body, ntohl (len) - 4)
+          || write (fd, hello, sizeof hello) != (ssize_t) sizeof hello)
+        {
+          close (fd);
+          return NULL;
+        }
+      g_mutex_lock (&f->lock);
+      f->fds[f->accepted++] = fd;
+      g_mutex_unlock (&f->lock);
+      if (f->read_only && i == 0)
+        fake_pg_refuse_write (fd);
+    }
+  return NULL;
+}
+
+static int
+fake_pg_accepted (FakePg *f)
+{
+  g_mutex_lock (&f->lock);
+  int n = f->accepted;
+  g_mutex_unlock (&f->lock);
+  return n;
+}
+
+static void
+fake_pg_start (FakePg *f, gboolean read_only)
+{
+  memset (f, 0, sizeof *f);
+  f->read_only = read_only;
+  g_mutex_init (&f->lock);
+  f->listener = socket (AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t alen = sizeof a;
+  assert_int_equal (bind (f->listener, (struct sockaddr *) &a, sizeof a), 0);
+  assert_int_equal (listen (f->listener, 4), 0);
+  assert_int_equal (getsockname (f->listener, (struct sockaddr *) &a, &alen), 0);
+  f->port = ntohs (a.sin_port);
+  g_thread_unref (g_thread_new ("fake-pg", fake_pg_serve, f));
+}
+
+/* A pool of two on a fake server started in *f. */
+static MsPool *
+fake_pool (FakePg *f, gboolean read_only)
+{
+  fake_pg_start (f, read_only);
+  g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
+                                               "sslmode=disable gssencmode=disable", f->port);
+  return ms_pool_new (conninfo, NULL, 2, 1000, 2);
+}
+
+/* Free the pool, then close the server's listener (which ends its thread's
+ * accept) and the sockets it still holds open from index 'first' on. */
+static void
+fake_pool_free (MsPool *p, FakePg *f, int first)
+{
+  ms_pool_free (p);
+  close (f->listener);
+  for (int i = first; i < fake_pg_accepted (f); i++)
+    close (f->fds[i]);
+}
+
+/* After a restart or a failover the server has closed the pool's idle
+ * connections: the next caller gets a new connection (the connection
+ * string resolved again), not the dead one to fail its first statement. */
+static void
+test_idle_closed_by_server (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  ms_pg_conn_release (c);
+  assert_int_equal (ms_pool_stats (p).open, 1);
+
+  shutdown (f.fds[0], SHUT_RDWR);     /* the server goes away */
+  close (f.fds[0]);
+  g_usleep (100 * 1000);
+
+  c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  assert_int_equal (fake_pg_accepted (&f), 2);
+  assert_int_equal (PQstatus (c->pg), CONNECTION_OK);
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 1);
+  assert_int_equal (st.in_use, 1);
+  assert_int_equal (st.reconnects, 1);
+  ms_pg_conn_release (c);
+  fake_pool_free (p, &f, 1);          /* fds[0] is closed already */
+}
+
+/* A write refused by a read-only server (a standby, or one that its HA
+ * engine keeps read-only) is an unavailable error, and the connection is
+ * closed rather than kept: the next one resolves the connection string
+ * again and, with target_session_attrs=read-write, finds the primary. */
+static void
+test_read_only_server (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, TRUE);
+  static const MsSql write_sql = { NULL, "INSERT INTO t VALUES (1)" };
+  g_autoptr (GError) e = NULL;
+  assert_null (ms_pool_exec (p, &write_sql, 0, NULL, &e));
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 0);
+  assert_int_equal (st.in_use, 0);
+  assert_int_equal (st.reconnects, 1);
+  fake_pool_free (p, &f, 0);
+}
+
 int
 main (void)
 {
@@ -86,6 +267,8 @@ main (void)
     cmocka_unit_test (test_unreachable),
     cmocka_unit_test (test_outer_joins),
     cmocka_unit_test (test_pin_unreachable),
+    cmocka_unit_test (test_idle_closed_by_server),
+    cmocka_unit_test (test_read_only_server),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
