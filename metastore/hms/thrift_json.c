@@ -88,8 +88,29 @@ static gint32
 write_integer (HmsThriftJson *j, gint64 v)
 {
   gboolean quote = ctx_write (j);
-  g_string_append_printf (j->out, quote ? "\"%" G_GINT64_FORMAT "\"" : "%" G_GINT64_FORMAT, v);
+  /* digits backwards from the end of 'buf' (no printf: an ADD_PARTITION
+   * event writes tens of thousands of numbers) */
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 u = v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
+  if (quote)
+    *--p = '"';
+  do
+    *--p = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--p = '-';
+  if (quote)
+    *--p = '"';
+  g_string_append_len (j->out, p, buf + sizeof buf - p);
   return 1;
+}
+
+/* The bytes TJSONProtocol escapes in a string: below 0x20, '"' and '\'. */
+static inline gboolean
+plain_byte (guchar ch)
+{
+  return ch >= 0x20 && ch != '"' && ch != '\\';
 }
 
 static gint32
@@ -97,9 +118,15 @@ write_text (HmsThriftJson *j, const char *s, gsize len)
 {
   ctx_write (j);
   g_string_append_c (j->out, '"');
-  for (gsize i = 0; i < len; i++)
+  for (gsize i = 0; i < len;)
     {
-      guchar ch = (guchar) s[i];
+      gsize run = i;
+      while (run < len && plain_byte ((guchar) s[run]))
+        run++;
+      g_string_append_len (j->out, s + i, run - i);
+      if (run == len)
+        break;
+      guchar ch = (guchar) s[run];
       const char *esc = NULL;
       switch (ch)
         {
@@ -114,40 +141,41 @@ write_text (HmsThriftJson *j, const char *s, gsize len)
         }
       if (esc != NULL)
         g_string_append (j->out, esc);
-      else if (ch < 0x20)
-        g_string_append_printf (j->out, "\\u00%02x", ch);
       else
-        g_string_append_c (j->out, (char) ch);
+        g_string_append_printf (j->out, "\\u00%02x", ch);
+      i = run + 1;
     }
   g_string_append_c (j->out, '"');
   return 1;
 }
 
+/* Each type's name as written: quoted, needing no escape. */
 static const char *
 type_name (ThriftType t)
 {
   switch (t)
     {
-    case T_BOOL: return "tf";
-    case T_BYTE: return "i8";
-    case T_I16: return "i16";
-    case T_I32: return "i32";
-    case T_I64: return "i64";
-    case T_DOUBLE: return "dbl";
-    case T_STRUCT: return "rec";
-    case T_STRING: return "str";
-    case T_MAP: return "map";
-    case T_SET: return "set";
-    case T_LIST: return "lst";
-    default: return "";
+    case T_BOOL: return "\"tf\"";
+    case T_BYTE: return "\"i8\"";
+    case T_I16: return "\"i16\"";
+    case T_I32: return "\"i32\"";
+    case T_I64: return "\"i64\"";
+    case T_DOUBLE: return "\"dbl\"";
+    case T_STRUCT: return "\"rec\"";
+    case T_STRING: return "\"str\"";
+    case T_MAP: return "\"map\"";
+    case T_SET: return "\"set\"";
+    case T_LIST: return "\"lst\"";
+    default: return "\"\"";
     }
 }
 
 static gint32
 write_type (HmsThriftJson *j, ThriftType t)
 {
-  const char *n = type_name (t);
-  return write_text (j, n, strlen (n));
+  ctx_write (j);
+  g_string_append (j->out, type_name (t));
+  return 1;
 }
 
 static gint32
@@ -323,15 +351,27 @@ hms_thrift_json_class_init (HmsThriftJsonClass *klass)
   pc->write_binary = j_binary;
 }
 
+HmsThriftJson *
+hms_thrift_json_new (void)
+{
+  return g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
+}
+
+const GString *
+hms_thrift_json_run (HmsThriftJson *j, HmsThriftJsonWriter write, gconstpointer data,
+                     GError **error)
+{
+  g_string_truncate (j->out, 0);
+  g_array_set_size (j->stack, 0);
+  return write (THRIFT_PROTOCOL (j), data, error) ? j->out : NULL;
+}
+
 char *
 hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error)
 {
-  HmsThriftJson *j = g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
-  char *out = NULL;
-  if (write (THRIFT_PROTOCOL (j), data, error))
-    out = g_strndup (j->out->str, j->out->len);
-  g_object_unref (j);
-  return out;
+  g_autoptr (HmsThriftJson) j = hms_thrift_json_new ();
+  const GString *text = hms_thrift_json_run (j, write, data, error);
+  return text != NULL ? g_strndup (text->str, text->len) : NULL;
 }
 
 static gboolean

@@ -23,3 +23,11 @@ char *hms_thrift_json_write (ThriftStruct *obj, GError **error);
 typedef gboolean (*HmsThriftJsonWriter) (ThriftProtocol *protocol, gconstpointer data,
                                          GError **error);
 char *hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error);
+
+/* One protocol for many objects in a row (the partitions of one event):
+ * hms_thrift_json_run empties it, runs 'write' and returns the text, owned
+ * by 'j' and good until its next run; NULL with 'error'. */
+HmsThriftJson *hms_thrift_json_new (void);
+const GString *hms_thrift_json_run (HmsThriftJson *j, HmsThriftJsonWriter write,
+                                    gconstpointer data, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HmsThriftJson, g_object_unref)

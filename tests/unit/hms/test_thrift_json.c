@@ -21,6 +21,7 @@
 #include "hms/thrift_json.h"
 #include "hms/event_message.h"
 #include "server/thrift_fixes.h"
+#include "core/json_text.h"
 
 void thms_register_all_types (void);
 
@@ -84,6 +85,17 @@ sample_table (void)
   g_ptr_array_add (t->partition_keys, ms_column_new ("ds", "string", NULL));
   g_hash_table_insert (t->params, g_strdup ("EXTERNAL"), g_strdup ("TRUE"));
   return t;
+}
+
+/* 'msg' is the very text json-glib's generator wrote for the same tree
+ * before messages were written straight (core/json_out.h). */
+static void
+assert_as_json_glib (const char *msg)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  assert_true (json_parser_load_from_data (parser, msg, -1, NULL));
+  g_autofree char *again = ms_json_text (json_parser_get_root (parser), FALSE, NULL);
+  assert_string_equal (again, msg);
 }
 
 static void
@@ -162,11 +174,14 @@ test_messages (void **state)
   g_autoptr (MsTable) before = sample_table ();
   g_autoptr (MsTable) after = sample_table ();
   g_hash_table_insert (after->params, g_strdup ("k"), g_strdup ("v"));
+  g_hash_table_insert (after->params, g_strdup ("q\x02"),
+                       g_strdup ("a\"b\\c\n\t\b\f\r\x01\x1f\x7f/\xc3\xa9"));
   HmsEventEncoder enc = { "thrift://h:9083", "" };
   MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = after, .table_before = before };
   GError *err = NULL;
   g_autofree char *msg = hms_event_encode (&ev, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   g_autoptr (JsonParser) parser = json_parser_new ();
   assert_true (json_parser_load_from_data (parser, msg, -1, NULL));
   JsonObject *o = json_node_get_object (json_parser_get_root (parser));
@@ -189,6 +204,7 @@ test_messages (void **state)
   MsEvent add = { .type = MS_EVENT_ADD_PARTITION, .table = after, .parts = parts };
   g_autofree char *amsg = hms_event_encode (&add, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (amsg);
   assert_non_null (strstr (amsg, "\"partitions\":[{\"ds\":\"2024\"}]"));
   assert_non_null (strstr (amsg, "\"partitionListJson\":["));
 }
@@ -269,6 +285,7 @@ test_constraint_messages (void **state)
       GError *err = NULL;
       g_autofree char *msg = hms_event_encode (&ev, &enc, &err);
       assert_null (err);
+      assert_as_json_glib (msg);
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonObject *o = parse_object (parser, msg);
       const char *members[] = { "server", "servicePrincipal", cases[i].list, "timestamp" };
@@ -305,6 +322,7 @@ test_drop_constraint_and_truncate_messages (void **state)
   GError *err = NULL;
   g_autofree char *msg = hms_event_encode (&drop, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *o = parse_object (parser, msg);
   g_autofree char *names = member_names (o);
@@ -319,6 +337,7 @@ test_drop_constraint_and_truncate_messages (void **state)
                     .truncate = TRUE };
   g_autofree char *tmsg = hms_event_encode (&trunc, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (tmsg);
   g_autoptr (JsonParser) tparser = json_parser_new ();
   JsonObject *to = parse_object (tparser, tmsg);
   assert_string_equal (json_object_get_string_member (to, "isTruncateOp"), "true");
@@ -335,6 +354,7 @@ message_members (const MsEvent *ev, JsonParser *parser, JsonObject **o_out)
   GError *err = NULL;
   char *msg = hms_event_encode (ev, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   *o_out = parse_object (parser, msg);
   g_free (msg);
   return member_names (*o_out);
