@@ -25,17 +25,20 @@ void
 ms_json_out_escape (GString *out, const char *s, gsize len)
 {
   const guchar *p = (const guchar *) s;
-  gsize need = 0;
-  for (gsize i = 0; i < len; i++)
+  gsize plain = 0;
+  while (plain < len && esc_len[p[plain]] == 1)
+    plain++;
+  if (plain == len)
+    {
+      g_string_append_len (out, s, len);      /* the common case: nothing to escape */
+      return;
+    }
+  gsize need = plain;
+  for (gsize i = plain; i < len; i++)
     need += esc_len[p[i]];
   gsize at = out->len;
   g_string_set_size (out, at + need);
   char *w = out->str + at;
-  if (need == len)
-    {
-      memcpy (w, s, len);
-      return;
-    }
   static const char hex[] = "0123456789abcdef";
   gsize run = 0;
   for (gsize i = 0; i < len; i++)
@@ -163,6 +166,20 @@ ms_json_out_string_len (MsJsonOut *j, const char *s, gsize len)
   separate (j);
   g_string_append_c (j->out, '"');
   ms_json_out_escape (j->out, s, len);
+  g_string_append_c (j->out, '"');
+}
+
+GString *
+ms_json_out_string_open (MsJsonOut *j)
+{
+  separate (j);
+  g_string_append_c (j->out, '"');
+  return j->out;
+}
+
+void
+ms_json_out_string_close (MsJsonOut *j)
+{
   g_string_append_c (j->out, '"');
 }
 

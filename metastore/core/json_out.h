@@ -35,6 +35,10 @@ void ms_json_out_string (MsJsonOut *j, const char *s);
 /* 'len' bytes of 's' (may hold no NUL) as one string value. */
 void ms_json_out_string_len (MsJsonOut *j, const char *s, gsize len);
 void ms_json_out_int (MsJsonOut *j, gint64 v);
+/* A string value whose inside the caller appends, already escaped, to the
+ * buffer returned; ms_json_out_string_close ends it. */
+GString *ms_json_out_string_open (MsJsonOut *j);
+void ms_json_out_string_close (MsJsonOut *j);
 
 /* Append 'len' bytes of 's' to 'out' escaped as above, without quotes. */
 void ms_json_out_escape (GString *out, const char *s, gsize len);

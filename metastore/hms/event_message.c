@@ -176,12 +176,12 @@ static gboolean
 member_thrift (Msg *m, const char *name, HmsThriftJsonWriter write, gconstpointer data,
                GError **error)
 {
-  const GString *text = hms_thrift_json_run (m->thrift, write, data, error);
-  if (text == NULL)
-    return FALSE;
   if (name != NULL)
     ms_json_out_member (&m->j, name);
-  ms_json_out_string_len (&m->j, text->str, text->len);
+  GString *into = ms_json_out_string_open (&m->j);
+  if (!hms_thrift_json_run_into (m->thrift, into, write, data, error))
+    return FALSE;
+  ms_json_out_string_close (&m->j);
   return TRUE;
 }
 

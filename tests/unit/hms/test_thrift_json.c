@@ -22,6 +22,7 @@
 #include "hms/event_message.h"
 #include "server/thrift_fixes.h"
 #include "core/json_text.h"
+#include "core/json_out.h"
 
 void thms_register_all_types (void);
 
@@ -165,6 +166,36 @@ test_doubles_and_union (void **state)
       g_object_unref (d);
       assert_python_agrees ("ColumnStatisticsData", u);
     }
+}
+
+static gboolean
+write_table (ThriftProtocol *protocol, gconstpointer t, GError **error)
+{
+  return hms_wire_write_table (protocol, t, error);
+}
+
+/* Written nested, straight into another document's string, an object is
+ * its plain text escaped once more. */
+static void
+test_nested_is_escaped_plain (void **state)
+{
+  (void) state;
+  g_autoptr (MsTable) t = sample_table ();
+  g_hash_table_insert (t->params, g_strdup ("q\"\\"),
+                       g_strdup ("a\"b\\c\n\x01\x7f\xc3\xa9"));
+  GError *err = NULL;
+  g_autofree char *plain = hms_thrift_json_write_with (write_table, t, &err);
+  assert_null (err);
+  g_autoptr (GString) expected = g_string_new ("x");
+  ms_json_out_escape (expected, plain, strlen (plain));
+  g_autoptr (GString) got = g_string_new ("x");
+  g_autoptr (HmsThriftJson) j = hms_thrift_json_new ();
+  assert_true (hms_thrift_json_run_into (j, got, write_table, t, &err));
+  assert_string_equal (got->str, expected->str);
+  /* the same protocol again: the same text after the first */
+  assert_true (hms_thrift_json_run_into (j, got, write_table, t, &err));
+  g_string_append_len (expected, expected->str + 1, expected->len - 1);
+  assert_string_equal (got->str, expected->str);
 }
 
 /* the messages: Hive's field names, and the embedded objects decode */
@@ -444,6 +475,7 @@ main (void)
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_partition_database_function),
     cmocka_unit_test (test_doubles_and_union),
+    cmocka_unit_test (test_nested_is_escaped_plain),
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_constraint_messages),
     cmocka_unit_test (test_drop_constraint_and_truncate_messages),
