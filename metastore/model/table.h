@@ -79,6 +79,9 @@ typedef struct {
   char *view_expanded_text;
   gboolean rewrite_enabled;
   gint64 write_id;             /* -1: none */
+  gint64 row_version;          /* read from the store: its stored row's version
+                                  (PostgreSQL's xmin), which any change of the
+                                  row changes; 0: not read from the store */
 } MsTable;
 
 /* One row of get_table_meta. */
