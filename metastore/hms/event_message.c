@@ -7,7 +7,9 @@
  * Field names are those of Hive's JSON*Message classes; the Thrift objects
  * are embedded as Hive's MessageBuilder embeds them: model -> Thrift
  * (convert.c; tables and partitions straight through wire.h) ->
- * TJSONProtocol text (thrift_json.c).
+ * TJSONProtocol text (thrift_json.c), one protocol object per message;
+ * the message itself is written straight into its text (core/json_out.h:
+ * the same bytes json-glib's generator wrote, without its tree).
  *
  * One builder per message family, chosen by the table at the end
  * ('messages'): the database, table, partition, function, insert and
@@ -25,9 +27,8 @@
 #include "hms/wire.h"
 #include "hms/thrift_json.h"
 #include "hms/event_message.h"
-#include "core/json_text.h"
+#include "core/json_out.h"
 #include "core/part_name.h"
-#include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,12 +50,6 @@ write_table (ThriftProtocol *protocol, gconstpointer t, GError **error)
 }
 
 static char *
-table_json (const MsTable *t, GError **error)
-{
-  return hms_thrift_json_write_with (write_table, t, error);
-}
-
-static char *
 database_json (const MsDatabase *db, GError **error)
 {
   g_autoptr (ThmsDatabase) td = g_object_new (THMS_TYPE_DATABASE, NULL);
@@ -68,20 +63,6 @@ write_partition (ThriftProtocol *protocol, gconstpointer p, GError **error)
   Wire w = { protocol, error, TRUE };
   hms_wire_partition (&w, p);
   return w.ok;
-}
-
-/* 'p' with its table's names where it has none of its own. */
-static char *
-partition_json (const MsTable *t, const MsPartition *p, GError **error)
-{
-  MsPartition named = *p;       /* shallow: only the names are replaced */
-  if (named.db_name == NULL || *named.db_name == '\0')
-    named.db_name = t->db_name;
-  if (named.table_name == NULL || *named.table_name == '\0')
-    named.table_name = t->name;
-  if (named.catalog == NULL)
-    named.catalog = t->catalog;
-  return hms_thrift_json_write_with (write_partition, &named, error);
 }
 
 static char *
@@ -107,40 +88,47 @@ col_stats_json (const MsColumnStatistics *st, GError **error)
 
 /* ---- message members ---- */
 
+/* A message being written: its text, and the one protocol its embedded
+ * Thrift objects are written with in turn. */
+typedef struct {
+  MsJsonOut j;
+  HmsThriftJson *thrift;
+} Msg;
+
 static void
-member_str (JsonBuilder *b, const char *name, const char *value)
+member_str (Msg *m, const char *name, const char *value)
 {
   if (value == NULL)
     return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
+  ms_json_out_member (&m->j, name);
+  ms_json_out_string (&m->j, value);
 }
 
 /* The members every message starts with. */
 static void
-header (JsonBuilder *b, const HmsEventEncoder *enc, const char *db)
+header (Msg *m, const HmsEventEncoder *enc, const char *db)
 {
-  member_str (b, "server", enc->server);
-  member_str (b, "servicePrincipal", enc->principal);
-  member_str (b, "db", db);
+  member_str (m, "server", enc->server);
+  member_str (m, "servicePrincipal", enc->principal);
+  member_str (m, "db", db);
 }
 
 static void
-member_int (JsonBuilder *b, const char *name, gint64 value)
+member_int (Msg *m, const char *name, gint64 value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
+  ms_json_out_member (&m->j, name);
+  ms_json_out_int (&m->j, value);
 }
 
 /* 'name': a list of strings */
 static void
-member_strings (JsonBuilder *b, const char *name, const GPtrArray *values)
+member_strings (Msg *m, const char *name, const GPtrArray *values)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
+  ms_json_out_member (&m->j, name);
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; values != NULL && i < values->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (values, i));
-  json_builder_end_array (b);
+    ms_json_out_string (&m->j, g_ptr_array_index (values, i));
+  ms_json_out_end_array (&m->j);
 }
 
 static int
@@ -151,96 +139,132 @@ compare_str (const void *a, const void *b)
 
 /* 'name': a {key: value} object of 'params', keys sorted */
 static void
-member_params (JsonBuilder *b, const char *name, GHashTable *params)
+member_params (Msg *m, const char *name, GHashTable *params)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_begin_object (b);
+  ms_json_out_member (&m->j, name);
+  ms_json_out_begin_object (&m->j);
   g_autofree const char **keys = params ? (const char **) g_hash_table_get_keys_as_array (params, NULL)
                                         : NULL;
   if (keys != NULL)
     qsort (keys, g_hash_table_size (params), sizeof *keys, compare_str);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    member_str (b, keys[i], g_hash_table_lookup (params, keys[i]));
-  json_builder_end_object (b);
+    member_str (m, keys[i], g_hash_table_lookup (params, keys[i]));
+  ms_json_out_end_object (&m->j);
 }
 
 /* 'name': the Thrift text of 'obj', owned by the call. */
 static gboolean
-member_obj (JsonBuilder *b, const char *name, char *json)
+member_obj (Msg *m, const char *name, char *json)
 {
   if (json == NULL)
     return FALSE;
-  member_str (b, name, json);
+  member_str (m, name, json);
   g_free (json);
   return TRUE;
 }
 
+/* 'name' (NULL: the next element of an array): what 'write' writes for
+ * 'data' as TJSONProtocol text. */
+static gboolean
+member_thrift (Msg *m, const char *name, HmsThriftJsonWriter write, gconstpointer data,
+               GError **error)
+{
+  if (name != NULL)
+    ms_json_out_member (&m->j, name);
+  GString *into = ms_json_out_string_open (&m->j);
+  if (!hms_thrift_json_run_into (m->thrift, into, write, data, error))
+    return FALSE;
+  ms_json_out_string_close (&m->j);
+  return TRUE;
+}
+
+static gboolean
+member_table (Msg *m, const char *name, const MsTable *t, GError **error)
+{
+  return member_thrift (m, name, write_table, t, error);
+}
+
+/* 'p' with its table's names where it has none of its own. */
+static gboolean
+member_partition (Msg *m, const char *name, const MsTable *t, const MsPartition *p,
+                  GError **error)
+{
+  MsPartition named = *p;       /* shallow: only the names are replaced */
+  if (named.db_name == NULL || *named.db_name == '\0')
+    named.db_name = t->db_name;
+  if (named.table_name == NULL || *named.table_name == '\0')
+    named.table_name = t->name;
+  if (named.catalog == NULL)
+    named.catalog = t->catalog;
+  return member_thrift (m, name, write_partition, &named, error);
+}
+
 /* A partition's {key: value} object, keys in partition key order. */
 static void
-key_values (JsonBuilder *b, const MsTable *t, const MsPartition *p)
+key_values (Msg *m, const MsTable *t, const MsPartition *p)
 {
-  json_builder_begin_object (b);
+  ms_json_out_begin_object (&m->j);
   for (guint i = 0; i < t->partition_keys->len && i < p->values->len; i++)
     {
       const MsColumn *k = g_ptr_array_index (t->partition_keys, i);
-      member_str (b, k->name, g_ptr_array_index (p->values, i));
+      member_str (m, k->name, g_ptr_array_index (p->values, i));
     }
-  json_builder_end_object (b);
+  ms_json_out_end_object (&m->j);
 }
 
 /* table, tableType and tableObjJson of 't' */
 static gboolean
-table_members (JsonBuilder *b, const MsTable *t, const char *obj_name, GError **error)
+table_members (Msg *m, const MsTable *t, const char *obj_name, GError **error)
 {
-  member_str (b, "table", t->name);
-  member_str (b, "tableType", t->table_type);
-  return obj_name == NULL || member_obj (b, obj_name, table_json (t, error));
+  member_str (m, "table", t->name);
+  member_str (m, "tableType", t->table_type);
+  return obj_name == NULL || member_table (m, obj_name, t, error);
 }
 
 /* ---- one builder per event family ---- */
 
 static gboolean
-database_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+database_message (Msg *m, const MsEvent *ev, GError **error)
 {
   if (ev->type == MS_EVENT_CREATE_DATABASE)
-    return member_obj (b, "dbJson", database_json (ev->db, error));
+    return member_obj (m, "dbJson", database_json (ev->db, error));
   if (ev->type == MS_EVENT_ALTER_DATABASE)
-    return member_obj (b, "dbObjBeforeJson", database_json (ev->db_before, error))
-           && member_obj (b, "dbObjAfterJson", database_json (ev->db, error));
+    return member_obj (m, "dbObjBeforeJson", database_json (ev->db_before, error))
+           && member_obj (m, "dbObjAfterJson", database_json (ev->db, error));
   return TRUE;
 }
 
 static gboolean
-table_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+table_message (Msg *m, const MsEvent *ev, GError **error)
 {
   const MsTable *t = ev->table;
   if (ev->type != MS_EVENT_ALTER_TABLE)
     {
-      if (!table_members (b, t, "tableObjJson", error))
+      if (!table_members (m, t, "tableObjJson", error))
         return FALSE;
       if (ev->type == MS_EVENT_CREATE_TABLE)
-        member_strings (b, "files", t->dir_files);
+        member_strings (m, "files", t->dir_files);
       return TRUE;
     }
-  if (!table_members (b, t, NULL, error)
-      || !member_obj (b, "tableObjBeforeJson", table_json (ev->table_before, error))
-      || !member_obj (b, "tableObjAfterJson", table_json (t, error)))
+  if (!table_members (m, t, NULL, error)
+      || !member_table (m, "tableObjBeforeJson", ev->table_before, error)
+      || !member_table (m, "tableObjAfterJson", t, error))
     return FALSE;
-  member_str (b, "isTruncateOp", ev->truncate ? "true" : "false");
-  member_int (b, "writeId", t->write_id);
+  member_str (m, "isTruncateOp", ev->truncate ? "true" : "false");
+  member_int (m, "writeId", t->write_id);
   return TRUE;
 }
 
 /* "partitionFiles": Hive's PartitionFiles (partitionName, files) of each
  * partition whose directory was listed (none for an external table). */
 static void
-partition_files (JsonBuilder *b, const MsTable *t, const GPtrArray *parts)
+partition_files (Msg *m, const MsTable *t, const GPtrArray *parts)
 {
   g_autofree const char **keys = g_new0 (const char *, t->partition_keys->len + 1);
   for (guint i = 0; i < t->partition_keys->len; i++)
     keys[i] = ((const MsColumn *) g_ptr_array_index (t->partition_keys, i))->name;
-  json_builder_set_member_name (b, "partitionFiles");
-  json_builder_begin_array (b);
+  ms_json_out_member (&m->j, "partitionFiles");
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; i < parts->len; i++)
     {
       const MsPartition *p = g_ptr_array_index (parts, i);
@@ -248,77 +272,73 @@ partition_files (JsonBuilder *b, const MsTable *t, const GPtrArray *parts)
         continue;
       g_autofree char *name = ms_part_name_make (keys, (const char *const *) p->values->pdata,
                                                  p->values->len);
-      json_builder_begin_object (b);
-      member_str (b, "partitionName", name);
-      member_strings (b, "files", p->dir_files);
-      json_builder_end_object (b);
+      ms_json_out_begin_object (&m->j);
+      member_str (m, "partitionName", name);
+      member_strings (m, "files", p->dir_files);
+      ms_json_out_end_object (&m->j);
     }
-  json_builder_end_array (b);
+  ms_json_out_end_array (&m->j);
 }
 
 static gboolean
-partition_list_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+partition_list_message (Msg *m, const MsEvent *ev, GError **error)
 {
   const MsTable *t = ev->table;
-  if (!table_members (b, t, "tableObjJson", error))
+  if (!table_members (m, t, "tableObjJson", error))
     return FALSE;
-  json_builder_set_member_name (b, "partitions");
-  json_builder_begin_array (b);
+  ms_json_out_member (&m->j, "partitions");
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; i < ev->parts->len; i++)
-    key_values (b, t, g_ptr_array_index (ev->parts, i));
-  json_builder_end_array (b);
+    key_values (m, t, g_ptr_array_index (ev->parts, i));
+  ms_json_out_end_array (&m->j);
   if (ev->type == MS_EVENT_DROP_PARTITION)
     return TRUE;
-  json_builder_set_member_name (b, "partitionListJson");
-  json_builder_begin_array (b);
+  ms_json_out_member (&m->j, "partitionListJson");
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; i < ev->parts->len; i++)
-    {
-      g_autofree char *pj = partition_json (t, g_ptr_array_index (ev->parts, i), error);
-      if (pj == NULL)
-        return FALSE;
-      json_builder_add_string_value (b, pj);
-    }
-  json_builder_end_array (b);
-  partition_files (b, t, ev->parts);
+    if (!member_partition (m, NULL, t, g_ptr_array_index (ev->parts, i), error))
+      return FALSE;
+  ms_json_out_end_array (&m->j);
+  partition_files (m, t, ev->parts);
   return TRUE;
 }
 
 static gboolean
-alter_partition_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+alter_partition_message (Msg *m, const MsEvent *ev, GError **error)
 {
   const MsTable *t = ev->table;
-  if (!table_members (b, t, "tableObjJson", error))
+  if (!table_members (m, t, "tableObjJson", error))
     return FALSE;
-  member_str (b, "isTruncateOp", ev->truncate ? "true" : "false");
-  member_int (b, "writeId", t->write_id);
-  json_builder_set_member_name (b, "keyValues");
-  key_values (b, t, ev->part_before);
-  return member_obj (b, "partitionObjBeforeJson", partition_json (t, ev->part_before, error))
-         && member_obj (b, "partitionObjAfterJson", partition_json (t, ev->part, error));
+  member_str (m, "isTruncateOp", ev->truncate ? "true" : "false");
+  member_int (m, "writeId", t->write_id);
+  ms_json_out_member (&m->j, "keyValues");
+  key_values (m, t, ev->part_before);
+  return member_partition (m, "partitionObjBeforeJson", t, ev->part_before, error)
+         && member_partition (m, "partitionObjAfterJson", t, ev->part, error);
 }
 
 static gboolean
-function_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+function_message (Msg *m, const MsEvent *ev, GError **error)
 {
   if (ev->type == MS_EVENT_CREATE_FUNCTION)
-    return member_obj (b, "functionObjJson", function_json (ev->function, error));
-  member_str (b, "functionName", ev->function->name);
+    return member_obj (m, "functionObjJson", function_json (ev->function, error));
+  member_str (m, "functionName", ev->function->name);
   return TRUE;
 }
 
 /* Hive's insert message: each file as "<path>#<checksum>" when a checksum
  * came (ReplChangeManager's encoding), with its sub-directory appended. */
 static gboolean
-insert_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+insert_message (Msg *m, const MsEvent *ev, GError **error)
 {
   const MsTable *t = ev->table;
-  if (!table_members (b, t, "tableObjJson", error))
+  if (!table_members (m, t, "tableObjJson", error))
     return FALSE;
-  if (ev->part != NULL && !member_obj (b, "ptnObjJson", partition_json (t, ev->part, error)))
+  if (ev->part != NULL && !member_partition (m, "ptnObjJson", t, ev->part, error))
     return FALSE;
-  member_str (b, "replace", ev->replace ? "true" : "false");
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
+  member_str (m, "replace", ev->replace ? "true" : "false");
+  ms_json_out_member (&m->j, "files");
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; i < ev->n_files; i++)
     {
       const MsEventFile *f = &ev->files[i];
@@ -327,9 +347,9 @@ insert_message (JsonBuilder *b, const MsEvent *ev, GError **error)
         g_string_append_printf (s, "#%s", f->checksum);
       if (f->checksum != NULL && f->subdir != NULL)
         g_string_append_printf (s, "#%s", f->subdir);
-      json_builder_add_string_value (b, s->str);
+      ms_json_out_string (&m->j, s->str);
     }
-  json_builder_end_array (b);
+  ms_json_out_end_array (&m->j);
   return TRUE;
 }
 
@@ -337,7 +357,7 @@ insert_message (JsonBuilder *b, const MsEvent *ev, GError **error)
  * struct's Thrift text, in a list named after the kind (Hive's
  * JSONAdd*Message: no db, no table; the log row carries them). */
 static gboolean
-constraint_list_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+constraint_list_message (Msg *m, const MsEvent *ev, GError **error)
 {
   static const char *const lists[MS_CONSTRAINT_N_KINDS] = {
     [MS_CONSTRAINT_PRIMARY_KEY] = "primaryKeyListJson",
@@ -348,28 +368,28 @@ constraint_list_message (JsonBuilder *b, const MsEvent *ev, GError **error)
     [MS_CONSTRAINT_CHECK] = "checkConstraintListJson",
   };
   const MsConstraint *first = g_ptr_array_index (ev->constraints, 0);
-  json_builder_set_member_name (b, lists[first->kind]);
-  json_builder_begin_array (b);
+  ms_json_out_member (&m->j, lists[first->kind]);
+  ms_json_out_begin_array (&m->j);
   for (guint i = 0; i < ev->constraints->len; i++)
     {
       g_autoptr (GObject) o = hms_constraint_new_thrift (g_ptr_array_index (ev->constraints, i));
       g_autofree char *cj = hms_thrift_json_write (THRIFT_STRUCT (o), error);
       if (cj == NULL)
         return FALSE;
-      json_builder_add_string_value (b, cj);
+      ms_json_out_string (&m->j, cj);
     }
-  json_builder_end_array (b);
+  ms_json_out_end_array (&m->j);
   return TRUE;
 }
 
 /* Hive's JSONDropConstraintMessage */
 static gboolean
-drop_constraint_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+drop_constraint_message (Msg *m, const MsEvent *ev, GError **error)
 {
   (void) error;
-  member_str (b, "dbName", ev->db_name);
-  member_str (b, "tableName", ev->table_name);
-  member_str (b, "constraintName", ev->constraint_name);
+  member_str (m, "dbName", ev->db_name);
+  member_str (m, "tableName", ev->table_name);
+  member_str (m, "constraintName", ev->constraint_name);
   return TRUE;
 }
 
@@ -378,35 +398,35 @@ drop_constraint_message (JsonBuilder *b, const MsEvent *ev, GError **error)
  * the table object. writeId is the request's in Hive, -1 for a write
  * outside an ACID transaction (this server keeps none). */
 static gboolean
-update_col_stat_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+update_col_stat_message (Msg *m, const MsEvent *ev, GError **error)
 {
   const gboolean part = ev->type == MS_EVENT_UPDATE_PARTITION_COLUMN_STAT;
   if (part)
-    member_str (b, "catalog", ev->table->catalog);
-  member_str (b, "database", ev->table->db_name);
-  member_int (b, "writeId", -1);
-  if (!member_obj (b, "colStatsJson", col_stats_json (ev->col_stats, error)))
+    member_str (m, "catalog", ev->table->catalog);
+  member_str (m, "database", ev->table->db_name);
+  member_int (m, "writeId", -1);
+  if (!member_obj (m, "colStatsJson", col_stats_json (ev->col_stats, error)))
     return FALSE;
-  member_params (b, "parameters", part ? ev->part->params : ev->table->params);
+  member_params (m, "parameters", part ? ev->part->params : ev->table->params);
   if (part)
-    member_strings (b, "partVals", ev->part->values);
-  return member_obj (b, "tableObjJson", table_json (ev->table, error));
+    member_strings (m, "partVals", ev->part->values);
+  return member_table (m, "tableObjJson", ev->table, error);
 }
 
 /* Hive's JSONDeleteTableColumnStatMessage and its partition twin */
 static gboolean
-delete_col_stat_message (JsonBuilder *b, const MsEvent *ev, GError **error)
+delete_col_stat_message (Msg *m, const MsEvent *ev, GError **error)
 {
   (void) error;
   const gboolean part = ev->type == MS_EVENT_DELETE_PARTITION_COLUMN_STAT;
   if (part)
-    member_str (b, "catalog", ev->table->catalog);
-  member_str (b, "database", ev->table->db_name);
-  member_str (b, "colName", ev->column);
+    member_str (m, "catalog", ev->table->catalog);
+  member_str (m, "database", ev->table->db_name);
+  member_str (m, "colName", ev->column);
   if (part)
     {
-      member_str (b, "partName", ev->part_name);
-      member_strings (b, "partValues", ev->part->values);
+      member_str (m, "partName", ev->part_name);
+      member_strings (m, "partValues", ev->part->values);
     }
   return TRUE;
 }
@@ -444,7 +464,7 @@ event_complete (const MsEvent *ev)
     }
 }
 
-typedef gboolean (*MessageFn) (JsonBuilder *b, const MsEvent *ev, GError **error);
+typedef gboolean (*MessageFn) (Msg *m, const MsEvent *ev, GError **error);
 
 /* The message of each event type: its builder, and whether it has Hive's
  * "db" member (the constraint messages have none). */
@@ -491,13 +511,17 @@ hms_event_encode (const MsEvent *ev, gpointer user, GError **error)
       ms_fail (error, MS_ERROR_INTERNAL, "%s without its objects", ms_event_type_name (ev->type));
       return NULL;
     }
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  header (b, enc, messages[ev->type].db ? event_db (ev) : NULL);
-  if (!messages[ev->type].build (b, ev, error))
-    return NULL;
-  member_int (b, "timestamp", g_get_real_time () / G_USEC_PER_SEC);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return ms_json_text (root, FALSE, NULL);
+  g_autoptr (HmsThriftJson) thrift = hms_thrift_json_new ();
+  Msg m = { .thrift = thrift };
+  ms_json_out_init (&m.j, 4096);
+  ms_json_out_begin_object (&m.j);
+  header (&m, enc, messages[ev->type].db ? event_db (ev) : NULL);
+  if (!messages[ev->type].build (&m, ev, error))
+    {
+      ms_json_out_clear (&m.j);
+      return NULL;
+    }
+  member_int (&m, "timestamp", g_get_real_time () / G_USEC_PER_SEC);
+  ms_json_out_end_object (&m.j);
+  return ms_json_out_finish (&m.j);
 }

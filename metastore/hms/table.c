@@ -545,7 +545,7 @@ drop_table (MsHms *hms, const char *raw_db, const char *cat_override, const char
       return FALSE;
     }
   g_autoptr (GPtrArray) part_locations = NULL;
-  if (!ms_store_table_drop (hms->store, cat, db, lname, &part_locations, error))
+  if (!ms_store_table_drop (hms->store, cat, db, lname, t, &part_locations, error))
     return FALSE;
   gboolean delete = delete_data_flag && ms_service_table_drops_data (t);
   ms_info ("dropped table %s.%s.%s%s", cat, db, lname, delete ? " with its data" : "");

@@ -17,8 +17,10 @@
  * readers take either); doubles have 17 significant digits (Python's).
  */
 #include "hms/thrift_json.h"
+#include "core/json_out.h"
 #include <string.h>
 #include <math.h>
+#include <stdio.h>
 
 typedef enum { CTX_LIST, CTX_PAIR } CtxKind;
 
@@ -32,11 +34,34 @@ struct _HmsThriftJson {
   ThriftProtocol parent;
   GString *out;
   GArray *stack;               /* Ctx; empty: the root context */
+  gboolean nested;             /* 'out' is another document's: the text goes
+                                  there as the inside of a JSON string */
 };
 
 G_DEFINE_TYPE (HmsThriftJson, hms_thrift_json, THRIFT_TYPE_PROTOCOL)
 
 #define JS(p) ((HmsThriftJson *) (p))
+
+/* Text (not the separators , : { } [ ], which no JSON string escapes) to
+ * the output, escaped once more when nested. */
+static void
+emit (HmsThriftJson *j, const char *s, gsize n)
+{
+  if (j->nested)
+    ms_json_out_escape (j->out, s, n);
+  else
+    g_string_append_len (j->out, s, n);
+}
+
+/* A string's quote: \" when nested. */
+static void
+emit_quote (HmsThriftJson *j)
+{
+  if (j->nested)
+    g_string_append_len (j->out, "\\\"", 2);
+  else
+    g_string_append_c (j->out, '"');
+}
 
 /* The separator the current context wants before a value; whether that
  * value, when a number, must be quoted (an object key). */
@@ -88,18 +113,45 @@ static gint32
 write_integer (HmsThriftJson *j, gint64 v)
 {
   gboolean quote = ctx_write (j);
-  g_string_append_printf (j->out, quote ? "\"%" G_GINT64_FORMAT "\"" : "%" G_GINT64_FORMAT, v);
+  /* digits backwards from the end of 'buf' (no printf: an ADD_PARTITION
+   * event writes tens of thousands of numbers); none needs escaping */
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 u = v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
+  do
+    *--p = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--p = '-';
+  if (quote)
+    emit_quote (j);
+  g_string_append_len (j->out, p, buf + sizeof buf - p);
+  if (quote)
+    emit_quote (j);
   return 1;
+}
+
+/* The bytes TJSONProtocol escapes in a string: below 0x20, '"' and '\'. */
+static inline gboolean
+plain_byte (guchar ch)
+{
+  return ch >= 0x20 && ch != '"' && ch != '\\';
 }
 
 static gint32
 write_text (HmsThriftJson *j, const char *s, gsize len)
 {
   ctx_write (j);
-  g_string_append_c (j->out, '"');
-  for (gsize i = 0; i < len; i++)
+  emit_quote (j);
+  for (gsize i = 0; i < len;)
     {
-      guchar ch = (guchar) s[i];
+      gsize run = i;
+      while (run < len && plain_byte ((guchar) s[run]))
+        run++;
+      emit (j, s + i, run - i);
+      if (run == len)
+        break;
+      guchar ch = (guchar) s[run];
       const char *esc = NULL;
       switch (ch)
         {
@@ -112,17 +164,17 @@ write_text (HmsThriftJson *j, const char *s, gsize len)
         case '\r': esc = "\\r"; break;
         default: break;
         }
-      if (esc != NULL)
-        g_string_append (j->out, esc);
-      else if (ch < 0x20)
-        g_string_append_printf (j->out, "\\u00%02x", ch);
-      else
-        g_string_append_c (j->out, (char) ch);
+      char u[8];
+      if (esc == NULL)
+        snprintf (u, sizeof u, "\\u00%02x", ch);
+      emit (j, esc ? esc : u, strlen (esc ? esc : u));
+      i = run + 1;
     }
-  g_string_append_c (j->out, '"');
+  emit_quote (j);
   return 1;
 }
 
+/* Each type's name (none needs escaping). */
 static const char *
 type_name (ThriftType t)
 {
@@ -146,8 +198,11 @@ type_name (ThriftType t)
 static gint32
 write_type (HmsThriftJson *j, ThriftType t)
 {
-  const char *n = type_name (t);
-  return write_text (j, n, strlen (n));
+  ctx_write (j);
+  emit_quote (j);
+  g_string_append (j->out, type_name (t));
+  emit_quote (j);
+  return 1;
 }
 
 static gint32
@@ -254,14 +309,17 @@ j_double (ThriftProtocol *p, const gdouble v, GError **error)
   gboolean quote = ctx_write (j);
   if (isnan (v) || isinf (v))
     {
-      g_string_append_printf (j->out, "\"%s\"", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+      g_autofree char *t = g_strdup_printf ("\"%s\"",
+                                            isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+      emit (j, t, strlen (t));
       return 1;
     }
   /* 17 significant digits, as Python's TJSONProtocol writes them (Java's
    * writes the shortest text that reads back; both read either) */
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (buf, sizeof buf, "%.17g", v);
-  g_string_append_printf (j->out, quote ? "\"%s\"" : "%s", buf);
+  g_autofree char *t = g_strdup_printf (quote ? "\"%s\"" : "%s", buf);
+  emit (j, t, strlen (t));
   return 1;
 }
 
@@ -277,7 +335,8 @@ j_binary (ThriftProtocol *p, const gpointer buf, const guint32 len, GError **err
   HmsThriftJson *j = JS (p);
   ctx_write (j);
   g_autofree char *b64 = g_base64_encode (buf, len);
-  g_string_append_printf (j->out, "\"%s\"", b64);
+  g_autofree char *t = g_strdup_printf ("\"%s\"", b64);
+  emit (j, t, strlen (t));
   return 1;
 }
 
@@ -323,15 +382,43 @@ hms_thrift_json_class_init (HmsThriftJsonClass *klass)
   pc->write_binary = j_binary;
 }
 
+HmsThriftJson *
+hms_thrift_json_new (void)
+{
+  return g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
+}
+
+/* Empty 'j', run 'write' and return the text (owned by 'j', good until
+ * its next run), or NULL with 'error'. */
+static const GString *
+hms_thrift_json_run (HmsThriftJson *j, HmsThriftJsonWriter write, gconstpointer data,
+                     GError **error)
+{
+  g_string_truncate (j->out, 0);
+  g_array_set_size (j->stack, 0);
+  return write (THRIFT_PROTOCOL (j), data, error) ? j->out : NULL;
+}
+
+gboolean
+hms_thrift_json_run_into (HmsThriftJson *j, GString *into, HmsThriftJsonWriter write,
+                          gconstpointer data, GError **error)
+{
+  GString *own = j->out;
+  g_array_set_size (j->stack, 0);
+  j->out = into;
+  j->nested = TRUE;
+  gboolean ok = write (THRIFT_PROTOCOL (j), data, error);
+  j->out = own;
+  j->nested = FALSE;
+  return ok;
+}
+
 char *
 hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error)
 {
-  HmsThriftJson *j = g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
-  char *out = NULL;
-  if (write (THRIFT_PROTOCOL (j), data, error))
-    out = g_strndup (j->out->str, j->out->len);
-  g_object_unref (j);
-  return out;
+  g_autoptr (HmsThriftJson) j = hms_thrift_json_new ();
+  const GString *text = hms_thrift_json_run (j, write, data, error);
+  return text != NULL ? g_strndup (text->str, text->len) : NULL;
 }
 
 static gboolean

@@ -23,3 +23,13 @@ char *hms_thrift_json_write (ThriftStruct *obj, GError **error);
 typedef gboolean (*HmsThriftJsonWriter) (ThriftProtocol *protocol, gconstpointer data,
                                          GError **error);
 char *hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data, GError **error);
+
+/* One protocol for many objects in a row (the partitions of one event). */
+HmsThriftJson *hms_thrift_json_new (void);
+/* What 'write' writes for 'data' as TJSONProtocol text, appended to 'into'
+ * as the inside of a JSON string (escaped as ms_json_out_escape escapes):
+ * an object embedded in a message is written once, not written and then
+ * escaped. FALSE with 'error' (what was appended is then garbage). */
+gboolean hms_thrift_json_run_into (HmsThriftJson *j, GString *into, HmsThriftJsonWriter write,
+                                   gconstpointer data, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HmsThriftJson, g_object_unref)

@@ -203,7 +203,7 @@ refresh_table (Follow *f, const char *catalog, const char *db, const char *name,
   g_autoptr (MsTable) have = ms_store_table_get (store, catalog, db, name, &local);
   if (have == NULL && !ms_error_not_found (&local, error))
     return FALSE;
-  if (have != NULL && !ms_store_table_drop (store, catalog, db, name, NULL, error))
+  if (have != NULL && !ms_store_table_drop (store, catalog, db, name, have, NULL, error))
     return FALSE;
   if (want == NULL)
     return TRUE;
@@ -326,7 +326,7 @@ sweep_renamed (Follow *f, const char *catalog, GError **error)
       MsTableMeta *m = g_ptr_array_index (ours, i);
       g_autofree char *key = g_strdup_printf ("%s.%s", m->db_name, m->name);
       if (!g_hash_table_contains (there, key)
-          && !ms_store_table_drop (f->im.store, catalog, m->db_name, m->name, NULL, error))
+          && !ms_store_table_drop (f->im.store, catalog, m->db_name, m->name, NULL, NULL, error))
         return FALSE;
     }
   return TRUE;

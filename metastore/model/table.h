@@ -82,6 +82,9 @@ typedef struct {
   /* the entries found in its directory before a create, as the
    * CREATE_TABLE message lists them (char*; never stored); NULL: none */
   GPtrArray *dir_files;
+  gint64 row_version;          /* read from the store: its stored row's version
+                                  (PostgreSQL's xmin), which any change of the
+                                  row changes; 0: not read from the store */
 } MsTable;
 
 /* One row of get_table_meta. */

@@ -137,9 +137,13 @@ gboolean ms_store_table_alter (MsStore *store, const char *catalog, const char *
                                const char *name, const MsTable *newt,
                                const MsTableAlterOpts *opts, GError **error);
 /* Drop the table with its partitions and statistics; *out_part_locations
- * (if not NULL) receives the partitions' locations. */
+ * (if not NULL) receives the partitions' locations. 'seen' (may be NULL):
+ * the caller's read of the table (ms_store_table_get), which the
+ * DROP_TABLE event carries when the row has not changed since (else the
+ * row is read again). */
 gboolean ms_store_table_drop (MsStore *store, const char *catalog, const char *db,
-                              const char *name, GPtrArray **out_part_locations, GError **error);
+                              const char *name, const MsTable *seen,
+                              GPtrArray **out_part_locations, GError **error);
 /* After truncate_table emptied the data (truncate.c): reset the basic
  * stats of table catalog.db.name, or, for a partitioned table, of its
  * partitions named in 'part_names' (NULL: all), as Hive does, and write

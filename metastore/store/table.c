@@ -25,7 +25,12 @@
   "t.create_time, t.last_access_time, t.retention, t.location, t.input_format, " \
   "t.output_format, t.compressed, t.num_buckets, t.serde, t.cols, t.partition_keys, " \
   "t.bucket_cols, t.sort_cols, t.skewed, t.stored_as_subdirs, t.sd_params, t.params, " \
-  "t.view_original_text, t.view_expanded_text, t.rewrite_enabled, t.extra"
+  "t.view_original_text, t.view_expanded_text, t.rewrite_enabled, t.extra, " \
+  ROW_VERSION
+/* The row's version (MsTable.row_version): xmin, the transaction that wrote
+ * this version of the row. Only the version a committed transaction left
+ * last is ever visible to others, so equal versions mean equal rows. */
+#define ROW_VERSION "t.xmin::text::bigint"
 #define TABLE_FROM \
   " FROM ms_tables t JOIN ms_databases d ON d.db_id = t.db_id " \
   "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
@@ -77,7 +82,7 @@ static const MsSql sql_table_meta = { "table_meta",
   "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) AND ($3::text IS NULL OR t.name ~* $3) "
   "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name" };
 static const MsSql sql_table_lock = { "table_lock",
-  "SELECT t.table_id, t.cols, t.params, t.location, t.table_type" TABLE_FROM
+  "SELECT t.table_id, t.cols, t.params, t.location, t.table_type, " ROW_VERSION TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
 static const MsSql sql_table_target_db = { "table_target_db",
   "SELECT d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
@@ -159,6 +164,7 @@ table_from_row (const PGresult *r, int i)
   g_autoptr (GHashTable) extra = ms_json_to_params (cell (r, i, 27));
   const char *w = g_hash_table_lookup (extra, "write_id");
   t->write_id = w ? g_ascii_strtoll (w, NULL, 10) : -1;
+  t->row_version = ms_pg_int64 (r, i, 28, 0);
   return t;
 }
 
@@ -551,30 +557,43 @@ ms_store_table_alter (MsStore *s, const char *catalog, const char *db, const cha
   return ms_store_emit (s, c, &ev, error) && ms_pg_commit (c, error);
 }
 
+/* The DROP_TABLE event of the row 'locked' (sql_table_lock) holds, queued
+ * on 'c': with 'seen' (the caller's read of the table) when that is the
+ * row's version, else with the row read again whole (a change came in
+ * between). */
+static gboolean
+drop_event (MsStore *s, MsPgConn *c, const PGresult *locked, const MsTable *seen,
+            const char *const *key, GError **error)
+{
+  g_autoptr (MsTable) again = NULL;
+  if (seen == NULL || seen->row_version == 0 || seen->id != ms_pg_int64 (locked, 0, 0, 0)
+      || seen->row_version != ms_pg_int64 (locked, 0, 5, 0))
+    {
+      g_autoptr (PGresult) r = ms_pg_exec (c, &sql_table_get, 3, key, error);
+      if (r == NULL)
+        return FALSE;
+      seen = again = table_from_row (r, 0);
+    }
+  MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = (MsTable *) seen };
+  return ms_store_emit (s, c, &ev, error);
+}
+
 gboolean
 ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char *name,
-                     GPtrArray **out_part_locations, GError **error)
+                     const MsTable *seen, GPtrArray **out_part_locations, GError **error)
 {
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL || !ms_pg_begin (c, error))
     return FALSE;
-  /* with the log on, the locked row is the whole table: the event's */
-  const gboolean logged = ms_store_events_enabled (s);
   const char *key[] = { catalog, db, name };
-  g_autoptr (PGresult) old = ms_pg_exec (c, logged ? &sql_table_get_locked : &sql_table_lock, 3,
-                                         key, error);
+  g_autoptr (PGresult) old = ms_pg_exec (c, &sql_table_lock, 3, key, error);
   if (old == NULL)
     return FALSE;
   if (PQntuples (old) == 0)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "%s doesn't exist", name);
   const char *id[] = { PQgetvalue (old, 0, 0) };
-  if (logged)
-    {
-      g_autoptr (MsTable) t = table_from_row (old, 0);
-      MsEvent ev = { .type = MS_EVENT_DROP_TABLE, .table = t };
-      if (!ms_store_emit (s, c, &ev, error))
-        return FALSE;
-    }
+  if (ms_store_events_enabled (s) && !drop_event (s, c, old, seen, key, error))
+    return FALSE;
   if (out_part_locations)
     {
       g_autoptr (PGresult) locs = ms_pg_exec (c, &sql_parts_locations, 1, id, error);

@@ -182,6 +182,27 @@ def _cols_table(db, name):
                                       FieldSchema("name", "string", "")])
 
 
+def test_drop_table_event_carries_the_table_as_stored_last(client):
+    """The DROP_TABLE event is the table the drop removed, after its last
+    change (the store takes the door's read only when the row it locked is
+    that version)."""
+    start = client.get_current_notificationEventId().eventId
+    db = unique("nd")
+    client.create_database(Database(name=db, description="d", parameters={}))
+    client.create_table(make_table(db, "t"))
+    t = client.get_table(db, "t")
+    t.parameters["k"] = 'v "2"\\'
+    client.alter_table(db, "t", t)
+    stored = client.get_table(db, "t")
+    client.drop_table(db, "t", False)
+    _, m = one(of_db(events_after(client, start), db), "DROP_TABLE")
+    dropped = decode(Table, m["tableObjJson"])
+    assert dropped.parameters["k"] == 'v "2"\\'
+    assert (dropped.id, dropped.parameters, dropped.sd.cols) == \
+        (stored.id, stored.parameters, stored.sd.cols)
+    client.drop_database(db, True, True)
+
+
 def test_create_table_with_constraints_logs_create_then_each_kind(client):
     start = client.get_current_notificationEventId().eventId
     db = unique("ntk")

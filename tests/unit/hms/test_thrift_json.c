@@ -21,6 +21,8 @@
 #include "hms/thrift_json.h"
 #include "hms/event_message.h"
 #include "server/thrift_fixes.h"
+#include "core/json_text.h"
+#include "core/json_out.h"
 
 void thms_register_all_types (void);
 
@@ -84,6 +86,17 @@ sample_table (void)
   g_ptr_array_add (t->partition_keys, ms_column_new ("ds", "string", NULL));
   g_hash_table_insert (t->params, g_strdup ("EXTERNAL"), g_strdup ("TRUE"));
   return t;
+}
+
+/* 'msg' is the very text json-glib's generator wrote for the same tree
+ * before messages were written straight (core/json_out.h). */
+static void
+assert_as_json_glib (const char *msg)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  assert_true (json_parser_load_from_data (parser, msg, -1, NULL));
+  g_autofree char *again = ms_json_text (json_parser_get_root (parser), FALSE, NULL);
+  assert_string_equal (again, msg);
 }
 
 static void
@@ -155,6 +168,36 @@ test_doubles_and_union (void **state)
     }
 }
 
+static gboolean
+write_table (ThriftProtocol *protocol, gconstpointer t, GError **error)
+{
+  return hms_wire_write_table (protocol, t, error);
+}
+
+/* Written nested, straight into another document's string, an object is
+ * its plain text escaped once more. */
+static void
+test_nested_is_escaped_plain (void **state)
+{
+  (void) state;
+  g_autoptr (MsTable) t = sample_table ();
+  g_hash_table_insert (t->params, g_strdup ("q\"\\"),
+                       g_strdup ("a\"b\\c\n\x01\x7f\xc3\xa9"));
+  GError *err = NULL;
+  g_autofree char *plain = hms_thrift_json_write_with (write_table, t, &err);
+  assert_null (err);
+  g_autoptr (GString) expected = g_string_new ("x");
+  ms_json_out_escape (expected, plain, strlen (plain));
+  g_autoptr (GString) got = g_string_new ("x");
+  g_autoptr (HmsThriftJson) j = hms_thrift_json_new ();
+  assert_true (hms_thrift_json_run_into (j, got, write_table, t, &err));
+  assert_string_equal (got->str, expected->str);
+  /* the same protocol again: the same text after the first */
+  assert_true (hms_thrift_json_run_into (j, got, write_table, t, &err));
+  g_string_append_len (expected, expected->str + 1, expected->len - 1);
+  assert_string_equal (got->str, expected->str);
+}
+
 /* the messages: Hive's field names, and the embedded objects decode */
 static void
 test_messages (void **state)
@@ -162,11 +205,14 @@ test_messages (void **state)
   g_autoptr (MsTable) before = sample_table ();
   g_autoptr (MsTable) after = sample_table ();
   g_hash_table_insert (after->params, g_strdup ("k"), g_strdup ("v"));
+  g_hash_table_insert (after->params, g_strdup ("q\x02"),
+                       g_strdup ("a\"b\\c\n\t\b\f\r\x01\x1f\x7f/\xc3\xa9"));
   HmsEventEncoder enc = { "thrift://h:9083", "" };
   MsEvent ev = { .type = MS_EVENT_ALTER_TABLE, .table = after, .table_before = before };
   GError *err = NULL;
   g_autofree char *msg = hms_event_encode (&ev, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   g_autoptr (JsonParser) parser = json_parser_new ();
   assert_true (json_parser_load_from_data (parser, msg, -1, NULL));
   JsonObject *o = json_node_get_object (json_parser_get_root (parser));
@@ -189,6 +235,7 @@ test_messages (void **state)
   MsEvent add = { .type = MS_EVENT_ADD_PARTITION, .table = after, .parts = parts };
   g_autofree char *amsg = hms_event_encode (&add, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (amsg);
   assert_non_null (strstr (amsg, "\"partitions\":[{\"ds\":\"2024\"}]"));
   assert_non_null (strstr (amsg, "\"partitionListJson\":["));
 }
@@ -269,6 +316,7 @@ test_constraint_messages (void **state)
       GError *err = NULL;
       g_autofree char *msg = hms_event_encode (&ev, &enc, &err);
       assert_null (err);
+      assert_as_json_glib (msg);
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonObject *o = parse_object (parser, msg);
       const char *members[] = { "server", "servicePrincipal", cases[i].list, "timestamp" };
@@ -305,6 +353,7 @@ test_drop_constraint_and_truncate_messages (void **state)
   GError *err = NULL;
   g_autofree char *msg = hms_event_encode (&drop, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *o = parse_object (parser, msg);
   g_autofree char *names = member_names (o);
@@ -319,6 +368,7 @@ test_drop_constraint_and_truncate_messages (void **state)
                     .truncate = TRUE };
   g_autofree char *tmsg = hms_event_encode (&trunc, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (tmsg);
   g_autoptr (JsonParser) tparser = json_parser_new ();
   JsonObject *to = parse_object (tparser, tmsg);
   assert_string_equal (json_object_get_string_member (to, "isTruncateOp"), "true");
@@ -335,6 +385,7 @@ message_members (const MsEvent *ev, JsonParser *parser, JsonObject **o_out)
   GError *err = NULL;
   char *msg = hms_event_encode (ev, &enc, &err);
   assert_null (err);
+  assert_as_json_glib (msg);
   *o_out = parse_object (parser, msg);
   g_free (msg);
   return member_names (*o_out);
@@ -424,6 +475,7 @@ main (void)
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_partition_database_function),
     cmocka_unit_test (test_doubles_and_union),
+    cmocka_unit_test (test_nested_is_escaped_plain),
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_constraint_messages),
     cmocka_unit_test (test_drop_constraint_and_truncate_messages),
