@@ -10,17 +10,7 @@
 gboolean
 ms_hive_source_renew (MsHiveSource *src, GError **error)
 {
-  ms_pg_rollback (src->c);
-  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
-    return FALSE;
-  src->c->in_tx = TRUE;
-  g_autoptr (PGresult) r = ms_hive_run (src,
-      "SELECT COALESCE ((SELECT max (\"NEXT_EVENT_ID\") FROM \"NOTIFICATION_SEQUENCE\"), 1)",
-      0, NULL, error);
-  if (r == NULL)
-    return FALSE;
-  src->next_event = ms_pg_int64 (r, 0, 0, 1);
-  return TRUE;
+  return src->be->snapshot (src, error) && ms_hive_source_read_next_event (src, error);
 }
 
 void
@@ -41,12 +31,11 @@ ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **err
   g_autofree char *sql = g_strdup_printf (
       "SELECT n.\"EVENT_ID\", n.\"EVENT_TIME\", n.\"EVENT_TYPE\", COALESCE (%s, 'hive'), "
       "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\") FROM \"NOTIFICATION_LOG\" n "
-      "WHERE n.\"EVENT_ID\" >= $1::bigint ORDER BY n.\"EVENT_ID\" LIMIT $2::integer",
-      src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL");
+      "WHERE n.\"EVENT_ID\" >= $1 ORDER BY n.\"EVENT_ID\" LIMIT %u",
+      src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL", limit);
   g_autofree char *a = g_strdup_printf ("%" G_GINT64_FORMAT, from);
-  g_autofree char *b = g_strdup_printf ("%u", limit);
-  const char *v[] = { a, b };
-  g_autoptr (PGresult) r = ms_hive_run (src, sql, 2, v, error);
+  const char *v[] = { a };
+  g_autoptr (PGresult) r = ms_hive_run (src, sql, 1, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_hive_event_free);

@@ -61,7 +61,7 @@ ms_hive_source_role_grants (MsHiveSource *src, GError **error)
   "x.\"GRANTOR\", x.\"GRANTOR_TYPE\", x.\"GRANT_OPTION\", %2$s"
 #define PART_VALUES \
   "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
-  "FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text"
+  "FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")"
 #define OF_TABLE \
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = x.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" "
 #define OF_PART \
@@ -152,7 +152,7 @@ ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn, g
   g_autoptr (GPtrArray) privs =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ms_privilege_free);
   PrivCtx ctx = { MAX (batch, 1), privs, fn, user };
-  return ms_hive_each_batch (src, sql, 0, NULL, privs_rows, &ctx, error)
+  return ms_hive_each_batch (src, sql, 0, NULL, FALSE, privs_rows, &ctx, error)
          && privs_flush (&ctx, error);
 }
 

@@ -1,6 +1,7 @@
 /*
- * hive_source.h: reading a Java Hive Metastore's own database (PostgreSQL
- * backend, schema as Hive's schematool creates it) for `metastore import`.
+ * hive_source.h: reading a Java Hive Metastore's own database (PostgreSQL,
+ * MySQL or MariaDB, schema as Hive's schematool creates it) for `metastore
+ * import`.
  *
  * The SQL that reads the source lives in store/hive_source.c, beside every
  * other statement of the project (store/ holds all SQL); the pure pieces
@@ -84,8 +85,9 @@ gboolean ms_hive_stats_data (const char *type, const char *const *v, MsStatsData
 
 typedef struct _MsHiveSource MsHiveSource;
 
-/* Connect to 'conninfo', open the snapshot, read VERSION and check the
- * schema (not a metastore, unknown or newer version, half-upgraded:
+/* Connect to 'conninfo' (libpq's conninfo or URI; mysql:// or mariadb://
+ * for MySQL and MariaDB, see hive_mysql.c), open the snapshot, read
+ * VERSION and check the schema (not a metastore, unknown or newer version, half-upgraded:
  * MS_ERROR_INVALID_INPUT naming what is wrong). */
 MsHiveSource *ms_hive_source_open (const char *conninfo, GError **error);
 void ms_hive_source_close (MsHiveSource *src);
@@ -205,6 +207,6 @@ gboolean ms_store_import_advance (MsStore *store, const char *source, gint64 nex
  * or (commit FALSE, or any failure) nothing is. */
 gboolean ms_store_begin_outer (MsStore *store, GError **error);
 gboolean ms_store_end_outer (MsStore *store, gboolean commit, GError **error);
-/* 'conninfo' (key=value or URI) without its password, for the record and
- * messages; the text as given when libpq cannot parse it. */
+/* 'conninfo' (key=value or URI, or a MySQL source's URL) without its
+ * password, for the record and messages. */
 char *ms_store_import_source_label (const char *conninfo);
