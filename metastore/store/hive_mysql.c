@@ -122,9 +122,8 @@ my_exec (MYSQL *my, const char *sql, GError **error)
   return TRUE;
 }
 
-/* 'sql' as MariaDB spells it: see the file comment. */
-static char *
-translate (const char *sql)
+char *
+ms_hive_mysql_sql (const char *sql)
 {
   static const struct { const char *pg, *my; } names[] = {
     { "json_agg (", "JSON_ARRAYAGG (" },
@@ -225,7 +224,7 @@ static MyStmt *
 my_stmt_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
              gboolean buffered, GError **error)
 {
-  g_autofree char *text = translate (sql);
+  g_autofree char *text = ms_hive_mysql_sql (sql);
   g_autoptr (MyStmt) s = g_new0 (MyStmt, 1);
   s->st = mysql_stmt_init (src->my);
   if (s->st == NULL)

@@ -69,6 +69,9 @@ gboolean ms_hive_mysql_url (const char *from);
 gboolean ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **error);
 /* 'url' without its password (hive_mysql.c). */
 char *ms_hive_mysql_label (const char *url);
+/* A statement in PostgreSQL's spelling as MariaDB spells it: json_agg,
+ * json_build_object, jsonb_object_agg renamed, $n parameters as ?. */
+char *ms_hive_mysql_sql (const char *sql);
 
 /* src->next_event from the snapshot's NOTIFICATION_SEQUENCE. */
 gboolean ms_hive_source_read_next_event (MsHiveSource *src, GError **error);
