@@ -9,9 +9,11 @@
  * stand-ins for columns older versions lack (hive_rows.c) and values,
  * which are parameters. Nested parts of a row (parameters, columns,
  * skew) come as JSON aggregated on the source, decoded with the store's
- * JSON codecs. Tables, partitions and statistics are read through
- * server-side cursors, FETCH_ROWS rows at a time (hive_mysql.c streams
- * them its own way).
+ * JSON codecs; an empty list may come as null (the codecs read it as
+ * empty): a COALESCE around nested JSON would make MariaDB quote it as a
+ * string. Tables, partitions and statistics are read through server-side
+ * cursors, FETCH_ROWS rows at a time (hive_mysql.c streams them its own
+ * way).
  */
 #include "store/hive_source_internal.h"
 #include "store/json.h"
@@ -208,7 +210,7 @@ ms_hive_source_open (const char *conninfo, GError **error)
   "(SELECT jsonb_object_agg (x.\"PARAM_KEY\", COALESCE (x.\"PARAM_VALUE\", '')) FROM \"" \
   table "\" x WHERE x.\"" key "\" = " val ")"
 #define STRING_LIST(id) \
-  "(SELECT COALESCE (json_agg (l.\"STRING_LIST_VALUE\" ORDER BY l.\"INTEGER_IDX\"), '[]') " \
+  "(SELECT json_agg (l.\"STRING_LIST_VALUE\" ORDER BY l.\"INTEGER_IDX\") " \
   "FROM \"SKEWED_STRING_LIST_VALUES\" l WHERE l.\"STRING_LIST_ID\" = " id ")"
 #define COLUMNS_OF(cd) \
   "(SELECT json_agg (json_build_object ('name', k.\"COLUMN_NAME\", 'type', k.\"TYPE_NAME\", " \
@@ -231,12 +233,12 @@ ms_hive_source_open (const char *conninfo, GError **error)
   "THEN json_build_object (" \
   "  'names', (SELECT json_agg (n.\"SKEWED_COL_NAME\" ORDER BY n.\"INTEGER_IDX\") " \
   "    FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\"), " \
-  "  'values', (SELECT COALESCE (json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
-  "    ORDER BY v.\"INTEGER_IDX\"), '[]') FROM \"SKEWED_VALUES\" v " \
+  "  'values', (SELECT json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
+  "    ORDER BY v.\"INTEGER_IDX\") FROM \"SKEWED_VALUES\" v " \
   "    WHERE v.\"SD_ID_OID\" = s.\"SD_ID\"), " \
-  "  'locations', (SELECT COALESCE (json_agg (json_build_object ('values', " \
+  "  'locations', (SELECT json_agg (json_build_object ('values', " \
   STRING_LIST ("m.\"STRING_LIST_ID_KID\"") ", 'location', m.\"LOCATION\") " \
-  "    ORDER BY m.\"STRING_LIST_ID_KID\"), '[]') FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
+  "    ORDER BY m.\"STRING_LIST_ID_KID\") FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
   "    WHERE m.\"SD_ID\" = s.\"SD_ID\")) END"
 enum { SD_PRESENT, SD_LOCATION, SD_INPUT, SD_OUTPUT, SD_COMPRESSED, SD_BUCKETS, SD_SUBDIRS,
        SD_SERDE_PRESENT, SD_SERDE_NAME, SD_SERDE_LIB, SD_SERDE_DESC, SD_SERDE_SER,
