@@ -59,9 +59,10 @@ ms_hive_source_role_grants (MsHiveSource *src, GError **error)
 #define GRANT_COLS(priv) \
   "x.\"PRINCIPAL_NAME\", x.\"PRINCIPAL_TYPE\", x.\"" priv "\", x.\"CREATE_TIME\", " \
   "x.\"GRANTOR\", x.\"GRANTOR_TYPE\", x.\"GRANT_OPTION\", %2$s"
+/* as text: the other rows of the union have NULL there */
 #define PART_VALUES \
   "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
-  "FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")"
+  "FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text"
 #define OF_TABLE \
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = x.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" "
 #define OF_PART \

@@ -8,8 +8,8 @@
  *    || as PostgreSQL's), JSON aggregates not cut short, one repeatable-
  *    read snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY);
  *  - statements: PostgreSQL's spelling of the few functions the readers
- *    use turned into MariaDB's, $n into ?, values sent as prepared
- *    statement parameters;
+ *    use turned into MariaDB's, $n into ?, casts (::text) dropped, values
+ *    sent as prepared statement parameters;
  *  - rows: fetched unbuffered (streamed from the server as they are
  *    read), handed on as libpq results a bounded batch at a time; a
  *    BIT(1) value becomes "t" or "f", a DOUBLE keeps every digit.
@@ -137,11 +137,22 @@ ms_hive_mysql_sql (const char *sql)
       guint i = 0;
       while (word_start && i < G_N_ELEMENTS (names) && !g_str_has_prefix (s, names[i].pg))
         i++;
-      if (word_start && i < G_N_ELEMENTS (names))
+      if (*s == '\'')
+        {
+          /* a literal, as it is ('' inside it: two literals in a row) */
+          const char *end = strchr (s + 1, '\'');
+          gsize n = end ? (gsize) (end - s) + 1 : strlen (s);
+          g_string_append_len (out, s, n);
+          s += n;
+        }
+      else if (word_start && i < G_N_ELEMENTS (names))
         {
           g_string_append (out, names[i].my);
           s += strlen (names[i].pg);
         }
+      else if (s[0] == ':' && s[1] == ':' && g_ascii_isalpha (s[2]))
+        for (s += 2; g_ascii_isalnum (*s) || *s == '_'; s++)
+          ;                     /* a cast: MariaDB converts by context */
       else if (*s == '$' && g_ascii_isdigit (s[1]))
         {
           g_string_append_c (out, '?');

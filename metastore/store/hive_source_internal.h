@@ -12,7 +12,7 @@
  * a BIT(1) value as PostgreSQL's boolean text ("t" or "f").
  *
  * The statements are written once, in PostgreSQL's spelling: double-quoted
- * identifiers, || concatenation, $1.. parameters, json_agg,
+ * identifiers, || concatenation, $1.. parameters, ::type casts, json_agg,
  * json_build_object and jsonb_object_agg. The MySQL backend runs its
  * session in sql_mode ANSI (quotes and || as PostgreSQL's) and turns
  * those function names and parameters into MariaDB's (hive_mysql.c);
@@ -70,7 +70,8 @@ gboolean ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **err
 /* 'url' without its password (hive_mysql.c). */
 char *ms_hive_mysql_label (const char *url);
 /* A statement in PostgreSQL's spelling as MariaDB spells it: json_agg,
- * json_build_object, jsonb_object_agg renamed, $n parameters as ?. */
+ * json_build_object, jsonb_object_agg renamed, $n parameters as ?,
+ * ::type casts dropped. */
 char *ms_hive_mysql_sql (const char *sql);
 
 /* src->next_event from the snapshot's NOTIFICATION_SEQUENCE. */

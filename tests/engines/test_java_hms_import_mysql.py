@@ -9,7 +9,10 @@ with test_java_hms_import's corpus, imported into a PostgreSQL database of
 ours, and the same reads go to both servers and are compared (with the
 same normaliser and known differences). Beside that: the re-run, the dry
 run, the refusals (not a metastore, newer and half-upgraded schemas, names
-that differ only in case) and a source label without the password.
+that differ only in case), a source label without the password, and a
+Hive 3.1 schema (schematool's own MySQL script) filled by
+mysql_import_source.sql with more tables than one page of the paged table
+read.
 
 The corpus's characters outside Latin-1 reach the Java server's database
 as '?': schematool's MySQL scripts declare its text columns latin1, and the
@@ -18,15 +21,19 @@ servers then answer the same '?', so the comparison holds; the README says
 so.
 """
 import os
+import string
+import time
 
 import pytest
 
 import java_hms
 import mariadb_server
 import test_java_hms_diff as diff
+import test_java_hms_follow as fol
 import test_java_hms_import as imp
 
 SCHEMA_DIR = ("scripts", "metastore", "upgrade", "mysql")
+SOURCE_SQL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mysql_import_source.sql")
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +147,46 @@ def test_bad_url_refused(pg, mariadb, tag):
     rc, out = imp.run_import(pg, "mysql://hive@127.0.0.1:%d" % mariadb.port, target)
     assert rc == 1 and "names its database" in out, out
     assert imp.public_tables(pg, target) == 0
+
+
+def test_hive_31_source(pg, mariadb, tag):
+    mysql_tag(tag, "import from MariaDB: a Hive 3.1 schema, tables over several pages")
+    db = hive_schema(mariadb, "3.1.0")
+    tables, parts = 2100, 2500          # the tables are read 2,000 a page
+    with open(SOURCE_SQL) as f:
+        sql = string.Template(f.read()).substitute(tables=tables, parts=parts,
+                                                   serdes=tables + parts)
+    mariadb.sql(db, "", input=sql)
+    target = pg.createdb()
+    rc, out = imp.run_import(pg, mariadb.url(db), target)
+    assert rc == 0, out
+    assert "schema 3.1.0" in out and "verify: every family equal" in out, out
+    counts = pg.psql(target, "SELECT (SELECT count(*) FROM ms_tables) || '|' || "
+                             "(SELECT count(*) FROM ms_partitions)").stdout.strip()
+    assert counts == "%d|%d" % (tables, parts), counts
+    # the BLOB bit vector arrives byte for byte, the BIT(1) flag as a boolean
+    stats = pg.psql(target, "SELECT data->>'bitvectors' FROM ms_table_col_stats").stdout.strip()
+    assert stats == "SEwA/w==", stats
+    flags = pg.psql(target, "SELECT count(*) FROM ms_tables WHERE compressed").stdout.strip()
+    assert flags == str(tables), flags
+
+
+def test_follow_from_mariadb(imported, pg, mariadb, tag):
+    j, jc, _, oc, roots, (_, _, target) = imported
+    mysql_tag(tag, "import --follow from MariaDB: changes through the Java server applied live",
+              j.log)
+    f = fol.Follower(pg, mariadb.url(j.db), target, 100)
+    try:
+        fol.first_changes(jc)
+        want = int(mariadb.sql(j.db, 'SELECT max("NEXT_EVENT_ID") FROM "NOTIFICATION_SEQUENCE"')
+                   .stdout.strip())
+        deadline = time.monotonic() + 90
+        while fol.our_position(pg, target) < want:
+            assert f.proc.poll() is None, "follow exited:\n" + f.output()
+            assert time.monotonic() < deadline, "not caught up:\n" + f.output()
+            time.sleep(0.1)
+        bad = fol.compare(jc, oc, roots)
+        assert not bad, "\n".join("%s: %s" % b for b in bad)
+    finally:
+        rc, out = f.stop()
+    assert rc == 0, out

@@ -46,6 +46,8 @@ test_spelling (void **state)
       "SELECT JSON_ARRAYAGG (x ORDER BY y) FROM t WHERE a = ? AND b = ?" },
     { "SELECT json_build_object ('k', jsonb_object_agg (k, v))",
       "SELECT JSON_OBJECT ('k', JSON_OBJECTAGG (k, v))" },
+    { "SELECT (SELECT json_agg (v) FROM t)::text, NULL::bigint, 'a::b'",
+      "SELECT (SELECT JSON_ARRAYAGG (v) FROM t), NULL, 'a::b'" },
     /* only whole names, and only $ before a digit */
     { "SELECT my_json_agg (x), '$.a', \"json_agg\" FROM t", "SELECT my_json_agg (x), '$.a', \"json_agg\" FROM t" },
   };
