@@ -1,6 +1,7 @@
 /*
- * hive_mysql.c: the MySQL and MariaDB backend of a Java metastore source
- * (store/hive_source_internal.h), through MariaDB's C client (libmariadb):
+ * hive_mysql.c: the MariaDB backend of a Java metastore source
+ * (store/hive_source_internal.h), through MariaDB's C client (libmariadb;
+ * a MySQL server is refused: it lacks JSON_ARRAYAGG (... ORDER BY ...)):
  *  - the source's URL, mysql://USER:PASSWORD@HOST:PORT/DATABASE (or
  *    mariadb://; ?socket=PATH for a Unix socket), and its label without
  *    the password;
@@ -12,7 +13,8 @@
  *    sent as prepared statement parameters;
  *  - rows: fetched unbuffered (streamed from the server as they are
  *    read), handed on as libpq results a bounded batch at a time; a
- *    BIT(1) value becomes "t" or "f", a DOUBLE keeps every digit.
+ *    BIT(1) value becomes "t" or "f", a DOUBLE keeps every digit, and
+ *    text that is not UTF-8 is read as latin1 (see ms_hive_mysql_text).
  * An unbuffered statement holds the connection until its last row, so a
  * stream whose callback reads the source again ('reenter': the tables,
  * each followed by its partitions) is read in pages instead, each page
@@ -98,6 +100,28 @@ ms_hive_mysql_label (const char *url)
                                                  g_uri_get_host (u), g_uri_get_port (u),
                                                  g_uri_get_path (u), g_uri_get_query (u), NULL);
   return g_uri_to_string (bare);
+}
+
+/* ---- text ---- */
+
+char *
+ms_hive_mysql_text (const char *v, gsize len, gsize *out_len)
+{
+  if (g_utf8_validate_len (v, len, NULL))
+    return NULL;
+  /* MySQL's latin1 is Windows-1252 with its five holes as C1 controls:
+   * those bytes are ISO-8859-1's */
+  GString *out = g_string_sized_new (len * 2);
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree char *u = g_convert (v + i, 1, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+      if (u != NULL)
+        g_string_append (out, u);
+      else
+        g_string_append_unichar (out, (guchar) v[i]);
+    }
+  *out_len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 /* ---- errors and statements ---- */
@@ -313,7 +337,10 @@ put_value (MyStmt *s, PGresult *r, int row, guint c, GError **error)
         set = set || val[i] != 0;
       return PQsetvalue (r, row, c, set ? "t" : "f", 1);
     }
-  return PQsetvalue (r, row, c, (char *) val, (int) s->len[c]);
+  gsize n = 0;
+  g_autofree char *text = ms_hive_mysql_text (val, s->len[c], &n);
+  return text ? PQsetvalue (r, row, c, text, (int) n)
+              : PQsetvalue (r, row, c, (char *) val, (int) s->len[c]);
 }
 
 /* The next at most 'max' rows of 's' as a libpq result (no rows: the
@@ -450,6 +477,13 @@ ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **error)
       return ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot connect to the source database "
                       "(%s): %s", label, mysql_error (src->my));
     }
+  /* the readers order lists inside JSON_ARRAYAGG, which only MariaDB does */
+  const char *server = mysql_get_server_info (src->my);
+  if (server == NULL || strstr (server, "MariaDB") == NULL)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "the source is a MySQL server (%s), not "
+                    "MariaDB: only MariaDB sources are read (MySQL has no ordered "
+                    "JSON_ARRAYAGG); load a dump of the metastore database into MariaDB "
+                    "and import from there", server ? server : "unknown version");
   /* JSON_ARRAYAGG and JSON_OBJECTAGG stop at group_concat_max_len */
   return my_exec (src->my, "SET SESSION sql_mode = 'ANSI', "
                   "SESSION group_concat_max_len = 4294967295", error)

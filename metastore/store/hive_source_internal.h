@@ -69,6 +69,12 @@ gboolean ms_hive_mysql_url (const char *from);
 gboolean ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **error);
 /* 'url' without its password (hive_mysql.c). */
 char *ms_hive_mysql_label (const char *url);
+/* A value of a MySQL source that is not UTF-8 as UTF-8 (NULL: it is
+ * UTF-8 already), read as MySQL's latin1 (Windows-1252, its five unused
+ * bytes as C1 controls). MariaDB 10.11 sends JSON aggregated in a
+ * correlated subquery over latin1 columns (schematool's) unconverted,
+ * while its metadata says utf8mb4. */
+char *ms_hive_mysql_text (const char *v, gsize len, gsize *out_len);
 /* A statement in PostgreSQL's spelling as MariaDB spells it: json_agg,
  * json_build_object, jsonb_object_agg renamed, $n parameters as ?,
  * ::type casts dropped. */

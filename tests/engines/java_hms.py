@@ -12,9 +12,11 @@ that loads) and junixsocket, so the JDBC driver can reach the suite's
 PostgreSQL, which listens on a Unix socket only.
 
 JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
-1. a fresh database in the suite's PostgreSQL;
-2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres)
-   creates its schema there;
+1. a fresh database in the suite's PostgreSQL (JavaHms(pg, mariadb=m): in
+   the MariaDB server m of mariadb_server.py, reached with the MySQL JDBC
+   driver the tarball ships);
+2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres, or
+   mysql) creates its schema there;
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
    in a temporary folder, its notification log written by
    java/FollowEventListener.java (compiled here with the JDK's javac: Maven

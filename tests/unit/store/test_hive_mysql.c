@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <string.h>
 #include "store/hive_source_internal.h"
 
 static void
@@ -58,6 +59,21 @@ test_spelling (void **state)
     }
 }
 
+static void
+test_latin1 (void **state)
+{
+  (void) state;
+  gsize n = 0;
+  assert_null (ms_hive_mysql_text ("n\xc3\xa4me \xe2\x98\x83", 9, &n));   /* UTF-8 already */
+  const char *latin1 = "{\"c\": \"n\xe4me\"}";
+  g_autofree char *a = ms_hive_mysql_text (latin1, strlen (latin1), &n);
+  assert_string_equal (a, "{\"c\": \"n\xc3\xa4me\"}");
+  assert_int_equal (n, strlen (a));
+  /* Windows-1252's euro sign, and a byte it leaves unused */
+  g_autofree char *b = ms_hive_mysql_text ("\x80\x81", 2, &n);
+  assert_string_equal (b, "\xe2\x82\xac\xc2\x81");
+}
+
 int
 main (void)
 {
@@ -65,6 +81,7 @@ main (void)
     cmocka_unit_test (test_urls),
     cmocka_unit_test (test_label),
     cmocka_unit_test (test_spelling),
+    cmocka_unit_test (test_latin1),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
