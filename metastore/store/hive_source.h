@@ -10,8 +10,9 @@
  *
  * A source is read in ONE repeatable-read, read-only transaction: every
  * read below sees the same snapshot. Large families (tables, partitions,
- * statistics) are streamed through server-side cursors, a bounded batch
- * at a time. Model structs handed to callbacks are borrowed for the call.
+ * statistics) are streamed, a bounded batch at a time (server-side
+ * cursors on PostgreSQL, unbuffered statements and pages on MariaDB: see
+ * store/hive_source_internal.h). Model structs handed to callbacks are borrowed for the call.
  */
 #pragma once
 #include <glib.h>
