@@ -1,7 +1,7 @@
 /* test_hive_mysql.c: the pure pieces of the MySQL and MariaDB source
  * backend (store/hive_mysql.c): which --from values are MySQL URLs, their
- * label without the password, and statements turned into MariaDB's
- * spelling. */
+ * label without the password, statements turned into MariaDB's
+ * spelling, "a name in this list" and whether it streams. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -74,6 +74,24 @@ test_latin1 (void **state)
   assert_string_equal (b, "\xe2\x82\xac\xc2\x81");
 }
 
+/* --follow's reads narrowed to named partitions: one JSON array parameter,
+ * names with quotes and backslashes kept whole. */
+static void
+test_name_in (void **state)
+{
+  (void) state;
+  const MsHiveBackend *be = &ms_hive_mysql_backend;
+  g_autofree char *in = g_strdup_printf (be->name_in, "p.\"PART_NAME\"");
+  g_autofree char *sql = ms_hive_mysql_sql (in);
+  assert_string_equal (sql, "JSON_CONTAINS (?, JSON_QUOTE (CONVERT (p.\"PART_NAME\" USING utf8mb4)))");
+  const char *names[] = { "d=2024-01-01/h=0", "s=it's \"q\" \\" };
+  g_autofree char *list = be->name_list (names, G_N_ELEMENTS (names));
+  assert_string_equal (list, "[\"d=2024-01-01/h=0\",\"s=it's \\\"q\\\" \\\\\"]");
+  /* its unbuffered stream holds the connection: no partition stream beside the tables' */
+  assert_false (be->streams);
+  assert_true (ms_hive_pg_backend.streams);
+}
+
 int
 main (void)
 {
@@ -82,6 +100,7 @@ main (void)
     cmocka_unit_test (test_label),
     cmocka_unit_test (test_spelling),
     cmocka_unit_test (test_latin1),
+    cmocka_unit_test (test_name_in),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
