@@ -809,8 +809,9 @@ cmd_import (int argc, char **argv)
   const char *usage =
       "Usage: metastore import --from CONNINFO [--dry-run] [--batch N] [--follow|--follow-only]\n"
       "       [--poll-ms MS] [OPTIONS]\n"
-      "Copy a Java Hive Metastore's PostgreSQL database (schema 4.0, 3.1 or 2.3) into the\n"
-      "catalog (database.url, else the embedded default), then compare counts and checksums.\n"
+      "Copy a Java Hive Metastore's PostgreSQL or MariaDB database (schema 4.0, 3.1 or 2.3)\n"
+      "into the catalog (database.url, else the embedded default), then compare counts and\n"
+      "checksums. CONNINFO: a libpq conninfo or URI, or mariadb://USER:PASSWORD@HOST:PORT/DB.\n"
       "With --follow, then apply the source's notification events until SIGINT or SIGTERM;\n"
       "--follow-only does that alone, from the position the last import recorded.\n"
       "Exits 1 on an error or a difference.\n";
@@ -819,7 +820,7 @@ cmd_import (int argc, char **argv)
   gboolean dry_run = FALSE, follow = FALSE, follow_only = FALSE;
   int batch = 5000, poll_ms = 500;
   GOptionEntry extra[] = {
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The Java metastore's database (libpq conninfo or URI)", "CONNINFO" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The Java metastore's database (libpq conninfo or URI, or mariadb://...)", "CONNINFO" },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Read and report only; write nothing", NULL },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Partitions per write transaction (default 5000)", "N" },
     { "follow", 0, 0, G_OPTION_ARG_NONE, &follow, "After the copy, apply the source's events until stopped", NULL },

@@ -1,7 +1,7 @@
 /*
  * import.h: `metastore import --from <conninfo>`: copy a Java Hive
- * Metastore's PostgreSQL database into our catalog (import.c), then
- * verify counts and checksums per family (verify.c).
+ * Metastore's database (PostgreSQL or MariaDB) into our catalog
+ * (import.c), then verify counts and checksums per family (verify.c).
  *
  * A door-like module: it reads the source through store/hive_source.h and
  * writes through the store's ordinary functions, never SQL of its own.
@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 typedef struct {
-  const char *from;            /* the source's libpq conninfo or URI */
+  const char *from;            /* the source's libpq conninfo or URI, or mariadb://... */
   gboolean dry_run;            /* read and report only */
   guint batch;                 /* partitions (or statistics entries) per write */
   gboolean terminal;           /* progress as one rewritten line */

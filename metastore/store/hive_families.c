@@ -92,7 +92,7 @@ ms_hive_source_databases (MsHiveSource *src, GError **error)
       "SELECT %s, d.\"NAME\", d.\"DESC\", d.\"DB_LOCATION_URI\", %s, d.\"OWNER_NAME\", "
       "d.\"OWNER_TYPE\", %s, %s, %s, %s, (SELECT jsonb_object_agg (x.\"PARAM_KEY\", "
       "COALESCE (x.\"PARAM_VALUE\", '')) FROM \"DATABASE_PARAMS\" x "
-      "WHERE x.\"DB_ID\" = d.\"DB_ID\")::text FROM \"DBS\" d ORDER BY 1, 2",
+      "WHERE x.\"DB_ID\" = d.\"DB_ID\") FROM \"DBS\" d ORDER BY 1, 2",
       p->db_catalog, p->db_managed, p->db_create, p->db_type, p->db_connector, p->db_remote);
   g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
   return r ? ms_pg_map_rows (r, database_from_row, (GDestroyNotify) ms_database_free) : NULL;
@@ -143,7 +143,7 @@ ms_hive_source_functions (MsHiveSource *src, GError **error)
       "f.\"OWNER_TYPE\", f.\"CREATE_TIME\", f.\"FUNC_TYPE\", "
       "(SELECT json_agg (json_build_object ('type', u.\"RESOURCE_TYPE\", 'uri', "
       "u.\"RESOURCE_URI\") ORDER BY u.\"INTEGER_IDX\") FROM \"FUNC_RU\" u "
-      "WHERE u.\"FUNC_ID\" = f.\"FUNC_ID\")::text "
+      "WHERE u.\"FUNC_ID\" = f.\"FUNC_ID\") "
       "FROM \"FUNCS\" f JOIN \"DBS\" d ON d.\"DB_ID\" = f.\"DB_ID\" ORDER BY 1, 2, 3",
       src->p->db_catalog);
   g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
@@ -153,13 +153,15 @@ ms_hive_source_functions (MsHiveSource *src, GError **error)
 /* ---- column statistics ---- */
 
 /* part name (NULL: table level), column, type, engine, last analyzed,
- * the MS_HIVE_ST_* values, bit vector and histogram in hex */
+ * the MS_HIVE_ST_* values, bit vector and histogram in hex (%s x3: the
+ * profile's engine, the backend's hex text of its bit vector and
+ * histogram) */
 #define STATS_VALUES \
   "s.\"COLUMN_NAME\", s.\"COLUMN_TYPE\", %s, s.\"LAST_ANALYZED\", s.\"LONG_LOW_VALUE\", " \
   "s.\"LONG_HIGH_VALUE\", s.\"DOUBLE_LOW_VALUE\", s.\"DOUBLE_HIGH_VALUE\", " \
   "s.\"BIG_DECIMAL_LOW_VALUE\", s.\"BIG_DECIMAL_HIGH_VALUE\", s.\"NUM_NULLS\", " \
   "s.\"NUM_DISTINCTS\", s.\"AVG_COL_LEN\", s.\"MAX_COL_LEN\", s.\"NUM_TRUES\", " \
-  "s.\"NUM_FALSES\", encode (%s, 'hex'), encode (%s, 'hex')"
+  "s.\"NUM_FALSES\", %s, %s"
 enum { S_PART, S_COL, S_TYPE, S_ENGINE, S_ANALYZED, S_VALUES,
        S_BITV = S_VALUES + MS_HIVE_ST_N, S_HIST };
 
@@ -256,22 +258,25 @@ stats_read (MsHiveSource *src, gint64 src_id, const MsTable *t, gboolean part_le
             GError **error)
 {
   const MsHiveProfile *p = src->p;
+  g_autofree char *bitv = g_strdup_printf (src->be->hex, p->stats_bitv);
+  g_autofree char *hist = g_strdup_printf (src->be->hex, p->stats_hist);
+  g_autofree char *in = names ? g_strdup_printf (src->be->name_in, "pt.\"PART_NAME\"") : NULL;
   g_autofree char *sql = part_level
     ? g_strdup_printf ("SELECT pt.\"PART_NAME\", " STATS_VALUES " FROM \"PART_COL_STATS\" s "
                        "JOIN \"PARTITIONS\" pt ON pt.\"PART_ID\" = s.\"PART_ID\" "
-                       "WHERE pt.\"TBL_ID\" = $1::bigint %s ORDER BY 4, s.\"PART_ID\", s.\"CS_ID\"",
-                       p->stats_engine, p->stats_bitv, p->stats_hist,
-                       names ? "AND pt.\"PART_NAME\" = ANY ($2::text[])" : "")
+                       "WHERE pt.\"TBL_ID\" = $1::bigint %s%s "
+                       "ORDER BY 4, s.\"PART_ID\", s.\"CS_ID\"",
+                       p->stats_engine, bitv, hist, names ? "AND " : "", in ? in : "")
     : g_strdup_printf ("SELECT NULL::text, " STATS_VALUES " FROM \"TAB_COL_STATS\" s "
                        "WHERE s.\"TBL_ID\" = $1::bigint ORDER BY 4, s.\"CS_ID\"",
-                       p->stats_engine, p->stats_bitv, p->stats_hist);
+                       p->stats_engine, bitv, hist);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
-  g_autofree char *list = names ? ms_pg_array_literal (names, n) : NULL;
+  g_autofree char *list = names ? src->be->name_list (names, n) : NULL;
   const char *v[] = { id, list };
   g_autoptr (GPtrArray) entries =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ms_column_statistics_free);
   StatsCtx ctx = { t, MAX (batch, 1), entries, NULL, fn, user };
-  return ms_hive_each_batch (src, sql, names ? 2 : 1, v, stats_rows, &ctx, error)
+  return ms_hive_each_batch (src, sql, names ? 2 : 1, v, FALSE, stats_rows, &ctx, error)
          && stats_flush (&ctx, error);
 }
 
@@ -292,17 +297,19 @@ ms_hive_source_stats_named (MsHiveSource *src, gint64 src_id, const MsTable *t,
 
 /* ---- rules and checksums ---- */
 
-/* Each row: one problem, naming the object. %s: the catalog of d. */
+/* Each row: one problem, naming the object (of names that differ only
+ * in case, the first and last, and how many more). %1$s: the catalog of
+ * d. */
+#define CLASH(what, name) \
+  "SELECT '" what " ' || min (" name ") || ' and ' || max (" name ") || CASE WHEN count (*) > 2 " \
+  "THEN ' (and ' || (count (*) - 2) || ' more)' ELSE '' END || ' differ only in case' "
 static const char *const problem_sql[] = {
-  "SELECT 'databases ' || string_agg (%1$s || '.' || d.\"NAME\", ' and ' ORDER BY d.\"NAME\") "
-  "|| ' differ only in case' FROM \"DBS\" d GROUP BY lower (%1$s || '.' || d.\"NAME\") "
-  "HAVING count (*) > 1",
-  "SELECT 'tables ' || string_agg (%1$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\", "
-  "' and ' ORDER BY t.\"TBL_NAME\") || ' differ only in case' FROM \"TBLS\" t "
+  CLASH ("databases", "%1$s || '.' || d.\"NAME\"") "FROM \"DBS\" d "
+  "GROUP BY lower (%1$s || '.' || d.\"NAME\") HAVING count (*) > 1",
+  CLASH ("tables", "%1$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\"") "FROM \"TBLS\" t "
   "JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" GROUP BY t.\"DB_ID\", lower (t.\"TBL_NAME\") "
   "HAVING count (*) > 1",
-  "SELECT 'functions ' || string_agg (%1$s || '.' || d.\"NAME\" || '.' || f.\"FUNC_NAME\", "
-  "' and ' ORDER BY f.\"FUNC_NAME\") || ' differ only in case' FROM \"FUNCS\" f "
+  CLASH ("functions", "%1$s || '.' || d.\"NAME\" || '.' || f.\"FUNC_NAME\"") "FROM \"FUNCS\" f "
   "JOIN \"DBS\" d ON d.\"DB_ID\" = f.\"DB_ID\" GROUP BY f.\"DB_ID\", lower (f.\"FUNC_NAME\") "
   "HAVING count (*) > 1",
   "SELECT 'database ' || COALESCE (%1$s || '.' || d.\"NAME\", 'id ' || d.\"DB_ID\") || "
@@ -332,31 +339,33 @@ ms_hive_source_problems (MsHiveSource *src, GPtrArray *problems, GError **error)
 }
 
 /* The key text of each family's objects (see MS_HIVE_SUM), and where
- * they are; %s: the catalog of d. */
+ * they are; %1$s and %2$s: the backend's sum_open and sum_close, %3$s:
+ * the catalog of d, %4$s: the statistics engine. */
+#define SUM(text) "%1$s" text "%2$s"
 static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
-  "SELECT count (*), " MS_HIVE_SUM ("c.\"NAME\"") " FROM \"CTLGS\" c",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '|' || d.\"DB_LOCATION_URI\" "
+  "SELECT count (*), " SUM ("c.\"NAME\"") " FROM \"CTLGS\" c",
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '|' || d.\"DB_LOCATION_URI\" "
   "|| '|' || COALESCE (d.\"OWNER_NAME\", '')") " FROM \"DBS\" d",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
   "t.\"TBL_TYPE\" || '|' || COALESCE (s.\"LOCATION\", '')") " FROM \"TBLS\" t "
   "JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" LEFT JOIN \"SDS\" s ON s.\"SD_ID\" = t.\"SD_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
   "p.\"PART_NAME\" || '|' || COALESCE (s.\"LOCATION\", '')") " FROM \"PARTITIONS\" p "
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" "
   "LEFT JOIN \"SDS\" s ON s.\"SD_ID\" = p.\"SD_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
-  "%s || '|' || s.\"COLUMN_NAME\"") " FROM \"TAB_COL_STATS\" s "
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
+  "%4$s || '|' || s.\"COLUMN_NAME\"") " FROM \"TAB_COL_STATS\" s "
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = s.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
-  "p.\"PART_NAME\" || '|' || %s || '|' || s.\"COLUMN_NAME\"") " FROM \"PART_COL_STATS\" s "
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '.' || t.\"TBL_NAME\" || '|' || "
+  "p.\"PART_NAME\" || '|' || %4$s || '|' || s.\"COLUMN_NAME\"") " FROM \"PART_COL_STATS\" s "
   "JOIN \"PARTITIONS\" p ON p.\"PART_ID\" = s.\"PART_ID\" "
   "JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("%s || '.' || d.\"NAME\" || '.' || f.\"FUNC_NAME\" || '|' || "
+  "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '.' || f.\"FUNC_NAME\" || '|' || "
   "COALESCE (f.\"CLASS_NAME\", '')") " FROM \"FUNCS\" f JOIN \"DBS\" d ON d.\"DB_ID\" = f.\"DB_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("r.\"ROLE_NAME\"") " FROM \"ROLES\" r",
-  "SELECT count (*), " MS_HIVE_SUM ("r.\"ROLE_NAME\" || '|' || m.\"PRINCIPAL_NAME\" || '|' || "
+  "SELECT count (*), " SUM ("r.\"ROLE_NAME\"") " FROM \"ROLES\" r",
+  "SELECT count (*), " SUM ("r.\"ROLE_NAME\" || '|' || m.\"PRINCIPAL_NAME\" || '|' || "
   "m.\"PRINCIPAL_TYPE\"") " FROM \"ROLE_MAP\" m JOIN \"ROLES\" r ON r.\"ROLE_ID\" = m.\"ROLE_ID\"",
-  "SELECT count (*), " MS_HIVE_SUM ("q.k") " FROM ("
+  "SELECT count (*), " SUM ("q.k") " FROM ("
   "SELECT '1|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"USER_PRIV\" "
   "AS k FROM \"GLOBAL_PRIVS\" x UNION ALL "
   "SELECT '2|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"DB_PRIV\" "
@@ -369,7 +378,7 @@ static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
   "x.\"TBL_COL_PRIV\" FROM \"TBL_COL_PRIVS\" x UNION ALL "
   "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
   "x.\"PART_COL_PRIV\" FROM \"PART_COL_PRIVS\" x) q",
-  "SELECT count (*), " MS_HIVE_SUM ("k.\"CONSTRAINT_NAME\" || '|' || k.\"POSITION\" || '|' || "
+  "SELECT count (*), " SUM ("k.\"CONSTRAINT_NAME\" || '|' || k.\"POSITION\" || '|' || "
   "k.\"CONSTRAINT_TYPE\"") " FROM \"KEY_CONSTRAINTS\" k",
 };
 
@@ -380,8 +389,9 @@ ms_hive_source_sums (MsHiveSource *src, MsHiveSums *out, GError **error)
   for (int f = 0; f < MS_HIVE_N_FAMILIES; f++)
     {
       g_autofree char *sql = f == MS_HIVE_CATALOGS && !p->has_catalogs
-        ? g_strdup ("SELECT 1, " MS_HIVE_SUM ("'hive'"))
-        : g_strdup_printf (sum_sql[f], p->db_catalog, p->stats_engine);
+        ? g_strdup_printf ("SELECT 1, " SUM ("'hive'"), src->be->sum_open, src->be->sum_close)
+        : g_strdup_printf (sum_sql[f], src->be->sum_open, src->be->sum_close, p->db_catalog,
+                           p->stats_engine);
       g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
       if (r == NULL)
         return FALSE;

@@ -12,18 +12,8 @@
 gboolean
 ms_hive_source_renew (MsHiveSource *src, GError **error)
 {
-  ms_pg_rollback (src->c);
   ms_hive_stream_reset (src);
-  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
-    return FALSE;
-  src->c->in_tx = TRUE;
-  g_autoptr (PGresult) r = ms_hive_run (src,
-      "SELECT COALESCE ((SELECT max (\"NEXT_EVENT_ID\") FROM \"NOTIFICATION_SEQUENCE\"), 1)",
-      0, NULL, error);
-  if (r == NULL)
-    return FALSE;
-  src->next_event = ms_pg_int64 (r, 0, 0, 1);
-  return TRUE;
+  return src->be->snapshot (src, error) && ms_hive_source_read_next_event (src, error);
 }
 
 void
@@ -40,24 +30,25 @@ ms_hive_event_free (MsHiveEvent *e)
   g_free (e);
 }
 
+#define PART_EVENT \
+  "n.\"EVENT_TYPE\" IN ('ADD_PARTITION', 'ALTER_PARTITION', 'DROP_PARTITION')"
+
 GPtrArray *
 ms_hive_source_events (MsHiveSource *src, gint64 from, guint limit, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
       "SELECT n.\"EVENT_ID\", n.\"EVENT_TIME\", n.\"EVENT_TYPE\", COALESCE (%s, 'hive'), "
-      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\"), m.message, m.format "
+      "lower (n.\"DB_NAME\"), lower (n.\"TBL_NAME\"), "
+      /* a partition event's message, decoded by --follow (a source may lack
+       * MESSAGE_FORMAT) */
+      "CASE WHEN " PART_EVENT " THEN n.\"MESSAGE\" END, CASE WHEN " PART_EVENT " THEN %s END "
       "FROM \"NOTIFICATION_LOG\" n "
-      /* a partition event's message, decoded by --follow (MESSAGE_FORMAT is
-       * read through the row's JSON: a source may lack the column) */
-      "LEFT JOIN LATERAL (SELECT n.\"MESSAGE\" AS message, "
-      "  to_jsonb (n) ->> 'MESSAGE_FORMAT' AS format WHERE n.\"EVENT_TYPE\" IN "
-      "  ('ADD_PARTITION', 'ALTER_PARTITION', 'DROP_PARTITION')) m ON TRUE "
-      "WHERE n.\"EVENT_ID\" >= $1::bigint ORDER BY n.\"EVENT_ID\" LIMIT $2::integer",
-      src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL");
+      "WHERE n.\"EVENT_ID\" >= $1::bigint ORDER BY n.\"EVENT_ID\" LIMIT %u",
+      src->p->has_catalogs ? "lower (n.\"CAT_NAME\")" : "NULL",
+      src->has_message_format ? "n.\"MESSAGE_FORMAT\"" : "NULL", limit);
   g_autofree char *a = g_strdup_printf ("%" G_GINT64_FORMAT, from);
-  g_autofree char *b = g_strdup_printf ("%u", limit);
-  const char *v[] = { a, b };
-  g_autoptr (PGresult) r = ms_hive_run (src, sql, 2, v, error);
+  const char *v[] = { a };
+  g_autoptr (PGresult) r = ms_hive_run (src, sql, 1, v, error);
   if (r == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_hive_event_free);

@@ -59,6 +59,7 @@ ms_hive_source_role_grants (MsHiveSource *src, GError **error)
 #define GRANT_COLS(priv) \
   "x.\"PRINCIPAL_NAME\", x.\"PRINCIPAL_TYPE\", x.\"" priv "\", x.\"CREATE_TIME\", " \
   "x.\"GRANTOR\", x.\"GRANTOR_TYPE\", x.\"GRANT_OPTION\", %2$s"
+/* as text: the other rows of the union have NULL there */
 #define PART_VALUES \
   "(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
   "FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text"
@@ -152,7 +153,7 @@ ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn, g
   g_autoptr (GPtrArray) privs =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ms_privilege_free);
   PrivCtx ctx = { MAX (batch, 1), privs, fn, user };
-  return ms_hive_each_batch (src, sql, 0, NULL, privs_rows, &ctx, error)
+  return ms_hive_each_batch (src, sql, 0, NULL, FALSE, privs_rows, &ctx, error)
          && privs_flush (&ctx, error);
 }
 

@@ -1,17 +1,19 @@
 /*
- * hive_source.c: the SQL that reads a Java Hive Metastore's PostgreSQL
- * database (store/hive_source.h): the snapshot, the version check, the
- * families the import copies (catalogs, databases, tables with their
- * storage descriptors, partitions, column statistics, functions), the
- * rows that break our rules, and a count and checksum per family.
+ * hive_source.c: opening a Java Hive Metastore's database
+ * (store/hive_source.h): the backend its kind needs (PostgreSQL here,
+ * MySQL and MariaDB in hive_mysql.c), the snapshot and the version check;
+ * the SQL reading tables with their storage descriptors and partitions.
  *
  * Every statement is fixed text over Hive's schema (identifiers quoted as
  * schematool creates them); the only variable parts are the profile's
  * stand-ins for columns older versions lack (hive_rows.c) and values,
  * which are parameters. Nested parts of a row (parameters, columns,
  * skew) come as JSON aggregated on the source, decoded with the store's
- * JSON codecs. Tables, partitions and statistics are read through
- * server-side cursors, FETCH_ROWS rows at a time. A bulk copy reads the
+ * JSON codecs; an empty list may come as null (the codecs read it as
+ * empty): a COALESCE around nested JSON would make MariaDB quote it as a
+ * string. Tables, partitions and statistics are read through server-side
+ * cursors, FETCH_ROWS rows at a time (hive_mysql.c streams them its own
+ * way). A bulk copy from a backend that streams (PostgreSQL) reads the
  * partitions of every table from one cursor over the whole family
  * (ms_hive_source_stream_partitions), tables coming in TBL_ID order.
  */
@@ -42,11 +44,8 @@ ms_hive_source_close (MsHiveSource *src)
 {
   if (src == NULL)
     return;
-  if (src->c != NULL)
-    {
-      ms_pg_rollback (src->c);
-      ms_pg_conn_release (src->c);
-    }
+  if (src->be != NULL)
+    src->be->close (src);
   ms_hive_stream_reset (src);
   g_free (src->version);
   g_free (src);
@@ -63,8 +62,79 @@ ms_hive_stream_reset (MsHiveSource *src)
 PGresult *
 ms_hive_run (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
 {
+  return src->be->run (src, sql, n, v, error);
+}
+
+gboolean
+ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
+                    gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error)
+{
+  return src->be->each_batch (src, sql, n, v, reenter, fn, user, error);
+}
+
+/* ---- the PostgreSQL backend ---- */
+
+static void
+pg_close (MsHiveSource *src)
+{
+  if (src->c == NULL)
+    return;
+  ms_pg_rollback (src->c);
+  ms_pg_conn_release (src->c);
+}
+
+static PGresult *
+pg_run (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
+{
   return ms_pg_exec_text (src->c, sql, n, v, error);
 }
+
+static gboolean
+pg_snapshot (MsHiveSource *src, GError **error)
+{
+  ms_pg_rollback (src->c);
+  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return FALSE;
+  src->c->in_tx = TRUE;
+  return TRUE;
+}
+
+/* Declare a cursor over 'sql', hand each fetched batch to 'fn', close it
+ * ('reenter' needs nothing: other statements run beside a cursor). */
+static gboolean
+pg_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
+               gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("ms_import_%u", ++src->cursors);
+  g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
+  g_autoptr (PGresult) d = pg_run (src, declare, n, v, error);
+  if (d == NULL)
+    return FALSE;
+  g_autofree char *fetch = g_strdup_printf ("FETCH FORWARD %d FROM %s", FETCH_ROWS, name);
+  for (;;)
+    {
+      g_autoptr (PGresult) r = pg_run (src, fetch, 0, NULL, error);
+      if (r == NULL)
+        return FALSE;
+      if (PQntuples (r) == 0)
+        break;
+      if (!fn (user, r, error))
+        return FALSE;
+    }
+  g_autofree char *close = g_strdup_printf ("CLOSE %s", name);
+  g_autoptr (PGresult) cl = pg_run (src, close, 0, NULL, error);
+  return cl != NULL;
+}
+
+const MsHiveBackend ms_hive_pg_backend = {
+  "PostgreSQL", pg_snapshot, pg_run, pg_each_batch, pg_close,
+  "SELECT to_regclass ('\"VERSION\"') IS NOT NULL AND to_regclass ('\"DBS\"') IS NOT NULL "
+  "AND to_regclass ('\"TBLS\"') IS NOT NULL",
+  "SELECT table_name || '.' || column_name FROM information_schema.columns "
+  "WHERE table_schema = current_schema ()",
+  MS_HIVE_SUM_OPEN, MS_HIVE_SUM_CLOSE, "encode (%s, 'hex')",
+  "%s = ANY ($2::text[])", ms_pg_array_literal, TRUE,
+};
 
 /* ---- open: snapshot, version, schema check ---- */
 
@@ -79,9 +149,7 @@ has_column (gpointer user, const char *table, const char *column)
 static gboolean
 check_schema (MsHiveSource *src, GError **error)
 {
-  g_autoptr (PGresult) v = ms_hive_run (src,
-      "SELECT to_regclass ('\"VERSION\"') IS NOT NULL AND to_regclass ('\"DBS\"') IS NOT NULL "
-      "AND to_regclass ('\"TBLS\"') IS NOT NULL", 0, NULL, error);
+  g_autoptr (PGresult) v = ms_hive_run (src, src->be->sql_is_metastore, 0, NULL, error);
   if (v == NULL)
     return FALSE;
   if (!ms_pg_bool (v, 0, 0))
@@ -98,84 +166,69 @@ check_schema (MsHiveSource *src, GError **error)
   src->p = ms_hive_profile_find (src->version, error);
   if (src->p == NULL)
     return FALSE;
-  g_autoptr (PGresult) cols = ms_hive_run (src,
-      "SELECT table_name || '.' || column_name FROM information_schema.columns "
-      "WHERE table_schema = current_schema ()", 0, NULL, error);
+  g_autoptr (PGresult) cols = ms_hive_run (src, src->be->sql_columns, 0, NULL, error);
   if (cols == NULL)
     return FALSE;
   g_autoptr (GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 0; i < PQntuples (cols); i++)
     g_hash_table_add (set, ms_pg_dup (cols, i, 0));
+  src->has_message_format = has_column (set, "NOTIFICATION_LOG", "MESSAGE_FORMAT");
   return ms_hive_profile_check (src->p, src->version, has_column, set, error);
+}
+
+gboolean
+ms_hive_source_read_next_event (MsHiveSource *src, GError **error)
+{
+  g_autoptr (PGresult) r = ms_hive_run (src,
+      "SELECT COALESCE ((SELECT max (\"NEXT_EVENT_ID\") FROM \"NOTIFICATION_SEQUENCE\"), 1)",
+      0, NULL, error);
+  if (r == NULL)
+    return FALSE;
+  src->next_event = ms_pg_int64 (r, 0, 0, 1);
+  return TRUE;
 }
 
 MsHiveSource *
 ms_hive_source_open (const char *conninfo, GError **error)
 {
   g_autoptr (MsHiveSource) src = g_new0 (MsHiveSource, 1);
-  g_autoptr (GError) local = NULL;
-  src->c = ms_pg_connect (conninfo, NULL, 15, &local);
-  if (src->c == NULL)
+  if (ms_hive_mysql_url (conninfo))
     {
-      /* the store's message speaks of the catalog; this is the source */
-      g_autofree char *label = ms_store_import_source_label (conninfo);
-      ms_fail (error, local->code, "cannot connect to the source database (%s): see the "
-               "warning above", label);
-      return NULL;
+      if (!ms_hive_mysql_connect (src, conninfo, error))
+        return NULL;
     }
-  if (!ms_pg_exec_script (src->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+  else
+    {
+      g_autoptr (GError) local = NULL;
+      src->c = ms_pg_connect (conninfo, NULL, 15, &local);
+      if (src->c == NULL)
+        {
+          /* the store's message speaks of the catalog; this is the source */
+          g_autofree char *label = ms_store_import_source_label (conninfo);
+          ms_fail (error, local->code, "cannot connect to the source database (%s): see the "
+                   "warning above", label);
+          return NULL;
+        }
+      src->be = &ms_hive_pg_backend;
+    }
+  if (!src->be->snapshot (src, error) || !check_schema (src, error)
+      || !ms_hive_source_read_next_event (src, error))
     return NULL;
-  src->c->in_tx = TRUE;
-  if (!check_schema (src, error))
-    return NULL;
-  g_autoptr (PGresult) r = ms_hive_run (src,
-      "SELECT COALESCE ((SELECT max (\"NEXT_EVENT_ID\") FROM \"NOTIFICATION_SEQUENCE\"), 1)",
-      0, NULL, error);
-  if (r == NULL)
-    return NULL;
-  src->next_event = ms_pg_int64 (r, 0, 0, 1);
   return g_steal_pointer (&src);
-}
-
-/* ---- cursors ---- */
-
-gboolean
-ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
-                    MsHiveRowsFunc fn, gpointer user, GError **error)
-{
-  g_autofree char *name = g_strdup_printf ("ms_import_%u", ++src->cursors);
-  g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
-  g_autoptr (PGresult) d = ms_hive_run (src, declare, n, v, error);
-  if (d == NULL)
-    return FALSE;
-  g_autofree char *fetch = g_strdup_printf ("FETCH FORWARD %d FROM %s", FETCH_ROWS, name);
-  for (;;)
-    {
-      g_autoptr (PGresult) r = ms_hive_run (src, fetch, 0, NULL, error);
-      if (r == NULL)
-        return FALSE;
-      if (PQntuples (r) == 0)
-        break;
-      if (!fn (user, r, error))
-        return FALSE;
-    }
-  g_autofree char *close = g_strdup_printf ("CLOSE %s", name);
-  g_autoptr (PGresult) cl = ms_hive_run (src, close, 0, NULL, error);
-  return cl != NULL;
 }
 
 /* ---- storage descriptors ---- */
 
 #define PARAMS_OF(table, key, val) \
   "(SELECT jsonb_object_agg (x.\"PARAM_KEY\", COALESCE (x.\"PARAM_VALUE\", '')) FROM \"" \
-  table "\" x WHERE x.\"" key "\" = " val ")::text"
+  table "\" x WHERE x.\"" key "\" = " val ")"
 #define STRING_LIST(id) \
-  "(SELECT COALESCE (json_agg (l.\"STRING_LIST_VALUE\" ORDER BY l.\"INTEGER_IDX\"), '[]') " \
+  "(SELECT json_agg (l.\"STRING_LIST_VALUE\" ORDER BY l.\"INTEGER_IDX\") " \
   "FROM \"SKEWED_STRING_LIST_VALUES\" l WHERE l.\"STRING_LIST_ID\" = " id ")"
 #define COLUMNS_OF(cd) \
   "(SELECT json_agg (json_build_object ('name', k.\"COLUMN_NAME\", 'type', k.\"TYPE_NAME\", " \
   "'comment', k.\"COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"COLUMNS_V2\" k " \
-  "WHERE k.\"CD_ID\" = " cd ")::text"
+  "WHERE k.\"CD_ID\" = " cd ")"
 
 /* A descriptor's nested parts, each one value (JSON text or NULL) for the
  * SD of SDS alias s and the SerDe of SERDES alias se: by a lookup per row
@@ -185,21 +238,21 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
 #define SD_PARAMS_ONE PARAMS_OF ("SD_PARAMS", "SD_ID", "s.\"SD_ID\"")
 #define BUCKETS_ONE \
   "(SELECT json_agg (b.\"BUCKET_COL_NAME\" ORDER BY b.\"INTEGER_IDX\") FROM \"BUCKETING_COLS\" b " \
-  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")::text"
+  "  WHERE b.\"SD_ID\" = s.\"SD_ID\")"
 #define SORT_ONE \
   "(SELECT json_agg (json_build_object ('col', o.\"COLUMN_NAME\", 'order', o.\"ORDER\") " \
-  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")::text"
+  "  ORDER BY o.\"INTEGER_IDX\") FROM \"SORT_COLS\" o WHERE o.\"SD_ID\" = s.\"SD_ID\")"
 #define SKEWED_IF(cond) \
   "CASE WHEN " cond " THEN json_build_object (" \
   "  'names', (SELECT json_agg (n.\"SKEWED_COL_NAME\" ORDER BY n.\"INTEGER_IDX\") " \
   "    FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\"), " \
-  "  'values', (SELECT COALESCE (json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
-  "    ORDER BY v.\"INTEGER_IDX\"), '[]') FROM \"SKEWED_VALUES\" v " \
+  "  'values', (SELECT json_agg (" STRING_LIST ("v.\"STRING_LIST_ID_EID\"") \
+  "    ORDER BY v.\"INTEGER_IDX\") FROM \"SKEWED_VALUES\" v " \
   "    WHERE v.\"SD_ID_OID\" = s.\"SD_ID\"), " \
-  "  'locations', (SELECT COALESCE (json_agg (json_build_object ('values', " \
+  "  'locations', (SELECT json_agg (json_build_object ('values', " \
   STRING_LIST ("m.\"STRING_LIST_ID_KID\"") ", 'location', m.\"LOCATION\") " \
-  "    ORDER BY m.\"STRING_LIST_ID_KID\"), '[]') FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
-  "    WHERE m.\"SD_ID\" = s.\"SD_ID\"))::text END"
+  "    ORDER BY m.\"STRING_LIST_ID_KID\") FROM \"SKEWED_COL_VALUE_LOC_MAP\" m " \
+  "    WHERE m.\"SD_ID\" = s.\"SD_ID\")) END"
 #define SKEWED_ONE \
   SKEWED_IF ("EXISTS (SELECT 1 FROM \"SKEWED_COL_NAMES\" n WHERE n.\"SD_ID\" = s.\"SD_ID\")")
 #define GROUPED(alias, table, id, agg, on) \
@@ -220,9 +273,9 @@ ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const
 /* The select list of a descriptor, SDS alias s and SERDES alias se; the
  * SerDe's optional columns come from the profile (%s x4). */
 #define SD_SELECT_WITH(nested) \
-  "s.\"SD_ID\" IS NOT NULL, s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
+  "s.\"SD_ID\", s.\"LOCATION\", s.\"INPUT_FORMAT\", s.\"OUTPUT_FORMAT\", " \
   "s.\"IS_COMPRESSED\", s.\"NUM_BUCKETS\", s.\"IS_STOREDASSUBDIRECTORIES\", " \
-  "se.\"SERDE_ID\" IS NOT NULL, se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " nested
+  "se.\"SERDE_ID\", se.\"NAME\", se.\"SLIB\", %s, %s, %s, %s, " nested
 #define SD_SELECT SD_SELECT_WITH (SD_NESTED_ONE)
 enum { SD_PRESENT, SD_LOCATION, SD_INPUT, SD_OUTPUT, SD_COMPRESSED, SD_BUCKETS, SD_SUBDIRS,
        SD_SERDE_PRESENT, SD_SERDE_NAME, SD_SERDE_LIB, SD_SERDE_DESC, SD_SERDE_SER,
@@ -257,7 +310,7 @@ serde_from_row (const PGresult *r, int i, int at)
 static MsStorageDescriptor *
 sd_from_row (const PGresult *r, int i, int at, const char *cols_json, GPtrArray *shared_cols)
 {
-  if (!ms_pg_bool (r, i, at + SD_PRESENT))
+  if (PQgetisnull (r, i, at + SD_PRESENT))
     return NULL;
   MsStorageDescriptor *sd = ms_sd_new ();
   sd->location = ms_pg_dup (r, i, at + SD_LOCATION);
@@ -266,7 +319,7 @@ sd_from_row (const PGresult *r, int i, int at, const char *cols_json, GPtrArray 
   sd->compressed = ms_pg_bool (r, i, at + SD_COMPRESSED);
   sd->num_buckets = ms_pg_int (r, i, at + SD_BUCKETS, -1);
   sd->stored_as_subdirs = ms_pg_bool (r, i, at + SD_SUBDIRS);
-  if (ms_pg_bool (r, i, at + SD_SERDE_PRESENT))
+  if (!PQgetisnull (r, i, at + SD_SERDE_PRESENT))
     sd->serde = serde_from_row (r, i, at);
   const char *params = ms_hive_cell (r, i, at + SD_PARAMS);
   if (params != NULL)
@@ -370,7 +423,7 @@ tables_sql (const MsHiveProfile *p, const char *where)
       PARAMS_OF ("TABLE_PARAMS", "TBL_ID", "t.\"TBL_ID\"") ", "
       "(SELECT json_agg (json_build_object ('name', k.\"PKEY_NAME\", 'type', k.\"PKEY_TYPE\", "
       "'comment', k.\"PKEY_COMMENT\") ORDER BY k.\"INTEGER_IDX\") FROM \"PARTITION_KEYS\" k "
-      "WHERE k.\"TBL_ID\" = t.\"TBL_ID\")::text, " COLUMNS_OF ("s.\"CD_ID\"") ", " SD_SELECT " "
+      "WHERE k.\"TBL_ID\" = t.\"TBL_ID\"), " COLUMNS_OF ("s.\"CD_ID\"") ", " SD_SELECT " "
       "FROM \"TBLS\" t JOIN \"DBS\" d ON d.\"DB_ID\" = t.\"DB_ID\" " SD_JOIN
       "%s ORDER BY t.\"TBL_ID\"",
       p->db_catalog, p->tbl_owner_type, p->tbl_write_id, SERDE_ARGS (p), "t", where);
@@ -381,7 +434,7 @@ ms_hive_source_tables (MsHiveSource *src, MsHiveTableFunc fn, gpointer user, GEr
 {
   g_autofree char *sql = tables_sql (src->p, "");
   TablesCtx ctx = { fn, user };
-  return ms_hive_each_batch (src, sql, 0, NULL, tables_rows, &ctx, error);
+  return ms_hive_each_batch (src, sql, 0, NULL, TRUE, tables_rows, &ctx, error);
 }
 
 MsTable *
@@ -416,14 +469,14 @@ enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
  * fraction per partition, and sorts the whole on the source. */
 #define PARTS_SQL(vals, params, nested, joins, tail) \
   "SELECT p.\"TBL_ID\", p.\"CREATE_TIME\", p.\"LAST_ACCESS_TIME\", " vals ", " params ", " \
-  "CASE WHEN s.\"CD_ID\" IS DISTINCT FROM ts.\"CD_ID\" THEN " COLUMNS_OF ("s.\"CD_ID\"") \
+  "CASE WHEN s.\"CD_ID\" = ts.\"CD_ID\" THEN NULL ELSE " COLUMNS_OF ("s.\"CD_ID\"") \
   " END, " SD_SELECT_WITH (nested) " " \
   "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
   "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
 #define PARTS_ONE_SQL PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint ")
 #define PARTS_ONE_WHERE(where) \
   PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
-             "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")::text", \
+             "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")", \
              PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
              where "ORDER BY p.\"PART_ID\"")
 #define PARTS_ALL_SQL \
@@ -491,7 +544,7 @@ parts_of_table (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
       PARTS_ONE_SQL, SERDE_ARGS (src->p), "p");
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
   const char *v[] = { id };
-  return ms_hive_each_batch (src, sql, 1, v, parts_rows, ctx, error);
+  return ms_hive_each_batch (src, sql, 1, v, FALSE, parts_rows, ctx, error);
 }
 
 gboolean
@@ -501,20 +554,21 @@ ms_hive_source_partitions_named (MsHiveSource *src, gint64 src_id, const MsTable
 {
   g_autoptr (GPtrArray) parts = ms_partitions_new ();
   PartsCtx ctx = { t, MAX (batch, 1), parts, fn, user };
+  g_autofree char *in = g_strdup_printf (src->be->name_in, "p.\"PART_NAME\"");
   g_autofree char *sql = g_strdup_printf (
-      PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint AND p.\"PART_NAME\" = ANY ($2::text[]) "),
-      SERDE_ARGS (src->p), "p");
+      PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint AND %s "),
+      SERDE_ARGS (src->p), "p", in);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, src_id);
-  g_autofree char *list = ms_pg_array_literal (names, n);
+  g_autofree char *list = src->be->name_list (names, n);
   const char *v[] = { id, list };
-  return ms_hive_each_batch (src, sql, 2, v, parts_rows, &ctx, error)
+  return ms_hive_each_batch (src, sql, 2, v, FALSE, parts_rows, &ctx, error)
          && parts_flush (&ctx, error);
 }
 
 void
 ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on)
 {
-  src->stream.wanted = on;
+  src->stream.wanted = on && src->be->streams;
 }
 
 /* Declare the stream of every partition of the snapshot, in (TBL_ID,

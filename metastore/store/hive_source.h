@@ -1,6 +1,7 @@
 /*
- * hive_source.h: reading a Java Hive Metastore's own database (PostgreSQL
- * backend, schema as Hive's schematool creates it) for `metastore import`.
+ * hive_source.h: reading a Java Hive Metastore's own database (PostgreSQL,
+ * MySQL or MariaDB, schema as Hive's schematool creates it) for `metastore
+ * import`.
  *
  * The SQL that reads the source lives in store/hive_source.c, beside every
  * other statement of the project (store/ holds all SQL); the pure pieces
@@ -9,8 +10,10 @@
  *
  * A source is read in ONE repeatable-read, read-only transaction: every
  * read below sees the same snapshot. Large families (tables, partitions,
- * statistics) are streamed through server-side cursors, a bounded batch
- * at a time. Model structs handed to callbacks are borrowed for the call.
+ * statistics) are streamed, a bounded batch at a time (server-side
+ * cursors on PostgreSQL, unbuffered statements and pages on MariaDB: see
+ * store/hive_source_internal.h). Model structs handed to callbacks are
+ * borrowed for the call.
  */
 #pragma once
 #include <glib.h>
@@ -84,9 +87,10 @@ gboolean ms_hive_stats_data (const char *type, const char *const *v, MsStatsData
 
 typedef struct _MsHiveSource MsHiveSource;
 
-/* Connect to 'conninfo', open the snapshot, read VERSION and check the
- * schema (not a metastore, unknown or newer version, half-upgraded:
- * MS_ERROR_INVALID_INPUT naming what is wrong). */
+/* Connect to 'conninfo' (libpq's conninfo or URI; mysql:// or mariadb://
+ * for MySQL and MariaDB, see hive_mysql.c), open the snapshot, read
+ * VERSION and check the schema (not a metastore, unknown or newer
+ * version, half-upgraded: MS_ERROR_INVALID_INPUT naming what is wrong). */
 MsHiveSource *ms_hive_source_open (const char *conninfo, GError **error);
 void ms_hive_source_close (MsHiveSource *src);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsHiveSource, ms_hive_source_close)
@@ -169,8 +173,9 @@ gboolean ms_hive_source_stats_named (MsHiveSource *src, gint64 src_id, const MsT
 /* Read the partitions of ms_hive_source_partitions from one cursor over
  * every table's partitions, in TBL_ID order (a bulk copy: tables asked
  * for in the order ms_hive_source_tables gives them; one asked for after
- * the stream passed it is read by a query of its own). Off: one query
- * per table. */
+ * the stream passed it is read by a query of its own). Off, or on a
+ * backend that cannot stream beside the tables (MariaDB): one query per
+ * table. */
 void ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on);
 
 /* One table by name, 'src_id' its id in the source; MS_ERROR_NOT_FOUND
@@ -225,6 +230,6 @@ gboolean ms_store_import_advance (MsStore *store, const char *source, gint64 nex
  * or (commit FALSE, or any failure) nothing is. */
 gboolean ms_store_begin_outer (MsStore *store, GError **error);
 gboolean ms_store_end_outer (MsStore *store, gboolean commit, GError **error);
-/* 'conninfo' (key=value or URI) without its password, for the record and
- * messages; the text as given when libpq cannot parse it. */
+/* 'conninfo' (key=value or URI, or a MySQL source's URL) without its
+ * password, for the record and messages. */
 char *ms_store_import_source_label (const char *conninfo);

@@ -1,8 +1,23 @@
 /*
- * hive_source_internal.h: what the two files reading a Java metastore
- * database share (hive_source.c: snapshot, cursors, tables, partitions;
- * hive_families.c: the other families, problems and checksums). Only
- * files under store/ include this header.
+ * hive_source_internal.h: what the files reading a Java metastore
+ * database share (hive_source.c: opening, the PostgreSQL backend, tables,
+ * partitions; hive_families.c, hive_grants.c, hive_follow.c: the other
+ * families; hive_mysql.c: the MySQL and MariaDB backend). Only files
+ * under store/ include this header.
+ *
+ * One backend per source database kind: it opens the snapshot, runs a
+ * statement and streams a long one in batches. Its rows come as libpq
+ * results (PGresult) whatever the kind, so the readers decode one row
+ * form: the MySQL backend builds them (PQmakeEmptyPGresult, PQsetvalue),
+ * a BIT(1) value as PostgreSQL's boolean text ("t" or "f").
+ *
+ * The statements are written once, in PostgreSQL's spelling: double-quoted
+ * identifiers, || concatenation, $1.. parameters, ::type casts, json_agg,
+ * json_build_object and jsonb_object_agg. The MySQL backend runs its
+ * session in sql_mode ANSI (quotes and || as PostgreSQL's) and turns
+ * those function names and parameters into MariaDB's (hive_mysql.c);
+ * what has no such spelling (a checksum, hex text of bytes, the schema's
+ * catalog) is a backend field below.
  */
 #pragma once
 #include "store/hive_source.h"
@@ -17,26 +32,85 @@ typedef struct {
   gint64 next_table;           /* tables before this one were passed */
 } MsHiveStream;
 
+/* Rows of a statement; the result is borrowed for the call. */
+typedef gboolean (*MsHiveRowsFunc) (gpointer user, const PGresult *r, GError **error);
+
+typedef struct {
+  const char *name;            /* "PostgreSQL", "MySQL" */
+  /* End the open snapshot, if any, and open a new one (repeatable read,
+   * read-only). */
+  gboolean (*snapshot) (MsHiveSource *src, GError **error);
+  /* One statement in the snapshot: every row at once. */
+  PGresult *(*run) (MsHiveSource *src, const char *sql, int n, const char *const *v,
+                    GError **error);
+  /* One statement in the snapshot, its rows handed to 'fn' a bounded batch
+   * at a time. 'reenter': 'fn' itself runs statements on the source (a
+   * backend whose open stream blocks the connection reads in pages). */
+  gboolean (*each_batch) (MsHiveSource *src, const char *sql, int n, const char *const *v,
+                          gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error);
+  void (*close) (MsHiveSource *src);
+  /* One row, "t" when the VERSION, DBS and TBLS tables exist. */
+  const char *sql_is_metastore;
+  /* Every column of the schema as "TABLE.COLUMN". */
+  const char *sql_columns;
+  /* Around a key text: the sum of MS_HIVE_SUM, as decimal text. */
+  const char *sum_open, *sum_close;
+  /* printf format around a bytes expression: its hex text. */
+  const char *hex;
+  /* printf format (%s: a column) of "the column is one of the names in
+   * parameter $2", and that parameter's text for a list of names. */
+  const char *name_in;
+  char *(*name_list) (const char *const *names, guint n);
+  /* Whether a bulk copy may read every partition in one stream beside the
+   * table stream (MsHiveStream: a server-side cursor and grouped joins);
+   * if not, each table's partitions are read by their own query. */
+  gboolean streams;
+} MsHiveBackend;
+
+extern const MsHiveBackend ms_hive_pg_backend;
+extern const MsHiveBackend ms_hive_mysql_backend;
+
 struct _MsHiveSource {
-  MsPgConn *c;
+  const MsHiveBackend *be;
+  MsPgConn *c;                 /* PostgreSQL */
+  gpointer my;                 /* MySQL: its MYSQL handle */
   char *version;
   const MsHiveProfile *p;
   gint64 next_event;
   guint cursors;               /* cursor names are unique per source */
   MsHiveStream stream;
+  gboolean has_message_format; /* NOTIFICATION_LOG.MESSAGE_FORMAT exists */
 };
 
 /* Forget the partition stream (its cursor ended with the snapshot). */
 void ms_hive_stream_reset (MsHiveSource *src);
 
+/* Whether 'from' names a MySQL or MariaDB source (mysql://, mariadb://). */
+gboolean ms_hive_mysql_url (const char *from);
+/* Connect src to the MySQL or MariaDB database 'url' names (backend set). */
+gboolean ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **error);
+/* 'url' without its password (hive_mysql.c). */
+char *ms_hive_mysql_label (const char *url);
+/* A value of a MySQL source that is not UTF-8 as UTF-8 (NULL: it is
+ * UTF-8 already), read as MySQL's latin1 (Windows-1252, its five unused
+ * bytes as C1 controls). MariaDB 10.11 sends JSON aggregated in a
+ * correlated subquery over latin1 columns (schematool's) unconverted,
+ * while its metadata says utf8mb4. */
+char *ms_hive_mysql_text (const char *v, gsize len, gsize *out_len);
+/* A statement in PostgreSQL's spelling as MariaDB spells it: json_agg,
+ * json_build_object, jsonb_object_agg renamed, $n parameters as ?,
+ * ::type casts dropped. */
+char *ms_hive_mysql_sql (const char *sql);
+
+/* src->next_event from the snapshot's NOTIFICATION_SEQUENCE. */
+gboolean ms_hive_source_read_next_event (MsHiveSource *src, GError **error);
+
 /* One statement in the snapshot. */
 PGresult *ms_hive_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
                        GError **error);
-/* Declare a cursor over 'sql' (parameters 'v'), hand each fetched batch
- * to 'fn', close it. */
-typedef gboolean (*MsHiveRowsFunc) (gpointer user, const PGresult *r, GError **error);
+/* Run 'sql' (parameters 'v'), hand each batch of its rows to 'fn'. */
 gboolean ms_hive_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
-                             MsHiveRowsFunc fn, gpointer user, GError **error);
+                             gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error);
 
 static inline const char *
 ms_hive_cell (const PGresult *r, int row, int col)
@@ -46,6 +120,8 @@ ms_hive_cell (const PGresult *r, int row, int col)
 
 /* The checksum of a family: the sum of the first 60 bits of the md5 of
  * each object's key text (order-free, so no sort and no memory growth).
- * The catalog side (store/import.c) sums the same way. */
-#define MS_HIVE_SUM(text) \
-  "COALESCE (sum (('x' || substr (md5 (" text "), 1, 15))::bit(60)::bigint), 0)::text"
+ * The catalog side (store/import.c) sums the same way; a source sums with
+ * its backend's sum_open and sum_close around the text. */
+#define MS_HIVE_SUM_OPEN "COALESCE (sum (('x' || substr (md5 ("
+#define MS_HIVE_SUM_CLOSE "), 1, 15))::bit(60)::bigint), 0)::text"
+#define MS_HIVE_SUM(text) MS_HIVE_SUM_OPEN text MS_HIVE_SUM_CLOSE

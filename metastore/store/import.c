@@ -126,6 +126,8 @@ ms_store_import_position (MsStore *s, const char *source, gint64 *next_event_id,
 char *
 ms_store_import_source_label (const char *conninfo)
 {
+  if (ms_hive_mysql_url (conninfo))
+    return ms_hive_mysql_label (conninfo);
   PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
   if (opts == NULL)
     return g_strdup ("(unparsable conninfo)");

@@ -12,9 +12,11 @@ that loads) and junixsocket, so the JDBC driver can reach the suite's
 PostgreSQL, which listens on a Unix socket only.
 
 JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
-1. a fresh database in the suite's PostgreSQL;
-2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres)
-   creates its schema there;
+1. a fresh database in the suite's PostgreSQL (JavaHms(pg, mariadb=m): in
+   the MariaDB server m of mariadb_server.py, reached with the MySQL JDBC
+   driver the tarball ships);
+2. Hive's schematool (MetastoreSchemaTool -initSchema -dbType postgres, or
+   mysql) creates its schema there;
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
    in a temporary folder, its notification log written by
    java/FollowEventListener.java (compiled here with the JDK's javac: Maven
@@ -106,12 +108,43 @@ def jdbc_url(pg, db):
             "&socketFactoryArg=%s/.s.PGSQL.%d" % (db, pg.sockdir, pg.port))
 
 
-def site_properties(jdbc, warehouse, port):
+class PgBackend:
+    """The Java metastore's database in the suite's PostgreSQL."""
+    db_type, driver, user, password = "postgres", "org.postgresql.Driver", "postgres", ""
+
+    def __init__(self, pg):
+        self.pg = pg
+
+    def createdb(self):
+        return self.pg.createdb()
+
+    def jdbc(self, db):
+        return jdbc_url(self.pg, db)
+
+
+class MariaDbBackend:
+    """The Java metastore's database in a MariaDB server (mariadb_server.py),
+    reached with the MySQL JDBC driver the tarball ships (mysql-connector-j)."""
+    db_type, driver = "mysql", "com.mysql.cj.jdbc.Driver"
+
+    def __init__(self, mariadb):
+        import mariadb_server
+        self.mariadb = mariadb
+        self.user, self.password = mariadb_server.USER, mariadb_server.PASSWORD
+
+    def createdb(self):
+        return self.mariadb.createdb()
+
+    def jdbc(self, db):
+        return self.mariadb.jdbc(db)
+
+
+def site_properties(jdbc, warehouse, port, backend=PgBackend):
     return [
         ("javax.jdo.option.ConnectionURL", jdbc),
-        ("javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver"),
-        ("javax.jdo.option.ConnectionUserName", "postgres"),
-        ("javax.jdo.option.ConnectionPassword", ""),
+        ("javax.jdo.option.ConnectionDriverName", backend.driver),
+        ("javax.jdo.option.ConnectionUserName", backend.user),
+        ("javax.jdo.option.ConnectionPassword", backend.password),
         ("metastore.warehouse.dir", warehouse),
         ("metastore.warehouse.external.dir", warehouse),
         ("metastore.thrift.port", str(port)),
@@ -150,9 +183,10 @@ class JavaHms:
     """Apache Hive's metastore on its own database of 'pg', with heap 'heap'
     and JVM options 'jvm_opts'. start_seconds: schematool and start;
     serve_seconds: from the server's process start to its first answer to
-    get_all_databases (polled every 'poll' seconds)."""
+    get_all_databases (polled every 'poll' seconds). 'mariadb' (a
+    mariadb_server.MariaDb): its database is there instead."""
 
-    def __init__(self, pg, heap=HEAP, jvm_opts=TEST_JVM_OPTS, poll=0.5):
+    def __init__(self, pg, heap=HEAP, jvm_opts=TEST_JVM_OPTS, poll=0.5, mariadb=None):
         opted_out("java-hms")
         java = os.path.join(JAVA17, "bin", "java")
         if not os.access(java, os.X_OK):
@@ -161,10 +195,12 @@ class JavaHms:
         self.tmp = tempfile.mkdtemp(prefix="ms-engines-java-hms-")
         self.warehouse = "file://%s/warehouse" % self.tmp
         os.makedirs(os.path.join(self.tmp, "warehouse"))
-        self.db = pg.createdb()
+        self.backend = MariaDbBackend(mariadb) if mariadb else PgBackend(pg)
+        self.db = self.backend.createdb()
         self.port = servers.free_port()
         self.conf = os.path.dirname(results_path("java-hms", "conf", "metastore-site.xml"))
-        self.props = site_properties(jdbc_url(pg, self.db), self.warehouse, self.port)
+        self.props = site_properties(self.backend.jdbc(self.db), self.warehouse, self.port,
+                                     self.backend)
         with open(os.path.join(self.conf, "metastore-site.xml"), "w") as f:
             f.write(site_xml(self.props))
         with open(os.path.join(self.conf, "metastore-log4j2.properties"), "w") as f:
@@ -200,7 +236,8 @@ class JavaHms:
         with open(self.schematool_log, "w") as lf:
             p = subprocess.run(self.java + [
                 "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool",
-                "-initSchema", "-dbType", "postgres", "-userName", "postgres", "-passWord", ""],
+                "-initSchema", "-dbType", self.backend.db_type, "-userName", self.backend.user,
+                "-passWord", self.backend.password],
                 stdout=lf, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp, timeout=300)
         if p.returncode != 0:
             raise RuntimeError("schematool -initSchema failed (exit %d)%s"

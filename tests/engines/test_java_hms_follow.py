@@ -52,7 +52,9 @@ POLL_MS = 100
 
 
 def follow_cmd(pg, source, target, *extra):
-    return [servers.METASTORE_BIN, "import", "--from", pg.conninfo(source),
+    """source: a database of 'pg', or a source URL (mysql://...)."""
+    source = source if "://" in source else pg.conninfo(source)
+    return [servers.METASTORE_BIN, "import", "--from", source,
             "--database-url", pg.conninfo(target), "--warehouse", WAREHOUSE] + list(extra)
 
 

@@ -15,6 +15,7 @@ that is not a metastore, a newer or half-upgraded schema and names that
 differ only in case are refused with nothing written. A Hive 3.1 schema
 (schematool's own script) filled by bench/import_source.sql imports too.
 """
+import contextlib
 import os
 import re
 import subprocess
@@ -105,8 +106,9 @@ def privileges_of(principal, ptype, kind, **obj):
 
 def run_import(pg, source_db, target_db, *extra):
     """(exit code, stdout + stderr) of `metastore import` from one database of
-    'pg' into another."""
-    p = subprocess.run([servers.METASTORE_BIN, "import", "--from", pg.conninfo(source_db),
+    'pg' (or the source URL 'source_db', mysql://...) into another."""
+    source = source_db if "://" in source_db else pg.conninfo(source_db)
+    p = subprocess.run([servers.METASTORE_BIN, "import", "--from", source,
                         "--database-url", pg.conninfo(target_db),
                         "--warehouse", "file:///tmp/jimport-wh"] + list(extra),
                        capture_output=True, text=True, timeout=600,
@@ -142,10 +144,12 @@ def hive_schema(pg, version="4.0.0"):
     return db
 
 
-@pytest.fixture(scope="module")
-def imported(pg):
-    """(java server, java client, our server, our client, roots, import output)."""
-    j = java_hms.JavaHms(pg)
+@contextlib.contextmanager
+def java_imported(pg, mariadb=None):
+    """(java server, java client, our server, our client, roots, import output):
+    the Java metastore on 'pg' (or on 'mariadb'), populated, imported into a
+    new database of 'pg'."""
+    j = java_hms.JavaHms(pg, mariadb=mariadb)
     ours = None
     try:
         jc = j.client()
@@ -159,7 +163,7 @@ def imported(pg):
         populate_grants(jc)
         populate_constraints(jc)
         target = pg.createdb()
-        rc, out = run_import(pg, j.db, target)
+        rc, out = run_import(pg, mariadb.url(j.db) if mariadb else j.db, target)
         ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import-"),
                               log_path=results_path("java-hms-import", "metastore.log"))
         oc = ours.client(timeout=60)
@@ -171,6 +175,12 @@ def imported(pg):
         if ours is not None:
             ours.terminate()
         j.stop()
+
+
+@pytest.fixture(scope="module")
+def imported(pg):
+    with java_imported(pg) as i:
+        yield i
 
 
 def test_import_verifies(imported, tag):
@@ -236,17 +246,22 @@ READS = diff.READS + [
 ]
 
 
-@pytest.mark.parametrize("name,call", READS, ids=[r[0] for r in READS])
-def test_read_after_import(imported, tag, name, call):
+def same_read(imported, name, call):
+    """The read 'call' answers the same from the Java server and from ours."""
     j, jc, _, oc, roots, _ = imported
-    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import then read " + name,
-        j.log)
     jr, orr = diff.outcome(call, jc), diff.outcome(call, oc)
     assert jr[0] == orr[0], "Java: %s; ours: %s" % (jr, orr)
     diffs = diff.differences(diff.normalise(jr[1], roots), diff.normalise(orr[1], roots))
     left = unexplained(name, diffs)
     assert not left, "%d differences (Java, ours):\n%s" % (
         len(left), "\n".join("%s: %r | %r" % (p, a, b) for p, a, b in left[:40]))
+
+
+@pytest.mark.parametrize("name,call", READS, ids=[r[0] for r in READS])
+def test_read_after_import(imported, tag, name, call):
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)", "import then read " + name,
+        imported[0].log)
+    same_read(imported, name, call)
 
 
 def test_rerun_is_safe(imported, pg, tag):
