@@ -30,7 +30,7 @@ ms_json_out_escape (GString *out, const char *s, gsize len)
     plain++;
   if (plain == len)
     {
-      g_string_append_len (out, s, len);      /* the common case: nothing to escape */
+      ms_json_out_append (out, s, len);      /* the common case: nothing to escape */
       return;
     }
   gsize need = plain;
@@ -156,7 +156,7 @@ ms_json_out_member (MsJsonOut *j, const char *name)
   separate (j);
   g_string_append_c (j->out, '"');
   ms_json_out_escape (j->out, name, strlen (name));
-  g_string_append_len (j->out, "\":", 2);
+  ms_json_out_append (j->out, "\":", 2);
   j->named = TRUE;
 }
 

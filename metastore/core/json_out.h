@@ -8,8 +8,27 @@
  */
 #pragma once
 #include <glib.h>
+#include <string.h>
 
 #define MS_JSON_OUT_MAX_DEPTH 64
+
+/* g_string_append_len for the many short pieces of a message: a copy when
+ * the buffer has room (GLib 2.74's g_string_append_len goes through
+ * g_string_insert_len and its overlap checks: a quarter of an
+ * ADD_PARTITION event's encoding went there), GLib's own growth otherwise.
+ * 's' must not point into 'out'. */
+static inline void
+ms_json_out_append (GString *out, const char *s, gsize n)
+{
+  if (out->len + n < out->allocated_len)
+    {
+      memcpy (out->str + out->len, s, n);
+      out->len += n;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, s, n);
+}
 
 typedef struct {
   GString *out;

@@ -50,7 +50,7 @@ emit (HmsThriftJson *j, const char *s, gsize n)
   if (j->nested)
     ms_json_out_escape (j->out, s, n);
   else
-    g_string_append_len (j->out, s, n);
+    ms_json_out_append (j->out, s, n);
 }
 
 /* A string's quote: \" when nested. */
@@ -58,7 +58,7 @@ static void
 emit_quote (HmsThriftJson *j)
 {
   if (j->nested)
-    g_string_append_len (j->out, "\\\"", 2);
+    ms_json_out_append (j->out, "\\\"", 2);
   else
     g_string_append_c (j->out, '"');
 }
@@ -125,7 +125,7 @@ write_integer (HmsThriftJson *j, gint64 v)
     *--p = '-';
   if (quote)
     emit_quote (j);
-  g_string_append_len (j->out, p, buf + sizeof buf - p);
+  ms_json_out_append (j->out, p, buf + sizeof buf - p);
   if (quote)
     emit_quote (j);
   return 1;
@@ -200,7 +200,8 @@ write_type (HmsThriftJson *j, ThriftType t)
 {
   ctx_write (j);
   emit_quote (j);
-  g_string_append (j->out, type_name (t));
+  const char *tn = type_name (t);
+  ms_json_out_append (j->out, tn, strlen (tn));
   emit_quote (j);
   return 1;
 }

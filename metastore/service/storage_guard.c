@@ -16,6 +16,11 @@ struct _MsStorageGuard {
   char *warehouse;             /* the default catalog's root URI */
   gboolean any;                /* '*': every location (but the protected ones) */
   char **allowed;              /* location prefixes, NULL-terminated */
+  /* their normal forms (ms_storage_guard_key), taken once when the guard
+   * is made: a check then resolves only the location it is asked about
+   * (each key is a realpath(), one readlink() per path segment) */
+  char *warehouse_key;         /* NULL: no warehouse, or none in normal form */
+  char **allowed_keys;         /* NULL-terminated; one per 'allowed' that has one */
 };
 
 /* Longest location the guard reads; longer ones are no location we use. */
@@ -123,11 +128,23 @@ ms_storage_guard_new (const char *warehouse, const char *allowed, GError **error
     g_ptr_array_add (out, g_strdup (warehouse));
   g_ptr_array_add (out, NULL);
   g->allowed = (char **) g_ptr_array_steal (out, NULL);
+  g->warehouse_key = warehouse ? ms_storage_guard_key (warehouse) : NULL;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  for (char **a = g->allowed; *a; a++)
+    {
+      char *ak = ms_storage_guard_key (*a);
+      if (ak != NULL)
+        g_ptr_array_add (keys, ak);
+    }
+  g_ptr_array_add (keys, NULL);
+  g->allowed_keys = (char **) g_ptr_array_steal (keys, NULL);
   return g_steal_pointer (&g);
 }
 
 static const MsOwned guard_owned[] = {
   MS_OWNED_STR (MsStorageGuard, warehouse), MS_OWNED (MsStorageGuard, allowed, g_strfreev, NULL),
+  MS_OWNED_STR (MsStorageGuard, warehouse_key),
+  MS_OWNED (MsStorageGuard, allowed_keys, g_strfreev, NULL),
 };
 
 MS_OWNED_DEFINE_FREE (MsStorageGuard, ms_storage_guard_free, guard_owned)
@@ -155,18 +172,11 @@ protected_by (const MsStorageGuard *g, const char *key)
       if (path == NULL || path[1] == '\0')
         return "a bucket root";
     }
-  if (g->warehouse != NULL)
-    {
-      g_autofree char *wk = ms_storage_guard_key (g->warehouse);
-      if (wk != NULL && g_str_has_prefix (wk, key))
-        return "the warehouse root";
-    }
-  for (char **a = g->allowed; *a; a++)
-    {
-      g_autofree char *ak = ms_storage_guard_key (*a);
-      if (ak != NULL && g_str_has_prefix (ak, key))
-        return "the root of an allowed location";
-    }
+  if (g->warehouse_key != NULL && g_str_has_prefix (g->warehouse_key, key))
+    return "the warehouse root";
+  for (char **ak = g->allowed_keys; *ak; ak++)
+    if (g_str_has_prefix (*ak, key))
+      return "the root of an allowed location";
   return NULL;
 }
 
@@ -192,12 +202,9 @@ ms_storage_guard_check (const MsStorageGuard *g, MsAccess access, const char *ur
     }
   if (g->any)
     return TRUE;
-  for (char **a = g->allowed; *a; a++)
-    {
-      g_autofree char *ak = ms_storage_guard_key (*a);
-      if (ak != NULL && g_str_has_prefix (key, ak))
-        return TRUE;
-    }
+  for (char **ak = g->allowed_keys; *ak; ak++)
+    if (g_str_has_prefix (key, *ak))
+      return TRUE;
   return ms_fail (error, MS_ERROR_NOT_ALLOWED,
                   "The %s %s is outside the allowed locations (storage.allowed_locations)", what,
                   uri);

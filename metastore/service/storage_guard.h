@@ -13,6 +13,11 @@
  * that exists followed, so a link inside the warehouse pointing out of it
  * leads out; s3a:// and s3n:// as s3://; any other location must not hold
  * "." or ".." segments. The guard only decides; service/data.h acts.
+ *
+ * The allowed locations and the warehouse root are put in that form once,
+ * when the guard is made (at start): a symbolic link made later above one
+ * of them counts from the next start. The location a check is asked about
+ * is resolved at each check.
  */
 #pragma once
 #include <glib.h>

@@ -19,9 +19,19 @@ ms_service_table_drops_data (const MsTable *t)
   return !ms_table_is_external (t) || ms_params_true (t->params, "external.table.purge");
 }
 
-void
-ms_service_location_delete (MsStore *store, const MsStorageGuard *g, MsStorage *st,
-                            const char *catalog, const char *location, const char *what)
+/* The catalog's root, which no deletion inside it removes (NULL: none
+ * found; the guard's rules still hold). Caller frees. */
+static char *
+catalog_root (MsStore *store, const char *catalog)
+{
+  g_autoptr (MsCatalog) cat = ms_store_catalog_get (store, catalog, NULL);
+  return cat ? g_strdup (cat->location_uri) : NULL;
+}
+
+/* Delete 'location' unless it holds 'keep' (the catalog's root). */
+static void
+location_delete (const MsStorageGuard *g, MsStorage *st, const char *keep,
+                 const char *location, const char *what)
 {
   g_autofree char *path = ms_storage_local_path (location);
   if (!ms_service_data_reachable (st, location))
@@ -30,8 +40,17 @@ ms_service_location_delete (MsStore *store, const MsStorageGuard *g, MsStorage *
                "reach", what, location ? location : "(none)");
       return;
     }
-  g_autoptr (MsCatalog) cat = ms_store_catalog_get (store, catalog, NULL);
-  ms_service_data_delete (g, path ? NULL : st, location, cat ? cat->location_uri : NULL, what);
+  ms_service_data_delete (g, path ? NULL : st, location, keep, what);
+}
+
+void
+ms_service_location_delete (MsStore *store, const MsStorageGuard *g, MsStorage *st,
+                            const char *catalog, const char *location, const char *what)
+{
+  /* no look-up for data that stays anyway */
+  g_autofree char *keep = ms_service_data_reachable (st, location)
+                          ? catalog_root (store, catalog) : NULL;
+  location_delete (g, st, keep, location, what);
 }
 
 void
@@ -43,14 +62,15 @@ ms_service_table_delete_data (MsStore *store, const MsStorageGuard *g, MsStorage
     return;
   /* partitions inside the table's directory go with it */
   const char *tloc = t->sd ? t->sd->location : NULL;
+  g_autofree char *keep = catalog_root (store, catalog);
   for (guint i = 0; part_locations && i < part_locations->len; i++)
     {
       const char *ploc = g_ptr_array_index (part_locations, i);
       if (tloc == NULL || !ms_storage_guard_within (ploc, tloc))
-        ms_service_location_delete (store, g, st, catalog, ploc, "partition location");
+        location_delete (g, st, keep, ploc, "partition location");
     }
   if (tloc != NULL)
-    ms_service_location_delete (store, g, st, catalog, tloc, "table location");
+    location_delete (g, st, keep, tloc, "table location");
 }
 
 /* Remove the local directories above dropped partition location 'loc' that
@@ -83,12 +103,13 @@ ms_service_partitions_delete_data (MsStore *store, const MsStorageGuard *g, MsSt
   if (!ms_service_table_drops_data (t) || t->sd == NULL || t->sd->location == NULL)
     return;
   g_autofree char *root = ms_storage_local_path (t->sd->location);
+  g_autofree char *keep = catalog_root (store, t->catalog);
   for (guint i = 0; i < dropped->len; i++)
     {
       const MsPartition *p = g_ptr_array_index (dropped, i);
       if (p->sd == NULL || p->sd->location == NULL)
         continue;
-      ms_service_location_delete (store, g, st, t->catalog, p->sd->location, "partition location");
+      location_delete (g, st, keep, p->sd->location, "partition location");
       remove_empty_parents (g, root, p->sd->location, t->partition_keys->len);
     }
 }
