@@ -14,6 +14,12 @@
 # either figure). Many short rounds (BENCH_ROUNDS, default 6, of
 # BENCH_COUNT calls, default 500) resist a shared machine's drift better
 # than a few long ones.
+# Around each step it also reads the CPU time the server (all its threads)
+# and the embedded PostgreSQL (the postmaster and its children) ran, from
+# /proc/<pid>/schedstat (ns), and prints it per call; the summary's second
+# part is the cost in CPU per call, server and PostgreSQL together: what
+# throughput loses when both cores are busy, and a figure that other
+# programs on the machine move far less than time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=./metastore/metastore
@@ -52,6 +58,45 @@ PG="host=$pgdir port=5432 user=metastore dbname=metastore"
 start_server b --database-url "$PG" --set notifications.enabled=false --set rest.auth=none \
   --set warehouse.root="file://$tmp/a/warehouse"
 echo "log on: thrift $(port a) rest $(rest a); log off: thrift $(port b) rest $(rest b)"
+# the postmaster: the checkpointer's parent
+checkpointer=$(psql "$PG" -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
+postmaster=$(awk '{print $4}' "/proc/$checkpointer/stat")
+
+# "<server ns> <postgres ns>": CPU time run so far by server $1 (its
+# getrusage total on /metrics: every thread, ended ones included) and by
+# the embedded PostgreSQL's processes (/proc/<pid>/schedstat; children
+# that exited, such as autovacuum workers, are not counted)
+cpu_ns() {
+  local s p=0 f v _
+  s=$(curl -sf "http://127.0.0.1:$(rest "$1")/metrics" |
+        awk '$1 == "metastore_process_cpu_seconds_total" { printf "%.0f", $2 * 1e9 }')
+  for f in "$postmaster" $(pgrep -P "$postmaster"); do
+    read -r v _ </proc/"$f"/schedstat 2>/dev/null && p=$((p + v))
+  done
+  echo "${s:-0} $p"
+}
+
+# run "$@" (a bench step) and print its output, then its CPU per call:
+# calls from the step's last 'calls=' (or $2 when given)
+step() { # name calls|- cmd...
+  local name=$1 calls=$2 s0 p0 s1 p1 out; shift 2
+  read -r s0 p0 < <(cpu_ns "$which")
+  out=$("$@")
+  read -r s1 p1 < <(cpu_ns "$which")
+  echo "$out"
+  [ "$calls" = - ] && calls=$(echo "$out" | sed -n 's/.*calls=\([0-9]*\).*/\1/p' | tail -1)
+  [ "${calls:-0}" -gt 0 ] || return 0
+  echo "cpu $name calls=$calls server_us=$(( (s1 - s0) / calls / 1000 )) pg_us=$(( (p1 - p0) / calls / 1000 ))"
+}
+
+# a warm-up of each side, not counted: the benches' own set-up (the
+# database of 1,000 tables, the partitioned tables) runs here, once
+for which in a b; do
+  $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count 20 createTable dropTable >/dev/null
+  $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count 1 --no-1m \
+    addPartitions.1000 dropPartitions.1000 >/dev/null
+  $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 1 --count 20 commit >/dev/null
+done
 
 for round in $(seq "$ROUNDS"); do
   # odd rounds on first, even rounds off first: neither side always
@@ -61,17 +106,31 @@ for round in $(seq "$ROUNDS"); do
   for which in $order; do
     label=$([ "$which" = a ] && echo "log on" || echo "log off")
     echo "== round $round, $label"
-    $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count "$N" createTable dropTable
-    $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count $(( (N + 99) / 100 )) --no-1m \
+    step create+dropTable "$N" \
+      $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count "$N" createTable dropTable
+    # each add is undone, each drop prepared, outside the timed region but
+    # inside the CPU reading: per call here is one add and one drop of 1,000
+    step add+dropPartitions.1000 $(( 2 * ((N + 99) / 100) )) \
+      $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count $(( (N + 99) / 100 )) --no-1m \
       addPartitions.1000 dropPartitions.1000
-    $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 1 --count "$N" commit
-    $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 8 --tables 64 --per-table 100 \
-      --seconds 5 commit
+    step commit.1thread - $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 1 --count "$N" commit
+    step commit.8threads - $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 8 --tables 64 \
+      --per-table 100 --seconds 5 commit
   done
 done | tee "$tmp/results"
-echo "== summary: median over $ROUNDS rounds; cost = median of the rounds' on/off ratios"
+echo "== summary: median over $ROUNDS rounds; cost = median of the on/off ratios of the rounds"
 awk '
   /^== round/ { side = ($NF == "on") ? "on" : "off"; round = $3 + 0; next }
+  /^cpu / {
+    key = "cpu " $2
+    for (i = 3; i <= NF; i++) {
+      if ($i ~ /^server_us=/) sv = substr($i, 11) + 0
+      if ($i ~ /^pg_us=/) pv = substr($i, 7) + 0
+    }
+    cval[key, side, round] = sv + pv; csrv[key, side, round] = sv; cpg[key, side, round] = pv
+    if (!(key in cseen)) { cseen[key] = 1; ckeys[++nc] = key }
+    next
+  }
   /median=/ && !/floor/ {
     key = $1 " " $2
     for (i = 1; i <= NF; i++) {
@@ -98,6 +157,20 @@ awk '
       unit = (key ~ /threads=8/) ? "commits/s" : "us median"
       printf "%-40s on %10.1f  off %10.1f %-10s cost %+5.1f %%  (%d rounds)\n", key,
         median(on, n), median(off, n), unit, (median(ratio, n) - 1) * 100, n
+    }
+    print "== CPU per call, server + PostgreSQL (server / PostgreSQL), log on and off; cost = median of the on/off ratios of the rounds"
+    for (k = 1; k <= nc; k++) {
+      key = ckeys[k]; n = 0
+      for (r = 1; r <= 1000; r++)
+        if ((key, "on", r) in cval && (key, "off", r) in cval && cval[key, "off", r] > 0) {
+          n++; on[n] = cval[key, "on", r]; off[n] = cval[key, "off", r]; ratio[n] = on[n] / off[n]
+          son[n] = csrv[key, "on", r]; soff[n] = csrv[key, "off", r]
+          pon[n] = cpg[key, "on", r]; poff[n] = cpg[key, "off", r]
+        }
+      if (n == 0) continue
+      printf "%-32s on %8.0f us (%.0f / %.0f)  off %8.0f us (%.0f / %.0f)  cost %+5.1f %%  (%d rounds)\n",
+        key, median(on, n), median(son, n), median(pon, n), median(off, n), median(soff, n),
+        median(poff, n), (median(ratio, n) - 1) * 100, n
     }
   }' "$tmp/results"
 echo "done"

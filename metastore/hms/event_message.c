@@ -7,7 +7,7 @@
  * Field names are those of Hive's JSON*Message classes; the Thrift objects
  * are embedded as Hive's MessageBuilder embeds them: model -> Thrift
  * (convert.c; tables and partitions straight through wire.h) ->
- * TJSONProtocol text (thrift_json.c), one protocol object per message;
+ * TJSONProtocol text (thrift_json.c), one protocol object per thread;
  * the message itself is written straight into its text (core/json_out.h:
  * the same bytes json-glib's generator wrote, without its tree).
  *
@@ -511,8 +511,7 @@ hms_event_encode (const MsEvent *ev, gpointer user, GError **error)
       ms_fail (error, MS_ERROR_INTERNAL, "%s without its objects", ms_event_type_name (ev->type));
       return NULL;
     }
-  g_autoptr (HmsThriftJson) thrift = hms_thrift_json_new ();
-  Msg m = { .thrift = thrift };
+  Msg m = { .thrift = hms_thrift_json_for_thread () };
   ms_json_out_init (&m.j, 4096);
   ms_json_out_begin_object (&m.j);
   header (&m, enc, messages[ev->type].db ? event_db (ev) : NULL);

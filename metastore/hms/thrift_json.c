@@ -389,6 +389,19 @@ hms_thrift_json_new (void)
   return g_object_new (HMS_TYPE_THRIFT_JSON, NULL);
 }
 
+HmsThriftJson *
+hms_thrift_json_for_thread (void)
+{
+  static GPrivate mine = G_PRIVATE_INIT (g_object_unref);
+  HmsThriftJson *j = g_private_get (&mine);
+  if (j == NULL)
+    {
+      j = hms_thrift_json_new ();
+      g_private_set (&mine, j);
+    }
+  return j;
+}
+
 /* Empty 'j', run 'write' and return the text (owned by 'j', good until
  * its next run), or NULL with 'error'. */
 static const GString *

@@ -26,6 +26,10 @@ char *hms_thrift_json_write_with (HmsThriftJsonWriter write, gconstpointer data,
 
 /* One protocol for many objects in a row (the partitions of one event). */
 HmsThriftJson *hms_thrift_json_new (void);
+/* The calling thread's own protocol, made on its first use and kept until
+ * the thread ends (not to be unreferenced): a message of one table need
+ * not pay for a GObject's construction. Use it for one run at a time. */
+HmsThriftJson *hms_thrift_json_for_thread (void);
 /* What 'write' writes for 'data' as TJSONProtocol text, appended to 'into'
  * as the inside of a JSON string (escaped as ms_json_out_escape escapes):
  * an object embedded in a message is written once, not written and then

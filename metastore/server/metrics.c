@@ -5,6 +5,7 @@
  */
 #include "server/metrics.h"
 #include <string.h>
+#include <sys/resource.h>
 
 #define ADD(x, v) __atomic_fetch_add (&(x), (v), __ATOMIC_RELAXED)
 #define LOAD(x) __atomic_load_n (&(x), __ATOMIC_RELAXED)
@@ -268,6 +269,17 @@ ms_metrics_render (MsMetrics *m, const MsMetricsGauges *g, GString *out)
           "Start time of the process since the Unix epoch, in seconds.");
   g_string_append_printf (out, "metastore_process_start_time_seconds %" G_GINT64_FORMAT "\n",
                           m->start_time_s);
+  struct rusage ru;
+  if (getrusage (RUSAGE_SELF, &ru) == 0)
+    {
+      /* every thread's, those that ended included; microseconds */
+      header (out, "metastore_process_cpu_seconds_total", "counter",
+              "User and system CPU time the process has used, in seconds.");
+      gint64 us = (gint64) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * G_USEC_PER_SEC
+                  + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+      g_string_append_printf (out, "metastore_process_cpu_seconds_total %" G_GINT64_FORMAT ".%06d\n",
+                              us / G_USEC_PER_SEC, (int) (us % G_USEC_PER_SEC));
+    }
 
   g_mutex_lock (&m->lock);
   render_histograms (m, &m->thrift_calls, "metastore_thrift_request_duration_seconds",

@@ -199,6 +199,10 @@ def test_metrics_count_thrift_and_rest(metastore_factory):
     assert re.match(r"\d+\.\d+", build["version"])
     start = value(before, "metastore_process_start_time_seconds")
     assert abs(start - time.time()) < 3600
+    # getrusage's total of every thread, in seconds with microseconds
+    assert types["metastore_process_cpu_seconds_total"] == "counter"
+    cpu = value(before, "metastore_process_cpu_seconds_total")
+    assert 0 < cpu < 3600
     for g in ("metastore_db_pool_size", "metastore_db_pool_open", "metastore_db_pool_in_use",
               "metastore_db_pool_waiting", "metastore_thrift_open_connections",
               "metastore_rest_open_connections"):

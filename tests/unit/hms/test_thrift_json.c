@@ -198,6 +198,43 @@ test_nested_is_escaped_plain (void **state)
   assert_string_equal (got->str, expected->str);
 }
 
+/* The thread's own protocol is one object, reused: a run after a finished
+ * one, or after one that failed half-way, writes the same text. */
+static gboolean
+write_then_fail (ThriftProtocol *protocol, gconstpointer t, GError **error)
+{
+  if (!hms_wire_write_table (protocol, t, error))
+    return FALSE;
+  thrift_protocol_write_struct_begin (protocol, "Half", NULL);
+  thrift_protocol_write_field_begin (protocol, "f", T_STRING, 1, NULL);
+  g_set_error (error, MS_ERROR, MS_ERROR_INTERNAL, "stopped half-way");
+  return FALSE;
+}
+
+static void
+test_thread_protocol_reused (void **state)
+{
+  (void) state;
+  g_autoptr (MsTable) t = sample_table ();
+  GError *err = NULL;
+  g_autofree char *plain = hms_thrift_json_write_with (write_table, t, &err);
+  assert_null (err);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  ms_json_out_escape (expected, plain, strlen (plain));
+  HmsThriftJson *j = hms_thrift_json_for_thread ();
+  assert_ptr_equal (j, hms_thrift_json_for_thread ());
+  g_autoptr (GString) half = g_string_new (NULL);
+  assert_false (hms_thrift_json_run_into (j, half, write_then_fail, t, &err));
+  g_clear_error (&err);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GString) got = g_string_new (NULL);
+      assert_true (hms_thrift_json_run_into (hms_thrift_json_for_thread (), got, write_table, t,
+                                             &err));
+      assert_string_equal (got->str, expected->str);
+    }
+}
+
 /* the messages: Hive's field names, and the embedded objects decode */
 static void
 test_messages (void **state)
@@ -476,6 +513,7 @@ main (void)
     cmocka_unit_test (test_partition_database_function),
     cmocka_unit_test (test_doubles_and_union),
     cmocka_unit_test (test_nested_is_escaped_plain),
+    cmocka_unit_test (test_thread_protocol_reused),
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_constraint_messages),
     cmocka_unit_test (test_drop_constraint_and_truncate_messages),
