@@ -104,6 +104,20 @@ reconnect (MsPgConn *c)
   return TRUE;
 }
 
+/* A round trip that carried COMMIT got no answer in time: whether the
+ * transaction committed is not known, which is not "unavailable" (a
+ * client would take that as nothing written): MS_ERROR_INTERNAL, which
+ * the REST door answers for a commit with 500 CommitStateUnknownException
+ * and the Thrift door with MetaException. */
+static gboolean
+commit_unknown (MsPgConn *c, GError **error)
+{
+  (void) c;
+  return ms_fail (error, MS_ERROR_INTERNAL,
+                  "the catalog database did not answer the COMMIT in time: whether the "
+                  "change was made is unknown");
+}
+
 /* One round trip of a statement text without parameters (BEGIN, COMMIT,
  * ROLLBACK, a script): its result as PQexec gives it, NULL on the
  * deadline or when nothing could be sent (caller owns). */
@@ -176,13 +190,25 @@ send_step (PGconn *pg, const Step *st)
  * the first result of steps[i] (caller owns each); FALSE with *failed the
  * first failed result (caller owns; NULL when nothing could be sent) and
  * no results kept. */
+/* Prepare the named statements of 'steps' not yet prepared on c: NULL,
+ * or the first failed result (caller owns). */
+static PGresult *
+prepare_steps (MsPgConn *c, const Step *steps, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      PGresult *p = prepare_once (c, steps[i].sql, steps[i].n);
+      if (p != NULL)
+        return p;
+    }
+  return NULL;
+}
+
 static gboolean
 exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
 {
-  *failed = NULL;
-  for (guint i = 0; i < n; i++)
-    if ((*failed = prepare_once (c, steps[i].sql, steps[i].n)) != NULL)
-      return FALSE;
+  if ((*failed = prepare_steps (c, steps, n)) != NULL)
+    return FALSE;
   PGconn *pg = c->pg;
   if (c->timed_out || !PQenterPipelineMode (pg))
     return FALSE;
@@ -266,8 +292,9 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
   steps[k++] = (Step) { &sql_commit, 0, NULL };
   if (c->event_ids != NULL)
     g_array_set_size (c->event_ids, 0);
-  PGresult *res[4] = { NULL }, *failed = NULL;
-  gboolean ok = exec_steps (c, steps, k, res, &failed);
+  PGresult *res[4] = { NULL }, *failed = prepare_steps (c, steps, k);
+  gboolean sent = failed == NULL;       /* then COMMIT goes out */
+  gboolean ok = sent && exec_steps (c, steps, k, res, &failed);
   if (!ok && c->begin_pending && PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->in_tx = FALSE;
@@ -282,7 +309,10 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
   c->begin_pending = FALSE;
   if (!ok)
     {
-      ms_pg_set_error (c, failed, error);
+      if (sent && c->timed_out)
+        commit_unknown (c, error);
+      else
+        ms_pg_set_error (c, failed, error);
       PQclear (failed);
       ms_pg_rollback (c);
       return FALSE;
@@ -453,8 +483,11 @@ ms_pg_commit (MsPgConn *c, GError **error)
     return finish (c, NULL, 0, NULL, FALSE, NULL, error);
   if (c->event_ids != NULL)
     g_array_set_size (c->event_ids, 0);
+  gboolean was_timed_out = c->timed_out;
   g_autoptr (PGresult) r = exec_simple (c, "COMMIT");
   c->in_tx = FALSE;
+  if (!result_ok (r) && c->timed_out && !was_timed_out)
+    return commit_unknown (c, error);
   if (!result_ok (r))
     {
       ms_pg_set_error (c, r, error);

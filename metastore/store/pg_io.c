@@ -38,7 +38,7 @@ abandon (MsPgConn *c, gboolean stopping)
              "and its connection closed");
   else
     ms_warn ("PostgreSQL did not answer within %d ms (database.statement_timeout_ms): the "
-             "call fails as unavailable and its connection is closed", c->deadline_ms);
+             "call fails and its connection is closed", c->deadline_ms);
 }
 
 /* Wait until c's socket is ready for 'events' (TRUE; also when it failed:
