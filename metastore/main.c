@@ -319,6 +319,7 @@ serve_open_storage (Daemon *d, GError **error)
     return FALSE;
   d->store = ms_store_new (d->db.conninfo, d->db.password, cfg->pool_size, cfg->pool_wait_ms,
                            cfg->connect_timeout_s, d->db.warehouse);
+  ms_store_set_deadline (d->store, cfg->statement_timeout_ms, cfg->session_timeouts);
   return ms_store_ping (d->store, error);
 }
 
@@ -561,6 +562,8 @@ cmd_serve (int argc, char **argv)
     return die (error);
   serve_announce (&d, t0);
   serve_wait (&d);
+  /* a call stuck on PostgreSQL ends with the grace the listeners give it */
+  ms_store_give_up (d.store, d.cfg->shutdown_grace_ms);
   daemon_clear (&d);
   ms_info ("stopped");
   return 0;

@@ -73,6 +73,8 @@ typedef struct {
   int pool_size;
   int pool_wait_ms;
   int connect_timeout_s;
+  int statement_timeout_ms;  /* deadline per PostgreSQL round trip; 0: none */
+  int session_timeouts;      /* 1: PostgreSQL's session timeouts set to it too */
   int auto_upgrade;
   /* [embedded] */
   char *data_dir;

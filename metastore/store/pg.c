@@ -3,8 +3,11 @@
  *
  * Statements are prepared once per PostgreSQL session the first time they
  * run on it (ms_pg_exec), so a hot read is one Bind/Execute round trip.
+ * Every round trip is sent and awaited through store/pg_io.h, under the
+ * connection's deadline.
  */
 #include "store/pg.h"
+#include "store/pg_io.h"
 #include "store/pool.h"
 #include "store/events.h"
 #include "store/idempotency.h"
@@ -41,6 +44,14 @@ ms_pg_set_error (MsPgConn *c, const PGresult *res, GError **error)
   if (c->outer)
     c->outer_failed = TRUE;        /* PostgreSQL aborted the outer transaction */
 
+  if (c->timed_out)
+    {
+      /* no answer within the deadline (pg_io.c logged it): whatever was
+       * sent may have run, so nothing is retried */
+      c->broken = TRUE;
+      ms_fail (error, MS_ERROR_UNAVAILABLE, "%s", MS_PG_UNAVAILABLE_MESSAGE);
+      return;
+    }
   if (PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->broken = TRUE;
@@ -73,11 +84,12 @@ result_ok (const PGresult *r)
 }
 
 /* A statement may be retried after a reconnect only outside a transaction
- * and only when the connection itself failed (nothing ran). */
+ * and only when the connection itself failed (nothing ran); never after a
+ * deadline passed (what was sent may have run). */
 static gboolean
 reconnect (MsPgConn *c)
 {
-  if (c->in_tx || PQstatus (c->pg) != CONNECTION_BAD)
+  if (c->in_tx || c->timed_out || PQstatus (c->pg) != CONNECTION_BAD)
     return FALSE;
   ms_info ("PostgreSQL connection lost; reconnecting");
   g_hash_table_remove_all (c->prepared);
@@ -87,8 +99,35 @@ reconnect (MsPgConn *c)
       c->broken = TRUE;
       return FALSE;
     }
+  PQsetnonblocking (c->pg, 1);
   c->broken = FALSE;
   return TRUE;
+}
+
+/* A round trip that carried COMMIT got no answer in time: whether the
+ * transaction committed is not known, which is not "unavailable" (a
+ * client would take that as nothing written): MS_ERROR_INTERNAL, which
+ * the REST door answers for a commit with 500 CommitStateUnknownException
+ * and the Thrift door with MetaException. */
+static gboolean
+commit_unknown (MsPgConn *c, GError **error)
+{
+  (void) c;
+  return ms_fail (error, MS_ERROR_INTERNAL,
+                  "the catalog database did not answer the COMMIT in time: whether the "
+                  "change was made is unknown");
+}
+
+/* One round trip of a statement text without parameters (BEGIN, COMMIT,
+ * ROLLBACK, a script): its result as PQexec gives it, NULL on the
+ * deadline or when nothing could be sent (caller owns). */
+static PGresult *
+exec_simple (MsPgConn *c, const char *text)
+{
+  if (c->timed_out)
+    return NULL;
+  gint64 until = ms_pg_io_deadline (c);
+  return ms_pg_io_collect (c, PQsendQuery (c->pg, text), until);
 }
 
 /* Prepare 'sql' on c's session the first time it runs there; NULL when
@@ -98,7 +137,13 @@ prepare_once (MsPgConn *c, const MsSql *sql, int n)
 {
   if (sql->name == NULL || g_hash_table_contains (c->prepared, sql->name))
     return NULL;
-  PGresult *p = PQprepare (c->pg, sql->name, sql->text, n, NULL);
+  if (c->timed_out)
+    return PQmakeEmptyPGresult (NULL, PGRES_FATAL_ERROR);
+  gint64 until = ms_pg_io_deadline (c);
+  PGresult *p = ms_pg_io_collect (c, PQsendPrepare (c->pg, sql->name, sql->text, n, NULL),
+                                  until);
+  if (p == NULL)
+    return PQmakeEmptyPGresult (c->pg, PGRES_FATAL_ERROR);   /* libpq's message */
   if (!result_ok (p))
     return p;
   PQclear (p);
@@ -112,9 +157,13 @@ exec_once (MsPgConn *c, const MsSql *sql, int n, const char *const *values)
   PGresult *p = prepare_once (c, sql, n);
   if (p != NULL)
     return p;
-  if (sql->name != NULL)
-    return PQexecPrepared (c->pg, sql->name, n, values, NULL, NULL, 0);
-  return PQexecParams (c->pg, sql->text, n, NULL, values, NULL, NULL, 0);
+  if (c->timed_out)
+    return NULL;
+  gint64 until = ms_pg_io_deadline (c);
+  int sent = sql->name != NULL
+    ? PQsendQueryPrepared (c->pg, sql->name, n, values, NULL, NULL, 0)
+    : PQsendQueryParams (c->pg, sql->text, n, NULL, values, NULL, NULL, 0);
+  return ms_pg_io_collect (c, sent, until);
 }
 
 /* One statement of a pipeline. */
@@ -141,25 +190,40 @@ send_step (PGconn *pg, const Step *st)
  * the first result of steps[i] (caller owns each); FALSE with *failed the
  * first failed result (caller owns; NULL when nothing could be sent) and
  * no results kept. */
+/* Prepare the named statements of 'steps' not yet prepared on c: NULL,
+ * or the first failed result (caller owns). */
+static PGresult *
+prepare_steps (MsPgConn *c, const Step *steps, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      PGresult *p = prepare_once (c, steps[i].sql, steps[i].n);
+      if (p != NULL)
+        return p;
+    }
+  return NULL;
+}
+
 static gboolean
 exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
 {
-  *failed = NULL;
-  for (guint i = 0; i < n; i++)
-    if ((*failed = prepare_once (c, steps[i].sql, steps[i].n)) != NULL)
-      return FALSE;
-  PGconn *pg = c->pg;
-  if (!PQenterPipelineMode (pg))
+  if ((*failed = prepare_steps (c, steps, n)) != NULL)
     return FALSE;
+  PGconn *pg = c->pg;
+  if (c->timed_out || !PQenterPipelineMode (pg))
+    return FALSE;
+  gint64 until = ms_pg_io_deadline (c);
   gboolean sent = TRUE;
   for (guint i = 0; i < n && sent; i++)
     sent = send_step (pg, &steps[i]);
-  sent = sent && PQpipelineSync (pg);
+  sent = sent && PQpipelineSync (pg) && ms_pg_io_flush (c, until);
   guint index = 0;
   int nulls = 0;
   while (sent)
     {
-      PGresult *r = PQgetResult (pg);
+      PGresult *r = ms_pg_io_result (c, until);
+      if (r == NULL && c->timed_out)
+        break;                        /* no answer in time: c is abandoned */
       if (r == NULL)
         {
           index++;                    /* the end of one statement's results */
@@ -182,7 +246,7 @@ exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresul
     }
   if (!PQexitPipelineMode (pg))
     c->broken = TRUE;
-  if (*failed == NULL && sent)
+  if (*failed == NULL && sent && !c->timed_out)
     return TRUE;
   for (guint i = 0; i < n; i++)
     g_clear_pointer (&results[i], PQclear);
@@ -228,8 +292,9 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
   steps[k++] = (Step) { &sql_commit, 0, NULL };
   if (c->event_ids != NULL)
     g_array_set_size (c->event_ids, 0);
-  PGresult *res[4] = { NULL }, *failed = NULL;
-  gboolean ok = exec_steps (c, steps, k, res, &failed);
+  PGresult *res[4] = { NULL }, *failed = prepare_steps (c, steps, k);
+  gboolean sent = failed == NULL;       /* then COMMIT goes out */
+  gboolean ok = sent && exec_steps (c, steps, k, res, &failed);
   if (!ok && c->begin_pending && PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->in_tx = FALSE;
@@ -244,7 +309,10 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
   c->begin_pending = FALSE;
   if (!ok)
     {
-      ms_pg_set_error (c, failed, error);
+      if (sent && c->timed_out)
+        commit_unknown (c, error);
+      else
+        ms_pg_set_error (c, failed, error);
       PQclear (failed);
       ms_pg_rollback (c);
       return FALSE;
@@ -346,7 +414,7 @@ ms_pg_exec_script (MsPgConn *c, const char *script, GError **error)
 {
   if (c->begin_pending && !send_begin (c, error))
     return FALSE;
-  g_autoptr (PGresult) r = PQexec (c->pg, script);
+  g_autoptr (PGresult) r = exec_simple (c, script);
   if (!result_ok (r))
     {
       ms_pg_set_error (c, r, error);
@@ -360,7 +428,7 @@ static gboolean
 send_begin (MsPgConn *c, GError **error)
 {
   c->begin_pending = FALSE;
-  g_autoptr (PGresult) r = PQexec (c->pg, "BEGIN");
+  g_autoptr (PGresult) r = exec_simple (c, "BEGIN");
   if (!result_ok (r))
     {
       ms_pg_set_error (c, r, error);
@@ -415,8 +483,11 @@ ms_pg_commit (MsPgConn *c, GError **error)
     return finish (c, NULL, 0, NULL, FALSE, NULL, error);
   if (c->event_ids != NULL)
     g_array_set_size (c->event_ids, 0);
-  g_autoptr (PGresult) r = PQexec (c->pg, "COMMIT");
+  gboolean was_timed_out = c->timed_out;
+  g_autoptr (PGresult) r = exec_simple (c, "COMMIT");
   c->in_tx = FALSE;
+  if (!result_ok (r) && c->timed_out && !was_timed_out)
+    return commit_unknown (c, error);
   if (!result_ok (r))
     {
       ms_pg_set_error (c, r, error);
@@ -447,12 +518,12 @@ ms_pg_rollback (MsPgConn *c)
       c->begin_pending = FALSE;     /* BEGIN was never sent */
       return;
     }
-  if (PQstatus (c->pg) != CONNECTION_OK)
+  if (c->timed_out || PQstatus (c->pg) != CONNECTION_OK)
     {
       c->broken = TRUE;
       return;
     }
-  g_autoptr (PGresult) r = PQexec (c->pg, "ROLLBACK");
+  g_autoptr (PGresult) r = exec_simple (c, "ROLLBACK");
   if (!result_ok (r))
     c->broken = TRUE;
 }
@@ -464,17 +535,51 @@ notice_ignore (void *arg, const char *message)
   ms_debug ("PostgreSQL notice: %s", message);
 }
 
+/* The start-up options that set the session's statement_timeout and
+ * idle_in_transaction_session_timeout to 'ms', followed by the options the
+ * connection string gives (a later -c of the same setting wins). NULL when
+ * the string cannot be parsed (the connection attempt then says why). */
+static char *
+session_options (const char *conninfo, int ms)
+{
+  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
+  if (opts == NULL)
+    return NULL;
+  const char *own = NULL;
+  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "options"))
+      own = o->val;
+  char *out = g_strdup_printf ("-c statement_timeout=%d -c idle_in_transaction_session_timeout=%d"
+                               "%s%s", ms, ms, own ? " " : "", own ? own : "");
+  PQconninfoFree (opts);
+  return out;
+}
+
 MsPgConn *
 ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s, GError **error)
 {
-  const char *keys[6];
-  const char *vals[6];
+  return ms_pg_connect_with (conninfo, password, connect_timeout_s, 0, FALSE, error);
+}
+
+MsPgConn *
+ms_pg_connect_with (const char *conninfo, const char *password, int connect_timeout_s,
+                    int deadline_ms, gboolean session_timeouts, GError **error)
+{
+  const char *keys[7];
+  const char *vals[7];
   int n = 0;
   g_autofree char *timeout = g_strdup_printf ("%d", connect_timeout_s);
+  g_autofree char *options = session_timeouts && deadline_ms > 0
+                             ? session_options (conninfo, deadline_ms) : NULL;
 
   keys[n] = "dbname"; vals[n++] = conninfo;
   keys[n] = "fallback_application_name"; vals[n++] = "metastore";
   keys[n] = "connect_timeout"; vals[n++] = timeout;
+  if (options != NULL)
+    {
+      keys[n] = "options";        /* after dbname: replaces the string's, which it holds */
+      vals[n++] = options;
+    }
   if (password != NULL)
     {
       keys[n] = "password";
@@ -493,8 +598,10 @@ ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s
       return NULL;
     }
   PQsetNoticeProcessor (pg, notice_ignore, NULL);
+  PQsetnonblocking (pg, 1);       /* sent and awaited by pg_io.c */
   MsPgConn *c = g_new0 (MsPgConn, 1);
   c->pg = pg;
+  c->deadline_ms = deadline_ms;
   c->prepared = g_hash_table_new (g_str_hash, g_str_equal);
   return c;
 }

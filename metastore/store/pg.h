@@ -23,6 +23,10 @@ typedef struct {
   gboolean commit_next;      /* the next statement ends the transaction
                                 (ms_pg_commit_next) */
   gboolean broken;
+  int deadline_ms;           /* longest wait for one round trip's answer
+                                (store/pg_io.h); 0: none */
+  gboolean timed_out;        /* a round trip outlasted it: the connection is
+                                abandoned, nothing more runs on it */
   MsPool *pool;              /* owner; NULL for a standalone connection */
   GPtrArray *events;         /* pending notification events of the open
                                 transaction (store/events.h); NULL: none */
@@ -47,9 +51,16 @@ typedef struct {
 #define MS_PG_UNAVAILABLE_MESSAGE \
   "the catalog database is unavailable (PostgreSQL cannot be reached; the server log says why)"
 
-/* Open a standalone connection (CLI, schema commands). */
+/* Open a standalone connection (CLI, schema commands): no deadline. */
 MsPgConn *ms_pg_connect (const char *conninfo, const char *password, int connect_timeout_s,
                          GError **error);
+/* The same with a deadline per round trip ('deadline_ms', 0: none); with
+ * 'session_timeouts' (and a deadline) PostgreSQL's statement_timeout and
+ * idle_in_transaction_session_timeout of the session are set to it too, in
+ * the start-up packet's options (before the connection string's own, which
+ * win), so that PostgreSQL ends what this side gave up on. */
+MsPgConn *ms_pg_connect_with (const char *conninfo, const char *password, int connect_timeout_s,
+                              int deadline_ms, gboolean session_timeouts, GError **error);
 /* Close a standalone connection, or hand a pooled one back to its pool. */
 void ms_pg_conn_release (MsPgConn *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsPgConn, ms_pg_conn_release)

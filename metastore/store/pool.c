@@ -18,6 +18,9 @@ struct _MsPool {
   char *conninfo;
   char *password;
   int size, wait_ms, connect_timeout_s;
+  int deadline_ms;           /* each connection's (ms_pool_set_deadline) */
+  gboolean session_timeouts;
+  gint64 give_up_at;         /* atomic; 0: not stopping (ms_pool_give_up) */
   int open, in_use, waiting;
   guint64 reconnects;
 };
@@ -118,7 +121,8 @@ ms_pool_get (MsPool *p, GError **error)
   p->in_use++;
   g_mutex_unlock (&p->lock);
 
-  MsPgConn *c = ms_pg_connect (p->conninfo, p->password, p->connect_timeout_s, error);
+  MsPgConn *c = ms_pg_connect_with (p->conninfo, p->password, p->connect_timeout_s,
+                                    p->deadline_ms, p->session_timeouts, error);
   if (c == NULL)
     {
       g_mutex_lock (&p->lock);
@@ -200,6 +204,28 @@ ms_pool_put (MsPool *p, MsPgConn *c)
     }
   g_cond_signal (&p->freed);
   g_mutex_unlock (&p->lock);
+}
+
+void
+ms_pool_set_deadline (MsPool *p, int deadline_ms, gboolean session_timeouts)
+{
+  g_mutex_lock (&p->lock);
+  p->deadline_ms = deadline_ms;
+  p->session_timeouts = session_timeouts;
+  g_mutex_unlock (&p->lock);
+}
+
+void
+ms_pool_give_up (MsPool *p, int after_ms)
+{
+  gint64 at = g_get_monotonic_time () + (gint64) MAX (after_ms, 0) * 1000;
+  __atomic_store_n (&p->give_up_at, MAX (at, 1), __ATOMIC_RELEASE);
+}
+
+gint64
+ms_pool_give_up_at (MsPool *p)
+{
+  return __atomic_load_n (&p->give_up_at, __ATOMIC_ACQUIRE);
 }
 
 MsPoolStats

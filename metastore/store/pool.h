@@ -51,4 +51,16 @@ gboolean ms_pool_unpin (MsPool *pool, gboolean commit, GError **error);
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);
 
+/* Give every connection opened from now on a deadline per round trip
+ * (MsPgConn.deadline_ms, 0: none) and, with 'session_timeouts', the same
+ * PostgreSQL statement_timeout and idle_in_transaction_session_timeout
+ * (ms_pg_connect_with). Call it before the first ms_pool_get. */
+void ms_pool_set_deadline (MsPool *pool, int deadline_ms, gboolean session_timeouts);
+/* The server is stopping: a round trip still unanswered 'after_ms' from
+ * now is abandoned (its call fails as unavailable), and so is every later
+ * one that would end after that time. */
+void ms_pool_give_up (MsPool *pool, int after_ms);
+/* That time (monotonic microseconds), 0 while not stopping. */
+gint64 ms_pool_give_up_at (MsPool *pool);
+
 MsPoolStats ms_pool_stats (MsPool *pool);

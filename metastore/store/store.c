@@ -28,6 +28,18 @@ ms_store_free (MsStore *s)
   g_free (s);
 }
 
+void
+ms_store_set_deadline (MsStore *s, int deadline_ms, gboolean session_timeouts)
+{
+  ms_pool_set_deadline (s->pool, deadline_ms, session_timeouts);
+}
+
+void
+ms_store_give_up (MsStore *s, int after_ms)
+{
+  ms_pool_give_up (s->pool, after_ms);
+}
+
 gboolean
 ms_store_ping (MsStore *s, GError **error)
 {

@@ -29,6 +29,14 @@ typedef struct {
 MsStore *ms_store_new (const char *conninfo, const char *password, int pool_size,
                        int pool_wait_ms, int connect_timeout_s, const char *warehouse);
 void ms_store_free (MsStore *store);
+/* A deadline per PostgreSQL round trip for the store's connections
+ * (database.statement_timeout_ms, 0: none; database.session_timeouts: the
+ * session's own timeouts too): see ms_pool_set_deadline. Before the first
+ * call. */
+void ms_store_set_deadline (MsStore *store, int deadline_ms, gboolean session_timeouts);
+/* The server is stopping: statements still unanswered after 'after_ms'
+ * are abandoned (ms_pool_give_up). */
+void ms_store_give_up (MsStore *store, int after_ms);
 
 /* One round trip to PostgreSQL (readiness). */
 gboolean ms_store_ping (MsStore *store, GError **error);

@@ -4,9 +4,22 @@ Thrift, 503 through REST) that clients retry, never an answer about the
 catalog ("database ... does not exist", "source table not found") that
 they would take at its word; and no reply names PostgreSQL's socket
 directory or host.
+
+A PostgreSQL that stops answering without closing anything (its backends
+stopped with SIGSTOP: what a network that loses the replies looks like
+to a client) costs a call at most the deadline per round trip
+(database.statement_timeout_ms): it answers the same unavailable error,
+its connection is closed, the next call works on a new one, and SIGTERM
+does not wait for the stuck statement beyond the shutdown grace.
 """
+import contextlib
+import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
+import time
 
 import pytest
 
@@ -124,3 +137,186 @@ def test_readyz_says_not_ready_without_naming_postgres(outage):
     status, _, body = http(admin_port(srv), "GET", "/readyz")
     assert status == 503, (status, body)
     assert "not ready" in body and sockdir not in body and ".s.PGSQL" not in body, body
+
+
+# ---- a PostgreSQL that stops answering: the deadline per round trip ----
+
+DEADLINE_MS = 1500
+# what a call may take beyond the deadline on this shared 2-core machine
+SLACK_S = 2.5
+
+
+def backends(pg, db):
+    """The PIDs of the metastore server's PostgreSQL sessions (libpq's
+    fallback_application_name is 'metastore')."""
+    out = pg.psql(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND application_name = 'metastore'").stdout
+    return [int(x) for x in out.split()]
+
+
+@contextlib.contextmanager
+def stopped(pids):
+    """Those backends stopped (SIGSTOP) until the block ends: they keep
+    their sockets open and answer nothing."""
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
+
+def pool_in_use(srv):
+    _, _, body = http(admin_port(srv), "GET", "/metrics")
+    m = re.search(r"^metastore_db_pool_in_use (\d+)", body, re.M)
+    assert m, body
+    return int(m.group(1))
+
+
+@pytest.fixture(scope="module")
+def hanging():
+    with pg_cluster() as own_pg:
+        tmp = tempfile.mkdtemp(prefix="ms-e2e-hang-", dir="/tmp")
+        db = own_pg.createdb()
+        srv = Server(own_pg, db, tmp, sets=["database.statement_timeout_ms=%d" % DEADLINE_MS,
+                                            "database.pool_size=3", "admin.port=0",
+                                            "database.pool_wait_ms=1000"])
+        try:
+            c = srv.client(timeout=30)
+            name = make_db(c, "hang")
+            make_table(c, name, "t")
+            yield own_pg, db, srv, c, name
+        finally:
+            c.close()
+            srv.stop_and_check()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def until_success(call, limit):
+    """Call until it succeeds (at most 'limit' failures): the failures'
+    (seconds taken, exception)."""
+    failures = []
+    while len(failures) <= limit:
+        t0 = time.monotonic()
+        try:
+            call()
+            return failures
+        except Exception as e:   # noqa: BLE001  (judged by the caller)
+            failures.append((time.monotonic() - t0, e))
+    raise AssertionError("no success after %d failures: %r" % (limit, failures[-3:]))
+
+
+def test_unanswered_statement_fails_within_the_deadline(hanging):
+    pg, db, srv, c, name = hanging
+    c.get_table(name, "t")
+    pids = backends(pg, db)
+    assert pids
+    with stopped(pids):
+        # every pooled connection is stopped: each costs one call the
+        # deadline, then a new connection (a new backend) answers
+        failures = until_success(lambda: c.get_table(name, "t"), len(pids))
+        assert failures, "a call succeeded on a stopped backend"
+        for took, e in failures:
+            assert isinstance(e, ttypes.MetaException), e
+            assert "unavailable" in e.message and pg.sockdir not in e.message, e.message
+            assert DEADLINE_MS / 1000 - 0.1 <= took < DEADLINE_MS / 1000 + SLACK_S, took
+        print("\n%d stopped backends: %d calls failed, in %s s; then answered" % (
+            len(pids), len(failures), ", ".join("%.2f" % t for t, _ in failures)))
+        assert pool_in_use(srv) == 0
+        c.create_database(ttypes.Database(name=unique("after"), parameters={}))
+    assert "did not answer within %d ms" % DEADLINE_MS in srv.log_text()
+
+
+def test_unanswered_rest_request_answers_503(hanging):
+    pg, db, srv, c, name = hanging
+    rest = Rest(srv.rest_port)
+    assert rest.call("GET", "/v1/namespaces/" + name)[0] == 200
+    pids = backends(pg, db)
+    with stopped(pids):
+        def get():
+            status, doc = rest.call("GET", "/v1/namespaces/" + name)
+            if status != 200:
+                raise AssertionError((status, doc))
+        failures = until_success(get, len(pids))
+        assert failures
+        for took, e in failures:
+            status, doc = e.args[0]
+            assert status == 503 and pg.sockdir not in str(doc), (status, doc)
+            assert took < DEADLINE_MS / 1000 + SLACK_S, took
+    assert pool_in_use(srv) == 0
+
+
+def warm_pool(srv, pg, db, name, want):
+    """Concurrent calls until the pool holds at least 'want' connections
+    (a few rounds at most); their backends' PIDs."""
+    def burst():
+        with srv.client() as c:
+            for _ in range(20):
+                c.get_database(name)
+    for _ in range(5):
+        pids = backends(pg, db)
+        if len(pids) >= want:
+            return pids
+        ts = [threading.Thread(target=burst) for _ in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(60)
+    raise AssertionError("the pool never held %d connections: %r" % (want, pids))
+
+
+def test_sigterm_does_not_wait_for_a_stuck_statement():
+    """A deadline far longer than the shutdown grace: SIGTERM still ends
+    the process within about the grace, calls stuck on PostgreSQL
+    included (Thrift and REST)."""
+    with pg_cluster() as own_pg:
+        tmp = tempfile.mkdtemp(prefix="ms-e2e-hang-stop-", dir="/tmp")
+        db = own_pg.createdb()
+        srv = Server(own_pg, db, tmp, sets=["database.statement_timeout_ms=120000",
+                                            "server.shutdown_grace_ms=1000",
+                                            "database.pool_size=4"])
+        try:
+            c = srv.client(timeout=60)
+            name = make_db(c, "stop")
+            rest = Rest(srv.rest_port)
+            assert rest.call("GET", "/v1/namespaces/" + name)[0] == 200
+            pids = warm_pool(srv, own_pg, db, name, 2)
+            with stopped(pids):
+                outcome = {}
+
+                def thrift_call():
+                    try:
+                        c.get_database(name)
+                        outcome["thrift"] = "answered"
+                    except Exception as e:   # noqa: BLE001
+                        outcome["thrift"] = e
+
+                def rest_call():
+                    try:
+                        outcome["rest"] = rest.call("GET", "/v1/namespaces/" + name)[0]
+                    except Exception as e:   # noqa: BLE001
+                        outcome["rest"] = e
+
+                calls = [threading.Thread(target=f, daemon=True) for f in (thrift_call,
+                                                                           rest_call)]
+                for t in calls:
+                    t.start()
+                time.sleep(1.0)           # both wait on a stopped backend now
+                assert not outcome, outcome
+                t0 = time.monotonic()
+                rc = srv.terminate(grace=30)
+                took = time.monotonic() - t0
+                for t in calls:
+                    t.join(10)
+            print("\nSIGTERM with two calls stuck on PostgreSQL: stopped in %.2f s (%r)" % (
+                took, outcome))
+            assert rc == 0, srv.log_tail()
+            assert took < 1.0 + 4.0, took
+            assert "abandoned" in srv.log_text()
+        finally:
+            srv.kill()
+            shutil.rmtree(tmp, ignore_errors=True)

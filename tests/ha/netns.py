@@ -5,7 +5,8 @@ the host changes) drop that traffic, all of it (a partition) or a share of
 its packets (loss).
 
 Needs root (ip netns, iptables). Latency would need tc's netem queueing
-discipline, which this machine's kernel does not have (the tests say so).
+discipline, which this machine's kernel does not have: delayproxy.py adds
+it in user space instead.
 """
 import random
 import subprocess

@@ -1,6 +1,10 @@
 /* test_pool.c: the pool's accounting when PostgreSQL cannot be reached, and
  * its bounded wait; an idle connection the server closed is not handed
- * out (a fake server that speaks the start of the protocol); how the
+ * out (a fake server that speaks the start of the protocol); a server that
+ * stops answering costs a call at most the deadline per round trip, also
+ * at COMMIT and when the server stops, and its connection is closed, not
+ * reused, and nothing is sent again; the session's timeouts travel in the
+ * start-up options; how the
  * store's own BEGIN, COMMIT, ROLLBACK and release join an outer
  * transaction (ms_pool_pin). (Reconnection against a real server is
  * covered by the end-to-end restart test and tests/ha, the outer
@@ -98,6 +102,8 @@ typedef struct {
   GMutex lock;
   int fds[4];
   int accepted;
+  char startup[1024];        /* the first connection's start-up message body */
+  guint32 startup_len;
 } FakePg;
 
 static gboolean
@@ -154,6 +160,11 @@ fake_pg_serve (gpointer data)
           return NULL;
         }
       g_mutex_lock (&f->lock);
+      if (f->accepted == 0)
+        {
+          f->startup_len = ntohl (len) - 4;
+          memcpy (f->startup, body, f->startup_len);
+        }
       f->fds[f->accepted++] = fd;
       g_mutex_unlock (&f->lock);
       if (f->read_only && i == 0)
@@ -187,14 +198,22 @@ fake_pg_start (FakePg *f, gboolean read_only)
   g_thread_unref (g_thread_new ("fake-pg", fake_pg_serve, f));
 }
 
-/* A pool of two on a fake server started in *f. */
+/* A pool of two on a fake server started in *f; 'extra' is added to the
+ * connection string. */
 static MsPool *
-fake_pool (FakePg *f, gboolean read_only)
+fake_pool_with (FakePg *f, gboolean read_only, const char *extra)
 {
   fake_pg_start (f, read_only);
   g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
-                                               "sslmode=disable gssencmode=disable", f->port);
+                                               "sslmode=disable gssencmode=disable %s",
+                                               f->port, extra);
   return ms_pool_new (conninfo, NULL, 2, 1000, 2);
+}
+
+static MsPool *
+fake_pool (FakePg *f, gboolean read_only)
+{
+  return fake_pool_with (f, read_only, "");
 }
 
 /* Free the pool, then close the server's listener (which ends its thread's
@@ -260,6 +279,156 @@ test_read_only_server (void **state)
   fake_pool_free (p, &f, 0);
 }
 
+/* Milliseconds since 't0' (monotonic microseconds). */
+static gint64
+ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000;
+}
+
+/* The pool after a connection was given up: none open or in use, one
+ * reopened slot, and only the one connection ever made (nothing resent). */
+static void
+assert_abandoned (MsPool *p, FakePg *f)
+{
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 0);
+  assert_int_equal (st.in_use, 0);
+  assert_int_equal (st.reconnects, 1);
+  assert_int_equal (fake_pg_accepted (f), 1);
+}
+
+/* A statement PostgreSQL never answers (a stopped backend, replies lost
+ * on the network) fails as unavailable once the deadline passes, and its
+ * connection is closed rather than pooled. Before the deadline existed
+ * the call waited for ever. */
+static void
+test_deadline_statement (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  ms_pool_set_deadline (p, 300, TRUE);
+  static const MsSql sql = { NULL, "SELECT 1" };
+  g_autoptr (GError) e = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pool_exec (p, &sql, 0, NULL, &e));
+  gint64 took = ms_since (t0);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_true (took >= 290 && took < 3000);
+  assert_abandoned (p, &f);
+  fake_pool_free (p, &f, 0);
+}
+
+/* The same for a prepared statement: its Parse goes unanswered. */
+static void
+test_deadline_prepare (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  ms_pool_set_deadline (p, 300, FALSE);
+  static const MsSql sql = { "deadline_probe", "SELECT 1" };
+  g_autoptr (GError) e = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pool_exec (p, &sql, 0, NULL, &e));
+  assert_true (ms_since (t0) < 3000);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_abandoned (p, &f);
+  fake_pool_free (p, &f, 0);
+}
+
+/* A transaction's last statement goes with BEGIN and COMMIT in one round
+ * trip (ms_pg_commit_next). When its answer does not come, the outcome is
+ * unknown: the call fails with MS_ERROR_INTERNAL (REST: 500
+ * CommitStateUnknownException), not as unavailable (which a client takes
+ * as nothing written), and, although BEGIN was part of the round trip,
+ * nothing is sent again on a new connection (a resend could commit
+ * twice). */
+static void
+test_deadline_at_commit (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  ms_pool_set_deadline (p, 300, TRUE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  assert_true (ms_pg_begin (c, NULL));
+  ms_pg_commit_next (c);
+  static const MsSql sql = { NULL, "INSERT INTO t VALUES (1)" };
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pg_exec (c, &sql, 0, NULL, &e));
+  assert_true (ms_since (t0) < 3000);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_INTERNAL));
+  assert_non_null (strstr (e->message, "unknown"));
+  assert_true (c->timed_out);
+  ms_pg_conn_release (c);               /* no ROLLBACK sent and awaited */
+  assert_true (ms_since (t0) < 3000);
+  assert_abandoned (p, &f);
+  fake_pool_free (p, &f, 0);
+}
+
+/* A stopping server gives up on statements still unanswered after its
+ * grace, even without a deadline of their own. */
+static void
+test_give_up_when_stopping (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  static const MsSql sql = { NULL, "SELECT 1" };
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);    /* connected before the stop */
+  assert_non_null (c);
+  gint64 t0 = g_get_monotonic_time ();
+  ms_pool_give_up (p, 300);
+  assert_null (ms_pg_exec (c, &sql, 0, NULL, &e));
+  gint64 took = ms_since (t0);
+  assert_true (took >= 290 && took < 3000);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  ms_pg_conn_release (c);
+  assert_abandoned (p, &f);
+  fake_pool_free (p, &f, 0);
+}
+
+/* Whether the first start-up message holds 'text' (with its NUL: a whole
+ * value's end). */
+static gboolean
+startup_has (FakePg *f, const char *text, gboolean with_nul)
+{
+  g_mutex_lock (&f->lock);
+  gboolean has = memmem (f->startup, f->startup_len, text, strlen (text) + with_nul) != NULL;
+  g_mutex_unlock (&f->lock);
+  return has;
+}
+
+/* The session's statement_timeout and idle_in_transaction_session_timeout
+ * are the deadline, set in the start-up options before the connection
+ * string's own options (which win); not set when turned off. */
+static void
+test_session_timeouts (void **state)
+{
+  (void) state;
+  for (int on = 0; on < 2; on++)
+    {
+      FakePg f;
+      MsPool *p = fake_pool_with (&f, FALSE, "options='-c search_path=s'");
+      ms_pool_set_deadline (p, 1234, on);
+      g_autoptr (GError) e = NULL;
+      MsPgConn *c = ms_pool_get (p, &e);
+      assert_non_null (c);
+      assert_int_equal (c->deadline_ms, 1234);
+      ms_pg_conn_release (c);
+      const char *want = on ? "-c statement_timeout=1234 -c idle_in_transaction_session_timeout="
+                              "1234 -c search_path=s" : "-c search_path=s";
+      assert_true (startup_has (&f, want, TRUE));
+      assert_int_equal (startup_has (&f, "statement_timeout", FALSE), on);
+      fake_pool_free (p, &f, 0);
+    }
+}
+
 int
 main (void)
 {
@@ -269,6 +438,11 @@ main (void)
     cmocka_unit_test (test_pin_unreachable),
     cmocka_unit_test (test_idle_closed_by_server),
     cmocka_unit_test (test_read_only_server),
+    cmocka_unit_test (test_deadline_statement),
+    cmocka_unit_test (test_deadline_prepare),
+    cmocka_unit_test (test_deadline_at_commit),
+    cmocka_unit_test (test_give_up_when_stopping),
+    cmocka_unit_test (test_session_timeouts),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
