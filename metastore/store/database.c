@@ -81,7 +81,9 @@ static const MsSql sql_db_partitions_data = { "db_partitions_data",
   "SELECT p.table_id, p.location FROM ms_partitions p JOIN ms_tables t ON t.table_id = p.table_id "
   "WHERE t.db_id = $1 AND t.table_type <> 'VIRTUAL_VIEW' AND p.location IS NOT NULL" };
 static const MsSql sql_db_delete_contents = { "db_delete_contents",
-  "WITH f AS (DELETE FROM ms_functions WHERE db_id = $1) "
+  "WITH f AS (DELETE FROM ms_functions WHERE db_id = $1), "
+  "v AS (DELETE FROM ms_partition_values WHERE table_id IN "
+  "  (SELECT table_id FROM ms_tables WHERE db_id = $1)) "
   "DELETE FROM ms_tables WHERE db_id = $1" };
 static const MsSql sql_db_delete = { "db_delete", "DELETE FROM ms_databases WHERE db_id = $1" };
 

@@ -56,6 +56,7 @@ static const MsSql sql_ice_lock = { "ice_lock",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.location" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
 static const MsSql sql_ice_delete = { "ice_delete",
+  "WITH v AS (DELETE FROM ms_partition_values WHERE table_id = $1) "
   "DELETE FROM ms_tables WHERE table_id = $1" };
 static const MsSql sql_ice_db_exists = { "ice_db_exists",
   "SELECT 1 FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "

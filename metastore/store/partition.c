@@ -2,7 +2,9 @@
  * partition.c: partition changes: add, alter, rename, drop and exchange,
  * each one transaction. A partition is one ms_partitions row keeping only
  * what differs from its table (descriptor and columns NULL while shared)
- * plus one typed ms_partition_values row per key for the filters. Adding
+ * plus one typed ms_partition_values row per key for the filters (no
+ * foreign key: every statement here deleting partitions deletes their
+ * values rows too, as table.c, iceberg.c and database.c do). Adding
  * many partitions is one statement over unnested arrays whatever their
  * number.
  */
@@ -66,7 +68,9 @@ static const MsSql sql_part_stats_delete = { "part_stats_delete",
   "DELETE FROM ms_part_col_stats WHERE table_id = $1::bigint AND part_id = $2::bigint" };
 static const MsSql sql_part_exchange_copy = { "part_exchange_copy",
   "WITH moved AS (DELETE FROM ms_partitions WHERE table_id = $1::bigint "
-  "  AND part_id = ANY ($3::bigint[]) RETURNING *) "
+  "  AND part_id = ANY ($3::bigint[]) RETURNING *), "
+  "moved_values AS (DELETE FROM ms_partition_values WHERE table_id = $1::bigint "
+  "  AND part_id = ANY ($3::bigint[])) "
   "INSERT INTO ms_partitions (table_id, part_name, vals, create_time, last_access_time, "
   "  location, sd, cols, params) "
   "SELECT $2::bigint, part_name, vals, create_time, last_access_time, "
@@ -467,10 +471,13 @@ ms_store_partition_drop (MsStore *s, const MsPartitionQuery *q, guint must_match
   g_autoptr (MsPgConn) c = ms_partition_select (s, q, TRUE, FALSE, &sel, error);
   if (c == NULL)
     return NULL;
-  /* DELETE takes the same selection: "FROM ms_partitions p WHERE ..." */
-  g_autoptr (GString) sql = g_string_new ("DELETE");
+  /* DELETE takes the same selection: "FROM ms_partitions p WHERE ...";
+   * the values rows (no foreign key, sql/013) go in the same statement */
+  g_autoptr (GString) sql = g_string_new ("WITH gone AS (DELETE");
   g_string_append (sql, sel.from->str);
-  g_string_append (sql, " RETURNING " PARTITION_COLUMNS);
+  g_string_append (sql, " RETURNING p.*), gone_values AS (DELETE FROM ms_partition_values v "
+                        "USING gone g WHERE v.table_id = g.table_id AND v.part_id = g.part_id) "
+                        "SELECT " PARTITION_COLUMNS " FROM gone p");
   g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
   if (r == NULL)
     return NULL;

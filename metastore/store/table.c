@@ -112,7 +112,9 @@ static const MsSql sql_parts_move = { "table_parts_move",
   "WHERE table_id = $1 AND starts_with(location, $2)" };
 static const MsSql sql_parts_locations = { "table_parts_locations",
   "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL" };
+/* the partitions' values rows have no foreign key (sql/013): they go here */
 static const MsSql sql_table_delete = { "table_delete",
+  "WITH v AS (DELETE FROM ms_partition_values WHERE table_id = $1) "
   "DELETE FROM ms_tables WHERE table_id = $1" };
 
 /* ---- rows <-> model ---- */
@@ -601,8 +603,9 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
         return FALSE;
       *out_part_locations = ms_pg_column_strings (locs, 0);
     }
-  /* partitions, their values and statistics go by ON DELETE CASCADE; the
-   * DELETE travels with the event and COMMIT */
+  /* partitions and statistics go by ON DELETE CASCADE, the partitions'
+   * values rows by the same statement; the DELETE travels with the event
+   * and COMMIT */
   ms_pg_commit_next (c);
   g_autoptr (PGresult) del = ms_pg_exec (c, &sql_table_delete, 1, id, error);
   return del != NULL;

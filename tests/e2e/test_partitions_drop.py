@@ -18,7 +18,8 @@ from hive_metastore.ttypes import (ColumnStatistics, ColumnStatisticsData, Colum
                                    ColumnStatisticsObj, DropPartitionsExpr, DropPartitionsRequest,
                                    EnvironmentContext, FieldSchema, LongColumnStatsData,
                                    PartitionsStatsRequest, RequestPartsSpec)
-from partlib import add, exists, local_path, make_db, make_table, names, new_part, table_dir
+from partlib import (add, exists, local_path, make_db, make_table, names, new_part, psql,
+                     table_dir)
 
 VALS = [["a", "1"], ["a", "2"], ["b", "1"], ["c", "3"]]
 NAMES = ["ds=a/hr=1", "ds=a/hr=2", "ds=b/hr=1", "ds=c/hr=3"]
@@ -334,3 +335,45 @@ def test_drop_table_takes_its_partitions_and_their_data(server, client):
     client.drop_table(db, "e", True)
     assert os.path.isdir(local_path(ext) + "/ds=a/hr=1")
     assert os.path.isdir(local_path(outside))
+
+
+def value_rows(server, table_id):
+    return int(psql(server, "SELECT count(*) FROM ms_partition_values WHERE table_id = %d"
+                    % table_id).strip())
+
+
+def table_id(server, db, name):
+    return int(psql(server, "SELECT t.table_id FROM ms_tables t JOIN ms_databases d "
+                            "USING (db_id) WHERE d.name = '%s' AND t.name = '%s'"
+                    % (db, name)).strip())
+
+
+def test_values_rows_go_with_their_partitions(server, client):
+    """The typed values rows the filters read (one per partition and key)
+    have no foreign key to their partition (sql/013): every way a partition
+    goes takes its rows along, and the filters answer as before."""
+    db, t = filled(client)
+    tid = table_id(server, db, "t")
+    assert value_rows(server, tid) == 8
+    assert client.drop_partition(db, "t", ["a", "1"], False)
+    assert value_rows(server, tid) == 6
+    client.drop_partitions_req(by_names(db, ["ds=a/hr=2"]))
+    assert value_rows(server, tid) == 4
+    client.drop_partitions_req(by_exprs(db, ["hr = 3"]))
+    assert value_rows(server, tid) == 2
+    add(client, t, ["c", "3"], ["d", "4"])
+    assert value_rows(server, tid) == 6
+    dst = make_table(client, db, "dst")
+    did = table_id(server, db, "dst")
+    client.exchange_partition({"ds": "b", "hr": "1"}, db, "t", db, "dst")
+    assert value_rows(server, tid) == 4 and value_rows(server, did) == 2
+    assert [p.values for p in client.get_partitions_by_filter(db, "dst", 'ds = "b"', -1)] == \
+        [["b", "1"]]
+    assert client.get_partitions_by_filter(db, "t", 'ds = "b"', -1) == []
+    assert sorted(p.values for p in client.get_partitions_by_filter(db, "t", "hr > 2", -1)) == \
+        [["c", "3"], ["d", "4"]]
+    client.drop_table(db, "t", False)
+    assert value_rows(server, tid) == 0
+    assert value_rows(server, did) == 2 and dst is not None
+    client.drop_database(db, True, True)
+    assert value_rows(server, did) == 0

@@ -1,0 +1,13 @@
+-- 013: the typed values rows of a partition (ms_partition_values) without
+-- a foreign key to their partition (issue 15, import speed).
+--
+-- A values row is only ever written by the statement that writes its
+-- partition (store/partition.c: add, rename, exchange), so the key check
+-- PostgreSQL ran for each of them (a look-up of the partition row that
+-- locks it, one per key) bought nothing; it was the largest single cost of
+-- adding partitions in bulk. The rows still go with their partition: every
+-- statement that deletes partitions, or the tables and databases holding
+-- them, deletes their values rows in the same statement (store/partition.c,
+-- table.c, iceberg.c, database.c). A values row whose partition is gone
+-- would not be read anyway: filters select partitions by joining them.
+ALTER TABLE ms_partition_values DROP CONSTRAINT ms_partition_values_table_id_part_id_fkey;
