@@ -84,13 +84,26 @@ result_ok (const PGresult *r)
 }
 
 /* A statement may be retried after a reconnect only outside a transaction
- * and only when the connection itself failed (nothing ran); never after a
- * deadline passed (what was sent may have run). */
+ * and only when the connection itself failed; never after a deadline
+ * passed. 'commits': the failed round trip would have committed what it
+ * carried (a pipeline ending in COMMIT, or a statement outside a
+ * transaction): then only when its request did not leave in full, since
+ * PostgreSQL may have run and committed one that did and lost only the
+ * answer (sent again, a change would run twice). A BEGIN with its first
+ * statement may always go again: what ran was rolled back with the
+ * connection. */
 static gboolean
-reconnect (MsPgConn *c)
+reconnect (MsPgConn *c, gboolean commits)
 {
   if (c->in_tx || c->timed_out || PQstatus (c->pg) != CONNECTION_BAD)
     return FALSE;
+  if (commits && c->delivered)
+    {
+      ms_info ("PostgreSQL connection lost after a change was sent: not sent again (it may "
+               "have run)");
+      c->broken = TRUE;
+      return FALSE;
+    }
   ms_info ("PostgreSQL connection lost; reconnecting");
   g_hash_table_remove_all (c->prepared);
   PQreset (c->pg);
@@ -156,7 +169,10 @@ exec_once (MsPgConn *c, const MsSql *sql, int n, const char *const *values)
 {
   PGresult *p = prepare_once (c, sql, n);
   if (p != NULL)
-    return p;
+    {
+      c->delivered = FALSE;     /* the statement itself never left */
+      return p;
+    }
   if (c->timed_out)
     return NULL;
   gint64 until = ms_pg_io_deadline (c);
@@ -208,7 +224,10 @@ static gboolean
 exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
 {
   if ((*failed = prepare_steps (c, steps, n)) != NULL)
-    return FALSE;
+    {
+      c->delivered = FALSE;     /* no step left */
+      return FALSE;
+    }
   PGconn *pg = c->pg;
   if (c->timed_out || !PQenterPipelineMode (pg))
     return FALSE;
@@ -294,11 +313,13 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
     g_array_set_size (c->event_ids, 0);
   PGresult *res[4] = { NULL }, *failed = prepare_steps (c, steps, k);
   gboolean sent = failed == NULL;       /* then COMMIT goes out */
+  if (!sent)
+    c->delivered = FALSE;
   gboolean ok = sent && exec_steps (c, steps, k, res, &failed);
   if (!ok && c->begin_pending && PQstatus (c->pg) == CONNECTION_BAD)
     {
       c->in_tx = FALSE;
-      gboolean again = reconnect (c);
+      gboolean again = reconnect (c, TRUE);
       c->in_tx = TRUE;
       if (again)
         {
@@ -354,7 +375,7 @@ ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GEr
       if (!result_ok (r) && PQstatus (c->pg) == CONNECTION_BAD)
         {
           c->in_tx = FALSE;
-          gboolean again = reconnect (c);
+          gboolean again = reconnect (c, FALSE);
           c->in_tx = TRUE;
           if (again)
             {
@@ -365,7 +386,7 @@ ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GEr
     }
   else
     r = exec_once (c, sql, n, values);
-  if (!result_ok (r) && reconnect (c))
+  if (!result_ok (r) && reconnect (c, TRUE))
     {
       PQclear (r);
       r = exec_once (c, sql, n, values);

@@ -27,6 +27,9 @@ typedef struct {
                                 (store/pg_io.h); 0: none */
   gboolean timed_out;        /* a round trip outlasted it: the connection is
                                 abandoned, nothing more runs on it */
+  gboolean delivered;        /* the last round trip's request left in full
+                                (flushed to the kernel): PostgreSQL may have
+                                run it, whatever came back */
   MsPool *pool;              /* owner; NULL for a standalone connection */
   GPtrArray *events;         /* pending notification events of the open
                                 transaction (store/events.h); NULL: none */

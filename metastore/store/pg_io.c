@@ -76,13 +76,14 @@ wait_socket (MsPgConn *c, short events, gint64 until)
 gboolean
 ms_pg_io_flush (MsPgConn *c, gint64 until)
 {
+  c->delivered = FALSE;
   if (c->timed_out)
     return FALSE;
   for (;;)
     {
       int r = PQflush (c->pg);
       if (r == 0)
-        return TRUE;
+        return c->delivered = TRUE;
       if (r < 0)
         return FALSE;
       /* the server may be waiting for us to read before it reads more */
