@@ -20,7 +20,9 @@ JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
    in a temporary folder, its notification log written by
    java/FollowEventListener.java (compiled here with the JDK's javac: Maven
-   Central has no 4.0.x of Hive's DbNotificationListener).
+   Central has no 4.0.x of Hive's DbNotificationListener), or with
+   hive_listener=True by Hive's own DbNotificationListener, its 4.2.0
+   sources compiled for this server (compile_hive_listener).
 Its configuration (metastore-site.xml, a log4j2 file) is written into the
 results folder (java-hms/conf), its logs beside it (java-hms/schematool.log,
 java-hms/metastore.log). stop() ends the process group and removes the
@@ -207,6 +209,7 @@ def site_properties(jdbc, warehouse, port, backend=PgBackend, listener=None):
         # transaction: what `metastore import --follow` tails. A Java server
         # of one's own names org.apache.hive.hcatalog.listener.DbNotificationListener
         # here; Central has none for 4.0.x, see java/FollowEventListener.java
+        # and compile_hive_listener
         ("metastore.transactional.event.listeners", listener or LISTENER),
         ("hive.metastore.schema.verification", "true"),
     ]
