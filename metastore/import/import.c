@@ -111,8 +111,10 @@ write_stats (gpointer user, GPtrArray *batch, GError **error)
 {
   Import *im = user;
   MsColumnStatistics *first = g_ptr_array_index (batch, 0);
-  if (!ms_store_stats_write (im->store, first->catalog, first->db_name, first->table_name,
-                             first->is_tbl_level, batch, FALSE, NULL, error))
+  /* the parameters (COLUMN_STATS_ACCURATE among them) were copied with
+   * the table and partitions: the statistics leave them as they are */
+  if (!ms_store_stats_copy (im->store, first->catalog, first->db_name, first->table_name,
+                            first->is_tbl_level, batch, error))
     return FALSE;
   advance (im, batch->len);
   return TRUE;

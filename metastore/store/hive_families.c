@@ -342,6 +342,21 @@ ms_hive_source_problems (MsHiveSource *src, GPtrArray *problems, GError **error)
  * they are; %1$s and %2$s: the backend's sum_open and sum_close, %3$s:
  * the catalog of d, %4$s: the statistics engine. */
 #define SUM(text) "%1$s" text "%2$s"
+#define PRIV_SUM(seed) \
+  "SELECT count (*), " SUM ("q.k") " FROM (" seed \
+  "SELECT '1|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"USER_PRIV\" " \
+  "AS k FROM \"GLOBAL_PRIVS\" x UNION ALL " \
+  "SELECT '2|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"DB_PRIV\" " \
+  "FROM \"DB_PRIVS\" x UNION ALL " \
+  "SELECT '3|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"TBL_PRIV\" " \
+  "FROM \"TBL_PRIVS\" x UNION ALL " \
+  "SELECT '4|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"PART_PRIV\" " \
+  "FROM \"PART_PRIVS\" x UNION ALL " \
+  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || " \
+  "x.\"TBL_COL_PRIV\" FROM \"TBL_COL_PRIVS\" x UNION ALL " \
+  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || " \
+  "x.\"PART_COL_PRIV\" FROM \"PART_COL_PRIVS\" x) q"
+
 static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
   "SELECT count (*), " SUM ("c.\"NAME\"") " FROM \"CTLGS\" c",
   "SELECT count (*), " SUM ("%3$s || '.' || d.\"NAME\" || '|' || d.\"DB_LOCATION_URI\" "
@@ -365,22 +380,17 @@ static const char *const sum_sql[MS_HIVE_N_FAMILIES] = {
   "SELECT count (*), " SUM ("r.\"ROLE_NAME\"") " FROM \"ROLES\" r",
   "SELECT count (*), " SUM ("r.\"ROLE_NAME\" || '|' || m.\"PRINCIPAL_NAME\" || '|' || "
   "m.\"PRINCIPAL_TYPE\"") " FROM \"ROLE_MAP\" m JOIN \"ROLES\" r ON r.\"ROLE_ID\" = m.\"ROLE_ID\"",
-  "SELECT count (*), " SUM ("q.k") " FROM ("
-  "SELECT '1|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"USER_PRIV\" "
-  "AS k FROM \"GLOBAL_PRIVS\" x UNION ALL "
-  "SELECT '2|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"DB_PRIV\" "
-  "FROM \"DB_PRIVS\" x UNION ALL "
-  "SELECT '3|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"TBL_PRIV\" "
-  "FROM \"TBL_PRIVS\" x UNION ALL "
-  "SELECT '4|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || x.\"PART_PRIV\" "
-  "FROM \"PART_PRIVS\" x UNION ALL "
-  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
-  "x.\"TBL_COL_PRIV\" FROM \"TBL_COL_PRIVS\" x UNION ALL "
-  "SELECT '5|' || x.\"PRINCIPAL_NAME\" || '|' || x.\"PRINCIPAL_TYPE\" || '|' || "
-  "x.\"PART_COL_PRIV\" FROM \"PART_COL_PRIVS\" x) q",
+  PRIV_SUM (""),
   "SELECT count (*), " SUM ("k.\"CONSTRAINT_NAME\" || '|' || k.\"POSITION\" || '|' || "
   "k.\"CONSTRAINT_TYPE\"") " FROM \"KEY_CONSTRAINTS\" k",
 };
+
+/* A 2.3 source's grants predate GLOBAL_PRIVS."AUTHORIZER": the admin
+ * role's "All", which every Hive server grants at its first start, is
+ * there without one and copied so, while our catalog holds it with
+ * authorizer SQL from its creation (as a Hive 3.1 server started on the
+ * source adds it beside the old one). The source's side counts it too. */
+static const char sum_privileges_23[] = PRIV_SUM ("SELECT '1|admin|ROLE|All' AS k UNION ALL ");
 
 gboolean
 ms_hive_source_sums (MsHiveSource *src, MsHiveSums *out, GError **error)
@@ -390,7 +400,8 @@ ms_hive_source_sums (MsHiveSource *src, MsHiveSums *out, GError **error)
     {
       g_autofree char *sql = f == MS_HIVE_CATALOGS && !p->has_catalogs
         ? g_strdup_printf ("SELECT 1, " SUM ("'hive'"), src->be->sum_open, src->be->sum_close)
-        : g_strdup_printf (sum_sql[f], src->be->sum_open, src->be->sum_close, p->db_catalog,
+        : g_strdup_printf (f == MS_HIVE_PRIVILEGES && !p->has_catalogs ? sum_privileges_23
+                           : sum_sql[f], src->be->sum_open, src->be->sum_close, p->db_catalog,
                            p->stats_engine);
       g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
       if (r == NULL)

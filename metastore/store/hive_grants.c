@@ -170,11 +170,11 @@ ms_hive_source_privileges (MsHiveSource *src, guint batch, MsHiveBatchFunc fn, g
 /* kind, parent catalog, database, table, column, position, name, flags,
  * default value, child database, table, column, update rule, delete rule;
  * primary and unique keys first, foreign keys last (they reference them).
- * %s: the catalog of d. */
+ * %s x2: the catalog of d, the profile's default value. */
 static const char sql_constraints[] =
   "SELECT k.\"CONSTRAINT_TYPE\", %s, d.\"NAME\", pt.\"TBL_NAME\", "
   KEY_COLUMN ("k.\"PARENT_CD_ID\"", "k.\"PARENT_TBL_ID\"", "k.\"PARENT_INTEGER_IDX\"") ", "
-  "k.\"POSITION\", k.\"CONSTRAINT_NAME\", k.\"ENABLE_VALIDATE_RELY\", k.\"DEFAULT_VALUE\", "
+  "k.\"POSITION\", k.\"CONSTRAINT_NAME\", k.\"ENABLE_VALIDATE_RELY\", %s, "
   "cd.\"NAME\", ct.\"TBL_NAME\", "
   KEY_COLUMN ("k.\"CHILD_CD_ID\"", "k.\"CHILD_TBL_ID\"", "k.\"CHILD_INTEGER_IDX\"") ", "
   "k.\"UPDATE_RULE\", k.\"DELETE_RULE\" FROM \"KEY_CONSTRAINTS\" k "
@@ -218,7 +218,8 @@ constraint_from_row (const PGresult *r, int i)
 GPtrArray *
 ms_hive_source_constraints (MsHiveSource *src, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (sql_constraints, src->p->db_catalog);
+  g_autofree char *sql = g_strdup_printf (sql_constraints, src->p->db_catalog,
+                                          src->p->cons_default);
   g_autoptr (PGresult) r = ms_hive_run (src, sql, 0, NULL, error);
   return r ? ms_pg_map_rows (r, constraint_from_row, (GDestroyNotify) ms_constraint_free) : NULL;
 }

@@ -46,6 +46,7 @@ typedef struct {
   const char *serde_desc, *serde_ser, *serde_deser, *serde_type;   /* SERDES, alias se */
   const char *stats_engine, *stats_bitv, *stats_hist;              /* *_COL_STATS, alias s */
   const char *priv_authorizer;                                     /* *_PRIVS, alias x */
+  const char *cons_default;    /* KEY_CONSTRAINTS."DEFAULT_VALUE", alias k (3.0 on) */
   const MsHiveMarker *markers;
   guint n_markers;
 } MsHiveProfile;

@@ -5,7 +5,8 @@
  *
  * Every write runs in one transaction with the table row locked (FOR
  * UPDATE for table-level writes, which also change the table's
- * COLUMN_STATS_ACCURATE parameter; FOR SHARE plus the partition rows FOR
+ * COLUMN_STATS_ACCURATE parameter, unless it is an import's copy, which
+ * leaves parameters as the source has them; FOR SHARE plus the partition rows FOR
  * UPDATE for partition-level ones), so it serialises with alter_table's
  * removal of stale statistics (ms_store_stats_drop_stale). Reads are one
  * statement each, joined with the table so a missing table is told apart
@@ -284,8 +285,8 @@ note_written (GArray *written, const MsColumnStatistics *st, GPtrArray *cols, co
 
 static gboolean
 write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char *table,
-                   const MsColumnStatistics *st, gboolean merge, const char *merge_engine,
-                   GArray *written, GError **error)
+                   const MsColumnStatistics *st, gboolean merge, gboolean copy,
+                   const char *merge_engine, GArray *written, GError **error)
 {
   const char *table_id = PQgetvalue (tbl, 0, 0);
   if (!check_table_columns (cell (tbl, 0, 1), st->cols, db, table, error))
@@ -327,9 +328,11 @@ write_table_level (MsPgConn *c, const PGresult *tbl, const char *db, const char 
   GPtrArray *src = merge ? merged : cols;
   for (guint i = 0; i < src->len; i++)
     rows_add (&w, NULL, st->engine, g_ptr_array_index (src, i));
-  if (!upsert (c, &sql_table_upsert, table_id, st->last_analyzed, &w, merge, error))
+  if (!upsert (c, &sql_table_upsert, table_id, st->last_analyzed, &w, merge || copy, error))
     return FALSE;
   note_written (written, st, src, NULL);
+  if (copy)
+    return TRUE;     /* the parameters stay as the copied table has them */
 
   g_autofree char *acc = ms_stats_accurate_set_columns (accurate, (const char *const *) names->pdata,
                                                         names->len);
@@ -514,8 +517,8 @@ write_partition_accurate (MsPgConn *c, const char *table_id, GArray *plan, GHash
  * what merging needs, upsert the rows, then the accurate flags. */
 static gboolean
 write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboolean merge,
-                       const char *merge_engine, gint64 last_analyzed, GArray *written,
-                       GError **error)
+                       gboolean copy, const char *merge_engine, gint64 last_analyzed,
+                       GArray *written, GError **error)
 {
   g_autoptr (PGresult) parts = lock_partitions (c, table_id, stats, error);
   if (parts == NULL)
@@ -536,16 +539,18 @@ write_partition_level (MsPgConn *c, const char *table_id, GPtrArray *stats, gboo
       if (merge && pw->cols->len == 0)
         continue;      /* nothing accurate to merge with in this partition */
       add_partition_rows (&w, pw, old, written);
-      set_partition_accurate (accurate, parts, pw);
+      if (!copy)       /* a copy leaves the partitions' parameters as they are */
+        set_partition_accurate (accurate, parts, pw);
     }
-  return upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge, error)
+  return upsert (c, &sql_parts_upsert, table_id, last_analyzed, &w, merge || copy, error)
          && write_partition_accurate (c, table_id, plan, accurate, error);
 }
 
-gboolean
-ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const char *table,
-                      gboolean table_level, GPtrArray *stats, gboolean merge,
-                      const char *merge_engine, GError **error)
+/* ms_store_stats_write and ms_store_stats_copy ('copy'). */
+static gboolean
+stats_write (MsStore *s, const char *catalog, const char *db, const char *table,
+             gboolean table_level, GPtrArray *stats, gboolean merge, gboolean copy,
+             const char *merge_engine, GError **error)
 {
   if (stats->len == 0)
     return TRUE;
@@ -563,14 +568,30 @@ ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const cha
   g_autoptr (GArray) written = ms_stats_written_new ();
   gboolean ok;
   if (table_level)
-    ok = write_table_level (c, tbl, db, table, g_ptr_array_index (stats, 0), merge, engine,
-                            written, error);
+    ok = write_table_level (c, tbl, db, table, g_ptr_array_index (stats, 0), merge, copy,
+                            engine, written, error);
   else
-    ok = write_partition_level (c, PQgetvalue (tbl, 0, 0), stats, merge, engine,
+    ok = write_partition_level (c, PQgetvalue (tbl, 0, 0), stats, merge, copy, engine,
                                 ((MsColumnStatistics *) g_ptr_array_index (stats, 0))->last_analyzed,
                                 written, error);
   return ok && ms_store_stats_events_update (s, c, catalog, db, table, written, error)
          && ms_pg_commit (c, error);
+}
+
+gboolean
+ms_store_stats_write (MsStore *s, const char *catalog, const char *db, const char *table,
+                      gboolean table_level, GPtrArray *stats, gboolean merge,
+                      const char *merge_engine, GError **error)
+{
+  return stats_write (s, catalog, db, table, table_level, stats, merge, FALSE, merge_engine,
+                      error);
+}
+
+gboolean
+ms_store_stats_copy (MsStore *s, const char *catalog, const char *db, const char *table,
+                     gboolean table_level, GPtrArray *stats, GError **error)
+{
+  return stats_write (s, catalog, db, table, table_level, stats, FALSE, TRUE, NULL, error);
 }
 
 /* ---- read ---- */

@@ -315,6 +315,15 @@ GPtrArray *ms_store_partition_exchange (MsStore *store, const MsTable *src, cons
 gboolean ms_store_stats_write (MsStore *store, const char *catalog, const char *db,
                                const char *table, gboolean table_level, GPtrArray *stats,
                                gboolean merge, const char *merge_engine, GError **error);
+/* Write 'stats' as another catalog holds them (metastore import): as
+ * ms_store_stats_write without 'merge', except that each row replaces the
+ * stored one whole and the table's and partitions' parameters are left as
+ * they are: COLUMN_STATS_ACCURATE is copied with the parameters, as the
+ * source has it (the Java server keeps statistics rows whose flag an
+ * alter_partition or alter_table cleared). */
+gboolean ms_store_stats_copy (MsStore *store, const char *catalog, const char *db,
+                              const char *table, gboolean table_level, GPtrArray *stats,
+                              GError **error);
 /* Table-level statistics of 'cols' for 'engine', in 'cols' order; columns
  * without statistics are left out. MS_ERROR_NOT_FOUND for a missing table
  * as above. */

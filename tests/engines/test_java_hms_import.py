@@ -16,6 +16,7 @@ differ only in case are refused with nothing written. A Hive 3.1 schema
 (schematool's own script) filled by bench/import_source.sql imports too.
 """
 import contextlib
+import json
 import os
 import re
 import subprocess
@@ -36,7 +37,7 @@ from hive_metastore.ttypes import (AddCheckConstraintRequest, AddDefaultConstrai
                                    PrimaryKeysRequest, PrincipalType, PrivilegeBag,
                                    PrivilegeGrantInfo, Role, SQLCheckConstraint,
                                    SQLDefaultConstraint, SQLForeignKey, SQLNotNullConstraint,
-                                   SQLPrimaryKey, Table)
+                                   SQLPrimaryKey, Table, TableStatsRequest)
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ICEBERG_PARAMS = {"EXTERNAL": "TRUE", "table_type": "ICEBERG",
@@ -326,6 +327,90 @@ def test_case_clash_refused(pg, tag):
     refused(pg, db, "hive.Sales and hive.sales differ only in case")
 
 
+def stats_rows_sql(cat):
+    """Column statistics rows for a source filled by bench/import_source.sql
+    (tables=3), some without a COLUMN_STATS_ACCURATE parameter, as the Java
+    server leaves them after an alter_partition or alter_table: t1 has rows
+    and no flag; t2 the flag without COLUMN_STATS; t3 the flag naming 'id'
+    while rows exist for 'id' and 'name'. Partitions 1 to 6 (two of each
+    table) likewise. 'cat': the schema has CAT_NAME (3.0 and up)."""
+    c, cv = ('"CAT_NAME", ', "'hive', ") if cat else ("", "")
+    flags = {2: '{"BASIC_STATS":"true"}', 3: '{"BASIC_STATS":"true","COLUMN_STATS":{"id":"true"}}'}
+    sql = ["BEGIN;"]
+    for t, v in flags.items():
+        sql.append('INSERT INTO "TABLE_PARAMS" ("TBL_ID", "PARAM_KEY", "PARAM_VALUE") '
+                   "VALUES (%d, 'COLUMN_STATS_ACCURATE', '%s');" % (t, v))
+        sql.append('INSERT INTO "PARTITION_PARAMS" ("PART_ID", "PARAM_KEY", "PARAM_VALUE") '
+                   "SELECT \"PART_ID\", 'COLUMN_STATS_ACCURATE', '%s' FROM \"PARTITIONS\" "
+                   'WHERE "PART_ID" <= 6 AND "TBL_ID" = %d;' % (v, t))
+    cols = [("id", "bigint", '"LONG_LOW_VALUE", "LONG_HIGH_VALUE"', "-5, 1000"),
+            ("name", "string", '"AVG_COL_LEN", "MAX_COL_LEN"', "7.5, 20")]
+    for i, (col, typ, names, values) in enumerate(cols):
+        sql.append('INSERT INTO "TAB_COL_STATS" ("CS_ID", %s"DB_NAME", "TABLE_NAME", '
+                   '"COLUMN_NAME", "COLUMN_TYPE", "TBL_ID", %s, "NUM_NULLS", "NUM_DISTINCTS", '
+                   '"LAST_ANALYZED") SELECT 10 * "TBL_ID" + %d, %s\'bench\', "TBL_NAME", '
+                   "'%s', '%s', \"TBL_ID\", %s, 1, 42, 1700000000 FROM \"TBLS\";"
+                   % (c, names, i, cv, col, typ, values))
+        sql.append('INSERT INTO "PART_COL_STATS" ("CS_ID", %s"DB_NAME", "TABLE_NAME", '
+                   '"PARTITION_NAME", "COLUMN_NAME", "COLUMN_TYPE", "PART_ID", %s, "NUM_NULLS", '
+                   '"NUM_DISTINCTS", "LAST_ANALYZED") SELECT 10 * p."PART_ID" + %d, %s'
+                   "'bench', t.\"TBL_NAME\", p.\"PART_NAME\", '%s', '%s', p.\"PART_ID\", %s, "
+                   '2, 17, 1700000000 FROM "PARTITIONS" p JOIN "TBLS" t ON t."TBL_ID" = p."TBL_ID" '
+                   'WHERE p."PART_ID" <= 6;' % (c, names, i, cv, col, typ, values))
+    sql.append("COMMIT;")
+    return "\n".join(sql)
+
+
+SOURCE_PARAMS = """
+SELECT json_object_agg(k, v) FROM (
+  SELECT t."TBL_NAME" AS k, COALESCE((SELECT json_object_agg(p."PARAM_KEY", p."PARAM_VALUE")
+    FROM "TABLE_PARAMS" p WHERE p."TBL_ID" = t."TBL_ID"), '{}') AS v FROM "TBLS" t
+  UNION ALL
+  SELECT t."TBL_NAME" || '/' || pa."PART_NAME", COALESCE((SELECT json_object_agg(p."PARAM_KEY",
+    p."PARAM_VALUE") FROM "PARTITION_PARAMS" p WHERE p."PART_ID" = pa."PART_ID"), '{}')
+  FROM "PARTITIONS" pa JOIN "TBLS" t ON t."TBL_ID" = pa."TBL_ID") x"""
+OUR_PARAMS = """
+SELECT json_object_agg(k, v) FROM (
+  SELECT t.name AS k, COALESCE(t.params, '{}') AS v FROM ms_tables t
+  UNION ALL
+  SELECT t.name || '/' || p.part_name, COALESCE(p.params, '{}')
+  FROM ms_partitions p JOIN ms_tables t ON t.table_id = p.table_id) x"""
+
+
+def assert_params_copied(pg, source, target):
+    """Every table's and partition's parameters on our side are the source's,
+    key for key, COLUMN_STATS_ACCURATE included (or left out)."""
+    want = json.loads(pg.psql(source, SOURCE_PARAMS).stdout)
+    got = json.loads(pg.psql(target, OUR_PARAMS).stdout)
+    assert set(got) == set(want)
+    bad = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+    assert not bad, "parameters differ (source, ours): %r" % bad
+
+
+def test_stats_flag_copied_as_is(pg, tag):
+    """Statistics rows without a COLUMN_STATS_ACCURATE parameter (or with
+    one naming fewer columns) stay so: the import copies the parameters and
+    writes the rows without marking them accurate."""
+    tag("Java Hive Metastore", "3.1.0 schema", "PostgreSQL",
+        "import: parameters copied as they are beside statistics rows")
+    db = hive_schema(pg, "3.1.0")
+    psql_file(pg, db, os.path.join(TOP, "bench", "import_source.sql"), "tables=3", "parts=30")
+    pg.psql(db, stats_rows_sql(True))
+    target = pg.createdb()
+    rc, out = run_import(pg, db, target)
+    assert rc == 0, out
+    assert "verify: every family equal" in out, out
+    assert "copying 6 table statistics" in out and "copying 12 partition statistics" in out, out
+    assert_params_copied(pg, db, target)
+    n = pg.psql(target, "SELECT (SELECT count(*) FROM ms_table_col_stats) || ' ' || "
+                        "(SELECT count(*) FROM ms_part_col_stats)").stdout.strip()
+    assert n == "6 12", n
+    # a re-run writes the statistics over and still leaves the parameters
+    rc, out = run_import(pg, db, target)
+    assert rc == 0, out
+    assert_params_copied(pg, db, target)
+
+
 def test_hive_31_source(pg, tag):
     tag("Java Hive Metastore", "3.1.0 schema", "PostgreSQL", "import: a Hive 3.1 schema")
     db = hive_schema(pg, "3.1.0")
@@ -336,3 +421,45 @@ def test_hive_31_source(pg, tag):
     assert "schema 3.1.0" in out and "verify: every family equal" in out, out
     n = pg.psql(target, "SELECT count(*) FROM ms_partitions").stdout.strip()
     assert n == "300", n
+
+
+def test_hive_23_source(pg, tag):
+    """A 2.3 schema (schematool's 1.2.0 script and its upgrades to 2.3.0)
+    filled by import_source_23.sql and statistics rows: imported, verified,
+    parameters copied as they are, and read back through our server."""
+    tag("Java Hive Metastore", "2.3.0 schema", "PostgreSQL", "import: a Hive 2.3 schema")
+    db = pg.createdb()
+    for script in java_hms.schema_23_scripts("postgres"):
+        psql_file(pg, db, script)
+    assert pg.psql(db, 'SELECT "SCHEMA_VERSION" FROM "VERSION"').stdout.strip() == "2.3.0"
+    psql_file(pg, db, os.path.join(TOP, "tests", "engines", "import_source_23.sql"),
+              "tables=3", "parts=30")
+    pg.psql(db, stats_rows_sql(False))
+    target = pg.createdb()
+    rc, out = run_import(pg, db, target)
+    assert rc == 0, out
+    assert "schema 2.3.0" in out and "verify: every family equal" in out, out
+    assert "notification log at event 7" in out, out
+    assert_params_copied(pg, db, target)
+    ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import23-"),
+                          log_path=results_path("java-hms-import", "metastore-23.log"))
+    try:
+        c = ours.client(timeout=60)
+        assert c.get_database("bench").parameters == {"team": "old"}
+        v = c.get_table_req(GetTableRequest(dbName="bench", tblName="v")).table
+        assert (v.tableType, v.viewOriginalText) == ("VIRTUAL_VIEW", "SELECT id FROM t1"), v
+        t1 = c.get_table_req(GetTableRequest(dbName="bench", tblName="t1")).table
+        assert t1.catName == "hive" and t1.owner == "bench", t1
+        assert [k.name for k in t1.partitionKeys] == ["ds", "hr"], t1
+        assert len(c.get_partition_names("bench", "t1", -1)) == 10
+        f = c.get_function("bench", "f_upper")
+        assert [r.uri for r in f.resourceUris] == ["file:///udfs/upper.jar"], f
+        pk = c.get_primary_keys(PrimaryKeysRequest(db_name="bench", tbl_name="t1")).primaryKeys
+        assert [(k.pk_name, k.column_name) for k in pk] == [("pk_t1", "id")], pk
+        st = c.get_table_statistics_req(TableStatsRequest(dbName="bench", tblName="t1",
+                                                          colNames=["id"])).tableStats
+        assert st[0].statsData.longStats.numDVs == 42, st
+        assert sorted(c.get_role_names()) == ["admin", "analysts", "public"]
+        c.close()
+    finally:
+        ours.terminate()

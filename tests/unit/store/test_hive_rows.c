@@ -43,6 +43,12 @@ test_versions (void **state)
     }
   g_autoptr (GError) error = NULL;
   assert_null (ms_hive_profile_find (NULL, &error));
+  /* what 2.3 lacks is read as NULL: KEY_CONSTRAINTS."DEFAULT_VALUE" came in 3.0 */
+  assert_string_equal (ms_hive_profile_find ("2.3.0", NULL)->cons_default, "NULL");
+  assert_string_equal (ms_hive_profile_find ("3.1.0", NULL)->cons_default,
+                       "k.\"DEFAULT_VALUE\"");
+  assert_string_equal (ms_hive_profile_find ("4.0.0", NULL)->cons_default,
+                       "k.\"DEFAULT_VALUE\"");
 }
 
 /* has_column over a NULL-terminated list of "TABLE.COLUMN" */
