@@ -301,6 +301,33 @@ assert_abandoned (MsPool *p, FakePg *f)
   assert_int_equal (fake_pg_accepted (f), 1);
 }
 
+/* The server goes away after the pool's check of an idle connection: a
+ * change sent in full on it is not sent again on a new connection (it may
+ * have run and lost only its answer); the call fails as unavailable.
+ * Before, a statement outside a transaction went again after a reconnect. */
+static void
+test_sent_change_not_resent (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  ms_pool_set_deadline (p, 2000, TRUE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  shutdown (f.fds[0], SHUT_RDWR);     /* gone, after the pool's check */
+  close (f.fds[0]);
+  g_usleep (50 * 1000);
+  static const MsSql sql = { NULL, "INSERT INTO t VALUES (1)" };
+  assert_null (ms_pg_exec (c, &sql, 0, NULL, &e));
+  assert_non_null (e);
+  assert_true (c->delivered);
+  assert_int_equal (fake_pg_accepted (&f), 1);      /* no second connection */
+  ms_pg_conn_release (c);
+  assert_int_equal (ms_pool_stats (p).open, 0);     /* the dead one is not pooled */
+  fake_pool_free (p, &f, 1);
+}
+
 /* A statement PostgreSQL never answers (a stopped backend, replies lost
  * on the network) fails as unavailable once the deadline passes, and its
  * connection is closed rather than pooled. Before the deadline existed
@@ -440,6 +467,7 @@ main (void)
     cmocka_unit_test (test_outer_joins),
     cmocka_unit_test (test_pin_unreachable),
     cmocka_unit_test (test_idle_closed_by_server),
+    cmocka_unit_test (test_sent_change_not_resent),
     cmocka_unit_test (test_read_only_server),
     cmocka_unit_test (test_deadline_statement),
     cmocka_unit_test (test_deadline_prepare),
