@@ -66,28 +66,28 @@ rootLogger.appenderRef.root.ref = console
 """
 
 
-def install():
-    """(home, extra jars): the unpacked tarball in the cache (unpacked once
-    from the verified download) and the set's other jars."""
-    files = components.classpath("java-hms")
-    tarball = [f for f in files if os.path.basename(f) == TARBALL]
-    if len(tarball) != 1:
-        raise RuntimeError("downloads.lock set 'java-hms' must hold %s" % TARBALL)
-    jars = [f for f in files if f.endswith(".jar")]
+def unpack_once(tarball, name, marker, pick):
+    """The members of 'tarball' that pick(parts) places (parts: the member's
+    path without the tarball's top folder; pick answers the path inside the
+    unpacked folder, or None to leave it), unpacked once into the cache as
+    folder 'name'; 'marker' (a path inside it) tells that it is there. Made
+    under a temporary name and renamed, so runs sharing the cache never see
+    half of it."""
     base = CACHE or tempfile.gettempdir()
-    home = os.path.join(base, "java-hms-%s" % VERSION)
-    if os.path.isdir(os.path.join(home, "lib")):
-        return home, jars
-    tmp = tempfile.mkdtemp(prefix=".java-hms-%s-" % VERSION, dir=base)
+    home = os.path.join(base, name)
+    if os.path.exists(os.path.join(home, marker)):
+        return home
+    tmp = tempfile.mkdtemp(prefix=".%s-" % name, dir=base)
     try:
-        with tarfile.open(tarball[0]) as tf:
+        with tarfile.open(tarball) as tf:
             for m in tf.getmembers():
                 parts = m.name.split("/")[1:]      # drop apache-hive-metastore-<v>-bin/
                 if not parts or ".." in parts or not (m.isfile() or m.isdir()):
                     continue
-                if parts[0] not in ("lib", "scripts"):
+                rel = pick(parts)
+                if rel is None:
                     continue
-                dest = os.path.join(tmp, *parts)
+                dest = os.path.join(tmp, rel)
                 if m.isdir():
                     os.makedirs(dest, exist_ok=True)
                     continue
@@ -98,10 +98,31 @@ def install():
         try:
             os.rename(tmp, home)
         except OSError:                      # another run unpacked it first
-            if not os.path.isdir(os.path.join(home, "lib")):
+            if not os.path.exists(os.path.join(home, marker)):
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return home
+
+
+def set_tarball(set_name, tarball_name):
+    """The one file named 'tarball_name' of downloads.lock set 'set_name'."""
+    files = components.classpath(set_name)
+    tarball = [f for f in files if os.path.basename(f) == tarball_name]
+    if len(tarball) != 1:
+        raise RuntimeError("downloads.lock set '%s' must hold %s" % (set_name, tarball_name))
+    return tarball[0], files
+
+
+def install():
+    """(home, extra jars): the unpacked tarball in the cache (unpacked once
+    from the verified download: its lib/ and scripts/) and the set's other
+    jars."""
+    tarball, files = set_tarball("java-hms", TARBALL)
+    jars = [f for f in files if f.endswith(".jar")]
+    home = unpack_once(tarball, "java-hms-%s" % VERSION, "lib",
+                       lambda parts: os.path.join(*parts) if parts[0] in ("lib", "scripts")
+                       else None)
     return home, jars
 
 
@@ -113,35 +134,14 @@ def scripts_313():
     `java-hms-2.3`), unpacked once into the cache: the folder holding
     postgres/ and mysql/ (hive-schema-1.2.0, the upgrade scripts to 2.3.0
     and on, upgrade.order.*). Only the scripts: the 3.1.3 server needs Java 8."""
-    files = components.classpath("java-hms-2.3")
-    tarball = [f for f in files if os.path.basename(f) == SCRIPTS_313]
-    if len(tarball) != 1:
-        raise RuntimeError("downloads.lock set 'java-hms-2.3' must hold %s" % SCRIPTS_313)
-    base = CACHE or tempfile.gettempdir()
-    home = os.path.join(base, "java-hms-3.1.3-scripts")
-    if os.path.isdir(os.path.join(home, "postgres")):
-        return home
-    tmp = tempfile.mkdtemp(prefix=".java-hms-3.1.3-scripts-", dir=base)
-    try:
-        with tarfile.open(tarball[0]) as tf:
-            for m in tf.getmembers():
-                parts = m.name.split("/")[1:]      # drop apache-hive-metastore-<v>-bin/
-                if (len(parts) != 5 or parts[:3] != ["scripts", "metastore", "upgrade"]
-                        or parts[3] not in ("postgres", "mysql") or not m.isfile()):
-                    continue
-                dest = os.path.join(tmp, parts[3], parts[4])
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                with tf.extractfile(m) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out)
-        os.chmod(tmp, 0o755)
-        try:
-            os.rename(tmp, home)
-        except OSError:                      # another run unpacked them first
-            if not os.path.isdir(os.path.join(home, "postgres")):
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return home
+    tarball, _ = set_tarball("java-hms-2.3", SCRIPTS_313)
+
+    def pick(parts):
+        if (len(parts) == 5 and parts[:3] == ["scripts", "metastore", "upgrade"]
+                and parts[3] in ("postgres", "mysql")):
+            return os.path.join(parts[3], parts[4])
+        return None
+    return unpack_once(tarball, "java-hms-3.1.3-scripts", "postgres", pick)
 
 
 def schema_23_scripts(db_type):
