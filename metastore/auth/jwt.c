@@ -561,7 +561,9 @@ ms_jwks_parse (const char *text, gsize len, GPtrArray *skipped, GError **error)
     return bad (error, "the JWKS is not JSON text"), NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local = NULL;
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
+  /* the precheck keeps json-glib from the inputs it leaks on */
+  if (!ms_json_precheck (text, len, MS_JSON_MAX_DEPTH, &local)
+      || !json_parser_load_from_data (parser, text, (gssize) len, &local))
     return bad (error, "the JWKS is not JSON: %s", local->message), NULL;
   JsonNode *root = json_parser_get_root (parser);
   JsonNode *keys = root && JSON_NODE_HOLDS_OBJECT (root)

@@ -127,8 +127,8 @@ hex4 (const char *p, gsize avail)
 }
 
 /* Checks the \u escape at text[i] and sets '*skip' to the bytes it takes:
- * 12 for a surrogate pair, 6 for another code point, 2 for a malformed
- * escape (left to json-glib). \u0000 is refused (json-glib would cut the
+ * 12 for a surrogate pair, 6 for another code point; a malformed escape
+ * is refused (json-glib takes it as text). \u0000 is refused (json-glib would cut the
  * string there), and so is a surrogate not in a pair: json-glib 1.6 turns
  * a lone one into bytes that are not UTF-8, and on a high surrogate
  * followed by another escape it fails and leaks its scanner's buffers
@@ -137,7 +137,10 @@ static gboolean
 check_unicode_escape (const char *text, gsize len, gsize i, gsize *skip, GError **error)
 {
   int v = hex4 (text + i + 2, len - (i + 2));
-  *skip = v < 0 ? 2 : 6;
+  *skip = 6;
+  if (v < 0)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                    "malformed \\u escape in a string at offset %" G_GSIZE_FORMAT, i);
   if (v == 0)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "\\u0000 in a string at offset %" G_GSIZE_FORMAT, i);
@@ -157,7 +160,7 @@ check_unicode_escape (const char *text, gsize len, gsize i, gsize *skip, GError 
 gboolean
 ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
 {
-  gboolean in_string = FALSE;
+  gboolean in_string = FALSE, seen_value = FALSE, closed = FALSE;
   int depth = 0;
   for (gsize i = 0; i < len; i++)
     {
@@ -167,19 +170,39 @@ ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
       if (in_string)
         {
           if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              closed = depth == 0;
+            }
           else if (c < 0x20)
             return ms_fail (error, MS_ERROR_INVALID_INPUT,
                             "unescaped control character in a string at offset %" G_GSIZE_FORMAT,
                             i);
           else if (c == '\\' && i + 1 < len)
             {
+              /* JSON's escapes only: json-glib 1.6 takes others (\x, \u12zz)
+               * as text, and leaks on some next to a surrogate */
               gsize skip = 2;
-              if (text[i + 1] == 'u' && !check_unicode_escape (text, len, i, &skip, error))
-                return FALSE;
+              if (text[i + 1] == 'u')
+                {
+                  if (!check_unicode_escape (text, len, i, &skip, error))
+                    return FALSE;
+                }
+              else if (strchr ("\"\\/bfnrt", text[i + 1]) == NULL || text[i + 1] == '\0')
+                return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                                "invalid escape in a string at offset %" G_GSIZE_FORMAT, i);
               i += skip - 1;
             }
           continue;
+        }
+      /* one value: json-glib 1.6 takes an object or array after a
+       * first value as the document, and leaks the first */
+      if (depth == 0 && !strchr (" \t\n\r", c))
+        {
+          if (closed || (seen_value && (c == '{' || c == '[' || c == '"')))
+            return ms_fail (error, MS_ERROR_INVALID_INPUT,
+                            "text after the JSON value at offset %" G_GSIZE_FORMAT, i);
+          seen_value = TRUE;
         }
       switch (c)
         {
@@ -193,7 +216,7 @@ ms_json_precheck (const char *text, gsize len, int max_depth, GError **error)
                             max_depth, i);
           break;
         case '}': case ']':
-          depth--;
+          closed = --depth == 0;
           break;
         case ' ': case '\t': case '\n': case '\r': case ',': case ':':
         case '+': case '.':

@@ -111,7 +111,9 @@ ice_text_object (const char *text, gssize len, const char *prefix, GError **erro
   g_autoptr (GError) local = NULL;
   if (len < 0)
     len = (gssize) strlen (text);
-  if (len == 0 || !json_parser_load_from_data (parser, text, len, &local))
+  /* the precheck keeps json-glib from the inputs it leaks on */
+  if (len == 0 || !ms_json_precheck (text, (gsize) len, MS_JSON_MAX_DEPTH, &local)
+      || !json_parser_load_from_data (parser, text, len, &local))
     {
       ms_fail_prefixed (error, MS_ERROR_INVALID_INPUT, prefix, "%s",
                         local != NULL ? local->message : "empty document");

@@ -12,6 +12,7 @@
  */
 #include "import/follow.h"
 #include "core/error.h"
+#include "core/json_text.h"
 #include "core/part_name.h"
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -39,9 +40,14 @@ gunzip_base64 (const char *text, GError **error)
   guint8 chunk[16 * 1024];
   for (;;)
     {
-      gssize n = g_input_stream_read (in, chunk, sizeof chunk, NULL, error);
+      g_autoptr (GError) local = NULL;
+      gssize n = g_input_stream_read (in, chunk, sizeof chunk, NULL, &local);
       if (n < 0)
-        return NULL;
+        {
+          /* GIO's error (data cut short or not deflate) is the message's */
+          ms_fail (error, MS_ERROR_INVALID_INPUT, "not gzip data: %s", local->message);
+          return NULL;
+        }
       if (n == 0)
         break;
       if (out->len + (gsize) n > MESSAGE_MAX)
@@ -77,7 +83,11 @@ parse (const char *text, GError **error)
 {
   g_autoptr (JsonParser) p = json_parser_new ();
   g_autoptr (GError) local = NULL;
-  if (!json_parser_load_from_data (p, text, -1, &local))
+  /* what json-glib must not see: nesting deeper than its recursion goes
+   * (a small gzip'd message unpacks to megabytes of '['), escapes it
+   * leaks on */
+  if (!ms_json_precheck (text, strlen (text), MS_JSON_MAX_DEPTH, &local)
+      || !json_parser_load_from_data (p, text, -1, &local))
     {
       ms_fail (error, MS_ERROR_INVALID_INPUT, "not JSON: %s", local->message);
       return NULL;

@@ -95,7 +95,9 @@ char *
 ms_hive_mysql_label (const char *url)
 {
   g_autoptr (GUri) u = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
-  if (u == NULL)
+  /* GLib cannot write a path starting with // without a host (it fails
+   * with a critical and no text): "mysql:a/..//db" */
+  if (u == NULL || (g_uri_get_host (u) == NULL && g_str_has_prefix (g_uri_get_path (u), "//")))
     return g_strdup (g_str_has_prefix (url, "mariadb://") ? "mariadb://?" : "mysql://?");
   g_autoptr (GUri) bare = g_uri_build_with_user (G_URI_FLAGS_ENCODED, g_uri_get_scheme (u),
                                                  g_uri_get_user (u), NULL, NULL,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/json_text.h"
 #include "iceberg/metadata.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -48,7 +49,9 @@ exercise (MsIcebergMetadata *md)
 static JsonNode *
 parse (const char *text, gsize len, JsonParser *parser)
 {
-  if (len == 0 || !json_parser_load_from_data (parser, text, (gssize) len, NULL))
+  /* the server's precheck first (iceberg/errors.c), as for a request body */
+  if (len == 0 || !ms_json_precheck (text, len, MS_JSON_MAX_DEPTH, NULL)
+      || !json_parser_load_from_data (parser, text, (gssize) len, NULL))
     return NULL;
   return json_parser_get_root (parser);
 }

@@ -10,4 +10,6 @@ c="${top_srcdir:-.}/tests/fuzz/corpus"
   "$b/fuzz_s3_listing_replay" "$c/s3_listing" &&
   "$b/fuzz_jwt_replay" "$c/jwt" &&
   "$b/fuzz_gunzip_replay" "$c/gunzip" &&
-  "$b/fuzz_thrift_policy_replay" "$c/thrift_policy"
+  "$b/fuzz_thrift_policy_replay" "$c/thrift_policy" &&
+  "$b/fuzz_follow_message_replay" "$c/follow_message" &&
+  "$b/fuzz_hive_mysql_replay" "$c/hive_mysql"

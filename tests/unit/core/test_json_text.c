@@ -106,6 +106,29 @@ test_precheck (void **state)
   g_clear_error (&e);
   assert_false (ms_json_precheck ("[1,\x7f]", 4, 8, &e));
   assert_string_equal (e->message, "unexpected character 0x7f at offset 3");
+  /* one value: json-glib 1.6 accepts "{}{}" (the last object) and leaks the
+   * first; found by fuzz_jwt (a JWKS) and fuzz_iceberg_metadata */
+  g_clear_error (&e);
+  assert_false (ms_json_precheck ("{\"a\":1} {\"b\":2}", 15, 8, &e));
+  assert_string_equal (e->message, "text after the JSON value at offset 8");
+  assert_false (pre ("[1][2]"));
+  assert_false (pre ("1 {}"));
+  assert_false (pre ("\"a\"{}"));
+  assert_false (pre ("{},"));
+  assert_false (pre ("\"a\" \"b\""));
+  assert_true (pre (" {\"a\": [1, {}]} \n"));
+  assert_true (pre ("\"a\""));
+  assert_true (pre ("-1.5e3"));
+  assert_true (pre ("true"));
+  /* JSON's escapes only: json-glib 1.6 takes \x and \u12zz as text, and
+   * leaks 152 bytes on {"k\u00e9": "\ud83k\u00e9FFFF"} (fuzz_json_flat) */
+  assert_true (pre ("[\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9\"]"));
+  assert_false (pre ("[\"\\x\"]"));
+  assert_false (pre ("[\"\\u12zz\"]"));
+  assert_false (pre ("[\"\\ud83k\"]"));
+  g_clear_error (&e);
+  assert_false (ms_json_precheck ("{\"k\\u00e9\": \"\\ud83k\\u00e9FFFF\"}", 32, 8, &e));
+  assert_string_equal (e->message, "malformed \\u escape in a string at offset 13");
 }
 
 /* Regression: json-glib 1.6 leaks 152 bytes parsing a high surrogate
@@ -124,7 +147,7 @@ test_precheck_surrogates (void **state)
   assert_false (pre ("[\"\\ude00\"]"));                 /* a lone low one */
   assert_false (pre ("[\"\\ud83d\\ud83d\\ude00\"]"));  /* high, high, low */
   assert_true (pre ("[\"\\\\ud83d\"]"));              /* an escaped backslash, then text */
-  assert_true (pre ("[\"\\u12\"]"));                    /* malformed: left to json-glib */
+  assert_false (pre ("[\"\\u12\"]"));                   /* malformed (json-glib took it) */
   g_autoptr (GError) e = NULL;
   assert_false (ms_json_precheck ("[\"\\ude00\"]", 10, 8, &e));
   assert_non_null (strstr (e->message, "surrogate"));

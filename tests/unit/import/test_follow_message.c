@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include <string.h>
+#include "core/error.h"
 #include "import/follow.h"
 
 static const char *const keys[] = { "ds", "hr" };
@@ -111,6 +112,45 @@ test_refused (void **state)
   assert_null (sorted_names ("CREATE_TABLE", "json-0.2", ADD_MSG));
 }
 
+/* The error of a message refused: always MS_ERROR_INVALID_INPUT (the
+ * follower then copies the whole table). */
+static void
+assert_refused (const char *type, const char *format, const char *message)
+{
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  assert_false (ms_follow_message_parts (type, format, message, keys, 2, names, &error));
+  assert_true (g_error_matches (error, MS_ERROR, MS_ERROR_INVALID_INPUT));
+}
+
+/* Found by fuzz_follow_message: gzip data cut short was a GIO error, and
+ * JSON nested deeper than json-glib's recursion can go (a small gzip'd
+ * message unpacks to a million '[') overflowed the stack. */
+static void
+test_refused_forms (void **state)
+{
+  (void) state;
+  g_autofree char *b64 = gzip_base64 (ADD_MSG);
+  b64[strlen (b64) / 2] = '\0';
+  assert_refused ("ADD_PARTITION", "gzip(json-2.0)", b64);
+
+  gsize depth = 1000000;
+  g_autofree char *deep = g_malloc (depth + 1);
+  memset (deep, '[', depth);
+  deep[depth] = '\0';
+  g_autofree char *deep_gz = gzip_base64 (deep);
+  assert_refused ("ADD_PARTITION", "gzip(json-2.0)", deep_gz);
+  assert_refused ("ADD_PARTITION", "json-0.2", deep);
+  /* a partition object inside the message, as deep */
+  g_autoptr (GString) alter = g_string_new ("{\"partitionObjBeforeJson\":\"");
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (alter, '[');
+  g_string_append (alter, "\"}");
+  assert_refused ("ALTER_PARTITION", "json-0.2", alter->str);
+  /* json-glib 1.6 leaks on an unpaired surrogate escape */
+  assert_refused ("ADD_PARTITION", "json-0.2", "{\"partitions\":[{\"ds\":\"\\ud800\",\"hr\":\"1\"}]}");
+}
+
 static void
 test_partition_events (void **state)
 {
@@ -131,6 +171,7 @@ main (void)
     cmocka_unit_test (test_alter),
     cmocka_unit_test (test_gzip),
     cmocka_unit_test (test_refused),
+    cmocka_unit_test (test_refused_forms),
     cmocka_unit_test (test_partition_events),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

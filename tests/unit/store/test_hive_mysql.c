@@ -30,6 +30,9 @@ test_label (void **state)
     { "mariadb://hive@127.0.0.1/hms", "mariadb://hive@127.0.0.1/hms" },
     { "mysql://u:pw@localhost/hms?socket=/run/my.sock", "mysql://u@localhost/hms?socket=/run/my.sock" },
     { "mysql://u:pw@[bad", "mysql://?" },
+    /* no host and a path of //db once the dots go: GLib writes no text
+     * for it (found by fuzz_hive_mysql) */
+    { "mysql:a/..//db", "mysql://?" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
