@@ -15,8 +15,8 @@
 # BENCH_COUNT calls, default 500) resist a shared machine's drift better
 # than a few long ones.
 # Around each step it also reads the CPU time the server (all its threads)
-# and the embedded PostgreSQL (the postmaster and its children) ran, from
-# /proc/<pid>/schedstat (ns), and prints it per call; the summary's second
+# and the embedded PostgreSQL (the postmaster and its children, those that
+# ended during the step included) ran, and prints it per call; the summary's second
 # part is the cost in CPU per call, server and PostgreSQL together: what
 # throughput loses when both cores are busy, and a figure that other
 # programs on the machine move far less than time.
@@ -64,15 +64,23 @@ postmaster=$(awk '{print $4}' "/proc/$checkpointer/stat")
 
 # "<server ns> <postgres ns>": CPU time run so far by server $1 (its
 # getrusage total on /metrics: every thread, ended ones included) and by
-# the embedded PostgreSQL's processes (/proc/<pid>/schedstat; children
-# that exited, such as autovacuum workers, are not counted)
+# the embedded PostgreSQL: its running processes (/proc/<pid>/schedstat)
+# plus what its children that have exited ran (the postmaster's cutime
+# and cstime, in clock ticks: autovacuum workers, ended backends). A
+# child that exits between two readings moves from the first sum to the
+# second, so a difference of two readings counts it once.
+hz=$(getconf CLK_TCK)
 cpu_ns() {
-  local s p=0 f v _
+  local s p=0 f v _ st
   s=$(curl -sf "http://127.0.0.1:$(rest "$1")/metrics" |
         awk '$1 == "metastore_process_cpu_seconds_total" { printf "%.0f", $2 * 1e9 }')
   for f in "$postmaster" $(pgrep -P "$postmaster"); do
     read -r v _ </proc/"$f"/schedstat 2>/dev/null && p=$((p + v))
   done
+  # fields 16 and 17 of /proc/<pid>/stat (after the command in parentheses)
+  st=$(sed 's/.*) //' "/proc/$postmaster/stat")
+  set -- $st
+  p=$((p + (${14} + ${15}) * 1000000000 / hz))
   echo "${s:-0} $p"
 }
 

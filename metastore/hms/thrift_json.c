@@ -33,7 +33,10 @@ typedef struct {
 struct _HmsThriftJson {
   ThriftProtocol parent;
   GString *out;
-  GArray *stack;               /* Ctx; empty: the root context */
+  Ctx *stack;                  /* open contexts, 'depth' of them (none: the
+                                  root); a plain array, as every value
+                                  written looks at its top */
+  guint depth, size;
   gboolean nested;             /* 'out' is another document's: the text goes
                                   there as the inside of a JSON string */
 };
@@ -54,23 +57,22 @@ emit (HmsThriftJson *j, const char *s, gsize n)
 }
 
 /* A string's quote: \" when nested. */
-static void
+static inline void
 emit_quote (HmsThriftJson *j)
 {
   if (j->nested)
-    ms_json_out_append (j->out, "\\\"", 2);
-  else
-    g_string_append_c (j->out, '"');
+    g_string_append_c (j->out, '\\');
+  g_string_append_c (j->out, '"');
 }
 
 /* The separator the current context wants before a value; whether that
  * value, when a number, must be quoted (an object key). */
-static gboolean
+static inline gboolean
 ctx_write (HmsThriftJson *j)
 {
-  if (j->stack->len == 0)
+  if (j->depth == 0)
     return FALSE;
-  Ctx *c = &g_array_index (j->stack, Ctx, j->stack->len - 1);
+  Ctx *c = &j->stack[j->depth - 1];
   if (c->kind == CTX_LIST)
     {
       if (!c->first)
@@ -91,20 +93,30 @@ ctx_write (HmsThriftJson *j)
   return c->colon;
 }
 
+static inline void
+ctx_open (HmsThriftJson *j, Ctx c)
+{
+  if (j->depth == j->size)
+    {
+      j->size = j->size ? 2 * j->size : 16;
+      j->stack = g_renew (Ctx, j->stack, j->size);
+    }
+  j->stack[j->depth++] = c;
+}
+
 static void
 push (HmsThriftJson *j, CtxKind kind, char open)
 {
   ctx_write (j);
   g_string_append_c (j->out, open);
-  Ctx c = { kind, TRUE, TRUE };
-  g_array_append_val (j->stack, c);
+  ctx_open (j, (Ctx) { kind, TRUE, TRUE });
 }
 
 static gint32
 pop (HmsThriftJson *j, char close)
 {
-  if (j->stack->len > 0)
-    g_array_set_size (j->stack, j->stack->len - 1);
+  if (j->depth > 0)
+    j->depth--;
   g_string_append_c (j->out, close);
   return 1;
 }
@@ -131,11 +143,46 @@ write_integer (HmsThriftJson *j, gint64 v)
   return 1;
 }
 
-/* The bytes TJSONProtocol escapes in a string: below 0x20, '"' and '\'. */
-static inline gboolean
-plain_byte (guchar ch)
+/* The bytes TJSONProtocol escapes in a string: below 0x20, '"' and '\'.
+ * Bits of stop_byte: 1, those; 2, those and DEL, which the enclosing
+ * string escapes too (json_out.h) when the text is nested. */
+#define STOP_PLAIN 1
+#define STOP_NESTED 2
+#define B3 (STOP_PLAIN | STOP_NESTED)
+#define B3x16 B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3, B3
+static const guint8 stop_byte[256] = {
+  B3x16, B3x16,                 /* 0x00 to 0x1f */
+  ['"'] = B3, ['\\'] = B3, [0x7f] = STOP_NESTED,
+};
+#undef B3x16
+#undef B3
+
+/* Bit 7 of each byte of 'v' that is zero (and maybe of bytes after one:
+ * enough to tell whether there is one). */
+#define ZERO_BYTES(v) (((v) - 0x0101010101010101ULL) & ~(v) & 0x8080808080808080ULL)
+#define EVERY_BYTE(c) (0x0101010101010101ULL * (guint8) (c))
+
+/* Where the first byte of s[from..len) that 'stop' stops at is (len if
+ * none): eight bytes at a time while none of them is one, then byte by
+ * byte. */
+static inline gsize
+plain_end (const char *s, gsize from, gsize len, guint8 stop)
 {
-  return ch >= 0x20 && ch != '"' && ch != '\\';
+  gsize i = from;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, s + i, 8);
+      guint64 hit = ((x - EVERY_BYTE (0x20)) & ~x & 0x8080808080808080ULL)   /* < 0x20 */
+                    | ZERO_BYTES (x ^ EVERY_BYTE ('"')) | ZERO_BYTES (x ^ EVERY_BYTE ('\\'));
+      if (stop & STOP_NESTED)
+        hit |= ZERO_BYTES (x ^ EVERY_BYTE (0x7f));
+      if (hit != 0)
+        break;
+    }
+  while (i < len && !(stop_byte[(guchar) s[i]] & stop))
+    i++;
+  return i;
 }
 
 static gint32
@@ -143,15 +190,21 @@ write_text (HmsThriftJson *j, const char *s, gsize len)
 {
   ctx_write (j);
   emit_quote (j);
+  const guint8 stop = j->nested ? STOP_NESTED : STOP_PLAIN;
   for (gsize i = 0; i < len;)
     {
-      gsize run = i;
-      while (run < len && plain_byte ((guchar) s[run]))
-        run++;
-      emit (j, s + i, run - i);
+      /* a run of bytes that neither level escapes: copied as it is */
+      gsize run = plain_end (s, i, len, stop);
+      ms_json_out_append (j->out, s + i, run - i);
       if (run == len)
         break;
       guchar ch = (guchar) s[run];
+      if (!(stop_byte[ch] & STOP_PLAIN))
+        {
+          emit (j, s + run, 1);       /* DEL: plain here, escaped by the enclosing string */
+          i = run + 1;
+          continue;
+        }
       const char *esc = NULL;
       switch (ch)
         {
@@ -201,7 +254,7 @@ write_type (HmsThriftJson *j, ThriftType t)
   ctx_write (j);
   emit_quote (j);
   const char *tn = type_name (t);
-  ms_json_out_append (j->out, tn, strlen (tn));
+  ms_json_out_append (j->out, tn, tn[0] == '\0' ? 0 : tn[2] == '\0' ? 2 : 3);
   emit_quote (j);
   return 1;
 }
@@ -219,13 +272,51 @@ j_struct_end (ThriftProtocol *p, GError **error)
   return pop (JS (p), '}');
 }
 
+/* A field's opening, "<id>":{"<type>": (quotes escaped when nested), in
+ * one piece: a struct writes one per field, and this is what the three
+ * calls below it write, leaving the contexts as they leave them. */
 static gint32
 j_field_begin (ThriftProtocol *p, const gchar *name, const ThriftType type, const gint16 id,
                GError **error)
 {
-  write_integer (JS (p), id);
-  push (JS (p), CTX_PAIR, '{');
-  return write_type (JS (p), type);
+  HmsThriftJson *j = JS (p);
+  Ctx *c = j->depth > 0 ? &j->stack[j->depth - 1] : NULL;
+  if (c == NULL || c->kind != CTX_PAIR || (!c->first && c->colon))
+    {
+      write_integer (j, id);          /* not at a key: the general way */
+      push (j, CTX_PAIR, '{');
+      return write_type (j, type);
+    }
+  char buf[48];
+  gsize n = 0;
+  if (!c->first)
+    buf[n++] = ',';
+  c->first = FALSE;
+  c->colon = FALSE;                   /* the key and its ':' are written */
+#define QUOTE()                                                                                      do {                                                                                                 if (j->nested)                                                                                       buf[n++] = '\\';                                                                                 buf[n++] = '"';                                                                                  } while (0)
+  QUOTE ();
+  char digits[8];
+  gsize k = 0;
+  guint u = id < 0 ? (guint) -(gint) id : (guint) id;
+  do
+    digits[k++] = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (id < 0)
+    buf[n++] = '-';
+  while (k > 0)
+    buf[n++] = digits[--k];
+  QUOTE ();
+  buf[n++] = ':';
+  buf[n++] = '{';
+  QUOTE ();
+  for (const char *t = type_name (type); *t != '\0'; t++)
+    buf[n++] = *t;
+  QUOTE ();
+#undef QUOTE
+  ms_json_out_append (j->out, buf, n);
+  /* the field's object, its first member (the type) written */
+  ctx_open (j, (Ctx) { CTX_PAIR, FALSE, TRUE });
+  return 1;
 }
 
 static gint32
@@ -346,7 +437,7 @@ hms_thrift_json_finalize (GObject *o)
 {
   HmsThriftJson *j = JS (o);
   g_string_free (j->out, TRUE);
-  g_array_unref (j->stack);
+  g_free (j->stack);
   G_OBJECT_CLASS (hms_thrift_json_parent_class)->finalize (o);
 }
 
@@ -354,7 +445,6 @@ static void
 hms_thrift_json_init (HmsThriftJson *j)
 {
   j->out = g_string_new (NULL);
-  j->stack = g_array_new (FALSE, FALSE, sizeof (Ctx));
 }
 
 static void
@@ -409,7 +499,7 @@ hms_thrift_json_run (HmsThriftJson *j, HmsThriftJsonWriter write, gconstpointer 
                      GError **error)
 {
   g_string_truncate (j->out, 0);
-  g_array_set_size (j->stack, 0);
+  j->depth = 0;
   return write (THRIFT_PROTOCOL (j), data, error) ? j->out : NULL;
 }
 
@@ -418,7 +508,7 @@ hms_thrift_json_run_into (HmsThriftJson *j, GString *into, HmsThriftJsonWriter w
                           gconstpointer data, GError **error)
 {
   GString *own = j->out;
-  g_array_set_size (j->stack, 0);
+  j->depth = 0;
   j->out = into;
   j->nested = TRUE;
   gboolean ok = write (THRIFT_PROTOCOL (j), data, error);

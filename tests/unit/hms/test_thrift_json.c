@@ -198,6 +198,71 @@ test_nested_is_escaped_plain (void **state)
   assert_string_equal (got->str, expected->str);
 }
 
+/* A string written alone, as a plain document and nested. */
+static gboolean
+write_one_string (ThriftProtocol *protocol, gconstpointer s, GError **error)
+{
+  return thrift_protocol_write_string (protocol, s, error) >= 0;
+}
+
+/* TJSONProtocol's escaping of 's', by the rule and byte by byte. */
+static char *
+reference_text (const char *s)
+{
+  GString *r = g_string_new ("\"");
+  for (const guchar *p = (const guchar *) s; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (r, "\\\""); break;
+        case '\\': g_string_append (r, "\\\\"); break;
+        case '\b': g_string_append (r, "\\b"); break;
+        case '\t': g_string_append (r, "\\t"); break;
+        case '\n': g_string_append (r, "\\n"); break;
+        case '\f': g_string_append (r, "\\f"); break;
+        case '\r': g_string_append (r, "\\r"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (r, "\\u00%02x", *p);
+          else
+            g_string_append_c (r, (char) *p);
+        }
+    }
+  g_string_append_c (r, '"');
+  return g_string_free (r, FALSE);
+}
+
+/* Strings are scanned eight bytes at a time: a byte to escape at any
+ * place of a word, in the last part shorter than a word, or two in one
+ * word, is found and escaped, plain and nested (where DEL is escaped too,
+ * by the enclosing string). */
+static void
+test_string_escape_every_position (void **state)
+{
+  (void) state;
+  static const char specials[] = { 0x01, 0x1f, '"', '\\', 0x7f, '\n', ' ', '~', (char) 0xc3 };
+  g_autoptr (HmsThriftJson) j = hms_thrift_json_new ();
+  for (gsize len = 1; len <= 27; len++)
+    for (gsize at = 0; at < len; at++)
+      for (gsize k = 0; k < sizeof specials; k++)
+        {
+          g_autofree char *s = g_strnfill (len, 'a');
+          s[at] = specials[k];
+          if (at + 3 < len)
+            s[at + 3] = specials[(k + 1) % sizeof specials];
+          GError *err = NULL;
+          g_autofree char *plain = hms_thrift_json_write_with (write_one_string, s, &err);
+          assert_null (err);
+          g_autofree char *want = reference_text (s);
+          assert_string_equal (plain, want);
+          g_autoptr (GString) expected = g_string_new (NULL);
+          ms_json_out_escape (expected, want, strlen (want));
+          g_autoptr (GString) got = g_string_new (NULL);
+          assert_true (hms_thrift_json_run_into (j, got, write_one_string, s, &err));
+          assert_string_equal (got->str, expected->str);
+        }
+}
+
 /* The thread's own protocol is one object, reused: a run after a finished
  * one, or after one that failed half-way, writes the same text. */
 static gboolean
@@ -513,6 +578,7 @@ main (void)
     cmocka_unit_test (test_partition_database_function),
     cmocka_unit_test (test_doubles_and_union),
     cmocka_unit_test (test_nested_is_escaped_plain),
+    cmocka_unit_test (test_string_escape_every_position),
     cmocka_unit_test (test_thread_protocol_reused),
     cmocka_unit_test (test_messages),
     cmocka_unit_test (test_constraint_messages),
