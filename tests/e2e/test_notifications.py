@@ -400,6 +400,27 @@ def test_add_partition_and_create_table_list_their_files(server, client):
     client.drop_database(db, True, True)
 
 
+def test_messages_of_a_few_kb_are_stored_compressed(server, client):
+    """sql/014: a CREATE_TABLE message of 2 to 8 KB (a table of a few dozen
+    columns) is compressed in its row, and reads back whole."""
+    db = unique("ntzip")
+    client.create_database(Database(name=db))
+    last = client.get_current_notificationEventId().eventId
+    cols = [FieldSchema("column_number_%d" % i, "decimal(18,4)", "the %d-th measure" % i)
+            for i in range(60)]
+    client.create_table(make_table(db, "wide", cols=cols))
+    (ev,) = [e for e in events_after(client, last) if e.eventType == "CREATE_TABLE"]
+    assert 2048 < len(ev.message) < 8192 * 2
+    assert [c.name for c in decode(Table, json.loads(ev.message)["tableObjJson"]).sd.cols] == \
+        [c.name for c in cols]
+    stored, raw = server.pg.psql(server.db, "SELECT pg_column_size (message), octet_length (message) "
+                                 "FROM ms_notification_log WHERE event_id = %d" % ev.eventId
+                                 ).stdout.strip().split("|")
+    assert int(raw) == len(ev.message.encode())
+    assert int(stored) < int(raw) // 2, (stored, raw)
+    client.drop_database(db, True, True)
+
+
 def test_cascade_drop_logs_tables_and_functions(client):
     start = client.get_current_notificationEventId().eventId
     db = unique("ntc")
