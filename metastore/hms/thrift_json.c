@@ -205,22 +205,35 @@ write_text (HmsThriftJson *j, const char *s, gsize len)
           i = run + 1;
           continue;
         }
-      const char *esc = NULL;
+      /* the escape, escaped once more when nested: \" as \\\", \n as \\n */
+      char e[12];
+      gsize n = 0;
+      e[n++] = '\\';
+      if (j->nested)
+        e[n++] = '\\';
       switch (ch)
         {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\t': esc = "\\t"; break;
-        case '\n': esc = "\\n"; break;
-        case '\f': esc = "\\f"; break;
-        case '\r': esc = "\\r"; break;
-        default: break;
+        case '"':
+        case '\\':
+          if (j->nested)
+            e[n++] = '\\';
+          e[n++] = (char) ch;
+          break;
+        case '\b': e[n++] = 'b'; break;
+        case '\t': e[n++] = 't'; break;
+        case '\n': e[n++] = 'n'; break;
+        case '\f': e[n++] = 'f'; break;
+        case '\r': e[n++] = 'r'; break;
+        default:
+          {
+            static const char hex[] = "0123456789abcdef";
+            memcpy (e + n, "u00", 3);
+            e[n + 3] = hex[ch >> 4];
+            e[n + 4] = hex[ch & 15];
+            n += 5;
+          }
         }
-      char u[8];
-      if (esc == NULL)
-        snprintf (u, sizeof u, "\\u00%02x", ch);
-      emit (j, esc ? esc : u, strlen (esc ? esc : u));
+      ms_json_out_append (j->out, e, n);
       i = run + 1;
     }
   emit_quote (j);
