@@ -623,6 +623,7 @@ ms_pg_connect_with (const char *conninfo, const char *password, int connect_time
   MsPgConn *c = g_new0 (MsPgConn, 1);
   c->pg = pg;
   c->deadline_ms = deadline_ms;
+  c->session_timeouts = options != NULL;
   c->prepared = g_hash_table_new (g_str_hash, g_str_equal);
   return c;
 }

@@ -25,6 +25,9 @@ typedef struct {
   gboolean broken;
   int deadline_ms;           /* longest wait for one round trip's answer
                                 (store/pg_io.h); 0: none */
+  gboolean session_timeouts; /* the session runs with statement_timeout and
+                                idle_in_transaction_session_timeout =
+                                deadline_ms (set at start-up) */
   gboolean timed_out;        /* a round trip outlasted it: the connection is
                                 abandoned, nothing more runs on it */
   gboolean delivered;        /* the last round trip's request left in full

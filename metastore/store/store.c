@@ -28,10 +28,12 @@ ms_store_free (MsStore *s)
   g_free (s);
 }
 
-void
-ms_store_set_deadline (MsStore *s, int deadline_ms, gboolean session_timeouts)
+gboolean
+ms_store_set_timeouts (MsStore *s, int pool_wait_ms, int connect_timeout_s, int deadline_ms,
+                       gboolean session_timeouts)
 {
-  ms_pool_set_deadline (s->pool, deadline_ms, session_timeouts);
+  MsPoolTimeouts t = { pool_wait_ms, connect_timeout_s, deadline_ms, session_timeouts };
+  return ms_pool_set_timeouts (s->pool, &t);
 }
 
 void

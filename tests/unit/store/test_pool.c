@@ -1,10 +1,12 @@
 /* test_pool.c: the pool's accounting when PostgreSQL cannot be reached, and
- * its bounded wait; an idle connection the server closed is not handed
+ * its bounded waits (a free connection, a start-up never answered, a
+ * stopping server); an idle connection the server closed is not handed
  * out (a fake server that speaks the start of the protocol); a server that
  * stops answering costs a call at most the deadline per round trip, also
  * at COMMIT and when the server stops, and its connection is closed, not
  * reused, and nothing is sent again; the session's timeouts travel in the
- * start-up options; how the
+ * start-up options, and connections
+ * opened under other ones are replaced after a reload; how the
  * store's own BEGIN, COMMIT, ROLLBACK and release join an outer
  * transaction (ms_pool_pin). (Reconnection against a real server is
  * covered by the end-to-end restart test and tests/ha, the outer
@@ -94,16 +96,17 @@ test_pin_unreachable (void **state)
  * AuthenticationOk and ReadyForQuery and then stays silent: enough for
  * libpq to open a connection. The test closes its sockets at will. With
  * 'read_only' it answers the first query of its first connection as a
- * standby answers a write (SQLSTATE 25006). */
+ * standby answers a write (SQLSTATE 25006); with 'mute' it answers no
+ * start-up message (a server that takes the TCP connection and hangs). */
 typedef struct {
   int listener;
   int port;
-  gboolean read_only;
+  gboolean read_only, mute;
   GMutex lock;
   int fds[4];
   int accepted;
-  char startup[1024];        /* the first connection's start-up message body */
-  guint32 startup_len;
+  char startup[4][1024];     /* each connection's start-up message body */
+  guint32 startup_len[4];
 } FakePg;
 
 static gboolean
@@ -161,13 +164,12 @@ fake_pg_serve (gpointer data)
       /* counted before the answer: a client that has its connection
        * finds it counted (a test ran ahead of the count under load) */
       g_mutex_lock (&f->lock);
-      if (f->accepted == 0)
-        {
-          f->startup_len = ntohl (len) - 4;
-          memcpy (f->startup, body, f->startup_len);
-        }
+      f->startup_len[i] = ntohl (len) - 4;
+      memcpy (f->startup[i], body, f->startup_len[i]);
       f->fds[f->accepted++] = fd;
       g_mutex_unlock (&f->lock);
+      if (f->mute)
+        continue;
       if (write (fd, hello, sizeof hello) != (ssize_t) sizeof hello)
         return NULL;
       if (f->read_only && i == 0)
@@ -423,15 +425,23 @@ test_give_up_when_stopping (void **state)
   fake_pool_free (p, &f, 0);
 }
 
-/* Whether the first start-up message holds 'text' (with its NUL: a whole
- * value's end). */
+/* Whether the start-up message of connection 'i' holds 'text' (with its
+ * NUL: a whole value's end). */
+static gboolean
+startup_of_has (FakePg *f, int i, const char *text, gboolean with_nul)
+{
+  g_mutex_lock (&f->lock);
+  gboolean has = memmem (f->startup[i], f->startup_len[i], text, strlen (text) + with_nul)
+                 != NULL;
+  g_mutex_unlock (&f->lock);
+  return has;
+}
+
+/* The same for the first connection. */
 static gboolean
 startup_has (FakePg *f, const char *text, gboolean with_nul)
 {
-  g_mutex_lock (&f->lock);
-  gboolean has = memmem (f->startup, f->startup_len, text, strlen (text) + with_nul) != NULL;
-  g_mutex_unlock (&f->lock);
-  return has;
+  return startup_of_has (f, 0, text, with_nul);
 }
 
 /* The session's statement_timeout and idle_in_transaction_session_timeout
@@ -459,6 +469,171 @@ test_session_timeouts (void **state)
     }
 }
 
+/* A server that takes the TCP connection and never answers the start-up
+ * message: opening a connection gives up after database.connect_timeout_s
+ * (libpq's connect_timeout, here 2 s: its least), the call fails as
+ * unavailable and the reserved slot is freed. */
+static void
+test_connect_unanswered (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  f.mute = TRUE;
+  g_autoptr (GError) e = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pool_get (p, &e));
+  gint64 took = ms_since (t0);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_true (took >= 900 && took < 4000);
+  assert_int_equal (fake_pg_accepted (&f), 1);
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 0);
+  assert_int_equal (st.in_use, 0);
+  fake_pool_free (p, &f, 0);
+}
+
+/* Every connection in use: a caller waits database.pool_wait_ms, then fails
+ * as unavailable (MetaException, REST 503); once one is given back, the
+ * next caller gets it. */
+static void
+test_pool_exhausted (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  MsPoolTimeouts t = ms_pool_timeouts (p);
+  t.wait_ms = 300;
+  assert_true (ms_pool_set_timeouts (p, &t));
+  g_autoptr (GError) e = NULL;
+  MsPgConn *a = ms_pool_get (p, &e), *b = ms_pool_get (p, &e);
+  assert_non_null (a);
+  assert_non_null (b);
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pool_get (p, &e));
+  gint64 took = ms_since (t0);
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_non_null (strstr (e->message, "within 300 ms"));
+  assert_true (took >= 290 && took < 3000);
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.waiting, 0);
+  assert_int_equal (st.in_use, 2);
+  ms_pg_conn_release (a);
+  g_clear_error (&e);
+  MsPgConn *again = ms_pool_get (p, &e);
+  assert_true (again == a);
+  ms_pg_conn_release (again);
+  ms_pg_conn_release (b);
+  assert_int_equal (fake_pg_accepted (&f), 2);
+  fake_pool_free (p, &f, 0);
+}
+
+typedef struct {
+  MsPool *pool;
+  GError *error;
+  gint64 took_ms;
+} Waiter;
+
+static gpointer
+wait_for_connection (gpointer data)
+{
+  Waiter *w = data;
+  gint64 t0 = g_get_monotonic_time ();
+  MsPgConn *c = ms_pool_get (w->pool, &w->error);
+  w->took_ms = ms_since (t0);
+  ms_pg_conn_release (c);
+  return NULL;
+}
+
+/* A stopping server: a caller waiting for a connection gives up at the
+ * give-up time rather than after database.pool_wait_ms, and no new
+ * connection is opened after it. */
+static void
+test_wait_ends_when_stopping (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  MsPoolTimeouts t = ms_pool_timeouts (p);
+  t.wait_ms = 20000;
+  ms_pool_set_timeouts (p, &t);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *a = ms_pool_get (p, &e), *b = ms_pool_get (p, &e);
+  assert_non_null (a);
+  assert_non_null (b);
+  Waiter w = { p, NULL, 0 };
+  GThread *th = g_thread_new ("waiter", wait_for_connection, &w);
+  g_usleep (100 * 1000);
+  ms_pool_give_up (p, 200);
+  g_thread_join (th);
+  assert_true (g_error_matches (w.error, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_true (w.took_ms < 3000);      /* not pool_wait_ms (20 s) */
+  g_clear_error (&w.error);
+  ms_pg_conn_release (a);
+  ms_pg_conn_release (b);
+  /* after the give-up time nothing runs on PostgreSQL any more (its round
+   * trips would be abandoned): a caller fails at once */
+  gint64 t0 = g_get_monotonic_time ();
+  assert_null (ms_pool_get (p, &e));
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_non_null (strstr (e->message, "stopping"));
+  assert_true (ms_since (t0) < 1000);
+  assert_int_equal (fake_pg_accepted (&f), 2);
+  fake_pool_free (p, &f, 0);
+}
+
+/* database.* timeouts reloaded (SIGHUP): an idle connection opened under
+ * other session timeouts is replaced by one opened with the new ones; a
+ * reload that changes nothing keeps it; without session timeouts a new
+ * deadline applies to the idle connection as it is. */
+static void
+test_reload_timeouts (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  ms_pool_set_deadline (p, 1234, TRUE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  ms_pg_conn_release (c);
+  MsPoolTimeouts t = ms_pool_timeouts (p);
+  assert_false (ms_pool_set_timeouts (p, &t));        /* the same values */
+  c = ms_pool_get (p, &e);
+  assert_int_equal (fake_pg_accepted (&f), 1);        /* kept */
+  ms_pg_conn_release (c);
+
+  t.deadline_ms = 2500;
+  assert_true (ms_pool_set_timeouts (p, &t));
+  c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  assert_int_equal (fake_pg_accepted (&f), 2);        /* replaced */
+  assert_int_equal (c->deadline_ms, 2500);
+  assert_true (startup_of_has (&f, 1, "-c statement_timeout=2500 ", FALSE));
+  ms_pg_conn_release (c);
+  assert_int_equal (ms_pool_stats (p).open, 1);
+
+  t.session_timeouts = FALSE;
+  t.deadline_ms = 700;
+  ms_pool_set_timeouts (p, &t);
+  c = ms_pool_get (p, &e);
+  assert_int_equal (fake_pg_accepted (&f), 3);        /* replaced: no session timeouts */
+  assert_false (startup_of_has (&f, 2, "statement_timeout", FALSE));
+  assert_int_equal (c->deadline_ms, 700);
+  ms_pg_conn_release (c);
+
+  t.deadline_ms = 900;
+  ms_pool_set_timeouts (p, &t);
+  c = ms_pool_get (p, &e);
+  assert_int_equal (fake_pg_accepted (&f), 3);        /* kept, with the new deadline */
+  assert_int_equal (c->deadline_ms, 900);
+  ms_pg_conn_release (c);
+  MsPoolStats st = ms_pool_stats (p);
+  assert_int_equal (st.open, 1);
+  assert_int_equal (st.reconnects, 0);
+  fake_pool_free (p, &f, 0);
+}
+
 int
 main (void)
 {
@@ -474,6 +649,10 @@ main (void)
     cmocka_unit_test (test_deadline_at_commit),
     cmocka_unit_test (test_give_up_when_stopping),
     cmocka_unit_test (test_session_timeouts),
+    cmocka_unit_test (test_connect_unanswered),
+    cmocka_unit_test (test_pool_exhausted),
+    cmocka_unit_test (test_wait_ends_when_stopping),
+    cmocka_unit_test (test_reload_timeouts),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
