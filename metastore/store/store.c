@@ -45,7 +45,7 @@ ms_store_give_up (MsStore *s, int after_ms)
 gboolean
 ms_store_ping (MsStore *s, GError **error)
 {
-  static const MsSql ping = { "ping", "SELECT 1" };
+  static const MsSql ping = { "ping", "SELECT 1", .read_only = TRUE };
   g_autoptr (PGresult) r = ms_pool_exec (s->pool, &ping, 0, NULL, error);
   return r != NULL;
 }
@@ -54,7 +54,8 @@ int
 ms_store_ready_version (MsStore *s, GError **error)
 {
   static const MsSql q = { "ready_version",
-                           "SELECT coalesce(max(version), 0) FROM ms_schema_version" };
+                           "SELECT coalesce(max(version), 0) FROM ms_schema_version",
+                           .read_only = TRUE };
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return -1;

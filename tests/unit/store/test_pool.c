@@ -4,8 +4,8 @@
  * out (a fake server that speaks the start of the protocol); a server that
  * stops answering costs a call at most the deadline per round trip, also
  * at COMMIT and when the server stops, and its connection is closed, not
- * reused, and nothing is sent again; the session's timeouts travel in the
- * start-up options, and connections
+ * reused, and no change is sent again, while a read-only statement is; the
+ * session's timeouts travel in the start-up options, and connections
  * opened under other ones are replaced after a reload; how the
  * store's own BEGIN, COMMIT, ROLLBACK and release join an outer
  * transaction (ms_pool_pin). (Reconnection against a real server is
@@ -97,11 +97,13 @@ test_pin_unreachable (void **state)
  * libpq to open a connection. The test closes its sockets at will. With
  * 'read_only' it answers the first query of its first connection as a
  * standby answers a write (SQLSTATE 25006); with 'mute' it answers no
- * start-up message (a server that takes the TCP connection and hangs). */
+ * start-up message (a server that takes the TCP connection and hangs);
+ * with 'answer' it answers every query on its second and later
+ * connections with one row holding the integer 1. */
 typedef struct {
   int listener;
   int port;
-  gboolean read_only, mute;
+  gboolean read_only, mute, answer;
   GMutex lock;
   int fds[4];
   int accepted;
@@ -143,6 +145,43 @@ fake_pg_refuse_write (int fd)
   assert_int_equal (write (fd, refusal, sizeof refusal - 1), sizeof refusal - 1);
 }
 
+/* Answer the extended-protocol messages of fd until the client leaves:
+ * Parse, Bind, Describe (of a portal: one int4 column "x"), Execute (one
+ * row, 1) and Sync, as PostgreSQL would for "SELECT 1". */
+static void
+fake_pg_answer (int fd)
+{
+  static const char parsed[] = "1\0\0\0\4", bound[] = "2\0\0\0\4", ready[] = "Z\0\0\0\5I";
+  /* RowDescription: 4 + 2 + ("x\0" 2 + 4 + 2 + 4 + 2 + 4 + 2 = 20) = 26 */
+  static const char described[] = "T\0\0\0\x1a\0\1" "x\0" "\0\0\0\0" "\0\0" "\0\0\0\x17"
+                                  "\0\4" "\xff\xff\xff\xff" "\0\0";
+  /* DataRow: 4 + 2 + 4 + 1 = 11; CommandComplete: 4 + "SELECT 1\0" 9 = 13 */
+  static const char row[] = "D\0\0\0\x0b\0\1\0\0\0\1" "1" "C\0\0\0\x0dSELECT 1\0";
+  for (;;)
+    {
+      char type;
+      guint32 len = 0;
+      char body[1024];
+      if (!read_full (fd, &type, 1) || !read_full (fd, &len, 4) || ntohl (len) < 4
+          || ntohl (len) - 4 > sizeof body || !read_full (fd, body, ntohl (len) - 4))
+        return;
+      const char *out = NULL;
+      size_t n = 0;
+      switch (type)
+        {
+        case 'P': out = parsed; n = sizeof parsed - 1; break;
+        case 'B': out = bound; n = sizeof bound - 1; break;
+        case 'D': out = described; n = sizeof described - 1; break;
+        case 'E': out = row; n = sizeof row - 1; break;
+        case 'S': out = ready; n = sizeof ready - 1; break;
+        case 'X': return;
+        default: break;
+        }
+      if (out != NULL && write (fd, out, n) != (ssize_t) n)
+        return;
+    }
+}
+
 static gpointer
 fake_pg_serve (gpointer data)
 {
@@ -174,6 +213,8 @@ fake_pg_serve (gpointer data)
         return NULL;
       if (f->read_only && i == 0)
         fake_pg_refuse_write (fd);
+      if (f->answer && i > 0)
+        fake_pg_answer (fd);
     }
   return NULL;
 }
@@ -327,6 +368,49 @@ test_sent_change_not_resent (void **state)
   assert_int_equal (fake_pg_accepted (&f), 1);      /* no second connection */
   ms_pg_conn_release (c);
   assert_int_equal (ms_pool_stats (p).open, 0);     /* the dead one is not pooled */
+  fake_pool_free (p, &f, 1);
+}
+
+/* The same loss under a read-only statement: it changes nothing, so it
+ * is sent once more on a new connection, and the call succeeds. Before, it
+ * failed as a change does. */
+static void
+test_sent_read_resent (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FALSE);
+  f.answer = TRUE;                    /* the second connection answers */
+  ms_pool_set_deadline (p, 2000, TRUE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (c);
+  shutdown (f.fds[0], SHUT_RDWR);     /* gone, after the pool's check */
+  close (f.fds[0]);
+  g_usleep (50 * 1000);
+  static const MsSql read = { NULL, "SELECT 1", .read_only = TRUE };  /* no Parse of its own */
+  g_autoptr (PGresult) r = ms_pg_exec (c, &read, 0, NULL, &e);
+  assert_null (e);
+  assert_non_null (r);
+  assert_int_equal (PQntuples (r), 1);
+  assert_string_equal (PQgetvalue (r, 0, 0), "1");
+  assert_int_equal (fake_pg_accepted (&f), 2);      /* sent again, on a new connection */
+  /* a one-off read text the same way */
+  shutdown (f.fds[1], SHUT_RDWR);
+  g_usleep (50 * 1000);
+  g_autoptr (PGresult) r2 = ms_pg_read_text (c, "SELECT 1", 0, NULL, &e);
+  assert_null (e);
+  assert_non_null (r2);
+  assert_int_equal (fake_pg_accepted (&f), 3);
+  /* when no new connection can be had, the read fails as unavailable */
+  shutdown (f.listener, SHUT_RDWR);   /* refuses connections from now on */
+  shutdown (f.fds[2], SHUT_RDWR);
+  g_usleep (50 * 1000);
+  assert_null (ms_pg_exec (c, &read, 0, NULL, &e));
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_UNAVAILABLE));
+  assert_int_equal (fake_pg_accepted (&f), 3);
+  ms_pg_conn_release (c);
+  assert_int_equal (ms_pool_stats (p).open, 0);
   fake_pool_free (p, &f, 1);
 }
 
@@ -643,6 +727,7 @@ main (void)
     cmocka_unit_test (test_pin_unreachable),
     cmocka_unit_test (test_idle_closed_by_server),
     cmocka_unit_test (test_sent_change_not_resent),
+    cmocka_unit_test (test_sent_read_resent),
     cmocka_unit_test (test_read_only_server),
     cmocka_unit_test (test_deadline_statement),
     cmocka_unit_test (test_deadline_prepare),
