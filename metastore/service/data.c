@@ -55,17 +55,19 @@ ms_service_data_exists (MsStorage *st, const char *uri)
 
 gboolean
 ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                        const char *keep, const char *what)
+                        const char *keep_key, const char *what)
 {
   g_autoptr (GError) err = NULL;
-  if (!ms_storage_guard_check (g, MS_ACCESS_REMOVE, uri, what, &err))
+  /* resolved once for both checks */
+  g_autofree char *key = g != NULL ? ms_storage_guard_key (uri) : NULL;
+  if (!ms_storage_guard_check_key (g, MS_ACCESS_REMOVE, uri, key, what, &err))
     {
       ms_info ("data not deleted, it stays: %s", err->message);
       return FALSE;
     }
-  if (keep != NULL && ms_storage_guard_within (keep, uri))
+  if (ms_storage_guard_key_within (keep_key, key))
     {
-      ms_info ("data not deleted, it stays: the %s %s holds %s", what, uri, keep);
+      ms_info ("data not deleted, it stays: the %s %s holds %s", what, uri, keep_key);
       return FALSE;
     }
   gboolean ok = st != NULL ? ms_storage_delete_all (st, uri, &err)

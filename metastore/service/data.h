@@ -40,12 +40,13 @@ gboolean ms_service_data_same_fs (const char *a, const char *b);
 gboolean ms_service_data_exists (MsStorage *st, const char *uri);
 
 /* Delete the data at 'uri': a local tree, or with 'st' any location it
- * reaches (every object under an S3 prefix). 'keep' (may be NULL) is a
- * location the deletion must neither be nor hold (a catalog's root).
- * Refused or failed: a log line, nothing else. TRUE when deleted (or there
- * was nothing to delete). */
+ * reaches (every object under an S3 prefix). 'keep_key' (may be NULL) is
+ * the normal form (ms_storage_guard_key) of a location the deletion must
+ * neither be nor hold (a catalog's root), taken once by a caller that
+ * deletes many locations. Refused or failed: a log line, nothing else.
+ * TRUE when deleted (or there was nothing to delete). */
 gboolean ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                                 const char *keep, const char *what);
+                                 const char *keep_key, const char *what);
 
 /* Empty directory 'uri' (truncate): its content deleted, the directory
  * kept (made again), both through the guard; with 'st' on S3 too. */
