@@ -17,16 +17,25 @@
 #include "service/storage_guard.h"
 #include "storage/storage.h"
 
+/* What ms_service_data_mkdirs did. */
+typedef enum {
+  MS_DIR_THERE,     /* nothing to make: it exists, is on a file system we do
+                       not reach, or is an S3 marker (which may sit over
+                       data that was already there) */
+  MS_DIR_MADE,      /* a local directory this call created (one the caller
+                       may remove again) */
+  MS_DIR_REFUSED,   /* the guard refused it (logged): the guard refuses
+                       reading it too, so the caller need not ask again */
+} MsDirOutcome;
+
 /* Create directory 'uri' and its parents for a client's object ('what':
  * "table", "partition", ...): a local directory, or with 'st' the S3
  * marker. TRUE when it was made, already exists, is on a file system we do
- * not reach, or is refused (logged; *made FALSE); FALSE only when making an
- * allowed local directory failed (an S3 marker that cannot be written is
- * logged: the object's metadata goes ahead). *made is TRUE only for a
- * local directory this call created (one the caller may remove again); an
- * S3 marker may sit over data that was already there. 'made' may be NULL. */
+ * not reach, or is refused; FALSE only when making an allowed local
+ * directory failed (an S3 marker that cannot be written is logged: the
+ * object's metadata goes ahead). *outcome (may be NULL) says which. */
 gboolean ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                                 const char *what, gboolean *made, GError **error);
+                                 const char *what, MsDirOutcome *outcome, GError **error);
 
 /* Whether the server reaches the data at 'location': a local path, or
  * with 'st' a location on S3. */
