@@ -100,7 +100,10 @@ test_pin_unreachable (void **state)
  * start-up message (a server that takes the TCP connection and hangs);
  * with 'answer' it answers every query on its second and later
  * connections with one row holding the integer 1. */
+enum { FAKE_READ_ONLY = 1, FAKE_MUTE = 2, FAKE_ANSWER = 4 };
+
 typedef struct {
+  GThread *thread;
   int listener;
   int port;
   gboolean read_only, mute, answer;
@@ -228,11 +231,15 @@ fake_pg_accepted (FakePg *f)
   return n;
 }
 
+/* Start a fake server in *f; 'mode': FAKE_READ_ONLY, FAKE_MUTE and
+ * FAKE_ANSWER (the flags above), set before its thread starts. */
 static void
-fake_pg_start (FakePg *f, gboolean read_only)
+fake_pg_start (FakePg *f, int mode)
 {
   memset (f, 0, sizeof *f);
-  f->read_only = read_only;
+  f->read_only = (mode & FAKE_READ_ONLY) != 0;
+  f->mute = (mode & FAKE_MUTE) != 0;
+  f->answer = (mode & FAKE_ANSWER) != 0;
   g_mutex_init (&f->lock);
   f->listener = socket (AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
@@ -241,15 +248,15 @@ fake_pg_start (FakePg *f, gboolean read_only)
   assert_int_equal (listen (f->listener, 4), 0);
   assert_int_equal (getsockname (f->listener, (struct sockaddr *) &a, &alen), 0);
   f->port = ntohs (a.sin_port);
-  g_thread_unref (g_thread_new ("fake-pg", fake_pg_serve, f));
+  f->thread = g_thread_new ("fake-pg", fake_pg_serve, f);
 }
 
 /* A pool of two on a fake server started in *f; 'extra' is added to the
  * connection string. */
 static MsPool *
-fake_pool_with (FakePg *f, gboolean read_only, const char *extra)
+fake_pool_with (FakePg *f, int mode, const char *extra)
 {
-  fake_pg_start (f, read_only);
+  fake_pg_start (f, mode);
   g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=u "
                                                "sslmode=disable gssencmode=disable %s",
                                                f->port, extra);
@@ -257,17 +264,25 @@ fake_pool_with (FakePg *f, gboolean read_only, const char *extra)
 }
 
 static MsPool *
-fake_pool (FakePg *f, gboolean read_only)
+fake_pool (FakePg *f, int mode)
 {
-  return fake_pool_with (f, read_only, "");
+  return fake_pool_with (f, mode, "");
 }
 
-/* Free the pool, then close the server's listener (which ends its thread's
- * accept) and the sockets it still holds open from index 'first' on. */
+/* Free the pool, then end the server: its listener and the sockets it
+ * still holds open from index 'first' on are shut down (which ends a wait
+ * of its thread in accept or read), its thread joined, and they are
+ * closed. Before, the thread could outlive its test and take the next
+ * test's connection (its FakePg lives on the stack, at the same place). */
 static void
 fake_pool_free (MsPool *p, FakePg *f, int first)
 {
   ms_pool_free (p);
+  shutdown (f->listener, SHUT_RDWR);
+  int n = fake_pg_accepted (f);
+  for (int i = first; i < n; i++)
+    shutdown (f->fds[i], SHUT_RDWR);
+  g_thread_join (f->thread);
   close (f->listener);
   for (int i = first; i < fake_pg_accepted (f); i++)
     close (f->fds[i]);
@@ -281,7 +296,7 @@ test_idle_closed_by_server (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
   assert_non_null (c);
@@ -313,7 +328,7 @@ test_read_only_server (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, TRUE);
+  MsPool *p = fake_pool (&f, FAKE_READ_ONLY);
   static const MsSql write_sql = { NULL, "INSERT INTO t VALUES (1)" };
   g_autoptr (GError) e = NULL;
   assert_null (ms_pool_exec (p, &write_sql, 0, NULL, &e));
@@ -353,7 +368,7 @@ test_sent_change_not_resent (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   ms_pool_set_deadline (p, 2000, TRUE);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
@@ -379,8 +394,7 @@ test_sent_read_resent (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
-  f.answer = TRUE;                    /* the second connection answers */
+  MsPool *p = fake_pool (&f, FAKE_ANSWER);   /* its second connection answers */
   ms_pool_set_deadline (p, 2000, TRUE);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
@@ -423,7 +437,7 @@ test_deadline_statement (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   ms_pool_set_deadline (p, 300, TRUE);
   static const MsSql sql = { NULL, "SELECT 1" };
   g_autoptr (GError) e = NULL;
@@ -442,7 +456,7 @@ test_deadline_prepare (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   ms_pool_set_deadline (p, 300, FALSE);
   static const MsSql sql = { "deadline_probe", "SELECT 1" };
   g_autoptr (GError) e = NULL;
@@ -466,7 +480,7 @@ test_deadline_at_commit (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   ms_pool_set_deadline (p, 300, TRUE);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
@@ -493,7 +507,7 @@ test_give_up_when_stopping (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   static const MsSql sql = { NULL, "SELECT 1" };
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);    /* connected before the stop */
@@ -538,7 +552,7 @@ test_session_timeouts (void **state)
   for (int on = 0; on < 2; on++)
     {
       FakePg f;
-      MsPool *p = fake_pool_with (&f, FALSE, "options='-c search_path=s'");
+      MsPool *p = fake_pool_with (&f, 0, "options='-c search_path=s'");
       ms_pool_set_deadline (p, 1234, on);
       g_autoptr (GError) e = NULL;
       MsPgConn *c = ms_pool_get (p, &e);
@@ -562,8 +576,7 @@ test_connect_unanswered (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
-  f.mute = TRUE;
+  MsPool *p = fake_pool (&f, FAKE_MUTE);
   g_autoptr (GError) e = NULL;
   gint64 t0 = g_get_monotonic_time ();
   assert_null (ms_pool_get (p, &e));
@@ -585,7 +598,7 @@ test_pool_exhausted (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   MsPoolTimeouts t = ms_pool_timeouts (p);
   t.wait_ms = 300;
   assert_true (ms_pool_set_timeouts (p, &t));
@@ -637,7 +650,7 @@ test_wait_ends_when_stopping (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   MsPoolTimeouts t = ms_pool_timeouts (p);
   t.wait_ms = 20000;
   ms_pool_set_timeouts (p, &t);
@@ -675,7 +688,7 @@ test_reload_timeouts (void **state)
 {
   (void) state;
   FakePg f;
-  MsPool *p = fake_pool (&f, FALSE);
+  MsPool *p = fake_pool (&f, 0);
   ms_pool_set_deadline (p, 1234, TRUE);
   g_autoptr (GError) e = NULL;
   MsPgConn *c = ms_pool_get (p, &e);
