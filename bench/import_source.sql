@@ -3,8 +3,10 @@
 -- catalog for bench/import.sh: database 'bench' holding :tables tables
 -- partitioned by (ds string, hr int), :parts partitions spread over them,
 -- each partition with its own storage descriptor and SerDe (as the Java
--- metastore writes them) sharing its table's columns, three parameters and
--- one column's statistics. Run with psql -v tables=N -v parts=M.
+-- metastore writes them) sharing its table's columns, and three parameters
+-- (numFiles, totalSize, transient_lastDdlTime); no column statistics rows
+-- (TAB_COL_STATS, PART_COL_STATS), so the figures of bench/import.sh leave
+-- the statistics copy out. Run with psql -v tables=N -v parts=M.
 BEGIN;
 INSERT INTO "DBS" ("DB_ID", "DESC", "DB_LOCATION_URI", "NAME", "OWNER_NAME", "OWNER_TYPE",
                    "CTLG_NAME")

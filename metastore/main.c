@@ -319,7 +319,8 @@ serve_open_storage (Daemon *d, GError **error)
     return FALSE;
   d->store = ms_store_new (d->db.conninfo, d->db.password, cfg->pool_size, cfg->pool_wait_ms,
                            cfg->connect_timeout_s, d->db.warehouse);
-  ms_store_set_deadline (d->store, cfg->statement_timeout_ms, cfg->session_timeouts);
+  ms_store_set_timeouts (d->store, cfg->pool_wait_ms, cfg->connect_timeout_s,
+                         cfg->statement_timeout_ms, cfg->session_timeouts);
   return ms_store_ping (d->store, error);
 }
 
@@ -470,8 +471,9 @@ serve_announce (const Daemon *d, gint64 t0)
 }
 
 /* SIGHUP: re-read the configuration for the log level, the Thrift door's
- * authorization rules and both doors' TLS certificates; nothing else
- * changes while running. */
+ * authorization rules, both doors' TLS certificates and the PostgreSQL
+ * timeouts (database.pool_wait_ms, connect_timeout_s, statement_timeout_ms,
+ * session_timeouts); nothing else changes while running. */
 static void
 serve_reload (Daemon *d)
 {
@@ -483,6 +485,13 @@ serve_reload (Daemon *d)
       return;
     }
   ms_info ("SIGHUP: log level is now %s", fresh->log_level);
+  if (ms_store_set_timeouts (d->store, fresh->pool_wait_ms, fresh->connect_timeout_s,
+                             fresh->statement_timeout_ms, fresh->session_timeouts))
+    ms_info ("SIGHUP: PostgreSQL timeouts are now database.statement_timeout_ms=%d, "
+             "session_timeouts=%d, pool_wait_ms=%d, connect_timeout_s=%d (pooled connections "
+             "opened under other session timeouts are replaced)",
+             fresh->statement_timeout_ms, fresh->session_timeouts, fresh->pool_wait_ms,
+             fresh->connect_timeout_s);
   if (!serve_apply_thrift_policy (d, fresh, "SIGHUP: ", &rerr))
     ms_warn ("SIGHUP: Thrift authorization rules not changed: %s", rerr->message);
   g_clear_error (&rerr);

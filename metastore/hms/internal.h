@@ -173,12 +173,15 @@ gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GErro
  * inside the allowed locations; local only). */
 void hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location,
                           GHashTable *params);
+#include "service/data.h"
 /* The entries of the directory 'location' of a new table or partition of
  * 't' for its CREATE_TABLE / ADD_PARTITION message, as Hive lists them
- * (ms_service_data_event_files): none when the server just made the
- * directory ('made'); NULL (not listed) for an external table or when the
+ * (ms_service_data_event_files), 'dir' being what making it did: none
+ * when the server just made the directory or the guard refused it (not
+ * asked again); NULL (not listed) for an external table or when the
  * notification log is off. */
-GPtrArray *hms_event_files (MsHms *hms, const MsTable *t, const char *location, gboolean made);
+GPtrArray *hms_event_files (MsHms *hms, const MsTable *t, const char *location,
+                            MsDirOutcome dir);
 
 /* constraints (constraint_convert.c, constraint.c) */
 #include "model/constraint.h"

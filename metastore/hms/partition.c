@@ -181,26 +181,28 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
       else
         hms_qualify_location (hms, &p->sd->location);
-      gboolean made = FALSE;
+      /* a directory the guard refused is not looked into afterwards (quick
+       * stats, the event's files): the guard would refuse that too */
+      MsDirOutcome dir = MS_DIR_THERE;
       g_autoptr (GError) local = NULL;
       if (p->sd->location != NULL
-          && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), p->sd->location, "partition location", &made,
-                                      &local))
+          && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                      p->sd->location, "partition location", &dir, &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         p->sd->location);
-      if (made)
+      if (dir == MS_DIR_MADE)
         g_ptr_array_add (st->made, g_strdup (p->sd->location));
       p->create_time = now;
       if (g_hash_table_lookup (p->params, DDL_TIME) == NULL)
         g_hash_table_insert (p->params, g_strdup (DDL_TIME), g_strdup_printf ("%d", now));
       gboolean no_stats = skip_stats || ms_params_true (p->params, DO_NOT_UPDATE_STATS);
       g_hash_table_remove (p->params, DO_NOT_UPDATE_STATS);
-      if (!no_stats && !is_view && !made
+      if (!no_stats && !is_view && dir == MS_DIR_THERE
           && (g_hash_table_lookup (p->params, "numFiles") == NULL
               || g_hash_table_lookup (p->params, "totalSize") == NULL))
         hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
       if (!is_view)
-        p->dir_files = hms_event_files (hms, t, p->sd->location, made);
+        p->dir_files = hms_event_files (hms, t, p->sd->location, dir);
     }
   return TRUE;
 }

@@ -89,11 +89,11 @@ hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHas
 }
 
 GPtrArray *
-hms_event_files (MsHms *hms, const MsTable *t, const char *location, gboolean made)
+hms_event_files (MsHms *hms, const MsTable *t, const char *location, MsDirOutcome dir)
 {
   if (ms_table_is_external (t) || !ms_store_events_enabled (hms->store))
     return NULL;
-  if (made)
+  if (dir != MS_DIR_THERE)
     return ms_strings_new ();
   return ms_service_data_event_files (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
                                       location);
@@ -135,7 +135,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   if (db == NULL)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
 
-  gboolean made_dir = FALSE;
+  MsDirOutcome dir = MS_DIR_THERE;
   if (!ms_table_is_view (t))
     {
       if (t->sd->location != NULL)
@@ -144,7 +144,7 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
         t->sd->location = ms_service_table_default_location (db, t->name,
                                                              ms_table_is_external (t));
       g_autoptr (GError) local = NULL;
-      if (!ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t->sd->location, "table location", &made_dir,
+      if (!ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t->sd->location, "table location", &dir,
                                    &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         t->sd->location);
@@ -156,20 +156,21 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   /* quick stats as Hive gathers them for unpartitioned tables */
   gboolean skip_stats = ms_params_true (t->params, DO_NOT_UPDATE_STATS);
   g_hash_table_remove (t->params, DO_NOT_UPDATE_STATS);
-  if (!skip_stats && !ms_table_is_view (t) && t->partition_keys->len == 0 && !made_dir
+  if (!skip_stats && !ms_table_is_view (t) && t->partition_keys->len == 0
+      && dir == MS_DIR_THERE
       && (g_hash_table_lookup (t->params, "numFiles") == NULL
           || g_hash_table_lookup (t->params, "totalSize") == NULL))
     put_quick_stats (hms, t);
   (void) env;
   if (!ms_table_is_view (t))
-    t->dir_files = hms_event_files (hms, t, t->sd->location, made_dir);
+    t->dir_files = hms_event_files (hms, t, t->sd->location, dir);
 
   /* the owner's grants a client sends (Table.privileges) and the
    * constraints go in with the row */
   g_autoptr (GPtrArray) grants = hms_table_grants (tbl, t);
   if (!hms_constraint_create_table (hms, t, constraints, grants, error))
     {
-      if (made_dir)
+      if (dir == MS_DIR_MADE)
         ms_service_data_delete (hms_guard (hms, t->catalog), NULL, t->sd->location, NULL, "table location");
       return FALSE;
     }

@@ -11,10 +11,12 @@
 
 gboolean
 ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                        const char *what, gboolean *made, GError **error)
+                        const char *what, MsDirOutcome *outcome, GError **error)
 {
-  if (made)
-    *made = FALSE;
+  MsDirOutcome ignored;
+  if (outcome == NULL)
+    outcome = &ignored;
+  *outcome = MS_DIR_THERE;
   if (!ms_storage_reachable (uri))
     return TRUE;
   g_autofree char *path = ms_storage_local_path (uri);
@@ -24,6 +26,7 @@ ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
   if (!ms_storage_guard_check (g, MS_ACCESS_CREATE, uri, what, &refused))
     {
       ms_info ("no directory created: %s", refused->message);
+      *outcome = MS_DIR_REFUSED;
       return TRUE;
     }
   if (path == NULL)
@@ -35,8 +38,7 @@ ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
     }
   if (!ms_storage_make_dir (st, uri, error))
     return FALSE;
-  if (made)
-    *made = TRUE;
+  *outcome = MS_DIR_MADE;
   return TRUE;
 }
 
@@ -55,17 +57,19 @@ ms_service_data_exists (MsStorage *st, const char *uri)
 
 gboolean
 ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                        const char *keep, const char *what)
+                        const char *keep_key, const char *what)
 {
   g_autoptr (GError) err = NULL;
-  if (!ms_storage_guard_check (g, MS_ACCESS_REMOVE, uri, what, &err))
+  /* resolved once for both checks */
+  g_autofree char *key = g != NULL ? ms_storage_guard_key (uri) : NULL;
+  if (!ms_storage_guard_check_key (g, MS_ACCESS_REMOVE, uri, key, what, &err))
     {
       ms_info ("data not deleted, it stays: %s", err->message);
       return FALSE;
     }
-  if (keep != NULL && ms_storage_guard_within (keep, uri))
+  if (ms_storage_guard_key_within (keep_key, key))
     {
-      ms_info ("data not deleted, it stays: the %s %s holds %s", what, uri, keep);
+      ms_info ("data not deleted, it stays: the %s %s holds %s", what, uri, keep_key);
       return FALSE;
     }
   gboolean ok = st != NULL ? ms_storage_delete_all (st, uri, &err)

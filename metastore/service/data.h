@@ -17,16 +17,25 @@
 #include "service/storage_guard.h"
 #include "storage/storage.h"
 
+/* What ms_service_data_mkdirs did. */
+typedef enum {
+  MS_DIR_THERE,     /* nothing to make: it exists, is on a file system we do
+                       not reach, or is an S3 marker (which may sit over
+                       data that was already there) */
+  MS_DIR_MADE,      /* a local directory this call created (one the caller
+                       may remove again) */
+  MS_DIR_REFUSED,   /* the guard refused it (logged): the guard refuses
+                       reading it too, so the caller need not ask again */
+} MsDirOutcome;
+
 /* Create directory 'uri' and its parents for a client's object ('what':
  * "table", "partition", ...): a local directory, or with 'st' the S3
  * marker. TRUE when it was made, already exists, is on a file system we do
- * not reach, or is refused (logged; *made FALSE); FALSE only when making an
- * allowed local directory failed (an S3 marker that cannot be written is
- * logged: the object's metadata goes ahead). *made is TRUE only for a
- * local directory this call created (one the caller may remove again); an
- * S3 marker may sit over data that was already there. 'made' may be NULL. */
+ * not reach, or is refused; FALSE only when making an allowed local
+ * directory failed (an S3 marker that cannot be written is logged: the
+ * object's metadata goes ahead). *outcome (may be NULL) says which. */
 gboolean ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                                 const char *what, gboolean *made, GError **error);
+                                 const char *what, MsDirOutcome *outcome, GError **error);
 
 /* Whether the server reaches the data at 'location': a local path, or
  * with 'st' a location on S3. */
@@ -40,12 +49,13 @@ gboolean ms_service_data_same_fs (const char *a, const char *b);
 gboolean ms_service_data_exists (MsStorage *st, const char *uri);
 
 /* Delete the data at 'uri': a local tree, or with 'st' any location it
- * reaches (every object under an S3 prefix). 'keep' (may be NULL) is a
- * location the deletion must neither be nor hold (a catalog's root).
- * Refused or failed: a log line, nothing else. TRUE when deleted (or there
- * was nothing to delete). */
+ * reaches (every object under an S3 prefix). 'keep_key' (may be NULL) is
+ * the normal form (ms_storage_guard_key) of a location the deletion must
+ * neither be nor hold (a catalog's root), taken once by a caller that
+ * deletes many locations. Refused or failed: a log line, nothing else.
+ * TRUE when deleted (or there was nothing to delete). */
 gboolean ms_service_data_delete (const MsStorageGuard *g, MsStorage *st, const char *uri,
-                                 const char *keep, const char *what);
+                                 const char *keep_key, const char *what);
 
 /* Empty directory 'uri' (truncate): its content deleted, the directory
  * kept (made again), both through the guard; with 'st' on S3 too. */

@@ -94,7 +94,13 @@ ms_storage_guard_within (const char *inner, const char *outer)
 {
   g_autofree char *i = ms_storage_guard_key (inner);
   g_autofree char *o = ms_storage_guard_key (outer);
-  return i != NULL && o != NULL && g_str_has_prefix (i, o);
+  return ms_storage_guard_key_within (i, o);
+}
+
+gboolean
+ms_storage_guard_key_within (const char *inner_key, const char *outer_key)
+{
+  return inner_key != NULL && outer_key != NULL && g_str_has_prefix (inner_key, outer_key);
 }
 
 MsStorageGuard *
@@ -188,6 +194,16 @@ ms_storage_guard_check (const MsStorageGuard *g, MsAccess access, const char *ur
     return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The %s %s: no storage is allowed", what,
                     uri ? uri : "(none)");
   g_autofree char *key = ms_storage_guard_key (uri);
+  return ms_storage_guard_check_key (g, access, uri, key, what, error);
+}
+
+gboolean
+ms_storage_guard_check_key (const MsStorageGuard *g, MsAccess access, const char *uri,
+                            const char *key, const char *what, GError **error)
+{
+  if (g == NULL)
+    return ms_fail (error, MS_ERROR_NOT_ALLOWED, "The %s %s: no storage is allowed", what,
+                    uri ? uri : "(none)");
   if (key == NULL)
     return ms_fail (error, MS_ERROR_NOT_ALLOWED,
                     "The %s %.200s is not a location the server uses (not absolute, or with "

@@ -47,11 +47,21 @@ char *ms_storage_guard_describe (const MsStorageGuard *g);
 gboolean ms_storage_guard_check (const MsStorageGuard *g, MsAccess access, const char *uri,
                                  const char *what, GError **error);
 
+/* The same check for a 'uri' whose normal form the caller took already
+ * ('key', from ms_storage_guard_key; NULL: none): a caller that compares
+ * the location too resolves it once. */
+gboolean ms_storage_guard_check_key (const MsStorageGuard *g, MsAccess access, const char *uri,
+                                     const char *key, const char *what, GError **error);
+
 /* 'uri' in the guard's normal form, ending in '/' ("file:///p/", "s3://b/k/"),
  * or NULL when it is none (empty, relative, "." or ".." in a remote one).
- * Caller frees. */
+ * A local one costs a realpath() (one readlink() per path segment). Caller
+ * frees. */
 char *ms_storage_guard_key (const char *uri);
 
 /* Whether 'inner' is 'outer' or lies below it (in normal form; FALSE when
  * either is none). */
 gboolean ms_storage_guard_within (const char *inner, const char *outer);
+/* The same for two normal forms already taken (ms_storage_guard_key; NULL:
+ * none, FALSE). */
+gboolean ms_storage_guard_key_within (const char *inner_key, const char *outer_key);

@@ -19,16 +19,19 @@ ms_service_table_drops_data (const MsTable *t)
   return !ms_table_is_external (t) || ms_params_true (t->params, "external.table.purge");
 }
 
-/* The catalog's root, which no deletion inside it removes (NULL: none
- * found; the guard's rules still hold). Caller frees. */
+/* The catalog's root, which no deletion inside it removes, in the
+ * guard's normal form (NULL: none found; the guard's rules still hold).
+ * Taken once per drop: it costs a catalog read and a realpath(). Caller
+ * frees. */
 static char *
-catalog_root (MsStore *store, const char *catalog)
+catalog_root_key (MsStore *store, const char *catalog)
 {
   g_autoptr (MsCatalog) cat = ms_store_catalog_get (store, catalog, NULL);
-  return cat ? g_strdup (cat->location_uri) : NULL;
+  return cat ? ms_storage_guard_key (cat->location_uri) : NULL;
 }
 
-/* Delete 'location' unless it holds 'keep' (the catalog's root). */
+/* Delete 'location' unless it holds the catalog's root ('keep': its
+ * normal form). */
 static void
 location_delete (const MsStorageGuard *g, MsStorage *st, const char *keep,
                  const char *location, const char *what)
@@ -49,7 +52,7 @@ ms_service_location_delete (MsStore *store, const MsStorageGuard *g, MsStorage *
 {
   /* no look-up for data that stays anyway */
   g_autofree char *keep = ms_service_data_reachable (st, location)
-                          ? catalog_root (store, catalog) : NULL;
+                          ? catalog_root_key (store, catalog) : NULL;
   location_delete (g, st, keep, location, what);
 }
 
@@ -62,7 +65,7 @@ ms_service_table_delete_data (MsStore *store, const MsStorageGuard *g, MsStorage
     return;
   /* partitions inside the table's directory go with it */
   const char *tloc = t->sd ? t->sd->location : NULL;
-  g_autofree char *keep = catalog_root (store, catalog);
+  g_autofree char *keep = catalog_root_key (store, catalog);
   for (guint i = 0; part_locations && i < part_locations->len; i++)
     {
       const char *ploc = g_ptr_array_index (part_locations, i);
@@ -103,7 +106,7 @@ ms_service_partitions_delete_data (MsStore *store, const MsStorageGuard *g, MsSt
   if (!ms_service_table_drops_data (t) || t->sd == NULL || t->sd->location == NULL)
     return;
   g_autofree char *root = ms_storage_local_path (t->sd->location);
-  g_autofree char *keep = catalog_root (store, t->catalog);
+  g_autofree char *keep = catalog_root_key (store, t->catalog);
   for (guint i = 0; i < dropped->len; i++)
     {
       const MsPartition *p = g_ptr_array_index (dropped, i);

@@ -23,8 +23,10 @@ static const MsSql sql_cat_default_db = { "cat_default_db",
   "VALUES ($1, 'default', 'Default database for catalog ' || $2, $3, $4, 2) "
   "ON CONFLICT (cat_id, name) DO NOTHING" };
 static const MsSql sql_cat_get = { "cat_get",
-  "SELECT name, description, location_uri, create_time FROM ms_catalogs WHERE name = $1" };
-static const MsSql sql_cat_list = { "cat_list", "SELECT name FROM ms_catalogs ORDER BY name" };
+  "SELECT name, description, location_uri, create_time FROM ms_catalogs WHERE name = $1",
+  .read_only = TRUE };
+static const MsSql sql_cat_list = { "cat_list", "SELECT name FROM ms_catalogs ORDER BY name",
+  .read_only = TRUE };
 static const MsSql sql_cat_alter = { "cat_alter",
   "UPDATE ms_catalogs SET location_uri = COALESCE($2, location_uri), "
   "description = COALESCE($3, description) WHERE name = $1" };
@@ -33,7 +35,8 @@ static const MsSql sql_cat_lock = { "cat_lock",
 static const MsSql sql_cat_contents = { "cat_contents",
   "SELECT d.name, (SELECT count(*) FROM ms_tables t WHERE t.db_id = d.db_id) "
   "     + (SELECT count(*) FROM ms_functions f WHERE f.db_id = d.db_id) "
-  "FROM ms_databases d WHERE d.cat_id = $1" };
+  "FROM ms_databases d WHERE d.cat_id = $1",
+  .read_only = TRUE };
 static const MsSql sql_cat_delete = { "cat_delete",
   "WITH d AS (DELETE FROM ms_databases WHERE cat_id = $1) "
   "DELETE FROM ms_catalogs WHERE cat_id = $1" };

@@ -29,14 +29,17 @@
 #define CONSTRAINT_ORDER " ORDER BY d.name, t.name, k.kind, k.name, cc.position"
 
 static const MsSql sql_by_table_id = { "constraint_by_table_id",
-  CONSTRAINT_SELECT "WHERE k.table_id = $1" CONSTRAINT_ORDER };
+  CONSTRAINT_SELECT "WHERE k.table_id = $1" CONSTRAINT_ORDER,
+  .read_only = TRUE };
 static const MsSql sql_by_table = { "constraint_by_table",
   CONSTRAINT_SELECT "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
-  "AND ($4::smallint < 0 OR k.kind = $4::smallint)" CONSTRAINT_ORDER };
+  "AND ($4::smallint < 0 OR k.kind = $4::smallint)" CONSTRAINT_ORDER,
+  .read_only = TRUE };
 static const MsSql sql_foreign_keys = { "constraint_foreign_keys",
   CONSTRAINT_SELECT "WHERE c.name = $1 AND k.kind = 1 "
   "AND ($2::text IS NULL OR pd.name = $2) AND ($3::text IS NULL OR pt.name = $3) "
-  "AND ($4::text IS NULL OR d.name = $4) AND ($5::text IS NULL OR t.name = $5)" CONSTRAINT_ORDER };
+  "AND ($4::text IS NULL OR d.name = $4) AND ($5::text IS NULL OR t.name = $5)" CONSTRAINT_ORDER,
+  .read_only = TRUE };
 static const MsSql sql_insert = { "constraint_insert",
   "INSERT INTO ms_constraints (table_id, name, kind, enable_cstr, validate_cstr, rely_cstr, "
   "value, ref_table_id, update_rule, delete_rule) "

@@ -35,12 +35,15 @@ static const MsSql sql_db_insert = { "db_insert",
   "FROM ms_catalogs c WHERE c.name = $1" };
 static const MsSql sql_db_get = { "db_get",
   "SELECT " DB_COLUMNS " FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
-  "WHERE c.name = $1 AND d.name = $2" };
+  "WHERE c.name = $1 AND d.name = $2",
+  .read_only = TRUE };
 static const MsSql sql_db_list = { "db_list",
   "SELECT d.name FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
-  "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) ORDER BY d.name" };
+  "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) ORDER BY d.name",
+  .read_only = TRUE };
 static const MsSql sql_cat_exists = { "db_cat_exists",
-  "SELECT 1 FROM ms_catalogs WHERE name = $1" };
+  "SELECT 1 FROM ms_catalogs WHERE name = $1",
+  .read_only = TRUE };
 static const MsSql sql_db_alter = { "db_alter",
   "UPDATE ms_databases d SET "
   "  description = COALESCE($3, d.description), "
@@ -55,7 +58,8 @@ static const MsSql sql_db_lock = { "db_lock",
   "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "WHERE c.name = $1 AND d.name = $2 FOR UPDATE OF d" };
 static const MsSql sql_db_child_count = { "db_child_count",
-  "SELECT count(*), min(name) FROM ms_databases WHERE cat_id = $1 AND name LIKE $2 ESCAPE '\\'" };
+  "SELECT count(*), min(name) FROM ms_databases WHERE cat_id = $1 AND name LIKE $2 ESCAPE '\\'",
+  .read_only = TRUE };
 static const MsSql sql_db_insert_child = { "db_insert_child",
   DB_INSERT_HEAD
   "FROM ms_catalogs c JOIN ms_databases p ON p.cat_id = c.cat_id "
@@ -64,7 +68,8 @@ static const MsSql sql_db_children = { "db_children",
   "SELECT d.name FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "WHERE c.name = $1 AND d.name LIKE $2 ESCAPE '\\' "
   "AND strpos(substr(d.name, COALESCE(length($3::text) + 2, 1)), '.') = 0 "
-  "AND ($4::text IS NULL OR d.name > $4) ORDER BY d.name LIMIT $5::bigint" };
+  "AND ($4::text IS NULL OR d.name > $4) ORDER BY d.name LIMIT $5::bigint",
+  .read_only = TRUE };
 static const MsSql sql_db_get_for_edit = { "db_get_for_edit",
   "SELECT " DB_COLUMNS ", d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "WHERE c.name = $1 AND d.name = $2 FOR NO KEY UPDATE OF d" };
@@ -73,13 +78,16 @@ static const MsSql sql_db_write = { "db_write",
   "  owner_name = $5, owner_type = $6::smallint, params = $7::jsonb WHERE db_id = $1" };
 static const MsSql sql_db_counts = { "db_counts",
   "SELECT (SELECT count(*) FROM ms_tables WHERE db_id = $1), "
-  "       (SELECT count(*) FROM ms_functions WHERE db_id = $1)" };
+  "       (SELECT count(*) FROM ms_functions WHERE db_id = $1)",
+  .read_only = TRUE };
 static const MsSql sql_db_tables_data = { "db_tables_data",
   "SELECT table_id, table_type, location, params->>'EXTERNAL', params->>'external.table.purge' "
-  "FROM ms_tables WHERE db_id = $1 AND table_type <> 'VIRTUAL_VIEW'" };
+  "FROM ms_tables WHERE db_id = $1 AND table_type <> 'VIRTUAL_VIEW'",
+  .read_only = TRUE };
 static const MsSql sql_db_partitions_data = { "db_partitions_data",
   "SELECT p.table_id, p.location FROM ms_partitions p JOIN ms_tables t ON t.table_id = p.table_id "
-  "WHERE t.db_id = $1 AND t.table_type <> 'VIRTUAL_VIEW' AND p.location IS NOT NULL" };
+  "WHERE t.db_id = $1 AND t.table_type <> 'VIRTUAL_VIEW' AND p.location IS NOT NULL",
+  .read_only = TRUE };
 static const MsSql sql_db_delete_contents = { "db_delete_contents",
   "WITH f AS (DELETE FROM ms_functions WHERE db_id = $1), "
   "v AS (DELETE FROM ms_partition_values WHERE table_id IN "

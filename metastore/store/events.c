@@ -218,7 +218,8 @@ ms_store_events_written (MsPgConn *c, const PGresult *r)
 /* ---- reads ---- */
 
 static const MsSql sql_current = { "events_current",
-  "SELECT next_id - 1 FROM ms_notification_sequence" };
+  "SELECT next_id - 1 FROM ms_notification_sequence",
+  .read_only = TRUE };
 
 gboolean
 ms_store_events_current (MsStore *s, gint64 *id, GError **error)
@@ -284,7 +285,7 @@ ms_store_events_list (MsStore *s, const MsEventQuery *q, GError **error)
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return NULL;
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql, params->len,
+  g_autoptr (PGresult) r = ms_pg_read_text (c, sql, params->len,
                                             (const char *const *) params->pdata, error);
   if (r == NULL)
     return NULL;
@@ -316,7 +317,7 @@ ms_store_events_count (MsStore *s, const MsEventQuery *q, gint64 limit, GError *
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return -1;
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql, params->len,
+  g_autoptr (PGresult) r = ms_pg_read_text (c, sql, params->len,
                                             (const char *const *) params->pdata, error);
   return r == NULL ? -1 : ms_pg_int64 (r, 0, 0, 0);
 }

@@ -27,12 +27,15 @@
   "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
 
 static const MsSql sql_fn_all = { "fn_all",
-  "SELECT " FN_COLUMNS " " FN_FROM "WHERE c.name = $1 ORDER BY d.name, f.name" };
+  "SELECT " FN_COLUMNS " " FN_FROM "WHERE c.name = $1 ORDER BY d.name, f.name",
+  .read_only = TRUE };
 static const MsSql sql_fn_get = { "fn_get",
-  "SELECT " FN_COLUMNS " " FN_FROM "WHERE c.name = $1 AND d.name = $2 AND f.name = $3" };
+  "SELECT " FN_COLUMNS " " FN_FROM "WHERE c.name = $1 AND d.name = $2 AND f.name = $3",
+  .read_only = TRUE };
 static const MsSql sql_fn_list = { "fn_list",
   "SELECT f.name " FN_FROM
-  "WHERE c.name = $1 AND d.name = $2 AND ($3::text IS NULL OR f.name ~* $3) ORDER BY f.name" };
+  "WHERE c.name = $1 AND d.name = $2 AND ($3::text IS NULL OR f.name ~* $3) ORDER BY f.name",
+  .read_only = TRUE };
 /* Only into a native database (Hive refuses functions in REMOTE ones). */
 static const MsSql sql_fn_insert = { "fn_insert",
   "INSERT INTO ms_functions (db_id, name, class_name, owner_name, owner_type, create_time, "
@@ -42,7 +45,8 @@ static const MsSql sql_fn_insert = { "fn_insert",
   "WHERE c.name = $1 AND d.name = $2 AND d.db_type <> 2" };
 static const MsSql sql_fn_db_type = { "fn_db_type",
   "SELECT d.db_type FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
-  "WHERE c.name = $1 AND d.name = $2" };
+  "WHERE c.name = $1 AND d.name = $2",
+  .read_only = TRUE };
 /* Like Hive's ObjectStore.alterFunction: name, database, owner, class and
  * type change; create time and resource URIs stay. */
 static const MsSql sql_fn_alter = { "fn_alter",

@@ -21,14 +21,17 @@ static const MsSql sql_ice_get = { "ice_get",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.params->>'metadata_location', "
   "  m.location, m.metadata" ICE_FROM
   "LEFT JOIN ms_iceberg_metadata m ON m.table_id = t.table_id "
-  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+  "WHERE c.name = $1 AND d.name = $2 AND t.name = $3",
+  .read_only = TRUE };
 /* the same without the metadata copy (sign requests: the location of the
  * current file is all they need) */
 static const MsSql sql_ice_head = { "ice_head",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.params->>'metadata_location'"
-  ICE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+  ICE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3",
+  .read_only = TRUE };
 static const MsSql sql_ice_cache_get = { "ice_cache_get",
-  "SELECT location, metadata FROM ms_iceberg_metadata WHERE table_id = $1" };
+  "SELECT location, metadata FROM ms_iceberg_metadata WHERE table_id = $1",
+  .read_only = TRUE };
 /* only while the location is still current; a copy is always tagged with
  * the file it came from, so a late writer can leave it stale, never wrong */
 static const MsSql sql_ice_cache_put = { "ice_cache_put",
@@ -44,14 +47,17 @@ static const MsSql sql_ice_cache_set = { "ice_cache_set",
 static const MsSql sql_ice_names = { "ice_names",
   "SELECT t.name" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND upper (t.params->>'table_type') = $3 "
-  "AND ($4::text IS NULL OR t.name > $4) ORDER BY t.name LIMIT $5::bigint" };
+  "AND ($4::text IS NULL OR t.name > $4) ORDER BY t.name LIMIT $5::bigint",
+  .read_only = TRUE };
 static const MsSql sql_ice_location_used = { "ice_location_used",
   "SELECT 1" ICE_FROM
-  "WHERE c.name = $1 AND d.name = $2 AND rtrim (t.location, '/') = rtrim ($3, '/') LIMIT 1" };
+  "WHERE c.name = $1 AND d.name = $2 AND rtrim (t.location, '/') = rtrim ($3, '/') LIMIT 1",
+  .read_only = TRUE };
 /* a scan, but asked only by the hourly metadata sweep, for a few files */
 static const MsSql sql_ice_file_referenced = { "ice_file_referenced",
   "SELECT 1 FROM ms_tables t WHERE t.params->>'metadata_location' = $1 "
-  "OR t.params->>'previous_metadata_location' = $1 LIMIT 1" };
+  "OR t.params->>'previous_metadata_location' = $1 LIMIT 1",
+  .read_only = TRUE };
 static const MsSql sql_ice_lock = { "ice_lock",
   "SELECT t.table_id, upper (t.params->>'table_type'), t.location" ICE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
@@ -60,7 +66,8 @@ static const MsSql sql_ice_delete = { "ice_delete",
   "DELETE FROM ms_tables WHERE table_id = $1" };
 static const MsSql sql_ice_db_exists = { "ice_db_exists",
   "SELECT 1 FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
-  "WHERE c.name = $1 AND d.name = $2" };
+  "WHERE c.name = $1 AND d.name = $2",
+  .read_only = TRUE };
 static const MsSql sql_ice_rename = { "ice_rename",
   "UPDATE ms_tables SET name = $2, "
   "  db_id = (SELECT d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "

@@ -62,7 +62,8 @@ static const MsSql sql_claim = { "idem_claim",
 static const MsSql sql_read = { "idem_read",
   "SELECT fingerprint, applied, status, body, headers, "
   "  started_at < now() - $2::integer * interval '1 second' "
-  "FROM ms_idempotency WHERE idem_key = $1" };
+  "FROM ms_idempotency WHERE idem_key = $1",
+  .read_only = TRUE };
 
 static gboolean
 claim_once (MsStore *s, const MsIdemClaim *claim, gboolean *claimed, GError **error)

@@ -51,7 +51,8 @@ static const MsSql sql_record = { "import_record",
   "counts) VALUES ($1, $2, $3::bigint, $4::integer, extract (epoch FROM now ())::integer, "
   "$5::jsonb)" };
 static const MsSql sql_position = { "import_position",
-  "SELECT next_event_id FROM ms_import_runs WHERE source = $1 ORDER BY run_id DESC LIMIT 1" };
+  "SELECT next_event_id FROM ms_import_runs WHERE source = $1 ORDER BY run_id DESC LIMIT 1",
+  .read_only = TRUE };
 
 gboolean
 ms_store_import_sums (MsStore *s, MsHiveSums *out, GError **error)

@@ -106,7 +106,8 @@ static const MsSql sql_release = { "lock_release",
 static const MsSql sql_describe = { "lock_describe",
   "SELECT l.txn_id, l.state, c.comp_id, c.db_name, c.table_name, c.part_name, c.lock_type "
   "FROM ms_locks l JOIN ms_lock_components c ON c.lock_id = l.lock_id "
-  "WHERE l.lock_id = $1 ORDER BY c.comp_id LIMIT 1" };
+  "WHERE l.lock_id = $1 ORDER BY c.comp_id LIMIT 1",
+  .read_only = TRUE };
 
 static const MsSql sql_heartbeat = { "lock_heartbeat",
   "UPDATE ms_locks SET last_heartbeat = " NOW_MS ", heartbeat_count = heartbeat_count + 1 "
@@ -123,7 +124,8 @@ static const MsSql sql_list = { "lock_list",
   "WHERE ($1::text IS NULL OR c.db_name = $1) AND ($2::text IS NULL OR c.table_name = $2) "
   "  AND ($3::text IS NULL OR c.part_name = $3) AND ($4::bigint IS NULL OR l.txn_id = $4) "
   "ORDER BY l.state, CASE c.lock_type WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 4 THEN 3 ELSE 4 END, "
-  "  l.lock_id, c.comp_id" };
+  "  l.lock_id, c.comp_id",
+  .read_only = TRUE };
 
 static const char *
 type_name (int type)

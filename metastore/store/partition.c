@@ -77,7 +77,8 @@ static const MsSql sql_part_exchange_copy = { "part_exchange_copy",
   "  $4 || '/' || part_name, sd, cols, params FROM moved RETURNING part_id" };
 static const MsSql sql_part_vals_of = { "part_vals_of",
   "SELECT array_to_json (vals)::text FROM ms_partitions WHERE table_id = $1::bigint "
-  "AND part_id = $2::bigint" };
+  "AND part_id = $2::bigint",
+  .read_only = TRUE };
 
 /* ---- rows ---- */
 

@@ -50,6 +50,9 @@ MsPgConn *ms_partition_select (MsStore *s, const MsPartitionQuery *q, gboolean b
 /* Run 'sql', a statement built around sel->from, with sel's parameters. */
 PGresult *ms_partition_sel_exec (MsPgConn *c, const MsPartitionSel *sel, const char *sql,
                                  GError **error);
+/* The same for a 'sql' that only reads (MsSql.read_only). */
+PGresult *ms_partition_sel_read (MsPgConn *c, const MsPartitionSel *sel, const char *sql,
+                                 GError **error);
 
 /* The stored (escaped) name of the partition of 't' with 'values'. */
 char *ms_store_partition_name (const MsTable *t, GPtrArray *values);

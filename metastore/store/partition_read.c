@@ -27,7 +27,8 @@
 
 static const MsSql sql_scan_all = { "partition_scan_all",
   "SELECT " PARTITION_COLUMNS " FROM ms_partitions p WHERE p.table_id = $1::bigint "
-  "ORDER BY p.part_name LIMIT $2::int" };
+  "ORDER BY p.part_name LIMIT $2::int",
+  .read_only = TRUE };
 
 /* "a, b, c" of n values (the query's values are not NULL-terminated). */
 static char *
@@ -251,6 +252,13 @@ ms_partition_sel_exec (MsPgConn *c, const MsPartitionSel *sel, const char *sql, 
                           (const char *const *) sel->params->pdata, error);
 }
 
+PGresult *
+ms_partition_sel_read (MsPgConn *c, const MsPartitionSel *sel, const char *sql, GError **error)
+{
+  return ms_pg_read_text (c, sql, (int) sel->params->len,
+                          (const char *const *) sel->params->pdata, error);
+}
+
 /* ---- scans ---- */
 
 typedef struct {
@@ -419,7 +427,7 @@ ms_store_partition_names (MsStore *s, const MsPartitionQuery *q, GError **error)
   g_string_append_printf (sql, "%s ORDER BY p.part_name", sel.from->str);
   if (q->max_parts >= 0)
     g_string_append_printf (sql, " LIMIT %d", q->max_parts);
-  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
+  g_autoptr (PGresult) r = ms_partition_sel_read (c, &sel, sql->str, error);
   return r ? ms_pg_column_strings (r, 0) : NULL;
 }
 
@@ -431,7 +439,7 @@ ms_store_partition_count (MsStore *s, const MsPartitionQuery *q, GError **error)
   if (c == NULL)
     return -1;
   g_autofree char *sql = g_strdup_printf ("SELECT count(*)%s", sel.from->str);
-  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql, error);
+  g_autoptr (PGresult) r = ms_partition_sel_read (c, &sel, sql, error);
   return r ? ms_pg_int64 (r, 0, 0, 0) : -1;
 }
 
@@ -483,7 +491,7 @@ ms_store_partition_values (MsStore *s, const MsPartitionQuery *q, const char *co
     g_string_append_printf (sql, " ORDER BY %s%sp.part_name", by->str, by->len ? ", " : "");
   if (q->max_parts >= 0)
     g_string_append_printf (sql, " LIMIT %d", q->max_parts);
-  g_autoptr (PGresult) r = ms_partition_sel_exec (c, &sel, sql->str, error);
+  g_autoptr (PGresult) r = ms_partition_sel_read (c, &sel, sql->str, error);
   if (r == NULL)
     return NULL;
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);

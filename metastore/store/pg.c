@@ -85,13 +85,13 @@ result_ok (const PGresult *r)
 
 /* A statement may be retried after a reconnect only outside a transaction
  * and only when the connection itself failed; never after a deadline
- * passed. 'commits': the failed round trip would have committed what it
- * carried (a pipeline ending in COMMIT, or a statement outside a
- * transaction): then only when its request did not leave in full, since
- * PostgreSQL may have run and committed one that did and lost only the
- * answer (sent again, a change would run twice). A BEGIN with its first
- * statement may always go again: what ran was rolled back with the
- * connection. */
+ * passed. 'commits': the failed round trip would have committed a change
+ * it carried (a pipeline ending in COMMIT, or a statement outside a
+ * transaction that is not read-only): then only when its request did not
+ * leave in full, since PostgreSQL may have run and committed one that did
+ * and lost only the answer (sent again, a change would run twice). A
+ * BEGIN with its first statement may always go again (what ran was rolled
+ * back with the connection), and so may a read-only statement. */
 static gboolean
 reconnect (MsPgConn *c, gboolean commits)
 {
@@ -386,7 +386,9 @@ ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GEr
     }
   else
     r = exec_once (c, sql, n, values);
-  if (!result_ok (r) && reconnect (c, TRUE))
+  /* outside a transaction a statement commits what it changes: sent again
+   * only when it left in part, or changes nothing (read_only) */
+  if (!result_ok (r) && reconnect (c, !sql->read_only))
     {
       PQclear (r);
       r = exec_once (c, sql, n, values);
@@ -403,7 +405,14 @@ ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values, GEr
 PGresult *
 ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values, GError **error)
 {
-  MsSql sql = { NULL, text };
+  MsSql sql = { NULL, text, FALSE };
+  return ms_pg_exec (c, &sql, n, values, error);
+}
+
+PGresult *
+ms_pg_read_text (MsPgConn *c, const char *text, int n, const char *const *values, GError **error)
+{
+  MsSql sql = { NULL, text, TRUE };
   return ms_pg_exec (c, &sql, n, values, error);
 }
 
@@ -623,6 +632,7 @@ ms_pg_connect_with (const char *conninfo, const char *password, int connect_time
   MsPgConn *c = g_new0 (MsPgConn, 1);
   c->pg = pg;
   c->deadline_ms = deadline_ms;
+  c->session_timeouts = options != NULL;
   c->prepared = g_hash_table_new (g_str_hash, g_str_equal);
   return c;
 }

@@ -25,6 +25,9 @@ typedef struct {
   gboolean broken;
   int deadline_ms;           /* longest wait for one round trip's answer
                                 (store/pg_io.h); 0: none */
+  gboolean session_timeouts; /* the session runs with statement_timeout and
+                                idle_in_transaction_session_timeout =
+                                deadline_ms (set at start-up) */
   gboolean timed_out;        /* a round trip outlasted it: the connection is
                                 abandoned, nothing more runs on it */
   gboolean delivered;        /* the last round trip's request left in full
@@ -42,10 +45,16 @@ typedef struct {
   gboolean outer_failed;
 } MsPgConn;
 
-/* A statement known at compile time; 'name' keys the prepared statement. */
+/* A statement known at compile time; 'name' keys the prepared statement.
+ * 'read_only' (declared with the statement: `.read_only = TRUE`) says it
+ * changes nothing, takes no lock that outlives it and reads no sequence:
+ * run outside a transaction, it is sent again once on a new connection when
+ * its connection failed after the request left (a change is not: it may
+ * have run). */
 typedef struct {
   const char *name;
   const char *text;
+  gboolean read_only;
 } MsSql;
 
 /* What a reply says when PostgreSQL cannot be reached or drops the
@@ -70,11 +79,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsPgConn, ms_pg_conn_release)
 
 /* Run 'sql' with text parameters; returns the result (caller owns) or NULL
  * with *error set from the SQLSTATE. Outside a transaction, a connection
- * found dead is re-established and the statement tried once more. */
+ * found dead is re-established and the statement tried once more when
+ * that cannot run a change twice: when its request did not leave in full,
+ * or when it is read-only (MsSql.read_only). */
 PGresult *ms_pg_exec (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
                       GError **error);
 /* The same for a one-off statement text (no prepared statement kept). */
 PGresult *ms_pg_exec_text (MsPgConn *c, const char *text, int n, const char *const *values,
+                           GError **error);
+/* As ms_pg_exec_text for a statement text that only reads (see
+ * MsSql.read_only). */
+PGresult *ms_pg_read_text (MsPgConn *c, const char *text, int n, const char *const *values,
                            GError **error);
 /* As ms_pg_exec for a statement that makes an object a unique index
  * guards (the index decides; nothing is pre-checked): a unique violation

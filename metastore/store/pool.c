@@ -17,8 +17,11 @@ struct _MsPool {
   GPtrArray *idle;           /* MsPgConn*, ready to use */
   char *conninfo;
   char *password;
-  int size, wait_ms, connect_timeout_s;
-  int deadline_ms;           /* each connection's (ms_pool_set_deadline) */
+  int size;
+  /* the timeouts in force (ms_pool_set_timeouts; a SIGHUP may change
+   * them): read under the lock */
+  int wait_ms, connect_timeout_s;
+  int deadline_ms;           /* each connection's */
   gboolean session_timeouts;
   gint64 give_up_at;         /* atomic; 0: not stopping (ms_pool_give_up) */
   int open, in_use, waiting;
@@ -72,6 +75,19 @@ idle_alive (MsPgConn *c)
   return TRUE;
 }
 
+/* Whether idle connection c was opened under the session timeouts now in
+ * force (lock held). Its own deadline is brought up to date here: only
+ * the session's settings, given at start-up, need a new session. */
+static gboolean
+idle_current (MsPool *p, MsPgConn *c)
+{
+  gboolean want = p->session_timeouts && p->deadline_ms > 0;
+  if (c->session_timeouts != want || (want && c->deadline_ms != p->deadline_ms))
+    return FALSE;
+  c->deadline_ms = p->deadline_ms;
+  return TRUE;
+}
+
 /* The connection of this thread's outer transaction (ms_pool_pin). */
 static GPrivate pinned_conn;
 
@@ -81,11 +97,23 @@ ms_pool_get (MsPool *p, GError **error)
   MsPgConn *pinned = g_private_get (&pinned_conn);
   if (pinned != NULL && pinned->pool == p)
     return pinned;              /* this thread's outer transaction */
-  gint64 deadline = g_get_monotonic_time () + (gint64) p->wait_ms * 1000;
 
   g_mutex_lock (&p->lock);
+  int wait_ms = p->wait_ms;
+  gint64 deadline = g_get_monotonic_time () + (gint64) wait_ms * 1000;
   for (;;)
     {
+      /* a stopping server gives up waiting at its give-up time too, and
+       * opens no connection after it */
+      gint64 give_up = ms_pool_give_up_at (p);
+      gint64 until = give_up > 0 ? MIN (deadline, give_up) : deadline;
+      if (give_up > 0 && g_get_monotonic_time () >= give_up)
+        {
+          g_mutex_unlock (&p->lock);
+          ms_fail (error, MS_ERROR_UNAVAILABLE,
+                   "the server is stopping: no catalog database connection for a new call");
+          return NULL;
+        }
       if (p->idle->len > 0)
         {
           MsPgConn *c = g_ptr_array_steal_index_fast (p->idle, p->idle->len - 1);
@@ -98,6 +126,13 @@ ms_pool_get (MsPool *p, GError **error)
               p->reconnects++;
               continue;
             }
+          if (!idle_current (p, c))
+            {
+              /* opened before a reload changed the session's timeouts */
+              ms_pg_conn_close (c);
+              p->open--;
+              continue;
+            }
           p->in_use++;
           g_mutex_unlock (&p->lock);
           return c;
@@ -105,24 +140,27 @@ ms_pool_get (MsPool *p, GError **error)
       if (p->open < p->size)
         break;
       p->waiting++;
-      gboolean signalled = g_cond_wait_until (&p->freed, &p->lock, deadline);
+      gboolean signalled = g_cond_wait_until (&p->freed, &p->lock, until);
       p->waiting--;
-      if (!signalled && p->idle->len == 0 && p->open >= p->size)
+      if (!signalled && p->idle->len == 0 && p->open >= p->size && until == deadline)
         {
           g_mutex_unlock (&p->lock);
           ms_fail (error, MS_ERROR_UNAVAILABLE,
                    "no catalog database connection free within %d ms (pool of %d)",
-                   p->wait_ms, p->size);
+                   wait_ms, p->size);
           return NULL;
         }
     }
-  /* reserve a slot, connect outside the lock */
+  /* reserve a slot, connect outside the lock (with the timeouts in force
+   * now: a reload may change them meanwhile) */
   p->open++;
   p->in_use++;
+  int connect_timeout_s = p->connect_timeout_s, deadline_ms = p->deadline_ms;
+  gboolean session_timeouts = p->session_timeouts;
   g_mutex_unlock (&p->lock);
 
-  MsPgConn *c = ms_pg_connect_with (p->conninfo, p->password, p->connect_timeout_s,
-                                    p->deadline_ms, p->session_timeouts, error);
+  MsPgConn *c = ms_pg_connect_with (p->conninfo, p->password, connect_timeout_s,
+                                    deadline_ms, session_timeouts, error);
   if (c == NULL)
     {
       g_mutex_lock (&p->lock);
@@ -206,13 +244,37 @@ ms_pool_put (MsPool *p, MsPgConn *c)
   g_mutex_unlock (&p->lock);
 }
 
+gboolean
+ms_pool_set_timeouts (MsPool *p, const MsPoolTimeouts *t)
+{
+  g_mutex_lock (&p->lock);
+  gboolean changed = p->wait_ms != t->wait_ms || p->connect_timeout_s != t->connect_timeout_s
+                     || p->deadline_ms != t->deadline_ms
+                     || p->session_timeouts != t->session_timeouts;
+  p->wait_ms = t->wait_ms;
+  p->connect_timeout_s = t->connect_timeout_s;
+  p->deadline_ms = t->deadline_ms;
+  p->session_timeouts = t->session_timeouts;
+  g_mutex_unlock (&p->lock);
+  return changed;
+}
+
+MsPoolTimeouts
+ms_pool_timeouts (MsPool *p)
+{
+  g_mutex_lock (&p->lock);
+  MsPoolTimeouts t = { p->wait_ms, p->connect_timeout_s, p->deadline_ms, p->session_timeouts };
+  g_mutex_unlock (&p->lock);
+  return t;
+}
+
 void
 ms_pool_set_deadline (MsPool *p, int deadline_ms, gboolean session_timeouts)
 {
-  g_mutex_lock (&p->lock);
-  p->deadline_ms = deadline_ms;
-  p->session_timeouts = session_timeouts;
-  g_mutex_unlock (&p->lock);
+  MsPoolTimeouts t = ms_pool_timeouts (p);
+  t.deadline_ms = deadline_ms;
+  t.session_timeouts = session_timeouts;
+  ms_pool_set_timeouts (p, &t);
 }
 
 void
@@ -220,6 +282,10 @@ ms_pool_give_up (MsPool *p, int after_ms)
 {
   gint64 at = g_get_monotonic_time () + (gint64) MAX (after_ms, 0) * 1000;
   __atomic_store_n (&p->give_up_at, MAX (at, 1), __ATOMIC_RELEASE);
+  /* callers waiting for a connection wait no longer than that either */
+  g_mutex_lock (&p->lock);
+  g_cond_broadcast (&p->freed);
+  g_mutex_unlock (&p->lock);
 }
 
 gint64

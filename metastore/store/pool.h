@@ -2,7 +2,8 @@
  * pool.h: the bounded PostgreSQL connection pool shared by all workers.
  *
  * Connections are opened lazily up to 'size'. A caller that finds none free
- * waits up to 'wait_ms' and then fails with MS_ERROR_UNAVAILABLE. A
+ * waits up to 'wait_ms' and then fails with MS_ERROR_UNAVAILABLE; opening
+ * one is bounded by libpq's connect_timeout (per address tried). A
  * connection that broke is closed on return and its slot reopened on demand,
  * so the pool recovers by itself after PostgreSQL restarts.
  */
@@ -51,14 +52,32 @@ gboolean ms_pool_unpin (MsPool *pool, gboolean commit, GError **error);
 void ms_pool_put (MsPool *pool, MsPgConn *c);
 void ms_pg_conn_close (MsPgConn *c);
 
-/* Give every connection opened from now on a deadline per round trip
- * (MsPgConn.deadline_ms, 0: none) and, with 'session_timeouts', the same
- * PostgreSQL statement_timeout and idle_in_transaction_session_timeout
- * (ms_pg_connect_with). Call it before the first ms_pool_get. */
+/* The pool's timeouts, the database.* settings of that name; a SIGHUP
+ * may change them while the server runs. */
+typedef struct {
+  int wait_ms;               /* pool_wait_ms: longest wait for a free connection */
+  int connect_timeout_s;     /* libpq's connect_timeout of a new connection (per
+                                address tried, 2 s at least) */
+  int deadline_ms;           /* statement_timeout_ms: MsPgConn.deadline_ms, 0: none */
+  gboolean session_timeouts; /* the same PostgreSQL statement_timeout and
+                                idle_in_transaction_session_timeout for the
+                                session (ms_pg_connect_with) */
+} MsPoolTimeouts;
+
+/* Put 't' in force: waits and connections that start from now on use it.
+ * A connection opened under other session timeouts is closed instead of
+ * being handed out again (its slot reopened: PostgreSQL takes them at
+ * start-up only); an idle one keeps its session and gets the new deadline
+ * when only that changed without session timeouts. TRUE when anything
+ * changed. */
+gboolean ms_pool_set_timeouts (MsPool *pool, const MsPoolTimeouts *t);
+MsPoolTimeouts ms_pool_timeouts (MsPool *pool);
+/* ms_pool_set_timeouts with only the deadline and session timeouts. */
 void ms_pool_set_deadline (MsPool *pool, int deadline_ms, gboolean session_timeouts);
 /* The server is stopping: a round trip still unanswered 'after_ms' from
  * now is abandoned (its call fails as unavailable), and so is every later
- * one that would end after that time. */
+ * one that would end after that time; a wait for a free connection ends
+ * then too, and no connection is opened after it. */
 void ms_pool_give_up (MsPool *pool, int after_ms);
 /* That time (monotonic microseconds), 0 while not stopping. */
 gint64 ms_pool_give_up_at (MsPool *pool);

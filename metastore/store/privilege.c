@@ -41,7 +41,8 @@ static const MsSql sql_priv_resolve = { "priv_resolve",
   "JOIN ms_catalogs c ON c.cat_id = d.cat_id "
   "LEFT JOIN ms_tables t ON t.db_id = d.db_id AND t.name = $3 "
   "LEFT JOIN ms_partitions p ON p.table_id = t.table_id AND p.vals = $4::text[] "
-  "WHERE c.name = $1 AND d.name = $2" };
+  "WHERE c.name = $1 AND d.name = $2",
+  .read_only = TRUE };
 static const MsSql sql_priv_insert = { "priv_insert",
   "INSERT INTO ms_privileges (object_type, db_id, table_id, part_id, column_name, "
   "  principal_name, principal_type, privilege, create_time, grantor, grantor_type, "
@@ -71,7 +72,8 @@ static const MsSql sql_priv_list = { "priv_list",
   "  AND ($4::text IS NULL OR c.name = $4) AND ($5::text IS NULL OR d.name = $5) "
   "  AND ($6::text IS NULL OR t.name = $6) AND ($7::text[] IS NULL OR p.vals = $7::text[]) "
   "  AND ($8::text IS NULL OR pr.column_name = $8) AND (NOT $9::boolean OR pr.part_id IS NULL) "
-  "ORDER BY pr.priv_id" };
+  "ORDER BY pr.priv_id",
+  .read_only = TRUE };
 /* The roles of a user ($1, with 'public') and its groups ($2), and every
  * role those belong to. */
 static const MsSql sql_priv_roles = { "priv_roles",
@@ -82,13 +84,15 @@ static const MsSql sql_priv_roles = { "priv_roles",
   "       OR (g.principal_type = 3 AND g.principal_name = ANY ($2::text[])) "
   "  UNION SELECT ro.name FROM r JOIN ms_role_grants g ON g.principal_type = 2 "
   "    AND g.principal_name = r.name JOIN ms_roles ro ON ro.role_id = g.role_id) "
-  "SELECT name FROM r ORDER BY name" };
+  "SELECT name FROM r ORDER BY name",
+  .read_only = TRUE };
 static const MsSql sql_priv_set = { "priv_set",
   "SELECT " PRIV_COLUMNS PRIV_FROM "WHERE " EXACT_OBJECT
   "AND ((pr.principal_type = 1 AND pr.principal_name = $6) "
   "  OR (pr.principal_type = 3 AND pr.principal_name = ANY ($7::text[])) "
   "  OR (pr.principal_type = 2 AND pr.principal_name = ANY ($8::text[]))) "
-  "ORDER BY pr.priv_id" };
+  "ORDER BY pr.priv_id",
+  .read_only = TRUE };
 
 /* The row ids of an object, as text for parameters (NULL: none). */
 typedef struct {

@@ -31,9 +31,11 @@ static const MsSql sql_role_delete = { "role_delete",
   "        AND EXISTS (SELECT 1 FROM r)) "
   "SELECT count(*) FROM r" };
 static const MsSql sql_role_names = { "role_names",
-  "SELECT name FROM ms_roles ORDER BY name" };
+  "SELECT name FROM ms_roles ORDER BY name",
+  .read_only = TRUE };
 static const MsSql sql_role_id = { "role_id",
-  "SELECT role_id FROM ms_roles WHERE name = $1" };
+  "SELECT role_id FROM ms_roles WHERE name = $1",
+  .read_only = TRUE };
 static const MsSql sql_role_cycle_lock = { "role_cycle_lock",
   "SELECT pg_advisory_xact_lock (" ROLE_CYCLE_LOCK ")" };
 /* Whether role $2 is role $1 or one of the roles $1 belongs to. */
@@ -41,7 +43,8 @@ static const MsSql sql_role_in_hierarchy = { "role_in_hierarchy",
   "WITH RECURSIVE up (name) AS (SELECT $1::text COLLATE \"C\" UNION "
   "  SELECT r.name FROM up JOIN ms_role_grants g ON g.principal_type = 2 "
   "  AND g.principal_name = up.name JOIN ms_roles r ON r.role_id = g.role_id) "
-  "SELECT 1 FROM up WHERE name = $2" };
+  "SELECT 1 FROM up WHERE name = $2",
+  .read_only = TRUE };
 static const MsSql sql_role_grant_insert = { "role_grant_insert",
   "INSERT INTO ms_role_grants (role_id, principal_name, principal_type, grant_option, "
   "  grant_time, grantor, grantor_type) "
@@ -64,7 +67,8 @@ static const MsSql sql_role_grants = { "role_grants",
   "FROM ms_role_grants g JOIN ms_roles r ON r.role_id = g.role_id "
   "WHERE ($1::text IS NULL OR r.name = $1) "
   "  AND ($2::text IS NULL OR (g.principal_name = $2 AND g.principal_type = $3::smallint)) "
-  "ORDER BY r.name, g.principal_type, g.principal_name" };
+  "ORDER BY r.name, g.principal_type, g.principal_name",
+  .read_only = TRUE };
 
 gboolean
 ms_store_role_create (MsStore *s, const MsRole *role, GError **error)

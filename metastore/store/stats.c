@@ -38,11 +38,13 @@ static const MsSql sql_parts_lock = { "stats_parts_lock",
 
 static const MsSql sql_table_read = { "stats_table_read",
   "SELECT col_name, data FROM ms_table_col_stats "
-  "WHERE table_id = $1 AND engine = $2 AND col_name = ANY ($3::text[])" };
+  "WHERE table_id = $1 AND engine = $2 AND col_name = ANY ($3::text[])",
+  .read_only = TRUE };
 static const MsSql sql_parts_read = { "stats_parts_read",
   "SELECT part_id, col_name, data FROM ms_part_col_stats "
   "WHERE table_id = $1 AND engine = $2 AND part_id = ANY ($3::bigint[]) "
-  "AND col_name = ANY ($4::text[])" };
+  "AND col_name = ANY ($4::text[])",
+  .read_only = TRUE };
 
 /* $7 true: replace the stored data; false: keep stored optional members
  * the new data leaves out when both are of one type (Hive writes only the
@@ -78,14 +80,16 @@ static const MsSql sql_table_get = { "stats_table_get",
   "LEFT JOIN ms_table_col_stats s ON s.table_id = t.table_id AND s.engine = $4 "
   "  AND s.col_name = ANY ($5::text[]) "
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
-  "ORDER BY array_position ($5::text[], s.col_name)" };
+  "ORDER BY array_position ($5::text[], s.col_name)",
+  .read_only = TRUE };
 static const MsSql sql_parts_get = { "stats_parts_get",
   "SELECT t.table_id, p.part_name, s.col_name, s.col_type, s.data, s.last_analyzed" TABLE_JOIN
   "LEFT JOIN (ms_partitions p JOIN ms_part_col_stats s ON s.table_id = p.table_id "
   "  AND s.part_id = p.part_id AND s.engine = $4 AND s.col_name = ANY ($6::text[])) "
   "  ON p.table_id = t.table_id AND p.part_name = ANY ($5::text[]) "
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
-  "ORDER BY p.part_name COLLATE \"C\", array_position ($6::text[], s.col_name)" };
+  "ORDER BY p.part_name COLLATE \"C\", array_position ($6::text[], s.col_name)",
+  .read_only = TRUE };
 
 static const MsSql sql_delete_lock = { "stats_delete_lock",
   "SELECT t.table_id, t.cols, t.params, jsonb_array_length (t.partition_keys)" TABLE_JOIN
@@ -115,7 +119,8 @@ static const MsSql sql_drop_stale = { "stats_drop_stale",
   "SELECT DISTINCT part_id, col_name FROM dt UNION SELECT DISTINCT part_id, col_name FROM dp "
   "ORDER BY 1 NULLS FIRST, 2" };
 static const MsSql sql_table_accurate_get = { "stats_table_accurate_get",
-  "SELECT params->>'" MS_COLUMN_STATS_ACCURATE "' FROM ms_tables WHERE table_id = $1" };
+  "SELECT params->>'" MS_COLUMN_STATS_ACCURATE "' FROM ms_tables WHERE table_id = $1",
+  .read_only = TRUE };
 
 /* ---- helpers ---- */
 

@@ -16,7 +16,8 @@
 
 static const MsSql sql_parts_by_id = { "stats_event_parts",
   "SELECT " PARTITION_COLUMNS " FROM ms_partitions p "
-  "WHERE p.table_id = $1::bigint AND p.part_id = ANY ($2::bigint[])" };
+  "WHERE p.table_id = $1::bigint AND p.part_id = ANY ($2::bigint[])",
+  .read_only = TRUE };
 
 static void
 written_clear (gpointer p)

@@ -28,10 +28,12 @@ ms_store_free (MsStore *s)
   g_free (s);
 }
 
-void
-ms_store_set_deadline (MsStore *s, int deadline_ms, gboolean session_timeouts)
+gboolean
+ms_store_set_timeouts (MsStore *s, int pool_wait_ms, int connect_timeout_s, int deadline_ms,
+                       gboolean session_timeouts)
 {
-  ms_pool_set_deadline (s->pool, deadline_ms, session_timeouts);
+  MsPoolTimeouts t = { pool_wait_ms, connect_timeout_s, deadline_ms, session_timeouts };
+  return ms_pool_set_timeouts (s->pool, &t);
 }
 
 void
@@ -43,7 +45,7 @@ ms_store_give_up (MsStore *s, int after_ms)
 gboolean
 ms_store_ping (MsStore *s, GError **error)
 {
-  static const MsSql ping = { "ping", "SELECT 1" };
+  static const MsSql ping = { "ping", "SELECT 1", .read_only = TRUE };
   g_autoptr (PGresult) r = ms_pool_exec (s->pool, &ping, 0, NULL, error);
   return r != NULL;
 }
@@ -52,7 +54,8 @@ int
 ms_store_ready_version (MsStore *s, GError **error)
 {
   static const MsSql q = { "ready_version",
-                           "SELECT coalesce(max(version), 0) FROM ms_schema_version" };
+                           "SELECT coalesce(max(version), 0) FROM ms_schema_version",
+                           .read_only = TRUE };
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return -1;

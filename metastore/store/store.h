@@ -29,11 +29,13 @@ typedef struct {
 MsStore *ms_store_new (const char *conninfo, const char *password, int pool_size,
                        int pool_wait_ms, int connect_timeout_s, const char *warehouse);
 void ms_store_free (MsStore *store);
-/* A deadline per PostgreSQL round trip for the store's connections
- * (database.statement_timeout_ms, 0: none; database.session_timeouts: the
- * session's own timeouts too): see ms_pool_set_deadline. Before the first
- * call. */
-void ms_store_set_deadline (MsStore *store, int deadline_ms, gboolean session_timeouts);
+/* The timeouts of the store's connections, at start and on SIGHUP:
+ * database.pool_wait_ms, database.connect_timeout_s, the deadline per
+ * PostgreSQL round trip (database.statement_timeout_ms, 0: none) and
+ * database.session_timeouts (the session's own timeouts too); see
+ * ms_pool_set_timeouts. TRUE when any of them changed. */
+gboolean ms_store_set_timeouts (MsStore *store, int pool_wait_ms, int connect_timeout_s,
+                                int deadline_ms, gboolean session_timeouts);
 /* The server is stopping: statements still unanswered after 'after_ms'
  * are abandoned (ms_pool_give_up). */
 void ms_store_give_up (MsStore *store, int after_ms);

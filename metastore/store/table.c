@@ -64,29 +64,34 @@ static const MsSql sql_table_ids = { "table_ids",
   "SELECT nextval (pg_get_serial_sequence ('ms_tables', 'table_id')) "
   "FROM generate_series (1, $1::integer)" };
 static const MsSql sql_table_get = { "table_get",
-  "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3" };
+  "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3",
+  .read_only = TRUE };
 static const MsSql sql_table_get_locked = { "table_get_locked",
   "SELECT " TABLE_COLUMNS TABLE_FROM "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 "
   "FOR UPDATE OF t" };
 static const MsSql sql_table_get_many = { "table_get_many",
   "SELECT " TABLE_COLUMNS TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND ($3::text[] IS NULL OR t.name = ANY ($3::text[])) "
-  "AND ($4::text IS NULL OR t.name ~* $4) ORDER BY t.name" };
+  "AND ($4::text IS NULL OR t.name ~* $4) ORDER BY t.name",
+  .read_only = TRUE };
 static const MsSql sql_table_names = { "table_names",
   "SELECT t.name" TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND ($3::text IS NULL OR t.name ~* $3) "
-  "AND ($4::text IS NULL OR t.table_type = $4) ORDER BY t.name" };
+  "AND ($4::text IS NULL OR t.table_type = $4) ORDER BY t.name",
+  .read_only = TRUE };
 static const MsSql sql_table_meta = { "table_meta",
   "SELECT c.name, d.name, t.name, t.table_type, t.params->>'comment', t.owner_name, t.owner_type"
   TABLE_FROM
   "WHERE c.name = $1 AND ($2::text IS NULL OR d.name ~* $2) AND ($3::text IS NULL OR t.name ~* $3) "
-  "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name" };
+  "AND ($4::text[] IS NULL OR t.table_type = ANY ($4::text[])) ORDER BY d.name, t.name",
+  .read_only = TRUE };
 static const MsSql sql_table_lock = { "table_lock",
   "SELECT t.table_id, t.cols, t.params, t.location, t.table_type, " ROW_VERSION TABLE_FROM
   "WHERE c.name = $1 AND d.name = $2 AND t.name = $3 FOR UPDATE OF t" };
 static const MsSql sql_table_target_db = { "table_target_db",
   "SELECT d.db_id FROM ms_databases d JOIN ms_catalogs c ON c.cat_id = d.cat_id "
-  "WHERE c.name = $1 AND d.name = $2" };
+  "WHERE c.name = $1 AND d.name = $2",
+  .read_only = TRUE };
 static const MsSql sql_table_update = { "table_update",
   "UPDATE ms_tables SET db_id = $2, name = $3, table_type = $4, owner_name = $5, "
   "  owner_type = $6::smallint, create_time = $7::int, last_access_time = $8::int, "
@@ -111,7 +116,8 @@ static const MsSql sql_parts_move = { "table_parts_move",
   "UPDATE ms_partitions SET location = $3 || substr(location, length($2) + 1) "
   "WHERE table_id = $1 AND starts_with(location, $2)" };
 static const MsSql sql_parts_locations = { "table_parts_locations",
-  "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL" };
+  "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL",
+  .read_only = TRUE };
 /* the partitions' values rows have no foreign key (sql/013): they go here */
 static const MsSql sql_table_delete = { "table_delete",
   "WITH v AS (DELETE FROM ms_partition_values WHERE table_id = $1) "
@@ -613,7 +619,8 @@ ms_store_table_drop (MsStore *s, const char *catalog, const char *db, const char
 
 static const MsSql sql_parts_locations_named = { "table_parts_locations_named",
   "SELECT location FROM ms_partitions WHERE table_id = $1 AND location IS NOT NULL "
-  "AND ($2::text[] IS NULL OR part_name = ANY ($2::text[])) ORDER BY part_name" };
+  "AND ($2::text[] IS NULL OR part_name = ANY ($2::text[])) ORDER BY part_name",
+  .read_only = TRUE };
 
 GPtrArray *
 ms_store_partition_locations (MsStore *s, gint64 table_id, const char *const *names, guint n_names,

@@ -185,7 +185,7 @@ ms_store_table_names_by_filter (MsStore *s, const char *catalog, const char *db,
   g_autoptr (MsPgConn) c = ms_pool_get (s->pool, error);
   if (c == NULL)
     return NULL;
-  g_autoptr (PGresult) r = ms_pg_exec_text (c, sql->str, (int) params->len,
+  g_autoptr (PGresult) r = ms_pg_read_text (c, sql->str, (int) params->len,
                                             (const char *const *) params->pdata, error);
   if (r == NULL)
     return NULL;

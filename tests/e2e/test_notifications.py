@@ -5,6 +5,7 @@ get_notification_events_count, fire_listener_event (INSERT), the ttl
 cleaner, get_config_value, and ids that never let a poller miss an event
 with two replicas writing at once."""
 import json
+import subprocess
 import threading
 import time
 
@@ -200,6 +201,60 @@ def test_drop_table_event_carries_the_table_as_stored_last(client):
     assert dropped.parameters["k"] == 'v "2"\\'
     assert (dropped.id, dropped.parameters, dropped.sd.cols) == \
         (stored.id, stored.parameters, stored.sd.cols)
+    client.drop_database(db, True, True)
+
+
+def test_drop_table_event_when_the_row_changes_before_the_lock(server, client):
+    """The store's fallback, made to happen: a change to the table's row
+    commits after the door read the table and while the drop waits for the
+    row's lock (a second PostgreSQL session holds it). The DROP_TABLE event
+    is then the row as the drop found it, read again, not the door's read."""
+    db = unique("ndl")
+    client.create_database(Database(name=db, description="d", parameters={}))
+    client.create_table(make_table(db, "t"))
+    table_id = client.get_table(db, "t").id
+    start = client.get_current_notificationEventId().eventId
+    pg = server.pg
+    holder = subprocess.Popen(
+        [pg.bin("psql"), "-h", pg.sockdir, "-p", str(pg.port), "-U", "postgres", "-d",
+         server.db, "-v", "ON_ERROR_STOP=1", "-Aqt"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    dropped = {}
+    try:
+        holder.stdin.write("BEGIN;\nUPDATE ms_tables SET params = params || "
+                           "'{\"k\": \"changed meanwhile\"}'::jsonb WHERE table_id = %d;\n"
+                           "SELECT 'held';\n" % table_id)
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "held"
+
+        def drop():
+            with server.client(timeout=60) as c:
+                c.drop_table(db, "t", False)
+                dropped["done"] = True
+        th = threading.Thread(target=drop, daemon=True)
+        th.start()
+        waiting = "0"
+        for _ in range(200):
+            waiting = pg.psql(server.db, "SELECT count(*) FROM pg_stat_activity WHERE "
+                              "datname = current_database() AND "
+                              "application_name = 'metastore' AND wait_event_type = 'Lock'"
+                              ).stdout.strip()
+            if waiting == "1":
+                break
+            time.sleep(0.05)
+        assert waiting == "1", "the drop never waited for the row's lock"
+        assert not dropped
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        assert holder.wait(30) == 0
+        th.join(60)
+        assert dropped.get("done"), "the drop did not finish"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(10)
+    _, m = one(of_db(events_after(client, start), db), "DROP_TABLE")
+    assert decode(Table, m["tableObjJson"]).parameters.get("k") == "changed meanwhile"
     client.drop_database(db, True, True)
 
 

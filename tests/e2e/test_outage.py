@@ -10,7 +10,8 @@ stopped with SIGSTOP: what a network that loses the replies looks like
 to a client) costs a call at most the deadline per round trip
 (database.statement_timeout_ms): it answers the same unavailable error,
 its connection is closed, the next call works on a new one, and SIGTERM
-does not wait for the stuck statement beyond the shutdown grace.
+does not wait for the stuck statement beyond the shutdown grace. SIGHUP
+puts a changed deadline in force without a restart.
 """
 import contextlib
 import os
@@ -248,6 +249,38 @@ def test_unanswered_rest_request_answers_503(hanging):
             assert status == 503 and pg.sockdir not in str(doc), (status, doc)
             assert took < DEADLINE_MS / 1000 + SLACK_S, took
     assert pool_in_use(srv) == 0
+
+
+def test_sighup_reloads_the_deadline(metastore_factory, pg, tmp_path):
+    """database.statement_timeout_ms changed in the file and SIGHUP: the
+    next calls wait on a stopped backend no longer than the new deadline
+    (the pooled connection opened under the old session timeouts is
+    replaced). Before, the deadline of the start held until a restart."""
+    conf = tmp_path / "metastore.conf"
+    conf.write_text("[database]\nstatement_timeout_ms = 120000\n")
+    db = pg.createdb()
+    srv = metastore_factory(db=db, env={"METASTORE_CONFIG": str(conf)})
+    with srv.client(timeout=20) as c:
+        name = make_db(c, "reload")
+        conf.write_text("[database]\nstatement_timeout_ms = %d\n" % DEADLINE_MS)
+        srv.proc.send_signal(signal.SIGHUP)
+        marker = "SIGHUP: PostgreSQL timeouts are now database.statement_timeout_ms=%d" % DEADLINE_MS
+        for _ in range(100):
+            if marker in srv.log_text():
+                break
+            time.sleep(0.1)
+        assert marker in srv.log_text(), srv.log_tail()
+        c.get_database(name)
+        pids = backends(pg, db)
+        assert pids
+        with stopped(pids):
+            failures = until_success(lambda: c.get_database(name), len(pids))
+        assert failures, "a call succeeded on a stopped backend"
+        for took, e in failures:
+            assert isinstance(e, ttypes.MetaException), e
+            assert took < DEADLINE_MS / 1000 + SLACK_S, took
+        print("\nafter SIGHUP: %d calls on stopped backends failed in %s s" % (
+            len(failures), ", ".join("%.2f" % t for t, _ in failures)))
 
 
 def warm_pool(srv, pg, db, name, want):

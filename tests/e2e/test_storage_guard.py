@@ -164,6 +164,26 @@ def test_no_directory_created_outside(server, client, outside):
     assert "no directory created" in server.log_text()
 
 
+def test_refused_directory_asked_once(metastore_factory, outside):
+    """A table's or partition's directory the guard refused to make is
+    not looked into afterwards: the guard is asked once per location, one
+    refusal in the (debug) log. Before, the quick stats and the event's
+    file list asked again: three refusals."""
+    srv = metastore_factory(sets=["log.level=debug"])
+    with srv.client() as c:
+        db = make_db(c)
+        t = make_table(c, db, "p")
+        ploc = "file://%s/refused_part" % outside
+        c.add_partition(new_part(t, ["a", "1"], location=ploc))
+        tloc = "file://%s/refused_table" % outside
+        make_table(c, db, "t", parts=[], location=tloc)
+    text = srv.log_text()
+    for name in ("refused_part", "refused_table"):
+        refusals = [l for l in text.splitlines()
+                    if name in l and "outside the allowed locations" in l]
+        assert len(refusals) == 1, refusals
+
+
 def test_quick_stats_not_read_outside(client, outside):
     db = make_db(client)
     canary(outside + "/s")

@@ -218,21 +218,29 @@ test_data_operations (void **state)
   assert_false (ms_service_data_delete (g, NULL, d->wh, NULL, "table"));
   g_autofree char *part = path_in (d, "wh/db.db/t/part");
   assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
-  /* the catalog root kept */
+  /* the catalog root kept: given in normal form, taken once by a caller
+   * that deletes many locations (its link followed like the location's) */
   g_autofree char *db = g_strdup_printf ("%s/db.db", d->wh);
-  assert_false (ms_service_data_delete (g, NULL, db, db, "database"));
+  g_autofree char *db_key = ms_storage_guard_key (db);
+  assert_false (ms_service_data_delete (g, NULL, db, db_key, "database"));
+  assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_autofree char *db_uri = g_strdup_printf ("file://%s/db.db/", d->wh);
+  assert_false (ms_service_data_delete (g, NULL, db_uri, db_key, "database"));
   assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
 
-  /* mkdirs: outside nothing is made, and that is no error */
-  gboolean made = TRUE;
+  /* mkdirs: outside nothing is made, and that is no error; the caller
+   * learns it was refused (and need not ask the guard again) */
+  MsDirOutcome made = MS_DIR_MADE;
   g_autofree char *newdir = path_in (d, "outside/new");
   g_autoptr (GError) err = NULL;
   assert_true (ms_service_data_mkdirs (g, NULL, newdir, "table", &made, &err));
-  assert_false (made);
+  assert_int_equal (made, MS_DIR_REFUSED);
   assert_false (g_file_test (newdir, G_FILE_TEST_EXISTS));
   g_autofree char *inside = g_strdup_printf ("%s/db.db/u", d->wh);
   assert_true (ms_service_data_mkdirs (g, NULL, inside, "table", &made, &err));
-  assert_true (made);
+  assert_int_equal (made, MS_DIR_MADE);
+  assert_true (ms_service_data_mkdirs (g, NULL, inside, "table", &made, &err));
+  assert_int_equal (made, MS_DIR_THERE);
 
   /* move: either end outside refused, nothing moves */
   g_autofree char *t = g_strdup_printf ("%s/db.db/t", d->wh);
