@@ -654,7 +654,7 @@ my_name_list (const char *const *names, guint n)
 
 const MsHiveBackend ms_hive_mysql_backend = {
   "MySQL", my_snapshot, my_run, my_each_batch, my_cursor_open, my_cursor_fetch, my_cursor_free,
-  NULL, my_close,
+  NULL, FALSE, my_close,
   "SELECT CASE WHEN count (*) = 3 THEN 't' ELSE 'f' END FROM information_schema.tables "
   "WHERE table_schema = DATABASE () AND table_name IN ('VERSION', 'DBS', 'TBLS')",
   "SELECT table_name || '.' || column_name FROM information_schema.columns "

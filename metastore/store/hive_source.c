@@ -155,7 +155,7 @@ const MsHiveBackend ms_hive_pg_backend = {
   "PostgreSQL", pg_snapshot, pg_run, pg_each_batch, pg_cursor_open, pg_cursor_fetch,
   pg_cursor_free,
   /* the stream is read to its end: plan for all of it */
-  "SET LOCAL cursor_tuple_fraction = 1",
+  "SET LOCAL cursor_tuple_fraction = 1", TRUE,
   pg_close,
   "SELECT to_regclass ('\"VERSION\"') IS NOT NULL AND to_regclass ('\"DBS\"') IS NOT NULL "
   "AND to_regclass ('\"TBLS\"') IS NOT NULL",
@@ -503,11 +503,14 @@ enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
   "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
   "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
 #define PARTS_ONE_SQL PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint ")
-#define PARTS_ONE_WHERE(where) \
+#define PARTS_ONE_WHERE(where) PARTS_LOOKUP (where "ORDER BY p.\"PART_ID\"")
+#define PARTS_LOOKUP(tail) \
   PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
              "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")", \
-             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
-             where "ORDER BY p.\"PART_ID\"")
+             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", tail)
+/* every table's, nested parts looked up row by row (a backend without
+ * stream_grouped) */
+#define PARTS_EACH_SQL PARTS_LOOKUP ("ORDER BY p.\"TBL_ID\", p.\"PART_ID\"")
 #define PARTS_ALL_SQL \
   PARTS_SQL ("kv.j", "pp.j", SD_NESTED_ALL, \
              GROUPED ("kv", "PARTITION_KEY_VALS", "PART_ID", \
@@ -606,7 +609,9 @@ ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on)
 static gboolean
 stream_open (MsHiveSource *src, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (PARTS_ALL_SQL, SERDE_ARGS (src->p), "p");
+  g_autofree char *sql = src->be->stream_grouped
+                          ? g_strdup_printf (PARTS_ALL_SQL, SERDE_ARGS (src->p), "p")
+                          : g_strdup_printf (PARTS_EACH_SQL, SERDE_ARGS (src->p), "p");
   if (src->be->stream_setup != NULL)
     {
       g_autoptr (PGresult) set = ms_hive_run (src, src->be->stream_setup, 0, NULL, error);

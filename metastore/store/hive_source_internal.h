@@ -61,6 +61,11 @@ typedef struct {
   void (*cursor_free) (MsHiveSource *src, gpointer cursor);
   /* Run before the partition stream's cursor is opened (NULL: nothing). */
   const char *stream_setup;
+  /* Whether the partition stream joins each nested family grouped once
+   * (PostgreSQL: a fraction of a lookup per row) or looks the nested parts
+   * up row by row (MySQL: InnoDB's primary key lookups cost half of
+   * grouping, measured on MariaDB 10.11). */
+  gboolean stream_grouped;
   void (*close) (MsHiveSource *src);
   /* One row, "t" when the VERSION, DBS and TBLS tables exist. */
   const char *sql_is_metastore;
