@@ -1,25 +1,26 @@
 /*
- * hive_mysql.c: the MariaDB backend of a Java metastore source
- * (store/hive_source_internal.h), through MariaDB's C client (libmariadb;
- * a MySQL server is refused: it lacks JSON_ARRAYAGG (... ORDER BY ...)):
+ * hive_mysql.c: the MySQL and MariaDB backend of a Java metastore source
+ * (store/hive_source_internal.h), through MariaDB's C client (libmariadb),
+ * for MySQL 8.0 and later and MariaDB 10.5 and later (older servers are
+ * refused, naming what they lack):
  *  - the source's URL, mysql://USER:PASSWORD@HOST:PORT/DATABASE (or
  *    mariadb://; ?socket=PATH for a Unix socket), and its label without
  *    the password;
  *  - the session: utf8mb4, sql_mode ANSI (double-quoted identifiers and
- *    || as PostgreSQL's), JSON aggregates not cut short, one repeatable-
- *    read snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY);
+ *    || as PostgreSQL's), JSON and GROUP_CONCAT text not cut short, one
+ *    repeatable-read snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT,
+ *    READ ONLY);
  *  - statements: PostgreSQL's spelling of the few functions the readers
- *    use turned into MariaDB's, $n into ?, casts (::text) dropped, values
- *    sent as prepared statement parameters;
+ *    use turned into forms both servers document (an ordered json_agg as
+ *    GROUP_CONCAT of JSON text: MariaDB's JSON_ARRAYAGG takes ORDER BY,
+ *    MySQL's does not), $n into ?, casts (::text) dropped, values sent as
+ *    prepared statement parameters;
  *  - rows: fetched unbuffered (streamed from the server as they are
- *    read), handed on as libpq results a bounded batch at a time; a
- *    BIT(1) value becomes "t" or "f", a DOUBLE keeps every digit, and
- *    text that is not UTF-8 is read as latin1 (see ms_hive_mysql_text).
- * An unbuffered statement holds the connection until its last row, so a
- * stream whose callback reads the source again ('reenter': the tables,
- * each followed by its partitions) is read in pages instead, each page
- * its own statement in the same snapshot; for the same reason a bulk
- * copy reads each table's partitions by their own query (no 'streams').
+ *    read), or through a read-only server-side cursor where other
+ *    statements run while it is open ('reenter', the partition stream),
+ *    handed on as libpq results a bounded batch at a time; a BIT(1) value
+ *    becomes "t" or "f", a DOUBLE keeps every digit, and text that is not
+ *    UTF-8 is read as latin1 (see ms_hive_mysql_text).
  */
 #include "store/hive_source_internal.h"
 #include <json-glib/json-glib.h>
@@ -150,47 +151,220 @@ my_exec (MYSQL *my, const char *sql, GError **error)
   return TRUE;
 }
 
-char *
-ms_hive_mysql_sql (const char *sql)
+/* The PostgreSQL functions the statements use, and MySQL's names for
+ * them (json_agg: see array_agg). */
+enum { FN_ARRAY, FN_OBJECT, FN_OBJECT_AGG };
+static const struct { const char *pg, *my; } functions[] = {
+  [FN_ARRAY] = { "json_agg (", "JSON_ARRAYAGG (" },
+  [FN_OBJECT] = { "json_build_object (", "JSON_OBJECT (" },
+  [FN_OBJECT_AGG] = { "jsonb_object_agg (", "JSON_OBJECTAGG (" },
+};
+#define MAX_NESTING 32           /* calls deeper are renamed only */
+
+typedef struct {
+  const char *sql;
+  gsize at;
+} Text;
+
+static gboolean rewrite_level (Text *t, GString *out, gboolean nested, gboolean json,
+                               guint depth, gssize *order_at);
+
+/* Whether e[0..len) is one expression in parentheses (a subquery). */
+static gboolean
+parenthesised (const char *e, gsize len)
 {
-  static const struct { const char *pg, *my; } names[] = {
-    { "json_agg (", "JSON_ARRAYAGG (" },
-    { "json_build_object (", "JSON_OBJECT (" },
-    { "jsonb_object_agg (", "JSON_OBJECTAGG (" },
-  };
-  GString *out = g_string_sized_new (strlen (sql) + 64);
-  for (const char *s = sql; *s;)
+  if (len < 2 || e[0] != '(' || e[len - 1] != ')')
+    return FALSE;
+  int depth = 0;
+  for (gsize i = 0; i < len; i++)
     {
-      gboolean word_start = s == sql || !(g_ascii_isalnum (s[-1]) || s[-1] == '_');
-      guint i = 0;
-      while (word_start && i < G_N_ELEMENTS (names) && !g_str_has_prefix (s, names[i].pg))
-        i++;
+      if (e[i] == '\'')
+        {
+          const char *end = memchr (e + i + 1, '\'', len - i - 1);
+          if (end == NULL)
+            return FALSE;
+          i = (gsize) (end - e);
+          continue;
+        }
+      depth += e[i] == '(' ? 1 : e[i] == ')' ? -1 : 0;
+      if (depth == 0)
+        return i == len - 1;
+    }
+  return FALSE;
+}
+
+/* json_agg (E [ORDER BY K]), its arguments already rewritten in 'args'
+ * (ORDER BY at 'order_at', -1: none): the text of a JSON array of E's
+ * values in K's order, built by GROUP_CONCAT (ORDER BY ...), which MySQL
+ * 8.0 and MariaDB both document. Each value is JSON text: an object of
+ * JSON_OBJECT as it is, a subquery's (a nested json_agg) as it is, any
+ * other value quoted as a JSON string (JSON_QUOTE: the readers aggregate
+ * only text), SQL NULL as null; GROUP_CONCAT joins them with its comma.
+ * No rows give NULL, as json_agg does. The text is utf8mb4 (CONVERT: the
+ * values' columns are latin1 in schematool's MySQL scripts, and MariaDB
+ * refuses to mix its collation with another column's in JSON_OBJECT).
+ * Inside a JSON_OBJECT ('json') the
+ * text is made JSON again (JSON_EXTRACT of '$'), or JSON_OBJECT would
+ * take it for a string. */
+static void
+array_agg (GString *out, const char *args, gssize order_at, gboolean json)
+{
+  while (g_ascii_isspace (*args))
+    {
+      args++;
+      order_at--;
+    }
+  gsize n = order_at >= 0 ? (gsize) order_at : strlen (args);
+  const char *keys = order_at >= 0 ? args + order_at : NULL;
+  while (n > 0 && g_ascii_isspace (args[n - 1]))
+    n--;
+  gsize object = strlen (functions[FN_OBJECT].my) - 1;     /* at its '(' */
+  g_string_append (out, json ? "JSON_EXTRACT (CONVERT (CONCAT ('[', GROUP_CONCAT ("
+                             : "CONVERT (CONCAT ('[', GROUP_CONCAT (");
+  if (n > object && strncmp (args, functions[FN_OBJECT].my, object) == 0
+      && parenthesised (args + object, n - object))
+    g_string_append_len (out, args, (gssize) n);
+  else if (parenthesised (args, n))
+    {
+      g_string_append (out, "COALESCE (");
+      g_string_append_len (out, args, (gssize) n);
+      g_string_append (out, ", 'null')");
+    }
+  else
+    {
+      g_string_append (out, "COALESCE (JSON_QUOTE (");
+      g_string_append_len (out, args, (gssize) n);
+      g_string_append (out, "), 'null')");
+    }
+  if (keys != NULL)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, keys);
+    }
+  g_string_append (out, json ? "), ']') USING utf8mb4), '$')" : "), ']') USING utf8mb4)");
+}
+
+/* The call of functions[f] whose "name (" was just read: its arguments
+ * up to its closing parenthesis, rewritten. */
+static void
+rewrite_call (Text *t, GString *out, guint f, gboolean json, guint depth)
+{
+  if (f != FN_ARRAY)
+    {
+      g_string_append (out, functions[f].my);
+      if (rewrite_level (t, out, TRUE, f == FN_OBJECT, depth, NULL))
+        {
+          g_string_append_c (out, ')');
+          t->at++;
+        }
+      return;
+    }
+  g_autoptr (GString) args = g_string_new (NULL);
+  gssize order_at = -1;
+  /* its values are joined as text: no JSON context inside */
+  if (!rewrite_level (t, args, TRUE, FALSE, depth, &order_at))
+    {
+      /* never closed: the rest as it is */
+      g_string_append (out, functions[FN_ARRAY].my);
+      g_string_append_len (out, args->str, (gssize) args->len);
+      return;
+    }
+  t->at++;
+  array_agg (out, args->str, order_at, json);
+}
+
+/* Rewrite t from t->at into 'out' up to the end or, when 'nested', up to
+ * the parenthesis closing this level (left unread: TRUE). 'json': inside
+ * the arguments of JSON_OBJECT. 'order_at': where this level's first
+ * ORDER BY went in 'out'. */
+static gboolean
+rewrite_level (Text *t, GString *out, gboolean nested, gboolean json, guint depth,
+               gssize *order_at)
+{
+  int parens = 0;
+  while (t->sql[t->at] != '\0')
+    {
+      const char *s = t->sql + t->at;
+      gboolean word_start = t->at == 0 || !(g_ascii_isalnum (s[-1]) || s[-1] == '_');
+      guint f = 0;
+      while (word_start && f < G_N_ELEMENTS (functions) && !g_str_has_prefix (s, functions[f].pg))
+        f++;
       if (*s == '\'')
         {
           /* a literal, as it is ('' inside it: two literals in a row) */
           const char *end = strchr (s + 1, '\'');
           gsize n = end ? (gsize) (end - s) + 1 : strlen (s);
-          g_string_append_len (out, s, n);
-          s += n;
+          g_string_append_len (out, s, (gssize) n);
+          t->at += n;
         }
-      else if (word_start && i < G_N_ELEMENTS (names))
+      else if (*s == ')' && parens == 0 && nested)
+        return TRUE;
+      else if (word_start && f < G_N_ELEMENTS (functions))
         {
-          g_string_append (out, names[i].my);
-          s += strlen (names[i].pg);
+          t->at += strlen (functions[f].pg);
+          if (depth < MAX_NESTING)
+            rewrite_call (t, out, f, json, depth + 1);
+          else
+            {
+              g_string_append (out, functions[f].my);
+              parens++;
+            }
         }
       else if (s[0] == ':' && s[1] == ':' && g_ascii_isalpha (s[2]))
-        for (s += 2; g_ascii_isalnum (*s) || *s == '_'; s++)
-          ;                     /* a cast: MariaDB converts by context */
+        for (t->at += 2; g_ascii_isalnum (t->sql[t->at]) || t->sql[t->at] == '_'; t->at++)
+          ;                     /* a cast: MySQL converts by context */
       else if (*s == '$' && g_ascii_isdigit (s[1]))
         {
           g_string_append_c (out, '?');
-          for (s++; g_ascii_isdigit (*s); s++)
+          for (t->at++; g_ascii_isdigit (t->sql[t->at]); t->at++)
             ;
         }
       else
-        g_string_append_c (out, *s++);
+        {
+          if (word_start && parens == 0 && order_at != NULL && *order_at < 0
+              && g_str_has_prefix (s, "ORDER BY "))
+            *order_at = (gssize) out->len;
+          parens += *s == '(' ? 1 : *s == ')' && parens > 0 ? -1 : 0;
+          g_string_append_c (out, *s);
+          t->at++;
+        }
     }
+  return FALSE;
+}
+
+char *
+ms_hive_mysql_sql (const char *sql)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 64);
+  Text t = { sql, 0 };
+  rewrite_level (&t, out, FALSE, FALSE, 0, NULL);
   return g_string_free (out, FALSE);
+}
+
+/* "10.11.6-MariaDB-0+deb12u1" (older MariaDB: "5.5.5-10.4.2-MariaDB"),
+ * "8.0.36" */
+gboolean
+ms_hive_mysql_server_check (const char *info, GError **error)
+{
+  const char *v = info != NULL ? info : "";
+  gboolean mariadb = strstr (v, "MariaDB") != NULL;
+  if (mariadb && g_str_has_prefix (v, "5.5.5-"))
+    v += strlen ("5.5.5-");
+  char *end = NULL;
+  guint64 major = g_ascii_isdigit (*v) ? g_ascii_strtoull (v, &end, 10) : 0, minor = 0;
+  gboolean parsed = end != NULL && *end == '.' && g_ascii_isdigit (end[1]);
+  if (parsed)
+    minor = g_ascii_strtoull (end + 1, NULL, 10);
+  if (!parsed)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "the MySQL source: its server's version "
+                    "'%s' is not a version", v);
+  if (mariadb ? major > 10 || (major == 10 && minor >= 5) : major >= 8)
+    return TRUE;
+  if (mariadb)
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "the source is MariaDB %s: MariaDB 10.5 or "
+                    "later is needed (the reads use JSON_OBJECTAGG, which came in 10.5)", v);
+  return ms_fail (error, MS_ERROR_INVALID_INPUT, "the source is MySQL %s: MySQL 8.0 or later is "
+                  "needed", v);
 }
 
 typedef struct {
@@ -257,11 +431,17 @@ bind_results (MyStmt *s)
     }
 }
 
-/* Prepare and execute 'sql' with text parameters 'v'; 'buffered' reads
- * every row into the client first (the connection is free again). */
+/* How a statement's rows come: all read into the client at once,
+ * streamed (the connection is busy until the last row), or through a
+ * read-only cursor on the server (FETCH_ROWS a fetch; other statements
+ * run while it is open; the server keeps the rows in a temporary table). */
+typedef enum { MY_BUFFERED, MY_STREAMED, MY_CURSOR } MyMode;
+
+/* Prepare and execute 'sql' with text parameters 'v', its rows to come
+ * as 'mode' says. */
 static MyStmt *
-my_stmt_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
-             gboolean buffered, GError **error)
+my_stmt_run (MsHiveSource *src, const char *sql, int n, const char *const *v, MyMode mode,
+             GError **error)
 {
   g_autofree char *text = ms_hive_mysql_sql (sql);
   g_autoptr (MyStmt) s = g_new0 (MyStmt, 1);
@@ -286,7 +466,11 @@ my_stmt_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
       params[i].buffer_length = plen[i];
       params[i].length = &plen[i];
     }
-  if ((n > 0 && mysql_stmt_bind_param (s->st, params) != 0) || mysql_stmt_execute (s->st) != 0)
+  unsigned long cursor = CURSOR_TYPE_READ_ONLY, prefetch = FETCH_ROWS;
+  if ((mode == MY_CURSOR
+       && (mysql_stmt_attr_set (s->st, STMT_ATTR_CURSOR_TYPE, &cursor) != 0
+           || mysql_stmt_attr_set (s->st, STMT_ATTR_PREFETCH_ROWS, &prefetch) != 0))
+      || (n > 0 && mysql_stmt_bind_param (s->st, params) != 0) || mysql_stmt_execute (s->st) != 0)
     {
       stmt_fail (s, text, error);
       return NULL;
@@ -302,7 +486,7 @@ my_stmt_run (MsHiveSource *src, const char *sql, int n, const char *const *v,
   my_bool update_max = 0;
   mysql_stmt_attr_set (s->st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
   if (mysql_stmt_bind_result (s->st, s->bind) != 0
-      || (buffered && mysql_stmt_store_result (s->st) != 0))
+      || (mode == MY_BUFFERED && mysql_stmt_store_result (s->st) != 0))
     {
       stmt_fail (s, text, error);
       return NULL;
@@ -387,16 +571,35 @@ fetch_rows (MyStmt *s, int max, GError **error)
 static PGresult *
 my_run (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
 {
-  g_autoptr (MyStmt) s = my_stmt_run (src, sql, n, v, TRUE, error);
+  g_autoptr (MyStmt) s = my_stmt_run (src, sql, n, v, MY_BUFFERED, error);
   return s ? fetch_rows (s, G_MAXINT, error) : NULL;
 }
 
-/* Hand the rows of 's' to 'fn' in batches; FALSE when 's' failed or 'fn'
- * did; *rows: how many there were. */
-static gboolean
-my_batches (MyStmt *s, MsHiveRowsFunc fn, gpointer user, int *rows, GError **error)
+static gpointer
+my_cursor_open (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
 {
-  *rows = 0;
+  return my_stmt_run (src, sql, n, v, MY_CURSOR, error);
+}
+
+static PGresult *
+my_cursor_fetch (MsHiveSource *src, gpointer cursor, GError **error)
+{
+  (void) src;
+  return fetch_rows (cursor, FETCH_ROWS, error);
+}
+
+static void
+my_cursor_free (MsHiveSource *src, gpointer cursor)
+{
+  (void) src;
+  my_stmt_free (cursor);
+}
+
+/* Hand the rows of 's' to 'fn' in batches; FALSE when 's' failed or 'fn'
+ * did. */
+static gboolean
+my_batches (MyStmt *s, MsHiveRowsFunc fn, gpointer user, GError **error)
+{
   for (;;)
     {
       g_autoptr (PGresult) r = fetch_rows (s, FETCH_ROWS, error);
@@ -404,7 +607,6 @@ my_batches (MyStmt *s, MsHiveRowsFunc fn, gpointer user, int *rows, GError **err
         return FALSE;
       if (PQntuples (r) == 0)
         return TRUE;
-      *rows += PQntuples (r);
       if (!fn (user, r, error))
         return FALSE;
       if (PQntuples (r) < FETCH_ROWS)
@@ -412,26 +614,14 @@ my_batches (MyStmt *s, MsHiveRowsFunc fn, gpointer user, int *rows, GError **err
     }
 }
 
+/* A stream whose callback reads the source again goes through a cursor:
+ * a streamed statement holds the connection until its last row. */
 static gboolean
 my_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
                gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error)
 {
-  int rows = 0;
-  if (!reenter)
-    {
-      g_autoptr (MyStmt) s = my_stmt_run (src, sql, n, v, FALSE, error);
-      return s != NULL && my_batches (s, fn, user, &rows, error);
-    }
-  for (gint64 offset = 0;; offset += FETCH_ROWS)
-    {
-      g_autofree char *page = g_strdup_printf ("%s LIMIT %d OFFSET %" G_GINT64_FORMAT, sql,
-                                               FETCH_ROWS, offset);
-      g_autoptr (MyStmt) s = my_stmt_run (src, page, n, v, TRUE, error);
-      if (s == NULL || !my_batches (s, fn, user, &rows, error))
-        return FALSE;
-      if (rows < FETCH_ROWS)
-        return TRUE;
-    }
+  g_autoptr (MyStmt) s = my_stmt_run (src, sql, n, v, reenter ? MY_CURSOR : MY_STREAMED, error);
+  return s != NULL && my_batches (s, fn, user, error);
 }
 
 static gboolean
@@ -463,7 +653,8 @@ my_name_list (const char *const *names, guint n)
 }
 
 const MsHiveBackend ms_hive_mysql_backend = {
-  "MySQL", my_snapshot, my_run, my_each_batch, my_close,
+  "MySQL", my_snapshot, my_run, my_each_batch, my_cursor_open, my_cursor_fetch, my_cursor_free,
+  NULL, FALSE, my_close,
   "SELECT CASE WHEN count (*) = 3 THEN 't' ELSE 'f' END FROM information_schema.tables "
   "WHERE table_schema = DATABASE () AND table_name IN ('VERSION', 'DBS', 'TBLS')",
   "SELECT table_name || '.' || column_name FROM information_schema.columns "
@@ -473,9 +664,6 @@ const MsHiveBackend ms_hive_mysql_backend = {
   " USING utf8mb4)), 1, 15), 16, 10) AS UNSIGNED)), 0)",
   "HEX (%s)",
   "JSON_CONTAINS ($2, JSON_QUOTE (CONVERT (%s USING utf8mb4)))", my_name_list,
-  /* an unbuffered stream holds the connection: no second stream beside
-   * the tables' */
-  FALSE,
 };
 
 gboolean
@@ -498,14 +686,13 @@ ms_hive_mysql_connect (MsHiveSource *src, const char *url, GError **error)
       return ms_fail (error, MS_ERROR_UNAVAILABLE, "cannot connect to the source database "
                       "(%s): %s", label, mysql_error (src->my));
     }
-  /* the readers order lists inside JSON_ARRAYAGG, which only MariaDB does */
-  const char *server = mysql_get_server_info (src->my);
-  if (server == NULL || strstr (server, "MariaDB") == NULL)
-    return ms_fail (error, MS_ERROR_INVALID_INPUT, "the source is a MySQL server (%s), not "
-                    "MariaDB: only MariaDB sources are read (MySQL has no ordered "
-                    "JSON_ARRAYAGG); load a dump of the metastore database into MariaDB "
-                    "and import from there", server ? server : "unknown version");
-  /* JSON_ARRAYAGG and JSON_OBJECTAGG stop at group_concat_max_len */
+  g_autoptr (GError) old = NULL;
+  if (!ms_hive_mysql_server_check (mysql_get_server_info (src->my), &old))
+    {
+      g_autofree char *label = ms_hive_mysql_label (url);
+      return ms_fail (error, old->code, "%s (%s)", old->message, label);
+    }
+  /* GROUP_CONCAT and JSON_OBJECTAGG stop at group_concat_max_len */
   return my_exec (src->my, "SET SESSION sql_mode = 'ANSI', "
                   "SESSION group_concat_max_len = 4294967295", error)
          && my_exec (src->my, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", error);

@@ -13,9 +13,9 @@
  * empty): a COALESCE around nested JSON would make MariaDB quote it as a
  * string. Tables, partitions and statistics are read through server-side
  * cursors, FETCH_ROWS rows at a time (hive_mysql.c streams them its own
- * way). A bulk copy from a backend that streams (PostgreSQL) reads the
- * partitions of every table from one cursor over the whole family
- * (ms_hive_source_stream_partitions), tables coming in TBL_ID order.
+ * way). A bulk copy reads the partitions of every table from one cursor
+ * over the whole family (ms_hive_source_stream_partitions), tables coming
+ * in TBL_ID order, on either backend.
  */
 #include "store/hive_source_internal.h"
 #include "store/json.h"
@@ -44,9 +44,9 @@ ms_hive_source_close (MsHiveSource *src)
 {
   if (src == NULL)
     return;
+  ms_hive_stream_reset (src);
   if (src->be != NULL)
     src->be->close (src);
-  ms_hive_stream_reset (src);
   g_free (src->version);
   g_free (src);
 }
@@ -55,6 +55,8 @@ void
 ms_hive_stream_reset (MsHiveSource *src)
 {
   g_clear_pointer (&src->stream.r, PQclear);
+  if (src->stream.cursor != NULL)
+    src->be->cursor_free (src, src->stream.cursor);
   gboolean wanted = src->stream.wanted;
   src->stream = (MsHiveStream) { .wanted = wanted };
 }
@@ -99,21 +101,44 @@ pg_snapshot (MsHiveSource *src, GError **error)
   return TRUE;
 }
 
+/* A cursor's name (DECLARE ... CURSOR: it ends with the transaction). */
+static gpointer
+pg_cursor_open (MsHiveSource *src, const char *sql, int n, const char *const *v, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("ms_import_%u", ++src->cursors);
+  g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
+  g_autoptr (PGresult) d = pg_run (src, declare, n, v, error);
+  return d != NULL ? g_steal_pointer (&name) : NULL;
+}
+
+static PGresult *
+pg_cursor_fetch (MsHiveSource *src, gpointer cursor, GError **error)
+{
+  g_autofree char *fetch = g_strdup_printf ("FETCH FORWARD %d FROM %s", FETCH_ROWS,
+                                            (const char *) cursor);
+  return pg_run (src, fetch, 0, NULL, error);
+}
+
+static void
+pg_cursor_free (MsHiveSource *src, gpointer cursor)
+{
+  (void) src;
+  g_free (cursor);
+}
+
 /* Declare a cursor over 'sql', hand each fetched batch to 'fn', close it
  * ('reenter' needs nothing: other statements run beside a cursor). */
 static gboolean
 pg_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
                gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error)
 {
-  g_autofree char *name = g_strdup_printf ("ms_import_%u", ++src->cursors);
-  g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
-  g_autoptr (PGresult) d = pg_run (src, declare, n, v, error);
-  if (d == NULL)
+  (void) reenter;
+  g_autofree char *name = pg_cursor_open (src, sql, n, v, error);
+  if (name == NULL)
     return FALSE;
-  g_autofree char *fetch = g_strdup_printf ("FETCH FORWARD %d FROM %s", FETCH_ROWS, name);
   for (;;)
     {
-      g_autoptr (PGresult) r = pg_run (src, fetch, 0, NULL, error);
+      g_autoptr (PGresult) r = pg_cursor_fetch (src, name, error);
       if (r == NULL)
         return FALSE;
       if (PQntuples (r) == 0)
@@ -127,13 +152,17 @@ pg_each_batch (MsHiveSource *src, const char *sql, int n, const char *const *v,
 }
 
 const MsHiveBackend ms_hive_pg_backend = {
-  "PostgreSQL", pg_snapshot, pg_run, pg_each_batch, pg_close,
+  "PostgreSQL", pg_snapshot, pg_run, pg_each_batch, pg_cursor_open, pg_cursor_fetch,
+  pg_cursor_free,
+  /* the stream is read to its end: plan for all of it */
+  "SET LOCAL cursor_tuple_fraction = 1", TRUE,
+  pg_close,
   "SELECT to_regclass ('\"VERSION\"') IS NOT NULL AND to_regclass ('\"DBS\"') IS NOT NULL "
   "AND to_regclass ('\"TBLS\"') IS NOT NULL",
   "SELECT table_name || '.' || column_name FROM information_schema.columns "
   "WHERE table_schema = current_schema ()",
   MS_HIVE_SUM_OPEN, MS_HIVE_SUM_CLOSE, "encode (%s, 'hex')",
-  "%s = ANY ($2::text[])", ms_pg_array_literal, TRUE,
+  "%s = ANY ($2::text[])", ms_pg_array_literal,
 };
 
 /* ---- open: snapshot, version, schema check ---- */
@@ -474,11 +503,14 @@ enum { P_TBL, P_CREATE, P_ACCESS, P_VALS, P_PARAMS, P_COLS, P_SD };
   "FROM \"PARTITIONS\" p JOIN \"TBLS\" t ON t.\"TBL_ID\" = p.\"TBL_ID\" " \
   "LEFT JOIN \"SDS\" ts ON ts.\"SD_ID\" = t.\"SD_ID\" " SD_JOIN joins tail
 #define PARTS_ONE_SQL PARTS_ONE_WHERE ("WHERE p.\"TBL_ID\" = $1::bigint ")
-#define PARTS_ONE_WHERE(where) \
+#define PARTS_ONE_WHERE(where) PARTS_LOOKUP (where "ORDER BY p.\"PART_ID\"")
+#define PARTS_LOOKUP(tail) \
   PARTS_SQL ("(SELECT json_agg (v.\"PART_KEY_VAL\" ORDER BY v.\"INTEGER_IDX\") " \
              "  FROM \"PARTITION_KEY_VALS\" v WHERE v.\"PART_ID\" = p.\"PART_ID\")", \
-             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", \
-             where "ORDER BY p.\"PART_ID\"")
+             PARAMS_OF ("PARTITION_PARAMS", "PART_ID", "p.\"PART_ID\""), SD_NESTED_ONE, "", tail)
+/* every table's, nested parts looked up row by row (a backend without
+ * stream_grouped) */
+#define PARTS_EACH_SQL PARTS_LOOKUP ("ORDER BY p.\"TBL_ID\", p.\"PART_ID\"")
 #define PARTS_ALL_SQL \
   PARTS_SQL ("kv.j", "pp.j", SD_NESTED_ALL, \
              GROUPED ("kv", "PARTITION_KEY_VALS", "PART_ID", \
@@ -568,23 +600,26 @@ ms_hive_source_partitions_named (MsHiveSource *src, gint64 src_id, const MsTable
 void
 ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on)
 {
-  src->stream.wanted = on && src->be->streams;
+  src->stream.wanted = on;
 }
 
-/* Declare the stream of every partition of the snapshot, in (TBL_ID,
+/* Open the stream of every partition of the snapshot, in (TBL_ID,
  * PART_ID) order: one sort of the family on the source instead of a scan
  * of it per table. The cursor is meant to be read to its end. */
 static gboolean
-stream_declare (MsHiveSource *src, GError **error)
+stream_open (MsHiveSource *src, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (
-      "DECLARE ms_import_parts NO SCROLL CURSOR FOR "
-      PARTS_ALL_SQL, SERDE_ARGS (src->p), "p");
-  g_autoptr (PGresult) set = ms_hive_run (src, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL,
-                                          error);
-  g_autoptr (PGresult) d = set ? ms_hive_run (src, sql, 0, NULL, error) : NULL;
-  src->stream.declared = d != NULL;
-  return d != NULL;
+  g_autofree char *sql = src->be->stream_grouped
+                          ? g_strdup_printf (PARTS_ALL_SQL, SERDE_ARGS (src->p), "p")
+                          : g_strdup_printf (PARTS_EACH_SQL, SERDE_ARGS (src->p), "p");
+  if (src->be->stream_setup != NULL)
+    {
+      g_autoptr (PGresult) set = ms_hive_run (src, src->be->stream_setup, 0, NULL, error);
+      if (set == NULL)
+        return FALSE;
+    }
+  src->stream.cursor = src->be->cursor_open (src, sql, 0, NULL, error);
+  return src->stream.cursor != NULL;
 }
 
 /* The next row of the stream: *r and *row, or *r NULL at its end. */
@@ -598,8 +633,7 @@ stream_row (MsHiveSource *src, const PGresult **r, int *row, GError **error)
       if (st->ended)
         return TRUE;
       g_clear_pointer (&st->r, PQclear);
-      st->r = ms_hive_run (src, "FETCH FORWARD " G_STRINGIFY (FETCH_ROWS) " FROM ms_import_parts",
-                           0, NULL, error);
+      st->r = src->be->cursor_fetch (src, st->cursor, error);
       st->row = 0;
       if (st->r == NULL)
         return FALSE;
@@ -618,7 +652,7 @@ static gboolean
 parts_from_stream (MsHiveSource *src, gint64 src_id, PartsCtx *ctx, GError **error)
 {
   MsHiveStream *st = &src->stream;
-  if (!st->declared && !stream_declare (src, error))
+  if (st->cursor == NULL && !stream_open (src, error))
     return FALSE;
   st->next_table = src_id + 1;
   for (;;)
@@ -646,7 +680,7 @@ ms_hive_source_partitions (MsHiveSource *src, gint64 src_id, const MsTable *t, g
   PartsCtx ctx = { t, MAX (batch, 1), parts, fn, user };
   /* the stream moves forward only: a table it has passed reads alone */
   gboolean streamed = src->stream.wanted
-                      && (!src->stream.declared || src_id >= src->stream.next_table);
+                      && (src->stream.cursor == NULL || src_id >= src->stream.next_table);
   return (streamed ? parts_from_stream (src, src_id, &ctx, error)
                    : parts_of_table (src, src_id, &ctx, error))
          && parts_flush (&ctx, error);

@@ -11,8 +11,8 @@
  * A source is read in ONE repeatable-read, read-only transaction: every
  * read below sees the same snapshot. Large families (tables, partitions,
  * statistics) are streamed, a bounded batch at a time (server-side
- * cursors on PostgreSQL, unbuffered statements and pages on MariaDB: see
- * store/hive_source_internal.h). Model structs handed to callbacks are
+ * cursors, or on MySQL and MariaDB unbuffered statements where nothing
+ * else runs beside them: see store/hive_source_internal.h). Model structs handed to callbacks are
  * borrowed for the call.
  */
 #pragma once
@@ -174,9 +174,8 @@ gboolean ms_hive_source_stats_named (MsHiveSource *src, gint64 src_id, const MsT
 /* Read the partitions of ms_hive_source_partitions from one cursor over
  * every table's partitions, in TBL_ID order (a bulk copy: tables asked
  * for in the order ms_hive_source_tables gives them; one asked for after
- * the stream passed it is read by a query of its own). Off, or on a
- * backend that cannot stream beside the tables (MariaDB): one query per
- * table. */
+ * the stream passed it is read by a query of its own). Off: one query
+ * per table. */
 void ms_hive_source_stream_partitions (MsHiveSource *src, gboolean on);
 
 /* One table by name, 'src_id' its id in the source; MS_ERROR_NOT_FOUND

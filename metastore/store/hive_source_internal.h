@@ -15,9 +15,10 @@
  * identifiers, || concatenation, $1.. parameters, ::type casts, json_agg,
  * json_build_object and jsonb_object_agg. The MySQL backend runs its
  * session in sql_mode ANSI (quotes and || as PostgreSQL's) and turns
- * those function names and parameters into MariaDB's (hive_mysql.c);
- * what has no such spelling (a checksum, hex text of bytes, the schema's
- * catalog) is a backend field below.
+ * those functions and parameters into forms MySQL 8.0 and MariaDB 10.5
+ * both document (hive_mysql.c: an ordered json_agg becomes GROUP_CONCAT
+ * of JSON text); what has no such spelling (a checksum, hex text of
+ * bytes, the schema's catalog) is a backend field below.
  */
 #pragma once
 #include "store/hive_source.h"
@@ -26,7 +27,8 @@
 /* The partitions of every table in one cursor (hive_source.c). */
 typedef struct {
   gboolean wanted;             /* ms_hive_source_stream_partitions */
-  gboolean declared, ended;
+  gpointer cursor;             /* the backend's, once opened */
+  gboolean ended;
   PGresult *r;                 /* the fetched rows being read */
   int row;                     /* ... the next one */
   gint64 next_table;           /* tables before this one were passed */
@@ -44,10 +46,26 @@ typedef struct {
   PGresult *(*run) (MsHiveSource *src, const char *sql, int n, const char *const *v,
                     GError **error);
   /* One statement in the snapshot, its rows handed to 'fn' a bounded batch
-   * at a time. 'reenter': 'fn' itself runs statements on the source (a
-   * backend whose open stream blocks the connection reads in pages). */
+   * at a time. 'reenter': 'fn' itself runs statements on the source (read
+   * through a cursor then, see cursor_open). */
   gboolean (*each_batch) (MsHiveSource *src, const char *sql, int n, const char *const *v,
                           gboolean reenter, MsHiveRowsFunc fn, gpointer user, GError **error);
+  /* A cursor over one statement of the snapshot, read a bounded batch at
+   * a time while other statements run beside it (PostgreSQL: DECLARE
+   * CURSOR; MySQL: a prepared statement's read-only server-side cursor).
+   * cursor_fetch: the next rows, none at the end; cursor_free forgets it
+   * (its server side ends with the snapshot at the latest). */
+  gpointer (*cursor_open) (MsHiveSource *src, const char *sql, int n, const char *const *v,
+                           GError **error);
+  PGresult *(*cursor_fetch) (MsHiveSource *src, gpointer cursor, GError **error);
+  void (*cursor_free) (MsHiveSource *src, gpointer cursor);
+  /* Run before the partition stream's cursor is opened (NULL: nothing). */
+  const char *stream_setup;
+  /* Whether the partition stream joins each nested family grouped once
+   * (PostgreSQL: a fraction of a lookup per row) or looks the nested parts
+   * up row by row (MySQL: InnoDB's primary key lookups cost half of
+   * grouping, measured on MariaDB 10.11). */
+  gboolean stream_grouped;
   void (*close) (MsHiveSource *src);
   /* One row, "t" when the VERSION, DBS and TBLS tables exist. */
   const char *sql_is_metastore;
@@ -61,10 +79,6 @@ typedef struct {
    * parameter $2", and that parameter's text for a list of names. */
   const char *name_in;
   char *(*name_list) (const char *const *names, guint n);
-  /* Whether a bulk copy may read every partition in one stream beside the
-   * table stream (MsHiveStream: a server-side cursor and grouped joins);
-   * if not, each table's partitions are read by their own query. */
-  gboolean streams;
 } MsHiveBackend;
 
 extern const MsHiveBackend ms_hive_pg_backend;
@@ -97,10 +111,16 @@ char *ms_hive_mysql_label (const char *url);
  * correlated subquery over latin1 columns (schematool's) unconverted,
  * while its metadata says utf8mb4. */
 char *ms_hive_mysql_text (const char *v, gsize len, gsize *out_len);
-/* A statement in PostgreSQL's spelling as MariaDB spells it: json_agg,
- * json_build_object, jsonb_object_agg renamed, $n parameters as ?,
- * ::type casts dropped. */
+/* A statement in PostgreSQL's spelling as MySQL 8.0 and MariaDB 10.5
+ * spell it: $n parameters as ?, ::type casts dropped, json_build_object
+ * and jsonb_object_agg renamed, json_agg (E [ORDER BY ...]) as the JSON
+ * text GROUP_CONCAT builds (see hive_mysql.c). */
 char *ms_hive_mysql_sql (const char *sql);
+/* Whether a server that calls itself 'info' (mysql_get_server_info:
+ * "10.11.6-MariaDB-0+deb12u1", "8.0.36") runs these statements: MariaDB
+ * 10.5 and later, MySQL 8.0 and later; MS_ERROR_INVALID_INPUT naming the
+ * server and what it lacks otherwise. */
+gboolean ms_hive_mysql_server_check (const char *info, GError **error);
 
 /* src->next_event from the snapshot's NOTIFICATION_SEQUENCE. */
 gboolean ms_hive_source_read_next_event (MsHiveSource *src, GError **error);

@@ -441,8 +441,14 @@ def test_hive_23_source(pg, tag):
     assert "schema 2.3.0" in out and "verify: every family equal" in out, out
     assert "notification log at event 7" in out, out
     assert_params_copied(pg, db, target)
+    read_back_23(pg, target, "metastore-23.log")
+
+
+def read_back_23(pg, target, log):
+    """Our server on 'target', imported from import_source_23.sql (or its
+    MySQL form) with stats_rows_sql: the objects as the source holds them."""
     ours = servers.Server(pg, target, tempfile.mkdtemp(prefix="ms-engines-import23-"),
-                          log_path=results_path("java-hms-import", "metastore-23.log"))
+                          log_path=results_path("java-hms-import", log))
     try:
         c = ours.client(timeout=60)
         assert c.get_database("bench").parameters == {"team": "old"}

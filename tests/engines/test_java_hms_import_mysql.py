@@ -11,8 +11,10 @@ same normaliser and known differences). Beside that: the re-run, the dry
 run, the refusals (not a metastore, newer and half-upgraded schemas, names
 that differ only in case), a source label without the password, and a
 Hive 3.1 schema (schematool's own MySQL script) filled by
-mysql_import_source.sql with more tables than one page of the paged table
-read.
+mysql_import_source.sql with more tables than one batch of the table
+cursor, and a Hive 2.3 schema (schematool's 1.2.0 MySQL script upgraded to
+2.3.0 by its own upgrade scripts, from the 3.1.3 tarball) filled by
+mysql_import_source_23.sql.
 
 The corpus's characters outside Latin-1 reach the Java server's database
 as '?': schematool's MySQL scripts declare its text columns latin1, and the
@@ -20,6 +22,7 @@ server (non-strict, as such installations run) stores what fits. Both
 servers then answer the same '?', so the comparison holds; the README says
 so.
 """
+import json
 import os
 import string
 import time
@@ -34,6 +37,8 @@ import test_java_hms_import as imp
 
 SCHEMA_DIR = ("scripts", "metastore", "upgrade", "mysql")
 SOURCE_SQL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mysql_import_source.sql")
+SOURCE_SQL_23 = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "mysql_import_source_23.sql")
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +155,9 @@ def test_bad_url_refused(pg, mariadb, tag):
 
 
 def test_hive_31_source(pg, mariadb, tag):
-    mysql_tag(tag, "import from MariaDB: a Hive 3.1 schema, tables over several pages")
+    mysql_tag(tag, "import from MariaDB: a Hive 3.1 schema, tables over several batches")
     db = hive_schema(mariadb, "3.1.0")
-    tables, parts = 2100, 2500          # the tables are read 2,000 a page
+    tables, parts = 2100, 2500          # the tables' cursor is fetched 2,000 rows a time
     with open(SOURCE_SQL) as f:
         sql = string.Template(f.read()).substitute(tables=tables, parts=parts,
                                                    serdes=tables + parts)
@@ -169,6 +174,51 @@ def test_hive_31_source(pg, mariadb, tag):
     assert stats == "SEwA/w==", stats
     flags = pg.psql(target, "SELECT count(*) FROM ms_tables WHERE compressed").stdout.strip()
     assert flags == str(tables), flags
+
+
+def source_params(mariadb, db):
+    """{table or table/partition name: its parameters} of a MariaDB source."""
+    rows = mariadb.sql(db, 'SELECT t."TBL_NAME", p."PARAM_KEY", p."PARAM_VALUE" '
+                           'FROM "TABLE_PARAMS" p JOIN "TBLS" t ON t."TBL_ID" = p."TBL_ID" '
+                           'UNION ALL SELECT t."TBL_NAME" || \'/\' || pa."PART_NAME", '
+                           'p."PARAM_KEY", p."PARAM_VALUE" FROM "PARTITION_PARAMS" p '
+                           'JOIN "PARTITIONS" pa ON pa."PART_ID" = p."PART_ID" '
+                           'JOIN "TBLS" t ON t."TBL_ID" = pa."TBL_ID"').stdout
+    out = {}
+    for line in rows.splitlines():
+        name, key, value = line.split("\t")
+        out.setdefault(name, {})[key] = value
+    return out
+
+
+def test_hive_23_source(pg, mariadb, tag):
+    """A 2.3 schema on MariaDB (schematool's 1.2.0 MySQL script and its
+    upgrades to 2.3.0) filled by mysql_import_source_23.sql and statistics
+    rows: imported, verified, parameters copied as they are, and read back
+    through our server, as test_java_hms_import's 2.3 test on PostgreSQL."""
+    tag("Java Hive Metastore", "2.3.0 schema", "MariaDB", "import from MariaDB: a Hive 2.3 schema")
+    db = mariadb.createdb()
+    for script in java_hms.schema_23_scripts("mysql"):
+        with open(script) as f:
+            mariadb.sql(db, "", input=f.read())
+    assert mariadb.sql(db, 'SELECT "SCHEMA_VERSION" FROM "VERSION"').stdout.strip() == "2.3.0"
+    tables, parts = 3, 30
+    with open(SOURCE_SQL_23) as f:
+        sql = string.Template(f.read()).substitute(tables=tables, view=tables + 1, parts=parts,
+                                                   serdes=tables + 1 + parts)
+    mariadb.sql(db, "", input=sql)
+    mariadb.sql(db, "", input=imp.stats_rows_sql(False))
+    target = pg.createdb()
+    rc, out = imp.run_import(pg, mariadb.url(db), target)
+    assert rc == 0, out
+    assert "schema 2.3.0" in out and "verify: every family equal" in out, out
+    assert "notification log at event 7" in out, out
+    want = source_params(mariadb, db)
+    got = json.loads(pg.psql(target, imp.OUR_PARAMS).stdout)
+    assert set(want) <= set(got)
+    bad = {k: (want.get(k, {}), got[k]) for k in got if want.get(k, {}) != got[k]}
+    assert not bad, "parameters differ (source, ours): %r" % bad
+    imp.read_back_23(pg, target, "metastore-23-mariadb.log")
 
 
 def test_follow_from_mariadb(imported, pg, mariadb, tag):

@@ -2,15 +2,19 @@
  * fuzz_hive_mysql.c: libFuzzer target for the text handling of the
  * MariaDB source backend (store/hive_mysql.c). The input, up to its first
  * NUL byte, is read as a statement in PostgreSQL's spelling and rewritten
- * for MariaDB (ms_hive_mysql_sql), and as a --from URL whose label is
- * made (ms_hive_mysql_label); all of it is read as a value that may not
- * be UTF-8 (ms_hive_mysql_text). Invariants (abort otherwise):
- *  - the rewriting keeps every '...' literal as it is: the statement and
- *    its rewriting, split at their quotes, have the same pieces inside
- *    literals;
+ * for MySQL and MariaDB (ms_hive_mysql_sql), and as a --from URL whose
+ * label is made (ms_hive_mysql_label); all of it is read as a value that
+ * may not be UTF-8 (ms_hive_mysql_text); its first line is read as a
+ * server's version (ms_hive_mysql_server_check). Invariants (abort
+ * otherwise):
+ *  - the rewriting keeps every '...' literal as it is, in order: split at
+ *    their quotes, the statement's pieces inside literals are among the
+ *    rewriting's, whose others are the rewriting's own ('[', ']', 'null',
+ *    '$': a json_agg built by GROUP_CONCAT);
  *  - outside literals no $n is left, and there is one '?' more per $n
  *    than the statement had;
- *  - the rewriting grows the statement by at most half;
+ *  - the rewriting grows the statement by at most half, and 120 bytes
+ *    per json_agg;
  *  - a label holds no password;
  *  - a value that is UTF-8 is left alone (NULL); any other becomes valid
  *    UTF-8 of one character per byte but NUL, its ASCII kept in order.
@@ -51,29 +55,42 @@ count_outside (const char *sql, guint *dollars, guint *marks)
     }
 }
 
+/* The pieces of 'sql' inside its literals (split at quotes: "" splits to
+ * no piece at all). */
+static GPtrArray *
+literals (const char *sql)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  if (strchr (sql, '\'') == NULL)
+    return out;
+  g_auto (GStrv) pieces = g_strsplit (sql, "'", -1);
+  for (guint i = 1; pieces[i - 1] != NULL && pieces[i] != NULL; i += 2)
+    g_ptr_array_add (out, g_strdup (pieces[i]));
+  return out;
+}
+
 static void
 check_sql (const char *sql, const uint8_t *data, size_t size)
 {
   g_autofree char *my = ms_hive_mysql_sql (sql);
-  if (my == NULL || strlen (my) > strlen (sql) + strlen (sql) / 2)
+  gsize aggs = 0;
+  for (const char *p = strstr (sql, "json_agg ("); p != NULL; p = strstr (p + 1, "json_agg ("))
+    aggs++;
+  if (my == NULL || strlen (my) > strlen (sql) + strlen (sql) / 2 + 120 * aggs)
     die ("no rewriting, or a longer one than can be", my, data, size);
-  guint quotes = 0, quotes_my = 0;
-  for (const char *p = sql; *p; p++)
-    quotes += *p == '\'';
-  for (const char *p = my; *p; p++)
-    quotes_my += *p == '\'';
-  if (quotes != quotes_my)
-    die ("quotes added or lost", my, data, size);
-  /* with a quote, neither is "" (which splits to no piece at all) */
-  g_auto (GStrv) a = g_strsplit (sql, "'", -1);
-  g_auto (GStrv) b = g_strsplit (my, "'", -1);
-  for (guint i = 1; quotes > 0 && a[i] != NULL; i += 2)
-    {
-      if (strcmp (a[i], b[i]) != 0)
-        die ("a literal changed", my, data, size);
-      if (a[i + 1] == NULL)
-        break;
-    }
+  /* the statement's literals in order among the rewriting's, and only
+   * the rewriting's own beside them */
+  static const char *const own[] = { "[", "]", "null", "$", NULL };
+  g_autoptr (GPtrArray) a = literals (sql);
+  g_autoptr (GPtrArray) b = literals (my);
+  guint j = 0;
+  for (guint i = 0; i < b->len; i++)
+    if (j < a->len && strcmp (a->pdata[j], b->pdata[i]) == 0)
+      j++;
+    else if (!g_strv_contains (own, b->pdata[i]))
+      die ("a literal changed or added", my, data, size);
+  if (j != a->len)
+    die ("a literal lost", my, data, size);
   guint d0, m0, d1, m1;
   count_outside (sql, &d0, &m0);
   count_outside (my, &d1, &m1);
@@ -81,6 +98,20 @@ check_sql (const char *sql, const uint8_t *data, size_t size)
     die ("a $n left", my, data, size);
   if (m1 != m0 + d0)
     die ("not one ? per $n", my, data, size);
+}
+
+/* A version the check neither crashes on nor takes when it is no
+ * version: a server taken starts with a digit. */
+static void
+check_server (const char *text, const uint8_t *data, size_t size)
+{
+  g_autofree char *line = g_strndup (text, strcspn (text, "\n"));
+  g_autoptr (GError) error = NULL;
+  gboolean ok = ms_hive_mysql_server_check (line, &error);
+  if (ok == (error != NULL))
+    die ("a verdict without its error, or an error with it", line, data, size);
+  if (ok && !g_ascii_isdigit (line[0]))
+    die ("a server taken whose version starts with no digit", line, data, size);
 }
 
 static void
@@ -132,6 +163,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *text = g_strndup ((const char *) data, size);
   check_sql (text, data, size);
   check_label (text, data, size);
+  check_server (text, data, size);
   /* ms_hive_mysql_text opens an iconv converter per byte: short values */
   if (size <= 256)
     check_text (data, size);

@@ -1,7 +1,8 @@
 /* test_hive_mysql.c: the pure pieces of the MySQL and MariaDB source
  * backend (store/hive_mysql.c): which --from values are MySQL URLs, their
- * label without the password, statements turned into MariaDB's
- * spelling, "a name in this list" and whether it streams. */
+ * label without the password, statements turned into the spelling
+ * MySQL 8.0 and MariaDB 10.5 share, which servers are read, "a name in
+ * this list". */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -46,12 +47,34 @@ test_spelling (void **state)
 {
   (void) state;
   const char *cases[][2] = {
+    /* an ordered json_agg: GROUP_CONCAT of JSON text (MySQL's JSON_ARRAYAGG
+     * takes no ORDER BY) */
     { "SELECT json_agg (x ORDER BY y) FROM t WHERE a = $1 AND b = $12",
-      "SELECT JSON_ARRAYAGG (x ORDER BY y) FROM t WHERE a = ? AND b = ?" },
+      "SELECT CONVERT (CONCAT ('[', GROUP_CONCAT (COALESCE (JSON_QUOTE (x), 'null') ORDER BY y), "
+      "']') USING utf8mb4) FROM t WHERE a = ? AND b = ?" },
     { "SELECT json_build_object ('k', jsonb_object_agg (k, v))",
       "SELECT JSON_OBJECT ('k', JSON_OBJECTAGG (k, v))" },
     { "SELECT (SELECT json_agg (v) FROM t)::text, NULL::bigint, 'a::b'",
-      "SELECT (SELECT JSON_ARRAYAGG (v) FROM t), NULL, 'a::b'" },
+      "SELECT (SELECT CONVERT (CONCAT ('[', GROUP_CONCAT (COALESCE (JSON_QUOTE (v), 'null')), ']') "
+      "USING utf8mb4) FROM t), NULL, 'a::b'" },
+    /* objects as they are */
+    { "json_agg (json_build_object ('c', o.\"C\", 'n', o.\"N\") ORDER BY o.\"I\")",
+      "CONVERT (CONCAT ('[', GROUP_CONCAT (JSON_OBJECT ('c', o.\"C\", 'n', o.\"N\") "
+      "ORDER BY o.\"I\"), ']') USING utf8mb4)" },
+    /* a nested list is JSON text already; inside JSON_OBJECT the list is
+     * made JSON again, or it would be quoted as a string */
+    { "json_build_object ('v', (SELECT json_agg ((SELECT json_agg (l.s ORDER BY l.i) FROM l) "
+      "ORDER BY v.i) FROM v))",
+      "JSON_OBJECT ('v', (SELECT JSON_EXTRACT (CONVERT (CONCAT ('[', GROUP_CONCAT (COALESCE "
+      "((SELECT CONVERT (CONCAT ('[', GROUP_CONCAT (COALESCE (JSON_QUOTE (l.s), 'null') ORDER BY "
+      "l.i), ']') USING utf8mb4) FROM l), 'null') ORDER BY v.i), ']') USING utf8mb4), '$') "
+      "FROM v))" },
+    /* the ORDER BY of a subquery inside it is the subquery's */
+    { "json_agg ((SELECT a FROM b ORDER BY c LIMIT 1))",
+      "CONVERT (CONCAT ('[', GROUP_CONCAT (COALESCE ((SELECT a FROM b ORDER BY c LIMIT 1), "
+      "'null')), ']') USING utf8mb4)" },
+    /* never closed: renamed only */
+    { "json_agg (x ORDER BY 'y)", "JSON_ARRAYAGG (x ORDER BY 'y)" },
     /* only whole names, and only $ before a digit */
     { "SELECT my_json_agg (x), '$.a', \"json_agg\" FROM t", "SELECT my_json_agg (x), '$.a', \"json_agg\" FROM t" },
   };
@@ -59,6 +82,33 @@ test_spelling (void **state)
     {
       g_autofree char *sql = ms_hive_mysql_sql (cases[i][0]);
       assert_string_equal (sql, cases[i][1]);
+    }
+}
+
+/* MySQL 8.0 on and MariaDB 10.5 on are read; older servers are refused
+ * naming what they lack. */
+static void
+test_server_check (void **state)
+{
+  (void) state;
+  const char *ok[] = { "10.11.6-MariaDB-0+deb12u1", "5.5.5-10.5.0-MariaDB", "11.4.2-MariaDB",
+                       "8.0.36", "8.4.0-commercial", "9.1.0" };
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    assert_true (ms_hive_mysql_server_check (ok[i], NULL));
+  const char *old[][2] = {
+    { "10.4.32-MariaDB", "MariaDB 10.5 or later" },
+    { "5.5.5-10.3.39-MariaDB-0+deb10u1", "MariaDB 10.5 or later" },
+    { "5.7.44-log", "MySQL 8.0 or later" },
+    { "5.5.5-8.0.1", "MySQL 8.0 or later" },
+    { "MySQL", "not a version" },
+    { "", "not a version" },
+    { NULL, "not a version" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (old); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      assert_false (ms_hive_mysql_server_check (old[i][0], &error));
+      assert_non_null (strstr (error->message, old[i][1]));
     }
 }
 
@@ -90,9 +140,9 @@ test_name_in (void **state)
   const char *names[] = { "d=2024-01-01/h=0", "s=it's \"q\" \\" };
   g_autofree char *list = be->name_list (names, G_N_ELEMENTS (names));
   assert_string_equal (list, "[\"d=2024-01-01/h=0\",\"s=it's \\\"q\\\" \\\\\"]");
-  /* its unbuffered stream holds the connection: no partition stream beside the tables' */
-  assert_false (be->streams);
-  assert_true (ms_hive_pg_backend.streams);
+  /* both stream every partition through a cursor beside the tables' */
+  assert_non_null (be->cursor_open);
+  assert_non_null (ms_hive_pg_backend.cursor_open);
 }
 
 int
@@ -102,6 +152,7 @@ main (void)
     cmocka_unit_test (test_urls),
     cmocka_unit_test (test_label),
     cmocka_unit_test (test_spelling),
+    cmocka_unit_test (test_server_check),
     cmocka_unit_test (test_latin1),
     cmocka_unit_test (test_name_in),
   };
