@@ -21,33 +21,43 @@ ms_part_name_escape (const char *value)
 {
   if (value == NULL || *value == '\0')
     return g_strdup (MS_DEFAULT_PARTITION_NAME);
+  static const char hex[] = "0123456789ABCDEF";
   GString *s = g_string_sized_new (strlen (value));
   for (const unsigned char *p = (const unsigned char *) value; *p; p++)
     if (needs_escape (*p))
-      g_string_append_printf (s, "%%%02X", *p);
+      {
+        char e[3] = { '%', hex[*p >> 4], hex[*p & 0xf] };
+        g_string_append_len (s, e, 3);
+      }
     else
       g_string_append_c (s, (char) *p);
   return g_string_free (s, FALSE);
 }
 
-char *
-ms_part_name_unescape (const char *s)
+/* ms_part_name_unescape of the first 'n' bytes of 's'. */
+static char *
+unescape_len (const char *s, gsize n)
 {
-  gsize n = strlen (s);
-  GString *out = g_string_sized_new (n);
+  char *out = g_malloc (n + 1), *o = out;   /* never longer than the input */
   for (gsize i = 0; i < n; i++)
     {
       /* a '%' followed by two hex digits; anything else is kept */
       if (s[i] == '%' && i + 2 < n && g_ascii_isxdigit (s[i + 1]) && g_ascii_isxdigit (s[i + 2]))
         {
-          g_string_append_c (out, (char) (g_ascii_xdigit_value (s[i + 1]) * 16
-                                          + g_ascii_xdigit_value (s[i + 2])));
+          *o++ = (char) (g_ascii_xdigit_value (s[i + 1]) * 16 + g_ascii_xdigit_value (s[i + 2]));
           i += 2;
           continue;
         }
-      g_string_append_c (out, s[i]);
+      *o++ = s[i];
     }
-  return g_string_free (out, FALSE);
+  *o = '\0';
+  return out;
+}
+
+char *
+ms_part_name_unescape (const char *s)
+{
+  return unescape_len (s, strlen (s));
 }
 
 /* Split one path component as the pattern ([^/]+)=([^/]+) does: at the
@@ -64,6 +74,45 @@ split_component (const char *c, gsize len, gsize *eq)
   return FALSE;
 }
 
+/* Add key=val to the flat (key, value) array 'out', or, when the key is
+ * there already, replace its value; takes both strings. Few keys are
+ * compared one by one; past SPEC_SCAN of them an index by key is built, so
+ * that a name of n components costs O(n) and not O(n^2) (a client may send
+ * one of a million components). */
+#define SPEC_SCAN 8
+static void
+spec_put (GPtrArray *out, GHashTable **index, char *key, char *val)
+{
+  guint at = G_MAXUINT;
+  if (*index == NULL && out->len / 2 >= SPEC_SCAN)
+    {
+      *index = g_hash_table_new (g_str_hash, g_str_equal);   /* keys are out's */
+      for (guint i = 0; i + 1 < out->len; i += 2)
+        g_hash_table_insert (*index, out->pdata[i], GUINT_TO_POINTER (i));
+    }
+  if (*index != NULL)
+    {
+      gpointer v;
+      if (g_hash_table_lookup_extended (*index, key, NULL, &v))
+        at = GPOINTER_TO_UINT (v);
+    }
+  else
+    for (guint i = 0; i + 1 < out->len && at == G_MAXUINT; i += 2)
+      if (g_str_equal (g_ptr_array_index (out, i), key))
+        at = i;
+  if (at != G_MAXUINT)
+    {
+      g_free (out->pdata[at + 1]);
+      out->pdata[at + 1] = val;
+      g_free (key);
+      return;
+    }
+  if (*index != NULL)
+    g_hash_table_insert (*index, key, GUINT_TO_POINTER (out->len));
+  g_ptr_array_add (out, key);
+  g_ptr_array_add (out, val);
+}
+
 GPtrArray *
 ms_part_name_spec (const char *name, gboolean unescape, GError **error)
 {
@@ -73,6 +122,7 @@ ms_part_name_spec (const char *name, gboolean unescape, GError **error)
       return NULL;
     }
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) index = NULL;
   const char *p = name;
   while (*p)
     {
@@ -81,24 +131,10 @@ ms_part_name_spec (const char *name, gboolean unescape, GError **error)
       gsize eq;
       if (len > 0 && split_component (p, len, &eq))
         {
-          g_autofree char *k = g_strndup (p, eq);
-          g_autofree char *v = g_strndup (p + eq + 1, len - eq - 1);
-          char *key = unescape ? ms_part_name_unescape (k) : g_steal_pointer (&k);
-          char *val = unescape ? ms_part_name_unescape (v) : g_steal_pointer (&v);
-          gboolean replaced = FALSE;
-          for (guint i = 0; i + 1 < out->len && !replaced; i += 2)
-            if (g_str_equal (g_ptr_array_index (out, i), key))
-              {
-                g_free (out->pdata[i + 1]);
-                out->pdata[i + 1] = val;
-                g_free (key);
-                replaced = TRUE;
-              }
-          if (!replaced)
-            {
-              g_ptr_array_add (out, key);
-              g_ptr_array_add (out, val);
-            }
+          const char *v = p + eq + 1;
+          gsize vlen = len - eq - 1;
+          spec_put (out, &index, unescape ? unescape_len (p, eq) : g_strndup (p, eq),
+                    unescape ? unescape_len (v, vlen) : g_strndup (v, vlen));
         }
       p += len;
       if (*p == '/')
@@ -119,7 +155,11 @@ ms_part_name_lower_keys (const char *name, GError **error)
   for (guint i = 0; i + 1 < spec->len; i += 2)
     {
       g_autofree char *k = ms_str_lower (g_ptr_array_index (spec, i));
-      g_string_append_printf (s, "%s%s=%s", i ? "/" : "", k, (char *) g_ptr_array_index (spec, i + 1));
+      if (i > 0)
+        g_string_append_c (s, '/');
+      g_string_append (s, k);
+      g_string_append_c (s, '=');
+      g_string_append (s, g_ptr_array_index (spec, i + 1));
     }
   return g_string_free (s, FALSE);
 }
@@ -156,7 +196,11 @@ ms_part_name_make (const char *const *keys, const char *const *values, guint n)
       g_autofree char *lk = ms_str_lower (keys[i]);
       g_autofree char *k = ms_part_name_escape (lk);
       g_autofree char *v = ms_part_name_escape (values[i]);
-      g_string_append_printf (s, "%s%s=%s", i ? "/" : "", k, v);
+      if (i > 0)
+        g_string_append_c (s, '/');
+      g_string_append (s, k);
+      g_string_append_c (s, '=');
+      g_string_append (s, v);
     }
   return g_string_free (s, FALSE);
 }

@@ -109,21 +109,34 @@ ms_hive_mysql_label (const char *url)
 
 /* ---- text ---- */
 
+/* Windows-1252's characters for the bytes 0x80 to 0x9f (the others are
+ * ISO-8859-1's, their own code points); 0 marks its five holes, which
+ * MySQL's latin1 reads as the C1 controls of the same number. */
+static const gunichar cp1252_80_9f[32] = {
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+  0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+  0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+/* Text that is not UTF-8 read as MySQL's latin1 (Windows-1252 with its
+ * holes as C1 controls), a byte at a time, NUL bytes left out. NULL (and
+ * *out_len unset) for text that is UTF-8 already. */
 char *
 ms_hive_mysql_text (const char *v, gsize len, gsize *out_len)
 {
   if (g_utf8_validate_len (v, len, NULL))
     return NULL;
-  /* MySQL's latin1 is Windows-1252 with its five holes as C1 controls:
-   * those bytes are ISO-8859-1's */
   GString *out = g_string_sized_new (len * 2);
   for (gsize i = 0; i < len; i++)
     {
-      g_autofree char *u = g_convert (v + i, 1, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
-      if (u != NULL)
-        g_string_append (out, u);
+      guchar c = (guchar) v[i];
+      if (c == 0)
+        continue;
+      if (c < 0x80)
+        g_string_append_c (out, (char) c);
       else
-        g_string_append_unichar (out, (guchar) v[i]);
+        g_string_append_unichar (out, c < 0xa0 && cp1252_80_9f[c - 0x80] != 0 ? cp1252_80_9f[c - 0x80] : c);
     }
   *out_len = out->len;
   return g_string_free (out, FALSE);

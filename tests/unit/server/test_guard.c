@@ -1,6 +1,7 @@
 /*
  * test_guard.c: every malformed-input case the hardened reader exists for,
- * through a real socket and MsConnTransport.
+ * through a real socket and MsConnTransport, and what the generated
+ * readers do with a call cut short.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -415,6 +416,108 @@ test_all_generated_types_registered_up_front (void **state)
   assert_int_not_equal (g_type_from_name ("ThmsStorageDescriptorType"), 0);
 }
 
+/* Counts of PrivilegeGrantInfo structs made and finalized, by hooks put on
+ * its class (test_truncated_calls_free_what_they_read). */
+static int grants_made, grants_freed;
+static void (*grant_constructed) (GObject *);
+static void (*grant_finalize) (GObject *);
+
+static void
+count_grant_constructed (GObject *o)
+{
+  grants_made++;
+  if (grant_constructed != NULL)
+    grant_constructed (o);
+}
+
+static void
+count_grant_finalize (GObject *o)
+{
+  grants_freed++;
+  grant_finalize (o);
+}
+
+static void
+put_string (GByteArray *b, const char *s)
+{
+  put32 (b, (guint32) strlen (s));
+  g_byte_array_append (b, (const guint8 *) s, strlen (s));
+}
+
+/* Issue 12, found by fuzz_guard: the generated c_glib readers made a
+ * container entry's locals (here a map entry's list of PrivilegeGrantInfo)
+ * and lost them when the read failed part-way (thrift/patch-read-errors.sh).
+ * A create_database whose Database.privileges holds three maps of two
+ * entries of two grants each, cut at every byte: whatever was read is
+ * freed with the arguments. */
+static void
+test_truncated_calls_free_what_they_read (void **state)
+{
+  (void) state;
+  GObjectClass *k = g_type_class_ref (THMS_TYPE_PRIVILEGE_GRANT_INFO);
+  grant_constructed = k->constructed;
+  grant_finalize = k->finalize;
+  k->constructed = count_grant_constructed;
+  k->finalize = count_grant_finalize;
+
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  put_header (b, "create_database");
+  guint8 db[] = { 12, 0, 1, 11, 0, 1 };         /* args.database, its name */
+  g_byte_array_append (b, db, sizeof db);
+  put_string (b, "db");
+  guint8 privileges[] = { 12, 0, 5 };
+  g_byte_array_append (b, privileges, sizeof privileges);
+  for (guint8 m = 1; m <= 3; m++)                /* user, group, role maps */
+    {
+      guint8 map[] = { 13, 0, m, 11, 15 };       /* map<string, list<struct>> */
+      g_byte_array_append (b, map, sizeof map);
+      put32 (b, 2);
+      for (int e = 0; e < 2; e++)
+        {
+          put_string (b, e ? "u2" : "u1");
+          guint8 list = 12;
+          g_byte_array_append (b, &list, 1);
+          put32 (b, 2);
+          for (int g = 0; g < 2; g++)
+            {
+              guint8 f[] = { 11, 0, 1 };          /* privilege */
+              g_byte_array_append (b, f, sizeof f);
+              put_string (b, g ? "ALL" : "SELECT");
+              guint8 stop = 0;
+              g_byte_array_append (b, &stop, 1);
+            }
+        }
+    }
+  guint8 stops[] = { 0, 0, 0 };                  /* privileges, database, args */
+  g_byte_array_append (b, stops, sizeof stops);
+
+  for (guint len = 0; len <= b->len; len++)
+    {
+      grants_made = grants_freed = 0;
+      Reader r = reader_new (b->data, len, FALSE);
+      gchar *name = NULL;
+      ThriftMessageType type;
+      gint32 seq;
+      g_autoptr (GError) err = NULL;
+      gint32 rc = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (r.p), &name, &type, &seq, &err);
+      g_free (name);
+      if (rc >= 0)
+        {
+          GObject *args = g_object_new (THMS_TYPE_THRIFT_HIVE_METASTORE_CREATE_DATABASE_ARGS, NULL);
+          rc = thrift_struct_read (THRIFT_STRUCT (args), THRIFT_PROTOCOL (r.p), &err);
+          g_object_unref (args);
+        }
+      reader_free (&r);
+      assert_true (len == b->len ? rc > 0 : rc < 0);
+      if (len == b->len)
+        assert_int_equal (grants_made, 12);
+      assert_int_equal (grants_freed, grants_made);
+    }
+  k->constructed = grant_constructed;
+  k->finalize = grant_finalize;
+  g_type_class_unref (k);
+}
+
 int
 main (void)
 {
@@ -432,6 +535,7 @@ main (void)
     cmocka_unit_test (test_strings_must_be_text),
     cmocka_unit_test (test_text_and_binaries_pass),
     cmocka_unit_test (test_method_name_with_nul),
+    cmocka_unit_test (test_truncated_calls_free_what_they_read),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -125,6 +125,33 @@ test_latin1 (void **state)
   /* Windows-1252's euro sign, and a byte it leaves unused */
   g_autofree char *b = ms_hive_mysql_text ("\x80\x81", 2, &n);
   assert_string_equal (b, "\xe2\x82\xac\xc2\x81");
+  /* NUL bytes are left out, ASCII kept */
+  g_autofree char *c = ms_hive_mysql_text ("a\0\xe4" "b", 4, &n);
+  assert_string_equal (c, "a\xc3\xa4" "b");
+  assert_int_equal (n, 4);
+}
+
+/* The table ms_hive_mysql_text reads latin1 with gives, for every byte
+ * that is not ASCII, what iconv's WINDOWS-1252 gives, and the byte's own
+ * code point (a C1 control) where iconv has none. */
+static void
+test_latin1_as_iconv (void **state)
+{
+  (void) state;
+  for (guint c = 0x80; c <= 0xff; c++)
+    {
+      char in[3] = { 'x', (char) c, 'y' };
+      g_autofree char *want_char = g_convert (in + 1, 1, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+      char c1[8] = { 0 };
+      if (want_char == NULL)
+        g_unichar_to_utf8 (c, c1);
+      g_autofree char *want = g_strconcat ("x", want_char != NULL ? want_char : c1, "y", NULL);
+      gsize n = 0;
+      g_autofree char *got = ms_hive_mysql_text (in, sizeof in, &n);
+      assert_non_null (got);
+      assert_string_equal (got, want);
+      assert_int_equal (n, strlen (want));
+    }
 }
 
 /* --follow's reads narrowed to named partitions: one JSON array parameter,
@@ -154,6 +181,7 @@ main (void)
     cmocka_unit_test (test_spelling),
     cmocka_unit_test (test_server_check),
     cmocka_unit_test (test_latin1),
+    cmocka_unit_test (test_latin1_as_iconv),
     cmocka_unit_test (test_name_in),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
