@@ -27,6 +27,10 @@ BENCH=./bench/hmsbench
 ICE=./bench/icebench
 N=${BENCH_COUNT:-500}
 ROUNDS=${BENCH_ROUNDS:-6}
+# add_partitions of 1,000 (and its drop) per round: BENCH_PART_COUNT calls
+# (default 12; the earlier N/100, 4 to 5 calls, left a round's median to
+# one or two calls, and two runs of the same code gave +9 % and +20 %)
+P=${BENCH_PART_COUNT:-12}
 tmp=$(mktemp -d /tmp/metastore-notify-bench.XXXXXX)
 pids=()
 cleanup() {
@@ -118,8 +122,8 @@ for round in $(seq "$ROUNDS"); do
       $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count "$N" createTable dropTable
     # each add is undone, each drop prepared, outside the timed region but
     # inside the CPU reading: per call here is one add and one drop of 1,000
-    step add+dropPartitions.1000 $(( 2 * ((N + 99) / 100) )) \
-      $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count $(( (N + 99) / 100 )) --no-1m \
+    step add+dropPartitions.1000 $(( 2 * P )) \
+      $BENCH --port "$(port $which)" --pg "$PG" --threads 1 --count "$P" --no-1m \
       addPartitions.1000 dropPartitions.1000
     step commit.1thread - $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 1 --count "$N" commit
     step commit.8threads - $ICE --rest-port "$(rest $which)" --pg "$PG" --threads 8 --tables 64 \

@@ -8,29 +8,48 @@
 #include "core/error.h"
 #include <string.h>
 
-static gboolean
+/* Hive's FileUtils.escapePathName set: the control characters, DEL and
+ * the characters listed below (a switch: the compiler makes it a table). */
+static inline gboolean
 needs_escape (unsigned char c)
 {
-  if (c < 0x20 || c == 0x7f)
-    return TRUE;
-  return strchr ("\"#%'*/:=?\\{[]^", c) != NULL && c != '\0';
+  switch (c)
+    {
+    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=':
+    case '?': case '\\': case '{': case '[': case ']': case '^': case 0x7f:
+      return TRUE;
+    default:
+      return c < 0x20;
+    }
+}
+
+/* Append 'value' escaped to 's': the runs that need nothing in one piece. */
+static void
+append_escaped (GString *s, const char *value)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  if (value == NULL || *value == '\0')
+    {
+      g_string_append_len (s, MS_DEFAULT_PARTITION_NAME, sizeof MS_DEFAULT_PARTITION_NAME - 1);
+      return;
+    }
+  const unsigned char *run = (const unsigned char *) value, *p = run;
+  for (; *p; p++)
+    if (needs_escape (*p))
+      {
+        char e[3] = { '%', hex[*p >> 4], hex[*p & 0xf] };
+        g_string_append_len (s, (const char *) run, p - run);
+        g_string_append_len (s, e, 3);
+        run = p + 1;
+      }
+  g_string_append_len (s, (const char *) run, p - run);
 }
 
 char *
 ms_part_name_escape (const char *value)
 {
-  if (value == NULL || *value == '\0')
-    return g_strdup (MS_DEFAULT_PARTITION_NAME);
-  static const char hex[] = "0123456789ABCDEF";
-  GString *s = g_string_sized_new (strlen (value));
-  for (const unsigned char *p = (const unsigned char *) value; *p; p++)
-    if (needs_escape (*p))
-      {
-        char e[3] = { '%', hex[*p >> 4], hex[*p & 0xf] };
-        g_string_append_len (s, e, 3);
-      }
-    else
-      g_string_append_c (s, (char) *p);
+  GString *s = g_string_sized_new (value ? strlen (value) + 8 : 32);
+  append_escaped (s, value);
   return g_string_free (s, FALSE);
 }
 
@@ -190,17 +209,24 @@ ms_part_name_values (const char *name, const char *const *keys, guint n_keys, GE
 char *
 ms_part_name_make (const char *const *keys, const char *const *values, guint n)
 {
-  GString *s = g_string_new (NULL);
+  GString *s = g_string_sized_new (64);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *lk = ms_str_lower (keys[i]);
-      g_autofree char *k = ms_part_name_escape (lk);
-      g_autofree char *v = ms_part_name_escape (values[i]);
       if (i > 0)
         g_string_append_c (s, '/');
-      g_string_append (s, k);
+      /* a key of ASCII without capitals is already lower case: most are */
+      const unsigned char *k = (const unsigned char *) (keys[i] ? keys[i] : "");
+      while (*k && *k < 0x80 && !(*k >= 'A' && *k <= 'Z'))
+        k++;
+      if (*k == '\0')
+        append_escaped (s, keys[i]);
+      else
+        {
+          g_autofree char *lk = ms_str_lower (keys[i]);
+          append_escaped (s, lk);
+        }
       g_string_append_c (s, '=');
-      g_string_append (s, v);
+      append_escaped (s, values[i]);
     }
   return g_string_free (s, FALSE);
 }

@@ -93,6 +93,7 @@ col_stats_json (const MsColumnStatistics *st, GError **error)
 typedef struct {
   MsJsonOut j;
   HmsThriftJson *thrift;
+  const HmsEventEncoder *enc;
 } Msg;
 
 static void
@@ -268,13 +269,17 @@ partition_files (Msg *m, const MsTable *t, const GPtrArray *parts)
   for (guint i = 0; i < parts->len; i++)
     {
       const MsPartition *p = g_ptr_array_index (parts, i);
-      if (p->dir_files == NULL || p->values->len != t->partition_keys->len)
+      g_autoptr (GPtrArray) listed = NULL;
+      if (p->dir_files == NULL && p->files_dir != NULL && m->enc->list_files != NULL)
+        listed = m->enc->list_files (m->enc->owner, t, p->files_dir);
+      const GPtrArray *files = p->dir_files ? p->dir_files : listed;
+      if (files == NULL || p->values->len != t->partition_keys->len)
         continue;
       g_autofree char *name = ms_part_name_make (keys, (const char *const *) p->values->pdata,
                                                  p->values->len);
       ms_json_out_begin_object (&m->j);
       member_str (m, "partitionName", name);
-      member_strings (m, "files", p->dir_files);
+      member_strings (m, "files", files);
       ms_json_out_end_object (&m->j);
     }
   ms_json_out_end_array (&m->j);
@@ -511,7 +516,7 @@ hms_event_encode (const MsEvent *ev, gpointer user, GError **error)
       ms_fail (error, MS_ERROR_INTERNAL, "%s without its objects", ms_event_type_name (ev->type));
       return NULL;
     }
-  Msg m = { .thrift = hms_thrift_json_for_thread () };
+  Msg m = { .thrift = hms_thrift_json_for_thread (), .enc = enc };
   ms_json_out_init (&m.j, 4096);
   ms_json_out_begin_object (&m.j);
   header (&m, enc, messages[ev->type].db ? event_db (ev) : NULL);

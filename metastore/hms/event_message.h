@@ -10,6 +10,11 @@
 typedef struct {
   char *server;                /* "server" of every message */
   char *principal;             /* "servicePrincipal" */
+  /* the files of a directory an ADD_PARTITION lists (MsPartition
+   * files_dir), as hms_event_files reads them; 'owner' is its first
+   * argument */
+  GPtrArray *(*list_files) (gpointer owner, const MsTable *t, const char *location);
+  gpointer owner;
 } HmsEventEncoder;
 
 /* MsEventEncodeFn: 'user' is an HmsEventEncoder. */

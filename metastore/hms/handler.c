@@ -47,6 +47,14 @@ ms_hms_set_policy (MsHms *hms, MsThriftPolicy *p)
   ms_thrift_policy_unref (old);
 }
 
+/* HmsEventEncoder.list_files: a partition directory that was there
+ * before its add, listed when its ADD_PARTITION message is written. */
+static GPtrArray *
+list_event_files (gpointer owner, const MsTable *t, const char *location)
+{
+  return hms_event_files (owner, t, location, MS_DIR_THERE);
+}
+
 MsHms *
 ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
 {
@@ -66,6 +74,8 @@ ms_hms_new (MsStore *store, const MsConfig *cfg, const char *warehouse)
       enc->server = g_strdup_printf ("thrift://%s:%d", cfg->bind ? cfg->bind : "localhost",
                                      cfg->thrift_port);
       enc->principal = g_strdup ("");
+      enc->list_files = list_event_files;
+      enc->owner = h;
       h->events = enc;
       MsEventEncoder e = { hms_event_encode, enc, HMS_EVENT_FORMAT };
       ms_store_set_events (store, cfg->notifications_enabled, &e);

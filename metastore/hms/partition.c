@@ -130,6 +130,21 @@ typedef struct {
   const char *catalog;  /* the table's catalog */
 } AddState;
 
+/* Whether the files of a partition directory that was there ('dir') are
+ * listed for its ADD_PARTITION message only as the message is written,
+ * while PostgreSQL stores the partitions: a local directory only (a few
+ * system calls each); an object store's listing is a request each, kept
+ * out of the transaction. */
+static gboolean
+defer_listing (MsHms *hms, const MsTable *t, const char *location, MsDirOutcome dir)
+{
+  if (dir != MS_DIR_THERE || location == NULL || ms_table_is_external (t)
+      || !ms_store_events_enabled (hms->store))
+    return FALSE;
+  g_autofree char *path = ms_storage_local_path (location);
+  return path != NULL;
+}
+
 /* Validate 'parts' for table 't' and complete them (location: the one given
  * in its stored form, else the default; descriptor, create time,
  * parameters, quick stats); create missing directories. */
@@ -201,7 +216,9 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
           && (g_hash_table_lookup (p->params, "numFiles") == NULL
               || g_hash_table_lookup (p->params, "totalSize") == NULL))
         hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
-      if (!is_view)
+      if (!is_view && defer_listing (hms, t, p->sd->location, dir))
+        p->files_dir = g_strdup (p->sd->location);   /* read as its event is written */
+      else if (!is_view)
         p->dir_files = hms_event_files (hms, t, p->sd->location, dir);
     }
   return TRUE;

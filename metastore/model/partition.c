@@ -20,6 +20,7 @@ static const MsOwned partition_owned[] = {
   MS_OWNED_STR (MsPartition, table_name), MS_OWNED (MsPartition, values, g_ptr_array_unref, NULL),
   MS_OWNED (MsPartition, sd, ms_sd_free, NULL), MS_OWNED (MsPartition, params, g_hash_table_unref, NULL),
   MS_OWNED (MsPartition, dir_files, g_ptr_array_unref, ms_strings_copy),
+  MS_OWNED_STR (MsPartition, files_dir),
 };
 
 MS_OWNED_DEFINE_FREE (MsPartition, ms_partition_free, partition_owned)

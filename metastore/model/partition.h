@@ -21,6 +21,10 @@ typedef struct {
   /* the entries found in its directory before an add, as the
    * ADD_PARTITION message lists them (char*; never stored); NULL: none */
   GPtrArray *dir_files;
+  /* the directory whose entries that message lists, when they are still to
+   * be read (then when the message is written, which for an add runs while
+   * PostgreSQL stores the partitions); NULL: none */
+  char *files_dir;
 } MsPartition;
 
 MsPartition *ms_partition_new (void);

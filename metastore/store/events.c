@@ -196,6 +196,16 @@ ms_store_events_write_init (MsPgConn *c, gboolean guarded, MsEventsWrite *w)
 }
 
 void
+ms_store_events_statements (const MsSql **one, int *n_one, const MsSql **many, int *n_many)
+{
+  /* the columns, then the format and the guard; 'many' also the count */
+  *one = &sql_flush_one;
+  *n_one = G_N_ELEMENTS (pending_columns) + 2;
+  *many = &sql_flush;
+  *n_many = G_N_ELEMENTS (pending_columns) + 3;
+}
+
+void
 ms_store_events_write_clear (MsEventsWrite *w)
 {
   for (guint k = 0; k < G_N_ELEMENTS (w->owned); k++)

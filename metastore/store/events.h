@@ -36,6 +36,10 @@ typedef struct {
  * logs nothing). */
 gboolean ms_store_events_write_init (MsPgConn *c, gboolean guarded, MsEventsWrite *w);
 void ms_store_events_write_clear (MsEventsWrite *w);
+/* The statements ms_store_events_write_init may choose (for one event,
+ * for several) and their parameter counts: pg.c prepares them before a
+ * pipeline that sends one of them later. */
+void ms_store_events_statements (const MsSql **one, int *n_one, const MsSql **many, int *n_many);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsEventsWrite, ms_store_events_write_clear)
 /* After w's statement committed with result 'r': the ids it wrote are
  * appended to c->event_ids and nothing is pending any more. */

@@ -186,23 +186,42 @@ add_event (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, GPtrArra
   return ms_store_emit (s, c, &ev, error);
 }
 
+typedef struct {
+  MsStore *s;
+  MsPgConn *c;
+  const MsTable *t;
+  GPtrArray *parts;
+} AddEvent;
+
+static gboolean
+add_event_all (gpointer user, GError **error)
+{
+  AddEvent *a = user;
+  return add_event (a->s, a->c, a->t, a->parts, NULL, error);
+}
+
 /* Run the add statement on 'c' and log what it added: without
  * 'if_not_exists' every partition is added or none, so the event is
- * encoded first and the INSERT travels with it and COMMIT (one round
- * trip); otherwise the event names only the partitions the INSERT added.
- * The names added (caller owns), or NULL with *error set. */
+ * encoded while PostgreSQL runs the INSERT, which travels with it and
+ * COMMIT (one round trip; ms_pg_exec_commit_while); otherwise the event
+ * names only the partitions the INSERT added. The names added (caller
+ * owns), or NULL with *error set. */
 static GPtrArray *
 add_logged (MsStore *s, MsPgConn *c, const MsTable *t, GPtrArray *parts, gboolean if_not_exists,
             const char *const *params, GError **error)
 {
-  if (!if_not_exists)
+  g_autoptr (PGresult) r = NULL;
+  if (!if_not_exists && ms_store_events_enabled (s))
     {
-      if (!add_event (s, c, t, parts, NULL, error))
-        return NULL;
-      ms_pg_commit_next (c);
+      AddEvent a = { s, c, t, parts };
+      r = ms_pg_exec_commit_while (c, &sql_part_add, 13, params, add_event_all, &a, error);
     }
-  g_autoptr (PGresult) r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add,
-                                       13, params, error);
+  else
+    {
+      if (!if_not_exists)
+        ms_pg_commit_next (c);
+      r = ms_pg_exec (c, if_not_exists ? &sql_part_add_missing : &sql_part_add, 13, params, error);
+    }
   if (r == NULL)
     return NULL;
   g_autoptr (GPtrArray) added = ms_pg_column_strings (r, 0);

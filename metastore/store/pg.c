@@ -220,22 +220,13 @@ prepare_steps (MsPgConn *c, const Step *steps, guint n)
   return NULL;
 }
 
+/* Wait for the answers of the 'n' steps sent in c's pipeline ('sent':
+ * they and the sync left), then leave pipeline mode; as exec_steps. */
 static gboolean
-exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
+collect_steps (MsPgConn *c, guint n, gboolean sent, gint64 until, PGresult **results,
+               PGresult **failed)
 {
-  if ((*failed = prepare_steps (c, steps, n)) != NULL)
-    {
-      c->delivered = FALSE;     /* no step left */
-      return FALSE;
-    }
   PGconn *pg = c->pg;
-  if (c->timed_out || !PQenterPipelineMode (pg))
-    return FALSE;
-  gint64 until = ms_pg_io_deadline (c);
-  gboolean sent = TRUE;
-  for (guint i = 0; i < n && sent; i++)
-    sent = send_step (pg, &steps[i]);
-  sent = sent && PQpipelineSync (pg) && ms_pg_io_flush (c, until);
   guint index = 0;
   int nulls = 0;
   while (sent)
@@ -272,6 +263,25 @@ exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresul
   return FALSE;
 }
 
+static gboolean
+exec_steps (MsPgConn *c, const Step *steps, guint n, PGresult **results, PGresult **failed)
+{
+  if ((*failed = prepare_steps (c, steps, n)) != NULL)
+    {
+      c->delivered = FALSE;     /* no step left */
+      return FALSE;
+    }
+  PGconn *pg = c->pg;
+  if (c->timed_out || !PQenterPipelineMode (pg))
+    return FALSE;
+  gint64 until = ms_pg_io_deadline (c);
+  gboolean sent = TRUE;
+  for (guint i = 0; i < n && sent; i++)
+    sent = send_step (pg, &steps[i]);
+  sent = sent && PQpipelineSync (pg) && ms_pg_io_flush (c, until);
+  return collect_steps (c, n, sent, until, results, failed);
+}
+
 /* Run 'first' (NULL: none) and 'sql' in one round trip; sql's result, or
  * the first failed one (NULL when nothing could be sent); caller owns. */
 static PGresult *
@@ -286,6 +296,36 @@ exec_pipelined (MsPgConn *c, const MsSql *first, const MsSql *sql, int n,
   if (skip == 0)
     PQclear (res[0]);
   return res[1 - skip];
+}
+
+/* The end of a transaction's last round trip ('ok': every step
+ * answered; 'sent': COMMIT left): on failure *error is set from 'failed'
+ * (or says the COMMIT's outcome is unknown) and the transaction rolled
+ * back; on success the events' ids are taken from res[ev] and *out (if not
+ * NULL) is res[mine] (G_MAXUINT: none), the other results freed. */
+static gboolean
+finished (MsPgConn *c, gboolean ok, gboolean sent, PGresult *failed, PGresult **res, guint k,
+          guint mine, guint ev, PGresult **out, GError **error)
+{
+  if (!ok)
+    {
+      if (sent && c->timed_out)
+        commit_unknown (c, error);
+      else
+        ms_pg_set_error (c, failed, error);
+      PQclear (failed);
+      ms_pg_rollback (c);
+      return FALSE;
+    }
+  c->in_tx = FALSE;
+  if (ev != G_MAXUINT)
+    ms_store_events_written (c, res[ev]);
+  for (guint i = 0; i < k; i++)
+    if (i != mine || out == NULL)
+      PQclear (res[i]);
+  if (mine != G_MAXUINT && out != NULL)
+    *out = res[mine];
+  return TRUE;
 }
 
 /* End c's transaction in ONE round trip: BEGIN (when not sent yet),
@@ -328,25 +368,95 @@ finish (MsPgConn *c, const MsSql *sql, int n, const char *const *values, gboolea
         }
     }
   c->begin_pending = FALSE;
-  if (!ok)
+  return finished (c, ok, sent, failed, res, k, sql != NULL ? mine : G_MAXUINT, ev, out, error);
+}
+
+/* ms_pg_exec_commit_while with 'sql' sent ahead: BEGIN and 'sql' leave at
+ * once, 'fn' runs while PostgreSQL executes them, and the events it queued
+ * and COMMIT follow in the same pipeline, whose answers are then awaited.
+ * AHEAD_NO when it could not start (nothing left: the caller takes the
+ * plain way), else AHEAD_DONE (*out sql's result) or AHEAD_FAILED (*error
+ * set, the transaction rolled back). */
+enum { AHEAD_NO, AHEAD_DONE, AHEAD_FAILED };
+static int
+finish_ahead (MsPgConn *c, const MsSql *sql, int n, const char *const *values, MsPgWhileFn fn,
+              gpointer user, PGresult **out, GError **error)
+{
+  if (!c->in_tx || !c->begin_pending || c->outer || c->timed_out || ms_store_idem_bound ())
+    return AHEAD_NO;
+  /* every statement it may send prepared first (once per connection) */
+  Step pre[3] = { { sql, n, NULL } };
+  ms_store_events_statements (&pre[1].sql, &pre[1].n, &pre[2].sql, &pre[2].n);
+  PGresult *failed = prepare_steps (c, pre, 3);
+  if (failed != NULL || !PQenterPipelineMode (c->pg))
     {
-      if (sent && c->timed_out)
-        commit_unknown (c, error);
-      else
-        ms_pg_set_error (c, failed, error);
       PQclear (failed);
-      ms_pg_rollback (c);
-      return FALSE;
+      return AHEAD_NO;
     }
-  c->in_tx = FALSE;
-  if (ev != G_MAXUINT)
-    ms_store_events_written (c, res[ev]);
-  for (guint i = 0; i < k; i++)
-    if (sql == NULL || i != mine || out == NULL)
-      PQclear (res[i]);
-  if (sql != NULL && out != NULL)
-    *out = res[mine];
-  return TRUE;
+  PGconn *pg = c->pg;
+  gint64 until = ms_pg_io_deadline (c);
+  Step steps[4] = { { &sql_begin, 0, NULL }, { sql, n, values } };
+  guint k = 2;
+  gboolean sent = send_step (pg, &steps[0]) && send_step (pg, &steps[1])
+                  && ms_pg_io_flush (c, until);
+  if (!sent)
+    {
+      /* nothing left (a connection found dead, say): the plain way
+       * reconnects and sends it all once more */
+      PGresult *ignored = NULL;
+      collect_steps (c, 0, FALSE, until, NULL, &ignored);
+      c->delivered = FALSE;
+      return AHEAD_NO;
+    }
+  c->begin_pending = FALSE;
+  if (c->event_ids != NULL)
+    g_array_set_size (c->event_ids, 0);
+  g_autoptr (GError) local = NULL;
+  if (!fn (user, &local))
+    {
+      /* let what was sent end, then roll it back */
+      PGresult *res[2] = { NULL }, *ignored = NULL;
+      sent = PQpipelineSync (pg) && ms_pg_io_flush (c, until);
+      collect_steps (c, k, sent, until, res, &ignored);
+      PQclear (ignored);
+      for (guint i = 0; i < k; i++)
+        PQclear (res[i]);
+      ms_pg_rollback (c);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return AHEAD_FAILED;
+    }
+  until = ms_pg_io_deadline (c);      /* 'fn' may have taken a while */
+  g_auto (MsEventsWrite) w = { 0 };
+  guint ev = G_MAXUINT;
+  if (ms_store_events_write_init (c, TRUE, &w))
+    steps[ev = k++] = (Step) { w.sql, w.n, w.values };
+  steps[k++] = (Step) { &sql_commit, 0, NULL };
+  for (guint i = 2; i < k && sent; i++)
+    sent = send_step (pg, &steps[i]);
+  sent = sent && PQpipelineSync (pg) && ms_pg_io_flush (c, until);
+  PGresult *res[4] = { NULL };
+  gboolean ok = collect_steps (c, k, sent, until, res, &failed);
+  return finished (c, ok, sent, failed, res, k, 1, ev, out, error) ? AHEAD_DONE : AHEAD_FAILED;
+}
+
+PGresult *
+ms_pg_exec_commit_while (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                         MsPgWhileFn fn, gpointer user, GError **error)
+{
+  PGresult *r = NULL;
+  switch (finish_ahead (c, sql, n, values, fn, user, &r, error))
+    {
+    case AHEAD_DONE:
+      return r;
+    case AHEAD_FAILED:
+      return NULL;
+    default:
+      break;
+    }
+  if (!fn (user, error))
+    return NULL;
+  ms_pg_commit_next (c);
+  return ms_pg_exec (c, sql, n, values, error);
 }
 
 void

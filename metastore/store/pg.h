@@ -109,6 +109,18 @@ gboolean ms_pg_begin (MsPgConn *c, GError **error);
  * it only where the caller then reports that nothing changed. Nothing when
  * no transaction is open (the statement runs on its own). */
 void ms_pg_commit_next (MsPgConn *c);
+/* Queues the transaction's events (ms_store_emit) for
+ * ms_pg_exec_commit_while; FALSE with *error set to give the change up. */
+typedef gboolean (*MsPgWhileFn) (gpointer user, GError **error);
+/* As 'fn' then ms_pg_commit_next and ms_pg_exec of 'sql', with the same
+ * result, but when 'sql' is the transaction's first statement it is sent
+ * (with BEGIN) before 'fn' runs, so that PostgreSQL executes it while 'fn'
+ * builds the events; the events and COMMIT follow in the same pipeline
+ * (one round trip in all). For a change whose event needs nothing from
+ * the statement's answer (an add of partitions: its message lists their
+ * files). When 'fn' fails, what was sent is rolled back. */
+PGresult *ms_pg_exec_commit_while (MsPgConn *c, const MsSql *sql, int n, const char *const *values,
+                                   MsPgWhileFn fn, gpointer user, GError **error);
 /* COMMIT, after writing the transaction's pending notification events;
  * TRUE at once outside a transaction. */
 gboolean ms_pg_commit (MsPgConn *c, GError **error);

@@ -647,7 +647,22 @@ def test_failed_change_writes_no_event(client):
     with pytest.raises(Exception):
         client.drop_table(db, "missing", False)
     assert client.get_current_notificationEventId().eventId == before
-    client.drop_database(db, False, False)
+    # an add whose INSERT fails (one partition there already): its event was
+    # written while PostgreSQL ran the INSERT, in the same pipeline, and is
+    # rolled back with it; the connection serves the next add
+    from hive_metastore.ttypes import AlreadyExistsException
+    client.create_table(make_table(db, "t", parts=[FieldSchema("ds", "string", None)]))
+    client.add_partitions([part(db, "t", ["a"])])
+    before = client.get_current_notificationEventId().eventId
+    for _ in range(3):
+        with pytest.raises(AlreadyExistsException):
+            client.add_partitions([part(db, "t", ["b"]), part(db, "t", ["a"])])
+    assert client.get_current_notificationEventId().eventId == before
+    assert client.get_partition_names(db, "t", -1) == ["ds=a"]
+    client.add_partitions([part(db, "t", ["b"])])
+    e, m = one(events_after(client, before), "ADD_PARTITION")
+    assert m["partitions"] == [{"ds": "b"}]
+    client.drop_database(db, True, True)
 
 
 def test_filters_and_count(client):

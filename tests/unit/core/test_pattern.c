@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <glib.h>
 #include "core/pattern.h"
+#include "core/part_name.h"
 #include "hms/internal.h"
 
 static void
@@ -71,11 +72,37 @@ test_lower_invalid_utf8 (void **state)
   assert_null (ms_str_lower (NULL));
 }
 
+/* Names built as Hive's Warehouse.makePartName builds them: keys in
+ * lower case, FileUtils' set escaped as %XX in keys and values, an empty
+ * or absent value as the default partition (the name is built in one
+ * buffer, keys of plain ASCII are not copied to be lowered). */
+static void
+test_part_name_make (void **state)
+{
+  const char *keys[] = { "ds", "Hr", "\xc3\x89t\xc3\xa9", "a/b" };
+  const char *vals[] = { "2024-01-01", "1:30", "x=y%z", "" };
+  g_autofree char *all = ms_part_name_make (keys, vals, 4);
+  assert_string_equal (all, "ds=2024-01-01/hr=1%3A30/\xc3\xa9t\xc3\xa9=x%3Dy%25z/a%2Fb="
+                            MS_DEFAULT_PARTITION_NAME);
+  const char *k2[] = { "p" };
+  const char *v2[] = { "\x01\x7f#'*?\\{[]^\"" };
+  g_autofree char *ctl = ms_part_name_make (k2, v2, 1);
+  assert_string_equal (ctl, "p=%01%7F%23%27%2A%3F%5C%7B%5B%5D%5E%22");
+  const char *v3[] = { NULL };
+  g_autofree char *null_value = ms_part_name_make (k2, v3, 1);
+  assert_string_equal (null_value, "p=" MS_DEFAULT_PARTITION_NAME);
+  g_autofree char *esc = ms_part_name_escape ("plain");
+  assert_string_equal (esc, "plain");
+  g_autofree char *empty = ms_part_name_make (k2, v2, 0);
+  assert_string_equal (empty, "");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_lower_invalid_utf8),
+    cmocka_unit_test (test_part_name_make),
     cmocka_unit_test (test_regex),
     cmocka_unit_test (test_match),
     cmocka_unit_test (test_db_names),

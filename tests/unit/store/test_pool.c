@@ -160,6 +160,9 @@ fake_pg_answer (int fd)
                                   "\0\4" "\xff\xff\xff\xff" "\0\0";
   /* DataRow: 4 + 2 + 4 + 1 = 11; CommandComplete: 4 + "SELECT 1\0" 9 = 13 */
   static const char row[] = "D\0\0\0\x0b\0\1\0\0\0\1" "1" "C\0\0\0\x0dSELECT 1\0";
+  /* a simple query (ROLLBACK): CommandComplete 4 + "ROLLBACK\0" 9 = 13, then
+   * ReadyForQuery */
+  static const char simple[] = "C\0\0\0\x0dROLLBACK\0" "Z\0\0\0\5I";
   for (;;)
     {
       char type;
@@ -177,6 +180,7 @@ fake_pg_answer (int fd)
         case 'D': out = described; n = sizeof described - 1; break;
         case 'E': out = row; n = sizeof row - 1; break;
         case 'S': out = ready; n = sizeof ready - 1; break;
+        case 'Q': out = simple; n = sizeof simple - 1; break;
         case 'X': return;
         default: break;
         }
@@ -426,6 +430,65 @@ test_sent_read_resent (void **state)
   ms_pg_conn_release (c);
   assert_int_equal (ms_pool_stats (p).open, 0);
   fake_pool_free (p, &f, 1);
+}
+
+static gboolean
+while_counts (gpointer user, GError **error)
+{
+  (void) error;
+  (*(int *) user)++;
+  return TRUE;
+}
+
+static gboolean
+while_fails (gpointer user, GError **error)
+{
+  (*(int *) user)++;
+  return ms_fail (error, MS_ERROR_INVALID_OBJECT, "no event for it");
+}
+
+/* ms_pg_exec_commit_while: the transaction's first statement leaves with
+ * BEGIN, 'fn' runs while it executes, COMMIT follows in the same pipeline,
+ * and the statement's answer comes back. When 'fn' fails, its error is the
+ * answer, what was sent is rolled back, and the connection serves the next
+ * statement. */
+static void
+test_exec_commit_while (void **state)
+{
+  (void) state;
+  FakePg f;
+  MsPool *p = fake_pool (&f, FAKE_ANSWER);   /* its second connection answers */
+  ms_pool_set_deadline (p, 2000, TRUE);
+  g_autoptr (GError) e = NULL;
+  MsPgConn *first = ms_pool_get (p, &e);
+  MsPgConn *c = ms_pool_get (p, &e);
+  assert_non_null (first);
+  assert_non_null (c);
+  static const MsSql sql = { NULL, "SELECT 1" };
+  int calls = 0;
+  assert_true (ms_pg_begin (c, NULL));
+  g_autoptr (PGresult) r = ms_pg_exec_commit_while (c, &sql, 0, NULL, while_counts, &calls, &e);
+  assert_null (e);
+  assert_non_null (r);
+  assert_int_equal (calls, 1);
+  assert_int_equal (PQntuples (r), 1);
+  assert_string_equal (PQgetvalue (r, 0, 0), "1");
+  assert_false (c->in_tx);
+
+  assert_true (ms_pg_begin (c, NULL));
+  assert_null (ms_pg_exec_commit_while (c, &sql, 0, NULL, while_fails, &calls, &e));
+  assert_true (g_error_matches (e, MS_ERROR, MS_ERROR_INVALID_OBJECT));
+  assert_int_equal (calls, 2);
+  assert_false (c->in_tx);
+  assert_false (c->broken);
+  g_clear_error (&e);
+  g_autoptr (PGresult) again = ms_pg_exec (c, &sql, 0, NULL, &e);
+  assert_null (e);
+  assert_non_null (again);
+  assert_int_equal (fake_pg_accepted (&f), 2);      /* no new connection */
+  ms_pg_conn_release (c);
+  ms_pg_conn_release (first);
+  fake_pool_free (p, &f, 0);
 }
 
 /* A statement PostgreSQL never answers (a stopped backend, replies lost
@@ -741,6 +804,7 @@ main (void)
     cmocka_unit_test (test_idle_closed_by_server),
     cmocka_unit_test (test_sent_change_not_resent),
     cmocka_unit_test (test_sent_read_resent),
+    cmocka_unit_test (test_exec_commit_while),
     cmocka_unit_test (test_read_only_server),
     cmocka_unit_test (test_deadline_statement),
     cmocka_unit_test (test_deadline_prepare),
