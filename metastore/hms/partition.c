@@ -145,6 +145,76 @@ defer_listing (MsHms *hms, const MsTable *t, const char *location, MsDirOutcome 
   return path != NULL;
 }
 
+/* The storage work of one partition being added: its directory made when
+ * missing, its quick stats read when asked for, the files its
+ * ADD_PARTITION message lists (now, or as the message is written). */
+typedef struct {
+  MsHms *hms;
+  const MsTable *t;
+  MsPartition *p;
+  gboolean is_view, no_stats;
+  MsDirOutcome dir;            /* out */
+  gboolean failed;             /* out: no directory, none could be made */
+} PartStorage;
+
+static void
+part_storage (PartStorage *w)
+{
+  MsHms *hms = w->hms;
+  const MsTable *t = w->t;
+  MsPartition *p = w->p;
+  /* a directory the guard refused is not looked into afterwards (quick
+   * stats, the event's files): the guard would refuse that too */
+  w->dir = MS_DIR_THERE;
+  g_autoptr (GError) local = NULL;
+  if (p->sd->location != NULL
+      && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                  p->sd->location, "partition location", &w->dir, &local))
+    {
+      w->failed = TRUE;
+      w->dir = MS_DIR_THERE;
+      return;
+    }
+  if (!w->no_stats && !w->is_view && w->dir == MS_DIR_THERE
+      && (g_hash_table_lookup (p->params, "numFiles") == NULL
+          || g_hash_table_lookup (p->params, "totalSize") == NULL))
+    hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
+  if (!w->is_view && defer_listing (hms, t, p->sd->location, w->dir))
+    p->files_dir = g_strdup (p->sd->location);   /* read as its event is written */
+  else if (!w->is_view)
+    p->dir_files = hms_event_files (hms, t, p->sd->location, w->dir);
+}
+
+static void
+part_storage_task (gpointer data, gpointer user)
+{
+  (void) user;
+  part_storage (data);
+}
+
+/* At most this many partitions' requests to an object store at once, per
+ * call (Hive's metastore makes partition directories on 15 threads,
+ * hive.metastore.fshandler.threads): each is a request or two of a few
+ * milliseconds, and an add of 1,000 made them one after another. */
+#define PART_STORAGE_THREADS 8
+
+/* Run 'n' partitions' storage work: on a few threads when 'remote' of
+ * them are on an object store, else here, one after another (a local
+ * directory takes a few system calls). */
+static void
+run_storage_work (PartStorage *work, guint n, guint remote)
+{
+  GThreadPool *pool = NULL;
+  if (remote > 1)
+    pool = g_thread_pool_new (part_storage_task, NULL, (int) MIN (remote, PART_STORAGE_THREADS),
+                              FALSE, NULL);
+  for (guint i = 0; i < n; i++)
+    if (pool == NULL || !g_thread_pool_push (pool, &work[i], NULL))
+      part_storage (&work[i]);
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);     /* waits for every task */
+}
+
 /* Validate 'parts' for table 't' and complete them (location: the one given
  * in its stored form, else the default; descriptor, create time,
  * parameters, quick stats); create missing directories. */
@@ -154,6 +224,8 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
 {
   g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int now = (int) (g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree PartStorage *work = g_new0 (PartStorage, parts->len);
+  guint remote = 0;
   for (guint i = 0; i < parts->len; i++)
     {
       MsPartition *p = g_ptr_array_index (parts, i);
@@ -196,31 +268,27 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
         return ms_fail (error, MS_ERROR_NOT_ALLOWED, "Cannot specify location for a view partition");
       else
         hms_qualify_location (hms, &p->sd->location);
-      /* a directory the guard refused is not looked into afterwards (quick
-       * stats, the event's files): the guard would refuse that too */
-      MsDirOutcome dir = MS_DIR_THERE;
-      g_autoptr (GError) local = NULL;
-      if (p->sd->location != NULL
-          && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
-                                      p->sd->location, "partition location", &dir, &local))
-        return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
-                        p->sd->location);
-      if (dir == MS_DIR_MADE)
-        g_ptr_array_add (st->made, g_strdup (p->sd->location));
       p->create_time = now;
       if (g_hash_table_lookup (p->params, DDL_TIME) == NULL)
         g_hash_table_insert (p->params, g_strdup (DDL_TIME), g_strdup_printf ("%d", now));
-      gboolean no_stats = skip_stats || ms_params_true (p->params, DO_NOT_UPDATE_STATS);
+      PartStorage *w = &work[i];
+      *w = (PartStorage) { hms, t, p, is_view,
+                           skip_stats || ms_params_true (p->params, DO_NOT_UPDATE_STATS) };
       g_hash_table_remove (p->params, DO_NOT_UPDATE_STATS);
-      if (!no_stats && !is_view && dir == MS_DIR_THERE
-          && (g_hash_table_lookup (p->params, "numFiles") == NULL
-              || g_hash_table_lookup (p->params, "totalSize") == NULL))
-        hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
-      if (!is_view && defer_listing (hms, t, p->sd->location, dir))
-        p->files_dir = g_strdup (p->sd->location);   /* read as its event is written */
-      else if (!is_view)
-        p->dir_files = hms_event_files (hms, t, p->sd->location, dir);
+      g_autofree char *path = p->sd->location ? ms_storage_local_path (p->sd->location) : NULL;
+      if (p->sd->location != NULL && path == NULL)
+        remote++;
     }
+  run_storage_work (work, parts->len, remote);
+  /* directories made are undone if the add fails, those of a partition
+   * that failed too; the first failure (in the list's order) answers */
+  for (guint i = 0; i < parts->len; i++)
+    if (work[i].dir == MS_DIR_MADE)
+      g_ptr_array_add (st->made, g_strdup (work[i].p->sd->location));
+  for (guint i = 0; i < parts->len; i++)
+    if (work[i].failed)
+      return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
+                      work[i].p->sd->location);
   return TRUE;
 }
 

@@ -117,6 +117,32 @@ def test_add_partition_event_lists_its_objects(client, s3):
                                     "files": [loc + "/a.parquet###", loc + "/b.parquet###"]}]
 
 
+def test_many_partitions_on_s3_in_one_add(client, s3):
+    """An add of many partitions on S3 makes their markers and event
+    listings on a few threads (as Hive's metastore makes partition
+    directories on hive.metastore.fshandler.threads): every partition gets
+    its marker and its own files, in the list's order."""
+    import json
+    from hive_metastore.ttypes import NotificationEventRequest
+    db = new_db(client)
+    t = make_table(client, db, "many")
+    tkey = key_of(t.sd.location)
+    hrs = list(range(24))
+    for hr in hrs[::3]:                   # data already under every third one
+        for i in range(hr % 4 + 1):
+            put(s3, BUCKET, "%s/ds=d1/hr=%d/part-%d.parquet" % (tkey, hr, i), b"x" * (hr + 1))
+    mark = client.get_current_notificationEventId().eventId
+    client.add_partitions([new_part(t, ["d1", str(hr)]) for hr in hrs])
+    for hr in hrs:
+        pkey = "%s/ds=d1/hr=%d" % (tkey, hr)
+        assert pkey + "/" in keys(s3, pkey + "/")
+    evs = client.get_next_notification(NotificationEventRequest(lastEvent=mark)).events
+    m = json.loads([e for e in evs if e.eventType == "ADD_PARTITION"][0].message)
+    assert [f["partitionName"] for f in m["partitionFiles"]] == ["ds=d1/hr=%d" % hr for hr in hrs]
+    for hr, f in zip(hrs, m["partitionFiles"]):
+        assert len(f["files"]) == (hr % 4 + 1 if hr % 3 == 0 else 0), hr
+
+
 def test_drop_table_deletes_managed_data(client, s3):
     db = new_db(client)
     t = make_table(client, db, "m", parts=[])
