@@ -31,35 +31,14 @@ ROUNDS=${BENCH_ROUNDS:-6}
 # (default 12; the earlier N/100, 4 to 5 calls, left a round's median to
 # one or two calls, and two runs of the same code gave +9 % and +20 %)
 P=${BENCH_PART_COUNT:-12}
-tmp=$(mktemp -d /tmp/metastore-notify-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  done
-  local loc
-  loc=$(cat "$tmp/a/pg-location" 2>/dev/null || true)
-  case $loc in /var/lib/metastore/embedded/?*) rm -rf "$loc" ;; esac
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init metastore-notify-bench
+port() { bench_port "$1"; }
+rest() { bench_rest "$1"; }
 
-start_server() { # name args...
-  local name=$1; shift
-  "$BIN" serve --bind 127.0.0.1 --port 0 --log-level warning --set rest.port=0 \
-    --data-dir "$tmp/$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=("$!")
-  for _ in $(seq 300); do grep -q 'metastore ready' "$tmp/$name.out" 2>/dev/null && break; sleep 0.05; done
-}
-port() { sed -n 's/.*thrift=127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/$1.out"; }
-rest() { sed -n 's/.* rest=127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/$1.out"; }
-
-start_server a
-pgdir="$tmp/a/pg"
-[ -f "$tmp/a/pg-location" ] && pgdir=$(cat "$tmp/a/pg-location")
-PG="host=$pgdir port=5432 user=metastore dbname=metastore"
-start_server b --database-url "$PG" --set notifications.enabled=false --set rest.auth=none \
+bench_start a
+PG=$(bench_pg a)
+bench_start b --database-url "$PG" --set notifications.enabled=false --set rest.auth=none \
   --set warehouse.root="file://$tmp/a/warehouse"
 echo "log on: thrift $(port a) rest $(rest a); log off: thrift $(port b) rest $(rest b)"
 # the postmaster: the checkpointer's parent

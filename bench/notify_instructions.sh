@@ -19,19 +19,8 @@ N=${BENCH_COUNT:-300}
 BIN=./metastore/metastore
 BENCH=./bench/hmsbench
 ICE=./bench/icebench
-tmp=$(mktemp -d /tmp/metastore-notify-instr.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  done
-  local loc
-  loc=$(cat "$tmp/pg/pg-location" 2>/dev/null || true)
-  case $loc in /var/lib/metastore/embedded/?*) rm -rf "$loc" ;; esac
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init metastore-notify-instr
 
 wait_ready() { # out-file
   for _ in $(seq 1200); do grep -q 'metastore ready' "$1" 2>/dev/null && return 0; sleep 0.1; done
@@ -45,9 +34,7 @@ rest() { sed -n 's/.* rest=127.0.0.1:\([0-9]*\).*/\1/p' "$1"; }
   --data-dir "$tmp/pg" >"$tmp/pg.out" 2>&1 &
 pids+=("$!")
 wait_ready "$tmp/pg.out"
-pgdir="$tmp/pg/pg"
-[ -f "$tmp/pg/pg-location" ] && pgdir=$(cat "$tmp/pg/pg-location")
-PG="host=$pgdir port=5432 user=metastore dbname=metastore"
+PG=$(bench_pg pg)
 $BENCH --port "$(port "$tmp/pg.out")" --pg "$PG" --threads 1 --count 5 createTable dropTable >/dev/null
 $BENCH --port "$(port "$tmp/pg.out")" --pg "$PG" --threads 1 --count 1 --no-1m \
   addPartitions.1000 dropPartitions.1000 >/dev/null

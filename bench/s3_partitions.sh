@@ -19,28 +19,17 @@ ROUNDS=${BENCH_ROUNDS:-4}
 N=${BENCH_COUNT:-2}
 MINIO=${MINIO_BIN:-$(ls ~/.cache/metastore/engines/bin/minio-* 2>/dev/null | head -1)}
 [ -x "$MINIO" ] || { echo "no MinIO binary: set MINIO_BIN or run script/test-engines once" >&2; exit 1; }
-tmp=$(mktemp -d /tmp/metastore-s3-bench.XXXXXX)
+. bench/lib.sh
+bench_init metastore-s3-bench
 KEY=benchroot
 SEC=bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  done
-  local loc
-  loc=$(cat "$tmp/a/pg-location" 2>/dev/null || true)
-  case $loc in /var/lib/metastore/embedded/?*) rm -rf "$loc" ;; esac
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 MP=$(free_port)
 MINIO_ROOT_USER=$KEY MINIO_ROOT_PASSWORD=$SEC MINIO_BROWSER=off MINIO_UPDATE=off \
   MINIO_REGION=us-east-1 HOME=$tmp "$MINIO" server --quiet --address 127.0.0.1:"$MP" \
   --console-address 127.0.0.1:"$(free_port)" "$tmp/d" >"$tmp/minio.log" 2>&1 &
-pids+=("$!")
+bench_track "$!"
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$MP/minio/health/ready" >/dev/null && break; sleep 0.2; done
 curl -sSf -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user "$KEY:$SEC" \
   -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
@@ -48,22 +37,12 @@ curl -sSf -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user "$KEY:$S
 S3=(--set s3.endpoint="http://127.0.0.1:$MP" --set s3.region=us-east-1 --set s3.path_style=true
     --set s3.access_key="$KEY" --set s3.secret_key="$SEC" --set warehouse.root=s3://bench/wh)
 
-start_server() { # name args...
-  local name=$1; shift
-  "$BIN" serve --bind 127.0.0.1 --port 0 --log-level warning --set rest.port=0 \
-    --data-dir "$tmp/$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=("$!")
-  for _ in $(seq 300); do grep -q 'metastore ready' "$tmp/$name.out" 2>/dev/null && break; sleep 0.05; done
-}
-port() { sed -n 's/.*thrift=127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/$1.out"; }
-start_server a "${S3[@]}"
-pgdir="$tmp/a/pg"
-[ -f "$tmp/a/pg-location" ] && pgdir=$(cat "$tmp/a/pg-location")
-PG="host=$pgdir port=5432 user=metastore dbname=metastore"
-start_server b --database-url "$PG" --set notifications.enabled=false "${S3[@]}"
+bench_start a "${S3[@]}"
+PG=$(bench_pg a)
+bench_start b --database-url "$PG" --set notifications.enabled=false "${S3[@]}"
 
 run() { # which count
-  $BENCH --port "$(port "$1")" --pg "$PG" --threads 1 --count "$2" --no-1m \
+  $BENCH --port "$(bench_port "$1")" --pg "$PG" --threads 1 --count "$2" --no-1m \
     --part-root s3://bench/wh addPartitions.1000 dropPartitions.1000
 }
 for which in a b; do run "$which" 1 >/dev/null; done     # set-up and warm-up
