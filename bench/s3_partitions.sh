@@ -3,9 +3,11 @@
 # partitions whose directories are on S3 (a MinIO server started here, on
 # loopback), with the notification log on and off: one embedded
 # PostgreSQL, two servers on it, in turns (on, off, off, on, ...). Each
-# partition added is a directory marker PUT (and, with the log on, a
-# listing for its ADD_PARTITION message); each dropped one a listing and
-# deletes. Prints each round, then the median per side and operation.
+# new partition added is a listing of its prefix (is anything there; with
+# the log on the full listing, for its ADD_PARTITION message) and its
+# directory marker PUT; each dropped one a listing and deletes. Both on
+# up to 8 threads. Prints each round, then the median per side and
+# operation.
 #
 #   bench/s3_partitions.sh      (BENCH_ROUNDS, default 4; BENCH_COUNT
 #                                calls a round, default 2; MINIO_BIN, else

@@ -166,22 +166,38 @@ part_storage (PartStorage *w)
   /* a directory the guard refused is not looked into afterwards (quick
    * stats, the event's files): the guard would refuse that too */
   w->dir = MS_DIR_THERE;
+  gboolean want_stats = !w->no_stats && !w->is_view
+                        && (g_hash_table_lookup (p->params, "numFiles") == NULL
+                            || g_hash_table_lookup (p->params, "totalSize") == NULL);
+  gboolean want_files = !w->is_view && !ms_table_is_external (t)
+                        && ms_store_events_enabled (hms->store);
+  /* an S3 directory that was there: its stats and files from the one
+   * listing that found it */
+  g_auto (MsStorageSurvey) seen = { 0 };
   g_autoptr (GError) local = NULL;
   if (p->sd->location != NULL
-      && !ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
-                                  p->sd->location, "partition location", &w->dir, &local))
+      && !ms_service_data_mkdirs_seen (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                       p->sd->location, "partition location", &w->dir,
+                                       want_stats || want_files ? &seen : NULL, &local))
     {
       w->failed = TRUE;
       w->dir = MS_DIR_THERE;
       return;
     }
-  if (!w->no_stats && !w->is_view && w->dir == MS_DIR_THERE
-      && (g_hash_table_lookup (p->params, "numFiles") == NULL
-          || g_hash_table_lookup (p->params, "totalSize") == NULL))
-    hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
-  if (!w->is_view && defer_listing (hms, t, p->sd->location, w->dir))
+  if (want_stats && w->dir == MS_DIR_THERE)
+    {
+      if (seen.direct != NULL)
+        ms_service_set_quick_stats (p->params, seen.files, seen.bytes);
+      else
+        hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
+    }
+  if (w->is_view)
+    return;
+  if (want_files && seen.direct != NULL)
+    p->dir_files = ms_service_data_event_names (p->sd->location, seen.direct);
+  else if (defer_listing (hms, t, p->sd->location, w->dir))
     p->files_dir = g_strdup (p->sd->location);   /* read as its event is written */
-  else if (!w->is_view)
+  else
     p->dir_files = hms_event_files (hms, t, p->sd->location, w->dir);
 }
 
@@ -190,29 +206,6 @@ part_storage_task (gpointer data, gpointer user)
 {
   (void) user;
   part_storage (data);
-}
-
-/* At most this many partitions' requests to an object store at once, per
- * call (Hive's metastore makes partition directories on 15 threads,
- * hive.metastore.fshandler.threads): each is a request or two of a few
- * milliseconds, and an add of 1,000 made them one after another. */
-#define PART_STORAGE_THREADS 8
-
-/* Run 'n' partitions' storage work: on a few threads when 'remote' of
- * them are on an object store, else here, one after another (a local
- * directory takes a few system calls). */
-static void
-run_storage_work (PartStorage *work, guint n, guint remote)
-{
-  GThreadPool *pool = NULL;
-  if (remote > 1)
-    pool = g_thread_pool_new (part_storage_task, NULL, (int) MIN (remote, PART_STORAGE_THREADS),
-                              FALSE, NULL);
-  for (guint i = 0; i < n; i++)
-    if (pool == NULL || !g_thread_pool_push (pool, &work[i], NULL))
-      part_storage (&work[i]);
-  if (pool != NULL)
-    g_thread_pool_free (pool, FALSE, TRUE);     /* waits for every task */
 }
 
 /* Validate 'parts' for table 't' and complete them (location: the one given
@@ -279,7 +272,7 @@ prepare_parts (MsHms *hms, const MsTable *t, GPtrArray *parts, AddState *st,
       if (p->sd->location != NULL && path == NULL)
         remote++;
     }
-  run_storage_work (work, parts->len, remote);
+  ms_service_data_each (work, parts->len, sizeof *work, part_storage_task, NULL, remote);
   /* directories made are undone if the add fails, those of a partition
    * that failed too; the first failure (in the list's order) answers */
   for (guint i = 0; i < parts->len; i++)
@@ -299,7 +292,8 @@ undo_dirs (MsHms *hms, AddState *st, GHashTable *keep)
     {
       const char *loc = g_ptr_array_index (st->made, i);
       if (keep == NULL || !g_hash_table_contains (keep, loc))
-        ms_service_data_delete (hms_guard (hms, st->catalog), NULL, loc, NULL, "partition location");
+        ms_service_data_delete (hms_guard (hms, st->catalog), hms_storage (hms, st->catalog), loc,
+                                NULL, "partition location");
     }
 }
 

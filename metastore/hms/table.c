@@ -80,12 +80,13 @@ validate_new_table (const MsTable *t, GError **error)
   return TRUE;
 }
 
-/* ---- quick stats (numFiles / totalSize) on file:// tables ---- */
+/* ---- quick stats (numFiles / totalSize), local or on S3 ---- */
 
 void
 hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHashTable *params)
 {
-  ms_service_put_quick_stats (hms_guard (hms, catalog), location, params);
+  ms_service_put_quick_stats (hms_guard (hms, catalog), hms_storage (hms, catalog), location,
+                              params);
 }
 
 GPtrArray *
@@ -171,7 +172,8 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   if (!hms_constraint_create_table (hms, t, constraints, grants, error))
     {
       if (dir == MS_DIR_MADE)
-        ms_service_data_delete (hms_guard (hms, t->catalog), NULL, t->sd->location, NULL, "table location");
+        ms_service_data_delete (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                t->sd->location, NULL, "table location");
       return FALSE;
     }
   ms_info ("created table %s.%s.%s (%s) at %s", t->catalog, t->db_name, t->name, t->table_type,

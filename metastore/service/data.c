@@ -9,14 +9,74 @@
 #include "core/log.h"
 #include <string.h>
 
+/* An S3 directory: looked at first, since S3A's mkdirs of one that
+ * exists writes nothing (and its quick stats count only when it was
+ * there); the marker only when nothing lies under its key. With 'seen',
+ * the look is a full survey of it, kept when it was there. */
+static void
+s3_dir (const MsStorageGuard *g, MsStorage *st, const char *uri, const char *what,
+        MsDirOutcome *outcome, MsStorageSurvey *seen)
+{
+  g_autoptr (GError) err = NULL;
+  gboolean exists = FALSE, known;
+  if (seen != NULL && ms_storage_guard_check (g, MS_ACCESS_READ, uri, what, NULL))
+    {
+      known = ms_storage_dir_survey (st, uri, seen, &err);
+      exists = known && seen->any;
+      if (!exists)
+        ms_storage_survey_clear (seen);
+    }
+  else
+    known = ms_storage_dir_exists (st, uri, &exists, &err);
+  if (!known)
+    {
+      ms_warn ("cannot tell whether the %s %s exists: %s", what, uri, err->message);
+      g_clear_error (&err);
+    }
+  if (exists)
+    return;
+  if (!ms_storage_make_dir (st, uri, &err))
+    {
+      ms_warn ("no directory marker for the %s %s: %s", what, uri, err->message);
+      return;
+    }
+  *outcome = known ? MS_DIR_MADE : MS_DIR_THERE;
+}
+
+void
+ms_service_data_each (gpointer items, guint n, gsize size, GFunc fn, gpointer user, guint remote)
+{
+  GThreadPool *pool = NULL;
+  if (remote > 1)
+    pool = g_thread_pool_new (fn, user, (int) MIN (remote, MS_DATA_THREADS), FALSE, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      gpointer item = (char *) items + (gsize) i * size;
+      if (pool == NULL || !g_thread_pool_push (pool, item, NULL))
+        fn (item, user);
+    }
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);     /* waits for every task */
+}
+
 gboolean
 ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
                         const char *what, MsDirOutcome *outcome, GError **error)
+{
+  return ms_service_data_mkdirs_seen (g, st, uri, what, outcome, NULL, error);
+}
+
+gboolean
+ms_service_data_mkdirs_seen (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                             const char *what, MsDirOutcome *outcome, MsStorageSurvey *seen,
+                             GError **error)
 {
   MsDirOutcome ignored;
   if (outcome == NULL)
     outcome = &ignored;
   *outcome = MS_DIR_THERE;
+  if (seen != NULL)
+    ms_storage_survey_clear (seen);
   if (!ms_storage_reachable (uri))
     return TRUE;
   g_autofree char *path = ms_storage_local_path (uri);
@@ -31,9 +91,7 @@ ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
     }
   if (path == NULL)
     {
-      g_autoptr (GError) err = NULL;
-      if (!ms_storage_make_dir (st, uri, &err))
-        ms_warn ("no directory marker for the %s %s: %s", what, uri, err->message);
+      s3_dir (g, st, uri, what, outcome, seen);
       return TRUE;
     }
   if (!ms_storage_make_dir (st, uri, error))
@@ -129,11 +187,11 @@ ms_service_data_move (const MsStorageGuard *g, MsStorage *st, const char *from, 
 }
 
 gboolean
-ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files, gint64 *bytes)
+ms_service_data_stats (const MsStorageGuard *g, MsStorage *st, const char *uri, gint64 *files,
+                       gint64 *bytes)
 {
   *files = *bytes = 0;
-  g_autofree char *path = uri ? ms_storage_local_path (uri) : NULL;
-  if (path == NULL)
+  if (uri == NULL || !ms_service_data_reachable (st, uri))
     return FALSE;
   g_autoptr (GError) err = NULL;
   if (!ms_storage_guard_check (g, MS_ACCESS_READ, uri, "location", &err))
@@ -141,7 +199,20 @@ ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files, 
       ms_debug ("no quick stats: %s", err->message);
       return FALSE;
     }
-  return ms_storage_dir_stats (uri, files, bytes);
+  g_auto (MsStorageSurvey) seen = { 0 };
+  if (!ms_storage_dir_survey (st, uri, &seen, &err))
+    {
+      /* as Hive: the change goes ahead without them */
+      ms_info ("no quick stats: %s", err->message);
+      return FALSE;
+    }
+  /* a missing local directory has none; S3 has no empty directories */
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path != NULL && !seen.any)
+    return FALSE;
+  *files = seen.files;
+  *bytes = seen.bytes;
+  return TRUE;
 }
 
 static int
@@ -169,6 +240,14 @@ ms_service_data_event_files (const MsStorageGuard *g, MsStorage *st, const char 
       ms_info ("no files listed for the event: %s", err->message);
       return out;
     }
+  g_ptr_array_unref (out);
+  return ms_service_data_event_names (uri, files);
+}
+
+GPtrArray *
+ms_service_data_event_names (const char *uri, GPtrArray *files)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_sort (files, by_name);
   gsize base = strlen (uri);
   while (base > 0 && uri[base - 1] == '/')

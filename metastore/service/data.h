@@ -11,7 +11,7 @@
  * Directories are local ones, or on S3 what Hadoop's S3A takes for one (an
  * empty "<key>/" marker object; see storage/storage.h): making, emptying,
  * moving and deleting them reaches S3 when an MsStorage is given, as the
- * Java metastore reaches it through S3A. Quick stats are local only.
+ * Java metastore reaches it through S3A; so do quick stats.
  */
 #pragma once
 #include "service/storage_guard.h"
@@ -20,22 +20,46 @@
 /* What ms_service_data_mkdirs did. */
 typedef enum {
   MS_DIR_THERE,     /* nothing to make: it exists, is on a file system we do
-                       not reach, or is an S3 marker (which may sit over
-                       data that was already there) */
-  MS_DIR_MADE,      /* a local directory this call created (one the caller
-                       may remove again) */
+                       not reach, or S3 could not tell (a marker was
+                       written over whatever is there) */
+  MS_DIR_MADE,      /* a local directory or S3 marker this call created
+                       (one the caller may remove again) */
   MS_DIR_REFUSED,   /* the guard refused it (logged): the guard refuses
                        reading it too, so the caller need not ask again */
 } MsDirOutcome;
 
 /* Create directory 'uri' and its parents for a client's object ('what':
  * "table", "partition", ...): a local directory, or with 'st' the S3
- * marker. TRUE when it was made, already exists, is on a file system we do
+ * marker where no object lies under the key yet (one listing first, as
+ * S3A looks before it makes one). TRUE when it was made, already exists, is on a file system we do
  * not reach, or is refused; FALSE only when making an allowed local
  * directory failed (an S3 marker that cannot be written is logged: the
  * object's metadata goes ahead). *outcome (may be NULL) says which. */
 gboolean ms_service_data_mkdirs (const MsStorageGuard *g, MsStorage *st, const char *uri,
                                  const char *what, MsDirOutcome *outcome, GError **error);
+
+/* ms_service_data_mkdirs that also keeps what an S3 directory that was
+ * there holds ('seen', zero-initialised by the caller): its quick stats
+ * and files, from the one listing that told it was there. 'seen->direct'
+ * stays NULL when it was not surveyed (a local directory, one made or
+ * refused, a listing that failed): the caller looks itself if it must. */
+gboolean ms_service_data_mkdirs_seen (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                                      const char *what, MsDirOutcome *outcome,
+                                      MsStorageSurvey *seen, GError **error);
+
+/* At most this many object-store requests of one call at once (Hive's
+ * metastore does its file-system work on 15 threads,
+ * hive.metastore.fshandler.threads): each is a request or a few of a few
+ * milliseconds, and 1,000 partitions' made them one after another. */
+#define MS_DATA_THREADS 8
+
+/* Call fn (item, user) for the 'n' items of 'size' bytes at 'items': on
+ * up to MS_DATA_THREADS threads when 'remote' (how many of them are on an
+ * object store) is more than one, else here, one after another (a local
+ * directory takes a few system calls). Returns when all are done; 'fn'
+ * must be safe to run at once on different items. */
+void ms_service_data_each (gpointer items, guint n, gsize size, GFunc fn, gpointer user,
+                           guint remote);
 
 /* Whether the server reaches the data at 'location': a local path, or
  * with 'st' a location on S3. */
@@ -74,10 +98,10 @@ gboolean ms_service_data_may_move (const MsStorageGuard *g, const char *from, co
 gboolean ms_service_data_move (const MsStorageGuard *g, MsStorage *st, const char *from,
                                const char *to, const char *what, GError **error);
 
-/* Hive's quick stats of the local directory 'uri' (see ms_storage_dir_stats),
- * only when the guard allows reading it. */
-gboolean ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64 *files,
-                                gint64 *bytes);
+/* Hive's quick stats of the directory 'uri', local or with 'st' on S3
+ * (see ms_storage_tree_stats), only when the guard allows reading it. */
+gboolean ms_service_data_stats (const MsStorageGuard *g, MsStorage *st, const char *uri,
+                                gint64 *files, gint64 *bytes);
 
 /* The most entries ms_service_data_event_files lists in one directory. */
 #define MS_EVENT_FILES_MAX 1000
@@ -92,6 +116,11 @@ gboolean ms_service_data_stats (const MsStorageGuard *g, const char *uri, gint64
  * empty array when the guard does not allow reading 'uri', the server
  * cannot reach it, or the listing fails (logged at info); never NULL. */
 GPtrArray *ms_service_data_event_files (const MsStorageGuard *g, MsStorage *st, const char *uri);
+
+/* The entries of ms_service_data_event_files for 'files' (MsStorageFile,
+ * sorted here), the files directly in 'uri' already listed (allowed and
+ * reached). Never NULL. */
+GPtrArray *ms_service_data_event_names (const char *uri, GPtrArray *files);
 
 /* The whole file at 'uri' (ms_storage_get) when the guard allows reading
  * it; MS_ERROR_NOT_ALLOWED when not. */

@@ -99,6 +99,19 @@ remove_empty_parents (const MsStorageGuard *g, const char *root, const char *loc
     }
 }
 
+typedef struct {
+  const MsStorageGuard *g;
+  MsStorage *st;
+  const char *keep;
+} PartDelete;
+
+static void
+part_delete_task (gpointer item, gpointer user)
+{
+  const PartDelete *d = user;
+  location_delete (d->g, d->st, d->keep, *(const char **) item, "partition location");
+}
+
 void
 ms_service_partitions_delete_data (MsStore *store, const MsStorageGuard *g, MsStorage *st,
                                    const MsTable *t, const GPtrArray *dropped)
@@ -107,14 +120,26 @@ ms_service_partitions_delete_data (MsStore *store, const MsStorageGuard *g, MsSt
     return;
   g_autofree char *root = ms_storage_local_path (t->sd->location);
   g_autofree char *keep = catalog_root_key (store, t->catalog);
+  /* local ones here, their emptied parents after each; those on an
+   * object store (a listing and a delete or more each) on a few threads */
+  g_autoptr (GPtrArray) remote = g_ptr_array_new ();
   for (guint i = 0; i < dropped->len; i++)
     {
       const MsPartition *p = g_ptr_array_index (dropped, i);
       if (p->sd == NULL || p->sd->location == NULL)
         continue;
+      g_autofree char *path = ms_storage_local_path (p->sd->location);
+      if (path == NULL)
+        {
+          g_ptr_array_add (remote, p->sd->location);
+          continue;
+        }
       location_delete (g, st, keep, p->sd->location, "partition location");
       remove_empty_parents (g, root, p->sd->location, t->partition_keys->len);
     }
+  PartDelete d = { g, st, keep };
+  ms_service_data_each (remote->pdata, remote->len, sizeof (gpointer), part_delete_task, &d,
+                        remote->len);
 }
 
 gboolean

@@ -112,9 +112,12 @@ typedef struct {
   gboolean update_stats;        /* FALSE: the client asked for no quick stats */
 } MsTableAlterRequest;
 
-/* Hive's quick stats (numFiles, totalSize) of the local directory
- * 'location' into 'params', when the guard allows reading it. */
-void ms_service_put_quick_stats (const MsStorageGuard *g, const char *location,
+/* numFiles and totalSize into 'params'. */
+void ms_service_set_quick_stats (GHashTable *params, gint64 files, gint64 bytes);
+/* Hive's quick stats (numFiles, totalSize) of the directory 'location'
+ * (local, or with 'st' on S3) into 'params', when the guard allows
+ * reading it. */
+void ms_service_put_quick_stats (const MsStorageGuard *g, MsStorage *st, const char *location,
                                  GHashTable *params);
 
 /* Whether 'newt' may replace 'oldt': a view may change anything; a table

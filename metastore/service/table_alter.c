@@ -16,11 +16,18 @@
 #define DDL_TIME "transient_lastDdlTime"
 
 void
-ms_service_put_quick_stats (const MsStorageGuard *g, const char *location, GHashTable *params)
+ms_service_put_quick_stats (const MsStorageGuard *g, MsStorage *st, const char *location,
+                            GHashTable *params)
 {
   gint64 files = 0, bytes = 0;
-  if (location == NULL || !ms_service_data_stats (g, location, &files, &bytes))
+  if (location == NULL || !ms_service_data_stats (g, st, location, &files, &bytes))
     return;
+  ms_service_set_quick_stats (params, files, bytes);
+}
+
+void
+ms_service_set_quick_stats (GHashTable *params, gint64 files, gint64 bytes)
+{
   g_hash_table_insert (params, g_strdup ("numFiles"), g_strdup_printf ("%" G_GINT64_FORMAT, files));
   g_hash_table_insert (params, g_strdup ("totalSize"), g_strdup_printf ("%" G_GINT64_FORMAT, bytes));
 }
@@ -131,7 +138,7 @@ ms_service_table_alter (const MsServiceCtx *cx, const char *catalog, const char 
     return FALSE;
   if (!mv.moved && req->update_stats && !ms_table_is_view (newt)
       && newt->partition_keys->len == 0 && newt->sd->location != NULL)
-    ms_service_put_quick_stats (cx->guard, newt->sd->location, newt->params);
+    ms_service_put_quick_stats (cx->guard, cx->storage, newt->sd->location, newt->params);
 
   MsTableAlterOpts opts = {
     .expected_key = req->expected_key,

@@ -105,6 +105,27 @@ typedef struct {
 GPtrArray *ms_storage_list_files (MsStorage *st, const char *uri, GError **error);
 void ms_storage_file_free (gpointer file);
 
+/* What one look at the directory 'uri' found (ms_storage_dir_survey). */
+typedef struct {
+  gboolean any;                /* it exists: a local directory; on S3 any
+                                  object under "<key>/", a marker too */
+  gint64 files, bytes;         /* Hive's quick stats: the files anywhere
+                                  below it but hidden ones (a '.' or '_'
+                                  starting any level below 'uri'; on S3
+                                  directory markers too), their total size */
+  GPtrArray *direct;           /* MsStorageFile: as ms_storage_list_files */
+} MsStorageSurvey;
+
+void ms_storage_survey_clear (MsStorageSurvey *s);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsStorageSurvey, ms_storage_survey_clear)
+
+/* Look at the directory 'uri', local or on S3 (one paginated listing of
+ * everything under it), into 'out' (zero-initialised by the caller).
+ * FALSE (and 'error') when it cannot be listed; a missing directory is
+ * no failure (any FALSE). */
+gboolean ms_storage_dir_survey (MsStorage *st, const char *uri, MsStorageSurvey *out,
+                                GError **error);
+
 /* ---- directories the HMS door manages (tables, partitions, databases):
  * local directories, or on S3 what Hadoop's S3A takes for one (see
  * storage_s3_dir.c) ---- */

@@ -25,6 +25,8 @@ gboolean ms_storage_s3_dir_exists (MsStorage *st, const char *uri, gboolean *exi
 gboolean ms_storage_s3_move_dir (MsStorage *st, const char *from, const char *to,
                                  GError **error);
 GPtrArray *ms_storage_s3_list_files (MsStorage *st, const char *uri, GError **error);
+gboolean ms_storage_s3_survey (MsStorage *st, const char *uri, MsStorageSurvey *out,
+                               GError **error);
 /* A new MsStorageFile (name copied). */
 MsStorageFile *ms_storage_file_new (const char *name, gint64 modified);
 

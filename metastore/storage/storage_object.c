@@ -287,6 +287,46 @@ ms_storage_list_files (MsStorage *st, const char *uri, GError **error)
   return g_steal_pointer (&files);
 }
 
+void
+ms_storage_survey_clear (MsStorageSurvey *s)
+{
+  if (s->direct != NULL)
+    g_ptr_array_unref (s->direct);
+  memset (s, 0, sizeof *s);
+}
+
+gboolean
+ms_storage_dir_survey (MsStorage *st, const char *uri, MsStorageSurvey *out, GError **error)
+{
+  ms_storage_survey_clear (out);
+  out->direct = g_ptr_array_new_with_free_func (ms_storage_file_free);
+  if (ms_storage_is_s3 (uri))
+    {
+      if (ms_storage_s3_survey (st, uri, out, error))
+        return TRUE;
+      ms_storage_survey_clear (out);
+      return FALSE;
+    }
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path == NULL)
+    {
+      ms_storage_survey_clear (out);
+      return unsupported (uri, error);
+    }
+  out->any = ms_storage_dir_stats (uri, &out->files, &out->bytes);
+  if (!out->any)
+    return TRUE;
+  g_autoptr (GPtrArray) direct = ms_storage_list_files (st, uri, error);
+  if (direct == NULL)
+    {
+      ms_storage_survey_clear (out);
+      return FALSE;
+    }
+  g_ptr_array_unref (out->direct);
+  out->direct = g_steal_pointer (&direct);
+  return TRUE;
+}
+
 gboolean
 ms_storage_reachable (const char *uri)
 {

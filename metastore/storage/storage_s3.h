@@ -50,6 +50,8 @@ typedef struct {
   GPtrArray *keys;             /* char *, in reply order */
   GArray *modified;            /* gint64 per key: its LastModified in Unix
                                   seconds, -1 when the reply had none */
+  GArray *sizes;               /* gint64 per key: its Size in bytes, -1
+                                  when the reply had none (or a bad one) */
   gboolean truncated;          /* IsTruncated */
   char *next_token;            /* NextContinuationToken, or NULL */
 } MsS3Listing;

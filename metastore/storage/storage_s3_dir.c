@@ -7,8 +7,10 @@
  * side) and then deleting the originals (S3A's rename is the same two
  * steps; neither is atomic); a directory's files are listed page by page.
  * Entry points: ms_storage_s3_make_dir, ms_storage_s3_list_files,
- * ms_storage_s3_dir_exists, ms_storage_s3_move_dir, called by the scheme
- * dispatch in storage_object.c.
+ * ms_storage_s3_dir_exists, ms_storage_s3_survey (what is in and below a
+ * directory, with Hive's quick stats, from one listing),
+ * ms_storage_s3_move_dir, called by the scheme dispatch in
+ * storage_object.c.
  *
  * A move that fails while copying deletes the copies it made and leaves
  * the source whole; one that fails while deleting the source leaves both
@@ -64,7 +66,7 @@ ms_storage_s3_dir_exists (MsStorage *st, const char *uri, gboolean *exists, GErr
   return TRUE;
 }
 
-typedef void (*EachKey) (const char *key, gint64 modified, gpointer user_data);
+typedef void (*EachKey) (const char *key, gint64 modified, gint64 size, gpointer user_data);
 
 /* Call 'each' for every key under 'prefix' (all pages, in order). */
 static gboolean
@@ -79,7 +81,7 @@ list_pages (MsS3Client *c, const MsS3Location *loc, const char *prefix, EachKey 
         return FALSE;
       for (guint i = 0; i < page.keys->len; i++)
         each (g_ptr_array_index (page.keys, i), g_array_index (page.modified, gint64, i),
-              user_data);
+              g_array_index (page.sizes, gint64, i), user_data);
       if (!page.truncated)
         return TRUE;
       if (token != NULL && g_str_equal (token, page.next_token))
@@ -91,8 +93,9 @@ list_pages (MsS3Client *c, const MsS3Location *loc, const char *prefix, EachKey 
 }
 
 static void
-add_key (const char *key, gint64 modified, gpointer keys)
+add_key (const char *key, gint64 modified, gint64 size, gpointer keys)
 {
+  (void) size;
   g_ptr_array_add (keys, g_strdup (key));
 }
 
@@ -113,8 +116,9 @@ typedef struct {
 
 /* A key right inside the listed directory becomes an MsStorageFile. */
 static void
-add_file (const char *key, gint64 modified, gpointer user_data)
+add_file (const char *key, gint64 modified, gint64 size, gpointer user_data)
 {
+  (void) size;
   FileList *l = user_data;
   const char *name = key + l->skip;
   if (*name != '\0' && strchr (name, '/') == NULL)
@@ -134,6 +138,57 @@ ms_storage_s3_list_files (MsStorage *st, const char *uri, GError **error)
   if (!list_pages (&c, &loc, prefix, add_file, &l, error))
     return NULL;
   return g_steal_pointer (&files);
+}
+
+/* Whether a key below the surveyed directory is a file Hive counts in
+ * its quick stats: not a directory marker ("<dir>/"), and no '.' or '_'
+ * at the start of any level below the directory (Hive's hidden-file
+ * filter, applied as it walks down). */
+static gboolean
+counted_file (const char *rel)
+{
+  if (*rel == '\0' || g_str_has_suffix (rel, "/"))
+    return FALSE;
+  for (const char *level = rel; level != NULL; level = strchr (level, '/'))
+    {
+      if (*level == '/')
+        level++;
+      if (*level == '.' || *level == '_')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  MsStorageSurvey *out;
+  gsize skip;                  /* the prefix's length */
+} Survey;
+
+static void
+add_to_survey (const char *key, gint64 modified, gint64 size, gpointer user_data)
+{
+  Survey *s = user_data;
+  const char *rel = key + s->skip;
+  s->out->any = TRUE;
+  if (counted_file (rel))
+    {
+      s->out->files++;
+      s->out->bytes += MAX (size, 0);
+    }
+  if (*rel != '\0' && strchr (rel, '/') == NULL)
+    g_ptr_array_add (s->out->direct, ms_storage_file_new (rel, modified));
+}
+
+gboolean
+ms_storage_s3_survey (MsStorage *st, const char *uri, MsStorageSurvey *out, GError **error)
+{
+  g_auto (MsS3Location) loc = { 0 };
+  g_auto (MsS3Client) c = { 0 };
+  if (!dir_location ("LIST", uri, &loc, error) || !ms_s3_client_open (&c, st, "LIST", uri, error))
+    return FALSE;
+  g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
+  Survey s = { out, strlen (prefix) };
+  return list_pages (&c, &loc, prefix, add_to_survey, &s, error);
 }
 
 /* The x-amz-copy-source form of a key: percent-encoded but for the

@@ -135,6 +135,8 @@ ms_s3_listing_clear (MsS3Listing *l)
     g_ptr_array_unref (l->keys);
   if (l->modified)
     g_array_unref (l->modified);
+  if (l->sizes)
+    g_array_unref (l->sizes);
   g_free (l->next_token);
   memset (l, 0, sizeof *l);
 }
@@ -143,7 +145,8 @@ typedef struct {
   MsS3Listing l;
   gboolean url_encoded;        /* <EncodingType>url</EncodingType> */
   char *key;                   /* of the <Contents> being read */
-  gint64 modified;             /* ... and its LastModified, or -1 */
+  gint64 modified;             /* ... its LastModified, or -1 */
+  gint64 size;                 /* ... and its Size, or -1 */
 } ListDoc;
 
 /* An ISO 8601 LastModified ("2024-01-01T00:00:00.000Z") in Unix seconds,
@@ -153,6 +156,16 @@ unix_seconds (const char *text)
 {
   g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
   return t ? g_date_time_to_unix (t) : -1;
+}
+
+/* A decimal Size ("1234") in bytes, -1 when it is not one. */
+static gint64
+object_size (const char *text)
+{
+  guint64 v = 0;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &v, NULL))
+    return -1;
+  return (gint64) v;
 }
 
 static gboolean
@@ -167,14 +180,18 @@ listing_end (Walk *w, int depth, const char *name, const char *parent, const cha
     }
   else if (depth == 3 && strcmp (name, "LastModified") == 0 && strcmp (parent, "Contents") == 0)
     d->modified = unix_seconds (text);
+  else if (depth == 3 && strcmp (name, "Size") == 0 && strcmp (parent, "Contents") == 0)
+    d->size = object_size (text);
   else if (depth == 2 && strcmp (name, "Contents") == 0)
     {
       if (d->key != NULL)
         {
           g_ptr_array_add (d->l.keys, g_steal_pointer (&d->key));
           g_array_append_val (d->l.modified, d->modified);
+          g_array_append_val (d->l.sizes, d->size);
         }
       d->modified = -1;
+      d->size = -1;
     }
   else if (depth == 2 && strcmp (name, "IsTruncated") == 0)
     {
@@ -226,7 +243,7 @@ gboolean
 ms_s3_parse_listing (const char *xml, gsize len, MsS3Listing *out, GError **error)
 {
   ListDoc d = { { g_ptr_array_new_with_free_func (g_free), g_array_new (FALSE, FALSE, sizeof (gint64)),
-                  FALSE, NULL }, FALSE, NULL, -1 };
+                  g_array_new (FALSE, FALSE, sizeof (gint64)), FALSE, NULL }, FALSE, NULL, -1, -1 };
   Walk w = { .root = "ListBucketResult", .on_end = listing_end, .data = &d };
   gboolean ok = walk_run (&w, xml, len, error);
   g_clear_pointer (&d.key, g_free);

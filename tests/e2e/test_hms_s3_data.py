@@ -3,7 +3,11 @@ it through Hadoop's S3A (found by Spark on MinIO, tests/engines):
 
 - creating a database, a table or a partition writes the empty directory
   marker "<key>/" (S3A's mkdirs), so engines that list the new directory
-  find it (Spark's CTAS STORED AS ORC failed with PATH_NOT_FOUND);
+  find it (Spark's CTAS STORED AS ORC failed with PATH_NOT_FOUND); only
+  where nothing lies under the key yet, and a failed add takes the
+  markers it wrote away again;
+- a table or partition directory that already held data gets Hive's quick
+  stats (numFiles, totalSize), counted as Hive counts them through S3A;
 - drop_table / drop_partition with deleteData delete every object under a
   managed location (Spark's saveAsTable(mode="overwrite") failed with
   LOCATION_ALREADY_EXISTS when they did not); external data stays;
@@ -118,8 +122,10 @@ def test_add_partition_event_lists_its_objects(client, s3):
 
 
 def test_many_partitions_on_s3_in_one_add(client, s3):
-    """An add of many partitions on S3 makes their markers and event
-    listings on a few threads (as Hive's metastore makes partition
+    """An add of many partitions on S3 looks at their directories (one
+    listing each: there or not, quick stats, the event's files) and makes
+    the missing ones' markers on a few threads (their drop deletes on
+    them too) (as Hive's metastore makes partition
     directories on hive.metastore.fshandler.threads): every partition gets
     its marker and its own files, in the list's order."""
     import json
@@ -133,14 +139,72 @@ def test_many_partitions_on_s3_in_one_add(client, s3):
             put(s3, BUCKET, "%s/ds=d1/hr=%d/part-%d.parquet" % (tkey, hr, i), b"x" * (hr + 1))
     mark = client.get_current_notificationEventId().eventId
     client.add_partitions([new_part(t, ["d1", str(hr)]) for hr in hrs])
-    for hr in hrs:
+    for hr in hrs:          # a marker where nothing was (S3A's mkdirs of one there writes none)
         pkey = "%s/ds=d1/hr=%d" % (tkey, hr)
-        assert pkey + "/" in keys(s3, pkey + "/")
+        assert (pkey + "/" in keys(s3, pkey + "/")) == (hr % 3 != 0), hr
     evs = client.get_next_notification(NotificationEventRequest(lastEvent=mark)).events
     m = json.loads([e for e in evs if e.eventType == "ADD_PARTITION"][0].message)
     assert [f["partitionName"] for f in m["partitionFiles"]] == ["ds=d1/hr=%d" % hr for hr in hrs]
     for hr, f in zip(hrs, m["partitionFiles"]):
         assert len(f["files"]) == (hr % 4 + 1 if hr % 3 == 0 else 0), hr
+    for p in client.get_partitions(db, "many", -1):          # quick stats, listed on the threads
+        hr = int(p.values[1])
+        if hr % 3 == 0:
+            n = hr % 4 + 1
+            assert (p.parameters["numFiles"], p.parameters["totalSize"]) == (
+                str(n), str(n * (hr + 1))), hr
+    # and their drop with deleteData deletes each one's objects, on the threads too
+    from hive_metastore.ttypes import DropPartitionsRequest, RequestPartsSpec
+    names = ["ds=d1/hr=%d" % hr for hr in hrs]
+    r = client.drop_partitions_req(DropPartitionsRequest(
+        dbName=db, tblName="many", parts=RequestPartsSpec(names=names), deleteData=True,
+        needResult=True))
+    assert len(r.partitions) == len(hrs)
+    assert keys(s3, tkey + "/") == [tkey + "/"]
+
+
+def test_quick_stats_of_data_already_on_s3(client, s3):
+    """numFiles and totalSize of a table or partition directory on S3 that
+    already held data, as Hive's metastore counts them through S3A: every
+    object below it, a '.' or '_' at the start of any level below it
+    hidden, directory markers not counted."""
+    db = new_db(client)
+    tkey = "wh/%s.db/ext" % db
+    objects = {"a.parquet": 3, "b.parquet": 5, "sub/c.parquet": 7,       # counted
+               "_SUCCESS": 1, ".a.parquet.crc": 1, "_tmp/d": 1,          # hidden
+               "sub/.c.parquet.crc": 1, "sub/_tmp/e": 1}
+    for name, size in objects.items():
+        put(s3, BUCKET, "%s/%s" % (tkey, name), b"x" * size)
+    put(s3, BUCKET, "%s/empty/" % tkey, b"")                              # a marker
+    t = make_table(client, db, "ext", parts=[], location="s3a://%s/%s" % (BUCKET, tkey))
+    assert (t.parameters["numFiles"], t.parameters["totalSize"]) == ("3", "15")
+
+    p = make_table(client, db, "parted")
+    pkey = key_of(p.sd.location) + "/ds=d1/hr=1"
+    for name, size in objects.items():
+        put(s3, BUCKET, "%s/%s" % (pkey, name), b"y" * size)
+    client.add_partitions([new_part(p, ["d1", "1"]), new_part(p, ["d1", "2"])])
+    there = client.get_partition(db, "parted", ["d1", "1"])
+    assert (there.parameters["numFiles"], there.parameters["totalSize"]) == ("3", "15")
+    made = client.get_partition(db, "parted", ["d1", "2"])    # a new directory: none
+    assert "numFiles" not in made.parameters
+
+
+def test_failed_add_takes_its_markers_away(client, s3):
+    """An add that fails (a partition in it exists) removes the markers it
+    wrote, as Hive's metastore deletes the directories it made; a
+    directory that was there stays."""
+    from hive_metastore.ttypes import AlreadyExistsException
+    db = new_db(client)
+    t = make_table(client, db, "undo")
+    tkey = key_of(t.sd.location)
+    client.add_partitions([new_part(t, ["d1", "1"])])
+    put(s3, BUCKET, "%s/ds=d1/hr=3/kept.parquet" % tkey)
+    with pytest.raises(AlreadyExistsException):
+        client.add_partitions([new_part(t, ["d1", str(hr)]) for hr in (2, 3, 1)])
+    assert keys(s3, tkey + "/ds=d1/hr=2/") == []
+    assert keys(s3, tkey + "/ds=d1/hr=3/") == [tkey + "/ds=d1/hr=3/kept.parquet"]
+    assert keys(s3, tkey + "/ds=d1/hr=1/") == [tkey + "/ds=d1/hr=1/"]
 
 
 def test_drop_table_deletes_managed_data(client, s3):

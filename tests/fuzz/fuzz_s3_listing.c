@@ -3,7 +3,8 @@
  * (storage/storage_s3_xml.c). The input is read as a ListObjectsV2 page, an
  * error reply and a DeleteObjects result; none may crash, leak or hang, and:
  *  - a refused listing leaves the output empty; an accepted one holds valid
- *    UTF-8 keys and, when truncated, a continuation token;
+ *    UTF-8 keys, a time and a size (-1 or more) per key and, when
+ *    truncated, a continuation token;
  *  - the keys of an accepted listing, written back as a listing (escaped
  *    with g_markup_escape_text), parse to the same keys in the same order;
  *  - the DeleteObjects body for those keys that ms_s3_key_xml_safe()
@@ -108,6 +109,11 @@ check_listing (const uint8_t *data, size_t size)
     }
   if (e != NULL || l.keys == NULL)
     die ("an accepted listing set an error or no key array", data, size);
+  if (l.modified->len != l.keys->len || l.sizes->len != l.keys->len)
+    die ("an accepted listing has not one time and one size per key", data, size);
+  for (guint i = 0; i < l.sizes->len; i++)
+    if (g_array_index (l.sizes, gint64, i) < -1)
+      die ("a size below -1", data, size);
   if (l.truncated && l.next_token == NULL)
     die ("truncated without a continuation token", data, size);
   for (guint i = 0; i < l.keys->len; i++)

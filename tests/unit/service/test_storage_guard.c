@@ -261,11 +261,11 @@ test_data_operations (void **state)
 
   /* quick stats and file reads only inside */
   gint64 files = -1, bytes = -1;
-  assert_false (ms_service_data_stats (g, out_uri, &files, &bytes));
-  assert_int_equal (files, 0);
-  assert_true (ms_service_data_stats (g, t2, &files, &bytes));
-  assert_int_equal (files, 1);
   g_autoptr (MsStorage) st = ms_storage_new (NULL);
+  assert_false (ms_service_data_stats (g, st, out_uri, &files, &bytes));
+  assert_int_equal (files, 0);
+  assert_true (ms_service_data_stats (g, st, t2, &files, &bytes));
+  assert_int_equal (files, 1);
   g_autoptr (GBytes) secret = ms_service_file_get (g, st, "file:///etc/passwd", "metadata file",
                                                    &err);
   assert_null (secret);
@@ -326,6 +326,41 @@ test_event_files (void **state)
   assert_true (g_str_has_suffix (g_ptr_array_index (capped, 0), "/big/f00000###"));
 }
 
+/* One look at a local directory: Hive's quick stats of the tree (hidden
+ * levels skipped) and the files right inside it; a missing one is no
+ * failure. The same survey an S3 directory gets from one listing. */
+static void
+test_survey (void **state)
+{
+  Dirs *d = *state;
+  const char *const names[] = { "a.orc", "_SUCCESS", ".a.crc", "sub/b.orc", "sub/.b.crc",
+                                "_tmp/c.orc", "sub/_x/d.orc", NULL };
+  for (const char *const *n = names; *n; n++)
+    {
+      g_autofree char *f = g_build_filename (d->tmp, "wh", "sv", *n, NULL);
+      touch (f);
+    }
+  g_autofree char *uri = g_strdup_printf ("%s/sv", d->wh);
+  g_autoptr (MsStorage) st = ms_storage_new (NULL);
+  g_auto (MsStorageSurvey) s = { 0 };
+  g_autoptr (GError) err = NULL;
+  assert_true (ms_storage_dir_survey (st, uri, &s, &err));
+  assert_true (s.any);
+  assert_int_equal (s.files, 2);                 /* a.orc, sub/b.orc */
+  assert_int_equal (s.bytes, 2);
+  assert_int_equal (s.direct->len, 3);           /* a.orc, _SUCCESS, .a.crc */
+  g_autoptr (GPtrArray) names_out = ms_service_data_event_names (uri, s.direct);
+  assert_int_equal (names_out->len, 1);
+  g_autofree char *a = g_strdup_printf ("%s/a.orc###", uri);
+  assert_string_equal (g_ptr_array_index (names_out, 0), a);
+
+  g_autofree char *missing = g_strdup_printf ("%s/none", d->wh);
+  assert_true (ms_storage_dir_survey (st, missing, &s, &err));
+  assert_false (s.any);
+  assert_int_equal (s.files, 0);
+  assert_int_equal (s.direct->len, 0);
+}
+
 int
 main (void)
 {
@@ -336,6 +371,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_symlink_out_of_the_warehouse, setup, teardown),
     cmocka_unit_test_setup_teardown (test_data_operations, setup, teardown),
     cmocka_unit_test_setup_teardown (test_event_files, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_survey, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

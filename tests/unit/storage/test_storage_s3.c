@@ -180,7 +180,7 @@ static const char listing_page[] =
   "<Contents><Key>t/a &amp; b.json</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>"
   "<ETag>&quot;abc&quot;</ETag><Size>3</Size><Owner><ID>o</ID><DisplayName>Key</DisplayName></Owner>"
   "<StorageClass>STANDARD</StorageClass></Contents>"
-  "<Contents><Key>t/日本/x</Key></Contents>"
+  "<Contents><Key>t/日本/x</Key><Size>x1</Size></Contents>"
   "<Contents><Key><![CDATA[t/<cdata>]]></Key></Contents>"
   "<CommonPrefixes><Prefix>t/p/</Prefix></CommonPrefixes>"
   "</ListBucketResult>";
@@ -201,6 +201,11 @@ test_parse_listing (void **state)
   assert_int_equal (g_array_index (l.modified, gint64, 0), 1704067200);
   assert_int_equal (g_array_index (l.modified, gint64, 1), -1);
   assert_int_equal (g_array_index (l.modified, gint64, 2), -1);
+  /* Size per key, -1 where the reply has none */
+  assert_int_equal (l.sizes->len, 3);
+  assert_int_equal (g_array_index (l.sizes, gint64, 0), 3);
+  assert_int_equal (g_array_index (l.sizes, gint64, 1), -1);
+  assert_int_equal (g_array_index (l.sizes, gint64, 2), -1);
   assert_true (l.truncated);
   assert_string_equal (l.next_token, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
 
