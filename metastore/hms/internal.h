@@ -167,12 +167,9 @@ GPtrArray *hms_tables_lookup (MsHms *hms, const char *raw_db, const char *cat_ov
  * hms_table_to_thrift (t). */
 gboolean hms_wire_write_table (ThriftProtocol *protocol, const MsTable *t, GError **error);
 
-/* quick stats (table.c), through the storage guard (service/data.h); the
- * data rules of tables and partitions are service/table.h's */
-/* numFiles / totalSize of the directory at 'location' into 'params' (only
- * inside the allowed locations; local only). */
-void hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location,
-                          GHashTable *params);
+/* directories being created, their quick stats and event files
+ * (table.c), through the storage guard (service/data.h); the data rules
+ * of tables and partitions are service/table.h's */
 #include "service/data.h"
 /* The entries of the directory 'location' of a new table or partition of
  * 't' for its CREATE_TABLE / ADD_PARTITION message, as Hive lists them
@@ -182,6 +179,18 @@ void hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location,
  * notification log is off. */
 GPtrArray *hms_event_files (MsHms *hms, const MsTable *t, const char *location,
                             MsDirOutcome dir);
+
+/* The directory 'location' of table 't' or of a partition of it being
+ * created ('what': "table location", ...), made when missing
+ * (ms_service_data_mkdirs_seen; *dir says what happened), and what goes
+ * with it: with 'stats', Hive's quick stats into 'params' when it was
+ * there and they are not set; and on S3, from the same listing, the
+ * files its event lists (*files; NULL: not listed here, see
+ * hms_event_files). FALSE only when an allowed local directory could not
+ * be made. */
+gboolean hms_dir_prepare (MsHms *hms, const MsTable *t, const char *location, const char *what,
+                          gboolean stats, GHashTable *params, MsDirOutcome *dir,
+                          GPtrArray **files, GError **error);
 
 /* constraints (constraint_convert.c, constraint.c) */
 #include "model/constraint.h"

@@ -166,35 +166,19 @@ part_storage (PartStorage *w)
   /* a directory the guard refused is not looked into afterwards (quick
    * stats, the event's files): the guard would refuse that too */
   w->dir = MS_DIR_THERE;
-  gboolean want_stats = !w->no_stats && !w->is_view
-                        && (g_hash_table_lookup (p->params, "numFiles") == NULL
-                            || g_hash_table_lookup (p->params, "totalSize") == NULL);
-  gboolean want_files = !w->is_view && !ms_table_is_external (t)
-                        && ms_store_events_enabled (hms->store);
-  /* an S3 directory that was there: its stats and files from the one
-   * listing that found it */
-  g_auto (MsStorageSurvey) seen = { 0 };
+  if (w->is_view)
+    return;     /* a view's partition has no location */
+  g_autoptr (GPtrArray) files = NULL;
   g_autoptr (GError) local = NULL;
-  if (p->sd->location != NULL
-      && !ms_service_data_mkdirs_seen (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
-                                       p->sd->location, "partition location", &w->dir,
-                                       want_stats || want_files ? &seen : NULL, &local))
+  if (!hms_dir_prepare (hms, t, p->sd->location, "partition location", !w->no_stats, p->params,
+                        &w->dir, &files, &local))
     {
       w->failed = TRUE;
       w->dir = MS_DIR_THERE;
       return;
     }
-  if (want_stats && w->dir == MS_DIR_THERE)
-    {
-      if (seen.direct != NULL)
-        ms_service_set_quick_stats (p->params, seen.files, seen.bytes);
-      else
-        hms_put_quick_stats (hms, t->catalog, p->sd->location, p->params);
-    }
-  if (w->is_view)
-    return;
-  if (want_files && seen.direct != NULL)
-    p->dir_files = ms_service_data_event_names (p->sd->location, seen.direct);
+  if (files != NULL)
+    p->dir_files = g_steal_pointer (&files);
   else if (defer_listing (hms, t, p->sd->location, w->dir))
     p->files_dir = g_strdup (p->sd->location);   /* read as its event is written */
   else

@@ -82,8 +82,8 @@ validate_new_table (const MsTable *t, GError **error)
 
 /* ---- quick stats (numFiles / totalSize), local or on S3 ---- */
 
-void
-hms_put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHashTable *params)
+static void
+put_quick_stats (MsHms *hms, const char *catalog, const char *location, GHashTable *params)
 {
   ms_service_put_quick_stats (hms_guard (hms, catalog), hms_storage (hms, catalog), location,
                               params);
@@ -100,10 +100,32 @@ hms_event_files (MsHms *hms, const MsTable *t, const char *location, MsDirOutcom
                                       location);
 }
 
-static void
-put_quick_stats (MsHms *hms, MsTable *t)
+gboolean
+hms_dir_prepare (MsHms *hms, const MsTable *t, const char *location, const char *what,
+                 gboolean stats, GHashTable *params, MsDirOutcome *dir, GPtrArray **files,
+                 GError **error)
 {
-  hms_put_quick_stats (hms, t->catalog, t->sd->location, t->params);
+  *files = NULL;
+  gboolean want_stats = stats && (g_hash_table_lookup (params, "numFiles") == NULL
+                                  || g_hash_table_lookup (params, "totalSize") == NULL);
+  gboolean want_files = !ms_table_is_external (t) && ms_store_events_enabled (hms->store);
+  /* an S3 directory that was there: its stats and files from the one
+   * listing that found it */
+  g_auto (MsStorageSurvey) seen = { 0 };
+  if (!ms_service_data_mkdirs_seen (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog),
+                                    location, what, dir, want_stats || want_files ? &seen : NULL,
+                                    error))
+    return FALSE;
+  if (want_stats && *dir == MS_DIR_THERE)
+    {
+      if (seen.direct != NULL)
+        ms_service_set_quick_stats (params, seen.files, seen.bytes);
+      else
+        put_quick_stats (hms, t->catalog, location, params);
+    }
+  if (want_files && seen.direct != NULL)
+    *files = ms_service_data_event_names (location, seen.direct);
+  return TRUE;
 }
 
 /* ---- create ---- */
@@ -136,6 +158,9 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
   if (db == NULL)
     return ms_fail (error, MS_ERROR_NOT_FOUND, "The database %s does not exist", t->db_name);
 
+  /* quick stats as Hive gathers them for unpartitioned tables */
+  gboolean skip_stats = ms_params_true (t->params, DO_NOT_UPDATE_STATS);
+  g_hash_table_remove (t->params, DO_NOT_UPDATE_STATS);
   MsDirOutcome dir = MS_DIR_THERE;
   if (!ms_table_is_view (t))
     {
@@ -144,27 +169,21 @@ create_table (MsHms *hms, MsTable *t, const ThmsTable *tbl, const ThmsEnvironmen
       else
         t->sd->location = ms_service_table_default_location (db, t->name,
                                                              ms_table_is_external (t));
+      g_autoptr (GPtrArray) files = NULL;
       g_autoptr (GError) local = NULL;
-      if (!ms_service_data_mkdirs (hms_guard (hms, t->catalog), hms_storage (hms, t->catalog), t->sd->location, "table location", &dir,
-                                   &local))
+      if (!hms_dir_prepare (hms, t, t->sd->location, "table location",
+                            !skip_stats && t->partition_keys->len == 0, t->params, &dir, &files,
+                            &local))
         return ms_fail (error, MS_ERROR_INTERNAL, "%s is not a directory or unable to create one",
                         t->sd->location);
+      t->dir_files = files ? g_steal_pointer (&files)
+                           : hms_event_files (hms, t, t->sd->location, dir);
     }
 
   t->create_time = (int) (g_get_real_time () / G_USEC_PER_SEC);
   if (g_hash_table_lookup (t->params, DDL_TIME) == NULL)
     g_hash_table_insert (t->params, g_strdup (DDL_TIME), hms_now_string ());
-  /* quick stats as Hive gathers them for unpartitioned tables */
-  gboolean skip_stats = ms_params_true (t->params, DO_NOT_UPDATE_STATS);
-  g_hash_table_remove (t->params, DO_NOT_UPDATE_STATS);
-  if (!skip_stats && !ms_table_is_view (t) && t->partition_keys->len == 0
-      && dir == MS_DIR_THERE
-      && (g_hash_table_lookup (t->params, "numFiles") == NULL
-          || g_hash_table_lookup (t->params, "totalSize") == NULL))
-    put_quick_stats (hms, t);
   (void) env;
-  if (!ms_table_is_view (t))
-    t->dir_files = hms_event_files (hms, t, t->sd->location, dir);
 
   /* the owner's grants a client sends (Table.privileges) and the
    * constraints go in with the row */

@@ -168,6 +168,8 @@ def test_quick_stats_of_data_already_on_s3(client, s3):
     already held data, as Hive's metastore counts them through S3A: every
     object below it, a '.' or '_' at the start of any level below it
     hidden, directory markers not counted."""
+    import json
+    from hive_metastore.ttypes import NotificationEventRequest
     db = new_db(client)
     tkey = "wh/%s.db/ext" % db
     objects = {"a.parquet": 3, "b.parquet": 5, "sub/c.parquet": 7,       # counted
@@ -176,8 +178,15 @@ def test_quick_stats_of_data_already_on_s3(client, s3):
     for name, size in objects.items():
         put(s3, BUCKET, "%s/%s" % (tkey, name), b"x" * size)
     put(s3, BUCKET, "%s/empty/" % tkey, b"")                              # a marker
+    mark = client.get_current_notificationEventId().eventId
     t = make_table(client, db, "ext", parts=[], location="s3a://%s/%s" % (BUCKET, tkey))
     assert (t.parameters["numFiles"], t.parameters["totalSize"]) == ("3", "15")
+    assert keys(s3, tkey + "/") == sorted(                  # no marker over data already there
+        ["%s/%s" % (tkey, n) for n in objects] + [tkey + "/empty/"])
+    # its CREATE_TABLE message lists the files right inside, from the same listing
+    evs = client.get_next_notification(NotificationEventRequest(lastEvent=mark)).events
+    m = json.loads([e for e in evs if e.eventType == "CREATE_TABLE"][0].message)
+    assert m["files"] == [t.sd.location + "/a.parquet###", t.sd.location + "/b.parquet###"]
 
     p = make_table(client, db, "parted")
     pkey = key_of(p.sd.location) + "/ds=d1/hr=1"
