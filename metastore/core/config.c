@@ -169,6 +169,8 @@ const MsConfKey ms_config_keys[] = {
     "Session token of temporary credentials (sent as x-amz-security-token); only used with s3.access_key. Never logged.", TRUE },
   { "s3", "timeout_s", MS_CONF_INT, "30", OFF (s3_timeout_s), 1, 3600,
     "Longest time one S3 request (connect, send, receive) may take." },
+  { "s3", "ca_file", MS_CONF_STRING, NULL, OFF (s3_ca_file), 0, 0,
+    "PEM file of further certificate authorities an https s3.endpoint or storage.sts_endpoint may present a certificate of (a private CA, such as the one MinIO's operator makes), trusted besides the system's (/etc/ssl/certs). Unset: the system's only." },
   { "locks", "timeout", MS_CONF_INT, "300", OFF (locks_timeout_s), 1, 31536000,
     "Seconds an HMS lock lives without a heartbeat (lock, check_lock and heartbeat refresh it); an expired lock is removed so a dead client cannot block a table forever. Hive's hive.txn.timeout." },
   { "notifications", "enabled", MS_CONF_BOOL, "true", OFF (notifications_enabled), 0, 1,
@@ -437,6 +439,8 @@ ms_config_validate (MsConfig *cfg, GError **error)
     return ms_fail (error, MS_ERROR_INVALID_INPUT,
                     "s3.endpoint must be an http:// or https:// URL, not '%s'",
                     strchr (cfg->s3_endpoint, '@') ? "(a URL with credentials)" : cfg->s3_endpoint);
+  if (cfg->s3_ca_file != NULL && !g_file_test (cfg->s3_ca_file, G_FILE_TEST_IS_REGULAR))
+    return ms_fail (error, MS_ERROR_INVALID_INPUT, "s3.ca_file %s is not a file", cfg->s3_ca_file);
   if (cfg->storage_sts_endpoint != NULL && !g_str_has_prefix (cfg->storage_sts_endpoint, "http://")
       && !g_str_has_prefix (cfg->storage_sts_endpoint, "https://"))
     return ms_fail (error, MS_ERROR_INVALID_INPUT,

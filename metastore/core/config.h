@@ -102,6 +102,7 @@ typedef struct {
   char *s3_secret_key;
   char *s3_session_token;
   int s3_timeout_s;
+  char *s3_ca_file;
   /* [locks] */
   int locks_timeout_s;
 

@@ -17,7 +17,7 @@
 static const char *const catalog_keys[] = {
   "warehouse.root", "storage.allowed_locations",
   "s3.endpoint", "s3.region", "s3.path_style", "s3.access_key", "s3.secret_key",
-  "s3.session_token", "s3.timeout_s",
+  "s3.session_token", "s3.timeout_s", "s3.ca_file",
   "storage.sts_endpoint", "storage.sts_role_arn", "storage.sts_region",
   "storage.vend_duration_s", "storage.vend_refresh_s", "storage.vend_cache_entries",
   "storage.remote_signing", "storage.signer_uri", "storage.read_only_principals",

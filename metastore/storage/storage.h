@@ -48,6 +48,7 @@ typedef struct {
   char *secret_key;            /* NULL: AWS_SECRET_ACCESS_KEY */
   char *session_token;         /* NULL: AWS_SESSION_TOKEN (optional) */
   int timeout_s;               /* per request; 0: 30 */
+  char *ca_file;               /* PEM CAs trusted besides the system's; NULL: none */
 } MsS3Options;
 
 typedef struct _MsStorage MsStorage;

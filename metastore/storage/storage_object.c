@@ -27,6 +27,7 @@ ms_storage_s3_options (const MsConfig *cfg)
     .secret_key = cfg->s3_secret_key,
     .session_token = cfg->s3_session_token,
     .timeout_s = cfg->s3_timeout_s,
+    .ca_file = cfg->s3_ca_file,
   };
   return o;
 }
@@ -44,6 +45,7 @@ ms_storage_new (const MsS3Options *s3)
       st->s3.secret_key = g_strdup (s3->secret_key);
       st->s3.session_token = g_strdup (s3->session_token);
       st->s3.timeout_s = s3->timeout_s;
+      st->s3.ca_file = g_strdup (s3->ca_file);
     }
   return st;
 }
@@ -55,6 +57,7 @@ ms_storage_free (MsStorage *st)
     return;
   g_free (st->s3.endpoint);
   g_free (st->s3.region);
+  g_free (st->s3.ca_file);
   g_free (st->s3.access_key);
   if (st->s3.secret_key)
     memset (st->s3.secret_key, 0, strlen (st->s3.secret_key));

@@ -396,6 +396,10 @@ ms_s3_perform (MsS3Client *c, const MsS3Req *r, long *status, GByteArray **reply
       curl_easy_setopt (h, CURLOPT_TIMEOUT, timeout);
       curl_easy_setopt (h, CURLOPT_CONNECTTIMEOUT, timeout);
       curl_easy_setopt (h, CURLOPT_ERRORBUFFER, errbuf);
+      /* a private CA besides the system's: the bundle file is replaced,
+       * the system's hashed directory (CAPATH) stays */
+      if (c->o->ca_file != NULL)
+        curl_easy_setopt (h, CURLOPT_CAINFO, c->o->ca_file);
       curl_easy_setopt (h, CURLOPT_WRITEFUNCTION, sink_write);
       curl_easy_setopt (h, CURLOPT_WRITEDATA, &sink);
       if (g_str_equal (r->method, "HEAD"))

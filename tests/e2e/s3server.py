@@ -5,7 +5,8 @@ verified). Use as a context manager:
     with S3Server(buckets=["warehouse"]) as s3:
         s3.endpoint, s3.access_key, s3.secret_key, s3.region, s3.dir
 
-s3.endpoint is path-style (http://127.0.0.1:<port>/<bucket>/<key>);
+s3.endpoint is path-style (http://127.0.0.1:<port>/<bucket>/<key>; https
+with tls=(cert, key));
 s3.vhost_endpoint (http://s3.localhost:<port>) serves virtual-host style
 requests to http://<bucket>.s3.localhost:<port>/<key> (libcurl resolves
 *.localhost to the loopback address by itself).
@@ -19,8 +20,11 @@ from nodetools import NODE_DIR, require_node
 
 class S3Server:
     def __init__(self, buckets=(), access_key="metastore-test",
-                 secret_key="metastore-test-secret"):
+                 secret_key="metastore-test-secret", tls=None):
+        """tls: (certificate file, key file) to serve https with."""
         self.args = ["--access-key", access_key, "--secret-key", secret_key]
+        if tls:
+            self.args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         if buckets:
             self.args += ["--buckets", ",".join(buckets)]
         self.proc = None
@@ -38,7 +42,7 @@ class S3Server:
             raise RuntimeError("s3.mjs did not start: %s" % err)
         info = json.loads(line)
         self.port = info["port"]
-        self.endpoint = "http://127.0.0.1:%d" % self.port
+        self.endpoint = "%s://127.0.0.1:%d" % (info.get("scheme", "http"), self.port)
         self.access_key = info["accessKeyId"]
         self.secret_key = info["secretAccessKey"]
         self.region = info["region"]

@@ -296,6 +296,33 @@ def test_unreachable_endpoint(s3):
     assert_no_secrets(r, s3.secret_key)
 
 
+def test_https_endpoint_with_a_private_ca(tmp_path):
+    """An https endpoint whose certificate a private CA signed (MinIO's
+    operator makes one): refused with a clear certificate error until
+    s3.ca_file names that CA; the system's CAs stay trusted besides it.
+    A missing s3.ca_file is refused at start."""
+    from tlslib import make_ca, make_leaf
+    os.chmod(str(tmp_path), 0o755)
+    ca = make_ca(str(tmp_path), "minio-ca")
+    leaf = make_leaf(str(tmp_path), "minio", ca, "serverAuth", "IP:127.0.0.1")
+    with S3Server(buckets=[BUCKET], tls=leaf) as tls:
+        assert tls.endpoint.startswith("https://127.0.0.1:")
+        key = "s3://%s/%s/blob" % (BUCKET, unique("tls"))
+        r = storage(["put", key], s3_env(tls), b"x")
+        assert r.returncode == 1
+        assert b"certificate" in r.stderr.lower(), r.stderr
+        env = s3_env(tls, METASTORE_S3_CA_FILE=ca[0])
+        ok(storage(["put", key], env, b"over tls"))
+        assert ok(storage(["get", key], env)) == b"over tls"
+        # a CA file holding some other CA: still refused
+        other = make_ca(str(tmp_path), "other-ca")
+        r = storage(["get", key], s3_env(tls, METASTORE_S3_CA_FILE=other[0]))
+        assert r.returncode == 1 and b"certificate" in r.stderr.lower(), r.stderr
+    r = storage(["get", key], s3_env(tls, METASTORE_S3_CA_FILE=str(tmp_path / "none.pem")))
+    assert r.returncode != 0
+    assert b"s3.ca_file" in r.stderr and b"is not a file" in r.stderr, r.stderr
+
+
 # ---------------------------------------------------------------------------
 # addressing and credentials
 # ---------------------------------------------------------------------------
@@ -377,7 +404,7 @@ def test_config_reference_lists_s3_keys_without_values(s3):
                        env=clean_env(s3_env(s3)))
     assert r.returncode == 0
     for key in ("endpoint", "region", "path_style", "access_key", "secret_key",
-                "session_token", "timeout_s"):
+                "session_token", "timeout_s", "ca_file"):
         assert "#%s = " % key in r.stdout, key
     assert "METASTORE_S3_SECRET_KEY" in r.stdout
     assert s3.secret_key not in r.stdout

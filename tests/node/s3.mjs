@@ -3,7 +3,9 @@
 // (a free port unless --port), storing objects in a temp directory (or --dir),
 // with one fixed access key pair (s3rver's built-in S3RVER key is revoked).
 // Prints one JSON line {"port","accessKeyId","secretAccessKey","region","dir",
-// "vhostEndpoint"} when ready; stops on SIGTERM/SIGINT or when stdin closes.
+// "vhostEndpoint","scheme"} when ready; stops on SIGTERM/SIGINT or when stdin
+// closes. With --tls-cert FILE --tls-key FILE it serves https (s3rver's own
+// key/cert options).
 //
 // Virtual-host style: s3rver takes the bucket from a Host of the form
 // <bucket>.s3.<service endpoint>; the service endpoint is "localhost" here
@@ -45,6 +47,9 @@ const dir = opt('dir', null) || fs.mkdtempSync(path.join(os.tmpdir(), 'metastore
 const ownsDir = !opt('dir', null);
 const buckets = (opt('buckets', '') || '').split(',').filter(Boolean);
 const serviceEndpoint = opt('service-endpoint', 'localhost');
+const tlsCert = opt('tls-cert', null);
+const tlsKey = opt('tls-key', null);
+const scheme = tlsCert ? 'https' : 'http';
 
 // s3rver 3.7.1 encrypts its ListObjectsV2 continuation tokens with single
 // DES ('des', i.e. DES-CBC), which OpenSSL 3 (Node 17+) keeps in its legacy
@@ -147,6 +152,7 @@ const server = new S3rver({
   allowMismatchedSignatures: false,
   serviceEndpoint,
   configureBuckets: buckets.map((name) => ({ name })),
+  ...(tlsCert ? { cert: fs.readFileSync(tlsCert), key: fs.readFileSync(tlsKey) } : {}),
 });
 AWSAccount.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 AWSAccount.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
@@ -169,5 +175,5 @@ process.stdin.resume();
 const addr = await server.run();
 process.stdout.write(JSON.stringify({
   port: addr.port, accessKeyId, secretAccessKey, region: 'us-east-1', dir,
-  vhostEndpoint: `http://s3.${serviceEndpoint}:${addr.port}`,
+  vhostEndpoint: `${scheme}://s3.${serviceEndpoint}:${addr.port}`, scheme,
 }) + '\n');
