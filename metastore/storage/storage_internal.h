@@ -41,7 +41,7 @@ typedef struct {
   char *region;
   const char *access_key, *secret_key, *session_token;   /* borrowed */
   char *sigv4;                 /* "aws:amz:<region>:s3" */
-  CURL *h;
+  CURL *h;                     /* the thread's handle (borrowed) */
   gboolean no_multi_delete;    /* the store answered DeleteObjects 501 */
 } MsS3Client;
 

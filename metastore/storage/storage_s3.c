@@ -210,11 +210,37 @@ ms_s3_url (const MsS3Options *o, const char *region, const char *bucket, const c
 
 /* ---- the client: credentials, one handle, requests ---- */
 
+/* Each thread keeps one libcurl handle for its S3 requests, and with it
+ * libcurl's cache of open connections (and of DNS answers): the next
+ * request to the same endpoint, of this call or of a later one, reuses a
+ * connection instead of a new TCP and TLS handshake. libcurl checks a
+ * kept connection before it reuses it and sends again on a fresh one
+ * when the store closed it. A thread performs one request at a time, so
+ * its clients share the handle; it is freed when the thread ends. */
+static void
+thread_handle_free (gpointer h)
+{
+  curl_easy_cleanup (h);
+}
+
+static GPrivate thread_handle = G_PRIVATE_INIT (thread_handle_free);
+
+static CURL *
+thread_curl (void)
+{
+  CURL *h = g_private_get (&thread_handle);
+  if (h == NULL)
+    {
+      h = curl_easy_init ();
+      if (h != NULL)
+        g_private_set (&thread_handle, h);
+    }
+  return h;
+}
+
 void
 ms_s3_client_clear (MsS3Client *c)
 {
-  if (c->h)
-    curl_easy_cleanup (c->h);
   g_free (c->region);
   g_free (c->sigv4);
   memset (c, 0, sizeof *c);
@@ -275,7 +301,7 @@ ms_s3_client_open (MsS3Client *c, MsStorage *st, const char *method, const char 
                         "s3.secret_key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
                         method, uri);
     }
-  c->h = curl_easy_init ();
+  c->h = thread_curl ();
   if (c->h == NULL)
     return ms_fail (error, MS_ERROR_INTERNAL, "storage: s3 %s %s: libcurl cannot create a handle",
                     method, uri);
@@ -427,6 +453,9 @@ ms_s3_perform (MsS3Client *c, const MsS3Req *r, long *status, GByteArray **reply
                 rc == CURLE_OK ? "server error" : curl_easy_strerror (rc));
       g_usleep ((gulong) (100000 << (2 * (attempt - 1))));   /* 0.1 s, 0.4 s */
     }
+  /* no option of this request (its headers, buffers, credentials) stays
+   * set on the thread's handle; its connections stay open */
+  curl_easy_reset (c->h);
   curl_slist_free_all (headers);
   if (token_header)
     memset (token_header, 0, strlen (token_header));

@@ -216,6 +216,19 @@ def test_failed_add_takes_its_markers_away(client, s3):
     assert keys(s3, tkey + "/ds=d1/hr=1/") == [tkey + "/ds=d1/hr=1/"]
 
 
+def test_requests_after_the_store_closed_idle_connections(client, s3):
+    """Each server thread keeps its S3 connections open for its next
+    requests; one the store closed meanwhile (s3rver's Node server closes
+    a connection idle for 5 s) is noticed and replaced, and the call goes
+    on as if nothing happened."""
+    import time
+    db = new_db(client)
+    make_table(client, db, "before")
+    time.sleep(6)
+    t = make_table(client, db, "after")
+    assert keys(s3, key_of(t.sd.location) + "/") == [key_of(t.sd.location) + "/"]
+
+
 def test_drop_table_deletes_managed_data(client, s3):
     db = new_db(client)
     t = make_table(client, db, "m", parts=[])
