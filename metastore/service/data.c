@@ -199,6 +199,10 @@ ms_service_data_stats (const MsStorageGuard *g, MsStorage *st, const char *uri, 
       ms_debug ("no quick stats: %s", err->message);
       return FALSE;
     }
+  /* a local tree is walked once; a missing local directory has none */
+  g_autofree char *path = ms_storage_local_path (uri);
+  if (path != NULL)
+    return ms_storage_dir_stats (uri, files, bytes);
   g_auto (MsStorageSurvey) seen = { 0 };
   if (!ms_storage_dir_survey (st, uri, &seen, &err))
     {
@@ -206,10 +210,6 @@ ms_service_data_stats (const MsStorageGuard *g, MsStorage *st, const char *uri, 
       ms_info ("no quick stats: %s", err->message);
       return FALSE;
     }
-  /* a missing local directory has none; S3 has no empty directories */
-  g_autofree char *path = ms_storage_local_path (uri);
-  if (path != NULL && !seen.any)
-    return FALSE;
   *files = seen.files;
   *bytes = seen.bytes;
   return TRUE;

@@ -109,6 +109,21 @@ list_all (MsS3Client *c, const MsS3Location *loc, const char *prefix, GError **e
   return g_steal_pointer (&keys);
 }
 
+/* Call 'each' for every key under the directory 'uri' ("<key>/", all
+ * pages); *skip is set to that prefix's length before the first call. */
+static gboolean
+list_dir (MsStorage *st, const char *uri, EachKey each, gpointer user_data, gsize *skip,
+          GError **error)
+{
+  g_auto (MsS3Location) loc = { 0 };
+  g_auto (MsS3Client) c = { 0 };
+  if (!dir_location ("LIST", uri, &loc, error) || !ms_s3_client_open (&c, st, "LIST", uri, error))
+    return FALSE;
+  g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
+  *skip = strlen (prefix);
+  return list_pages (&c, &loc, prefix, each, user_data, error);
+}
+
 typedef struct {
   GPtrArray *files;
   gsize skip;                  /* the prefix's length */
@@ -128,14 +143,9 @@ add_file (const char *key, gint64 modified, gint64 size, gpointer user_data)
 GPtrArray *
 ms_storage_s3_list_files (MsStorage *st, const char *uri, GError **error)
 {
-  g_auto (MsS3Location) loc = { 0 };
-  g_auto (MsS3Client) c = { 0 };
-  if (!dir_location ("LIST", uri, &loc, error) || !ms_s3_client_open (&c, st, "LIST", uri, error))
-    return NULL;
-  g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (ms_storage_file_free);
-  FileList l = { files, strlen (prefix) };
-  if (!list_pages (&c, &loc, prefix, add_file, &l, error))
+  FileList l = { files, 0 };
+  if (!list_dir (st, uri, add_file, &l, &l.skip, error))
     return NULL;
   return g_steal_pointer (&files);
 }
@@ -182,13 +192,8 @@ add_to_survey (const char *key, gint64 modified, gint64 size, gpointer user_data
 gboolean
 ms_storage_s3_survey (MsStorage *st, const char *uri, MsStorageSurvey *out, GError **error)
 {
-  g_auto (MsS3Location) loc = { 0 };
-  g_auto (MsS3Client) c = { 0 };
-  if (!dir_location ("LIST", uri, &loc, error) || !ms_s3_client_open (&c, st, "LIST", uri, error))
-    return FALSE;
-  g_autofree char *prefix = g_strconcat (loc.key, "/", NULL);
-  Survey s = { out, strlen (prefix) };
-  return list_pages (&c, &loc, prefix, add_to_survey, &s, error);
+  Survey s = { out, 0 };
+  return list_dir (st, uri, add_to_survey, &s, &s.skip, error);
 }
 
 /* The x-amz-copy-source form of a key: percent-encoded but for the
